@@ -1,0 +1,16 @@
+package io.toolguard.agent.policy;
+
+import java.util.List;
+
+/** What a tool may do on disk, as globs relative to the sandbox root. Nothing listed is nothing granted. */
+public record FileGrants(List<PathGlob> read, List<PathGlob> write, List<PathGlob> delete) {
+
+  /** Grants nothing. */
+  public static final FileGrants NONE = new FileGrants(List.of(), List.of(), List.of());
+
+  public FileGrants {
+    read = List.copyOf(read);
+    write = List.copyOf(write);
+    delete = List.copyOf(delete);
+  }
+}

@@ -1,0 +1,10 @@
+package io.toolguard.agent.policy;
+
+/** One thing wrong with a policy file, with where it is. */
+public record PolicyProblem(Location location, String message) {
+
+  @Override
+  public String toString() {
+    return location + ": " + message;
+  }
+}

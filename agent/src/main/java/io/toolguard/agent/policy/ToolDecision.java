@@ -1,0 +1,7 @@
+package io.toolguard.agent.policy;
+
+/**
+ * What the policy says about one call: the verdict, the risk the call runs at, the rule that
+ * decided ({@code file:line}), why, and the files the tool may touch if it runs.
+ */
+public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {}

@@ -1,0 +1,83 @@
+package io.toolguard.agent.tool;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.ToolDecision;
+import io.toolguard.agent.policy.Verdict;
+import io.toolguard.bootstrap.Dispatcher;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decides each tool call: asks the policy, applies the risk level, writes the audit line, and
+ * either throws the denial or returns the context the tool body runs in.
+ */
+final class ToolCallGuard implements Dispatcher.Hooks {
+
+  static final String NO_APPROVER = "approval required, no approver configured";
+
+  private final Policy policy;
+  private final Mode mode;
+  private final ToolRegistry registry;
+  private final AuditLog audit;
+  private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  private final AtomicLong calls = new AtomicLong();
+
+  ToolCallGuard(Policy policy, Mode mode, ToolRegistry registry, AuditLog audit) {
+    this.policy = policy;
+    this.mode = mode;
+    this.registry = registry;
+    this.audit = audit;
+  }
+
+  @Override
+  public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
+    ToolMethod tool = registry.get(toolId);
+    ToolContext outer = (ToolContext) outerContext;
+    String callId = callIdPrefix + "-" + calls.incrementAndGet();
+    ToolDecision decision;
+    try {
+      decision = withRisk(policy.decide(tool.name(), tool.risk()));
+    } catch (RuntimeException | LinkageError failure) {
+      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(),
+          "toolguard failed while deciding (" + failure + "), so the call is denied", FileGrants.NONE);
+    }
+    boolean denied = decision.verdict() == Verdict.DENY;
+    boolean blocked = denied && mode == Mode.ENFORCE;
+    try {
+      audit.write(new AuditRecord(
+          Instant.now(),
+          callId,
+          outer == null ? null : outer.callId(),
+          tool.name(),
+          tool.signature(),
+          decision.risk().name(),
+          !denied ? "allow" : blocked ? "deny" : "would-deny",
+          decision.rule(),
+          decision.reason(),
+          ArgumentSummary.of(tool.parameterNames(), arguments),
+          Thread.currentThread().getName()));
+    } catch (RuntimeException auditFailure) {
+      System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying tool calls until it can be written");
+      throw new SecurityException("Tool '" + tool.name()
+          + "' was denied by toolguard: the audit log cannot be written, and no call runs unrecorded");
+    }
+    if (blocked) {
+      throw new SecurityException(
+          "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
+    }
+    return new ToolContext(callId, tool.name(), decision.files(), outer);
+  }
+
+  /** HIGH and CRITICAL calls need a person; until approvers exist, that means no. */
+  private static ToolDecision withRisk(ToolDecision decision) {
+    if (decision.verdict() == Verdict.ALLOW && decision.risk().needsApproval()) {
+      return new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
+    }
+    return decision;
+  }
+}

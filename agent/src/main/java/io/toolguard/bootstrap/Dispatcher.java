@@ -1,0 +1,108 @@
+package io.toolguard.bootstrap;
+
+/**
+ * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
+ * into other classes and the agent that decides.
+ *
+ * <p>Why it must stay here. Advice is inlined into tool methods of any class loader (the
+ * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and, in
+ * later features, into JDK classes themselves ({@code java.io}, {@code sun.nio.fs}). The only
+ * class loader every one of them can see is the bootstrap loader, so the woven code calls this
+ * class and nothing else. The agent (loaded by the system class loader, with its shaded Byte
+ * Buddy, YAML parser and Logback) registers its {@link Hooks} here once at start-up. The agent
+ * copies this class into a small jar that it appends to the bootstrap search path before any
+ * class that refers to it is loaded; parent-first delegation then makes this copy the only one in
+ * use, even though the same class file also sits in the agent jar.
+ *
+ * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
+ * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
+ * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks.
+ *
+ * <p>Why a tool cannot tamper with it. The class is public because woven code in every package
+ * must call it, so tool code can call it too. {@link #install} works once; {@link #exitTool}
+ * only pops the frame it is handed if that frame is the current one, and frames are private
+ * objects that tool code never sees, so a tool cannot drop its own context. Any failure while
+ * deciding denies the call: an exception escaping the hooks becomes a {@link SecurityException}.
+ */
+public final class Dispatcher {
+
+  /** What the agent does when a tool is called; implemented by the agent, called by woven code. */
+  public interface Hooks {
+
+    /**
+     * Decides a call to the tool registered under {@code toolId}.
+     *
+     * @param outerContext the context of the tool this call is nested in, or {@code null}
+     * @return the context the tool body runs in
+     * @throws SecurityException if the call is denied
+     */
+    Object enterTool(int toolId, Object[] arguments, Object outerContext);
+  }
+
+  private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
+  private static volatile Hooks hooks;
+
+  private Dispatcher() {}
+
+  /**
+   * Registers the agent's hooks; a second call fails, so nothing can replace them later.
+   *
+   * @throws IllegalStateException if hooks are already installed
+   */
+  public static synchronized void install(Hooks agentHooks) {
+    if (agentHooks == null) {
+      throw new NullPointerException("hooks");
+    }
+    if (hooks != null) {
+      throw new IllegalStateException("toolguard is already installed in this JVM");
+    }
+    hooks = agentHooks;
+  }
+
+  /**
+   * Called by woven code before a tool body runs.
+   *
+   * @return an opaque frame to pass to {@link #exitTool} when the body ends
+   * @throws SecurityException if the call is denied or could not be decided
+   */
+  public static Object enterTool(int toolId, Object[] arguments) {
+    Hooks current = hooks;
+    if (current == null) {
+      throw new SecurityException("toolguard is not initialised, so this tool call was denied");
+    }
+    Frame outer = CURRENT.get();
+    Object context;
+    try {
+      context = current.enterTool(toolId, arguments, outer == null ? null : outer.context);
+    } catch (SecurityException denied) {
+      throw denied;
+    } catch (Throwable failure) {
+      throw new SecurityException("toolguard could not check this tool call, so it was denied");
+    }
+    Frame frame = new Frame(context, outer);
+    CURRENT.set(frame);
+    return frame;
+  }
+
+  /** Called by woven code when a tool body ends, normally or by an exception. */
+  public static void exitTool(Object frame) {
+    Frame current = CURRENT.get();
+    if (current != null && current == frame) {
+      if (current.outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(current.outer);
+      }
+    }
+  }
+
+  private static final class Frame {
+    final Object context;
+    final Frame outer;
+
+    Frame(Object context, Frame outer) {
+      this.context = context;
+      this.outer = outer;
+    }
+  }
+}
