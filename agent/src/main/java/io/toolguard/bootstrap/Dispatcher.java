@@ -84,14 +84,20 @@ public final class Dispatcher {
     return frame;
   }
 
-  /** Called by woven code when a tool body ends, normally or by an exception. */
+  /**
+   * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
+   * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
+   * behind). A frame that is not on this thread's stack changes nothing.
+   */
   public static void exitTool(Object frame) {
-    Frame current = CURRENT.get();
-    if (current != null && current == frame) {
-      if (current.outer == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(current.outer);
+    for (Frame open = CURRENT.get(); open != null; open = open.outer) {
+      if (open == frame) {
+        if (open.outer == null) {
+          CURRENT.remove();
+        } else {
+          CURRENT.set(open.outer);
+        }
+        return;
       }
     }
   }

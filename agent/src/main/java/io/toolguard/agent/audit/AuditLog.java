@@ -6,8 +6,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.status.Status;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -17,19 +20,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The context is built in code and never auto-configured, so the application's
  * {@code logback.xml}, {@code logback.configurationFile} and SLF4J binding are neither read nor
- * changed. Each line is flushed to the operating system before the call it records goes on, so no
- * line is lost when the application exits, by {@code System.exit} or otherwise. A line that cannot
- * be written is reported to the caller, which denies the call.
+ * changed. Each line reaches the operating system before the call it records goes on, so no line
+ * is lost when the application exits, by {@code System.exit} or otherwise. The appender is a plain
+ * one on purpose: after a failed write it stops, instead of silently dropping lines while it
+ * retries, and every later {@link #write} fails, so the caller denies the call.
  */
 public final class AuditLog {
 
   private final Path file;
   private final Logger logger;
-  private final AtomicReference<Status> lastError;
+  private final OutputStreamAppender<ILoggingEvent> appender;
+  private final AtomicReference<String> lastError;
 
-  private AuditLog(Path file, Logger logger, AtomicReference<Status> lastError) {
+  private AuditLog(Path file, Logger logger, OutputStreamAppender<ILoggingEvent> appender,
+      AtomicReference<String> lastError) {
     this.file = file;
     this.logger = logger;
+    this.appender = appender;
     this.lastError = lastError;
   }
 
@@ -40,13 +47,22 @@ public final class AuditLog {
    */
   public static AuditLog open(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
+    FileOutputStream stream;
+    try {
+      Files.createDirectories(absolute.getParent());
+      stream = new FileOutputStream(absolute.toFile(), true);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot write the audit log " + absolute + ": " + e, e);
+    }
+
     LoggerContext context = new LoggerContext();
     context.setName("toolguard");
     context.setMDCAdapter(new LogbackMDCAdapter());
-    AtomicReference<Status> lastError = new AtomicReference<>();
+    AtomicReference<String> lastError = new AtomicReference<>("unknown error");
     context.getStatusManager().add(status -> {
       if (status.getLevel() == Status.ERROR) {
-        lastError.set(status);
+        Throwable cause = status.getThrowable();
+        lastError.set(cause != null ? cause.toString() : status.getMessage());
       }
     });
 
@@ -55,33 +71,19 @@ public final class AuditLog {
     encoder.setPattern("%msg%n");
     encoder.start();
 
-    FileAppender<ILoggingEvent> appender = new FileAppender<>();
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
     appender.setContext(context);
     appender.setName("audit");
-    appender.setFile(absolute.toString());
-    appender.setAppend(true);
-    appender.setImmediateFlush(true);
     appender.setEncoder(encoder);
+    appender.setImmediateFlush(true);
+    appender.setOutputStream(stream);
     appender.start();
-    if (!appender.isStarted()) {
-      throw new IllegalStateException("cannot write the audit log " + absolute + ": " + firstError(context));
-    }
 
     Logger logger = context.getLogger("io.toolguard.audit");
     logger.setAdditive(false);
     logger.setLevel(Level.INFO);
     logger.addAppender(appender);
-    return new AuditLog(absolute, logger, lastError);
-  }
-
-  private static String firstError(LoggerContext context) {
-    for (Status status : context.getStatusManager().getCopyOfStatusList()) {
-      if (status.getLevel() == Status.ERROR) {
-        Throwable cause = status.getThrowable();
-        return cause != null ? cause.toString() : status.getMessage();
-      }
-    }
-    return "unknown error";
+    return new AuditLog(absolute, logger, appender, lastError);
   }
 
   /** {@return the absolute path of the log file} */
@@ -90,18 +92,14 @@ public final class AuditLog {
   }
 
   /**
-   * Writes one record and waits until it reached the file.
+   * Writes one record and returns once it reached the file.
    *
-   * @throws IllegalStateException if the line could not be written
+   * @throws IllegalStateException if this or an earlier line could not be written
    */
   public void write(AuditRecord record) {
-    Status before = lastError.get();
     logger.info(record.toJson());
-    Status after = lastError.get();
-    if (after != before) {
-      Throwable cause = after.getThrowable();
-      throw new IllegalStateException("cannot write the audit log " + file + ": "
-          + (cause != null ? cause.toString() : after.getMessage()), cause);
+    if (!appender.isStarted()) {
+      throw new IllegalStateException("cannot write the audit log " + file + ": " + lastError.get());
     }
   }
 }

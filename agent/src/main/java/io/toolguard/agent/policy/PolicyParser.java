@@ -117,7 +117,7 @@ public final class PolicyParser {
     NodeTuple unlistedEntry = top.get("unlisted_tools");
     Verdict unlisted = enumValue(unlistedEntry, "unlisted_tools", Verdict::named, "allow or deny").orElse(Verdict.DENY);
     String unlistedRule = unlistedEntry == null
-        ? source + " (no unlisted_tools: unlisted tools are denied)"
+        ? source + " (default unlisted_tools: deny)"
         : at(unlistedEntry.getKeyNode()).rule();
     List<ToolRule> rules = tools(top.get("tools"));
     if (!problems.isEmpty()) {
@@ -137,7 +137,9 @@ public final class PolicyParser {
       return yaml.compose(new java.io.StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      String problem = e.getContext() == null ? e.getProblem()
+          : e.getProblem() == null ? e.getContext()
+          : e.getContext() + ", " + e.getProblem();
       throw single(at(mark), "not valid YAML: " + problem);
     } catch (YAMLException e) {
       throw single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -40,7 +41,7 @@ public final class ToolInstrumentation implements AgentBuilder.Transformer {
   static final String TOOL_ANNOTATION = "io.toolguard.api.Tool";
 
   private static final ElementMatcher.Junction<MethodDescription> GUARDED =
-      isAnnotatedWith(named(TOOL_ANNOTATION)).and(not(isAbstract())).and(not(isNative()));
+      isAnnotatedWith(named(TOOL_ANNOTATION)).and(not(isAbstract())).and(not(isNative())).and(not(isBridge()));
 
   private final ToolRegistry registry;
 

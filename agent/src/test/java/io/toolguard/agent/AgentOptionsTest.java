@@ -1,0 +1,62 @@
+package io.toolguard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.toolguard.agent.policy.Mode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AgentOptionsTest {
+
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty("toolguard.policy");
+  }
+
+  @Test
+  void readsCommaSeparatedKeyValuePairs() {
+    AgentOptions options = AgentOptions.parse("policy=policies/app.yaml, mode=audit ,audit=/var/log/tg.jsonl");
+
+    assertThat(options.policy()).contains("policies/app.yaml");
+    assertThat(options.mode()).contains(Mode.AUDIT);
+    assertThat(options.audit()).contains("/var/log/tg.jsonl");
+  }
+
+  @Test
+  void noOptionsAtAllIsFine() {
+    assertThat(AgentOptions.parse(null).policy()).isEmpty();
+    assertThat(AgentOptions.parse("").mode()).isEmpty();
+  }
+
+  @Test
+  void rejectsUnknownEmptyRepeatedAndInvalidOptions() {
+    assertThatThrownBy(() -> AgentOptions.parse("polcy=a.yaml")).hasMessageContaining("unknown agent option 'polcy'");
+    assertThatThrownBy(() -> AgentOptions.parse("policy=")).hasMessageContaining("'policy' needs a value");
+    assertThatThrownBy(() -> AgentOptions.parse("policy")).hasMessageContaining("'policy' needs a value");
+    assertThatThrownBy(() -> AgentOptions.parse("policy=a,policy=b")).hasMessageContaining("given twice");
+    assertThatThrownBy(() -> AgentOptions.parse("policy=a,,mode=audit")).hasMessageContaining("unknown agent option ''");
+    assertThatThrownBy(() -> AgentOptions.parse("mode=permissive")).hasMessageContaining("use mode=enforce or mode=audit");
+  }
+
+  @Test
+  void thePolicyOptionWinsOverThePropertyWhichWinsOverTheEnvironment() {
+    Map<String, String> env = Map.of("TOOLGUARD_POLICY", "env.yaml");
+    System.setProperty("toolguard.policy", "property.yaml");
+
+    assertThat(AgentOptions.parse("policy=option.yaml").policyFile(env)).isEqualTo("option.yaml");
+    assertThat(AgentOptions.parse("").policyFile(env)).isEqualTo("property.yaml");
+    System.clearProperty("toolguard.policy");
+    assertThat(AgentOptions.parse("").policyFile(env)).isEqualTo("env.yaml");
+  }
+
+  @Test
+  void withNoPolicyAnywhereTheErrorSaysHowToGiveOne() {
+    assertThatThrownBy(() -> AgentOptions.parse("").policyFile(Map.of()))
+        .hasMessageContaining("no policy given")
+        .hasMessageContaining("policy=PATH")
+        .hasMessageContaining("toolguard.policy")
+        .hasMessageContaining("TOOLGUARD_POLICY");
+  }
+}

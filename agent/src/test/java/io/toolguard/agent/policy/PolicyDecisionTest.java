@@ -1,0 +1,132 @@
+package io.toolguard.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PolicyDecisionTest {
+
+  static final String POLICY = """
+      version: 1
+      sandbox: box
+      tools:
+        "*":
+          decision: allow
+          risk: MEDIUM
+        "read_*":
+          decision: allow
+          risk: LOW
+          files:
+            read: ["data/**"]
+        read_file:
+          decision: allow
+          files:
+            read: ["docs/**"]
+        "*_secret":
+          decision: deny
+        "delete_*":
+          decision: deny
+        "tie_*":
+          decision: allow
+        "*_tie":
+          decision: allow
+          risk: HIGH
+      """;
+
+  @Test
+  void anExactNameBeatsEveryGlob() throws Exception {
+    ToolDecision decision = decide("read_file", Risk.CRITICAL);
+
+    assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(decision.rule()).isEqualTo("app.yaml:12");
+    assertThat(decision.files().read()).extracting(PathGlob::toString).containsExactly("docs/**");
+  }
+
+  @Test
+  void withoutARiskInTheRuleTheAnnotationsRiskApplies() throws Exception {
+    assertThat(decide("read_file", Risk.CRITICAL).risk()).isEqualTo(Risk.CRITICAL);
+  }
+
+  @Test
+  void aRuleCanLowerOrRaiseTheRisk() throws Exception {
+    assertThat(decide("read_mail", Risk.HIGH).risk()).isEqualTo(Risk.LOW);
+    assertThat(decide("send_mail", Risk.LOW).risk()).isEqualTo(Risk.MEDIUM);
+  }
+
+  @Test
+  void theGlobWithMoreLiteralCharactersWins() throws Exception {
+    ToolDecision decision = decide("read_mail", Risk.HIGH);
+
+    assertThat(decision.rule()).isEqualTo("app.yaml:7");
+    assertThat(decision.reason()).isEqualTo("allowed by policy rule 'read_*'");
+  }
+
+  @Test
+  void betweenEquallySpecificGlobsTheEarlierWins() throws Exception {
+    ToolDecision decision = decide("tie_tie", Risk.LOW);
+
+    assertThat(decision.rule()).isEqualTo("app.yaml:20");
+  }
+
+  @Test
+  void denyBeatsAllowEvenWhenTheAllowIsMoreSpecific() throws Exception {
+    ToolDecision decision = decide("read_secret", Risk.LOW);
+
+    assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
+    assertThat(decision.rule()).isEqualTo("app.yaml:16");
+    assertThat(decision.reason()).isEqualTo("denied by policy rule '*_secret'");
+    assertThat(decision.files()).isEqualTo(FileGrants.NONE);
+  }
+
+  @Test
+  void whenSeveralRulesDenyTheFirstInTheFileDecides() throws Exception {
+    assertThat(decide("delete_secret", Risk.LOW).rule()).isEqualTo("app.yaml:16");
+  }
+
+  @Test
+  void unlistedToolsAreDeniedByDefault() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
+
+    ToolDecision decision = policy.decide("b", Risk.LOW);
+
+    assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
+    assertThat(decision.rule()).isEqualTo("app.yaml (default unlisted_tools: deny)");
+    assertThat(decision.reason()).isEqualTo("no policy rule names this tool; unlisted tools are denied");
+  }
+
+  @Test
+  void unlistedToolsCanBeAllowedAtTheirDeclaredRiskWithNoFiles() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: allow\n");
+
+    ToolDecision decision = policy.decide("b", Risk.MEDIUM);
+
+    assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(decision.risk()).isEqualTo(Risk.MEDIUM);
+    assertThat(decision.rule()).isEqualTo("app.yaml:3");
+    assertThat(decision.files()).isEqualTo(FileGrants.NONE);
+  }
+
+  @Test
+  void toolNameGlobsMatchAnyRunOfCharacters() {
+    assertThat(rule("*").matches("")).isTrue();
+    assertThat(rule("*").matches("anything")).isTrue();
+    assertThat(rule("read_*").matches("read_")).isTrue();
+    assertThat(rule("read_*").matches("read")).isFalse();
+    assertThat(rule("*_file").matches("read_file")).isTrue();
+    assertThat(rule("*_file").matches("read_file2")).isFalse();
+    assertThat(rule("a*b*c").matches("abc")).isTrue();
+    assertThat(rule("a*b*c").matches("aXbYbZc")).isTrue();
+    assertThat(rule("a*b*c").matches("aXbYc_")).isFalse();
+    assertThat(rule("read_file").matches("read_files")).isFalse();
+    assertThat(rule("read.file").matches("readXfile")).isFalse();
+  }
+
+  private static ToolRule rule(String pattern) {
+    return new ToolRule(pattern, Verdict.ALLOW, java.util.Optional.empty(), FileGrants.NONE,
+        new Location("app.yaml", 1, 1));
+  }
+
+  private static ToolDecision decide(String tool, Risk declared) throws PolicyException {
+    return PolicyParserTest.parse(POLICY).decide(tool, declared);
+  }
+}

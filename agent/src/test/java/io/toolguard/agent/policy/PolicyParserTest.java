@@ -1,0 +1,220 @@
+package io.toolguard.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PolicyParserTest {
+
+  static final Path FOLDER = Path.of("/etc/toolguard");
+
+  @TempDir Path dir;
+
+  @Test
+  void readsEverySettingOfAValidPolicy() throws Exception {
+    Policy policy = parse("""
+        version: 1
+        mode: audit
+        sandbox: ../box
+        unlisted_tools: allow
+        tools:
+          read_file:
+            decision: allow
+            risk: low
+            files:
+              read: ["data/**", "*.md"]
+              write: ["out/**"]
+              delete: []
+          "*_admin":
+            decision: deny
+        """);
+
+    assertThat(policy.source()).isEqualTo("app.yaml");
+    assertThat(policy.mode()).isEqualTo(Mode.AUDIT);
+    assertThat(policy.sandbox()).isEqualTo(Path.of("/etc/box"));
+    assertThat(policy.unlisted()).isEqualTo(Verdict.ALLOW);
+    assertThat(policy.unlistedRule()).isEqualTo("app.yaml:4");
+    assertThat(policy.tools()).hasSize(2);
+    ToolRule read = policy.tools().get(0);
+    assertThat(read.pattern()).isEqualTo("read_file");
+    assertThat(read.verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(read.risk()).contains(Risk.LOW);
+    assertThat(read.location()).isEqualTo(new Location("app.yaml", 6, 3));
+    assertThat(read.files().read()).extracting(PathGlob::toString).containsExactly("data/**", "*.md");
+    assertThat(read.files().write()).extracting(PathGlob::toString).containsExactly("out/**");
+    assertThat(read.files().delete()).isEmpty();
+    assertThat(policy.tools().get(1).verdict()).isEqualTo(Verdict.DENY);
+  }
+
+  @Test
+  void defaultsAreEnforceAndDenyUnlistedTools() throws Exception {
+    Policy policy = parse("version: 1\nsandbox: /srv/box\n");
+
+    assertThat(policy.mode()).isEqualTo(Mode.ENFORCE);
+    assertThat(policy.unlisted()).isEqualTo(Verdict.DENY);
+    assertThat(policy.sandbox()).isEqualTo(Path.of("/srv/box"));
+    assertThat(policy.tools()).isEmpty();
+  }
+
+  static Stream<Arguments> invalidPolicies() {
+    return Stream.of(
+        Arguments.of("empty file", "", "app.yaml:1:1: the policy is empty"),
+        Arguments.of("only a comment", "# nothing\n", "app.yaml:1:1: the policy is empty"),
+        Arguments.of("malformed YAML", "version: 1\nsandbox: [box\n", "app.yaml:3:1: not valid YAML"),
+        Arguments.of("bad indentation", "version: 1\n sandbox: box\n", "app.yaml:2:9: not valid YAML"),
+        Arguments.of("a list instead of a mapping", "- version: 1\n", "app.yaml:1:1: the policy must be a mapping"),
+        Arguments.of("two documents", "version: 1\n---\nversion: 1\n", "not valid YAML"),
+        Arguments.of("missing version", "sandbox: box\n", "app.yaml:1:1: missing 'version'"),
+        Arguments.of("version as a string", "version: \"1\"\nsandbox: box\n",
+            "app.yaml:1:10: unsupported version '1'; this agent reads 'version: 1'"),
+        Arguments.of("future version", "version: 2\nsandbox: box\n", "app.yaml:1:10: unsupported version '2'"),
+        Arguments.of("missing sandbox", "version: 1\n", "app.yaml:1:1: missing 'sandbox'"),
+        Arguments.of("sandbox as a list", "version: 1\nsandbox: [a]\n",
+            "app.yaml:2:10: sandbox must be a folder path, not a list"),
+        Arguments.of("unknown top-level key", "version: 1\nsandbx: box\n",
+            "app.yaml:2:1: unknown key 'sandbx' in the policy (did you mean 'sandbox'?); expected one of: version, mode,"
+                + " sandbox, unlisted_tools, tools"),
+        Arguments.of("duplicate top-level key", "version: 1\nsandbox: a\nsandbox: b\n",
+            "app.yaml:3:1: duplicate key 'sandbox' in the policy (first at line 2)"),
+        Arguments.of("unknown mode", "version: 1\nsandbox: box\nmode: strict\n",
+            "app.yaml:3:7: 'mode' must be enforce or audit, not 'strict'"),
+        Arguments.of("unknown unlisted_tools", "version: 1\nsandbox: box\nunlisted_tools: ask\n",
+            "app.yaml:3:17: 'unlisted_tools' must be allow or deny, not 'ask'"),
+        Arguments.of("tools as a list", "version: 1\nsandbox: box\ntools:\n  - read_file\n",
+            "app.yaml:4:3: 'tools' must map tool names to rules"),
+        Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
+            "app.yaml:5:5: tool rule 't' needs 'decision: allow' or 'decision: deny'"),
+        Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
+            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, not 'allow'"),
+        Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
+            "app.yaml:5:15: 'decision' must be allow or deny, not 'yes'"),
+        Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
+            "app.yaml:6:11: 'risk' must be LOW, MEDIUM, HIGH or CRITICAL, not 'EXTREME'"),
+        Arguments.of("unknown rule key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    rsk: LOW\n",
+            "app.yaml:6:5: unknown key 'rsk' in tool rule 't' (did you mean 'risk'?)"),
+        Arguments.of("unknown file key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+            + "      list: [\"a\"]\n", "app.yaml:7:7: unknown key 'list' in 'files' of tool rule 't'"),
+        Arguments.of("globs as a string", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+            + "      read: data/**\n", "app.yaml:7:13: 'read' must be a list of globs"),
+        Arguments.of("duplicate tool rules", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+            + "  t:\n    decision: deny\n", "app.yaml:6:3: duplicate rule for tool 't' (first at line 4)"),
+        Arguments.of("tool name with a space", "version: 1\nsandbox: box\ntools:\n  \"read file\":\n    decision: allow\n",
+            "app.yaml:4:3: tool name 'read file' is not valid"),
+        Arguments.of("a deny rule that grants files", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
+            + "    files:\n      read: [\"**\"]\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'files' has no effect"),
+        Arguments.of("absolute glob", glob("/etc/*"), "app.yaml:7:14: file glob '/etc/*' must be relative to the sandbox root"),
+        Arguments.of("glob leaving the sandbox", glob("../secrets/**"),
+            "app.yaml:7:14: file glob '../secrets/**' contains '..'"),
+        Arguments.of("glob with .. inside", glob("data/../../x"), "contains '..'"),
+        Arguments.of("glob with ***", glob("data/***"), "'**' must be a whole path segment"),
+        Arguments.of("glob with **x", glob("data/**x"), "'**' must be a whole path segment"),
+        Arguments.of("glob with //", glob("data//x"), "has an empty path segment"),
+        Arguments.of("glob with a class", glob("data/[ab].txt"), "unsupported character '['"),
+        Arguments.of("glob with braces", glob("data/{a,b}"), "unsupported character '{'"),
+        Arguments.of("empty glob", glob(""), "a file glob cannot be empty"),
+        Arguments.of("glob that is a number", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+            + "      read: [42]\n", "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
+        Arguments.of("alias bomb", aliasBomb(), "not valid YAML"));
+  }
+
+  private static String glob(String glob) {
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\"" + glob + "\"]\n";
+  }
+
+  private static String aliasBomb() {
+    StringBuilder yaml = new StringBuilder("version: 1\nsandbox: box\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 12; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 9; j++) {
+        yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    return yaml.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidPolicies")
+  void rejectsWithFileLineColumnAndWhatWasExpected(String caseName, String yaml, String expected) {
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOf(PolicyException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void reportsEveryProblemNotJustTheFirst() {
+    assertThatThrownBy(() -> parse("version: 1\nsandbox: box\nmode: on\ntools:\n  a:\n    decision: maybe\n  b:\n"
+        + "    decision: allow\n    risk: huge\n"))
+        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems())
+            .extracting(problem -> problem.location().line())
+            .containsExactly(3, 6, 9));
+  }
+
+  @Test
+  void aDirectoryIsNotAPolicy() {
+    assertThatThrownBy(() -> PolicyParser.parse(dir))
+        .hasMessageContaining(dir + ":1:1: the policy path is a directory");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> PolicyParser.parse(dir.resolve("nope.yaml")))
+        .hasMessageContaining("nope.yaml:1:1: the policy file does not exist");
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsReported() {
+    // /proc/self/mem exists and has a size of 0, but reading it from the start fails with an I/O error.
+    Path unreadable = Path.of("/proc/self/mem");
+    assertThatThrownBy(() -> PolicyParser.parse(unreadable))
+        .hasMessageContaining("/proc/self/mem:1:1: cannot read the policy file");
+  }
+
+  @Test
+  void aVeryLargeFileIsRejectedBeforeParsing() throws IOException {
+    Path large = dir.resolve("large.yaml");
+    Files.writeString(large, "version: 1\nsandbox: box\n# " + "x".repeat(PolicyParser.MAX_BYTES) + "\n");
+
+    assertThatThrownBy(() -> PolicyParser.parse(large))
+        .hasMessageContaining("large.yaml:1:1: the policy file is " + Files.size(large) + " bytes; the limit is");
+  }
+
+  @Test
+  void textThatIsNotUtf8IsRejected() throws IOException {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, new byte[] {'v', 'e', 'r', ':', ' ', (byte) 0xE9, '\n'});
+
+    assertThatThrownBy(() -> PolicyParser.parse(latin1)).hasMessageContaining("not valid UTF-8");
+  }
+
+  @Test
+  void aRelativeSandboxIsResolvedAgainstThePolicysFolder() throws Exception {
+    Path policyFile = dir.resolve("policies/app.yaml");
+    Files.createDirectories(policyFile.getParent());
+    Files.writeString(policyFile, "version: 1\nsandbox: ../work/./box\n");
+
+    assertThat(PolicyParser.parse(policyFile).sandbox()).isEqualTo(dir.resolve("work/box"));
+  }
+
+  @Test
+  void theRiskOfARuleIsOptional() throws Exception {
+    Policy policy = parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n");
+
+    assertThat(policy.tools().get(0).risk()).isEqualTo(Optional.empty());
+    assertThat(policy.tools().get(0).files()).isEqualTo(FileGrants.NONE);
+  }
+
+  static Policy parse(String yaml) throws PolicyException {
+    return PolicyParser.parse("app.yaml", FOLDER, yaml);
+  }
+}

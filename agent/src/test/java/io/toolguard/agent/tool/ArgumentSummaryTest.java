@@ -1,0 +1,56 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ArgumentSummaryTest {
+
+  @Test
+  void namesEachArgumentAndQuotesTexts() {
+    assertThat(ArgumentSummary.of(List.of("path", "append", "count"), new Object[] {"a.txt", true, 3}))
+        .isEqualTo("path=\"a.txt\", append=true, count=3");
+  }
+
+  @Test
+  void truncatesLongTextsAndSaysHowLongTheyWere() {
+    String contents = "x".repeat(10_000);
+
+    String summary = ArgumentSummary.of(List.of("body"), new Object[] {contents});
+
+    assertThat(summary).hasSizeLessThan(120).endsWith("…(10000 chars)\"");
+  }
+
+  @Test
+  void neverRendersArbitraryObjectsOrWholeCollections() {
+    Object secretHolder = new Object() {
+      @Override
+      public String toString() {
+        throw new AssertionError("toString must not be called");
+      }
+    };
+
+    String summary = ArgumentSummary.of(List.of("a", "b", "c", "d", "e"),
+        new Object[] {secretHolder, new byte[42], List.of("s1", "s2"), Map.of("k", "v"), Path.of("/tmp/x")});
+
+    assertThat(summary).startsWith("a=io.toolguard.agent.tool.ArgumentSummaryTest$")
+        .contains("b=byte[42]", "c=", "(size 2)", "d=", "(size 1)", "e=\"/tmp/x\"")
+        .doesNotContain("s1", "k=v");
+  }
+
+  @Test
+  void keepsTheWholeSummaryShort() {
+    Object[] many = new Object[50];
+    java.util.Arrays.fill(many, "y".repeat(70));
+
+    assertThat(ArgumentSummary.of(List.of(), many)).hasSize(ArgumentSummary.MAX_TOTAL + 1).endsWith("…");
+  }
+
+  @Test
+  void unnamedParametersAndNullsAreShown() {
+    assertThat(ArgumentSummary.of(List.of(), new Object[] {null})).isEqualTo("arg0=null");
+  }
+}

@@ -1,0 +1,121 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toolguard.it.app.ToolApp;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** Launches a real child JVM, usually with the built agent jar attached, and collects what it did. */
+final class ChildJvm {
+
+  static final Path AGENT_JAR = Path.of(System.getProperty("toolguard.it.agentJar"));
+  static final Path SAMPLE_JAR = Path.of(System.getProperty("toolguard.it.sampleJar"));
+  static final Path POLICIES = Path.of(System.getProperty("toolguard.it.policies"));
+  static final Path HOST_APP_LIBS = Path.of(System.getProperty("toolguard.it.hostAppLibs"));
+  static final Path HOST_APP_CONFIG = Path.of(System.getProperty("toolguard.it.hostAppConfig"));
+
+  private final List<String> command = new ArrayList<>();
+  private final Map<String, String> environment = new java.util.HashMap<>();
+  private final Path workDir;
+
+  private ChildJvm(Path workDir) {
+    this.workDir = workDir;
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  static ChildJvm in(Path workDir) {
+    return new ChildJvm(workDir);
+  }
+
+  ChildJvm agent(String options) {
+    command.add("-javaagent:" + AGENT_JAR + (options.isEmpty() ? "" : "=" + options));
+    return this;
+  }
+
+  ChildJvm jvmArg(String arg) {
+    command.add(arg);
+    return this;
+  }
+
+  ChildJvm env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  /** Runs the integration-test tool application with a scenario from {@link ToolApp}. */
+  Result toolApp(String... args) throws IOException, InterruptedException {
+    return main(classPath(testClasses(), apiJar()), ToolApp.class.getName(), args);
+  }
+
+  Result main(String classPath, String mainClass, String... args) throws IOException, InterruptedException {
+    command.add("-cp");
+    command.add(classPath);
+    command.add(mainClass);
+    command.addAll(Arrays.asList(args));
+    return run();
+  }
+
+  Result jar(Path jar, String... args) throws IOException, InterruptedException {
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(Arrays.asList(args));
+    return run();
+  }
+
+  private Result run() throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "stdout", ".txt");
+    Path err = Files.createTempFile(workDir, "stderr", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    builder.environment().remove("TOOLGUARD_POLICY");
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    assertThat(finished).as("child JVM finished within 60 s: %s", command).isTrue();
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static String classPath(Path... entries) {
+    return Arrays.stream(entries).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+  }
+
+  static Path testClasses() {
+    return codeSource(ToolApp.class);
+  }
+
+  static Path apiJar() {
+    return codeSource(io.toolguard.api.Tool.class);
+  }
+
+  private static Path codeSource(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What a child JVM did. */
+  record Result(int exitCode, String stdout, String stderr) {
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+  }
+}

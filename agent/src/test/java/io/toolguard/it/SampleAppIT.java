@@ -1,0 +1,47 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sample app as a user runs it: the prompt injection's steps are blocked under the shipped policy. */
+class SampleAppIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void underTheSamplePolicyTheInjectedStepsAreBlocked() throws Exception {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.copy(ChildJvm.POLICIES.resolve("sample-app.yaml"), dir.resolve("policies/sample-app.yaml"));
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policies/sample-app.yaml").jar(ChildJvm.SAMPLE_JAR);
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).as(result.toString())
+        .containsPattern("send_email\\(\"attacker@evil.example\".*prompt injection\\n\\s+BLOCKED: Tool 'send_email'")
+        .containsPattern("delete_file\\(\"data/customers.csv\"\\).*prompt injection\\n\\s+NEEDS APPROVAL, so blocked:"
+            + " .*approval required, no approver configured")
+        .containsPattern("execute_code\\(.*prompt injection\\n\\s+BLOCKED: Tool 'execute_code'")
+        .contains("data/customers.csv still there:  yes", "emails sent (outbox/sent.eml):   no",
+            "code executed (outbox/executed): no", "summary written (out/summary.md): yes");
+    Path workspace = dir.resolve("sample-workspace");
+    assertThat(workspace.resolve("data/customers.csv")).exists();
+    assertThat(workspace.resolve("outbox")).doesNotExist();
+    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+        .extracting(line -> line.get("tool") + " " + line.get("decision"))
+        .contains("send_email deny", "delete_file deny", "execute_code deny", "write_file allow");
+  }
+
+  @Test
+  void withoutTheAgentTheInjectionSucceeds() throws Exception {
+    ChildJvm.Result result = ChildJvm.in(dir).jar(ChildJvm.SAMPLE_JAR);
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).doesNotContain("BLOCKED", "NEEDS APPROVAL")
+        .contains("data/customers.csv still there:  no", "emails sent (outbox/sent.eml):   yes");
+    assertThat(dir.resolve("sample-workspace/outbox/sent.eml")).exists();
+  }
+}

@@ -1,0 +1,114 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the agent finds its policy, and how it refuses to start the JVM without a valid one. */
+class StartupIT {
+
+  static final int REFUSED = 78;
+
+  @TempDir Path dir;
+
+  @Test
+  void anInvalidPolicyStopsTheJvmNamingFileLineAndColumn() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), """
+        version: 1
+        sandbox: sandbox
+        tools:
+          lookup:
+            decision: allow
+            rsk: LOW
+        """);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains(
+        "toolguard: the policy is invalid, so the JVM is not started:",
+        "policy.yaml:6:5: unknown key 'rsk' in tool rule 'lookup' (did you mean 'risk'?); expected one of: decision, risk, files");
+    assertThat(result.stdout()).isEmpty();
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  @Test
+  void malformedYamlStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: [unclosed\n");
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).containsPattern("policy\\.yaml:\\d+:\\d+: not valid YAML");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void noPolicyAtAllStopsTheJvm() throws Exception {
+    ChildJvm.Result result = ChildJvm.in(dir).agent("").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("toolguard: no policy given", "TOOLGUARD_POLICY");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void aMissingPolicyFileStopsTheJvm() throws Exception {
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=missing.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("missing.yaml:1:1: the policy file does not exist");
+  }
+
+  @Test
+  void anUnknownAgentOptionStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mdoe=audit").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("unknown agent option 'mdoe'");
+  }
+
+  @Test
+  void anAuditLogThatCannotBeWrittenStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    Files.writeString(dir.resolve("not-a-folder"), "a file");
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=not-a-folder/audit.jsonl")
+        .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("toolguard: cannot write the audit log");
+  }
+
+  @Test
+  void thePolicyCanComeFromASystemProperty() throws Exception {
+    Files.writeString(dir.resolve("from-property.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("").jvmArg("-Dtoolguard.policy=from-property.yaml")
+        .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stderr()).contains("policy from-property.yaml");
+    assertThat(result.stdout()).contains("wipe: denied");
+  }
+
+  @Test
+  void thePolicyCanComeFromTheEnvironmentAndTheOptionWins() throws Exception {
+    Files.writeString(dir.resolve("from-env.yaml"), ToolCallsIT.POLICY);
+    Files.writeString(dir.resolve("from-option.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result fromEnv = ChildJvm.in(dir).agent("").env("TOOLGUARD_POLICY", "from-env.yaml")
+        .toolApp("markers", "all");
+    ChildJvm.Result fromOption = ChildJvm.in(dir).agent("policy=from-option.yaml")
+        .jvmArg("-Dtoolguard.policy=from-env.yaml").env("TOOLGUARD_POLICY", "from-env.yaml")
+        .toolApp("markers", "all");
+
+    assertThat(fromEnv.stderr()).as(fromEnv.toString()).contains("policy from-env.yaml");
+    assertThat(fromOption.stderr()).as(fromOption.toString()).contains("policy from-option.yaml");
+  }
+}

@@ -1,0 +1,153 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real JVM with the built agent: what the policy allows runs, what it denies never does, and every call is logged. */
+class ToolCallsIT {
+
+  static final String POLICY = """
+      version: 1
+      sandbox: sandbox
+      tools:
+        lookup:
+          decision: allow
+        wipe:
+          decision: deny
+        rename:
+          decision: allow
+        transfer:
+          decision: allow
+        hidden_helper:
+          decision: allow
+        outer:
+          decision: allow
+        failing:
+          decision: allow
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void allowedToolsRunAndDeniedToolsNeverDo() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout().lines()).containsExactly(
+        "lookup: ran",
+        "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:6]",
+        "rename: ran",
+        "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, no approver configured"
+            + " [rule policy.yaml:10]",
+        "unlisted: denied: Tool 'unlisted' was denied by toolguard: no policy rule names this tool;"
+            + " unlisted tools are denied [rule policy.yaml (default unlisted_tools: deny)]",
+        "hidden_helper: ran",
+        "outer: ran",
+        "failing: failed: the tool itself failed",
+        "lookup: ran");
+    assertThat(dir.resolve("markers/lookup")).exists();
+    assertThat(dir.resolve("markers/hidden_helper")).exists();
+    assertThat(dir.resolve("markers/wipe")).doesNotExist();
+    assertThat(dir.resolve("markers/transfer")).doesNotExist();
+    assertThat(dir.resolve("markers/unlisted")).doesNotExist();
+    assertThat(result.stderr()).contains("toolguard ", "policy policy.yaml (7 tool rules), mode enforce");
+  }
+
+  @Test
+  void everyDecisionIsOneAuditLine() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=logs/audit.jsonl").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    List<Map<String, String>> lines = AuditLines.read(dir.resolve("logs/audit.jsonl"));
+    assertThat(lines).extracting(line -> line.get("tool") + " " + line.get("risk") + " " + line.get("decision"))
+        .containsExactly(
+            "lookup LOW allow",
+            "wipe LOW deny",
+            "rename MEDIUM allow",
+            "transfer HIGH deny",
+            "unlisted LOW deny",
+            "hidden_helper LOW allow",
+            "outer LOW allow",
+            "lookup LOW allow",
+            "failing LOW allow",
+            "lookup LOW allow");
+    Map<String, String> wipe = lines.get(1);
+    assertThat(wipe).containsEntry("method", "io.toolguard.it.app.GuardedTools#wipe")
+        .containsEntry("rule", "policy.yaml:6")
+        .containsEntry("reason", "denied by policy rule 'wipe'")
+        .containsEntry("args", "target=\\\"/\\\"")
+        .containsEntry("thread", "main");
+    assertThat(wipe.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*Z");
+    assertThat(lines.get(3)).containsEntry("reason", "approval required, no approver configured");
+    assertThat(lines).extracting(line -> line.get("call_id")).doesNotHaveDuplicates().doesNotContainNull();
+  }
+
+  @Test
+  void aNestedToolRunsInsideItsCallersContextAndTheContextEndsWithTheTool() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    List<Map<String, String>> lines = AuditLines.read(dir.resolve("toolguard-audit.jsonl"));
+    Map<String, String> outer = lines.get(6);
+    Map<String, String> nested = lines.get(7);
+    assertThat(outer).containsEntry("tool", "outer").containsEntry("parent_call_id", null);
+    assertThat(nested).containsEntry("tool", "lookup").containsEntry("parent_call_id", outer.get("call_id"));
+    // After a tool that threw, the next call starts outside any tool again.
+    assertThat(lines.get(9)).containsEntry("tool", "lookup").containsEntry("parent_call_id", null);
+  }
+
+  @Test
+  void noAuditLineIsLostWhenTheApplicationCallsSystemExit() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "exit-right-after-call");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+        .extracting(line -> line.get("tool") + " " + line.get("decision"))
+        .containsExactly("lookup allow", "wipe deny");
+  }
+
+  @Test
+  void concurrentCallsAreEachDecidedAndLoggedOnce() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "concurrent", "8", "250");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).contains("concurrent: ran 2000, denied 2000");
+    List<Map<String, String>> lines = AuditLines.read(dir.resolve("toolguard-audit.jsonl"));
+    assertThat(lines).hasSize(4000);
+    assertThat(lines).filteredOn(line -> "deny".equals(line.get("decision"))).hasSize(2000)
+        .allMatch(line -> "wipe".equals(line.get("tool")));
+    assertThat(lines).extracting(line -> line.get("call_id")).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void whenAnAuditLineCannotBeWrittenTheCallIsDeniedEvenInAuditMode() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+
+    // Every write to /dev/full fails with "no space left on device".
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit,audit=/dev/full")
+        .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout().lines()).filteredOn(line -> !line.startsWith("failing"))
+        .isNotEmpty()
+        .allMatch(line -> line.endsWith("the audit log cannot be written, and no call runs unrecorded"));
+    assertThat(result.stderr()).contains("toolguard: ERROR: cannot write the audit log /dev/full");
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+}

@@ -1,0 +1,71 @@
+package io.toolguard.it.app;
+
+import io.toolguard.api.Risk;
+import io.toolguard.api.Tool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Tools for the integration tests; each leaves a marker file when its body runs. */
+public final class GuardedTools {
+
+  private final Path markers;
+
+  public GuardedTools(Path markers) {
+    this.markers = markers;
+  }
+
+  @Tool(name = "lookup", risk = Risk.LOW)
+  public String lookup(String key) throws IOException {
+    return mark("lookup");
+  }
+
+  @Tool(name = "wipe", risk = Risk.LOW)
+  public String wipe(String target) throws IOException {
+    return mark("wipe");
+  }
+
+  @Tool(risk = Risk.MEDIUM)
+  public String rename(String from, String to) throws IOException {
+    return mark("rename");
+  }
+
+  @Tool(name = "transfer", risk = Risk.HIGH)
+  public String transfer(long cents) throws IOException {
+    return mark("transfer");
+  }
+
+  @Tool(name = "unlisted", risk = Risk.LOW)
+  public String unlisted() throws IOException {
+    return mark("unlisted");
+  }
+
+  /** Guarded although private and static. */
+  @Tool(name = "hidden_helper", risk = Risk.LOW)
+  private static String hiddenHelper(Path markers) throws IOException {
+    Files.createDirectories(markers);
+    Files.writeString(markers.resolve("hidden_helper"), "ran");
+    return "hidden_helper ran";
+  }
+
+  public String callHiddenHelper() throws IOException {
+    return hiddenHelper(markers);
+  }
+
+  @Tool(name = "outer", risk = Risk.LOW)
+  public String outer() throws IOException {
+    mark("outer");
+    return "outer ran; inner said: " + lookup("nested");
+  }
+
+  @Tool(name = "failing", risk = Risk.LOW)
+  public String failing() {
+    throw new IllegalStateException("the tool itself failed");
+  }
+
+  private String mark(String tool) throws IOException {
+    Files.createDirectories(markers);
+    Files.writeString(markers.resolve(tool), "ran");
+    return tool + " ran";
+  }
+}

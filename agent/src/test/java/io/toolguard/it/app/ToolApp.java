@@ -1,0 +1,86 @@
+package io.toolguard.it.app;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The application the integration tests run in a child JVM. {@code ToolApp MARKERS SCENARIO}
+ * prints one line per tool call: {@code NAME: ran} or {@code NAME: denied: MESSAGE}.
+ */
+public final class ToolApp {
+
+  private ToolApp() {}
+
+  public static void main(String[] args) throws Exception {
+    GuardedTools tools = new GuardedTools(Path.of(args[0]));
+    switch (args[1]) {
+      case "all" -> {
+        call("lookup", () -> tools.lookup("k"));
+        call("wipe", () -> tools.wipe("/"));
+        call("rename", () -> tools.rename("a", "b"));
+        call("transfer", () -> tools.transfer(100));
+        call("unlisted", tools::unlisted);
+        call("hidden_helper", tools::callHiddenHelper);
+        call("outer", tools::outer);
+        call("failing", tools::failing);
+        call("lookup", () -> tools.lookup("after failure"));
+      }
+      case "exit-right-after-call" -> {
+        call("lookup", () -> tools.lookup("k"));
+        call("wipe", () -> tools.wipe("/"));
+        System.exit(3);
+      }
+      case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      default -> throw new IllegalArgumentException(args[1]);
+    }
+  }
+
+  static void call(String name, Callable<String> tool) {
+    try {
+      tool.call();
+      System.out.println(name + ": ran");
+    } catch (SecurityException denied) {
+      System.out.println(name + ": denied: " + denied.getMessage());
+    } catch (Exception failed) {
+      System.out.println(name + ": failed: " + failed.getMessage());
+    }
+  }
+
+  private static void concurrent(GuardedTools tools, int threads, int callsPerThread) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<int[]>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      results.add(pool.submit(() -> {
+        int[] counts = new int[2];
+        for (int i = 0; i < callsPerThread; i++) {
+          try {
+            tools.lookup("k" + i);
+            counts[0]++;
+          } catch (SecurityException denied) {
+            throw new AssertionError("lookup must be allowed", denied);
+          }
+          try {
+            tools.wipe("w" + i);
+            throw new AssertionError("wipe must be denied");
+          } catch (SecurityException denied) {
+            counts[1]++;
+          }
+        }
+        return counts;
+      }));
+    }
+    int ran = 0;
+    int denied = 0;
+    for (Future<int[]> result : results) {
+      ran += result.get()[0];
+      denied += result.get()[1];
+    }
+    pool.shutdown();
+    System.out.println("concurrent: ran " + ran + ", denied " + denied);
+  }
+}
