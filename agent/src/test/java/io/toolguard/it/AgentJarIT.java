@@ -42,6 +42,10 @@ class AgentJarIT {
           .noneMatch(name -> name.startsWith("META-INF/services/"))
           .noneMatch(name -> name.matches(".*logback(-test)?\\.xml"))
           .noneMatch(name -> name.startsWith("io/toolguard/api/"));
+      // The agent copies these, by name, onto the bootstrap class path.
+      assertThat(entries).filteredOn(name -> name.startsWith("io/toolguard/bootstrap/") && name.endsWith(".class"))
+          .containsExactlyInAnyOrder("io/toolguard/bootstrap/Dispatcher.class",
+              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/Dispatcher$Frame.class");
     }
   }
 

@@ -43,4 +43,18 @@ class HostApplicationIT {
     // The application's logback.xml shaped the application's log lines only, never the audit log.
     assertThat(Files.readString(dir.resolve("toolguard-audit.jsonl"))).doesNotContain("HOSTLOG");
   }
+
+  @Test
+  void theAgentLeavesJavaUtilLoggingUninitialisedForTheApplicationToConfigure() throws Exception {
+    // Servers such as WildFly install their own LogManager, which only works if nobody touched JUL before.
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml")
+        .jvmArg("-Xlog:class+load=info:file=classes.txt").toolApp("markers", "exit-right-after-call");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+    assertThat(Files.readString(dir.resolve("classes.txt")))
+        .contains("io.toolguard.it.app.GuardedTools ")
+        .doesNotContain("java.util.logging.LogManager ");
+  }
 }

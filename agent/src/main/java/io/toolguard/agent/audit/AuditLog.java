@@ -3,13 +3,14 @@ package io.toolguard.agent.audit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.status.Status;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,9 +67,8 @@ public final class AuditLog {
       }
     });
 
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LineEncoder encoder = new LineEncoder();
     encoder.setContext(context);
-    encoder.setPattern("%msg%n");
     encoder.start();
 
     OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
@@ -100,6 +100,25 @@ public final class AuditLog {
     logger.info(record.toJson());
     if (!appender.isStarted()) {
       throw new IllegalStateException("cannot write the audit log " + file + ": " + lastError.get());
+    }
+  }
+
+  /** Writes each message as one line; a pattern layout would cost start-up time for nothing. */
+  private static final class LineEncoder extends EncoderBase<ILoggingEvent> {
+
+    @Override
+    public byte[] headerBytes() {
+      return null;
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+      return (event.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] footerBytes() {
+      return null;
     }
   }
 }

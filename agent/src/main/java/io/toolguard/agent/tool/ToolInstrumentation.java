@@ -1,13 +1,11 @@
 package io.toolguard.agent.tool;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.toolguard.agent.audit.AuditLog;
@@ -15,30 +13,43 @@ import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.bootstrap.Dispatcher;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.enumeration.EnumerationDescription;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * Weaves {@link ToolAdvice} into every method annotated {@code @io.toolguard.api.Tool} in classes
  * loaded from now on, and registers the agent's decisions with the bootstrap dispatcher.
+ *
+ * <p>A class is only handed to Byte Buddy when its bytes name the annotation, which a class with a
+ * tool method always does; every other class costs one scan of its bytes, and Byte Buddy is not
+ * even loaded until the first tool class is.
  */
-public final class ToolInstrumentation implements AgentBuilder.Transformer {
+public final class ToolInstrumentation implements ClassFileTransformer {
 
   /** Matched by name, so the agent never loads the application's copy of the API. */
   static final String TOOL_ANNOTATION = "io.toolguard.api.Tool";
+
+  private static final byte[] TOOL_DESCRIPTOR =
+      ("L" + TOOL_ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
+  private static final List<String> AGENT_PACKAGES =
+      List.of("io/toolguard/agent/", "io/toolguard/bootstrap/", "io/toolguard/shaded/");
 
   private static final ElementMatcher.Junction<MethodDescription> GUARDED =
       isAnnotatedWith(named(TOOL_ANNOTATION)).and(not(isAbstract())).and(not(isNative())).and(not(isBridge()));
@@ -53,56 +64,44 @@ public final class ToolInstrumentation implements AgentBuilder.Transformer {
   public static void install(Instrumentation instrumentation, Policy policy, Mode mode, AuditLog audit) {
     ToolRegistry registry = new ToolRegistry();
     Dispatcher.install(new ToolCallGuard(policy, mode, registry, audit));
-    agentBuilder()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
-        .with(new FailureReport())
-        .ignore(nameStartsWith("java.")
-            .or(nameStartsWith("jdk."))
-            .or(nameStartsWith("sun."))
-            .or(nameStartsWith("com.sun."))
-            .or(nameStartsWith("net.bytebuddy."))
-            .or(nameStartsWith("io.toolguard.agent."))
-            .or(nameStartsWith("io.toolguard.bootstrap."))
-            .or(nameStartsWith("io.toolguard.shaded.")))
-        .type(declaresMethod(GUARDED))
-        .transform(new ToolInstrumentation(registry))
-        .installOn(instrumentation);
-  }
-
-  /**
-   * Byte Buddy's default builder eagerly prepares its Nexus, which touches {@code sun.misc.Unsafe}
-   * and makes JDK 24+ print warnings; the agent never needs it. The property name is the shaded
-   * Byte Buddy's own, so the application's Byte Buddy is unaffected.
-   */
-  private static AgentBuilder agentBuilder() {
-    String previous = System.setProperty(Nexus.PROPERTY, "true");
-    try {
-      return new AgentBuilder.Default();
-    } finally {
-      if (previous == null) {
-        System.clearProperty(Nexus.PROPERTY);
-      } else {
-        System.setProperty(Nexus.PROPERTY, previous);
-      }
-    }
+    instrumentation.addTransformer(new ToolInstrumentation(registry), false);
   }
 
   @Override
-  public DynamicType.Builder<?> transform(
-      DynamicType.Builder<?> builder,
-      TypeDescription type,
-      ClassLoader classLoader,
-      JavaModule module,
-      ProtectionDomain protectionDomain) {
-    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(GUARDED)) {
+  public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+      byte[] classFile) {
+    if (internalName == null || !contains(classFile, TOOL_DESCRIPTOR)
+        || AGENT_PACKAGES.stream().anyMatch(internalName::startsWith)) {
+      return null;
+    }
+    try {
+      return weave(loader, internalName.replace('/', '.'), classFile);
+    } catch (RuntimeException | LinkageError failure) {
+      System.err.println("toolguard: ERROR: could not instrument class " + internalName.replace('/', '.')
+          + "; its tool methods run unchecked: " + failure);
+      return null;
+    }
+  }
+
+  private byte[] weave(ClassLoader loader, String name, byte[] classFile) {
+    ClassFileLocator locator = new ClassFileLocator.Compound(
+        ClassFileLocator.Simple.of(name, classFile),
+        loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
+    TypeDescription type = pool.describe(name).resolve();
+    MethodList<MethodDescription.InDefinedShape> tools = type.getDeclaredMethods().filter(GUARDED);
+    if (tools.isEmpty()) {
+      return null;
+    }
+    DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator);
+    for (MethodDescription.InDefinedShape method : tools) {
       int id = registry.register(describe(type, method));
       builder = builder.visit(Advice.withCustomMapping()
           .bind(ToolId.class, id)
           .to(ToolAdvice.class)
           .on(named(method.getInternalName()).and(hasDescriptor(method.getDescriptor()))));
     }
-    return builder;
+    return builder.make(pool).getBytes();
   }
 
   static ToolMethod describe(TypeDescription type, MethodDescription.InDefinedShape method) {
@@ -124,12 +123,22 @@ public final class ToolInstrumentation implements AgentBuilder.Transformer {
         parameters);
   }
 
-  /** A tool class that cannot be woven runs unguarded, so say so loudly. */
-  private static final class FailureReport extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable error) {
-      System.err.println("toolguard: ERROR: could not check or instrument class " + typeName
-          + "; any tool methods it declares run unchecked: " + error);
+  static boolean contains(byte[] haystack, byte[] needle) {
+    byte first = needle[0];
+    for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+      if (haystack[i] == first && matchesAt(haystack, i, needle)) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  private static boolean matchesAt(byte[] haystack, int offset, byte[] needle) {
+    for (int j = 1; j < needle.length; j++) {
+      if (haystack[offset + j] != needle[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 }
