@@ -54,7 +54,7 @@ public final class Dispatcher {
       throw new NullPointerException("hooks");
     }
     if (hooks != null) {
-      throw new IllegalStateException("toolguard is already installed in this JVM");
+      throw new IllegalStateException("toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
   }

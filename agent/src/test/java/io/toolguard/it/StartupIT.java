@@ -111,4 +111,16 @@ class StartupIT {
     assertThat(fromEnv.stderr()).as(fromEnv.toString()).contains("policy from-env.yaml");
     assertThat(fromOption.stderr()).as(fromOption.toString()).contains("policy from-option.yaml");
   }
+
+  @Test
+  void theAgentGivenTwiceRefusesToStart() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").agent("policy=policy.yaml")
+        .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("toolguard: toolguard is already installed in this JVM; give"
+        + " -javaagent:toolguard-agent.jar only once");
+  }
 }
