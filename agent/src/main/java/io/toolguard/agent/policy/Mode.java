@@ -1,6 +1,5 @@
 package io.toolguard.agent.policy;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** Whether denials are enforced or only logged as {@code would-deny} while a policy is rolled out. */
@@ -10,16 +9,11 @@ public enum Mode {
 
   /** {@return the mode with this name ({@code enforce} or {@code audit}), if there is one} */
   public static Optional<Mode> named(String name) {
-    for (Mode mode : values()) {
-      if (mode.label().equals(name)) {
-        return Optional.of(mode);
-      }
-    }
-    return Optional.empty();
+    return Keywords.parse(Mode.class, name);
   }
 
   /** {@return the name as written in policies and agent options} */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Keywords.of(this);
   }
 }

@@ -1,6 +1,5 @@
 package io.toolguard.agent.policy;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** What a policy rule says about a call. */
@@ -10,16 +9,11 @@ public enum Verdict {
 
   /** {@return the verdict with this name ({@code allow} or {@code deny}), if there is one} */
   public static Optional<Verdict> named(String name) {
-    for (Verdict verdict : values()) {
-      if (verdict.label().equals(name)) {
-        return Optional.of(verdict);
-      }
-    }
-    return Optional.empty();
+    return Keywords.parse(Verdict.class, name);
   }
 
   /** {@return the name as written in policies} */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return Keywords.of(this);
   }
 }
