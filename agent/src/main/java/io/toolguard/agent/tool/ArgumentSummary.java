@@ -32,7 +32,16 @@ final class ArgumentSummary {
     return summary.toString();
   }
 
+  /** Never fails: an argument whose size or text cannot be read is shown by its type. */
   private static String value(Object argument) {
+    try {
+      return render(argument);
+    } catch (RuntimeException | LinkageError unreadable) {
+      return argument.getClass().getName();
+    }
+  }
+
+  private static String render(Object argument) {
     if (argument == null) {
       return "null";
     }

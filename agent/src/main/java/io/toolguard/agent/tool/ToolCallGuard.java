@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ToolCallGuard implements Dispatcher.Hooks {
 
   static final String NO_APPROVER = "approval required, no approver configured";
+  static final String INTERNAL_ERROR = "toolguard could not decide this call, so it is denied";
 
   private final Policy policy;
   private final Mode mode;
@@ -40,14 +41,17 @@ final class ToolCallGuard implements Dispatcher.Hooks {
     ToolContext outer = (ToolContext) outerContext;
     String callId = callIdPrefix + "-" + calls.incrementAndGet();
     ToolDecision decision;
+    boolean failed = false;
     try {
       decision = withRisk(policy.decide(tool.name(), tool.risk()));
     } catch (RuntimeException | LinkageError failure) {
-      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(),
-          "toolguard failed while deciding (" + failure + "), so the call is denied", FileGrants.NONE);
+      System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
+      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, FileGrants.NONE);
+      failed = true;
     }
     boolean denied = decision.verdict() == Verdict.DENY;
-    boolean blocked = denied && mode == Mode.ENFORCE;
+    // Audit mode lets policy denials through, never a call toolguard could not decide.
+    boolean blocked = denied && (mode == Mode.ENFORCE || failed);
     try {
       audit.write(new AuditRecord(
           Instant.now(),

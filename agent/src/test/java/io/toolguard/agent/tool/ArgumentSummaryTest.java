@@ -53,4 +53,22 @@ class ArgumentSummaryTest {
   void unnamedParametersAndNullsAreShown() {
     assertThat(ArgumentSummary.of(List.of(), new Object[] {null})).isEqualTo("arg0=null");
   }
+
+  @Test
+  void anArgumentThatFailsToDescribeItselfIsShownByItsType() {
+    java.util.AbstractList<String> hostile = new java.util.AbstractList<>() {
+      @Override
+      public String get(int index) {
+        return "x";
+      }
+
+      @Override
+      public int size() {
+        throw new IllegalStateException("boom");
+      }
+    };
+
+    assertThat(ArgumentSummary.of(List.of("list"), new Object[] {hostile}))
+        .isEqualTo("list=" + hostile.getClass().getName());
+  }
 }

@@ -1,0 +1,89 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ToolCallGuardTest {
+
+  @TempDir Path dir;
+
+  private final ToolRegistry registry = new ToolRegistry();
+  private final int lookup = registry.register(new ToolMethod("lookup", Risk.LOW, "A#lookup", List.of("key")));
+  private final int wipe = registry.register(new ToolMethod("wipe", Risk.LOW, "A#wipe", List.of()));
+  private final int transfer = registry.register(new ToolMethod("transfer", Risk.CRITICAL, "A#transfer", List.of()));
+
+  @Test
+  void anAllowedCallGetsAContextNestedInItsCallers() {
+    ToolCallGuard guard = guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW), rule("transfer", Verdict.ALLOW));
+
+    ToolContext outer = (ToolContext) guard.enterTool(lookup, new Object[] {"k"}, null);
+    ToolContext inner = (ToolContext) guard.enterTool(lookup, new Object[] {"k"}, outer);
+
+    assertThat(outer.tool()).isEqualTo("lookup");
+    assertThat(outer.outer()).isNull();
+    assertThat(inner.outer()).isSameAs(outer);
+    assertThat(inner.callId()).isNotEqualTo(outer.callId());
+  }
+
+  @Test
+  void aDeniedCallThrowsWithTheToolTheReasonAndTheRule() {
+    ToolCallGuard guard = guard(Mode.ENFORCE, rule("wipe", Verdict.DENY));
+
+    assertThatThrownBy(() -> guard.enterTool(wipe, new Object[0], null))
+        .isInstanceOf(SecurityException.class)
+        .hasMessage("Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule app.yaml:7]");
+  }
+
+  @Test
+  void aCriticalCallNeedsAnApproverAndThereIsNone() {
+    ToolCallGuard guard = guard(Mode.ENFORCE, rule("transfer", Verdict.ALLOW));
+
+    assertThatThrownBy(() -> guard.enterTool(transfer, new Object[0], null))
+        .hasMessageContaining(ToolCallGuard.NO_APPROVER);
+  }
+
+  @Test
+  void auditModeLetsPolicyDenialsRunAndLogsThemAsWouldDeny() throws Exception {
+    ToolCallGuard guard = guard(Mode.AUDIT, rule("wipe", Verdict.DENY));
+
+    assertThat(guard.enterTool(wipe, new Object[0], null)).isInstanceOf(ToolContext.class);
+    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"decision\":\"would-deny\"");
+  }
+
+  @Test
+  void aCallThatCannotBeDecidedIsDeniedEvenInAuditMode() throws Exception {
+    // A rule without a pattern makes the decision itself fail.
+    ToolCallGuard guard = guard(Mode.AUDIT, rule(null, Verdict.ALLOW));
+
+    assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
+        .isInstanceOf(SecurityException.class)
+        .hasMessage("Tool 'lookup' was denied by toolguard: " + ToolCallGuard.INTERNAL_ERROR + " [rule app.yaml]");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"deny\"", ToolCallGuard.INTERNAL_ERROR);
+  }
+
+  private ToolCallGuard guard(Mode mode, ToolRule... rules) {
+    Policy policy = new Policy("app.yaml", mode, dir, Verdict.DENY, "app.yaml (default unlisted_tools: deny)",
+        List.of(rules));
+    return new ToolCallGuard(policy, mode, registry, AuditLog.open(dir.resolve("audit.jsonl")));
+  }
+
+  private static ToolRule rule(String pattern, Verdict verdict) {
+    return new ToolRule(pattern, verdict, Optional.empty(), FileGrants.NONE, new Location("app.yaml", 7, 3));
+  }
+}
