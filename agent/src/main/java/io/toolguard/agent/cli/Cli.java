@@ -4,6 +4,7 @@ import io.toolguard.agent.Version;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.policy.Verdict;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -67,7 +68,8 @@ public final class Cli {
       try {
         Policy policy = PolicyParser.parse(Path.of(file));
         out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
-            + ", sandbox " + policy.sandbox() + ", unlisted tools " + policy.unlisted().label() + ")");
+            + ", sandbox " + policy.sandbox() + ", unlisted tools "
+            + (policy.unlisted() == Verdict.DENY ? "denied" : "allowed") + ")");
       } catch (PolicyException invalid) {
         err.println(invalid.getMessage());
         status = FAILED;
