@@ -13,4 +13,13 @@ public record FileGrants(List<PathGlob> read, List<PathGlob> write, List<PathGlo
     write = List.copyOf(write);
     delete = List.copyOf(delete);
   }
+
+  /** {@return the globs that grant this operation} */
+  public List<PathGlob> of(FileOperation operation) {
+    return switch (operation) {
+      case READ -> read;
+      case WRITE -> write;
+      case DELETE -> delete;
+    };
+  }
 }

@@ -1,6 +1,8 @@
 package io.toolguard.agent.policy;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -33,36 +35,92 @@ public record Policy(
 
   /** {@return the decision for a call to the named tool, whose annotation declares {@code declaredRisk}} */
   public ToolDecision decide(String toolName, Risk declaredRisk) {
-    ToolRule allowing = null;
+    return evaluate(toolName, declaredRisk).decision();
+  }
+
+  /** {@return the decision for a call, with every other rule that named the tool and why it lost} */
+  public Evaluation evaluate(String toolName, Risk declaredRisk) {
+    List<ToolRule> matching = new ArrayList<>();
+    ToolRule firstDeny = null;
+    ToolRule bestAllow = null;
     for (ToolRule rule : tools) {
       if (!rule.matches(toolName)) {
         continue;
       }
+      matching.add(rule);
       if (rule.verdict() == Verdict.DENY) {
-        return new ToolDecision(
-            Verdict.DENY,
-            rule.risk().orElse(declaredRisk),
-            rule.location().rule(),
-            "denied by policy rule '" + rule.pattern() + "'",
-            FileGrants.NONE);
-      }
-      if (allowing == null || MORE_SPECIFIC.compare(rule, allowing) > 0) {
-        allowing = rule;
+        firstDeny = firstDeny == null ? rule : firstDeny;
+      } else if (bestAllow == null || MORE_SPECIFIC.compare(rule, bestAllow) > 0) {
+        bestAllow = rule;
       }
     }
-    if (allowing != null) {
-      return new ToolDecision(
-          Verdict.ALLOW,
-          allowing.risk().orElse(declaredRisk),
-          allowing.location().rule(),
-          "allowed by policy rule '" + allowing.pattern() + "'",
-          allowing.files());
+    ToolRule deciding = firstDeny != null ? firstDeny : bestAllow;
+    if (deciding == null) {
+      return new Evaluation(new ToolDecision(
+          unlisted,
+          declaredRisk,
+          unlistedRule,
+          "no policy rule names this tool; unlisted tools are " + (unlisted == Verdict.DENY ? "denied" : "allowed"),
+          FileGrants.NONE), List.of());
     }
-    return new ToolDecision(
-        unlisted,
-        declaredRisk,
-        unlistedRule,
-        "no policy rule names this tool; unlisted tools are " + (unlisted == Verdict.DENY ? "denied" : "allowed"),
-        FileGrants.NONE);
+    boolean denied = deciding.verdict() == Verdict.DENY;
+    ToolDecision decision = new ToolDecision(
+        deciding.verdict(),
+        deciding.risk().orElse(declaredRisk),
+        deciding.location().rule(),
+        (denied ? "denied" : "allowed") + " by policy rule '" + deciding.pattern() + "'",
+        denied ? FileGrants.NONE : deciding.files());
+    List<Evaluation.Outranked> outranked = new ArrayList<>();
+    for (ToolRule rule : matching) {
+      if (rule != deciding) {
+        outranked.add(new Evaluation.Outranked(rule, whyLost(rule, deciding)));
+      }
+    }
+    return new Evaluation(decision, outranked);
+  }
+
+  private static String whyLost(ToolRule loser, ToolRule winner) {
+    if (winner.verdict() == Verdict.DENY) {
+      return loser.verdict() == Verdict.DENY
+          ? "the deny rule at line " + winner.location().line() + " comes first in the file"
+          : "deny beats allow";
+    }
+    if (winner.specificity() == Integer.MAX_VALUE) {
+      return "'" + winner.pattern() + "' names the tool exactly";
+    }
+    if (winner.specificity() > loser.specificity()) {
+      return "'" + winner.pattern() + "' is more specific (" + winner.specificity() + " characters besides '*', against "
+          + loser.specificity() + ")";
+    }
+    return "equally specific, and '" + winner.pattern() + "' comes first in the file";
+  }
+
+  /**
+   * Decides one file access by a tool the policy decided as {@code tool}.
+   *
+   * @param path absolute, or relative to the sandbox root; taken as written (links are not followed here)
+   */
+  public FileDecision decideFile(ToolDecision tool, FileOperation operation, String path) {
+    if (tool.verdict() == Verdict.DENY) {
+      return new FileDecision(Outcome.DENY, "the tool itself is denied (" + tool.reason() + ")");
+    }
+    Path target;
+    try {
+      target = sandbox.resolve(path).normalize();
+    } catch (InvalidPathException e) {
+      return new FileDecision(Outcome.DENY, "'" + path + "' is not a valid path: " + e.getReason());
+    }
+    if (!target.startsWith(sandbox)) {
+      return new FileDecision(Outcome.DENY, target + " is outside the sandbox root " + sandbox);
+    }
+    String relative = sandbox.relativize(target).toString().replace(java.io.File.separatorChar, '/');
+    for (PathGlob glob : tool.files().of(operation)) {
+      if (glob.matches(relative)) {
+        return new FileDecision(Outcome.ALLOW,
+            "granted by " + operation.label() + " glob \"" + glob + "\" of rule " + tool.rule());
+      }
+    }
+    return new FileDecision(Outcome.DENY,
+        "no " + operation.label() + " glob of rule " + tool.rule() + " matches " + (relative.isEmpty() ? "." : relative));
   }
 }

@@ -4,4 +4,13 @@ package io.toolguard.agent.policy;
  * What the policy says about one call: the verdict, the risk the call runs at, the rule that
  * decided ({@code file:line}), why, and the files the tool may touch if it runs.
  */
-public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {}
+public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
+
+  /** {@return deny for a denied call; for an allowed one, ask when its risk needs approval, else allow} */
+  public Outcome outcome() {
+    if (verdict == Verdict.DENY) {
+      return Outcome.DENY;
+    }
+    return risk.needsApproval() ? Outcome.ASK : Outcome.ALLOW;
+  }
+}

@@ -4,6 +4,7 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.ToolDecision;
 import io.toolguard.agent.policy.Verdict;
@@ -43,7 +44,7 @@ final class ToolCallGuard implements Dispatcher.Hooks {
     ToolDecision decision;
     boolean failed = false;
     try {
-      decision = withRisk(policy.decide(tool.name(), tool.risk()));
+      decision = withoutApprover(policy.decide(tool.name(), tool.risk()));
     } catch (RuntimeException | LinkageError failure) {
       System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
       decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, FileGrants.NONE);
@@ -77,9 +78,9 @@ final class ToolCallGuard implements Dispatcher.Hooks {
     return new ToolContext(callId, tool.name(), decision.files(), outer);
   }
 
-  /** HIGH and CRITICAL calls need a person; until approvers exist, that means no. */
-  private static ToolDecision withRisk(ToolDecision decision) {
-    if (decision.verdict() == Verdict.ALLOW && decision.risk().needsApproval()) {
+  /** Calls that need a person's approval are denied while no approver exists. */
+  private static ToolDecision withoutApprover(ToolDecision decision) {
+    if (decision.outcome() == Outcome.ASK) {
       return new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
     }
     return decision;

@@ -34,7 +34,7 @@ class CliTest {
     assertThat(run("validate", good.toString(), bad.toString(), dir.toString())).isEqualTo(Cli.FAILED);
     assertThat(out()).contains("good.yaml: valid");
     assertThat(err()).contains("bad.yaml:5:15: 'decision' must be allow or deny, not 'alow'")
-        .contains(dir + ":1:1: the policy path is a directory");
+        .contains(dir + ":1:1: this is a directory; give the path of a policy file");
   }
 
   @Test

@@ -163,7 +163,7 @@ class PolicyParserTest {
   @Test
   void aDirectoryIsNotAPolicy() {
     assertThatThrownBy(() -> PolicyParser.parse(dir))
-        .hasMessageContaining(dir + ":1:1: the policy path is a directory");
+        .hasMessageContaining(dir + ":1:1: this is a directory; give the path of a policy file");
   }
 
   @Test
@@ -183,7 +183,7 @@ class PolicyParserTest {
   @Test
   void aVeryLargeFileIsRejectedBeforeParsing() throws IOException {
     Path large = dir.resolve("large.yaml");
-    Files.writeString(large, "version: 1\nsandbox: box\n# " + "x".repeat(PolicyParser.MAX_BYTES) + "\n");
+    Files.writeString(large, "version: 1\nsandbox: box\n# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n");
 
     assertThatThrownBy(() -> PolicyParser.parse(large))
         .hasMessageContaining("large.yaml:1:1: the policy file is " + Files.size(large) + " bytes; the limit is");

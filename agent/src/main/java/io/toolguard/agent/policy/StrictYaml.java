@@ -1,0 +1,223 @@
+package io.toolguard.agent.policy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Reads one YAML file strictly, collecting every problem with file, line and column: the shared
+ * ground of the policy parser and the test-case reader. Unknown keys, wrong types and duplicates
+ * are problems, never ignored.
+ */
+final class StrictYaml {
+
+  /** Policies and their test cases are short; anything larger is a mistake or an attack on the parser. */
+  static final int MAX_BYTES = 1024 * 1024;
+
+  private final String source;
+  private final List<PolicyProblem> problems = new ArrayList<>();
+
+  StrictYaml(String source) {
+    this.source = source;
+  }
+
+  /**
+   * Reads a file as UTF-8 text.
+   *
+   * @param noun what the file is, for messages ("policy file")
+   */
+  static String read(String source, Path file, String noun) throws PolicyException {
+    Location start = new Location(source, 1, 1);
+    if (Files.isDirectory(file)) {
+      throw single(start, "this is a directory; give the path of a " + noun + " (.yaml)");
+    }
+    if (!Files.exists(file)) {
+      throw single(start, "the " + noun + " does not exist (working directory: " + Path.of("").toAbsolutePath() + ")");
+    }
+    try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw single(start, "the " + noun + " is " + size + " bytes; the limit is " + MAX_BYTES + " bytes");
+      }
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw single(start, "the " + noun + " is not valid UTF-8 text");
+    } catch (IOException e) {
+      throw single(start, "cannot read the " + noun + ": " + e.getMessage());
+    }
+  }
+
+  private static PolicyException single(Location location, String message) {
+    return new PolicyException(List.of(new PolicyProblem(location, message)));
+  }
+
+  /** {@return the single document's root node, or {@code null} for an empty one} */
+  Node compose(String text) throws PolicyException {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setAllowRecursiveKeys(false);
+    options.setNestingDepthLimit(20);
+    options.setCodePointLimit(MAX_BYTES);
+    // The composer alone: SnakeYAML's constructors would initialise java.util.logging in premain.
+    Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
+    try {
+      return composer.getSingleNode();
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = e.getContext() == null ? e.getProblem()
+          : e.getProblem() == null ? e.getContext()
+          : e.getContext() + ", " + e.getProblem();
+      throw single(at(mark), "not valid YAML: " + problem);
+    } catch (YAMLException e) {
+      throw single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());
+    }
+  }
+
+  /** Throws every problem found so far, if there is any. */
+  void throwIfAny() throws PolicyException {
+    if (!problems.isEmpty()) {
+      throw new PolicyException(problems);
+    }
+  }
+
+  /** Checks that a node is a mapping with only known keys, none twice; {@return the entries by key, or null} */
+  Map<String, NodeTuple> mapping(Node node, String what, List<String> allowed) {
+    if (!(node instanceof MappingNode mapping)) {
+      problem(node, what + " must be a mapping of " + String.join(", ", allowed) + ", not " + describe(node));
+      return null;
+    }
+    Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      Node keyNode = tuple.getKeyNode();
+      String key = keyNode instanceof ScalarNode scalar ? scalar.getValue() : null;
+      if (key == null || !allowed.contains(key)) {
+        String shown = key == null ? describe(keyNode) : "'" + key + "'";
+        problem(keyNode, "unknown key " + shown + " in " + what + suggestion(key, allowed)
+            + "; expected one of: " + String.join(", ", allowed));
+      } else if (entries.containsKey(key)) {
+        problem(keyNode, "duplicate key '" + key + "' in " + what + " (first at line "
+            + at(entries.get(key).getKeyNode()).line() + ")");
+      } else {
+        entries.put(key, tuple);
+      }
+    }
+    return entries;
+  }
+
+  /** {@return the value of an enumerated key, read by {@code byName}; empty (and a problem) if it is not one} */
+  <T> Optional<T> enumValue(NodeTuple entry, String key, Function<String, Optional<T>> byName, String expected) {
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Node value = entry.getValueNode();
+    Optional<T> parsed = value instanceof ScalarNode scalar && !isNull(value)
+        ? byName.apply(scalar.getValue())
+        : Optional.empty();
+    if (parsed.isEmpty()) {
+      problem(value, "'" + key + "' must be " + expected + ", not " + describe(value));
+    }
+    return parsed;
+  }
+
+  /** {@return the text of a string scalar, or null (and a problem) for anything else} */
+  String string(Node node, String what, String expected) {
+    if (node instanceof ScalarNode scalar && Tag.STR.equals(node.getTag())) {
+      return scalar.getValue();
+    }
+    problem(node, what + " must be " + expected + ", not " + describe(node));
+    return null;
+  }
+
+  static boolean isNull(Node node) {
+    return Tag.NULL.equals(node.getTag());
+  }
+
+  static String describe(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    if (isNull(node)) {
+      return "an empty value";
+    }
+    String value = ((ScalarNode) node).getValue();
+    return "'" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'";
+  }
+
+  private static String suggestion(String key, List<String> allowed) {
+    if (key == null) {
+      return "";
+    }
+    for (String candidate : allowed) {
+      if (editDistance(key, candidate) <= 2) {
+        return " (did you mean '" + candidate + "'?)";
+      }
+    }
+    return "";
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  void problem(Node node, String message) {
+    problems.add(new PolicyProblem(at(node), message));
+  }
+
+  void problem(Location location, String message) {
+    problems.add(new PolicyProblem(location, message));
+  }
+
+  Location at(Node node) {
+    return at(node.getStartMark());
+  }
+
+  private Location at(Mark mark) {
+    return mark == null ? new Location(source, 1, 1) : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+  }
+}
