@@ -70,4 +70,30 @@ class AgentJarIT {
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
     assertThat(bad.stderr()).contains("bad.yaml:1:10: unsupported version '2'; this agent reads 'version: 1'");
   }
+
+  @Test
+  void theShippedPolicyTestsPass() throws Exception {
+    List<Path> caseFiles;
+    try (java.util.stream.Stream<Path> files = Files.list(ChildJvm.POLICIES)) {
+      caseFiles = files.filter(file -> file.getFileName().toString().endsWith(".tests.yaml")).sorted().toList();
+    }
+    assertThat(caseFiles).isNotEmpty();
+    for (Path cases : caseFiles) {
+      Path policy = cases.resolveSibling(cases.getFileName().toString().replace(".tests.yaml", ".yaml"));
+
+      ChildJvm.Result result = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "test", policy.toString(), cases.toString());
+
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      assertThat(result.stdout()).as(result.toString()).containsPattern("\\d+ passed, 0 failed").doesNotContain("FAIL");
+    }
+  }
+
+  @Test
+  void theJarExplainsADecision() throws Exception {
+    ChildJvm.Result result = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "explain",
+        ChildJvm.POLICIES.resolve("sample-app.yaml").toString(), "--tool", "send_email");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).startsWith("tool send_email: deny\n").contains("sample-app.yaml:39 'send_email' (deny)");
+  }
 }

@@ -1,15 +1,11 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.Version;
-import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.policy.PolicyException;
-import io.toolguard.agent.policy.PolicyParser;
-import io.toolguard.agent.policy.Verdict;
 import java.io.PrintStream;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The agent jar as a command-line tool: {@code java -jar toolguard-agent.jar COMMAND}. */
 public final class Cli {
@@ -18,13 +14,23 @@ public final class Cli {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("validate", new ValidateCommand());
+    COMMANDS.put("explain", new ExplainCommand());
+    COMMANDS.put("test", new TestCommand());
+  }
+
   private static final String USAGE_TEXT = String.join("\n",
       "usage: java -jar toolguard-agent.jar COMMAND",
       "",
       "commands:",
-      "  validate POLICY...   check policy files; prints file:line:column: message for each problem",
-      "  --version            print the agent's version",
-      "  --help               print this text",
+      "  validate POLICY...             check policy files; file:line:column: message for each problem",
+      "  explain POLICY --tool NAME     show what the policy decides for a tool (and a file access), and why",
+      "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
+      "  --version                      print the agent's version",
+      "  --help                         print this text; COMMAND --help explains a command",
       "",
       "To guard an application: java -javaagent:toolguard-agent.jar=policy=POLICY -jar app.jar");
 
@@ -39,7 +45,8 @@ public final class Cli {
       err.println(USAGE_TEXT);
       return USAGE;
     }
-    switch (args.get(0)) {
+    String name = args.get(0);
+    switch (name) {
       case "--version":
         out.println("toolguard " + Version.current());
         return OK;
@@ -48,36 +55,24 @@ public final class Cli {
       case "help":
         out.println(USAGE_TEXT);
         return OK;
-      case "validate":
-        return validate(args.subList(1, args.size()), out, err);
       default:
-        err.println("unknown command '" + args.get(0) + "'\n\n" + USAGE_TEXT);
-        return USAGE;
+        break;
     }
-  }
-
-  private static int validate(List<String> files, PrintStream out, PrintStream err) {
-    if (files.isEmpty() || files.contains("--help")) {
-      (files.isEmpty() ? err : out).println("usage: java -jar toolguard-agent.jar validate POLICY...\n"
-          + "Checks each policy file and prints file:line:column: message for every problem.\n"
-          + "Exit status 0 when all are valid, 1 otherwise.");
-      return files.isEmpty() ? USAGE : OK;
+    Command command = COMMANDS.get(name);
+    if (command == null) {
+      err.println("unknown command '" + name + "'\n\n" + USAGE_TEXT);
+      return USAGE;
     }
-    int status = OK;
-    for (String file : files) {
-      try {
-        Policy policy = PolicyParser.parse(Path.of(file));
-        out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
-            + ", sandbox " + policy.sandbox() + ", unlisted tools "
-            + (policy.unlisted() == Verdict.DENY ? "denied" : "allowed") + ")");
-      } catch (PolicyException invalid) {
-        err.println(invalid.getMessage());
-        status = FAILED;
-      } catch (InvalidPathException badPath) {
-        err.println(file + ":1:1: not a valid path: " + badPath.getReason());
-        status = FAILED;
-      }
+    List<String> rest = args.subList(1, args.size());
+    if (rest.contains("--help")) {
+      out.println(command.usage());
+      return OK;
     }
-    return status;
+    try {
+      return command.run(rest, out, err);
+    } catch (IllegalArgumentException badArguments) {
+      err.println(name + ": " + badArguments.getMessage() + "\n\n" + command.usage());
+      return USAGE;
+    }
   }
 }

@@ -1,9 +1,13 @@
 package io.toolguard.agent.policy;
 
 import java.util.List;
+import java.util.Optional;
 
-/** A call's decision together with the other rules that named the tool and why each lost, for explain. */
-public record Evaluation(ToolDecision decision, List<Outranked> outranked) {
+/**
+ * A call's decision, the rule that made it (none when {@code unlisted_tools} decided), and the
+ * other rules that named the tool with why each lost.
+ */
+public record Evaluation(ToolDecision decision, Optional<ToolRule> deciding, List<Outranked> outranked) {
 
   public Evaluation {
     outranked = List.copyOf(outranked);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A parsed, valid policy: the sandbox root, the mode, what happens to tools no rule names, and the
@@ -17,20 +18,25 @@ import java.util.List;
  * and between equals the earlier rule wins. A tool no rule names gets {@code unlisted_tools}.
  *
  * @param source the policy file as the user named it, for messages
- * @param unlistedRule where {@code unlisted_tools} is set, or a note that the built-in default applies
+ * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
  */
 public record Policy(
     String source,
     Mode mode,
     Path sandbox,
     Verdict unlisted,
-    String unlistedRule,
+    Optional<Location> unlistedAt,
     List<ToolRule> tools) {
 
   private static final Comparator<ToolRule> MORE_SPECIFIC = Comparator.comparingInt(ToolRule::specificity);
 
   public Policy {
     tools = List.copyOf(tools);
+  }
+
+  /** {@return where {@code unlisted_tools} is set as {@code file:line}, or a note that the default applies} */
+  public String unlistedRule() {
+    return unlistedAt.map(Location::rule).orElse(source + " (default unlisted_tools: deny)");
   }
 
   /** {@return the decision for a call to the named tool, whose annotation declares {@code declaredRisk}} */
@@ -59,9 +65,9 @@ public record Policy(
       return new Evaluation(new ToolDecision(
           unlisted,
           declaredRisk,
-          unlistedRule,
+          unlistedRule(),
           "no policy rule names this tool; unlisted tools are " + (unlisted == Verdict.DENY ? "denied" : "allowed"),
-          FileGrants.NONE), List.of());
+          FileGrants.NONE), Optional.empty(), List.of());
     }
     boolean denied = deciding.verdict() == Verdict.DENY;
     ToolDecision decision = new ToolDecision(
@@ -76,7 +82,7 @@ public record Policy(
         outranked.add(new Evaluation.Outranked(rule, whyLost(rule, deciding)));
       }
     }
-    return new Evaluation(decision, outranked);
+    return new Evaluation(decision, Optional.of(deciding), outranked);
   }
 
   private static String whyLost(ToolRule loser, ToolRule winner) {

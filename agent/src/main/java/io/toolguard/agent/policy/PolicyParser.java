@@ -68,12 +68,10 @@ public final class PolicyParser {
     Path sandbox = sandbox(top.get("sandbox"), root);
     NodeTuple unlistedEntry = top.get("unlisted_tools");
     Verdict unlisted = yaml.enumValue(unlistedEntry, "unlisted_tools", Verdict::named, "allow or deny").orElse(Verdict.DENY);
-    String unlistedRule = unlistedEntry == null
-        ? source + " (default unlisted_tools: deny)"
-        : yaml.at(unlistedEntry.getKeyNode()).rule();
+    Optional<Location> unlistedAt = Optional.ofNullable(unlistedEntry).map(entry -> yaml.at(entry.getKeyNode()));
     List<ToolRule> rules = tools(top.get("tools"));
     yaml.throwIfAny();
-    return new Policy(source, mode, sandbox, unlisted, unlistedRule, rules);
+    return new Policy(source, mode, sandbox, unlisted, unlistedAt, rules);
   }
 
   private void checkVersion(NodeTuple entry, Node root) {

@@ -11,4 +11,9 @@ public enum Verdict {
   public static Optional<Verdict> named(String name) {
     return Keywords.parse(Verdict.class, name);
   }
+
+  /** {@return the name as written in policies} */
+  public String label() {
+    return Keywords.of(this);
+  }
 }

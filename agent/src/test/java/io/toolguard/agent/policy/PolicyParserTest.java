@@ -44,6 +44,7 @@ class PolicyParserTest {
     assertThat(policy.sandbox()).isEqualTo(Path.of("/etc/box"));
     assertThat(policy.unlisted()).isEqualTo(Verdict.ALLOW);
     assertThat(policy.unlistedRule()).isEqualTo("app.yaml:4");
+    assertThat(policy.unlistedAt()).contains(new Location("app.yaml", 4, 1));
     assertThat(policy.tools()).hasSize(2);
     ToolRule read = policy.tools().get(0);
     assertThat(read.pattern()).isEqualTo("read_file");

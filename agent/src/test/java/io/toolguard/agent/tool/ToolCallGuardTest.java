@@ -78,8 +78,7 @@ class ToolCallGuardTest {
   }
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
-    Policy policy = new Policy("app.yaml", mode, dir, Verdict.DENY, "app.yaml (default unlisted_tools: deny)",
-        List.of(rules));
+    Policy policy = new Policy("app.yaml", mode, dir, Verdict.DENY, Optional.empty(), List.of(rules));
     return new ToolCallGuard(policy, mode, registry, AuditLog.open(dir.resolve("audit.jsonl")));
   }
 

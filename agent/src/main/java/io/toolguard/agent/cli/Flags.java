@@ -1,0 +1,43 @@
+package io.toolguard.agent.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parsed {@code --name value} options and the positional arguments around them. */
+record Flags(Map<String, String> options, List<String> positional) {
+
+  /**
+   * Splits arguments into options with a value and positional arguments.
+   *
+   * @throws IllegalArgumentException for an unknown, repeated or value-less option
+   */
+  static Flags parse(List<String> args, List<String> known) {
+    Map<String, String> options = new LinkedHashMap<>();
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--")) {
+        positional.add(arg);
+        continue;
+      }
+      String name = arg.substring(2);
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("unknown option " + arg + "; options are --" + String.join(", --", known));
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException("option " + arg + " needs a value");
+      }
+      if (options.put(name, args.get(++i)) != null) {
+        throw new IllegalArgumentException("option " + arg + " is given twice");
+      }
+    }
+    return new Flags(options, positional);
+  }
+
+  Optional<String> option(String name) {
+    return Optional.ofNullable(options.get(name));
+  }
+}

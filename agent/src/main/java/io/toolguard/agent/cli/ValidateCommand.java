@@ -1,0 +1,46 @@
+package io.toolguard.agent.cli;
+
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyException;
+import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.policy.Verdict;
+import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code validate POLICY...}: checks policy files before they go live. */
+final class ValidateCommand implements Command {
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: java -jar toolguard-agent.jar validate POLICY...",
+        "Checks each policy file and prints file:line:column: message for every problem.",
+        "Exit status 0 when all are valid, 1 otherwise.");
+  }
+
+  @Override
+  public int run(List<String> files, PrintStream out, PrintStream err) {
+    if (files.isEmpty()) {
+      err.println(usage());
+      return Cli.USAGE;
+    }
+    int status = Cli.OK;
+    for (String file : files) {
+      try {
+        Policy policy = PolicyParser.parse(Path.of(file));
+        out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
+            + ", sandbox " + policy.sandbox() + ", unlisted tools "
+            + (policy.unlisted() == Verdict.DENY ? "denied" : "allowed") + ")");
+      } catch (PolicyException invalid) {
+        err.println(invalid.getMessage());
+        status = Cli.FAILED;
+      } catch (InvalidPathException badPath) {
+        err.println(file + ":1:1: not a valid path: " + badPath.getReason());
+        status = Cli.FAILED;
+      }
+    }
+    return status;
+  }
+}

@@ -1,0 +1,117 @@
+package io.toolguard.agent.policy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads a policy test-case file:
+ *
+ * <pre>
+ * cases:
+ *   - name: the summary may be written
+ *     tool: write_file
+ *     risk: MEDIUM          # the tool's declared risk; default HIGH
+ *     op: write             # optional: read, write or delete, with path
+ *     path: out/summary.md  # absolute, or relative to the sandbox root
+ *     expect: allow         # allow, ask or deny
+ *     rule: 23              # optional: line of the deciding rule in the policy
+ * </pre>
+ */
+public final class PolicyCases {
+
+  private static final List<String> TOP_KEYS = List.of("cases");
+  private static final List<String> CASE_KEYS = List.of("name", "tool", "risk", "op", "path", "expect", "rule");
+
+  private final StrictYaml yaml;
+
+  private PolicyCases(String source) {
+    this.yaml = new StrictYaml(source);
+  }
+
+  /**
+   * Reads and checks a test-case file.
+   *
+   * @throws PolicyException listing every problem, each with file, line and column
+   */
+  public static List<PolicyCase> parse(Path file) throws PolicyException {
+    String source = file.toString();
+    return new PolicyCases(source).parse(source, StrictYaml.read(source, file, "test-case file"));
+  }
+
+  private List<PolicyCase> parse(String source, String text) throws PolicyException {
+    Node root = yaml.compose(text);
+    if (root == null) {
+      yaml.problem(new Location(source, 1, 1), "the test-case file is empty; it must hold 'cases:' with a list of cases");
+      yaml.throwIfAny();
+    }
+    Map<String, NodeTuple> top = yaml.mapping(root, "the test-case file", TOP_KEYS);
+    yaml.throwIfAny();
+    NodeTuple casesEntry = top.get("cases");
+    Node list = casesEntry == null ? root : casesEntry.getValueNode();
+    if (!(list instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+      yaml.problem(list, "'cases' must be a non-empty list of test cases");
+    }
+    yaml.throwIfAny();
+    List<PolicyCase> cases = new ArrayList<>();
+    for (Node item : ((SequenceNode) list).getValue()) {
+      testCase(item).ifPresent(cases::add);
+    }
+    yaml.throwIfAny();
+    return cases;
+  }
+
+  private Optional<PolicyCase> testCase(Node node) {
+    Map<String, NodeTuple> keys = yaml.mapping(node, "a test case", CASE_KEYS);
+    if (keys == null) {
+      return Optional.empty();
+    }
+    String name = required(node, keys, "name");
+    String tool = required(node, keys, "tool");
+    Risk risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL").orElse(Risk.HIGH);
+    Optional<FileOperation> operation =
+        yaml.enumValue(keys.get("op"), "op", FileOperation::named, "read, write or delete");
+    String path = keys.containsKey("path") ? yaml.string(keys.get("path").getValueNode(), "'path'", "a path") : null;
+    if (keys.containsKey("op") != keys.containsKey("path")) {
+      yaml.problem(node, "'op' and 'path' go together: give both for a file access, or neither");
+    }
+    if (!keys.containsKey("expect")) {
+      yaml.problem(node, "a test case needs 'expect: allow', 'expect: ask' or 'expect: deny'");
+    }
+    Optional<Outcome> expected = yaml.enumValue(keys.get("expect"), "expect", Outcome::named, "allow, ask or deny");
+    OptionalInt ruleLine = ruleLine(keys.get("rule"));
+    if (name == null || tool == null || expected.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PolicyCase(name, tool, risk, operation, path, expected.get(), ruleLine, yaml.at(node)));
+  }
+
+  private String required(Node caseNode, Map<String, NodeTuple> keys, String key) {
+    if (!keys.containsKey(key)) {
+      yaml.problem(caseNode, "a test case needs '" + key + "'");
+      return null;
+    }
+    return yaml.string(keys.get(key).getValueNode(), "'" + key + "'", "a text");
+  }
+
+  private OptionalInt ruleLine(NodeTuple entry) {
+    if (entry == null) {
+      return OptionalInt.empty();
+    }
+    Node value = entry.getValueNode();
+    if (value instanceof ScalarNode scalar && Tag.INT.equals(value.getTag()) && scalar.getValue().matches("[1-9][0-9]{0,6}")) {
+      return OptionalInt.of(Integer.parseInt(scalar.getValue()));
+    }
+    yaml.problem(value, "'rule' must be the line number of the deciding rule in the policy, not "
+        + StrictYaml.describe(value));
+    return OptionalInt.empty();
+  }
+}

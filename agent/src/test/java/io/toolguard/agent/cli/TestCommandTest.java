@@ -1,0 +1,122 @@
+package io.toolguard.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TestCommandTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @Test
+  void printsAPassOrFailLinePerCaseAndASummary() throws Exception {
+    Path cases = write("cases.yaml", """
+        cases:
+          - name: reading docs is allowed
+            tool: read_file
+            op: read
+            path: docs/a.md
+            expect: allow
+            rule: 11
+          - name: reading secrets is denied
+            tool: read_secret
+            expect: deny
+          - name: wrong expectation
+            tool: read_file
+            op: read
+            path: data/a.csv
+            expect: allow
+          - name: wrong rule
+            tool: read_file
+            risk: LOW
+            expect: allow
+            rule: 7
+        """);
+
+    assertThat(test(cases)).isEqualTo(Cli.FAILED);
+
+    Path policy = dir.resolve("app.yaml");
+    assertThat(out()).isEqualTo(String.join("\n",
+        "PASS  reading docs is allowed",
+        "PASS  reading secrets is denied",
+        "FAIL  wrong expectation (" + cases + ":11:5): expected allow, got deny by " + policy + ":11: no read glob of rule "
+            + policy + ":11 matches data/a.csv",
+        "FAIL  wrong rule (" + cases + ":16:5): expected the rule at line 7 to decide, but " + policy + ":11 did",
+        "2 passed, 2 failed",
+        ""));
+  }
+
+  @Test
+  void allPassingExitsWithZero() throws Exception {
+    Path cases = write("cases.yaml", "cases:\n  - name: ok\n    tool: anything\n    risk: LOW\n    expect: allow\n    rule: 4\n");
+
+    assertThat(test(cases)).isEqualTo(Cli.OK);
+    assertThat(out()).endsWith("1 passed, 0 failed\n");
+  }
+
+  static Stream<Arguments> invalidCaseFiles() {
+    return Stream.of(
+        Arguments.of("empty", "", "cases.yaml:1:1: the test-case file is empty"),
+        Arguments.of("no cases", "cases: []\n", "cases.yaml:1:8: 'cases' must be a non-empty list"),
+        Arguments.of("unknown key", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    expcet: allow\n",
+            "cases.yaml:5:5: unknown key 'expcet' in a test case (did you mean 'expect'?)"),
+        Arguments.of("missing expect", "cases:\n  - name: a\n    tool: t\n", "cases.yaml:2:5: a test case needs 'expect:"),
+        Arguments.of("missing tool", "cases:\n  - name: a\n    expect: deny\n", "cases.yaml:2:5: a test case needs 'tool'"),
+        Arguments.of("bad expect", "cases:\n  - name: a\n    tool: t\n    expect: maybe\n",
+            "cases.yaml:4:13: 'expect' must be allow, ask or deny, not 'maybe'"),
+        Arguments.of("op without path", "cases:\n  - name: a\n    tool: t\n    op: read\n    expect: deny\n",
+            "cases.yaml:2:5: 'op' and 'path' go together"),
+        Arguments.of("bad rule", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    rule: first\n",
+            "cases.yaml:5:11: 'rule' must be the line number of the deciding rule in the policy, not 'first'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidCaseFiles")
+  void invalidCaseFilesFailWithFileLineColumn(String caseName, String yaml, String expected) throws Exception {
+    Path cases = write("cases.yaml", yaml);
+
+    assertThat(test(cases)).isEqualTo(Cli.FAILED);
+    assertThat(err()).contains(cases.getParent().resolve(expected.substring(0, expected.indexOf(':'))) + expected
+        .substring(expected.indexOf(':')));
+  }
+
+  @Test
+  void needsExactlyAPolicyAndACaseFile() {
+    assertThat(Cli.run(List.of("test", "only-one.yaml"), print(out), print(err))).isEqualTo(Cli.USAGE);
+  }
+
+  private int test(Path cases) throws Exception {
+    Path policy = write("app.yaml", ExplainCommandTest.POLICY);
+    return Cli.run(List.of("test", policy.toString(), cases.toString()), print(out), print(err));
+  }
+
+  private Path write(String name, String text) throws Exception {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+}
