@@ -2,7 +2,9 @@ package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyException;
+import io.toolguard.agent.policy.PolicyLint;
 import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.policy.PolicyProblem;
 import io.toolguard.agent.policy.Verdict;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
@@ -16,8 +18,9 @@ final class ValidateCommand implements Command {
   public String usage() {
     return String.join("\n",
         "usage: java -jar toolguard-agent.jar validate POLICY...",
-        "Checks each policy file and prints file:line:column: message for every problem.",
-        "Exit status 0 when all are valid, 1 otherwise.");
+        "Checks each policy file and prints file:line:column: message for every problem, and",
+        "file:line:column: warning: message for rules that can never decide and for very broad grants.",
+        "Exit status 0 when all are valid (warnings or not), 1 otherwise.");
   }
 
   @Override
@@ -30,6 +33,9 @@ final class ValidateCommand implements Command {
     for (String file : files) {
       try {
         Policy policy = PolicyParser.parse(Path.of(file));
+        for (PolicyProblem warning : PolicyLint.warnings(policy)) {
+          err.println(warning.location() + ": warning: " + warning.message());
+        }
         out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
             + ", sandbox " + policy.sandbox() + ", unlisted tools "
             + (policy.unlisted() == Verdict.DENY ? "denied" : "allowed") + ")");

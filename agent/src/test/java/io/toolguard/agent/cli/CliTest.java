@@ -27,6 +27,15 @@ class CliTest {
   }
 
   @Test
+  void validatePrintsWarningsButStillSucceeds() throws Exception {
+    Path broad = write("broad.yaml", "version: 1\nsandbox: box\ntools:\n  \"*\":\n    decision: allow\n");
+
+    assertThat(run("validate", broad.toString())).isEqualTo(Cli.OK);
+    assertThat(err()).contains(broad + ":4:3: warning: rule '*' allows every tool");
+    assertThat(out()).contains("broad.yaml: valid");
+  }
+
+  @Test
   void validateReportsEveryBadFileAndFails() throws Exception {
     Path good = write("good.yaml", "version: 1\nsandbox: box\n");
     Path bad = write("bad.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: alow\n");

@@ -1,0 +1,69 @@
+package io.toolguard.agent.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds what is legal in a policy but probably not meant: rules that can never decide, and grants
+ * broad enough to deserve a second look. The findings are warnings; the policy still works.
+ */
+public final class PolicyLint {
+
+  private PolicyLint() {}
+
+  /** {@return the warnings for a valid policy, in file order} */
+  public static List<PolicyProblem> warnings(Policy policy) {
+    List<PolicyProblem> warnings = new ArrayList<>();
+    policy.unlistedAt().filter(where -> policy.unlisted() == Verdict.ALLOW).ifPresent(where -> warnings.add(
+        new PolicyProblem(where, "unlisted_tools: allow lets every tool this policy does not name run;"
+            + " prefer naming each tool")));
+    for (ToolRule rule : policy.tools()) {
+      if (rule.verdict() == Verdict.DENY) {
+        continue;
+      }
+      policy.tools().stream()
+          .filter(deny -> deny.verdict() == Verdict.DENY && covers(deny.pattern(), rule.pattern()))
+          .findFirst()
+          .ifPresent(deny -> warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern()
+              + "' can never allow anything: the deny rule '" + deny.pattern() + "' at line "
+              + deny.location().line() + " names every tool it names")));
+      if (rule.pattern().equals("*")) {
+        warnings.add(new PolicyProblem(rule.location(), "rule '*' allows every tool; prefer naming each tool"));
+      }
+      for (FileOperation operation : List.of(FileOperation.WRITE, FileOperation.DELETE)) {
+        for (PathGlob glob : rule.files().of(operation)) {
+          if (glob.matches("") && glob.matches("any/file")) {
+            warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may " + operation.label()
+                + " anything in the sandbox (\"" + glob + "\"); prefer a folder such as \"out/**\""));
+          }
+        }
+      }
+    }
+    warnings.sort(java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
+        .thenComparingInt(p -> p.location().column()));
+    return warnings;
+  }
+
+  /**
+   * {@return whether every tool name {@code narrower} matches is matched by {@code wider}}. Each
+   * {@code *} of the narrower pattern can stand for anything, so only a {@code *} of the wider one
+   * may absorb it.
+   */
+  static boolean covers(String wider, String narrower) {
+    boolean[][] matches = new boolean[wider.length() + 1][narrower.length() + 1];
+    matches[wider.length()][narrower.length()] = true;
+    for (int i = wider.length(); i >= 0; i--) {
+      for (int j = narrower.length(); j >= 0; j--) {
+        if (i == wider.length()) {
+          matches[i][j] = j == narrower.length();
+        } else if (wider.charAt(i) == '*') {
+          matches[i][j] = matches[i + 1][j] || j < narrower.length() && matches[i][j + 1];
+        } else {
+          matches[i][j] = j < narrower.length() && narrower.charAt(j) != '*'
+              && wider.charAt(i) == narrower.charAt(j) && matches[i + 1][j + 1];
+        }
+      }
+    }
+    return matches[0][0];
+  }
+}

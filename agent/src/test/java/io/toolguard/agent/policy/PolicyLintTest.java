@@ -1,0 +1,70 @@
+package io.toolguard.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class PolicyLintTest {
+
+  @ParameterizedTest(name = "{0} covers {1}: {2}")
+  @CsvSource({
+      "*,         read_file,  true",
+      "*,         *,          true",
+      "*,         read_*,     true",
+      "read_*,    read_file,  true",
+      "read_*,    read_*,     true",
+      "read_*,    read*,      false",
+      "read_*,    *_file,     false",
+      "*_file,    read_file,  true",
+      "*_file,    read_files, false",
+      "*a*,       x*a*y,      true",
+      "*a*,       x*y,        false",
+      "a*b*,      ab*,        true",
+      "read_file, read_*,     false",
+      "read_file, read_file,  true",
+  })
+  void decidesWhetherOnePatternNamesEveryToolAnotherNames(String wider, String narrower, boolean expected) {
+    assertThat(PolicyLint.covers(wider, narrower)).isEqualTo(expected);
+  }
+
+  @Test
+  void warnsAboutRulesThatCanNeverDecideAndBroadGrants() throws Exception {
+    Policy policy = PolicyParserTest.parse("""
+        version: 1
+        sandbox: box
+        unlisted_tools: allow
+        tools:
+          read_secret:
+            decision: allow
+          "*_secret":
+            decision: deny
+          "*":
+            decision: allow
+          cleaner:
+            decision: allow
+            files:
+              delete: ["**"]
+              write: ["out/**"]
+          read_file:
+            decision: allow
+            files:
+              read: ["**"]
+        """);
+
+    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
+        "app.yaml:3:1: unlisted_tools: allow lets every tool this policy does not name run; prefer naming each tool",
+        "app.yaml:5:3: rule 'read_secret' can never allow anything: the deny rule '*_secret' at line 7 names every tool"
+            + " it names",
+        "app.yaml:9:3: rule '*' allows every tool; prefer naming each tool",
+        "app.yaml:11:3: rule 'cleaner' may delete anything in the sandbox (\"**\"); prefer a folder such as \"out/**\"");
+  }
+
+  @Test
+  void theSamplePolicyHasNoWarnings() throws Exception {
+    Policy policy = PolicyParser.parse(java.nio.file.Path.of("../policies/sample-app.yaml"));
+
+    assertThat(PolicyLint.warnings(policy)).isEmpty();
+  }
+}
