@@ -94,6 +94,10 @@ public final class PolicyParser {
     if (text == null) {
       return null;
     }
+    if (text.isBlank()) {
+      yaml.problem(entry.getValueNode(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+      return null;
+    }
     try {
       return folder.resolve(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {

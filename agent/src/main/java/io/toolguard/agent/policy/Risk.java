@@ -13,13 +13,14 @@ public enum Risk {
   HIGH,
   CRITICAL;
 
-  /** {@return the risk with this name, ignoring case, if there is one} */
+  /** {@return the risk with this name, in upper or lower case ({@code HIGH}, {@code high}), if there is one} */
   public static Optional<Risk> named(String name) {
-    try {
-      return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException unknown) {
-      return Optional.empty();
+    for (Risk risk : values()) {
+      if (risk.name().equals(name) || risk.name().toLowerCase(Locale.ROOT).equals(name)) {
+        return Optional.of(risk);
+      }
     }
+    return Optional.empty();
   }
 
   /** {@return whether a call at this risk must wait for a person's approval} */

@@ -80,6 +80,8 @@ class PolicyParserTest {
             "app.yaml:1:10: unsupported version '1'; this agent reads 'version: 1'"),
         Arguments.of("future version", "version: 2\nsandbox: box\n", "app.yaml:1:10: unsupported version '2'"),
         Arguments.of("missing sandbox", "version: 1\n", "app.yaml:1:1: missing 'sandbox'"),
+        Arguments.of("empty sandbox", "version: 1\nsandbox: \"\"\n",
+            "app.yaml:2:10: 'sandbox' cannot be empty; write \".\" for this policy's own folder"),
         Arguments.of("sandbox as a list", "version: 1\nsandbox: [a]\n",
             "app.yaml:2:10: sandbox must be a folder path, not a list"),
         Arguments.of("unknown top-level key", "version: 1\nsandbx: box\n",

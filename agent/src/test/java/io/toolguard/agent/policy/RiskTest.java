@@ -22,9 +22,10 @@ class RiskTest {
   }
 
   @Test
-  void namesAreReadIgnoringCase() {
+  void namesAreReadInUpperOrLowerCase() {
     assertThat(Risk.named("critical")).contains(Risk.CRITICAL);
-    assertThat(Risk.named("Medium")).contains(Risk.MEDIUM);
+    assertThat(Risk.named("MEDIUM")).contains(Risk.MEDIUM);
+    assertThat(Risk.named("Medium")).isEmpty();
     assertThat(Risk.named("severe")).isEmpty();
   }
 }

@@ -1,0 +1,129 @@
+package io.toolguard.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.toolguard.agent.policy.PolicyException;
+import io.toolguard.agent.policy.PolicyParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The published schema is the committed file, and it accepts and rejects what the parser does. */
+class SchemaCommandTest {
+
+  static final Path COMMITTED = Path.of("../policies/toolguard-policy.schema.json");
+  static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+      .getSchema(SchemaCommand.text());
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @TempDir Path dir;
+
+  @Test
+  void printsTheCommittedSchema() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int status = Cli.run(List.of("schema"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+
+    assertThat(status).isEqualTo(Cli.OK);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(Files.readString(COMMITTED));
+  }
+
+  static Stream<Arguments> policies() {
+    String head = "version: 1\nsandbox: box\n";
+    String rule = head + "tools:\n  t:\n";
+    return Stream.of(
+        Arguments.of("minimal", head),
+        Arguments.of("everything", head + "mode: audit\nunlisted_tools: allow\ntools:\n  \"*_x\":\n    decision: deny\n"
+            + "  read_file:\n    decision: allow\n    risk: low\n    files:\n      read: [\"data/**\", \"*.md\"]\n"
+            + "      write: [\"out/**/?.txt\"]\n      delete: []\n"),
+        Arguments.of("empty tools", head + "tools:\n"),
+        Arguments.of("missing version", "sandbox: box\n"),
+        Arguments.of("version 2", "version: 2\nsandbox: box\n"),
+        Arguments.of("version as text", "version: \"1\"\nsandbox: box\n"),
+        Arguments.of("missing sandbox", "version: 1\n"),
+        Arguments.of("empty sandbox", "version: 1\nsandbox: \"\"\n"),
+        Arguments.of("unknown key", head + "sandbx: box\n"),
+        Arguments.of("bad mode", head + "mode: strict\n"),
+        Arguments.of("bad unlisted", head + "unlisted_tools: ask\n"),
+        Arguments.of("tools as a list", head + "tools:\n  - t\n"),
+        Arguments.of("name with a space", head + "tools:\n  \"a b\":\n    decision: allow\n"),
+        Arguments.of("no decision", rule + "    risk: LOW\n"),
+        Arguments.of("bad decision", rule + "    decision: maybe\n"),
+        Arguments.of("bad risk", rule + "    decision: allow\n    risk: EXTREME\n"),
+        Arguments.of("mixed-case risk", rule + "    decision: allow\n    risk: Medium\n"),
+        Arguments.of("unknown rule key", rule + "    decision: allow\n    rsk: LOW\n"),
+        Arguments.of("deny with files", rule + "    decision: deny\n    files:\n      read: [\"a\"]\n"),
+        Arguments.of("deny with risk", rule + "    decision: deny\n    risk: LOW\n"),
+        Arguments.of("unknown file key", rule + "    decision: allow\n    files:\n      list: [\"a\"]\n"),
+        Arguments.of("globs as a string", rule + "    decision: allow\n    files:\n      read: \"a\"\n"),
+        Arguments.of("glob as a number", rule + "    decision: allow\n    files:\n      read: [42]\n"),
+        Arguments.of("absolute glob", glob("/etc/*")),
+        Arguments.of("home glob", glob("~/x")),
+        Arguments.of("drive glob", glob("C:/x")),
+        Arguments.of("dot-dot glob", glob("../x")),
+        Arguments.of("inner dot-dot glob", glob("a/../b")),
+        Arguments.of("dot glob", glob("./a")),
+        Arguments.of("trailing dot-dot glob", glob("a/..")),
+        Arguments.of("double slash glob", glob("a//b")),
+        Arguments.of("trailing slash glob", glob("a/")),
+        Arguments.of("*** glob", glob("a/***")),
+        Arguments.of("x** glob", glob("a/x**")),
+        Arguments.of("**x glob", glob("a/**x")),
+        Arguments.of("class glob", glob("a/[bc]")),
+        Arguments.of("brace glob", glob("a/{b,c}")),
+        Arguments.of("backslash glob", glob("a\\\\\\\\b")),
+        Arguments.of("empty glob", glob("")),
+        Arguments.of("fine globs", glob("a/**/b*.txt")),
+        Arguments.of("dotfile glob", glob(".config/**")),
+        Arguments.of("dots in names", glob("a/..b/c..")));
+  }
+
+  private static String glob(String glob) {
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\"" + glob + "\"]\n";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("policies")
+  void acceptsExactlyWhatTheParserAccepts(String caseName, String yaml) throws Exception {
+    Path file = Files.writeString(dir.resolve("policy.yaml"), yaml);
+    boolean parserAccepts;
+    try {
+      PolicyParser.parse(file);
+      parserAccepts = true;
+    } catch (PolicyException rejected) {
+      parserAccepts = false;
+    }
+
+    JsonNode document = YAML.readTree(yaml);
+    assertThat(SCHEMA.validate(document == null || document.isMissingNode() ? YAML.createObjectNode() : document)
+        .isEmpty()).as("schema accepts").isEqualTo(parserAccepts);
+  }
+
+  @Test
+  void theShippedPoliciesPointAtTheSchemaAndConformToIt() throws Exception {
+    try (Stream<Path> files = Files.list(COMMITTED.getParent())) {
+      List<Path> policies = files.filter(file -> file.toString().endsWith(".yaml"))
+          .filter(file -> !file.toString().endsWith(".tests.yaml")).toList();
+      assertThat(policies).isNotEmpty();
+      for (Path policy : policies) {
+        assertThat(Files.readAllLines(policy).get(0)).isEqualTo("# yaml-language-server: $schema=toolguard-policy.schema.json");
+        assertThat(SCHEMA.validate(YAML.readTree(policy.toFile()))).as(policy.toString()).isEmpty();
+      }
+    }
+  }
+}
