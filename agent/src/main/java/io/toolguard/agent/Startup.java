@@ -28,6 +28,10 @@ final class Startup {
       String policyFile = options.policyFile(System.getenv());
       Policy policy = PolicyParser.parse(path(policyFile, "policy"));
       Mode mode = options.mode().orElse(policy.mode());
+      if (mode != policy.mode() && policy.modeLock().isPresent()) {
+        throw new IllegalArgumentException("agent option mode=" + mode.label() + " is not allowed: "
+            + policy.modeLock().get().rule() + " locks the mode to " + policy.mode().label());
+      }
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       BootstrapJar.appendTo(instrumentation);
       ToolInstrumentation.install(instrumentation, policy, mode, audit);

@@ -123,4 +123,16 @@ class StartupIT {
     assertThat(result.stderr()).contains("toolguard: toolguard is already installed in this JVM; give"
         + " -javaagent:toolguard-agent.jar only once");
   }
+
+  @Test
+  void theAgentOptionCannotChangeAModeABasePolicyLocks() throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), "version: 1\nmode: enforce\nlocked: [mode]\n");
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\ninclude: base.yaml\n"));
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains("toolguard: agent option mode=audit is not allowed: base.yaml:3 locks the mode"
+        + " to enforce");
+  }
 }

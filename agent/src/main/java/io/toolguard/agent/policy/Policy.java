@@ -18,20 +18,26 @@ import java.util.Optional;
  * and between equals the earlier rule wins. A tool no rule names gets {@code unlisted_tools}.
  *
  * @param source the policy file as the user named it, for messages
+ * @param modeLock where an included policy locks the mode, which the agent option may then not change
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
+ * @param tools the rules, those of included policies first
+ * @param files the policy file and the files it includes
  */
 public record Policy(
     String source,
     Mode mode,
+    Optional<Location> modeLock,
     Path sandbox,
     Verdict unlisted,
     Optional<Location> unlistedAt,
-    List<ToolRule> tools) {
+    List<ToolRule> tools,
+    List<Path> files) {
 
   private static final Comparator<ToolRule> MORE_SPECIFIC = Comparator.comparingInt(ToolRule::specificity);
 
   public Policy {
     tools = List.copyOf(tools);
+    files = List.copyOf(files);
   }
 
   /** {@return where {@code unlisted_tools} is set as {@code file:line}, or a note that the default applies} */

@@ -15,13 +15,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads a policy file (YAML, {@code version: 1}) and reports every problem it finds with file,
- * line and column. Strict by design: an unknown key, a value of the wrong type or a duplicate rule
- * is an error, because a typo in a security policy must never silently change what it means.
+ * Reads a policy file (YAML, {@code version: 1}) and the policies it includes, and reports every
+ * problem it finds with file, line and column. Strict by design: an unknown key, a value of the
+ * wrong type or a duplicate rule is an error, because a typo in a security policy must never
+ * silently change what it means. An including policy may add rules and settings, but may not
+ * loosen a deny rule or change a locked setting of a policy it includes.
  */
 public final class PolicyParser {
 
-  private static final List<String> TOP_KEYS = List.of("version", "mode", "sandbox", "unlisted_tools", "tools");
+  private static final List<String> TOP_KEYS =
+      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "locked", "tools");
   private static final List<String> RULE_KEYS = List.of("decision", "risk", "files");
   private static final List<String> FILE_KEYS = List.of("read", "write", "delete");
 
@@ -36,23 +39,45 @@ public final class PolicyParser {
   }
 
   /**
-   * Reads and checks a policy file.
+   * Reads and checks a policy file and the files it includes.
    *
    * @param file the file as the user named it; messages use this spelling
    * @throws PolicyException listing every problem, each with file, line and column
    */
   public static Policy parse(Path file) throws PolicyException {
-    String source = file.toString();
-    return new PolicyParser(source, file.toAbsolutePath().normalize().getParent())
-        .parse(StrictYaml.read(source, file, "policy file"));
+    return policy(layer(file, List.of()));
   }
 
   /** Checks policy text as if it had been read from {@code source} in {@code folder}. */
   static Policy parse(String source, Path folder, String text) throws PolicyException {
-    return new PolicyParser(source, folder).parse(text);
+    return policy(new PolicyParser(source, folder).layer(text, List.of()));
   }
 
-  private Policy parse(String text) throws PolicyException {
+  private static Policy policy(PolicyLayer layer) throws PolicyException {
+    if (layer.sandbox().isEmpty()) {
+      throw new PolicyException(List.of(new PolicyProblem(layer.start(),
+          "missing 'sandbox': the folder tools may work in, absolute or relative to this policy's folder")));
+    }
+    return new Policy(
+        layer.source(),
+        layer.mode().map(PolicyLayer.Setting::value).orElse(Mode.ENFORCE),
+        Optional.ofNullable(layer.locked().get("mode")),
+        layer.sandbox().get().value(),
+        layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
+        layer.unlisted().map(PolicyLayer.Setting::at),
+        layer.rules(),
+        layer.files());
+  }
+
+  private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
+    String source = file.toString();
+    Path absolute = file.toAbsolutePath().normalize();
+    String text = StrictYaml.read(source, file, "policy file");
+    return new PolicyParser(source, absolute.getParent())
+        .layer(text, java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute)).toList());
+  }
+
+  private PolicyLayer layer(String text, List<Path> chain) throws PolicyException {
     Node root = yaml.compose(text);
     if (root == null) {
       yaml.problem(new Location(source, 1, 1),
@@ -64,14 +89,112 @@ public final class PolicyParser {
       yaml.throwIfAny();
     }
     checkVersion(top.get("version"), root);
-    Mode mode = yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit").orElse(Mode.ENFORCE);
-    Path sandbox = sandbox(top.get("sandbox"), root);
-    NodeTuple unlistedEntry = top.get("unlisted_tools");
-    Verdict unlisted = yaml.enumValue(unlistedEntry, "unlisted_tools", Verdict::named, "allow or deny").orElse(Verdict.DENY);
-    Optional<Location> unlistedAt = Optional.ofNullable(unlistedEntry).map(entry -> yaml.at(entry.getKeyNode()));
-    List<ToolRule> rules = tools(top.get("tools"));
+    PolicyLayer own = new PolicyLayer(
+        source,
+        yaml.at(root),
+        setting(top.get("mode"), yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
+        setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
+        setting(top.get("unlisted_tools"),
+            yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow or deny")),
+        locks(top.get("locked")),
+        tools(top.get("tools")),
+        chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)));
+    Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
-    return new Policy(source, mode, sandbox, unlisted, unlistedAt, rules);
+    if (include.isEmpty()) {
+      return checkLocksHaveValues(own);
+    }
+    PolicyLayer base = layer(include.get(), chain);
+    checkDoesNotLoosen(own, base);
+    yaml.throwIfAny();
+    return checkLocksHaveValues(own.over(base));
+  }
+
+  private <T> Optional<PolicyLayer.Setting<T>> setting(NodeTuple entry, Optional<T> value) {
+    return value.map(v -> new PolicyLayer.Setting<>(v, yaml.at(entry.getKeyNode())));
+  }
+
+  private Optional<Path> include(NodeTuple entry, List<Path> chain) {
+    if (entry == null) {
+      return Optional.empty();
+    }
+    String text = yaml.string(entry.getValueNode(), "include", "the path of a base policy, relative to this file");
+    if (text == null) {
+      return Optional.empty();
+    }
+    Path base = resolve(entry.getValueNode(), "include", text);
+    if (base != null && chain.contains(base)) {
+      yaml.problem(entry.getValueNode(), "include cycle: " + chain.stream().map(Path::toString)
+          .collect(java.util.stream.Collectors.joining(" includes ")) + " includes " + base);
+      return Optional.empty();
+    }
+    // Named as the user would: relative to the same place as the including file's name.
+    return Optional.ofNullable(base).map(absolute -> Path.of(source).resolveSibling(text).normalize());
+  }
+
+  private Map<String, Location> locks(NodeTuple entry) {
+    Map<String, Location> locks = new java.util.LinkedHashMap<>();
+    if (entry == null) {
+      return locks;
+    }
+    Node value = entry.getValueNode();
+    if (!(value instanceof SequenceNode list)) {
+      yaml.problem(value, "'locked' must be a list of settings that including policies may not change ("
+          + String.join(", ", PolicyLayer.LOCKABLE) + "), not " + StrictYaml.describe(value));
+      return locks;
+    }
+    for (Node item : list.getValue()) {
+      String key = yaml.string(item, "an entry of 'locked'", "one of " + String.join(", ", PolicyLayer.LOCKABLE));
+      if (key != null && !PolicyLayer.LOCKABLE.contains(key)) {
+        yaml.problem(item, "'" + key + "' cannot be locked; lockable settings are " + String.join(", ", PolicyLayer.LOCKABLE)
+            + " (deny rules are always locked)");
+      } else if (key != null) {
+        locks.put(key, yaml.at(item));
+      }
+    }
+    return locks;
+  }
+
+  /** A lock fixes the value in force where it is written, so there must be one. */
+  private PolicyLayer checkLocksHaveValues(PolicyLayer layer) throws PolicyException {
+    layer.locked().forEach((key, at) -> {
+      if (layer.effective(key).isEmpty()) {
+        yaml.problem(at, "'" + key + "' is locked but not set here or in an included policy; set it first");
+      }
+    });
+    yaml.throwIfAny();
+    return layer;
+  }
+
+  private void checkDoesNotLoosen(PolicyLayer own, PolicyLayer base) {
+    base.locked().forEach((key, lockedAt) -> own.setAt(key).ifPresent(setAt -> {
+      Object locked = base.effective(key).orElseThrow();
+      Object mine = own.effective(key).orElseThrow();
+      if (!locked.equals(mine)) {
+        yaml.problem(setAt, "'" + key + "' is locked to " + show(locked) + " by " + lockedAt.rule()
+            + "; remove this setting or set the same value");
+      }
+    }));
+    for (ToolRule rule : own.rules()) {
+      for (ToolRule baseRule : base.rules()) {
+        if (baseRule.pattern().equals(rule.pattern())) {
+          yaml.problem(rule.location(), "tool rule '" + rule.pattern() + "' is already defined by base rule "
+              + baseRule.location().rule() + "; an including policy cannot redefine it (add a deny rule to restrict it)");
+        } else if (baseRule.verdict() == Verdict.DENY && rule.verdict() == Verdict.ALLOW
+            && PolicyLint.covers(baseRule.pattern(), rule.pattern())) {
+          yaml.problem(rule.location(), "rule '" + rule.pattern() + "' would loosen base rule "
+              + baseRule.location().rule() + " (deny '" + baseRule.pattern() + "'); a base policy's denials cannot be"
+              + " overridden");
+        }
+      }
+    }
+  }
+
+  private static String show(Object value) {
+    if (value instanceof Mode mode) {
+      return mode.label();
+    }
+    return value instanceof Verdict verdict ? verdict.label() : value.toString();
   }
 
   private void checkVersion(NodeTuple entry, Node root) {
@@ -85,23 +208,26 @@ public final class PolicyParser {
     }
   }
 
-  private Path sandbox(NodeTuple entry, Node root) {
+  private Optional<Path> sandbox(NodeTuple entry) {
     if (entry == null) {
-      yaml.problem(root, "missing 'sandbox': the folder tools may work in, absolute or relative to this policy's folder");
-      return null;
+      return Optional.empty();
     }
     String text = yaml.string(entry.getValueNode(), "sandbox", "a folder path");
     if (text == null) {
-      return null;
+      return Optional.empty();
     }
     if (text.isBlank()) {
       yaml.problem(entry.getValueNode(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
-      return null;
+      return Optional.empty();
     }
+    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text));
+  }
+
+  private Path resolve(Node node, String key, String text) {
     try {
       return folder.resolve(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      yaml.problem(entry.getValueNode(), "'sandbox' is not a valid path: " + e.getReason());
+      yaml.problem(node, "'" + key + "' is not a valid path: " + e.getReason());
       return null;
     }
   }

@@ -78,7 +78,8 @@ class ToolCallGuardTest {
   }
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
-    Policy policy = new Policy("app.yaml", mode, dir, Verdict.DENY, Optional.empty(), List.of(rules));
+    Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(), List.of(rules),
+        List.of());
     return new ToolCallGuard(policy, mode, registry, AuditLog.open(dir.resolve("audit.jsonl")));
   }
 

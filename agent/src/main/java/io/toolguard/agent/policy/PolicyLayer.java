@@ -1,0 +1,68 @@
+package io.toolguard.agent.policy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One policy file merged with the policies it includes: the settings it (or a base) made, where,
+ * what is locked and by which line, and the rules, base rules first.
+ *
+ * @param start where the file's content starts, for problems about the file as a whole
+ * @param files the file and every file it includes, for reloading
+ */
+record PolicyLayer(
+    String source,
+    Location start,
+    Optional<Setting<Mode>> mode,
+    Optional<Setting<Path>> sandbox,
+    Optional<Setting<Verdict>> unlisted,
+    Map<String, Location> locked,
+    List<ToolRule> rules,
+    List<Path> files) {
+
+  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools");
+
+  PolicyLayer {
+    locked = Map.copyOf(locked);
+    rules = List.copyOf(rules);
+    files = List.copyOf(files);
+  }
+
+  /** A setting's value and where it was made. */
+  record Setting<T>(T value, Location at) {}
+
+  /** {@return the value in force for a lockable setting, defaults included; empty for an unset sandbox} */
+  Optional<Object> effective(String key) {
+    return switch (key) {
+      case "mode" -> Optional.of(mode.map(Setting::value).orElse(Mode.ENFORCE));
+      case "unlisted_tools" -> Optional.of(unlisted.map(Setting::value).orElse(Verdict.DENY));
+      case "sandbox" -> sandbox.map(Setting::value);
+      default -> throw new IllegalArgumentException(key);
+    };
+  }
+
+  /** {@return where this layer itself sets a lockable setting, if it does} */
+  Optional<Location> setAt(String key) {
+    return switch (key) {
+      case "mode" -> mode.map(Setting::at);
+      case "unlisted_tools" -> unlisted.map(Setting::at);
+      case "sandbox" -> sandbox.map(Setting::at);
+      default -> throw new IllegalArgumentException(key);
+    };
+  }
+
+  /** {@return this layer on top of {@code base}: its own settings win, rules and locks add up} */
+  PolicyLayer over(PolicyLayer base) {
+    Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
+    locked.forEach(allLocks::putIfAbsent);
+    return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
+        allLocks, concat(base.rules, rules), concat(files, base.files));
+  }
+
+  private static <T> List<T> concat(List<T> first, List<T> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+}
