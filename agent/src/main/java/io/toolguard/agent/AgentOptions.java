@@ -1,21 +1,26 @@
 package io.toolguard.agent;
 
 import io.toolguard.agent.policy.Mode;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The options after {@code -javaagent:toolguard-agent.jar=}: comma-separated {@code key=value}
- * pairs {@code policy}, {@code mode} and {@code audit}. Anything else is an error.
+ * pairs {@code policy}, {@code mode}, {@code audit} and {@code reload}. Anything else is an error.
  *
  * @param policy the policy file; empty when the option is absent
  * @param mode overrides the policy's mode; empty when absent
  * @param audit the audit log file; empty when absent
+ * @param reload how often to check the policy for changes; zero turns reloading off
  */
-record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<String> audit) {
+record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<String> audit, Duration reload) {
 
   static final String DEFAULT_AUDIT_LOG = "toolguard-audit.jsonl";
+  static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
+  private static final List<String> KEYS = List.of("policy", "mode", "audit", "reload");
 
   /**
    * Parses the option string ({@code null} or empty means no options).
@@ -29,9 +34,9 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
         int equals = pair.indexOf('=');
         String key = equals < 0 ? pair.trim() : pair.substring(0, equals).trim();
         String value = equals < 0 ? "" : pair.substring(equals + 1).trim();
-        if (!key.equals("policy") && !key.equals("mode") && !key.equals("audit")) {
+        if (!KEYS.contains(key)) {
           throw new IllegalArgumentException("unknown agent option '" + key
-              + "'; options are policy=PATH, mode=enforce|audit and audit=PATH, separated by commas");
+              + "'; options are policy=PATH, mode=enforce|audit, audit=PATH and reload=SECONDS, separated by commas");
         }
         if (value.isEmpty()) {
           throw new IllegalArgumentException("agent option '" + key + "' needs a value, as in " + key + "=...");
@@ -43,7 +48,18 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
     }
     Optional<Mode> mode = Optional.ofNullable(values.get("mode")).map(name -> Mode.named(name).orElseThrow(
         () -> new IllegalArgumentException("agent option mode=" + name + " is not valid; use mode=enforce or mode=audit")));
-    return new AgentOptions(Optional.ofNullable(values.get("policy")), mode, Optional.ofNullable(values.get("audit")));
+    Duration reload = Optional.ofNullable(values.get("reload")).map(AgentOptions::seconds).orElse(DEFAULT_RELOAD);
+    return new AgentOptions(Optional.ofNullable(values.get("policy")), mode, Optional.ofNullable(values.get("audit")),
+        reload);
+  }
+
+  private static Duration seconds(String text) {
+    double seconds = text.matches("\\d{1,6}(\\.\\d{1,3})?") ? Double.parseDouble(text) : -1;
+    if (seconds == 0 || seconds >= 0.05 && seconds <= 86_400) {
+      return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+    throw new IllegalArgumentException("agent option reload=" + text
+        + " is not valid; give seconds between 0.05 and 86400, or 0 to turn reloading off");
   }
 
   /**

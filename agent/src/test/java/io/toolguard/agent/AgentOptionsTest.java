@@ -25,6 +25,17 @@ class AgentOptionsTest {
   }
 
   @Test
+  void reloadTakesSecondsAndZeroTurnsItOff() {
+    assertThat(AgentOptions.parse("").reload()).isEqualTo(AgentOptions.DEFAULT_RELOAD);
+    assertThat(AgentOptions.parse("reload=0.2").reload()).isEqualTo(java.time.Duration.ofMillis(200));
+    assertThat(AgentOptions.parse("reload=30").reload()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(AgentOptions.parse("reload=0").reload()).isZero();
+    assertThatThrownBy(() -> AgentOptions.parse("reload=0.01")).hasMessageContaining("between 0.05 and 86400");
+    assertThatThrownBy(() -> AgentOptions.parse("reload=-1")).hasMessageContaining("between 0.05 and 86400");
+    assertThatThrownBy(() -> AgentOptions.parse("reload=soon")).hasMessageContaining("reload=soon is not valid");
+  }
+
+  @Test
   void noOptionsAtAllIsFine() {
     assertThat(AgentOptions.parse(null).policy()).isEmpty();
     assertThat(AgentOptions.parse("").mode()).isEmpty();

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Reads an audit log written by a child JVM: one flat JSON object of strings per line. */
 final class AuditLines {
 
-  private static final Pattern FIELD = Pattern.compile("\"([a-z_]+)\":(null|\"((?:[^\"\\\\]|\\\\.)*)\")");
+  private static final Pattern FIELD = Pattern.compile("\"([a-z0-9_]+)\":(null|\"((?:[^\"\\\\]|\\\\.)*)\")");
 
   private AuditLines() {}
 

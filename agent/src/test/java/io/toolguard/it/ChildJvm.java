@@ -56,6 +56,17 @@ final class ChildJvm {
     return main(classPath(testClasses(), apiJar()), ToolApp.class.getName(), args);
   }
 
+  /** Starts the tool application and returns at once; the result arrives when the child JVM ends. */
+  java.util.concurrent.CompletableFuture<Result> toolAppInBackground(String... args) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return toolApp(args);
+      } catch (IOException | InterruptedException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+  }
+
   Result main(String classPath, String mainClass, String... args) throws IOException, InterruptedException {
     command.add("-cp");
     command.add(classPath);

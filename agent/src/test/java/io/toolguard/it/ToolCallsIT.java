@@ -58,7 +58,8 @@ class ToolCallsIT {
     assertThat(dir.resolve("markers/wipe")).doesNotExist();
     assertThat(dir.resolve("markers/transfer")).doesNotExist();
     assertThat(dir.resolve("markers/unlisted")).doesNotExist();
-    assertThat(result.stderr()).contains("toolguard ", "policy policy.yaml (7 tool rules), mode enforce");
+    assertThat(result.stderr()).containsPattern("toolguard \\S+: policy policy.yaml \\(7 tool rules, sha256 [0-9a-f]{12}\\),"
+        + " mode enforce, sandbox " + dir.resolve("sandbox").toString().replace(".", "\\.") + ", audit log ");
   }
 
   @Test

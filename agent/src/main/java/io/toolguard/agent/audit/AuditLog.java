@@ -92,12 +92,12 @@ public final class AuditLog {
   }
 
   /**
-   * Writes one record and returns once it reached the file.
+   * Writes one entry and returns once it reached the file.
    *
    * @throws IllegalStateException if this or an earlier line could not be written
    */
-  public void write(AuditRecord record) {
-    logger.info(record.toJson());
+  public void write(AuditEntry entry) {
+    logger.info(entry.toJson());
     if (!appender.isStarted()) {
       throw new IllegalStateException("cannot write the audit log " + file + ": " + lastError.get());
     }

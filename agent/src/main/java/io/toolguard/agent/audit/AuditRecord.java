@@ -22,29 +22,22 @@ public record AuditRecord(
     String rule,
     String reason,
     String args,
-    String thread) {
+    String thread) implements AuditEntry {
 
-  /** {@return the record as one JSON object, without a line break} */
+  @Override
   public String toJson() {
     StringBuilder json = new StringBuilder(256).append('{');
-    field(json, "time", time.toString()).append(',');
-    field(json, "call_id", callId).append(',');
-    field(json, "parent_call_id", parentCallId).append(',');
-    field(json, "tool", tool).append(',');
-    field(json, "method", method).append(',');
-    field(json, "risk", risk).append(',');
-    field(json, "decision", decision).append(',');
-    field(json, "rule", rule).append(',');
-    field(json, "reason", reason).append(',');
-    field(json, "args", args).append(',');
-    field(json, "thread", thread);
+    Json.field(json, "time", time.toString()).append(',');
+    Json.field(json, "call_id", callId).append(',');
+    Json.field(json, "parent_call_id", parentCallId).append(',');
+    Json.field(json, "tool", tool).append(',');
+    Json.field(json, "method", method).append(',');
+    Json.field(json, "risk", risk).append(',');
+    Json.field(json, "decision", decision).append(',');
+    Json.field(json, "rule", rule).append(',');
+    Json.field(json, "reason", reason).append(',');
+    Json.field(json, "args", args).append(',');
+    Json.field(json, "thread", thread);
     return json.append('}').toString();
-  }
-
-  private static StringBuilder field(StringBuilder json, String name, String value) {
-    Json.appendString(json, name);
-    json.append(':');
-    Json.appendString(json, value);
-    return json;
   }
 }

@@ -5,6 +5,14 @@ final class Json {
 
   private Json() {}
 
+  /** Appends {@code "name":"value"}; a null value is written as null. */
+  static StringBuilder field(StringBuilder json, String name, String value) {
+    appendString(json, name);
+    json.append(':');
+    appendString(json, value);
+    return json;
+  }
+
   static void appendString(StringBuilder out, String value) {
     if (value == null) {
       out.append("null");

@@ -2,6 +2,7 @@ package io.toolguard.agent.tool;
 
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
@@ -22,16 +23,14 @@ final class ToolCallGuard implements Dispatcher.Hooks {
   static final String NO_APPROVER = "approval required, no approver configured";
   static final String INTERNAL_ERROR = "toolguard could not decide this call, so it is denied";
 
-  private final Policy policy;
-  private final Mode mode;
+  private final ActivePolicy active;
   private final ToolRegistry registry;
   private final AuditLog audit;
   private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
 
-  ToolCallGuard(Policy policy, Mode mode, ToolRegistry registry, AuditLog audit) {
-    this.policy = policy;
-    this.mode = mode;
+  ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit) {
+    this.active = active;
     this.registry = registry;
     this.audit = audit;
   }
@@ -41,6 +40,8 @@ final class ToolCallGuard implements Dispatcher.Hooks {
     ToolMethod tool = registry.get(toolId);
     ToolContext outer = (ToolContext) outerContext;
     String callId = callIdPrefix + "-" + calls.incrementAndGet();
+    ActivePolicy.Snapshot inForce = active.current();
+    Policy policy = inForce.policy();
     ToolDecision decision;
     boolean failed = false;
     try {
@@ -52,7 +53,7 @@ final class ToolCallGuard implements Dispatcher.Hooks {
     }
     boolean denied = decision.verdict() == Verdict.DENY;
     // Audit mode lets policy denials through, never a call toolguard could not decide.
-    boolean blocked = denied && (mode == Mode.ENFORCE || failed);
+    boolean blocked = denied && (inForce.mode() == Mode.ENFORCE || failed);
     try {
       audit.write(new AuditRecord(
           Instant.now(),

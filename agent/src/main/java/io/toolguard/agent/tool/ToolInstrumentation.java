@@ -9,8 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.toolguard.agent.audit.AuditLog;
-import io.toolguard.agent.policy.Mode;
-import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.ClassFileTransformer;
@@ -60,10 +59,10 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     this.registry = registry;
   }
 
-  /** Starts guarding tool methods under {@code policy}, writing decisions to {@code audit}. */
-  public static void install(Instrumentation instrumentation, Policy policy, Mode mode, AuditLog audit) {
+  /** Starts guarding tool methods under the policy in force, writing decisions to {@code audit}. */
+  public static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
     ToolRegistry registry = new ToolRegistry();
-    Dispatcher.install(new ToolCallGuard(policy, mode, registry, audit));
+    Dispatcher.install(new ToolCallGuard(active, registry, audit));
     instrumentation.addTransformer(new ToolInstrumentation(registry), false);
   }
 

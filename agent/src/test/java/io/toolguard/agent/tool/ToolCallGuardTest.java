@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
@@ -80,7 +81,8 @@ class ToolCallGuardTest {
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(), List.of(rules),
         List.of());
-    return new ToolCallGuard(policy, mode, registry, AuditLog.open(dir.resolve("audit.jsonl")));
+    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode, "digest")), registry,
+        AuditLog.open(dir.resolve("audit.jsonl")));
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {

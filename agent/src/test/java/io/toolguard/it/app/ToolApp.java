@@ -36,6 +36,8 @@ public final class ToolApp {
         System.exit(3);
       }
       case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "until-allowed" -> untilAllowed(tools);
+      case "hammer" -> hammer(tools, Integer.parseInt(args[2]), Long.parseLong(args[3]));
       default -> throw new IllegalArgumentException(args[1]);
     }
   }
@@ -82,5 +84,48 @@ public final class ToolApp {
     }
     pool.shutdown();
     System.out.println("concurrent: ran " + ran + ", denied " + denied);
+  }
+
+  /** Calls wipe every 50 ms until the policy lets it run. */
+  private static void untilAllowed(GuardedTools tools) throws Exception {
+    for (int denials = 0; denials < 600; denials++) {
+      try {
+        tools.wipe("w");
+        System.out.println("wipe: ran after " + denials + " denials");
+        return;
+      } catch (SecurityException denied) {
+        Thread.sleep(50);
+      }
+    }
+    System.out.println("wipe: never allowed");
+  }
+
+  /** Calls wipe from several threads as fast as they can for a while, counting what ran and what was denied. */
+  private static void hammer(GuardedTools tools, int threads, long millis) throws Exception {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<long[]>> results = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      results.add(pool.submit(() -> {
+        long[] counts = new long[2];
+        while (System.nanoTime() < deadline) {
+          try {
+            tools.wipe("w");
+            counts[0]++;
+          } catch (SecurityException denied) {
+            counts[1]++;
+          }
+        }
+        return counts;
+      }));
+    }
+    long ran = 0;
+    long denied = 0;
+    for (Future<long[]> result : results) {
+      ran += result.get()[0];
+      denied += result.get()[1];
+    }
+    pool.shutdown();
+    System.out.println("hammer: ran " + ran + ", denied " + denied);
   }
 }

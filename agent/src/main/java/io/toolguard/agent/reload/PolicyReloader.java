@@ -1,0 +1,99 @@
+package io.toolguard.agent.reload;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.PolicyEvent;
+import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyException;
+import io.toolguard.agent.policy.PolicyParser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Notices a changed policy file (or a file it includes) and puts the new policy in force if it is
+ * valid; an invalid one is reported with the same messages as {@code validate}, and the policy in
+ * force stays. Checks by content digest, on a daemon thread, every {@code interval}.
+ */
+public final class PolicyReloader {
+
+  private final Path file;
+  private final Optional<Mode> modeOption;
+  private final ActivePolicy active;
+  private final AuditLog audit;
+  private String lastSeen;
+
+  /**
+   * @param file the policy file as the user named it
+   * @param modeOption the agent option {@code mode=}, which keeps overriding the policy's mode
+   */
+  public PolicyReloader(Path file, Optional<Mode> modeOption, ActivePolicy active, AuditLog audit) {
+    this.file = file;
+    this.modeOption = modeOption;
+    this.active = active;
+    this.audit = audit;
+    this.lastSeen = active.current().digest();
+  }
+
+  /** Starts checking on a daemon thread. */
+  public void start(Duration interval) {
+    Thread watcher = new Thread(() -> {
+      while (true) {
+        try {
+          Thread.sleep(interval.toMillis());
+          check();
+        } catch (InterruptedException stop) {
+          return;
+        } catch (RuntimeException failure) {
+          System.err.println("toolguard: ERROR: checking the policy for changes failed; the policy in force stays: "
+              + failure);
+        }
+      }
+    }, "toolguard-policy-reloader");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  /** Checks once: reloads a changed policy, or reports why the change was rejected. */
+  void check() {
+    String digest;
+    try {
+      digest = PolicyDigest.of(active.current().policy().files());
+    } catch (IOException unreadable) {
+      digest = "unreadable: " + unreadable;
+    }
+    if (digest.equals(lastSeen)) {
+      return;
+    }
+    try {
+      Policy policy = PolicyParser.parse(file);
+      String newDigest = PolicyDigest.of(policy.files());
+      Mode mode = modeOption.orElse(policy.mode());
+      if (mode != policy.mode() && policy.modeLock().isPresent()) {
+        reject(newDigest, "agent option mode=" + mode.label() + " is not allowed: " + policy.modeLock().get().rule()
+            + " locks the mode to " + policy.mode().label());
+        return;
+      }
+      active.replace(new ActivePolicy.Snapshot(policy, mode, newDigest));
+      lastSeen = newDigest;
+      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + newDigest + ", " + policy.tools().size()
+          + " tool rules, mode " + mode.label() + "); it applies to tool calls that start from now on");
+      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), newDigest,
+          policy.tools().size() + " tool rules, mode " + mode.label()));
+    } catch (PolicyException invalid) {
+      reject(digest, invalid.getMessage());
+    } catch (IOException unreadable) {
+      reject(digest, "cannot read the policy: " + unreadable);
+    }
+  }
+
+  private void reject(String digest, String problems) {
+    lastSeen = digest;
+    System.err.println("toolguard: the changed policy " + file + " is rejected, and the policy in force (sha256 "
+        + active.current().digest() + ") stays:\n" + problems);
+    audit.write(new PolicyEvent(Instant.now(), "policy-rejected", file.toString(), digest, problems));
+  }
+}
