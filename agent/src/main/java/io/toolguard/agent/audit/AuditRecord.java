@@ -26,18 +26,17 @@ public record AuditRecord(
 
   @Override
   public String toJson() {
-    StringBuilder json = new StringBuilder(256).append('{');
-    Json.field(json, "time", time.toString()).append(',');
-    Json.field(json, "call_id", callId).append(',');
-    Json.field(json, "parent_call_id", parentCallId).append(',');
-    Json.field(json, "tool", tool).append(',');
-    Json.field(json, "method", method).append(',');
-    Json.field(json, "risk", risk).append(',');
-    Json.field(json, "decision", decision).append(',');
-    Json.field(json, "rule", rule).append(',');
-    Json.field(json, "reason", reason).append(',');
-    Json.field(json, "args", args).append(',');
-    Json.field(json, "thread", thread);
-    return json.append('}').toString();
+    return Json.object(
+        "time", time.toString(),
+        "call_id", callId,
+        "parent_call_id", parentCallId,
+        "tool", tool,
+        "method", method,
+        "risk", risk,
+        "decision", decision,
+        "rule", rule,
+        "reason", reason,
+        "args", args,
+        "thread", thread);
   }
 }

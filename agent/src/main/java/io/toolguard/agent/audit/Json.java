@@ -5,15 +5,21 @@ final class Json {
 
   private Json() {}
 
-  /** Appends {@code "name":"value"}; a null value is written as null. */
-  static StringBuilder field(StringBuilder json, String name, String value) {
-    appendString(json, name);
-    json.append(':');
-    appendString(json, value);
-    return json;
+  /** {@return a one-line JSON object of string fields, given as name, value, name, value…; null values stay null} */
+  static String object(String... namesAndValues) {
+    StringBuilder json = new StringBuilder(256).append('{');
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (i > 0) {
+        json.append(',');
+      }
+      appendString(json, namesAndValues[i]);
+      json.append(':');
+      appendString(json, namesAndValues[i + 1]);
+    }
+    return json.append('}').toString();
   }
 
-  static void appendString(StringBuilder out, String value) {
+  private static void appendString(StringBuilder out, String value) {
     if (value == null) {
       out.append("null");
       return;

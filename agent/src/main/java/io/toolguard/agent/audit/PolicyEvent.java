@@ -15,12 +15,6 @@ public record PolicyEvent(Instant time, String event, String policy, String sha2
 
   @Override
   public String toJson() {
-    StringBuilder json = new StringBuilder(160).append('{');
-    Json.field(json, "time", time.toString()).append(',');
-    Json.field(json, "event", event).append(',');
-    Json.field(json, "policy", policy).append(',');
-    Json.field(json, "sha256", sha256).append(',');
-    Json.field(json, "detail", detail);
-    return json.append('}').toString();
+    return Json.object("time", time.toString(), "event", event, "policy", policy, "sha256", sha256, "detail", detail);
   }
 }

@@ -2,12 +2,8 @@ package io.toolguard.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,15 +11,14 @@ class CliTest {
 
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CommandLine cli = new CommandLine();
 
   @Test
   void validateAcceptsValidPolicies() throws Exception {
     Path good = write("good.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n");
 
     assertThat(run("validate", good.toString())).isEqualTo(Cli.OK);
-    assertThat(out()).contains("good.yaml: valid (1 tool rules, mode enforce, sandbox " + dir.resolve("box"));
+    assertThat(cli.out()).contains("good.yaml: valid (1 tool rules, mode enforce, sandbox " + dir.resolve("box"));
   }
 
   @Test
@@ -31,8 +26,8 @@ class CliTest {
     Path broad = write("broad.yaml", "version: 1\nsandbox: box\ntools:\n  \"*\":\n    decision: allow\n");
 
     assertThat(run("validate", broad.toString())).isEqualTo(Cli.OK);
-    assertThat(err()).contains(broad + ":4:3: warning: rule '*' allows every tool");
-    assertThat(out()).contains("broad.yaml: valid");
+    assertThat(cli.err()).contains(broad + ":4:3: warning: rule '*' allows every tool");
+    assertThat(cli.out()).contains("broad.yaml: valid");
   }
 
   @Test
@@ -41,8 +36,8 @@ class CliTest {
     Path bad = write("bad.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: alow\n");
 
     assertThat(run("validate", good.toString(), bad.toString(), dir.toString())).isEqualTo(Cli.FAILED);
-    assertThat(out()).contains("good.yaml: valid");
-    assertThat(err()).contains("bad.yaml:5:15: 'decision' must be allow or deny, not 'alow'")
+    assertThat(cli.out()).contains("good.yaml: valid");
+    assertThat(cli.err()).contains("bad.yaml:5:15: 'decision' must be allow or deny, not 'alow'")
         .contains(dir + ":1:1: this is a directory; give the path of a policy file");
   }
 
@@ -51,7 +46,7 @@ class CliTest {
     assertThat(run()).isEqualTo(Cli.USAGE);
     assertThat(run("validate")).isEqualTo(Cli.USAGE);
     assertThat(run("frobnicate")).isEqualTo(Cli.USAGE);
-    assertThat(err()).contains("unknown command 'frobnicate'", "usage: java -jar toolguard-agent.jar");
+    assertThat(cli.err()).contains("unknown command 'frobnicate'", "usage: java -jar toolguard-agent.jar");
   }
 
   @Test
@@ -59,7 +54,7 @@ class CliTest {
     assertThat(run("--help")).isEqualTo(Cli.OK);
     assertThat(run("validate", "--help")).isEqualTo(Cli.OK);
     assertThat(run("--version")).isEqualTo(Cli.OK);
-    assertThat(out()).contains("validate POLICY...", "toolguard ");
+    assertThat(cli.out()).contains("validate POLICY...", "toolguard ");
   }
 
   private Path write(String name, String text) throws Exception {
@@ -67,15 +62,6 @@ class CliTest {
   }
 
   private int run(String... args) {
-    return Cli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private String out() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return cli.run(args);
   }
 }

@@ -2,9 +2,6 @@ package io.toolguard.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +35,7 @@ class ExplainCommandTest {
 
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CommandLine cli = new CommandLine();
   private Path policy;
 
   @BeforeEach
@@ -51,7 +47,7 @@ class ExplainCommandTest {
   void namesTheDecidingRuleAndWhyEveryOtherMatchLost() {
     assertThat(explain("--tool", "read_file")).isEqualTo(Cli.OK);
 
-    assertThat(out()).isEqualTo(String.join("\n",
+    assertThat(cli.out()).isEqualTo(String.join("\n",
         "tool read_file: allow",
         "  risk           LOW (set by the deciding rule)",
         "  deciding rule  " + policy + ":11 'read_file' (allow, risk LOW)",
@@ -65,7 +61,7 @@ class ExplainCommandTest {
   void denyBeatsAMoreSpecificAllow() {
     explain("--tool", "read_secret", "--risk", "low");
 
-    assertThat(out()).startsWith("tool read_secret: deny\n")
+    assertThat(cli.out()).startsWith("tool read_secret: deny\n")
         .contains("deciding rule  " + policy + ":16 '*_secret' (deny)")
         .contains("'read_*' (allow): lost, deny beats allow")
         .contains("'*' (allow, risk MEDIUM): lost, deny beats allow");
@@ -75,7 +71,7 @@ class ExplainCommandTest {
   void aHighRiskToolAsksAndTheDefaultRiskIsSaid() {
     explain("--tool", "read_mail");
 
-    assertThat(out()).startsWith("tool read_mail: ask\n")
+    assertThat(cli.out()).startsWith("tool read_mail: ask\n")
         .contains("risk           HIGH (the declared risk, taken as HIGH; give --risk)")
         .contains("; risk HIGH needs a person's approval")
         .contains("'*' (allow, risk MEDIUM): lost, 'read_*' is more specific (5 characters besides '*', against 0)");
@@ -87,7 +83,7 @@ class ExplainCommandTest {
     explain("--tool", "read_file", "--op", "read", "--path", "data/x.csv");
     explain("--tool", "read_file", "--op", "read", "--path", "../etc/passwd");
 
-    assertThat(out()).contains("read docs/guide.md: allow\n  reason         granted by read glob \"docs/**\" of rule "
+    assertThat(cli.out()).contains("read docs/guide.md: allow\n  reason         granted by read glob \"docs/**\" of rule "
             + policy + ":11")
         .contains("read data/x.csv: deny\n  reason         no read glob of rule " + policy + ":11 matches data/x.csv")
         .contains("read ../etc/passwd: deny\n  reason         " + dir.resolve("etc/passwd")
@@ -103,7 +99,7 @@ class ExplainCommandTest {
     assertThat(explain("--tool", "t", "--risk", "huge")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--op", "list", "--path", "x")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--colour", "red")).isEqualTo(Cli.USAGE);
-    assertThat(err()).contains("give exactly one policy file", "option --tool needs a value", "--tool NAME is required",
+    assertThat(cli.err()).contains("give exactly one policy file", "option --tool needs a value", "--tool NAME is required",
         "--op and --path go together",
         "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'", "--op must be read, write or delete, not 'list'",
         "unknown option --colour");
@@ -114,7 +110,7 @@ class ExplainCommandTest {
     Files.writeString(policy, "version: 1\n");
 
     assertThat(explain("--tool", "t")).isEqualTo(Cli.FAILED);
-    assertThat(err()).contains(policy + ":1:1: missing 'sandbox'");
+    assertThat(cli.err()).contains(policy + ":1:1: missing 'sandbox'");
   }
 
   private int explain(String... options) {
@@ -123,14 +119,6 @@ class ExplainCommandTest {
       args.remove(1);
     }
     args.addAll(Arrays.asList(options));
-    return Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private String out() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return cli.run(args);
   }
 }

@@ -10,9 +10,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,12 +32,10 @@ class SchemaCommandTest {
 
   @Test
   void printsTheCommittedSchema() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CommandLine cli = new CommandLine();
 
-    int status = Cli.run(List.of("schema"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-
-    assertThat(status).isEqualTo(Cli.OK);
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(Files.readString(COMMITTED));
+    assertThat(cli.run("schema")).isEqualTo(Cli.OK);
+    assertThat(cli.out()).isEqualTo(Files.readString(COMMITTED));
   }
 
   static Stream<Arguments> policies() {

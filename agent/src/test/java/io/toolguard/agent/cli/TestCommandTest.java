@@ -2,12 +2,8 @@ package io.toolguard.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +15,7 @@ class TestCommandTest {
 
   @TempDir Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CommandLine cli = new CommandLine();
 
   @Test
   void printsAPassOrFailLinePerCaseAndASummary() throws Exception {
@@ -50,7 +45,7 @@ class TestCommandTest {
     assertThat(test(cases)).isEqualTo(Cli.FAILED);
 
     Path policy = dir.resolve("app.yaml");
-    assertThat(out()).isEqualTo(String.join("\n",
+    assertThat(cli.out()).isEqualTo(String.join("\n",
         "PASS  reading docs is allowed",
         "PASS  reading secrets is denied",
         "FAIL  wrong expectation (" + cases + ":11:5): expected allow, got deny by " + policy + ":11: no read glob of rule "
@@ -65,7 +60,7 @@ class TestCommandTest {
     Path cases = write("cases.yaml", "cases:\n  - name: ok\n    tool: anything\n    risk: LOW\n    expect: allow\n    rule: 4\n");
 
     assertThat(test(cases)).isEqualTo(Cli.OK);
-    assertThat(out()).endsWith("1 passed, 0 failed\n");
+    assertThat(cli.out()).endsWith("1 passed, 0 failed\n");
   }
 
   static Stream<Arguments> invalidCaseFiles() {
@@ -90,33 +85,21 @@ class TestCommandTest {
     Path cases = write("cases.yaml", yaml);
 
     assertThat(test(cases)).isEqualTo(Cli.FAILED);
-    assertThat(err()).contains(cases.getParent().resolve(expected.substring(0, expected.indexOf(':'))) + expected
+    assertThat(cli.err()).contains(cases.getParent().resolve(expected.substring(0, expected.indexOf(':'))) + expected
         .substring(expected.indexOf(':')));
   }
 
   @Test
   void needsExactlyAPolicyAndACaseFile() {
-    assertThat(Cli.run(List.of("test", "only-one.yaml"), print(out), print(err))).isEqualTo(Cli.USAGE);
+    assertThat(cli.run("test", "only-one.yaml")).isEqualTo(Cli.USAGE);
   }
 
   private int test(Path cases) throws Exception {
     Path policy = write("app.yaml", ExplainCommandTest.POLICY);
-    return Cli.run(List.of("test", policy.toString(), cases.toString()), print(out), print(err));
+    return cli.run("test", policy.toString(), cases.toString());
   }
 
   private Path write(String name, String text) throws Exception {
     return Files.writeString(dir.resolve(name), text);
-  }
-
-  private static PrintStream print(ByteArrayOutputStream bytes) {
-    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-  }
-
-  private String out() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String err() {
-    return err.toString(StandardCharsets.UTF_8);
   }
 }
