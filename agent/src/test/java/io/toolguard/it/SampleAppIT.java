@@ -44,4 +44,30 @@ class SampleAppIT {
         .contains("data/customers.csv still there:  no", "emails sent (outbox/sent.eml):   yes");
     assertThat(dir.resolve("sample-workspace/outbox/sent.eml")).exists();
   }
+
+  @Test
+  void aPolicySuggestedFromAnAuditModeRunLetsTheTaskRunAndStopsTheInjectedSteps() throws Exception {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.copy(ChildJvm.POLICIES.resolve("sample-app.yaml"), dir.resolve("policies/sample-app.yaml"));
+    ChildJvm.Result observed = ChildJvm.in(dir).agent("policy=policies/sample-app.yaml,mode=audit,audit=observed.jsonl")
+        .jar(ChildJvm.SAMPLE_JAR);
+    assertThat(observed.stdout()).as(observed.toString()).doesNotContain("BLOCKED", "NEEDS APPROVAL");
+
+    ChildJvm.Result suggested = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "suggest", "observed.jsonl",
+        "--sandbox", dir.resolve("sample-workspace").toString());
+    assertThat(suggested.exitCode()).as(suggested.toString()).isZero();
+    Files.writeString(dir.resolve("policies/suggested.yaml"), suggested.stdout());
+    ChildJvm.Result enforced = ChildJvm.in(dir).agent("policy=policies/suggested.yaml,audit=enforced.jsonl")
+        .jar(ChildJvm.SAMPLE_JAR);
+
+    assertThat(enforced.exitCode()).as(enforced.toString()).isZero();
+    assertThat(enforced.stdout()).as(enforced.toString())
+        .containsPattern("query_db\\(\"data\"\\)\\n\\s+ran:")
+        .containsPattern("read_file\\(\"data/notes.md\"\\)\\n\\s+ran:")
+        .containsPattern("write_file\\(\"out/summary.md\".*\\n\\s+ran:")
+        .containsPattern("send_email\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
+        .containsPattern("delete_file\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
+        .containsPattern("execute_code\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
+        .contains("data/customers.csv still there:  yes", "emails sent (outbox/sent.eml):   no");
+  }
 }

@@ -20,6 +20,7 @@ public final class Cli {
     COMMANDS.put("validate", new ValidateCommand());
     COMMANDS.put("explain", new ExplainCommand());
     COMMANDS.put("test", new TestCommand());
+    COMMANDS.put("suggest", new SuggestCommand());
     COMMANDS.put("schema", new SchemaCommand());
   }
 
@@ -30,6 +31,7 @@ public final class Cli {
       "  validate POLICY...             check policy files; file:line:column: message for each problem",
       "  explain POLICY --tool NAME     show what the policy decides for a tool (and a file access), and why",
       "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
+      "  suggest AUDIT.jsonl --sandbox D the least-privilege policy that allows what an audit-mode run did",
       "  schema                         print the JSON Schema of the policy format",
       "  --version                      print the agent's version",
       "  --help                         print this text; COMMAND --help explains a command",

@@ -1,0 +1,114 @@
+package io.toolguard.agent.cli;
+
+import io.toolguard.agent.audit.AuditLogReader;
+import io.toolguard.agent.policy.Risk;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code suggest AUDIT.jsonl --sandbox DIR}: from an audit-mode run, the least-privilege policy
+ * that allows what ran — each tool that ran, at the risk it ran at — with comments saying where
+ * each rule came from.
+ */
+final class SuggestCommand implements Command {
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: java -jar toolguard-agent.jar suggest AUDIT.jsonl --sandbox DIR",
+        "Reads an audit log (best from a run with mode=audit) and prints the least-privilege policy that",
+        "allows what ran: a rule per tool that ran (allow or would-deny), at the highest risk it ran at, so",
+        "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
+        "rule; tools that did not run stay denied. Comments say what each rule came from. Review the",
+        "result: a run that followed a prompt injection puts the injected calls in it too.",
+        "  --sandbox DIR   the sandbox root of the suggested policy",
+        "Exit status 0 when a policy was suggested, 1 when the log cannot be read, 2 for a usage error.");
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    Flags flags = Flags.parse(args, List.of("sandbox"));
+    if (flags.positional().size() != 1) {
+      throw new IllegalArgumentException("give exactly one audit log");
+    }
+    Path sandbox = Path.of(flags.option("sandbox")
+        .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))).toAbsolutePath().normalize();
+    Path log = Path.of(flags.positional().get(0));
+    Map<String, Observed> tools = new LinkedHashMap<>();
+    int calls = 0;
+    try {
+      for (Map<String, String> line : AuditLogReader.read(log)) {
+        String decision = line.get("decision");
+        if ("allow".equals(decision) || "would-deny".equals(decision)) {
+          calls++;
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
+        }
+      }
+    } catch (IOException unreadable) {
+      err.println(unreadable.getMessage());
+      return Cli.FAILED;
+    }
+    out.print(policy(log, sandbox, calls, tools));
+    return Cli.OK;
+  }
+
+  private static String policy(Path log, Path sandbox, int calls, Map<String, Observed> tools) {
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("# yaml-language-server: $schema=toolguard-policy.schema.json\n");
+    yaml.append("# Suggested by toolguard from ").append(log).append(": ").append(calls).append(" calls of ")
+        .append(tools.size()).append(" tools ran.\n");
+    yaml.append("# Review it before use: it allows everything that ran, including anything that should not have.\n");
+    yaml.append("version: 1\n");
+    yaml.append("sandbox: ").append(quoted(sandbox.toString())).append('\n');
+    yaml.append("unlisted_tools: deny\n");
+    yaml.append(tools.isEmpty() ? "tools: {}\n" : "tools:\n");
+    tools.forEach((name, observed) -> {
+      yaml.append("  # ").append(observed.summary()).append('\n');
+      if (name == null || name.isEmpty() || name.contains("*") || name.chars().anyMatch(Character::isWhitespace)) {
+        yaml.append("  # a tool named ").append(quoted(String.valueOf(name)))
+            .append(" cannot be named exactly in a policy, so it gets no rule\n");
+        return;
+      }
+      if (observed.wouldDeny == observed.times.size()) {
+        yaml.append("  # note: it ran only because of audit mode; the policy of that run denied every call\n");
+      }
+      yaml.append("  ").append(name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") ? name : quoted(name)).append(":\n");
+      yaml.append("    decision: allow\n");
+      yaml.append("    risk: ").append(observed.risk).append('\n');
+    });
+    return yaml.toString();
+  }
+
+  private static String quoted(String text) {
+    return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** What the log says about one tool's calls. */
+  private static final class Observed {
+    private final TreeSet<String> methods = new TreeSet<>();
+    private final List<String> times = new ArrayList<>();
+    private Risk risk = Risk.LOW;
+    private int wouldDeny;
+
+    void add(Map<String, String> line) {
+      methods.add(String.valueOf(line.get("method")));
+      times.add(String.valueOf(line.get("time")));
+      // An unknown risk name is treated as the most dangerous, as the agent does.
+      Risk seen = Risk.named(String.valueOf(line.get("risk"))).orElse(Risk.CRITICAL);
+      risk = seen.compareTo(risk) > 0 ? seen : risk;
+      wouldDeny += "would-deny".equals(line.get("decision")) ? 1 : 0;
+    }
+
+    String summary() {
+      String when = times.size() == 1 ? "at " + times.get(0) : times.get(0) + " to " + times.get(times.size() - 1);
+      return times.size() + (times.size() == 1 ? " call" : " calls") + " of " + String.join(", ", methods) + ", "
+          + when + ", highest risk " + risk;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.toolguard.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toolguard.agent.audit.AuditRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuggestCommandTest {
+
+  @TempDir Path dir;
+
+  private final CommandLine cli = new CommandLine();
+
+  @Test
+  void allowsEachToolThatRanAtTheHighestRiskItRanAtAndNothingThatWasDenied() throws Exception {
+    Path log = log(
+        line("read_file", "LOW", "allow", "2026-01-01T00:00:00Z"),
+        line("read_file", "MEDIUM", "allow", "2026-01-01T00:00:05Z"),
+        line("send_email", "HIGH", "would-deny", "2026-01-01T00:00:06Z"),
+        line("wipe", "LOW", "deny", "2026-01-01T00:00:07Z"),
+        "{\"time\":\"2026-01-01T00:00:08Z\",\"event\":\"policy-reloaded\",\"policy\":\"p\",\"sha256\":\"x\",\"detail\":\"\"}",
+        line("odd name", "LOW", "allow", "2026-01-01T00:00:09Z"),
+        line("ns:tool", "LOW", "allow", "2026-01-01T00:00:10Z"));
+
+    assertThat(cli.run("suggest", log.toString(), "--sandbox", dir.resolve("box").toString())).isEqualTo(Cli.OK);
+
+    assertThat(cli.out()).isEqualTo(String.join("\n",
+        "# yaml-language-server: $schema=toolguard-policy.schema.json",
+        "# Suggested by toolguard from " + log + ": 5 calls of 4 tools ran.",
+        "# Review it before use: it allows everything that ran, including anything that should not have.",
+        "version: 1",
+        "sandbox: \"" + dir.resolve("box") + "\"",
+        "unlisted_tools: deny",
+        "tools:",
+        "  # 2 calls of com.acme.Tools#read_file, 2026-01-01T00:00:00Z to 2026-01-01T00:00:05Z, highest risk MEDIUM",
+        "  read_file:",
+        "    decision: allow",
+        "    risk: MEDIUM",
+        "  # 1 call of com.acme.Tools#send_email, at 2026-01-01T00:00:06Z, highest risk HIGH",
+        "  # note: it ran only because of audit mode; the policy of that run denied every call",
+        "  send_email:",
+        "    decision: allow",
+        "    risk: HIGH",
+        "  # 1 call of com.acme.Tools#odd name, at 2026-01-01T00:00:09Z, highest risk LOW",
+        "  # a tool named \"odd name\" cannot be named exactly in a policy, so it gets no rule",
+        "  # 1 call of com.acme.Tools#ns:tool, at 2026-01-01T00:00:10Z, highest risk LOW",
+        "  \"ns:tool\":",
+        "    decision: allow",
+        "    risk: LOW",
+        ""));
+  }
+
+  @Test
+  void anEmptyLogSuggestsAPolicyThatAllowsNothing() throws Exception {
+    Path log = log();
+
+    assertThat(cli.run("suggest", log.toString(), "--sandbox", "box")).isEqualTo(Cli.OK);
+
+    assertThat(cli.out()).contains("0 calls of 0 tools ran", "unlisted_tools: deny\ntools: {}\n");
+  }
+
+  @Test
+  void aBrokenLogOrBadArgumentsFail() throws Exception {
+    Path log = log("{broken");
+
+    assertThat(cli.run("suggest", log.toString(), "--sandbox", "box")).isEqualTo(Cli.FAILED);
+    assertThat(cli.run("suggest", log.toString())).isEqualTo(Cli.USAGE);
+    assertThat(cli.run("suggest", "--sandbox", "box")).isEqualTo(Cli.USAGE);
+    assertThat(cli.err()).contains(log + ":1: not an audit log line", "--sandbox DIR is required",
+        "give exactly one audit log");
+  }
+
+  private Path log(String... lines) throws Exception {
+    return Files.writeString(dir.resolve("audit.jsonl"), lines.length == 0 ? "" : String.join("\n", lines) + "\n");
+  }
+
+  private static String line(String tool, String risk, String decision, String time) {
+    return new AuditRecord(Instant.parse(time), "c", null, tool, "com.acme.Tools#" + tool, risk, decision, "p.yaml:1",
+        "why", "", "main").toJson();
+  }
+}
