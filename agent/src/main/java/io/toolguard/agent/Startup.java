@@ -6,7 +6,6 @@ import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
-import io.toolguard.agent.reload.PolicyDigest;
 import io.toolguard.agent.reload.PolicyReloader;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import java.io.IOException;
@@ -36,14 +35,14 @@ final class Startup {
             + policy.modeLock().get().rule() + " locks the mode to " + policy.mode().label());
       }
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
-      ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode, PolicyDigest.of(policy.files())));
+      ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       BootstrapJar.appendTo(instrumentation);
       ToolInstrumentation.install(instrumentation, active, audit);
       if (!options.reload().isZero()) {
         new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
       }
       System.err.println("toolguard " + Version.current() + ": policy " + policyFile + " (" + policy.tools().size()
-          + " tool rules, sha256 " + active.current().digest().substring(0, 12) + "), mode " + mode.label()
+          + " tool rules, sha256 " + policy.digest().substring(0, 12) + "), mode " + mode.label()
           + ", sandbox " + policy.sandbox() + ", audit log " + audit.file());
     } catch (PolicyException invalid) {
       refuse("the policy is invalid, so the JVM is not started:\n" + invalid.getMessage());

@@ -6,12 +6,8 @@ package io.toolguard.agent.policy;
  */
 public final class ActivePolicy {
 
-  /**
-   * A policy as it is enforced.
-   *
-   * @param digest the SHA-256 of the policy files' content, in hex
-   */
-  public record Snapshot(Policy policy, Mode mode, String digest) {}
+  /** A policy and the mode it is enforced in (the agent option may override the policy's own). */
+  public record Snapshot(Policy policy, Mode mode) {}
 
   private volatile Snapshot current;
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
+ * @param digest the SHA-256 of the content this policy was parsed from (see {@link PolicyDigest})
  */
 public record Policy(
     String source,
@@ -31,7 +32,8 @@ public record Policy(
     Verdict unlisted,
     Optional<Location> unlistedAt,
     List<ToolRule> tools,
-    List<Path> files) {
+    List<Path> files,
+    String digest) {
 
   private static final Comparator<ToolRule> MORE_SPECIFIC = Comparator.comparingInt(ToolRule::specificity);
 

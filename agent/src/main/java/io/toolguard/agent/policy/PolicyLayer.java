@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param start where the file's content starts, for problems about the file as a whole
  * @param files the file and every file it includes, for reloading
+ * @param digests the SHA-256 of each of {@code files} as it was read
  */
 record PolicyLayer(
     String source,
@@ -21,7 +22,8 @@ record PolicyLayer(
     Optional<Setting<Verdict>> unlisted,
     Map<String, Location> locked,
     List<ToolRule> rules,
-    List<Path> files) {
+    List<Path> files,
+    List<String> digests) {
 
   static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools");
 
@@ -29,6 +31,7 @@ record PolicyLayer(
     locked = Map.copyOf(locked);
     rules = List.copyOf(rules);
     files = List.copyOf(files);
+    digests = List.copyOf(digests);
   }
 
   /** A setting's value and where it was made. */
@@ -59,7 +62,7 @@ record PolicyLayer(
     Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
     locked.forEach(allLocks::putIfAbsent);
     return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
-        allLocks, concat(base.rules, rules), concat(files, base.files));
+        allLocks, concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {

@@ -50,7 +50,8 @@ public final class PolicyParser {
 
   /** Checks policy text as if it had been read from {@code source} in {@code folder}. */
   static Policy parse(String source, Path folder, String text) throws PolicyException {
-    return policy(new PolicyParser(source, folder).layer(text, List.of()));
+    return policy(new PolicyParser(source, folder)
+        .layer(text, List.of(), PolicyDigest.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
   }
 
   private static Policy policy(PolicyLayer layer) throws PolicyException {
@@ -66,18 +67,21 @@ public final class PolicyParser {
         layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
         layer.unlisted().map(PolicyLayer.Setting::at),
         layer.rules(),
-        layer.files());
+        layer.files(),
+        PolicyDigest.combine(layer.digests()));
   }
 
   private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
     String source = file.toString();
     Path absolute = file.toAbsolutePath().normalize();
-    String text = StrictYaml.read(source, file, "policy file");
-    return new PolicyParser(source, absolute.getParent())
-        .layer(text, java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute)).toList());
+    byte[] bytes = StrictYaml.readBytes(source, file, "policy file");
+    String text = StrictYaml.decode(source, bytes, "policy file");
+    return new PolicyParser(source, absolute.getParent()).layer(text,
+        java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute)).toList(),
+        PolicyDigest.sha256(bytes));
   }
 
-  private PolicyLayer layer(String text, List<Path> chain) throws PolicyException {
+  private PolicyLayer layer(String text, List<Path> chain, String digest) throws PolicyException {
     Node root = yaml.compose(text);
     if (root == null) {
       yaml.problem(new Location(source, 1, 1),
@@ -98,7 +102,8 @@ public final class PolicyParser {
             yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow or deny")),
         locks(top.get("locked")),
         tools(top.get("tools")),
-        chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)));
+        chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
+        List.of(digest));
     Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
     if (include.isEmpty()) {

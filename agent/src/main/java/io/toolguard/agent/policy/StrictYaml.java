@@ -51,6 +51,11 @@ final class StrictYaml {
    * @param noun what the file is, for messages ("policy file")
    */
   static String read(String source, Path file, String noun) throws PolicyException {
+    return decode(source, readBytes(source, file, noun), noun);
+  }
+
+  /** Reads a file's bytes, refusing directories, missing files and files over {@link #MAX_BYTES}. */
+  static byte[] readBytes(String source, Path file, String noun) throws PolicyException {
     Location start = new Location(source, 1, 1);
     if (Files.isDirectory(file)) {
       throw single(start, "this is a directory; give the path of a " + noun + " (.yaml)");
@@ -63,15 +68,22 @@ final class StrictYaml {
       if (size > MAX_BYTES) {
         throw single(start, "the " + noun + " is " + size + " bytes; the limit is " + MAX_BYTES + " bytes");
       }
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw single(start, "cannot read the " + noun + ": " + e.getMessage());
+    }
+  }
+
+  /** Decodes UTF-8 strictly: malformed bytes are a problem, never replaced. */
+  static String decode(String source, byte[] bytes, String noun) throws PolicyException {
+    try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw single(start, "the " + noun + " is not valid UTF-8 text");
-    } catch (IOException e) {
-      throw single(start, "cannot read the " + noun + ": " + e.getMessage());
+      throw single(new Location(source, 1, 1), "the " + noun + " is not valid UTF-8 text");
     }
   }
 

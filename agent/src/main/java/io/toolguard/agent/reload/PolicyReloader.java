@@ -5,6 +5,7 @@ import io.toolguard.agent.audit.PolicyEvent;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyDigest;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class PolicyReloader {
     this.modeOption = modeOption;
     this.active = active;
     this.audit = audit;
-    this.lastSeen = active.current().digest();
+    this.lastSeen = active.current().policy().digest();
   }
 
   /** Starts checking on a daemon thread. */
@@ -69,31 +70,30 @@ public final class PolicyReloader {
       return;
     }
     try {
+      // The digest of what was parsed, not of a second read: a change in between is seen next time.
       Policy policy = PolicyParser.parse(file);
-      String newDigest = PolicyDigest.of(policy.files());
       Mode mode = modeOption.orElse(policy.mode());
       if (mode != policy.mode() && policy.modeLock().isPresent()) {
-        reject(newDigest, "agent option mode=" + mode.label() + " is not allowed: " + policy.modeLock().get().rule()
-            + " locks the mode to " + policy.mode().label());
+        reject(policy.digest(), "agent option mode=" + mode.label() + " is not allowed: "
+            + policy.modeLock().get().rule() + " locks the mode to " + policy.mode().label());
         return;
       }
-      active.replace(new ActivePolicy.Snapshot(policy, mode, newDigest));
-      lastSeen = newDigest;
-      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + newDigest + ", " + policy.tools().size()
-          + " tool rules, mode " + mode.label() + "); it applies to tool calls that start from now on");
-      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), newDigest,
+      active.replace(new ActivePolicy.Snapshot(policy, mode));
+      lastSeen = policy.digest();
+      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + policy.digest() + ", "
+          + policy.tools().size() + " tool rules, mode " + mode.label()
+          + "); it applies to tool calls that start from now on");
+      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(),
           policy.tools().size() + " tool rules, mode " + mode.label()));
     } catch (PolicyException invalid) {
       reject(digest, invalid.getMessage());
-    } catch (IOException unreadable) {
-      reject(digest, "cannot read the policy: " + unreadable);
     }
   }
 
   private void reject(String digest, String problems) {
     lastSeen = digest;
     System.err.println("toolguard: the changed policy " + file + " is rejected, and the policy in force (sha256 "
-        + active.current().digest() + ") stays:\n" + problems);
+        + active.current().policy().digest() + ") stays:\n" + problems);
     audit.write(new PolicyEvent(Instant.now(), "policy-rejected", file.toString(), digest, problems));
   }
 }

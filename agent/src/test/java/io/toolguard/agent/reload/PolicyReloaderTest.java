@@ -6,6 +6,7 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyDigest;
 import io.toolguard.agent.policy.PolicyParser;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.Verdict;
@@ -46,7 +47,7 @@ class PolicyReloaderTest {
 
     assertThat(active.current().policy().decide("wipe", Risk.LOW).verdict()).isEqualTo(Verdict.ALLOW);
     String digest = PolicyDigest.of(active.current().policy().files());
-    assertThat(active.current().digest()).isEqualTo(digest);
+    assertThat(active.current().policy().digest()).isEqualTo(digest);
     assertThat(auditLog()).contains("\"event\":\"policy-reloaded\"", "\"sha256\":\"" + digest + "\"");
   }
 
@@ -94,8 +95,7 @@ class PolicyReloaderTest {
   private void start(String policy, Optional<Mode> modeOption) throws Exception {
     file = Files.writeString(dir.resolve("policy.yaml"), policy);
     Policy parsed = PolicyParser.parse(file);
-    active = new ActivePolicy(new ActivePolicy.Snapshot(parsed, modeOption.orElse(parsed.mode()),
-        PolicyDigest.of(parsed.files())));
+    active = new ActivePolicy(new ActivePolicy.Snapshot(parsed, modeOption.orElse(parsed.mode())));
     reloader = new PolicyReloader(file, modeOption, active, AuditLog.open(dir.resolve("audit.jsonl")));
   }
 

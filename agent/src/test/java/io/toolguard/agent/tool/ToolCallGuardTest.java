@@ -80,8 +80,8 @@ class ToolCallGuardTest {
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(), List.of(rules),
-        List.of());
-    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode, "digest")), registry,
+        List.of(), "digest");
+    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry,
         AuditLog.open(dir.resolve("audit.jsonl")));
   }
 

@@ -1,4 +1,4 @@
-package io.toolguard.agent.reload;
+package io.toolguard.agent.policy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -19,22 +20,29 @@ public final class PolicyDigest {
   private PolicyDigest() {}
 
   /**
-   * {@return the hex digest}
+   * {@return the digest of the files as they are on disk now}
    *
    * @throws IOException if a file cannot be read
    */
   public static String of(List<Path> files) throws IOException {
-    if (files.size() == 1) {
-      return sha256(Files.readAllBytes(files.get(0)));
-    }
-    StringBuilder digests = new StringBuilder();
+    List<String> digests = new ArrayList<>();
     for (Path file : files) {
-      digests.append(sha256(Files.readAllBytes(file))).append('\n');
+      digests.add(sha256(Files.readAllBytes(file)));
     }
-    return sha256(digests.toString().getBytes(StandardCharsets.US_ASCII));
+    return combine(digests);
   }
 
-  private static String sha256(byte[] bytes) {
+  /** {@return the policy digest from the digests of its files, in include order} */
+  static String combine(List<String> fileDigests) {
+    if (fileDigests.size() == 1) {
+      return fileDigests.get(0);
+    }
+    StringBuilder lines = new StringBuilder();
+    fileDigests.forEach(digest -> lines.append(digest).append('\n'));
+    return sha256(lines.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package io.toolguard.agent.reload;
+package io.toolguard.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +31,16 @@ class PolicyDigestTest {
     assertThat(PolicyDigest.of(List.of(a, b))).isNotEqualTo(both).hasSize(64);
     // sha256 of "ba78…15ad\nba78…15ad\n"
     assertThat(both).isEqualTo("ed9453257140de25bccb9b1fe8413c845d0ce1c7a25fcdfe1c874ac5f12c8564");
+  }
+
+  @Test
+  void aParsedPolicyCarriesTheDigestOfWhatWasParsed() throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), "version: 1\n");
+    Path policy = Files.writeString(dir.resolve("p.yaml"), "version: 1\ninclude: base.yaml\nsandbox: box\n");
+
+    Policy parsed = PolicyParser.parse(policy);
+
+    assertThat(parsed.digest()).isEqualTo(PolicyDigest.of(parsed.files()));
+    assertThat(parsed.files()).containsExactly(policy.toAbsolutePath().normalize(), dir.resolve("base.yaml"));
   }
 }
