@@ -29,11 +29,7 @@ final class Startup {
       AgentOptions options = AgentOptions.parse(optionText);
       String policyFile = options.policyFile(System.getenv());
       Policy policy = PolicyParser.parse(path(policyFile, "policy"));
-      Mode mode = options.mode().orElse(policy.mode());
-      if (mode != policy.mode() && policy.modeLock().isPresent()) {
-        throw new IllegalArgumentException("agent option mode=" + mode.label() + " is not allowed: "
-            + policy.modeLock().get().rule() + " locks the mode to " + policy.mode().label());
-      }
+      Mode mode = policy.modeWith(options.mode());
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       BootstrapJar.appendTo(instrumentation);

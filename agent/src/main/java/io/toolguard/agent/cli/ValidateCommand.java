@@ -5,7 +5,6 @@ import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyLint;
 import io.toolguard.agent.policy.PolicyParser;
 import io.toolguard.agent.policy.PolicyProblem;
-import io.toolguard.agent.policy.Verdict;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ final class ValidateCommand implements Command {
         }
         out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
             + ", sandbox " + policy.sandbox() + ", unlisted tools "
-            + (policy.unlisted() == Verdict.DENY ? "denied" : "allowed") + ")");
+            + policy.unlisted().participle() + ")");
       } catch (PolicyException invalid) {
         err.println(invalid.getMessage());
         status = Cli.FAILED;

@@ -49,48 +49,62 @@ public record Policy(
 
   /** {@return the decision for a call to the named tool, whose annotation declares {@code declaredRisk}} */
   public ToolDecision decide(String toolName, Risk declaredRisk) {
-    return evaluate(toolName, declaredRisk).decision();
+    return decision(deciding(toolName), declaredRisk);
   }
 
   /** {@return the decision for a call, with every other rule that named the tool and why it lost} */
   public Evaluation evaluate(String toolName, Risk declaredRisk) {
-    List<ToolRule> matching = new ArrayList<>();
-    ToolRule firstDeny = null;
+    Optional<ToolRule> deciding = deciding(toolName);
+    List<Evaluation.Outranked> outranked = new ArrayList<>();
+    deciding.ifPresent(winner -> tools.stream()
+        .filter(rule -> rule != winner && rule.matches(toolName))
+        .forEach(rule -> outranked.add(new Evaluation.Outranked(rule, whyLost(rule, winner)))));
+    return new Evaluation(decision(deciding, declaredRisk), deciding, outranked);
+  }
+
+  /** The first deny rule that names the tool, else the most specific allow rule, else none. */
+  private Optional<ToolRule> deciding(String toolName) {
     ToolRule bestAllow = null;
     for (ToolRule rule : tools) {
       if (!rule.matches(toolName)) {
         continue;
       }
-      matching.add(rule);
       if (rule.verdict() == Verdict.DENY) {
-        firstDeny = firstDeny == null ? rule : firstDeny;
-      } else if (bestAllow == null || MORE_SPECIFIC.compare(rule, bestAllow) > 0) {
+        return Optional.of(rule);
+      }
+      if (bestAllow == null || MORE_SPECIFIC.compare(rule, bestAllow) > 0) {
         bestAllow = rule;
       }
     }
-    ToolRule deciding = firstDeny != null ? firstDeny : bestAllow;
-    if (deciding == null) {
-      return new Evaluation(new ToolDecision(
-          unlisted,
-          declaredRisk,
-          unlistedRule(),
-          "no policy rule names this tool; unlisted tools are " + (unlisted == Verdict.DENY ? "denied" : "allowed"),
-          FileGrants.NONE), Optional.empty(), List.of());
+    return Optional.ofNullable(bestAllow);
+  }
+
+  private ToolDecision decision(Optional<ToolRule> deciding, Risk declaredRisk) {
+    if (deciding.isEmpty()) {
+      return new ToolDecision(unlisted, declaredRisk, unlistedRule(),
+          "no policy rule names this tool; unlisted tools are " + unlisted.participle(), FileGrants.NONE);
     }
-    boolean denied = deciding.verdict() == Verdict.DENY;
-    ToolDecision decision = new ToolDecision(
-        deciding.verdict(),
-        deciding.risk().orElse(declaredRisk),
-        deciding.location().rule(),
-        (denied ? "denied" : "allowed") + " by policy rule '" + deciding.pattern() + "'",
-        denied ? FileGrants.NONE : deciding.files());
-    List<Evaluation.Outranked> outranked = new ArrayList<>();
-    for (ToolRule rule : matching) {
-      if (rule != deciding) {
-        outranked.add(new Evaluation.Outranked(rule, whyLost(rule, deciding)));
-      }
+    ToolRule rule = deciding.get();
+    return new ToolDecision(
+        rule.verdict(),
+        rule.risk().orElse(declaredRisk),
+        rule.location().rule(),
+        rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
+        rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files());
+  }
+
+  /**
+   * {@return the mode to enforce: the agent option's if given, else the policy's}
+   *
+   * @throws IllegalArgumentException if the option differs from a mode a base policy locks
+   */
+  public Mode modeWith(Optional<Mode> option) {
+    Mode mode = option.orElse(this.mode);
+    if (mode != this.mode && modeLock.isPresent()) {
+      throw new IllegalArgumentException("agent option mode=" + mode.label() + " is not allowed: "
+          + modeLock.get().rule() + " locks the mode to " + this.mode.label());
     }
-    return new Evaluation(decision, Optional.of(deciding), outranked);
+    return mode;
   }
 
   private static String whyLost(ToolRule loser, ToolRule winner) {

@@ -16,4 +16,9 @@ public enum Verdict {
   public String label() {
     return Keywords.of(this);
   }
+
+  /** {@return "allowed" or "denied", for messages} */
+  public String participle() {
+    return this == ALLOW ? "allowed" : "denied";
+  }
 }

@@ -72,10 +72,11 @@ public final class PolicyReloader {
     try {
       // The digest of what was parsed, not of a second read: a change in between is seen next time.
       Policy policy = PolicyParser.parse(file);
-      Mode mode = modeOption.orElse(policy.mode());
-      if (mode != policy.mode() && policy.modeLock().isPresent()) {
-        reject(policy.digest(), "agent option mode=" + mode.label() + " is not allowed: "
-            + policy.modeLock().get().rule() + " locks the mode to " + policy.mode().label());
+      Mode mode;
+      try {
+        mode = policy.modeWith(modeOption);
+      } catch (IllegalArgumentException lockedMode) {
+        reject(policy.digest(), lockedMode.getMessage());
         return;
       }
       active.replace(new ActivePolicy.Snapshot(policy, mode));
