@@ -7,7 +7,7 @@ import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
 import io.toolguard.agent.reload.PolicyReloader;
-import io.toolguard.agent.tool.ToolInstrumentation;
+
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
@@ -33,7 +33,7 @@ final class Startup {
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       BootstrapJar.appendTo(instrumentation);
-      ToolInstrumentation.install(instrumentation, active, audit);
+      Guards.install(instrumentation, active, audit);
       if (!options.reload().isZero()) {
         new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
       }

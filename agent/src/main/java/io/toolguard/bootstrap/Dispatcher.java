@@ -37,7 +37,37 @@ public final class Dispatcher {
      * @throws SecurityException if the call is denied
      */
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
+
+    /**
+     * Decides a file access by the tool whose context is {@code context}.
+     *
+     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
+     * @param access the bits of this class's access constants
+     * @param detail open options, link options or copy options, the folder a relative path is
+     *     resolved against, or {@code null}
+     * @return the path the JDK method should use: where {@code path} really leads if
+     *     {@link #RESOLVED} was asked for and the access is allowed, else {@code path} itself
+     * @throws SecurityException if the access is denied
+     */
+    Object checkFile(Object context, Object path, int access, Object detail);
   }
+
+  /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
+  public static final int READ = 1;
+  public static final int WRITE = 2;
+  public static final int DELETE = 4;
+  /** Learns whether a file exists or what its attributes are: allowed where any grant reaches. */
+  public static final int PROBE = 8;
+  /** The operation acts on a final symbolic link itself, not where it leads. */
+  public static final int NO_FOLLOW = 16;
+  /** The caller opens the path it gets back: hand it the resolved path, so no link can be swapped. */
+  public static final int RESOLVED = 32;
+  /** Read, write or both, as the open options in the detail say. */
+  public static final int OPEN = 64;
+  /** The path is relative to the folder given as detail (a link target, say). */
+  public static final int RELATIVE = 128;
+  /** The path is relative to an open directory handle that toolguard cannot see. */
+  public static final int UNRESOLVABLE = 256;
 
   private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
   private static volatile Hooks hooks;
@@ -77,11 +107,36 @@ public final class Dispatcher {
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this tool call, so it was denied");
+      throw new SecurityException("toolguard could not check this tool call, so it was denied (" + failure + ")");
     }
     Frame frame = new Frame(context, outer);
     CURRENT.set(frame);
     return frame;
+  }
+
+  /**
+   * Called by woven JDK code before it touches the disk. Outside a tool it returns at once; it
+   * also returns at once while this thread is already checking, so the check's own file system
+   * calls are not checked again.
+   *
+   * @return the path to use (see {@link Hooks#checkFile})
+   * @throws SecurityException if the access is denied or could not be decided
+   */
+  public static Object checkFile(Object path, int access, Object detail) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return path;
+    }
+    frame.checking = true;
+    try {
+      return hooks.checkFile(frame.context, path, access, detail);
+    } catch (SecurityException denied) {
+      throw denied;
+    } catch (Throwable failure) {
+      throw new SecurityException("toolguard could not check this file access, so it was denied (" + failure + ")");
+    } finally {
+      frame.checking = false;
+    }
   }
 
   /**
@@ -105,6 +160,8 @@ public final class Dispatcher {
   private static final class Frame {
     final Object context;
     final Frame outer;
+    /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
+    boolean checking;
 
     Frame(Object context, Frame outer) {
       this.context = context;

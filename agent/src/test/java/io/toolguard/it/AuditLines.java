@@ -20,6 +20,11 @@ final class AuditLines {
     return Files.readAllLines(file).stream().map(AuditLines::parse).toList();
   }
 
+  /** {@return the lines about tool calls, without file access and policy events} */
+  static List<Map<String, String>> calls(Path file) throws IOException {
+    return read(file).stream().filter(line -> !line.containsKey("event")).toList();
+  }
+
   static Map<String, String> parse(String line) {
     if (!line.startsWith("{") || !line.endsWith("}")) {
       throw new IllegalArgumentException("not a JSON object: " + line);

@@ -47,7 +47,7 @@ class AuditModeIT {
     assertThat(dir.resolve("markers/wipe")).exists();
     assertThat(dir.resolve("markers/transfer")).exists();
     assertThat(dir.resolve("markers/unlisted")).exists();
-    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+    assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .containsExactly(
             "lookup allow",

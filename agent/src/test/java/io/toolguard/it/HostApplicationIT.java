@@ -37,7 +37,7 @@ class HostApplicationIT {
         "wipe: denied",
         "HOSTLOG HostApp host app done");
     assertThat(result.stderr()).doesNotContain("SLF4J", "logback", "WARN");
-    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+    assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .containsExactly("lookup allow", "wipe deny");
     // The application's logback.xml shaped the application's log lines only, never the audit log.

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** A running agent picks up a valid changed policy for the next calls, and keeps the old one when the change is invalid. */
 class PolicyReloadIT {
 
-  static final String DENY_WIPE = "version: 1\nsandbox: sandbox\ntools:\n  wipe:\n    decision: deny\n";
-  static final String ALLOW_WIPE = "version: 1\nsandbox: sandbox\ntools:\n  wipe:\n    decision: allow\n";
+  static final String DENY_WIPE = "version: 1\nsandbox: .\ntools:\n  wipe:\n    decision: deny\n";
+  static final String ALLOW_WIPE = "version: 1\nsandbox: .\ntools:\n  wipe:\n    decision: allow\n    files:\n      write: [\"markers/**\"]\n";
 
   @TempDir Path dir;
 

@@ -30,7 +30,7 @@ class SampleAppIT {
     Path workspace = dir.resolve("sample-workspace");
     assertThat(workspace.resolve("data/customers.csv")).exists();
     assertThat(workspace.resolve("outbox")).doesNotExist();
-    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+    assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .contains("send_email deny", "delete_file deny", "execute_code deny", "write_file allow");
   }

@@ -18,10 +18,12 @@ class StartupIT {
   void anInvalidPolicyStopsTheJvmNamingFileLineAndColumn() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), """
         version: 1
-        sandbox: sandbox
+        sandbox: .
         tools:
           lookup:
             decision: allow
+            files:
+              write: ["markers/**"]
             rsk: LOW
         """);
 
@@ -30,7 +32,7 @@ class StartupIT {
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
     assertThat(result.stderr()).contains(
         "toolguard: the policy is invalid, so the JVM is not started:",
-        "policy.yaml:6:5: unknown key 'rsk' in tool rule 'lookup' (did you mean 'risk'?); expected one of: decision, risk, files");
+        "policy.yaml:8:5: unknown key 'rsk' in tool rule 'lookup' (did you mean 'risk'?); expected one of: decision, risk, files");
     assertThat(result.stdout()).isEmpty();
     assertThat(dir.resolve("markers")).doesNotExist();
   }

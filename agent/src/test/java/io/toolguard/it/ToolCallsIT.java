@@ -14,22 +14,34 @@ class ToolCallsIT {
 
   static final String POLICY = """
       version: 1
-      sandbox: sandbox
+      sandbox: .
       tools:
         lookup:
           decision: allow
+          files:
+            write: ["markers/**"]
         wipe:
           decision: deny
         rename:
           decision: allow
+          files:
+            write: ["markers/**"]
         transfer:
           decision: allow
+          files:
+            write: ["markers/**"]
         hidden_helper:
           decision: allow
+          files:
+            write: ["markers/**"]
         outer:
           decision: allow
+          files:
+            write: ["markers/**"]
         failing:
           decision: allow
+          files:
+            write: ["markers/**"]
       """;
 
   @TempDir Path dir;
@@ -43,10 +55,10 @@ class ToolCallsIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout().lines()).containsExactly(
         "lookup: ran",
-        "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:6]",
+        "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:8]",
         "rename: ran",
         "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, no approver configured"
-            + " [rule policy.yaml:10]",
+            + " [rule policy.yaml:14]",
         "unlisted: denied: Tool 'unlisted' was denied by toolguard: no policy rule names this tool;"
             + " unlisted tools are denied [rule policy.yaml (default unlisted_tools: deny)]",
         "hidden_helper: ran",
@@ -59,7 +71,7 @@ class ToolCallsIT {
     assertThat(dir.resolve("markers/transfer")).doesNotExist();
     assertThat(dir.resolve("markers/unlisted")).doesNotExist();
     assertThat(result.stderr()).containsPattern("toolguard \\S+: policy policy.yaml \\(7 tool rules, sha256 [0-9a-f]{12}\\),"
-        + " mode enforce, sandbox " + dir.resolve("sandbox").toString().replace(".", "\\.") + ", audit log ");
+        + " mode enforce, sandbox " + dir.toRealPath().toString().replace(".", "\\.") + ", audit log ");
   }
 
   @Test
@@ -69,7 +81,7 @@ class ToolCallsIT {
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=logs/audit.jsonl").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    List<Map<String, String>> lines = AuditLines.read(dir.resolve("logs/audit.jsonl"));
+    List<Map<String, String>> lines = AuditLines.calls(dir.resolve("logs/audit.jsonl"));
     assertThat(lines).extracting(line -> line.get("tool") + " " + line.get("risk") + " " + line.get("decision"))
         .containsExactly(
             "lookup LOW allow",
@@ -84,7 +96,7 @@ class ToolCallsIT {
             "lookup LOW allow");
     Map<String, String> wipe = lines.get(1);
     assertThat(wipe).containsEntry("method", "io.toolguard.it.app.GuardedTools#wipe")
-        .containsEntry("rule", "policy.yaml:6")
+        .containsEntry("rule", "policy.yaml:8")
         .containsEntry("reason", "denied by policy rule 'wipe'")
         .containsEntry("args", "target=\\\"/\\\"")
         .containsEntry("thread", "main");
@@ -100,7 +112,7 @@ class ToolCallsIT {
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    List<Map<String, String>> lines = AuditLines.read(dir.resolve("toolguard-audit.jsonl"));
+    List<Map<String, String>> lines = AuditLines.calls(dir.resolve("toolguard-audit.jsonl"));
     Map<String, String> outer = lines.get(6);
     Map<String, String> nested = lines.get(7);
     assertThat(outer).containsEntry("tool", "outer").containsEntry("parent_call_id", null);
@@ -116,7 +128,7 @@ class ToolCallsIT {
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "exit-right-after-call");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
-    assertThat(AuditLines.read(dir.resolve("toolguard-audit.jsonl")))
+    assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .containsExactly("lookup allow", "wipe deny");
   }
@@ -129,7 +141,7 @@ class ToolCallsIT {
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("concurrent: ran 2000, denied 2000");
-    List<Map<String, String>> lines = AuditLines.read(dir.resolve("toolguard-audit.jsonl"));
+    List<Map<String, String>> lines = AuditLines.calls(dir.resolve("toolguard-audit.jsonl"));
     assertThat(lines).hasSize(4000);
     assertThat(lines).filteredOn(line -> "deny".equals(line.get("decision"))).hasSize(2000)
         .allMatch(line -> "wipe".equals(line.get("tool")));

@@ -25,7 +25,8 @@ final class SuggestCommand implements Command {
         "Reads an audit log (best from a run with mode=audit) and prints the least-privilege policy that",
         "allows what ran: a rule per tool that ran (allow or would-deny), at the highest risk it ran at, so",
         "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
-        "rule; tools that did not run stay denied. Comments say what each rule came from. Review the",
+        "rule; tools that did not run stay denied. Each rule grants exactly the files the tool touched (a",
+        "folder with three or more gets folder/*). Comments say what each rule came from. Review the",
         "result: a run that followed a prompt injection puts the injected calls in it too.",
         "  --sandbox DIR   the sandbox root of the suggested policy",
         "Exit status 0 when a policy was suggested, 1 when the log cannot be read, 2 for a usage error.");
@@ -37,17 +38,20 @@ final class SuggestCommand implements Command {
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one audit log");
     }
-    Path sandbox = Path.of(flags.option("sandbox")
-        .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))).toAbsolutePath().normalize();
+    Path sandbox = ObservedFiles.real(Path.of(flags.option("sandbox")
+        .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))));
     Path log = Path.of(flags.positional().get(0));
     Map<String, Observed> tools = new LinkedHashMap<>();
     int calls = 0;
     try {
       for (Map<String, String> line : AuditLogReader.read(log)) {
         String decision = line.get("decision");
-        if ("allow".equals(decision) || "would-deny".equals(decision)) {
+        boolean ran = "allow".equals(decision) || "would-deny".equals(decision);
+        if (ran && line.get("event") == null) {
           calls++;
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
+        } else if (ran && "file".equals(line.get("event"))) {
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).files.add(line);
         }
       }
     } catch (IOException unreadable) {
@@ -81,6 +85,7 @@ final class SuggestCommand implements Command {
       yaml.append("  ").append(name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") ? name : quoted(name)).append(":\n");
       yaml.append("    decision: allow\n");
       yaml.append("    risk: ").append(observed.risk).append('\n');
+      observed.files.appendTo(yaml, sandbox);
     });
     return yaml.toString();
   }
@@ -93,6 +98,7 @@ final class SuggestCommand implements Command {
   private static final class Observed {
     private final TreeSet<String> methods = new TreeSet<>();
     private final List<String> times = new ArrayList<>();
+    private final ObservedFiles files = new ObservedFiles();
     private Risk risk = Risk.LOW;
     private int wouldDeny;
 

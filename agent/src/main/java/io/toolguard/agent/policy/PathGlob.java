@@ -1,20 +1,28 @@
 package io.toolguard.agent.policy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A file grant: a glob over paths relative to the sandbox root. {@code *} matches within one path
- * segment, {@code ?} one character of a segment, and a {@code **} segment any number of segments,
- * none included (so {@code data/**} covers {@code data} and everything below it).
+ * A file grant: a glob over paths relative to the sandbox root, or over absolute paths when it
+ * starts with {@code /} (the only way a grant reaches outside the sandbox). {@code *} matches
+ * within one path segment, {@code ?} one character of a segment, and a {@code **} segment any
+ * number of segments, none included (so {@code data/**} covers {@code data} and everything below
+ * it).
  */
 public final class PathGlob {
 
   private final String text;
+  private final boolean absolute;
   private final Pattern regex;
+  private final List<String> base;
 
-  private PathGlob(String text, Pattern regex) {
+  private PathGlob(String text, boolean absolute, Pattern regex, List<String> base) {
     this.text = text;
+    this.absolute = absolute;
     this.regex = regex;
+    this.base = base;
   }
 
   /**
@@ -26,15 +34,23 @@ public final class PathGlob {
     if (text.isBlank()) {
       throw new IllegalArgumentException("a file glob cannot be empty; use \"**\" for the whole sandbox");
     }
-    if (text.startsWith("/") || text.startsWith("~") || text.matches("^[A-Za-z]:.*")) {
-      throw new IllegalArgumentException(
-          "file glob '" + text + "' must be relative to the sandbox root, e.g. \"data/**\"");
+    if (text.startsWith("~") || text.matches("^[A-Za-z]:.*")) {
+      throw new IllegalArgumentException("file glob '" + text
+          + "' must be relative to the sandbox root, e.g. \"data/**\", or an absolute path starting with '/'");
     }
+    boolean absolute = text.startsWith("/");
+    String segments = absolute ? text.substring(1) : text;
     StringBuilder regex = new StringBuilder();
-    for (String segment : text.split("/", -1)) {
+    List<String> base = new ArrayList<>();
+    boolean literal = true;
+    for (String segment : segments.split("/", -1)) {
       regex.append(segmentRegex(text, segment));
+      literal &= segment.indexOf('*') < 0 && segment.indexOf('?') < 0;
+      if (literal) {
+        base.add(segment);
+      }
     }
-    return new PathGlob(text, Pattern.compile(regex.toString()));
+    return new PathGlob(text, absolute, Pattern.compile(regex.toString()), List.copyOf(base));
   }
 
   private static String segmentRegex(String glob, String segment) {
@@ -78,14 +94,41 @@ public final class PathGlob {
     return Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c);
   }
 
+  /** {@return whether the glob names absolute paths rather than paths below the sandbox root} */
+  public boolean isAbsolute() {
+    return absolute;
+  }
+
   /**
    * {@return whether the glob covers this path}
    *
-   * @param relativePath a normalised path below the sandbox root, segments separated by {@code /};
-   *     the empty string is the root itself
+   * @param path for a relative glob, a normalised path below the sandbox root with segments
+   *     separated by {@code /}, the empty string being the root itself; for an absolute glob, a
+   *     normalised absolute path
    */
-  public boolean matches(String relativePath) {
-    return regex.matcher(relativePath.isEmpty() ? "" : "/" + relativePath).matches();
+  public boolean matches(String path) {
+    return regex.matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path).matches();
+  }
+
+  /**
+   * {@return whether the path (written as for {@link #matches}) is a folder on the way to what the
+   * glob covers}: the sandbox root and {@code data} are on the way to {@code data/reports/*.md}.
+   */
+  public boolean leadsTo(String path) {
+    String[] segments = absolute ? path.substring(1).split("/", -1) : path.split("/", -1);
+    boolean root = absolute ? path.equals("/") : path.isEmpty();
+    if (root) {
+      return true;
+    }
+    if (segments.length > base.size()) {
+      return false;
+    }
+    for (int i = 0; i < segments.length; i++) {
+      if (!segments[i].equals(base.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@return the glob as written in the policy} */

@@ -124,31 +124,71 @@ public record Policy(
   }
 
   /**
-   * Decides one file access by a tool the policy decided as {@code tool}.
-   *
-   * @param path absolute, or relative to the sandbox root; taken as written (links are not followed here)
+   * Decides one file access by a tool the policy decided as {@code tool}, for the command line:
+   * the path is taken as written, relative to the sandbox root, and no link is followed.
    */
   public FileDecision decideFile(ToolDecision tool, FileOperation operation, String path) {
-    if (tool.verdict() == Verdict.DENY) {
-      return new FileDecision(Outcome.DENY, "the tool itself is denied (" + tool.reason() + ")");
-    }
     Path target;
     try {
       target = sandbox.resolve(path).normalize();
     } catch (InvalidPathException e) {
       return new FileDecision(Outcome.DENY, "'" + path + "' is not a valid path: " + e.getReason());
     }
-    if (!target.startsWith(sandbox)) {
-      return new FileDecision(Outcome.DENY, target + " is outside the sandbox root " + sandbox);
+    return decideFile(tool, operation, target);
+  }
+
+  /**
+   * Decides one file access by a tool the policy decided as {@code tool}.
+   *
+   * @param target where the access really leads: absolute and normalised, links resolved
+   */
+  public FileDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
+    if (tool.verdict() == Verdict.DENY) {
+      return new FileDecision(Outcome.DENY, "the tool itself is denied (" + tool.reason() + ")");
     }
-    String relative = sandbox.relativize(target).toString().replace(java.io.File.separatorChar, '/');
+    String relative = relativeToSandbox(target);
+    String absolute = target.toString();
     for (PathGlob glob : tool.files().of(operation)) {
-      if (glob.matches(relative)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
         return new FileDecision(Outcome.ALLOW,
             "granted by " + operation.label() + " glob \"" + glob + "\" of rule " + tool.rule());
       }
     }
-    return new FileDecision(Outcome.DENY,
-        "no " + operation.label() + " glob of rule " + tool.rule() + " matches " + (relative.isEmpty() ? "." : relative));
+    return new FileDecision(Outcome.DENY, relative == null
+        ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
+        : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
+  }
+
+  /**
+   * Decides whether a tool may learn that a file exists, or read its attributes: where it may
+   * read, write or delete, and on the folders that lead there (the sandbox root included).
+   *
+   * @param target where the probe really leads: absolute and normalised, links resolved
+   */
+  public FileDecision decideProbe(ToolDecision tool, Path target) {
+    FileDecision read = decideFile(tool, FileOperation.READ, target);
+    if (read.outcome() == Outcome.ALLOW || tool.verdict() == Verdict.DENY) {
+      return read;
+    }
+    String relative = relativeToSandbox(target);
+    String absolute = target.toString();
+    for (FileOperation operation : FileOperation.values()) {
+      for (PathGlob glob : tool.files().of(operation)) {
+        String path = glob.isAbsolute() ? absolute : relative;
+        if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
+          return new FileDecision(Outcome.ALLOW, "may be looked up: " + operation.label() + " glob \"" + glob
+              + "\" of rule " + tool.rule() + " reaches it");
+        }
+      }
+    }
+    return read;
+  }
+
+  /** {@return the path below the sandbox root with {@code /} separators, "" for the root, null if outside} */
+  private String relativeToSandbox(Path target) {
+    if (!target.startsWith(sandbox)) {
+      return null;
+    }
+    return sandbox.relativize(target).toString().replace(java.io.File.separatorChar, '/');
   }
 }

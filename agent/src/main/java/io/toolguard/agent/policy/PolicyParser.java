@@ -225,7 +225,16 @@ public final class PolicyParser {
       yaml.problem(entry.getValueNode(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
       return Optional.empty();
     }
-    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text));
+    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text)).map(PolicyParser::realIfExists);
+  }
+
+  /** File grants are decided on where paths really lead, so the root must be written that way too. */
+  private static Path realIfExists(Path folder) {
+    try {
+      return folder.toRealPath();
+    } catch (java.io.IOException missing) {
+      return folder;
+    }
   }
 
   private Path resolve(Node node, String key, String text) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Decides each tool call: asks the policy, applies the risk level, writes the audit line, and
  * either throws the denial or returns the context the tool body runs in.
  */
-final class ToolCallGuard implements Dispatcher.Hooks {
+public final class ToolCallGuard {
 
   static final String NO_APPROVER = "approval required, no approver configured";
   static final String INTERNAL_ERROR = "toolguard could not decide this call, so it is denied";
@@ -29,13 +29,17 @@ final class ToolCallGuard implements Dispatcher.Hooks {
   private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
 
-  ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit) {
+  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit) {
     this.active = active;
     this.registry = registry;
     this.audit = audit;
   }
 
-  @Override
+  ToolRegistry registry() {
+    return registry;
+  }
+
+  /** Decides a call; see {@link Dispatcher.Hooks#enterTool}. */
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     ToolMethod tool = registry.get(toolId);
     ToolContext outer = (ToolContext) outerContext;
@@ -76,7 +80,7 @@ final class ToolCallGuard implements Dispatcher.Hooks {
       throw new SecurityException(
           "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
     }
-    return new ToolContext(callId, tool.name(), decision.files(), outer);
+    return new ToolContext(callId, tool.name(), inForce, decision, outer);
   }
 
   /** Calls that need a person's approval are denied while no approver exists. */

@@ -11,7 +11,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Risk;
-import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
@@ -59,11 +58,14 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     this.registry = registry;
   }
 
-  /** Starts guarding tool methods under the policy in force, writing decisions to {@code audit}. */
-  public static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
-    ToolRegistry registry = new ToolRegistry();
-    Dispatcher.install(new ToolCallGuard(active, registry, audit));
-    instrumentation.addTransformer(new ToolInstrumentation(registry), false);
+  /** {@return the guard that decides tool calls under the policy in force, writing decisions to {@code audit}} */
+  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit) {
+    return new ToolCallGuard(active, new ToolRegistry(), audit);
+  }
+
+  /** Starts weaving the tool methods of classes loaded from now on; their calls go to {@code guard}. */
+  public static void install(Instrumentation instrumentation, ToolCallGuard guard) {
+    instrumentation.addTransformer(new ToolInstrumentation(guard.registry()), false);
   }
 
   @Override

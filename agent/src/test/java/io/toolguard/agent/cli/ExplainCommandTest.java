@@ -85,9 +85,8 @@ class ExplainCommandTest {
 
     assertThat(cli.out()).contains("read docs/guide.md: allow\n  reason         granted by read glob \"docs/**\" of rule "
             + policy + ":11")
-        .contains("read data/x.csv: deny\n  reason         no read glob of rule " + policy + ":11 matches data/x.csv")
-        .contains("read ../etc/passwd: deny\n  reason         " + dir.resolve("etc/passwd")
-            + " is outside the sandbox root " + dir.resolve("box"));
+        .contains("read data/x.csv: deny\n  reason         no read glob grants data/x.csv")
+        .contains("read ../etc/passwd: deny\n  reason         it is outside the sandbox root " + dir.resolve("box"));
   }
 
   @Test

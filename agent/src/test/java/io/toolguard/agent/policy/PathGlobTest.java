@@ -32,4 +32,39 @@ class PathGlobTest {
   void matchesPathsRelativeToTheSandboxRoot(String glob, String path, boolean expected) {
     assertThat(PathGlob.of(glob).matches(path)).isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource({
+      "/srv/ref/**,    /srv/ref,          true",
+      "/srv/ref/**,    /srv/ref/a/b.txt,  true",
+      "/srv/ref/**,    /srv/reference/a,  false",
+      "/srv/ref/**,    /srv,              false",
+      "/**,            /,                 true",
+      "/**,            /etc/passwd,       true",
+      "/srv/*.txt,     /srv/a.txt,        true",
+      "/srv/*.txt,     /srv/x/a.txt,      false",
+  })
+  void absoluteGlobsMatchAbsolutePaths(String glob, String path, boolean expected) {
+    PathGlob absolute = PathGlob.of(glob);
+
+    assertThat(absolute.isAbsolute()).isTrue();
+    assertThat(absolute.matches(path)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{1} leads to {0}: {2}")
+  @CsvSource({
+      "data/reports/*.md,  '',            true",
+      "data/reports/*.md,  data,          true",
+      "data/reports/*.md,  data/reports,  true",
+      "data/reports/*.md,  database,      false",
+      "data/reports/*.md,  data/other,    false",
+      "data/reports/*.md,  data/reports/x/y, false",
+      "**,                 '',            true",
+      "/srv/ref/**,        /,             true",
+      "/srv/ref/**,        /srv,          true",
+      "/srv/ref/**,        /etc,          false",
+  })
+  void knowsTheFoldersOnTheWayToWhatItCovers(String glob, String path, boolean expected) {
+    assertThat(PathGlob.of(glob).leadsTo(path)).isEqualTo(expected);
+  }
 }

@@ -1,0 +1,48 @@
+package io.toolguard.agent;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.file.FileGuard;
+import io.toolguard.agent.file.FileInstrumentation;
+import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.tool.ToolCallGuard;
+import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.bootstrap.Dispatcher;
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's side of the bootstrap dispatcher: tool calls to one guard, file access to another.
+ *
+ * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
+ * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
+ * the agent's own loader loaded it first (as verifying a caller that uses it as a {@code Hooks}
+ * would), the JVM would refuse the bootstrap copy.
+ */
+final class Guards implements Dispatcher.Hooks {
+
+  private final ToolCallGuard tools;
+  private final FileGuard files;
+
+  private Guards(ToolCallGuard tools, FileGuard files) {
+    this.tools = tools;
+    this.files = files;
+  }
+
+  /** Registers the guards with the dispatcher, then weaves the JDK's file classes and the tool methods. */
+  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
+    ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
+    Dispatcher.install(new Guards(tools, FileGuard.create(audit)));
+    FileInstrumentation.install(instrumentation);
+    ToolInstrumentation.install(instrumentation, tools);
+  }
+
+  @Override
+  public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
+    return tools.enterTool(toolId, arguments, outerContext);
+  }
+
+  @Override
+  public Object checkFile(Object context, Object path, int access, Object detail) {
+    return files.check((ToolContext) context, path, access, detail);
+  }
+}

@@ -1,0 +1,110 @@
+package io.toolguard.agent.cli;
+
+import io.toolguard.agent.policy.PathGlob;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The files one tool touched in an audit log, as the least grants that allow them: each file
+ * exactly, or {@code folder/*} for a folder with three or more, relative to the sandbox root when
+ * inside it and absolute otherwise. A probe (an existence or attribute check) needs a read grant
+ * only where no other grant already reaches.
+ */
+final class ObservedFiles {
+
+  private static final int COLLAPSE_AT = 3;
+  private static final List<String> OPERATIONS = List.of("read", "write", "delete");
+
+  /** Resolved path → how many accesses, per operation (read, write, delete, probe). */
+  private final Map<String, Map<String, Integer>> seen = new TreeMap<>();
+
+  void add(Map<String, String> line) {
+    String operation = String.valueOf(line.get("operation"));
+    String path = line.get("resolved");
+    if (path != null) {
+      seen.computeIfAbsent(operation, op -> new TreeMap<>()).merge(path, 1, Integer::sum);
+    }
+  }
+
+  static Path real(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException missing) {
+      return path.toAbsolutePath().normalize();
+    }
+  }
+
+  void appendTo(StringBuilder yaml, Path sandbox) {
+    Map<String, Map<String, String>> grants = new TreeMap<>();
+    List<String> unexpressible = new ArrayList<>();
+    for (String operation : OPERATIONS) {
+      grants.put(operation, globs(seen.getOrDefault(operation, Map.of()), sandbox, unexpressible));
+    }
+    Map<String, String> probes = globs(seen.getOrDefault("probe", Map.of()), sandbox, unexpressible);
+    probes.forEach((glob, comment) -> {
+      if (!reached(glob, grants)) {
+        grants.get("read").put(glob, comment.replace("access", "lookup"));
+      }
+    });
+    if (grants.values().stream().allMatch(Map::isEmpty) && unexpressible.isEmpty()) {
+      return;
+    }
+    yaml.append("    files:\n");
+    for (String operation : OPERATIONS) {
+      Map<String, String> globs = grants.get(operation);
+      if (!globs.isEmpty()) {
+        yaml.append("      ").append(operation).append(":\n");
+        globs.forEach((glob, comment) -> yaml.append("        - \"").append(glob).append("\"  # ").append(comment).append('\n'));
+      }
+    }
+    unexpressible.forEach(path -> yaml.append("    # not granted: ").append(path)
+        .append(" cannot be written as a glob (it contains *, ?, [, ], {, } or a backslash)\n"));
+  }
+
+  /** {@return glob → comment, collapsing folders with many files} */
+  private static Map<String, String> globs(Map<String, Integer> paths, Path sandbox, List<String> unexpressible) {
+    Map<String, List<String>> byFolder = new TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Map.Entry<String, Integer> entry : paths.entrySet()) {
+      Path path = Path.of(entry.getKey());
+      String glob = path.startsWith(sandbox) ? sandbox.relativize(path).toString() : path.toString();
+      if (glob.isEmpty() || glob.chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)) {
+        unexpressible.add(glob.isEmpty() ? "the sandbox root itself" : entry.getKey());
+        continue;
+      }
+      int slash = glob.lastIndexOf('/');
+      byFolder.computeIfAbsent(slash < 0 ? "" : glob.substring(0, slash + 1), folder -> new ArrayList<>()).add(glob);
+      counts.put(glob, entry.getValue());
+    }
+    Map<String, String> globs = new TreeMap<>();
+    byFolder.forEach((folder, files) -> {
+      if (files.size() >= COLLAPSE_AT) {
+        int accesses = files.stream().mapToInt(counts::get).sum();
+        globs.put(folder + "*", files.size() + " files, " + accesses + plural(" access", accesses));
+      } else {
+        files.forEach(file -> globs.put(file, counts.get(file) + plural(" access", counts.get(file))));
+      }
+    });
+    return globs;
+  }
+
+  private static boolean reached(String path, Map<String, Map<String, String>> grants) {
+    for (Map<String, String> globs : grants.values()) {
+      for (String glob : globs.keySet()) {
+        PathGlob compiled = PathGlob.of(glob);
+        if (compiled.matches(path) || compiled.leadsTo(path)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String plural(String word, int count) {
+    return count == 1 ? word : word + "es";
+  }
+}

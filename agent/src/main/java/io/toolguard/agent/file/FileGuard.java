@@ -1,0 +1,207 @@
+package io.toolguard.agent.file;
+
+import static io.toolguard.bootstrap.Dispatcher.DELETE;
+import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
+import static io.toolguard.bootstrap.Dispatcher.OPEN;
+import static io.toolguard.bootstrap.Dispatcher.PROBE;
+import static io.toolguard.bootstrap.Dispatcher.READ;
+import static io.toolguard.bootstrap.Dispatcher.RELATIVE;
+import static io.toolguard.bootstrap.Dispatcher.RESOLVED;
+import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
+import static io.toolguard.bootstrap.Dispatcher.WRITE;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.FileAccessRecord;
+import io.toolguard.agent.policy.FileDecision;
+import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Outcome;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.tool.ToolContext;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides each file access a tool makes: resolves where the path really leads, asks the policy of
+ * the tool (and of every tool it is nested in), and throws the denial, which it also writes to the
+ * audit log. Access the JDK or a logging library does on its own behalf is let through.
+ */
+public final class FileGuard {
+
+  private final AuditLog audit;
+  private final SharedReadOnlyFiles shared;
+
+  private FileGuard(AuditLog audit, SharedReadOnlyFiles shared) {
+    this.audit = audit;
+    this.shared = shared;
+  }
+
+  /** {@return a guard for this JVM, writing denials to {@code audit}} */
+  public static FileGuard create(AuditLog audit) {
+    return new FileGuard(audit, SharedReadOnlyFiles.ofThisJvm());
+  }
+
+  /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
+  public Object check(ToolContext context, Object given, int access, Object detail) {
+    if (given == null) {
+      return null;
+    }
+    int bits = access | fromDetail(access, detail);
+    if (given instanceof URL[] urls) {
+      for (URL url : urls) {
+        check(context, url, bits, detail);
+      }
+      return given;
+    }
+    Path path = path(given, bits, detail);
+    if (path == null) {
+      return given;
+    }
+    Path real;
+    String unresolved = null;
+    try {
+      real = RealPath.of(path, (bits & NO_FOLLOW) == 0);
+    } catch (IOException | RuntimeException e) {
+      real = path.toAbsolutePath().normalize();
+      unresolved = "toolguard cannot tell where " + path + " leads (" + e.getMessage() + ")";
+    }
+    if ((bits & UNRESOLVABLE) != 0) {
+      unresolved = "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
+    }
+    boolean observing = context.policy().mode() == Mode.AUDIT;
+    for (int operation : List.of(READ, WRITE, DELETE, PROBE)) {
+      if ((bits & operation) == 0) {
+        continue;
+      }
+      for (ToolContext level = context; level != null; level = level.outer()) {
+        FileDecision decision = unresolved != null
+            ? new FileDecision(Outcome.DENY, unresolved)
+            : decide(level, operation, real);
+        if (decision.outcome() != Outcome.ALLOW && !exempt(operation, real)) {
+          deny(context, level, operation, given, real, decision);
+          return given;
+        }
+      }
+      if (observing) {
+        // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
+        record(context, context, operation, given, real, "allow", "within the tool's grants");
+      }
+    }
+    if ((bits & RESOLVED) != 0) {
+      return given instanceof String ? real.toString() : given instanceof Path ? real : given;
+    }
+    return given;
+  }
+
+  private static FileDecision decide(ToolContext level, int operation, Path real) {
+    Policy policy = level.policy().policy();
+    return operation == PROBE
+        ? policy.decideProbe(level.decision(), real)
+        : policy.decideFile(level.decision(), operation(operation), real);
+  }
+
+  private boolean exempt(int operation, Path real) {
+    return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
+  }
+
+  /** Writes the denial; throws it unless the innermost call runs in audit mode. */
+  private void deny(ToolContext context, ToolContext level, int operation, Object given, Path real,
+      FileDecision decision) {
+    boolean enforce = context.policy().mode() == Mode.ENFORCE;
+    record(context, level, operation, given, real, enforce ? "deny" : "would-deny", decision.reason());
+    if (enforce) {
+      String via = level == context ? "" : " (inside tool '" + level.tool() + "')";
+      throw new SecurityException("Tool '" + context.tool() + "'" + via + " may not " + label(operation) + " '" + given
+          + "'" + (real.toString().equals(String.valueOf(given)) ? "" : " (" + real + ")") + ": " + decision.reason()
+          + " [rule " + level.decision().rule() + "]");
+    }
+  }
+
+  private void record(ToolContext context, ToolContext level, int operation, Object given, Path real, String decision,
+      String reason) {
+    try {
+      audit.write(new FileAccessRecord(Instant.now(), context.callId(), context.tool(), label(operation),
+          String.valueOf(given), real.toString(), decision, level.decision().rule(), reason,
+          Thread.currentThread().getName()));
+    } catch (RuntimeException auditFailure) {
+      throw new SecurityException("Tool '" + context.tool() + "' may not " + label(operation) + " '" + given
+          + "': the audit log cannot be written, and no access runs unrecorded");
+    }
+  }
+
+  private static int fromDetail(int access, Object detail) {
+    int bits = 0;
+    if (detail instanceof Collection<?> options) {
+      boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+      if ((access & OPEN) != 0) {
+        bits |= writes ? WRITE : READ;
+        bits |= options.contains(StandardOpenOption.READ) ? READ : 0;
+        bits |= options.contains(StandardOpenOption.DELETE_ON_CLOSE) ? DELETE : 0;
+      }
+      bits |= options.contains(LinkOption.NOFOLLOW_LINKS) ? NO_FOLLOW : 0;
+    } else if (detail instanceof Object[] options && Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS)) {
+      bits |= NO_FOLLOW;
+    }
+    return bits;
+  }
+
+  /** {@return the path to decide, or null when it is not on the local disk (an http: URL, say)} */
+  private static Path path(Object given, int bits, Object detail) {
+    try {
+      Path path;
+      if (given instanceof Path p) {
+        path = p;
+      } else if (given instanceof File f) {
+        path = f.toPath();
+      } else if (given instanceof String s) {
+        path = Path.of(s);
+      } else if (given instanceof URL url) {
+        path = local(url);
+      } else {
+        throw new IllegalArgumentException("unexpected path type " + (given == null ? "null" : given.getClass().getName()));
+      }
+      if (path != null && (bits & RELATIVE) != 0 && detail instanceof Path link) {
+        Path folder = link.toAbsolutePath().getParent();
+        path = folder == null ? path : folder.resolve(path);
+      }
+      return path;
+    } catch (URISyntaxException | IllegalArgumentException bad) {
+      throw new SecurityException("toolguard denied access to '" + given + "': it is not a valid local path ("
+          + bad.getMessage() + ")");
+    }
+  }
+
+  private static Path local(URL url) throws URISyntaxException {
+    String protocol = url.getProtocol().toLowerCase(Locale.ROOT);
+    if (protocol.equals("jar")) {
+      String spec = url.getFile();
+      int separator = spec.indexOf("!/");
+      URI archive = new URI(separator < 0 ? spec : spec.substring(0, separator));
+      return "file".equalsIgnoreCase(archive.getScheme()) ? Path.of(archive) : null;
+    }
+    return protocol.equals("file") ? Path.of(url.toURI()) : null;
+  }
+
+  private static FileOperation operation(int bit) {
+    return switch (bit) {
+      case READ -> FileOperation.READ;
+      case WRITE -> FileOperation.WRITE;
+      default -> FileOperation.DELETE;
+    };
+  }
+
+  private static String label(int bit) {
+    return bit == PROBE ? "probe" : operation(bit).label();
+  }
+}

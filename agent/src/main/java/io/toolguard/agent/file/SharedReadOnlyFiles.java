@@ -1,0 +1,66 @@
+package io.toolguard.agent.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Files every tool may read: the JDK's own installation and the random devices. The JDK reads them
+ * on a tool's behalf (time-zone data, security, network and XML configuration, seeds for
+ * {@code SecureRandom}), and they hold nothing of the application's. Nothing here may be written or
+ * deleted. The class path is not among them: {@code -cp .} would open the working folder to every
+ * tool; class loaders reading it are recognised by {@link OwnBehalfCallers} instead.
+ */
+final class SharedReadOnlyFiles {
+
+  private final List<Path> roots;
+
+  private SharedReadOnlyFiles(List<Path> roots) {
+    this.roots = List.copyOf(roots);
+  }
+
+  /** The roots of this JVM, resolved once at start-up. */
+  static SharedReadOnlyFiles ofThisJvm() {
+    List<Path> roots = new ArrayList<>();
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    real(javaHome.toString()).ifPresent(roots::add);
+    // Distributions link parts of the JDK elsewhere (Debian: conf/ to /etc/java-17-openjdk,
+    // lib/security/cacerts to /etc/ssl/certs/java/cacerts); those targets are the JDK's files too.
+    try (Stream<Path> walk = Files.walk(javaHome)) {
+      walk.filter(Files::isSymbolicLink).forEach(link -> real(link.toString()).ifPresent(roots::add));
+    } catch (IOException | UncheckedIOException unreadable) {
+      // a JDK folder that cannot be read has no links to add
+    }
+    real("/dev/random").ifPresent(roots::add);
+    real("/dev/urandom").ifPresent(roots::add);
+    return new SharedReadOnlyFiles(roots);
+  }
+
+  private static Optional<Path> real(String path) {
+    try {
+      return Optional.of(Path.of(path).toRealPath());
+    } catch (IOException | InvalidPathException missing) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@return whether reading or probing this real path is allowed to every tool} */
+  boolean contains(Path real) {
+    for (Path root : roots) {
+      if (real.startsWith(root)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  List<Path> roots() {
+    return roots;
+  }
+}

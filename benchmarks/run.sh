@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# What toolguard adds to file operations, measured with JMH in three configurations:
+#   none     no agent
+#   outside  agent attached, no tool running
+#   inside   agent attached, inside a tool whose grant matches
+# Build first: mvn -B package -DskipTests. Usage: benchmarks/run.sh [JMH options, e.g. -f 1 -wi 1 -i 1]
+# (JAVA_HOME selects the JDK; default: java on the PATH). Prints one JMH result table per configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+agent=$PWD/agent/target/toolguard-agent.jar
+benchmarks=$PWD/benchmarks/target/toolguard-benchmarks.jar
+for jar in "$agent" "$benchmarks"; do
+  [ -f "$jar" ] || { echo "build first: mvn -B package -DskipTests ($jar is missing)" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/sandbox"
+cat > "$work/policy.yaml" <<YAML
+version: 1
+sandbox: sandbox
+tools:
+  bench:
+    decision: allow
+    risk: LOW
+    files:
+      read: ["data/**"]
+      write: ["data/**"]
+YAML
+bench=(-Dtoolguard.bench.dir="$work/sandbox")
+with_agent="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl,reload=0"
+
+"$java" -version 2>&1 | head -1
+echo "== none: no agent"
+"$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]}" "$@"
+echo "== outside: agent attached, no tool running"
+"$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
+echo "== inside: agent attached, inside a tool with a matching grant"
+"$java" -jar "$benchmarks" -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
