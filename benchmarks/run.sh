@@ -33,8 +33,8 @@ with_agent="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl,r
 
 "$java" -version 2>&1 | head -1
 echo "== none: no agent"
-"$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]}" "$@"
+"$java" -jar "$benchmarks" FileAccessBenchmark -p where=outside -jvmArgsAppend "${bench[*]}" "$@"
 echo "== outside: agent attached, no tool running"
 "$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
 echo "== inside: agent attached, inside a tool with a matching grant"
-"$java" -jar "$benchmarks" -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
+"$java" -jar "$benchmarks" FileAccessBenchmark -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"

@@ -68,6 +68,11 @@ public final class Dispatcher {
   public static final int RELATIVE = 128;
   /** The path is relative to an open directory handle that toolguard cannot see. */
   public static final int UNRESOLVABLE = 256;
+  /**
+   * The last check of a provider operation: once it passes, file system calls the operation makes
+   * internally (until {@link #exitFileOperation}) are not checked again.
+   */
+  public static final int ENTER = 512;
 
   private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
   private static volatile Hooks hooks;
@@ -127,15 +132,30 @@ public final class Dispatcher {
     if (frame == null || frame.checking) {
       return path;
     }
+    if (frame.operations > 0) {
+      frame.operations += (access & ENTER) != 0 ? 1 : 0;
+      return path;
+    }
     frame.checking = true;
+    Object checked;
     try {
-      return hooks.checkFile(frame.context, path, access, detail);
+      checked = hooks.checkFile(frame.context, path, access, detail);
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
       throw new SecurityException("toolguard could not check this file access, so it was denied (" + failure + ")");
     } finally {
       frame.checking = false;
+    }
+    frame.operations += (access & ENTER) != 0 ? 1 : 0;
+    return checked;
+  }
+
+  /** Called by woven JDK code when an operation that was entered with {@link #ENTER} ends. */
+  public static void exitFileOperation() {
+    Frame frame = CURRENT.get();
+    if (frame != null && frame.operations > 0) {
+      frame.operations--;
     }
   }
 
@@ -162,6 +182,8 @@ public final class Dispatcher {
     final Frame outer;
     /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
     boolean checking;
+    /** How many checked provider operations this thread is inside. */
+    int operations;
 
     Frame(Object context, Frame outer) {
       this.context = context;

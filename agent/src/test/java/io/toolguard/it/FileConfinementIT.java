@@ -85,6 +85,11 @@ class FileConfinementIT {
   }
 
   @Test
+  void afterManyAllowedOperationsInOneCallTheNextOutsideAccessIsStillDenied() {
+    assertThat(lines).as(routes.toString()).contains("SEQUENCE denied");
+  }
+
+  @Test
   void aFileAToolAskedToDeleteOnExitIsStillThereAfterTheJvmEnded() throws Exception {
     assertThat(Files.readString(dir.resolve("routes/secret/s.txt"))).isEqualTo(FileRoutesApp.SECRET + "\n");
   }

@@ -29,7 +29,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,6 +37,8 @@ import java.util.Locale;
  * audit log. Access the JDK or a logging library does on its own behalf is let through.
  */
 public final class FileGuard {
+
+  private static final int[] OPERATIONS = {READ, WRITE, DELETE, PROBE};
 
   private final AuditLog audit;
   private final SharedReadOnlyFiles shared;
@@ -77,16 +78,17 @@ public final class FileGuard {
       unresolved = "toolguard cannot tell where " + path + " leads (" + e.getMessage() + ")";
     }
     if ((bits & UNRESOLVABLE) != 0) {
+      real = path;
       unresolved = "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
     }
     boolean observing = context.policy().mode() == Mode.AUDIT;
-    for (int operation : List.of(READ, WRITE, DELETE, PROBE)) {
+    for (int operation : OPERATIONS) {
       if ((bits & operation) == 0) {
         continue;
       }
       for (ToolContext level = context; level != null; level = level.outer()) {
         FileDecision decision = unresolved != null
-            ? new FileDecision(Outcome.DENY, unresolved)
+            ? FileDecision.denied(unresolved)
             : decide(level, operation, real);
         if (decision.outcome() != Outcome.ALLOW && !exempt(operation, real)) {
           deny(context, level, operation, given, real, decision);

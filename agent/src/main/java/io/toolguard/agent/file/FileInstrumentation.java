@@ -80,9 +80,23 @@ public final class FileInstrumentation implements ClassFileTransformer {
 
   private static Map<String, List<Weave>> plan() {
     Map<String, List<Weave>> plan = new LinkedHashMap<>();
+    // Each class of the provider's hierarchy gets the checks for the methods it declares, except
+    // those a subclass overrides: calls reach the override first, and it often calls super.
+    Set<String> overriddenBelow = new java.util.HashSet<>();
     for (Class<?> type = FileSystems.getDefault().provider().getClass(); type.getName().startsWith("sun.nio.fs.");
         type = type.getSuperclass()) {
-      plan.put(type.getName(), providerWeaves());
+      Set<String> overridden = Set.copyOf(overriddenBelow);
+      ElementMatcher.Junction<MethodDescription> notOverridden = new ElementMatcher.Junction.AbstractBase<>() {
+        @Override
+        public boolean matches(MethodDescription method) {
+          return !overridden.contains(signature(method));
+        }
+      };
+      plan.put(type.getName(), providerWeaves().stream()
+          .map(weave -> new Weave(weave.advice(), notOverridden.and(weave.methods()))).toList());
+      for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+        overriddenBelow.add(signature(new MethodDescription.ForLoadedMethod(method)));
+      }
     }
     plan.put(FileSystems.getDefault().getPath("").getClass().getName(), List.of(
         new Weave(NioAdvice.RealPathOf.class, named("toRealPath").and(takesArguments(LinkOption[].class))),
@@ -122,7 +136,11 @@ public final class FileInstrumentation implements ClassFileTransformer {
     return plan;
   }
 
-  /** The same checks for each class of the provider's hierarchy; each weaves the methods it declares. */
+  private static String signature(MethodDescription method) {
+    return method.getName() + method.getParameters().asTypeList().asErasures();
+  }
+
+  /** The checks for the file system provider. */
   private static List<Weave> providerWeaves() {
     return List.of(
         new Weave(NioAdvice.Open.class, namedOneOf("newByteChannel", "newFileChannel", "newAsynchronousFileChannel")

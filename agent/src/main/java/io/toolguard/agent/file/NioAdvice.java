@@ -1,6 +1,7 @@
 package io.toolguard.agent.file;
 
 import static io.toolguard.bootstrap.Dispatcher.DELETE;
+import static io.toolguard.bootstrap.Dispatcher.ENTER;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
 import static io.toolguard.bootstrap.Dispatcher.PROBE;
@@ -27,7 +28,12 @@ final class NioAdvice {
   static final class Open {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path path, @Advice.Argument(1) Object options) {
-      path = (Path) Dispatcher.checkFile(path, OPEN | RESOLVED, options);
+      path = (Path) Dispatcher.checkFile(path, OPEN | RESOLVED | ENTER, options);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -35,7 +41,12 @@ final class NioAdvice {
   static final class Probe {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path) {
-      Dispatcher.checkFile(path, PROBE, null);
+      Dispatcher.checkFile(path, PROBE | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -43,7 +54,12 @@ final class NioAdvice {
   static final class ProbeWithOptionsSecond {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path, @Advice.Argument(1) Object options) {
-      Dispatcher.checkFile(path, PROBE, options);
+      Dispatcher.checkFile(path, PROBE | ENTER, options);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -51,7 +67,12 @@ final class NioAdvice {
   static final class ProbeWithOptionsThird {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path, @Advice.Argument(2) Object options) {
-      Dispatcher.checkFile(path, PROBE, options);
+      Dispatcher.checkFile(path, PROBE | ENTER, options);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -59,7 +80,12 @@ final class NioAdvice {
   static final class ReadLink {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path) {
-      Dispatcher.checkFile(path, PROBE | NO_FOLLOW, null);
+      Dispatcher.checkFile(path, PROBE | NO_FOLLOW | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -68,7 +94,12 @@ final class NioAdvice {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path, @Advice.Argument(1) Path other) {
       Dispatcher.checkFile(path, PROBE, null);
-      Dispatcher.checkFile(other, PROBE, null);
+      Dispatcher.checkFile(other, PROBE | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -76,7 +107,12 @@ final class NioAdvice {
   static final class List {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path) {
-      Dispatcher.checkFile(path, READ, null);
+      Dispatcher.checkFile(path, READ | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -84,7 +120,12 @@ final class NioAdvice {
   static final class CreateDirectory {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path path) {
-      path = (Path) Dispatcher.checkFile(path, WRITE | NO_FOLLOW | RESOLVED, null);
+      path = (Path) Dispatcher.checkFile(path, WRITE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -92,7 +133,12 @@ final class NioAdvice {
   static final class Delete {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path path) {
-      path = (Path) Dispatcher.checkFile(path, DELETE | NO_FOLLOW | RESOLVED, null);
+      path = (Path) Dispatcher.checkFile(path, DELETE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -100,7 +146,12 @@ final class NioAdvice {
   static final class SetAttribute {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(0) Path path, @Advice.Argument(3) Object options) {
-      Dispatcher.checkFile(path, WRITE, options);
+      Dispatcher.checkFile(path, WRITE | ENTER, options);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -110,7 +161,12 @@ final class NioAdvice {
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path source,
         @Advice.Argument(value = 1, readOnly = false) Path target, @Advice.Argument(2) Object options) {
       source = (Path) Dispatcher.checkFile(source, READ | RESOLVED, options);
-      target = (Path) Dispatcher.checkFile(target, WRITE | NO_FOLLOW | RESOLVED, null);
+      target = (Path) Dispatcher.checkFile(target, WRITE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -120,7 +176,12 @@ final class NioAdvice {
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path source,
         @Advice.Argument(value = 1, readOnly = false) Path target) {
       source = (Path) Dispatcher.checkFile(source, DELETE | NO_FOLLOW | RESOLVED, null);
-      target = (Path) Dispatcher.checkFile(target, WRITE | NO_FOLLOW | RESOLVED, null);
+      target = (Path) Dispatcher.checkFile(target, WRITE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -129,7 +190,12 @@ final class NioAdvice {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path link, @Advice.Argument(1) Path target) {
       Dispatcher.checkFile(target, READ | RELATIVE, link);
-      link = (Path) Dispatcher.checkFile(link, WRITE | NO_FOLLOW | RESOLVED, null);
+      link = (Path) Dispatcher.checkFile(link, WRITE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 
@@ -138,7 +204,12 @@ final class NioAdvice {
     @Advice.OnMethodEnter
     static void enter(@Advice.Argument(value = 0, readOnly = false) Path link, @Advice.Argument(1) Path existing) {
       Dispatcher.checkFile(existing, READ | WRITE | NO_FOLLOW, null);
-      link = (Path) Dispatcher.checkFile(link, WRITE | NO_FOLLOW | RESOLVED, null);
+      link = (Path) Dispatcher.checkFile(link, WRITE | NO_FOLLOW | RESOLVED | ENTER, null);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit() {
+      Dispatcher.exitFileOperation();
     }
   }
 

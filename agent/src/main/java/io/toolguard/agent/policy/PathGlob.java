@@ -17,12 +17,20 @@ public final class PathGlob {
   private final boolean absolute;
   private final Pattern regex;
   private final List<String> base;
+  /** The common shapes, matched without the regular expression: one path, or a folder and all below it. */
+  private final boolean literal;
+  private final String subtree;
 
   private PathGlob(String text, boolean absolute, Pattern regex, List<String> base) {
     this.text = text;
     this.absolute = absolute;
     this.regex = regex;
     this.base = base;
+    String segments = absolute ? text.substring(1) : text;
+    this.literal = segments.indexOf('*') < 0 && segments.indexOf('?') < 0;
+    String folder = segments.equals("**") ? "" : segments.endsWith("/**") ? segments.substring(0, segments.length() - 3) : null;
+    this.subtree = folder != null && folder.indexOf('*') < 0 && folder.indexOf('?') < 0
+        ? (absolute ? "/" + folder : folder) : null;
   }
 
   /**
@@ -107,6 +115,13 @@ public final class PathGlob {
    *     normalised absolute path
    */
   public boolean matches(String path) {
+    if (literal) {
+      return path.equals(text);
+    }
+    if (subtree != null) {
+      return subtree.isEmpty() || subtree.equals("/") || path.equals(subtree)
+          || path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/';
+    }
     return regex.matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path).matches();
   }
 

@@ -132,7 +132,7 @@ public record Policy(
     try {
       target = sandbox.resolve(path).normalize();
     } catch (InvalidPathException e) {
-      return new FileDecision(Outcome.DENY, "'" + path + "' is not a valid path: " + e.getReason());
+      return FileDecision.denied("'" + path + "' is not a valid path: " + e.getReason());
     }
     return decideFile(tool, operation, target);
   }
@@ -144,17 +144,16 @@ public record Policy(
    */
   public FileDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
     if (tool.verdict() == Verdict.DENY) {
-      return new FileDecision(Outcome.DENY, "the tool itself is denied (" + tool.reason() + ")");
+      return FileDecision.denied("the tool itself is denied (" + tool.reason() + ")");
     }
-    String relative = relativeToSandbox(target);
     String absolute = target.toString();
+    String relative = relativeToSandbox(absolute);
     for (PathGlob glob : tool.files().of(operation)) {
       if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
-        return new FileDecision(Outcome.ALLOW,
-            "granted by " + operation.label() + " glob \"" + glob + "\" of rule " + tool.rule());
+        return FileDecision.granted(operation.label() + " glob", glob, tool.rule());
       }
     }
-    return new FileDecision(Outcome.DENY, relative == null
+    return FileDecision.denied(relative == null
         ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
         : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
   }
@@ -170,25 +169,36 @@ public record Policy(
     if (read.outcome() == Outcome.ALLOW || tool.verdict() == Verdict.DENY) {
       return read;
     }
-    String relative = relativeToSandbox(target);
     String absolute = target.toString();
+    String relative = relativeToSandbox(absolute);
     for (FileOperation operation : FileOperation.values()) {
       for (PathGlob glob : tool.files().of(operation)) {
         String path = glob.isAbsolute() ? absolute : relative;
         if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
-          return new FileDecision(Outcome.ALLOW, "may be looked up: " + operation.label() + " glob \"" + glob
-              + "\" of rule " + tool.rule() + " reaches it");
+          return FileDecision.granted(operation.label() + " glob (which reaches it, so it may be looked up)", glob,
+              tool.rule());
         }
       }
     }
     return read;
   }
 
-  /** {@return the path below the sandbox root with {@code /} separators, "" for the root, null if outside} */
-  private String relativeToSandbox(Path target) {
-    if (!target.startsWith(sandbox)) {
+  /**
+   * {@return the path below the sandbox root, "" for the root itself, null if outside}
+   *
+   * @param absolute a normalised absolute path with {@code /} separators
+   */
+  private String relativeToSandbox(String absolute) {
+    String root = sandbox.toString();
+    if (!absolute.startsWith(root)) {
       return null;
     }
-    return sandbox.relativize(target).toString().replace(java.io.File.separatorChar, '/');
+    if (absolute.length() == root.length()) {
+      return "";
+    }
+    if (root.equals("/")) {
+      return absolute.substring(1);
+    }
+    return absolute.charAt(root.length()) == '/' ? absolute.substring(root.length() + 1) : null;
   }
 }

@@ -136,9 +136,27 @@ public final class FileRoutesApp {
 
   /**
    * Deleting a link inside the sandbox deletes the link, not where it leads; a directory stream's
-   * relative paths, which toolguard cannot resolve, are refused.
+   * relative paths, which toolguard cannot resolve, are refused; and after many allowed operations
+   * in one call (some of which call others inside the JDK), the next outside access is still denied.
    */
   private void linkInside() throws IOException {
+    Path scratch = scratch();
+    try {
+      fs(() -> {
+        Path a = inside.resolve("a.txt");
+        Files.size(a);
+        Files.readAttributes(a, "posix:*");
+        Files.setLastModifiedTime(scratch, java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.setAttribute(scratch, "lastModifiedTime", java.nio.file.attribute.FileTime.fromMillis(0));
+        Files.copy(a, scratch, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(scratch, scratch.resolveSibling("moved"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.isDirectory(inside);
+        return Files.readString(secret.resolve("s.txt"));
+      });
+      System.out.println("SEQUENCE NOT-DENIED");
+    } catch (Exception failure) {
+      System.out.println("SEQUENCE " + (isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure));
+    }
     Path link = inside.resolve("delete-me");
     Files.createSymbolicLink(link, Path.of("../../secret/s.txt"));
     try {
