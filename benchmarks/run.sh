@@ -3,7 +3,8 @@
 #   none     no agent
 #   outside  agent attached, no tool running
 #   inside   agent attached, inside a tool whose grant matches
-# Build first: mvn -B package -DskipTests. Usage: benchmarks/run.sh [JMH options, e.g. -f 1 -wi 1 -i 1]
+# Build first: mvn -B package -DskipTests. Usage: benchmarks/run.sh [JMH options]; without options: one
+# fork, 3 warm-up and 5 measured iterations of 1 s each (what the README's table used).
 # (JAVA_HOME selects the JDK; default: java on the PATH). Prints one JMH result table per configuration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ YAML
 bench=(-Dtoolguard.bench.dir="$work/sandbox")
 with_agent="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl,reload=0"
 
+[ $# -gt 0 ] || set -- -f 1 -wi 3 -w 1 -i 5 -r 1
 "$java" -version 2>&1 | head -1
 echo "== none: no agent"
 "$java" -jar "$benchmarks" FileAccessBenchmark -p where=outside -jvmArgsAppend "${bench[*]}" "$@"

@@ -17,6 +17,9 @@ package io.toolguard.bootstrap;
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
  * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks.
+ * File checks woven into {@code java.io} and {@code sun.nio.fs} run on every file operation of
+ * the JVM, so {@link #checkFile} costs one thread-local read when no tool is running, and marks the
+ * thread while it checks, so that the check's own file system calls are not checked again.
  *
  * <p>Why a tool cannot tamper with it. The class is public because woven code in every package
  * must call it, so tool code can call it too. {@link #install} works once; {@link #exitTool}
@@ -68,11 +71,10 @@ public final class Dispatcher {
   public static final int RELATIVE = 128;
   /** The path is relative to an open directory handle that toolguard cannot see. */
   public static final int UNRESOLVABLE = 256;
-  /**
-   * The last check of a provider operation: once it passes, file system calls the operation makes
-   * internally (until {@link #exitFileOperation}) are not checked again.
-   */
-  public static final int ENTER = 512;
+  /** The detail is the {@code RandomAccessFile} mode: 1 reads only, anything else also writes. */
+  public static final int RANDOM_ACCESS_MODE = 512;
+  /** The detail is an attribute view's {@code followLinks}. */
+  public static final int VIEW = 1024;
 
   private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
   private static volatile Hooks hooks;
@@ -132,30 +134,15 @@ public final class Dispatcher {
     if (frame == null || frame.checking) {
       return path;
     }
-    if (frame.operations > 0) {
-      frame.operations += (access & ENTER) != 0 ? 1 : 0;
-      return path;
-    }
     frame.checking = true;
-    Object checked;
     try {
-      checked = hooks.checkFile(frame.context, path, access, detail);
+      return hooks.checkFile(frame.context, path, access, detail);
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
       throw new SecurityException("toolguard could not check this file access, so it was denied (" + failure + ")");
     } finally {
       frame.checking = false;
-    }
-    frame.operations += (access & ENTER) != 0 ? 1 : 0;
-    return checked;
-  }
-
-  /** Called by woven JDK code when an operation that was entered with {@link #ENTER} ends. */
-  public static void exitFileOperation() {
-    Frame frame = CURRENT.get();
-    if (frame != null && frame.operations > 0) {
-      frame.operations--;
     }
   }
 
@@ -182,8 +169,6 @@ public final class Dispatcher {
     final Frame outer;
     /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
     boolean checking;
-    /** How many checked provider operations this thread is inside. */
-    int operations;
 
     Frame(Object context, Frame outer) {
       this.context = context;

@@ -4,10 +4,12 @@ import static io.toolguard.bootstrap.Dispatcher.DELETE;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
 import static io.toolguard.bootstrap.Dispatcher.PROBE;
+import static io.toolguard.bootstrap.Dispatcher.RANDOM_ACCESS_MODE;
 import static io.toolguard.bootstrap.Dispatcher.READ;
 import static io.toolguard.bootstrap.Dispatcher.RELATIVE;
 import static io.toolguard.bootstrap.Dispatcher.RESOLVED;
 import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
+import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
 import io.toolguard.agent.audit.AuditLog;
@@ -86,16 +88,20 @@ public final class FileGuard {
       if ((bits & operation) == 0) {
         continue;
       }
-      for (ToolContext level = context; level != null; level = level.outer()) {
+      boolean toolsOwn = true;
+      for (ToolContext level = context; level != null && toolsOwn; level = level.outer()) {
         FileDecision decision = unresolved != null
             ? FileDecision.denied(unresolved)
             : decide(level, operation, real);
-        if (decision.outcome() != Outcome.ALLOW && !exempt(operation, real)) {
-          deny(context, level, operation, given, real, decision);
-          return given;
+        if (decision.outcome() != Outcome.ALLOW) {
+          toolsOwn = false;
+          if (!exempt(operation, real)) {
+            deny(context, level, operation, given, real, decision);
+            return given;
+          }
         }
       }
-      if (observing) {
+      if (observing && toolsOwn) {
         // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
         record(context, context, operation, given, real, "allow", "within the tool's grants");
       }
@@ -144,6 +150,12 @@ public final class FileGuard {
 
   private static int fromDetail(int access, Object detail) {
     int bits = 0;
+    if ((access & RANDOM_ACCESS_MODE) != 0) {
+      return Integer.valueOf(1).equals(detail) ? 0 : WRITE;
+    }
+    if ((access & VIEW) != 0) {
+      return Boolean.FALSE.equals(detail) ? NO_FOLLOW : 0;
+    }
     if (detail instanceof Collection<?> options) {
       boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
       if ((access & OPEN) != 0) {

@@ -1,0 +1,272 @@
+package io.toolguard.agent.file;
+
+import static io.toolguard.bootstrap.Dispatcher.DELETE;
+import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
+import static io.toolguard.bootstrap.Dispatcher.OPEN;
+import static io.toolguard.bootstrap.Dispatcher.PROBE;
+import static io.toolguard.bootstrap.Dispatcher.RANDOM_ACCESS_MODE;
+import static io.toolguard.bootstrap.Dispatcher.READ;
+import static io.toolguard.bootstrap.Dispatcher.RELATIVE;
+import static io.toolguard.bootstrap.Dispatcher.RESOLVED;
+import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
+import static io.toolguard.bootstrap.Dispatcher.VIEW;
+import static io.toolguard.bootstrap.Dispatcher.WRITE;
+
+import java.lang.reflect.Method;
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Where the JDK touches the disk, and what to check there: for each JDK class, the methods that
+ * get a call to {@code Dispatcher.checkFile} at their start (or, for one, on the file they return).
+ * Each is the lowest method of its route that still sees the path, so no file operation is checked
+ * twice: the provider's methods (only where no subclass overrides them), the attribute views' own
+ * system calls, the {@code java.io} streams' {@code open}, and {@code File}'s operations (its file
+ * system class is native on JDK 17).
+ */
+final class FileHooks {
+
+  private static final String PATH = "Ljava/nio/file/Path;";
+  private static final String VIEWS = "sun/nio/fs/UnixFileAttributeViews$";
+  private static final String BASIC_VIEW = VIEWS + "Basic";
+  private static final String USER_VIEW = "sun/nio/fs/UnixUserDefinedFileAttributeView";
+
+  /** A value the inserted code pushes: an argument, the receiver, a field of it, or nothing. */
+  sealed interface Source {}
+
+  /** Parameter {@code index} (0 is the first parameter, whatever the receiver). */
+  record Argument(int index) implements Source {}
+
+  /** The receiver. */
+  record Receiver() implements Source {}
+
+  /** A field of the receiver, boxed if primitive. */
+  record Field(String owner, String name, String descriptor) implements Source {}
+
+  /** {@code Integer.valueOf} of an {@code int} parameter. */
+  record BoxedArgument(int index) implements Source {}
+
+  /** {@code null}. */
+  record Nothing() implements Source {}
+
+  /**
+   * One call to {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result
+   * replaces the path argument, so the method opens the path that was checked.
+   */
+  record Check(Source path, int bits, Source detail, boolean rewrite) {
+    static Check of(Source path, int bits) {
+      return new Check(path, bits, new Nothing(), false);
+    }
+  }
+
+  /**
+   * The checks for the methods of one class with this name and descriptor (or, with
+   * {@code prefix}, a descriptor that starts so); {@code onReturn} checks the returned file instead
+   * of the arguments; a {@code required} hook must find its method, or toolguard does not start.
+   */
+  record Hook(String name, String descriptor, boolean prefix, List<Check> checks, boolean onReturn, boolean required) {
+
+    boolean matches(String methodName, String methodDescriptor) {
+      return name.equals(methodName) && (prefix ? methodDescriptor.startsWith(descriptor) : methodDescriptor.equals(descriptor));
+    }
+
+    String signature() {
+      return name + descriptor;
+    }
+  }
+
+  private FileHooks() {}
+
+  /** {@return the hooks by internal class name, for this JVM's default file system} */
+  static Map<String, List<Hook>> forThisJvm() {
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+    addProvider(hooks);
+    String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
+    hooks.put(pathClass, List.of(
+        entry("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, check(new Receiver(), PROBE, new Argument(0))),
+        entry("register", "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
+            + "Ljava/nio/file/WatchKey;", Check.of(new Receiver(), READ))));
+    addViews(hooks);
+    hooks.put("sun/nio/fs/UnixSecureDirectoryStream", List.of(
+        unresolvable("newDirectoryStream", "(" + PATH + "[Ljava/nio/file/LinkOption;)Ljava/nio/file/SecureDirectoryStream;"),
+        unresolvable("newByteChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+            + "Ljava/nio/channels/SeekableByteChannel;"),
+        unresolvable("deleteFile", "(" + PATH + ")V"),
+        unresolvable("deleteDirectory", "(" + PATH + ")V"),
+        unresolvable("move", "(" + PATH + "Ljava/nio/file/SecureDirectoryStream;" + PATH + ")V"),
+        unresolvable("getFileAttributeView", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
+            + "Ljava/nio/file/attribute/FileAttributeView;")));
+    hooks.put("java/io/FileInputStream", List.of(
+        entry("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
+    hooks.put("java/io/FileOutputStream", List.of(
+        entry("open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
+    hooks.put("java/io/RandomAccessFile", List.of(
+        entry("open", "(Ljava/lang/String;I)V", rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
+    addFile(hooks);
+    hooks.put("java/net/URLClassLoader", List.of(
+        new Hook("<init>", "([Ljava/net/URL;", true, List.of(Check.of(new Argument(0), READ)), false, true),
+        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(Check.of(new Argument(1), READ)), false, true),
+        entry("addURL", "(Ljava/net/URL;)V", Check.of(new Argument(0), READ))));
+    return hooks;
+  }
+
+  /**
+   * The provider's hierarchy: each method is hooked in the most derived class that declares it,
+   * since calls reach that one first and it often calls {@code super}. Reading and writing
+   * attributes is left to the views, which every such route goes through.
+   */
+  private static void addProvider(Map<String, List<Hook>> hooks) {
+    List<Hook> all = List.of(
+        opening("newByteChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+            + "Ljava/nio/channels/SeekableByteChannel;"),
+        opening("newFileChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+            + "Ljava/nio/channels/FileChannel;"),
+        opening("newAsynchronousFileChannel", "(" + PATH + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
+            + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
+        optional("exists", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", check(new Argument(0), PROBE, new Argument(1))),
+        optional("isDirectory", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        optional("isRegularFile", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        optional("readAttributesIfExists", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
+            + "Ljava/nio/file/attribute/BasicFileAttributes;", check(new Argument(0), PROBE, new Argument(2))),
+        optional("isReadable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        optional("isWritable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        optional("isExecutable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        entry("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", Check.of(new Argument(0), PROBE)),
+        entry("isHidden", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        entry("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", Check.of(new Argument(0), PROBE)),
+        entry("readSymbolicLink", "(" + PATH + ")" + PATH, Check.of(new Argument(0), PROBE | NO_FOLLOW)),
+        entry("isSameFile", "(" + PATH + PATH + ")Z", Check.of(new Argument(0), PROBE), Check.of(new Argument(1), PROBE)),
+        entry("newDirectoryStream", "(" + PATH + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
+            Check.of(new Argument(0), READ)),
+        entry("createDirectory", "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+            rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+        entry("implDelete", "(" + PATH + "Z)Z", rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
+        entry("copy", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+            rewrite(0, READ | RESOLVED, new Argument(2)), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+        entry("move", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+            rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing()), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+        // A new link's target is read through it, relative to the link's folder; a hard link shares its file.
+        entry("createSymbolicLink", "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+            check(new Argument(1), READ | RELATIVE, new Argument(0)), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+        entry("createLink", "(" + PATH + PATH + ")V",
+            Check.of(new Argument(1), READ | WRITE | NO_FOLLOW), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
+    Set<String> declaredBelow = new HashSet<>();
+    for (Class<?> type = FileSystems.getDefault().provider().getClass(); type.getName().startsWith("sun.nio.fs.");
+        type = type.getSuperclass()) {
+      Set<String> declared = new HashSet<>();
+      for (Method method : type.getDeclaredMethods()) {
+        if (!java.lang.reflect.Modifier.isAbstract(method.getModifiers())) {
+          declared.add(method.getName() + Type.getMethodDescriptor(method));
+        }
+      }
+      List<Hook> here = new ArrayList<>();
+      for (Hook hook : all) {
+        String signature = hook.signature();
+        if (declared.contains(signature) && declaredBelow.add(signature)) {
+          here.add(hook);
+        }
+      }
+      hooks.put(Type.getInternalName(type), here);
+    }
+    Set<String> missing = new HashSet<>();
+    for (Hook hook : all) {
+      if (hook.required() && !declaredBelow.contains(hook.signature())) {
+        missing.add(hook.signature());
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("the default file system provider " + FileSystems.getDefault().provider().getClass()
+          .getName() + " lacks " + missing);
+    }
+  }
+
+  /** The views' own system calls: every attribute read and write goes through one of these. */
+  private static void addViews(Map<String, List<Hook>> hooks) {
+    Field file = new Field(BASIC_VIEW, "file", "Lsun/nio/fs/UnixPath;");
+    Field follow = new Field(BASIC_VIEW, "followLinks", "Z");
+    hooks.put(BASIC_VIEW, List.of(
+        viewEntry("readAttributes", "()Ljava/nio/file/attribute/BasicFileAttributes;", file, PROBE, follow),
+        viewEntry("setTimes", "(Ljava/nio/file/attribute/FileTime;Ljava/nio/file/attribute/FileTime;"
+            + "Ljava/nio/file/attribute/FileTime;)V", file, WRITE, follow)));
+    hooks.put(VIEWS + "Posix", List.of(
+        viewEntry("readAttributes", "()Lsun/nio/fs/UnixFileAttributes;", file, PROBE, follow),
+        viewEntry("setMode", "(I)V", file, WRITE, follow),
+        viewEntry("setOwners", "(II)V", file, WRITE, follow)));
+    hooks.put("sun/nio/fs/LinuxDosFileAttributeView", List.of(
+        viewEntry("readAttributes", "()Ljava/nio/file/attribute/DosFileAttributes;", file, PROBE, follow),
+        viewEntry("updateDosAttribute", "(IZ)V", file, WRITE, follow)));
+    Field userFile = new Field(USER_VIEW, "file", "Lsun/nio/fs/UnixPath;");
+    Field userFollow = new Field(USER_VIEW, "followLinks", "Z");
+    hooks.put(USER_VIEW, List.of(
+        viewEntry("list", "()Ljava/util/List;", userFile, PROBE, userFollow),
+        viewEntry("size", "(Ljava/lang/String;)I", userFile, PROBE, userFollow),
+        viewEntry("read", "(Ljava/lang/String;JI)I", userFile, READ, userFollow),
+        viewEntry("write", "(Ljava/lang/String;JI)V", userFile, WRITE, userFollow),
+        viewEntry("delete", "(Ljava/lang/String;)V", userFile, WRITE, userFollow)));
+  }
+
+  private static void addFile(Map<String, List<Hook>> hooks) {
+    List<Hook> file = new ArrayList<>();
+    for (String probe : List.of("exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
+      file.add(entry(probe, "()Z", Check.of(new Receiver(), PROBE)));
+    }
+    for (String probe : List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
+      file.add(entry(probe, "()J", Check.of(new Receiver(), PROBE)));
+    }
+    file.add(entry("getCanonicalPath", "()Ljava/lang/String;", Check.of(new Receiver(), PROBE)));
+    file.add(entry("normalizedList", "()[Ljava/lang/String;", Check.of(new Receiver(), READ)));
+    // Creating fails on any existing entry, a link included; the set… methods change where a link leads.
+    file.add(entry("createNewFile", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(entry("mkdir", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(entry("setReadOnly", "()Z", Check.of(new Receiver(), WRITE)));
+    file.add(entry("setLastModified", "(J)Z", Check.of(new Receiver(), WRITE)));
+    for (String permission : List.of("setWritable", "setReadable", "setExecutable")) {
+      file.add(entry(permission, "(ZZ)Z", Check.of(new Receiver(), WRITE)));
+    }
+    // deleteOnExit is checked now: at exit no tool is running.
+    file.add(entry("delete", "()Z", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(entry("deleteOnExit", "()V", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(entry("renameTo", "(Ljava/io/File;)Z",
+        Check.of(new Receiver(), DELETE | NO_FOLLOW), Check.of(new Argument(0), WRITE | NO_FOLLOW)));
+    hooks.put("java/io/File", file);
+    // File.createTempFile creates the file this returns, without any other File method.
+    hooks.put("java/io/File$TempDirectory", List.of(new Hook("generateFile",
+        "(Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)Ljava/io/File;", false,
+        List.of(Check.of(new Nothing(), WRITE | NO_FOLLOW)), true, true)));
+  }
+
+  private static Hook entry(String name, String descriptor, Check... checks) {
+    return new Hook(name, descriptor, false, List.of(checks), false, true);
+  }
+
+  private static Hook optional(String name, String descriptor, Check... checks) {
+    return new Hook(name, descriptor, false, List.of(checks), false, false);
+  }
+
+  private static Hook opening(String name, String descriptor) {
+    return entry(name, descriptor, rewrite(0, OPEN | RESOLVED, new Argument(1)));
+  }
+
+  private static Hook unresolvable(String name, String descriptor) {
+    return entry(name, descriptor, Check.of(new Argument(0), READ | UNRESOLVABLE));
+  }
+
+  private static Hook viewEntry(String name, String descriptor, Field file, int bits, Field follow) {
+    return entry(name, descriptor, check(file, bits | VIEW, follow));
+  }
+
+  private static Check check(Source path, int bits, Source detail) {
+    return new Check(path, bits, detail, false);
+  }
+
+  private static Check rewrite(int argument, int bits, Source detail) {
+    return new Check(new Argument(argument), bits, detail, true);
+  }
+}
