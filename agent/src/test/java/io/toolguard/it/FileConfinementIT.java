@@ -133,6 +133,21 @@ class FileConfinementIT {
   }
 
   @Test
+  void theApplicationsLogbackRollsItsLogFileWhileAToolLogs() throws Exception {
+    Path base = dir.resolve("logback");
+    Files.createDirectories(base.resolve("box"));
+    Files.writeString(base.resolve("policy.yaml"), POLICY);
+    List<Path> classPath = new java.util.ArrayList<>(List.of(ChildJvm.testClasses(), ChildJvm.apiJar()));
+    try (Stream<Path> libs = Files.list(ChildJvm.HOST_APP_LIBS)) {
+      libs.filter(lib -> !lib.getFileName().toString().startsWith("byte-buddy")).sorted().forEach(classPath::add);
+    }
+    ChildJvm.Result result = ChildJvm.in(base.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl")
+        .main(ChildJvm.classPath(classPath.toArray(Path[]::new)), "io.toolguard.it.app.LogbackWork", base.toString());
+
+    assertThat(result.stdout()).as(result.toString()).contains("LOGBACK files=4 errors=0");
+  }
+
+  @Test
   void theJdksOwnFileAccessKeepsWorkingInsideATool() throws Exception {
     ChildJvm.Result result = run(dir.resolve("jdk"), "jdk");
 

@@ -34,6 +34,12 @@ final class OwnBehalfCallers {
     }
   }
 
+  /**
+   * The application's Logback package, built at run time: the agent jar relocates its own copy of
+   * Logback, and the shade plugin would rewrite a literal of this name along with it.
+   */
+  private static final String LOGBACK = String.join(".", "ch", "qos", "logback", "");
+
   static final List<Entry> ENTRIES = List.of(
       new Entry("jdk.internal.loader.", null, null),
       new Entry("java.lang.ClassLoader", null, null),
@@ -42,7 +48,9 @@ final class OwnBehalfCallers {
       new Entry("java.util.ResourceBundle", null, null),
       new Entry("java.util.logging.LogManager", null, null),
       new Entry("java.util.logging.FileHandler", "rotate", null),
-      new Entry("ch.qos.logback.core.rolling.RollingFileAppender", "rollover", "ch.qos.logback."),
+      new Entry(LOGBACK + "core.rolling.RollingFileAppender", "rollover", LOGBACK),
+      new Entry(LOGBACK + "core.rolling.RollingFileAppender", "subAppend", LOGBACK),
+      new Entry(LOGBACK + "core.FileAppender", "subAppend", LOGBACK),
       new Entry("org.apache.logging.log4j.core.appender.rolling.RollingFileManager", "rollover", "org.apache.logging.log4j."));
 
   private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
