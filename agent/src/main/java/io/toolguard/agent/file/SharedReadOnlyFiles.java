@@ -59,8 +59,4 @@ final class SharedReadOnlyFiles {
     }
     return false;
   }
-
-  List<Path> roots() {
-    return roots;
-  }
 }
