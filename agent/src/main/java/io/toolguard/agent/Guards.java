@@ -2,9 +2,10 @@ package io.toolguard.agent;
 
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.file.FileGuard;
-import io.toolguard.agent.file.FileInstrumentation;
+import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.agent.tool.ToolCallGuard;
 import io.toolguard.agent.tool.ToolContext;
 import io.toolguard.bootstrap.Dispatcher;
@@ -32,7 +33,7 @@ final class Guards implements Dispatcher.Hooks {
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
     Dispatcher.install(new Guards(tools, FileGuard.create(audit)));
-    FileInstrumentation.install(instrumentation);
+    JdkWeaver.install(instrumentation, FileHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }
 

@@ -20,6 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion.Argument;
+import io.toolguard.agent.weave.Insertion.BoxedArgument;
+import io.toolguard.agent.weave.Insertion.Check;
+import io.toolguard.agent.weave.Insertion.Field;
+import io.toolguard.agent.weave.Insertion.Nothing;
+import io.toolguard.agent.weave.Insertion.Receiver;
+import io.toolguard.agent.weave.Insertion.Source;
 import net.bytebuddy.jar.asm.Type;
 
 /**
@@ -30,61 +38,17 @@ import net.bytebuddy.jar.asm.Type;
  * system calls, the {@code java.io} streams' {@code open}, and {@code File}'s operations (its file
  * system class is native on JDK 17).
  */
-final class FileHooks {
+public final class FileHooks {
 
   private static final String PATH = "Ljava/nio/file/Path;";
   private static final String VIEWS = "sun/nio/fs/UnixFileAttributeViews$";
   private static final String BASIC_VIEW = VIEWS + "Basic";
   private static final String USER_VIEW = "sun/nio/fs/UnixUserDefinedFileAttributeView";
 
-  /** A value the inserted code pushes: an argument, the receiver, a field of it, or nothing. */
-  sealed interface Source {}
-
-  /** Parameter {@code index} (0 is the first parameter, whatever the receiver). */
-  record Argument(int index) implements Source {}
-
-  /** The receiver. */
-  record Receiver() implements Source {}
-
-  /** A field of the receiver, boxed if primitive. */
-  record Field(String owner, String name, String descriptor) implements Source {}
-
-  /** {@code Integer.valueOf} of an {@code int} parameter. */
-  record BoxedArgument(int index) implements Source {}
-
-  /** {@code null}. */
-  record Nothing() implements Source {}
-
-  /**
-   * One call to {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result
-   * replaces the path argument, so the method opens the path that was checked.
-   */
-  record Check(Source path, int bits, Source detail, boolean rewrite) {
-    static Check of(Source path, int bits) {
-      return new Check(path, bits, new Nothing(), false);
-    }
-  }
-
-  /**
-   * The checks for the methods of one class with this name and descriptor (or, with
-   * {@code prefix}, a descriptor that starts so); {@code onReturn} checks the returned file instead
-   * of the arguments; a {@code required} hook must find its method, or toolguard does not start.
-   */
-  record Hook(String name, String descriptor, boolean prefix, List<Check> checks, boolean onReturn, boolean required) {
-
-    boolean matches(String methodName, String methodDescriptor) {
-      return name.equals(methodName) && (prefix ? methodDescriptor.startsWith(descriptor) : methodDescriptor.equals(descriptor));
-    }
-
-    String signature() {
-      return name + descriptor;
-    }
-  }
-
   private FileHooks() {}
 
   /** {@return the hooks by internal class name, for this JVM's default file system} */
-  static Map<String, List<Hook>> forThisJvm() {
+  public static Map<String, List<Hook>> forThisJvm() {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     addProvider(hooks);
     String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
@@ -111,7 +75,8 @@ final class FileHooks {
     addFile(hooks);
     hooks.put("java/net/URLClassLoader", List.of(
         new Hook("<init>", "([Ljava/net/URL;", true, List.of(Check.of(new Argument(0), READ)), false, true),
-        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(Check.of(new Argument(1), READ)), false, true),
+        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(Check.of(new Argument(1), READ)), false,
+            true),
         entry("addURL", "(Ljava/net/URL;)V", Check.of(new Argument(0), READ))));
     return hooks;
   }
@@ -243,11 +208,11 @@ final class FileHooks {
   }
 
   private static Hook entry(String name, String descriptor, Check... checks) {
-    return new Hook(name, descriptor, false, List.of(checks), false, true);
+    return Hook.at(name, descriptor, checks);
   }
 
   private static Hook optional(String name, String descriptor, Check... checks) {
-    return new Hook(name, descriptor, false, List.of(checks), false, false);
+    return Hook.optional(name, descriptor, checks);
   }
 
   private static Hook opening(String name, String descriptor) {

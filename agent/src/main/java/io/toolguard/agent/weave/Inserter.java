@@ -1,25 +1,25 @@
-package io.toolguard.agent.file;
+package io.toolguard.agent.weave;
 
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts a hook's calls to {@code Dispatcher.checkFile} into one JDK method: at its start, or
- * before each {@code areturn} for a hook on the returned file. The inserted code has no branches,
- * leaves the operand stack as it found it and stores only into the argument it rewrites, so the
+ * Inserts a hook's calls to the bootstrap dispatcher into one JDK method: at its start, or before
+ * each {@code areturn} for a hook on the returned object. The inserted code has no branches,
+ * leaves the operand stack as it found it and stores only into the argument it replaces, so the
  * method's stack map frames stay valid.
  */
-final class CheckInserter extends MethodVisitor {
+final class Inserter extends MethodVisitor {
 
   private static final String DISPATCHER = "io/toolguard/bootstrap/Dispatcher";
   private static final String CHECK = "(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;";
 
   private final boolean isStatic;
   private final Type[] parameters;
-  private final FileHooks.Hook hook;
+  private final Hook hook;
 
-  CheckInserter(MethodVisitor target, int access, String descriptor, FileHooks.Hook hook) {
+  Inserter(MethodVisitor target, int access, String descriptor, Hook hook) {
     super(Opcodes.ASM9, target);
     this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
     this.parameters = Type.getArgumentTypes(descriptor);
@@ -30,26 +30,38 @@ final class CheckInserter extends MethodVisitor {
   public void visitCode() {
     super.visitCode();
     if (!hook.onReturn()) {
-      for (FileHooks.Check check : hook.checks()) {
-        push(check.path());
-        emitCall(check);
-        if (check.rewrite()) {
-          int index = ((FileHooks.Argument) check.path()).index();
-          super.visitTypeInsn(Opcodes.CHECKCAST, parameters[index].getInternalName());
-          super.visitVarInsn(Opcodes.ASTORE, slot(index));
+      for (Insertion insertion : hook.insertions()) {
+        if (insertion instanceof Insertion.Check check) {
+          push(check.path());
+          emitCheck(check);
+          if (check.rewrite()) {
+            replaceArgument(((Insertion.Argument) check.path()).index());
+          } else {
+            super.visitInsn(Opcodes.POP);
+          }
+        } else if (insertion instanceof Insertion.HandOff handOff) {
+          super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+          replaceArgument(handOff.argument());
         } else {
-          super.visitInsn(Opcodes.POP);
+          super.visitVarInsn(Opcodes.ALOAD, 0);
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "threadStarting", "(Ljava/lang/Thread;)V", false);
         }
       }
     }
   }
 
+  private void replaceArgument(int index) {
+    super.visitTypeInsn(Opcodes.CHECKCAST, parameters[index].getInternalName());
+    super.visitVarInsn(Opcodes.ASTORE, slot(index));
+  }
+
   @Override
   public void visitInsn(int opcode) {
     if (hook.onReturn() && opcode == Opcodes.ARETURN) {
-      for (FileHooks.Check check : hook.checks()) {
+      for (Insertion insertion : hook.insertions()) {
         super.visitInsn(Opcodes.DUP);
-        emitCall(check);
+        emitCheck((Insertion.Check) insertion);
         super.visitInsn(Opcodes.POP);
       }
     }
@@ -57,21 +69,21 @@ final class CheckInserter extends MethodVisitor {
   }
 
   /** With the path on the stack: pushes the bits and the detail, and calls the dispatcher. */
-  private void emitCall(FileHooks.Check check) {
+  private void emitCheck(Insertion.Check check) {
     super.visitLdcInsn(check.bits());
     push(check.detail());
     super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "checkFile", CHECK, false);
   }
 
-  private void push(FileHooks.Source source) {
-    if (source instanceof FileHooks.Argument argument) {
+  private void push(Insertion.Source source) {
+    if (source instanceof Insertion.Argument argument) {
       super.visitVarInsn(Opcodes.ALOAD, slot(argument.index()));
-    } else if (source instanceof FileHooks.BoxedArgument argument) {
+    } else if (source instanceof Insertion.BoxedArgument argument) {
       super.visitVarInsn(Opcodes.ILOAD, slot(argument.index()));
       super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
-    } else if (source instanceof FileHooks.Receiver) {
+    } else if (source instanceof Insertion.Receiver) {
       super.visitVarInsn(Opcodes.ALOAD, 0);
-    } else if (source instanceof FileHooks.Field field) {
+    } else if (source instanceof Insertion.Field field) {
       super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitFieldInsn(Opcodes.GETFIELD, field.owner(), field.name(), field.descriptor());
       if (field.descriptor().equals("Z")) {

@@ -1,4 +1,4 @@
-package io.toolguard.agent.file;
+package io.toolguard.agent.weave;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -18,28 +18,28 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Weaves the file checks of {@link FileHooks} into the JDK with plain ASM (start-up matters: this
- * runs before the application's {@code main}). Every class it weaves is loaded and woven at
- * start-up, retransformed if it was loaded already, and the start fails if any class or required
- * method could not be woven, so the JVM never runs with file confinement half in place.
+ * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
+ * application's {@code main}). Every class it weaves is loaded and woven at start-up,
+ * retransformed if it was loaded already, and the start fails if any class or required method
+ * could not be woven, so the JVM never runs with its checks half in place.
  */
-public final class FileInstrumentation implements ClassFileTransformer {
+public final class JdkWeaver implements ClassFileTransformer {
 
-  private final Map<String, List<FileHooks.Hook>> hooks;
+  private final Map<String, List<Hook>> hooks;
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
   private final List<String> failures = new CopyOnWriteArrayList<>();
 
-  private FileInstrumentation(Map<String, List<FileHooks.Hook>> hooks) {
+  private JdkWeaver(Map<String, List<Hook>> hooks) {
     this.hooks = hooks;
   }
 
   /**
-   * Installs the checks.
+   * Weaves the hooks, by internal class name.
    *
    * @throws IllegalStateException naming what could not be woven
    */
-  public static void install(Instrumentation instrumentation) {
-    FileInstrumentation transformer = new FileInstrumentation(FileHooks.forThisJvm());
+  public static void install(Instrumentation instrumentation, Map<String, List<Hook>> hooks) {
+    JdkWeaver transformer = new JdkWeaver(hooks);
     instrumentation.addTransformer(transformer, true);
     try {
       List<Class<?>> loadedBefore = new ArrayList<>();
@@ -51,8 +51,8 @@ public final class FileInstrumentation implements ClassFileTransformer {
       }
       instrumentation.retransformClasses(loadedBefore.toArray(Class<?>[]::new));
     } catch (ClassNotFoundException | UnmodifiableClassException unsupported) {
-      throw new IllegalStateException("file confinement does not support this JDK (" + System.getProperty("java.version")
-          + "): " + unsupported.getMessage() + ". Tool file access would go unchecked, so the JVM is not started");
+      throw new IllegalStateException("toolguard does not support this JDK (" + System.getProperty("java.version")
+          + "): " + unsupported.getMessage() + ". Tools would go unchecked, so the JVM is not started");
     }
     transformer.requireAllWoven();
   }
@@ -60,14 +60,14 @@ public final class FileInstrumentation implements ClassFileTransformer {
   @Override
   public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
       byte[] classFile) {
-    List<FileHooks.Hook> classHooks = loader == null && internalName != null ? hooks.get(internalName) : null;
+    List<Hook> classHooks = loader == null && internalName != null ? hooks.get(internalName) : null;
     if (classHooks == null) {
       return null;
     }
     try {
       ClassReader reader = new ClassReader(classFile);
       ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-      Set<FileHooks.Hook> found = ConcurrentHashMap.newKeySet();
+      Set<Hook> found = ConcurrentHashMap.newKeySet();
       reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
@@ -75,17 +75,17 @@ public final class FileInstrumentation implements ClassFileTransformer {
           if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
             return method;
           }
-          for (FileHooks.Hook hook : classHooks) {
+          for (Hook hook : classHooks) {
             if (hook.matches(name, descriptor)) {
               found.add(hook);
-              return new CheckInserter(method, access, descriptor, hook);
+              return new Inserter(method, access, descriptor, hook);
             }
           }
           return method;
         }
       }, 0);
       List<String> missing = classHooks.stream().filter(hook -> hook.required() && !found.contains(hook))
-          .map(FileHooks.Hook::signature).toList();
+          .map(Hook::signature).toList();
       if (!missing.isEmpty()) {
         failures.add(internalName + " has no " + String.join(", ", missing));
         return null;
@@ -103,9 +103,9 @@ public final class FileInstrumentation implements ClassFileTransformer {
     Set<String> missing = new TreeSet<>(hooks.keySet());
     missing.removeAll(woven);
     if (!missing.isEmpty() || !failures.isEmpty()) {
-      throw new IllegalStateException("file confinement could not be installed on this JDK ("
+      throw new IllegalStateException("toolguard could not weave its checks into this JDK ("
           + System.getProperty("java.version") + "): " + (failures.isEmpty() ? "" : String.join("; ", failures) + "; ")
-          + "not woven: " + String.join(", ", missing) + ". Tool file access would go unchecked, so the JVM is not started");
+          + "not woven: " + String.join(", ", missing) + ". Tools would go unchecked, so the JVM is not started");
     }
   }
 }

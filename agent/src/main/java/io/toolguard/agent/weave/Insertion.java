@@ -1,0 +1,42 @@
+package io.toolguard.agent.weave;
+
+/** One call to the bootstrap dispatcher inserted into a JDK method. */
+public sealed interface Insertion {
+
+  /** A value the inserted code pushes: an argument, the receiver, a field of it, or nothing. */
+  sealed interface Source {}
+
+  /** Parameter {@code index} (0 is the first parameter, whatever the receiver). */
+  record Argument(int index) implements Source {}
+
+  /** The receiver. */
+  record Receiver() implements Source {}
+
+  /** A field of the receiver, boxed if {@code boolean}. */
+  record Field(String owner, String name, String descriptor) implements Source {}
+
+  /** {@code Integer.valueOf} of an {@code int} parameter. */
+  record BoxedArgument(int index) implements Source {}
+
+  /** {@code null}. */
+  record Nothing() implements Source {}
+
+  /**
+   * {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result replaces the
+   * path argument, so the method opens the path that was checked.
+   */
+  record Check(Source path, int bits, Source detail, boolean rewrite) implements Insertion {
+    public static Check of(Source path, int bits) {
+      return new Check(path, bits, new Nothing(), false);
+    }
+  }
+
+  /**
+   * {@code Dispatcher.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
+   * the task runs in the context of the tool that handed it over.
+   */
+  record HandOff(int argument) implements Insertion {}
+
+  /** {@code Dispatcher.threadStarting(this)}: the thread about to start may inherit the tool's context. */
+  record ThreadStarting() implements Insertion {}
+}
