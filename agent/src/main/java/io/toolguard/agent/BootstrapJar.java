@@ -21,7 +21,9 @@ final class BootstrapJar {
   static final List<String> CLASSES = List.of(
       "io/toolguard/bootstrap/Dispatcher.class",
       "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-      "io/toolguard/bootstrap/Dispatcher$Frame.class");
+      "io/toolguard/bootstrap/Dispatcher$Frame.class",
+      "io/toolguard/bootstrap/Dispatcher$Contexts.class",
+      "io/toolguard/bootstrap/Dispatcher$Handed.class");
 
   private BootstrapJar() {}
 

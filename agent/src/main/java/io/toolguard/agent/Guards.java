@@ -3,13 +3,19 @@ package io.toolguard.agent;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.handoff.HandOffHooks;
+import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.agent.tool.ToolCallGuard;
 import io.toolguard.agent.tool.ToolContext;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The agent's side of the bootstrap dispatcher: tool calls to one guard, file access to another.
@@ -29,17 +35,24 @@ final class Guards implements Dispatcher.Hooks {
     this.files = files;
   }
 
-  /** Registers the guards with the dispatcher, then weaves the JDK's file classes and the tool methods. */
+  /** Registers the guards with the dispatcher, then weaves the JDK (file access, hand-offs) and the tool methods. */
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
     Dispatcher.install(new Guards(tools, FileGuard.create(audit)));
-    JdkWeaver.install(instrumentation, FileHooks.forThisJvm());
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>(FileHooks.forThisJvm());
+    hooks.putAll(HandOffHooks.forThisJvm());
+    JdkWeaver.install(instrumentation, hooks);
     ToolInstrumentation.install(instrumentation, tools);
   }
 
   @Override
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     return tools.enterTool(toolId, arguments, outerContext);
+  }
+
+  @Override
+  public boolean threadInheritsContext() {
+    return ThreadStarts.inheritContext();
   }
 
   @Override

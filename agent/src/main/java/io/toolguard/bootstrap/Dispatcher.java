@@ -1,5 +1,10 @@
 package io.toolguard.bootstrap;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.Callable;
+
 /**
  * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
  * into other classes and the agent that decides.
@@ -53,6 +58,13 @@ public final class Dispatcher {
      * @throws SecurityException if the access is denied
      */
     Object checkFile(Object context, Object path, int access, Object detail);
+
+    /**
+     * Called inside a tool when it starts a thread: whether the thread runs in the tool's context
+     * for its whole life. Not for the workers of a thread pool, which run tasks from anyone: their
+     * tasks carry their own context (see {@link #handOff}).
+     */
+    boolean threadInheritsContext();
   }
 
   /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
@@ -76,7 +88,8 @@ public final class Dispatcher {
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
 
-  private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
+  private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final ThreadLocal<Frame> CURRENT = new Contexts();
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -147,6 +160,39 @@ public final class Dispatcher {
   }
 
   /**
+   * Called by woven {@code Thread.start}: a thread a tool starts runs in the tool's context, even
+   * after the tool has returned (capture at start, not an inheritable thread-local).
+   */
+  public static void threadStarting(Thread thread) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    boolean inherits;
+    try {
+      inherits = hooks.threadInheritsContext();
+    } catch (Throwable failure) {
+      inherits = true;
+    }
+    if (inherits) {
+      STARTED_BY_TOOLS.put(thread, new Frame(frame.context, null));
+    }
+  }
+
+  /**
+   * Called by woven executors on each {@code Runnable} or {@code Callable} handed to them: inside a
+   * tool, wraps it so that it runs in the tool's context wherever and whenever it runs; outside
+   * tools, returns it unchanged (one thread-local read).
+   */
+  public static Object handOff(Object task) {
+    Frame frame = CURRENT.get();
+    if (frame == null || task == null || task instanceof Handed) {
+      return task;
+    }
+    return new Handed(task, frame.context);
+  }
+
+  /**
    * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
    * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
    * behind). A frame that is not on this thread's stack changes nothing.
@@ -154,13 +200,55 @@ public final class Dispatcher {
   public static void exitTool(Object frame) {
     for (Frame open = CURRENT.get(); open != null; open = open.outer) {
       if (open == frame) {
-        if (open.outer == null) {
-          CURRENT.remove();
-        } else {
-          CURRENT.set(open.outer);
-        }
+        CURRENT.set(open.outer);
         return;
       }
+    }
+  }
+
+  /** The context stack of each thread; a thread a tool started begins with the tool's context. */
+  private static final class Contexts extends ThreadLocal<Frame> {
+    @Override
+    protected Frame initialValue() {
+      return STARTED_BY_TOOLS.isEmpty() ? null : STARTED_BY_TOOLS.remove(Thread.currentThread());
+    }
+  }
+
+  /** A task handed over inside a tool: it runs in that tool's context, then restores the runner's. */
+  private static final class Handed implements Runnable, Callable<Object> {
+    private final Object task;
+    private final Object context;
+
+    Handed(Object task, Object context) {
+      this.task = task;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      Frame runner = CURRENT.get();
+      CURRENT.set(new Frame(context, runner));
+      try {
+        ((Runnable) task).run();
+      } finally {
+        CURRENT.set(runner);
+      }
+    }
+
+    @Override
+    public Object call() throws Exception {
+      Frame runner = CURRENT.get();
+      CURRENT.set(new Frame(context, runner));
+      try {
+        return ((Callable<?>) task).call();
+      } finally {
+        CURRENT.set(runner);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return task.toString();
     }
   }
 

@@ -45,7 +45,8 @@ class AgentJarIT {
       // The agent copies these, by name, onto the bootstrap class path.
       assertThat(entries).filteredOn(name -> name.startsWith("io/toolguard/bootstrap/") && name.endsWith(".class"))
           .containsExactlyInAnyOrder("io/toolguard/bootstrap/Dispatcher.class",
-              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/Dispatcher$Frame.class");
+              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/Dispatcher$Frame.class",
+              "io/toolguard/bootstrap/Dispatcher$Contexts.class", "io/toolguard/bootstrap/Dispatcher$Handed.class");
     }
   }
 

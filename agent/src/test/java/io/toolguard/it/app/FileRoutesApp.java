@@ -60,6 +60,7 @@ public final class FileRoutesApp {
       case "routes" -> app.routes();
       case "race" -> app.race(Long.parseLong(args[2]));
       case "jdk" -> JdkWork.run(app.inside);
+      case "handoff" -> HandOffWork.run(app.inside, app.secret);
       case "message" -> {
         try {
           fs(() -> Files.readString(Path.of("../secret/s.txt")));

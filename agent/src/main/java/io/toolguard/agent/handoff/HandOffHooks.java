@@ -1,0 +1,67 @@
+package io.toolguard.agent.handoff;
+
+import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion.HandOff;
+import io.toolguard.agent.weave.Insertion.ThreadStarting;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a tool hands work to another thread, and how its context follows: a thread the tool
+ * starts runs in the tool's context (captured at start); a task handed to an executor is wrapped
+ * at submission and runs in the context of the tool that submitted it, while tasks from anyone
+ * else on the same pool run in none. Classes a JDK version lacks are left out.
+ */
+public final class HandOffHooks {
+
+  private static final String RUNNABLE = "Ljava/lang/Runnable;";
+  private static final String CALLABLE = "Ljava/util/concurrent/Callable;";
+  private static final String CONTAINER = "(Ljdk/internal/vm/ThreadContainer;)V";
+
+  private HandOffHooks() {}
+
+  /** {@return the hooks by internal class name, for the classes this JDK has} */
+  public static Map<String, List<Hook>> forThisJvm() {
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+    hooks.put("java/lang/Thread", List.of(
+        Hook.at("start", "()V", new ThreadStarting()), Hook.optional("start", CONTAINER, new ThreadStarting())));
+    ifPresent(hooks, "java/lang/VirtualThread", List.of(
+        Hook.optional("start", "()V", new ThreadStarting()), Hook.optional("start", CONTAINER, new ThreadStarting())));
+    hooks.put("java/util/concurrent/ThreadPoolExecutor", List.of(
+        Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0))));
+    // Its execute and submit schedule, and scheduled tasks go straight to the queue.
+    hooks.put("java/util/concurrent/ScheduledThreadPoolExecutor", List.of(
+        Hook.at("schedule", "(" + RUNNABLE + "JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;",
+            new HandOff(0)),
+        Hook.at("schedule", "(" + CALLABLE + "JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/ScheduledFuture;",
+            new HandOff(0)),
+        Hook.at("scheduleAtFixedRate", "(" + RUNNABLE + "JJLjava/util/concurrent/TimeUnit;)"
+            + "Ljava/util/concurrent/ScheduledFuture;", new HandOff(0)),
+        Hook.at("scheduleWithFixedDelay", "(" + RUNNABLE + "JJLjava/util/concurrent/TimeUnit;)"
+            + "Ljava/util/concurrent/ScheduledFuture;", new HandOff(0))));
+    // CompletableFuture's *Async methods hand their work to one of these executors.
+    hooks.put("java/util/concurrent/ForkJoinPool", List.of(
+        Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0)),
+        Hook.at("submit", "(" + CALLABLE + ")Ljava/util/concurrent/ForkJoinTask;", new HandOff(0)),
+        Hook.at("submit", "(" + RUNNABLE + ")Ljava/util/concurrent/ForkJoinTask;", new HandOff(0)),
+        Hook.at("submit", "(" + RUNNABLE + "Ljava/lang/Object;)Ljava/util/concurrent/ForkJoinTask;", new HandOff(0))));
+    ifPresent(hooks, "java/util/concurrent/ThreadPerTaskExecutor", List.of(
+        Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0)),
+        Hook.at("submit", "(" + CALLABLE + ")Ljava/util/concurrent/Future;", new HandOff(0)),
+        Hook.at("submit", "(" + RUNNABLE + ")Ljava/util/concurrent/Future;", new HandOff(0)),
+        Hook.at("submit", "(" + RUNNABLE + "Ljava/lang/Object;)Ljava/util/concurrent/Future;", new HandOff(0))));
+    ifPresent(hooks, "java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", List.of(
+        Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0))));
+    return hooks;
+  }
+
+  private static void ifPresent(Map<String, List<Hook>> hooks, String internalName, List<Hook> classHooks) {
+    try {
+      Class.forName(internalName.replace('/', '.'), false, null);
+      hooks.put(internalName, classHooks);
+    } catch (ClassNotFoundException absent) {
+      // this JDK has no such class, so no such route
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.toolguard.agent.handoff;
+
+import java.lang.StackWalker.StackFrame;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Decides whether a thread started inside a tool runs in the tool's context for its whole life:
+ * yes when the tool (or any code it calls) starts it, or a {@code java.util.Timer} it creates does;
+ * no when the JDK starts it as a worker of a pool or an executor, whose tasks carry their own
+ * context instead, so that the pool's later tasks from others are never restricted.
+ */
+public final class ThreadStarts {
+
+  private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  private ThreadStarts() {}
+
+  /** {@return whether the thread being started on this thread inherits the running tool's context} */
+  public static boolean inheritContext() {
+    return WALKER.walk(ThreadStarts::startedByToolCode);
+  }
+
+  private static boolean startedByToolCode(Stream<StackFrame> stack) {
+    boolean pastStart = false;
+    for (StackFrame frame : (Iterable<StackFrame>) stack::iterator) {
+      String name = frame.getClassName();
+      boolean starting = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread")
+          || name.startsWith("java.lang.ThreadBuilders") || name.startsWith("jdk.internal.vm.") || name.equals("java.lang.System$2");
+      if (!pastStart) {
+        pastStart = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread");
+        continue;
+      }
+      if (starting) {
+        continue;
+      }
+      Class<?> type = frame.getDeclaringClass();
+      ClassLoader loader = type.getClassLoader();
+      boolean jdk = (loader == null || loader == PLATFORM) && type.getModule().isNamed();
+      return !jdk || name.startsWith("java.util.Timer");
+    }
+    return true;
+  }
+}

@@ -1,0 +1,178 @@
+package io.toolguard.it.app;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Work a tool hands to other threads: each route runs a read of a file inside the sandbox and of
+ * the secret outside it through that route, from inside the tool. Prints
+ * {@code HANDOFF route inside=ok outside=denied} when the context followed the work, and
+ * {@code SHARED route ok} when work that did not come from a tool ran unrestricted on a pool a tool
+ * used before.
+ */
+final class HandOffWork {
+
+  /** A route: runs {@code work} on another thread and returns its result. */
+  interface Route {
+    String run(Callable<String> work) throws Exception;
+  }
+
+  private HandOffWork() {}
+
+  static void run(Path inside, Path secret) throws Exception {
+    ExecutorService createdBefore = Executors.newFixedThreadPool(2);
+    ScheduledExecutorService scheduledBefore = Executors.newScheduledThreadPool(1);
+    Callable<String> insideRead = () -> read(inside.resolve("a.txt"));
+    Callable<String> secretRead = () -> read(secret.resolve("s.txt"));
+    List<Object[]> routes = List.of(
+        new Object[] {"new Thread().start()", (Route) work -> {
+          String[] result = new String[1];
+          Thread thread = new Thread(() -> result[0] = call(work));
+          thread.start();
+          thread.join();
+          return result[0];
+        }},
+        new Object[] {"Thread subclass", (Route) work -> {
+          String[] result = new String[1];
+          Thread thread = new Thread() {
+            @Override
+            public void run() {
+              result[0] = call(work);
+            }
+          };
+          thread.start();
+          thread.join();
+          return result[0];
+        }},
+        new Object[] {"pool created before: submit", (Route) work -> createdBefore.submit(work).get()},
+        new Object[] {"pool created before: execute", (Route) work -> {
+          FutureTask<String> task = new FutureTask<>(work);
+          createdBefore.execute(task);
+          return task.get();
+        }},
+        new Object[] {"pool created before: invokeAll", (Route) work -> createdBefore.invokeAll(List.of(work)).get(0).get()},
+        new Object[] {"pool created in the tool", (Route) work -> {
+          ExecutorService pool = Executors.newSingleThreadExecutor();
+          try {
+            return pool.submit(work).get();
+          } finally {
+            pool.shutdown();
+          }
+        }},
+        new Object[] {"scheduled executor: schedule", (Route) work -> scheduledBefore.schedule(work, 5, TimeUnit.MILLISECONDS).get()},
+        new Object[] {"scheduled executor: scheduleAtFixedRate", (Route) work -> {
+          CompletableFuture<String> first = new CompletableFuture<>();
+          ScheduledFuture<?> repeating = scheduledBefore.scheduleAtFixedRate(() -> first.complete(call(work)), 0, 50,
+              TimeUnit.MILLISECONDS);
+          try {
+            return first.get();
+          } finally {
+            repeating.cancel(false);
+          }
+        }},
+        new Object[] {"CompletableFuture.supplyAsync", (Route) work -> CompletableFuture.supplyAsync(() -> call(work)).get()},
+        new Object[] {"CompletableFuture.supplyAsync(executor)",
+            (Route) work -> CompletableFuture.supplyAsync(() -> call(work), createdBefore).get()},
+        new Object[] {"ForkJoinPool.commonPool().submit", (Route) work -> ForkJoinPool.commonPool().submit(work).get()},
+        new Object[] {"ForkJoinPool.commonPool().execute", (Route) work -> {
+          FutureTask<String> task = new FutureTask<>(work);
+          ForkJoinPool.commonPool().execute(task);
+          return task.get();
+        }},
+        new Object[] {"java.util.Timer created in the tool", (Route) work -> {
+          Timer timer = new Timer(true);
+          CompletableFuture<String> result = new CompletableFuture<>();
+          timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+              result.complete(call(work));
+            }
+          }, 5);
+          try {
+            return result.get();
+          } finally {
+            timer.cancel();
+          }
+        }},
+        new Object[] {"virtual thread", (Route) work -> onVirtualThread(work)},
+        new Object[] {"virtual-thread-per-task executor", (Route) work -> {
+          Method factory;
+          try {
+            factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+          } catch (NoSuchMethodException before21) {
+            return "skipped";
+          }
+          ExecutorService executor = (ExecutorService) factory.invoke(null);
+          try {
+            return executor.submit(work).get();
+          } finally {
+            executor.shutdown();
+          }
+        }});
+    for (Object[] route : routes) {
+      String name = (String) route[0];
+      Route how = (Route) route[1];
+      String allowed = (String) FileRoutesApp.fs(() -> how.run(insideRead));
+      String denied = (String) FileRoutesApp.fs(() -> how.run(secretRead));
+      System.out.println("HANDOFF " + name + " inside=" + allowed + " outside=" + denied);
+    }
+    // Work a tool queued runs after the tool has returned: still in the tool's context.
+    ScheduledFuture<String> later = (ScheduledFuture<String>) FileRoutesApp.fs(
+        () -> scheduledBefore.schedule(secretRead, 300, TimeUnit.MILLISECONDS));
+    System.out.println("HANDOFF queued, run after the tool returned inside=ok outside=" + later.get());
+    // The pools' workers were started inside tools; work that did not come from a tool is not restricted.
+    System.out.println("SHARED pool created before " + createdBefore.submit(secretRead).get());
+    System.out.println("SHARED scheduled executor " + scheduledBefore.schedule(secretRead, 1, TimeUnit.MILLISECONDS).get());
+    System.out.println("SHARED common pool " + CompletableFuture.supplyAsync(() -> call(secretRead)).get());
+    createdBefore.shutdown();
+    scheduledBefore.shutdown();
+  }
+
+  private static String onVirtualThread(Callable<String> work) throws Exception {
+    Method ofVirtual;
+    try {
+      ofVirtual = Thread.class.getMethod("ofVirtual");
+    } catch (NoSuchMethodException before21) {
+      return "skipped";
+    }
+    Object builder = ofVirtual.invoke(null);
+    String[] result = new String[1];
+    Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+    Thread thread = (Thread) start.invoke(builder, (Runnable) () -> result[0] = call(work));
+    thread.join();
+    return result[0];
+  }
+
+  /** {@return "ok" for a read that worked, "denied" for a denial, or what else happened} */
+  private static String read(Path file) {
+    try {
+      Files.readString(file);
+      return "ok";
+    } catch (SecurityException denied) {
+      return "denied";
+    } catch (Exception failed) {
+      return failed.toString();
+    }
+  }
+
+  private static String call(Callable<String> work) {
+    try {
+      return work.call();
+    } catch (Exception failed) {
+      return failed.toString();
+    }
+  }
+}
