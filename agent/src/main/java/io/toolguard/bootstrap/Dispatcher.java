@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
@@ -90,6 +91,10 @@ public final class Dispatcher {
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();
+  /** Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept. */
+  private static final Map<Object, Object> QUEUED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  /** How many of those have not run yet (tasks never run keep it up: then only the fast path is lost). */
+  private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -193,6 +198,44 @@ public final class Dispatcher {
   }
 
   /**
+   * Called by woven {@code ForkJoinTask.fork} and {@code ForkJoinPool}'s methods that take a
+   * {@code ForkJoinTask}: a task queued inside a tool runs in the tool's context, on any worker.
+   * A task cannot be wrapped (its identity is its result), so the context waits beside it.
+   */
+  public static void forkJoinTaskQueued(Object task) {
+    Frame frame = CURRENT.get();
+    if (frame == null || task == null) {
+      return;
+    }
+    if (QUEUED_BY_TOOLS.put(task, frame.context) == null) {
+      QUEUED_COUNT.incrementAndGet();
+    }
+  }
+
+  /** Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was queued in. */
+  public static void forkJoinTaskRunning(Object task) {
+    if (QUEUED_COUNT.get() == 0) {
+      return;
+    }
+    Object context = QUEUED_BY_TOOLS.remove(task);
+    if (context == null) {
+      return;
+    }
+    QUEUED_COUNT.decrementAndGet();
+    Frame frame = new Frame(context, CURRENT.get());
+    frame.task = task;
+    CURRENT.set(frame);
+  }
+
+  /** Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's context. */
+  public static void forkJoinTaskDone(Object task) {
+    Frame frame = CURRENT.get();
+    if (frame != null && frame.task == task) {
+      CURRENT.set(frame.outer);
+    }
+  }
+
+  /**
    * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
    * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
    * behind). A frame that is not on this thread's stack changes nothing.
@@ -257,6 +300,8 @@ public final class Dispatcher {
     final Frame outer;
     /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
     boolean checking;
+    /** The fork/join task this frame was entered for, or {@code null}. */
+    Object task;
 
     Frame(Object context, Frame outer) {
       this.context = context;

@@ -46,11 +46,16 @@ class FileConfinementIT {
   }
 
   static ChildJvm.Result run(Path base, String... scenario) throws Exception {
+    return run(base, List.of(), scenario);
+  }
+
+  static ChildJvm.Result run(Path base, List<String> jvmArgs, String... scenario) throws Exception {
     Files.createDirectories(base.resolve("box"));
     Files.writeString(base.resolve("policy.yaml"), POLICY);
     String[] args = Stream.concat(Stream.of(base.toString()), Stream.of(scenario)).toArray(String[]::new);
-    return ChildJvm.in(base.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl")
-        .main(ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.apiJar()), FileRoutesApp.class.getName(), args);
+    ChildJvm child = ChildJvm.in(base.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl");
+    jvmArgs.forEach(child::jvmArg);
+    return child.main(ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.apiJar()), FileRoutesApp.class.getName(), args);
   }
 
   @TestFactory

@@ -1,23 +1,32 @@
 package io.toolguard.agent.handoff;
 
 import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.HandOff;
+import io.toolguard.agent.weave.Insertion.Notify;
+import io.toolguard.agent.weave.Insertion.OnExit;
+import io.toolguard.agent.weave.Insertion.Receiver;
 import io.toolguard.agent.weave.Insertion.ThreadStarting;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinTask;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Where a tool hands work to another thread, and how its context follows: a thread the tool
  * starts runs in the tool's context (captured at start); a task handed to an executor is wrapped
- * at submission and runs in the context of the tool that submitted it, while tasks from anyone
- * else on the same pool run in none. Classes a JDK version lacks are left out.
+ * at submission and runs in the context of the tool that submitted it; a fork/join task queued
+ * inside a tool (forked, submitted, a parallel stream's) runs in that tool's context on any worker;
+ * and tasks from anyone else on the same pool run in none. Classes a JDK version lacks are left out.
  */
 public final class HandOffHooks {
 
   private static final String RUNNABLE = "Ljava/lang/Runnable;";
   private static final String CALLABLE = "Ljava/util/concurrent/Callable;";
   private static final String CONTAINER = "(Ljdk/internal/vm/ThreadContainer;)V";
+  private static final String FORK_JOIN_TASK = "Ljava/util/concurrent/ForkJoinTask;";
+  private static final String QUEUED = "forkJoinTaskQueued";
 
   private HandOffHooks() {}
 
@@ -41,7 +50,14 @@ public final class HandOffHooks {
         Hook.at("scheduleWithFixedDelay", "(" + RUNNABLE + "JJLjava/util/concurrent/TimeUnit;)"
             + "Ljava/util/concurrent/ScheduledFuture;", new HandOff(0))));
     // CompletableFuture's *Async methods hand their work to one of these executors.
+    hooks.put("java/util/concurrent/ForkJoinTask", List.of(
+        Hook.at("fork", "()Ljava/util/concurrent/ForkJoinTask;", new Notify(QUEUED, new Receiver())),
+        Hook.at("doExec", doExecDescriptor(), new Notify("forkJoinTaskRunning", new Receiver()),
+            new OnExit("forkJoinTaskDone", new Receiver()))));
     hooks.put("java/util/concurrent/ForkJoinPool", List.of(
+        Hook.at("execute", "(" + FORK_JOIN_TASK + ")V", new Notify(QUEUED, new Argument(0))),
+        Hook.at("submit", "(" + FORK_JOIN_TASK + ")" + FORK_JOIN_TASK, new Notify(QUEUED, new Argument(0))),
+        Hook.at("invoke", "(" + FORK_JOIN_TASK + ")Ljava/lang/Object;", new Notify(QUEUED, new Argument(0))),
         Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0)),
         Hook.at("submit", "(" + CALLABLE + ")Ljava/util/concurrent/ForkJoinTask;", new HandOff(0)),
         Hook.at("submit", "(" + RUNNABLE + ")Ljava/util/concurrent/ForkJoinTask;", new HandOff(0)),
@@ -54,6 +70,16 @@ public final class HandOffHooks {
     ifPresent(hooks, "java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", List.of(
         Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0))));
     return hooks;
+  }
+
+  /** {@code ()I} on JDK 17, {@code ()V} on JDK 25: every fork/join task runs through it. */
+  private static String doExecDescriptor() {
+    try {
+      return Type.getMethodDescriptor(ForkJoinTask.class.getDeclaredMethod("doExec"));
+    } catch (NoSuchMethodException absent) {
+      throw new IllegalStateException("java.util.concurrent.ForkJoinTask has no doExec on this JDK ("
+          + System.getProperty("java.version") + "); work a tool forks would go unchecked, so the JVM is not started");
+    }
   }
 
   private static void ifPresent(Map<String, List<Hook>> hooks, String internalName, List<Hook> classHooks) {

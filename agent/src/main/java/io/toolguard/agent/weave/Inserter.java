@@ -1,34 +1,46 @@
 package io.toolguard.agent.weave;
 
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts a hook's calls to the bootstrap dispatcher into one JDK method: at its start, or before
- * each {@code areturn} for a hook on the returned object. The inserted code has no branches,
- * leaves the operand stack as it found it and stores only into the argument it replaces, so the
- * method's stack map frames stay valid.
+ * Inserts a hook's calls to the bootstrap dispatcher into one JDK method: at its start, before
+ * each {@code areturn} for a hook on the returned object, or when the method ends by any return or
+ * exception. The inserted code has no branches, leaves the operand stack as it found it and stores
+ * only into the argument it replaces, so the method's stack map frames stay valid; the one handler
+ * it may add gets a full frame of its own.
  */
 final class Inserter extends MethodVisitor {
 
   private static final String DISPATCHER = "io/toolguard/bootstrap/Dispatcher";
   private static final String CHECK = "(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;";
 
+  private final String owner;
   private final boolean isStatic;
   private final Type[] parameters;
   private final Hook hook;
+  private final Insertion.OnExit onExit;
+  private final Label handler = new Label();
 
-  Inserter(MethodVisitor target, int access, String descriptor, Hook hook) {
+  Inserter(MethodVisitor target, String owner, int access, String descriptor, Hook hook) {
     super(Opcodes.ASM9, target);
+    this.owner = owner;
     this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
     this.parameters = Type.getArgumentTypes(descriptor);
     this.hook = hook;
+    this.onExit = hook.insertions().stream().filter(Insertion.OnExit.class::isInstance).map(Insertion.OnExit.class::cast)
+        .findFirst().orElse(null);
   }
 
   @Override
   public void visitCode() {
     super.visitCode();
+    Label start = new Label();
+    if (onExit != null) {
+      super.visitTryCatchBlock(start, handler, handler, "java/lang/Throwable");
+    }
     if (!hook.onReturn()) {
       for (Insertion insertion : hook.insertions()) {
         if (insertion instanceof Insertion.Check check) {
@@ -39,6 +51,10 @@ final class Inserter extends MethodVisitor {
           } else {
             super.visitInsn(Opcodes.POP);
           }
+        } else if (insertion instanceof Insertion.Notify notify) {
+          notify(notify.method(), notify.argument());
+        } else if (insertion instanceof Insertion.OnExit) {
+          continue;
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
           super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
@@ -49,6 +65,28 @@ final class Inserter extends MethodVisitor {
         }
       }
     }
+    super.visitLabel(start);
+  }
+
+  private void notify(String method, Insertion.Source argument) {
+    push(argument);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, method, "(Ljava/lang/Object;)V", false);
+  }
+
+  /**
+   * With an exit notification: the handler that covers the whole body, declared with only the
+   * receiver as a local (assignable from every frame in the body), notifies and rethrows.
+   */
+  @Override
+  public void visitMaxs(int maxStack, int maxLocals) {
+    if (onExit != null) {
+      super.visitLabel(handler);
+      Object[] locals = isStatic ? new Object[0] : new Object[] {owner};
+      super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+      notify(onExit.method(), onExit.argument());
+      super.visitInsn(Opcodes.ATHROW);
+    }
+    super.visitMaxs(maxStack, maxLocals);
   }
 
   private void replaceArgument(int index) {
@@ -58,6 +96,9 @@ final class Inserter extends MethodVisitor {
 
   @Override
   public void visitInsn(int opcode) {
+    if (onExit != null && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+      notify(onExit.method(), onExit.argument());
+    }
     if (hook.onReturn() && opcode == Opcodes.ARETURN) {
       for (Insertion insertion : hook.insertions()) {
         super.visitInsn(Opcodes.DUP);

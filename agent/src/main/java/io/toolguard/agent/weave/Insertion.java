@@ -39,4 +39,13 @@ public sealed interface Insertion {
 
   /** {@code Dispatcher.threadStarting(this)}: the thread about to start may inherit the tool's context. */
   record ThreadStarting() implements Insertion {}
+
+  /** {@code Dispatcher.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
+  record Notify(String method, Source argument) implements Insertion {}
+
+  /**
+   * {@code Dispatcher.<method>(argument)} when the method ends, by a return or an exception: the
+   * counterpart of a {@link Notify} at its start.
+   */
+  record OnExit(String method, Source argument) implements Insertion {}
 }

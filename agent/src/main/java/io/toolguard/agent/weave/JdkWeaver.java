@@ -78,7 +78,7 @@ public final class JdkWeaver implements ClassFileTransformer {
           for (Hook hook : classHooks) {
             if (hook.matches(name, descriptor)) {
               found.add(hook);
-              return new Inserter(method, access, descriptor, hook);
+              return new Inserter(method, internalName, access, descriptor, hook);
             }
           }
           return method;

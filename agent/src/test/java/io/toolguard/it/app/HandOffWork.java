@@ -14,7 +14,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Work a tool hands to other threads: each route runs a read of a file inside the sandbox and of
@@ -34,6 +37,7 @@ final class HandOffWork {
 
   static void run(Path inside, Path secret) throws Exception {
     ExecutorService createdBefore = Executors.newFixedThreadPool(2);
+    ForkJoinPool forkJoinBefore = new ForkJoinPool(4);
     ScheduledExecutorService scheduledBefore = Executors.newScheduledThreadPool(1);
     Callable<String> insideRead = () -> read(inside.resolve("a.txt"));
     Callable<String> secretRead = () -> read(secret.resolve("s.txt"));
@@ -92,6 +96,12 @@ final class HandOffWork {
           ForkJoinPool.commonPool().execute(task);
           return task.get();
         }},
+        new Object[] {"parallel stream", (Route) work -> IntStream.range(0, 64).parallel().mapToObj(i -> call(work))
+            .distinct().sorted().collect(Collectors.joining("+"))},
+        new Object[] {"RecursiveTask forking on the common pool", (Route) work -> ForkJoinPool.commonPool()
+            .invoke(new Splitting(16, work)).stream().distinct().sorted().collect(Collectors.joining("+"))},
+        new Object[] {"RecursiveTask on a pool created before", (Route) work -> forkJoinBefore
+            .invoke(new Splitting(16, work)).stream().distinct().sorted().collect(Collectors.joining("+"))},
         new Object[] {"java.util.Timer created in the tool", (Route) work -> {
           Timer timer = new Timer(true);
           CompletableFuture<String> result = new CompletableFuture<>();
@@ -137,8 +147,34 @@ final class HandOffWork {
     System.out.println("SHARED pool created before " + createdBefore.submit(secretRead).get());
     System.out.println("SHARED scheduled executor " + scheduledBefore.schedule(secretRead, 1, TimeUnit.MILLISECONDS).get());
     System.out.println("SHARED common pool " + CompletableFuture.supplyAsync(() -> call(secretRead)).get());
+    System.out.println("SHARED fork/join pool created before " + String.join("+", forkJoinBefore
+        .invoke(new Splitting(8, secretRead)).stream().distinct().toList()));
     createdBefore.shutdown();
     scheduledBefore.shutdown();
+    forkJoinBefore.shutdown();
+  }
+
+  /** Splits itself in halves, forking one, down to single calls of the work. */
+  private static final class Splitting extends RecursiveTask<List<String>> {
+    private final int size;
+    private final Callable<String> work;
+
+    Splitting(int size, Callable<String> work) {
+      this.size = size;
+      this.work = work;
+    }
+
+    @Override
+    protected List<String> compute() {
+      if (size <= 1) {
+        return List.of(call(work));
+      }
+      Splitting left = new Splitting(size / 2, work);
+      left.fork();
+      List<String> results = new java.util.ArrayList<>(new Splitting(size - size / 2, work).compute());
+      results.addAll(left.join());
+      return results;
+    }
   }
 
   private static String onVirtualThread(Callable<String> work) throws Exception {
