@@ -1,5 +1,6 @@
 package io.toolguard.agent.file;
 
+import io.toolguard.agent.weave.JdkClasses;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.StackWalker.StackFrame;
 import java.util.List;
@@ -54,7 +55,6 @@ final class OwnBehalfCallers {
       new Entry("org.apache.logging.log4j.core.appender.rolling.RollingFileManager", "rollover", "org.apache.logging.log4j."));
 
   private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
-  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   private OwnBehalfCallers() {}
 
@@ -83,7 +83,7 @@ final class OwnBehalfCallers {
           return true;
         }
       }
-      if (!isJdk(frame.getDeclaringClass())) {
+      if (!JdkClasses.contains(frame.getDeclaringClass())) {
         String owner = ENTRIES.stream().map(Entry::library)
             .filter(prefix -> prefix != null && frame.getClassName().startsWith(prefix))
             .findFirst().orElse(null);
@@ -94,10 +94,5 @@ final class OwnBehalfCallers {
       }
     }
     return false;
-  }
-
-  private static boolean isJdk(Class<?> type) {
-    ClassLoader loader = type.getClassLoader();
-    return (loader == null || loader == PLATFORM) && type.getModule().isNamed();
   }
 }

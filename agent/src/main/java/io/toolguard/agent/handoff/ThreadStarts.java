@@ -1,5 +1,6 @@
 package io.toolguard.agent.handoff;
 
+import io.toolguard.agent.weave.JdkClasses;
 import java.lang.StackWalker.StackFrame;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -13,7 +14,6 @@ import java.util.stream.Stream;
 public final class ThreadStarts {
 
   private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
-  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   private ThreadStarts() {}
 
@@ -35,10 +35,7 @@ public final class ThreadStarts {
       if (starting) {
         continue;
       }
-      Class<?> type = frame.getDeclaringClass();
-      ClassLoader loader = type.getClassLoader();
-      boolean jdk = (loader == null || loader == PLATFORM) && type.getModule().isNamed();
-      return !jdk || name.startsWith("java.util.Timer");
+      return !JdkClasses.contains(frame.getDeclaringClass()) || name.startsWith("java.util.Timer");
     }
     return true;
   }

@@ -79,13 +79,14 @@ public final class PolicyReloader {
         reject(policy.digest(), lockedMode.getMessage());
         return;
       }
+      // Logged before it is put in force, so the audit log shows the reload before any call it decides.
+      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(),
+          policy.tools().size() + " tool rules, mode " + mode.label()));
       active.replace(new ActivePolicy.Snapshot(policy, mode));
       lastSeen = policy.digest();
       System.err.println("toolguard: policy " + file + " reloaded (sha256 " + policy.digest() + ", "
           + policy.tools().size() + " tool rules, mode " + mode.label()
           + "); it applies to tool calls that start from now on");
-      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(),
-          policy.tools().size() + " tool rules, mode " + mode.label()));
     } catch (PolicyException invalid) {
       reject(digest, invalid.getMessage());
     }
