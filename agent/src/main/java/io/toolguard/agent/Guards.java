@@ -5,6 +5,8 @@ import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.handoff.ThreadStarts;
+import io.toolguard.agent.jvm.JvmGuard;
+import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.Hook;
@@ -16,6 +18,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The agent's side of the bootstrap dispatcher: tool calls to one guard, file access to another.
@@ -29,18 +32,22 @@ final class Guards implements Dispatcher.Hooks {
 
   private final ToolCallGuard tools;
   private final FileGuard files;
+  private final JvmGuard jvm;
 
-  private Guards(ToolCallGuard tools, FileGuard files) {
+  private Guards(ToolCallGuard tools, FileGuard files, JvmGuard jvm) {
     this.tools = tools;
     this.files = files;
+    this.jvm = jvm;
   }
 
-  /** Registers the guards with the dispatcher, then weaves the JDK (file access, hand-offs) and the tool methods. */
+  /** Registers the guards with the dispatcher, then weaves the JDK (file access, hand-offs, JVM-wide actions) and the tool methods. */
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
-    Dispatcher.install(new Guards(tools, FileGuard.create(audit)));
-    Map<String, List<Hook>> hooks = new LinkedHashMap<>(FileHooks.forThisJvm());
-    hooks.putAll(HandOffHooks.forThisJvm());
+    Dispatcher.install(new Guards(tools, FileGuard.create(audit), new JvmGuard(audit)));
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+    for (Map<String, List<Hook>> part : List.of(FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm())) {
+      part.forEach((type, more) -> hooks.merge(type, more, (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
+    }
     JdkWeaver.install(instrumentation, hooks);
     ToolInstrumentation.install(instrumentation, tools);
   }
@@ -48,6 +55,11 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     return tools.enterTool(toolId, arguments, outerContext);
+  }
+
+  @Override
+  public void jvmAction(Object context, Object action) {
+    jvm.check((ToolContext) context, action);
   }
 
   @Override

@@ -66,6 +66,14 @@ public final class Dispatcher {
      * tasks carry their own context (see {@link #handOff}).
      */
     boolean threadInheritsContext();
+
+    /**
+     * Decides a JVM-wide action by the tool whose context is {@code context}: {@code action} names
+     * it ({@code "exit the JVM"}), or is the class or member a tool is opening up by reflection.
+     *
+     * @throws SecurityException if the action is denied
+     */
+    void jvmAction(Object context, Object action);
   }
 
   /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
@@ -232,6 +240,30 @@ public final class Dispatcher {
     Frame frame = CURRENT.get();
     if (frame != null && frame.task == task) {
       CURRENT.set(frame.outer);
+    }
+  }
+
+  /**
+   * Called by woven JDK code before an action that changes the whole JVM (exit, shutdown hooks,
+   * native libraries, standard streams, system properties, global defaults) or opens a class up by
+   * reflection; outside tools it returns at once.
+   *
+   * @throws SecurityException if the action is denied or could not be decided
+   */
+  public static void jvmAction(Object action) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.jvmAction(frame.context, action);
+    } catch (SecurityException denied) {
+      throw denied;
+    } catch (Throwable failure) {
+      throw new SecurityException("toolguard could not check this action, so it was denied (" + failure + ")");
+    } finally {
+      frame.checking = false;
     }
   }
 

@@ -72,7 +72,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
       byte[] classFile) {
     if (internalName == null || !contains(classFile, TOOL_DESCRIPTOR)
-        || AGENT_PACKAGES.stream().anyMatch(internalName::startsWith)) {
+        || isAgentClass(internalName)) {
       return null;
     }
     try {
@@ -82,6 +82,11 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           + "; its tool methods run unchecked: " + failure);
       return null;
     }
+  }
+
+  /** {@return whether the class (internal name, as {@code io/toolguard/agent/Startup}) is toolguard's own} */
+  public static boolean isAgentClass(String internalName) {
+    return AGENT_PACKAGES.stream().anyMatch(internalName::startsWith);
   }
 
   private byte[] weave(ClassLoader loader, String name, byte[] classFile) {

@@ -130,6 +130,8 @@ final class Inserter extends MethodVisitor {
       if (field.descriptor().equals("Z")) {
         super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Boolean", "valueOf", "(Z)Ljava/lang/Boolean;", false);
       }
+    } else if (source instanceof Insertion.Constant constant) {
+      super.visitLdcInsn(constant.value());
     } else {
       super.visitInsn(Opcodes.ACONST_NULL);
     }

@@ -21,6 +21,9 @@ public sealed interface Insertion {
   /** {@code null}. */
   record Nothing() implements Source {}
 
+  /** A string constant. */
+  record Constant(String value) implements Source {}
+
   /**
    * {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result replaces the
    * path argument, so the method opens the path that was checked.

@@ -61,6 +61,7 @@ public final class FileRoutesApp {
       case "race" -> app.race(Long.parseLong(args[2]));
       case "jdk" -> JdkWork.run(app.inside);
       case "handoff" -> HandOffWork.run(app.inside, app.secret);
+      case "jvm" -> JvmWork.run();
       case "message" -> {
         try {
           fs(() -> Files.readString(Path.of("../secret/s.txt")));
