@@ -135,12 +135,21 @@ public final class Dispatcher {
     }
     Frame outer = CURRENT.get();
     Object context;
+    // Inside another tool, toolguard's own work for this call is not checked as that tool's.
+    boolean wasChecking = outer != null && outer.checking;
+    if (outer != null) {
+      outer.checking = true;
+    }
     try {
       context = current.enterTool(toolId, arguments, outer == null ? null : outer.context);
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
       throw new SecurityException("toolguard could not check this tool call, so it was denied (" + failure + ")");
+    } finally {
+      if (outer != null) {
+        outer.checking = wasChecking;
+      }
     }
     Frame frame = new Frame(context, outer);
     CURRENT.set(frame);
@@ -182,10 +191,13 @@ public final class Dispatcher {
       return;
     }
     boolean inherits;
+    frame.checking = true;
     try {
       inherits = hooks.threadInheritsContext();
     } catch (Throwable failure) {
       inherits = true;
+    } finally {
+      frame.checking = false;
     }
     if (inherits) {
       STARTED_BY_TOOLS.put(thread, new Frame(frame.context, null));
