@@ -32,10 +32,13 @@ final class SharedReadOnlyFiles {
     real(javaHome.toString()).ifPresent(roots::add);
     // Distributions link parts of the JDK elsewhere (Debian: conf/ to /etc/java-17-openjdk,
     // lib/security/cacerts to /etc/ssl/certs/java/cacerts); those targets are the JDK's files too.
-    try (Stream<Path> walk = Files.walk(javaHome)) {
-      walk.filter(Files::isSymbolicLink).forEach(link -> real(link.toString()).ifPresent(roots::add));
-    } catch (IOException | UncheckedIOException unreadable) {
-      // a JDK folder that cannot be read has no links to add
+    // Only conf/ and lib/ hold what the JDK reads at run time.
+    for (String folder : List.of("conf", "lib")) {
+      try (Stream<Path> walk = Files.walk(javaHome.resolve(folder))) {
+        walk.filter(Files::isSymbolicLink).forEach(link -> real(link.toString()).ifPresent(roots::add));
+      } catch (IOException | UncheckedIOException unreadable) {
+        // a JDK folder that is missing or cannot be read has no links to add
+      }
     }
     real("/dev/random").ifPresent(roots::add);
     real("/dev/urandom").ifPresent(roots::add);
