@@ -58,17 +58,16 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   @Override
-  public void jvmAction(Object context, Object action) {
-    jvm.check((ToolContext) context, action);
-  }
-
-  @Override
   public boolean threadInheritsContext() {
     return ThreadStarts.inheritContext();
   }
 
   @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
+    if ((access & Dispatcher.JVM_ACTION) != 0) {
+      jvm.check((ToolContext) context, path);
+      return path;
+    }
     return files.check((ToolContext) context, path, access, detail);
   }
 }

@@ -48,7 +48,8 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
-     * Decides a file access by the tool whose context is {@code context}.
+     * Decides a file access, or with {@link #JVM_ACTION} a JVM-wide action, by the tool whose
+     * context is {@code context}.
      *
      * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
      * @param access the bits of this class's access constants
@@ -67,13 +68,6 @@ public final class Dispatcher {
      */
     boolean threadInheritsContext();
 
-    /**
-     * Decides a JVM-wide action by the tool whose context is {@code context}: {@code action} names
-     * it ({@code "exit the JVM"}), or is the class or member a tool is opening up by reflection.
-     *
-     * @throws SecurityException if the action is denied
-     */
-    void jvmAction(Object context, Object action);
   }
 
   /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
@@ -96,6 +90,11 @@ public final class Dispatcher {
   public static final int RANDOM_ACCESS_MODE = 512;
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
+  /**
+   * Not a file: the path is a JVM-wide action ({@code "exit the JVM"}) or the class or member a
+   * tool is opening up by reflection.
+   */
+  public static final int JVM_ACTION = 2048;
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();
@@ -175,7 +174,7 @@ public final class Dispatcher {
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this file access, so it was denied (" + failure + ")");
+      throw new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
     } finally {
       frame.checking = false;
     }
@@ -263,20 +262,7 @@ public final class Dispatcher {
    * @throws SecurityException if the action is denied or could not be decided
    */
   public static void jvmAction(Object action) {
-    Frame frame = CURRENT.get();
-    if (frame == null || frame.checking) {
-      return;
-    }
-    frame.checking = true;
-    try {
-      hooks.jvmAction(frame.context, action);
-    } catch (SecurityException denied) {
-      throw denied;
-    } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this action, so it was denied (" + failure + ")");
-    } finally {
-      frame.checking = false;
-    }
+    checkFile(action, JVM_ACTION, null);
   }
 
   /**

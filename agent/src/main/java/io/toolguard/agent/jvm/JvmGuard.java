@@ -25,7 +25,7 @@ public final class JvmGuard {
     this.audit = audit;
   }
 
-  /** Decides one action; see {@code Dispatcher.Hooks#jvmAction}. */
+  /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
     String described;
     String reason;
