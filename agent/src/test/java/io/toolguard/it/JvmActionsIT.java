@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Inside a tool, actions that change the whole JVM, and tampering with toolguard, are denied. */
+/** Inside a tool, actions that change the whole JVM, starting processes, and tampering with toolguard, are denied. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JvmActionsIT {
 
@@ -37,8 +37,8 @@ class JvmActionsIT {
   @Test
   void theJvmKeptRunningAndOutsideToolsNothingChanged() {
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(lines).filteredOn(line -> line.startsWith("JVM ")).hasSize(15);
-    assertThat(lines).filteredOn(line -> line.startsWith("OUTSIDE ")).hasSize(3).allMatch(line -> line.endsWith(" ok"));
+    assertThat(lines).filteredOn(line -> line.startsWith("JVM ")).hasSize(18);
+    assertThat(lines).filteredOn(line -> line.startsWith("OUTSIDE ")).hasSize(4).allMatch(line -> line.endsWith(" ok"));
   }
 
   @Test
@@ -47,6 +47,7 @@ class JvmActionsIT {
 
     assertThat(audit).filteredOn(line -> "jvm".equals(line.get("event")))
         .anyMatch(line -> "exit the JVM".equals(line.get("action")) && "deny".equals(line.get("decision")))
+        .anyMatch(line -> "run true".equals(line.get("action")))
         .anyMatch(line -> "open io.toolguard.bootstrap.Dispatcher.hooks by reflection".equals(line.get("action")));
   }
 }

@@ -10,13 +10,14 @@ import java.time.Instant;
 
 /**
  * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native libraries, the standard
- * streams, system properties, global defaults — and opening toolguard's own classes up by
- * reflection (which would let a tool switch toolguard off). No grant allows them; audit mode only
- * logs them.
+ * streams, system properties, global defaults — starting processes, and opening toolguard's own
+ * classes up by reflection (which would let a tool switch toolguard off). No grant allows them
+ * yet; audit mode only logs them.
  */
 public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
+  static final String PROCESS = "no tool is granted process execution";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
 
   private final AuditLog audit;
@@ -32,6 +33,9 @@ public final class JvmGuard {
     if (action instanceof String text) {
       described = text;
       reason = REASON;
+    } else if (action instanceof ProcessBuilder process) {
+      described = "run " + String.join(" ", process.command());
+      reason = PROCESS;
     } else {
       Class<?> type = action instanceof Class<?> c ? c : action instanceof Member m ? m.getDeclaringClass() : null;
       if (type == null || !isToolguards(type)) {

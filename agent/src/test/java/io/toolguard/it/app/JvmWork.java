@@ -39,6 +39,10 @@ final class JvmWork {
       System.loadLibrary("toolguard-test-nonexistent");
       return null;
     });
+    actions.put("ProcessBuilder.start", () -> new ProcessBuilder("true").start().waitFor());
+    actions.put("Runtime.exec", () -> Runtime.getRuntime().exec(new String[] {"true"}).waitFor());
+    actions.put("ProcessBuilder.startPipeline", () -> ProcessBuilder.startPipeline(
+        List.of(new ProcessBuilder("echo", "x"), new ProcessBuilder("cat"))));
     actions.put("System.setOut", () -> {
       System.setOut(System.out);
       return null;
@@ -88,6 +92,7 @@ final class JvmWork {
     Field own = JvmWork.class.getDeclaredField("ownField");
     for (Map.Entry<String, Callable<?>> outside : List.<Map.Entry<String, Callable<?>>>of(
         Map.entry("System.setProperty", () -> System.setProperty("toolguard.test", "set outside tools")),
+        Map.entry("ProcessBuilder.start", () -> new ProcessBuilder("true").start().waitFor()),
         Map.entry("Runtime.addShutdownHook", () -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> { }));
           return null;
