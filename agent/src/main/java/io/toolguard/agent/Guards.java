@@ -8,20 +8,16 @@ import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.jvm.JvmGuard;
 import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.policy.ActivePolicy;
-import io.toolguard.agent.tool.ToolInstrumentation;
-import io.toolguard.agent.weave.Hook;
-import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.agent.tool.ToolCallGuard;
 import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * The agent's side of the bootstrap dispatcher: tool calls to one guard, file access to another.
+ * The agent's side of the bootstrap dispatcher: tool calls, file access and JVM-wide actions each
+ * to their own guard, and whether a thread a tool starts inherits its context.
  *
  * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
@@ -40,15 +36,11 @@ final class Guards implements Dispatcher.Hooks {
     this.jvm = jvm;
   }
 
-  /** Registers the guards with the dispatcher, then weaves the JDK (file access, hand-offs, JVM-wide actions) and the tool methods. */
+  /** Registers the guards with the dispatcher, then weaves the JDK and the tool methods. */
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
     Dispatcher.install(new Guards(tools, FileGuard.create(audit), new JvmGuard(audit)));
-    Map<String, List<Hook>> hooks = new LinkedHashMap<>();
-    for (Map<String, List<Hook>> part : List.of(FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm())) {
-      part.forEach((type, more) -> hooks.merge(type, more, (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
-    }
-    JdkWeaver.install(instrumentation, hooks);
+    JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }
 

@@ -67,7 +67,6 @@ public final class Dispatcher {
      * tasks carry their own context (see {@link #handOff}).
      */
     boolean threadInheritsContext();
-
   }
 
   /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
@@ -184,7 +183,7 @@ public final class Dispatcher {
    * Called by woven {@code Thread.start}: a thread a tool starts runs in the tool's context, even
    * after the tool has returned (capture at start, not an inheritable thread-local).
    */
-  public static void threadStarting(Thread thread) {
+  public static void threadStarting(Object thread) {
     Frame frame = CURRENT.get();
     if (frame == null || frame.checking) {
       return;
@@ -199,7 +198,7 @@ public final class Dispatcher {
       frame.checking = false;
     }
     if (inherits) {
-      STARTED_BY_TOOLS.put(thread, new Frame(frame.context, null));
+      STARTED_BY_TOOLS.put((Thread) thread, new Frame(frame.context, null));
     }
   }
 
@@ -299,8 +298,7 @@ public final class Dispatcher {
 
     @Override
     public void run() {
-      Frame runner = CURRENT.get();
-      CURRENT.set(new Frame(context, runner));
+      Frame runner = enter();
       try {
         ((Runnable) task).run();
       } finally {
@@ -310,13 +308,19 @@ public final class Dispatcher {
 
     @Override
     public Object call() throws Exception {
-      Frame runner = CURRENT.get();
-      CURRENT.set(new Frame(context, runner));
+      Frame runner = enter();
       try {
         return ((Callable<?>) task).call();
       } finally {
         CURRENT.set(runner);
       }
+    }
+
+    /** Enters the task's context; {@return the runner's, to restore} */
+    private Frame enter() {
+      Frame runner = CURRENT.get();
+      CURRENT.set(new Frame(context, runner));
+      return runner;
     }
 
     @Override

@@ -50,12 +50,20 @@ class FileConfinementIT {
   }
 
   static ChildJvm.Result run(Path base, List<String> jvmArgs, String... scenario) throws Exception {
+    return run(base, jvmArgs, List.of(), FileRoutesApp.class.getName(), scenario);
+  }
+
+  /** Runs {@code mainClass BASE SCENARIO…} in {@code BASE/box} under {@link #POLICY}, audit log in BASE. */
+  private static ChildJvm.Result run(Path base, List<String> jvmArgs, List<Path> libraries, String mainClass,
+      String... scenario) throws Exception {
     Files.createDirectories(base.resolve("box"));
     Files.writeString(base.resolve("policy.yaml"), POLICY);
     String[] args = Stream.concat(Stream.of(base.toString()), Stream.of(scenario)).toArray(String[]::new);
     ChildJvm child = ChildJvm.in(base.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl");
     jvmArgs.forEach(child::jvmArg);
-    return child.main(ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.apiJar()), FileRoutesApp.class.getName(), args);
+    Path[] classPath = Stream.concat(Stream.of(ChildJvm.testClasses(), ChildJvm.apiJar()), libraries.stream())
+        .toArray(Path[]::new);
+    return child.main(ChildJvm.classPath(classPath), mainClass, args);
   }
 
   @TestFactory
@@ -139,15 +147,11 @@ class FileConfinementIT {
 
   @Test
   void theApplicationsLogbackRollsItsLogFileWhileAToolLogs() throws Exception {
-    Path base = dir.resolve("logback");
-    Files.createDirectories(base.resolve("box"));
-    Files.writeString(base.resolve("policy.yaml"), POLICY);
-    List<Path> classPath = new java.util.ArrayList<>(List.of(ChildJvm.testClasses(), ChildJvm.apiJar()));
+    List<Path> logback;
     try (Stream<Path> libs = Files.list(ChildJvm.HOST_APP_LIBS)) {
-      libs.filter(lib -> !lib.getFileName().toString().startsWith("byte-buddy")).sorted().forEach(classPath::add);
+      logback = libs.filter(lib -> !lib.getFileName().toString().startsWith("byte-buddy")).sorted().toList();
     }
-    ChildJvm.Result result = ChildJvm.in(base.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl")
-        .main(ChildJvm.classPath(classPath.toArray(Path[]::new)), "io.toolguard.it.app.LogbackWork", base.toString());
+    ChildJvm.Result result = run(dir.resolve("logback"), List.of(), logback, "io.toolguard.it.app.LogbackWork");
 
     assertThat(result.stdout()).as(result.toString()).contains("LOGBACK files=4 errors=0");
   }

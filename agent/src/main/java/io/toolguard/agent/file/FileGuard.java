@@ -183,7 +183,7 @@ public final class FileGuard {
       } else if (given instanceof URL url) {
         path = local(url);
       } else {
-        throw new IllegalArgumentException("unexpected path type " + (given == null ? "null" : given.getClass().getName()));
+        throw new IllegalArgumentException("unexpected path type " + given.getClass().getName());
       }
       if (path != null && (bits & RELATIVE) != 0 && detail instanceof Path link) {
         Path folder = link.toAbsolutePath().getParent();

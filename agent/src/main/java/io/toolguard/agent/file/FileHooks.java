@@ -12,14 +12,6 @@ import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
 import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
-import java.lang.reflect.Method;
-import java.nio.file.FileSystems;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.BoxedArgument;
@@ -28,6 +20,15 @@ import io.toolguard.agent.weave.Insertion.Field;
 import io.toolguard.agent.weave.Insertion.Nothing;
 import io.toolguard.agent.weave.Insertion.Receiver;
 import io.toolguard.agent.weave.Insertion.Source;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.jar.asm.Type;
 
 /**
@@ -53,8 +54,8 @@ public final class FileHooks {
     addProvider(hooks);
     String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
     hooks.put(pathClass, List.of(
-        entry("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, check(new Receiver(), PROBE, new Argument(0))),
-        entry("register", "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
+        Hook.at("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, check(new Receiver(), PROBE, new Argument(0))),
+        Hook.at("register", "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
             + "Ljava/nio/file/WatchKey;", Check.of(new Receiver(), READ))));
     addViews(hooks);
     hooks.put("sun/nio/fs/UnixSecureDirectoryStream", List.of(
@@ -67,17 +68,17 @@ public final class FileHooks {
         unresolvable("getFileAttributeView", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
             + "Ljava/nio/file/attribute/FileAttributeView;")));
     hooks.put("java/io/FileInputStream", List.of(
-        entry("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
+        Hook.at("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
     hooks.put("java/io/FileOutputStream", List.of(
-        entry("open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
+        Hook.at("open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
     hooks.put("java/io/RandomAccessFile", List.of(
-        entry("open", "(Ljava/lang/String;I)V", rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
+        Hook.at("open", "(Ljava/lang/String;I)V", rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
     addFile(hooks);
     hooks.put("java/net/URLClassLoader", List.of(
         new Hook("<init>", "([Ljava/net/URL;", true, List.of(Check.of(new Argument(0), READ)), false, true),
         new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(Check.of(new Argument(1), READ)), false,
             true),
-        entry("addURL", "(Ljava/net/URL;)V", Check.of(new Argument(0), READ))));
+        Hook.at("addURL", "(Ljava/net/URL;)V", Check.of(new Argument(0), READ))));
     return hooks;
   }
 
@@ -94,40 +95,40 @@ public final class FileHooks {
             + "Ljava/nio/channels/FileChannel;"),
         opening("newAsynchronousFileChannel", "(" + PATH + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
             + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
-        optional("exists", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", check(new Argument(0), PROBE, new Argument(1))),
-        optional("isDirectory", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        optional("isRegularFile", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        optional("readAttributesIfExists", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
+        Hook.optional("exists", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", check(new Argument(0), PROBE, new Argument(1))),
+        Hook.optional("isDirectory", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("isRegularFile", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("readAttributesIfExists", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
             + "Ljava/nio/file/attribute/BasicFileAttributes;", check(new Argument(0), PROBE, new Argument(2))),
-        optional("isReadable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        optional("isWritable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        optional("isExecutable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        entry("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", Check.of(new Argument(0), PROBE)),
-        entry("isHidden", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        entry("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", Check.of(new Argument(0), PROBE)),
-        entry("readSymbolicLink", "(" + PATH + ")" + PATH, Check.of(new Argument(0), PROBE | NO_FOLLOW)),
-        entry("isSameFile", "(" + PATH + PATH + ")Z", Check.of(new Argument(0), PROBE), Check.of(new Argument(1), PROBE)),
-        entry("newDirectoryStream", "(" + PATH + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
+        Hook.optional("isReadable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("isWritable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("isExecutable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.at("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", Check.of(new Argument(0), PROBE)),
+        Hook.at("isHidden", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.at("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", Check.of(new Argument(0), PROBE)),
+        Hook.at("readSymbolicLink", "(" + PATH + ")" + PATH, Check.of(new Argument(0), PROBE | NO_FOLLOW)),
+        Hook.at("isSameFile", "(" + PATH + PATH + ")Z", Check.of(new Argument(0), PROBE), Check.of(new Argument(1), PROBE)),
+        Hook.at("newDirectoryStream", "(" + PATH + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
             Check.of(new Argument(0), READ)),
-        entry("createDirectory", "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+        Hook.at("createDirectory", "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
             rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        entry("implDelete", "(" + PATH + "Z)Z", rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
-        entry("copy", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+        Hook.at("implDelete", "(" + PATH + "Z)Z", rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
+        Hook.at("copy", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
             rewrite(0, READ | RESOLVED, new Argument(2)), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        entry("move", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+        Hook.at("move", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
             rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing()), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
         // A new link's target is read through it, relative to the link's folder; a hard link shares its file.
-        entry("createSymbolicLink", "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+        Hook.at("createSymbolicLink", "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
             check(new Argument(1), READ | RELATIVE, new Argument(0)), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        entry("createLink", "(" + PATH + PATH + ")V",
+        Hook.at("createLink", "(" + PATH + PATH + ")V",
             Check.of(new Argument(1), READ | WRITE | NO_FOLLOW), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
     Set<String> declaredBelow = new HashSet<>();
     for (Class<?> type = FileSystems.getDefault().provider().getClass(); type.getName().startsWith("sun.nio.fs.");
         type = type.getSuperclass()) {
       Set<String> declared = new HashSet<>();
       for (Method method : type.getDeclaredMethods()) {
-        if (!java.lang.reflect.Modifier.isAbstract(method.getModifiers())) {
+        if (!Modifier.isAbstract(method.getModifiers())) {
           declared.add(method.getName() + Type.getMethodDescriptor(method));
         }
       }
@@ -180,25 +181,25 @@ public final class FileHooks {
   private static void addFile(Map<String, List<Hook>> hooks) {
     List<Hook> file = new ArrayList<>();
     for (String probe : List.of("exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
-      file.add(entry(probe, "()Z", Check.of(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()Z", Check.of(new Receiver(), PROBE)));
     }
     for (String probe : List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
-      file.add(entry(probe, "()J", Check.of(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()J", Check.of(new Receiver(), PROBE)));
     }
-    file.add(entry("getCanonicalPath", "()Ljava/lang/String;", Check.of(new Receiver(), PROBE)));
-    file.add(entry("normalizedList", "()[Ljava/lang/String;", Check.of(new Receiver(), READ)));
+    file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", Check.of(new Receiver(), PROBE)));
+    file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", Check.of(new Receiver(), READ)));
     // Creating fails on any existing entry, a link included; the set… methods change where a link leads.
-    file.add(entry("createNewFile", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(entry("mkdir", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(entry("setReadOnly", "()Z", Check.of(new Receiver(), WRITE)));
-    file.add(entry("setLastModified", "(J)Z", Check.of(new Receiver(), WRITE)));
+    file.add(Hook.at("createNewFile", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(Hook.at("mkdir", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(Hook.at("setReadOnly", "()Z", Check.of(new Receiver(), WRITE)));
+    file.add(Hook.at("setLastModified", "(J)Z", Check.of(new Receiver(), WRITE)));
     for (String permission : List.of("setWritable", "setReadable", "setExecutable")) {
-      file.add(entry(permission, "(ZZ)Z", Check.of(new Receiver(), WRITE)));
+      file.add(Hook.at(permission, "(ZZ)Z", Check.of(new Receiver(), WRITE)));
     }
     // deleteOnExit is checked now: at exit no tool is running.
-    file.add(entry("delete", "()Z", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
-    file.add(entry("deleteOnExit", "()V", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
-    file.add(entry("renameTo", "(Ljava/io/File;)Z",
+    file.add(Hook.at("delete", "()Z", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(Hook.at("deleteOnExit", "()V", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(Hook.at("renameTo", "(Ljava/io/File;)Z",
         Check.of(new Receiver(), DELETE | NO_FOLLOW), Check.of(new Argument(0), WRITE | NO_FOLLOW)));
     hooks.put("java/io/File", file);
     // File.createTempFile creates the file this returns, without any other File method.
@@ -207,24 +208,16 @@ public final class FileHooks {
         List.of(Check.of(new Nothing(), WRITE | NO_FOLLOW)), true, true)));
   }
 
-  private static Hook entry(String name, String descriptor, Check... checks) {
-    return Hook.at(name, descriptor, checks);
-  }
-
-  private static Hook optional(String name, String descriptor, Check... checks) {
-    return Hook.optional(name, descriptor, checks);
-  }
-
   private static Hook opening(String name, String descriptor) {
-    return entry(name, descriptor, rewrite(0, OPEN | RESOLVED, new Argument(1)));
+    return Hook.at(name, descriptor, rewrite(0, OPEN | RESOLVED, new Argument(1)));
   }
 
   private static Hook unresolvable(String name, String descriptor) {
-    return entry(name, descriptor, Check.of(new Argument(0), READ | UNRESOLVABLE));
+    return Hook.at(name, descriptor, Check.of(new Argument(0), READ | UNRESOLVABLE));
   }
 
   private static Hook viewEntry(String name, String descriptor, Field file, int bits, Field follow) {
-    return entry(name, descriptor, check(file, bits | VIEW, follow));
+    return Hook.at(name, descriptor, check(file, bits | VIEW, follow));
   }
 
   private static Check check(Source path, int bits, Source detail) {

@@ -41,7 +41,7 @@ final class OwnBehalfCallers {
    */
   private static final String LOGBACK = String.join(".", "ch", "qos", "logback", "");
 
-  static final List<Entry> ENTRIES = List.of(
+  private static final List<Entry> ENTRIES = List.of(
       new Entry("jdk.internal.loader.", null, null),
       new Entry("java.lang.ClassLoader", null, null),
       new Entry("java.net.URLClassLoader", null, null),

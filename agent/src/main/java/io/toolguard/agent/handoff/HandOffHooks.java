@@ -6,7 +6,6 @@ import io.toolguard.agent.weave.Insertion.HandOff;
 import io.toolguard.agent.weave.Insertion.Notify;
 import io.toolguard.agent.weave.Insertion.OnExit;
 import io.toolguard.agent.weave.Insertion.Receiver;
-import io.toolguard.agent.weave.Insertion.ThreadStarting;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,8 @@ public final class HandOffHooks {
   private static final String CONTAINER = "(Ljdk/internal/vm/ThreadContainer;)V";
   private static final String FORK_JOIN_TASK = "Ljava/util/concurrent/ForkJoinTask;";
   private static final String QUEUED = "forkJoinTaskQueued";
+  /** The thread about to start may inherit the tool's context. */
+  private static final Notify STARTING = new Notify("threadStarting", new Receiver());
 
   private HandOffHooks() {}
 
@@ -34,9 +35,9 @@ public final class HandOffHooks {
   public static Map<String, List<Hook>> forThisJvm() {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     hooks.put("java/lang/Thread", List.of(
-        Hook.at("start", "()V", new ThreadStarting()), Hook.optional("start", CONTAINER, new ThreadStarting())));
+        Hook.at("start", "()V", STARTING), Hook.optional("start", CONTAINER, STARTING)));
     ifPresent(hooks, "java/lang/VirtualThread", List.of(
-        Hook.optional("start", "()V", new ThreadStarting()), Hook.optional("start", CONTAINER, new ThreadStarting())));
+        Hook.optional("start", "()V", STARTING), Hook.optional("start", CONTAINER, STARTING)));
     hooks.put("java/util/concurrent/ThreadPoolExecutor", List.of(
         Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0))));
     // Its execute and submit schedule, and scheduled tasks go straight to the queue.

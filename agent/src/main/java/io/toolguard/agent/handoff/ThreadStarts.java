@@ -26,12 +26,13 @@ public final class ThreadStarts {
     boolean pastStart = false;
     for (StackFrame frame : (Iterable<StackFrame>) stack::iterator) {
       String name = frame.getClassName();
-      boolean starting = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread")
-          || name.startsWith("java.lang.ThreadBuilders") || name.startsWith("jdk.internal.vm.") || name.equals("java.lang.System$2");
+      boolean thread = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread");
       if (!pastStart) {
-        pastStart = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread");
+        pastStart = thread;
         continue;
       }
+      boolean starting = thread || name.startsWith("java.lang.ThreadBuilders") || name.startsWith("jdk.internal.vm.")
+          || name.equals("java.lang.System$2");
       if (starting) {
         continue;
       }

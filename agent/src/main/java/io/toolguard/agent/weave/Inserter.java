@@ -59,9 +59,6 @@ final class Inserter extends MethodVisitor {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
           super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
           replaceArgument(handOff.argument());
-        } else {
-          super.visitVarInsn(Opcodes.ALOAD, 0);
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "threadStarting", "(Ljava/lang/Thread;)V", false);
         }
       }
     }

@@ -40,9 +40,6 @@ public sealed interface Insertion {
    */
   record HandOff(int argument) implements Insertion {}
 
-  /** {@code Dispatcher.threadStarting(this)}: the thread about to start may inherit the tool's context. */
-  record ThreadStarting() implements Insertion {}
-
   /** {@code Dispatcher.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
   record Notify(String method, Source argument) implements Insertion {}
 

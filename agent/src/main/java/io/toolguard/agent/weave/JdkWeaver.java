@@ -5,12 +5,15 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -34,11 +37,17 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * Weaves the hooks, by internal class name.
+   * Weaves the hooks of each part (hooks by internal class name; parts may hook the same class).
    *
    * @throws IllegalStateException naming what could not be woven
    */
-  public static void install(Instrumentation instrumentation, Map<String, List<Hook>> hooks) {
+  @SafeVarargs
+  public static void install(Instrumentation instrumentation, Map<String, List<Hook>>... parts) {
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+    for (Map<String, List<Hook>> part : parts) {
+      part.forEach((type, more) -> hooks.merge(type, more,
+          (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
+    }
     JdkWeaver transformer = new JdkWeaver(hooks);
     instrumentation.addTransformer(transformer, true);
     try {
@@ -67,7 +76,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     try {
       ClassReader reader = new ClassReader(classFile);
       ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-      Set<Hook> found = ConcurrentHashMap.newKeySet();
+      Set<Hook> found = new HashSet<>();
       reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
@@ -78,7 +87,7 @@ public final class JdkWeaver implements ClassFileTransformer {
           for (Hook hook : classHooks) {
             if (hook.matches(name, descriptor)) {
               found.add(hook);
-              return new Inserter(method, internalName, access, descriptor, hook);
+              method = new Inserter(method, internalName, access, descriptor, hook);
             }
           }
           return method;
