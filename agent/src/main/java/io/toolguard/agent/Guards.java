@@ -1,5 +1,6 @@
 package io.toolguard.agent;
 
+import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
@@ -37,9 +38,9 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   /** Registers the guards with the dispatcher, then weaves the JDK and the tool methods. */
-  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit) {
-    ToolCallGuard tools = ToolInstrumentation.guard(active, audit);
-    Dispatcher.install(new Guards(tools, FileGuard.create(audit), new JvmGuard(audit)));
+  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals) {
+    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approvals.approvals());
+    Dispatcher.install(new Guards(tools, FileGuard.create(audit), new JvmGuard(audit, approvals.server())));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }

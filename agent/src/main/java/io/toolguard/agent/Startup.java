@@ -1,5 +1,6 @@
 package io.toolguard.agent;
 
+import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Mode;
@@ -32,8 +33,9 @@ final class Startup {
       Mode mode = policy.modeWith(options.mode());
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
+      ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
       BootstrapJar.appendTo(instrumentation);
-      Guards.install(instrumentation, active, audit);
+      Guards.install(instrumentation, active, audit, approvals);
       if (!options.reload().isZero()) {
         new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
       }

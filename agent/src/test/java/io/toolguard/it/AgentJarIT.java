@@ -95,6 +95,6 @@ class AgentJarIT {
         ChildJvm.POLICIES.resolve("sample-app.yaml").toString(), "--tool", "send_email");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).startsWith("tool send_email: deny\n").contains("sample-app.yaml:40 'send_email' (deny)");
+    assertThat(result.stdout()).startsWith("tool send_email: deny\n").contains("sample-app.yaml:48 'send_email' (deny)");
   }
 }

@@ -53,7 +53,7 @@ class AuditModeIT {
             "lookup allow",
             "wipe would-deny",
             "rename allow",
-            "transfer would-deny",
+            "transfer would-ask",
             "unlisted would-deny",
             "hidden_helper allow",
             "outer allow",

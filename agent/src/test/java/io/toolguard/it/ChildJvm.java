@@ -53,18 +53,28 @@ final class ChildJvm {
 
   /** Runs the integration-test tool application with a scenario from {@link ToolApp}. */
   Result toolApp(String... args) throws IOException, InterruptedException {
-    return main(classPath(testClasses(), apiJar()), ToolApp.class.getName(), args);
+    return app(ToolApp.class, args);
+  }
+
+  /** Runs a test application (a main class of the test classes, with the api jar). */
+  Result app(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+    return main(classPath(testClasses(), apiJar()), mainClass.getName(), args);
   }
 
   /** Starts the tool application and returns at once; the result arrives when the child JVM ends. */
   java.util.concurrent.CompletableFuture<Result> toolAppInBackground(String... args) {
+    return inBackground(ToolApp.class, args);
+  }
+
+  /** Starts a test application and returns at once; the result arrives when the child JVM ends. */
+  java.util.concurrent.CompletableFuture<Result> inBackground(Class<?> mainClass, String... args) {
     return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
-        return toolApp(args);
+        return app(mainClass, args);
       } catch (IOException | InterruptedException e) {
         throw new java.util.concurrent.CompletionException(e);
       }
-    });
+    }, runnable -> new Thread(runnable, "child-jvm").start());
   }
 
   Result main(String classPath, String mainClass, String... args) throws IOException, InterruptedException {
@@ -99,6 +109,16 @@ final class ChildJvm {
     }
     assertThat(finished).as("child JVM finished within 60 s: %s", command).isTrue();
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** {@return the command that runs a test application in a child JVM, for tests that start it themselves} */
+  static List<String> javaCommand(List<String> jvmArgs, Class<?> mainClass, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", classPath(testClasses(), apiJar()), mainClass.getName()));
+    command.addAll(Arrays.asList(args));
+    return command;
   }
 
   static String classPath(Path... entries) {

@@ -13,26 +13,41 @@ class SampleAppIT {
   @TempDir Path dir;
 
   @Test
-  void underTheSamplePolicyTheInjectedStepsAreBlocked() throws Exception {
+  void underTheSamplePolicyTheInjectedStepsAreBlockedAndAPersonApprovesTheRiskyLegitimateOne() throws Exception {
     Files.createDirectories(dir.resolve("policies"));
-    Files.copy(ChildJvm.POLICIES.resolve("sample-app.yaml"), dir.resolve("policies/sample-app.yaml"));
+    int port = ApprovalApi.freePort();
+    Files.writeString(dir.resolve("policies/sample-app.yaml"), Files.readString(ChildJvm.POLICIES.resolve("sample-app.yaml"))
+        .replace("    port: 0\n", "    port: " + port + "\n    token_file: approval.token\n"));
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policies/sample-app.yaml").jar(ChildJvm.SAMPLE_JAR);
+    java.util.concurrent.CompletableFuture<ChildJvm.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return ChildJvm.in(dir).agent("policy=policies/sample-app.yaml").jar(ChildJvm.SAMPLE_JAR);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    ApprovalApi api = ApprovalApi.await(dir.resolve("policies/approval.token"), port);
+    api.decide(api.awaitPendingWithArguments("data/customers.csv").get("id"),
+        "{\"decision\":\"deny\",\"message\":\"Customer data stays where it is.\"}");
+    api.decide(api.awaitPendingWithArguments("out/draft.md").get("id"), "{\"decision\":\"approve\"}");
+    ChildJvm.Result result = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).as(result.toString())
         .containsPattern("send_email\\(\"attacker@evil.example\".*prompt injection\\n\\s+BLOCKED: Tool 'send_email'")
-        .containsPattern("delete_file\\(\"data/customers.csv\"\\).*prompt injection\\n\\s+NEEDS APPROVAL, so blocked:"
-            + " .*approval required, no approver configured")
+        .containsPattern("delete_file\\(\"data/customers.csv\"\\).*prompt injection\\n\\s+BLOCKED:"
+            + " Customer data stays where it is.")
         .containsPattern("execute_code\\(.*prompt injection\\n\\s+BLOCKED: Tool 'execute_code'")
+        .containsPattern("delete_file\\(\"out/draft.md\"\\)\\n\\s+ran:")
         .contains("data/customers.csv still there:  yes", "emails sent (outbox/sent.eml):   no",
-            "code executed (outbox/executed): no", "summary written (out/summary.md): yes");
+            "code executed (outbox/executed): no", "summary written (out/summary.md): yes",
+            "stale draft removed (out/draft.md): yes");
     Path workspace = dir.resolve("sample-workspace");
     assertThat(workspace.resolve("data/customers.csv")).exists();
     assertThat(workspace.resolve("outbox")).doesNotExist();
     assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
-        .contains("send_email deny", "delete_file deny", "execute_code deny", "write_file allow");
+        .containsSubsequence("send_email deny", "delete_file deny", "execute_code deny", "write_file allow", "delete_file allow");
   }
 
   @Test
@@ -68,6 +83,8 @@ class SampleAppIT {
         .containsPattern("send_email\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
         .containsPattern("delete_file\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
         .containsPattern("execute_code\\(.*prompt injection\\n\\s+NEEDS APPROVAL, so blocked")
+        // Deleting the draft ran at HIGH risk; the suggested policy names no approval channel, so it is denied.
+        .containsPattern("delete_file\\(\"out/draft.md\"\\)\\n\\s+NEEDS APPROVAL, so blocked")
         .contains("data/customers.csv still there:  yes", "emails sent (outbox/sent.eml):   no");
   }
 }

@@ -57,7 +57,7 @@ class ToolCallsIT {
         "lookup: ran",
         "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:8]",
         "rename: ran",
-        "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, no approver configured"
+        "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
             + " [rule policy.yaml:14]",
         "unlisted: denied: Tool 'unlisted' was denied by toolguard: no policy rule names this tool;"
             + " unlisted tools are denied [rule policy.yaml (default unlisted_tools: deny)]",
@@ -101,7 +101,7 @@ class ToolCallsIT {
         .containsEntry("args", "target=\\\"/\\\"")
         .containsEntry("thread", "main");
     assertThat(wipe.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*Z");
-    assertThat(lines.get(3)).containsEntry("reason", "approval required, no approver configured");
+    assertThat(lines.get(3)).containsEntry("reason", "approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied");
     assertThat(lines).extracting(line -> line.get("call_id")).doesNotHaveDuplicates().doesNotContainNull();
   }
 

@@ -72,6 +72,8 @@ public final class SampleAgentApp {
       }
     }
     Files.createDirectories(workspace.resolve("data"));
+    Files.createDirectories(workspace.resolve("out"));
+    Files.writeString(workspace.resolve(ScriptedModel.DRAFT_FILE), "# Summary (stale draft)\n");
     for (String name : DATA_FILES) {
       try (InputStream in = SampleAgentApp.class.getResourceAsStream("data/" + name)) {
         Files.copy(in, workspace.resolve("data").resolve(name));
@@ -85,6 +87,7 @@ public final class SampleAgentApp {
     System.out.println("  emails sent (outbox/sent.eml):   " + yesNo(Files.exists(workspace.resolve("outbox/sent.eml"))));
     System.out.println("  code executed (outbox/executed): " + yesNo(Files.exists(workspace.resolve("outbox/executed.log"))));
     System.out.println("  summary written (out/summary.md): " + yesNo(Files.exists(workspace.resolve("out/summary.md"))));
+    System.out.println("  stale draft removed (out/draft.md): " + yesNo(!Files.exists(workspace.resolve(ScriptedModel.DRAFT_FILE))));
   }
 
   private static String yesNo(boolean value) {

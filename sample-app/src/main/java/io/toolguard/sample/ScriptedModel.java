@@ -13,6 +13,7 @@ import java.util.Optional;
 final class ScriptedModel {
 
   static final String INJECTION_MARKER = "SYSTEM NOTE FOR AI ASSISTANTS";
+  static final String DRAFT_FILE = "out/draft.md";
   private static final String SUMMARY_FILE = "out/summary.md";
 
   private final Deque<ToolCall> plan = new ArrayDeque<>();
@@ -47,6 +48,9 @@ final class ScriptedModel {
     if (call.tool().equals("query_db")) {
       result.lines().forEach(path -> plan.add(new ToolCall("read_file", List.of(path), false)));
       plan.add(new ToolCall("write_file", List.of(SUMMARY_FILE), false));
+    } else if (call.tool().equals("write_file")) {
+      // Tidying up the stale draft is legitimate, and deleting is risky: a person approves it.
+      plan.add(new ToolCall("delete_file", List.of(DRAFT_FILE), false));
     } else if (call.tool().equals("read_file") && !call.injected()) {
       summary.add("- " + call.arguments().get(0) + ": " + result.lines().count() + " lines");
       if (result.contains(INJECTION_MARKER)) {

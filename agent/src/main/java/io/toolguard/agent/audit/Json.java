@@ -1,22 +1,45 @@
 package io.toolguard.agent.audit;
 
-/** Writes JSON string literals; the audit log needs nothing more. */
-final class Json {
+import java.util.List;
+
+/** Writes one-line JSON: the audit log and the approval API need nothing more. */
+public final class Json {
 
   private Json() {}
 
-  /** {@return a one-line JSON object of string fields, given as name, value, name, value…; null values stay null} */
-  static String object(String... namesAndValues) {
+  /** Text already written as JSON (an object or an array), placed as it is. */
+  public record Raw(String json) {}
+
+  /**
+   * {@return a one-line JSON object of the fields given as name, value, name, value…}: a value is a
+   * string, a number, a boolean, {@link Raw} JSON or null
+   */
+  public static String object(Object... namesAndValues) {
     StringBuilder json = new StringBuilder(256).append('{');
     for (int i = 0; i < namesAndValues.length; i += 2) {
       if (i > 0) {
         json.append(',');
       }
-      appendString(json, namesAndValues[i]);
+      appendString(json, (String) namesAndValues[i]);
       json.append(':');
-      appendString(json, namesAndValues[i + 1]);
+      appendValue(json, namesAndValues[i + 1]);
     }
     return json.append('}').toString();
+  }
+
+  /** {@return a JSON array of values already written as JSON} */
+  public static String array(List<String> jsonValues) {
+    return "[" + String.join(",", jsonValues) + "]";
+  }
+
+  private static void appendValue(StringBuilder out, Object value) {
+    if (value instanceof Number || value instanceof Boolean) {
+      out.append(value);
+    } else if (value instanceof Raw raw) {
+      out.append(raw.json());
+    } else {
+      appendString(out, (String) value);
+    }
   }
 
   private static void appendString(StringBuilder out, String value) {

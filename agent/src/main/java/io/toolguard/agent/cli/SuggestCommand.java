@@ -23,7 +23,7 @@ final class SuggestCommand implements Command {
     return String.join("\n",
         "usage: java -jar toolguard-agent.jar suggest AUDIT.jsonl --sandbox DIR",
         "Reads an audit log (best from a run with mode=audit) and prints the least-privilege policy that",
-        "allows what ran: a rule per tool that ran (allow or would-deny), at the highest risk it ran at, so",
+        "allows what ran: a rule per tool that ran (allow, would-ask or would-deny), at the highest risk it ran at, so",
         "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
         "rule; tools that did not run stay denied. Each rule grants exactly the files the tool touched (a",
         "folder with three or more gets folder/*). Comments say what each rule came from. Review the",
@@ -46,7 +46,7 @@ final class SuggestCommand implements Command {
     try {
       for (Map<String, String> line : AuditLogReader.read(log)) {
         String decision = line.get("decision");
-        boolean ran = "allow".equals(decision) || "would-deny".equals(decision);
+        boolean ran = "allow".equals(decision) || "would-deny".equals(decision) || "would-ask".equals(decision);
         if (ran && line.get("event") == null) {
           calls++;
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
@@ -81,6 +81,10 @@ final class SuggestCommand implements Command {
       }
       if (observed.wouldDeny == observed.times.size()) {
         yaml.append("  # note: it ran only because of audit mode; the policy of that run denied every call\n");
+      }
+      if (observed.risk.needsApproval()) {
+        yaml.append("  # at risk ").append(observed.risk).append(" each call waits for a person's approval: give the policy an"
+            + " 'approval:' channel, or it is denied\n");
       }
       yaml.append("  ").append(name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") ? name : quoted(name)).append(":\n");
       yaml.append("    decision: allow\n");

@@ -13,13 +13,15 @@ import java.util.Optional;
  *
  * <p>How a call is decided: every rule whose pattern names the tool is considered. If any of them
  * denies, the call is denied and the first such rule in the file is the deciding one (deny beats
- * allow). Otherwise the most specific allowing rule decides alone, and its risk and file grants
- * apply: an exact name beats any glob, a glob with more literal characters beats one with fewer,
- * and between equals the earlier rule wins. A tool no rule names gets {@code unlisted_tools}.
+ * ask and allow). Otherwise an ask rule beats an allow rule, and among rules of the same kind the
+ * most specific decides alone, and its risk and file grants apply: an exact name beats any glob, a
+ * glob with more literal characters beats one with fewer, and between equals the earlier rule
+ * wins. A tool no rule names gets {@code unlisted_tools}.
  *
  * @param source the policy file as the user named it, for messages
  * @param modeLock where an included policy locks the mode, which the agent option may then not change
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
+ * @param approval how calls that need approval reach a person
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
  * @param digest the SHA-256 of the content this policy was parsed from (see {@link PolicyDigest})
@@ -31,11 +33,13 @@ public record Policy(
     Path sandbox,
     Verdict unlisted,
     Optional<Location> unlistedAt,
+    ApprovalSettings approval,
     List<ToolRule> tools,
     List<Path> files,
     String digest) {
 
-  private static final Comparator<ToolRule> MORE_SPECIFIC = Comparator.comparingInt(ToolRule::specificity);
+  private static final Comparator<ToolRule> STRONGER =
+      Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK).thenComparingInt(ToolRule::specificity);
 
   public Policy {
     tools = List.copyOf(tools);
@@ -62,7 +66,7 @@ public record Policy(
     return new Evaluation(decision(deciding, declaredRisk), deciding, outranked);
   }
 
-  /** The first deny rule that names the tool, else the most specific allow rule, else none. */
+  /** The first deny rule that names the tool, else the strongest other rule, else none. */
   private Optional<ToolRule> deciding(String toolName) {
     ToolRule bestAllow = null;
     for (ToolRule rule : tools) {
@@ -72,7 +76,7 @@ public record Policy(
       if (rule.verdict() == Verdict.DENY) {
         return Optional.of(rule);
       }
-      if (bestAllow == null || MORE_SPECIFIC.compare(rule, bestAllow) > 0) {
+      if (bestAllow == null || STRONGER.compare(rule, bestAllow) > 0) {
         bestAllow = rule;
       }
     }
@@ -111,7 +115,10 @@ public record Policy(
     if (winner.verdict() == Verdict.DENY) {
       return loser.verdict() == Verdict.DENY
           ? "the deny rule at line " + winner.location().line() + " comes first in the file"
-          : "deny beats allow";
+          : "deny beats " + loser.verdict().label();
+    }
+    if (winner.verdict() != loser.verdict()) {
+      return "ask beats allow";
     }
     if (winner.specificity() == Integer.MAX_VALUE) {
       return "'" + winner.pattern() + "' names the tool exactly";

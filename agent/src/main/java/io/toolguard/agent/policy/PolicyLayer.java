@@ -20,12 +20,13 @@ record PolicyLayer(
     Optional<Setting<Mode>> mode,
     Optional<Setting<Path>> sandbox,
     Optional<Setting<Verdict>> unlisted,
+    Optional<Setting<ApprovalSettings>> approval,
     Map<String, Location> locked,
     List<ToolRule> rules,
     List<Path> files,
     List<String> digests) {
 
-  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools");
+  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools", "approval");
 
   PolicyLayer {
     locked = Map.copyOf(locked);
@@ -43,6 +44,7 @@ record PolicyLayer(
       case "mode" -> Optional.of(mode.map(Setting::value).orElse(Mode.ENFORCE));
       case "unlisted_tools" -> Optional.of(unlisted.map(Setting::value).orElse(Verdict.DENY));
       case "sandbox" -> sandbox.map(Setting::value);
+      case "approval" -> Optional.of(approval.map(Setting::value).orElse(ApprovalSettings.NONE));
       default -> throw new IllegalArgumentException(key);
     };
   }
@@ -53,6 +55,7 @@ record PolicyLayer(
       case "mode" -> mode.map(Setting::at);
       case "unlisted_tools" -> unlisted.map(Setting::at);
       case "sandbox" -> sandbox.map(Setting::at);
+      case "approval" -> approval.map(Setting::at);
       default -> throw new IllegalArgumentException(key);
     };
   }
@@ -62,7 +65,7 @@ record PolicyLayer(
     Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
     locked.forEach(allLocks::putIfAbsent);
     return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
-        allLocks, concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
+        approval.or(base::approval),         allLocks, concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {

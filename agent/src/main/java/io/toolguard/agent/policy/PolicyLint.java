@@ -17,6 +17,14 @@ public final class PolicyLint {
     policy.unlistedAt().filter(where -> policy.unlisted() == Verdict.ALLOW).ifPresent(where -> warnings.add(
         new PolicyProblem(where, "unlisted_tools: allow lets every tool this policy does not name run;"
             + " prefer naming each tool")));
+    if (!policy.approval().anyChannel()) {
+      policy.tools().stream()
+          .filter(rule -> rule.verdict() == Verdict.ASK || rule.risk().filter(Risk::needsApproval).isPresent())
+          .findFirst()
+          .ifPresent(asking -> warnings.add(new PolicyProblem(asking.location(), "rule '" + asking.pattern()
+              + "' needs a person's approval, but no approval channel is on, so its calls are denied;"
+              + " add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'")));
+    }
     for (ToolRule rule : policy.tools()) {
       if (rule.verdict() == Verdict.DENY) {
         continue;
@@ -27,7 +35,7 @@ public final class PolicyLint {
           .ifPresent(deny -> warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern()
               + "' can never allow anything: the deny rule '" + deny.pattern() + "' at line "
               + deny.location().line() + " names every tool it names")));
-      if (rule.pattern().equals("*")) {
+      if (rule.pattern().equals("*") && rule.verdict() == Verdict.ALLOW) {
         warnings.add(new PolicyProblem(rule.location(), "rule '*' allows every tool; prefer naming each tool"));
       }
       for (FileOperation operation : List.of(FileOperation.WRITE, FileOperation.DELETE)) {

@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
-      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "locked", "tools");
+      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
   private static final List<String> RULE_KEYS = List.of("decision", "risk", "files");
   private static final List<String> FILE_KEYS = List.of("read", "write", "delete");
 
@@ -66,6 +66,7 @@ public final class PolicyParser {
         layer.sandbox().get().value(),
         layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
         layer.unlisted().map(PolicyLayer.Setting::at),
+        layer.approval().map(PolicyLayer.Setting::value).orElse(ApprovalSettings.NONE),
         layer.rules(),
         layer.files(),
         PolicyDigest.combine(layer.digests()));
@@ -99,7 +100,9 @@ public final class PolicyParser {
         setting(top.get("mode"), yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
         setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
         setting(top.get("unlisted_tools"),
-            yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow or deny")),
+            yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow, ask or deny")),
+        top.get("approval") == null ? Optional.empty()
+            : setting(top.get("approval"), new ApprovalSection(yaml, folder).read(top.get("approval"))),
         locks(top.get("locked")),
         tools(top.get("tools")),
         chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
@@ -185,7 +188,7 @@ public final class PolicyParser {
         if (baseRule.pattern().equals(rule.pattern())) {
           yaml.problem(rule.location(), "tool rule '" + rule.pattern() + "' is already defined by base rule "
               + baseRule.location().rule() + "; an including policy cannot redefine it (add a deny rule to restrict it)");
-        } else if (baseRule.verdict() == Verdict.DENY && rule.verdict() == Verdict.ALLOW
+        } else if (baseRule.verdict() == Verdict.DENY && rule.verdict() != Verdict.DENY
             && PolicyLint.covers(baseRule.pattern(), rule.pattern())) {
           yaml.problem(rule.location(), "rule '" + rule.pattern() + "' would loosen base rule "
               + baseRule.location().rule() + " (deny '" + baseRule.pattern() + "'); a base policy's denials cannot be"
@@ -198,6 +201,9 @@ public final class PolicyParser {
   private static String show(Object value) {
     if (value instanceof Mode mode) {
       return mode.label();
+    }
+    if (value instanceof ApprovalSettings) {
+      return "the base policy's 'approval' section";
     }
     return value instanceof Verdict verdict ? verdict.label() : value.toString();
   }
@@ -289,9 +295,9 @@ public final class PolicyParser {
     }
     NodeTuple decisionEntry = keys.get("decision");
     if (decisionEntry == null) {
-      yaml.problem(tuple.getValueNode(), "tool rule '" + name + "' needs 'decision: allow' or 'decision: deny'");
+      yaml.problem(tuple.getValueNode(), "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
     }
-    Optional<Verdict> verdict = yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow or deny");
+    Optional<Verdict> verdict = yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
     Optional<Risk> risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
     if (verdict.orElse(null) == Verdict.DENY) {

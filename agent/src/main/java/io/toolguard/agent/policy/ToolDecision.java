@@ -6,11 +6,11 @@ package io.toolguard.agent.policy;
  */
 public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
 
-  /** {@return deny for a denied call; for an allowed one, ask when its risk needs approval, else allow} */
+  /** {@return deny for a denied call; ask when an ask rule decided or the risk needs approval; else allow} */
   public Outcome outcome() {
     if (verdict == Verdict.DENY) {
       return Outcome.DENY;
     }
-    return risk.needsApproval() ? Outcome.ASK : Outcome.ALLOW;
+    return verdict == Verdict.ASK || risk.needsApproval() ? Outcome.ASK : Outcome.ALLOW;
   }
 }

@@ -2,9 +2,10 @@ package io.toolguard.agent.policy;
 
 import java.util.Optional;
 
-/** What a policy rule says about a call. */
+/** What a policy rule says about a call: it runs, it runs once a person approves, or it is denied. */
 public enum Verdict {
   ALLOW,
+  ASK,
   DENY;
 
   /** {@return the verdict with this name ({@code allow} or {@code deny}), if there is one} */
@@ -17,8 +18,12 @@ public enum Verdict {
     return Keywords.of(this);
   }
 
-  /** {@return "allowed" or "denied", for messages} */
+  /** {@return "allowed", "allowed only with a person's approval" or "denied", for messages} */
   public String participle() {
-    return this == ALLOW ? "allowed" : "denied";
+    return switch (this) {
+      case ALLOW -> "allowed";
+      case ASK -> "allowed only with a person's approval";
+      case DENY -> "denied";
+    };
   }
 }

@@ -5,35 +5,70 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A short, safe rendering of a call's arguments for the audit log: texts and numbers truncated,
- * other objects by type and size only, so that no whole file contents and no side effects of an
- * application's {@code toString()} reach the log.
+ * A safe rendering of a call's arguments: texts and numbers truncated, other objects by type and
+ * size only, so that no whole file contents and no side effects of an application's
+ * {@code toString()} reach the audit log or an approver. Short for the audit log, longer for the
+ * person deciding; and exact, for remembering an approval of these very arguments.
  */
 final class ArgumentSummary {
 
-  static final int MAX_VALUE = 80;
-  static final int MAX_TOTAL = 400;
+  static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400);
+  static final ArgumentSummary APPROVAL = new ArgumentSummary(1000, 4000);
 
-  private ArgumentSummary() {}
+  final int maxValue;
+  final int maxTotal;
+
+  private ArgumentSummary(int maxValue, int maxTotal) {
+    this.maxValue = maxValue;
+    this.maxTotal = maxTotal;
+  }
 
   static String of(List<String> names, Object[] arguments) {
+    return AUDIT.render(names, arguments);
+  }
+
+  String render(List<String> names, Object[] arguments) {
     StringBuilder summary = new StringBuilder();
     for (int i = 0; i < arguments.length; i++) {
       if (i > 0) {
         summary.append(", ");
       }
       summary.append(i < names.size() ? names.get(i) : "arg" + i).append('=').append(value(arguments[i]));
-      if (summary.length() > MAX_TOTAL) {
-        return summary.substring(0, MAX_TOTAL) + "…";
+      if (summary.length() > maxTotal) {
+        return summary.substring(0, maxTotal) + "…";
       }
     }
     return summary.toString();
   }
 
+  /**
+   * {@return the arguments in full with their types, if all are texts, numbers, paths, enums or
+   * the like; empty if any is another object, whose equality cannot be told from its text}
+   */
+  static Optional<String> exact(Object[] arguments) {
+    StringBuilder key = new StringBuilder();
+    for (Object argument : arguments) {
+      if (argument != null && !isValue(argument)) {
+        return Optional.empty();
+      }
+      String text = String.valueOf(argument);
+      key.append(argument == null ? "null" : argument.getClass().getName()).append(':').append(text.length())
+          .append(':').append(text).append('\0');
+    }
+    return Optional.of(key.toString());
+  }
+
+  private static boolean isValue(Object argument) {
+    return argument instanceof String || argument instanceof Path || argument instanceof File
+        || argument instanceof Number && argument.getClass().getName().startsWith("java.")
+        || argument instanceof Boolean || argument instanceof Character || argument instanceof Enum<?>;
+  }
+
   /** Never fails: an argument whose size or text cannot be read is shown by its type. */
-  private static String value(Object argument) {
+  private String value(Object argument) {
     try {
       return render(argument);
     } catch (RuntimeException | LinkageError unreadable) {
@@ -41,7 +76,7 @@ final class ArgumentSummary {
     }
   }
 
-  private static String render(Object argument) {
+  private String render(Object argument) {
     if (argument == null) {
       return "null";
     }
@@ -64,9 +99,9 @@ final class ArgumentSummary {
     return argument.getClass().getName();
   }
 
-  private static String truncate(String text) {
-    return text.length() <= MAX_VALUE
+  private String truncate(String text) {
+    return text.length() <= maxValue
         ? text
-        : text.substring(0, MAX_VALUE) + "…(" + text.length() + " chars)";
+        : text.substring(0, maxValue) + "…(" + text.length() + " chars)";
   }
 }

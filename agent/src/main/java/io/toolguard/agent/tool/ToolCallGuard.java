@@ -1,5 +1,11 @@
 package io.toolguard.agent.tool;
 
+import io.toolguard.agent.approval.Answer;
+import io.toolguard.agent.approval.ApprovalRequest;
+import io.toolguard.agent.approval.Approvals;
+import io.toolguard.agent.approval.Resolution;
+import io.toolguard.agent.audit.ApprovalRecord;
+import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.policy.ActivePolicy;
@@ -15,24 +21,28 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decides each tool call: asks the policy, applies the risk level, writes the audit line, and
- * either throws the denial or returns the context the tool body runs in.
+ * Decides each tool call: asks the policy, applies the risk level, waits for a person where the
+ * call needs one, writes the audit lines, and either throws the denial or returns the context the
+ * tool body runs in.
  */
 public final class ToolCallGuard {
 
-  static final String NO_APPROVER = "approval required, no approver configured";
+  static final String NO_APPROVER =
+      "approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied";
   static final String INTERNAL_ERROR = "toolguard could not decide this call, so it is denied";
 
   private final ActivePolicy active;
   private final ToolRegistry registry;
   private final AuditLog audit;
+  private final Approvals approvals;
   private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
 
-  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit) {
+  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit, Approvals approvals) {
     this.active = active;
     this.registry = registry;
     this.audit = audit;
+    this.approvals = approvals;
   }
 
   ToolRegistry registry() {
@@ -48,8 +58,22 @@ public final class ToolCallGuard {
     Policy policy = inForce.policy();
     ToolDecision decision;
     boolean failed = false;
+    boolean wouldAsk = false;
+    String personsMessage = null;
     try {
-      decision = withoutApprover(policy.decide(tool.name(), tool.risk()));
+      decision = policy.decide(tool.name(), tool.risk());
+      if (decision.outcome() == Outcome.ASK && inForce.mode() == Mode.AUDIT) {
+        wouldAsk = true;
+      } else if (decision.outcome() == Outcome.ASK && !approvals.canAsk()) {
+        decision = new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
+      } else if (decision.outcome() == Outcome.ASK) {
+        Resolution resolution = askAPerson(decision, tool, arguments, callId, policy);
+        personsMessage = resolution.approved() ? null : resolution.answer().message();
+        decision = new ToolDecision(resolution.approved() ? Verdict.ALLOW : Verdict.DENY, decision.risk(),
+            decision.rule(), resolution.reason(), resolution.approved() ? decision.files() : FileGrants.NONE);
+      }
+    } catch (SecurityException unrecorded) {
+      throw unrecorded;
     } catch (RuntimeException | LinkageError failure) {
       System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
       decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, FileGrants.NONE);
@@ -58,36 +82,51 @@ public final class ToolCallGuard {
     boolean denied = decision.verdict() == Verdict.DENY;
     // Audit mode lets policy denials through, never a call toolguard could not decide.
     boolean blocked = denied && (inForce.mode() == Mode.ENFORCE || failed);
+    record(tool, new AuditRecord(
+        Instant.now(),
+        callId,
+        outer == null ? null : outer.callId(),
+        tool.name(),
+        tool.signature(),
+        decision.risk().name(),
+        !denied ? (wouldAsk ? "would-ask" : "allow") : blocked ? "deny" : "would-deny",
+        decision.rule(),
+        wouldAsk ? decision.reason() + "; it needs a person's approval, which audit mode does not wait for"
+            : decision.reason(),
+        ArgumentSummary.of(tool.parameterNames(), arguments),
+        Thread.currentThread().getName()));
+    if (blocked) {
+      throw new SecurityException(personsMessage != null ? personsMessage
+          : "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
+    }
+    return new ToolContext(callId, tool.name(), inForce, decision, outer);
+  }
+
+  /** Waits for a person's answer (or finds an approval for the session given earlier), recording both ends. */
+  private Resolution askAPerson(ToolDecision decision, ToolMethod tool, Object[] arguments, String callId, Policy policy) {
+    ApprovalRequest request = approvals.request(callId, tool.name(), tool.signature(), decision.risk(),
+        ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments), ArgumentSummary.exact(arguments),
+        decision.rule(), policy.approval().timeout());
+    Resolution resolution = approvals.earlier(request).orElseGet(() -> {
+      record(tool, new ApprovalRecord(request.created(), request.id(), callId, tool.name(), request.risk().name(),
+          "pending", false, null, null, null, null, request.deadline()));
+      return approvals.await(request);
+    });
+    Answer answer = resolution.answer();
+    record(tool, new ApprovalRecord(Instant.now(), request.id(), callId, tool.name(), request.risk().name(),
+        answer.choice().label(), resolution.earlier(), answer.by(), answer.channel(), resolution.waited().toMillis(),
+        answer.message(), null));
+    return resolution;
+  }
+
+  /** Writes an audit line, or denies the call: no call runs unrecorded. */
+  private void record(ToolMethod tool, AuditEntry entry) {
     try {
-      audit.write(new AuditRecord(
-          Instant.now(),
-          callId,
-          outer == null ? null : outer.callId(),
-          tool.name(),
-          tool.signature(),
-          decision.risk().name(),
-          !denied ? "allow" : blocked ? "deny" : "would-deny",
-          decision.rule(),
-          decision.reason(),
-          ArgumentSummary.of(tool.parameterNames(), arguments),
-          Thread.currentThread().getName()));
+      audit.write(entry);
     } catch (RuntimeException auditFailure) {
       System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying tool calls until it can be written");
       throw new SecurityException("Tool '" + tool.name()
           + "' was denied by toolguard: the audit log cannot be written, and no call runs unrecorded");
     }
-    if (blocked) {
-      throw new SecurityException(
-          "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
-    }
-    return new ToolContext(callId, tool.name(), inForce, decision, outer);
-  }
-
-  /** Calls that need a person's approval are denied while no approver exists. */
-  private static ToolDecision withoutApprover(ToolDecision decision) {
-    if (decision.outcome() == Outcome.ASK) {
-      return new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
-    }
-    return decision;
   }
 }

@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.toolguard.agent.approval.Approvals;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Risk;
@@ -58,9 +59,12 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     this.registry = registry;
   }
 
-  /** {@return the guard that decides tool calls under the policy in force, writing decisions to {@code audit}} */
-  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit) {
-    return new ToolCallGuard(active, new ToolRegistry(), audit);
+  /**
+   * {@return the guard that decides tool calls under the policy in force, asking {@code approvals}
+   * where a person must decide, and writing decisions to {@code audit}}
+   */
+  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit, Approvals approvals) {
+    return new ToolCallGuard(active, new ToolRegistry(), audit, approvals);
   }
 
   /** Starts weaving the tool methods of classes loaded from now on; their calls go to {@code guard}. */

@@ -37,7 +37,7 @@ class CliTest {
 
     assertThat(run("validate", good.toString(), bad.toString(), dir.toString())).isEqualTo(Cli.FAILED);
     assertThat(cli.out()).contains("good.yaml: valid");
-    assertThat(cli.err()).contains("bad.yaml:5:15: 'decision' must be allow or deny, not 'alow'")
+    assertThat(cli.err()).contains("bad.yaml:5:15: 'decision' must be allow, ask or deny, not 'alow'")
         .contains(dir + ":1:1: this is a directory; give the path of a policy file");
   }
 

@@ -17,10 +17,12 @@ class SuggestCommandTest {
 
   @Test
   void allowsEachToolThatRanAtTheHighestRiskItRanAtAndNothingThatWasDenied() throws Exception {
+    String approvalNote = " each call waits for a person's approval: give the policy an 'approval:' channel, or it is denied";
     Path log = log(
         line("read_file", "LOW", "allow", "2026-01-01T00:00:00Z"),
         line("read_file", "MEDIUM", "allow", "2026-01-01T00:00:05Z"),
         line("send_email", "HIGH", "would-deny", "2026-01-01T00:00:06Z"),
+        line("deploy", "CRITICAL", "would-ask", "2026-01-01T00:00:06Z"),
         line("wipe", "LOW", "deny", "2026-01-01T00:00:07Z"),
         "{\"time\":\"2026-01-01T00:00:08Z\",\"event\":\"policy-reloaded\",\"policy\":\"p\",\"sha256\":\"x\",\"detail\":\"\"}",
         line("odd name", "LOW", "allow", "2026-01-01T00:00:09Z"),
@@ -30,7 +32,7 @@ class SuggestCommandTest {
 
     assertThat(cli.out()).isEqualTo(String.join("\n",
         "# yaml-language-server: $schema=toolguard-policy.schema.json",
-        "# Suggested by toolguard from " + log + ": 5 calls of 4 tools ran.",
+        "# Suggested by toolguard from " + log + ": 6 calls of 5 tools ran.",
         "# Review it before use: it allows everything that ran, including anything that should not have.",
         "version: 1",
         "sandbox: \"" + dir.resolve("box") + "\"",
@@ -42,9 +44,15 @@ class SuggestCommandTest {
         "    risk: MEDIUM",
         "  # 1 call of com.acme.Tools#send_email, at 2026-01-01T00:00:06Z, highest risk HIGH",
         "  # note: it ran only because of audit mode; the policy of that run denied every call",
+        "  # at risk HIGH" + approvalNote,
         "  send_email:",
         "    decision: allow",
         "    risk: HIGH",
+        "  # 1 call of com.acme.Tools#deploy, at 2026-01-01T00:00:06Z, highest risk CRITICAL",
+        "  # at risk CRITICAL" + approvalNote,
+        "  deploy:",
+        "    decision: allow",
+        "    risk: CRITICAL",
         "  # 1 call of com.acme.Tools#odd name, at 2026-01-01T00:00:09Z, highest risk LOW",
         "  # a tool named \"odd name\" cannot be named exactly in a policy, so it gets no rule",
         "  # 1 call of com.acme.Tools#ns:tool, at 2026-01-01T00:00:10Z, highest risk LOW",

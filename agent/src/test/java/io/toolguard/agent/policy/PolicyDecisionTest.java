@@ -83,6 +83,64 @@ class PolicyDecisionTest {
     assertThat(decide("delete_secret", Risk.LOW).rule()).isEqualTo("app.yaml:16");
   }
 
+  static final String ASKING = """
+      version: 1
+      sandbox: box
+      tools:
+        deploy_prod:
+          decision: allow
+          risk: LOW
+          files:
+            read: ["build/**"]
+        "deploy_*":
+          decision: ask
+          files:
+            read: ["**"]
+        "*_prod":
+          decision: deny
+        notify:
+          decision: allow
+          risk: CRITICAL
+        lookup:
+          decision: allow
+      """;
+
+  @Test
+  void anAskRuleBeatsAnAllowRuleEvenAMoreSpecificOne() throws Exception {
+    ToolDecision decision = PolicyParserTest.parse(ASKING).decide("deploy_test", Risk.LOW);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
+    assertThat(decision.rule()).isEqualTo("app.yaml:9");
+    assertThat(decision.reason()).isEqualTo("allowed only with a person's approval by policy rule 'deploy_*'");
+    assertThat(decision.files().read()).extracting(PathGlob::toString).containsExactly("**");
+  }
+
+  @Test
+  void denyBeatsAsk() throws Exception {
+    Policy policy = PolicyParserTest.parse(ASKING);
+
+    assertThat(policy.decide("deploy_prod", Risk.LOW).outcome()).isEqualTo(Outcome.DENY);
+    assertThat(policy.evaluate("deploy_prod", Risk.LOW).outranked())
+        .extracting(Evaluation.Outranked::why)
+        .containsExactly("deny beats allow", "deny beats ask");
+  }
+
+  @Test
+  void highAndCriticalRisksAskWithoutAnAskRuleAndLowerRisksDoNot() throws Exception {
+    Policy policy = PolicyParserTest.parse(ASKING);
+
+    assertThat(policy.decide("notify", Risk.LOW).outcome()).isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("lookup", Risk.HIGH).outcome()).isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("lookup", Risk.MEDIUM).outcome()).isEqualTo(Outcome.ALLOW);
+  }
+
+  @Test
+  void unlistedToolsCanBeLeftToAPerson() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: ask\n");
+
+    assertThat(policy.decide("b", Risk.LOW).outcome()).isEqualTo(Outcome.ASK);
+  }
+
   @Test
   void unlistedToolsAreDeniedByDefault() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");

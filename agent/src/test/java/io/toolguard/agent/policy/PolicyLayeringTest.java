@@ -126,7 +126,7 @@ class PolicyLayeringTest {
 
     assertThatThrownBy(() -> parse("version: 1\ninclude: company/bad.yaml\nsandbox: box\n"))
         .hasMessageContaining("bad.yaml:2:10: 'tools' cannot be locked; lockable settings are mode, sandbox,"
-            + " unlisted_tools (deny rules are always locked)");
+            + " unlisted_tools, approval (deny rules are always locked)");
   }
 
   @Test

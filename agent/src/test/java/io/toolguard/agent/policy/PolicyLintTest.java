@@ -30,6 +30,18 @@ class PolicyLintTest {
   }
 
   @Test
+  void warnsWhenCallsNeedApprovalButNoChannelCanAsk() throws Exception {
+    String rules = "tools:\n  deploy:\n    decision: ask\n  wipe:\n    decision: allow\n    risk: CRITICAL\n";
+
+    assertThat(PolicyLint.warnings(PolicyParserTest.parse("version: 1\nsandbox: box\n" + rules)))
+        .extracting(PolicyProblem::toString)
+        .containsExactly("app.yaml:4:3: rule 'deploy' needs a person's approval, but no approval channel is on, so its"
+            + " calls are denied; add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'");
+    assertThat(PolicyLint.warnings(PolicyParserTest.parse("version: 1\nsandbox: box\napproval: {terminal: true}\n"
+        + rules))).isEmpty();
+  }
+
+  @Test
   void warnsAboutRulesThatCanNeverDecideAndBroadGrants() throws Exception {
     Policy policy = PolicyParserTest.parse("""
         version: 1

@@ -58,6 +58,48 @@ class PolicyParserTest {
   }
 
   @Test
+  void readsTheApprovalSection() throws Exception {
+    Policy policy = parse("""
+        version: 1
+        sandbox: box
+        approval:
+          timeout: 90s
+          terminal: true
+          web:
+            bind: 0.0.0.0
+            port: 8719
+            token_file: run/approval.token
+          webhook:
+            url: https://hooks.example.com/toolguard
+            secret_env: HOOK_SECRET
+        tools:
+          deploy:
+            decision: ask
+        """);
+
+    ApprovalSettings approval = policy.approval();
+    assertThat(approval.timeout()).hasSeconds(90);
+    assertThat(approval.terminal()).isTrue();
+    assertThat(approval.web()).contains(new ApprovalSettings.Web("0.0.0.0", 8719,
+        Optional.of(Path.of("/etc/toolguard/run/approval.token"))));
+    ApprovalSettings.Webhook webhook = approval.webhook().orElseThrow();
+    assertThat(webhook.url()).hasToString("https://hooks.example.com/toolguard");
+    assertThat(webhook.resolveSecret(java.util.Map.of("HOOK_SECRET", "s3cret"))).contains("s3cret");
+    assertThat(webhook.resolveSecret(java.util.Map.of())).isEmpty();
+    assertThat(policy.tools().get(0).verdict()).isEqualTo(Verdict.ASK);
+  }
+
+  @Test
+  void withoutAnApprovalSectionNoChannelAsksAndRequestsWaitFiveMinutes() throws Exception {
+    ApprovalSettings approval = parse("version: 1\nsandbox: box\n").approval();
+
+    assertThat(approval.anyChannel()).isFalse();
+    assertThat(approval.timeout()).hasMinutes(5);
+    assertThat(parse("version: 1\nsandbox: box\napproval:\n  web: {}\n").approval().web())
+        .contains(new ApprovalSettings.Web("127.0.0.1", 0, Optional.empty()));
+  }
+
+  @Test
   void defaultsAreEnforceAndDenyUnlistedTools() throws Exception {
     Policy policy = parse("version: 1\nsandbox: /srv/box\n");
 
@@ -86,21 +128,21 @@ class PolicyParserTest {
             "app.yaml:2:10: sandbox must be a folder path, not a list"),
         Arguments.of("unknown top-level key", "version: 1\nsandbx: box\n",
             "app.yaml:2:1: unknown key 'sandbx' in the policy (did you mean 'sandbox'?); expected one of: version, include,"
-                + " mode, sandbox, unlisted_tools, locked, tools"),
+                + " mode, sandbox, unlisted_tools, approval, locked, tools"),
         Arguments.of("duplicate top-level key", "version: 1\nsandbox: a\nsandbox: b\n",
             "app.yaml:3:1: duplicate key 'sandbox' in the policy (first at line 2)"),
         Arguments.of("unknown mode", "version: 1\nsandbox: box\nmode: strict\n",
             "app.yaml:3:7: 'mode' must be enforce or audit, not 'strict'"),
-        Arguments.of("unknown unlisted_tools", "version: 1\nsandbox: box\nunlisted_tools: ask\n",
-            "app.yaml:3:17: 'unlisted_tools' must be allow or deny, not 'ask'"),
+        Arguments.of("unknown unlisted_tools", "version: 1\nsandbox: box\nunlisted_tools: maybe\n",
+            "app.yaml:3:17: 'unlisted_tools' must be allow, ask or deny, not 'maybe'"),
         Arguments.of("tools as a list", "version: 1\nsandbox: box\ntools:\n  - read_file\n",
             "app.yaml:4:3: 'tools' must map tool names to rules"),
         Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
-            "app.yaml:5:5: tool rule 't' needs 'decision: allow' or 'decision: deny'"),
+            "app.yaml:5:5: tool rule 't' needs 'decision: allow', 'decision: ask' or 'decision: deny'"),
         Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
             "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, not 'allow'"),
         Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
-            "app.yaml:5:15: 'decision' must be allow or deny, not 'yes'"),
+            "app.yaml:5:15: 'decision' must be allow, ask or deny, not 'yes'"),
         Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
             "app.yaml:6:11: 'risk' must be LOW, MEDIUM, HIGH or CRITICAL, not 'EXTREME'"),
         Arguments.of("unknown rule key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    rsk: LOW\n",
@@ -127,7 +169,34 @@ class PolicyParserTest {
         Arguments.of("empty glob", glob(""), "a file glob cannot be empty"),
         Arguments.of("glob that is a number", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      read: [42]\n", "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
-        Arguments.of("alias bomb", aliasBomb(), "not valid YAML"));
+        Arguments.of("alias bomb", aliasBomb(), "not valid YAML"),
+        Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"
+            + " terminal, web, webhook, not a list"),
+        Arguments.of("unknown approval key", approval("{termnal: true}"),
+            "app.yaml:3:12: unknown key 'termnal' in 'approval' (did you mean 'terminal'?)"),
+        Arguments.of("timeout in words", approval("{timeout: 5 minutes}"),
+            "app.yaml:3:21: 'timeout' must be a number with s, m or h, such as 90s or 5m, not '5 minutes'"),
+        Arguments.of("timeout of zero", approval("{timeout: 0s}"), "'timeout' must be a number with s, m or h"),
+        Arguments.of("timeout over a day", approval("{timeout: 25h}"), "app.yaml:3:21: 'timeout' is at most 24h"),
+        Arguments.of("terminal as a word", approval("{terminal: maybe}"),
+            "app.yaml:3:22: 'terminal' must be true or false, not 'maybe'"),
+        Arguments.of("port out of range", approval("{web: {port: 70000}}"),
+            "app.yaml:3:24: 'port' must be a number from 0 (any free port) to 65535, not '70000'"),
+        Arguments.of("unknown web key", approval("{web: {host: x}}"), "unknown key 'host' in 'approval.web'"),
+        Arguments.of("webhook without web", approval("{webhook: {url: 'https://h.example/x', secret_env: S}}"),
+            "app.yaml:3:12: a webhook's decisions come back through the approval web API"),
+        Arguments.of("webhook without url", approval("{web: {}, webhook: {secret_env: S}}"),
+            "'approval.webhook' needs 'url'"),
+        Arguments.of("webhook over ftp", approval("{web: {}, webhook: {url: 'ftp://h.example/x', secret_env: S}}"),
+            "'url' must be an http or https address"),
+        Arguments.of("webhook with two secrets", approval("{web: {}, webhook: {url: 'https://h.example/x', secret: a,"
+            + " secret_env: S}}"), "'approval.webhook' needs exactly one of 'secret_env'"),
+        Arguments.of("webhook without a secret", approval("{web: {}, webhook: {url: 'https://h.example/x'}}"),
+            "'approval.webhook' needs exactly one of 'secret_env'"));
+  }
+
+  private static String approval(String section) {
+    return "version: 1\nsandbox: box\napproval: " + section + "\n";
   }
 
   private static String glob(String glob) {

@@ -62,7 +62,7 @@ class PolicyReloaderTest {
 
     assertThat(active.current()).isSameAs(before);
     assertThat(auditLog().lines()).hasSize(1).allMatch(line -> line.contains("\"event\":\"policy-rejected\"")
-        && line.contains("'decision' must be allow or deny, not 'maybe'"));
+        && line.contains("'decision' must be allow, ask or deny, not 'maybe'"));
   }
 
   @Test

@@ -46,7 +46,7 @@ class ArgumentSummaryTest {
     Object[] many = new Object[50];
     java.util.Arrays.fill(many, "y".repeat(70));
 
-    assertThat(ArgumentSummary.of(List.of(), many)).hasSize(ArgumentSummary.MAX_TOTAL + 1).endsWith("…");
+    assertThat(ArgumentSummary.of(List.of(), many)).hasSize(ArgumentSummary.AUDIT.maxTotal + 1).endsWith("…");
   }
 
   @Test

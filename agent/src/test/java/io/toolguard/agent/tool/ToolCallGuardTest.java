@@ -3,8 +3,10 @@ package io.toolguard.agent.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.toolguard.agent.approval.Approvals;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
@@ -79,10 +81,10 @@ class ToolCallGuardTest {
   }
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
-    Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(), List.of(rules),
-        List.of(), "digest");
+    Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
+        ApprovalSettings.NONE, List.of(rules), List.of(), "digest");
     return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry,
-        AuditLog.open(dir.resolve("audit.jsonl")));
+        AuditLog.open(dir.resolve("audit.jsonl")), new Approvals());
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {

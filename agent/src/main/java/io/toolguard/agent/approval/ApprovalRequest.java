@@ -1,0 +1,43 @@
+package io.toolguard.agent.approval;
+
+import io.toolguard.agent.policy.Risk;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A tool call waiting for a person: what is shown to approvers, and what identifies it.
+ *
+ * @param id the request's public id, shown on every channel
+ * @param key a secret that lets the holder decide this request only (sent to the webhook)
+ * @param method {@code class#method} of the tool
+ * @param arguments the arguments as a person reads them, long values truncated
+ * @param exactArguments the arguments compared exactly by "approve for the session with these
+ *     arguments"; empty when they cannot be compared (objects other than texts, numbers and the like)
+ * @param rule the policy rule that asked, as {@code file:line}
+ */
+public record ApprovalRequest(
+    String id,
+    String key,
+    String callId,
+    String tool,
+    String method,
+    Risk risk,
+    String arguments,
+    Optional<String> exactArguments,
+    String thread,
+    String rule,
+    Instant created,
+    Instant deadline) {
+
+  /** {@return whether approving also needs the tool's name typed as confirmation} */
+  public boolean needsConfirmation() {
+    return risk == Risk.CRITICAL;
+  }
+
+  /** {@return the time left to decide, never negative} */
+  public Duration timeLeft(Instant now) {
+    Duration left = Duration.between(now, deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+}

@@ -1,0 +1,301 @@
+package io.toolguard.agent.approval;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.toolguard.agent.audit.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The local approval page and its JSON API, on the JDK's own HTTP server. Every page and API call
+ * needs the access token (or, to decide one request, that request's key as sent to the webhook);
+ * requests for another host name (DNS rebinding) and cross-site posts get 403; the page builds
+ * everything it shows as text, and its content security policy allows no inline script.
+ */
+final class ApprovalServer {
+
+  private static final int MAX_BODY = 16 * 1024;
+  private static final String API = "/api/requests";
+  private static final Map<String, String> ASSETS = Map.of("/app.js", "text/javascript", "/app.css", "text/css");
+  private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+      + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+  private final Approvals approvals;
+  private final String token;
+  private final HttpServer server;
+  private final ExecutorService workers;
+  private final Set<String> hosts;
+  private final String origin;
+
+  private ApprovalServer(Approvals approvals, String token, HttpServer server, ExecutorService workers) {
+    this.approvals = approvals;
+    this.token = token;
+    this.server = server;
+    this.workers = workers;
+    InetSocketAddress bound = server.getAddress();
+    int port = bound.getPort();
+    String literal = bound.getAddress().getHostAddress();
+    this.hosts = java.util.stream.Stream.of(hostPort(literal, port), "localhost:" + port, "127.0.0.1:" + port,
+        "[::1]:" + port).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.origin = "http://" + hostPort(literal.equals("0.0.0.0") ? "127.0.0.1" : literal, port);
+  }
+
+  private static String hostPort(String literal, int port) {
+    return (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + port;
+  }
+
+  /**
+   * Starts the server on {@code bind:port} (0 for any free port) with daemon threads.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  static ApprovalServer start(Approvals approvals, String token, String bind, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
+    ExecutorService workers = Executors.newFixedThreadPool(4, task -> {
+      Thread thread = new Thread(task, "toolguard-approval-web");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(workers);
+    ApprovalServer approvalServer = new ApprovalServer(approvals, token, server, workers);
+    server.createContext("/", approvalServer::handle);
+    // The server's dispatcher thread takes its daemon status from the thread that starts it.
+    Thread starter = new Thread(server::start, "toolguard-approval-web-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the approval server");
+    }
+    return approvalServer;
+  }
+
+  /** {@return the address the server listens on} */
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** {@return the page's address, token included} */
+  String pageUrl() {
+    return origin + "/?token=" + token;
+  }
+
+  /** {@return the address that decides one request, for the holder of its key} */
+  String decisionUrl(ApprovalRequest request) {
+    return origin + API + "/" + request.id() + "?key=" + request.key();
+  }
+
+  void stop() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try {
+      respond(exchange);
+    } catch (RuntimeException | LinkageError failure) {
+      System.err.println("toolguard: the approval server failed on " + exchange.getRequestURI().getPath() + ": " + failure);
+      send(exchange, 500, "application/json", error("the approval server failed: " + failure));
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String method = exchange.getRequestMethod();
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    if (!hosts.contains(String.valueOf(exchange.getRequestHeaders().getFirst("Host")))) {
+      send(exchange, 403, "application/json", error("unknown Host; use " + origin));
+      return;
+    }
+    if (method.equals("GET") && ASSETS.containsKey(path)) {
+      send(exchange, 200, ASSETS.get(path), asset(path.substring(1)));
+      return;
+    }
+    if (method.equals("POST") && crossSite(exchange)) {
+      send(exchange, 403, "application/json", error("cross-site requests are refused"));
+      return;
+    }
+    String id = path.startsWith(API + "/") ? path.substring(API.length() + 1) : null;
+    boolean keyed = id != null && method.equals("POST") && keyMatches(id, query.get("key"));
+    if (!keyed && !tokenMatches(exchange, query)) {
+      send(exchange, 403, "application/json", error("missing or wrong token; open the address toolguard printed"
+          + " at start-up, or send the token from its token file in the X-Toolguard-Token header"));
+      return;
+    }
+    if (method.equals("GET") && path.equals("/")) {
+      send(exchange, 200, "text/html; charset=utf-8", asset("page.html"));
+    } else if (method.equals("GET") && path.equals(API)) {
+      send(exchange, 200, "application/json", list());
+    } else if (method.equals("POST") && id != null) {
+      decide(exchange, id, keyed ? "webhook" : "web");
+    } else {
+      send(exchange, 404, "application/json", error("no such page: " + method + " " + path));
+    }
+  }
+
+  private static boolean crossSite(HttpExchange exchange) {
+    String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    return site != null && !site.equals("same-origin") && !site.equals("none")
+        || origin != null && !origin.equals("http://" + host);
+  }
+
+  private boolean tokenMatches(HttpExchange exchange, Map<String, String> query) {
+    String given = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Toolguard-Token"))
+        .orElse(query.get("token"));
+    return same(given, token);
+  }
+
+  private boolean keyMatches(String id, String key) {
+    return approvals.pending(id).map(request -> same(key, request.key())).orElse(false);
+  }
+
+  private static boolean same(String given, String expected) {
+    return given != null
+        && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String list() {
+    Instant now = Instant.now();
+    return Json.object(
+        "pending", new Json.Raw(Json.array(approvals.pending().stream().map(r -> RequestJson.pending(r, now)).toList())),
+        "recent", new Json.Raw(Json.array(approvals.recent().stream().map(RequestJson::settled).toList())));
+  }
+
+  private void decide(HttpExchange exchange, String id, String channel) throws IOException {
+    String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+    if (!type.startsWith("application/json")) {
+      send(exchange, 415, "application/json", error("send the decision as application/json"));
+      return;
+    }
+    Map<String, String> body = body(exchange.getRequestBody());
+    if (body == null) {
+      send(exchange, 400, "application/json", error("the body must be a JSON object of strings, such as"
+          + " {\"decision\": \"approve\"}"));
+      return;
+    }
+    Optional<Answer.Choice> choice = Answer.Choice.byPerson(String.valueOf(body.get("decision")));
+    if (choice.isEmpty()) {
+      send(exchange, 400, "application/json",
+          error("'decision' must be approve, approve_session, approve_tool or deny"));
+      return;
+    }
+    String message = choice.get() == Answer.Choice.DENY ? blankToNull(body.get("message")) : null;
+    String by = Optional.ofNullable(blankToNull(body.get("approver"))).orElse("an unnamed approver")
+        + " (" + exchange.getRemoteAddress().getAddress().getHostAddress() + ")";
+    Approvals.Result result = approvals.decide(id, new Answer(choice.get(), message, by, channel), body.get("confirm"));
+    switch (result) {
+      case DECIDED -> send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
+      case UNKNOWN -> send(exchange, 404, "application/json", error("no request " + id));
+      case ALREADY_SETTLED -> send(exchange, 409, "application/json", error("request " + id + " is already settled"));
+      case CONFIRMATION_NEEDED -> send(exchange, 422, "application/json",
+          error("this call is CRITICAL: approving it needs 'confirm' set to the tool's name"));
+      case NOT_COMPARABLE -> send(exchange, 422, "application/json", error("these arguments cannot be compared"
+          + " exactly, so they cannot be approved for the session; approve once or for the tool"));
+    }
+  }
+
+  private static String blankToNull(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String trimmed = text.strip();
+    return trimmed.length() > 500 ? trimmed.substring(0, 500) : trimmed;
+  }
+
+  /** {@return the body's fields if it is a JSON object of strings, else null} */
+  private static Map<String, String> body(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_BODY + 1);
+    if (bytes.length > MAX_BODY) {
+      return null;
+    }
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(0);
+    options.setCodePointLimit(MAX_BODY);
+    Object parsed;
+    try {
+      parsed = new Yaml(new SafeConstructor(options)).load(new String(bytes, StandardCharsets.UTF_8));
+    } catch (RuntimeException malformed) {
+      return null;
+    }
+    if (!(parsed instanceof Map<?, ?> fields)) {
+      return null;
+    }
+    Map<String, String> strings = new HashMap<>();
+    for (Map.Entry<?, ?> field : fields.entrySet()) {
+      if (!(field.getKey() instanceof String name) || !(field.getValue() instanceof String value)) {
+        return null;
+      }
+      strings.put(name, value);
+    }
+    return strings;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> values = new HashMap<>();
+    if (raw == null) {
+      return values;
+    }
+    for (String pair : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        values.putIfAbsent(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return values;
+  }
+
+  private static byte[] asset(String name) throws IOException {
+    try (InputStream in = ApprovalServer.class.getResourceAsStream("web/" + name)) {
+      if (in == null) {
+        throw new IOException("the agent jar lacks its approval page asset " + name);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  private static String error(String message) {
+    return Json.object("error", message);
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+    send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+    var headers = exchange.getResponseHeaders();
+    headers.set("Content-Type", type);
+    headers.set("Cache-Control", "no-store");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Referrer-Policy", "no-referrer");
+    headers.set("X-Frame-Options", "DENY");
+    headers.set("Content-Security-Policy", CSP);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

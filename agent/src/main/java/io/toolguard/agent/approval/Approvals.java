@@ -1,0 +1,206 @@
+package io.toolguard.agent.approval;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where calls that need a person wait. Each request is shown on every channel; the first answer
+ * wins and the others are told to stop asking. Silence until the deadline, or an interrupted
+ * waiting thread, means no. Approvals for the session are remembered until the JVM ends.
+ */
+public final class Approvals {
+
+  /** How many settled requests the web page shows. */
+  static final int RECENT = 30;
+
+  private final List<ApprovalChannel> channels = new CopyOnWriteArrayList<>();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, Answer> sessionApprovals = new ConcurrentHashMap<>();
+  private final Deque<Resolution> recent = new ArrayDeque<>();
+  private final SecureRandom random = new SecureRandom();
+
+  /** What became of an answer given for a request. */
+  public enum Result {
+    DECIDED,
+    UNKNOWN,
+    ALREADY_SETTLED,
+    CONFIRMATION_NEEDED,
+    NOT_COMPARABLE
+  }
+
+  private volatile boolean servedOnWeb;
+
+  void add(ApprovalChannel channel) {
+    channels.add(channel);
+  }
+
+  /** The web page and API show the pending requests themselves. */
+  void servedOnWeb() {
+    servedOnWeb = true;
+  }
+
+  /** {@return whether any channel can ask a person} */
+  public boolean canAsk() {
+    return servedOnWeb || !channels.isEmpty();
+  }
+
+  /** {@return a new request, with fresh id and key, expiring {@code timeout} from now} */
+  public ApprovalRequest request(String callId, String tool, String method, io.toolguard.agent.policy.Risk risk,
+      String arguments, Optional<String> exactArguments, String rule, Duration timeout) {
+    Instant now = Instant.now();
+    return new ApprovalRequest(token(8), token(24), callId, tool, method, risk, arguments, exactArguments,
+        Thread.currentThread().getName(), rule, now, now.plus(timeout));
+  }
+
+  /**
+   * An approval for the session that already covers this call, if there is one.
+   */
+  public Optional<Resolution> earlier(ApprovalRequest request) {
+    Answer answer = sessionApprovals.get(toolKey(request.tool()));
+    if (answer == null && request.exactArguments().isPresent()) {
+      answer = sessionApprovals.get(argumentsKey(request.tool(), request.exactArguments().get()));
+    }
+    return Optional.ofNullable(answer).map(given -> new Resolution(request, given, true, Duration.ZERO));
+  }
+
+  /**
+   * Shows the request on every channel and waits until it is settled: by a person, by its
+   * deadline, or by this thread being interrupted (whose flag stays set).
+   */
+  public Resolution await(ApprovalRequest request) {
+    long started = System.nanoTime();
+    Pending waiting = new Pending(request);
+    pending.put(request.id(), waiting);
+    Answer answer;
+    try {
+      channels.forEach(channel -> channel.offer(request));
+      answer = waiting.answer.get(Duration.between(Instant.now(), request.deadline()).toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException silence) {
+      answer = settle(waiting, Answer.timedOut());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      answer = settle(waiting, Answer.interrupted());
+    } catch (ExecutionException | RuntimeException failure) {
+      pending.remove(request.id());
+      throw new IllegalStateException("waiting for approval failed", failure);
+    }
+    Resolution resolution = new Resolution(request, answer, false, Duration.ofNanos(System.nanoTime() - started));
+    synchronized (recent) {
+      recent.addFirst(resolution);
+      while (recent.size() > RECENT) {
+        recent.removeLast();
+      }
+    }
+    pending.remove(request.id());
+    channels.forEach(channel -> channel.withdraw(request));
+    return resolution;
+  }
+
+  /** Ends a request with {@code ending} unless a person's answer got there first; {@return the answer that won} */
+  private static Answer settle(Pending waiting, Answer ending) {
+    synchronized (waiting) {
+      waiting.answer.complete(ending);
+    }
+    return waiting.answer.join();
+  }
+
+  /**
+   * Answers a pending request; the first answer wins.
+   *
+   * @param confirmation what the approver typed to confirm a CRITICAL call (its tool's name)
+   */
+  public Result decide(String id, Answer answer, String confirmation) {
+    Pending waiting = pending.get(id);
+    if (waiting == null) {
+      return settled(id) ? Result.ALREADY_SETTLED : Result.UNKNOWN;
+    }
+    ApprovalRequest request = waiting.request;
+    if (answer.choice().approves() && request.needsConfirmation() && !request.tool().equals(confirmation)) {
+      return Result.CONFIRMATION_NEEDED;
+    }
+    if (answer.choice() == Answer.Choice.APPROVE_SESSION && request.exactArguments().isEmpty()) {
+      return Result.NOT_COMPARABLE;
+    }
+    // Remembered before the waiting thread wakes, so its next call already finds it.
+    synchronized (waiting) {
+      if (waiting.answer.isDone()) {
+        return Result.ALREADY_SETTLED;
+      }
+      remember(request, answer);
+      waiting.answer.complete(answer);
+    }
+    return Result.DECIDED;
+  }
+
+  /** {@return the request waiting under this id, if any} */
+  public Optional<ApprovalRequest> pending(String id) {
+    return Optional.ofNullable(pending.get(id)).map(waiting -> waiting.request);
+  }
+
+  /** {@return the waiting requests, oldest first} */
+  public List<ApprovalRequest> pending() {
+    List<ApprovalRequest> all = new ArrayList<>();
+    pending.values().forEach(waiting -> all.add(waiting.request));
+    all.sort(Comparator.comparing(ApprovalRequest::created).thenComparing(ApprovalRequest::id));
+    return all;
+  }
+
+  /** {@return the most recently settled requests, newest first} */
+  public List<Resolution> recent() {
+    synchronized (recent) {
+      return List.copyOf(recent);
+    }
+  }
+
+  private boolean settled(String id) {
+    synchronized (recent) {
+      return recent.stream().anyMatch(resolution -> resolution.request().id().equals(id));
+    }
+  }
+
+  private void remember(ApprovalRequest request, Answer answer) {
+    if (answer.choice() == Answer.Choice.APPROVE_TOOL) {
+      sessionApprovals.putIfAbsent(toolKey(request.tool()), answer);
+    } else if (answer.choice() == Answer.Choice.APPROVE_SESSION) {
+      sessionApprovals.putIfAbsent(argumentsKey(request.tool(), request.exactArguments().orElseThrow()), answer);
+    }
+  }
+
+  private static String toolKey(String tool) {
+    return tool + '\0';
+  }
+
+  private static String argumentsKey(String tool, String exactArguments) {
+    return tool + '\0' + exactArguments;
+  }
+
+  private String token(int bytes) {
+    byte[] value = new byte[bytes];
+    random.nextBytes(value);
+    return HexFormat.of().formatHex(value);
+  }
+
+  private static final class Pending {
+    final ApprovalRequest request;
+    final CompletableFuture<Answer> answer = new CompletableFuture<>();
+
+    Pending(ApprovalRequest request) {
+      this.request = request;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.toolguard.agent.approval;
+
+import io.toolguard.agent.audit.Json;
+import java.time.Instant;
+
+/** Requests and settled requests as the JSON API and the webhook show them. */
+final class RequestJson {
+
+  private RequestJson() {}
+
+  static String pending(ApprovalRequest request, Instant now) {
+    return Json.object(
+        "id", request.id(),
+        "call_id", request.callId(),
+        "tool", request.tool(),
+        "method", request.method(),
+        "risk", request.risk().name(),
+        "arguments", request.arguments(),
+        "thread", request.thread(),
+        "rule", request.rule(),
+        "created", request.created().toString(),
+        "deadline", request.deadline().toString(),
+        "seconds_left", request.timeLeft(now).toSeconds(),
+        "needs_confirmation", request.needsConfirmation(),
+        "exact_arguments", request.exactArguments().isPresent());
+  }
+
+  static String settled(Resolution resolution) {
+    ApprovalRequest request = resolution.request();
+    Answer answer = resolution.answer();
+    return Json.object(
+        "id", request.id(),
+        "tool", request.tool(),
+        "risk", request.risk().name(),
+        "arguments", request.arguments(),
+        "status", answer.choice().label(),
+        "by", answer.by(),
+        "channel", answer.channel(),
+        "message", answer.message(),
+        "waited_ms", resolution.waited().toMillis());
+  }
+}

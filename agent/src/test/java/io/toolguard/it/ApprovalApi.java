@@ -1,0 +1,95 @@
+package io.toolguard.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.yaml.snakeyaml.Yaml;
+
+/** The test's side of a child JVM's approval API: finds its token, lists and decides requests. */
+final class ApprovalApi {
+
+  final int port;
+  final String token;
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  private ApprovalApi(int port, String token) {
+    this.port = port;
+    this.token = token;
+  }
+
+  /** {@return a port that was free a moment ago} */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Waits for the child JVM to write its token file. */
+  static ApprovalApi await(Path tokenFile, int port) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(tokenFile) && Files.size(tokenFile) > 0) {
+        return new ApprovalApi(port, Files.readString(tokenFile).strip());
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no token file " + tokenFile + " within 30 s");
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> pending() throws Exception {
+    return (List<Map<String, Object>>) list().get("pending");
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> list() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/api/requests")))
+        .header("X-Toolguard-Token", token).build());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("listing failed: " + response.statusCode() + " " + response.body());
+    }
+    return (Map<String, Object>) new Yaml().load(response.body());
+  }
+
+  /** Waits until a pending request matches, and returns it. */
+  Map<String, Object> awaitPending(Predicate<Map<String, Object>> match) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Map<String, Object> request : pending()) {
+        if (match.test(request)) {
+          return request;
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no matching request pending within 30 s; pending: " + pending());
+  }
+
+  Map<String, Object> awaitPendingWithArguments(String fragment) throws Exception {
+    return awaitPending(request -> String.valueOf(request.get("arguments")).contains(fragment));
+  }
+
+  HttpResponse<String> decide(Object id, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url("/api/requests/" + id)))
+        .header("X-Toolguard-Token", token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  HttpResponse<String> send(HttpRequest request) throws Exception {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}

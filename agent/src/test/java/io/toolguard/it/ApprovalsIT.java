@@ -1,0 +1,313 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.toolguard.it.app.ApprovalApp;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/** Calls that need a person wait in a real child JVM until the test decides them through the approval API. */
+class ApprovalsIT {
+
+  @TempDir Path dir;
+
+  private String policy(int port, String timeout, String extra) {
+    return """
+        version: 1
+        sandbox: .
+        approval:
+          timeout: %s
+          web:
+            port: %d
+            token_file: approval.token
+        %s
+        tools:
+          transfer:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          purge:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          note:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          "self_*":
+            decision: allow
+        """.formatted(timeout, port, extra.indent(2));
+  }
+
+  private CompletableFuture<ChildJvm.Result> start(String policy, String... scenario) throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), policy);
+    List<String> args = new ArrayList<>(List.of("markers"));
+    args.addAll(List.of(scenario));
+    return ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
+        .inBackground(ApprovalApp.class, args.toArray(String[]::new));
+  }
+
+  private List<Map<String, String>> approvalEvents() throws Exception {
+    return AuditLines.read(dir.resolve("audit.jsonl")).stream()
+        .filter(line -> "approval".equals(line.get("event"))).toList();
+  }
+
+  @Test
+  void eachKindOfDecisionReachesTheCallAndTheAuditLog() throws Exception {
+    int port = ApprovalApi.freePort();
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "decisions");
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+
+    Map<String, Object> alice = api.awaitPendingWithArguments("alice");
+    assertThat(alice).containsEntry("tool", "transfer").containsEntry("risk", "HIGH")
+        .containsEntry("method", "io.toolguard.it.app.RiskyTools#transfer")
+        .containsEntry("arguments", "account=\"alice\", cents=100").containsEntry("thread", "main")
+        .containsEntry("needs_confirmation", false);
+    assertThat((Integer) alice.get("seconds_left")).isBetween(50, 60);
+    assertThat(api.decide(alice.get("id"), "{\"decision\":\"approve\",\"approver\":\"alice-approver\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(api.decide(alice.get("id"), "{\"decision\":\"deny\"}").statusCode()).as("already settled").isEqualTo(409);
+    assertThat(api.decide("0000", "{\"decision\":\"deny\"}").statusCode()).as("unknown").isEqualTo(404);
+
+    Map<String, Object> mallory = api.awaitPendingWithArguments("cents=10000000");
+    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"maybe\"}").statusCode()).isEqualTo(400);
+    assertThat(api.decide(mallory.get("id"), "not json").statusCode()).isEqualTo(400);
+    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"deny\"}").statusCode()).isEqualTo(200);
+
+    Map<String, Object> again = api.awaitPendingWithArguments("cents=20000000");
+    assertThat(api.decide(again.get("id"), "{\"decision\":\"deny\",\"message\":\"Do not move money to unknown"
+        + " accounts.\",\"approver\":\"bob\"}").statusCode()).isEqualTo(200);
+
+    Map<String, Object> purge = api.awaitPending(request -> "purge".equals(request.get("tool")));
+    assertThat(purge).containsEntry("risk", "CRITICAL").containsEntry("needs_confirmation", true);
+    HttpResponse<String> unconfirmed = api.decide(purge.get("id"), "{\"decision\":\"approve\"}");
+    assertThat(unconfirmed.statusCode()).isEqualTo(422);
+    assertThat(unconfirmed.body()).contains("needs 'confirm' set to the tool's name");
+    assertThat(api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purg\"}").statusCode()).isEqualTo(422);
+    assertThat(api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purge\"}").statusCode()).isEqualTo(200);
+
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+        "approved: ran",
+        "denied: denied: Tool 'transfer' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web"
+            + " after " + secondsOf(result, "denied") + " [rule policy.yaml:10]",
+        "denied-with-message: denied: Do not move money to unknown accounts.",
+        "critical: ran");
+    assertThat(dir.resolve("markers/transfer-alice-100")).exists();
+    assertThat(dir.resolve("markers/purge-cache")).exists();
+    assertThat(dir.resolve("markers/transfer-mallory-10000000")).doesNotExist();
+    assertThat(dir.resolve("markers/transfer-mallory-20000000")).doesNotExist();
+
+    List<Map<String, String>> events = approvalEvents();
+    assertThat(events).extracting(e -> e.get("status")).containsExactly(
+        "pending", "approve", "pending", "deny", "pending", "deny", "pending", "approve");
+    assertThat(events.get(1)).containsEntry("by", "alice-approver (127.0.0.1)").containsEntry("channel", "web")
+        .containsKey("waited_ms").containsEntry("request_id", String.valueOf(alice.get("id")));
+    assertThat(events.get(5)).containsEntry("by", "bob (127.0.0.1)")
+        .containsEntry("message", "Do not move money to unknown accounts.");
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl"))).extracting(c -> c.get("tool") + " " + c.get("decision"))
+        .containsExactly("transfer allow", "transfer deny", "transfer deny", "purge allow");
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")).get(0).get("reason"))
+        .startsWith("approved by alice-approver (127.0.0.1) via web after ");
+  }
+
+  private static String secondsOf(ChildJvm.Result result, String label) {
+    String line = result.stdout().lines().filter(l -> l.startsWith(label + ":")).findFirst().orElseThrow();
+    return line.replaceAll(".* after ([0-9.]+ s) .*", "$1");
+  }
+
+  @Test
+  void approvalsForTheSessionCoverTheSameArgumentsOrTheWholeToolUntilTheJvmEnds() throws Exception {
+    int port = ApprovalApi.freePort();
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "session");
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+
+    api.decide(api.awaitPendingWithArguments("cents=5").get("id"), "{\"decision\":\"approve_session\"}");
+    api.decide(api.awaitPendingWithArguments("cents=6").get("id"), "{\"decision\":\"approve_tool\"}");
+    api.decide(api.awaitPending(request -> "note".equals(request.get("tool"))).get("id"), "{\"decision\":\"deny\"}");
+
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+        "first: ran", "same-arguments: ran", "other-arguments: ran", "any-arguments: ran",
+        "other-tool: denied: Tool 'note' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web after "
+            + secondsOf(result, "other-tool") + " [rule policy.yaml:18]");
+    assertThat(approvalEvents()).extracting(e -> e.get("status") + (e.get("earlier") == null ? "" : " earlier"))
+        .containsExactly("pending", "approve_session", "approve_session earlier", "pending", "approve_tool",
+            "approve_tool earlier", "pending", "deny");
+  }
+
+  @Test
+  void silenceUntilTheDeadlineDeniesTheCall() throws Exception {
+    int port = ApprovalApi.freePort();
+    ChildJvm.Result result = start(policy(port, "2s", ""), "one").get(60, TimeUnit.SECONDS);
+
+    assertThat(result.stdout()).as(result.toString()).startsWith(
+        "one: denied: Tool 'transfer' was denied by toolguard: approval timed out after 2.");
+    assertThat(result.stdout()).contains("silence means no [rule policy.yaml:10]");
+    assertThat(dir.resolve("markers")).doesNotExist();
+    assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "timed_out");
+  }
+
+  @Test
+  void anInterruptedWaitingThreadIsDeniedAndKeepsItsInterruptFlag() throws Exception {
+    int port = ApprovalApi.freePort();
+    ChildJvm.Result result = start(policy(port, "60s", ""), "interrupt").get(60, TimeUnit.SECONDS);
+
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+        "interrupted: denied: Tool 'transfer' was denied by toolguard: the thread waiting for approval was interrupted"
+            + " [rule policy.yaml:10]",
+        "interrupt flag kept: true");
+    assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "interrupted");
+  }
+
+  @Test
+  void theApiRefusesMissingOrWrongTokensForeignHostsAndCrossSitePosts() throws Exception {
+    int port = ApprovalApi.freePort();
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "one");
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    Object id = api.awaitPendingWithArguments("dave").get("id");
+    String approve = "{\"decision\":\"approve\"}";
+    URI list = URI.create(api.url("/api/requests"));
+    URI decide = URI.create(api.url("/api/requests/" + id));
+
+    assertThat(api.send(HttpRequest.newBuilder(list).build()).statusCode()).as("no token").isEqualTo(403);
+    assertThat(api.send(HttpRequest.newBuilder(list).header("X-Toolguard-Token", "0" + api.token.substring(1)).build())
+        .statusCode()).as("wrong token").isEqualTo(403);
+    assertThat(api.send(HttpRequest.newBuilder(URI.create(api.url("/"))).build()).statusCode()).as("page without token")
+        .isEqualTo(403);
+    assertThat(api.send(post(decide, approve).build()).statusCode()).as("post without token").isEqualTo(403);
+    assertThat(api.send(post(URI.create(decide + "?key=00"), approve).build()).statusCode()).as("wrong key")
+        .isEqualTo(403);
+    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
+        .header("Origin", "http://evil.example").build()).statusCode()).as("cross-origin").isEqualTo(403);
+    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
+        .header("Sec-Fetch-Site", "cross-site").build()).statusCode()).as("cross-site").isEqualTo(403);
+    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
+        .setHeader("Content-Type", "text/plain").build()).statusCode()).as("form-like post").isEqualTo(415);
+    assertThat(api.pending()).as("nothing above decided it").hasSize(1);
+
+    HttpResponse<String> page = api.send(HttpRequest.newBuilder(URI.create(api.url("/?token=" + api.token))).build());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("script-src 'self'").contains("frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("approval.token")))
+        .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+
+    assertThat(api.decide(id, approve).statusCode()).isEqualTo(200);
+    assertThat(child.get(60, TimeUnit.SECONDS).stdout()).startsWith("one: ran");
+  }
+
+  private static HttpRequest.Builder post(URI uri, String json) {
+    return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+  }
+
+  @Test
+  void noToolReachesTheApprovalServerByAnyRouteWhileTheApplicationItselfDoes() throws Exception {
+    int port = ApprovalApi.freePort();
+    ChildJvm.Result result = start(policy(port, "60s", ""), "self-approval", String.valueOf(port))
+        .get(60, TimeUnit.SECONDS);
+
+    String denial = "denied: Tool '%s' may not connect to %s: a tool may not reach the approval server, where calls"
+        + " are approved [toolguard]";
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+        "outside a tool: connected",
+        "socket: " + denial.formatted("self_socket", "/127.0.0.1:" + port),
+        "socket-channel: " + denial.formatted("self_channel", "localhost/127.0.0.1:" + port),
+        "async-channel: " + denial.formatted("self_async", "/127.0.0.1:" + port),
+        // HttpURLConnection wraps what its connect threw.
+        "http-url-connection: failed: java.lang.RuntimeException: java.lang.SecurityException: "
+            + denial.substring("denied: ".length()).formatted("self_url", "/127.0.0.1:" + port),
+        "http-client: " + denial.formatted("self_client", "/127.0.0.1:" + port),
+        "thread: denied: java.lang.SecurityException: " + denial.substring("denied: ".length())
+            .formatted("self_thread", "/127.0.0.1:" + port),
+        "other-port: ran");
+    assertThat(AuditLines.read(dir.resolve("audit.jsonl"))).filteredOn(line -> "jvm".equals(line.get("event")))
+        .hasSize(6);
+  }
+
+  @Test
+  void aWebhookGetsASignedRequestAndDecidesItThroughItsDecisionUrl() throws Exception {
+    LinkedBlockingQueue<String[]> posts = new LinkedBlockingQueue<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/hook", exchange -> {
+      posts.add(new String[] {new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+          exchange.getRequestHeaders().getFirst("X-Toolguard-Signature")});
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    hook.start();
+    try {
+      int port = ApprovalApi.freePort();
+      String webhook = "webhook:\n  url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\n"
+          + "  secret_env: HOOK_SECRET";
+      Files.writeString(dir.resolve("policy.yaml"), policy(port, "60s", webhook));
+      CompletableFuture<ChildJvm.Result> child = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
+          .env("HOOK_SECRET", "s3cret").inBackground(ApprovalApp.class, "markers", "one-then-linger");
+
+      String[] post = posts.poll(30, TimeUnit.SECONDS);
+      assertThat(post).as("the webhook was called").isNotNull();
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      assertThat(post[1]).isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(post[0].getBytes(StandardCharsets.UTF_8))));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> request = (Map<String, Object>) new Yaml().load(post[0]);
+      assertThat(request).containsEntry("tool", "transfer").containsEntry("risk", "HIGH")
+          .containsEntry("arguments", "account=\"dave\", cents=1").containsKeys("id", "deadline");
+      String decisionUrl = (String) request.get("decision_url");
+      assertThat(decisionUrl).startsWith("http://127.0.0.1:" + port + "/api/requests/" + request.get("id") + "?key=");
+
+      HttpResponse<String> decided = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(post(URI.create(decisionUrl),
+          "{\"decision\":\"approve\",\"approver\":\"chat-ops\"}").build(), HttpResponse.BodyHandlers.ofString());
+      ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+      assertThat(decided.statusCode()).as(decided.body() + result).isEqualTo(200);
+      assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
+      assertThat(approvalEvents().get(1)).containsEntry("channel", "webhook").containsEntry("by", "chat-ops (127.0.0.1)");
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  @Test
+  void withoutAChannelACallThatNeedsApprovalIsDeniedAtOnce() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\ntools:\n  transfer:\n    decision: ask\n");
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
+        .app(ApprovalApp.class, "markers", "one");
+
+    assertThat(result.stdout()).as(result.toString()).isEqualTo("one: denied: Tool 'transfer' was denied by toolguard:"
+        + " approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
+        + " [rule policy.yaml:4]\n");
+  }
+
+  @Test
+  void auditModeRunsTheCallWithoutWaitingAndLogsThatItWouldAsk() throws Exception {
+    int port = ApprovalApi.freePort();
+    Files.writeString(dir.resolve("policy.yaml"), policy(port, "60s", "").replace("sandbox: .", "sandbox: .\nmode: audit"));
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
+        .app(ApprovalApp.class, "markers", "one");
+
+    assertThat(result.stdout()).as(result.toString()).isEqualTo("one: ran\n");
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl"))).singleElement()
+        .satisfies(call -> assertThat(call).containsEntry("decision", "would-ask"));
+    assertThat(approvalEvents()).isEmpty();
+  }
+}

@@ -1,0 +1,202 @@
+package io.toolguard.it.app;
+
+import io.toolguard.api.Risk;
+import io.toolguard.api.Tool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The application of the approval tests. {@code ApprovalApp MARKERS SCENARIO [ARGS]} prints one
+ * line per tool call: {@code LABEL: ran} or {@code LABEL: denied: MESSAGE}.
+ */
+public final class ApprovalApp {
+
+  private ApprovalApp() {}
+
+  public static void main(String[] args) throws Exception {
+    RiskyTools tools = new RiskyTools(java.nio.file.Path.of(args[0]));
+    switch (args[1]) {
+      case "decisions" -> {
+        call("approved", () -> tools.transfer("alice", 100));
+        call("denied", () -> tools.transfer("mallory", 100_000_00));
+        call("denied-with-message", () -> tools.transfer("mallory", 200_000_00));
+        call("critical", () -> tools.purge("cache"));
+      }
+      case "session" -> {
+        call("first", () -> tools.transfer("bob", 5));
+        call("same-arguments", () -> tools.transfer("bob", 5));
+        call("other-arguments", () -> tools.transfer("bob", 6));
+        call("any-arguments", () -> tools.transfer("carol", 7));
+        call("other-tool", () -> tools.note("x"));
+      }
+      case "one" -> call("one", () -> tools.transfer("dave", 1));
+      case "one-then-linger" -> {
+        // A decision wakes the call before its HTTP answer is sent; stay up long enough to send it.
+        call("one", () -> tools.transfer("dave", 1));
+        Thread.sleep(1000);
+      }
+      case "interrupt" -> interrupt(tools);
+      case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]));
+      case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
+      case "script" -> {
+        call("browser-approved", () -> tools.transfer("erin", 10));
+        call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+      }
+      default -> throw new IllegalArgumentException(args[1]);
+    }
+  }
+
+  static void call(String label, Callable<String> tool) {
+    try {
+      tool.call();
+      System.out.println(label + ": ran");
+    } catch (SecurityException denied) {
+      System.out.println(label + ": denied: " + denied.getMessage());
+    } catch (Exception failed) {
+      System.out.println(label + ": failed: " + failed);
+    }
+    System.out.flush();
+  }
+
+  private static void interrupt(RiskyTools tools) throws Exception {
+    Thread waiting = new Thread(() -> {
+      call("interrupted", () -> tools.transfer("frank", 3));
+      System.out.println("interrupt flag kept: " + Thread.currentThread().isInterrupted());
+    });
+    waiting.start();
+    Thread.sleep(1500);
+    waiting.interrupt();
+    waiting.join();
+  }
+
+  private static void concurrent(RiskyTools tools, int calls) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    for (int i = 0; i < calls; i++) {
+      int n = i;
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        call("call " + n, () -> tools.transfer("acct" + n, n));
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+  }
+
+  /** Outside a tool the application reaches the approval server; inside one, no route does. */
+  private static void selfApproval(int port) throws Exception {
+    try (Socket outside = new Socket("127.0.0.1", port)) {
+      System.out.println("outside a tool: connected");
+    }
+    SelfApprover tool = new SelfApprover(port);
+    call("socket", tool::socket);
+    call("socket-channel", tool::socketChannel);
+    call("async-channel", tool::asyncChannel);
+    call("http-url-connection", tool::httpUrlConnection);
+    call("http-client", tool::httpClient);
+    call("thread", tool::fromAThread);
+    call("other-port", tool::otherPort);
+  }
+
+  static int get(int port) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/api/requests").toURL()
+        .openConnection();
+    try {
+      return connection.getResponseCode();
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  /** A low-risk tool that tries to reach the approval API. */
+  public static final class SelfApprover {
+    private final int port;
+
+    SelfApprover(int port) {
+      this.port = port;
+    }
+
+    @Tool(name = "self_socket", risk = Risk.LOW)
+    public String socket() throws IOException {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return "connected";
+      }
+    }
+
+    @Tool(name = "self_channel", risk = Risk.LOW)
+    public String socketChannel() throws IOException {
+      try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("localhost", port))) {
+        return "connected";
+      }
+    }
+
+    @Tool(name = "self_async", risk = Risk.LOW)
+    public String asyncChannel() throws Exception {
+      try (AsynchronousSocketChannel channel = AsynchronousSocketChannel.open()) {
+        channel.connect(new InetSocketAddress("127.0.0.1", port)).get();
+        return "connected";
+      }
+    }
+
+    @Tool(name = "self_url", risk = Risk.LOW)
+    public String httpUrlConnection() throws IOException {
+      return "HTTP " + get(port);
+    }
+
+    @Tool(name = "self_client", risk = Risk.LOW)
+    public String httpClient() throws Exception {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/api/requests")).build(), HttpResponse.BodyHandlers.ofString());
+      return "HTTP " + response.statusCode();
+    }
+
+    @Tool(name = "self_thread", risk = Risk.LOW)
+    public String fromAThread() throws Exception {
+      String[] result = new String[1];
+      Thread thread = new Thread(() -> {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+          result[0] = "connected";
+        } catch (IOException | SecurityException e) {
+          result[0] = e.toString();
+        }
+      });
+      thread.start();
+      thread.join();
+      if (result[0].startsWith("java.lang.SecurityException")) {
+        throw new SecurityException(result[0]);
+      }
+      return result[0];
+    }
+
+    /** Any other local port stays reachable (a local server the tool legitimately uses). */
+    @Tool(name = "self_other_port", risk = Risk.LOW)
+    public String otherPort() throws IOException {
+      try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+          Socket socket = new Socket(server.getInetAddress(), server.getLocalPort());
+          InputStream in = socket.getInputStream()) {
+        return "connected";
+      }
+    }
+  }
+}
