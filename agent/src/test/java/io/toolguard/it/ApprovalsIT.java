@@ -288,6 +288,75 @@ class ApprovalsIT {
   }
 
   @Test
+  void twoHundredConcurrentWaitingCallsAreEachDecidedAsTheirOwnDecisionSays() throws Exception {
+    int calls = 200;
+    int port = ApprovalApi.freePort();
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "120s", ""), "concurrent", String.valueOf(calls));
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    List<Map<String, Object>> pending = api.pending();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (pending.size() < calls && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      pending = api.pending();
+    }
+    assertThat(pending).hasSize(calls);
+
+    java.util.concurrent.ExecutorService deciders = java.util.concurrent.Executors.newFixedThreadPool(16);
+    List<CompletableFuture<Integer>> answers = new ArrayList<>();
+    for (Map<String, Object> request : pending) {
+      int n = Integer.parseInt(String.valueOf(request.get("arguments")).replaceAll(".*cents=", ""));
+      String decision = n % 2 == 0 ? "{\"decision\":\"approve\"}"
+          : "{\"decision\":\"deny\",\"message\":\"no to call " + n + "\"}";
+      answers.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return api.decide(request.get("id"), decision).statusCode();
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }, deciders));
+    }
+    assertThat(answers).extracting(CompletableFuture::join).containsOnly(200);
+    deciders.shutdown();
+
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    List<String> expected = new ArrayList<>();
+    for (int n = 0; n < calls; n++) {
+      expected.add(n % 2 == 0 ? "call " + n + ": ran" : "call " + n + ": denied: no to call " + n);
+      assertThat(dir.resolve("markers/transfer-acct" + n + "-" + n).toFile().exists()).isEqualTo(n % 2 == 0);
+    }
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(approvalEvents()).filteredOn(e -> !"pending".equals(e.get("status")))
+        .hasSize(calls).extracting(e -> e.get("request_id")).doesNotHaveDuplicates();
+  }
+
+  /**
+   * Reports how long a call takes from its approval being sent to its body starting: both ends
+   * read the same monotonic clock (one machine), the body writes its reading into its marker.
+   */
+  @Test
+  void measuresTheTimeFromADecisionToTheToolBodyStarting() throws Exception {
+    int calls = 50;
+    int port = ApprovalApi.freePort();
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "sequential", String.valueOf(calls));
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    long[] micros = new long[calls];
+    for (int n = 0; n < calls; n++) {
+      Object id = api.awaitPendingWithArguments("\"seq" + n + "\"").get("id");
+      long sent = System.nanoTime();
+      assertThat(api.decide(id, "{\"decision\":\"approve\"}").statusCode()).isEqualTo(200);
+      Path marker = dir.resolve("markers/transfer-seq" + n + "-" + n);
+      while (!Files.exists(marker) || Files.size(marker) == 0) {
+        Thread.sleep(1);
+      }
+      micros[n] = (Long.parseLong(Files.readString(marker)) - sent) / 1000;
+    }
+    assertThat(child.get(60, TimeUnit.SECONDS).stdout().lines()).hasSize(calls).allMatch(line -> line.endsWith(": ran"));
+    java.util.Arrays.sort(micros);
+    System.out.printf("decision sent -> tool body started, %d calls: median %.2f ms, p90 %.2f ms, max %.2f ms%n", calls,
+        micros[calls / 2] / 1000.0, micros[calls * 9 / 10] / 1000.0, micros[calls - 1] / 1000.0);
+  }
+
+  @Test
   void withoutAChannelACallThatNeedsApprovalIsDeniedAtOnce() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\ntools:\n  transfer:\n    decision: ask\n");
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")

@@ -50,10 +50,18 @@ public final class ApprovalApp {
       }
       case "interrupt" -> interrupt(tools);
       case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]));
+      case "sequential" -> {
+        for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+          int n = i;
+          call("call " + n, () -> tools.transfer("seq" + n, n));
+        }
+      }
       case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
       case "script" -> {
         call("browser-approved", () -> tools.transfer("erin", 10));
         call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+        // Stay up while the page shows the outcome.
+        Thread.sleep(3000);
       }
       default -> throw new IllegalArgumentException(args[1]);
     }
