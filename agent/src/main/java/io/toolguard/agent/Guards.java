@@ -1,6 +1,7 @@
 package io.toolguard.agent;
 
 import io.toolguard.agent.approval.ApprovalChannels;
+import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
@@ -39,8 +40,9 @@ final class Guards implements Dispatcher.Hooks {
 
   /** Registers the guards with the dispatcher, then weaves the JDK and the tool methods. */
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals) {
-    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approvals.approvals());
-    Dispatcher.install(new Guards(tools, FileGuard.create(audit), new JvmGuard(audit, approvals.server())));
+    Approver approver = new Approver(approvals.approvals(), audit);
+    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
+    Dispatcher.install(new Guards(tools, FileGuard.create(audit, approver), new JvmGuard(audit, approvals.server())));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }

@@ -357,6 +357,36 @@ class ApprovalsIT {
   }
 
   @Test
+  void aFileOperationAnAskGlobNamesWaitsForAPersonInsideTheRunningTool() throws Exception {
+    int port = ApprovalApi.freePort();
+    Files.createDirectories(dir.resolve("junk"));
+    for (String name : List.of("a", "b", "c", "d")) {
+      Files.writeString(dir.resolve("junk/" + name + ".txt"), name);
+    }
+    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", "").replace("  \"self_*\":",
+        "  tidy:\n    decision: allow\n    files:\n      ask:\n        delete: [\"junk/**\"]\n  \"self_*\":"), "file-asks");
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+
+    Map<String, Object> a = api.awaitPendingWithArguments("junk/a.txt");
+    assertThat(a).containsEntry("tool", "tidy").containsEntry("method", "delete a file").containsEntry("risk", "LOW")
+        .containsEntry("arguments", "path=\"" + dir.toRealPath().resolve("junk/a.txt") + "\" (as given: junk/a.txt)");
+    api.decide(a.get("id"), "{\"decision\":\"approve\"}");
+    api.decide(api.awaitPendingWithArguments("junk/b.txt").get("id"), "{\"decision\":\"deny\",\"message\":\"Keep b.\"}");
+    api.decide(api.awaitPendingWithArguments("junk/c.txt").get("id"), "{\"decision\":\"approve_tool\"}");
+
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    assertThat(result.stdout().lines()).as(result.toString())
+        .containsExactly("tidy a: ran", "tidy b: denied: Keep b.", "tidy c: ran", "tidy d: ran");
+    assertThat(dir.resolve("junk/b.txt")).exists();
+    assertThat(dir.resolve("junk/d.txt")).doesNotExist();
+    assertThat(approvalEvents()).extracting(e -> e.get("subject") + " " + e.get("status"))
+        .containsExactly("delete a file pending", "delete a file approve", "delete a file pending", "delete a file deny",
+            "delete a file pending", "delete a file approve_tool", "delete a file approve_tool");
+    assertThat(AuditLines.read(dir.resolve("audit.jsonl"))).filteredOn(line -> "file".equals(line.get("event")))
+        .extracting(line -> line.get("decision")).containsExactly("allow", "deny", "allow", "allow");
+  }
+
+  @Test
   void withoutAChannelACallThatNeedsApprovalIsDeniedAtOnce() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\ntools:\n  transfer:\n    decision: ask\n");
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")

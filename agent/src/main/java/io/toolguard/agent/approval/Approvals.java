@@ -71,9 +71,9 @@ public final class Approvals {
    * An approval for the session that already covers this call, if there is one.
    */
   public Optional<Resolution> earlier(ApprovalRequest request) {
-    Answer answer = sessionApprovals.get(toolKey(request.tool()));
+    Answer answer = sessionApprovals.get(anyArguments(request));
     if (answer == null && request.exactArguments().isPresent()) {
-      answer = sessionApprovals.get(argumentsKey(request.tool(), request.exactArguments().get()));
+      answer = sessionApprovals.get(theseArguments(request));
     }
     return Optional.ofNullable(answer).map(given -> new Resolution(request, given, true, Duration.ZERO));
   }
@@ -175,18 +175,19 @@ public final class Approvals {
 
   private void remember(ApprovalRequest request, Answer answer) {
     if (answer.choice() == Answer.Choice.APPROVE_TOOL) {
-      sessionApprovals.putIfAbsent(toolKey(request.tool()), answer);
+      sessionApprovals.putIfAbsent(anyArguments(request), answer);
     } else if (answer.choice() == Answer.Choice.APPROVE_SESSION) {
-      sessionApprovals.putIfAbsent(argumentsKey(request.tool(), request.exactArguments().orElseThrow()), answer);
+      sessionApprovals.putIfAbsent(theseArguments(request), answer);
     }
   }
 
-  private static String toolKey(String tool) {
-    return tool + '\0';
+  /** Calls and each kind of file access of a tool are approved apart. */
+  private static String anyArguments(ApprovalRequest request) {
+    return request.tool() + '\0' + request.method() + '\0';
   }
 
-  private static String argumentsKey(String tool, String exactArguments) {
-    return tool + '\0' + exactArguments;
+  private static String theseArguments(ApprovalRequest request) {
+    return anyArguments(request) + request.exactArguments().orElseThrow();
   }
 
   private String token(int bytes) {

@@ -7,6 +7,7 @@ import java.time.Instant;
  * ({@code status} {@code pending}) and once when it is settled, with who settled it, through which
  * channel and after how long.
  *
+ * @param subject {@code class#method} of a tool call, or the file operation asked about
  * @param status {@code pending}, a person's choice ({@code approve}, {@code approve_session},
  *     {@code approve_tool}, {@code deny}), {@code timed_out} or {@code interrupted}
  * @param earlier whether an approval for the session given earlier settled it, with no one asked
@@ -16,6 +17,7 @@ public record ApprovalRecord(
     String requestId,
     String callId,
     String tool,
+    String subject,
     String risk,
     String status,
     boolean earlier,
@@ -28,7 +30,7 @@ public record ApprovalRecord(
   @Override
   public String toJson() {
     return Json.object("time", time.toString(), "event", "approval", "request_id", requestId, "call_id", callId,
-        "tool", tool, "risk", risk, "status", status, "earlier", earlier ? Boolean.TRUE : null, "by", by, "channel", channel,
+        "tool", tool, "subject", subject, "risk", risk, "status", status, "earlier", earlier ? Boolean.TRUE : null, "by", by, "channel", channel,
         "waited_ms", waitedMillis, "message", message,
         "deadline", deadline == null ? null : deadline.toString());
   }

@@ -12,6 +12,8 @@ import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
 import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
+import io.toolguard.agent.approval.Approver;
+import io.toolguard.agent.approval.Resolution;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.FileAccessRecord;
 import io.toolguard.agent.policy.FileDecision;
@@ -29,6 +31,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
@@ -43,16 +46,18 @@ public final class FileGuard {
   private static final int[] OPERATIONS = {READ, WRITE, DELETE, PROBE};
 
   private final AuditLog audit;
+  private final Approver approver;
   private final SharedReadOnlyFiles shared;
 
-  private FileGuard(AuditLog audit, SharedReadOnlyFiles shared) {
+  private FileGuard(AuditLog audit, Approver approver, SharedReadOnlyFiles shared) {
     this.audit = audit;
+    this.approver = approver;
     this.shared = shared;
   }
 
-  /** {@return a guard for this JVM, writing denials to {@code audit}} */
-  public static FileGuard create(AuditLog audit) {
-    return new FileGuard(audit, SharedReadOnlyFiles.ofThisJvm());
+  /** {@return a guard for this JVM, writing denials to {@code audit} and asking {@code approver} where a glob asks} */
+  public static FileGuard create(AuditLog audit, Approver approver) {
+    return new FileGuard(audit, approver, SharedReadOnlyFiles.ofThisJvm());
   }
 
   /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
@@ -89,19 +94,26 @@ public final class FileGuard {
         continue;
       }
       boolean toolsOwn = true;
+      ToolContext asking = null;
+      FileDecision asked = null;
       for (ToolContext level = context; level != null && toolsOwn; level = level.outer()) {
         FileDecision decision = unresolved != null
             ? FileDecision.denied(unresolved)
             : decide(level, operation, real);
-        if (decision.outcome() != Outcome.ALLOW) {
+        if (decision.outcome() == Outcome.DENY) {
           toolsOwn = false;
           if (!exempt(operation, real)) {
             deny(context, level, operation, given, real, decision);
             return given;
           }
+        } else if (decision.outcome() == Outcome.ASK && asked == null) {
+          asking = level;
+          asked = decision;
         }
       }
-      if (observing && toolsOwn) {
+      if (toolsOwn && asked != null && !exempt(operation, real)) {
+        askAPerson(context, asking, operation, given, real, asked);
+      } else if (observing && toolsOwn) {
         // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
         record(context, context, operation, given, real, "allow", "within the tool's grants");
       }
@@ -121,6 +133,35 @@ public final class FileGuard {
 
   private boolean exempt(int operation, Path real) {
     return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
+  }
+
+  /**
+   * Asks a person about an access an ask glob names: an approval lets it through, anything else
+   * denies it (with the person's message, if they gave one). Audit mode only records it.
+   */
+  private void askAPerson(ToolContext context, ToolContext level, int operation, Object given, Path real,
+      FileDecision asked) {
+    if (context.policy().mode() == Mode.AUDIT) {
+      record(context, level, operation, given, real, "would-ask", asked.reason());
+      return;
+    }
+    if (!approver.canAsk()) {
+      deny(context, level, operation, given, real, FileDecision.denied(asked.reason()
+          + ", but no approval channel is on (set 'approval:' in the policy)"));
+      return;
+    }
+    Resolution resolution = approver.ask(context.callId(), context.tool(), label(operation) + " a file",
+        level.decision().risk(), "path=\"" + real + "\"" + (real.toString().equals(String.valueOf(given)) ? ""
+            : " (as given: " + given + ")"), Optional.of(real.toString()), level.decision().rule(),
+        context.policy().policy().approval().timeout());
+    if (resolution.approved()) {
+      record(context, level, operation, given, real, "allow", resolution.reason());
+    } else if (resolution.answer().message() != null) {
+      record(context, level, operation, given, real, "deny", resolution.reason());
+      throw new SecurityException(resolution.answer().message());
+    } else {
+      deny(context, level, operation, given, real, FileDecision.denied(resolution.reason()));
+    }
   }
 
   /** Writes the denial; throws it unless the innermost call runs in audit mode. */

@@ -31,12 +31,21 @@ public final class FileDecision {
     return new FileDecision(Outcome.ALLOW, null, kind, glob, rule);
   }
 
+  /** {@return an access a person must approve first, by the ask glob of the rule at {@code rule}} */
+  static FileDecision asked(String kind, PathGlob glob, String rule) {
+    return new FileDecision(Outcome.ASK, null, kind, glob, rule);
+  }
+
   public Outcome outcome() {
     return outcome;
   }
 
   /** {@return why, in words} */
   public String reason() {
-    return outcome == Outcome.ALLOW ? "granted by " + grantKind + " \"" + grant + "\" of rule " + rule : denial;
+    return switch (outcome) {
+      case ALLOW -> "granted by " + grantKind + " \"" + grant + "\" of rule " + rule;
+      case ASK -> "a person must approve it first, by " + grantKind + " \"" + grant + "\" of rule " + rule;
+      case DENY -> denial;
+    };
   }
 }

@@ -155,6 +155,12 @@ public record Policy(
     }
     String absolute = target.toString();
     String relative = relativeToSandbox(absolute);
+    // Ask beats allow.
+    for (PathGlob glob : tool.files().asking(operation)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
+        return FileDecision.asked("ask " + operation.label() + " glob", glob, tool.rule());
+      }
+    }
     for (PathGlob glob : tool.files().of(operation)) {
       if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
         return FileDecision.granted(operation.label() + " glob", glob, tool.rule());
@@ -167,7 +173,8 @@ public record Policy(
 
   /**
    * Decides whether a tool may learn that a file exists, or read its attributes: where it may
-   * read, write or delete, and on the folders that lead there (the sandbox root included).
+   * read, write or delete (with or without asking), and on the folders that lead there (the sandbox
+   * root included). Looking never needs a person's approval.
    *
    * @param target where the probe really leads: absolute and normalised, links resolved
    */
@@ -179,7 +186,8 @@ public record Policy(
     String absolute = target.toString();
     String relative = relativeToSandbox(absolute);
     for (FileOperation operation : FileOperation.values()) {
-      for (PathGlob glob : tool.files().of(operation)) {
+      for (PathGlob glob : java.util.stream.Stream.concat(tool.files().asking(operation).stream(),
+          tool.files().of(operation).stream()).toList()) {
         String path = glob.isAbsolute() ? absolute : relative;
         if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
           return FileDecision.granted(operation.label() + " glob (which reaches it, so it may be looked up)", glob,

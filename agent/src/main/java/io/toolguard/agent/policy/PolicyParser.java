@@ -26,7 +26,8 @@ public final class PolicyParser {
   private static final List<String> TOP_KEYS =
       List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
   private static final List<String> RULE_KEYS = List.of("decision", "risk", "files");
-  private static final List<String> FILE_KEYS = List.of("read", "write", "delete");
+  private static final List<String> FILE_KEYS = List.of("read", "write", "delete", "ask");
+  private static final List<String> ASK_KEYS = List.of("read", "write", "delete");
 
   private final String source;
   private final Path folder;
@@ -319,7 +320,13 @@ public final class PolicyParser {
     if (keys == null) {
       return FileGrants.NONE;
     }
-    return new FileGrants(globs(keys.get("read")), globs(keys.get("write")), globs(keys.get("delete")));
+    Map<String, NodeTuple> asks = keys.get("ask") == null ? Map.of()
+        : yaml.mapping(keys.get("ask").getValueNode(), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
+    if (asks == null) {
+      asks = Map.of();
+    }
+    return new FileGrants(globs(keys.get("read")), globs(keys.get("write")), globs(keys.get("delete")),
+        globs(asks.get("read")), globs(asks.get("write")), globs(asks.get("delete")));
   }
 
   private List<PathGlob> globs(NodeTuple entry) {

@@ -1,10 +1,7 @@
 package io.toolguard.agent.tool;
 
-import io.toolguard.agent.approval.Answer;
-import io.toolguard.agent.approval.ApprovalRequest;
-import io.toolguard.agent.approval.Approvals;
+import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.approval.Resolution;
-import io.toolguard.agent.audit.ApprovalRecord;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
@@ -34,15 +31,15 @@ public final class ToolCallGuard {
   private final ActivePolicy active;
   private final ToolRegistry registry;
   private final AuditLog audit;
-  private final Approvals approvals;
+  private final Approver approver;
   private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
 
-  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit, Approvals approvals) {
+  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit, Approver approver) {
     this.active = active;
     this.registry = registry;
     this.audit = audit;
-    this.approvals = approvals;
+    this.approver = approver;
   }
 
   ToolRegistry registry() {
@@ -64,10 +61,12 @@ public final class ToolCallGuard {
       decision = policy.decide(tool.name(), tool.risk());
       if (decision.outcome() == Outcome.ASK && inForce.mode() == Mode.AUDIT) {
         wouldAsk = true;
-      } else if (decision.outcome() == Outcome.ASK && !approvals.canAsk()) {
+      } else if (decision.outcome() == Outcome.ASK && !approver.canAsk()) {
         decision = new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
       } else if (decision.outcome() == Outcome.ASK) {
-        Resolution resolution = askAPerson(decision, tool, arguments, callId, policy);
+        Resolution resolution = approver.ask(callId, tool.name(), tool.signature(), decision.risk(),
+            ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments), ArgumentSummary.exact(arguments),
+            decision.rule(), policy.approval().timeout());
         personsMessage = resolution.approved() ? null : resolution.answer().message();
         decision = new ToolDecision(resolution.approved() ? Verdict.ALLOW : Verdict.DENY, decision.risk(),
             decision.rule(), resolution.reason(), resolution.approved() ? decision.files() : FileGrants.NONE);
@@ -100,23 +99,6 @@ public final class ToolCallGuard {
           : "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
     }
     return new ToolContext(callId, tool.name(), inForce, decision, outer);
-  }
-
-  /** Waits for a person's answer (or finds an approval for the session given earlier), recording both ends. */
-  private Resolution askAPerson(ToolDecision decision, ToolMethod tool, Object[] arguments, String callId, Policy policy) {
-    ApprovalRequest request = approvals.request(callId, tool.name(), tool.signature(), decision.risk(),
-        ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments), ArgumentSummary.exact(arguments),
-        decision.rule(), policy.approval().timeout());
-    Resolution resolution = approvals.earlier(request).orElseGet(() -> {
-      record(tool, new ApprovalRecord(request.created(), request.id(), callId, tool.name(), request.risk().name(),
-          "pending", false, null, null, null, null, request.deadline()));
-      return approvals.await(request);
-    });
-    Answer answer = resolution.answer();
-    record(tool, new ApprovalRecord(Instant.now(), request.id(), callId, tool.name(), request.risk().name(),
-        answer.choice().label(), resolution.earlier(), answer.by(), answer.channel(), resolution.waited().toMillis(),
-        answer.message(), null));
-    return resolution;
   }
 
   /** Writes an audit line, or denies the call: no call runs unrecorded. */

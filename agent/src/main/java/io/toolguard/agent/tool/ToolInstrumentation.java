@@ -8,7 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
-import io.toolguard.agent.approval.Approvals;
+import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Risk;
@@ -60,11 +60,11 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   }
 
   /**
-   * {@return the guard that decides tool calls under the policy in force, asking {@code approvals}
+   * {@return the guard that decides tool calls under the policy in force, asking {@code approver}
    * where a person must decide, and writing decisions to {@code audit}}
    */
-  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit, Approvals approvals) {
-    return new ToolCallGuard(active, new ToolRegistry(), audit, approvals);
+  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit, Approver approver) {
+    return new ToolCallGuard(active, new ToolRegistry(), audit, approver);
   }
 
   /** Starts weaving the tool methods of classes loaded from now on; their calls go to {@code guard}. */

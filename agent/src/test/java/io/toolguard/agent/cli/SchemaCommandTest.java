@@ -59,6 +59,10 @@ class SchemaCommandTest {
         Arguments.of("bad mode", head + "mode: strict\n"),
         Arguments.of("bad unlisted", head + "unlisted_tools: maybe\n"),
         Arguments.of("unlisted ask", head + "unlisted_tools: ask\n"),
+        Arguments.of("file asks", rule + "    decision: allow\n    files:\n      write: [\"out/**\"]\n      ask:\n"
+            + "        delete: [\"**\"]\n        write: [\"**\"]\n"),
+        Arguments.of("unknown file ask key", rule + "    decision: allow\n    files:\n      ask:\n        list: [\"a\"]\n"),
+        Arguments.of("file ask as a list", rule + "    decision: allow\n    files:\n      ask: [\"a\"]\n"),
         Arguments.of("ask rule", rule + "    decision: ask\n    files:\n      read: [\"a\"]\n"),
         Arguments.of("every approval setting", head + "approval:\n  timeout: 90s\n  terminal: true\n  web:\n"
             + "    bind: 127.0.0.1\n    port: 8719\n    token_file: t.token\n  webhook:\n"

@@ -170,6 +170,8 @@ class PolicyParserTest {
         Arguments.of("glob that is a number", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      read: [42]\n", "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
         Arguments.of("alias bomb", aliasBomb(), "not valid YAML"),
+        Arguments.of("unknown file ask key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+            + "      ask:\n        list: [\"a\"]\n", "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
         Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"
             + " terminal, web, webhook, not a list"),
         Arguments.of("unknown approval key", approval("{termnal: true}"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.toolguard.agent.approval.Approvals;
+import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.ApprovalSettings;
@@ -83,8 +84,9 @@ class ToolCallGuardTest {
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
         ApprovalSettings.NONE, List.of(rules), List.of(), "digest");
-    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry,
-        AuditLog.open(dir.resolve("audit.jsonl")), new Approvals());
+    AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
+    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry, audit,
+        new Approver(new Approvals(), audit));
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {

@@ -43,6 +43,11 @@ public final class ApprovalApp {
         call("other-tool", () -> tools.note("x"));
       }
       case "one" -> call("one", () -> tools.transfer("dave", 1));
+      case "file-asks" -> {
+        for (String name : List.of("a", "b", "c", "d")) {
+          call("tidy " + name, () -> tools.tidy("junk/" + name + ".txt"));
+        }
+      }
       case "one-then-linger" -> {
         // A decision wakes the call before its HTTP answer is sent; stay up long enough to send it.
         call("one", () -> tools.transfer("dave", 1));

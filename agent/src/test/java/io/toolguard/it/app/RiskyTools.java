@@ -30,6 +30,13 @@ public final class RiskyTools {
     return mark("note");
   }
 
+  /** Low risk: the call runs at once, and the policy may still ask before a file goes. */
+  @Tool(name = "tidy", risk = Risk.LOW)
+  public String tidy(String path) throws IOException {
+    Files.delete(Path.of(path));
+    return "deleted " + path;
+  }
+
   private String mark(String name) throws IOException {
     Files.createDirectories(markers);
     Files.writeString(markers.resolve(name), String.valueOf(System.nanoTime()));

@@ -1,0 +1,61 @@
+package io.toolguard.agent.approval;
+
+import io.toolguard.agent.audit.ApprovalRecord;
+import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.policy.Risk;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Asks a person about a tool call or a file access and records both ends in the audit log: the
+ * request when it starts waiting, and who settled it, how, and after how long.
+ */
+public final class Approver {
+
+  private final Approvals approvals;
+  private final AuditLog audit;
+
+  public Approver(Approvals approvals, AuditLog audit) {
+    this.approvals = approvals;
+    this.audit = audit;
+  }
+
+  /** {@return whether any channel can ask a person} */
+  public boolean canAsk() {
+    return approvals.canAsk();
+  }
+
+  /**
+   * Waits for a person's answer, unless an approval for the session given earlier covers it.
+   *
+   * @param subject {@code class#method} of a tool call, or the operation a file access asks for
+   * @throws SecurityException if the audit log cannot be written
+   */
+  public Resolution ask(String callId, String tool, String subject, Risk risk, String arguments,
+      Optional<String> exactArguments, String rule, Duration timeout) {
+    ApprovalRequest request =
+        approvals.request(callId, tool, subject, risk, arguments, exactArguments, rule, timeout);
+    Resolution resolution = approvals.earlier(request).orElseGet(() -> {
+      record(tool, new ApprovalRecord(request.created(), request.id(), callId, tool, subject, risk.name(), "pending",
+          false, null, null, null, null, request.deadline()));
+      return approvals.await(request);
+    });
+    Answer answer = resolution.answer();
+    record(tool, new ApprovalRecord(Instant.now(), request.id(), callId, tool, subject, risk.name(),
+        answer.choice().label(), resolution.earlier(), answer.by(), answer.channel(), resolution.waited().toMillis(),
+        answer.message(), null));
+    return resolution;
+  }
+
+  private void record(String tool, AuditEntry entry) {
+    try {
+      audit.write(entry);
+    } catch (RuntimeException auditFailure) {
+      System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying until it can be written");
+      throw new SecurityException("Tool '" + tool
+          + "' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
+    }
+  }
+}
