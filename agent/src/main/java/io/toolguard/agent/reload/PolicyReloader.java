@@ -3,6 +3,7 @@ package io.toolguard.agent.reload;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.PolicyEvent;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyDigest;
@@ -26,6 +27,8 @@ public final class PolicyReloader {
   private final ActivePolicy active;
   private final AuditLog audit;
   private String lastSeen;
+  /** The approval channels run from start-up to the end; a reload changes only the timeout. */
+  private final ApprovalSettings startedWith;
 
   /**
    * @param file the policy file as the user named it
@@ -37,6 +40,7 @@ public final class PolicyReloader {
     this.active = active;
     this.audit = audit;
     this.lastSeen = active.current().policy().digest();
+    this.startedWith = active.current().policy().approval();
   }
 
   /** Starts checking on a daemon thread. */
@@ -79,17 +83,23 @@ public final class PolicyReloader {
         reject(policy.digest(), lockedMode.getMessage());
         return;
       }
+      String summary = policy.tools().size() + " tool rules, mode " + mode.label() + channelsNote(policy.approval());
       // Logged before it is put in force, so the audit log shows the reload before any call it decides.
-      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(),
-          policy.tools().size() + " tool rules, mode " + mode.label()));
+      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(), summary));
       active.replace(new ActivePolicy.Snapshot(policy, mode));
       lastSeen = policy.digest();
-      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + policy.digest() + ", "
-          + policy.tools().size() + " tool rules, mode " + mode.label()
+      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + policy.digest() + ", " + summary
           + "); it applies to tool calls that start from now on");
     } catch (PolicyException invalid) {
       reject(digest, invalid.getMessage());
     }
+  }
+
+  private String channelsNote(ApprovalSettings approval) {
+    boolean same = approval.terminal() == startedWith.terminal() && approval.web().equals(startedWith.web())
+        && approval.webhook().equals(startedWith.webhook());
+    return same ? "" : "; its approval channels differ from those started with the JVM, which stay until a restart"
+        + " (its approval timeout applies now)";
   }
 
   private void reject(String digest, String problems) {

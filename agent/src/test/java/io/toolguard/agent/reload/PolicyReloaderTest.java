@@ -52,6 +52,21 @@ class PolicyReloaderTest {
   }
 
   @Test
+  void aNewApprovalTimeoutAppliesAtOnceWhileChangedChannelsWaitForARestartAndSaySo() throws Exception {
+    start(DENY.replace("tools:", "approval: {timeout: 1m}\ntools:"), Optional.empty());
+    Files.writeString(file, DENY.replace("tools:", "approval: {timeout: 2m}\ntools:"));
+    reloader.check();
+    assertThat(active.current().policy().approval().timeout()).hasMinutes(2);
+    assertThat(auditLog()).doesNotContain("approval channels");
+
+    Files.writeString(file, DENY.replace("tools:", "approval: {timeout: 3m, terminal: true}\ntools:"));
+    reloader.check();
+    assertThat(active.current().policy().approval().timeout()).hasMinutes(3);
+    assertThat(auditLog()).contains("its approval channels differ from those started with the JVM, which stay until a"
+        + " restart (its approval timeout applies now)");
+  }
+
+  @Test
   void anInvalidChangeKeepsThePolicyInForceAndIsReportedOnce() throws Exception {
     start(DENY, Optional.empty());
     ActivePolicy.Snapshot before = active.current();
