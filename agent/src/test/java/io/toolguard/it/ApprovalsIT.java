@@ -202,6 +202,12 @@ class ApprovalsIT {
         .header("Sec-Fetch-Site", "cross-site").build()).statusCode()).as("cross-site").isEqualTo(403);
     assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
         .setHeader("Content-Type", "text/plain").build()).statusCode()).as("form-like post").isEqualTo(415);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /api/requests HTTP/1.1\r\nHost: rebound.evil.example:" + port
+          + "\r\nX-Toolguard-Token: " + api.token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine()).as("another host name").startsWith("HTTP/1.1 403");
+    }
     assertThat(api.pending()).as("nothing above decided it").hasSize(1);
 
     HttpResponse<String> page = api.send(HttpRequest.newBuilder(URI.create(api.url("/?token=" + api.token))).build());
@@ -278,8 +284,11 @@ class ApprovalsIT {
 
       HttpResponse<String> decided = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(post(URI.create(decisionUrl),
           "{\"decision\":\"approve\",\"approver\":\"chat-ops\"}").build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> again = java.net.http.HttpClient.newHttpClient().send(post(URI.create(decisionUrl),
+          "{\"decision\":\"deny\"}").build(), HttpResponse.BodyHandlers.ofString());
       ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
       assertThat(decided.statusCode()).as(decided.body() + result).isEqualTo(200);
+      assertThat(again.statusCode()).as("the key decides once").isEqualTo(409);
       assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
       assertThat(approvalEvents().get(1)).containsEntry("channel", "webhook").containsEntry("by", "chat-ops (127.0.0.1)");
     } finally {

@@ -25,8 +25,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The local approval page and its JSON API, on the JDK's own HTTP server. Every page and API call
  * needs the access token (or, to decide one request, that request's key as sent to the webhook);
- * requests for another host name (DNS rebinding) and cross-site posts get 403; the page builds
- * everything it shows as text, and its content security policy allows no inline script.
+ * on loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts;
+ * the page builds everything it shows as text, and its content security policy allows no inline
+ * script.
  */
 final class ApprovalServer {
 
@@ -40,6 +41,7 @@ final class ApprovalServer {
   private final String token;
   private final HttpServer server;
   private final ExecutorService workers;
+  /** The Host headers a loopback server answers; empty when bound elsewhere (approvers name the machine as they like). */
   private final Set<String> hosts;
   private final String origin;
 
@@ -51,8 +53,8 @@ final class ApprovalServer {
     InetSocketAddress bound = server.getAddress();
     int port = bound.getPort();
     String literal = bound.getAddress().getHostAddress();
-    this.hosts = java.util.stream.Stream.of(hostPort(literal, port), "localhost:" + port, "127.0.0.1:" + port,
-        "[::1]:" + port).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.hosts = !bound.getAddress().isLoopbackAddress() ? Set.of() : java.util.stream.Stream.of(hostPort(literal, port),
+        "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port).collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.origin = "http://" + hostPort(literal.equals("0.0.0.0") ? "127.0.0.1" : literal, port);
   }
 
@@ -123,7 +125,7 @@ final class ApprovalServer {
     String path = exchange.getRequestURI().getRawPath();
     String method = exchange.getRequestMethod();
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    if (!hosts.contains(String.valueOf(exchange.getRequestHeaders().getFirst("Host")))) {
+    if (!hosts.isEmpty() && !hosts.contains(String.valueOf(exchange.getRequestHeaders().getFirst("Host")))) {
       send(exchange, 403, "application/json", error("unknown Host; use " + origin));
       return;
     }
@@ -168,7 +170,7 @@ final class ApprovalServer {
   }
 
   private boolean keyMatches(String id, String key) {
-    return approvals.pending(id).map(request -> same(key, request.key())).orElse(false);
+    return approvals.known(id).map(request -> same(key, request.key())).orElse(false);
   }
 
   private static boolean same(String given, String expected) {

@@ -127,7 +127,7 @@ public final class Approvals {
   public Result decide(String id, Answer answer, String confirmation) {
     Pending waiting = pending.get(id);
     if (waiting == null) {
-      return settled(id) ? Result.ALREADY_SETTLED : Result.UNKNOWN;
+      return known(id).isPresent() ? Result.ALREADY_SETTLED : Result.UNKNOWN;
     }
     ApprovalRequest request = waiting.request;
     if (answer.choice().approves() && request.needsConfirmation() && !request.tool().equals(confirmation)) {
@@ -152,6 +152,15 @@ public final class Approvals {
     return Optional.ofNullable(pending.get(id)).map(waiting -> waiting.request);
   }
 
+  /** {@return the request with this id, waiting or recently settled, if any} */
+  public Optional<ApprovalRequest> known(String id) {
+    return pending(id).or(() -> {
+      synchronized (recent) {
+        return recent.stream().map(Resolution::request).filter(request -> request.id().equals(id)).findFirst();
+      }
+    });
+  }
+
   /** {@return the waiting requests, oldest first} */
   public List<ApprovalRequest> pending() {
     List<ApprovalRequest> all = new ArrayList<>();
@@ -164,12 +173,6 @@ public final class Approvals {
   public List<Resolution> recent() {
     synchronized (recent) {
       return List.copyOf(recent);
-    }
-  }
-
-  private boolean settled(String id) {
-    synchronized (recent) {
-      return recent.stream().anyMatch(resolution -> resolution.request().id().equals(id));
     }
   }
 
