@@ -9,6 +9,7 @@ import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.jvm.JvmGuard;
 import io.toolguard.agent.jvm.JvmHooks;
+import io.toolguard.agent.net.ConnectHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.tool.ToolCallGuard;
 import io.toolguard.agent.tool.ToolContext;
@@ -16,6 +17,7 @@ import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
+import java.util.Map;
 
 /**
  * The agent's side of the bootstrap dispatcher: tool calls, file access and JVM-wide actions each
@@ -43,7 +45,8 @@ final class Guards implements Dispatcher.Hooks {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     Dispatcher.install(new Guards(tools, FileGuard.create(audit, approver), new JvmGuard(audit, approvals.server())));
-    JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm());
+    JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
+        approvals.server().isPresent() ? ConnectHooks.forThisJvm() : Map.of());
     ToolInstrumentation.install(instrumentation, tools);
   }
 

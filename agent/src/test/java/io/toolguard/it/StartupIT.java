@@ -38,6 +38,34 @@ class StartupIT {
   }
 
   @Test
+  void anApprovalPageThatCannotListenStopsTheJvm() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\napproval:\n  web: {port: "
+          + taken.getLocalPort() + "}\n");
+
+      ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+      assertThat(result.stderr()).contains("toolguard: the approval web page cannot start on 127.0.0.1:"
+          + taken.getLocalPort(), "choose another 'port' under approval.web, or 0 for any free port");
+      assertThat(result.stdout()).isEmpty();
+    }
+  }
+
+  @Test
+  void aWebhookWhoseSecretIsNotSetStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\napproval:\n  web: {}\n  webhook:\n"
+        + "    url: https://hooks.example.com/toolguard\n    secret_env: TOOLGUARD_TEST_UNSET_SECRET\n");
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr()).contains(
+        "toolguard: approval.webhook: $TOOLGUARD_TEST_UNSET_SECRET is not set; set it to the webhook's shared secret");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
   void malformedYamlStopsTheJvm() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: [unclosed\n");
 

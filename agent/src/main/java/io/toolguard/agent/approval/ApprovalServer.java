@@ -87,6 +87,8 @@ final class ApprovalServer {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the approval server");
     }
+    // A thread left waiting in native code holds the JVM's exit up for 300 ms.
+    Runtime.getRuntime().addShutdownHook(new Thread(approvalServer::stop, "toolguard-approval-web-stop"));
     return approvalServer;
   }
 

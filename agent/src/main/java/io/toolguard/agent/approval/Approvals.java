@@ -32,7 +32,6 @@ public final class Approvals {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Answer> sessionApprovals = new ConcurrentHashMap<>();
   private final Deque<Resolution> recent = new ArrayDeque<>();
-  private final SecureRandom random = new SecureRandom();
 
   /** What became of an answer given for a request. */
   public enum Result {
@@ -193,10 +192,15 @@ public final class Approvals {
     return anyArguments(request) + request.exactArguments().orElseThrow();
   }
 
-  private String token(int bytes) {
+  private static String token(int bytes) {
     byte[] value = new byte[bytes];
-    random.nextBytes(value);
+    Random.INSTANCE.nextBytes(value);
     return HexFormat.of().formatHex(value);
+  }
+
+  /** Made on the first request, not at start-up, where seeding it would cost every JVM. */
+  private static final class Random {
+    static final SecureRandom INSTANCE = new SecureRandom();
   }
 
   private static final class Pending {

@@ -31,7 +31,8 @@ final class WebhookChannel implements ApprovalChannel {
   private final byte[] secret;
   private final Approvals approvals;
   private final Function<ApprovalRequest, String> decisionUrl;
-  private final HttpClient client;
+  /** Made by the posting thread when it first posts: its selector thread would hold up every JVM exit. */
+  private HttpClient client;
   private final BlockingQueue<ApprovalRequest> queue = new LinkedBlockingQueue<>();
 
   private WebhookChannel(URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
@@ -39,7 +40,6 @@ final class WebhookChannel implements ApprovalChannel {
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.approvals = approvals;
     this.decisionUrl = decisionUrl;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   /** {@return the channel, started} */
@@ -98,6 +98,9 @@ final class WebhookChannel implements ApprovalChannel {
         .header(SIGNATURE_HEADER, sign(secret, body))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
+    if (client == null) {
+      client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
     String failure = null;
     for (int attempt = 1; attempt <= ATTEMPTS && approvals.pending(request.id()).isPresent(); attempt++) {
       try {

@@ -10,13 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the JDK changes the whole JVM, starts a process, opens a class up by reflection, or
- * connects a TCP socket: each gets a call to {@code Dispatcher.jvmAction} at its start. Reflection
- * is caught where every {@code setAccessible}, {@code trySetAccessible} and {@code privateLookupIn}
- * is decided, and where {@code sun.misc.Unsafe} turns a field into an address. Connections are
- * caught where {@code Socket} (and so {@code HttpURLConnection}), {@code SocketChannel} (and so
- * {@code HttpClient}) and {@code AsynchronousSocketChannel} connect, so that no tool reaches the
- * approval server.
+ * Where the JDK changes the whole JVM, starts a process, or opens a class up by reflection: each
+ * gets a call to {@code Dispatcher.jvmAction} at its start. Reflection is caught where every
+ * {@code setAccessible}, {@code trySetAccessible} and {@code privateLookupIn} is decided, and where
+ * {@code sun.misc.Unsafe} turns a field into an address.
  */
 public final class JvmHooks {
 
@@ -37,10 +34,6 @@ public final class JvmHooks {
     // Every Runtime.exec, ProcessBuilder.start and startPipeline goes through this private start.
     hooks.put("java/lang/ProcessBuilder", List.of(Hook.at("start", "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;",
         new Notify(ACTION, new Receiver()))));
-    hooks.put("sun/nio/ch/NioSocketImpl", List.of(connect("connect", "(Ljava/net/SocketAddress;I)V")));
-    hooks.put("sun/nio/ch/SocketChannelImpl", List.of(connect("connect", "(Ljava/net/SocketAddress;)Z")));
-    hooks.put("sun/nio/ch/UnixAsynchronousSocketChannelImpl", List.of(connect("implConnect",
-        "(Ljava/net/SocketAddress;Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)Ljava/util/concurrent/Future;")));
     hooks.put("java/lang/System", List.of(
         action("setIn", "(Ljava/io/InputStream;)V", "replace System.in"),
         action("setOut", "(Ljava/io/PrintStream;)V", "replace System.out"),
@@ -75,10 +68,6 @@ public final class JvmHooks {
         Hook.optional("objectFieldOffset", "(Ljava/lang/reflect/Field;)J", new Notify(ACTION, new Argument(0))),
         Hook.optional("staticFieldBase", "(Ljava/lang/reflect/Field;)Ljava/lang/Object;", new Notify(ACTION, new Argument(0)))));
     return hooks;
-  }
-
-  private static Hook connect(String name, String descriptor) {
-    return Hook.at(name, descriptor, new Notify(ACTION, new Argument(0)));
   }
 
   private static Hook action(String name, String descriptor, String action) {
