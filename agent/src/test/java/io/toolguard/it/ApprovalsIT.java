@@ -29,32 +29,22 @@ class ApprovalsIT {
 
   @TempDir Path dir;
 
-  private String policy(int port, String timeout, String extra) {
-    return """
-        version: 1
-        sandbox: .
-        approval:
-          timeout: %s
-          web:
-            port: %d
-            token_file: approval.token
-        %s
-        tools:
-          transfer:
-            decision: allow
-            files:
-              write: ["markers/**"]
-          purge:
-            decision: allow
-            files:
-              write: ["markers/**"]
-          note:
-            decision: allow
-            files:
-              write: ["markers/**"]
-          "self_*":
-            decision: allow
-        """.formatted(timeout, port, extra.indent(2));
+  private final int port = freePort();
+
+  private static int freePort() {
+    try {
+      return ApprovalApi.freePort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private String policy(String timeout) {
+    return ApprovalPolicy.of(ApprovalPolicy.page(port, timeout), "");
+  }
+
+  private ApprovalApi api() throws Exception {
+    return ApprovalApi.await(dir.resolve("approval.token"), port);
   }
 
   private CompletableFuture<ChildJvm.Result> start(String policy, String... scenario) throws Exception {
@@ -72,9 +62,8 @@ class ApprovalsIT {
 
   @Test
   void eachKindOfDecisionReachesTheCallAndTheAuditLog() throws Exception {
-    int port = ApprovalApi.freePort();
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "decisions");
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "decisions");
+    ApprovalApi api = api();
 
     Map<String, Object> alice = api.awaitPendingWithArguments("alice");
     assertThat(alice).containsEntry("tool", "transfer").containsEntry("risk", "HIGH")
@@ -108,7 +97,7 @@ class ApprovalsIT {
     assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
         "approved: ran",
         "denied: denied: Tool 'transfer' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web"
-            + " after " + secondsOf(result, "denied") + " [rule policy.yaml:10]",
+            + " after " + secondsOf(result, "denied") + " [rule policy.yaml:9]",
         "denied-with-message: denied: Do not move money to unknown accounts.",
         "critical: ran");
     assertThat(dir.resolve("markers/transfer-alice-100")).exists();
@@ -136,9 +125,8 @@ class ApprovalsIT {
 
   @Test
   void approvalsForTheSessionCoverTheSameArgumentsOrTheWholeToolUntilTheJvmEnds() throws Exception {
-    int port = ApprovalApi.freePort();
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "session");
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "session");
+    ApprovalApi api = api();
 
     api.decide(api.awaitPendingWithArguments("cents=5").get("id"), "{\"decision\":\"approve_session\"}");
     api.decide(api.awaitPendingWithArguments("cents=6").get("id"), "{\"decision\":\"approve_tool\"}");
@@ -148,7 +136,7 @@ class ApprovalsIT {
     assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
         "first: ran", "same-arguments: ran", "other-arguments: ran", "any-arguments: ran",
         "other-tool: denied: Tool 'note' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web after "
-            + secondsOf(result, "other-tool") + " [rule policy.yaml:18]");
+            + secondsOf(result, "other-tool") + " [rule policy.yaml:17]");
     assertThat(approvalEvents()).extracting(e -> e.get("status") + (e.get("earlier") == null ? "" : " earlier"))
         .containsExactly("pending", "approve_session", "approve_session earlier", "pending", "approve_tool",
             "approve_tool earlier", "pending", "deny");
@@ -156,33 +144,30 @@ class ApprovalsIT {
 
   @Test
   void silenceUntilTheDeadlineDeniesTheCall() throws Exception {
-    int port = ApprovalApi.freePort();
-    ChildJvm.Result result = start(policy(port, "2s", ""), "one").get(60, TimeUnit.SECONDS);
+    ChildJvm.Result result = start(policy("2s"), "one").get(60, TimeUnit.SECONDS);
 
     assertThat(result.stdout()).as(result.toString()).startsWith(
         "one: denied: Tool 'transfer' was denied by toolguard: approval timed out after 2.");
-    assertThat(result.stdout()).contains("silence means no [rule policy.yaml:10]");
+    assertThat(result.stdout()).contains("silence means no [rule policy.yaml:9]");
     assertThat(dir.resolve("markers")).doesNotExist();
     assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "timed_out");
   }
 
   @Test
   void anInterruptedWaitingThreadIsDeniedAndKeepsItsInterruptFlag() throws Exception {
-    int port = ApprovalApi.freePort();
-    ChildJvm.Result result = start(policy(port, "60s", ""), "interrupt").get(60, TimeUnit.SECONDS);
+    ChildJvm.Result result = start(policy("60s"), "interrupt").get(60, TimeUnit.SECONDS);
 
     assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
         "interrupted: denied: Tool 'transfer' was denied by toolguard: the thread waiting for approval was interrupted"
-            + " [rule policy.yaml:10]",
+            + " [rule policy.yaml:9]",
         "interrupt flag kept: true");
     assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "interrupted");
   }
 
   @Test
   void theApiRefusesMissingOrWrongTokensForeignHostsAndCrossSitePosts() throws Exception {
-    int port = ApprovalApi.freePort();
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "one");
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "one");
+    ApprovalApi api = api();
     Object id = api.awaitPendingWithArguments("dave").get("id");
     String approve = "{\"decision\":\"approve\"}";
     URI list = URI.create(api.url("/api/requests"));
@@ -229,8 +214,7 @@ class ApprovalsIT {
 
   @Test
   void noToolReachesTheApprovalServerByAnyRouteWhileTheApplicationItselfDoes() throws Exception {
-    int port = ApprovalApi.freePort();
-    ChildJvm.Result result = start(policy(port, "60s", ""), "self-approval", String.valueOf(port))
+    ChildJvm.Result result = start(policy("60s"), "self-approval", String.valueOf(port))
         .get(60, TimeUnit.SECONDS);
 
     String denial = "denied: Tool '%s' may not connect to %s: a tool may not reach the approval server, where calls"
@@ -263,10 +247,9 @@ class ApprovalsIT {
     });
     hook.start();
     try {
-      int port = ApprovalApi.freePort();
-      String webhook = "webhook:\n  url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\n"
+        String webhook = "webhook:\n  url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\n"
           + "  secret_env: HOOK_SECRET";
-      Files.writeString(dir.resolve("policy.yaml"), policy(port, "60s", webhook));
+      Files.writeString(dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s") + webhook, ""));
       CompletableFuture<ChildJvm.Result> child = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
           .env("HOOK_SECRET", "s3cret").inBackground(ApprovalApp.class, "markers", "one-then-linger");
 
@@ -299,9 +282,8 @@ class ApprovalsIT {
   @Test
   void twoHundredConcurrentWaitingCallsAreEachDecidedAsTheirOwnDecisionSays() throws Exception {
     int calls = 200;
-    int port = ApprovalApi.freePort();
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "120s", ""), "concurrent", String.valueOf(calls));
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(policy("120s"), "concurrent", String.valueOf(calls));
+    ApprovalApi api = api();
     List<Map<String, Object>> pending = api.pending();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (pending.size() < calls && System.nanoTime() < deadline) {
@@ -345,9 +327,8 @@ class ApprovalsIT {
   @Test
   void measuresTheTimeFromADecisionToTheToolBodyStarting() throws Exception {
     int calls = 50;
-    int port = ApprovalApi.freePort();
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", ""), "sequential", String.valueOf(calls));
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "sequential", String.valueOf(calls));
+    ApprovalApi api = api();
     long[] micros = new long[calls];
     for (int n = 0; n < calls; n++) {
       Object id = api.awaitPendingWithArguments("\"seq" + n + "\"").get("id");
@@ -367,14 +348,13 @@ class ApprovalsIT {
 
   @Test
   void aFileOperationAnAskGlobNamesWaitsForAPersonInsideTheRunningTool() throws Exception {
-    int port = ApprovalApi.freePort();
     Files.createDirectories(dir.resolve("junk"));
     for (String name : List.of("a", "b", "c", "d")) {
       Files.writeString(dir.resolve("junk/" + name + ".txt"), name);
     }
-    CompletableFuture<ChildJvm.Result> child = start(policy(port, "60s", "").replace("  \"self_*\":",
-        "  tidy:\n    decision: allow\n    files:\n      ask:\n        delete: [\"junk/**\"]\n  \"self_*\":"), "file-asks");
-    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    CompletableFuture<ChildJvm.Result> child = start(ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"),
+        "  tidy:\n    decision: allow\n    files:\n      ask:\n        delete: [\"junk/**\"]\n"), "file-asks");
+    ApprovalApi api = api();
 
     Map<String, Object> a = api.awaitPendingWithArguments("junk/a.txt");
     assertThat(a).containsEntry("tool", "tidy").containsEntry("method", "delete a file").containsEntry("risk", "LOW")
@@ -408,8 +388,7 @@ class ApprovalsIT {
 
   @Test
   void auditModeRunsTheCallWithoutWaitingAndLogsThatItWouldAsk() throws Exception {
-    int port = ApprovalApi.freePort();
-    Files.writeString(dir.resolve("policy.yaml"), policy(port, "60s", "").replace("sandbox: .", "sandbox: .\nmode: audit"));
+    Files.writeString(dir.resolve("policy.yaml"), policy("60s").replace("sandbox: .", "sandbox: .\nmode: audit"));
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
         .app(ApprovalApp.class, "markers", "one");
 

@@ -30,20 +30,7 @@ class BrowserApprovalIT {
     assertThat(Browser.CHROMIUM).as("the browser test needs %s: install the Debian packages chromium and"
         + " chromium-driver, or skip it with -Dtoolguard.it.skipBrowser=true", Browser.CHROMIUM).isExecutable();
     int port = ApprovalApi.freePort();
-    Files.writeString(dir.resolve("policy.yaml"), """
-        version: 1
-        sandbox: .
-        approval:
-          timeout: 60s
-          web:
-            port: %d
-            token_file: approval.token
-        tools:
-          transfer:
-            decision: allow
-            files:
-              write: ["markers/**"]
-        """.formatted(port));
+    Files.writeString(dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"), ""));
     CompletableFuture<ChildJvm.Result> child = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
         .inBackground(ApprovalApp.class, "markers", "script");
     ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);

@@ -20,22 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TerminalApprovalIT {
 
-  static final String POLICY = """
-      version: 1
-      sandbox: .
-      approval:
-        timeout: 30s
-        terminal: true
-      tools:
-        transfer:
-          decision: allow
-          files:
-            write: ["markers/**"]
-        purge:
-          decision: allow
-          files:
-            write: ["markers/**"]
-      """;
+  static final String POLICY = ApprovalPolicy.of("timeout: 30s\nterminal: true\n", "");
 
   @TempDir Path dir;
 

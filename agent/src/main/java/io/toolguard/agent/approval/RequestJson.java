@@ -9,7 +9,20 @@ final class RequestJson {
   private RequestJson() {}
 
   static String pending(ApprovalRequest request, Instant now) {
-    return Json.object(
+    return Json.object(fields(request, now));
+  }
+
+  /** {@return what the webhook is posted: a waiting request, and the address that decides it} */
+  static String posted(ApprovalRequest request, Instant now, String decisionUrl) {
+    Object[] fields = fields(request, now);
+    Object[] all = java.util.Arrays.copyOf(fields, fields.length + 2);
+    all[fields.length] = "decision_url";
+    all[fields.length + 1] = decisionUrl;
+    return Json.object(all);
+  }
+
+  private static Object[] fields(ApprovalRequest request, Instant now) {
+    return new Object[] {
         "id", request.id(),
         "call_id", request.callId(),
         "tool", request.tool(),
@@ -22,7 +35,7 @@ final class RequestJson {
         "deadline", request.deadline().toString(),
         "seconds_left", request.timeLeft(now).toSeconds(),
         "needs_confirmation", request.needsConfirmation(),
-        "exact_arguments", request.exactArguments().isPresent());
+        "exact_arguments", request.exactArguments().isPresent()};
   }
 
   static String settled(Resolution resolution) {

@@ -1,6 +1,5 @@
 package io.toolguard.agent.approval;
 
-import io.toolguard.agent.audit.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,17 +80,7 @@ final class WebhookChannel implements ApprovalChannel {
   }
 
   private void post(ApprovalRequest request) {
-    byte[] body = Json.object(
-        "id", request.id(),
-        "tool", request.tool(),
-        "method", request.method(),
-        "risk", request.risk().name(),
-        "arguments", request.arguments(),
-        "thread", request.thread(),
-        "deadline", request.deadline().toString(),
-        "needs_confirmation", request.needsConfirmation(),
-        "exact_arguments", request.exactArguments().isPresent(),
-        "decision_url", decisionUrl.apply(request)).getBytes(StandardCharsets.UTF_8);
+    byte[] body = RequestJson.posted(request, Instant.now(), decisionUrl.apply(request)).getBytes(StandardCharsets.UTF_8);
     HttpRequest post = HttpRequest.newBuilder(url)
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")
