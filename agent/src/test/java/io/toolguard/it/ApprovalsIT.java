@@ -225,7 +225,7 @@ class ApprovalsIT {
         "socket-channel: " + denial.formatted("self_channel", "localhost/127.0.0.1:" + port),
         "async-channel: " + denial.formatted("self_async", "/127.0.0.1:" + port),
         // HttpURLConnection wraps what its connect threw.
-        "http-url-connection: failed: java.lang.RuntimeException: java.lang.SecurityException: "
+        "http-url-connection: failed: java.lang.SecurityException: "
             + denial.substring("denied: ".length()).formatted("self_url", "/127.0.0.1:" + port),
         "http-client: " + denial.formatted("self_client", "/127.0.0.1:" + port),
         "thread: denied: java.lang.SecurityException: " + denial.substring("denied: ".length())

@@ -15,7 +15,6 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,27 +29,27 @@ public final class ApprovalApp {
     RiskyTools tools = new RiskyTools(java.nio.file.Path.of(args[0]));
     switch (args[1]) {
       case "decisions" -> {
-        call("approved", () -> tools.transfer("alice", 100));
-        call("denied", () -> tools.transfer("mallory", 100_000_00));
-        call("denied-with-message", () -> tools.transfer("mallory", 200_000_00));
-        call("critical", () -> tools.purge("cache"));
+        ToolApp.call("approved", () -> tools.transfer("alice", 100));
+        ToolApp.call("denied", () -> tools.transfer("mallory", 100_000_00));
+        ToolApp.call("denied-with-message", () -> tools.transfer("mallory", 200_000_00));
+        ToolApp.call("critical", () -> tools.purge("cache"));
       }
       case "session" -> {
-        call("first", () -> tools.transfer("bob", 5));
-        call("same-arguments", () -> tools.transfer("bob", 5));
-        call("other-arguments", () -> tools.transfer("bob", 6));
-        call("any-arguments", () -> tools.transfer("carol", 7));
-        call("other-tool", () -> tools.note("x"));
+        ToolApp.call("first", () -> tools.transfer("bob", 5));
+        ToolApp.call("same-arguments", () -> tools.transfer("bob", 5));
+        ToolApp.call("other-arguments", () -> tools.transfer("bob", 6));
+        ToolApp.call("any-arguments", () -> tools.transfer("carol", 7));
+        ToolApp.call("other-tool", () -> tools.note("x"));
       }
-      case "one" -> call("one", () -> tools.transfer("dave", 1));
+      case "one" -> ToolApp.call("one", () -> tools.transfer("dave", 1));
       case "file-asks" -> {
         for (String name : List.of("a", "b", "c", "d")) {
-          call("tidy " + name, () -> tools.tidy("junk/" + name + ".txt"));
+          ToolApp.call("tidy " + name, () -> tools.tidy("junk/" + name + ".txt"));
         }
       }
       case "one-then-linger" -> {
         // A decision wakes the call before its HTTP answer is sent; stay up long enough to send it.
-        call("one", () -> tools.transfer("dave", 1));
+        ToolApp.call("one", () -> tools.transfer("dave", 1));
         Thread.sleep(1000);
       }
       case "interrupt" -> interrupt(tools);
@@ -58,13 +57,13 @@ public final class ApprovalApp {
       case "sequential" -> {
         for (int i = 0; i < Integer.parseInt(args[2]); i++) {
           int n = i;
-          call("call " + n, () -> tools.transfer("seq" + n, n));
+          ToolApp.call("call " + n, () -> tools.transfer("seq" + n, n));
         }
       }
       case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
       case "script" -> {
-        call("browser-approved", () -> tools.transfer("erin", 10));
-        call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+        ToolApp.call("browser-approved", () -> tools.transfer("erin", 10));
+        ToolApp.call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
         // Stay up while the page shows the outcome.
         Thread.sleep(3000);
       }
@@ -72,21 +71,9 @@ public final class ApprovalApp {
     }
   }
 
-  static void call(String label, Callable<String> tool) {
-    try {
-      tool.call();
-      System.out.println(label + ": ran");
-    } catch (SecurityException denied) {
-      System.out.println(label + ": denied: " + denied.getMessage());
-    } catch (Exception failed) {
-      System.out.println(label + ": failed: " + failed);
-    }
-    System.out.flush();
-  }
-
   private static void interrupt(RiskyTools tools) throws Exception {
     Thread waiting = new Thread(() -> {
-      call("interrupted", () -> tools.transfer("frank", 3));
+      ToolApp.call("interrupted", () -> tools.transfer("frank", 3));
       System.out.println("interrupt flag kept: " + Thread.currentThread().isInterrupted());
     });
     waiting.start();
@@ -106,7 +93,7 @@ public final class ApprovalApp {
         } catch (InterruptedException e) {
           return;
         }
-        call("call " + n, () -> tools.transfer("acct" + n, n));
+        ToolApp.call("call " + n, () -> tools.transfer("acct" + n, n));
       });
       thread.start();
       threads.add(thread);
@@ -123,13 +110,13 @@ public final class ApprovalApp {
       System.out.println("outside a tool: connected");
     }
     SelfApprover tool = new SelfApprover(port);
-    call("socket", tool::socket);
-    call("socket-channel", tool::socketChannel);
-    call("async-channel", tool::asyncChannel);
-    call("http-url-connection", tool::httpUrlConnection);
-    call("http-client", tool::httpClient);
-    call("thread", tool::fromAThread);
-    call("other-port", tool::otherPort);
+    ToolApp.call("socket", tool::socket);
+    ToolApp.call("socket-channel", tool::socketChannel);
+    ToolApp.call("async-channel", tool::asyncChannel);
+    ToolApp.call("http-url-connection", tool::httpUrlConnection);
+    ToolApp.call("http-client", tool::httpClient);
+    ToolApp.call("thread", tool::fromAThread);
+    ToolApp.call("other-port", tool::otherPort);
   }
 
   static int get(int port) throws IOException {
