@@ -148,7 +148,7 @@ class TerminalApprovalIT {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(Files.readString(dir.resolve("err.txt")))
-        .contains("toolguard: approval terminal is off: no controlling terminal (/dev/tty: ");
+        .contains("toolguard: approval terminal is off: no controlling terminal (/dev/tty (No such device or address))");
     assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("one: denied: Tool 'transfer' was denied by"
         + " toolguard: approval required, but no approval channel is on");
   }

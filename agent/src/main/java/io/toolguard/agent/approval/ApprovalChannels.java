@@ -38,7 +38,7 @@ public final class ApprovalChannels {
     if (settings.terminal()) {
       StringBuilder whyNot = new StringBuilder();
       TerminalChannel.open(approvals, whyNot).ifPresentOrElse(approvals::add, () -> System.err.println(
-          "toolguard: approval terminal is off: no controlling terminal (/dev/tty: " + whyNot + ")"));
+          "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")"));
     }
     Optional<InetSocketAddress> address = Optional.empty();
     if (settings.web().isPresent()) {

@@ -1,5 +1,6 @@
 package io.toolguard.agent.approval;
 
+import io.toolguard.agent.policy.Risk;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,14 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Where calls that need a person wait. Each request is shown on every channel; the first answer
- * wins and the others are told to stop asking. Silence until the deadline, or an interrupted
+ * wins, and the channels stop asking once it is no longer pending. Silence until the deadline, or an interrupted
  * waiting thread, means no. Approvals for the session are remembered until the JVM ends.
  */
 public final class Approvals {
@@ -32,6 +33,7 @@ public final class Approvals {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Answer> sessionApprovals = new ConcurrentHashMap<>();
   private final Deque<Resolution> recent = new ArrayDeque<>();
+  private volatile boolean servedOnWeb;
 
   /** What became of an answer given for a request. */
   public enum Result {
@@ -41,8 +43,6 @@ public final class Approvals {
     CONFIRMATION_NEEDED,
     NOT_COMPARABLE
   }
-
-  private volatile boolean servedOnWeb;
 
   void add(ApprovalChannel channel) {
     channels.add(channel);
@@ -59,7 +59,7 @@ public final class Approvals {
   }
 
   /** {@return a new request, with fresh id and key, expiring {@code timeout} from now} */
-  public ApprovalRequest request(String callId, String tool, String method, io.toolguard.agent.policy.Risk risk,
+  public ApprovalRequest request(String callId, String tool, String method, Risk risk,
       String arguments, Optional<String> exactArguments, String rule, Duration timeout) {
     Instant now = Instant.now();
     return new ApprovalRequest(token(8), token(24), callId, tool, method, risk, arguments, exactArguments,
@@ -106,7 +106,6 @@ public final class Approvals {
       }
     }
     pending.remove(request.id());
-    channels.forEach(channel -> channel.withdraw(request));
     return resolution;
   }
 

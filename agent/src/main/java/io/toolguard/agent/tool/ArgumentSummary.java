@@ -54,16 +54,19 @@ final class ArgumentSummary {
       if (argument != null && !isValue(argument)) {
         return Optional.empty();
       }
-      String text = String.valueOf(argument);
+      String text = argument instanceof Enum<?> constant ? constant.name() : String.valueOf(argument);
       key.append(argument == null ? "null" : argument.getClass().getName()).append(':').append(text.length())
           .append(':').append(text).append('\0');
     }
     return Optional.of(key.toString());
   }
 
+  /** Immutable, and equal exactly when their texts (and types) are. */
   private static boolean isValue(Object argument) {
     return argument instanceof String || argument instanceof Path || argument instanceof File
-        || argument instanceof Number && argument.getClass().getName().startsWith("java.")
+        || argument instanceof Integer || argument instanceof Long || argument instanceof Short
+        || argument instanceof Byte || argument instanceof Double || argument instanceof Float
+        || argument instanceof java.math.BigInteger || argument instanceof java.math.BigDecimal
         || argument instanceof Boolean || argument instanceof Character || argument instanceof Enum<?>;
   }
 

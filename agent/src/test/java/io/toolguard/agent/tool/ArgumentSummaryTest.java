@@ -71,4 +71,32 @@ class ArgumentSummaryTest {
     assertThat(ArgumentSummary.of(List.of("list"), new Object[] {hostile}))
         .isEqualTo("list=" + hostile.getClass().getName());
   }
+
+  @Test
+  void exactArgumentsKeepWholeValuesAndTheirTypes() {
+    String longText = "x".repeat(5000);
+
+    assertThat(ArgumentSummary.exact(new Object[] {longText, 5L})).hasValueSatisfying(key -> assertThat(key)
+        .contains(longText).contains("java.lang.Long:1:5"));
+    assertThat(ArgumentSummary.exact(new Object[] {"5"})).isNotEqualTo(ArgumentSummary.exact(new Object[] {5}));
+    assertThat(ArgumentSummary.exact(new Object[] {"a", "bc"})).isNotEqualTo(ArgumentSummary.exact(new Object[] {"ab", "c"}));
+    assertThat(ArgumentSummary.exact(new Object[] {null, java.nio.file.Path.of("/x")})).isPresent();
+    assertThat(ArgumentSummary.exact(new Object[] {})).contains("");
+  }
+
+  @Test
+  void argumentsWhoseEqualityCannotBeToldFromTheirTextHaveNoExactForm() {
+    assertThat(ArgumentSummary.exact(new Object[] {"a", new Object()})).isEmpty();
+    assertThat(ArgumentSummary.exact(new Object[] {List.of("a")})).isEmpty();
+    assertThat(ArgumentSummary.exact(new Object[] {new StringBuilder("a")})).isEmpty();
+    assertThat(ArgumentSummary.exact(new Object[] {new java.util.concurrent.atomic.AtomicLong(1)})).isEmpty();
+  }
+
+  @Test
+  void approversSeeLongerValuesThanTheAuditLog() {
+    String text = "y".repeat(500);
+
+    assertThat(ArgumentSummary.APPROVAL.render(List.of("text"), new Object[] {text})).isEqualTo("text=\"" + text + "\"");
+    assertThat(ArgumentSummary.of(List.of("text"), new Object[] {text})).endsWith("…(500 chars)\"");
+  }
 }
