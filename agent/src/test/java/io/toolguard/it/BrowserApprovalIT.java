@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A person approves one waiting call and denies another on the approval page, in a real headless
- * Chromium; the page was open before either call arrived, so it updates by itself. The second
- * call's arguments carry markup, which the page must show as text.
+ * A person approves one waiting call, denies another and confirms a CRITICAL one on the approval
+ * page, in a real headless Chromium; the page was open before any call arrived, so it updates by
+ * itself. The second call's arguments carry markup, which the page must show as text.
  */
 class BrowserApprovalIT {
 
@@ -60,20 +60,31 @@ class BrowserApprovalIT {
       browser.eval("document.querySelector('.request .message').value = 'Not to a script.';"
           + " document.querySelector('.request button[data-with-message]').click(); 'ok'");
 
+      String critical = ".request[data-risk=\"CRITICAL\"]";
+      browser.waitFor("document.querySelector('" + critical + "')", "the CRITICAL call");
+      assertThat(browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').disabled"))
+          .as("approving waits for the tool's name").isEqualTo("true");
+      browser.eval("const c = document.querySelector('" + critical + " .confirm'); c.value = 'purge';"
+          + " c.dispatchEvent(new Event('input')); 'ok'");
+      assertThat(browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').disabled"))
+          .isEqualTo("false");
+      browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').click(); 'ok'");
+
       browser.waitFor("document.querySelectorAll('.request').length === 0"
-          + " && document.querySelectorAll('#recent tr').length === 2", "both calls among the recent decisions");
+          + " && document.querySelectorAll('#recent tr').length === 3", "all three calls among the recent decisions");
       String recent = browser.eval("document.querySelector('#recent').innerText");
-      assertThat(recent).contains("approve", "deny: Not to a script.", "Ada (127.0.0.1) via web");
+      assertThat(recent).contains("approve", "deny: Not to a script.", "Ada (127.0.0.1) via web", "purge");
     }
 
     ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
     assertThat(result.stdout().lines()).as(result.toString())
-        .containsExactly("browser-approved: ran", "browser-denied: denied: Not to a script.");
+        .containsExactly("browser-approved: ran", "browser-denied: denied: Not to a script.", "browser-confirmed: ran");
     assertThat(dir.resolve("markers/transfer-erin-10")).exists();
     List<Map<String, String>> decided = AuditLines.read(dir.resolve("audit.jsonl")).stream()
         .filter(line -> "approval".equals(line.get("event")) && !"pending".equals(line.get("status"))).toList();
     assertThat(decided).extracting(line -> line.get("status") + " by " + line.get("by") + " via " + line.get("channel"))
-        .containsExactly("approve by Ada (127.0.0.1) via web", "deny by Ada (127.0.0.1) via web");
+        .containsExactly("approve by Ada (127.0.0.1) via web", "deny by Ada (127.0.0.1) via web",
+            "approve by Ada (127.0.0.1) via web");
     assertThat(decided.get(1)).containsEntry("message", "Not to a script.");
   }
 }

@@ -66,8 +66,8 @@ final class ExplainCommand implements Command {
         "unlisted_tools: " + policy.unlisted().label() + (policy.unlistedAt().isPresent()
             ? " at " + policy.unlistedRule() : " (the default)")));
     out.println("  reason         " + decision.reason()
-        + (decision.outcome() == Outcome.ASK ? "; " + (decision.verdict() == Verdict.ASK ? "the rule asks" : "risk " + decision.risk()
-            + " needs") + " a person's approval" : ""));
+        + (decision.outcome() == Outcome.ASK && decision.verdict() != Verdict.ASK
+            ? "; risk " + decision.risk() + " needs a person's approval" : ""));
     for (Evaluation.Outranked other : evaluation.outranked()) {
       out.println("  also matched   " + describe(other.rule()) + ": lost, " + other.why());
     }

@@ -93,7 +93,8 @@ public record Policy(
         rule.verdict(),
         rule.risk().orElse(declaredRisk),
         rule.location().rule(),
-        rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
+        rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
+            : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
         rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files());
   }
 

@@ -111,7 +111,7 @@ class PolicyDecisionTest {
 
     assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
     assertThat(decision.rule()).isEqualTo("app.yaml:9");
-    assertThat(decision.reason()).isEqualTo("allowed only with a person's approval by policy rule 'deploy_*'");
+    assertThat(decision.reason()).isEqualTo("policy rule 'deploy_*' asks a person first");
     assertThat(decision.files().read()).extracting(PathGlob::toString).containsExactly("**");
   }
 

@@ -64,6 +64,7 @@ public final class ApprovalApp {
       case "script" -> {
         ToolApp.call("browser-approved", () -> tools.transfer("erin", 10));
         ToolApp.call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+        ToolApp.call("browser-confirmed", () -> tools.purge("logs"));
         // Stay up while the page shows the outcome.
         Thread.sleep(3000);
       }
