@@ -3,6 +3,7 @@ package io.toolguard.agent;
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.handoff.HandOffHooks;
@@ -20,8 +21,8 @@ import java.lang.instrument.Instrumentation;
 import java.util.Map;
 
 /**
- * The agent's side of the bootstrap dispatcher: tool calls, file access and JVM-wide actions each
- * to their own guard, and whether a thread a tool starts inherits its context.
+ * The agent's side of the bootstrap dispatcher: tool calls, file access, process starts and JVM-wide
+ * actions each to their own guard, and whether a thread a tool starts inherits its context.
  *
  * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
@@ -32,11 +33,13 @@ final class Guards implements Dispatcher.Hooks {
 
   private final ToolCallGuard tools;
   private final FileGuard files;
+  private final ExecGuard exec;
   private final JvmGuard jvm;
 
-  private Guards(ToolCallGuard tools, FileGuard files, JvmGuard jvm) {
+  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, JvmGuard jvm) {
     this.tools = tools;
     this.files = files;
+    this.exec = exec;
     this.jvm = jvm;
   }
 
@@ -44,7 +47,9 @@ final class Guards implements Dispatcher.Hooks {
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
-    Dispatcher.install(new Guards(tools, FileGuard.create(audit, approver), new JvmGuard(audit, approvals.server())));
+    FileGuard files = FileGuard.create(audit, approver);
+    Dispatcher.install(new Guards(tools, files, new ExecGuard(audit, approver, files),
+        new JvmGuard(audit, approvals.server())));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
         approvals.server().isPresent() ? ConnectHooks.forThisJvm() : Map.of());
     ToolInstrumentation.install(instrumentation, tools);
@@ -62,6 +67,10 @@ final class Guards implements Dispatcher.Hooks {
 
   @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
+    if ((access & Dispatcher.JVM_ACTION) != 0 && path instanceof ProcessBuilder process) {
+      exec.check((ToolContext) context, process);
+      return path;
+    }
     if ((access & Dispatcher.JVM_ACTION) != 0) {
       jvm.check((ToolContext) context, path);
       return path;

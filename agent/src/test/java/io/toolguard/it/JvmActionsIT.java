@@ -47,7 +47,9 @@ class JvmActionsIT {
 
     assertThat(audit).filteredOn(line -> "jvm".equals(line.get("event")))
         .anyMatch(line -> "exit the JVM".equals(line.get("action")) && "deny".equals(line.get("decision")))
-        .anyMatch(line -> "run true".equals(line.get("action")))
         .anyMatch(line -> "open io.toolguard.bootstrap.Dispatcher.hooks by reflection".equals(line.get("action")));
+    assertThat(audit).filteredOn(line -> "exec".equals(line.get("event")))
+        .anyMatch(line -> "true".equals(line.get("command")) && "deny".equals(line.get("decision"))
+            && "the tool's rule grants no command (add an 'exec' list)".equals(line.get("reason")));
   }
 }

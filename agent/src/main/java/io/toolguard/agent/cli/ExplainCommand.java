@@ -1,7 +1,7 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.Evaluation;
-import io.toolguard.agent.policy.FileDecision;
+import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
@@ -73,7 +73,7 @@ final class ExplainCommand implements Command {
     }
     if (operation != null) {
       String path = flags.option("path").orElseThrow();
-      FileDecision file = policy.decideFile(decision, operation, path);
+      AccessDecision file = policy.decideFile(decision, operation, path);
       out.println(operation.label() + " " + path + ": " + file.outcome().label());
       out.println("  reason         " + file.reason());
     }

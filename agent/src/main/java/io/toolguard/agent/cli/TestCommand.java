@@ -1,7 +1,7 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.Evaluation;
-import io.toolguard.agent.policy.FileDecision;
+import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyCase;
@@ -68,7 +68,7 @@ final class TestCommand implements Command {
     Outcome actual = evaluation.decision().outcome();
     String reason = evaluation.decision().reason();
     if (testCase.operation().isPresent()) {
-      FileDecision file = policy.decideFile(evaluation.decision(), testCase.operation().get(), testCase.path());
+      AccessDecision file = policy.decideFile(evaluation.decision(), testCase.operation().get(), testCase.path());
       actual = file.outcome();
       reason = file.reason();
     }

@@ -16,7 +16,7 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.approval.Resolution;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.FileAccessRecord;
-import io.toolguard.agent.policy.FileDecision;
+import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
@@ -95,10 +95,10 @@ public final class FileGuard {
       }
       boolean toolsOwn = true;
       ToolContext asking = null;
-      FileDecision asked = null;
+      AccessDecision asked = null;
       for (ToolContext level = context; level != null && toolsOwn; level = level.outer()) {
-        FileDecision decision = unresolved != null
-            ? FileDecision.denied(unresolved)
+        AccessDecision decision = unresolved != null
+            ? AccessDecision.denied(unresolved)
             : decide(level, operation, real);
         if (decision.outcome() == Outcome.DENY) {
           toolsOwn = false;
@@ -124,7 +124,7 @@ public final class FileGuard {
     return given;
   }
 
-  private static FileDecision decide(ToolContext level, int operation, Path real) {
+  private static AccessDecision decide(ToolContext level, int operation, Path real) {
     Policy policy = level.policy().policy();
     return operation == PROBE
         ? policy.decideProbe(level.decision(), real)
@@ -140,13 +140,13 @@ public final class FileGuard {
    * denies it (with the person's message, if they gave one). Audit mode only records it.
    */
   private void askAPerson(ToolContext context, ToolContext level, int operation, Object given, Path real,
-      FileDecision asked) {
+      AccessDecision asked) {
     if (context.policy().mode() == Mode.AUDIT) {
       record(context, level, operation, given, real, "would-ask", asked.reason());
       return;
     }
     if (!approver.canAsk()) {
-      deny(context, level, operation, given, real, FileDecision.denied(asked.reason()
+      deny(context, level, operation, given, real, AccessDecision.denied(asked.reason()
           + ", but no approval channel is on (set 'approval:' in the policy)"));
       return;
     }
@@ -160,13 +160,13 @@ public final class FileGuard {
       record(context, level, operation, given, real, "deny", resolution.reason());
       throw new SecurityException(resolution.answer().message());
     } else {
-      deny(context, level, operation, given, real, FileDecision.denied(resolution.reason()));
+      deny(context, level, operation, given, real, AccessDecision.denied(resolution.reason()));
     }
   }
 
   /** Writes the denial; throws it unless the innermost call runs in audit mode. */
   private void deny(ToolContext context, ToolContext level, int operation, Object given, Path real,
-      FileDecision decision) {
+      AccessDecision decision) {
     boolean enforce = context.policy().mode() == Mode.ENFORCE;
     record(context, level, operation, given, real, enforce ? "deny" : "would-deny", decision.reason());
     if (enforce) {

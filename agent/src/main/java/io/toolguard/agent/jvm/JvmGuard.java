@@ -15,7 +15,7 @@ import java.time.Instant;
 
 /**
  * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native libraries, the standard
- * streams, system properties, global defaults — starting processes, opening toolguard's own
+ * streams, system properties, global defaults — opening toolguard's own
  * classes up by reflection (which would let a tool switch toolguard off), and connecting to
  * toolguard's approval server (which would let a tool approve its own calls). No grant allows them
  * yet; audit mode only logs them.
@@ -23,7 +23,6 @@ import java.time.Instant;
 public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
-  static final String PROCESS = "no tool is granted process execution";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
   static final String SELF_APPROVAL = "a tool may not reach the approval server, where calls are approved";
 
@@ -42,9 +41,6 @@ public final class JvmGuard {
     if (action instanceof String text) {
       described = text;
       reason = REASON;
-    } else if (action instanceof ProcessBuilder process) {
-      described = "run " + String.join(" ", process.command());
-      reason = PROCESS;
     } else if (action instanceof InetSocketAddress target) {
       if (!reachesApprovalServer(target)) {
         return;

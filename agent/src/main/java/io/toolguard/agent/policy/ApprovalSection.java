@@ -41,7 +41,7 @@ final class ApprovalSection {
       return Optional.empty();
     }
     Duration timeout = Optional.ofNullable(keys.get("timeout")).map(this::timeout).orElse(ApprovalSettings.NONE.timeout());
-    boolean terminal = Optional.ofNullable(keys.get("terminal")).map(this::bool).orElse(false);
+    boolean terminal = Optional.ofNullable(keys.get("terminal")).map(yaml::bool).orElse(false);
     Optional<ApprovalSettings.Web> web = Optional.ofNullable(keys.get("web")).map(this::web);
     Optional<ApprovalSettings.Webhook> webhook = Optional.ofNullable(keys.get("webhook")).map(this::webhook);
     if (webhook.isPresent() && web.isEmpty()) {
@@ -69,16 +69,6 @@ final class ApprovalSection {
       return LONGEST;
     }
     return timeout;
-  }
-
-  private boolean bool(NodeTuple entry) {
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar && Tag.BOOL.equals(value.getTag())) {
-      return Boolean.parseBoolean(scalar.getValue());
-    }
-    yaml.problem(value, "'" + ((ScalarNode) entry.getKeyNode()).getValue() + "' must be true or false, not "
-        + StrictYaml.describe(value));
-    return false;
   }
 
   private ApprovalSettings.Web web(NodeTuple entry) {

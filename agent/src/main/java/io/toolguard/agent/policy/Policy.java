@@ -95,7 +95,8 @@ public record Policy(
         rule.location().rule(),
         rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
-        rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files());
+        rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files(),
+        rule.verdict() == Verdict.DENY ? List.of() : rule.exec());
   }
 
   /**
@@ -135,12 +136,12 @@ public record Policy(
    * Decides one file access by a tool the policy decided as {@code tool}, for the command line:
    * the path is taken as written, relative to the sandbox root, and no link is followed.
    */
-  public FileDecision decideFile(ToolDecision tool, FileOperation operation, String path) {
+  public AccessDecision decideFile(ToolDecision tool, FileOperation operation, String path) {
     Path target;
     try {
       target = sandbox.resolve(path).normalize();
     } catch (InvalidPathException e) {
-      return FileDecision.denied("'" + path + "' is not a valid path: " + e.getReason());
+      return AccessDecision.denied("'" + path + "' is not a valid path: " + e.getReason());
     }
     return decideFile(tool, operation, target);
   }
@@ -150,24 +151,24 @@ public record Policy(
    *
    * @param target where the access really leads: absolute and normalised, links resolved
    */
-  public FileDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
+  public AccessDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
     if (tool.verdict() == Verdict.DENY) {
-      return FileDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
     }
     String absolute = target.toString();
     String relative = relativeToSandbox(absolute);
     // Ask beats allow.
     for (PathGlob glob : tool.files().asking(operation)) {
       if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
-        return FileDecision.asked("ask " + operation.label() + " glob", glob, tool.rule());
+        return AccessDecision.asked("ask " + operation.label() + " glob", glob, tool.rule());
       }
     }
     for (PathGlob glob : tool.files().of(operation)) {
       if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
-        return FileDecision.granted(operation.label() + " glob", glob, tool.rule());
+        return AccessDecision.granted(operation.label() + " glob", glob, tool.rule());
       }
     }
-    return FileDecision.denied(relative == null
+    return AccessDecision.denied(relative == null
         ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
         : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
   }
@@ -179,8 +180,8 @@ public record Policy(
    *
    * @param target where the probe really leads: absolute and normalised, links resolved
    */
-  public FileDecision decideProbe(ToolDecision tool, Path target) {
-    FileDecision read = decideFile(tool, FileOperation.READ, target);
+  public AccessDecision decideProbe(ToolDecision tool, Path target) {
+    AccessDecision read = decideFile(tool, FileOperation.READ, target);
     if (read.outcome() == Outcome.ALLOW || tool.verdict() == Verdict.DENY) {
       return read;
     }
@@ -191,12 +192,40 @@ public record Policy(
           tool.files().of(operation).stream()).toList()) {
         String path = glob.isAbsolute() ? absolute : relative;
         if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
-          return FileDecision.granted(operation.label() + " glob (which reaches it, so it may be looked up)", glob,
+          return AccessDecision.granted(operation.label() + " glob (which reaches it, so it may be looked up)", glob,
               tool.rule());
         }
       }
     }
     return read;
+  }
+
+  /**
+   * Decides whether a tool the policy decided as {@code tool} may start a process. An exec grant
+   * that asks beats one that does not.
+   *
+   * @param name the executable as the tool gave it (the command's first word)
+   * @param executable the real path of the file that would run, if it was found
+   * @param arguments the other words of the command, joined by single spaces
+   */
+  public AccessDecision decideExec(ToolDecision tool, String name, Optional<Path> executable, String arguments) {
+    if (tool.verdict() == Verdict.DENY) {
+      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+    }
+    ExecGrant granting = null;
+    for (ExecGrant grant : tool.exec()) {
+      if (grant.matches(name, executable, arguments)) {
+        if (grant.ask()) {
+          return AccessDecision.asked("exec grant", grant, tool.rule());
+        }
+        granting = granting == null ? grant : granting;
+      }
+    }
+    if (granting != null) {
+      return AccessDecision.granted("exec grant", granting, tool.rule());
+    }
+    return AccessDecision.denied(tool.exec().isEmpty() ? "the tool's rule grants no command (add an 'exec' list)"
+        : "no exec grant of the tool's rule names '" + name + "' with these arguments");
   }
 
   /**

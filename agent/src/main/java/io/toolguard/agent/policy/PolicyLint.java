@@ -9,6 +9,11 @@ import java.util.List;
  */
 public final class PolicyLint {
 
+  /** Shells, interpreters and launchers: granting one grants every command. */
+  private static final java.util.Set<String> COMMAND_RUNNERS = java.util.Set.of("sh", "bash", "zsh", "dash", "ksh", "csh",
+      "tcsh", "fish", "busybox", "env", "xargs", "sudo", "su", "nohup", "python", "perl", "ruby", "node", "php", "lua",
+      "java", "jshell", "pwsh", "powershell", "cmd", "osascript");
+
   private PolicyLint() {}
 
   /** {@return the warnings for a valid policy, in file order} */
@@ -37,6 +42,13 @@ public final class PolicyLint {
               + deny.location().line() + " names every tool it names")));
       if (rule.pattern().equals("*") && rule.verdict() == Verdict.ALLOW) {
         warnings.add(new PolicyProblem(rule.location(), "rule '*' allows every tool; prefer naming each tool"));
+      }
+      for (ExecGrant grant : rule.exec()) {
+        String program = grant.command().substring(grant.command().lastIndexOf('/') + 1);
+        if (COMMAND_RUNNERS.contains(program.replaceAll("[0-9.]+$", ""))) {
+          warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may run '" + grant.command()
+              + "', which runs whatever command or code it is given; grant the commands themselves"));
+        }
       }
       for (FileOperation operation : List.of(FileOperation.WRITE, FileOperation.DELETE)) {
         for (PathGlob glob : rule.files().of(operation)) {

@@ -25,7 +25,8 @@ public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
       List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
-  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files");
+  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec");
+  private static final List<String> EXEC_KEYS = List.of("command", "args", "ask");
   private static final List<String> FILE_KEYS = List.of("read", "write", "delete", "ask");
   private static final List<String> ASK_KEYS = List.of("read", "write", "delete");
 
@@ -301,15 +302,82 @@ public final class PolicyParser {
     Optional<Verdict> verdict = yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
     Optional<Risk> risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
+    List<ExecGrant> exec = exec(keys.get("exec"));
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files")) {
+      for (String grantKey : List.of("risk", "files", "exec")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(keys.get(grantKey).getKeyNode(), "tool rule '" + name + "' denies the tool, so '" + grantKey
               + "' has no effect; remove it or change the decision to allow");
         }
       }
     }
-    return verdict.map(v -> new ToolRule(name, v, risk, files, yaml.at(tuple.getKeyNode())));
+    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, yaml.at(tuple.getKeyNode())));
+  }
+
+  private List<ExecGrant> exec(NodeTuple entry) {
+    List<ExecGrant> grants = new ArrayList<>();
+    if (entry == null) {
+      return grants;
+    }
+    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+      yaml.problem(entry.getValueNode(), "'exec' must be a list of commands, e.g. [\"git\"] or"
+          + " [{command: git, args: [\"status\"]}], not " + StrictYaml.describe(entry.getValueNode()));
+      return grants;
+    }
+    for (Node item : list.getValue()) {
+      if (item instanceof ScalarNode) {
+        Optional.ofNullable(command(item)).ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
+        continue;
+      }
+      Map<String, NodeTuple> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
+      if (keys == null) {
+        continue;
+      }
+      if (keys.get("command") == null) {
+        yaml.problem(item, "an 'exec' entry needs 'command': a bare name found on PATH, or an absolute path");
+        continue;
+      }
+      String command = command(keys.get("command").getValueNode());
+      Optional<List<String>> args = Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
+      boolean ask = keys.get("ask") != null && yaml.bool(keys.get("ask"));
+      if (command != null) {
+        grants.add(new ExecGrant(command, args, ask));
+      }
+    }
+    return grants;
+  }
+
+  /** {@return a bare name, or an absolute path stored as its real path; null (and a problem) otherwise} */
+  private String command(Node node) {
+    String command = yaml.string(node, "a command", "a bare name such as git, or an absolute path such as /usr/bin/git");
+    if (command == null) {
+      return null;
+    }
+    if (command.isEmpty() || command.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      yaml.problem(node, "command '" + command + "' must be one executable, without spaces; put its arguments under"
+          + " 'args'");
+      return null;
+    }
+    if (command.contains("/") && !command.startsWith("/")) {
+      yaml.problem(node, "command '" + command + "' is a relative path; give a bare name found on PATH, or an absolute"
+          + " path");
+      return null;
+    }
+    return command.startsWith("/") ? realIfExists(Path.of(command).normalize()).toString() : command;
+  }
+
+  private List<String> argumentPatterns(NodeTuple entry) {
+    List<String> patterns = new ArrayList<>();
+    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+      yaml.problem(entry.getValueNode(), "'args' must be a list of patterns over the arguments joined by spaces, e.g."
+          + " [\"status\", \"log *\"], not " + StrictYaml.describe(entry.getValueNode()));
+      return patterns;
+    }
+    for (Node item : list.getValue()) {
+      Optional.ofNullable(yaml.string(item, "a pattern in 'args'", "a quoted pattern such as \"log *\""))
+          .ifPresent(patterns::add);
+    }
+    return patterns;
   }
 
   private FileGrants files(String tool, NodeTuple entry) {

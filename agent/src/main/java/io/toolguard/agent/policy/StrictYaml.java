@@ -159,6 +159,16 @@ final class StrictYaml {
     return parsed;
   }
 
+  /** {@return the value of a boolean key; false (and a problem) for anything but true or false} */
+  boolean bool(NodeTuple entry) {
+    Node value = entry.getValueNode();
+    if (value instanceof ScalarNode scalar && Tag.BOOL.equals(value.getTag())) {
+      return Boolean.parseBoolean(scalar.getValue());
+    }
+    problem(value, "'" + ((ScalarNode) entry.getKeyNode()).getValue() + "' must be true or false, not " + describe(value));
+    return false;
+  }
+
   /** {@return the text of a string scalar, or null (and a problem) for anything else} */
   String string(Node node, String what, String expected) {
     if (node instanceof ScalarNode scalar && Tag.STR.equals(node.getTag())) {

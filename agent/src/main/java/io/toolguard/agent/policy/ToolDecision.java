@@ -1,10 +1,29 @@
 package io.toolguard.agent.policy;
 
+import java.util.List;
+
 /**
  * What the policy says about one call: the verdict, the risk the call runs at, the rule that
- * decided ({@code file:line}), why, and the files the tool may touch if it runs.
+ * decided ({@code file:line}), why, and the files the tool may touch and the commands it may run
+ * if it runs.
  */
-public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
+public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files, List<ExecGrant> exec) {
+
+  public ToolDecision {
+    exec = List.copyOf(exec);
+  }
+
+  /** A decision that grants no command. */
+  public ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
+    this(verdict, risk, rule, reason, files, List.of());
+  }
+
+  /** {@return this decision settled by a person or by toolguard: allowed with its grants, or denied with none} */
+  public ToolDecision settled(boolean allowed, String why) {
+    return allowed
+        ? new ToolDecision(Verdict.ALLOW, risk, rule, why, files, exec)
+        : new ToolDecision(Verdict.DENY, risk, rule, why, FileGrants.NONE, List.of());
+  }
 
   /** {@return deny for a denied call; ask when an ask rule decided or the risk needs approval; else allow} */
   public Outcome outcome() {

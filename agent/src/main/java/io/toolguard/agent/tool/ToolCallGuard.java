@@ -62,14 +62,13 @@ public final class ToolCallGuard {
       if (decision.outcome() == Outcome.ASK && inForce.mode() == Mode.AUDIT) {
         wouldAsk = true;
       } else if (decision.outcome() == Outcome.ASK && !approver.canAsk()) {
-        decision = new ToolDecision(Verdict.DENY, decision.risk(), decision.rule(), NO_APPROVER, FileGrants.NONE);
+        decision = decision.settled(false, NO_APPROVER);
       } else if (decision.outcome() == Outcome.ASK) {
         Resolution resolution = approver.ask(callId, tool.name(), tool.signature(), decision.risk(),
             ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments), ArgumentSummary.exact(arguments),
             decision.rule(), policy.approval().timeout());
         personsMessage = resolution.approved() ? null : resolution.answer().message();
-        decision = new ToolDecision(resolution.approved() ? Verdict.ALLOW : Verdict.DENY, decision.risk(),
-            decision.rule(), resolution.reason(), resolution.approved() ? decision.files() : FileGrants.NONE);
+        decision = decision.settled(resolution.approved(), resolution.reason());
       }
     } catch (SecurityException unrecorded) {
       throw unrecorded;

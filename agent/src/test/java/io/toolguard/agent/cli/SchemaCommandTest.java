@@ -59,6 +59,14 @@ class SchemaCommandTest {
         Arguments.of("bad mode", head + "mode: strict\n"),
         Arguments.of("bad unlisted", head + "unlisted_tools: maybe\n"),
         Arguments.of("unlisted ask", head + "unlisted_tools: ask\n"),
+        Arguments.of("exec grants", rule + "    decision: allow\n    exec:\n      - git\n      - /usr/bin/make\n"
+            + "      - command: tar\n        args: [\"-czf out/*\"]\n        ask: true\n"),
+        Arguments.of("exec as a word", rule + "    decision: allow\n    exec: git\n"),
+        Arguments.of("exec with spaces", rule + "    decision: allow\n    exec: [\"git status\"]\n"),
+        Arguments.of("exec relative", rule + "    decision: allow\n    exec: [./tool]\n"),
+        Arguments.of("exec entry without command", rule + "    decision: allow\n    exec: [{args: [x]}]\n"),
+        Arguments.of("exec ask as text", rule + "    decision: allow\n    exec: [{command: git, ask: maybe}]\n"),
+        Arguments.of("deny with exec", rule + "    decision: deny\n    exec: [git]\n"),
         Arguments.of("file asks", rule + "    decision: allow\n    files:\n      write: [\"out/**\"]\n      ask:\n"
             + "        delete: [\"**\"]\n        write: [\"**\"]\n"),
         Arguments.of("unknown file ask key", rule + "    decision: allow\n    files:\n      ask:\n        list: [\"a\"]\n"),

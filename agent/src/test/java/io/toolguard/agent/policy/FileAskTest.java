@@ -29,13 +29,13 @@ class FileAskTest {
     tidy = policy.decide("tidy", Risk.LOW);
   }
 
-  private FileDecision decide(FileOperation operation, String path) {
+  private AccessDecision decide(FileOperation operation, String path) {
     return policy.decideFile(tidy, operation, Path.of(path));
   }
 
   @Test
   void anAskGlobBeatsAGrantForTheSameOperation() {
-    FileDecision delete = decide(FileOperation.DELETE, "/srv/box/out/tmp/x");
+    AccessDecision delete = decide(FileOperation.DELETE, "/srv/box/out/tmp/x");
 
     assertThat(delete.outcome()).isEqualTo(Outcome.ASK);
     assertThat(delete.reason()).isEqualTo("a person must approve it first, by ask delete glob \"**\" of rule app.yaml:4");

@@ -30,6 +30,20 @@ class PolicyLintTest {
   }
 
   @Test
+  void warnsAboutGrantingAShellOrAnInterpreter() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  run:\n    decision: allow\n"
+        + "    exec: [git, bash, /opt/none/python3.11, {command: sh, args: [\"-c ls\"]}]\n");
+
+    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
+        "app.yaml:4:3: rule 'run' may run 'bash', which runs whatever command or code it is given; grant the commands"
+            + " themselves",
+        "app.yaml:4:3: rule 'run' may run '/opt/none/python3.11', which runs whatever command or code it is given; grant"
+            + " the commands themselves",
+        "app.yaml:4:3: rule 'run' may run 'sh', which runs whatever command or code it is given; grant the commands"
+            + " themselves");
+  }
+
+  @Test
   void warnsWhenCallsNeedApprovalButNoChannelCanAsk() throws Exception {
     String rules = "tools:\n  deploy:\n    decision: ask\n  wipe:\n    decision: allow\n    risk: CRITICAL\n";
 

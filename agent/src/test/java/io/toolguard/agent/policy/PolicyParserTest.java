@@ -140,7 +140,7 @@ class PolicyParserTest {
         Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
             "app.yaml:5:5: tool rule 't' needs 'decision: allow', 'decision: ask' or 'decision: deny'"),
         Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
-            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, not 'allow'"),
+            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, not 'allow'"),
         Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
             "app.yaml:5:15: 'decision' must be allow, ask or deny, not 'yes'"),
         Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
@@ -170,6 +170,18 @@ class PolicyParserTest {
         Arguments.of("glob that is a number", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      read: [42]\n", "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
         Arguments.of("alias bomb", aliasBomb(), "not valid YAML"),
+        Arguments.of("exec as a word", exec("git"), "app.yaml:6:11: 'exec' must be a list of commands"),
+        Arguments.of("command with its arguments", exec("[\"git status\"]"),
+            "app.yaml:6:12: command 'git status' must be one executable, without spaces; put its arguments under 'args'"),
+        Arguments.of("relative command", exec("[./tool]"), "app.yaml:6:12: command './tool' is a relative path"),
+        Arguments.of("exec entry without command", exec("[{args: [x]}]"), "app.yaml:6:12: an 'exec' entry needs 'command'"),
+        Arguments.of("unknown exec key", exec("[{command: git, arg: [x]}]"),
+            "unknown key 'arg' in an 'exec' entry (did you mean 'args'?)"),
+        Arguments.of("exec args as text", exec("[{command: git, args: status}]"), "'args' must be a list of patterns"),
+        Arguments.of("exec ask as text", exec("[{command: git, ask: sometimes}]"),
+            "'ask' must be true or false, not 'sometimes'"),
+        Arguments.of("a deny rule that grants commands", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
+            + "    exec: [git]\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'exec' has no effect"),
         Arguments.of("unknown file ask key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      ask:\n        list: [\"a\"]\n", "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
         Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"
@@ -195,6 +207,10 @@ class PolicyParserTest {
             + " secret_env: S}}"), "'approval.webhook' needs exactly one of 'secret_env'"),
         Arguments.of("webhook without a secret", approval("{web: {}, webhook: {url: 'https://h.example/x'}}"),
             "'approval.webhook' needs exactly one of 'secret_env'"));
+  }
+
+  private static String exec(String list) {
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    exec: " + list + "\n";
   }
 
   private static String approval(String section) {

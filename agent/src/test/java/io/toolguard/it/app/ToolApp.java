@@ -43,9 +43,14 @@ public final class ToolApp {
   }
 
   static void call(String name, Callable<String> tool) {
+    call(name, tool, false);
+  }
+
+  /** Prints {@code NAME: ran} (with what the tool returned, if asked), or why it did not. */
+  static void call(String name, Callable<String> tool, boolean showResult) {
     try {
-      tool.call();
-      System.out.println(name + ": ran");
+      String result = tool.call();
+      System.out.println(name + ": ran" + (showResult ? ": " + result : ""));
     } catch (SecurityException denied) {
       System.out.println(name + ": denied: " + denied.getMessage());
     } catch (Exception failed) {

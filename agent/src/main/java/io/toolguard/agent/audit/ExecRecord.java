@@ -1,0 +1,20 @@
+package io.toolguard.agent.audit;
+
+import java.time.Instant;
+
+/**
+ * A process a tool started or tried to start, as one line of the audit log.
+ *
+ * @param command the command's words joined by spaces
+ * @param executable the real path of the file that runs, or null if it was not found
+ * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code would-ask}
+ */
+public record ExecRecord(Instant time, String callId, String tool, String command, String executable,
+    String decision, String rule, String reason, String thread) implements AuditEntry {
+
+  @Override
+  public String toJson() {
+    return Json.object("time", time.toString(), "event", "exec", "call_id", callId, "tool", tool, "command", command,
+        "executable", executable, "decision", decision, "rule", rule, "reason", reason, "thread", thread);
+  }
+}
