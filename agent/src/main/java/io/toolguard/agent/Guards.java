@@ -10,19 +10,20 @@ import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.jvm.JvmGuard;
 import io.toolguard.agent.jvm.JvmHooks;
-import io.toolguard.agent.net.ConnectHooks;
+import io.toolguard.agent.net.NetGuard;
+import io.toolguard.agent.net.NetHooks;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.tool.AccessGate;
 import io.toolguard.agent.tool.ToolCallGuard;
 import io.toolguard.agent.tool.ToolContext;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
-import java.util.Map;
 
 /**
- * The agent's side of the bootstrap dispatcher: tool calls, file access, process starts and JVM-wide
- * actions each to their own guard, and whether a thread a tool starts inherits its context.
+ * The agent's side of the bootstrap dispatcher: tool calls, file access, process starts, network
+ * access and JVM-wide actions each to their own guard, and whether a thread a tool starts inherits its context.
  *
  * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
@@ -34,12 +35,14 @@ final class Guards implements Dispatcher.Hooks {
   private final ToolCallGuard tools;
   private final FileGuard files;
   private final ExecGuard exec;
+  private final NetGuard net;
   private final JvmGuard jvm;
 
-  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, JvmGuard jvm) {
+  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, NetGuard net, JvmGuard jvm) {
     this.tools = tools;
     this.files = files;
     this.exec = exec;
+    this.net = net;
     this.jvm = jvm;
   }
 
@@ -48,10 +51,11 @@ final class Guards implements Dispatcher.Hooks {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     FileGuard files = FileGuard.create(audit, approver);
-    Dispatcher.install(new Guards(tools, files, new ExecGuard(audit, approver, files),
-        new JvmGuard(audit, approvals.server())));
+    AccessGate gate = new AccessGate(audit, approver);
+    Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files), new NetGuard(gate, approvals.server()),
+        new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
-        approvals.server().isPresent() ? ConnectHooks.forThisJvm() : Map.of());
+        NetHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }
 
@@ -67,6 +71,10 @@ final class Guards implements Dispatcher.Hooks {
 
   @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
+    if ((access & (Dispatcher.CONNECT | Dispatcher.LISTEN)) != 0) {
+      net.check((ToolContext) context, path, access, detail);
+      return path;
+    }
     if ((access & Dispatcher.JVM_ACTION) != 0 && path instanceof ProcessBuilder process) {
       exec.check((ToolContext) context, process);
       return path;

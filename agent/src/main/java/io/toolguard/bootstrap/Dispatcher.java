@@ -94,6 +94,13 @@ public final class Dispatcher {
    * tool is opening up by reflection.
    */
   public static final int JVM_ACTION = 2048;
+  /**
+   * Not a file: the path is the {@code InetAddress} (port in the detail) or {@code InetSocketAddress}
+   * a tool connects or sends a datagram to.
+   */
+  public static final int CONNECT = 4096;
+  /** Not a file: the path is the {@code SocketAddress} a tool's server socket binds to, or null for any. */
+  public static final int LISTEN = 8192;
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();

@@ -28,6 +28,9 @@ final class ApprovalPolicy {
               write: ["markers/**"]
           "self_*":
             decision: allow
+            net:
+              connect: ["127.0.0.1:*", "localhost:*"]
+              listen: ["127.0.0.1:*"]
         """ + moreRules;
   }
 

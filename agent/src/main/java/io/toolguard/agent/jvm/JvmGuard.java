@@ -6,32 +6,23 @@ import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.tool.ToolContext;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import java.lang.reflect.Member;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.Optional;
 import java.time.Instant;
 
 /**
  * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native libraries, the standard
- * streams, system properties, global defaults — opening toolguard's own
- * classes up by reflection (which would let a tool switch toolguard off), and connecting to
- * toolguard's approval server (which would let a tool approve its own calls). No grant allows them
- * yet; audit mode only logs them.
+ * streams, system properties, global defaults — and opening toolguard's own classes up by
+ * reflection (which would let a tool switch toolguard off). No grant allows them; audit mode only
+ * logs them.
  */
 public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
-  static final String SELF_APPROVAL = "a tool may not reach the approval server, where calls are approved";
 
   private final AuditLog audit;
-  private final Optional<InetSocketAddress> approvalServer;
 
-  public JvmGuard(AuditLog audit, Optional<InetSocketAddress> approvalServer) {
+  public JvmGuard(AuditLog audit) {
     this.audit = audit;
-    this.approvalServer = approvalServer;
   }
 
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
@@ -41,12 +32,6 @@ public final class JvmGuard {
     if (action instanceof String text) {
       described = text;
       reason = REASON;
-    } else if (action instanceof InetSocketAddress target) {
-      if (!reachesApprovalServer(target)) {
-        return;
-      }
-      described = "connect to " + target;
-      reason = SELF_APPROVAL;
     } else {
       Class<?> type = action instanceof Class<?> c ? c : action instanceof Member m ? m.getDeclaringClass() : null;
       if (type == null || !isToolguards(type)) {
@@ -66,20 +51,6 @@ public final class JvmGuard {
     }
     if (enforce) {
       throw new SecurityException("Tool '" + context.tool() + "' may not " + described + ": " + reason + " [toolguard]");
-    }
-  }
-
-  /** The server may listen on every address, so any address of this machine on its port reaches it. */
-  private boolean reachesApprovalServer(InetSocketAddress target) {
-    if (approvalServer.isEmpty() || target.getPort() != approvalServer.get().getPort() || target.isUnresolved()) {
-      return false;
-    }
-    InetAddress address = target.getAddress();
-    try {
-      return address.isLoopbackAddress() || address.isAnyLocalAddress()
-          || address.equals(approvalServer.get().getAddress()) || NetworkInterface.getByInetAddress(address) != null;
-    } catch (SocketException unknown) {
-      return true;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.toolguard.agent.policy;
 
+import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +97,8 @@ public record Policy(
         rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
         rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files(),
-        rule.verdict() == Verdict.DENY ? List.of() : rule.exec());
+        rule.verdict() == Verdict.DENY ? List.of() : rule.exec(),
+        rule.verdict() == Verdict.DENY ? NetGrants.NONE : rule.net());
   }
 
   /**
@@ -226,6 +228,32 @@ public record Policy(
     }
     return AccessDecision.denied(tool.exec().isEmpty() ? "the tool's rule grants no command (add an 'exec' list)"
         : "no exec grant of the tool's rule names '" + name + "' with these arguments");
+  }
+
+  /**
+   * Decides whether a tool the policy decided as {@code tool} may connect to, or listen on, an
+   * address (see {@link HostPort} for how names and addresses match). An asking pattern beats a
+   * granting one.
+   *
+   * @param name the host name the tool gave, or null if it gave an address
+   */
+  public AccessDecision decideNet(ToolDecision tool, NetOperation operation, String name, InetAddress address,
+      int port) {
+    if (tool.verdict() == Verdict.DENY) {
+      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+    }
+    for (HostPort pattern : tool.net().asking(operation)) {
+      if (pattern.matches(name, address, port)) {
+        return AccessDecision.asked("ask " + operation.label() + " grant", pattern, tool.rule());
+      }
+    }
+    for (HostPort pattern : tool.net().of(operation)) {
+      if (pattern.matches(name, address, port)) {
+        return AccessDecision.granted(operation.label() + " grant", pattern, tool.rule());
+      }
+    }
+    return AccessDecision.denied("no " + operation.label() + " grant of the tool's rule names "
+        + (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port);
   }
 
   /**

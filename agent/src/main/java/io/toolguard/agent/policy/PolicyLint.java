@@ -43,6 +43,9 @@ public final class PolicyLint {
       if (rule.pattern().equals("*") && rule.verdict() == Verdict.ALLOW) {
         warnings.add(new PolicyProblem(rule.location(), "rule '*' allows every tool; prefer naming each tool"));
       }
+      rule.net().connect().stream().filter(pattern -> pattern.host().equals("*")).findFirst().ifPresent(pattern ->
+          warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may connect to any host (\""
+              + pattern + "\"), so nothing stops what it sends; name the hosts it needs")));
       for (ExecGrant grant : rule.exec()) {
         String program = grant.command().substring(grant.command().lastIndexOf('/') + 1);
         if (COMMAND_RUNNERS.contains(program.replaceAll("[0-9.]+$", ""))) {

@@ -25,7 +25,9 @@ public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
       List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
-  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec");
+  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec", "net");
+  private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
+  private static final List<String> NET_ASK_KEYS = List.of("connect", "listen");
   private static final List<String> EXEC_KEYS = List.of("command", "args", "ask");
   private static final List<String> FILE_KEYS = List.of("read", "write", "delete", "ask");
   private static final List<String> ASK_KEYS = List.of("read", "write", "delete");
@@ -303,15 +305,58 @@ public final class PolicyParser {
     Optional<Risk> risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
     List<ExecGrant> exec = exec(keys.get("exec"));
+    NetGrants net = net(name, keys.get("net"));
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files", "exec")) {
+      for (String grantKey : List.of("risk", "files", "exec", "net")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(keys.get(grantKey).getKeyNode(), "tool rule '" + name + "' denies the tool, so '" + grantKey
               + "' has no effect; remove it or change the decision to allow");
         }
       }
     }
-    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, yaml.at(tuple.getKeyNode())));
+    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, net, yaml.at(tuple.getKeyNode())));
+  }
+
+  private NetGrants net(String tool, NodeTuple entry) {
+    if (entry == null) {
+      return NetGrants.NONE;
+    }
+    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'net' of tool rule '" + tool + "'", NET_KEYS);
+    if (keys == null) {
+      return NetGrants.NONE;
+    }
+    Map<String, NodeTuple> asks = keys.get("ask") == null ? Map.of()
+        : yaml.mapping(keys.get("ask").getValueNode(), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
+    if (asks == null) {
+      asks = Map.of();
+    }
+    return new NetGrants(hostPorts(keys.get("connect")), hostPorts(keys.get("listen")), hostPorts(asks.get("connect")),
+        hostPorts(asks.get("listen")));
+  }
+
+  private List<HostPort> hostPorts(NodeTuple entry) {
+    List<HostPort> patterns = new ArrayList<>();
+    if (entry == null) {
+      return patterns;
+    }
+    String key = ((ScalarNode) entry.getKeyNode()).getValue();
+    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+      yaml.problem(entry.getValueNode(), "'" + key + "' must be a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"],"
+          + " not " + StrictYaml.describe(entry.getValueNode()));
+      return patterns;
+    }
+    for (Node item : list.getValue()) {
+      String text = yaml.string(item, "a pattern in '" + key + "'", "a quoted HOST:PORT such as \"api.example.com:443\"");
+      if (text == null) {
+        continue;
+      }
+      try {
+        patterns.add(HostPort.of(text));
+      } catch (IllegalArgumentException bad) {
+        yaml.problem(item, bad.getMessage());
+      }
+    }
+    return patterns;
   }
 
   private List<ExecGrant> exec(NodeTuple entry) {

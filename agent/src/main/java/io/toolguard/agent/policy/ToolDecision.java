@@ -4,25 +4,26 @@ import java.util.List;
 
 /**
  * What the policy says about one call: the verdict, the risk the call runs at, the rule that
- * decided ({@code file:line}), why, and the files the tool may touch and the commands it may run
- * if it runs.
+ * decided ({@code file:line}), why, and the files the tool may touch, the commands it may run and
+ * the network addresses it may reach if it runs.
  */
-public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files, List<ExecGrant> exec) {
+public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files, List<ExecGrant> exec,
+    NetGrants net) {
 
   public ToolDecision {
     exec = List.copyOf(exec);
   }
 
-  /** A decision that grants no command. */
+  /** A decision that grants no command and no network access. */
   public ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
-    this(verdict, risk, rule, reason, files, List.of());
+    this(verdict, risk, rule, reason, files, List.of(), NetGrants.NONE);
   }
 
   /** {@return this decision settled by a person or by toolguard: allowed with its grants, or denied with none} */
   public ToolDecision settled(boolean allowed, String why) {
     return allowed
-        ? new ToolDecision(Verdict.ALLOW, risk, rule, why, files, exec)
-        : new ToolDecision(Verdict.DENY, risk, rule, why, FileGrants.NONE, List.of());
+        ? new ToolDecision(Verdict.ALLOW, risk, rule, why, files, exec, net)
+        : new ToolDecision(Verdict.DENY, risk, rule, why, FileGrants.NONE, List.of(), NetGrants.NONE);
   }
 
   /** {@return deny for a denied call; ask when an ask rule decided or the risk needs approval; else allow} */

@@ -5,18 +5,18 @@ import java.util.Optional;
 
 /**
  * One entry under {@code tools:}: which tools it names (a {@code *} glob), what it says about them,
- * the risk it imposes, and the files and commands it grants.
+ * the risk it imposes, and the files, commands and network addresses it grants.
  */
-public record ToolRule(
-    String pattern, Verdict verdict, Optional<Risk> risk, FileGrants files, List<ExecGrant> exec, Location location) {
+public record ToolRule(String pattern, Verdict verdict, Optional<Risk> risk, FileGrants files, List<ExecGrant> exec,
+    NetGrants net, Location location) {
 
   public ToolRule {
     exec = List.copyOf(exec);
   }
 
-  /** A rule that grants no command. */
+  /** A rule that grants no command and no network access. */
   public ToolRule(String pattern, Verdict verdict, Optional<Risk> risk, FileGrants files, Location location) {
-    this(pattern, verdict, risk, files, List.of(), location);
+    this(pattern, verdict, risk, files, List.of(), NetGrants.NONE, location);
   }
 
   /** {@return whether this rule names the tool; {@code *} matches any run of characters} */

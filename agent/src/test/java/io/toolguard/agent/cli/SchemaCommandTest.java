@@ -59,6 +59,11 @@ class SchemaCommandTest {
         Arguments.of("bad mode", head + "mode: strict\n"),
         Arguments.of("bad unlisted", head + "unlisted_tools: maybe\n"),
         Arguments.of("unlisted ask", head + "unlisted_tools: ask\n"),
+        Arguments.of("net grants", rule + "    decision: allow\n    net:\n      connect: [\"api.example.com:443\","
+            + " \"10.0.0.1:8000-8099\", \"[::1]:*\"]\n      listen: [\"127.0.0.1:0\"]\n      ask: {connect: [\"*:*\"]}\n"),
+        Arguments.of("net pattern without port", rule + "    decision: allow\n    net: {connect: [\"example.com\"]}\n"),
+        Arguments.of("unknown net key", rule + "    decision: allow\n    net: {send: [\"a:1\"]}\n"),
+        Arguments.of("deny with net", rule + "    decision: deny\n    net: {connect: [\"a:1\"]}\n"),
         Arguments.of("exec grants", rule + "    decision: allow\n    exec:\n      - git\n      - /usr/bin/make\n"
             + "      - command: tar\n        args: [\"-czf out/*\"]\n        ask: true\n"),
         Arguments.of("exec as a word", rule + "    decision: allow\n    exec: git\n"),

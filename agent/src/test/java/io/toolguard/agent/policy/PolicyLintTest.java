@@ -30,6 +30,16 @@ class PolicyLintTest {
   }
 
   @Test
+  void warnsAboutConnectingToAnyHost() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  fetch:\n    decision: allow\n"
+        + "    net: {connect: [\"api.example.com:443\", \"*:443\"], ask: {connect: [\"*:*\"]}}\n");
+
+    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
+        "app.yaml:4:3: rule 'fetch' may connect to any host (\"*:443\"), so nothing stops what it sends; name the hosts"
+            + " it needs");
+  }
+
+  @Test
   void warnsAboutGrantingAShellOrAnInterpreter() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  run:\n    decision: allow\n"
         + "    exec: [git, bash, /opt/none/python3.11, {command: sh, args: [\"-c ls\"]}]\n");

@@ -140,7 +140,7 @@ class PolicyParserTest {
         Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
             "app.yaml:5:5: tool rule 't' needs 'decision: allow', 'decision: ask' or 'decision: deny'"),
         Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
-            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, not 'allow'"),
+            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, not 'allow'"),
         Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
             "app.yaml:5:15: 'decision' must be allow, ask or deny, not 'yes'"),
         Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
@@ -182,6 +182,15 @@ class PolicyParserTest {
             "'ask' must be true or false, not 'sometimes'"),
         Arguments.of("a deny rule that grants commands", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
             + "    exec: [git]\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'exec' has no effect"),
+        Arguments.of("net as a list", netRule("[\"a:1\"]"), "app.yaml:6:10: 'net' of tool rule 't' must be a mapping"),
+        Arguments.of("unknown net key", netRule("{conect: [\"a:1\"]}"),
+            "unknown key 'conect' in 'net' of tool rule 't' (did you mean 'connect'?)"),
+        Arguments.of("net pattern without port", netRule("{connect: [\"example.com\"]}"),
+            "app.yaml:6:21: 'example.com' is not HOST:PORT"),
+        Arguments.of("net pattern with a bad port", netRule("{listen: [\"127.0.0.1:70000\"]}"), "has no valid port"),
+        Arguments.of("unknown net ask key", netRule("{ask: {send: [\"a:1\"]}}"), "unknown key 'send' in 'net.ask'"),
+        Arguments.of("a deny rule that grants the network", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
+            + "    net: {connect: [\"a:1\"]}\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'net' has no effect"),
         Arguments.of("unknown file ask key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      ask:\n        list: [\"a\"]\n", "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
         Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"
@@ -207,6 +216,10 @@ class PolicyParserTest {
             + " secret_env: S}}"), "'approval.webhook' needs exactly one of 'secret_env'"),
         Arguments.of("webhook without a secret", approval("{web: {}, webhook: {url: 'https://h.example/x'}}"),
             "'approval.webhook' needs exactly one of 'secret_env'"));
+  }
+
+  private static String netRule(String net) {
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    net: " + net + "\n";
   }
 
   private static String exec(String list) {
