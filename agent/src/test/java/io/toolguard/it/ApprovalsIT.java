@@ -221,7 +221,7 @@ class ApprovalsIT {
     String denial = "Tool '%s' may not connect to %s port " + port + ": a tool may not reach the approval server,"
         + " where calls are approved [rule policy.yaml:21]";
     String byAddress = "(127.0.0.1)";
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+    assertThat(AsyncFailures.unwrapped(result.stdout())).as(result.toString()).containsExactly(
         "outside a tool: connected",
         "socket: denied: " + denial.formatted("self_socket", byAddress),
         "socket-channel: denied: " + denial.formatted("self_channel", "localhost " + byAddress),

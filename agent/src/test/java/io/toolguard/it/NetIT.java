@@ -53,7 +53,7 @@ class NetIT {
     String rule = " [rule policy.yaml:7]";
     String other = "denied: Tool 'net' may not connect to (127.0.0.1) port " + open
         + ": no connect grant of the tool's rule names (127.0.0.1) port " + open + rule;
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+    assertThat(AsyncFailures.unwrapped(result.stdout())).as(result.toString()).containsExactly(
         "Socket granted: ran: connected",
         "SocketChannel granted: ran: connected",
         "AsynchronousSocketChannel granted: ran: connected",
