@@ -50,8 +50,8 @@ final class Guards implements Dispatcher.Hooks {
   static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
-    FileGuard files = FileGuard.create(audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
+    FileGuard files = FileGuard.create(audit, gate);
     Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files), new NetGuard(gate, approvals.server()),
         new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),

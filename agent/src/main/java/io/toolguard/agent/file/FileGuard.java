@@ -12,8 +12,7 @@ import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
 import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
-import io.toolguard.agent.approval.Approver;
-import io.toolguard.agent.approval.Resolution;
+import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.FileAccessRecord;
 import io.toolguard.agent.policy.AccessDecision;
@@ -21,6 +20,7 @@ import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.tool.AccessGate;
 import io.toolguard.agent.tool.ToolContext;
 import java.io.File;
 import java.io.IOException;
@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Decides each file access a tool makes: resolves where the path really leads, asks the policy of
@@ -46,18 +45,21 @@ public final class FileGuard {
   private static final int[] OPERATIONS = {READ, WRITE, DELETE, PROBE};
 
   private final AuditLog audit;
-  private final Approver approver;
+  private final AccessGate gate;
   private final SharedReadOnlyFiles shared;
 
-  private FileGuard(AuditLog audit, Approver approver, SharedReadOnlyFiles shared) {
+  private FileGuard(AuditLog audit, AccessGate gate, SharedReadOnlyFiles shared) {
     this.audit = audit;
-    this.approver = approver;
+    this.gate = gate;
     this.shared = shared;
   }
 
-  /** {@return a guard for this JVM, writing denials to {@code audit} and asking {@code approver} where a glob asks} */
-  public static FileGuard create(AuditLog audit, Approver approver) {
-    return new FileGuard(audit, approver, SharedReadOnlyFiles.ofThisJvm());
+  /**
+   * {@return a guard for this JVM, recording to {@code audit} what audit mode lets through, and
+   * leaving denials and accesses a glob asks about to {@code gate}}
+   */
+  public static FileGuard create(AuditLog audit, AccessGate gate) {
+    return new FileGuard(audit, gate, SharedReadOnlyFiles.ofThisJvm());
   }
 
   /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
@@ -93,29 +95,13 @@ public final class FileGuard {
       if ((bits & operation) == 0) {
         continue;
       }
-      boolean toolsOwn = true;
-      ToolContext asking = null;
-      AccessDecision asked = null;
-      for (ToolContext level = context; level != null && toolsOwn; level = level.outer()) {
-        AccessDecision decision = unresolved != null
-            ? AccessDecision.denied(unresolved)
-            : decide(level, operation, real);
-        if (decision.outcome() == Outcome.DENY) {
-          toolsOwn = false;
-          if (!exempt(operation, real)) {
-            deny(context, level, operation, given, real, decision);
-            return given;
-          }
-        } else if (decision.outcome() == Outcome.ASK && asked == null) {
-          asking = level;
-          asked = decision;
+      if (unresolved == null && allowedAtEveryLevel(context, operation, real)) {
+        if (observing) {
+          // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
+          record(context, operation, given, real);
         }
-      }
-      if (toolsOwn && asked != null && !exempt(operation, real)) {
-        askAPerson(context, asking, operation, given, real, asked);
-      } else if (observing && toolsOwn) {
-        // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
-        record(context, context, operation, given, real, "allow", "within the tool's grants");
+      } else if (!exempt(operation, real)) {
+        gate.check(context, new FileAccess(operation, given, real, unresolved));
       }
     }
     if ((bits & RESOLVED) != 0) {
@@ -135,57 +121,57 @@ public final class FileGuard {
     return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
   }
 
-  /**
-   * Asks a person about an access an ask glob names: an approval lets it through, anything else
-   * denies it (with the person's message, if they gave one). Audit mode only records it.
-   */
-  private void askAPerson(ToolContext context, ToolContext level, int operation, Object given, Path real,
-      AccessDecision asked) {
-    if (context.policy().mode() == Mode.AUDIT) {
-      record(context, level, operation, given, real, "would-ask", asked.reason());
-      return;
+  /** The fast path: a tool's own access, which every level of its context allows without asking. */
+  private static boolean allowedAtEveryLevel(ToolContext context, int operation, Path real) {
+    for (ToolContext level = context; level != null; level = level.outer()) {
+      if (decide(level, operation, real).outcome() != Outcome.ALLOW) {
+        return false;
+      }
     }
-    if (!approver.canAsk()) {
-      deny(context, level, operation, given, real, AccessDecision.denied(asked.reason()
-          + ", but no approval channel is on (set 'approval:' in the policy)"));
-      return;
-    }
-    Resolution resolution = approver.ask(context.callId(), context.tool(), label(operation) + " a file",
-        level.decision().risk(), "path=\"" + real + "\"" + (real.toString().equals(String.valueOf(given)) ? ""
-            : " (as given: " + given + ")"), Optional.of(real.toString()), level.decision().rule(),
-        context.policy().policy().approval().timeout());
-    if (resolution.approved()) {
-      record(context, level, operation, given, real, "allow", resolution.reason());
-    } else if (resolution.answer().message() != null) {
-      record(context, level, operation, given, real, "deny", resolution.reason());
-      throw new SecurityException(resolution.answer().message());
-    } else {
-      deny(context, level, operation, given, real, AccessDecision.denied(resolution.reason()));
-    }
+    return true;
   }
 
-  /** Writes the denial; throws it unless the innermost call runs in audit mode. */
-  private void deny(ToolContext context, ToolContext level, int operation, Object given, Path real,
-      AccessDecision decision) {
-    boolean enforce = context.policy().mode() == Mode.ENFORCE;
-    record(context, level, operation, given, real, enforce ? "deny" : "would-deny", decision.reason());
-    if (enforce) {
-      String via = level == context ? "" : " (inside tool '" + level.tool() + "')";
-      throw new SecurityException("Tool '" + context.tool() + "'" + via + " may not " + label(operation) + " '" + given
-          + "'" + (real.toString().equals(String.valueOf(given)) ? "" : " (" + real + ")") + ": " + decision.reason()
-          + " [rule " + level.decision().rule() + "]");
-    }
-  }
-
-  private void record(ToolContext context, ToolContext level, int operation, Object given, Path real, String decision,
-      String reason) {
+  private void record(ToolContext context, int operation, Object given, Path real) {
     try {
-      audit.write(new FileAccessRecord(Instant.now(), context.callId(), context.tool(), label(operation),
-          String.valueOf(given), real.toString(), decision, level.decision().rule(), reason,
-          Thread.currentThread().getName()));
+      audit.write(new FileAccess(operation, given, real, null).record(context, context, "allow", "within the tool's grants"));
     } catch (RuntimeException auditFailure) {
       throw new SecurityException("Tool '" + context.tool() + "' may not " + label(operation) + " '" + given
           + "': the audit log cannot be written, and no access runs unrecorded");
+    }
+  }
+
+  /** One access a grant does not simply allow: denied, or asked about, at some level. */
+  private record FileAccess(int operation, Object given, Path real, String unresolved) implements AccessGate.Access {
+
+    @Override
+    public AccessDecision decide(ToolContext level) {
+      return unresolved != null ? AccessDecision.denied(unresolved) : FileGuard.decide(level, operation, real);
+    }
+
+    @Override
+    public String describe() {
+      return label(operation) + " '" + given + "'" + (asGiven() ? "" : " (" + real + ")");
+    }
+
+    @Override
+    public String subject() {
+      return label(operation) + " a file";
+    }
+
+    @Override
+    public String shown() {
+      return "path=\"" + real + "\"" + (asGiven() ? "" : " (as given: " + given + ")");
+    }
+
+    @Override
+    public AuditEntry record(ToolContext context, ToolContext level, String decision, String reason) {
+      return new FileAccessRecord(Instant.now(), context.callId(), context.tool(), label(operation),
+          String.valueOf(given), real.toString(), decision, level.decision().rule(), reason,
+          Thread.currentThread().getName());
+    }
+
+    private boolean asGiven() {
+      return real.toString().equals(String.valueOf(given));
     }
   }
 

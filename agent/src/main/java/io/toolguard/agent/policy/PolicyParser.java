@@ -335,29 +335,10 @@ public final class PolicyParser {
   }
 
   private List<HostPort> hostPorts(NodeTuple entry) {
-    List<HostPort> patterns = new ArrayList<>();
-    if (entry == null) {
-      return patterns;
-    }
-    String key = ((ScalarNode) entry.getKeyNode()).getValue();
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
-      yaml.problem(entry.getValueNode(), "'" + key + "' must be a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"],"
-          + " not " + StrictYaml.describe(entry.getValueNode()));
-      return patterns;
-    }
-    for (Node item : list.getValue()) {
-      String text = yaml.string(item, "a pattern in '" + key + "'", "a quoted HOST:PORT such as \"api.example.com:443\"");
-      if (text == null) {
-        continue;
-      }
-      try {
-        patterns.add(HostPort.of(text));
-      } catch (IllegalArgumentException bad) {
-        yaml.problem(item, bad.getMessage());
-      }
-    }
-    return patterns;
+    return strings(entry, "a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"]", "a pattern",
+        "a quoted HOST:PORT such as \"api.example.com:443\"", HostPort::of);
   }
+
 
   private List<ExecGrant> exec(NodeTuple entry) {
     List<ExecGrant> grants = new ArrayList<>();
@@ -412,18 +393,10 @@ public final class PolicyParser {
   }
 
   private List<String> argumentPatterns(NodeTuple entry) {
-    List<String> patterns = new ArrayList<>();
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
-      yaml.problem(entry.getValueNode(), "'args' must be a list of patterns over the arguments joined by spaces, e.g."
-          + " [\"status\", \"log *\"], not " + StrictYaml.describe(entry.getValueNode()));
-      return patterns;
-    }
-    for (Node item : list.getValue()) {
-      Optional.ofNullable(yaml.string(item, "a pattern in 'args'", "a quoted pattern such as \"log *\""))
-          .ifPresent(patterns::add);
-    }
-    return patterns;
+    return strings(entry, "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
+        "a pattern", "a quoted pattern such as \"log *\"", pattern -> pattern);
   }
+
 
   private FileGrants files(String tool, NodeTuple entry) {
     if (entry == null) {
@@ -443,28 +416,39 @@ public final class PolicyParser {
   }
 
   private List<PathGlob> globs(NodeTuple entry) {
-    List<PathGlob> globs = new ArrayList<>();
+    return strings(entry, "a list of globs relative to the sandbox root, e.g. [\"data/**\"]", "a glob",
+        "a quoted glob such as \"data/**\"", PathGlob::of);
+  }
+
+  /**
+   * {@return the items of a list of strings, each made into a value by {@code parse}}: a problem for
+   * anything but a list, for an item that is not a string, and for one {@code parse} rejects with
+   * an {@link IllegalArgumentException}
+   */
+  private <T> List<T> strings(NodeTuple entry, String listExpected, String itemWhat, String itemExpected,
+      java.util.function.Function<String, T> parse) {
+    List<T> values = new ArrayList<>();
     if (entry == null) {
-      return globs;
+      return values;
     }
     String key = ((ScalarNode) entry.getKeyNode()).getValue();
     Node value = entry.getValueNode();
     if (!(value instanceof SequenceNode list)) {
-      yaml.problem(value, "'" + key + "' must be a list of globs relative to the sandbox root, e.g. [\"data/**\"], not "
-          + StrictYaml.describe(value));
-      return globs;
+      yaml.problem(value, "'" + key + "' must be " + listExpected + ", not " + StrictYaml.describe(value));
+      return values;
     }
     for (Node item : list.getValue()) {
-      String text = yaml.string(item, "a glob in '" + key + "'", "a quoted glob such as \"data/**\"");
+      String text = yaml.string(item, itemWhat + " in '" + key + "'", itemExpected);
       if (text == null) {
         continue;
       }
       try {
-        globs.add(PathGlob.of(text));
+        values.add(parse.apply(text));
       } catch (IllegalArgumentException bad) {
         yaml.problem(item, bad.getMessage());
       }
     }
-    return globs;
+    return values;
   }
+
 }
