@@ -2,9 +2,9 @@ package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.AccessDecision;
-import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyCase;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
 import io.toolguard.agent.policy.Risk;
@@ -21,20 +21,24 @@ final class ExplainCommand implements Command {
   @Override
   public String usage() {
     return String.join("\n",
-        "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK] [--op OP --path PATH]",
+        "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK]",
+        "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P]",
         "Shows the decision (allow, ask or deny) for a call to tool NAME, the deciding rule with its",
         "file:line, and every other rule that named the tool with why it lost.",
         "  --risk RISK   the risk the tool's annotation declares: LOW, MEDIUM, HIGH or CRITICAL (default HIGH,",
         "                the risk of a tool nobody classified)",
-        "  --op OP       also decide a file access by the tool: read, write or delete",
+        "  --op OP       also decide something the tool does: read, write or delete a file, exec a command,",
+        "                connect to or listen on an address",
         "  --path PATH   the file, absolute or relative to the sandbox root (taken as written: links are not",
         "                followed)",
+        "  --command C   the command line, its first word looked up on this machine's PATH",
+        "  --host H:P    one host (a name resolved on this machine, or an address) and one port",
         "Exit status 0 when explained, 1 for an invalid policy, 2 for a usage error.");
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(args, List.of("tool", "risk", "op", "path"));
+    Flags flags = Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one policy file");
     }
@@ -42,12 +46,17 @@ final class ExplainCommand implements Command {
     Risk risk = flags.option("risk").map(name -> Risk.named(name).orElseThrow(
         () -> new IllegalArgumentException("--risk must be LOW, MEDIUM, HIGH or CRITICAL, not '" + name + "'")))
         .orElse(Risk.HIGH);
-    if (flags.option("op").isPresent() != flags.option("path").isPresent()) {
-      throw new IllegalArgumentException("--op and --path go together");
+    String operation = flags.option("op").orElse(null);
+    if (operation != null && !PolicyCase.TARGETS.containsKey(operation)) {
+      throw new IllegalArgumentException("--op must be one of " + String.join(", ", PolicyCase.TARGETS.keySet())
+          + ", not '" + operation + "'");
     }
-    FileOperation operation = flags.option("op").map(name -> FileOperation.named(name).orElseThrow(
-        () -> new IllegalArgumentException("--op must be read, write or delete, not '" + name + "'")))
-        .orElse(null);
+    for (String key : List.of("path", "command", "host")) {
+      if (flags.option(key).isPresent() != (operation != null && PolicyCase.TARGETS.get(operation).equals(key))) {
+        throw new IllegalArgumentException(operation == null ? "--" + key + " needs --op"
+            : "--op " + operation + " takes --" + PolicyCase.TARGETS.get(operation));
+      }
+    }
     Policy policy;
     try {
       policy = PolicyParser.parse(Path.of(flags.positional().get(0)));
@@ -72,10 +81,10 @@ final class ExplainCommand implements Command {
       out.println("  also matched   " + describe(other.rule()) + ": lost, " + other.why());
     }
     if (operation != null) {
-      String path = flags.option("path").orElseThrow();
-      AccessDecision file = policy.decideFile(decision, operation, path);
-      out.println(operation.label() + " " + path + ": " + file.outcome().label());
-      out.println("  reason         " + file.reason());
+      String target = flags.option(PolicyCase.TARGETS.get(operation)).orElseThrow();
+      AccessDecision access = Operations.decide(policy, decision, operation, target);
+      out.println(operation + " " + target + ": " + access.outcome().label());
+      out.println("  reason         " + access.reason());
     }
     return Cli.OK;
   }

@@ -68,9 +68,14 @@ final class TestCommand implements Command {
     Outcome actual = evaluation.decision().outcome();
     String reason = evaluation.decision().reason();
     if (testCase.operation().isPresent()) {
-      AccessDecision file = policy.decideFile(evaluation.decision(), testCase.operation().get(), testCase.path());
-      actual = file.outcome();
-      reason = file.reason();
+      AccessDecision access;
+      try {
+        access = Operations.decide(policy, evaluation.decision(), testCase.operation().get(), testCase.target());
+      } catch (IllegalArgumentException unreadable) {
+        return Optional.of(unreadable.getMessage());
+      }
+      actual = access.outcome();
+      reason = access.reason();
     }
     String rule = evaluation.decision().rule();
     if (actual != testCase.expected()) {

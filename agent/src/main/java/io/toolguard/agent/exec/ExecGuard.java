@@ -81,7 +81,7 @@ public final class ExecGuard {
   }
 
   /** The file that would run: a path against the process's folder, a bare name on the JVM's PATH. */
-  static Optional<Path> executable(String name, Path directory) {
+  public static Optional<Path> executable(String name, Path directory) {
     try {
       if (name.contains("/")) {
         return Optional.of(directory.resolve(name).toRealPath());

@@ -1,22 +1,38 @@
 package io.toolguard.agent.policy;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One test case for a policy: a call to a tool (and optionally a file access by it), the outcome
- * the policy must give, and optionally the line of the rule that must decide.
+ * One test case for a policy: a call to a tool (and optionally something the tool does: a file
+ * access, a command, a connection or a listening socket), the outcome the policy must give, and
+ * optionally the line of the rule that must decide.
  *
  * @param risk the risk the tool's annotation declares
- * @param path the file for {@code operation}, absolute or relative to the sandbox root
+ * @param operation read, write, delete, exec, connect or listen
+ * @param target what the operation acts on, as {@link #TARGETS} names it
  * @param location where the case is written, for failure messages
  */
 public record PolicyCase(
     String name,
     String tool,
     Risk risk,
-    Optional<FileOperation> operation,
-    String path,
+    Optional<String> operation,
+    String target,
     Outcome expected,
     OptionalInt ruleLine,
-    Location location) {}
+    Location location) {
+
+  /** Each operation a case or {@code explain} can decide, with the key that gives its target. */
+  public static final Map<String, String> TARGETS = linked("read", "path", "write", "path", "delete", "path",
+      "exec", "command", "connect", "host", "listen", "host");
+
+  private static Map<String, String> linked(String... keysAndValues) {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(map);
+  }
+}

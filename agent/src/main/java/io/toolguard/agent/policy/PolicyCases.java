@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  *   - name: the summary may be written
  *     tool: write_file
  *     risk: MEDIUM          # the tool's declared risk; default HIGH
- *     op: write             # optional: read, write or delete, with path
- *     path: out/summary.md  # absolute, or relative to the sandbox root
+ *     op: write             # optional: read, write or delete with path; exec with command;
+ *     path: out/summary.md  #   connect or listen with host (HOST:PORT)
  *     expect: allow         # allow, ask or deny
  *     rule: 23              # optional: line of the deciding rule in the policy
  * </pre>
@@ -29,7 +29,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class PolicyCases {
 
   private static final List<String> TOP_KEYS = List.of("cases");
-  private static final List<String> CASE_KEYS = List.of("name", "tool", "risk", "op", "path", "expect", "rule");
+  private static final List<String> CASE_KEYS =
+      List.of("name", "tool", "risk", "op", "path", "command", "host", "expect", "rule");
 
   private final StrictYaml yaml;
 
@@ -77,11 +78,22 @@ public final class PolicyCases {
     String name = required(node, keys, "name");
     String tool = required(node, keys, "tool");
     Risk risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL").orElse(Risk.HIGH);
-    Optional<FileOperation> operation =
-        yaml.enumValue(keys.get("op"), "op", FileOperation::named, "read, write or delete");
-    String path = keys.containsKey("path") ? yaml.string(keys.get("path").getValueNode(), "'path'", "a path") : null;
-    if (keys.containsKey("op") != keys.containsKey("path")) {
-      yaml.problem(node, "'op' and 'path' go together: give both for a file access, or neither");
+    Optional<String> operation = yaml.enumValue(keys.get("op"), "op",
+        op -> Optional.of(op).filter(PolicyCase.TARGETS::containsKey), String.join(", ", PolicyCase.TARGETS.keySet()));
+    String target = null;
+    for (String key : List.of("path", "command", "host")) {
+      if (keys.containsKey(key) && !operation.map(PolicyCase.TARGETS::get).orElse("").equals(key)) {
+        yaml.problem(keys.get(key).getKeyNode(), "'" + key + "' goes with 'op: " + (key.equals("path") ? "read', 'write'"
+            + " or 'delete'" : key.equals("command") ? "exec'" : "connect' or 'listen'"));
+      }
+    }
+    if (operation.isPresent()) {
+      String key = PolicyCase.TARGETS.get(operation.get());
+      if (keys.containsKey(key)) {
+        target = yaml.string(keys.get(key).getValueNode(), "'" + key + "'", "text");
+      } else {
+        yaml.problem(node, "'op: " + operation.get() + "' needs '" + key + "'");
+      }
     }
     if (!keys.containsKey("expect")) {
       yaml.problem(node, "a test case needs 'expect: allow', 'expect: ask' or 'expect: deny'");
@@ -91,7 +103,7 @@ public final class PolicyCases {
     if (name == null || tool == null || expected.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new PolicyCase(name, tool, risk, operation, path, expected.get(), ruleLine, yaml.at(node)));
+    return Optional.of(new PolicyCase(name, tool, risk, operation, target, expected.get(), ruleLine, yaml.at(node)));
   }
 
   private String required(Node caseNode, Map<String, NodeTuple> keys, String key) {

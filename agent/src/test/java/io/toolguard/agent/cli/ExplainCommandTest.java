@@ -90,6 +90,20 @@ class ExplainCommandTest {
   }
 
   @Test
+  void explainsACommandAndAConnection() throws Exception {
+    Files.writeString(policy, "version: 1\nsandbox: box\ntools:\n  build:\n    decision: allow\n    exec: [ls]\n"
+        + "    net: {connect: [\"127.0.0.1:8080\"]}\n");
+
+    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "exec", "--command",
+        "ls -la")).isEqualTo(Cli.OK);
+    assertThat(cli.out()).contains("exec ls -la: allow\n  reason         granted by exec grant \"ls with any arguments\"");
+    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "connect", "--host",
+        "127.0.0.1:9090")).isEqualTo(Cli.OK);
+    assertThat(cli.out()).contains("connect 127.0.0.1:9090: deny\n  reason         no connect grant of the tool's rule"
+        + " names (127.0.0.1) port 9090");
+  }
+
+  @Test
   void badArgumentsAreUsageErrors() {
     assertThat(explain()).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool")).isEqualTo(Cli.USAGE);
@@ -98,10 +112,12 @@ class ExplainCommandTest {
     assertThat(explain("--tool", "t", "--risk", "huge")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--op", "list", "--path", "x")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--colour", "red")).isEqualTo(Cli.USAGE);
+    assertThat(explain("--tool", "t", "--path", "x")).isEqualTo(Cli.USAGE);
+    assertThat(explain("--tool", "t", "--op", "exec", "--path", "x")).isEqualTo(Cli.USAGE);
     assertThat(cli.err()).contains("give exactly one policy file", "option --tool needs a value", "--tool NAME is required",
-        "--op and --path go together",
-        "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'", "--op must be read, write or delete, not 'list'",
-        "unknown option --colour");
+        "--op read takes --path", "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'",
+        "--op must be one of read, write, delete, exec, connect, listen, not 'list'", "unknown option --colour",
+        "--path needs --op", "--op exec takes --command");
   }
 
   @Test

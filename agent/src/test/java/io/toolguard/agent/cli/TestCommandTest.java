@@ -55,6 +55,43 @@ class TestCommandTest {
   }
 
   @Test
+  void commandsConnectionsAndListeningSocketsAreDecidedAsTheAgentWould() throws Exception {
+    Path policy = write("build.yaml", """
+        version: 1
+        sandbox: box
+        tools:
+          build:
+            decision: allow
+            exec: [ls, {command: make, args: ["all"], ask: true}]
+            net: {connect: ["127.0.0.1:8080"], listen: ["localhost:9000"]}
+        """);
+    Path cases = write("cases.yaml", """
+        cases:
+          - {name: a granted command, tool: build, op: exec, command: "ls -la", expect: allow}
+          - {name: a command that asks, tool: build, op: exec, command: make all, expect: ask}
+          - {name: any other command, tool: build, op: exec, command: "rm -rf /", expect: deny}
+          - {name: a granted address, tool: build, op: connect, host: "127.0.0.1:8080", expect: allow}
+          - {name: another port, tool: build, op: connect, host: "127.0.0.1:8081", expect: deny}
+          - {name: a granted listening socket, tool: build, op: listen, host: "localhost:9000", expect: allow}
+          - {name: a pattern is not a destination, tool: build, op: connect, host: "*:80", expect: deny}
+        """);
+
+    assertThat(cli.run("test", policy.toString(), cases.toString())).isEqualTo(Cli.FAILED);
+
+    assertThat(cli.out()).isEqualTo(String.join("\n",
+        "PASS  a granted command",
+        "PASS  a command that asks",
+        "PASS  any other command",
+        "PASS  a granted address",
+        "PASS  another port",
+        "PASS  a granted listening socket",
+        "FAIL  a pattern is not a destination (" + cases + ":8:5): '*:80' is a pattern; give one host and one port,"
+            + " such as api.example.com:443",
+        "6 passed, 1 failed",
+        ""));
+  }
+
+  @Test
   void allPassingExitsWithZero() throws Exception {
     Path cases = write("cases.yaml", "cases:\n  - name: ok\n    tool: anything\n    risk: LOW\n    expect: allow\n    rule: 4\n");
 
@@ -73,7 +110,11 @@ class TestCommandTest {
         Arguments.of("bad expect", "cases:\n  - name: a\n    tool: t\n    expect: maybe\n",
             "cases.yaml:4:13: 'expect' must be allow, ask or deny, not 'maybe'"),
         Arguments.of("op without path", "cases:\n  - name: a\n    tool: t\n    op: read\n    expect: deny\n",
-            "cases.yaml:2:5: 'op' and 'path' go together"),
+            "cases.yaml:2:5: 'op: read' needs 'path'"),
+        Arguments.of("a target for another operation", "cases:\n  - name: a\n    tool: t\n    op: read\n    path: x\n"
+            + "    command: ls\n    expect: deny\n", "cases.yaml:6:5: 'command' goes with 'op: exec'"),
+        Arguments.of("unknown op", "cases:\n  - name: a\n    tool: t\n    op: send\n    expect: deny\n",
+            "cases.yaml:4:9: 'op' must be read, write, delete, exec, connect, listen, not 'send'"),
         Arguments.of("bad rule", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    rule: first\n",
             "cases.yaml:5:11: 'rule' must be the line number of the deciding rule in the policy, not 'first'"));
   }

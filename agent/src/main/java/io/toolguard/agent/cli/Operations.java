@@ -1,0 +1,55 @@
+package io.toolguard.agent.cli;
+
+import io.toolguard.agent.exec.ExecGuard;
+import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.HostPort;
+import io.toolguard.agent.policy.NetOperation;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.ToolDecision;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code explain} and {@code test} decide besides the call: a file access (taken as written,
+ * links not followed), a command (looked up on this machine's PATH), or a connection or listening
+ * socket (a host name resolved here), each as the running agent would decide it.
+ */
+final class Operations {
+
+  private Operations() {}
+
+  /**
+   * {@return the policy's decision for {@code op} on {@code target} by a tool decided as {@code tool}}
+   *
+   * @throws IllegalArgumentException if the target cannot be read or resolved
+   */
+  static AccessDecision decide(Policy policy, ToolDecision tool, String op, String target) {
+    return switch (op) {
+      case "read", "write", "delete" -> policy.decideFile(tool, FileOperation.named(op).orElseThrow(), target);
+      case "exec" -> {
+        List<String> words = List.of(target.strip().split("\\s+"));
+        yield policy.decideExec(tool, words.get(0), ExecGuard.executable(words.get(0), Path.of("").toAbsolutePath()),
+            String.join(" ", words.subList(1, words.size())));
+      }
+      default -> {
+        HostPort destination = HostPort.of(target);
+        if (destination.lowPort() != destination.highPort() || destination.host().contains("*")) {
+          throw new IllegalArgumentException("'" + target + "' is a pattern; give one host and one port, such as"
+              + " api.example.com:443");
+        }
+        InetAddress address;
+        try {
+          address = destination.literal() != null ? destination.literal() : InetAddress.getByName(destination.host());
+        } catch (UnknownHostException unknown) {
+          throw new IllegalArgumentException("cannot resolve '" + destination.host() + "' on this machine");
+        }
+        yield policy.decideNet(tool, NetOperation.valueOf(op.toUpperCase(Locale.ROOT)),
+            destination.literal() != null ? null : destination.host(), address, destination.lowPort());
+      }
+    };
+  }
+}
