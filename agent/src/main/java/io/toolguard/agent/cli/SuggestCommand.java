@@ -26,7 +26,8 @@ final class SuggestCommand implements Command {
         "allows what ran: a rule per tool that ran (allow, would-ask or would-deny), at the highest risk it ran at, so",
         "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
         "rule; tools that did not run stay denied. Each rule grants exactly the files the tool touched (a",
-        "folder with three or more gets folder/*). Comments say what each rule came from. Review the",
+        "folder with three or more gets folder/*), the commands it ran with their arguments, and the",
+        "addresses it connected to or listened on. Comments say what each rule came from. Review the",
         "result: a run that followed a prompt injection puts the injected calls in it too.",
         "  --sandbox DIR   the sandbox root of the suggested policy",
         "Exit status 0 when a policy was suggested, 1 when the log cannot be read, 2 for a usage error.");
@@ -52,6 +53,8 @@ final class SuggestCommand implements Command {
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
         } else if (ran && "file".equals(line.get("event"))) {
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).files.add(line);
+        } else if (ran && ("exec".equals(line.get("event")) || "net".equals(line.get("event")))) {
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).reach.add(line);
         }
       }
     } catch (IOException unreadable) {
@@ -90,11 +93,12 @@ final class SuggestCommand implements Command {
       yaml.append("    decision: allow\n");
       yaml.append("    risk: ").append(observed.risk).append('\n');
       observed.files.appendTo(yaml, sandbox);
+      observed.reach.appendTo(yaml);
     });
     return yaml.toString();
   }
 
-  private static String quoted(String text) {
+  static String quoted(String text) {
     return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
@@ -103,6 +107,7 @@ final class SuggestCommand implements Command {
     private final TreeSet<String> methods = new TreeSet<>();
     private final List<String> times = new ArrayList<>();
     private final ObservedFiles files = new ObservedFiles();
+    private final ObservedReach reach = new ObservedReach();
     private Risk risk = Risk.LOW;
     private int wouldDeny;
 

@@ -3,6 +3,8 @@ package io.toolguard.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.audit.ExecRecord;
+import io.toolguard.agent.audit.NetRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,6 +62,41 @@ class SuggestCommandTest {
         "    decision: allow",
         "    risk: LOW",
         ""));
+  }
+
+  @Test
+  void grantsTheCommandsAToolRanAndTheAddressesItReached() throws Exception {
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    Path log = log(
+        line("build", "LOW", "allow", "2026-01-01T00:00:00Z"),
+        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", "allow", "p.yaml:1", "r", "main").toJson(),
+        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", "allow", "p.yaml:1", "r", "main").toJson(),
+        new ExecRecord(at, "c", "build", "./gradlew build", "/srv/box/gradlew", "would-deny", "p.yaml:1", "r", "main")
+            .toJson(),
+        new ExecRecord(at, "c", "build", "rm -rf /", "/usr/bin/rm", "deny", "p.yaml:1", "r", "main").toJson(),
+        new NetRecord(at, "c", "build", "connect", "repo.example.com", "203.0.113.7:443", "allow", "p.yaml:1", "r",
+            "main").toJson(),
+        new NetRecord(at, "c", "build", "connect", null, "::1:5432", "would-deny", "p.yaml:1", "r", "main").toJson(),
+        new NetRecord(at, "c", "build", "listen", null, "127.0.0.1:0", "would-deny", "p.yaml:1", "r", "main").toJson());
+
+    assertThat(cli.run("suggest", log.toString(), "--sandbox", dir.resolve("box").toString())).isEqualTo(Cli.OK);
+
+    assertThat(cli.out()).endsWith(String.join("\n",
+        "  build:",
+        "    decision: allow",
+        "    risk: LOW",
+        "    exec:",
+        "      - {command: \"/srv/box/gradlew\", args: [\"build\"]}  # 1 run",
+        "      - {command: \"git\", args: [\"status\"]}  # 2 runs",
+        "    net:",
+        "      connect:",
+        "        - \"[::1]:5432\"  # 1 time",
+        "        - \"repo.example.com:443\"  # 1 time",
+        "      listen:",
+        "        - \"127.0.0.1:0\"  # 1 time",
+        ""));
+    Path suggested = java.nio.file.Files.writeString(dir.resolve("suggested.yaml"), cli.out());
+    assertThat(io.toolguard.agent.policy.PolicyParser.parse(suggested).tools().get(0).exec()).hasSize(2);
   }
 
   @Test
