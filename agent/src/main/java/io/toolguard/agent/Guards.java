@@ -3,6 +3,8 @@ package io.toolguard.agent;
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.env.EnvGuard;
+import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
@@ -23,7 +25,7 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * The agent's side of the bootstrap dispatcher: tool calls, file access, process starts, network
- * access and JVM-wide actions each to their own guard, and whether a thread a tool starts inherits its context.
+ * access, environment reads and JVM-wide actions each to their own guard, and whether a thread a tool starts inherits its context.
  *
  * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
@@ -36,13 +38,15 @@ final class Guards implements Dispatcher.Hooks {
   private final FileGuard files;
   private final ExecGuard exec;
   private final NetGuard net;
+  private final EnvGuard env;
   private final JvmGuard jvm;
 
-  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, NetGuard net, JvmGuard jvm) {
+  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, NetGuard net, EnvGuard env, JvmGuard jvm) {
     this.tools = tools;
     this.files = files;
     this.exec = exec;
     this.net = net;
+    this.env = env;
     this.jvm = jvm;
   }
 
@@ -52,10 +56,11 @@ final class Guards implements Dispatcher.Hooks {
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(audit, gate);
-    Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files), new NetGuard(gate, approvals.server()),
-        new JvmGuard(audit)));
+    EnvGuard env = new EnvGuard(audit);
+    Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files, env), new NetGuard(gate, approvals.server()),
+        env, new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
-        NetHooks.forThisJvm());
+        NetHooks.forThisJvm(), EnvHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }
 
@@ -71,6 +76,9 @@ final class Guards implements Dispatcher.Hooks {
 
   @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
+    if ((access & (Dispatcher.ENV | Dispatcher.PROPERTY)) != 0) {
+      return env.check((ToolContext) context, path, access, detail);
+    }
     if ((access & (Dispatcher.CONNECT | Dispatcher.LISTEN)) != 0) {
       net.check((ToolContext) context, path, access, detail);
       return path;

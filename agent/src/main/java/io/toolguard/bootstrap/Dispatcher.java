@@ -101,6 +101,15 @@ public final class Dispatcher {
   public static final int CONNECT = 4096;
   /** Not a file: the path is the {@code SocketAddress} a tool's server socket binds to, or null for any. */
   public static final int LISTEN = 8192;
+  /**
+   * Not a file: the path is the name of an environment variable a tool reads, or with
+   * {@link #WHOLE} the environment map; what comes back is what the JDK method uses.
+   */
+  public static final int ENV = 16384;
+  /** Like {@link #ENV}, for a system property's key, or with {@link #WHOLE} the {@code Properties}. */
+  public static final int PROPERTY = 32768;
+  /** With {@link #ENV} or {@link #PROPERTY}: the path is the whole map a method is about to return. */
+  public static final int WHOLE = 65536;
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();

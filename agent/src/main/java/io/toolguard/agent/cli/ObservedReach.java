@@ -4,17 +4,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The commands a tool started and the addresses it connected to or listened on, as an audit log
- * records them, written as the {@code exec} and {@code net} grants that allow exactly those.
+ * The commands a tool started, the addresses it connected to or listened on, and the environment
+ * variables and system properties it read, as an audit log records them, written as the
+ * {@code exec}, {@code net} and {@code env} grants that allow exactly those.
  */
 final class ObservedReach {
 
   private final Map<String, Integer> commands = new TreeMap<>();
   private final Map<String, Map<String, Integer>> network = new TreeMap<>();
+  private final Map<String, Map<String, Integer>> environment = new TreeMap<>();
 
-  /** Takes an {@code exec} or {@code net} line of the log. */
+  /** Takes an {@code exec}, {@code net} or {@code env} line of the log. */
   void add(Map<String, String> line) {
-    if ("exec".equals(line.get("event"))) {
+    if ("env".equals(line.get("event"))) {
+      // A whole-map read is not a name to grant.
+      if (!"*".equals(line.get("name"))) {
+        environment.computeIfAbsent("variable".equals(line.get("kind")) ? "variables" : "properties", k -> new TreeMap<>())
+            .merge(String.valueOf(line.get("name")), 1, Integer::sum);
+      }
+    } else if ("exec".equals(line.get("event"))) {
       String[] words = String.valueOf(line.get("command")).split(" ", 2);
       // A path is granted as the file it ran; a bare name as itself.
       String program = words[0].contains("/") && line.get("executable") != null ? line.get("executable") : words[0];
@@ -42,6 +50,14 @@ final class ObservedReach {
         yaml.append("      - {command: ").append(SuggestCommand.quoted(program)).append(", args: [")
             .append(SuggestCommand.quoted(arguments)).append("]}  # ").append(times).append(times == 1 ? " run" : " runs")
             .append(arguments.contains("*") ? "; its * matches any text" : "").append('\n');
+      });
+    }
+    if (!environment.isEmpty()) {
+      yaml.append("    env:\n");
+      environment.forEach((kind, names) -> {
+        yaml.append("      ").append(kind).append(":\n");
+        names.forEach((name, times) -> yaml.append("        - ").append(SuggestCommand.quoted(name)).append("  # read ")
+            .append(times).append(times == 1 ? " time" : " times").append('\n'));
       });
     }
     if (!network.isEmpty()) {

@@ -26,8 +26,9 @@ final class SuggestCommand implements Command {
         "allows what ran: a rule per tool that ran (allow, would-ask or would-deny), at the highest risk it ran at, so",
         "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
         "rule; tools that did not run stay denied. Each rule grants exactly the files the tool touched (a",
-        "folder with three or more gets folder/*), the commands it ran with their arguments, and the",
-        "addresses it connected to or listened on. Comments say what each rule came from. Review the",
+        "folder with three or more gets folder/*), the commands it ran with their arguments, the",
+        "addresses it connected to or listened on, and the environment variables and system properties",
+        "it read. Comments say what each rule came from. Review the",
         "result: a run that followed a prompt injection puts the injected calls in it too.",
         "  --sandbox DIR   the sandbox root of the suggested policy",
         "Exit status 0 when a policy was suggested, 1 when the log cannot be read, 2 for a usage error.");
@@ -53,7 +54,7 @@ final class SuggestCommand implements Command {
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
         } else if (ran && "file".equals(line.get("event"))) {
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).files.add(line);
-        } else if (ran && ("exec".equals(line.get("event")) || "net".equals(line.get("event")))) {
+        } else if (ran && List.of("exec", "net", "env").contains(line.get("event"))) {
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).reach.add(line);
         }
       }

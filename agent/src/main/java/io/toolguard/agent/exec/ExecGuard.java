@@ -2,6 +2,7 @@ package io.toolguard.agent.exec;
 
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.ExecRecord;
+import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.tool.AccessGate;
@@ -18,17 +19,20 @@ import java.util.Optional;
 /**
  * Decides each process a tool starts ({@code ProcessBuilder.start}, {@code startPipeline}, every
  * {@code Runtime.exec}) against the exec grants of the rule that allowed it, and the files the
- * process's redirects read and write against its file grants. What a started process does is
- * beyond toolguard: it runs with the JVM's rights.
+ * process's redirects read and write against its file grants; the process inherits only the
+ * environment variables its tool may read. What a started process does is beyond toolguard: it runs
+ * with the JVM's rights.
  */
 public final class ExecGuard {
 
   private final AccessGate gate;
   private final FileGuard files;
+  private final EnvGuard env;
 
-  public ExecGuard(AccessGate gate, FileGuard files) {
+  public ExecGuard(AccessGate gate, FileGuard files, EnvGuard env) {
     this.gate = gate;
     this.files = files;
+    this.env = env;
   }
 
   /** Decides one start; see {@code Dispatcher#jvmAction}. */
@@ -70,6 +74,8 @@ public final class ExecGuard {
     checkRedirect(context, process.redirectInput(), Dispatcher.READ);
     checkRedirect(context, process.redirectOutput(), Dispatcher.WRITE);
     checkRedirect(context, process.redirectError(), Dispatcher.WRITE);
+    // The process inherits only the variables its tool may read.
+    env.trim(context, process.environment());
   }
 
   /** A redirect to a file is the process reading or writing that file on the tool's behalf. */

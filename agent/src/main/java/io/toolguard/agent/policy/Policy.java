@@ -98,7 +98,8 @@ public record Policy(
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
         rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files(),
         rule.verdict() == Verdict.DENY ? List.of() : rule.exec(),
-        rule.verdict() == Verdict.DENY ? NetGrants.NONE : rule.net());
+        rule.verdict() == Verdict.DENY ? NetGrants.NONE : rule.net(),
+        rule.verdict() == Verdict.DENY ? EnvGrants.NONE : rule.env());
   }
 
   /**
@@ -254,6 +255,19 @@ public record Policy(
     }
     return AccessDecision.denied("no " + operation.label() + " grant of the tool's rule names "
         + (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port);
+  }
+
+  /** Decides whether a tool the policy decided as {@code tool} may read an environment variable or a system property. */
+  public AccessDecision decideEnv(ToolDecision tool, EnvKind kind, String name) {
+    if (tool.verdict() == Verdict.DENY) {
+      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+    }
+    for (String pattern : tool.env().of(kind)) {
+      if (Wildcard.matches(pattern, name)) {
+        return AccessDecision.granted("env " + kind.label() + " grant", pattern, tool.rule());
+      }
+    }
+    return AccessDecision.denied("no env grant of the tool's rule names the " + kind.label() + " " + name);
   }
 
   /**

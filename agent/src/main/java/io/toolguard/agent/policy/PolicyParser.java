@@ -25,7 +25,8 @@ public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
       List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
-  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec", "net");
+  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec", "net", "env");
+  private static final List<String> ENV_KEYS = List.of("variables", "properties");
   private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
   private static final List<String> NET_ASK_KEYS = List.of("connect", "listen");
   private static final List<String> EXEC_KEYS = List.of("command", "args", "ask");
@@ -306,15 +307,16 @@ public final class PolicyParser {
     FileGrants files = files(name, keys.get("files"));
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
+    EnvGrants env = env(name, keys.get("env"));
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files", "exec", "net")) {
+      for (String grantKey : List.of("risk", "files", "exec", "net", "env")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(keys.get(grantKey).getKeyNode(), "tool rule '" + name + "' denies the tool, so '" + grantKey
               + "' has no effect; remove it or change the decision to allow");
         }
       }
     }
-    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, net, yaml.at(tuple.getKeyNode())));
+    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, net, env, yaml.at(tuple.getKeyNode())));
   }
 
   private NetGrants net(String tool, NodeTuple entry) {
@@ -332,6 +334,28 @@ public final class PolicyParser {
     }
     return new NetGrants(hostPorts(keys.get("connect")), hostPorts(keys.get("listen")), hostPorts(asks.get("connect")),
         hostPorts(asks.get("listen")));
+  }
+
+  private EnvGrants env(String tool, NodeTuple entry) {
+    if (entry == null) {
+      return EnvGrants.NONE;
+    }
+    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'env' of tool rule '" + tool + "'", ENV_KEYS);
+    if (keys == null) {
+      return EnvGrants.NONE;
+    }
+    return new EnvGrants(names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
+        names(keys.get("properties"), "system property names such as [\"user.home\", \"app.*\"]"));
+  }
+
+  private List<String> names(NodeTuple entry, String example) {
+    return strings(entry, "a list of " + example, "a name", "a quoted name or pattern", name -> {
+      if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("'" + name + "' is not a name; write it without spaces, '*' matching any"
+            + " run of characters");
+      }
+      return name;
+    });
   }
 
   private List<HostPort> hostPorts(NodeTuple entry) {

@@ -20,6 +20,7 @@ final class Inserter extends MethodVisitor {
   private final String owner;
   private final boolean isStatic;
   private final Type[] parameters;
+  private final Type returnType;
   private final Hook hook;
   private final Insertion.OnExit onExit;
   private final Label handler = new Label();
@@ -29,6 +30,7 @@ final class Inserter extends MethodVisitor {
     this.owner = owner;
     this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
     this.parameters = Type.getArgumentTypes(descriptor);
+    this.returnType = Type.getReturnType(descriptor);
     this.hook = hook;
     this.onExit = hook.insertions().stream().filter(Insertion.OnExit.class::isInstance).map(Insertion.OnExit.class::cast)
         .findFirst().orElse(null);
@@ -98,9 +100,16 @@ final class Inserter extends MethodVisitor {
     }
     if (hook.onReturn() && opcode == Opcodes.ARETURN) {
       for (Insertion insertion : hook.insertions()) {
-        super.visitInsn(Opcodes.DUP);
-        emitCheck((Insertion.Check) insertion);
-        super.visitInsn(Opcodes.POP);
+        Insertion.Check check = (Insertion.Check) insertion;
+        if (check.rewrite()) {
+          // The dispatcher's answer replaces what the method returns.
+          emitCheck(check);
+          super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+        } else {
+          super.visitInsn(Opcodes.DUP);
+          emitCheck(check);
+          super.visitInsn(Opcodes.POP);
+        }
       }
     }
     super.visitInsn(opcode);

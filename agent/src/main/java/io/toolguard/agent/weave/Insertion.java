@@ -26,7 +26,8 @@ public sealed interface Insertion {
 
   /**
    * {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result replaces the
-   * path argument, so the method opens the path that was checked.
+   * path argument, so the method opens the path that was checked (or, in an {@code onReturn} hook,
+   * replaces what the method returns).
    */
   record Check(Source path, int bits, Source detail, boolean rewrite) implements Insertion {
     public static Check of(Source path, int bits) {

@@ -64,6 +64,9 @@ class SchemaCommandTest {
         Arguments.of("net pattern without port", rule + "    decision: allow\n    net: {connect: [\"example.com\"]}\n"),
         Arguments.of("unknown net key", rule + "    decision: allow\n    net: {send: [\"a:1\"]}\n"),
         Arguments.of("deny with net", rule + "    decision: deny\n    net: {connect: [\"a:1\"]}\n"),
+        Arguments.of("env grants", rule + "    decision: allow\n    env: {variables: [HOME, \"APP_*\"], properties: [user.home]}\n"),
+        Arguments.of("env as a list", rule + "    decision: allow\n    env: [HOME]\n"),
+        Arguments.of("deny with env", rule + "    decision: deny\n    env: {variables: [HOME]}\n"),
         Arguments.of("exec grants", rule + "    decision: allow\n    exec:\n      - git\n      - /usr/bin/make\n"
             + "      - command: tar\n        args: [\"-czf out/*\"]\n        ask: true\n"),
         Arguments.of("exec as a word", rule + "    decision: allow\n    exec: git\n"),

@@ -3,6 +3,7 @@ package io.toolguard.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.audit.EnvRecord;
 import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.audit.NetRecord;
 import java.nio.file.Files;
@@ -77,7 +78,10 @@ class SuggestCommandTest {
         new NetRecord(at, "c", "build", "connect", "repo.example.com", "203.0.113.7:443", "allow", "p.yaml:1", "r",
             "main").toJson(),
         new NetRecord(at, "c", "build", "connect", null, "::1:5432", "would-deny", "p.yaml:1", "r", "main").toJson(),
-        new NetRecord(at, "c", "build", "listen", null, "127.0.0.1:0", "would-deny", "p.yaml:1", "r", "main").toJson());
+        new NetRecord(at, "c", "build", "listen", null, "127.0.0.1:0", "would-deny", "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "variable", "GRADLE_OPTS", "would-deny", "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "variable", "*", "would-deny", "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "property", "user.home", "allow", "p.yaml:1", "r", "main").toJson());
 
     assertThat(cli.run("suggest", log.toString(), "--sandbox", dir.resolve("box").toString())).isEqualTo(Cli.OK);
 
@@ -88,6 +92,11 @@ class SuggestCommandTest {
         "    exec:",
         "      - {command: \"/srv/box/gradlew\", args: [\"build\"]}  # 1 run",
         "      - {command: \"git\", args: [\"status\"]}  # 2 runs",
+        "    env:",
+        "      properties:",
+        "        - \"user.home\"  # read 1 time",
+        "      variables:",
+        "        - \"GRADLE_OPTS\"  # read 1 time",
         "    net:",
         "      connect:",
         "        - \"[::1]:5432\"  # 1 time",

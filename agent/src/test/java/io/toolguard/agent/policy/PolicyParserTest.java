@@ -140,7 +140,7 @@ class PolicyParserTest {
         Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
             "app.yaml:5:5: tool rule 't' needs 'decision: allow', 'decision: ask' or 'decision: deny'"),
         Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
-            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, not 'allow'"),
+            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, env, not 'allow'"),
         Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
             "app.yaml:5:15: 'decision' must be allow, ask or deny, not 'yes'"),
         Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
@@ -191,6 +191,13 @@ class PolicyParserTest {
         Arguments.of("unknown net ask key", netRule("{ask: {send: [\"a:1\"]}}"), "unknown key 'send' in 'net.ask'"),
         Arguments.of("a deny rule that grants the network", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
             + "    net: {connect: [\"a:1\"]}\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'net' has no effect"),
+        Arguments.of("env as a list", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    env: [HOME]\n",
+            "app.yaml:6:10: 'env' of tool rule 't' must be a mapping of variables, properties"),
+        Arguments.of("env name with a space", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+            + "    env: {variables: [\"MY VAR\"]}\n", "'MY VAR' is not a name"),
+        Arguments.of("a deny rule that grants the environment", "version: 1\nsandbox: box\ntools:\n  t:\n"
+            + "    decision: deny\n    env: {variables: [HOME]}\n",
+            "app.yaml:6:5: tool rule 't' denies the tool, so 'env' has no effect"),
         Arguments.of("unknown file ask key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
             + "      ask:\n        list: [\"a\"]\n", "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
         Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"

@@ -1,0 +1,150 @@
+package io.toolguard.agent.env;
+
+import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.EnvRecord;
+import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.EnvKind;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Outcome;
+import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.bootstrap.Dispatcher;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Keeps a tool from reading environment variables and system properties its rule's {@code env}
+ * grant does not name: to the tool they look unset ({@code null}, a default, left out of the whole
+ * map), and each one kept back is logged. Secrets in the environment are the first thing an
+ * injected prompt asks for. The JDK reading its own settings while a tool runs is not the tool's
+ * reading; a {@code Boolean.getBoolean} or {@code Integer.getInteger} is, since it hands the value
+ * back.
+ */
+public final class EnvGuard {
+
+  /** A name no variable or property has: looking it up finds nothing. */
+  static final String UNSET = "\0toolguard: not granted";
+  private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  private final AuditLog audit;
+
+  public EnvGuard(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  /** Decides one read; see {@link Dispatcher#ENV} and {@link Dispatcher#PROPERTY}. */
+  public Object check(ToolContext context, Object target, int access, Object detail) {
+    EnvKind kind = (access & Dispatcher.PROPERTY) != 0 ? EnvKind.PROPERTY : EnvKind.VARIABLE;
+    if (target == null || readByTheJdk()) {
+      return target;
+    }
+    boolean enforce = context.policy().mode() == Mode.ENFORCE;
+    if ((access & Dispatcher.WHOLE) != 0) {
+      return whole(context, kind, target, EnvHooks.IN_PLACE.equals(detail), enforce);
+    }
+    String name = (String) target;
+    Optional<String> denial = denial(context, kind, name);
+    if (denial.isEmpty()) {
+      if (!enforce) {
+        record(context, kind, name, "allow", "within the tool's grants");
+      }
+      return name;
+    }
+    record(context, kind, name, enforce ? "deny" : "would-deny", denial.get() + "; it looks unset to the tool");
+    return enforce ? UNSET : name;
+  }
+
+  /**
+   * Leaves out of a process's environment what its tool may not read, before the process starts.
+   * In audit mode only logs it.
+   */
+  public void trim(ToolContext context, Map<String, String> environment) {
+    whole(context, EnvKind.VARIABLE, environment, true, context.policy().mode() == Mode.ENFORCE);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object whole(ToolContext context, EnvKind kind, Object map, boolean inPlace, boolean enforce) {
+    Map<Object, Object> all = (Map<Object, Object>) map;
+    Map<Object, Object> kept = new TreeMap<>();
+    int hidden = 0;
+    for (Map.Entry<Object, Object> entry : all.entrySet()) {
+      if (entry.getKey() instanceof String name && denial(context, kind, name).isEmpty()) {
+        kept.put(entry.getKey(), entry.getValue());
+      } else {
+        hidden++;
+      }
+    }
+    if (hidden > 0) {
+      record(context, kind, "*", enforce ? "deny" : "would-deny", hidden + " " + kind.label()
+          + (hidden == 1 ? "" : "s") + " not granted " + (hidden == 1 ? "was" : "were") + " left out");
+    }
+    if (!enforce || hidden == 0) {
+      return map;
+    }
+    if (inPlace) {
+      all.keySet().retainAll(kept.keySet());
+      return map;
+    }
+    if (map instanceof Properties) {
+      Properties copy = new Properties();
+      copy.putAll(kept);
+      return copy;
+    }
+    return Collections.unmodifiableMap(kept);
+  }
+
+  /** {@return why the name may not be read, at the first level of the context that says no} */
+  private static Optional<String> denial(ToolContext context, EnvKind kind, String name) {
+    if (kind == EnvKind.PROPERTY && standard(name)) {
+      return Optional.empty();
+    }
+    for (ToolContext level = context; level != null; level = level.outer()) {
+      AccessDecision decision = level.policy().policy().decideEnv(level.decision(), kind, name);
+      if (decision.outcome() != Outcome.ALLOW) {
+        return Optional.of(decision.reason() + " [rule " + level.decision().rule() + "]");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The JDK's own description of the platform ({@code java.version}, {@code os.name},
+   * {@code line.separator}, {@code user.dir}…), which libraries read as they start and which holds
+   * no secret; always readable. The command line ({@code sun.java.command}) may hold secrets, and
+   * so may other {@code javax.*} and application properties: those need a grant.
+   */
+  static boolean standard(String property) {
+    return (property.startsWith("java.") || property.startsWith("jdk.") || property.startsWith("os.")
+        || property.startsWith("file.") || property.startsWith("user.") || property.startsWith("sun.")
+        || property.equals("line.separator") || property.equals("path.separator") || property.endsWith(".encoding"))
+        && !property.equals("sun.java.command");
+  }
+
+  /**
+   * Whether the code that asked is the JDK's own: the first caller past toolguard and the methods
+   * that only pass the name on ({@code System}, {@code Boolean.getBoolean}, {@code Integer.getInteger},
+   * {@code Long.getLong}) was loaded by the boot or platform class loader.
+   */
+  private static boolean readByTheJdk() {
+    return STACK.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+        .filter(type -> !type.getName().startsWith("io.toolguard.agent.")
+            && !type.getName().startsWith("io.toolguard.bootstrap.") && type != System.class && type != Boolean.class
+            && type != Integer.class && type != Long.class && type != ProcessBuilder.class)
+        .findFirst()
+        .map(caller -> caller.getClassLoader() == null || caller.getClassLoader() == ClassLoader.getPlatformClassLoader())
+        .orElse(true));
+  }
+
+  private void record(ToolContext context, EnvKind kind, String name, String decision, String reason) {
+    try {
+      audit.write(new EnvRecord(Instant.now(), context.callId(), context.tool(), kind.label(), name, decision,
+          context.decision().rule(), reason, Thread.currentThread().getName()));
+    } catch (RuntimeException auditFailure) {
+      throw new SecurityException("Tool '" + context.tool() + "' may not read the " + kind.label() + " " + name
+          + ": the audit log cannot be written, and nothing runs unrecorded");
+    }
+  }
+}
