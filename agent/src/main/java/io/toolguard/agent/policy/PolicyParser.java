@@ -320,33 +320,25 @@ public final class PolicyParser {
   }
 
   private NetGrants net(String tool, NodeTuple entry) {
-    if (entry == null) {
-      return NetGrants.NONE;
-    }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'net' of tool rule '" + tool + "'", NET_KEYS);
-    if (keys == null) {
-      return NetGrants.NONE;
-    }
-    Map<String, NodeTuple> asks = keys.get("ask") == null ? Map.of()
-        : yaml.mapping(keys.get("ask").getValueNode(), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
-    if (asks == null) {
-      asks = Map.of();
-    }
+    Map<String, NodeTuple> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
+    Map<String, NodeTuple> asks = section(keys.get("ask"), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
     return new NetGrants(hostPorts(keys.get("connect")), hostPorts(keys.get("listen")), hostPorts(asks.get("connect")),
         hostPorts(asks.get("listen")));
   }
 
+  /** {@return the entries of a mapping of known keys; none when it is absent or not a mapping (a problem then)} */
+  private Map<String, NodeTuple> section(NodeTuple entry, String what, List<String> keys) {
+    Map<String, NodeTuple> entries = entry == null ? null : yaml.mapping(entry.getValueNode(), what, keys);
+    return entries == null ? Map.of() : entries;
+  }
+
+
   private EnvGrants env(String tool, NodeTuple entry) {
-    if (entry == null) {
-      return EnvGrants.NONE;
-    }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'env' of tool rule '" + tool + "'", ENV_KEYS);
-    if (keys == null) {
-      return EnvGrants.NONE;
-    }
+    Map<String, NodeTuple> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
     return new EnvGrants(names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
         names(keys.get("properties"), "system property names such as [\"user.home\", \"app.*\"]"));
   }
+
 
   private List<String> names(NodeTuple entry, String example) {
     return strings(entry, "a list of " + example, "a name", "a quoted name or pattern", name -> {
@@ -421,23 +413,13 @@ public final class PolicyParser {
         "a pattern", "a quoted pattern such as \"log *\"", pattern -> pattern);
   }
 
-
   private FileGrants files(String tool, NodeTuple entry) {
-    if (entry == null) {
-      return FileGrants.NONE;
-    }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'files' of tool rule '" + tool + "'", FILE_KEYS);
-    if (keys == null) {
-      return FileGrants.NONE;
-    }
-    Map<String, NodeTuple> asks = keys.get("ask") == null ? Map.of()
-        : yaml.mapping(keys.get("ask").getValueNode(), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
-    if (asks == null) {
-      asks = Map.of();
-    }
+    Map<String, NodeTuple> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
+    Map<String, NodeTuple> asks = section(keys.get("ask"), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
     return new FileGrants(globs(keys.get("read")), globs(keys.get("write")), globs(keys.get("delete")),
         globs(asks.get("read")), globs(asks.get("write")), globs(asks.get("delete")));
   }
+
 
   private List<PathGlob> globs(NodeTuple entry) {
     return strings(entry, "a list of globs relative to the sandbox root, e.g. [\"data/**\"]", "a glob",
