@@ -117,6 +117,10 @@ public final class Dispatcher {
   private static final Map<Object, Object> QUEUED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   /** How many of those have not run yet (tasks never run keep it up: then only the fast path is lost). */
   private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
+  /** Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many times. */
+  private static final Map<Object, Object> SCHEDULED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
+  private static final Object TIMER_TASK = new Object();
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -265,6 +269,39 @@ public final class Dispatcher {
   public static void forkJoinTaskDone(Object task) {
     Frame frame = CURRENT.get();
     if (frame != null && frame.task == task) {
+      CURRENT.set(frame.outer);
+    }
+  }
+
+  /**
+   * Called by woven {@code Timer.sched}: a timer task scheduled inside a tool runs in the tool's
+   * context, on whichever timer, every time it runs.
+   */
+  public static void timerTaskScheduled(Object task) {
+    Frame frame = CURRENT.get();
+    if (frame != null && task != null) {
+      SCHEDULED_BY_TOOLS.put(task, frame.context);
+    }
+  }
+
+  /**
+   * Called by the woven timer thread before it runs a task: leaves what an earlier task left (one
+   * that threw), then enters the context the task was scheduled in, if any.
+   */
+  public static void timerTaskRunning(Object task) {
+    timerTaskDone();
+    Object context = SCHEDULED_BY_TOOLS.isEmpty() ? null : SCHEDULED_BY_TOOLS.get(task);
+    if (context != null) {
+      Frame frame = new Frame(context, CURRENT.get());
+      frame.task = TIMER_TASK;
+      CURRENT.set(frame);
+    }
+  }
+
+  /** Called by the woven timer thread after it ran a task: leaves the task's context. */
+  public static void timerTaskDone() {
+    Frame frame = CURRENT.get();
+    if (frame != null && frame.task == TIMER_TASK) {
       CURRENT.set(frame.outer);
     }
   }

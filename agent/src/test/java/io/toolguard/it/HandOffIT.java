@@ -40,7 +40,7 @@ class HandOffIT {
 
   @Test
   void everyRouteRan() {
-    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("HANDOFF ")).hasSize(19);
+    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("HANDOFF ")).hasSize(20);
     assertThat(result.exitCode()).isZero();
     if (Runtime.version().feature() >= 21) {
       assertThat(lines).noneMatch(line -> line.contains("skipped"));
@@ -49,7 +49,7 @@ class HandOffIT {
 
   @Test
   void workThatDidNotComeFromAToolIsNeverRestricted() {
-    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("SHARED ")).hasSize(4)
+    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("SHARED ")).hasSize(5)
         .allMatch(line -> line.endsWith(" ok"));
   }
 }

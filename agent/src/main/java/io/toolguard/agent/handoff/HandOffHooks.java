@@ -2,6 +2,7 @@ package io.toolguard.agent.handoff;
 
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
+import io.toolguard.agent.weave.Insertion.AroundCall;
 import io.toolguard.agent.weave.Insertion.HandOff;
 import io.toolguard.agent.weave.Insertion.Notify;
 import io.toolguard.agent.weave.Insertion.OnExit;
@@ -17,7 +18,8 @@ import net.bytebuddy.jar.asm.Type;
  * starts runs in the tool's context (captured at start); a task handed to an executor is wrapped
  * at submission and runs in the context of the tool that submitted it; a fork/join task queued
  * inside a tool (forked, submitted, a parallel stream's) runs in that tool's context on any worker;
- * and tasks from anyone else on the same pool run in none. Classes a JDK version lacks are left out.
+ * a timer task scheduled inside a tool runs in its context on any timer, each time it runs; and
+ * tasks from anyone else on the same pool or timer run in none. Classes a JDK version lacks are left out.
  */
 public final class HandOffHooks {
 
@@ -70,6 +72,11 @@ public final class HandOffHooks {
         Hook.at("submit", "(" + RUNNABLE + "Ljava/lang/Object;)Ljava/util/concurrent/Future;", new HandOff(0))));
     ifPresent(hooks, "java/util/concurrent/CompletableFuture$ThreadPerTaskExecutor", List.of(
         Hook.at("execute", "(" + RUNNABLE + ")V", new HandOff(0))));
+    // Every schedule method of a Timer ends in sched; its thread runs each task in mainLoop.
+    hooks.put("java/util/Timer", List.of(Hook.at("sched", "(Ljava/util/TimerTask;JJ)V",
+        new Notify("timerTaskScheduled", new Argument(0)))));
+    hooks.put("java/util/TimerThread", List.of(Hook.at("mainLoop", "()V",
+        new AroundCall("java/util/TimerTask", "run", "timerTaskRunning", "timerTaskDone"))));
     return hooks;
   }
 

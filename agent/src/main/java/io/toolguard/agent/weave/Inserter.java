@@ -55,7 +55,7 @@ final class Inserter extends MethodVisitor {
           }
         } else if (insertion instanceof Insertion.Notify notify) {
           notify(notify.method(), notify.argument());
-        } else if (insertion instanceof Insertion.OnExit) {
+        } else if (insertion instanceof Insertion.OnExit || insertion instanceof Insertion.AroundCall) {
           continue;
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
@@ -91,6 +91,21 @@ final class Inserter extends MethodVisitor {
   private void replaceArgument(int index) {
     super.visitTypeInsn(Opcodes.CHECKCAST, parameters[index].getInternalName());
     super.visitVarInsn(Opcodes.ASTORE, slot(index));
+  }
+
+  @Override
+  public void visitMethodInsn(int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
+    for (Insertion insertion : hook.insertions()) {
+      if (insertion instanceof Insertion.AroundCall around && around.owner().equals(callOwner)
+          && around.name().equals(name) && descriptor.equals("()V")) {
+        super.visitInsn(Opcodes.DUP);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.before(), "(Ljava/lang/Object;)V", false);
+        super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.after(), "()V", false);
+        return;
+      }
+    }
+    super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
   }
 
   @Override

@@ -49,4 +49,10 @@ public sealed interface Insertion {
    * counterpart of a {@link Notify} at its start.
    */
   record OnExit(String method, Source argument) implements Insertion {}
+
+  /**
+   * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
+   * {@code Dispatcher.<before>(receiver)} just before it, {@code Dispatcher.<after>()} just after.
+   */
+  record AroundCall(String owner, String name, String before, String after) implements Insertion {}
 }

@@ -39,6 +39,7 @@ final class HandOffWork {
     ExecutorService createdBefore = Executors.newFixedThreadPool(2);
     ForkJoinPool forkJoinBefore = new ForkJoinPool(4);
     ScheduledExecutorService scheduledBefore = Executors.newScheduledThreadPool(1);
+    Timer timerBefore = new Timer(true);
     Callable<String> insideRead = () -> read(inside.resolve("a.txt"));
     Callable<String> secretRead = () -> read(secret.resolve("s.txt"));
     List<Object[]> routes = List.of(
@@ -104,19 +105,13 @@ final class HandOffWork {
             .invoke(new Splitting(16, work)).stream().distinct().sorted().collect(Collectors.joining("+"))},
         new Object[] {"java.util.Timer created in the tool", (Route) work -> {
           Timer timer = new Timer(true);
-          CompletableFuture<String> result = new CompletableFuture<>();
-          timer.schedule(new TimerTask() {
-            @Override
-            public void run() {
-              result.complete(call(work));
-            }
-          }, 5);
           try {
-            return result.get();
+            return onTimer(timer, work);
           } finally {
             timer.cancel();
           }
         }},
+        new Object[] {"java.util.Timer created before", (Route) work -> onTimer(timerBefore, work)},
         new Object[] {"virtual thread", (Route) work -> onVirtualThread(work)},
         new Object[] {"virtual-thread-per-task executor", (Route) work -> {
           Method factory;
@@ -144,6 +139,7 @@ final class HandOffWork {
         () -> scheduledBefore.schedule(secretRead, 300, TimeUnit.MILLISECONDS));
     System.out.println("HANDOFF queued, run after the tool returned inside=ok outside=" + later.get());
     // The pools' workers were started inside tools; work that did not come from a tool is not restricted.
+    System.out.println("SHARED timer created before " + onTimer(timerBefore, secretRead));
     System.out.println("SHARED pool created before " + createdBefore.submit(secretRead).get());
     System.out.println("SHARED scheduled executor " + scheduledBefore.schedule(secretRead, 1, TimeUnit.MILLISECONDS).get());
     System.out.println("SHARED common pool " + CompletableFuture.supplyAsync(() -> call(secretRead)).get());
@@ -175,6 +171,18 @@ final class HandOffWork {
       results.addAll(left.join());
       return results;
     }
+  }
+
+  /** Runs {@code work} as a task of {@code timer}, once, and waits for it. */
+  private static String onTimer(Timer timer, Callable<String> work) throws Exception {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    timer.schedule(new TimerTask() {
+      @Override
+      public void run() {
+        result.complete(call(work));
+      }
+    }, 5);
+    return result.get();
   }
 
   private static String onVirtualThread(Callable<String> work) throws Exception {
