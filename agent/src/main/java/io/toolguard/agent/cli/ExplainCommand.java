@@ -22,7 +22,8 @@ final class ExplainCommand implements Command {
   public String usage() {
     return String.join("\n",
         "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK]",
-        "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P]",
+        "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P",
+        "            | --op env|property --var NAME]",
         "Shows the decision (allow, ask or deny) for a call to tool NAME, the deciding rule with its",
         "file:line, and every other rule that named the tool with why it lost.",
         "  --risk RISK   the risk the tool's annotation declares: LOW, MEDIUM, HIGH or CRITICAL (default HIGH,",
@@ -33,12 +34,13 @@ final class ExplainCommand implements Command {
         "                followed)",
         "  --command C   the command line, its first word looked up on this machine's PATH",
         "  --host H:P    one host (a name resolved on this machine, or an address) and one port",
+        "  --var NAME    an environment variable (op env) or system property (op property) the tool reads",
         "Exit status 0 when explained, 1 for an invalid policy, 2 for a usage error.");
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host"));
+    Flags flags = Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one policy file");
     }
@@ -51,7 +53,7 @@ final class ExplainCommand implements Command {
       throw new IllegalArgumentException("--op must be one of " + String.join(", ", PolicyCase.TARGETS.keySet())
           + ", not '" + operation + "'");
     }
-    for (String key : List.of("path", "command", "host")) {
+    for (String key : List.of("path", "command", "host", "var")) {
       if (flags.option(key).isPresent() != (operation != null && PolicyCase.TARGETS.get(operation).equals(key))) {
         throw new IllegalArgumentException(operation == null ? "--" + key + " needs --op"
             : "--op " + operation + " takes --" + PolicyCase.TARGETS.get(operation));

@@ -2,6 +2,7 @@ package io.toolguard.agent.cli;
 
 import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.HostPort;
 import io.toolguard.agent.policy.NetOperation;
@@ -15,8 +16,9 @@ import java.util.Locale;
 
 /**
  * What {@code explain} and {@code test} decide besides the call: a file access (taken as written,
- * links not followed), a command (looked up on this machine's PATH), or a connection or listening
- * socket (a host name resolved here), each as the running agent would decide it.
+ * links not followed), a command (looked up on this machine's PATH), a connection or listening
+ * socket (a host name resolved here), or an environment variable or system property read, each as
+ * the running agent would decide it.
  */
 final class Operations {
 
@@ -30,6 +32,8 @@ final class Operations {
   static AccessDecision decide(Policy policy, ToolDecision tool, String op, String target) {
     return switch (op) {
       case "read", "write", "delete" -> policy.decideFile(tool, FileOperation.named(op).orElseThrow(), target);
+      case "env" -> policy.decideEnv(tool, EnvKind.VARIABLE, target);
+      case "property" -> policy.decideEnv(tool, EnvKind.PROPERTY, target);
       case "exec" -> {
         List<String> words = List.of(target.strip().split("\\s+"));
         yield policy.decideExec(tool, words.get(0), ExecGuard.executable(words.get(0), Path.of("").toAbsolutePath()),

@@ -26,7 +26,7 @@ public record PolicyCase(
 
   /** Each operation a case or {@code explain} can decide, with the key that gives its target. */
   public static final Map<String, String> TARGETS = linked("read", "path", "write", "path", "delete", "path",
-      "exec", "command", "connect", "host", "listen", "host");
+      "exec", "command", "connect", "host", "listen", "host", "env", "var", "property", "var");
 
   private static Map<String, String> linked(String... keysAndValues) {
     Map<String, String> map = new java.util.LinkedHashMap<>();

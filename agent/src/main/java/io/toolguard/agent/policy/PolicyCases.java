@@ -30,7 +30,7 @@ public final class PolicyCases {
 
   private static final List<String> TOP_KEYS = List.of("cases");
   private static final List<String> CASE_KEYS =
-      List.of("name", "tool", "risk", "op", "path", "command", "host", "expect", "rule");
+      List.of("name", "tool", "risk", "op", "path", "command", "host", "var", "expect", "rule");
 
   private final StrictYaml yaml;
 
@@ -81,10 +81,11 @@ public final class PolicyCases {
     Optional<String> operation = yaml.enumValue(keys.get("op"), "op",
         op -> Optional.of(op).filter(PolicyCase.TARGETS::containsKey), String.join(", ", PolicyCase.TARGETS.keySet()));
     String target = null;
-    for (String key : List.of("path", "command", "host")) {
+    for (String key : List.of("path", "command", "host", "var")) {
       if (keys.containsKey(key) && !operation.map(PolicyCase.TARGETS::get).orElse("").equals(key)) {
-        yaml.problem(keys.get(key).getKeyNode(), "'" + key + "' goes with 'op: " + (key.equals("path") ? "read', 'write'"
-            + " or 'delete'" : key.equals("command") ? "exec'" : "connect' or 'listen'"));
+        yaml.problem(keys.get(key).getKeyNode(), "'" + key + "' goes with 'op: " + String.join("' or 'op: ",
+            PolicyCase.TARGETS.entrySet().stream().filter(e -> e.getValue().equals(key)).map(Map.Entry::getKey).toList())
+            + "'");
       }
     }
     if (operation.isPresent()) {

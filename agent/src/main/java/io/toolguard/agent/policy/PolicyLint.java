@@ -53,6 +53,11 @@ public final class PolicyLint {
               + "', which runs whatever command or code it is given; grant the commands themselves"));
         }
       }
+      for (FileOperation operation : FileOperation.values()) {
+        rule.files().of(operation).stream().filter(PathGlob::isAbsolute).findFirst().ifPresent(glob -> warnings.add(
+            new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may " + operation.label() + " outside the"
+                + " sandbox root (\"" + glob + "\"); keep such grants to read-only reference folders")));
+      }
       for (FileOperation operation : List.of(FileOperation.WRITE, FileOperation.DELETE)) {
         for (PathGlob glob : rule.files().of(operation)) {
           if (glob.matches("") && glob.matches("any/file")) {

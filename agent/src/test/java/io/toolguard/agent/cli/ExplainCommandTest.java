@@ -92,7 +92,7 @@ class ExplainCommandTest {
   @Test
   void explainsACommandAndAConnection() throws Exception {
     Files.writeString(policy, "version: 1\nsandbox: box\ntools:\n  build:\n    decision: allow\n    exec: [ls]\n"
-        + "    net: {connect: [\"127.0.0.1:8080\"]}\n");
+        + "    net: {connect: [\"127.0.0.1:8080\"]}\n    env: {variables: [LANG]}\n");
 
     assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "exec", "--command",
         "ls -la")).isEqualTo(Cli.OK);
@@ -101,6 +101,10 @@ class ExplainCommandTest {
         "127.0.0.1:9090")).isEqualTo(Cli.OK);
     assertThat(cli.out()).contains("connect 127.0.0.1:9090: deny\n  reason         no connect grant of the tool's rule"
         + " names (127.0.0.1) port 9090");
+    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "env", "--var",
+        "OPENAI_API_KEY")).isEqualTo(Cli.OK);
+    assertThat(cli.out()).contains("env OPENAI_API_KEY: deny\n  reason         no env grant of the tool's rule names the"
+        + " variable OPENAI_API_KEY");
   }
 
   @Test
@@ -116,7 +120,7 @@ class ExplainCommandTest {
     assertThat(explain("--tool", "t", "--op", "exec", "--path", "x")).isEqualTo(Cli.USAGE);
     assertThat(cli.err()).contains("give exactly one policy file", "option --tool needs a value", "--tool NAME is required",
         "--op read takes --path", "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'",
-        "--op must be one of read, write, delete, exec, connect, listen, not 'list'", "unknown option --colour",
+        "--op must be one of read, write, delete, exec, connect, listen, env, property, not 'list'", "unknown option --colour",
         "--path needs --op", "--op exec takes --command");
   }
 

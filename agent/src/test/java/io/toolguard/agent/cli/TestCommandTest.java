@@ -114,7 +114,7 @@ class TestCommandTest {
         Arguments.of("a target for another operation", "cases:\n  - name: a\n    tool: t\n    op: read\n    path: x\n"
             + "    command: ls\n    expect: deny\n", "cases.yaml:6:5: 'command' goes with 'op: exec'"),
         Arguments.of("unknown op", "cases:\n  - name: a\n    tool: t\n    op: send\n    expect: deny\n",
-            "cases.yaml:4:9: 'op' must be read, write, delete, exec, connect, listen, not 'send'"),
+            "cases.yaml:4:9: 'op' must be read, write, delete, exec, connect, listen, env, property, not 'send'"),
         Arguments.of("bad rule", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    rule: first\n",
             "cases.yaml:5:11: 'rule' must be the line number of the deciding rule in the policy, not 'first'"));
   }

@@ -30,6 +30,16 @@ class PolicyLintTest {
   }
 
   @Test
+  void warnsAboutGrantsOutsideTheSandbox() throws Exception {
+    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+        + "    files: {read: [\"/srv/reference/**\"], write: [\"out/**\"]}\n");
+
+    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
+        "app.yaml:4:3: rule 't' may read outside the sandbox root (\"/srv/reference/**\"); keep such grants to read-only"
+            + " reference folders");
+  }
+
+  @Test
   void warnsAboutConnectingToAnyHost() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  fetch:\n    decision: allow\n"
         + "    net: {connect: [\"api.example.com:443\", \"*:443\"], ask: {connect: [\"*:*\"]}}\n");
