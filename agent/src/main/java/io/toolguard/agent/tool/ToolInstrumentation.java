@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.toolguard.agent.approval.Approver;
@@ -33,25 +34,37 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * Weaves {@link ToolAdvice} into every method annotated {@code @io.toolguard.api.Tool} in classes
- * loaded from now on, and registers the agent's decisions with the bootstrap dispatcher.
+ * Weaves {@link ToolAdvice} into every method annotated as a tool in classes loaded from now on —
+ * toolguard's own {@code @Tool}, and LangChain4j's, Spring AI's and the MCP annotations' by name,
+ * so that an application guards its framework tools without a recompile — and registers the
+ * agent's decisions with the bootstrap dispatcher.
  *
- * <p>A class is only handed to Byte Buddy when its bytes name the annotation, which a class with a
- * tool method always does; every other class costs one scan of its bytes, and Byte Buddy is not
- * even loaded until the first tool class is.
+ * <p>A class is only handed to Byte Buddy when its bytes name a type ending in {@code Tool}, which
+ * a class with a tool method always does; every other class costs one scan of its bytes, and Byte
+ * Buddy is not even loaded until the first tool class is.
  */
 public final class ToolInstrumentation implements ClassFileTransformer {
 
   /** Matched by name, so the agent never loads the application's copy of the API. */
   static final String TOOL_ANNOTATION = "io.toolguard.api.Tool";
+  /**
+   * The frameworks' tool annotations, by name. They carry no risk: such a tool is unclassified
+   * (HIGH) unless the policy sets its risk. None of these packages is relocated in the agent jar.
+   */
+  static final List<String> FRAMEWORK_ANNOTATIONS = List.of(
+      "dev.langchain4j.agent.tool.Tool",
+      "org.springframework.ai.tool.annotation.Tool",
+      "org.springframework.ai.mcp.annotation.McpTool",
+      "org.springaicommunity.mcp.annotation.McpTool");
 
-  private static final byte[] TOOL_DESCRIPTOR =
-      ("L" + TOOL_ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
+  /** Every annotation above names a type whose descriptor ends so. */
+  private static final byte[] TOOL_DESCRIPTOR_END = "Tool;".getBytes(StandardCharsets.UTF_8);
   private static final List<String> AGENT_PACKAGES =
       List.of("io/toolguard/agent/", "io/toolguard/bootstrap/", "io/toolguard/shaded/");
 
   private static final ElementMatcher.Junction<MethodDescription> GUARDED =
-      isAnnotatedWith(named(TOOL_ANNOTATION)).and(not(isAbstract())).and(not(isNative())).and(not(isBridge()));
+      isAnnotatedWith(named(TOOL_ANNOTATION).or(namedOneOf(FRAMEWORK_ANNOTATIONS.toArray(String[]::new))))
+          .and(not(isAbstract())).and(not(isNative())).and(not(isBridge()));
 
   private final ToolRegistry registry;
 
@@ -75,7 +88,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   @Override
   public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
       byte[] classFile) {
-    if (internalName == null || !contains(classFile, TOOL_DESCRIPTOR)
+    if (internalName == null || !contains(classFile, TOOL_DESCRIPTOR_END)
         || isAgentClass(internalName)) {
       return null;
     }
@@ -116,11 +129,15 @@ public final class ToolInstrumentation implements ClassFileTransformer {
 
   static ToolMethod describe(TypeDescription type, MethodDescription.InDefinedShape method) {
     AnnotationDescription tool = method.getDeclaredAnnotations().stream()
-        .filter(annotation -> annotation.getAnnotationType().getName().equals(TOOL_ANNOTATION))
+        .filter(annotation -> annotation.getAnnotationType().getName().equals(TOOL_ANNOTATION)
+            || FRAMEWORK_ANNOTATIONS.contains(annotation.getAnnotationType().getName()))
         .findFirst()
         .orElseThrow();
-    String name = tool.getValue("name").resolve(String.class);
-    String riskName = tool.getValue("risk").resolve(EnumerationDescription.class).getValue();
+    boolean ours = tool.getAnnotationType().getName().equals(TOOL_ANNOTATION);
+    String name = tool.getAnnotationType().getDeclaredMethods().filter(named("name")).isEmpty() ? ""
+        : tool.getValue("name").resolve(String.class);
+    // A framework's annotation says nothing about risk: the tool is unclassified, so HIGH.
+    String riskName = ours ? tool.getValue("risk").resolve(EnumerationDescription.class).getValue() : "HIGH";
     List<String> parameters = new ArrayList<>();
     for (ParameterDescription.InDefinedShape parameter : method.getParameters()) {
       parameters.add(parameter.getName());
