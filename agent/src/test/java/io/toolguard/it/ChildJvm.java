@@ -19,7 +19,7 @@ final class ChildJvm {
 
   static final Path AGENT_JAR = Path.of(System.getProperty("toolguard.it.agentJar"));
   static final Path SAMPLE_JAR = Path.of(System.getProperty("toolguard.it.sampleJar"));
-  static final Path LANGCHAIN4J_JAR = Path.of(System.getProperty("toolguard.it.langchain4jJar"));
+  static final Path EXAMPLES = Path.of(System.getProperty("toolguard.it.examples"));
   static final Path POLICIES = Path.of(System.getProperty("toolguard.it.policies"));
   static final Path HOST_APP_LIBS = Path.of(System.getProperty("toolguard.it.hostAppLibs"));
   static final Path HOST_APP_CONFIG = Path.of(System.getProperty("toolguard.it.hostAppConfig"));

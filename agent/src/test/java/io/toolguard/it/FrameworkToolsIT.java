@@ -1,0 +1,56 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The unchanged framework examples (examples/langchain4j: an AiServices assistant on LangChain4j
+ * 1.x; examples/spring-ai: method tool callbacks through Spring AI's ToolCallingManager), whose
+ * tools carry only their framework's {@code @Tool}: guarded by name, with each denial reaching the
+ * model as a tool result and the conversation going on.
+ */
+class FrameworkToolsIT {
+
+  @TempDir Path dir;
+
+  private static Path jar(String example) {
+    return ChildJvm.EXAMPLES.resolve(example + "/target/toolguard-example-" + example + ".jar");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"langchain4j", "spring-ai"})
+  void frameworkToolsAreGuardedAndTheModelReadsTheDenials(String example) throws Exception {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.writeString(dir.resolve("policies/example.yaml"), Files.readString(ChildJvm.EXAMPLES.resolve(example)
+        .resolve("policy.yaml")).replace("sandbox: ../../" + example + "-workspace", "sandbox: ../workspace"));
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policies/example.yaml,audit=audit.jsonl")
+        .jar(jar(example), "workspace");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).as(result.toString())
+        .containsPattern("the model sees read_file -> \"Tool 'read_file' may not read '.*/etc/passwd' \\(")
+        .contains("the model sees send_email -> \"Tool 'send_email' was denied by toolguard: denied by policy rule"
+            + " 'send_email'", "Assistant: Summary: the report says revenue grew.", "mail sent (outbox/sent.eml): no")
+        .doesNotContain("root:x:0:0");
+    assertThat(dir.resolve("workspace/outbox")).doesNotExist();
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .extracting(call -> call.get("tool") + " " + call.get("risk") + " " + call.get("decision")
+            + " " + call.get("method").replaceAll(".*\\$", ""))
+        .containsExactly("read_file LOW allow Tools#readFile", "read_file LOW allow Tools#readFile",
+            "send_email HIGH deny Tools#sendEmail");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"langchain4j", "spring-ai"})
+  void withoutTheAgentTheInjectionSucceeds(String example) throws Exception {
+    ChildJvm.Result result = ChildJvm.in(dir).jar(jar(example), "workspace");
+
+    assertThat(result.stdout()).as(result.toString()).contains("root:x:0:0", "mail sent (outbox/sent.eml): yes");
+  }
+}
