@@ -48,15 +48,19 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
-     * Decides a file access, or with {@link #JVM_ACTION} a JVM-wide action, by the tool whose
+     * Decides a file access — or, as the access bits say, a JVM-wide action or process start
+     * ({@link #JVM_ACTION}), a connection or listening socket ({@link #CONNECT}, {@link #LISTEN}),
+     * or an environment or property read ({@link #ENV}, {@link #PROPERTY}) — by the tool whose
      * context is {@code context}.
      *
-     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
+     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}; or what
+     *     the other kinds of access name (see each bit)
      * @param access the bits of this class's access constants
      * @param detail open options, link options or copy options, the folder a relative path is
      *     resolved against, or {@code null}
      * @return the path the JDK method should use: where {@code path} really leads if
-     *     {@link #RESOLVED} was asked for and the access is allowed, else {@code path} itself
+     *     {@link #RESOLVED} was asked for and the access is allowed, the name or map a tool may see
+     *     for {@link #ENV} and {@link #PROPERTY}, else {@code path} itself
      * @throws SecurityException if the access is denied
      */
     Object checkFile(Object context, Object path, int access, Object detail);
