@@ -6,6 +6,7 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.exec.ExecGuard;
+import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.handoff.HandOffHooks;
@@ -60,7 +61,7 @@ final class Guards implements Dispatcher.Hooks {
     Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files, env), new NetGuard(gate, approvals.server()),
         env, new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
-        NetHooks.forThisJvm(), EnvHooks.forThisJvm());
+        ExecHooks.forThisJvm(), NetHooks.forThisJvm(), EnvHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools);
   }
 
@@ -83,8 +84,8 @@ final class Guards implements Dispatcher.Hooks {
       net.check((ToolContext) context, path, access, detail);
       return path;
     }
-    if ((access & Dispatcher.JVM_ACTION) != 0 && path instanceof ProcessBuilder process) {
-      exec.check((ToolContext) context, process);
+    if ((access & Dispatcher.EXEC) != 0) {
+      exec.check((ToolContext) context, (ProcessBuilder) path);
       return path;
     }
     if ((access & Dispatcher.JVM_ACTION) != 0) {

@@ -48,8 +48,8 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
-     * Decides a file access — or, as the access bits say, a JVM-wide action or process start
-     * ({@link #JVM_ACTION}), a connection or listening socket ({@link #CONNECT}, {@link #LISTEN}),
+     * Decides a file access — or, as the access bits say, a JVM-wide action ({@link #JVM_ACTION}),
+     * a process start ({@link #EXEC}), a connection or listening socket ({@link #CONNECT}, {@link #LISTEN}),
      * or an environment or property read ({@link #ENV}, {@link #PROPERTY}) — by the tool whose
      * context is {@code context}.
      *
@@ -114,6 +114,8 @@ public final class Dispatcher {
   public static final int PROPERTY = 32768;
   /** With {@link #ENV} or {@link #PROPERTY}: the path is the whole map a method is about to return. */
   public static final int WHOLE = 65536;
+  /** Not a file: the path is the {@code ProcessBuilder} a tool is about to start. */
+  public static final int EXEC = 131072;
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();

@@ -35,7 +35,7 @@ public final class ExecGuard {
     this.env = env;
   }
 
-  /** Decides one start; see {@code Dispatcher#jvmAction}. */
+  /** Decides one start; see {@link Dispatcher#EXEC}. */
   public void check(ToolContext context, ProcessBuilder process) {
     List<String> command = process.command();
     String name = command.isEmpty() ? "" : command.get(0);

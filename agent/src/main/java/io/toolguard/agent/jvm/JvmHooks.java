@@ -4,13 +4,12 @@ import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.Constant;
 import io.toolguard.agent.weave.Insertion.Notify;
-import io.toolguard.agent.weave.Insertion.Receiver;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Where the JDK changes the whole JVM, starts a process, or opens a class up by reflection: each
+ * Where the JDK changes the whole JVM, or opens a class up by reflection: each
  * gets a call to {@code Dispatcher.jvmAction} at its start. Reflection is caught where every
  * {@code setAccessible}, {@code trySetAccessible} and {@code privateLookupIn} is decided, and where
  * {@code sun.misc.Unsafe} turns a field into an address.
@@ -31,9 +30,6 @@ public final class JvmHooks {
         action("removeShutdownHook", "(Ljava/lang/Thread;)Z", "remove a shutdown hook"),
         action("load0", "(Ljava/lang/Class;Ljava/lang/String;)V", "load a native library"),
         action("loadLibrary0", "(Ljava/lang/Class;Ljava/lang/String;)V", "load a native library")));
-    // Every Runtime.exec, ProcessBuilder.start and startPipeline goes through this private start.
-    hooks.put("java/lang/ProcessBuilder", List.of(Hook.at("start", "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;",
-        new Notify(ACTION, new Receiver()))));
     hooks.put("java/lang/System", List.of(
         action("setIn", "(Ljava/io/InputStream;)V", "replace System.in"),
         action("setOut", "(Ljava/io/PrintStream;)V", "replace System.out"),
