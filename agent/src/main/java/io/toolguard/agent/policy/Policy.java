@@ -87,7 +87,7 @@ public record Policy(
   private ToolDecision decision(Optional<ToolRule> deciding, Risk declaredRisk) {
     if (deciding.isEmpty()) {
       return new ToolDecision(unlisted, declaredRisk, unlistedRule(),
-          "no policy rule names this tool; unlisted tools are " + unlisted.participle(), FileGrants.NONE);
+          "no policy rule names this tool; unlisted tools are " + unlisted.participle(), Grants.NONE);
     }
     ToolRule rule = deciding.get();
     return new ToolDecision(
@@ -96,10 +96,7 @@ public record Policy(
         rule.location().rule(),
         rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
-        rule.verdict() == Verdict.DENY ? FileGrants.NONE : rule.files(),
-        rule.verdict() == Verdict.DENY ? List.of() : rule.exec(),
-        rule.verdict() == Verdict.DENY ? NetGrants.NONE : rule.net(),
-        rule.verdict() == Verdict.DENY ? EnvGrants.NONE : rule.env());
+        rule.verdict() == Verdict.DENY ? Grants.NONE : rule.grants());
   }
 
   /**

@@ -316,7 +316,7 @@ public final class PolicyParser {
         }
       }
     }
-    return verdict.map(v -> new ToolRule(name, v, risk, files, exec, net, env, yaml.at(tuple.getKeyNode())));
+    return verdict.map(v -> new ToolRule(name, v, risk, new Grants(files, exec, net, env), yaml.at(tuple.getKeyNode())));
   }
 
   private NetGrants net(String tool, NodeTuple entry) {

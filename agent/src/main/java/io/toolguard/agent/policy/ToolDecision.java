@@ -7,23 +7,27 @@ import java.util.List;
  * decided ({@code file:line}), why, and the files the tool may touch, the commands it may run and
  * the network addresses it may reach and the environment it may read if it runs.
  */
-public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files, List<ExecGrant> exec,
-    NetGrants net, EnvGrants env) {
-
-  public ToolDecision {
-    exec = List.copyOf(exec);
-  }
-
-  /** A decision that grants no command and no network access. */
-  public ToolDecision(Verdict verdict, Risk risk, String rule, String reason, FileGrants files) {
-    this(verdict, risk, rule, reason, files, List.of(), NetGrants.NONE, EnvGrants.NONE);
-  }
+public record ToolDecision(Verdict verdict, Risk risk, String rule, String reason, Grants grants) {
 
   /** {@return this decision settled by a person or by toolguard: allowed with its grants, or denied with none} */
   public ToolDecision settled(boolean allowed, String why) {
-    return allowed
-        ? new ToolDecision(Verdict.ALLOW, risk, rule, why, files, exec, net, env)
-        : new ToolDecision(Verdict.DENY, risk, rule, why, FileGrants.NONE, List.of(), NetGrants.NONE, EnvGrants.NONE);
+    return new ToolDecision(allowed ? Verdict.ALLOW : Verdict.DENY, risk, rule, why, allowed ? grants : Grants.NONE);
+  }
+
+  public FileGrants files() {
+    return grants.files();
+  }
+
+  public List<ExecGrant> exec() {
+    return grants.exec();
+  }
+
+  public NetGrants net() {
+    return grants.net();
+  }
+
+  public EnvGrants env() {
+    return grants.env();
   }
 
   /** {@return deny for a denied call; ask when an ask rule decided or the risk needs approval; else allow} */

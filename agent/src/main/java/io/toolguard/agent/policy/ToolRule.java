@@ -7,16 +7,18 @@ import java.util.Optional;
  * One entry under {@code tools:}: which tools it names (a {@code *} glob), what it says about them,
  * the risk it imposes, and the files, commands, network addresses and environment it grants.
  */
-public record ToolRule(String pattern, Verdict verdict, Optional<Risk> risk, FileGrants files, List<ExecGrant> exec,
-    NetGrants net, EnvGrants env, Location location) {
+public record ToolRule(String pattern, Verdict verdict, Optional<Risk> risk, Grants grants, Location location) {
 
-  public ToolRule {
-    exec = List.copyOf(exec);
+  public FileGrants files() {
+    return grants.files();
   }
 
-  /** A rule that grants no command and no network access. */
-  public ToolRule(String pattern, Verdict verdict, Optional<Risk> risk, FileGrants files, Location location) {
-    this(pattern, verdict, risk, files, List.of(), NetGrants.NONE, EnvGrants.NONE, location);
+  public List<ExecGrant> exec() {
+    return grants.exec();
+  }
+
+  public NetGrants net() {
+    return grants.net();
   }
 
   /** {@return whether this rule names the tool; {@code *} matches any run of characters} */

@@ -6,7 +6,7 @@ import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.policy.ActivePolicy;
-import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
@@ -74,7 +74,7 @@ public final class ToolCallGuard {
       throw unrecorded;
     } catch (RuntimeException | LinkageError failure) {
       System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
-      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, FileGrants.NONE);
+      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, Grants.NONE);
       failed = true;
     }
     boolean denied = decision.verdict() == Verdict.DENY;

@@ -180,7 +180,7 @@ class PolicyDecisionTest {
   }
 
   private static ToolRule rule(String pattern) {
-    return new ToolRule(pattern, Verdict.ALLOW, java.util.Optional.empty(), FileGrants.NONE,
+    return new ToolRule(pattern, Verdict.ALLOW, java.util.Optional.empty(), Grants.NONE,
         new Location("app.yaml", 1, 1));
   }
 

@@ -8,7 +8,7 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.ApprovalSettings;
-import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
@@ -90,6 +90,6 @@ class ToolCallGuardTest {
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {
-    return new ToolRule(pattern, verdict, Optional.empty(), FileGrants.NONE, new Location("app.yaml", 7, 3));
+    return new ToolRule(pattern, verdict, Optional.empty(), Grants.NONE, new Location("app.yaml", 7, 3));
   }
 }
