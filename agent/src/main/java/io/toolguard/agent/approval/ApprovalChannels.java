@@ -44,11 +44,12 @@ public final class ApprovalChannels {
     if (settings.web().isPresent()) {
       ApprovalServer server = web(approvals, settings.web().get());
       address = Optional.of(server.address());
-      settings.webhook().ifPresent(webhook -> approvals.add(WebhookChannel.start(webhook.url(),
-          webhook.resolveSecret(environment).orElseThrow(() -> new IllegalStateException("approval.webhook: $"
-              + webhook.secretEnv().orElse("") + " is not set; set it to the webhook's shared secret")),
-          approvals, server::decisionUrl)));
-      settings.webhook().ifPresent(webhook -> System.err.println("toolguard: approval requests are posted to " + webhook));
+      settings.webhook().ifPresent(webhook -> {
+        approvals.add(WebhookChannel.start(webhook.url(), webhook.resolveSecret(environment).orElseThrow(
+            () -> new IllegalStateException("approval.webhook: $" + webhook.secretEnv().orElse("")
+                + " is not set; set it to the webhook's shared secret")), approvals, server::decisionUrl));
+        System.err.println("toolguard: approval requests are posted to " + webhook);
+      });
     }
     return new ApprovalChannels(approvals, address);
   }
