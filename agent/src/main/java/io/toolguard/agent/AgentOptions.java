@@ -1,11 +1,13 @@
 package io.toolguard.agent;
 
 import io.toolguard.agent.policy.Mode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * The options after {@code -javaagent:toolguard-agent.jar=}: comma-separated {@code key=value}
@@ -60,6 +62,22 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
     }
     throw new IllegalArgumentException("agent option reload=" + text
         + " is not valid; give seconds between 0.05 and 86400, or 0 to turn reloading off");
+  }
+
+  /** {@return these options with relative policy and audit paths made absolute against {@code base}} */
+  AgentOptions withPathsFrom(Path base) {
+    return new AgentOptions(policy.map(file -> base.resolve(file).toString()), mode,
+        audit.map(file -> base.resolve(file).toString()), reload);
+  }
+
+  /** {@return these options as the agent takes them: {@code policy=...,mode=...}} */
+  String text() {
+    StringJoiner text = new StringJoiner(",");
+    policy.ifPresent(file -> text.add("policy=" + file));
+    mode.ifPresent(chosen -> text.add("mode=" + chosen.label()));
+    audit.ifPresent(file -> text.add("audit=" + file));
+    text.add("reload=" + reload.toMillis() / 1000.0);
+    return text.toString();
   }
 
   /**

@@ -13,19 +13,59 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts the agent, or stops the JVM: a missing or invalid policy, or an audit log that cannot be
- * written, must never leave the application running unguarded.
+ * Starts the agent, or refuses to: at JVM start a missing or invalid policy, or an audit log that
+ * cannot be written, stops the JVM, which must never run unguarded; attached to a running JVM,
+ * the same problems leave that JVM as it was and are reported to the attach command.
  */
 final class Startup {
 
   /** The exit status when toolguard refuses to start the JVM. */
   static final int REFUSED = 78;
+  /** Set in a guarded JVM to what guards it; the attach command reads it to refuse a second agent. */
+  static final String RUNNING_PROPERTY = "toolguard.agent";
+  /** Set when an attach failed, to why; the attach command reads it to report the failure. */
+  static final String ATTACH_FAILURE_PROPERTY = "toolguard.agent.failure";
+
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
 
   private Startup() {}
 
-  static void start(String optionText, Instrumentation instrumentation) {
+  /** At JVM start: starts the agent or stops the JVM. */
+  static void premain(String optionText, Instrumentation instrumentation) {
+    try {
+      start(optionText, instrumentation, "so the JVM is not started");
+    } catch (Refusal refusal) {
+      System.err.println("toolguard: " + refusal.getMessage());
+      System.err.flush();
+      System.exit(REFUSED);
+    }
+  }
+
+  /**
+   * Attached to a running JVM: starts the agent, or leaves the JVM unguarded as it was and throws,
+   * which fails the attach.
+   */
+  static void agentmain(String optionText, Instrumentation instrumentation) {
+    try {
+      System.clearProperty(ATTACH_FAILURE_PROPERTY);
+      start(optionText, instrumentation, "so nothing was changed");
+    } catch (Refusal refusal) {
+      System.setProperty(ATTACH_FAILURE_PROPERTY, refusal.getMessage());
+      System.err.println("toolguard: not attached: " + refusal.getMessage());
+      throw new IllegalStateException(refusal.getMessage());
+    }
+  }
+
+  private static void start(String optionText, Instrumentation instrumentation, String consequence) {
+    if (!STARTED.compareAndSet(false, true)) {
+      throw new Refusal("toolguard is already running in this JVM (" + System.getProperty(RUNNING_PROPERTY,
+          "an earlier attach failed part-way; restart the JVM to use toolguard")
+          + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
+    }
+    boolean jvmChanged = false;
     try {
       AgentOptions options = AgentOptions.parse(optionText);
       String policyFile = options.policyFile(System.getenv());
@@ -34,21 +74,30 @@ final class Startup {
       AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
+      jvmChanged = true;
       BootstrapJar.appendTo(instrumentation);
       Guards.install(instrumentation, active, audit, approvals);
       if (!options.reload().isZero()) {
         new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
       }
-      System.err.println("toolguard " + Version.current() + ": policy " + policyFile + " (" + policy.tools().size()
+      String status = "toolguard " + Version.current() + ": policy " + policyFile + " (" + policy.tools().size()
           + " tool rules, sha256 " + policy.digest().substring(0, 12) + "), mode " + mode.label()
-          + ", sandbox " + policy.sandbox() + ", audit log " + audit.file());
+          + ", sandbox " + policy.sandbox() + ", audit log " + audit.file();
+      System.setProperty(RUNNING_PROPERTY, status);
+      System.err.println(status);
     } catch (PolicyException invalid) {
-      refuse("the policy is invalid, so the JVM is not started:\n" + invalid.getMessage());
+      throw refusal(jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());
     } catch (IllegalArgumentException | IllegalStateException | IOException problem) {
-      refuse(problem.getMessage());
+      throw refusal(jvmChanged, problem.getMessage());
     } catch (RuntimeException | LinkageError failure) {
-      refuse("failed to start (" + failure + ")");
+      throw refusal(jvmChanged, "failed to start (" + failure + ")");
     }
+  }
+
+  /** A failure before anything in the JVM changed may be retried, as by attaching again. */
+  private static Refusal refusal(boolean jvmChanged, String message) {
+    STARTED.set(jvmChanged);
+    return new Refusal(message);
   }
 
   private static Path path(String text, String option) {
@@ -59,9 +108,11 @@ final class Startup {
     }
   }
 
-  private static void refuse(String message) {
-    System.err.println("toolguard: " + message);
-    System.err.flush();
-    System.exit(REFUSED);
+  /** Why toolguard did not start, in words for the person who started it. */
+  private static final class Refusal extends RuntimeException {
+
+    Refusal(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -12,12 +12,11 @@ public final class ToolGuardAgent {
 
   /** Called by the JVM for {@code -javaagent:toolguard-agent.jar=OPTIONS}. */
   public static void premain(String options, Instrumentation instrumentation) {
-    Startup.start(options, instrumentation);
+    Startup.premain(options, instrumentation);
   }
 
-  /** Called by the JVM when the agent is attached to a running JVM, which this version refuses. */
+  /** Called by the JVM when {@code java -jar toolguard-agent.jar attach PID OPTIONS} attaches the agent. */
   public static void agentmain(String options, Instrumentation instrumentation) {
-    System.err.println("toolguard: attaching to a running JVM is not supported by this version, and nothing was"
-        + " changed; start the JVM with -javaagent:toolguard-agent.jar=policy=PATH instead");
+    Startup.agentmain(options, instrumentation);
   }
 }

@@ -36,6 +36,18 @@ class AgentOptionsTest {
   }
 
   @Test
+  void theAttachCommandPassesOptionsOnWithItsOwnFolderMadeExplicit() {
+    AgentOptions given = AgentOptions.parse("policy=policies/app.yaml,mode=audit,audit=../tg.jsonl,reload=0.5");
+
+    String passed = given.withPathsFrom(java.nio.file.Path.of("/srv/ops")).text();
+
+    assertThat(passed).isEqualTo("policy=/srv/ops/policies/app.yaml,mode=audit,audit=/srv/ops/../tg.jsonl,reload=0.5");
+    assertThat(AgentOptions.parse(passed)).isEqualTo(given.withPathsFrom(java.nio.file.Path.of("/srv/ops")));
+    assertThat(AgentOptions.parse("policy=/etc/app.yaml").withPathsFrom(java.nio.file.Path.of("/srv")).text())
+        .isEqualTo("policy=/etc/app.yaml,reload=2.0");
+  }
+
+  @Test
   void noOptionsAtAllIsFine() {
     assertThat(AgentOptions.parse(null).policy()).isEmpty();
     assertThat(AgentOptions.parse("").mode()).isEmpty();

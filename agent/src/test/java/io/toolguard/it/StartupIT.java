@@ -150,8 +150,8 @@ class StartupIT {
         .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-    assertThat(result.stderr()).contains("toolguard: toolguard is already installed in this JVM; give"
-        + " -javaagent:toolguard-agent.jar only once");
+    assertThat(result.stderr()).contains("toolguard: toolguard is already running in this JVM (toolguard ",
+        "give -javaagent:toolguard-agent.jar only once");
   }
 
   @Test

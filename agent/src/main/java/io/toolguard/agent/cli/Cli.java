@@ -1,5 +1,6 @@
 package io.toolguard.agent.cli;
 
+import io.toolguard.agent.AttachCommand;
 import io.toolguard.agent.Version;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -10,9 +11,9 @@ import java.util.Map;
 /** The agent jar as a command-line tool: {@code java -jar toolguard-agent.jar COMMAND}. */
 public final class Cli {
 
-  static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
 
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
@@ -22,6 +23,7 @@ public final class Cli {
     COMMANDS.put("test", new TestCommand());
     COMMANDS.put("suggest", new SuggestCommand());
     COMMANDS.put("schema", new SchemaCommand());
+    COMMANDS.put("attach", new AttachCommand());
   }
 
   private static final String USAGE_TEXT = String.join("\n",
@@ -33,6 +35,7 @@ public final class Cli {
       "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
       "  suggest AUDIT.jsonl --sandbox D the least-privilege policy that allows what an audit-mode run did",
       "  schema                         print the JSON Schema of the policy format",
+      "  attach PID policy=POLICY       guard a JVM that is already running, as -javaagent would",
       "  --version                      print the agent's version",
       "  --help                         print this text; COMMAND --help explains a command",
       "",

@@ -13,8 +13,11 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Risk;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -80,16 +83,58 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     return new ToolCallGuard(active, new ToolRegistry(), audit, approver);
   }
 
-  /** Starts weaving the tool methods of classes loaded from now on; their calls go to {@code guard}. */
+  /**
+   * Weaves the tool methods of classes loaded from now on, and of those loaded already (when the
+   * agent is attached to a running JVM); their calls go to {@code guard}.
+   */
   public static void install(Instrumentation instrumentation, ToolCallGuard guard) {
-    instrumentation.addTransformer(new ToolInstrumentation(guard.registry()), false);
+    ToolInstrumentation transformer = new ToolInstrumentation(guard.registry());
+    instrumentation.addTransformer(transformer, true);
+    transformer.retransformLoaded(instrumentation);
+  }
+
+  private void retransformLoaded(Instrumentation instrumentation) {
+    List<Class<?>> candidates = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      ClassLoader loader = type.getClassLoader();
+      String internalName = type.getName().replace('.', '/');
+      if (loader != null && !type.isArray() && !type.isHidden() && !isAgentClass(internalName)
+          && instrumentation.isModifiableClass(type) && mayDeclareTools(classFile(loader, internalName))) {
+        candidates.add(type);
+      }
+    }
+    try {
+      instrumentation.retransformClasses(candidates.toArray(Class<?>[]::new));
+    } catch (UnmodifiableClassException | RuntimeException | LinkageError batchFailed) {
+      for (Class<?> type : candidates) {
+        try {
+          instrumentation.retransformClasses(type);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
+          System.err.println("toolguard: ERROR: could not instrument the loaded class " + type.getName()
+              + "; its tool methods run unchecked: " + failure);
+        }
+      }
+    }
+  }
+
+  /** {@return the class file the loader has for the class, or {@code null} if it has none (as for generated classes)} */
+  private static byte[] classFile(ClassLoader loader, String internalName) {
+    try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  /** {@return whether a class file (or a class whose file is unknown, {@code null}) may declare tool methods} */
+  private static boolean mayDeclareTools(byte[] classFile) {
+    return classFile == null || contains(classFile, TOOL_DESCRIPTOR_END);
   }
 
   @Override
   public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
       byte[] classFile) {
-    if (internalName == null || !contains(classFile, TOOL_DESCRIPTOR_END)
-        || isAgentClass(internalName)) {
+    if (internalName == null || !mayDeclareTools(classFile) || isAgentClass(internalName)) {
       return null;
     }
     try {

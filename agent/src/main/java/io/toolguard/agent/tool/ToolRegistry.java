@@ -1,16 +1,25 @@
 package io.toolguard.agent.tool;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Numbers each guarded method when its class is transformed; woven code passes the number back. */
+/**
+ * Numbers each guarded method when its class is transformed; woven code passes the number back.
+ * A method woven again (its class retransformed, by this agent when attached or by another agent)
+ * keeps its number.
+ */
 final class ToolRegistry {
 
   private final List<ToolMethod> methods = new CopyOnWriteArrayList<>();
+  private final Map<ToolMethod, Integer> numbers = new HashMap<>();
 
   synchronized int register(ToolMethod method) {
-    methods.add(method);
-    return methods.size() - 1;
+    return numbers.computeIfAbsent(method, added -> {
+      methods.add(added);
+      return methods.size() - 1;
+    });
   }
 
   ToolMethod get(int id) {

@@ -1,0 +1,99 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toolguard.it.app.AttachApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar toolguard-agent.jar attach PID policy=...} against a JVM that runs already and
+ * has loaded its tool classes and the JDK's file classes: from then on its tools and their file
+ * access are guarded; an invalid policy or a second attach changes nothing.
+ */
+class AttachIT {
+
+  static final String POLICY = """
+      version: 1
+      sandbox: .
+      tools:
+        lookup:
+          decision: allow
+          files:
+            write: ["markers/**"]
+        wipe:
+          decision: deny
+        rename:
+          decision: allow
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void attachingGuardsToolsAndFilesOfARunningJvmOnceOnly() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Files.writeString(dir.resolve("broken.yaml"), "version: 1\nsandbox: .\ntools:\n  lookup:\n    decision: perhaps\n");
+    Path operator = Files.createDirectories(dir.resolve("operator"));
+    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).inBackground(AttachApp.class, "markers");
+    String pid = awaitPid(app);
+
+    ChildJvm.Result broken = ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../broken.yaml");
+    ChildJvm.Result attached = ChildJvm.in(operator)
+        .jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml,audit=../audit.jsonl");
+    ChildJvm.Result again = ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml");
+    Files.writeString(dir.resolve("go"), "");
+    ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
+
+    assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
+    assertThat(broken.stderr()).as(broken.toString()).contains("broken.yaml:5:15: ", "perhaps",
+        "the policy is invalid, so nothing was attached to JVM " + pid);
+    assertThat(attached.exitCode()).as(attached.toString()).isZero();
+    assertThat(attached.stdout()).as(attached.toString()).contains("attached to JVM " + pid + ": toolguard ",
+        "policy " + dir.resolve("operator/../policy.yaml"), "audit log " + dir.resolve("audit.jsonl"));
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+    assertThat(again.stderr()).as(again.toString()).contains("JVM " + pid + " is guarded already, so nothing was changed:");
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).as(result.toString()).contains(
+        "before lookup: ran", "before wipe: ran", "before rename: ran",
+        "after lookup: ran", "after wipe: denied: Tool 'wipe' was denied by toolguard",
+        "after rename: denied: Tool 'rename' may not write");
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .extracting(call -> call.get("tool") + " " + call.get("decision"))
+        .containsExactly("lookup allow", "wipe deny", "rename allow");
+    if (Runtime.version().feature() >= 21) {
+      assertThat(result.stderr()).contains("WARNING: A Java agent has been loaded dynamically");
+    }
+  }
+
+  @Test
+  void aJvmStartedWithTheAgentIsNotAttachedAgain() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).agent("policy=policy.yaml")
+        .inBackground(AttachApp.class, "markers");
+    String pid = awaitPid(app);
+
+    ChildJvm.Result again = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml,mode=audit");
+    Files.writeString(dir.resolve("go"), "");
+    ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
+
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+    assertThat(again.stderr()).as(again.toString()).contains("JVM " + pid + " is guarded already, so nothing was"
+        + " changed: toolguard ", "mode enforce");
+    assertThat(result.stdout()).as(result.toString()).contains("before wipe: denied", "after wipe: denied");
+  }
+
+  private String awaitPid(CompletableFuture<ChildJvm.Result> app) throws Exception {
+    Path pid = dir.resolve("pid");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(pid)) {
+      assertThat(app).as("the application ended before it was ready").isNotDone();
+      assertThat(System.nanoTime()).as("the application wrote its pid within 30 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    return Files.readString(pid);
+  }
+}
