@@ -62,7 +62,7 @@ final class Guards implements Dispatcher.Hooks {
         env, new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
         ExecHooks.forThisJvm(), NetHooks.forThisJvm(), EnvHooks.forThisJvm());
-    ToolInstrumentation.install(instrumentation, tools);
+    ToolInstrumentation.install(instrumentation, tools, active.current().policy().toolAnnotations());
   }
 
   @Override

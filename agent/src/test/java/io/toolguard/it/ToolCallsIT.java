@@ -75,6 +75,38 @@ class ToolCallsIT {
   }
 
   @Test
+  void aMethodImplementingOrOverridingAToolIsGuardedAsThatTool() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), """
+        version: 1
+        sandbox: .
+        tools:
+          file_report:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          shred:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          burn:
+            decision: deny
+        """);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "inherited");
+
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
+        "file_report: ran",
+        "shred: ran: twice: shred ran",
+        "burn: denied: Tool 'burn' was denied by toolguard: denied by policy rule 'burn' [rule policy.yaml:12]");
+    assertThat(dir.resolve("markers/burn")).doesNotExist();
+    // The override and the method it calls with super are one call of the tool, decided once.
+    assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
+        .extracting(line -> line.get("tool") + " " + line.get("decision") + " " + line.get("method").replaceAll(".*\\$", ""))
+        .containsExactly("file_report allow io.toolguard.it.app.FilingClerk#file",
+            "shred allow io.toolguard.it.app.ShreddingClerk#shred", "burn deny io.toolguard.it.app.FilingClerk#burn");
+  }
+
+  @Test
   void everyDecisionIsOneAuditLine() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param modeLock where an included policy locks the mode, which the agent option may then not change
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
  * @param approval how calls that need approval reach a person
+ * @param toolAnnotations further annotations, by class name, that make a method a tool
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
  * @param digest the SHA-256 of the content this policy was parsed from (see {@link PolicyDigest})
@@ -35,6 +36,7 @@ public record Policy(
     Verdict unlisted,
     Optional<Location> unlistedAt,
     ApprovalSettings approval,
+    List<String> toolAnnotations,
     List<ToolRule> tools,
     List<Path> files,
     String digest) {
@@ -43,6 +45,7 @@ public record Policy(
       Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK).thenComparingInt(ToolRule::specificity);
 
   public Policy {
+    toolAnnotations = List.copyOf(toolAnnotations);
     tools = List.copyOf(tools);
     files = List.copyOf(files);
   }

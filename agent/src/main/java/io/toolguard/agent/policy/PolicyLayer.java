@@ -11,6 +11,7 @@ import java.util.Optional;
  * what is locked and by which line, and the rules, base rules first.
  *
  * @param start where the file's content starts, for problems about the file as a whole
+ * @param toolAnnotations further tool annotations by class name, the base's first
  * @param files the file and every file it includes, for reloading
  * @param digests the SHA-256 of each of {@code files} as it was read
  */
@@ -22,6 +23,7 @@ record PolicyLayer(
     Optional<Setting<Verdict>> unlisted,
     Optional<Setting<ApprovalSettings>> approval,
     Map<String, Location> locked,
+    List<String> toolAnnotations,
     List<ToolRule> rules,
     List<Path> files,
     List<String> digests) {
@@ -30,6 +32,7 @@ record PolicyLayer(
 
   PolicyLayer {
     locked = Map.copyOf(locked);
+    toolAnnotations = List.copyOf(toolAnnotations);
     rules = List.copyOf(rules);
     files = List.copyOf(files);
     digests = List.copyOf(digests);
@@ -65,7 +68,9 @@ record PolicyLayer(
     Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
     locked.forEach(allLocks::putIfAbsent);
     return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
-        approval.or(base::approval),         allLocks, concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
+        approval.or(base::approval), allLocks,
+        concat(base.toolAnnotations, toolAnnotations.stream().filter(name -> !base.toolAnnotations.contains(name)).toList()),
+        concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {

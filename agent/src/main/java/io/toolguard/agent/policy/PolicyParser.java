@@ -24,7 +24,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
-      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tools");
+      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tool_annotations", "tools");
+  private static final java.util.regex.Pattern ANNOTATION_NAME =
+      java.util.regex.Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
+          + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
   private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec", "net", "env");
   private static final List<String> ENV_KEYS = List.of("variables", "properties");
   private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
@@ -72,6 +75,7 @@ public final class PolicyParser {
         layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
         layer.unlisted().map(PolicyLayer.Setting::at),
         layer.approval().map(PolicyLayer.Setting::value).orElse(ApprovalSettings.NONE),
+        layer.toolAnnotations(),
         layer.rules(),
         layer.files(),
         PolicyDigest.combine(layer.digests()));
@@ -109,6 +113,7 @@ public final class PolicyParser {
         top.get("approval") == null ? Optional.empty()
             : setting(top.get("approval"), new ApprovalSection(yaml, folder).read(top.get("approval"))),
         locks(top.get("locked")),
+        annotationNames(top.get("tool_annotations")),
         tools(top.get("tools")),
         chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
         List.of(digest));
@@ -348,6 +353,17 @@ public final class PolicyParser {
       }
       return name;
     });
+  }
+
+  private List<String> annotationNames(NodeTuple entry) {
+    return strings(entry, "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]", "a class name",
+        "a quoted class name such as \"com.example.agent.AgentTool\"", name -> {
+          if (!ANNOTATION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not an annotation's class name; write it with its"
+                + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
+          }
+          return name;
+        });
   }
 
   private List<HostPort> hostPorts(NodeTuple entry) {

@@ -50,6 +50,11 @@ public final class ToolCallGuard {
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     ToolMethod tool = registry.get(toolId);
     ToolContext outer = (ToolContext) outerContext;
+    if (outer != null && outer.tool().equals(tool.name())) {
+      // The tool calling itself: an override calling the method it overrides (as a proxy's does), or
+      // a recursion. It is part of the call already decided, so it is not decided or logged again.
+      return outer;
+    }
     String callId = callIdPrefix + "-" + calls.incrementAndGet();
     ActivePolicy.Snapshot inForce = active.current();
     Policy policy = inForce.policy();

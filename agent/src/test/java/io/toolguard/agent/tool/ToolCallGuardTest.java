@@ -30,18 +30,29 @@ class ToolCallGuardTest {
   private final int lookup = registry.register(new ToolMethod("lookup", Risk.LOW, "A#lookup", List.of("key")));
   private final int wipe = registry.register(new ToolMethod("wipe", Risk.LOW, "A#wipe", List.of()));
   private final int transfer = registry.register(new ToolMethod("transfer", Risk.CRITICAL, "A#transfer", List.of()));
+  private final int lookupOverride = registry.register(new ToolMethod("lookup", Risk.LOW, "B#lookup", List.of("key")));
 
   @Test
   void anAllowedCallGetsAContextNestedInItsCallers() {
-    ToolCallGuard guard = guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW), rule("transfer", Verdict.ALLOW));
+    ToolCallGuard guard = guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW), rule("wipe", Verdict.ALLOW));
 
     ToolContext outer = (ToolContext) guard.enterTool(lookup, new Object[] {"k"}, null);
-    ToolContext inner = (ToolContext) guard.enterTool(lookup, new Object[] {"k"}, outer);
+    ToolContext inner = (ToolContext) guard.enterTool(wipe, new Object[] {}, outer);
 
     assertThat(outer.tool()).isEqualTo("lookup");
     assertThat(outer.outer()).isNull();
     assertThat(inner.outer()).isSameAs(outer);
     assertThat(inner.callId()).isNotEqualTo(outer.callId());
+  }
+
+  @Test
+  void aToolCallingItselfStaysInTheCallAlreadyDecided() throws Exception {
+    ToolCallGuard guard = guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW));
+
+    ToolContext outer = (ToolContext) guard.enterTool(lookupOverride, new Object[] {"k"}, null);
+
+    assertThat(guard.enterTool(lookup, new Object[] {"other"}, outer)).isSameAs(outer);
+    assertThat(Files.readAllLines(dir.resolve("audit.jsonl"))).hasSize(1);
   }
 
   @Test
@@ -83,7 +94,7 @@ class ToolCallGuardTest {
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
-        ApprovalSettings.NONE, List.of(rules), List.of(), "digest");
+        ApprovalSettings.NONE, List.of(), List.of(rules), List.of(), "digest");
     AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
     return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry, audit,
         new Approver(new Approvals(), audit));

@@ -35,6 +35,12 @@ public final class ToolApp {
         call("wipe", () -> tools.wipe("/"));
         System.exit(3);
       }
+      case "inherited" -> {
+        Filing clerk = new ShreddingClerk(Path.of(args[0]));
+        call("file_report", () -> clerk.file("q3"));
+        call("shred", () -> clerk.shred("q3"), true);
+        call("burn", () -> clerk.burn("q3"));
+      }
       case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "until-allowed" -> untilAllowed(tools);
       case "hammer" -> hammer(tools, Integer.parseInt(args[2]), Long.parseLong(args[3]));

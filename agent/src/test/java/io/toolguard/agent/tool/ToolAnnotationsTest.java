@@ -1,0 +1,182 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import io.toolguard.agent.policy.Risk;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import org.junit.jupiter.api.Test;
+import org.springaicommunity.mcp.annotation.McpTool;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.core.annotation.AliasFor;
+
+class ToolAnnotationsTest {
+
+  @Test
+  void theByteScanFindsTheAnnotationAnywhereAndNothingElse() {
+    byte[] needle = bytes("Lio/toolguard/api/Tool;");
+
+    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool;"), needle)).isTrue();
+    assertThat(ToolAnnotations.contains(bytes("\u0000\u0001xxLio/toolguard/api/Tool;"), needle)).isTrue();
+    assertThat(ToolAnnotations.contains(bytes("LLio/toolguard/api/Tool;yy"), needle)).isTrue();
+    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool"), needle)).isFalse();
+    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tools;"), needle)).isFalse();
+    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;"), needle)).isFalse();
+    assertThat(ToolAnnotations.contains(new byte[0], needle)).isFalse();
+  }
+
+  @Test
+  void theScanLooksForEverySimpleNameOnce() {
+    ToolAnnotations annotations = new ToolAnnotations(List.of("com.example.AgentAction", "com.example.MyTool"));
+
+    assertThat(annotations.mayBeNamedIn(bytes("xLdev/langchain4j/agent/tool/Tool;x"))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes("xLorg/springaicommunity/mcp/annotation/McpTool;"))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;"))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentActions;Lcom/example/Tools;"))).isFalse();
+  }
+
+  @Test
+  void ownAndFrameworkAnnotationsNameTheToolOrLeaveItToTheMethod() {
+    assertThat(tool(Direct.class, "lookup")).contains(new ToolMethod("lookup", Risk.LOW, sig("Direct#lookup"), List.of("arg0")));
+    assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::name).contains("springDefault");
+    assertThat(tool(Direct.class, "springNamed")).map(ToolMethod::name).contains("named");
+    assertThat(tool(Direct.class, "notATool")).isEmpty();
+  }
+
+  @Test
+  void frameworkToolsAreUnclassifiedUnlessAnMcpHintSaysReadOnly() {
+    assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::risk).contains(Risk.HIGH);
+    assertThat(tool(Direct.class, "destructive")).map(ToolMethod::name).contains("wipe");
+    assertThat(tool(Direct.class, "destructive")).map(ToolMethod::risk).contains(Risk.HIGH);
+    assertThat(tool(Direct.class, "readOnly")).map(ToolMethod::risk).contains(Risk.MEDIUM);
+  }
+
+  @Test
+  void anAnnotationMetaAnnotatedWithSpringsToolIsOneAndMayAliasItsName() {
+    assertThat(tool(Direct.class, "metaAliased")).map(ToolMethod::name).contains("aliased");
+    assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::name).contains("reading");
+    assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::risk).contains(Risk.HIGH);
+  }
+
+  @Test
+  void anAnnotationThePolicyListsIsOne() {
+    assertThat(tool(Direct.class, "listed")).map(ToolMethod::name).contains("listed");
+    assertThat(new ToolAnnotations(List.of()).toolOf(describe(Direct.class), method(Direct.class, "listed"),
+        graph(Direct.class))).isEmpty();
+  }
+
+  @Test
+  void aMethodIsAToolWhenTheMethodItImplementsOrOverridesIsOne() {
+    assertThat(tool(SmtpMailer.class, "send"))
+        .contains(new ToolMethod("send_mail", Risk.HIGH, sig("SmtpMailer#send"), List.of("arg0")));
+    assertThat(tool(Overriding.class, "base")).map(ToolMethod::risk).contains(Risk.LOW);
+    assertThat(tool(Overriding.class, "plain")).isEmpty();
+  }
+
+  private static Optional<ToolMethod> tool(Class<?> type, String method) {
+    return new ToolAnnotations(List.of(AgentAction.class.getName()))
+        .toolOf(describe(type), method(type, method), graph(type));
+  }
+
+  private static TypeDescription describe(Class<?> type) {
+    return TypeDescription.ForLoadedType.of(type);
+  }
+
+  private static net.bytebuddy.description.method.MethodDescription.InDefinedShape method(Class<?> type, String name) {
+    return describe(type).getDeclaredMethods().filter(named(name).and(not(isBridge()))).getOnly();
+  }
+
+  private static MethodGraph.Linked graph(Class<?> type) {
+    return MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) describe(type));
+  }
+
+  private static String sig(String member) {
+    return ToolAnnotationsTest.class.getName() + "$" + member;
+  }
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @interface AgentAction {
+    String name() default "";
+  }
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @Tool(name = "reading")
+  @interface ReadingTool {
+    @AliasFor(annotation = Tool.class, attribute = "name")
+    String value() default "";
+  }
+
+  static class Direct {
+    @io.toolguard.api.Tool(risk = io.toolguard.api.Risk.LOW)
+    public void lookup(String key) {}
+
+    @Tool
+    public void springDefault() {}
+
+    @Tool(name = "named")
+    void springNamed() {}
+
+    @McpTool(annotations = @McpTool.McpAnnotations(readOnlyHint = true))
+    public void readOnly() {}
+
+    @McpTool(name = "wipe")
+    public void destructive() {}
+
+    @ReadingTool("aliased")
+    void metaAliased() {}
+
+    @ReadingTool
+    void metaDefault() {}
+
+    @AgentAction(name = "listed")
+    void listed() {}
+
+    void notATool() {}
+  }
+
+  interface Mailer<T> {
+    @Tool(name = "send_mail")
+    void send(T message);
+  }
+
+  static class SmtpMailer implements Mailer<String> {
+    @Override
+    public void send(String message) {}
+  }
+
+  abstract static class Base {
+    @io.toolguard.api.Tool(name = "base", risk = io.toolguard.api.Risk.LOW)
+    public String base() {
+      return "base";
+    }
+  }
+
+  static class Overriding extends Base {
+    @Override
+    public String base() {
+      return "overridden";
+    }
+
+    public String plain() {
+      return "plain";
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
