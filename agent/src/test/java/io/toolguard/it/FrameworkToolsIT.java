@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,6 +48,54 @@ class FrameworkToolsIT {
             + " " + call.get("method").replaceAll(".*\\$", ""))
         .containsExactly("read_file LOW allow Tools#readFile", "read_file LOW allow Tools#readFile",
             "send_email HIGH deny Tools#sendEmail");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"langchain4j", "spring-ai"})
+  void aFrameworkToolWaitsForAPersonsApprovalAndRunsOnlyWithinItsGrants(String example) throws Exception {
+    int port = ApprovalApi.freePort();
+    Files.createDirectories(dir.resolve("policies"));
+    Files.writeString(dir.resolve("policies/example.yaml"), """
+        version: 1
+        sandbox: ../workspace
+        approval:
+          timeout: 60s
+          web:
+            port: %d
+            token_file: approval.token
+        tools:
+          read_file:
+            decision: allow
+            risk: LOW
+            files:
+              read: ["data/**"]
+          send_email:
+            decision: ask
+            files:
+              write: ["outbox/**"]
+        """.formatted(port));
+
+    CompletableFuture<ChildJvm.Result> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return ChildJvm.in(dir).agent("policy=policies/example.yaml,audit=audit.jsonl").jar(jar(example), "workspace");
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+    ApprovalApi api = ApprovalApi.await(dir.resolve("policies/approval.token"), port);
+    Map<String, Object> request = api.awaitPending(pending -> "send_email".equals(pending.get("tool")));
+    assertThat(api.decide(request.get("id"), "{\"decision\":\"approve\",\"approver\":\"it-approver\"}")
+        .statusCode()).isEqualTo(200);
+    ChildJvm.Result result = run.get(60, TimeUnit.SECONDS);
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).as(result.toString()).contains("mail sent (outbox/sent.eml): yes")
+        .doesNotContain("root:x:0:0");
+    assertThat(Files.readString(dir.resolve("workspace/outbox/sent.eml"))).doesNotContain("root:x:0:0");
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .extracting(call -> call.get("tool") + " " + call.get("risk") + " " + call.get("decision"))
+        .containsExactly("read_file LOW allow", "read_file LOW allow", "send_email HIGH allow");
+    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("it-approver");
   }
 
   @ParameterizedTest
