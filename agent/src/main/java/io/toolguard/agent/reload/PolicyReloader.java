@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,8 @@ public final class PolicyReloader {
   private String lastSeen;
   /** The approval channels run from start-up to the end; a reload changes only the timeout. */
   private final ApprovalSettings startedWith;
+  /** Tool methods are found when their classes load; a reload cannot change which annotations mark them. */
+  private final List<String> annotationsAtStart;
 
   /**
    * @param file the policy file as the user named it
@@ -41,6 +44,7 @@ public final class PolicyReloader {
     this.audit = audit;
     this.lastSeen = active.current().policy().digest();
     this.startedWith = active.current().policy().approval();
+    this.annotationsAtStart = active.current().policy().toolAnnotations();
   }
 
   /** Starts checking on a daemon thread. */
@@ -83,7 +87,9 @@ public final class PolicyReloader {
         reject(policy.digest(), lockedMode.getMessage());
         return;
       }
-      String summary = policy.tools().size() + " tool rules, mode " + mode.label() + channelsNote(policy.approval());
+      String summary = policy.tools().size() + " tool rules, mode " + mode.label() + channelsNote(policy.approval())
+          + (policy.toolAnnotations().equals(annotationsAtStart) ? "" : "; its tool_annotations differ from those"
+              + " read at start-up, which stay until a restart");
       // Logged before it is put in force, so the audit log shows the reload before any call it decides.
       audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(), summary));
       active.replace(new ActivePolicy.Snapshot(policy, mode));

@@ -67,6 +67,17 @@ class PolicyReloaderTest {
   }
 
   @Test
+  void changedToolAnnotationsWaitForARestartAndSaySo() throws Exception {
+    start(DENY, Optional.empty());
+    Files.writeString(file, DENY.replace("tools:", "tool_annotations: [com.example.AgentAction]\ntools:"));
+
+    reloader.check();
+
+    assertThat(active.current().policy().toolAnnotations()).containsExactly("com.example.AgentAction");
+    assertThat(auditLog()).contains("its tool_annotations differ from those read at start-up, which stay until a restart");
+  }
+
+  @Test
   void anInvalidChangeKeepsThePolicyInForceAndIsReportedOnce() throws Exception {
     start(DENY, Optional.empty());
     ActivePolicy.Snapshot before = active.current();
