@@ -107,6 +107,32 @@ class ToolCallsIT {
   }
 
   @Test
+  void annotationsThePolicyListsOrThatStandForSpringAisToolMarkTools() throws Exception {
+    String policy = """
+        version: 1
+        sandbox: .
+        tool_annotations: [io.toolguard.it.app.AgentAction]
+        tools:
+          archive:
+            decision: deny
+          summarise:
+            decision: deny
+        """;
+    Files.writeString(dir.resolve("policy.yaml"), policy);
+    Files.writeString(dir.resolve("unlisted.yaml"), policy.replace("tool_annotations: [io.toolguard.it.app.AgentAction]\n", ""));
+
+    ChildJvm.Result listed = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "custom");
+    ChildJvm.Result unlisted = ChildJvm.in(dir).agent("policy=unlisted.yaml").toolApp("markers", "custom");
+
+    assertThat(listed.stdout().lines()).as(listed.toString()).containsExactly(
+        "archive: denied: Tool 'archive' was denied by toolguard: denied by policy rule 'archive' [rule policy.yaml:5]",
+        "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule policy.yaml:7]");
+    assertThat(unlisted.stdout().lines()).as(unlisted.toString()).containsExactly(
+        "archive: ran",
+        "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule unlisted.yaml:6]");
+  }
+
+  @Test
   void everyDecisionIsOneAuditLine() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 

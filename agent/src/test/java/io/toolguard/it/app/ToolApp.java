@@ -41,6 +41,11 @@ public final class ToolApp {
         call("shred", () -> clerk.shred("q3"), true);
         call("burn", () -> clerk.burn("q3"));
       }
+      case "custom" -> {
+        CustomTools custom = new CustomTools();
+        call("archive", custom::archive);
+        call("summarise", custom::summarise);
+      }
       case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "until-allowed" -> untilAllowed(tools);
       case "hammer" -> hammer(tools, Integer.parseInt(args[2]), Long.parseLong(args[3]));

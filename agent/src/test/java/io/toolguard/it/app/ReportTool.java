@@ -1,0 +1,18 @@
+package io.toolguard.it.app;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.core.annotation.AliasFor;
+
+/** An application's annotation meta-annotated with Spring AI's {@code @Tool}, as Spring allows. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+@Tool
+public @interface ReportTool {
+
+  @AliasFor(annotation = Tool.class, attribute = "name")
+  String value() default "";
+}
