@@ -9,9 +9,12 @@ import io.toolguard.agent.policy.Risk;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -46,7 +49,7 @@ final class ToolAnnotations {
       "org.springaicommunity.mcp.annotation.McpTool");
 
   private final Set<String> listed;
-  private final List<byte[]> descriptorEnds;
+  private final byte[][] descriptorEnds;
 
   ToolAnnotations(List<String> listedByPolicy) {
     listed = Set.copyOf(listedByPolicy);
@@ -56,36 +59,59 @@ final class ToolAnnotations {
     // A class that uses one of these names has its simple name and ';' in its bytes ("Tool;" for
     // all built-in ones); ends already covered by a shorter one are left out.
     List<String> ends = names.stream().map(name -> name.substring(name.lastIndexOf('.') + 1) + ";")
-        .sorted((a, b) -> a.length() - b.length()).toList();
+        .sorted(Comparator.comparingInt(String::length)).toList();
     descriptorEnds = ends.stream()
         .filter(end -> ends.stream().noneMatch(shorter -> shorter.length() < end.length() && end.endsWith(shorter)))
-        .distinct().map(end -> end.getBytes(StandardCharsets.UTF_8)).toList();
+        .distinct().map(end -> end.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
   }
 
   /** {@return whether a class file may name one of the annotations: a fast scan for their simple names} */
   boolean mayBeNamedIn(byte[] classFile) {
-    return descriptorEnds.stream().anyMatch(end -> contains(classFile, end));
+    for (byte[] end : descriptorEnds) {
+      if (contains(classFile, end)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
-   * {@return the tool a method of {@code type} is: by its own annotation, else by the method it
-   * overrides or implements; empty if it is none}
+   * {@return which of these methods of {@code type} are tools, and which: each by its own
+   * annotation, else by the method it overrides or implements}
    */
-  Optional<ToolMethod> toolOf(TypeDescription type, MethodDescription.InDefinedShape method, MethodGraph.Linked graph) {
-    Optional<Declaration> declared = declaration(method.getDeclaredAnnotations());
-    if (declared.isEmpty() && !method.isStatic() && !method.isPrivate()) {
-      MethodGraph.Node node = graph.locate(method.asSignatureToken());
-      Set<MethodDescription.TypeToken> shapes = node.getSort().isResolved() ? node.getMethodTypes()
-          : Set.of(method.asTypeToken());
-      declared = overridden(type, method.getName(), shapes).stream()
-          .map(overridden -> declaration(overridden.getDeclaredAnnotations()))
-          .flatMap(Optional::stream).findFirst();
+  Map<MethodDescription.InDefinedShape, ToolMethod> toolsOf(TypeDescription type,
+      List<MethodDescription.InDefinedShape> methods) {
+    Map<MethodDescription.InDefinedShape, ToolMethod> tools = new LinkedHashMap<>();
+    MethodGraph.Linked graph = null;
+    boolean hierarchyReadable = true;
+    for (MethodDescription.InDefinedShape method : methods) {
+      Optional<Declaration> declared = declaration(method.getDeclaredAnnotations());
+      if (declared.isEmpty() && hierarchyReadable && !method.isStatic() && !method.isPrivate()) {
+        try {
+          graph = graph != null ? graph : MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) type);
+          declared = inherited(type, method, graph);
+        } catch (IllegalStateException unreadable) {
+          hierarchyReadable = false;
+          System.err.println("toolguard: ERROR: could not read the super classes and interfaces of " + type.getName()
+              + "; any of its methods that implements a tool declared there runs unchecked: " + unreadable.getMessage());
+        }
+      }
+      declared.ifPresent(tool -> tools.put(method, new ToolMethod(
+          tool.name().isEmpty() ? method.getName() : tool.name(),
+          tool.risk(),
+          type.getName() + "#" + method.getName(),
+          method.getParameters().stream().map(ParameterDescription::getName).toList())));
     }
-    return declared.map(tool -> new ToolMethod(
-        tool.name().isEmpty() ? method.getName() : tool.name(),
-        tool.risk(),
-        type.getName() + "#" + method.getName(),
-        method.getParameters().stream().map(ParameterDescription::getName).toList()));
+    return tools;
+  }
+
+  private Optional<Declaration> inherited(TypeDescription type, MethodDescription method, MethodGraph.Linked graph) {
+    MethodGraph.Node node = graph.locate(method.asSignatureToken());
+    Set<MethodDescription.TypeToken> shapes = node.getSort().isResolved() ? node.getMethodTypes()
+        : Set.of(method.asTypeToken());
+    return overridden(type, method.getName(), shapes).stream()
+        .map(overridden -> declaration(overridden.getDeclaredAnnotations()))
+        .flatMap(Optional::stream).findFirst();
   }
 
   /** What an annotation says about a tool: its name ({@code ""} for the method's) and risk. */

@@ -22,18 +22,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -214,19 +211,18 @@ public final class ToolInstrumentation implements ClassFileTransformer {
         loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
     TypeDescription type = pool.describe(name).resolve();
-    MethodGraph.Linked graph = MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) type);
-    DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator);
-    boolean any = false;
-    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(WEAVABLE)) {
-      Optional<ToolMethod> tool = annotations.toolOf(type, method, graph);
-      if (tool.isPresent()) {
-        any = true;
-        builder = builder.visit(Advice.withCustomMapping()
-            .bind(ToolId.class, registry.register(tool.get()))
-            .to(ToolAdvice.class)
-            .on(named(method.getInternalName()).and(hasDescriptor(method.getDescriptor()))));
-      }
+    Map<MethodDescription.InDefinedShape, ToolMethod> tools = annotations.toolsOf(type,
+        type.getDeclaredMethods().filter(WEAVABLE));
+    if (tools.isEmpty()) {
+      return null;
     }
-    return any ? builder.make(pool).getBytes() : null;
+    DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator);
+    for (Map.Entry<MethodDescription.InDefinedShape, ToolMethod> tool : tools.entrySet()) {
+      builder = builder.visit(Advice.withCustomMapping()
+          .bind(ToolId.class, registry.register(tool.getValue()))
+          .to(ToolAdvice.class)
+          .on(named(tool.getKey().getInternalName()).and(hasDescriptor(tool.getKey().getDescriptor()))));
+    }
+    return builder.make(pool).getBytes();
   }
 }

@@ -14,9 +14,7 @@ import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import org.junit.jupiter.api.Test;
 import org.springaicommunity.mcp.annotation.McpTool;
 import org.springframework.ai.tool.annotation.Tool;
@@ -73,8 +71,8 @@ class ToolAnnotationsTest {
   @Test
   void anAnnotationThePolicyListsIsOne() {
     assertThat(tool(Direct.class, "listed")).map(ToolMethod::name).contains("listed");
-    assertThat(new ToolAnnotations(List.of()).toolOf(describe(Direct.class), method(Direct.class, "listed"),
-        graph(Direct.class))).isEmpty();
+    assertThat(new ToolAnnotations(List.of()).toolsOf(describe(Direct.class), List.of(method(Direct.class, "listed"))))
+        .isEmpty();
   }
 
   @Test
@@ -86,8 +84,8 @@ class ToolAnnotationsTest {
   }
 
   private static Optional<ToolMethod> tool(Class<?> type, String method) {
-    return new ToolAnnotations(List.of(AgentAction.class.getName()))
-        .toolOf(describe(type), method(type, method), graph(type));
+    return Optional.ofNullable(new ToolAnnotations(List.of(AgentAction.class.getName()))
+        .toolsOf(describe(type), List.of(method(type, method))).get(method(type, method)));
   }
 
   private static TypeDescription describe(Class<?> type) {
@@ -96,10 +94,6 @@ class ToolAnnotationsTest {
 
   private static net.bytebuddy.description.method.MethodDescription.InDefinedShape method(Class<?> type, String name) {
     return describe(type).getDeclaredMethods().filter(named(name).and(not(isBridge()))).getOnly();
-  }
-
-  private static MethodGraph.Linked graph(Class<?> type) {
-    return MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) describe(type));
   }
 
   private static String sig(String member) {
