@@ -7,6 +7,7 @@ import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyCase;
 import io.toolguard.agent.policy.PolicyException;
 import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.ToolDecision;
 import io.toolguard.agent.policy.ToolRule;
@@ -45,9 +46,9 @@ final class ExplainCommand implements Command {
       throw new IllegalArgumentException("give exactly one policy file");
     }
     String tool = flags.option("tool").orElseThrow(() -> new IllegalArgumentException("--tool NAME is required"));
-    Risk risk = flags.option("risk").map(name -> Risk.named(name).orElseThrow(
-        () -> new IllegalArgumentException("--risk must be LOW, MEDIUM, HIGH or CRITICAL, not '" + name + "'")))
-        .orElse(Risk.HIGH);
+    DeclaredRisk risk = flags.option("risk").map(name -> DeclaredRisk.of(Risk.named(name).orElseThrow(
+        () -> new IllegalArgumentException("--risk must be LOW, MEDIUM, HIGH or CRITICAL, not '" + name + "'"))))
+        .orElse(DeclaredRisk.UNSTATED);
     String operation = flags.option("op").orElse(null);
     if (operation != null && !PolicyCase.TARGETS.containsKey(operation)) {
       throw new IllegalArgumentException("--op must be one of " + String.join(", ", PolicyCase.TARGETS.keySet())
@@ -72,7 +73,8 @@ final class ExplainCommand implements Command {
     out.println("tool " + tool + ": " + decision.outcome().label());
     boolean ruleSetsRisk = evaluation.deciding().flatMap(ToolRule::risk).isPresent();
     out.println("  risk           " + decision.risk() + (ruleSetsRisk ? " (set by the deciding rule)"
-        : flags.option("risk").isPresent() ? " (declared)" : " (the declared risk, taken as HIGH; give --risk)"));
+        : flags.option("risk").isPresent() ? " (declared)" : " (the policy's default_risk, as for a framework"
+            + " annotation, which states none; give --risk for the risk a tool's annotation states)"));
     out.println("  deciding rule  " + evaluation.deciding().map(ExplainCommand::describe).orElse(
         "unlisted_tools: " + policy.unlisted().label() + (policy.unlistedAt().isPresent()
             ? " at " + policy.unlistedRule() : " (the default)")));

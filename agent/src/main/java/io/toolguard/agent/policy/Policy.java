@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param modeLock where an included policy locks the mode, which the agent option may then not change
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
  * @param approval how calls that need approval reach a person
+ * @param defaultRisk the risk of a tool whose annotation states none (a framework's), before MCP's hints
  * @param toolAnnotations further annotations, by class name, that make a method a tool
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
@@ -36,6 +37,7 @@ public record Policy(
     Verdict unlisted,
     Optional<Location> unlistedAt,
     ApprovalSettings approval,
+    Risk defaultRisk,
     List<String> toolAnnotations,
     List<ToolRule> tools,
     List<Path> files,
@@ -56,12 +58,12 @@ public record Policy(
   }
 
   /** {@return the decision for a call to the named tool, whose annotation declares {@code declaredRisk}} */
-  public ToolDecision decide(String toolName, Risk declaredRisk) {
+  public ToolDecision decide(String toolName, DeclaredRisk declaredRisk) {
     return decision(deciding(toolName), declaredRisk);
   }
 
   /** {@return the decision for a call, with every other rule that named the tool and why it lost} */
-  public Evaluation evaluate(String toolName, Risk declaredRisk) {
+  public Evaluation evaluate(String toolName, DeclaredRisk declaredRisk) {
     Optional<ToolRule> deciding = deciding(toolName);
     List<Evaluation.Outranked> outranked = new ArrayList<>();
     deciding.ifPresent(winner -> tools.stream()
@@ -87,15 +89,15 @@ public record Policy(
     return Optional.ofNullable(bestAllow);
   }
 
-  private ToolDecision decision(Optional<ToolRule> deciding, Risk declaredRisk) {
+  private ToolDecision decision(Optional<ToolRule> deciding, DeclaredRisk declaredRisk) {
     if (deciding.isEmpty()) {
-      return new ToolDecision(unlisted, declaredRisk, unlistedRule(),
+      return new ToolDecision(unlisted, declaredRisk.under(defaultRisk), unlistedRule(),
           "no policy rule names this tool; unlisted tools are " + unlisted.participle(), Grants.NONE);
     }
     ToolRule rule = deciding.get();
     return new ToolDecision(
         rule.verdict(),
-        rule.risk().orElse(declaredRisk),
+        rule.risk().orElseGet(() -> declaredRisk.under(defaultRisk)),
         rule.location().rule(),
         rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",

@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * access, a command, a connection or a listening socket), the outcome the policy must give, and
  * optionally the line of the rule that must decide.
  *
- * @param risk the risk the tool's annotation declares
+ * @param risk what the tool's annotation says about its risk (unstated when the case gives none)
  * @param operation read, write, delete, exec, connect or listen
  * @param target what the operation acts on, as {@link #TARGETS} names it
  * @param location where the case is written, for failure messages
@@ -17,7 +17,7 @@ import java.util.OptionalInt;
 public record PolicyCase(
     String name,
     String tool,
-    Risk risk,
+    DeclaredRisk risk,
     Optional<String> operation,
     String target,
     Outcome expected,

@@ -77,7 +77,8 @@ public final class PolicyCases {
     }
     String name = required(node, keys, "name");
     String tool = required(node, keys, "tool");
-    Risk risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL").orElse(Risk.HIGH);
+    DeclaredRisk risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL")
+        .map(DeclaredRisk::of).orElse(DeclaredRisk.UNSTATED);
     Optional<String> operation = yaml.enumValue(keys.get("op"), "op",
         op -> Optional.of(op).filter(PolicyCase.TARGETS::containsKey), String.join(", ", PolicyCase.TARGETS.keySet()));
     String target = null;

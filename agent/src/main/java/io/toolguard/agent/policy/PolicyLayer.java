@@ -22,13 +22,14 @@ record PolicyLayer(
     Optional<Setting<Path>> sandbox,
     Optional<Setting<Verdict>> unlisted,
     Optional<Setting<ApprovalSettings>> approval,
+    Optional<Setting<Risk>> defaultRisk,
     Map<String, Location> locked,
     List<String> toolAnnotations,
     List<ToolRule> rules,
     List<Path> files,
     List<String> digests) {
 
-  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools", "approval");
+  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools", "approval", "default_risk");
 
   PolicyLayer {
     locked = Map.copyOf(locked);
@@ -48,6 +49,7 @@ record PolicyLayer(
       case "unlisted_tools" -> Optional.of(unlisted.map(Setting::value).orElse(Verdict.DENY));
       case "sandbox" -> sandbox.map(Setting::value);
       case "approval" -> Optional.of(approval.map(Setting::value).orElse(ApprovalSettings.NONE));
+      case "default_risk" -> Optional.of(defaultRisk.map(Setting::value).orElse(Risk.HIGH));
       default -> throw new IllegalArgumentException(key);
     };
   }
@@ -59,6 +61,7 @@ record PolicyLayer(
       case "unlisted_tools" -> unlisted.map(Setting::at);
       case "sandbox" -> sandbox.map(Setting::at);
       case "approval" -> approval.map(Setting::at);
+      case "default_risk" -> defaultRisk.map(Setting::at);
       default -> throw new IllegalArgumentException(key);
     };
   }
@@ -68,7 +71,7 @@ record PolicyLayer(
     Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
     locked.forEach(allLocks::putIfAbsent);
     return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
-        approval.or(base::approval), allLocks,
+        approval.or(base::approval), defaultRisk.or(base::defaultRisk), allLocks,
         concat(base.toolAnnotations, toolAnnotations.stream().filter(name -> !base.toolAnnotations.contains(name)).toList()),
         concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
   }

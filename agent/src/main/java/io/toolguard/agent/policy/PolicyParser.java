@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
-      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "locked", "tool_annotations", "tools");
+      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "default_risk", "locked",
+          "tool_annotations", "tools");
   private static final java.util.regex.Pattern ANNOTATION_NAME =
       java.util.regex.Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
           + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
@@ -75,6 +76,7 @@ public final class PolicyParser {
         layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
         layer.unlisted().map(PolicyLayer.Setting::at),
         layer.approval().map(PolicyLayer.Setting::value).orElse(ApprovalSettings.NONE),
+        layer.defaultRisk().map(PolicyLayer.Setting::value).orElse(Risk.HIGH),
         layer.toolAnnotations(),
         layer.rules(),
         layer.files(),
@@ -112,6 +114,8 @@ public final class PolicyParser {
             yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow, ask or deny")),
         top.get("approval") == null ? Optional.empty()
             : setting(top.get("approval"), new ApprovalSection(yaml, folder).read(top.get("approval"))),
+        setting(top.get("default_risk"),
+            yaml.enumValue(top.get("default_risk"), "default_risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL")),
         locks(top.get("locked")),
         annotationNames(top.get("tool_annotations")),
         tools(top.get("tools")),

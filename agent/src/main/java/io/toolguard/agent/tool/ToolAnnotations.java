@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -115,7 +116,7 @@ final class ToolAnnotations {
   }
 
   /** What an annotation says about a tool: its name ({@code ""} for the method's) and risk. */
-  private record Declaration(String name, Risk risk) {}
+  private record Declaration(String name, DeclaredRisk risk) {}
 
   /** The methods of the super classes and interfaces that a method of this name and these shapes overrides, nearest first. */
   private static List<MethodDescription> overridden(TypeDescription type, String name,
@@ -152,8 +153,8 @@ final class ToolAnnotations {
       String type = annotation.getAnnotationType().getName();
       if (type.equals(OURS)) {
         // A risk this agent does not know comes from a newer API: treat it as the most dangerous.
-        return Optional.of(new Declaration(text(annotation, "name"), Risk.named(
-            annotation.getValue("risk").resolve(EnumerationDescription.class).getValue()).orElse(Risk.CRITICAL)));
+        return Optional.of(new Declaration(text(annotation, "name"), DeclaredRisk.of(Risk.named(
+            annotation.getValue("risk").resolve(EnumerationDescription.class).getValue()).orElse(Risk.CRITICAL))));
       }
       if (FRAMEWORKS.contains(type)) {
         return Optional.of(new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
@@ -162,7 +163,7 @@ final class ToolAnnotations {
     for (AnnotationDescription annotation : annotations) {
       Optional<String> springName = springToolName(annotation, 0);
       if (springName.isPresent()) {
-        return Optional.of(new Declaration(springName.get(), Risk.HIGH));
+        return Optional.of(new Declaration(springName.get(), DeclaredRisk.UNSTATED));
       }
     }
     return annotations.stream().filter(annotation -> listed.contains(annotation.getAnnotationType().getName()))
@@ -170,16 +171,19 @@ final class ToolAnnotations {
   }
 
   /**
-   * A framework annotation carries no risk, so the tool is unclassified: HIGH. MCP's read-only
-   * hint lowers that to MEDIUM (runs, logged); a rule's {@code risk} in the policy overrides both.
+   * A framework annotation states no risk, so the policy's {@code default_risk} applies; MCP's
+   * {@code annotations = @McpAnnotations(...)} hints move it (see {@link DeclaredRisk#under}).
    */
-  private static Risk frameworkRisk(AnnotationDescription annotation) {
-    if (!hasAttribute(annotation, "annotations")) {
-      return Risk.HIGH;
+  private static DeclaredRisk frameworkRisk(AnnotationDescription annotation) {
+    if (!hasAttribute(annotation, "annotations")
+        || !(annotation.getValue("annotations").resolve() instanceof AnnotationDescription hints)) {
+      return DeclaredRisk.UNSTATED;
     }
-    AnnotationDescription hints = annotation.getValue("annotations").resolve(AnnotationDescription.class);
-    boolean readOnly = hasAttribute(hints, "readOnlyHint") && hints.getValue("readOnlyHint").resolve(Boolean.class);
-    return readOnly ? Risk.MEDIUM : Risk.HIGH;
+    return DeclaredRisk.hinted(flag(hints, "readOnlyHint"), flag(hints, "destructiveHint"));
+  }
+
+  private static boolean flag(AnnotationDescription annotation, String name) {
+    return hasAttribute(annotation, name) && annotation.getValue(name).resolve(Boolean.class);
   }
 
   /**

@@ -79,7 +79,8 @@ public final class ToolCallGuard {
       throw unrecorded;
     } catch (RuntimeException | LinkageError failure) {
       System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
-      decision = new ToolDecision(Verdict.DENY, tool.risk(), policy.source(), INTERNAL_ERROR, Grants.NONE);
+      decision = new ToolDecision(Verdict.DENY, tool.risk().under(policy.defaultRisk()), policy.source(), INTERNAL_ERROR,
+          Grants.NONE);
       failed = true;
     }
     boolean denied = decision.verdict() == Verdict.DENY;

@@ -72,7 +72,8 @@ class ExplainCommandTest {
     explain("--tool", "read_mail");
 
     assertThat(cli.out()).startsWith("tool read_mail: ask\n")
-        .contains("risk           HIGH (the declared risk, taken as HIGH; give --risk)")
+        .contains("risk           HIGH (the policy's default_risk, as for a framework annotation, which states none;"
+            + " give --risk for the risk a tool's annotation states)")
         .contains("; risk HIGH needs a person's approval")
         .contains("'*' (allow, risk MEDIUM): lost, 'read_*' is more specific (5 characters besides '*', against 0)");
   }

@@ -56,6 +56,8 @@ class SchemaCommandTest {
         Arguments.of("include as a list", head + "include: [a.yaml]\n"),
         Arguments.of("empty sandbox", "version: 1\nsandbox: \"\"\n"),
         Arguments.of("unknown key", head + "sandbx: box\n"),
+        Arguments.of("default risk", head + "default_risk: medium\nlocked: [default_risk]\n"),
+        Arguments.of("bad default risk", head + "default_risk: severe\n"),
         Arguments.of("tool annotations", head + "tool_annotations: [com.example.AgentTool, com.example.Tools$Risky]\n"),
         Arguments.of("tool annotation without package", head + "tool_annotations: [AgentTool]\n"),
         Arguments.of("tool annotations as text", head + "tool_annotations: com.example.AgentTool\n"),

@@ -10,7 +10,7 @@ class EnvDecisionTest {
   void aToolReadsOnlyTheVariablesAndPropertiesItsGrantNames() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
         + "    env: {variables: [LANG, \"APP_*\"], properties: [user.home]}\n  other:\n    decision: allow\n");
-    ToolDecision t = policy.decide("t", Risk.LOW);
+    ToolDecision t = policy.decide("t", DeclaredRisk.of(Risk.LOW));
 
     assertThat(policy.decideEnv(t, EnvKind.VARIABLE, "APP_MODE").outcome()).isEqualTo(Outcome.ALLOW);
     assertThat(policy.decideEnv(t, EnvKind.VARIABLE, "LANG").reason())
@@ -20,7 +20,7 @@ class EnvDecisionTest {
     assertThat(policy.decideEnv(t, EnvKind.PROPERTY, "LANG").outcome()).as("a variable grant is not a property grant")
         .isEqualTo(Outcome.DENY);
     assertThat(policy.decideEnv(t, EnvKind.PROPERTY, "user.home").outcome()).isEqualTo(Outcome.ALLOW);
-    assertThat(policy.decideEnv(policy.decide("other", Risk.LOW), EnvKind.VARIABLE, "LANG").outcome())
+    assertThat(policy.decideEnv(policy.decide("other", DeclaredRisk.of(Risk.LOW)), EnvKind.VARIABLE, "LANG").outcome())
         .isEqualTo(Outcome.DENY);
   }
 }

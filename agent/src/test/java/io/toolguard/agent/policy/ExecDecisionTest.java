@@ -32,8 +32,8 @@ class ExecDecisionTest {
   }
 
   private AccessDecision decide(String tool, String name, String executable, String arguments) {
-    return policy.decideExec(policy.decide(tool, Risk.LOW), name, Optional.ofNullable(executable).map(Path::of),
-        arguments);
+    return policy.decideExec(policy.decide(tool, DeclaredRisk.of(Risk.LOW)), name,
+        Optional.ofNullable(executable).map(Path::of), arguments);
   }
 
   @Test

@@ -26,7 +26,7 @@ class FileAskTest {
 
   FileAskTest() throws Exception {
     policy = PolicyParserTest.parse(POLICY);
-    tidy = policy.decide("tidy", Risk.LOW);
+    tidy = policy.decide("tidy", DeclaredRisk.of(Risk.LOW));
   }
 
   private AccessDecision decide(FileOperation operation, String path) {

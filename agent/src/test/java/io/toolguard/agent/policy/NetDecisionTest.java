@@ -28,7 +28,7 @@ class NetDecisionTest {
 
   NetDecisionTest() throws Exception {
     policy = PolicyParserTest.parse(POLICY);
-    fetch = policy.decide("fetch", Risk.LOW);
+    fetch = policy.decide("fetch", DeclaredRisk.of(Risk.LOW));
   }
 
   private Outcome connect(String name, String address, int port) throws Exception {
@@ -65,7 +65,7 @@ class NetDecisionTest {
 
   @Test
   void aRuleWithoutNetGrantsReachesNothing() throws Exception {
-    assertThat(policy.decideNet(policy.decide("idle", Risk.LOW), NetOperation.CONNECT, "localhost",
+    assertThat(policy.decideNet(policy.decide("idle", DeclaredRisk.of(Risk.LOW)), NetOperation.CONNECT, "localhost",
         InetAddress.getByName("127.0.0.1"), 8080).outcome()).isEqualTo(Outcome.DENY);
   }
 

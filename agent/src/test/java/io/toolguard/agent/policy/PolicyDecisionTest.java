@@ -35,7 +35,7 @@ class PolicyDecisionTest {
 
   @Test
   void anExactNameBeatsEveryGlob() throws Exception {
-    ToolDecision decision = decide("read_file", Risk.CRITICAL);
+    ToolDecision decision = decide("read_file", DeclaredRisk.of(Risk.CRITICAL));
 
     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(decision.rule()).isEqualTo("app.yaml:12");
@@ -44,18 +44,30 @@ class PolicyDecisionTest {
 
   @Test
   void withoutARiskInTheRuleTheAnnotationsRiskApplies() throws Exception {
-    assertThat(decide("read_file", Risk.CRITICAL).risk()).isEqualTo(Risk.CRITICAL);
+    assertThat(decide("read_file", DeclaredRisk.of(Risk.CRITICAL)).risk()).isEqualTo(Risk.CRITICAL);
+  }
+
+  @Test
+  void aToolWhoseAnnotationStatesNoRiskTakesThePolicysDefaultRiskAsMcpHintsMoveIt() throws Exception {
+    Policy medium = PolicyParserTest.parse(POLICY.replace("version: 1\n", "version: 1\ndefault_risk: medium\n"));
+
+    assertThat(decide("read_file", DeclaredRisk.UNSTATED).risk()).as("default HIGH").isEqualTo(Risk.HIGH);
+    assertThat(medium.decide("read_file", DeclaredRisk.UNSTATED).risk()).isEqualTo(Risk.MEDIUM);
+    assertThat(medium.decide("read_file", DeclaredRisk.hinted(true, false)).risk()).isEqualTo(Risk.LOW);
+    assertThat(medium.decide("read_file", DeclaredRisk.hinted(false, true)).risk()).isEqualTo(Risk.HIGH);
+    assertThat(medium.decide("read_mail", DeclaredRisk.hinted(false, true)).risk()).as("the rule's risk wins")
+        .isEqualTo(Risk.LOW);
   }
 
   @Test
   void aRuleCanLowerOrRaiseTheRisk() throws Exception {
-    assertThat(decide("read_mail", Risk.HIGH).risk()).isEqualTo(Risk.LOW);
-    assertThat(decide("send_mail", Risk.LOW).risk()).isEqualTo(Risk.MEDIUM);
+    assertThat(decide("read_mail", DeclaredRisk.of(Risk.HIGH)).risk()).isEqualTo(Risk.LOW);
+    assertThat(decide("send_mail", DeclaredRisk.of(Risk.LOW)).risk()).isEqualTo(Risk.MEDIUM);
   }
 
   @Test
   void theGlobWithMoreLiteralCharactersWins() throws Exception {
-    ToolDecision decision = decide("read_mail", Risk.HIGH);
+    ToolDecision decision = decide("read_mail", DeclaredRisk.of(Risk.HIGH));
 
     assertThat(decision.rule()).isEqualTo("app.yaml:7");
     assertThat(decision.reason()).isEqualTo("allowed by policy rule 'read_*'");
@@ -63,14 +75,14 @@ class PolicyDecisionTest {
 
   @Test
   void betweenEquallySpecificGlobsTheEarlierWins() throws Exception {
-    ToolDecision decision = decide("tie_tie", Risk.LOW);
+    ToolDecision decision = decide("tie_tie", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.rule()).isEqualTo("app.yaml:20");
   }
 
   @Test
   void denyBeatsAllowEvenWhenTheAllowIsMoreSpecific() throws Exception {
-    ToolDecision decision = decide("read_secret", Risk.LOW);
+    ToolDecision decision = decide("read_secret", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
     assertThat(decision.rule()).isEqualTo("app.yaml:16");
@@ -80,7 +92,7 @@ class PolicyDecisionTest {
 
   @Test
   void whenSeveralRulesDenyTheFirstInTheFileDecides() throws Exception {
-    assertThat(decide("delete_secret", Risk.LOW).rule()).isEqualTo("app.yaml:16");
+    assertThat(decide("delete_secret", DeclaredRisk.of(Risk.LOW)).rule()).isEqualTo("app.yaml:16");
   }
 
   static final String ASKING = """
@@ -107,7 +119,7 @@ class PolicyDecisionTest {
 
   @Test
   void anAskRuleBeatsAnAllowRuleEvenAMoreSpecificOne() throws Exception {
-    ToolDecision decision = PolicyParserTest.parse(ASKING).decide("deploy_test", Risk.LOW);
+    ToolDecision decision = PolicyParserTest.parse(ASKING).decide("deploy_test", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
     assertThat(decision.rule()).isEqualTo("app.yaml:9");
@@ -119,8 +131,8 @@ class PolicyDecisionTest {
   void denyBeatsAsk() throws Exception {
     Policy policy = PolicyParserTest.parse(ASKING);
 
-    assertThat(policy.decide("deploy_prod", Risk.LOW).outcome()).isEqualTo(Outcome.DENY);
-    assertThat(policy.evaluate("deploy_prod", Risk.LOW).outranked())
+    assertThat(policy.decide("deploy_prod", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.DENY);
+    assertThat(policy.evaluate("deploy_prod", DeclaredRisk.of(Risk.LOW)).outranked())
         .extracting(Evaluation.Outranked::why)
         .containsExactly("deny beats allow", "deny beats ask");
   }
@@ -129,23 +141,23 @@ class PolicyDecisionTest {
   void highAndCriticalRisksAskWithoutAnAskRuleAndLowerRisksDoNot() throws Exception {
     Policy policy = PolicyParserTest.parse(ASKING);
 
-    assertThat(policy.decide("notify", Risk.LOW).outcome()).isEqualTo(Outcome.ASK);
-    assertThat(policy.decide("lookup", Risk.HIGH).outcome()).isEqualTo(Outcome.ASK);
-    assertThat(policy.decide("lookup", Risk.MEDIUM).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(policy.decide("notify", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.HIGH)).outcome()).isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.MEDIUM)).outcome()).isEqualTo(Outcome.ALLOW);
   }
 
   @Test
   void unlistedToolsCanBeLeftToAPerson() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: ask\n");
 
-    assertThat(policy.decide("b", Risk.LOW).outcome()).isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("b", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.ASK);
   }
 
   @Test
   void unlistedToolsAreDeniedByDefault() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
 
-    ToolDecision decision = policy.decide("b", Risk.LOW);
+    ToolDecision decision = policy.decide("b", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
     assertThat(decision.rule()).isEqualTo("app.yaml (default unlisted_tools: deny)");
@@ -156,7 +168,7 @@ class PolicyDecisionTest {
   void unlistedToolsCanBeAllowedAtTheirDeclaredRiskWithNoFiles() throws Exception {
     Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: allow\n");
 
-    ToolDecision decision = policy.decide("b", Risk.MEDIUM);
+    ToolDecision decision = policy.decide("b", DeclaredRisk.of(Risk.MEDIUM));
 
     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(decision.risk()).isEqualTo(Risk.MEDIUM);
@@ -184,7 +196,7 @@ class PolicyDecisionTest {
         new Location("app.yaml", 1, 1));
   }
 
-  private static ToolDecision decide(String tool, Risk declared) throws PolicyException {
+  private static ToolDecision decide(String tool, DeclaredRisk declared) throws PolicyException {
     return PolicyParserTest.parse(POLICY).decide(tool, declared);
   }
 }

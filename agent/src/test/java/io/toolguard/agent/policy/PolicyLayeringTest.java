@@ -54,8 +54,8 @@ class PolicyLayeringTest {
     assertThat(policy.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(policy.modeLock()).map(Location::rule).contains(dir.resolve("company/base.yaml") + ":4");
     assertThat(policy.files()).containsExactly(dir.resolve("app.yaml"), dir.resolve("company/base.yaml"));
-    assertThat(policy.decide("send_email", Risk.LOW).verdict()).isEqualTo(Verdict.DENY);
-    assertThat(policy.decide("write_file", Risk.LOW).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(policy.decide("send_email", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.DENY);
+    assertThat(policy.decide("write_file", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.ALLOW);
   }
 
   @Test
@@ -80,9 +80,9 @@ class PolicyLayeringTest {
   void aBroaderAllowIsFineAndTheBaseDenyStillWins() throws Exception {
     Policy policy = parse("version: 1\ninclude: company/base.yaml\ntools:\n  \"*\":\n    decision: allow\n");
 
-    assertThat(policy.decide("user_admin", Risk.LOW).verdict()).isEqualTo(Verdict.DENY);
-    assertThat(policy.decide("user_admin", Risk.LOW).rule()).isEqualTo(dir.resolve("company/base.yaml") + ":8");
-    assertThat(policy.decide("lookup", Risk.LOW).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(policy.decide("user_admin", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.DENY);
+    assertThat(policy.decide("user_admin", DeclaredRisk.of(Risk.LOW)).rule()).isEqualTo(dir.resolve("company/base.yaml") + ":8");
+    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.ALLOW);
   }
 
   @Test
@@ -126,7 +126,17 @@ class PolicyLayeringTest {
 
     assertThatThrownBy(() -> parse("version: 1\ninclude: company/bad.yaml\nsandbox: box\n"))
         .hasMessageContaining("bad.yaml:2:10: 'tools' cannot be locked; lockable settings are mode, sandbox,"
-            + " unlisted_tools, approval (deny rules are always locked)");
+            + " unlisted_tools, approval, default_risk (deny rules are always locked)");
+  }
+
+  @Test
+  void aBaseCanLockTheDefaultRiskOfToolsThatStateNone() throws Exception {
+    Files.writeString(dir.resolve("company/risk.yaml"), "version: 1\ndefault_risk: critical\nlocked: [default_risk]\n");
+
+    assertThatThrownBy(() -> parse("version: 1\ninclude: company/risk.yaml\nsandbox: box\ndefault_risk: low\n"))
+        .hasMessageContaining("app.yaml:4:1: 'default_risk' is locked to CRITICAL by " + dir.resolve("company/risk.yaml"));
+    Policy policy = parse("version: 1\ninclude: company/risk.yaml\nsandbox: box\ntools:\n  t:\n    decision: allow\n");
+    assertThat(policy.decide("t", DeclaredRisk.UNSTATED).risk()).isEqualTo(Risk.CRITICAL);
   }
 
   @Test

@@ -128,7 +128,7 @@ class PolicyParserTest {
             "app.yaml:2:10: sandbox must be a folder path, not a list"),
         Arguments.of("unknown top-level key", "version: 1\nsandbx: box\n",
             "app.yaml:2:1: unknown key 'sandbx' in the policy (did you mean 'sandbox'?); expected one of: version, include,"
-                + " mode, sandbox, unlisted_tools, approval, locked, tool_annotations, tools"),
+                + " mode, sandbox, unlisted_tools, approval, default_risk, locked, tool_annotations, tools"),
         Arguments.of("duplicate top-level key", "version: 1\nsandbox: a\nsandbox: b\n",
             "app.yaml:3:1: duplicate key 'sandbox' in the policy (first at line 2)"),
         Arguments.of("unknown mode", "version: 1\nsandbox: box\nmode: strict\n",

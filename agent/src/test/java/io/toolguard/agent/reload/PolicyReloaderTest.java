@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyDigest;
@@ -45,7 +46,7 @@ class PolicyReloaderTest {
 
     reloader.check();
 
-    assertThat(active.current().policy().decide("wipe", Risk.LOW).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(active.current().policy().decide("wipe", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.ALLOW);
     String digest = PolicyDigest.of(active.current().policy().files());
     assertThat(active.current().policy().digest()).isEqualTo(digest);
     assertThat(auditLog()).contains("\"event\":\"policy-reloaded\"", "\"sha256\":\"" + digest + "\"");

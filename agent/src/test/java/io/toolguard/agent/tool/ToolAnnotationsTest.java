@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -47,25 +48,27 @@ class ToolAnnotationsTest {
 
   @Test
   void ownAndFrameworkAnnotationsNameTheToolOrLeaveItToTheMethod() {
-    assertThat(tool(Direct.class, "lookup")).contains(new ToolMethod("lookup", Risk.LOW, sig("Direct#lookup"), List.of("arg0")));
+    assertThat(tool(Direct.class, "lookup"))
+        .contains(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), sig("Direct#lookup"), List.of("arg0")));
     assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::name).contains("springDefault");
     assertThat(tool(Direct.class, "springNamed")).map(ToolMethod::name).contains("named");
     assertThat(tool(Direct.class, "notATool")).isEmpty();
   }
 
   @Test
-  void frameworkToolsAreUnclassifiedUnlessAnMcpHintSaysReadOnly() {
-    assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::risk).contains(Risk.HIGH);
+  void frameworkAnnotationsStateNoRiskAndMcpAnnotationsGiveHints() {
+    assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::risk).contains(DeclaredRisk.UNSTATED);
     assertThat(tool(Direct.class, "destructive")).map(ToolMethod::name).contains("wipe");
-    assertThat(tool(Direct.class, "destructive")).map(ToolMethod::risk).contains(Risk.HIGH);
-    assertThat(tool(Direct.class, "readOnly")).map(ToolMethod::risk).contains(Risk.MEDIUM);
+    assertThat(tool(Direct.class, "destructive")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(false, true));
+    assertThat(tool(Direct.class, "readOnly")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(true, true));
+    assertThat(tool(Direct.class, "additive")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(false, false));
   }
 
   @Test
   void anAnnotationMetaAnnotatedWithSpringsToolIsOneAndMayAliasItsName() {
     assertThat(tool(Direct.class, "metaAliased")).map(ToolMethod::name).contains("aliased");
     assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::name).contains("reading");
-    assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::risk).contains(Risk.HIGH);
+    assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::risk).contains(DeclaredRisk.UNSTATED);
   }
 
   @Test
@@ -78,8 +81,8 @@ class ToolAnnotationsTest {
   @Test
   void aMethodIsAToolWhenTheMethodItImplementsOrOverridesIsOne() {
     assertThat(tool(SmtpMailer.class, "send"))
-        .contains(new ToolMethod("send_mail", Risk.HIGH, sig("SmtpMailer#send"), List.of("arg0")));
-    assertThat(tool(Overriding.class, "base")).map(ToolMethod::risk).contains(Risk.LOW);
+        .contains(new ToolMethod("send_mail", DeclaredRisk.UNSTATED, sig("SmtpMailer#send"), List.of("arg0")));
+    assertThat(tool(Overriding.class, "base")).map(ToolMethod::risk).contains(DeclaredRisk.of(Risk.LOW));
     assertThat(tool(Overriding.class, "plain")).isEmpty();
   }
 
@@ -129,6 +132,9 @@ class ToolAnnotationsTest {
 
     @McpTool(name = "wipe")
     public void destructive() {}
+
+    @McpTool(annotations = @McpTool.McpAnnotations(destructiveHint = false))
+    public void additive() {}
 
     @ReadingTool("aliased")
     void metaAliased() {}

@@ -10,6 +10,7 @@ import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
@@ -27,10 +28,12 @@ class ToolCallGuardTest {
   @TempDir Path dir;
 
   private final ToolRegistry registry = new ToolRegistry();
-  private final int lookup = registry.register(new ToolMethod("lookup", Risk.LOW, "A#lookup", List.of("key")));
-  private final int wipe = registry.register(new ToolMethod("wipe", Risk.LOW, "A#wipe", List.of()));
-  private final int transfer = registry.register(new ToolMethod("transfer", Risk.CRITICAL, "A#transfer", List.of()));
-  private final int lookupOverride = registry.register(new ToolMethod("lookup", Risk.LOW, "B#lookup", List.of("key")));
+  private final int lookup =
+      registry.register(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "A#lookup", List.of("key")));
+  private final int wipe = registry.register(new ToolMethod("wipe", DeclaredRisk.of(Risk.LOW), "A#wipe", List.of()));
+  private final int transfer =
+      registry.register(new ToolMethod("transfer", DeclaredRisk.of(Risk.CRITICAL), "A#transfer", List.of()));
+  private final int lookupOverride = registry.register(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "B#lookup", List.of("key")));
 
   @Test
   void anAllowedCallGetsAContextNestedInItsCallers() {
@@ -94,7 +97,7 @@ class ToolCallGuardTest {
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
-        ApprovalSettings.NONE, List.of(), List.of(rules), List.of(), "digest");
+        ApprovalSettings.NONE, Risk.HIGH, List.of(), List.of(rules), List.of(), "digest");
     AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
     return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry, audit,
         new Approver(new Approvals(), audit));
