@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The unchanged framework examples (examples/langchain4j: an AiServices assistant on LangChain4j
- * 1.x; examples/spring-ai: method tool callbacks through Spring AI's ToolCallingManager), whose
- * tools carry only their framework's {@code @Tool}: guarded by name, with each denial reaching the
+ * 1.x; examples/spring-ai: a Spring AI ChatClient, one tool under a meta-annotation of Spring AI's
+ * {@code @Tool}, one declared on an interface), whose tools carry only their framework's
+ * annotations: guarded under the names the frameworks give them, with each denial reaching the
  * model as a tool result and the conversation going on.
  */
 class FrameworkToolsIT {
