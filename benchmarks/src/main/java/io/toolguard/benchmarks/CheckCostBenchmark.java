@@ -1,5 +1,6 @@
 package io.toolguard.benchmarks;
 
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyParser;
@@ -43,7 +44,7 @@ public class CheckCostBenchmark {
     Files.writeString(policyFile, "version: 1\nsandbox: " + root + "\ntools:\n  bench:\n    decision: allow\n    risk: LOW\n"
         + "    files:\n      read: [\"docs/*.md\", \"data/**\"]\n      write: [\"out/**\"]\n");
     policy = PolicyParser.parse(policyFile);
-    tool = policy.decide("bench", Risk.LOW);
+    tool = policy.decide("bench", DeclaredRisk.of(Risk.LOW));
   }
 
   /** Where the path leads: what every check pays in system calls. */
