@@ -1,0 +1,102 @@
+package io.toolguard.agent.tool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import net.bytebuddy.jar.asm.ClassReader;
+
+/**
+ * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: its bytes
+ * name a tool annotation, or a super class or interface's do. A subclass loads before its super
+ * types, so those are read through the class loader; what is learnt is kept per loader, for the
+ * classes that extend the same types. Loaders that cannot see any tool annotation cost nothing
+ * beyond the scan of each class's bytes.
+ */
+final class ToolClassFilter {
+
+  private static final List<String> JDK_PACKAGES = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/");
+  /** What {@link #toolTypes} holds for a loader that cannot see any tool annotation. */
+  private static final Map<String, Boolean> NO_TOOLS = Map.of();
+
+  private final ToolAnnotations annotations;
+  private final List<String> annotationResources;
+  /** Per class loader: whether a class (internal name) declares or inherits tool methods, as far as seen. */
+  private final Map<ClassLoader, Map<String, Boolean>> toolTypes = Collections.synchronizedMap(new WeakHashMap<>());
+
+  ToolClassFilter(ToolAnnotations annotations, List<String> listedAnnotations) {
+    this.annotations = annotations;
+    this.annotationResources = Stream.of(List.of(ToolAnnotations.OURS), ToolAnnotations.FRAMEWORKS, listedAnnotations)
+        .flatMap(List::stream).map(name -> name.replace('.', '/') + ".class").toList();
+  }
+
+  /**
+   * {@return whether a class may declare tool methods: its bytes name a tool annotation, or a super
+   * class or interface's do}; remembered for the classes that extend it
+   */
+  boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
+    if (annotations.mayBeNamedIn(classFile)) {
+      return true;
+    }
+    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
+    if (known == null) {
+      return false;
+    }
+    boolean inherits = inheritsTools(loader, known, classFile, 0);
+    known.put(internalName, inherits);
+    return inherits;
+  }
+
+  /** {@return what is known about the classes of a loader that can see a tool annotation; {@code null} if it cannot} */
+  private Map<String, Boolean> knownTypes(ClassLoader loader) {
+    Map<String, Boolean> known = toolTypes.get(loader);
+    if (known == null) {
+      known = annotationResources.stream().anyMatch(resource -> loader.getResource(resource) != null)
+          ? new ConcurrentHashMap<>() : NO_TOOLS;
+      toolTypes.put(loader, known);
+    }
+    return known == NO_TOOLS ? null : known;
+  }
+
+  private boolean inheritsTools(ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
+    ClassReader header;
+    try {
+      header = new ClassReader(classFile);
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
+      return false;
+    }
+    List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
+    if (header.getSuperName() != null) {
+      supertypes.add(header.getSuperName());
+    }
+    for (String supertype : supertypes) {
+      if (JDK_PACKAGES.stream().noneMatch(supertype::startsWith)) {
+        Boolean tools = known.get(supertype);
+        if (tools == null) {
+          byte[] superFile = classFile(loader, supertype);
+          tools = superFile != null && (annotations.mayBeNamedIn(superFile)
+              || depth < 64 && inheritsTools(loader, known, superFile, depth + 1));
+          known.put(supertype, tools);
+        }
+        if (tools) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** {@return the class file the loader has for the class, or {@code null} if it has none (as for generated classes)} */
+  static byte[] classFile(ClassLoader loader, String internalName) {
+    try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+}
