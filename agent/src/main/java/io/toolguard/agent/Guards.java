@@ -51,8 +51,13 @@ final class Guards implements Dispatcher.Hooks {
     this.jvm = jvm;
   }
 
-  /** Registers the guards with the dispatcher, then weaves the JDK and the tool methods. */
-  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals) {
+  /**
+   * Registers the guards with the dispatcher, then weaves the JDK and the tool methods.
+   *
+   * @param attached whether the JVM has been running (and loading tool classes) before
+   */
+  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals,
+      boolean attached) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
@@ -62,7 +67,7 @@ final class Guards implements Dispatcher.Hooks {
         env, new JvmGuard(audit)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
         ExecHooks.forThisJvm(), NetHooks.forThisJvm(), EnvHooks.forThisJvm());
-    ToolInstrumentation.install(instrumentation, tools, active.current().policy().toolAnnotations());
+    ToolInstrumentation.install(instrumentation, tools, active.current().policy().toolAnnotations(), attached);
   }
 
   @Override

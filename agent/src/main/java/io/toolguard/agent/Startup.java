@@ -36,7 +36,7 @@ final class Startup {
   /** At JVM start: starts the agent or stops the JVM. */
   static void premain(String optionText, Instrumentation instrumentation) {
     try {
-      start(optionText, instrumentation, "so the JVM is not started");
+      start(optionText, instrumentation, false, "so the JVM is not started");
     } catch (Refusal refusal) {
       System.err.println("toolguard: " + refusal.getMessage());
       System.err.flush();
@@ -51,7 +51,7 @@ final class Startup {
   static void agentmain(String optionText, Instrumentation instrumentation) {
     try {
       System.clearProperty(ATTACH_FAILURE_PROPERTY);
-      start(optionText, instrumentation, "so nothing was changed");
+      start(optionText, instrumentation, true, "so nothing was changed");
     } catch (Refusal refusal) {
       System.setProperty(ATTACH_FAILURE_PROPERTY, refusal.getMessage());
       System.err.println("toolguard: not attached: " + refusal.getMessage());
@@ -59,7 +59,8 @@ final class Startup {
     }
   }
 
-  private static void start(String optionText, Instrumentation instrumentation, String consequence) {
+  private static void start(String optionText, Instrumentation instrumentation, boolean attached,
+      String consequence) {
     if (!STARTED.compareAndSet(false, true)) {
       throw new Refusal("toolguard is already running in this JVM (" + System.getProperty(RUNNING_PROPERTY,
           "an earlier attach failed part-way; restart the JVM to use toolguard")
@@ -76,7 +77,7 @@ final class Startup {
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
       jvmChanged = true;
       BootstrapJar.appendTo(instrumentation);
-      Guards.install(instrumentation, active, audit, approvals);
+      Guards.install(instrumentation, active, audit, approvals, attached);
       if (!options.reload().isZero()) {
         new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
       }

@@ -89,7 +89,17 @@ final class ApprovalApi {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  /**
+   * Sends a request; once more if the connection failed before any reply (the JDK's HTTP server
+   * may close a kept-alive connection just as the client reuses it, or refuse one under a burst),
+   * as the README tells API clients to do: a decision sent twice answers 409 the second time.
+   */
   HttpResponse<String> send(HttpRequest request) throws Exception {
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException noReply) {
+      Thread.sleep(50);
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
   }
 }
