@@ -118,7 +118,10 @@ final class ToolAnnotations {
   /** What an annotation says about a tool: its name ({@code ""} for the method's) and risk. */
   private record Declaration(String name, DeclaredRisk risk) {}
 
-  /** The methods of the super classes and interfaces that a method of this name and these shapes overrides, nearest first. */
+  /**
+   * The methods of the super classes and interfaces that a method of this name and these shapes
+   * overrides, nearest first.
+   */
   private static List<MethodDescription> overridden(TypeDescription type, String name,
       Set<MethodDescription.TypeToken> shapes) {
     List<MethodDescription> found = new ArrayList<>();
