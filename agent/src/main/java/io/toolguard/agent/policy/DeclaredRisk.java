@@ -45,9 +45,4 @@ public record DeclaredRisk(Optional<Risk> stated, Hint hint) {
       case DESTRUCTIVE -> defaultRisk.compareTo(Risk.HIGH) < 0 ? Risk.HIGH : defaultRisk;
     });
   }
-
-  @Override
-  public String toString() {
-    return stated.map(Risk::name).orElse(hint == Hint.NONE ? "unstated" : "unstated, MCP hint " + hint);
-  }
 }

@@ -47,6 +47,11 @@ final class ToolClassFilter {
     if (known == null) {
       return false;
     }
+    Boolean readAhead = known.get(internalName);
+    if (readAhead != null) {
+      // A subclass loaded first and read this class's file already.
+      return readAhead;
+    }
     boolean inherits = inheritsTools(loader, known, classFile, 0);
     known.put(internalName, inherits);
     return inherits;

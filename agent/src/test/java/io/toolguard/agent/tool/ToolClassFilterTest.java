@@ -26,6 +26,15 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aSuperTypeReadAheadForItsSubclassIsNotReadAgainWhenItLoads() {
+    assertThat(mayDeclareTools(Grandchild.class)).isTrue();
+
+    // Handed another class's bytes under its name, Overriding is still answered from what was read ahead.
+    assertThat(filter.mayDeclareTools(loader, ToolAnnotationsTest.Overriding.class.getName().replace('.', '/'),
+        bytes(Plain.class))).isTrue();
+  }
+
+  @Test
   void aClassWithNothingToDoWithToolsMayNot() {
     assertThat(mayDeclareTools(Plain.class)).isFalse();
     assertThat(mayDeclareTools(PlainChild.class)).isFalse();
