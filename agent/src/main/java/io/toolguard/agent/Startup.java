@@ -2,13 +2,15 @@ package io.toolguard.agent;
 
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.options.AgentOptions;
+import io.toolguard.agent.options.AgentProperties;
+import io.toolguard.agent.options.Version;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.policy.PolicyException;
-import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.policy.read.PolicyException;
+import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.reload.PolicyReloader;
-
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
@@ -24,10 +26,6 @@ final class Startup {
 
   /** The exit status when toolguard refuses to start the JVM. */
   static final int REFUSED = 78;
-  /** Set in a guarded JVM to what guards it; the attach command reads it to refuse a second agent. */
-  static final String RUNNING_PROPERTY = "toolguard.agent";
-  /** Set when an attach failed, to why; the attach command reads it to report the failure. */
-  static final String ATTACH_FAILURE_PROPERTY = "toolguard.agent.failure";
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
@@ -50,10 +48,10 @@ final class Startup {
    */
   static void agentmain(String optionText, Instrumentation instrumentation) {
     try {
-      System.clearProperty(ATTACH_FAILURE_PROPERTY);
+      System.clearProperty(AgentProperties.ATTACH_FAILURE);
       start(optionText, instrumentation, true, "so nothing was changed");
     } catch (Refusal refusal) {
-      System.setProperty(ATTACH_FAILURE_PROPERTY, refusal.getMessage());
+      System.setProperty(AgentProperties.ATTACH_FAILURE, refusal.getMessage());
       System.err.println("toolguard: not attached: " + refusal.getMessage());
       throw new IllegalStateException(refusal.getMessage());
     }
@@ -62,7 +60,7 @@ final class Startup {
   private static void start(String optionText, Instrumentation instrumentation, boolean attached,
       String consequence) {
     if (!STARTED.compareAndSet(false, true)) {
-      throw new Refusal("toolguard is already running in this JVM (" + System.getProperty(RUNNING_PROPERTY,
+      throw new Refusal("toolguard is already running in this JVM (" + System.getProperty(AgentProperties.RUNNING,
           "an earlier attach failed part-way; restart the JVM to use toolguard")
           + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
     }
@@ -84,7 +82,7 @@ final class Startup {
       String status = "toolguard " + Version.current() + ": policy " + policyFile + " (" + policy.tools().size()
           + " tool rules, sha256 " + policy.digest().substring(0, 12) + "), mode " + mode.label()
           + ", sandbox " + policy.sandbox() + ", audit log " + audit.file();
-      System.setProperty(RUNNING_PROPERTY, status);
+      System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
     } catch (PolicyException invalid) {
       throw refusal(jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());

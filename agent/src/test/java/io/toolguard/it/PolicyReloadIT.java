@@ -2,7 +2,7 @@ package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.toolguard.agent.policy.PolicyDigest;
+import io.toolguard.agent.policy.read.PolicyDigest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,7 +1,6 @@
 package io.toolguard.agent.cli;
 
-import io.toolguard.agent.AttachCommand;
-import io.toolguard.agent.Version;
+import io.toolguard.agent.options.Version;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

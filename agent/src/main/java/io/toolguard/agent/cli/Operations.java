@@ -1,6 +1,6 @@
 package io.toolguard.agent.cli;
 
-import io.toolguard.agent.exec.ExecGuard;
+import io.toolguard.agent.exec.Executables;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.FileOperation;
@@ -36,7 +36,7 @@ final class Operations {
       case "property" -> policy.decideEnv(tool, EnvKind.PROPERTY, target);
       case "exec" -> {
         List<String> words = List.of(target.strip().split("\\s+"));
-        yield policy.decideExec(tool, words.get(0), ExecGuard.executable(words.get(0), Path.of("").toAbsolutePath()),
+        yield policy.decideExec(tool, words.get(0), Executables.find(words.get(0), Path.of("").toAbsolutePath()),
             String.join(" ", words.subList(1, words.size())));
       }
       default -> {

@@ -1,10 +1,10 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.policy.PolicyException;
-import io.toolguard.agent.policy.PolicyLint;
-import io.toolguard.agent.policy.PolicyParser;
-import io.toolguard.agent.policy.PolicyProblem;
+import io.toolguard.agent.policy.read.PolicyException;
+import io.toolguard.agent.policy.read.PolicyLint;
+import io.toolguard.agent.policy.read.PolicyParser;
+import io.toolguard.agent.policy.read.PolicyProblem;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
-import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.bootstrap.Dispatcher;
 import java.time.Instant;
 import java.util.Collections;

@@ -5,12 +5,10 @@ import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.policy.AccessDecision;
-import io.toolguard.agent.tool.AccessGate;
-import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.agent.guard.AccessGate;
+import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.bootstrap.Dispatcher;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +40,7 @@ public final class ExecGuard {
     String arguments = String.join(" ", command.subList(Math.min(1, command.size()), command.size()));
     String shown = String.join(" ", command);
     Path directory = process.directory() == null ? Path.of("").toAbsolutePath() : process.directory().toPath();
-    Optional<Path> executable = executable(name, directory);
+    Optional<Path> executable = Executables.find(name, directory);
     gate.check(context, new AccessGate.Access() {
       @Override
       public AccessDecision decide(ToolContext level) {
@@ -84,23 +82,5 @@ public final class ExecGuard {
     if (file != null) {
       files.check(context, file, access, null);
     }
-  }
-
-  /** The file that would run: a path against the process's folder, a bare name on the JVM's PATH. */
-  public static Optional<Path> executable(String name, Path directory) {
-    try {
-      if (name.contains("/")) {
-        return Optional.of(directory.resolve(name).toRealPath());
-      }
-      for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-        Path candidate = Path.of(folder.isEmpty() ? "." : folder).resolve(name);
-        if (!name.isEmpty() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-          return Optional.of(candidate.toRealPath());
-        }
-      }
-    } catch (IOException | RuntimeException notFound) {
-      return Optional.empty();
-    }
-    return Optional.empty();
   }
 }

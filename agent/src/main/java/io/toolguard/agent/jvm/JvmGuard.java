@@ -3,7 +3,7 @@ package io.toolguard.agent.jvm;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.JvmActionRecord;
 import io.toolguard.agent.policy.Mode;
-import io.toolguard.agent.tool.ToolContext;
+import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import java.lang.reflect.Member;
 import java.time.Instant;

@@ -11,7 +11,7 @@ public enum Outcome {
     return Keywords.of(this);
   }
 
-  static java.util.Optional<Outcome> named(String name) {
+  public static java.util.Optional<Outcome> named(String name) {
     return Keywords.parse(Outcome.class, name);
   }
 }

@@ -1,5 +1,6 @@
 package io.toolguard.agent.policy;
 
+import io.toolguard.agent.policy.read.PolicyDigest;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import java.util.Optional;
  * @param toolAnnotations further annotations, by class name, that make a method a tool
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
- * @param digest the SHA-256 of the content this policy was parsed from (see {@link PolicyDigest})
+ * @param digest the SHA-256 of the content this policy was parsed from (see {@code policy.read.PolicyDigest})
  */
 public record Policy(
     String source,

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.toolguard.agent.guard.ToolMethod;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import java.nio.charset.StandardCharsets;

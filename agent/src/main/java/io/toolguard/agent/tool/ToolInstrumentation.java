@@ -11,6 +11,9 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.guard.ToolCallGuard;
+import io.toolguard.agent.guard.ToolMethod;
+import io.toolguard.agent.guard.ToolRegistry;
 import io.toolguard.agent.policy.ActivePolicy;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;

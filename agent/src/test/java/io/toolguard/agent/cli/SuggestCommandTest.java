@@ -105,7 +105,7 @@ class SuggestCommandTest {
         "        - \"127.0.0.1:0\"  # 1 time",
         ""));
     Path suggested = java.nio.file.Files.writeString(dir.resolve("suggested.yaml"), cli.out());
-    assertThat(io.toolguard.agent.policy.PolicyParser.parse(suggested).tools().get(0).exec()).hasSize(2);
+    assertThat(io.toolguard.agent.policy.read.PolicyParser.parse(suggested).tools().get(0).exec()).hasSize(2);
   }
 
   @Test

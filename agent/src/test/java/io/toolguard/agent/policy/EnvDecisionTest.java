@@ -8,7 +8,7 @@ class EnvDecisionTest {
 
   @Test
   void aToolReadsOnlyTheVariablesAndPropertiesItsGrantNames() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+    Policy policy = PolicyText.parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
         + "    env: {variables: [LANG, \"APP_*\"], properties: [user.home]}\n  other:\n    decision: allow\n");
     ToolDecision t = policy.decide("t", DeclaredRisk.of(Risk.LOW));
 

@@ -28,7 +28,7 @@ class ExecDecisionTest {
   private final Policy policy;
 
   ExecDecisionTest() throws Exception {
-    policy = PolicyParserTest.parse(POLICY);
+    policy = PolicyText.parse(POLICY);
   }
 
   private AccessDecision decide(String tool, String name, String executable, String arguments) {

@@ -25,7 +25,7 @@ class FileAskTest {
   private final ToolDecision tidy;
 
   FileAskTest() throws Exception {
-    policy = PolicyParserTest.parse(POLICY);
+    policy = PolicyText.parse(POLICY);
     tidy = policy.decide("tidy", DeclaredRisk.of(Risk.LOW));
   }
 

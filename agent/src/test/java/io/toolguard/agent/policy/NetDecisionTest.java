@@ -27,7 +27,7 @@ class NetDecisionTest {
   private final ToolDecision fetch;
 
   NetDecisionTest() throws Exception {
-    policy = PolicyParserTest.parse(POLICY);
+    policy = PolicyText.parse(POLICY);
     fetch = policy.decide("fetch", DeclaredRisk.of(Risk.LOW));
   }
 

@@ -2,6 +2,7 @@ package io.toolguard.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.policy.read.PolicyException;
 import org.junit.jupiter.api.Test;
 
 class PolicyDecisionTest {
@@ -49,7 +50,7 @@ class PolicyDecisionTest {
 
   @Test
   void aToolWhoseAnnotationStatesNoRiskTakesThePolicysDefaultRiskAsMcpHintsMoveIt() throws Exception {
-    Policy medium = PolicyParserTest.parse(POLICY.replace("version: 1\n", "version: 1\ndefault_risk: medium\n"));
+    Policy medium = PolicyText.parse(POLICY.replace("version: 1\n", "version: 1\ndefault_risk: medium\n"));
 
     assertThat(decide("read_file", DeclaredRisk.UNSTATED).risk()).as("default HIGH").isEqualTo(Risk.HIGH);
     assertThat(medium.decide("read_file", DeclaredRisk.UNSTATED).risk()).isEqualTo(Risk.MEDIUM);
@@ -119,7 +120,7 @@ class PolicyDecisionTest {
 
   @Test
   void anAskRuleBeatsAnAllowRuleEvenAMoreSpecificOne() throws Exception {
-    ToolDecision decision = PolicyParserTest.parse(ASKING).decide("deploy_test", DeclaredRisk.of(Risk.LOW));
+    ToolDecision decision = PolicyText.parse(ASKING).decide("deploy_test", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
     assertThat(decision.rule()).isEqualTo("app.yaml:9");
@@ -129,7 +130,7 @@ class PolicyDecisionTest {
 
   @Test
   void denyBeatsAsk() throws Exception {
-    Policy policy = PolicyParserTest.parse(ASKING);
+    Policy policy = PolicyText.parse(ASKING);
 
     assertThat(policy.decide("deploy_prod", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.DENY);
     assertThat(policy.evaluate("deploy_prod", DeclaredRisk.of(Risk.LOW)).outranked())
@@ -139,7 +140,7 @@ class PolicyDecisionTest {
 
   @Test
   void highAndCriticalRisksAskWithoutAnAskRuleAndLowerRisksDoNot() throws Exception {
-    Policy policy = PolicyParserTest.parse(ASKING);
+    Policy policy = PolicyText.parse(ASKING);
 
     assertThat(policy.decide("notify", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.ASK);
     assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.HIGH)).outcome()).isEqualTo(Outcome.ASK);
@@ -148,14 +149,14 @@ class PolicyDecisionTest {
 
   @Test
   void unlistedToolsCanBeLeftToAPerson() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: ask\n");
+    Policy policy = PolicyText.parse("version: 1\nsandbox: box\nunlisted_tools: ask\n");
 
     assertThat(policy.decide("b", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.ASK);
   }
 
   @Test
   void unlistedToolsAreDeniedByDefault() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
+    Policy policy = PolicyText.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
 
     ToolDecision decision = policy.decide("b", DeclaredRisk.of(Risk.LOW));
 
@@ -166,7 +167,7 @@ class PolicyDecisionTest {
 
   @Test
   void unlistedToolsCanBeAllowedAtTheirDeclaredRiskWithNoFiles() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\nunlisted_tools: allow\n");
+    Policy policy = PolicyText.parse("version: 1\nsandbox: box\nunlisted_tools: allow\n");
 
     ToolDecision decision = policy.decide("b", DeclaredRisk.of(Risk.MEDIUM));
 
@@ -197,6 +198,6 @@ class PolicyDecisionTest {
   }
 
   private static ToolDecision decide(String tool, DeclaredRisk declared) throws PolicyException {
-    return PolicyParserTest.parse(POLICY).decide(tool, declared);
+    return PolicyText.parse(POLICY).decide(tool, declared);
   }
 }

@@ -3,6 +3,8 @@ package io.toolguard.agent.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.toolguard.agent.policy.read.PolicyException;
+import io.toolguard.agent.policy.read.PolicyParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;

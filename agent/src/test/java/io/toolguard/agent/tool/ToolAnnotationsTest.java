@@ -1,11 +1,11 @@
 package io.toolguard.agent.tool;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.guard.ToolMethod;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import java.lang.annotation.ElementType;

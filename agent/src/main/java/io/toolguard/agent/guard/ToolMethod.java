@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import io.toolguard.agent.policy.DeclaredRisk;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.List;
  * @param signature {@code class#method}, for audit logs
  * @param parameterNames names for the argument summary ({@code arg0}… when the class file has none)
  */
-record ToolMethod(String name, DeclaredRisk risk, String signature, List<String> parameterNames) {
+public record ToolMethod(String name, DeclaredRisk risk, String signature, List<String> parameterNames) {
 
-  ToolMethod {
+  public ToolMethod {
     parameterNames = List.copyOf(parameterNames);
   }
 }

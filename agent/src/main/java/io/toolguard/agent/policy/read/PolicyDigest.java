@@ -1,4 +1,4 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

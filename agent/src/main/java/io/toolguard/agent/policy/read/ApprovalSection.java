@@ -1,5 +1,6 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ApprovalSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;

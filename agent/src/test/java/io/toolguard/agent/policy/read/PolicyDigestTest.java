@@ -1,7 +1,8 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.policy.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

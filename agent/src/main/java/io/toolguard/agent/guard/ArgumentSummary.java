@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import java.io.File;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.toolguard.agent;
+package io.toolguard.agent.options;
 
 import io.toolguard.agent.policy.Mode;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ import java.util.StringJoiner;
  * @param audit the audit log file; empty when absent
  * @param reload how often to check the policy for changes; zero turns reloading off
  */
-record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<String> audit, Duration reload) {
+public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<String> audit, Duration reload) {
 
-  static final String DEFAULT_AUDIT_LOG = "toolguard-audit.jsonl";
+  public static final String DEFAULT_AUDIT_LOG = "toolguard-audit.jsonl";
   static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
   private static final List<String> KEYS = List.of("policy", "mode", "audit", "reload");
 
@@ -29,7 +29,7 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
    *
    * @throws IllegalArgumentException saying which option is wrong and what is expected
    */
-  static AgentOptions parse(String text) {
+  public static AgentOptions parse(String text) {
     Map<String, String> values = new LinkedHashMap<>();
     if (text != null && !text.isBlank()) {
       for (String pair : text.split(",", -1)) {
@@ -65,13 +65,13 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
   }
 
   /** {@return these options with relative policy and audit paths made absolute against {@code base}} */
-  AgentOptions withPathsFrom(Path base) {
+  public AgentOptions withPathsFrom(Path base) {
     return new AgentOptions(policy.map(file -> base.resolve(file).toString()), mode,
         audit.map(file -> base.resolve(file).toString()), reload);
   }
 
   /** {@return these options as the agent takes them: {@code policy=...,mode=...}} */
-  String text() {
+  public String text() {
     StringJoiner text = new StringJoiner(",");
     policy.ifPresent(file -> text.add("policy=" + file));
     mode.ifPresent(chosen -> text.add("mode=" + chosen.label()));
@@ -86,7 +86,7 @@ record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<Strin
    *
    * @throws IllegalArgumentException if none of them is set
    */
-  String policyFile(Map<String, String> environment) {
+  public String policyFile(Map<String, String> environment) {
     return policy
         .or(() -> Optional.ofNullable(System.getProperty("toolguard.policy")).filter(p -> !p.isBlank()))
         .or(() -> Optional.ofNullable(environment.get("TOOLGUARD_POLICY")).filter(p -> !p.isBlank()))

@@ -1,5 +1,9 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.DeclaredRisk;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Outcome;
+import io.toolguard.agent.policy.Risk;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

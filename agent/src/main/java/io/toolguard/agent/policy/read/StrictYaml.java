@@ -1,5 +1,6 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.Location;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.ToolDecision;

@@ -1,4 +1,4 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
 import java.util.List;
 import java.util.stream.Collectors;

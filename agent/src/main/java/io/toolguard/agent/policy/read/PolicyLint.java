@@ -1,5 +1,12 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ExecGrant;
+import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.PathGlob;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,11 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,19 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.EnvGrants;
+import io.toolguard.agent.policy.ExecGrant;
+import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Grants;
+import io.toolguard.agent.policy.HostPort;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.NetGrants;
+import io.toolguard.agent.policy.PathGlob;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +72,7 @@ public final class PolicyParser {
   }
 
   /** Checks policy text as if it had been read from {@code source} in {@code folder}. */
-  static Policy parse(String source, Path folder, String text) throws PolicyException {
+  public static Policy parse(String source, Path folder, String text) throws PolicyException {
     return policy(new PolicyParser(source, folder)
         .layer(text, List.of(), PolicyDigest.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
   }

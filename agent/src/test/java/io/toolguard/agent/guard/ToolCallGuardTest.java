@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

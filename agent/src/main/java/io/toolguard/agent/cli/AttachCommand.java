@@ -1,13 +1,13 @@
-package io.toolguard.agent;
+package io.toolguard.agent.cli;
 
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
-import io.toolguard.agent.cli.Cli;
-import io.toolguard.agent.cli.Command;
-import io.toolguard.agent.policy.PolicyException;
-import io.toolguard.agent.policy.PolicyParser;
+import io.toolguard.agent.options.AgentOptions;
+import io.toolguard.agent.options.AgentProperties;
+import io.toolguard.agent.policy.read.PolicyException;
+import io.toolguard.agent.policy.read.PolicyParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -83,7 +83,7 @@ public final class AttachCommand implements Command {
       PrintStream err)
       throws IOException {
     Properties before = target.getSystemProperties();
-    String running = before.getProperty(Startup.RUNNING_PROPERTY);
+    String running = before.getProperty(AgentProperties.RUNNING);
     if (running != null) {
       err.println("JVM " + pid + " is guarded already, so nothing was changed: " + running
           + ". toolguard reloads its policy file when the file changes; to use another file, restart the JVM");
@@ -97,13 +97,13 @@ public final class AttachCommand implements Command {
     try {
       target.loadAgent(agentJar.toString(), options);
     } catch (AgentLoadException | AgentInitializationException failed) {
-      String reason = target.getSystemProperties().getProperty(Startup.ATTACH_FAILURE_PROPERTY);
+      String reason = target.getSystemProperties().getProperty(AgentProperties.ATTACH_FAILURE);
       err.println("toolguard did not start in JVM " + pid + ", which runs on unguarded: " + (reason != null ? reason
           : failed.getMessage() + (javaVersion >= 21 ? "; a JVM started with -XX:-EnableDynamicAgentLoading refuses"
               + " agents loaded while it runs: start it with -javaagent instead" : "")));
       return Cli.FAILED;
     }
-    out.println("attached to JVM " + pid + ": " + target.getSystemProperties().getProperty(Startup.RUNNING_PROPERTY));
+    out.println("attached to JVM " + pid + ": " + target.getSystemProperties().getProperty(AgentProperties.RUNNING));
     return Cli.OK;
   }
 

@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +36,7 @@ class ArgumentSummaryTest {
     String summary = ArgumentSummary.of(List.of("a", "b", "c", "d", "e"),
         new Object[] {secretHolder, new byte[42], List.of("s1", "s2"), Map.of("k", "v"), Path.of("/tmp/x")});
 
-    assertThat(summary).startsWith("a=io.toolguard.agent.tool.ArgumentSummaryTest$")
+    assertThat(summary).startsWith("a=io.toolguard.agent.guard.ArgumentSummaryTest$")
         .contains("b=byte[42]", "c=", "(size 2)", "d=", "(size 1)", "e=\"/tmp/x\"")
         .doesNotContain("s1", "k=v");
   }

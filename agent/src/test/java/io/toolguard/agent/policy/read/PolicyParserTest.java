@@ -1,8 +1,18 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.FileGrants;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.PathGlob;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.PolicyText;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyParserTest {
 
-  static final Path FOLDER = Path.of("/etc/toolguard");
+  static final Path FOLDER = PolicyText.FOLDER;
 
   @TempDir Path dir;
 
@@ -325,6 +335,6 @@ class PolicyParserTest {
   }
 
   static Policy parse(String yaml) throws PolicyException {
-    return PolicyParser.parse("app.yaml", FOLDER, yaml);
+    return PolicyText.parse(yaml);
   }
 }

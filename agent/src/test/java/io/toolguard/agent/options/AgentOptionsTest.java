@@ -1,4 +1,4 @@
-package io.toolguard.agent;
+package io.toolguard.agent.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

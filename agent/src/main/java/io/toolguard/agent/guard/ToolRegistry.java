@@ -1,4 +1,4 @@
-package io.toolguard.agent.tool;
+package io.toolguard.agent.guard;
 
 import java.util.HashMap;
 import java.util.List;
@@ -10,19 +10,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A method woven again (its class retransformed, by this agent when attached or by another agent)
  * keeps its number.
  */
-final class ToolRegistry {
+public final class ToolRegistry {
 
   private final List<ToolMethod> methods = new CopyOnWriteArrayList<>();
   private final Map<ToolMethod, Integer> numbers = new HashMap<>();
 
-  synchronized int register(ToolMethod method) {
+  public synchronized int register(ToolMethod method) {
     return numbers.computeIfAbsent(method, added -> {
       methods.add(added);
       return methods.size() - 1;
     });
   }
 
-  ToolMethod get(int id) {
+  public ToolMethod get(int id) {
     return methods.get(id);
   }
 }

@@ -1,10 +1,11 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.policy.Policy;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PolicyLintTest {
 

@@ -1,4 +1,4 @@
-package io.toolguard.agent;
+package io.toolguard.agent.options;
 
 /** The agent's version, from the jar manifest. */
 public final class Version {

@@ -1,5 +1,8 @@
-package io.toolguard.agent.policy;
+package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.DeclaredRisk;
+import io.toolguard.agent.policy.Location;
+import io.toolguard.agent.policy.Outcome;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
