@@ -61,10 +61,10 @@ final class Guards implements Dispatcher.Hooks {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
-    FileGuard files = FileGuard.create(audit, gate);
-    EnvGuard env = new EnvGuard(audit);
+    FileGuard files = FileGuard.create(gate);
+    EnvGuard env = new EnvGuard(gate);
     Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files, env), new NetGuard(gate, approvals.server()),
-        env, new JvmGuard(audit)));
+        env, new JvmGuard(gate)));
     JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
         ExecHooks.forThisJvm(), NetHooks.forThisJvm(), EnvHooks.forThisJvm());
     ToolInstrumentation.install(instrumentation, tools, active.current().policy().toolAnnotations(), attached);

@@ -217,7 +217,7 @@ class ToolCallsIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout().lines()).filteredOn(line -> !line.startsWith("failing"))
         .isNotEmpty()
-        .allMatch(line -> line.endsWith("the audit log cannot be written, and no call runs unrecorded"));
+        .allMatch(line -> line.endsWith("the audit log cannot be written, and nothing runs unrecorded"));
     assertThat(result.stderr()).contains("toolguard: ERROR: cannot write the audit log /dev/full");
     assertThat(dir.resolve("markers")).doesNotExist();
   }

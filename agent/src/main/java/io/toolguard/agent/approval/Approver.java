@@ -1,7 +1,6 @@
 package io.toolguard.agent.approval;
 
 import io.toolguard.agent.audit.ApprovalRecord;
-import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.Risk;
 import java.time.Duration;
@@ -38,24 +37,14 @@ public final class Approver {
     ApprovalRequest request =
         approvals.request(callId, tool, subject, risk, arguments, exactArguments, rule, timeout);
     Resolution resolution = approvals.earlier(request).orElseGet(() -> {
-      record(tool, new ApprovalRecord(request.created(), request.id(), callId, tool, subject, risk.name(), "pending",
-          false, null, null, null, null, request.deadline()));
+      audit.writeOrStop(new ApprovalRecord(request.created(), request.id(), callId, tool, subject, risk.name(), "pending",
+          false, null, null, null, null, request.deadline()), tool, "was denied by toolguard");
       return approvals.await(request);
     });
     Answer answer = resolution.answer();
-    record(tool, new ApprovalRecord(Instant.now(), request.id(), callId, tool, subject, risk.name(),
+    audit.writeOrStop(new ApprovalRecord(Instant.now(), request.id(), callId, tool, subject, risk.name(),
         answer.choice().label(), resolution.earlier(), answer.by(), answer.channel(), resolution.waited().toMillis(),
-        answer.message(), null));
+        answer.message(), null), tool, "was denied by toolguard");
     return resolution;
-  }
-
-  private void record(String tool, AuditEntry entry) {
-    try {
-      audit.write(entry);
-    } catch (RuntimeException auditFailure) {
-      System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying until it can be written");
-      throw new SecurityException("Tool '" + tool
-          + "' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
-    }
   }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +33,7 @@ public final class AuditLog {
   private final Logger logger;
   private final OutputStreamAppender<ILoggingEvent> appender;
   private final AtomicReference<String> lastError;
+  private final AtomicBoolean failureReported = new AtomicBoolean();
 
   private AuditLog(Path file, Logger logger, OutputStreamAppender<ILoggingEvent> appender,
       AtomicReference<String> lastError) {
@@ -100,6 +102,25 @@ public final class AuditLog {
     logger.info(entry.toJson());
     if (!appender.isStarted()) {
       throw new IllegalStateException("cannot write the audit log " + file + ": " + lastError.get());
+    }
+  }
+
+  /**
+   * Writes one entry, or stops what it records: nothing a tool does runs unrecorded. The one place
+   * where a failed audit write turns into a denial.
+   *
+   * @param stopped what is stopped, completing "Tool 'x' …" ({@code "may not read '/etc/passwd'"})
+   * @throws SecurityException if the entry cannot be written
+   */
+  public void writeOrStop(AuditEntry entry, String tool, String stopped) {
+    try {
+      write(entry);
+    } catch (RuntimeException auditFailure) {
+      if (failureReported.compareAndSet(false, true)) {
+        System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying until it can be written");
+      }
+      throw new SecurityException("Tool '" + tool + "' " + stopped
+          + ": the audit log cannot be written, and nothing runs unrecorded");
     }
   }
 

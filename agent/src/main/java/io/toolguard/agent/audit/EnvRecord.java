@@ -10,12 +10,12 @@ import java.time.Instant;
  * @param name the name, or {@code *} for the whole environment or all properties
  * @param decision {@code allow}, {@code deny} (it looked unset to the tool), or in audit mode {@code would-deny}
  */
-public record EnvRecord(Instant time, String callId, String tool, String kind, String name, String decision,
+public record EnvRecord(Instant time, String callId, String tool, String kind, String name, Decision decision,
     String rule, String reason, String thread) implements AuditEntry {
 
   @Override
   public String toJson() {
     return Json.object("time", time.toString(), "event", "env", "call_id", callId, "tool", tool, "kind", kind,
-        "name", name, "decision", decision, "rule", rule, "reason", reason, "thread", thread);
+        "name", name, "decision", decision.label(), "rule", rule, "reason", reason, "thread", thread);
   }
 }

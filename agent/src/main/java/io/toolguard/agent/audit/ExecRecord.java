@@ -10,11 +10,11 @@ import java.time.Instant;
  * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code would-ask}
  */
 public record ExecRecord(Instant time, String callId, String tool, String command, String executable,
-    String decision, String rule, String reason, String thread) implements AuditEntry {
+    Decision decision, String rule, String reason, String thread) implements AuditEntry {
 
   @Override
   public String toJson() {
     return Json.object("time", time.toString(), "event", "exec", "call_id", callId, "tool", tool, "command", command,
-        "executable", executable, "decision", decision, "rule", rule, "reason", reason, "thread", thread);
+        "executable", executable, "decision", decision.label(), "rule", rule, "reason", reason, "thread", thread);
   }
 }

@@ -17,7 +17,7 @@ public record FileAccessRecord(
     String operation,
     String path,
     String resolved,
-    String decision,
+    Decision decision,
     String rule,
     String reason,
     String thread) implements AuditEntry {
@@ -32,7 +32,7 @@ public record FileAccessRecord(
         "operation", operation,
         "path", path,
         "resolved", resolved,
-        "decision", decision,
+        "decision", decision.label(),
         "rule", rule,
         "reason", reason,
         "thread", thread);

@@ -11,11 +11,11 @@ import java.time.Instant;
  * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code would-ask}
  */
 public record NetRecord(Instant time, String callId, String tool, String operation, String host, String address,
-    String decision, String rule, String reason, String thread) implements AuditEntry {
+    Decision decision, String rule, String reason, String thread) implements AuditEntry {
 
   @Override
   public String toJson() {
     return Json.object("time", time.toString(), "event", "net", "call_id", callId, "tool", tool, "operation", operation,
-        "host", host, "address", address, "decision", decision, "rule", rule, "reason", reason, "thread", thread);
+        "host", host, "address", address, "decision", decision.label(), "rule", rule, "reason", reason, "thread", thread);
   }
 }

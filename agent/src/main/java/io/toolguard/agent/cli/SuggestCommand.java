@@ -1,6 +1,7 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.audit.AuditLogReader;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.Risk;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,8 +48,7 @@ final class SuggestCommand implements Command {
     int calls = 0;
     try {
       for (Map<String, String> line : AuditLogReader.read(log)) {
-        String decision = line.get("decision");
-        boolean ran = "allow".equals(decision) || "would-deny".equals(decision) || "would-ask".equals(decision);
+        boolean ran = Decision.named(line.get("decision")).map(Decision::ran).orElse(false);
         if (ran && line.get("event") == null) {
           calls++;
           tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
@@ -118,7 +118,7 @@ final class SuggestCommand implements Command {
       // An unknown risk name is treated as the most dangerous, as the agent does.
       Risk seen = Risk.named(String.valueOf(line.get("risk"))).orElse(Risk.CRITICAL);
       risk = seen.compareTo(risk) > 0 ? seen : risk;
-      wouldDeny += "would-deny".equals(line.get("decision")) ? 1 : 0;
+      wouldDeny += Decision.named(line.get("decision")).orElse(null) == Decision.WOULD_DENY ? 1 : 0;
     }
 
     String summary() {

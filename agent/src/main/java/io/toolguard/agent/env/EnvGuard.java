@@ -1,17 +1,16 @@
 package io.toolguard.agent.env;
 
-import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.EnvRecord;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
-import io.toolguard.agent.policy.Mode;
-import io.toolguard.agent.policy.Outcome;
+import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.bootstrap.Dispatcher;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -29,10 +28,10 @@ public final class EnvGuard {
   static final String UNSET = "\0toolguard: not granted";
   private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-  private final AuditLog audit;
+  private final AccessGate gate;
 
-  public EnvGuard(AuditLog audit) {
-    this.audit = audit;
+  public EnvGuard(AccessGate gate) {
+    this.gate = gate;
   }
 
   /** Decides one read; see {@link Dispatcher#ENV} and {@link Dispatcher#PROPERTY}. */
@@ -41,20 +40,11 @@ public final class EnvGuard {
     if (target == null || readByTheJdk()) {
       return target;
     }
-    boolean enforce = context.policy().mode() == Mode.ENFORCE;
     if ((access & Dispatcher.WHOLE) != 0) {
-      return whole(context, kind, target, EnvHooks.IN_PLACE.equals(detail), enforce);
+      return whole(context, kind, target, EnvHooks.IN_PLACE.equals(detail));
     }
     String name = (String) target;
-    Optional<String> denial = denial(context, kind, name);
-    if (denial.isEmpty()) {
-      if (!enforce) {
-        record(context, kind, name, "allow", "within the tool's grants");
-      }
-      return name;
-    }
-    record(context, kind, name, enforce ? "deny" : "would-deny", denial.get() + "; it looks unset to the tool");
-    return enforce ? UNSET : name;
+    return gate.permits(context, new EnvRead(kind, name)) ? name : UNSET;
   }
 
   /**
@@ -62,26 +52,23 @@ public final class EnvGuard {
    * In audit mode only logs it.
    */
   public void trim(ToolContext context, Map<String, String> environment) {
-    whole(context, EnvKind.VARIABLE, environment, true, context.policy().mode() == Mode.ENFORCE);
+    whole(context, EnvKind.VARIABLE, environment, true);
   }
 
   @SuppressWarnings("unchecked")
-  private Object whole(ToolContext context, EnvKind kind, Object map, boolean inPlace, boolean enforce) {
+  private Object whole(ToolContext context, EnvKind kind, Object map, boolean inPlace) {
     Map<Object, Object> all = (Map<Object, Object>) map;
     Map<Object, Object> kept = new TreeMap<>();
     int hidden = 0;
     for (Map.Entry<Object, Object> entry : all.entrySet()) {
-      if (entry.getKey() instanceof String name && denial(context, kind, name).isEmpty()) {
+      if (entry.getKey() instanceof String name && AccessGate.rule(context, new EnvRead(kind, name)).allowed()) {
         kept.put(entry.getKey(), entry.getValue());
       } else {
         hidden++;
       }
     }
-    if (hidden > 0) {
-      record(context, kind, "*", enforce ? "deny" : "would-deny", hidden + " " + kind.label()
-          + (hidden == 1 ? "" : "s") + " not granted " + (hidden == 1 ? "was" : "were") + " left out");
-    }
-    if (!enforce || hidden == 0) {
+    if (hidden == 0 || gate.recordDenial(context, new EnvRead(kind, "*"), hidden + " " + kind.label()
+        + (hidden == 1 ? "" : "s") + " not granted " + (hidden == 1 ? "was" : "were") + " left out")) {
       return map;
     }
     if (inPlace) {
@@ -96,18 +83,38 @@ public final class EnvGuard {
     return Collections.unmodifiableMap(kept);
   }
 
-  /** {@return why the name may not be read, at the first level of the context that says no} */
-  private static Optional<String> denial(ToolContext context, EnvKind kind, String name) {
-    if (kind == EnvKind.PROPERTY && standard(name)) {
-      return Optional.empty();
+  /** A tool reading one variable or property ({@code *}: the whole environment or all properties). */
+  private record EnvRead(EnvKind kind, String name) implements AccessGate.Access {
+
+    @Override
+    public AccessDecision decide(ToolContext level) {
+      return kind == EnvKind.PROPERTY && standard(name)
+          ? AccessDecision.granted("standard property", name, "toolguard")
+          : level.policy().policy().decideEnv(level.decision(), kind, name);
     }
-    for (ToolContext level = context; level != null; level = level.outer()) {
-      AccessDecision decision = level.policy().policy().decideEnv(level.decision(), kind, name);
-      if (decision.outcome() != Outcome.ALLOW) {
-        return Optional.of(decision.reason() + " [rule " + level.decision().rule() + "]");
-      }
+
+    @Override
+    public String describe() {
+      return "read the " + kind.label() + " " + name;
     }
-    return Optional.empty();
+
+    @Override
+    public String subject() {
+      return "read the " + kind.label();
+    }
+
+    @Override
+    public String shown() {
+      return kind.label() + "=\"" + name + "\"";
+    }
+
+    @Override
+    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
+      String said = decision == Decision.ALLOW || name.equals("*") ? reason
+          : reason + " [rule " + level.decision().rule() + "]; it looks unset to the tool";
+      return new EnvRecord(Instant.now(), context.callId(), context.tool(), kind.label(), name, decision,
+          context.decision().rule(), said, Thread.currentThread().getName());
+    }
   }
 
   /**
@@ -136,15 +143,5 @@ public final class EnvGuard {
         .findFirst()
         .map(caller -> caller.getClassLoader() == null || caller.getClassLoader() == ClassLoader.getPlatformClassLoader())
         .orElse(true));
-  }
-
-  private void record(ToolContext context, EnvKind kind, String name, String decision, String reason) {
-    try {
-      audit.write(new EnvRecord(Instant.now(), context.callId(), context.tool(), kind.label(), name, decision,
-          context.decision().rule(), reason, Thread.currentThread().getName()));
-    } catch (RuntimeException auditFailure) {
-      throw new SecurityException("Tool '" + context.tool() + "' may not read the " + kind.label() + " " + name
-          + ": the audit log cannot be written, and nothing runs unrecorded");
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.toolguard.agent.exec;
 
 import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.file.FileGuard;
@@ -63,7 +64,7 @@ public final class ExecGuard {
       }
 
       @Override
-      public AuditEntry record(ToolContext context, ToolContext level, String decision, String reason) {
+      public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
         return new ExecRecord(Instant.now(), context.callId(), context.tool(), shown,
             executable.map(Path::toString).orElse(null), decision, level.decision().rule(), reason,
             Thread.currentThread().getName());

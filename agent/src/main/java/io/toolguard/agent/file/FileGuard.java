@@ -13,12 +13,10 @@ import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
 import io.toolguard.agent.audit.AuditEntry;
-import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.FileAccessRecord;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.FileOperation;
-import io.toolguard.agent.policy.Mode;
-import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
@@ -44,22 +42,17 @@ public final class FileGuard {
 
   private static final int[] OPERATIONS = {READ, WRITE, DELETE, PROBE};
 
-  private final AuditLog audit;
   private final AccessGate gate;
   private final SharedReadOnlyFiles shared;
 
-  private FileGuard(AuditLog audit, AccessGate gate, SharedReadOnlyFiles shared) {
-    this.audit = audit;
+  private FileGuard(AccessGate gate, SharedReadOnlyFiles shared) {
     this.gate = gate;
     this.shared = shared;
   }
 
-  /**
-   * {@return a guard for this JVM, recording to {@code audit} what audit mode lets through, and
-   * leaving denials and accesses a glob asks about to {@code gate}}
-   */
-  public static FileGuard create(AuditLog audit, AccessGate gate) {
-    return new FileGuard(audit, gate, SharedReadOnlyFiles.ofThisJvm());
+  /** {@return a guard for this JVM, leaving every decision to {@code gate}} */
+  public static FileGuard create(AccessGate gate) {
+    return new FileGuard(gate, SharedReadOnlyFiles.ofThisJvm());
   }
 
   /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
@@ -90,18 +83,14 @@ public final class FileGuard {
       real = path;
       unresolved = "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
     }
-    boolean observing = context.policy().mode() == Mode.AUDIT;
     for (int operation : OPERATIONS) {
       if ((bits & operation) == 0) {
         continue;
       }
-      if (unresolved == null && allowedAtEveryLevel(context, operation, real)) {
-        if (observing) {
-          // Audit mode records what tools touch, so that `suggest` can propose the grants they need.
-          record(context, operation, given, real);
-        }
-      } else if (!exempt(operation, real)) {
-        gate.check(context, new FileAccess(operation, given, real, unresolved));
+      FileAccess file = new FileAccess(operation, given, real, unresolved);
+      AccessGate.Ruling ruling = AccessGate.rule(context, file);
+      if (ruling.allowed() || !exempt(operation, real)) {
+        gate.settle(context, file, ruling);
       }
     }
     if ((bits & RESOLVED) != 0) {
@@ -121,26 +110,7 @@ public final class FileGuard {
     return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
   }
 
-  /** The fast path: a tool's own access, which every level of its context allows without asking. */
-  private static boolean allowedAtEveryLevel(ToolContext context, int operation, Path real) {
-    for (ToolContext level = context; level != null; level = level.outer()) {
-      if (decide(level, operation, real).outcome() != Outcome.ALLOW) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void record(ToolContext context, int operation, Object given, Path real) {
-    try {
-      audit.write(new FileAccess(operation, given, real, null).record(context, context, "allow", "within the tool's grants"));
-    } catch (RuntimeException auditFailure) {
-      throw new SecurityException("Tool '" + context.tool() + "' may not " + label(operation) + " '" + given
-          + "': the audit log cannot be written, and no access runs unrecorded");
-    }
-  }
-
-  /** One access a grant does not simply allow: denied, or asked about, at some level. */
+  /** One access by a tool, as the gate decides, asks about and records it. */
   private record FileAccess(int operation, Object given, Path real, String unresolved) implements AccessGate.Access {
 
     @Override
@@ -164,7 +134,7 @@ public final class FileGuard {
     }
 
     @Override
-    public AuditEntry record(ToolContext context, ToolContext level, String decision, String reason) {
+    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
       return new FileAccessRecord(Instant.now(), context.callId(), context.tool(), label(operation),
           String.valueOf(given), real.toString(), decision, level.decision().rule(), reason,
           Thread.currentThread().getName());

@@ -4,15 +4,17 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.approval.Resolution;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.AccessDecision;
-import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
 import java.util.Optional;
 
 /**
- * Decides one thing a running tool does — start a process, connect, listen — at every level of its
- * context (a tool called from another has the outer tool's limits too), asks a person where a
- * grant asks, records the outcome and denies. Audit mode records and lets everything through.
+ * The one decision point for what a running tool does — files, processes, network, environment,
+ * JVM-wide actions: it asks every level of the tool's context (a tool called from another has the
+ * outer tool's limits too), asks a person where a grant asks, records the outcome and denies. The
+ * mode (audit mode records and lets everything through), the fail-closed audit write and the
+ * wording {@code Tool 'x' may not …: reason [rule]} live here and nowhere else.
  */
 public final class AccessGate {
 
@@ -32,8 +34,30 @@ public final class AccessGate {
     String shown();
 
     /** {@return the audit line} */
-    AuditEntry record(ToolContext context, ToolContext level, String decision, String reason);
+    AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason);
+
+    /** {@return who denies at {@code level}, closing a denial's message: the level's rule} */
+    default String denier(ToolContext level) {
+      return "rule " + level.decision().rule();
+    }
   }
+
+  /**
+   * Where an access stands once every level of the context has answered: the first level that
+   * denies, else the first that asks, else {@link #ALLOWED}.
+   */
+  public record Ruling(ToolContext level, AccessDecision decision) {
+
+    /** Every level allows. */
+    public static final Ruling ALLOWED = new Ruling(null, null);
+
+    /** {@return whether every level allows, without asking anyone} */
+    public boolean allowed() {
+      return decision == null;
+    }
+  }
+
+  private static final String WITHIN_GRANTS = "within the tool's grants";
 
   private final AuditLog audit;
   private final Approver approver;
@@ -46,67 +70,111 @@ public final class AccessGate {
   /**
    * Lets {@code access} through, or throws its denial.
    *
-   * @throws SecurityException if it is denied, in enforce mode
+   * @throws SecurityException if it is denied, in enforce mode, or cannot be recorded
    */
   public void check(ToolContext context, Access access) {
-    ToolContext asking = null;
-    AccessDecision asked = null;
+    settle(context, access, rule(context, access));
+  }
+
+  /**
+   * Decides {@code access} as {@link #check} does, but reports a denial instead of throwing it,
+   * for accesses that are denied by looking absent (an environment variable that looks unset).
+   *
+   * @return whether the access goes ahead
+   * @throws SecurityException if it cannot be recorded
+   */
+  public boolean permits(ToolContext context, Access access) {
+    return settle(context, access, rule(context, access), false);
+  }
+
+  /** {@return what every level of {@code context} says about {@code access}} */
+  public static Ruling rule(ToolContext context, Access access) {
+    Ruling asked = null;
     for (ToolContext level = context; level != null; level = level.outer()) {
       AccessDecision decision = access.decide(level);
       if (decision.outcome() == Outcome.DENY) {
-        deny(context, level, access, decision.reason(), null);
-        return;
+        return new Ruling(level, decision);
       }
       if (decision.outcome() == Outcome.ASK && asked == null) {
-        asking = level;
-        asked = decision;
+        asked = new Ruling(level, decision);
       }
     }
-    if (asked != null) {
-      askAPerson(context, asking, access, asked);
-    } else if (context.policy().mode() == Mode.AUDIT) {
-      // Audit mode records what tools do, so that `suggest` can propose the grants they need.
-      record(context, access.record(context, context, "allow", "within the tool's grants"));
-    }
+    return asked != null ? asked : Ruling.ALLOWED;
   }
 
-  private void askAPerson(ToolContext context, ToolContext level, Access access, AccessDecision asked) {
-    if (context.policy().mode() == Mode.AUDIT) {
-      record(context, access.record(context, level, "would-ask", asked.reason()));
-      return;
+  /**
+   * Acts on a ruling made by {@link #rule}: records an allowed access in audit mode, asks a person,
+   * or denies.
+   *
+   * @throws SecurityException if it is denied, in enforce mode, or cannot be recorded
+   */
+  public void settle(ToolContext context, Access access, Ruling ruling) {
+    settle(context, access, ruling, true);
+  }
+
+  /**
+   * Records a denial that concerns more than one access at once (the names left out of a whole
+   * environment): {@code reason} says what was kept back.
+   *
+   * @return whether the tool gets everything it asked for (audit mode)
+   */
+  public boolean recordDenial(ToolContext context, Access access, String reason) {
+    boolean enforcing = context.policy().enforcing();
+    write(context, access, access.record(context, context, Decision.denied(enforcing), reason));
+    return !enforcing;
+  }
+
+  private boolean settle(ToolContext context, Access access, Ruling ruling, boolean throwDenial) {
+    if (ruling.allowed()) {
+      if (!context.policy().enforcing()) {
+        // Audit mode records what tools do, so that `suggest` can propose the grants they need.
+        write(context, access, access.record(context, context, Decision.ALLOW, WITHIN_GRANTS));
+      }
+      return true;
+    }
+    if (ruling.decision().outcome() == Outcome.DENY) {
+      return deny(context, ruling.level(), access, ruling.decision().reason(), null, throwDenial);
+    }
+    return askAPerson(context, ruling.level(), access, ruling.decision(), throwDenial);
+  }
+
+  private boolean askAPerson(ToolContext context, ToolContext level, Access access, AccessDecision asked,
+      boolean throwDenial) {
+    if (!context.policy().enforcing()) {
+      write(context, access, access.record(context, level, Decision.WOULD_ASK, asked.reason()));
+      return true;
     }
     if (!approver.canAsk()) {
-      deny(context, level, access, asked.reason() + ", but no approval channel is on (set 'approval:' in the policy)",
-          null);
-      return;
+      return deny(context, level, access,
+          asked.reason() + ", but no approval channel is on (set 'approval:' in the policy)", null, throwDenial);
     }
     Resolution resolution = approver.ask(context.callId(), context.tool(), access.subject(), level.decision().risk(),
         access.shown(), Optional.of(access.shown()), level.decision().rule(), context.policy().policy().approval().timeout());
     if (resolution.approved()) {
-      record(context, access.record(context, level, "allow", resolution.reason()));
-    } else {
-      deny(context, level, access, resolution.reason(), resolution.answer().message());
+      write(context, access, access.record(context, level, Decision.ALLOW, resolution.reason()));
+      return true;
     }
+    return deny(context, level, access, resolution.reason(), resolution.answer().message(), throwDenial);
   }
 
-  /** Writes the denial; throws it (with the person's message, if one was given) unless the innermost call runs in audit mode. */
-  private void deny(ToolContext context, ToolContext level, Access access, String reason, String personsMessage) {
-    boolean enforce = context.policy().mode() == Mode.ENFORCE;
-    record(context, access.record(context, level, enforce ? "deny" : "would-deny", reason));
-    if (enforce) {
+  /**
+   * Writes the denial; unless the innermost call runs in audit mode, throws it (with the person's
+   * message, if one was given) or, if {@code throwDenial} is false, reports it.
+   */
+  private boolean deny(ToolContext context, ToolContext level, Access access, String reason, String personsMessage,
+      boolean throwDenial) {
+    boolean enforcing = context.policy().enforcing();
+    write(context, access, access.record(context, level, Decision.denied(enforcing), reason));
+    if (enforcing && throwDenial) {
       String via = level == context ? "" : " (inside tool '" + level.tool() + "')";
       throw new SecurityException(personsMessage != null ? personsMessage
-          : "Tool '" + context.tool() + "'" + via + " may not " + access.describe() + ": " + reason + " [rule "
-              + level.decision().rule() + "]");
+          : "Tool '" + context.tool() + "'" + via + " may not " + access.describe() + ": " + reason + " ["
+              + access.denier(level) + "]");
     }
+    return !enforcing;
   }
 
-  private void record(ToolContext context, AuditEntry entry) {
-    try {
-      audit.write(entry);
-    } catch (RuntimeException auditFailure) {
-      throw new SecurityException("Tool '" + context.tool() + "' was stopped: the audit log cannot be written, and"
-          + " nothing runs unrecorded");
-    }
+  private void write(ToolContext context, Access access, AuditEntry entry) {
+    audit.writeOrStop(entry, context.tool(), "may not " + access.describe());
   }
 }

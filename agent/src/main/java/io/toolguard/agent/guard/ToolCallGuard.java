@@ -2,12 +2,11 @@ package io.toolguard.agent.guard;
 
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.approval.Resolution;
-import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Grants;
-import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.ToolDecision;
@@ -64,7 +63,7 @@ public final class ToolCallGuard {
     String personsMessage = null;
     try {
       decision = policy.decide(tool.name(), tool.risk());
-      if (decision.outcome() == Outcome.ASK && inForce.mode() == Mode.AUDIT) {
+      if (decision.outcome() == Outcome.ASK && !inForce.enforcing()) {
         wouldAsk = true;
       } else if (decision.outcome() == Outcome.ASK && !approver.canAsk()) {
         decision = decision.settled(false, NO_APPROVER);
@@ -85,35 +84,24 @@ public final class ToolCallGuard {
     }
     boolean denied = decision.verdict() == Verdict.DENY;
     // Audit mode lets policy denials through, never a call toolguard could not decide.
-    boolean blocked = denied && (inForce.mode() == Mode.ENFORCE || failed);
-    record(tool, new AuditRecord(
+    boolean blocked = denied && (inForce.enforcing() || failed);
+    audit.writeOrStop(new AuditRecord(
         Instant.now(),
         callId,
         outer == null ? null : outer.callId(),
         tool.name(),
         tool.signature(),
         decision.risk().name(),
-        !denied ? (wouldAsk ? "would-ask" : "allow") : blocked ? "deny" : "would-deny",
+        !denied ? (wouldAsk ? Decision.WOULD_ASK : Decision.ALLOW) : Decision.denied(blocked),
         decision.rule(),
         wouldAsk ? decision.reason() + "; it needs a person's approval, which audit mode does not wait for"
             : decision.reason(),
         ArgumentSummary.of(tool.parameterNames(), arguments),
-        Thread.currentThread().getName()));
+        Thread.currentThread().getName()), tool.name(), "was denied by toolguard");
     if (blocked) {
       throw new SecurityException(personsMessage != null ? personsMessage
           : "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
     }
     return new ToolContext(callId, tool.name(), inForce, decision, outer);
-  }
-
-  /** Writes an audit line, or denies the call: no call runs unrecorded. */
-  private void record(ToolMethod tool, AuditEntry entry) {
-    try {
-      audit.write(entry);
-    } catch (RuntimeException auditFailure) {
-      System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying tool calls until it can be written");
-      throw new SecurityException("Tool '" + tool.name()
-          + "' was denied by toolguard: the audit log cannot be written, and no call runs unrecorded");
-    }
   }
 }

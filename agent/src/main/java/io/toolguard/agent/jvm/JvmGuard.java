@@ -1,8 +1,10 @@
 package io.toolguard.agent.jvm;
 
-import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.JvmActionRecord;
-import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import java.lang.reflect.Member;
@@ -19,38 +21,57 @@ public final class JvmGuard {
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
 
-  private final AuditLog audit;
+  private final AccessGate gate;
 
-  public JvmGuard(AuditLog audit) {
-    this.audit = audit;
+  public JvmGuard(AccessGate gate) {
+    this.gate = gate;
   }
 
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
-    String described;
-    String reason;
     if (action instanceof String text) {
-      described = text;
-      reason = REASON;
-    } else {
-      Class<?> type = action instanceof Class<?> c ? c : action instanceof Member m ? m.getDeclaringClass() : null;
-      if (type == null || !isToolguards(type)) {
-        return;
-      }
-      described = "open " + (action instanceof Member m ? type.getName() + "." + m.getName() : type.getName())
-          + " by reflection";
-      reason = TAMPER;
+      gate.check(context, new JvmAction(text, REASON));
+      return;
     }
-    boolean enforce = context.policy().mode() == Mode.ENFORCE;
-    try {
-      audit.write(new JvmActionRecord(Instant.now(), context.callId(), context.tool(), described,
-          enforce ? "deny" : "would-deny", reason, Thread.currentThread().getName()));
-    } catch (RuntimeException auditFailure) {
-      throw new SecurityException("Tool '" + context.tool() + "' may not " + described
-          + ": the audit log cannot be written, and nothing runs unrecorded");
+    Class<?> type = action instanceof Class<?> c ? c : action instanceof Member m ? m.getDeclaringClass() : null;
+    if (type != null && isToolguards(type)) {
+      gate.check(context, new JvmAction("open " + (action instanceof Member m ? type.getName() + "." + m.getName()
+          : type.getName()) + " by reflection", TAMPER));
     }
-    if (enforce) {
-      throw new SecurityException("Tool '" + context.tool() + "' may not " + described + ": " + reason + " [toolguard]");
+  }
+
+  /** An action no grant allows: {@code described} completes "Tool 'x' may not …". */
+  private record JvmAction(String described, String reason) implements AccessGate.Access {
+
+    @Override
+    public AccessDecision decide(ToolContext level) {
+      return AccessDecision.denied(reason);
+    }
+
+    @Override
+    public String describe() {
+      return described;
+    }
+
+    @Override
+    public String subject() {
+      return described;
+    }
+
+    @Override
+    public String shown() {
+      return described;
+    }
+
+    @Override
+    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String why) {
+      return new JvmActionRecord(Instant.now(), context.callId(), context.tool(), described, decision, why,
+          Thread.currentThread().getName());
+    }
+
+    @Override
+    public String denier(ToolContext level) {
+      return "toolguard";
     }
   }
 

@@ -1,6 +1,7 @@
 package io.toolguard.agent.net;
 
 import io.toolguard.agent.audit.AuditEntry;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.NetRecord;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.NetOperation;
@@ -76,7 +77,7 @@ public final class NetGuard {
       }
 
       @Override
-      public AuditEntry record(ToolContext context, ToolContext level, String decision, String reason) {
+      public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
         return new NetRecord(Instant.now(), context.callId(), context.tool(), operation.label(), name,
             address.getHostAddress() + ":" + port, decision, level.decision().rule(), reason,
             Thread.currentThread().getName());

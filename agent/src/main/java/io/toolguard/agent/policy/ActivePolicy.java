@@ -7,7 +7,13 @@ package io.toolguard.agent.policy;
 public final class ActivePolicy {
 
   /** A policy and the mode it is enforced in (the agent option may override the policy's own). */
-  public record Snapshot(Policy policy, Mode mode) {}
+  public record Snapshot(Policy policy, Mode mode) {
+
+    /** {@return whether denials stop what they deny; in audit mode they are only recorded} */
+    public boolean enforcing() {
+      return mode == Mode.ENFORCE;
+    }
+  }
 
   private volatile Snapshot current;
 

@@ -18,7 +18,7 @@ class AuditLogReaderTest {
   @Test
   void readsBackWhatTheAuditLogWrites() throws Exception {
     String hostile = "a\"b\\c\nd\te\u0001f\u2028";
-    AuditRecord record = new AuditRecord(Instant.EPOCH, "1", null, hostile, "m", "LOW", "allow", "r", "why", hostile, "t");
+    AuditRecord record = new AuditRecord(Instant.EPOCH, "1", null, hostile, "m", "LOW", Decision.ALLOW, "r", "why", hostile, "t");
     PolicyEvent event = new PolicyEvent(Instant.EPOCH, "policy-reloaded", "p.yaml", "abc", "1 tool rules");
     Path log = Files.writeString(dir.resolve("audit.jsonl"), record.toJson() + "\n\n" + event.toJson() + "\n");
 

@@ -3,6 +3,7 @@ package io.toolguard.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.EnvRecord;
 import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.audit.NetRecord;
@@ -22,14 +23,14 @@ class SuggestCommandTest {
   void allowsEachToolThatRanAtTheHighestRiskItRanAtAndNothingThatWasDenied() throws Exception {
     String approvalNote = " each call waits for a person's approval: give the policy an 'approval:' channel, or it is denied";
     Path log = log(
-        line("read_file", "LOW", "allow", "2026-01-01T00:00:00Z"),
-        line("read_file", "MEDIUM", "allow", "2026-01-01T00:00:05Z"),
-        line("send_email", "HIGH", "would-deny", "2026-01-01T00:00:06Z"),
-        line("deploy", "CRITICAL", "would-ask", "2026-01-01T00:00:06Z"),
-        line("wipe", "LOW", "deny", "2026-01-01T00:00:07Z"),
+        line("read_file", "LOW", Decision.ALLOW, "2026-01-01T00:00:00Z"),
+        line("read_file", "MEDIUM", Decision.ALLOW, "2026-01-01T00:00:05Z"),
+        line("send_email", "HIGH", Decision.WOULD_DENY, "2026-01-01T00:00:06Z"),
+        line("deploy", "CRITICAL", Decision.WOULD_ASK, "2026-01-01T00:00:06Z"),
+        line("wipe", "LOW", Decision.DENY, "2026-01-01T00:00:07Z"),
         "{\"time\":\"2026-01-01T00:00:08Z\",\"event\":\"policy-reloaded\",\"policy\":\"p\",\"sha256\":\"x\",\"detail\":\"\"}",
-        line("odd name", "LOW", "allow", "2026-01-01T00:00:09Z"),
-        line("ns:tool", "LOW", "allow", "2026-01-01T00:00:10Z"));
+        line("odd name", "LOW", Decision.ALLOW, "2026-01-01T00:00:09Z"),
+        line("ns:tool", "LOW", Decision.ALLOW, "2026-01-01T00:00:10Z"));
 
     assertThat(cli.run("suggest", log.toString(), "--sandbox", dir.resolve("box").toString())).isEqualTo(Cli.OK);
 
@@ -69,19 +70,19 @@ class SuggestCommandTest {
   void grantsTheCommandsAToolRanAndTheAddressesItReached() throws Exception {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
     Path log = log(
-        line("build", "LOW", "allow", "2026-01-01T00:00:00Z"),
-        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", "allow", "p.yaml:1", "r", "main").toJson(),
-        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", "allow", "p.yaml:1", "r", "main").toJson(),
-        new ExecRecord(at, "c", "build", "./gradlew build", "/srv/box/gradlew", "would-deny", "p.yaml:1", "r", "main")
+        line("build", "LOW", Decision.ALLOW, "2026-01-01T00:00:00Z"),
+        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", Decision.ALLOW, "p.yaml:1", "r", "main").toJson(),
+        new ExecRecord(at, "c", "build", "git status", "/usr/bin/git", Decision.ALLOW, "p.yaml:1", "r", "main").toJson(),
+        new ExecRecord(at, "c", "build", "./gradlew build", "/srv/box/gradlew", Decision.WOULD_DENY, "p.yaml:1", "r", "main")
             .toJson(),
-        new ExecRecord(at, "c", "build", "rm -rf /", "/usr/bin/rm", "deny", "p.yaml:1", "r", "main").toJson(),
-        new NetRecord(at, "c", "build", "connect", "repo.example.com", "203.0.113.7:443", "allow", "p.yaml:1", "r",
+        new ExecRecord(at, "c", "build", "rm -rf /", "/usr/bin/rm", Decision.DENY, "p.yaml:1", "r", "main").toJson(),
+        new NetRecord(at, "c", "build", "connect", "repo.example.com", "203.0.113.7:443", Decision.ALLOW, "p.yaml:1", "r",
             "main").toJson(),
-        new NetRecord(at, "c", "build", "connect", null, "::1:5432", "would-deny", "p.yaml:1", "r", "main").toJson(),
-        new NetRecord(at, "c", "build", "listen", null, "127.0.0.1:0", "would-deny", "p.yaml:1", "r", "main").toJson(),
-        new EnvRecord(at, "c", "build", "variable", "GRADLE_OPTS", "would-deny", "p.yaml:1", "r", "main").toJson(),
-        new EnvRecord(at, "c", "build", "variable", "*", "would-deny", "p.yaml:1", "r", "main").toJson(),
-        new EnvRecord(at, "c", "build", "property", "user.home", "allow", "p.yaml:1", "r", "main").toJson());
+        new NetRecord(at, "c", "build", "connect", null, "::1:5432", Decision.WOULD_DENY, "p.yaml:1", "r", "main").toJson(),
+        new NetRecord(at, "c", "build", "listen", null, "127.0.0.1:0", Decision.WOULD_DENY, "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "variable", "GRADLE_OPTS", Decision.WOULD_DENY, "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "variable", "*", Decision.WOULD_DENY, "p.yaml:1", "r", "main").toJson(),
+        new EnvRecord(at, "c", "build", "property", "user.home", Decision.ALLOW, "p.yaml:1", "r", "main").toJson());
 
     assertThat(cli.run("suggest", log.toString(), "--sandbox", dir.resolve("box").toString())).isEqualTo(Cli.OK);
 
@@ -132,7 +133,7 @@ class SuggestCommandTest {
     return Files.writeString(dir.resolve("audit.jsonl"), lines.length == 0 ? "" : String.join("\n", lines) + "\n");
   }
 
-  private static String line(String tool, String risk, String decision, String time) {
+  private static String line(String tool, String risk, Decision decision, String time) {
     return new AuditRecord(Instant.parse(time), "c", null, tool, "com.acme.Tools#" + tool, risk, decision, "p.yaml:1",
         "why", "", "main").toJson();
   }
