@@ -82,7 +82,6 @@ public final class Approvals {
    * deadline, or by this thread being interrupted (whose flag stays set).
    */
   public Resolution await(ApprovalRequest request) {
-    long started = System.nanoTime();
     Pending waiting = new Pending(request);
     pending.put(request.id(), waiting);
     Answer answer;
@@ -98,7 +97,9 @@ public final class Approvals {
       pending.remove(request.id());
       throw new IllegalStateException("waiting for approval failed", failure);
     }
-    Resolution resolution = new Resolution(request, answer, false, Duration.ofNanos(System.nanoTime() - started));
+    // Waited since the request was made, as its deadline counts: recording it may take a while.
+    Duration waited = Duration.between(request.created(), Instant.now());
+    Resolution resolution = new Resolution(request, answer, false, waited.isNegative() ? Duration.ZERO : waited);
     synchronized (recent) {
       recent.addFirst(resolution);
       while (recent.size() > RECENT) {
