@@ -20,4 +20,18 @@ public record EnvGrants(List<String> variables, List<String> properties) {
   public List<String> of(EnvKind kind) {
     return kind == EnvKind.VARIABLE ? variables : properties;
   }
+
+  /**
+   * Decides a read of one variable or property.
+   *
+   * @param rule the location of the rule these grants come from
+   */
+  public AccessDecision decide(EnvKind kind, String name, String rule) {
+    for (String pattern : of(kind)) {
+      if (Wildcard.matches(pattern, name)) {
+        return AccessDecision.granted("env " + kind.label() + " grant", pattern, rule);
+      }
+    }
+    return AccessDecision.denied("no env grant of the tool's rule names the " + kind.label() + " " + name);
+  }
 }

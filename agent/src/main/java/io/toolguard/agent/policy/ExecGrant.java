@@ -35,4 +35,27 @@ public record ExecGrant(String command, Optional<List<String>> args, boolean ask
   public String toString() {
     return command + args.map(patterns -> " with arguments " + patterns).orElse(" with any arguments");
   }
+
+  /**
+   * Decides a process start against a rule's exec grants: one that asks beats one that does not.
+   *
+   * @param rule the location of the rule the grants come from
+   */
+  public static AccessDecision decide(List<ExecGrant> grants, String name, Optional<Path> executable, String arguments,
+      String rule) {
+    ExecGrant granting = null;
+    for (ExecGrant grant : grants) {
+      if (grant.matches(name, executable, arguments)) {
+        if (grant.ask()) {
+          return AccessDecision.asked("exec grant", grant, rule);
+        }
+        granting = granting == null ? grant : granting;
+      }
+    }
+    if (granting != null) {
+      return AccessDecision.granted("exec grant", granting, rule);
+    }
+    return AccessDecision.denied(grants.isEmpty() ? "the tool's rule grants no command (add an 'exec' list)"
+        : "no exec grant of the tool's rule names '" + name + "' with these arguments");
+  }
 }

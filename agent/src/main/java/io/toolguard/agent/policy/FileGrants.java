@@ -1,6 +1,8 @@
 package io.toolguard.agent.policy;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a tool may do on disk, as globs relative to the sandbox root: what it may read, write and
@@ -48,5 +50,48 @@ public record FileGrants(
       case WRITE -> askWrite;
       case DELETE -> askDelete;
     };
+  }
+
+  /**
+   * Decides one operation on a path: an asking glob beats a granting one.
+   *
+   * @param absolute where the access really leads: absolute and normalised, links resolved
+   * @param relative the same path below the sandbox root, "" for the root, null if outside it
+   * @param sandbox the sandbox root, for the denial's words
+   * @param rule the location of the rule these grants come from
+   */
+  public AccessDecision decide(FileOperation operation, String absolute, String relative, Path sandbox, String rule) {
+    for (PathGlob glob : asking(operation)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
+        return AccessDecision.asked("ask " + operation.label() + " glob", glob, rule);
+      }
+    }
+    for (PathGlob glob : of(operation)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
+        return AccessDecision.granted(operation.label() + " glob", glob, rule);
+      }
+    }
+    return AccessDecision.denied(relative == null
+        ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
+        : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
+  }
+
+  /**
+   * {@return a grant that lets a tool look a path up because some glob, granting or asking, reaches
+   * it or leads through it (folders on the way included); empty if none does}
+   */
+  public Optional<AccessDecision> reaching(String absolute, String relative, String rule) {
+    for (FileOperation operation : FileOperation.values()) {
+      for (List<PathGlob> globs : List.of(asking(operation), of(operation))) {
+        for (PathGlob glob : globs) {
+          String path = glob.isAbsolute() ? absolute : relative;
+          if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
+            return Optional.of(AccessDecision.granted(
+                operation.label() + " glob (which reaches it, so it may be looked up)", glob, rule));
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 }

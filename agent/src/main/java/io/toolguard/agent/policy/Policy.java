@@ -1,6 +1,5 @@
 package io.toolguard.agent.policy;
 
-import io.toolguard.agent.policy.read.PolicyDigest;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -159,24 +158,10 @@ public record Policy(
    */
   public AccessDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
     if (tool.verdict() == Verdict.DENY) {
-      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+      return toolDenied(tool);
     }
     String absolute = target.toString();
-    String relative = relativeToSandbox(absolute);
-    // Ask beats allow.
-    for (PathGlob glob : tool.files().asking(operation)) {
-      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
-        return AccessDecision.asked("ask " + operation.label() + " glob", glob, tool.rule());
-      }
-    }
-    for (PathGlob glob : tool.files().of(operation)) {
-      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
-        return AccessDecision.granted(operation.label() + " glob", glob, tool.rule());
-      }
-    }
-    return AccessDecision.denied(relative == null
-        ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
-        : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
+    return tool.files().decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
   }
 
   /**
@@ -192,18 +177,7 @@ public record Policy(
       return read;
     }
     String absolute = target.toString();
-    String relative = relativeToSandbox(absolute);
-    for (FileOperation operation : FileOperation.values()) {
-      for (PathGlob glob : java.util.stream.Stream.concat(tool.files().asking(operation).stream(),
-          tool.files().of(operation).stream()).toList()) {
-        String path = glob.isAbsolute() ? absolute : relative;
-        if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
-          return AccessDecision.granted(operation.label() + " glob (which reaches it, so it may be looked up)", glob,
-              tool.rule());
-        }
-      }
-    }
-    return read;
+    return tool.files().reaching(absolute, relativeToSandbox(absolute), tool.rule()).orElse(read);
   }
 
   /**
@@ -216,22 +190,9 @@ public record Policy(
    */
   public AccessDecision decideExec(ToolDecision tool, String name, Optional<Path> executable, String arguments) {
     if (tool.verdict() == Verdict.DENY) {
-      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+      return toolDenied(tool);
     }
-    ExecGrant granting = null;
-    for (ExecGrant grant : tool.exec()) {
-      if (grant.matches(name, executable, arguments)) {
-        if (grant.ask()) {
-          return AccessDecision.asked("exec grant", grant, tool.rule());
-        }
-        granting = granting == null ? grant : granting;
-      }
-    }
-    if (granting != null) {
-      return AccessDecision.granted("exec grant", granting, tool.rule());
-    }
-    return AccessDecision.denied(tool.exec().isEmpty() ? "the tool's rule grants no command (add an 'exec' list)"
-        : "no exec grant of the tool's rule names '" + name + "' with these arguments");
+    return ExecGrant.decide(tool.exec(), name, executable, arguments, tool.rule());
   }
 
   /**
@@ -244,33 +205,22 @@ public record Policy(
   public AccessDecision decideNet(ToolDecision tool, NetOperation operation, String name, InetAddress address,
       int port) {
     if (tool.verdict() == Verdict.DENY) {
-      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+      return toolDenied(tool);
     }
-    for (HostPort pattern : tool.net().asking(operation)) {
-      if (pattern.matches(name, address, port)) {
-        return AccessDecision.asked("ask " + operation.label() + " grant", pattern, tool.rule());
-      }
-    }
-    for (HostPort pattern : tool.net().of(operation)) {
-      if (pattern.matches(name, address, port)) {
-        return AccessDecision.granted(operation.label() + " grant", pattern, tool.rule());
-      }
-    }
-    return AccessDecision.denied("no " + operation.label() + " grant of the tool's rule names "
-        + (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port);
+    return tool.net().decide(operation, name, address, port, tool.rule());
   }
 
   /** Decides whether a tool the policy decided as {@code tool} may read an environment variable or a system property. */
   public AccessDecision decideEnv(ToolDecision tool, EnvKind kind, String name) {
     if (tool.verdict() == Verdict.DENY) {
-      return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
+      return toolDenied(tool);
     }
-    for (String pattern : tool.env().of(kind)) {
-      if (Wildcard.matches(pattern, name)) {
-        return AccessDecision.granted("env " + kind.label() + " grant", pattern, tool.rule());
-      }
-    }
-    return AccessDecision.denied("no env grant of the tool's rule names the " + kind.label() + " " + name);
+    return tool.env().decide(kind, name, tool.rule());
+  }
+
+  /** {@return the denial of every access by a tool the policy denies as a whole} */
+  private static AccessDecision toolDenied(ToolDecision tool) {
+    return AccessDecision.denied("the tool itself is denied (" + tool.reason() + ")");
   }
 
   /**
