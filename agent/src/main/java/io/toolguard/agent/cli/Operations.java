@@ -5,6 +5,7 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.HostPort;
+import io.toolguard.agent.policy.Keyword;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.ToolDecision;
@@ -31,7 +32,7 @@ final class Operations {
    */
   static AccessDecision decide(Policy policy, ToolDecision tool, String op, String target) {
     return switch (op) {
-      case "read", "write", "delete" -> policy.decideFile(tool, FileOperation.named(op).orElseThrow(), target);
+      case "read", "write", "delete" -> policy.decideFile(tool, Keyword.parse(FileOperation.class, op).orElseThrow(), target);
       case "env" -> policy.decideEnv(tool, EnvKind.VARIABLE, target);
       case "property" -> policy.decideEnv(tool, EnvKind.PROPERTY, target);
       case "exec" -> {

@@ -9,7 +9,9 @@ package io.toolguard.agent.policy;
 public sealed interface AccessDecision {
 
   /** {@return allow, ask or deny} */
-  Outcome outcome();
+  default Outcome outcome() {
+    return this instanceof Granted ? Outcome.ALLOW : this instanceof Asked ? Outcome.ASK : Outcome.DENY;
+  }
 
   /** {@return why, in words} */
   String reason();
@@ -32,11 +34,6 @@ public sealed interface AccessDecision {
   /** Allowed by {@code grant}, a grant of kind {@code kind} in the rule at {@code rule}. */
   record Granted(String kind, Object grant, String rule) implements AccessDecision {
     @Override
-    public Outcome outcome() {
-      return Outcome.ALLOW;
-    }
-
-    @Override
     public String reason() {
       return "granted by " + kind + " \"" + grant + "\" of rule " + rule;
     }
@@ -45,21 +42,11 @@ public sealed interface AccessDecision {
   /** Allowed once a person approves, by the asking grant {@code grant} of the rule at {@code rule}. */
   record Asked(String kind, Object grant, String rule) implements AccessDecision {
     @Override
-    public Outcome outcome() {
-      return Outcome.ASK;
-    }
-
-    @Override
     public String reason() {
       return "a person must approve it first, by " + kind + " \"" + grant + "\" of rule " + rule;
     }
   }
 
   /** Denied, for {@code reason}. */
-  record Denied(String reason) implements AccessDecision {
-    @Override
-    public Outcome outcome() {
-      return Outcome.DENY;
-    }
-  }
+  record Denied(String reason) implements AccessDecision {}
 }

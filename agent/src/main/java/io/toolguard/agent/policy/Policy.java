@@ -161,7 +161,7 @@ public record Policy(
       return toolDenied(tool);
     }
     String absolute = target.toString();
-    return tool.files().decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
+    return tool.grants().files().decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
   }
 
   /**
@@ -177,7 +177,7 @@ public record Policy(
       return read;
     }
     String absolute = target.toString();
-    return tool.files().reaching(absolute, relativeToSandbox(absolute), tool.rule()).orElse(read);
+    return tool.grants().files().reaching(absolute, relativeToSandbox(absolute), tool.rule()).orElse(read);
   }
 
   /**
@@ -192,7 +192,7 @@ public record Policy(
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
-    return ExecGrant.decide(tool.exec(), name, executable, arguments, tool.rule());
+    return ExecGrant.decide(tool.grants().exec(), name, executable, arguments, tool.rule());
   }
 
   /**
@@ -207,7 +207,7 @@ public record Policy(
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
-    return tool.net().decide(operation, name, address, port, tool.rule());
+    return tool.grants().net().decide(operation, name, address, port, tool.rule());
   }
 
   /** Decides whether a tool the policy decided as {@code tool} may read an environment variable or a system property. */
@@ -215,7 +215,7 @@ public record Policy(
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
-    return tool.env().decide(kind, name, tool.rule());
+    return tool.grants().env().decide(kind, name, tool.rule());
   }
 
   /** {@return the denial of every access by a tool the policy denies as a whole} */

@@ -1,6 +1,5 @@
 package io.toolguard.agent.policy;
 
-import java.util.List;
 
 /**
  * What the policy says about one call: the verdict, the risk the call runs at, the rule that
@@ -12,22 +11,6 @@ public record ToolDecision(Verdict verdict, Risk risk, String rule, String reaso
   /** {@return this decision settled by a person or by toolguard: allowed with its grants, or denied with none} */
   public ToolDecision settled(boolean allowed, String why) {
     return new ToolDecision(allowed ? Verdict.ALLOW : Verdict.DENY, risk, rule, why, allowed ? grants : Grants.NONE);
-  }
-
-  public FileGrants files() {
-    return grants.files();
-  }
-
-  public List<ExecGrant> exec() {
-    return grants.exec();
-  }
-
-  public NetGrants net() {
-    return grants.net();
-  }
-
-  public EnvGrants env() {
-    return grants.env();
   }
 
   /** {@return deny for a denied call; ask when an ask rule decided or the risk needs approval; else allow} */

@@ -3,19 +3,14 @@ package io.toolguard.agent.policy;
 import java.util.Optional;
 
 /** What a policy rule says about a call: it runs, it runs once a person approves, or it is denied. */
-public enum Verdict {
+public enum Verdict implements Keyword {
   ALLOW,
   ASK,
   DENY;
 
   /** {@return the verdict with this name ({@code allow} or {@code deny}), if there is one} */
   public static Optional<Verdict> named(String name) {
-    return Keywords.parse(Verdict.class, name);
-  }
-
-  /** {@return the name as written in policies} */
-  public String label() {
-    return Keywords.of(this);
+    return Keyword.parse(Verdict.class, name);
   }
 
   /** {@return "allowed", "allowed only with a person's approval" or "denied", for messages} */

@@ -40,7 +40,7 @@ class PolicyDecisionTest {
 
     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(decision.rule()).isEqualTo("app.yaml:12");
-    assertThat(decision.files().read()).extracting(PathGlob::toString).containsExactly("docs/**");
+    assertThat(decision.grants().files().read()).extracting(PathGlob::toString).containsExactly("docs/**");
   }
 
   @Test
@@ -88,7 +88,7 @@ class PolicyDecisionTest {
     assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
     assertThat(decision.rule()).isEqualTo("app.yaml:16");
     assertThat(decision.reason()).isEqualTo("denied by policy rule '*_secret'");
-    assertThat(decision.files()).isEqualTo(FileGrants.NONE);
+    assertThat(decision.grants().files()).isEqualTo(FileGrants.NONE);
   }
 
   @Test
@@ -125,7 +125,7 @@ class PolicyDecisionTest {
     assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
     assertThat(decision.rule()).isEqualTo("app.yaml:9");
     assertThat(decision.reason()).isEqualTo("policy rule 'deploy_*' asks a person first");
-    assertThat(decision.files().read()).extracting(PathGlob::toString).containsExactly("**");
+    assertThat(decision.grants().files().read()).extracting(PathGlob::toString).containsExactly("**");
   }
 
   @Test
@@ -174,7 +174,7 @@ class PolicyDecisionTest {
     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(decision.risk()).isEqualTo(Risk.MEDIUM);
     assertThat(decision.rule()).isEqualTo("app.yaml:3");
-    assertThat(decision.files()).isEqualTo(FileGrants.NONE);
+    assertThat(decision.grants().files()).isEqualTo(FileGrants.NONE);
   }
 
   @Test
