@@ -243,4 +243,35 @@ final class StrictYaml {
   private Location at(Mark mark) {
     return mark == null ? new Location(source, 1, 1) : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
   }
+
+  /**
+   * {@return the items of a list of strings, each made into a value by {@code parse}}: a problem for
+   * anything but a list, for an item that is not a string, and for one {@code parse} rejects with
+   * an {@link IllegalArgumentException}
+   */
+  <T> List<T> strings(NodeTuple entry, String listExpected, String itemWhat, String itemExpected,
+      Function<String, T> parse) {
+    List<T> values = new ArrayList<>();
+    if (entry == null) {
+      return values;
+    }
+    String key = ((ScalarNode) entry.getKeyNode()).getValue();
+    Node value = entry.getValueNode();
+    if (!(value instanceof SequenceNode list)) {
+      problem(value, "'" + key + "' must be " + listExpected + ", not " + StrictYaml.describe(value));
+      return values;
+    }
+    for (Node item : list.getValue()) {
+      String text = string(item, itemWhat + " in '" + key + "'", itemExpected);
+      if (text == null) {
+        continue;
+      }
+      try {
+        values.add(parse.apply(text));
+      } catch (IllegalArgumentException bad) {
+        problem(item, bad.getMessage());
+      }
+    }
+    return values;
+  }
 }
