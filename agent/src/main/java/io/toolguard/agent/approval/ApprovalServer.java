@@ -161,8 +161,8 @@ final class ApprovalServer {
     String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     String host = exchange.getRequestHeaders().getFirst("Host");
-    return site != null && !site.equals("same-origin") && !site.equals("none")
-        || origin != null && !origin.equals("http://" + host);
+    return (site != null && !site.equals("same-origin") && !site.equals("none"))
+        || (origin != null && !origin.equals("http://" + host));
   }
 
   private boolean tokenMatches(HttpExchange exchange, Map<String, String> query) {
@@ -262,7 +262,7 @@ final class ApprovalServer {
     if (raw == null) {
       return values;
     }
-    for (String pair : raw.split("&")) {
+    for (String pair : raw.split("&", -1)) {
       int equals = pair.indexOf('=');
       if (equals > 0) {
         values.putIfAbsent(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),

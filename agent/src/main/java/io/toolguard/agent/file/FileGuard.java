@@ -118,7 +118,7 @@ public final class FileGuard {
   }
 
   private boolean exempt(int operation, Path real) {
-    return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
+    return ((operation == READ || operation == PROBE) && shared.contains(real)) || OwnBehalfCallers.onStack();
   }
 
   /** The fast path: a tool's own access, which every level of its context allows without asking. */

@@ -120,7 +120,7 @@ public final class PathGlob {
     }
     if (subtree != null) {
       return subtree.isEmpty() || subtree.equals("/") || path.equals(subtree)
-          || path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/';
+          || (path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/');
     }
     return regex.matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path).matches();
   }

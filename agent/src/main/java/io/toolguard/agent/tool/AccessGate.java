@@ -90,6 +90,7 @@ public final class AccessGate {
   }
 
   /** Writes the denial; throws it (with the person's message, if one was given) unless the innermost call runs in audit mode. */
+  @SuppressWarnings("ReferenceEquality") // whether the level is the innermost call itself, not an equal outer one
   private void deny(ToolContext context, ToolContext level, Access access, String reason, String personsMessage) {
     boolean enforce = context.policy().mode() == Mode.ENFORCE;
     record(context, access.record(context, level, enforce ? "deny" : "would-deny", reason));
