@@ -1,6 +1,7 @@
 package io.toolguard.agent.audit;
 
 import java.util.List;
+import java.util.Locale;
 
 /** Writes one-line JSON: the audit log and the approval API need nothing more. */
 public final class Json {
@@ -57,8 +58,8 @@ public final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c) && !validSurrogate(value, i)) {
-            out.append(String.format("\\u%04x", (int) c));
+          if (c < 0x20 || c == 0x2028 || c == 0x2029 || (Character.isSurrogate(c) && !validSurrogate(value, i))) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

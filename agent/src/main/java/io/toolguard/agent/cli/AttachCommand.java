@@ -4,6 +4,7 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.toolguard.agent.annotation.SuppressForbidden;
 import io.toolguard.agent.options.AgentOptions;
 import io.toolguard.agent.options.AgentProperties;
 import io.toolguard.agent.policy.read.PolicyException;
@@ -22,6 +23,7 @@ import java.util.Properties;
  * {@code attach PID OPTIONS}: loads the agent into a JVM that is already running, after checking
  * the policy here, where its problems can be shown, and refusing a JVM toolguard already guards.
  */
+@SuppressForbidden(reason = "the Attach API (module jdk.attach) is the JDK's supported way to load an agent into a running JVM")
 public final class AttachCommand implements Command {
 
   @Override

@@ -21,7 +21,7 @@ public final class Executables {
       if (name.contains("/")) {
         return Optional.of(directory.resolve(name).toRealPath());
       }
-      for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
         Path candidate = Path.of(folder.isEmpty() ? "." : folder).resolve(name);
         if (!name.isEmpty() && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
           return Optional.of(candidate.toRealPath());

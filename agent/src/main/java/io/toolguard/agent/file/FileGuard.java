@@ -107,7 +107,7 @@ public final class FileGuard {
   }
 
   private boolean exempt(int operation, Path real) {
-    return (operation == READ || operation == PROBE) && shared.contains(real) || OwnBehalfCallers.onStack();
+    return ((operation == READ || operation == PROBE) && shared.contains(real)) || OwnBehalfCallers.onStack();
   }
 
   /** One access by a tool, as the gate decides, asks about and records it. */

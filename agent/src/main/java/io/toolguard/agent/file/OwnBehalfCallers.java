@@ -29,7 +29,7 @@ final class OwnBehalfCallers {
 
     boolean matches(StackFrame frame) {
       String name = frame.getClassName();
-      boolean classMatches = className.endsWith(".") || className.endsWith("$")
+      boolean classMatches = (className.endsWith(".") || className.endsWith("$"))
           ? name.startsWith(className) : name.equals(className) || name.startsWith(className + "$");
       return classMatches && (method == null || method.equals(frame.getMethodName()));
     }
@@ -87,7 +87,7 @@ final class OwnBehalfCallers {
         String owner = ENTRIES.stream().map(Entry::library)
             .filter(prefix -> prefix != null && frame.getClassName().startsWith(prefix))
             .findFirst().orElse(null);
-        if (owner == null || library != null && !library.equals(owner)) {
+        if (owner == null || (library != null && !library.equals(owner))) {
           return false;
         }
         library = owner;

@@ -161,6 +161,7 @@ public final class AccessGate {
    * Writes the denial; unless the innermost call runs in audit mode, throws it (with the person's
    * message, if one was given) or, if {@code throwDenial} is false, reports it.
    */
+  @SuppressWarnings("ReferenceEquality") // whether the level is the innermost call itself, not an equal outer one
   private boolean deny(ToolContext context, ToolContext level, Access access, String reason, String personsMessage,
       boolean throwDenial) {
     boolean enforcing = context.policy().enforcing();

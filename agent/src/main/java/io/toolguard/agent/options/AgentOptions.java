@@ -57,7 +57,7 @@ public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optiona
 
   private static Duration seconds(String text) {
     double seconds = text.matches("\\d{1,6}(\\.\\d{1,3})?") ? Double.parseDouble(text) : -1;
-    if (seconds == 0 || seconds >= 0.05 && seconds <= 86_400) {
+    if (seconds == 0 || (seconds >= 0.05 && seconds <= 86_400)) {
       return Duration.ofMillis(Math.round(seconds * 1000));
     }
     throw new IllegalArgumentException("agent option reload=" + text

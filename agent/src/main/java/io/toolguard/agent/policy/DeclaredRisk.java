@@ -38,6 +38,7 @@ public record DeclaredRisk(Optional<Risk> stated, Hint hint) {
   }
 
   /** {@return the risk this declares under a policy whose {@code default_risk} is {@code defaultRisk}} */
+  @SuppressWarnings("EnumOrdinal") // Risk's constants are declared from lowest to highest: one step down
   public Risk under(Risk defaultRisk) {
     return stated.orElseGet(() -> switch (hint) {
       case NONE, ADDITIVE -> defaultRisk;

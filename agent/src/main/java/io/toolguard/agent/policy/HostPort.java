@@ -35,7 +35,7 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
     int low = 0;
     int high = 65535;
     if (!matcher.group(2).equals("*")) {
-      String[] ports = matcher.group(2).split("-");
+      String[] ports = matcher.group(2).split("-", -1);
       low = Integer.parseInt(ports[0]);
       high = ports.length > 1 ? Integer.parseInt(ports[1]) : low;
       if (high > 65535 || low > high) {

@@ -2,6 +2,7 @@ package io.toolguard.agent.policy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -99,7 +100,7 @@ public final class PathGlob {
   }
 
   private static String printable(char c) {
-    return Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    return Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c);
   }
 
   /** {@return whether the glob names absolute paths rather than paths below the sandbox root} */
@@ -120,7 +121,7 @@ public final class PathGlob {
     }
     if (subtree != null) {
       return subtree.isEmpty() || subtree.equals("/") || path.equals(subtree)
-          || path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/';
+          || (path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/');
     }
     return regex.matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path).matches();
   }

@@ -63,6 +63,7 @@ public record Policy(
   }
 
   /** {@return the decision for a call, with every other rule that named the tool and why it lost} */
+  @SuppressWarnings("ReferenceEquality") // every rule but the winning one itself, even one equal to it
   public Evaluation evaluate(String toolName, DeclaredRisk declaredRisk) {
     Optional<ToolRule> deciding = deciding(toolName);
     List<Evaluation.Outranked> outranked = new ArrayList<>();

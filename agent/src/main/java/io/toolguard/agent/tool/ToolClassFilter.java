@@ -85,7 +85,7 @@ final class ToolClassFilter {
         if (tools == null) {
           byte[] superFile = classFile(loader, supertype);
           tools = superFile != null && (annotations.mayBeNamedIn(superFile)
-              || depth < 64 && inheritsTools(loader, known, superFile, depth + 1));
+              || (depth < 64 && inheritsTools(loader, known, superFile, depth + 1)));
           known.put(supertype, tools);
         }
         if (tools) {

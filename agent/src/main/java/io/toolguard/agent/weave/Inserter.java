@@ -56,7 +56,7 @@ final class Inserter extends MethodVisitor {
         } else if (insertion instanceof Insertion.Notify notify) {
           notify(notify.method(), notify.argument());
         } else if (insertion instanceof Insertion.OnExit || insertion instanceof Insertion.AroundCall) {
-          continue;
+          // Woven at the method's exits and around the call, not at its start.
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
           super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);

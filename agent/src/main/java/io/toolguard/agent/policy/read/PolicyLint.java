@@ -92,7 +92,7 @@ public final class PolicyLint {
         if (i == wider.length()) {
           matches[i][j] = j == narrower.length();
         } else if (wider.charAt(i) == '*') {
-          matches[i][j] = matches[i + 1][j] || j < narrower.length() && matches[i][j + 1];
+          matches[i][j] = matches[i + 1][j] || (j < narrower.length() && matches[i][j + 1]);
         } else {
           matches[i][j] = j < narrower.length() && narrower.charAt(j) != '*'
               && wider.charAt(i) == narrower.charAt(j) && matches[i + 1][j + 1];
