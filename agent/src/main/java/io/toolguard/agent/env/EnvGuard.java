@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Keeps a tool from reading environment variables and system properties its rule's {@code env}
@@ -136,12 +137,16 @@ public final class EnvGuard {
    * {@code Long.getLong}) was loaded by the boot or platform class loader.
    */
   private static boolean readByTheJdk() {
-    return STACK.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+    return STACK.walk(EnvGuard::askedByTheJdk);
+  }
+
+  private static boolean askedByTheJdk(Stream<StackWalker.StackFrame> frames) {
+    return frames.map(StackWalker.StackFrame::getDeclaringClass)
         .filter(type -> !type.getName().startsWith("io.toolguard.agent.")
             && !type.getName().startsWith("io.toolguard.bootstrap.") && type != System.class && type != Boolean.class
             && type != Integer.class && type != Long.class && type != ProcessBuilder.class)
         .findFirst()
         .map(caller -> caller.getClassLoader() == null || caller.getClassLoader() == ClassLoader.getPlatformClassLoader())
-        .orElse(true));
+        .orElse(true);
   }
 }
