@@ -7,12 +7,14 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.Dispatcher;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Keeps a tool from reading environment variables and system properties its rule's {@code env}
@@ -133,15 +135,18 @@ public final class EnvGuard {
   /**
    * Whether the code that asked is the JDK's own: the first caller past toolguard and the methods
    * that only pass the name on ({@code System}, {@code Boolean.getBoolean}, {@code Integer.getInteger},
-   * {@code Long.getLong}) was loaded by the boot or platform class loader.
+   * {@code Long.getLong}; see {@link Provenance.Purpose#FORWARDS_ENV_READS}) was loaded by the boot
+   * or platform class loader.
    */
   private static boolean readByTheJdk() {
-    return STACK.walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-        .filter(type -> !type.getName().startsWith("io.toolguard.agent.")
-            && !type.getName().startsWith("io.toolguard.bootstrap.") && type != System.class && type != Boolean.class
-            && type != Integer.class && type != Long.class && type != ProcessBuilder.class)
+    return STACK.walk(EnvGuard::askedByTheJdk);
+  }
+
+  private static boolean askedByTheJdk(Stream<StackWalker.StackFrame> frames) {
+    return frames.map(StackWalker.StackFrame::getDeclaringClass)
+        .filter(type -> !Provenance.matches(Provenance.Purpose.FORWARDS_ENV_READS, type.getName()))
         .findFirst()
-        .map(caller -> caller.getClassLoader() == null || caller.getClassLoader() == ClassLoader.getPlatformClassLoader())
-        .orElse(true));
+        .map(Provenance::isBootOrPlatformLoaded)
+        .orElse(true);
   }
 }

@@ -1,6 +1,10 @@
 package io.toolguard.agent.handoff;
 
-import io.toolguard.agent.weave.JdkClasses;
+import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS;
+import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_A_THREAD;
+import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS_CREATOR;
+
+import io.toolguard.agent.weave.Provenance;
 import java.lang.StackWalker.StackFrame;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -26,17 +30,14 @@ public final class ThreadStarts {
     boolean pastStart = false;
     for (StackFrame frame : (Iterable<StackFrame>) stack::iterator) {
       String name = frame.getClassName();
-      boolean thread = name.equals("java.lang.Thread") || name.equals("java.lang.VirtualThread");
       if (!pastStart) {
-        pastStart = thread;
+        pastStart = Provenance.matches(STARTS_A_THREAD, name);
         continue;
       }
-      boolean starting = thread || name.startsWith("java.lang.ThreadBuilders") || name.startsWith("jdk.internal.vm.")
-          || name.equals("java.lang.System$2");
-      if (starting) {
+      if (Provenance.matches(FORWARDS_THREAD_STARTS, name)) {
         continue;
       }
-      return !JdkClasses.contains(frame.getDeclaringClass()) || name.startsWith("java.util.Timer");
+      return !Provenance.isJdk(frame.getDeclaringClass()) || Provenance.matches(STARTS_THREADS_FOR_ITS_CREATOR, name);
     }
     return true;
   }

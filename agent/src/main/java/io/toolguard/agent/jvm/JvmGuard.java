@@ -6,7 +6,7 @@ import io.toolguard.agent.audit.JvmActionRecord;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
-import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.Provenance;
 import java.lang.reflect.Member;
 import java.time.Instant;
 
@@ -76,6 +76,6 @@ public final class JvmGuard {
   }
 
   private static boolean isToolguards(Class<?> type) {
-    return ToolInstrumentation.isAgentClass(type.getName().replace('.', '/'));
+    return Provenance.matches(Provenance.Purpose.CLOSED_TO_REFLECTION, type.getName());
   }
 }

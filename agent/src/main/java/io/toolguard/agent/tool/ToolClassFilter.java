@@ -1,5 +1,8 @@
 package io.toolguard.agent.tool;
 
+import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
+
+import io.toolguard.agent.weave.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,7 +23,6 @@ import net.bytebuddy.jar.asm.ClassReader;
  */
 final class ToolClassFilter {
 
-  private static final List<String> JDK_PACKAGES = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/");
   /** What {@link #toolTypes} holds for a loader that cannot see any tool annotation. */
   private static final Map<String, Boolean> NO_TOOLS = Map.of();
 
@@ -80,7 +82,7 @@ final class ToolClassFilter {
       supertypes.add(header.getSuperName());
     }
     for (String supertype : supertypes) {
-      if (JDK_PACKAGES.stream().noneMatch(supertype::startsWith)) {
+      if (!Provenance.matchesInternalName(DECLARES_NO_TOOLS, supertype)) {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = classFile(loader, supertype);

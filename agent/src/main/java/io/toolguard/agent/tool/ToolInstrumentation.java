@@ -1,5 +1,6 @@
 package io.toolguard.agent.tool;
 
+import static io.toolguard.agent.weave.Provenance.Purpose.NOT_WOVEN;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
@@ -15,6 +16,7 @@ import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolMethod;
 import io.toolguard.agent.guard.ToolRegistry;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.weave.Provenance;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -42,8 +44,6 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class ToolInstrumentation implements ClassFileTransformer {
 
-  private static final List<String> AGENT_PACKAGES =
-      List.of("io/toolguard/agent/", "io/toolguard/bootstrap/", "io/toolguard/shaded/");
   private static final ElementMatcher.Junction<MethodDescription> WEAVABLE = not(isAbstract()).and(not(isNative()))
       .and(not(isBridge())).and(not(isConstructor())).and(not(isTypeInitializer()));
 
@@ -89,8 +89,8 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       ClassLoader loader = type.getClassLoader();
       String internalName = type.getName().replace('.', '/');
-      if (loader != null && !type.isArray() && !type.isHidden() && !isAgentClass(internalName)
-          && instrumentation.isModifiableClass(type)) {
+      if (loader != null && !type.isArray() && !type.isHidden()
+          && !Provenance.matchesInternalName(NOT_WOVEN, internalName) && instrumentation.isModifiableClass(type)) {
         byte[] classFile = ToolClassFilter.classFile(loader, internalName);
         // A class with no class file to read (a generated one) is looked at when retransformed.
         if (classFile == null || filter.mayDeclareTools(loader, internalName, classFile)) {
@@ -115,7 +115,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   @Override
   public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
       byte[] classFile) {
-    if (internalName == null || isAgentClass(internalName)) {
+    if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
       return null;
     }
     try {
@@ -126,11 +126,6 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           + "; its tool methods run unchecked: " + failure);
       return null;
     }
-  }
-
-  /** {@return whether the class (internal name, as {@code io/toolguard/agent/Startup}) is toolguard's own} */
-  public static boolean isAgentClass(String internalName) {
-    return AGENT_PACKAGES.stream().anyMatch(internalName::startsWith);
   }
 
   private byte[] weave(ClassLoader loader, String name, byte[] classFile) {

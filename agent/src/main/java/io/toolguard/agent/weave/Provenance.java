@@ -1,0 +1,311 @@
+package io.toolguard.agent.weave;
+
+import static io.toolguard.agent.weave.Provenance.Purpose.CLOSED_TO_REFLECTION;
+import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
+import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
+import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_ENV_READS;
+import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS;
+import static io.toolguard.agent.weave.Provenance.Purpose.NOT_WOVEN;
+import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_A_THREAD;
+import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS_CREATOR;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Whose code is this: the one table of which classes are the JDK's, toolguard's own, or a known
+ * library's acting on its own behalf, and what each answer is for. Every check that asks who a
+ * class or a caller is asks here; none keeps a list of its own.
+ *
+ * <p>A row reads as a sentence: {@code jdk(exactly("java.lang.Boolean"), FORWARDS_ENV_READS)} says
+ * that the JDK's {@code Boolean} only hands a read of a setting on ({@code Boolean.getBoolean}).
+ * A row says what classes are for one {@link Purpose}, never what they may do: the check that asks
+ * decides that, and looks past the frames that only forward a tool's call to the code that made
+ * it. Where two checks draw their lines differently, each has rows of its own.
+ */
+public final class Provenance {
+
+  /** What an answer is for; each row names the purposes it answers. */
+  public enum Purpose {
+    /** Tool weaving leaves the class alone ({@code ToolInstrumentation}). */
+    NOT_WOVEN,
+    /**
+     * A tool may not open the class by reflection, which would let it switch toolguard off
+     * ({@code JvmGuard}).
+     */
+    CLOSED_TO_REFLECTION,
+    /**
+     * No type declares tools, so the tool-class prefilter never reads one as a super type
+     * ({@code ToolClassFilter}).
+     */
+    DECLARES_NO_TOOLS,
+    /**
+     * Only hands a read of a variable or property on: the environment check looks past it for the
+     * code that asked, and the read is the JDK's own if that code is the JDK's ({@code EnvGuard}).
+     */
+    FORWARDS_ENV_READS,
+    /** The class whose start of a thread is being decided ({@code ThreadStarts}). */
+    STARTS_A_THREAD,
+    /** Only carries a thread start out: the thread-start check looks past it for who started the thread. */
+    FORWARDS_THREAD_STARTS,
+    /** JDK code whose threads work for whoever created it, so they inherit the creator's tool context. */
+    STARTS_THREADS_FOR_ITS_CREATOR,
+    /**
+     * Reads or writes files of its own (its class path, its log file), never a path a tool hands
+     * in ({@code OwnBehalfCallers}).
+     */
+    FILES_ON_ITS_OWN_BEHALF
+  }
+
+  /**
+   * The application's Logback package, built at run time: the agent jar relocates its own copy of
+   * Logback, and the shade plugin would rewrite a literal of this name along with it.
+   */
+  private static final String LOGBACK = String.join(".", "ch", "qos", "logback", "");
+  private static final String LOG4J = "org.apache.logging.log4j.";
+
+  private static final List<Row> ROWS = List.of(
+      // toolguard's own code, which stands between a tool and the JDK only to check the tool's call
+      toolguards(under("io.toolguard.agent."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
+      toolguards(under("io.toolguard.bootstrap."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
+      // the libraries toolguard carries, relocated (Byte Buddy, SnakeYAML, SLF4J, Logback); the
+      // environment check takes them, as it does every library, for the code that asked
+      toolguards(under("io.toolguard.shaded."), NOT_WOVEN, CLOSED_TO_REFLECTION),
+
+      // the JDK's packages
+      jdk(under("java."), DECLARES_NO_TOOLS),
+      jdk(under("javax."), DECLARES_NO_TOOLS),
+      jdk(under("jdk."), DECLARES_NO_TOOLS),
+      jdk(under("sun."), DECLARES_NO_TOOLS),
+      jdk(under("com.sun."), DECLARES_NO_TOOLS),
+
+      // the JDK methods that hand a setting back to whoever asked: getenv and getProperty,
+      // Boolean.getBoolean, Integer.getInteger, Long.getLong and ProcessBuilder.environment
+      jdk(exactly("java.lang.System"), FORWARDS_ENV_READS),
+      jdk(exactly("java.lang.Boolean"), FORWARDS_ENV_READS),
+      jdk(exactly("java.lang.Integer"), FORWARDS_ENV_READS),
+      jdk(exactly("java.lang.Long"), FORWARDS_ENV_READS),
+      jdk(exactly("java.lang.ProcessBuilder"), FORWARDS_ENV_READS),
+
+      // a thread's start, and the JDK code that only carries it out
+      jdk(exactly("java.lang.Thread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
+      jdk(exactly("java.lang.VirtualThread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
+      jdk(startingWith("java.lang.ThreadBuilders"), FORWARDS_THREAD_STARTS),
+      jdk(under("jdk.internal.vm."), FORWARDS_THREAD_STARTS),
+      jdk(exactly("java.lang.System$2"), FORWARDS_THREAD_STARTS),
+      // a Timer's thread runs the tasks of whoever created the Timer (other JDK threads are pool workers)
+      jdk(startingWith("java.util.Timer"), STARTS_THREADS_FOR_ITS_CREATOR),
+
+      // the JDK reading its class path, services, resource bundles and logging set-up, and rotating its log
+      jdk(under("jdk.internal.loader."), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.lang.ClassLoader"), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.net.URLClassLoader"), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.util.ServiceLoader"), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.util.ResourceBundle"), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.util.logging.LogManager"), FILES_ON_ITS_OWN_BEHALF),
+      jdk(withNested("java.util.logging.FileHandler").in("rotate"), FILES_ON_ITS_OWN_BEHALF),
+      // logging libraries writing and rolling over the log files they were configured with
+      library(LOGBACK, withNested(LOGBACK + "core.rolling.RollingFileAppender").in("rollover"),
+          FILES_ON_ITS_OWN_BEHALF),
+      library(LOGBACK, withNested(LOGBACK + "core.rolling.RollingFileAppender").in("subAppend"),
+          FILES_ON_ITS_OWN_BEHALF),
+      library(LOGBACK, withNested(LOGBACK + "core.FileAppender").in("subAppend"), FILES_ON_ITS_OWN_BEHALF),
+      library(LOG4J, withNested(LOG4J + "core.appender.rolling.RollingFileManager").in("rollover"),
+          FILES_ON_ITS_OWN_BEHALF));
+
+  private static final Map<Purpose, Row[]> BY_PURPOSE = byPurpose();
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  private Provenance() {}
+
+  /**
+   * {@return whether the class belongs to the JDK}: defined by the bootstrap or platform loader in
+   * a named module, which application code cannot do (toolguard's own bootstrap class is unnamed).
+   */
+  public static boolean isJdk(Class<?> type) {
+    return isBootOrPlatformLoaded(type) && type.getModule().isNamed();
+  }
+
+  /**
+   * {@return whether the bootstrap or platform loader defined the class}, in any module: the
+   * environment check's test for the JDK, which (unlike {@link #isJdk}) also takes classes appended
+   * to the boot class path for the JDK's; toolguard's own bootstrap class it looks past by name.
+   */
+  public static boolean isBootOrPlatformLoaded(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    return loader == null || loader == PLATFORM;
+  }
+
+  /** {@return whether a row for the purpose names the class (binary name, as {@code java.lang.Thread$1})} */
+  public static boolean matches(Purpose purpose, String className) {
+    for (Row row : BY_PURPOSE.get(purpose)) {
+      if (row.classes().matches(className)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@return whether a row for the purpose names the class (internal name, as {@code java/lang/Thread$1})} */
+  public static boolean matchesInternalName(Purpose purpose, String internalName) {
+    for (Row row : BY_PURPOSE.get(purpose)) {
+      if (row.classes().matchesInternalName(internalName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@return whether a row for the purpose names the method of the class}
+   *
+   * @param library a known library's package (see {@link #libraryOf}) to ask only its own rows;
+   *     {@code null} to ask every row
+   */
+  public static boolean matches(Purpose purpose, String className, String method, String library) {
+    for (Row row : BY_PURPOSE.get(purpose)) {
+      if (row.classes().matches(className) && row.classes().matchesMethod(method)
+          && (library == null || library.equals(row.library()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@return the package of the known library that has rows for the purpose and holds the class,
+   * or {@code null} if none does}
+   */
+  public static String libraryOf(Purpose purpose, String className) {
+    for (Row row : BY_PURPOSE.get(purpose)) {
+      if (row.library() != null && className.startsWith(row.library())) {
+        return row.library();
+      }
+    }
+    return null;
+  }
+
+  /** {@return every row, in the table's order} */
+  static List<Row> rows() {
+    return ROWS;
+  }
+
+  private static Map<Purpose, Row[]> byPurpose() {
+    Map<Purpose, Row[]> byPurpose = new EnumMap<>(Purpose.class);
+    for (Purpose purpose : Purpose.values()) {
+      List<Row> rows = new ArrayList<>();
+      for (Row row : ROWS) {
+        if (row.purposes().contains(purpose)) {
+          rows.add(row);
+        }
+      }
+      byPurpose.put(purpose, rows.toArray(new Row[0]));
+    }
+    return byPurpose;
+  }
+
+  /** Who a row's classes belong to. */
+  enum Owner {
+    JDK,
+    TOOLGUARD,
+    LIBRARY
+  }
+
+  /**
+   * One row: whose the classes are, which classes, and what they are for.
+   *
+   * @param library the package of the library the classes belong to; {@code null} unless the owner
+   *     is {@link Owner#LIBRARY}
+   */
+  record Row(Owner owner, String library, Classes classes, Set<Purpose> purposes) {}
+
+  /** How a row names its classes. */
+  enum Form {
+    /** Every class in the package and in the packages under it. */
+    PACKAGE,
+    /** Every class whose name starts so. */
+    PREFIX,
+    /** The class and the classes nested in it. */
+    CLASS_AND_NESTED,
+    /** The class alone. */
+    CLASS
+  }
+
+  /**
+   * The classes a row names, and, for a row about what code does, its method.
+   *
+   * @param name a binary name (as {@code java.lang.Thread$1}), or a package ending in {@code .}
+   * @param internalName the same name with {@code /} for {@code .}, for the checks that see class files
+   * @param method the method, or {@code null} for any
+   */
+  record Classes(Form form, String name, String internalName, String method) {
+
+    Classes {
+      if (form == Form.PACKAGE && !name.endsWith(".")) {
+        throw new IllegalArgumentException("a package ends in '.': " + name);
+      }
+    }
+
+    Classes(Form form, String name) {
+      this(form, name, name.replace('.', '/'), null);
+    }
+
+    /** {@return the same classes, only their method} */
+    Classes in(String onlyMethod) {
+      return new Classes(form, name, internalName, onlyMethod);
+    }
+
+    boolean matches(String className) {
+      return matches(className, name);
+    }
+
+    boolean matchesInternalName(String candidate) {
+      return matches(candidate, internalName);
+    }
+
+    boolean matchesMethod(String candidate) {
+      return method == null || method.equals(candidate);
+    }
+
+    private boolean matches(String candidate, String own) {
+      return switch (form) {
+        case PACKAGE, PREFIX -> candidate.startsWith(own);
+        case CLASS_AND_NESTED -> candidate.startsWith(own)
+            && (candidate.length() == own.length() || candidate.charAt(own.length()) == '$');
+        case CLASS -> candidate.equals(own);
+      };
+    }
+  }
+
+  private static Row jdk(Classes classes, Purpose... purposes) {
+    return new Row(Owner.JDK, null, classes, EnumSet.of(purposes[0], purposes));
+  }
+
+  private static Row toolguards(Classes classes, Purpose... purposes) {
+    return new Row(Owner.TOOLGUARD, null, classes, EnumSet.of(purposes[0], purposes));
+  }
+
+  private static Row library(String library, Classes classes, Purpose... purposes) {
+    return new Row(Owner.LIBRARY, library, classes, EnumSet.of(purposes[0], purposes));
+  }
+
+  private static Classes under(String packageName) {
+    return new Classes(Form.PACKAGE, packageName);
+  }
+
+  private static Classes startingWith(String prefix) {
+    return new Classes(Form.PREFIX, prefix);
+  }
+
+  private static Classes withNested(String className) {
+    return new Classes(Form.CLASS_AND_NESTED, className);
+  }
+
+  private static Classes exactly(String className) {
+    return new Classes(Form.CLASS, className);
+  }
+}
