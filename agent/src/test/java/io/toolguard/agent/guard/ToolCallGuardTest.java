@@ -95,10 +95,40 @@ class ToolCallGuardTest {
         .contains("\"decision\":\"deny\"", ToolCallGuard.INTERNAL_ERROR);
   }
 
+  @Test
+  void auditModeLogsAnAllowedCallAsAllowed() throws Exception {
+    ToolCallGuard guard = guard(Mode.AUDIT, rule("lookup", Verdict.ALLOW));
+
+    guard.enterTool(lookup, new Object[] {"k"}, null);
+
+    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"decision\":\"allow\"");
+  }
+
+  @Test
+  void auditModeRunsACallThatNeedsApprovalWithoutAskingAndLogsThatItWouldAsk() throws Exception {
+    ToolCallGuard guard = guard(Mode.AUDIT, rule("transfer", Verdict.ALLOW));
+
+    assertThat(guard.enterTool(transfer, new Object[0], null)).isInstanceOf(ToolContext.class);
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"would-ask\"", "; it needs a person's approval, which audit mode does not wait for");
+  }
+
+  @Test
+  void aCallIsDeniedWhenItsAuditLineCannotBeWrittenEvenInAuditMode() {
+    ToolCallGuard guard = guard(Mode.AUDIT, AuditLog.open(Path.of("/dev/full")), rule("lookup", Verdict.ALLOW));
+
+    assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
+        .isInstanceOf(SecurityException.class)
+        .hasMessage("Tool 'lookup' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
+  }
+
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
+    return guard(mode, AuditLog.open(dir.resolve("audit.jsonl")), rules);
+  }
+
+  private ToolCallGuard guard(Mode mode, AuditLog audit, ToolRule... rules) {
     Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
         ApprovalSettings.NONE, Risk.HIGH, List.of(), List.of(rules), List.of(), "digest");
-    AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
     return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry, audit,
         new Approver(new Approvals(), audit));
   }

@@ -28,6 +28,13 @@ class PathGlobTest {
       "a.b,           aXb,               false",
       "out/(x)+,      out/(x)+,          true",
       "out/(x)+,      out/xx,            false",
+      "?.txt,         a.txt,             true",
+      "re*.md,        report.md,         true",
+      "re*.md,        are.md,            false",
+      "*/**,          a/b,               true",
+      "?/**,          a/b,               true",
+      "d*/**,         data/x,            true",
+      "d?ta/**,       data/x,            true",
   })
   void matchesPathsRelativeToTheSandboxRoot(String glob, String path, boolean expected) {
     assertThat(PathGlob.of(glob).matches(path)).isEqualTo(expected);
