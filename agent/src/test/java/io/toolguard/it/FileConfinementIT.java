@@ -56,18 +56,25 @@ class FileConfinementIT {
   /** Runs a scenario with {@code argsBefore} before toolguard's {@code -javaagent}, {@code jvmArgs} after it. */
   static ChildJvm.Result run(Path base, List<String> argsBefore, List<String> jvmArgs, String... scenario)
       throws Exception {
-    return run(base, argsBefore, jvmArgs, List.of(), FileRoutesApp.class.getName(), scenario);
+    return run(base, true, argsBefore, jvmArgs, List.of(), FileRoutesApp.class.getName(), scenario);
+  }
+
+  /** Runs a scenario as {@link #run(Path, List, String...)} does, but without toolguard: nothing is confined. */
+  static ChildJvm.Result runWithoutTheAgent(Path base, List<String> jvmArgs, String... scenario) throws Exception {
+    return run(base, false, List.of(), jvmArgs, List.of(), FileRoutesApp.class.getName(), scenario);
   }
 
   /** Runs {@code mainClass BASE SCENARIO…} in {@code BASE/box} under {@link #POLICY}, audit log in BASE. */
-  private static ChildJvm.Result run(Path base, List<String> argsBefore, List<String> jvmArgs, List<Path> libraries,
-      String mainClass, String... scenario) throws Exception {
+  private static ChildJvm.Result run(Path base, boolean withAgent, List<String> argsBefore, List<String> jvmArgs,
+      List<Path> libraries, String mainClass, String... scenario) throws Exception {
     Files.createDirectories(base.resolve("box"));
     Files.writeString(base.resolve("policy.yaml"), POLICY);
     String[] args = Stream.concat(Stream.of(base.toString()), Stream.of(scenario)).toArray(String[]::new);
     ChildJvm child = ChildJvm.in(base.resolve("box"));
     argsBefore.forEach(child::jvmArg);
-    child.agent("policy=../policy.yaml,audit=../audit.jsonl");
+    if (withAgent) {
+      child.agent("policy=../policy.yaml,audit=../audit.jsonl");
+    }
     jvmArgs.forEach(child::jvmArg);
     Path[] classPath = Stream.concat(Stream.of(ChildJvm.testClasses(), ChildJvm.apiJar()), libraries.stream())
         .toArray(Path[]::new);
@@ -159,7 +166,8 @@ class FileConfinementIT {
     try (Stream<Path> libs = Files.list(ChildJvm.HOST_APP_LIBS)) {
       logback = libs.filter(lib -> !lib.getFileName().toString().startsWith("byte-buddy")).sorted().toList();
     }
-    ChildJvm.Result result = run(dir.resolve("logback"), List.of(), List.of(), logback, "io.toolguard.it.app.LogbackWork");
+    ChildJvm.Result result = run(dir.resolve("logback"), true, List.of(), List.of(), logback,
+        "io.toolguard.it.app.LogbackWork");
 
     assertThat(result.stdout()).as(result.toString()).contains("LOGBACK files=4 errors=0");
   }
