@@ -40,15 +40,15 @@ import java.util.zip.ZipFile;
  * targets. The {@link Kind} says which paths a route is tried on: the inside one must work, each
  * outside one (and each path trick) must be denied.
  */
-final class FileRoutes {
+public final class FileRoutes {
 
   /** What a route does with its target; {@code scratch} is a fresh file inside the sandbox. */
-  interface Action {
+  public interface Action {
     Object run(Path target, Path scratch) throws Exception;
   }
 
   /** Which targets a route is tried on. */
-  enum Kind {
+  public enum Kind {
     /** Reads or probes an existing file. */
     READ,
     /** Reads or probes an existing zip file. */
@@ -70,7 +70,7 @@ final class FileRoutes {
    *     renaming or hard-linking it, creating an entry where it is, walking a tree without following
    *     links): such a route is not tried on links, which it would rightly be allowed to act on
    */
-  record Route(String name, Kind kind, boolean followsLinks, Action action) {
+  public record Route(String name, Kind kind, boolean followsLinks, Action action) {
     Route(String name, Kind kind, Action action) {
       this(name, kind, true, action);
     }
@@ -78,7 +78,7 @@ final class FileRoutes {
 
   private FileRoutes() {}
 
-  static final List<Route> ALL = List.of(
+  public static final List<Route> ALL = List.of(
       // java.nio.file reads and probes
       new Route("Files.readAllBytes", Kind.READ, (p, s) -> Files.readAllBytes(p)),
       new Route("Files.readString", Kind.READ, (p, s) -> Files.readString(p)),

@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,7 +28,9 @@ import java.util.zip.ZipOutputStream;
  * {@code inside/**}; {@code BASE/secret} and {@code BASE/box-secrets} are outside. Prints one line
  * per check:
  * <ul>
- *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}
+ *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}; either
+ *       ends in {@code CHANGED outside: …} when the check changed anything outside the sandbox, which is
+ *       then put back as it was, so that each check starts from the same files
  *   <li>{@code OUTSIDE-TOOL name ok|FAILED …}: the same route on an outside file, with no tool running
  *   <li>{@code UNTOUCHED yes|no …}: nothing outside the sandbox changed
  *   <li>{@code RACE …}, {@code JDK name ok|FAILED …}, {@code LOG …} for the other scenarios
@@ -44,6 +46,8 @@ public final class FileRoutesApp {
   private final Path secret;
   private final Path sibling;
   private int fresh;
+  /** What is outside the sandbox now, as {@link #snapshot} describes it. */
+  private Map<String, String> outside;
 
   private FileRoutesApp(Path base) {
     this.base = base;
@@ -81,19 +85,28 @@ public final class FileRoutesApp {
 
   private void createFixture() throws IOException {
     Files.createDirectories(inside.resolve("sub"));
-    Files.createDirectories(secret.resolve("sub"));
-    Files.createDirectories(sibling);
     Files.writeString(inside.resolve("a.txt"), "inside\n");
     Files.writeString(inside.resolve("sub/b.txt"), "inside\n");
-    Files.writeString(secret.resolve("s.txt"), SECRET + "\n");
-    Files.writeString(secret.resolve("sub/t.txt"), SECRET + "\n");
-    Files.writeString(sibling.resolve("x.txt"), SECRET + "\n");
     zip(inside.resolve("a.zip"), "inside");
-    zip(secret.resolve("s.zip"), SECRET);
-    zip(sibling.resolve("x.zip"), SECRET);
+    createOutside();
     Files.createSymbolicLink(inside.resolve("file-link.txt"), Path.of("../../secret/s.txt"));
     Files.createSymbolicLink(inside.resolve("file-link.zip"), Path.of("../../secret/s.zip"));
     Files.createSymbolicLink(inside.resolve("dir-link"), secret);
+  }
+
+  /** The files outside the sandbox: the secret folder and the sandbox's sibling. */
+  private void createOutside() throws IOException {
+    Files.createDirectories(secret.resolve("sub"));
+    Files.createDirectories(sibling);
+    Files.writeString(secret.resolve("s.txt"), SECRET + "\n");
+    Files.writeString(secret.resolve("sub/t.txt"), SECRET + "\n");
+    Files.writeString(sibling.resolve("x.txt"), SECRET + "\n");
+    zip(secret.resolve("s.zip"), SECRET);
+    zip(sibling.resolve("x.zip"), SECRET);
+  }
+
+  private List<Path> outsideRoots() {
+    return List.of(secret, sibling);
   }
 
   private static void zip(Path file, String content) throws IOException {
@@ -106,34 +119,59 @@ public final class FileRoutesApp {
 
   private void routes() throws Exception {
     Map<String, String> before = snapshot();
+    outside = before;
     for (FileRoutes.Route route : FileRoutes.ALL) {
       Path scratch = scratch();
       Path target = insideTarget(route.kind(), scratch);
+      Map<String, Path> variants = outsideTargets(route);
+      String outcome;
       try {
         fs(() -> route.action().run(target, scratch));
-        System.out.println("ROUTE " + route.name() + " inside ok");
+        outcome = "ok";
       } catch (Throwable failed) {
-        System.out.println("ROUTE " + route.name() + " inside FAILED " + failed);
+        outcome = "FAILED " + failed;
       }
-      for (Map.Entry<String, Path> variant : outsideTargets(route.kind()).entrySet()) {
-        if (!route.followsLinks() && variant.getKey().contains("link-to") || !route.followsLinks()
-            && variant.getKey().equals("dangling-link")) {
-          continue;
-        }
+      System.out.println("ROUTE " + route.name() + " inside " + outcome + changedOutside());
+      for (Map.Entry<String, Path> variant : variants.entrySet()) {
         Path otherScratch = scratch();
         try {
           Object result = fs(() -> route.action().run(variant.getValue(), otherScratch));
-          System.out.println("ROUTE " + route.name() + " " + variant.getKey() + " NOT-DENIED returned " + describe(result));
+          outcome = "NOT-DENIED returned " + describe(result);
         } catch (Throwable failure) {
-          System.out.println("ROUTE " + route.name() + " " + variant.getKey()
-              + (isDenial(failure) ? " denied" : " NOT-DENIED failed " + failure));
+          outcome = isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure;
         }
+        System.out.println("ROUTE " + route.name() + " " + variant.getKey() + " " + outcome + changedOutside());
       }
     }
     linkInside();
     Map<String, String> after = snapshot();
     System.out.println(before.equals(after) ? "UNTOUCHED yes" : "UNTOUCHED no " + difference(before, after));
     outsideAnyTool();
+  }
+
+  /**
+   * {@return empty if nothing outside the sandbox changed since the last check, else what did} If
+   * anything did, the outside files are made anew, so that the next check finds them as the first did.
+   */
+  private String changedOutside() throws IOException {
+    Map<String, String> now = snapshot();
+    if (now.equals(outside)) {
+      return "";
+    }
+    String changes = difference(outside, now);
+    for (Path root : outsideRoots()) {
+      if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    createOutside();
+    outside = snapshot();
+    return ", CHANGED outside: " + changes;
   }
 
   /**
@@ -215,6 +253,15 @@ public final class FileRoutesApp {
     };
   }
 
+  /** The outside targets a route is tried on: a route that acts on a link itself is not tried on links. */
+  private Map<String, Path> outsideTargets(FileRoutes.Route route) throws IOException {
+    Map<String, Path> targets = outsideTargets(route.kind());
+    if (!route.followsLinks()) {
+      targets.keySet().removeIf(variant -> variant.contains("link-to") || variant.equals("dangling-link"));
+    }
+    return targets;
+  }
+
   /** Each way of naming a path outside the sandbox that the tests try. */
   private Map<String, Path> outsideTargets(FileRoutes.Kind kind) throws IOException {
     Map<String, Path> targets = new LinkedHashMap<>();
@@ -276,16 +323,27 @@ public final class FileRoutesApp {
     return text.replace('\n', ' ');
   }
 
-  /** What is outside the sandbox: every entry's type, size, times, permissions and content. */
+  /**
+   * What is outside the sandbox: every entry's type, size, content (or where a link leads),
+   * permissions, owner and group, modification time and change time. The change time moves with
+   * any change to a file or its attributes, an owner set to the same one included.
+   */
   private Map<String, String> snapshot() throws IOException {
     Map<String, String> entries = new TreeMap<>();
-    for (Path root : List.of(secret, sibling)) {
+    for (Path root : outsideRoots()) {
+      if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
       try (Stream<Path> walk = Files.walk(root)) {
         for (Path path : (Iterable<Path>) walk::iterator) {
-          String state = Files.isDirectory(path)
-              ? "folder " + Files.getLastModifiedTime(path).toMillis()
-              : "file " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + " " + hash(path);
-          entries.put(path.toString(), state + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+          Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime,ctime",
+              LinkOption.NOFOLLOW_LINKS);
+          String state = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "folder"
+              : Files.isSymbolicLink(path) ? "link to " + Files.readSymbolicLink(path)
+              : "file " + unix.get("size") + " " + hash(path);
+          entries.put(path.toString(), state + " mode " + Integer.toOctalString((Integer) unix.get("mode")) + " owner "
+              + unix.get("uid") + ":" + unix.get("gid") + " modified " + unix.get("lastModifiedTime") + " changed "
+              + unix.get("ctime"));
         }
       }
     }
