@@ -80,18 +80,18 @@ class FileConfinementIT {
 
   /**
    * How many outside targets FileRoutesApp tries a route on. For a file: the tricks of
-   * FileRoutesApp.tricks (absolute, dot-dot, dot-and-double-slash, through-linked-folder, relative,
-   * proc-self-root), the sandbox's sibling (sibling-prefix), and a link that leads outside
-   * (link-to-file, or dangling-link for a new file) unless the route deletes or acts on a link
-   * itself. For a folder: absolute, dot-dot, relative, proc-self-root, sibling-prefix and, again
-   * unless the route acts on a link itself, link-to-folder.
+   * FileRoutesApp.tricks (absolute, dot-dot, dot-and-double-slash, through-linked-folder,
+   * dot-dot-after-link, relative, proc-self-root), the sandbox's sibling (sibling-prefix), and a
+   * link that leads outside (link-to-file, or dangling-link for a new file) unless the route deletes
+   * or acts on a link itself. For a folder: absolute, dot-dot, dot-dot-after-link, relative,
+   * proc-self-root, sibling-prefix and, again unless the route acts on a link itself, link-to-folder.
    */
   static int outsideTargets(FileRoutes.Route route) {
     int link = route.followsLinks() ? 1 : 0;
     return switch (route.kind()) {
-      case READ, READ_ZIP, MODIFY, CREATE -> 7 + link;
-      case DELETE -> 7;
-      case LIST, WRITE_IN_FOLDER -> 5 + link;
+      case READ, READ_ZIP, MODIFY, CREATE -> 8 + link;
+      case DELETE -> 8;
+      case LIST, WRITE_IN_FOLDER -> 6 + link;
     };
   }
 

@@ -283,6 +283,7 @@ public final class FileRoutesApp {
         targets.put("absolute", secret);
         targets.put("dot-dot", Path.of(inside + "/../../secret"));
         targets.put("link-to-folder", inside.resolve("dir-link"));
+        targets.put("dot-dot-after-link", Path.of(inside + "/dir-link/../secret"));
         targets.put("relative", Path.of("../secret"));
         targets.put("proc-self-root", Path.of("/proc/self/root" + secret));
         targets.put("sibling-prefix", sibling);
@@ -299,12 +300,17 @@ public final class FileRoutesApp {
     return targets;
   }
 
-  /** The same outside file named through {@code ..}, {@code .}, {@code //}, a linked folder, the working folder and /proc. */
+  /**
+   * The same outside file named through {@code ..}, {@code .}, {@code //}, a linked folder, the
+   * working folder and /proc. In {@code dot-dot-after-link}, {@code ..} leaves the folder the link
+   * leads to ({@code BASE/secret}), not the link's folder: read as text it would be {@code inside/secret/…}.
+   */
   private void tricks(Map<String, Path> targets, String name) {
     targets.put("absolute", secret.resolve(name));
     targets.put("dot-dot", Path.of(inside + "/../../secret/" + name));
     targets.put("dot-and-double-slash", Path.of(box + "/./inside/.//../../secret/" + name));
     targets.put("through-linked-folder", inside.resolve("dir-link").resolve(name));
+    targets.put("dot-dot-after-link", Path.of(inside + "/dir-link/../secret/" + name));
     targets.put("relative", Path.of("../secret/" + name));
     targets.put("proc-self-root", Path.of("/proc/self/root" + secret.resolve(name)));
   }
