@@ -81,17 +81,18 @@ class FileConfinementIT {
   /**
    * How many outside targets FileRoutesApp tries a route on. For a file: the tricks of
    * FileRoutesApp.tricks (absolute, dot-dot, dot-and-double-slash, through-linked-folder,
-   * dot-dot-after-link, relative, proc-self-root), the sandbox's sibling (sibling-prefix), and a
-   * link that leads outside (link-to-file, or dangling-link for a new file) unless the route deletes
-   * or acts on a link itself. For a folder: absolute, dot-dot, dot-dot-after-link, relative,
-   * proc-self-root, sibling-prefix and, again unless the route acts on a link itself, link-to-folder.
+   * dot-dot-after-link, relative, proc-self-root), the sandbox's two siblings (sibling-prefix,
+   * sibling-prefix-matching-grant), and a link that leads outside (link-to-file, or dangling-link for
+   * a new file) unless the route deletes or acts on a link itself. For a folder: absolute, dot-dot,
+   * dot-dot-after-link, relative, proc-self-root, the two siblings and, again unless the route acts
+   * on a link itself, link-to-folder.
    */
   static int outsideTargets(FileRoutes.Route route) {
     int link = route.followsLinks() ? 1 : 0;
     return switch (route.kind()) {
-      case READ, READ_ZIP, MODIFY, CREATE -> 8 + link;
-      case DELETE -> 8;
-      case LIST, WRITE_IN_FOLDER -> 6 + link;
+      case READ, READ_ZIP, MODIFY, CREATE -> 9 + link;
+      case DELETE -> 9;
+      case LIST, WRITE_IN_FOLDER -> 7 + link;
     };
   }
 
@@ -205,6 +206,7 @@ class FileConfinementIT {
   void withoutTheAgentAFileAToolAskedToDeleteOnExitIsGoneAfterTheJvmEnded() {
     assertThat(dir.resolve("without-agent/secret/s.txt")).doesNotExist();
     assertThat(dir.resolve("without-agent/box-secrets/x.txt")).doesNotExist();
+    assertThat(dir.resolve("without-agent/box-inside/x.txt")).doesNotExist();
     assertThat(dir.resolve("without-agent/secret/sub/t.txt")).exists();
   }
 
@@ -221,6 +223,7 @@ class FileConfinementIT {
   @Test
   void aFileAToolAskedToDeleteOnExitIsStillThereAfterTheJvmEnded() throws Exception {
     assertThat(Files.readString(dir.resolve("routes/secret/s.txt"))).isEqualTo(FileRoutesApp.SECRET + "\n");
+    assertThat(Files.readString(dir.resolve("routes/box-inside/x.txt"))).isEqualTo(FileRoutesApp.SECRET + "\n");
   }
 
   @TestFactory

@@ -25,8 +25,8 @@ import java.util.zip.ZipOutputStream;
 /**
  * The application of the file-confinement tests: {@code FileRoutesApp BASE SCENARIO}, run with its
  * working folder at {@code BASE/box} (the sandbox). The tool {@code fs} may read, write and delete
- * {@code inside/**}; {@code BASE/secret} and {@code BASE/box-secrets} are outside. Prints one line
- * per check:
+ * {@code inside/**}; {@code BASE/secret}, {@code BASE/box-secrets} and {@code BASE/box-inside} are
+ * outside. Prints one line per check:
  * <ul>
  *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}; either
  *       ends in {@code CHANGED outside: …} when the check changed anything outside the sandbox, which is
@@ -45,6 +45,8 @@ public final class FileRoutesApp {
   private final Path inside;
   private final Path secret;
   private final Path sibling;
+  /** A sibling of the sandbox that a prefix test without the {@code /} would take for the granted {@code inside}. */
+  private final Path grantedSibling;
   private int fresh;
   /** What is outside the sandbox now, as {@link #snapshot} describes it. */
   private Map<String, String> outside;
@@ -55,6 +57,7 @@ public final class FileRoutesApp {
     this.inside = box.resolve("inside");
     this.secret = base.resolve("secret");
     this.sibling = base.resolve("box-secrets");
+    this.grantedSibling = base.resolve("box-inside");
   }
 
   public static void main(String[] args) throws Exception {
@@ -94,19 +97,22 @@ public final class FileRoutesApp {
     Files.createSymbolicLink(inside.resolve("dir-link"), secret);
   }
 
-  /** The files outside the sandbox: the secret folder and the sandbox's sibling. */
+  /** The files outside the sandbox: the secret folder and the sandbox's siblings. */
   private void createOutside() throws IOException {
     Files.createDirectories(secret.resolve("sub"));
     Files.createDirectories(sibling);
+    Files.createDirectories(grantedSibling);
     Files.writeString(secret.resolve("s.txt"), SECRET + "\n");
     Files.writeString(secret.resolve("sub/t.txt"), SECRET + "\n");
     Files.writeString(sibling.resolve("x.txt"), SECRET + "\n");
+    Files.writeString(grantedSibling.resolve("x.txt"), SECRET + "\n");
     zip(secret.resolve("s.zip"), SECRET);
     zip(sibling.resolve("x.zip"), SECRET);
+    zip(grantedSibling.resolve("x.zip"), SECRET);
   }
 
   private List<Path> outsideRoots() {
-    return List.of(secret, sibling);
+    return List.of(secret, sibling, grantedSibling);
   }
 
   private static void zip(Path file, String content) throws IOException {
@@ -273,11 +279,13 @@ public final class FileRoutesApp {
           targets.put("link-to-file", inside.resolve("file-link.txt"));
         }
         targets.put("sibling-prefix", sibling.resolve("x.txt"));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve("x.txt"));
       }
       case READ_ZIP -> {
         tricks(targets, "s.zip");
         targets.put("link-to-file", inside.resolve("file-link.zip"));
         targets.put("sibling-prefix", sibling.resolve("x.zip"));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve("x.zip"));
       }
       case LIST, WRITE_IN_FOLDER -> {
         targets.put("absolute", secret);
@@ -287,11 +295,13 @@ public final class FileRoutesApp {
         targets.put("relative", Path.of("../secret"));
         targets.put("proc-self-root", Path.of("/proc/self/root" + secret));
         targets.put("sibling-prefix", sibling);
+        targets.put("sibling-prefix-matching-grant", grantedSibling);
       }
       case CREATE -> {
         String name = "new-" + (++fresh);
         tricks(targets, name);
         targets.put("sibling-prefix", sibling.resolve(name));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve(name));
         Path dangling = inside.resolve("dangling-" + fresh);
         Files.createSymbolicLink(dangling, Path.of("../../secret/" + name + "-via-dangling-link"));
         targets.put("dangling-link", dangling);
