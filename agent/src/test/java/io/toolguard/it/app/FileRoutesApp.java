@@ -5,10 +5,12 @@ import io.toolguard.api.Tool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -31,7 +34,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}; either
  *       ends in {@code CHANGED outside: …} when the check changed anything outside the sandbox, which is
  *       then put back as it was, so that each check starts from the same files
- *   <li>{@code OUTSIDE-TOOL name ok|FAILED …}: the same route on an outside file, with no tool running
+ *   <li>{@code ROUTE name inside|variant unsupported…} instead, for a route this file system cannot run
+ *   <li>{@code OUTSIDE-TOOL name ok|FAILED|unsupported …}: the same route on an outside file, with no tool running
  *   <li>{@code UNTOUCHED yes|no …}: nothing outside the sandbox changed
  *   <li>{@code RACE …}, {@code JDK name ok|FAILED …}, {@code LOG …} for the other scenarios
  * </ul>
@@ -48,6 +52,8 @@ public final class FileRoutesApp {
   /** A sibling of the sandbox that a prefix test without the {@code /} would take for the granted {@code inside}. */
   private final Path grantedSibling;
   private int fresh;
+  /** Why this file system cannot run the routes that need user-defined attributes, or null if it can. */
+  private String noUserAttributes;
   /** What is outside the sandbox now, as {@link #snapshot} describes it. */
   private Map<String, String> outside;
 
@@ -91,6 +97,11 @@ public final class FileRoutesApp {
     Files.writeString(inside.resolve("a.txt"), "inside\n");
     Files.writeString(inside.resolve("sub/b.txt"), "inside\n");
     zip(inside.resolve("a.zip"), "inside");
+    try {
+      tag(inside.resolve("a.txt"));
+    } catch (IOException | UnsupportedOperationException unsupported) {
+      noUserAttributes = "this file system keeps no user-defined attributes: " + unsupported;
+    }
     createOutside();
     Files.createSymbolicLink(inside.resolve("file-link.txt"), Path.of("../../secret/s.txt"));
     Files.createSymbolicLink(inside.resolve("file-link.zip"), Path.of("../../secret/s.zip"));
@@ -109,6 +120,20 @@ public final class FileRoutesApp {
     zip(secret.resolve("s.zip"), SECRET);
     zip(sibling.resolve("x.zip"), SECRET);
     zip(grantedSibling.resolve("x.zip"), SECRET);
+    if (noUserAttributes == null) {
+      for (Path file : List.of(secret.resolve("s.txt"), sibling.resolve("x.txt"), grantedSibling.resolve("x.txt"))) {
+        tag(file);
+      }
+    }
+  }
+
+  /** Gives a file the user-defined attribute that the attribute routes read, change and delete. */
+  private static void tag(Path file) throws IOException {
+    UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+    if (view == null) {
+      throw new UnsupportedOperationException("no user-defined attribute view");
+    }
+    view.write(FileRoutes.USER_ATTRIBUTE, StandardCharsets.UTF_8.encode("tag"));
   }
 
   private List<Path> outsideRoots() {
@@ -130,6 +155,11 @@ public final class FileRoutesApp {
       Path scratch = scratch();
       Path target = insideTarget(route.kind(), scratch);
       Map<String, Path> variants = outsideTargets(route);
+      if (route.needsUserAttributes() && noUserAttributes != null) {
+        System.out.println("ROUTE " + route.name() + " inside unsupported: " + noUserAttributes);
+        variants.keySet().forEach(variant -> System.out.println("ROUTE " + route.name() + " " + variant + " unsupported"));
+        continue;
+      }
       String outcome;
       try {
         fs(() -> route.action().run(target, scratch));
@@ -232,6 +262,10 @@ public final class FileRoutesApp {
     for (FileRoutes.Route route : FileRoutes.ALL) {
       if (route.kind() == FileRoutes.Kind.READ || route.kind() == FileRoutes.Kind.LIST) {
         Path target = route.kind() == FileRoutes.Kind.READ ? secret.resolve("s.txt") : secret;
+        if (route.needsUserAttributes() && noUserAttributes != null) {
+          System.out.println("OUTSIDE-TOOL " + route.name() + " unsupported");
+          continue;
+        }
         Path scratch = scratch();
         try {
           route.action().run(target, scratch);
@@ -246,6 +280,9 @@ public final class FileRoutesApp {
   private Path scratch() throws IOException {
     Path scratch = inside.resolve("scratch-" + (++fresh) + ".txt");
     Files.writeString(scratch, "scratch\n");
+    if (noUserAttributes == null) {
+      tag(scratch);
+    }
     return scratch;
   }
 
@@ -359,11 +396,26 @@ public final class FileRoutesApp {
               : "file " + unix.get("size") + " " + hash(path);
           entries.put(path.toString(), state + " mode " + Integer.toOctalString((Integer) unix.get("mode")) + " owner "
               + unix.get("uid") + ":" + unix.get("gid") + " modified " + unix.get("lastModifiedTime") + " changed "
-              + unix.get("ctime"));
+              + unix.get("ctime") + userAttributes(path));
         }
       }
     }
     return entries;
+  }
+
+  /** {@return a file's or folder's user-defined attributes, each as {@code user.name=value}} */
+  private String userAttributes(Path path) throws IOException {
+    if (noUserAttributes != null || Files.isSymbolicLink(path)) {
+      return "";
+    }
+    UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+    StringBuilder attributes = new StringBuilder();
+    for (String name : new TreeSet<>(view.list())) {
+      ByteBuffer value = ByteBuffer.allocate(view.size(name));
+      view.read(name, value);
+      attributes.append(" user.").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
+    }
+    return attributes.toString();
   }
 
   private static String hash(Path file) throws IOException {
