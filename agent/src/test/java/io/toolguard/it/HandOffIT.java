@@ -40,10 +40,26 @@ class HandOffIT {
 
   @Test
   void everyRouteRan() {
-    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("HANDOFF ")).hasSize(20);
+    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("HANDOFF ")).hasSize(24);
     assertThat(result.exitCode()).isZero();
     if (Runtime.version().feature() >= 21) {
       assertThat(lines).noneMatch(line -> line.contains("skipped"));
+    }
+  }
+
+  @Test
+  void withoutTheAgentEveryHandOffReadsTheOutsideFile() throws Exception {
+    ChildJvm.Result free = FileConfinementIT.runWithoutTheAgent(dir.resolve("without-agent"),
+        List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"), "handoff");
+
+    List<String> handOffs = free.stdout().lines().filter(line -> line.startsWith("HANDOFF ")).toList();
+    assertThat(handOffs).as(free.toString()).hasSize(24)
+        .allMatch(line -> line.matches(".* inside=(ok|skipped) outside=(ok|skipped)"));
+    assertThat(handOffs).extracting(line -> line.substring(8, line.indexOf(" inside=")))
+        .containsExactlyElementsOf(lines.stream().filter(line -> line.startsWith("HANDOFF "))
+            .map(line -> line.substring(8, line.indexOf(" inside="))).toList());
+    if (Runtime.version().feature() >= 21) {
+      assertThat(handOffs).noneMatch(line -> line.contains("skipped"));
     }
   }
 

@@ -31,6 +31,8 @@ public final class EnvApp {
     reads.put("getProperty not granted", () -> System.getProperty("tg.secret"));
     reads.put("getProperty with default", () -> System.getProperty("tg.secret", "default"));
     reads.put("Integer.getInteger", () -> String.valueOf(Integer.getInteger("tg.secret")));
+    reads.put("Long.getLong", () -> String.valueOf(Long.getLong("tg.secret")));
+    reads.put("Boolean.getBoolean", () -> String.valueOf(Boolean.getBoolean("tg.flag")));
     reads.put("getProperties", () -> System.getProperties().getProperty("tg.visible") + " "
         + System.getProperties().getProperty("tg.secret"));
     reads.put("ProcessBuilder.environment", () -> String.valueOf(new ProcessBuilder().environment().keySet().stream()
@@ -45,6 +47,7 @@ public final class EnvApp {
     reads.put("the platform's standard properties", () -> System.getProperty("line.separator").length() + " "
         + System.getProperty("java.version").isEmpty() + " " + System.getProperty("sun.java.command"));
     reads.forEach((label, read) -> ToolApp.call(label, () -> env(read), true));
-    ToolApp.call("outside a tool", () -> System.getenv("TG_SECRET") + " " + System.getProperty("tg.secret"), true);
+    ToolApp.call("outside a tool", () -> System.getenv("TG_SECRET") + " " + System.getProperty("tg.secret") + " "
+        + Long.getLong("tg.secret") + " " + Boolean.getBoolean("tg.flag"), true);
   }
 }

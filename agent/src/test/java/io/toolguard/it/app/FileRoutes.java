@@ -27,8 +27,13 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.DosFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Formatter;
 import java.util.List;
 import java.util.Scanner;
@@ -40,15 +45,15 @@ import java.util.zip.ZipFile;
  * targets. The {@link Kind} says which paths a route is tried on: the inside one must work, each
  * outside one (and each path trick) must be denied.
  */
-final class FileRoutes {
+public final class FileRoutes {
 
   /** What a route does with its target; {@code scratch} is a fresh file inside the sandbox. */
-  interface Action {
+  public interface Action {
     Object run(Path target, Path scratch) throws Exception;
   }
 
   /** Which targets a route is tried on. */
-  enum Kind {
+  public enum Kind {
     /** Reads or probes an existing file. */
     READ,
     /** Reads or probes an existing zip file. */
@@ -69,16 +74,30 @@ final class FileRoutes {
    * @param followsLinks false for a route that acts on a link in the last segment itself (deleting,
    *     renaming or hard-linking it, creating an entry where it is, walking a tree without following
    *     links): such a route is not tried on links, which it would rightly be allowed to act on
+   * @param needsUserAttributes true for a route that works only where the file system keeps
+   *     user-defined attributes (Linux keeps DOS attributes in one too): where it does not, the route
+   *     is reported unsupported rather than run
    */
-  record Route(String name, Kind kind, boolean followsLinks, Action action) {
+  public record Route(String name, Kind kind, boolean followsLinks, boolean needsUserAttributes, Action action) {
+    Route(String name, Kind kind, boolean followsLinks, Action action) {
+      this(name, kind, followsLinks, false, action);
+    }
+
     Route(String name, Kind kind, Action action) {
-      this(name, kind, true, action);
+      this(name, kind, true, false, action);
+    }
+
+    static Route needingUserAttributes(String name, Kind kind, Action action) {
+      return new Route(name, kind, true, true, action);
     }
   }
 
+  /** The user-defined attribute ({@code user.tg}) that every file the routes are tried on has. */
+  static final String USER_ATTRIBUTE = "tg";
+
   private FileRoutes() {}
 
-  static final List<Route> ALL = List.of(
+  public static final List<Route> ALL = List.of(
       // java.nio.file reads and probes
       new Route("Files.readAllBytes", Kind.READ, (p, s) -> Files.readAllBytes(p)),
       new Route("Files.readString", Kind.READ, (p, s) -> Files.readString(p)),
@@ -130,6 +149,17 @@ final class FileRoutes {
       new Route("Files.getFileStore", Kind.READ, (p, s) -> Files.getFileStore(p)),
       new Route("Files.getFileAttributeView.readAttributes", Kind.READ,
           (p, s) -> Files.getFileAttributeView(p, BasicFileAttributeView.class).readAttributes()),
+      Route.needingUserAttributes("UserDefinedFileAttributeView.list", Kind.READ,
+          (p, s) -> Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).list()),
+      Route.needingUserAttributes("UserDefinedFileAttributeView.size", Kind.READ,
+          (p, s) -> Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).size(USER_ATTRIBUTE)),
+      Route.needingUserAttributes("UserDefinedFileAttributeView.read", Kind.READ, (p, s) -> {
+        ByteBuffer value = ByteBuffer.allocate(64);
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).read(USER_ATTRIBUTE, value);
+        return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
+      }),
+      Route.needingUserAttributes("Files.readAttributes(DosFileAttributes)", Kind.READ,
+          (p, s) -> Files.readAttributes(p, DosFileAttributes.class).isHidden()),
       new Route("Path.toRealPath", Kind.READ, (p, s) -> p.toRealPath()),
       new Route("Files.createSymbolicLink(inside, target)", Kind.READ,
           (p, s) -> Files.createSymbolicLink(s.resolveSibling(s.getFileName() + ".link"), p.toAbsolutePath())),
@@ -174,6 +204,10 @@ final class FileRoutes {
       new Route("File.isHidden", Kind.READ, (p, s) -> p.toFile().isHidden()),
       new Route("File.getCanonicalPath", Kind.READ, (p, s) -> p.toFile().getCanonicalPath()),
       new Route("File.getFreeSpace", Kind.READ, (p, s) -> p.toFile().getFreeSpace()),
+      new Route("File.getTotalSpace", Kind.READ, (p, s) -> p.toFile().getTotalSpace()),
+      new Route("File.getUsableSpace", Kind.READ, (p, s) -> p.toFile().getUsableSpace()),
+      new Route("File.canWrite", Kind.READ, (p, s) -> p.toFile().canWrite()),
+      new Route("File.canExecute", Kind.READ, (p, s) -> p.toFile().canExecute()),
       // URLs
       new Route("URL.openStream(file:)", Kind.READ, (p, s) -> {
         try (InputStream in = p.toUri().toURL().openStream()) {
@@ -242,6 +276,15 @@ final class FileRoutes {
       new Route("URL.openStream(file: folder)", Kind.LIST, (p, s) -> {
         try (InputStream in = p.toUri().toURL().openStream()) {
           return in.readAllBytes();
+        }
+      }),
+      new Route("URLClassLoader.addURL(folder)", Kind.LIST, (p, s) -> {
+        try (var loader = new URLClassLoader(new java.net.URL[0], null) {
+          {
+            addURL(p.toUri().toURL());
+          }
+        }) {
+          return loader.getResource("s.txt");
         }
       }),
       new Route("URLClassLoader(folder)", Kind.LIST, (p, s) -> {
@@ -377,6 +420,25 @@ final class FileRoutes {
       new Route("File.setReadOnly", Kind.MODIFY, (p, s) -> p.toFile().setReadOnly()),
       new Route("File.setWritable", Kind.MODIFY, (p, s) -> p.toFile().setWritable(false)),
       new Route("File.setExecutable", Kind.MODIFY, (p, s) -> p.toFile().setExecutable(true)),
+      Route.needingUserAttributes("UserDefinedFileAttributeView.write", Kind.MODIFY, (p, s) -> Files.getFileAttributeView(
+          p, UserDefinedFileAttributeView.class).write(USER_ATTRIBUTE, StandardCharsets.UTF_8.encode("changed"))),
+      Route.needingUserAttributes("UserDefinedFileAttributeView.delete", Kind.MODIFY, (p, s) -> {
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).delete(USER_ATTRIBUTE);
+        return null;
+      }),
+      Route.needingUserAttributes("Files.setAttribute(dos:hidden)", Kind.MODIFY,
+          (p, s) -> Files.setAttribute(p, "dos:hidden", true)),
+      Route.needingUserAttributes("DosFileAttributeView.setSystem", Kind.MODIFY, (p, s) -> {
+        Files.getFileAttributeView(p, DosFileAttributeView.class).setSystem(true);
+        return null;
+      }),
+      // The owner and group it already has (the scratch file's, made by the same process): a change all the same.
+      new Route("Files.setOwner", Kind.MODIFY, (p, s) -> Files.setOwner(p, Files.getOwner(s))),
+      new Route("PosixFileAttributeView.setGroup", Kind.MODIFY, (p, s) -> {
+        Files.getFileAttributeView(p, PosixFileAttributeView.class)
+            .setGroup(Files.readAttributes(s, PosixFileAttributes.class).group());
+        return null;
+      }),
       // deleting
       new Route("Files.delete", Kind.DELETE, (p, s) -> {
         Files.delete(p);

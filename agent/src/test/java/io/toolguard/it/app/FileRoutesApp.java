@@ -5,10 +5,12 @@ import io.toolguard.api.Tool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -25,11 +28,14 @@ import java.util.zip.ZipOutputStream;
 /**
  * The application of the file-confinement tests: {@code FileRoutesApp BASE SCENARIO}, run with its
  * working folder at {@code BASE/box} (the sandbox). The tool {@code fs} may read, write and delete
- * {@code inside/**}; {@code BASE/secret} and {@code BASE/box-secrets} are outside. Prints one line
- * per check:
+ * {@code inside/**}; {@code BASE/secret}, {@code BASE/box-secrets} and {@code BASE/box-inside} are
+ * outside. Prints one line per check:
  * <ul>
- *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}
- *   <li>{@code OUTSIDE-TOOL name ok|FAILED …}: the same route on an outside file, with no tool running
+ *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}; either
+ *       ends in {@code CHANGED outside: …} when the check changed anything outside the sandbox, which is
+ *       then put back as it was, so that each check starts from the same files
+ *   <li>{@code ROUTE name inside|variant unsupported…} instead, for a route this file system cannot run
+ *   <li>{@code OUTSIDE-TOOL name ok|FAILED|unsupported …}: the same route on an outside file, with no tool running
  *   <li>{@code UNTOUCHED yes|no …}: nothing outside the sandbox changed
  *   <li>{@code RACE …}, {@code JDK name ok|FAILED …}, {@code LOG …} for the other scenarios
  * </ul>
@@ -43,7 +49,13 @@ public final class FileRoutesApp {
   private final Path inside;
   private final Path secret;
   private final Path sibling;
+  /** A sibling of the sandbox that a prefix test without the {@code /} would take for the granted {@code inside}. */
+  private final Path grantedSibling;
   private int fresh;
+  /** Why this file system cannot run the routes that need user-defined attributes, or null if it can. */
+  private String noUserAttributes;
+  /** What is outside the sandbox now, as {@link #snapshot} describes it. */
+  private Map<String, String> outside;
 
   private FileRoutesApp(Path base) {
     this.base = base;
@@ -51,6 +63,7 @@ public final class FileRoutesApp {
     this.inside = box.resolve("inside");
     this.secret = base.resolve("secret");
     this.sibling = base.resolve("box-secrets");
+    this.grantedSibling = base.resolve("box-inside");
   }
 
   public static void main(String[] args) throws Exception {
@@ -81,19 +94,50 @@ public final class FileRoutesApp {
 
   private void createFixture() throws IOException {
     Files.createDirectories(inside.resolve("sub"));
-    Files.createDirectories(secret.resolve("sub"));
-    Files.createDirectories(sibling);
     Files.writeString(inside.resolve("a.txt"), "inside\n");
     Files.writeString(inside.resolve("sub/b.txt"), "inside\n");
-    Files.writeString(secret.resolve("s.txt"), SECRET + "\n");
-    Files.writeString(secret.resolve("sub/t.txt"), SECRET + "\n");
-    Files.writeString(sibling.resolve("x.txt"), SECRET + "\n");
     zip(inside.resolve("a.zip"), "inside");
-    zip(secret.resolve("s.zip"), SECRET);
-    zip(sibling.resolve("x.zip"), SECRET);
+    try {
+      tag(inside.resolve("a.txt"));
+    } catch (IOException | UnsupportedOperationException unsupported) {
+      noUserAttributes = "this file system keeps no user-defined attributes: " + unsupported;
+    }
+    createOutside();
     Files.createSymbolicLink(inside.resolve("file-link.txt"), Path.of("../../secret/s.txt"));
     Files.createSymbolicLink(inside.resolve("file-link.zip"), Path.of("../../secret/s.zip"));
     Files.createSymbolicLink(inside.resolve("dir-link"), secret);
+  }
+
+  /** The files outside the sandbox: the secret folder and the sandbox's siblings. */
+  private void createOutside() throws IOException {
+    Files.createDirectories(secret.resolve("sub"));
+    Files.createDirectories(sibling);
+    Files.createDirectories(grantedSibling);
+    Files.writeString(secret.resolve("s.txt"), SECRET + "\n");
+    Files.writeString(secret.resolve("sub/t.txt"), SECRET + "\n");
+    Files.writeString(sibling.resolve("x.txt"), SECRET + "\n");
+    Files.writeString(grantedSibling.resolve("x.txt"), SECRET + "\n");
+    zip(secret.resolve("s.zip"), SECRET);
+    zip(sibling.resolve("x.zip"), SECRET);
+    zip(grantedSibling.resolve("x.zip"), SECRET);
+    if (noUserAttributes == null) {
+      for (Path file : List.of(secret.resolve("s.txt"), sibling.resolve("x.txt"), grantedSibling.resolve("x.txt"))) {
+        tag(file);
+      }
+    }
+  }
+
+  /** Gives a file the user-defined attribute that the attribute routes read, change and delete. */
+  private static void tag(Path file) throws IOException {
+    UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+    if (view == null) {
+      throw new UnsupportedOperationException("no user-defined attribute view");
+    }
+    view.write(FileRoutes.USER_ATTRIBUTE, StandardCharsets.UTF_8.encode("tag"));
+  }
+
+  private List<Path> outsideRoots() {
+    return List.of(secret, sibling, grantedSibling);
   }
 
   private static void zip(Path file, String content) throws IOException {
@@ -106,34 +150,64 @@ public final class FileRoutesApp {
 
   private void routes() throws Exception {
     Map<String, String> before = snapshot();
+    outside = before;
     for (FileRoutes.Route route : FileRoutes.ALL) {
       Path scratch = scratch();
       Path target = insideTarget(route.kind(), scratch);
+      Map<String, Path> variants = outsideTargets(route);
+      if (route.needsUserAttributes() && noUserAttributes != null) {
+        System.out.println("ROUTE " + route.name() + " inside unsupported: " + noUserAttributes);
+        variants.keySet().forEach(variant -> System.out.println("ROUTE " + route.name() + " " + variant + " unsupported"));
+        continue;
+      }
+      String outcome;
       try {
         fs(() -> route.action().run(target, scratch));
-        System.out.println("ROUTE " + route.name() + " inside ok");
+        outcome = "ok";
       } catch (Throwable failed) {
-        System.out.println("ROUTE " + route.name() + " inside FAILED " + failed);
+        outcome = "FAILED " + failed;
       }
-      for (Map.Entry<String, Path> variant : outsideTargets(route.kind()).entrySet()) {
-        if (!route.followsLinks() && variant.getKey().contains("link-to") || !route.followsLinks()
-            && variant.getKey().equals("dangling-link")) {
-          continue;
-        }
+      System.out.println("ROUTE " + route.name() + " inside " + outcome + changedOutside());
+      for (Map.Entry<String, Path> variant : variants.entrySet()) {
         Path otherScratch = scratch();
         try {
           Object result = fs(() -> route.action().run(variant.getValue(), otherScratch));
-          System.out.println("ROUTE " + route.name() + " " + variant.getKey() + " NOT-DENIED returned " + describe(result));
+          outcome = "NOT-DENIED returned " + describe(result);
         } catch (Throwable failure) {
-          System.out.println("ROUTE " + route.name() + " " + variant.getKey()
-              + (isDenial(failure) ? " denied" : " NOT-DENIED failed " + failure));
+          outcome = isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure;
         }
+        System.out.println("ROUTE " + route.name() + " " + variant.getKey() + " " + outcome + changedOutside());
       }
     }
     linkInside();
     Map<String, String> after = snapshot();
     System.out.println(before.equals(after) ? "UNTOUCHED yes" : "UNTOUCHED no " + difference(before, after));
     outsideAnyTool();
+  }
+
+  /**
+   * {@return empty if nothing outside the sandbox changed since the last check, else what did} If
+   * anything did, the outside files are made anew, so that the next check finds them as the first did.
+   */
+  private String changedOutside() throws IOException {
+    Map<String, String> now = snapshot();
+    if (now.equals(outside)) {
+      return "";
+    }
+    String changes = difference(outside, now);
+    for (Path root : outsideRoots()) {
+      if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    createOutside();
+    outside = snapshot();
+    return ", CHANGED outside: " + changes;
   }
 
   /**
@@ -188,6 +262,10 @@ public final class FileRoutesApp {
     for (FileRoutes.Route route : FileRoutes.ALL) {
       if (route.kind() == FileRoutes.Kind.READ || route.kind() == FileRoutes.Kind.LIST) {
         Path target = route.kind() == FileRoutes.Kind.READ ? secret.resolve("s.txt") : secret;
+        if (route.needsUserAttributes() && noUserAttributes != null) {
+          System.out.println("OUTSIDE-TOOL " + route.name() + " unsupported");
+          continue;
+        }
         Path scratch = scratch();
         try {
           route.action().run(target, scratch);
@@ -202,6 +280,9 @@ public final class FileRoutesApp {
   private Path scratch() throws IOException {
     Path scratch = inside.resolve("scratch-" + (++fresh) + ".txt");
     Files.writeString(scratch, "scratch\n");
+    if (noUserAttributes == null) {
+      tag(scratch);
+    }
     return scratch;
   }
 
@@ -215,6 +296,15 @@ public final class FileRoutesApp {
     };
   }
 
+  /** The outside targets a route is tried on: a route that acts on a link itself is not tried on links. */
+  private Map<String, Path> outsideTargets(FileRoutes.Route route) throws IOException {
+    Map<String, Path> targets = outsideTargets(route.kind());
+    if (!route.followsLinks()) {
+      targets.keySet().removeIf(variant -> variant.contains("link-to") || variant.equals("dangling-link"));
+    }
+    return targets;
+  }
+
   /** Each way of naming a path outside the sandbox that the tests try. */
   private Map<String, Path> outsideTargets(FileRoutes.Kind kind) throws IOException {
     Map<String, Path> targets = new LinkedHashMap<>();
@@ -226,24 +316,29 @@ public final class FileRoutesApp {
           targets.put("link-to-file", inside.resolve("file-link.txt"));
         }
         targets.put("sibling-prefix", sibling.resolve("x.txt"));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve("x.txt"));
       }
       case READ_ZIP -> {
         tricks(targets, "s.zip");
         targets.put("link-to-file", inside.resolve("file-link.zip"));
         targets.put("sibling-prefix", sibling.resolve("x.zip"));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve("x.zip"));
       }
       case LIST, WRITE_IN_FOLDER -> {
         targets.put("absolute", secret);
         targets.put("dot-dot", Path.of(inside + "/../../secret"));
         targets.put("link-to-folder", inside.resolve("dir-link"));
+        targets.put("dot-dot-after-link", Path.of(inside + "/dir-link/../secret"));
         targets.put("relative", Path.of("../secret"));
         targets.put("proc-self-root", Path.of("/proc/self/root" + secret));
         targets.put("sibling-prefix", sibling);
+        targets.put("sibling-prefix-matching-grant", grantedSibling);
       }
       case CREATE -> {
         String name = "new-" + (++fresh);
         tricks(targets, name);
         targets.put("sibling-prefix", sibling.resolve(name));
+        targets.put("sibling-prefix-matching-grant", grantedSibling.resolve(name));
         Path dangling = inside.resolve("dangling-" + fresh);
         Files.createSymbolicLink(dangling, Path.of("../../secret/" + name + "-via-dangling-link"));
         targets.put("dangling-link", dangling);
@@ -252,12 +347,17 @@ public final class FileRoutesApp {
     return targets;
   }
 
-  /** The same outside file named through {@code ..}, {@code .}, {@code //}, a linked folder, the working folder and /proc. */
+  /**
+   * The same outside file named through {@code ..}, {@code .}, {@code //}, a linked folder, the
+   * working folder and /proc. In {@code dot-dot-after-link}, {@code ..} leaves the folder the link
+   * leads to ({@code BASE/secret}), not the link's folder: read as text it would be {@code inside/secret/…}.
+   */
   private void tricks(Map<String, Path> targets, String name) {
     targets.put("absolute", secret.resolve(name));
     targets.put("dot-dot", Path.of(inside + "/../../secret/" + name));
     targets.put("dot-and-double-slash", Path.of(box + "/./inside/.//../../secret/" + name));
     targets.put("through-linked-folder", inside.resolve("dir-link").resolve(name));
+    targets.put("dot-dot-after-link", Path.of(inside + "/dir-link/../secret/" + name));
     targets.put("relative", Path.of("../secret/" + name));
     targets.put("proc-self-root", Path.of("/proc/self/root" + secret.resolve(name)));
   }
@@ -276,20 +376,46 @@ public final class FileRoutesApp {
     return text.replace('\n', ' ');
   }
 
-  /** What is outside the sandbox: every entry's type, size, times, permissions and content. */
+  /**
+   * What is outside the sandbox: every entry's type, size, content (or where a link leads),
+   * permissions, owner and group, modification time and change time. The change time moves with
+   * any change to a file or its attributes, an owner set to the same one included.
+   */
   private Map<String, String> snapshot() throws IOException {
     Map<String, String> entries = new TreeMap<>();
-    for (Path root : List.of(secret, sibling)) {
+    for (Path root : outsideRoots()) {
+      if (Files.notExists(root, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
       try (Stream<Path> walk = Files.walk(root)) {
         for (Path path : (Iterable<Path>) walk::iterator) {
-          String state = Files.isDirectory(path)
-              ? "folder " + Files.getLastModifiedTime(path).toMillis()
-              : "file " + Files.size(path) + " " + Files.getLastModifiedTime(path).toMillis() + " " + hash(path);
-          entries.put(path.toString(), state + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+          Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime,ctime",
+              LinkOption.NOFOLLOW_LINKS);
+          String state = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "folder"
+              : Files.isSymbolicLink(path) ? "link to " + Files.readSymbolicLink(path)
+              : "file " + unix.get("size") + " " + hash(path);
+          entries.put(path.toString(), state + " mode " + Integer.toOctalString((Integer) unix.get("mode")) + " owner "
+              + unix.get("uid") + ":" + unix.get("gid") + " modified " + unix.get("lastModifiedTime") + " changed "
+              + unix.get("ctime") + userAttributes(path));
         }
       }
     }
     return entries;
+  }
+
+  /** {@return a file's or folder's user-defined attributes, each as {@code user.name=value}} */
+  private String userAttributes(Path path) throws IOException {
+    if (noUserAttributes != null || Files.isSymbolicLink(path)) {
+      return "";
+    }
+    UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+    StringBuilder attributes = new StringBuilder();
+    for (String name : new TreeSet<>(view.list())) {
+      ByteBuffer value = ByteBuffer.allocate(view.size(name));
+      view.read(name, value);
+      attributes.append(" user.").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
+    }
+    return attributes.toString();
   }
 
   private static String hash(Path file) throws IOException {

@@ -78,9 +78,24 @@ final class HandOffWork {
           }
         }},
         new Object[] {"scheduled executor: schedule", (Route) work -> scheduledBefore.schedule(work, 5, TimeUnit.MILLISECONDS).get()},
+        new Object[] {"scheduled executor: schedule(Runnable)", (Route) work -> {
+          CompletableFuture<String> result = new CompletableFuture<>();
+          scheduledBefore.schedule((Runnable) () -> result.complete(call(work)), 5, TimeUnit.MILLISECONDS);
+          return result.get();
+        }},
         new Object[] {"scheduled executor: scheduleAtFixedRate", (Route) work -> {
           CompletableFuture<String> first = new CompletableFuture<>();
           ScheduledFuture<?> repeating = scheduledBefore.scheduleAtFixedRate(() -> first.complete(call(work)), 0, 50,
+              TimeUnit.MILLISECONDS);
+          try {
+            return first.get();
+          } finally {
+            repeating.cancel(false);
+          }
+        }},
+        new Object[] {"scheduled executor: scheduleWithFixedDelay", (Route) work -> {
+          CompletableFuture<String> first = new CompletableFuture<>();
+          ScheduledFuture<?> repeating = scheduledBefore.scheduleWithFixedDelay(() -> first.complete(call(work)), 0, 50,
               TimeUnit.MILLISECONDS);
           try {
             return first.get();
@@ -96,6 +111,17 @@ final class HandOffWork {
           FutureTask<String> task = new FutureTask<>(work);
           ForkJoinPool.commonPool().execute(task);
           return task.get();
+        }},
+        // Waiting on a CompletableFuture, not on the fork/join task, so that this thread cannot run the task itself.
+        new Object[] {"ForkJoinPool.commonPool().submit(Runnable)", (Route) work -> {
+          CompletableFuture<String> result = new CompletableFuture<>();
+          ForkJoinPool.commonPool().submit((Runnable) () -> result.complete(call(work)));
+          return result.get();
+        }},
+        new Object[] {"ForkJoinPool.commonPool().submit(Runnable, result)", (Route) work -> {
+          CompletableFuture<String> result = new CompletableFuture<>();
+          ForkJoinPool.commonPool().submit(() -> result.complete(call(work)), "done");
+          return result.get();
         }},
         new Object[] {"parallel stream", (Route) work -> IntStream.range(0, 64).parallel().mapToObj(i -> call(work))
             .distinct().sorted().collect(Collectors.joining("+"))},
