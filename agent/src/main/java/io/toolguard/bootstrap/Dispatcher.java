@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
- * into other classes and the agent that decides.
+ * into other classes and the agent that decides. It has one entry per kind of check a tool's
+ * access meets (files, processes, connections and listening sockets, environment variables and
+ * system properties, JVM-wide actions), besides tool entry and exit and the hand-offs that carry a
+ * tool's context to other threads.
  *
  * <p>Why it must stay here. Advice is inlined into tool methods of any class loader (the
  * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and, in
@@ -22,10 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
- * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks.
- * File checks woven into {@code java.io} and {@code sun.nio.fs} run on every file operation of
- * the JVM, so {@link #checkFile} costs one thread-local read when no tool is running, and marks the
- * thread while it checks, so that the check's own file system calls are not checked again.
+ * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks,
+ * one hook per entry, with JDK types (mostly {@code Object}) as arguments. File checks woven into
+ * {@code java.io} and {@code sun.nio.fs} run on every file operation of the JVM, so each check
+ * costs one thread-local read when no tool is running, and marks the thread while it checks, so
+ * that the check's own file system calls (or environment reads) are not checked again.
  *
  * <p>Why a tool cannot tamper with it. The class is public because woven code in every package
  * must call it, so tool code can call it too. {@link #install} works once; {@link #exitTool}
@@ -35,7 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Dispatcher {
 
-  /** What the agent does when a tool is called; implemented by the agent, called by woven code. */
+  /**
+   * What the agent does when a tool is called or reaches out, one method per entry of
+   * {@link Dispatcher}; implemented by the agent, called only inside tools, with the context of
+   * the tool whose code reached the entry.
+   */
   public interface Hooks {
 
     /**
@@ -48,22 +56,70 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
-     * Decides a file access — or, as the access bits say, a JVM-wide action ({@link #JVM_ACTION}),
-     * a process start ({@link #EXEC}), a connection or listening socket ({@link #CONNECT}, {@link #LISTEN}),
-     * or an environment or property read ({@link #ENV}, {@link #PROPERTY}) — by the tool whose
-     * context is {@code context}.
+     * Decides a file access.
      *
-     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}; or what
-     *     the other kinds of access name (see each bit)
-     * @param access the bits of this class's access constants
+     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
+     * @param access the bits of this class's file access constants
      * @param detail open options, link options or copy options, the folder a relative path is
-     *     resolved against, or {@code null}
+     *     resolved against, what {@link #RANDOM_ACCESS_MODE} or {@link #VIEW} say, or {@code null}
      * @return the path the JDK method should use: where {@code path} really leads if
-     *     {@link #RESOLVED} was asked for and the access is allowed, the name or map a tool may see
-     *     for {@link #ENV} and {@link #PROPERTY}, else {@code path} itself
+     *     {@link #RESOLVED} was asked for and the access is allowed, else {@code path} itself
      * @throws SecurityException if the access is denied
      */
     Object checkFile(Object context, Object path, int access, Object detail);
+
+    /**
+     * Decides a process start.
+     *
+     * @param process the {@code ProcessBuilder} about to start it
+     * @throws SecurityException if the start is denied
+     */
+    void checkExec(Object context, Object process);
+
+    /**
+     * Decides a connection, or a datagram sent to an address.
+     *
+     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an
+     *     {@code InetSocketAddress} (then {@code port} is {@code null})
+     * @throws SecurityException if the connection is denied
+     */
+    void checkConnect(Object context, Object address, Object port);
+
+    /**
+     * Decides a server socket's bind.
+     *
+     * @param address the {@code SocketAddress} it binds to, or {@code null} for any
+     * @throws SecurityException if listening there is denied
+     */
+    void checkListen(Object context, Object address);
+
+    /** {@return the name {@code System.getenv} should look up for {@code name}: itself, or one never set} */
+    Object filterVariable(Object context, Object name);
+
+    /** {@return the key {@code System.getProperty} should look up for {@code name}: itself, or one never set} */
+    Object filterProperty(Object context, Object name);
+
+    /** {@return what {@code System.getenv()} should return for {@code environment}: what the tool may read} */
+    Object filterVariables(Object context, Object environment);
+
+    /** {@return what {@code System.getProperties()} should return for {@code properties}: what the tool may read} */
+    Object filterProperties(Object context, Object properties);
+
+    /**
+     * Trims a {@code ProcessBuilder}'s environment, which the process will inherit, where it stands.
+     *
+     * @return {@code environment} itself
+     */
+    Object filterProcessEnvironment(Object context, Object environment);
+
+    /**
+     * Decides an action that changes the whole JVM, or opening a class up by reflection.
+     *
+     * @param action what it does ({@code "exit the JVM"}), or the {@code Class} or {@code Member}
+     *     being opened up
+     * @throws SecurityException if the action is denied
+     */
+    void jvmAction(Object context, Object action);
 
     /**
      * Called inside a tool when it starts a thread: whether the thread runs in the tool's context
@@ -73,7 +129,7 @@ public final class Dispatcher {
     boolean threadInheritsContext();
   }
 
-  /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
+  /** File access bits woven JDK code passes to {@link #checkFile}; constants, so they are inlined into it. */
   public static final int READ = 1;
   public static final int WRITE = 2;
   public static final int DELETE = 4;
@@ -93,29 +149,6 @@ public final class Dispatcher {
   public static final int RANDOM_ACCESS_MODE = 512;
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
-  /**
-   * Not a file: the path is a JVM-wide action ({@code "exit the JVM"}) or the class or member a
-   * tool is opening up by reflection.
-   */
-  public static final int JVM_ACTION = 2048;
-  /**
-   * Not a file: the path is the {@code InetAddress} (port in the detail) or {@code InetSocketAddress}
-   * a tool connects or sends a datagram to.
-   */
-  public static final int CONNECT = 4096;
-  /** Not a file: the path is the {@code SocketAddress} a tool's server socket binds to, or null for any. */
-  public static final int LISTEN = 8192;
-  /**
-   * Not a file: the path is the name of an environment variable a tool reads, or with
-   * {@link #WHOLE} the environment map; what comes back is what the JDK method uses.
-   */
-  public static final int ENV = 16384;
-  /** Like {@link #ENV}, for a system property's key, or with {@link #WHOLE} the {@code Properties}. */
-  public static final int PROPERTY = 32768;
-  /** With {@link #ENV} or {@link #PROPERTY}: the path is the whole map a method is about to return. */
-  public static final int WHOLE = 65536;
-  /** Not a file: the path is the {@code ProcessBuilder} a tool is about to start. */
-  public static final int EXEC = 131072;
 
   private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
   private static final ThreadLocal<Frame> CURRENT = new Contexts();
@@ -180,10 +213,13 @@ public final class Dispatcher {
     return frame;
   }
 
+  /*
+   * The check entries. Each returns at once outside a tool, and while this thread is already
+   * checking, so that a check's own file system calls and reads are not checked again.
+   */
+
   /**
-   * Called by woven JDK code before it touches the disk. Outside a tool it returns at once; it
-   * also returns at once while this thread is already checking, so the check's own file system
-   * calls are not checked again.
+   * Called by woven JDK code before it touches the disk.
    *
    * @return the path to use (see {@link Hooks#checkFile})
    * @throws SecurityException if the access is denied or could not be decided
@@ -196,10 +232,196 @@ public final class Dispatcher {
     frame.checking = true;
     try {
       return hooks.checkFile(frame.context, path, access, detail);
-    } catch (SecurityException denied) {
-      throw denied;
     } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ProcessBuilder} before it starts a process.
+   *
+   * @throws SecurityException if the start is denied or could not be decided
+   */
+  public static void checkExec(Object process) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkExec(frame.context, process);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven JDK code before it connects, or sends a datagram to an address.
+   *
+   * @throws SecurityException if the connection is denied or could not be decided
+   */
+  public static void checkConnect(Object address, Object port) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkConnect(frame.context, address, port);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven server sockets before they bind.
+   *
+   * @throws SecurityException if listening is denied or could not be decided
+   */
+  public static void checkListen(Object address) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkListen(frame.context, address);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getenv(name)} before it looks the name up.
+   *
+   * @return the name to look up (see {@link Hooks#filterVariable})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterVariable(Object name) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return name;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterVariable(frame.context, name);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getProperty} before it looks the key up.
+   *
+   * @return the key to look up (see {@link Hooks#filterProperty})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProperty(Object name) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return name;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProperty(frame.context, name);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getenv()} with the map it is about to return.
+   *
+   * @return the map to return instead (see {@link Hooks#filterVariables})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterVariables(Object environment) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return environment;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterVariables(frame.context, environment);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getProperties()} with the properties it is about to return.
+   *
+   * @return the properties to return instead (see {@link Hooks#filterProperties})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProperties(Object properties) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return properties;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProperties(frame.context, properties);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ProcessBuilder.environment()} with the builder's own copy of the
+   * environment, which a process it starts inherits.
+   *
+   * @return the same map, trimmed (see {@link Hooks#filterProcessEnvironment})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProcessEnvironment(Object environment) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return environment;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProcessEnvironment(frame.context, environment);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven JDK code before an action that changes the whole JVM (exit, shutdown hooks,
+   * native libraries, standard streams, system properties, global defaults) or opens a class up by
+   * reflection.
+   *
+   * @throws SecurityException if the action is denied or could not be decided
+   */
+  public static void jvmAction(Object action) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.jvmAction(frame.context, action);
+    } catch (Throwable failure) {
+      throw denial(failure);
     } finally {
       frame.checking = false;
     }
@@ -313,17 +535,6 @@ public final class Dispatcher {
   }
 
   /**
-   * Called by woven JDK code before an action that changes the whole JVM (exit, shutdown hooks,
-   * native libraries, standard streams, system properties, global defaults) or opens a class up by
-   * reflection; outside tools it returns at once.
-   *
-   * @throws SecurityException if the action is denied or could not be decided
-   */
-  public static void jvmAction(Object action) {
-    checkFile(action, JVM_ACTION, null);
-  }
-
-  /**
    * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
    * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
    * behind). A frame that is not on this thread's stack changes nothing.
@@ -335,6 +546,12 @@ public final class Dispatcher {
         return;
       }
     }
+  }
+
+  /** {@return what a check throws when deciding failed: a denial as it is, anything else as a denial that says so} */
+  private static SecurityException denial(Throwable failure) {
+    return failure instanceof SecurityException denied ? denied
+        : new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
   }
 
   /** The context stack of each thread; a thread a tool started begins with the tool's context. */
