@@ -21,9 +21,11 @@ final class BootstrapJar {
   static final List<String> CLASSES = List.of(
       "io/toolguard/bootstrap/Dispatcher.class",
       "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-      "io/toolguard/bootstrap/Dispatcher$Frame.class",
-      "io/toolguard/bootstrap/Dispatcher$Contexts.class",
-      "io/toolguard/bootstrap/Dispatcher$Handed.class");
+      "io/toolguard/bootstrap/HandOffs.class",
+      "io/toolguard/bootstrap/HandOffs$Handed.class",
+      "io/toolguard/bootstrap/ToolFrames.class",
+      "io/toolguard/bootstrap/ToolFrames$Frame.class",
+      "io/toolguard/bootstrap/ToolFrames$Contexts.class");
 
   private BootstrapJar() {}
 

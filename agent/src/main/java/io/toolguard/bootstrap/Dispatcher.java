@@ -1,27 +1,26 @@
 package io.toolguard.bootstrap;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
+import static io.toolguard.bootstrap.ToolFrames.CURRENT;
+
+import io.toolguard.bootstrap.ToolFrames.Frame;
 
 /**
- * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
- * into other classes and the agent that decides. It has one entry per kind of check a tool's
- * access meets (files, processes, connections and listening sockets, environment variables and
- * system properties, JVM-wide actions), besides tool entry and exit and the hand-offs that carry a
- * tool's context to other threads.
+ * The bridge between code woven into other classes and the agent that decides, on the bootstrap
+ * class path: the entry and exit of tools, and one check entry per kind of access a tool makes
+ * (files, processes, connections and listening sockets, environment variables and system
+ * properties, JVM-wide actions). Its package holds the rest of the bridge: {@link HandOffs}
+ * carries a tool's context to the threads and tasks it hands work to, and the package-private
+ * {@code ToolFrames} holds the per-thread stack of contexts that both share.
  *
  * <p>Why it must stay here. Advice is inlined into tool methods of any class loader (the
- * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and, in
- * later features, into JDK classes themselves ({@code java.io}, {@code sun.nio.fs}). The only
- * class loader every one of them can see is the bootstrap loader, so the woven code calls this
- * class and nothing else. The agent (loaded by the system class loader, with its shaded Byte
- * Buddy, YAML parser and Logback) registers its {@link Hooks} here once at start-up. The agent
- * copies this class into a small jar that it appends to the bootstrap search path before any
- * class that refers to it is loaded; parent-first delegation then makes this copy the only one in
- * use, even though the same class file also sits in the agent jar.
+ * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and into JDK
+ * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of
+ * them can see is the bootstrap loader, so the woven code calls this package and nothing else.
+ * The agent (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and
+ * Logback) registers its {@link Hooks} here once at start-up. The agent copies this package into
+ * a small jar that it appends to the bootstrap search path before any class that refers to it is
+ * loaded; parent-first delegation then makes this copy the only one in use, even though the same
+ * class files also sit in the agent jar.
  *
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
@@ -31,11 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * costs one thread-local read when no tool is running, and marks the thread while it checks, so
  * that the check's own file system calls (or environment reads) are not checked again.
  *
- * <p>Why a tool cannot tamper with it. The class is public because woven code in every package
- * must call it, so tool code can call it too. {@link #install} works once; {@link #exitTool}
- * only pops the frame it is handed if that frame is the current one, and frames are private
- * objects that tool code never sees, so a tool cannot drop its own context. Any failure while
- * deciding denies the call: an exception escaping the hooks becomes a {@link SecurityException}.
+ * <p>Why a tool cannot tamper with it. The classes are public because woven code in every package
+ * must call them, so tool code can call them too. {@link #install} works once; {@link #exitTool}
+ * only pops the frame it is handed if that frame is on this thread's stack, and frames are
+ * package-private objects that tool code never sees, so a tool cannot drop its own context. A
+ * check entry cannot change a context at all, and each of {@link HandOffs}' entries only carries
+ * the calling thread's context onto what it is given, or leaves a frame entered for the same task.
+ * Any failure while deciding denies the call: an exception escaping the hooks becomes a
+ * {@link SecurityException}.
  */
 public final class Dispatcher {
 
@@ -124,7 +126,7 @@ public final class Dispatcher {
     /**
      * Called inside a tool when it starts a thread: whether the thread runs in the tool's context
      * for its whole life. Not for the workers of a thread pool, which run tasks from anyone: their
-     * tasks carry their own context (see {@link #handOff}).
+     * tasks carry their own context (see {@link HandOffs#handOff}).
      */
     boolean threadInheritsContext();
   }
@@ -150,16 +152,6 @@ public final class Dispatcher {
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
 
-  private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final ThreadLocal<Frame> CURRENT = new Contexts();
-  /** Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept. */
-  private static final Map<Object, Object> QUEUED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  /** How many of those have not run yet (tasks never run keep it up: then only the fast path is lost). */
-  private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
-  /** Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many times. */
-  private static final Map<Object, Object> SCHEDULED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
-  private static final Object TIMER_TASK = new Object();
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -177,6 +169,11 @@ public final class Dispatcher {
       throw new IllegalStateException("toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
+  }
+
+  /** {@return the agent's hooks, or null before it installed them} */
+  static Hooks hooks() {
+    return hooks;
   }
 
   /**
@@ -211,6 +208,20 @@ public final class Dispatcher {
     Frame frame = new Frame(context, outer);
     CURRENT.set(frame);
     return frame;
+  }
+
+  /**
+   * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
+   * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
+   * behind). A frame that is not on this thread's stack changes nothing.
+   */
+  public static void exitTool(Object frame) {
+    for (Frame open = CURRENT.get(); open != null; open = open.outer) {
+      if (open == frame) {
+        CURRENT.set(open.outer);
+        return;
+      }
+    }
   }
 
   /*
@@ -427,195 +438,9 @@ public final class Dispatcher {
     }
   }
 
-  /**
-   * Called by woven {@code Thread.start}: a thread a tool starts runs in the tool's context, even
-   * after the tool has returned (capture at start, not an inheritable thread-local).
-   */
-  public static void threadStarting(Object thread) {
-    Frame frame = CURRENT.get();
-    if (frame == null || frame.checking) {
-      return;
-    }
-    boolean inherits;
-    frame.checking = true;
-    try {
-      inherits = hooks.threadInheritsContext();
-    } catch (Throwable failure) {
-      inherits = true;
-    } finally {
-      frame.checking = false;
-    }
-    if (inherits) {
-      STARTED_BY_TOOLS.put((Thread) thread, new Frame(frame.context, null));
-    }
-  }
-
-  /**
-   * Called by woven executors on each {@code Runnable} or {@code Callable} handed to them: inside a
-   * tool, wraps it so that it runs in the tool's context wherever and whenever it runs; outside
-   * tools, returns it unchanged (one thread-local read).
-   */
-  public static Object handOff(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame == null || task == null || task instanceof Handed) {
-      return task;
-    }
-    return new Handed(task, frame.context);
-  }
-
-  /**
-   * Called by woven {@code ForkJoinTask.fork} and {@code ForkJoinPool}'s methods that take a
-   * {@code ForkJoinTask}: a task queued inside a tool runs in the tool's context, on any worker.
-   * A task cannot be wrapped (its identity is its result), so the context waits beside it.
-   */
-  public static void forkJoinTaskQueued(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame == null || task == null) {
-      return;
-    }
-    if (QUEUED_BY_TOOLS.put(task, frame.context) == null) {
-      QUEUED_COUNT.incrementAndGet();
-    }
-  }
-
-  /** Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was queued in. */
-  public static void forkJoinTaskRunning(Object task) {
-    if (QUEUED_COUNT.get() == 0) {
-      return;
-    }
-    Object context = QUEUED_BY_TOOLS.remove(task);
-    if (context == null) {
-      return;
-    }
-    QUEUED_COUNT.decrementAndGet();
-    Frame frame = new Frame(context, CURRENT.get());
-    frame.task = task;
-    CURRENT.set(frame);
-  }
-
-  /** Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's context. */
-  public static void forkJoinTaskDone(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame != null && frame.task == task) {
-      CURRENT.set(frame.outer);
-    }
-  }
-
-  /**
-   * Called by woven {@code Timer.sched}: a timer task scheduled inside a tool runs in the tool's
-   * context, on whichever timer, every time it runs.
-   */
-  public static void timerTaskScheduled(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame != null && task != null) {
-      SCHEDULED_BY_TOOLS.put(task, frame.context);
-    }
-  }
-
-  /**
-   * Called by the woven timer thread before it runs a task: leaves what an earlier task left (one
-   * that threw), then enters the context the task was scheduled in, if any.
-   */
-  public static void timerTaskRunning(Object task) {
-    timerTaskDone();
-    Object context = SCHEDULED_BY_TOOLS.isEmpty() ? null : SCHEDULED_BY_TOOLS.get(task);
-    if (context != null) {
-      Frame frame = new Frame(context, CURRENT.get());
-      frame.task = TIMER_TASK;
-      CURRENT.set(frame);
-    }
-  }
-
-  /** Called by the woven timer thread after it ran a task: leaves the task's context. */
-  public static void timerTaskDone() {
-    Frame frame = CURRENT.get();
-    if (frame != null && frame.task == TIMER_TASK) {
-      CURRENT.set(frame.outer);
-    }
-  }
-
-  /**
-   * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
-   * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
-   * behind). A frame that is not on this thread's stack changes nothing.
-   */
-  public static void exitTool(Object frame) {
-    for (Frame open = CURRENT.get(); open != null; open = open.outer) {
-      if (open == frame) {
-        CURRENT.set(open.outer);
-        return;
-      }
-    }
-  }
-
   /** {@return what a check throws when deciding failed: a denial as it is, anything else as a denial that says so} */
   private static SecurityException denial(Throwable failure) {
     return failure instanceof SecurityException denied ? denied
         : new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
-  }
-
-  /** The context stack of each thread; a thread a tool started begins with the tool's context. */
-  private static final class Contexts extends ThreadLocal<Frame> {
-    @Override
-    protected Frame initialValue() {
-      return STARTED_BY_TOOLS.isEmpty() ? null : STARTED_BY_TOOLS.remove(Thread.currentThread());
-    }
-  }
-
-  /** A task handed over inside a tool: it runs in that tool's context, then restores the runner's. */
-  private static final class Handed implements Runnable, Callable<Object> {
-    private final Object task;
-    private final Object context;
-
-    Handed(Object task, Object context) {
-      this.task = task;
-      this.context = context;
-    }
-
-    @Override
-    public void run() {
-      Frame runner = enter();
-      try {
-        ((Runnable) task).run();
-      } finally {
-        CURRENT.set(runner);
-      }
-    }
-
-    @Override
-    public Object call() throws Exception {
-      Frame runner = enter();
-      try {
-        return ((Callable<?>) task).call();
-      } finally {
-        CURRENT.set(runner);
-      }
-    }
-
-    /** Enters the task's context; {@return the runner's, to restore} */
-    private Frame enter() {
-      Frame runner = CURRENT.get();
-      CURRENT.set(new Frame(context, runner));
-      return runner;
-    }
-
-    @Override
-    public String toString() {
-      return task.toString();
-    }
-  }
-
-  private static final class Frame {
-    final Object context;
-    final Frame outer;
-    /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
-    boolean checking;
-    /** The fork/join task this frame was entered for, or {@code null}. */
-    Object task;
-
-    Frame(Object context, Frame outer) {
-      this.context = context;
-      this.outer = outer;
-    }
   }
 }

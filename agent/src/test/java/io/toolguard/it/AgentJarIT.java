@@ -45,8 +45,10 @@ class AgentJarIT {
       // The agent copies these, by name, onto the bootstrap class path.
       assertThat(entries).filteredOn(name -> name.startsWith("io/toolguard/bootstrap/") && name.endsWith(".class"))
           .containsExactlyInAnyOrder("io/toolguard/bootstrap/Dispatcher.class",
-              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/Dispatcher$Frame.class",
-              "io/toolguard/bootstrap/Dispatcher$Contexts.class", "io/toolguard/bootstrap/Dispatcher$Handed.class");
+              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/HandOffs.class",
+              "io/toolguard/bootstrap/HandOffs$Handed.class", "io/toolguard/bootstrap/ToolFrames.class",
+              "io/toolguard/bootstrap/ToolFrames$Frame.class", "io/toolguard/bootstrap/ToolFrames$Contexts.class",
+              "io/toolguard/bootstrap/package-info.class");
     }
   }
 

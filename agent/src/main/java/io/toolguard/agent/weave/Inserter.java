@@ -7,16 +7,17 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts a hook's calls to the bootstrap dispatcher into one JDK method: at its start, before
+ * Inserts a hook's calls to the bootstrap bridge into one JDK method: at its start, before
  * each {@code areturn} for a hook on the returned object, or when the method ends by any return or
- * exception. A check calls the entry it names, with the descriptor it gives. The inserted code has
- * no branches, leaves the operand stack as it found it and stores only into the argument it
- * replaces, so the method's stack map frames stay valid; the one handler it may add gets a full
- * frame of its own.
+ * exception. A check calls the {@code Dispatcher} entry it names, with the descriptor it gives; a
+ * hand-off calls {@code HandOffs}. The inserted code has no branches, leaves the operand stack as
+ * it found it and stores only into the argument it replaces, so the method's stack map frames stay
+ * valid; the one handler it may add gets a full frame of its own.
  */
 final class Inserter extends MethodVisitor {
 
   private static final String DISPATCHER = "io/toolguard/bootstrap/Dispatcher";
+  private static final String HAND_OFFS = "io/toolguard/bootstrap/HandOffs";
 
   private final String owner;
   private final boolean isStatic;
@@ -60,7 +61,7 @@ final class Inserter extends MethodVisitor {
           continue;
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
           replaceArgument(handOff.argument());
         }
       }
@@ -70,7 +71,7 @@ final class Inserter extends MethodVisitor {
 
   private void notify(String method, Insertion.Source argument) {
     push(argument);
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, method, "(Ljava/lang/Object;)V", false);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, method, "(Ljava/lang/Object;)V", false);
   }
 
   /**
@@ -100,9 +101,9 @@ final class Inserter extends MethodVisitor {
       if (insertion instanceof Insertion.AroundCall around && around.owner().equals(callOwner)
           && around.name().equals(name) && descriptor.equals("()V")) {
         super.visitInsn(Opcodes.DUP);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.before(), "(Ljava/lang/Object;)V", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.before(), "(Ljava/lang/Object;)V", false);
         super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.after(), "()V", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.after(), "()V", false);
         return;
       }
     }

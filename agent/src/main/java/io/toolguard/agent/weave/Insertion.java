@@ -3,8 +3,8 @@ package io.toolguard.agent.weave;
 import java.util.List;
 
 /**
- * One call to the bootstrap dispatcher inserted into a JDK method: a {@link Check} calls one of
- * its check entries, the others carry a tool's context to other threads.
+ * One call to the bootstrap bridge inserted into a JDK method: a {@link Check} calls one of
+ * {@code Dispatcher}'s check entries, the others carry a tool's context through {@code HandOffs}.
  */
 public sealed interface Insertion {
 
@@ -126,23 +126,23 @@ public sealed interface Insertion {
   }
 
   /**
-   * {@code Dispatcher.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
+   * {@code HandOffs.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
    * the task runs in the context of the tool that handed it over.
    */
   record HandOff(int argument) implements Insertion {}
 
-  /** {@code Dispatcher.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
+  /** {@code HandOffs.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
   record Notify(String method, Source argument) implements Insertion {}
 
   /**
-   * {@code Dispatcher.<method>(argument)} when the method ends, by a return or an exception: the
+   * {@code HandOffs.<method>(argument)} when the method ends, by a return or an exception: the
    * counterpart of a {@link Notify} at its start.
    */
   record OnExit(String method, Source argument) implements Insertion {}
 
   /**
    * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
-   * {@code Dispatcher.<before>(receiver)} just before it, {@code Dispatcher.<after>()} just after.
+   * {@code HandOffs.<before>(receiver)} just before it, {@code HandOffs.<after>()} just after.
    */
   record AroundCall(String owner, String name, String before, String after) implements Insertion {}
 }
