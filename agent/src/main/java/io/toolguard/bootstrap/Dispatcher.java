@@ -22,6 +22,16 @@ import io.toolguard.bootstrap.ToolFrames.Frame;
  * loaded; parent-first delegation then makes this copy the only one in use, even though the same
  * class files also sit in the agent jar.
  *
+ * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
+ * first (the agent jar on an application's class path, and something there loading this class
+ * before toolguard was attached), the agent would register its hooks with that copy, tools would
+ * enter their contexts in it, and the JDK's woven checks, which reach the bootstrap copy, would
+ * never see a tool running: every access would go unchecked, silently. So {@link #install}
+ * refuses to install into any copy but the bootstrap loader's, and says what happened, as
+ * Mockito's inline dispatcher does. It checks there and not as the class loads, so that unit tests
+ * can load this package from the class path and reach it through a package-private seam
+ * ({@link #installForTests}) that the bootstrap copy refuses.
+ *
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
  * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks,
@@ -159,9 +169,17 @@ public final class Dispatcher {
   /**
    * Registers the agent's hooks; a second call fails, so nothing can replace them later.
    *
-   * @throws IllegalStateException if hooks are already installed
+   * @throws IllegalStateException if hooks are already installed, or if this copy of the class is
+   *     not the bootstrap loader's
    */
   public static synchronized void install(Hooks agentHooks) {
+    ClassLoader loader = Dispatcher.class.getClassLoader();
+    if (loader != null) {
+      throw new IllegalStateException(Dispatcher.class.getName() + " is loaded by " + loader
+          + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
+          + " tool running. Something loaded toolguard's classes before the agent put them on the bootstrap class"
+          + " path; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+    }
     if (agentHooks == null) {
       throw new NullPointerException("hooks");
     }
@@ -169,6 +187,18 @@ public final class Dispatcher {
       throw new IllegalStateException("toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
+  }
+
+  /**
+   * The unit tests' way in: sets (with {@code null}, clears) the hooks of a copy of this class that
+   * a test's class loader defined. Package-private, so only code this package's loader defined can
+   * call it, and the bootstrap copy refuses, so it can never replace the agent's hooks.
+   */
+  static synchronized void installForTests(Hooks testHooks) {
+    if (Dispatcher.class.getClassLoader() == null) {
+      throw new IllegalStateException("toolguard's hooks are installed once, by the agent");
+    }
+    hooks = testHooks;
   }
 
   /** {@return the agent's hooks, or null before it installed them} */
