@@ -17,10 +17,11 @@ import io.toolguard.bootstrap.ToolFrames.Frame;
  * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of
  * them can see is the bootstrap loader, so the woven code calls this package and nothing else.
  * The agent (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and
- * Logback) registers its {@link Hooks} here once at start-up. The agent copies this package into
- * a small jar that it appends to the bootstrap search path before any class that refers to it is
- * loaded; parent-first delegation then makes this copy the only one in use, even though the same
- * class files also sit in the agent jar.
+ * Logback) registers its {@link Hooks} here once at start-up. The agent copies this package (every
+ * entry under {@code io/toolguard/bootstrap/} of its jar) into a small jar that it appends to the
+ * bootstrap search path before any class that refers to it is loaded; parent-first delegation
+ * then makes this copy the only one in use, even though the same class files also sit in the
+ * agent jar.
  *
  * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
  * first (the agent jar on an application's class path, and something there loading this class
