@@ -136,9 +136,16 @@ public sealed interface Insertion {
 
   /**
    * {@code HandOffs.<method>(argument)} when the method ends, by a return or an exception: the
-   * counterpart of a {@link Notify} at its start.
+   * counterpart of a {@link Notify} at its start. Not given a parameter: the handler that covers
+   * the body knows no local but the receiver.
    */
-  record OnExit(String method, Source argument) implements Insertion {}
+  record OnExit(String method, Source argument) implements Insertion {
+    public OnExit {
+      if (argument instanceof Argument || argument instanceof BoxedArgument || argument instanceof Returned) {
+        throw new IllegalArgumentException(method + " on exit cannot be given " + argument);
+      }
+    }
+  }
 
   /**
    * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
