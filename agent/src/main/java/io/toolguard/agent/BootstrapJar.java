@@ -2,46 +2,111 @@ package io.toolguard.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.security.CodeSource;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
- * Puts the classes of {@code io.toolguard.bootstrap} on the bootstrap class path: copies them
- * out of the agent jar into a private temporary jar and appends that, so that only they (and not
- * the shaded libraries) become visible to every class loader. See {@code Dispatcher} for why.
+ * Puts the package {@code io.toolguard.bootstrap} on the bootstrap class path: copies it out of the
+ * agent jar into a private temporary jar and appends that, so that only it (and not the shaded
+ * libraries) becomes visible to every class loader. See {@code Dispatcher} for why.
+ *
+ * <p>The set is derived, not listed: every entry under {@code io/toolguard/bootstrap/} of the jar
+ * (or, run from a build's classes, the folder) this class was loaded from, nested classes and all,
+ * so that a class added to the package cannot be forgotten. The bootstrap classes stay ordinary
+ * {@code .class} entries of the agent jar rather than resources under another name (Mockito ships
+ * its dispatcher as {@code .raw} so that no other loader can define it): the benchmarks and the
+ * unit tests compile against them and load them from the class path, and the mistake that
+ * approach guards against, another loader defining a second copy first, is caught where it would
+ * do harm instead: {@code Dispatcher.install} refuses any copy but the bootstrap loader's, so the
+ * agent does not start. Nothing else may be loaded from this package before the jar is appended,
+ * which is why only {@code Guards.install}, afterwards, refers to it.
  */
 final class BootstrapJar {
 
-  /** Every class of the bootstrap package; named here because none of them may be loaded first. */
-  static final List<String> CLASSES = List.of(
-      "io/toolguard/bootstrap/Dispatcher.class",
-      "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-      "io/toolguard/bootstrap/Dispatcher$Frame.class",
-      "io/toolguard/bootstrap/Dispatcher$Contexts.class",
-      "io/toolguard/bootstrap/Dispatcher$Handed.class");
+  /** The package that goes onto the bootstrap class path, whole. */
+  static final String PACKAGE = "io/toolguard/bootstrap/";
+  /** The class without which the package is no bridge at all. */
+  private static final String DISPATCHER = PACKAGE + "Dispatcher.class";
 
   private BootstrapJar() {}
 
   static void appendTo(Instrumentation instrumentation) throws IOException {
     Path bootJar = Files.createTempFile("toolguard-bootstrap-", ".jar");
     bootJar.toFile().deleteOnExit();
-    try (JarOutputStream target = new JarOutputStream(Files.newOutputStream(bootJar))) {
-      for (String name : CLASSES) {
-        try (InputStream in = BootstrapJar.class.getClassLoader().getResourceAsStream(name)) {
-          if (in == null) {
-            throw new IOException("the agent jar lacks " + name + "; it is damaged, download it again");
+    write(entries(agentLocation()), bootJar);
+    instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootJar.toFile()));
+  }
+
+  /** {@return the agent jar, or the folder of classes, this class was loaded from} */
+  static Path agentLocation() throws IOException {
+    CodeSource source = BootstrapJar.class.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      throw new IOException("toolguard cannot tell which jar it was loaded from, so it cannot put its bootstrap "
+          + "classes on the bootstrap class path; give it as -javaagent:toolguard-agent.jar");
+    }
+    try {
+      return Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | IllegalArgumentException notAFile) {
+      throw new IOException("toolguard was loaded from " + source.getLocation() + ", which is not a local file; "
+          + "give it as -javaagent:toolguard-agent.jar", notAFile);
+    }
+  }
+
+  /**
+   * {@return every file under {@link #PACKAGE} in {@code agent} (a jar or a folder of classes), by
+   * entry name, with its content}
+   *
+   * @throws IOException if it cannot be read, or holds no {@code Dispatcher}
+   */
+  static Map<String, byte[]> entries(Path agent) throws IOException {
+    Map<String, byte[]> entries = new TreeMap<>();
+    if (Files.isDirectory(agent)) {
+      Path folder = agent.resolve(PACKAGE);
+      if (Files.isDirectory(folder)) {
+        try (Stream<Path> files = Files.walk(folder)) {
+          for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+            entries.put(PACKAGE + folder.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"),
+                Files.readAllBytes(file));
           }
-          target.putNextEntry(new JarEntry(name));
-          in.transferTo(target);
-          target.closeEntry();
+        }
+      }
+    } else {
+      try (JarFile jar = new JarFile(agent.toFile())) {
+        for (Enumeration<JarEntry> all = jar.entries(); all.hasMoreElements();) {
+          JarEntry entry = all.nextElement();
+          if (!entry.isDirectory() && entry.getName().startsWith(PACKAGE)) {
+            try (InputStream in = jar.getInputStream(entry)) {
+              entries.put(entry.getName(), in.readAllBytes());
+            }
+          }
         }
       }
     }
-    instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootJar.toFile()));
+    if (!entries.containsKey(DISPATCHER)) {
+      throw new IOException(agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
+    }
+    return entries;
+  }
+
+  /** Writes {@code entries} as the jar {@code target}. */
+  static void write(Map<String, byte[]> entries, Path target) throws IOException {
+    try (OutputStream out = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(out)) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        jar.putNextEntry(new JarEntry(entry.getKey()));
+        jar.write(entry.getValue());
+        jar.closeEntry();
+      }
+    }
   }
 }

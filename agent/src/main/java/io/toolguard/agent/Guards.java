@@ -5,6 +5,7 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.env.EnvHooks;
+import io.toolguard.agent.env.EnvTarget;
 import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileGuard;
@@ -16,6 +17,8 @@ import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetGuard;
 import io.toolguard.agent.net.NetHooks;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.EnvKind;
+import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolContext;
@@ -25,8 +28,9 @@ import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent's side of the bootstrap dispatcher: tool calls, file access, process starts, network
- * access, environment reads and JVM-wide actions each to their own guard, and whether a thread a tool starts inherits its context.
+ * The agent's side of the bootstrap dispatcher, one guard call per hook: tool calls, file access,
+ * process starts, network access, environment reads and JVM-wide actions each to their own guard,
+ * and whether a thread a tool starts inherits its context.
  *
  * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
@@ -82,21 +86,51 @@ final class Guards implements Dispatcher.Hooks {
 
   @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
-    if ((access & (Dispatcher.ENV | Dispatcher.PROPERTY)) != 0) {
-      return env.check((ToolContext) context, path, access, detail);
-    }
-    if ((access & (Dispatcher.CONNECT | Dispatcher.LISTEN)) != 0) {
-      net.check((ToolContext) context, path, access, detail);
-      return path;
-    }
-    if ((access & Dispatcher.EXEC) != 0) {
-      exec.check((ToolContext) context, (ProcessBuilder) path);
-      return path;
-    }
-    if ((access & Dispatcher.JVM_ACTION) != 0) {
-      jvm.check((ToolContext) context, path);
-      return path;
-    }
     return files.check((ToolContext) context, path, access, detail);
+  }
+
+  @Override
+  public void checkExec(Object context, Object process) {
+    exec.check((ToolContext) context, (ProcessBuilder) process);
+  }
+
+  @Override
+  public void checkConnect(Object context, Object address, Object port) {
+    net.check((ToolContext) context, NetOperation.CONNECT, address, port);
+  }
+
+  @Override
+  public void checkListen(Object context, Object address) {
+    net.check((ToolContext) context, NetOperation.LISTEN, address, null);
+  }
+
+  @Override
+  public Object filterVariable(Object context, Object name) {
+    return env.check((ToolContext) context, EnvKind.VARIABLE, EnvTarget.NAME, name);
+  }
+
+  @Override
+  public Object filterProperty(Object context, Object name) {
+    return env.check((ToolContext) context, EnvKind.PROPERTY, EnvTarget.NAME, name);
+  }
+
+  @Override
+  public Object filterVariables(Object context, Object environment) {
+    return env.check((ToolContext) context, EnvKind.VARIABLE, EnvTarget.COPY, environment);
+  }
+
+  @Override
+  public Object filterProperties(Object context, Object properties) {
+    return env.check((ToolContext) context, EnvKind.PROPERTY, EnvTarget.COPY, properties);
+  }
+
+  @Override
+  public Object filterProcessEnvironment(Object context, Object environment) {
+    return env.check((ToolContext) context, EnvKind.VARIABLE, EnvTarget.IN_PLACE, environment);
+  }
+
+  @Override
+  public void jvmAction(Object context, Object action) {
+    jvm.check((ToolContext) context, action);
   }
 }

@@ -1,41 +1,62 @@
 package io.toolguard.bootstrap;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
+import static io.toolguard.bootstrap.ToolFrames.CURRENT;
+
+import io.toolguard.bootstrap.ToolFrames.Frame;
 
 /**
- * The one toolguard class that lives in the bootstrap class loader: the bridge between code woven
- * into other classes and the agent that decides.
+ * The bridge between code woven into other classes and the agent that decides, on the bootstrap
+ * class path: the entry and exit of tools, and one check entry per kind of access a tool makes
+ * (files, processes, connections and listening sockets, environment variables and system
+ * properties, JVM-wide actions). Its package holds the rest of the bridge: {@link HandOffs}
+ * carries a tool's context to the threads and tasks it hands work to, and the package-private
+ * {@code ToolFrames} holds the per-thread stack of contexts that both share.
  *
  * <p>Why it must stay here. Advice is inlined into tool methods of any class loader (the
- * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and, in
- * later features, into JDK classes themselves ({@code java.io}, {@code sun.nio.fs}). The only
- * class loader every one of them can see is the bootstrap loader, so the woven code calls this
- * class and nothing else. The agent (loaded by the system class loader, with its shaded Byte
- * Buddy, YAML parser and Logback) registers its {@link Hooks} here once at start-up. The agent
- * copies this class into a small jar that it appends to the bootstrap search path before any
- * class that refers to it is loaded; parent-first delegation then makes this copy the only one in
- * use, even though the same class file also sits in the agent jar.
+ * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and into JDK
+ * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of
+ * them can see is the bootstrap loader, so the woven code calls this package and nothing else.
+ * The agent (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and
+ * Logback) registers its {@link Hooks} here once at start-up. The agent copies this package (every
+ * entry under {@code io/toolguard/bootstrap/} of its jar) into a small jar that it appends to the
+ * bootstrap search path before any class that refers to it is loaded; parent-first delegation
+ * then makes this copy the only one in use, even though the same class files also sit in the
+ * agent jar.
+ *
+ * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
+ * first (the agent jar on an application's class path, and something there loading this class
+ * before toolguard was attached), the agent would register its hooks with that copy, tools would
+ * enter their contexts in it, and the JDK's woven checks, which reach the bootstrap copy, would
+ * never see a tool running: every access would go unchecked, silently. So {@link #install}
+ * refuses to install into any copy but the bootstrap loader's, and says what happened, as
+ * Mockito's inline dispatcher does. It checks there and not as the class loads, so that unit tests
+ * can load this package from the class path and reach it through a package-private seam
+ * ({@link #installForTests}) that the bootstrap copy refuses.
  *
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
- * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks.
- * File checks woven into {@code java.io} and {@code sun.nio.fs} run on every file operation of
- * the JVM, so {@link #checkFile} costs one thread-local read when no tool is running, and marks the
- * thread while it checks, so that the check's own file system calls are not checked again.
+ * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks,
+ * one hook per entry, with JDK types (mostly {@code Object}) as arguments. File checks woven into
+ * {@code java.io} and {@code sun.nio.fs} run on every file operation of the JVM, so each check
+ * costs one thread-local read when no tool is running, and marks the thread while it checks, so
+ * that the check's own file system calls (or environment reads) are not checked again.
  *
- * <p>Why a tool cannot tamper with it. The class is public because woven code in every package
- * must call it, so tool code can call it too. {@link #install} works once; {@link #exitTool}
- * only pops the frame it is handed if that frame is the current one, and frames are private
- * objects that tool code never sees, so a tool cannot drop its own context. Any failure while
- * deciding denies the call: an exception escaping the hooks becomes a {@link SecurityException}.
+ * <p>Why a tool cannot tamper with it. The classes are public because woven code in every package
+ * must call them, so tool code can call them too. {@link #install} works once; {@link #exitTool}
+ * only pops the frame it is handed if that frame is on this thread's stack, and frames are
+ * package-private objects that tool code never sees, so a tool cannot drop its own context. A
+ * check entry cannot change a context at all, and each of {@link HandOffs}' entries only carries
+ * the calling thread's context onto what it is given, or leaves a frame entered for the same task.
+ * Any failure while deciding denies the call: an exception escaping the hooks becomes a
+ * {@link SecurityException}.
  */
 public final class Dispatcher {
 
-  /** What the agent does when a tool is called; implemented by the agent, called by woven code. */
+  /**
+   * What the agent does when a tool is called or reaches out, one method per entry of
+   * {@link Dispatcher}; implemented by the agent, called only inside tools, with the context of
+   * the tool whose code reached the entry.
+   */
   public interface Hooks {
 
     /**
@@ -48,32 +69,80 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
-     * Decides a file access — or, as the access bits say, a JVM-wide action ({@link #JVM_ACTION}),
-     * a process start ({@link #EXEC}), a connection or listening socket ({@link #CONNECT}, {@link #LISTEN}),
-     * or an environment or property read ({@link #ENV}, {@link #PROPERTY}) — by the tool whose
-     * context is {@code context}.
+     * Decides a file access.
      *
-     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}; or what
-     *     the other kinds of access name (see each bit)
-     * @param access the bits of this class's access constants
+     * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
+     * @param access the bits of this class's file access constants
      * @param detail open options, link options or copy options, the folder a relative path is
-     *     resolved against, or {@code null}
+     *     resolved against, what {@link #RANDOM_ACCESS_MODE} or {@link #VIEW} say, or {@code null}
      * @return the path the JDK method should use: where {@code path} really leads if
-     *     {@link #RESOLVED} was asked for and the access is allowed, the name or map a tool may see
-     *     for {@link #ENV} and {@link #PROPERTY}, else {@code path} itself
+     *     {@link #RESOLVED} was asked for and the access is allowed, else {@code path} itself
      * @throws SecurityException if the access is denied
      */
     Object checkFile(Object context, Object path, int access, Object detail);
 
     /**
+     * Decides a process start.
+     *
+     * @param process the {@code ProcessBuilder} about to start it
+     * @throws SecurityException if the start is denied
+     */
+    void checkExec(Object context, Object process);
+
+    /**
+     * Decides a connection, or a datagram sent to an address.
+     *
+     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an
+     *     {@code InetSocketAddress} (then {@code port} is {@code null})
+     * @throws SecurityException if the connection is denied
+     */
+    void checkConnect(Object context, Object address, Object port);
+
+    /**
+     * Decides a server socket's bind.
+     *
+     * @param address the {@code SocketAddress} it binds to, or {@code null} for any
+     * @throws SecurityException if listening there is denied
+     */
+    void checkListen(Object context, Object address);
+
+    /** {@return the name {@code System.getenv} should look up for {@code name}: itself, or one never set} */
+    Object filterVariable(Object context, Object name);
+
+    /** {@return the key {@code System.getProperty} should look up for {@code name}: itself, or one never set} */
+    Object filterProperty(Object context, Object name);
+
+    /** {@return what {@code System.getenv()} should return for {@code environment}: what the tool may read} */
+    Object filterVariables(Object context, Object environment);
+
+    /** {@return what {@code System.getProperties()} should return for {@code properties}: what the tool may read} */
+    Object filterProperties(Object context, Object properties);
+
+    /**
+     * Trims a {@code ProcessBuilder}'s environment, which the process will inherit, where it stands.
+     *
+     * @return {@code environment} itself
+     */
+    Object filterProcessEnvironment(Object context, Object environment);
+
+    /**
+     * Decides an action that changes the whole JVM, or opening a class up by reflection.
+     *
+     * @param action what it does ({@code "exit the JVM"}), or the {@code Class} or {@code Member}
+     *     being opened up
+     * @throws SecurityException if the action is denied
+     */
+    void jvmAction(Object context, Object action);
+
+    /**
      * Called inside a tool when it starts a thread: whether the thread runs in the tool's context
      * for its whole life. Not for the workers of a thread pool, which run tasks from anyone: their
-     * tasks carry their own context (see {@link #handOff}).
+     * tasks carry their own context (see {@link HandOffs#handOff}).
      */
     boolean threadInheritsContext();
   }
 
-  /** Access bits passed by woven JDK code; constants, so that they are inlined into it. */
+  /** File access bits woven JDK code passes to {@link #checkFile}; constants, so they are inlined into it. */
   public static final int READ = 1;
   public static final int WRITE = 2;
   public static final int DELETE = 4;
@@ -93,40 +162,7 @@ public final class Dispatcher {
   public static final int RANDOM_ACCESS_MODE = 512;
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
-  /**
-   * Not a file: the path is a JVM-wide action ({@code "exit the JVM"}) or the class or member a
-   * tool is opening up by reflection.
-   */
-  public static final int JVM_ACTION = 2048;
-  /**
-   * Not a file: the path is the {@code InetAddress} (port in the detail) or {@code InetSocketAddress}
-   * a tool connects or sends a datagram to.
-   */
-  public static final int CONNECT = 4096;
-  /** Not a file: the path is the {@code SocketAddress} a tool's server socket binds to, or null for any. */
-  public static final int LISTEN = 8192;
-  /**
-   * Not a file: the path is the name of an environment variable a tool reads, or with
-   * {@link #WHOLE} the environment map; what comes back is what the JDK method uses.
-   */
-  public static final int ENV = 16384;
-  /** Like {@link #ENV}, for a system property's key, or with {@link #WHOLE} the {@code Properties}. */
-  public static final int PROPERTY = 32768;
-  /** With {@link #ENV} or {@link #PROPERTY}: the path is the whole map a method is about to return. */
-  public static final int WHOLE = 65536;
-  /** Not a file: the path is the {@code ProcessBuilder} a tool is about to start. */
-  public static final int EXEC = 131072;
 
-  private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final ThreadLocal<Frame> CURRENT = new Contexts();
-  /** Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept. */
-  private static final Map<Object, Object> QUEUED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  /** How many of those have not run yet (tasks never run keep it up: then only the fast path is lost). */
-  private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
-  /** Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many times. */
-  private static final Map<Object, Object> SCHEDULED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
-  private static final Object TIMER_TASK = new Object();
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -134,9 +170,17 @@ public final class Dispatcher {
   /**
    * Registers the agent's hooks; a second call fails, so nothing can replace them later.
    *
-   * @throws IllegalStateException if hooks are already installed
+   * @throws IllegalStateException if hooks are already installed, or if this copy of the class is
+   *     not the bootstrap loader's
    */
   public static synchronized void install(Hooks agentHooks) {
+    ClassLoader loader = Dispatcher.class.getClassLoader();
+    if (loader != null) {
+      throw new IllegalStateException(Dispatcher.class.getName() + " is loaded by " + loader
+          + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
+          + " tool running. Something loaded toolguard's classes before the agent put them on the bootstrap class"
+          + " path; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+    }
     if (agentHooks == null) {
       throw new NullPointerException("hooks");
     }
@@ -144,6 +188,23 @@ public final class Dispatcher {
       throw new IllegalStateException("toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
+  }
+
+  /**
+   * The unit tests' way in: sets (with {@code null}, clears) the hooks of a copy of this class that
+   * a test's class loader defined. Package-private, so only code this package's loader defined can
+   * call it, and the bootstrap copy refuses, so it can never replace the agent's hooks.
+   */
+  static synchronized void installForTests(Hooks testHooks) {
+    if (Dispatcher.class.getClassLoader() == null) {
+      throw new IllegalStateException("toolguard's hooks are installed once, by the agent");
+    }
+    hooks = testHooks;
+  }
+
+  /** {@return the agent's hooks, or null before it installed them} */
+  static Hooks hooks() {
+    return hooks;
   }
 
   /**
@@ -181,149 +242,6 @@ public final class Dispatcher {
   }
 
   /**
-   * Called by woven JDK code before it touches the disk. Outside a tool it returns at once; it
-   * also returns at once while this thread is already checking, so the check's own file system
-   * calls are not checked again.
-   *
-   * @return the path to use (see {@link Hooks#checkFile})
-   * @throws SecurityException if the access is denied or could not be decided
-   */
-  public static Object checkFile(Object path, int access, Object detail) {
-    Frame frame = CURRENT.get();
-    if (frame == null || frame.checking) {
-      return path;
-    }
-    frame.checking = true;
-    try {
-      return hooks.checkFile(frame.context, path, access, detail);
-    } catch (SecurityException denied) {
-      throw denied;
-    } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
-    } finally {
-      frame.checking = false;
-    }
-  }
-
-  /**
-   * Called by woven {@code Thread.start}: a thread a tool starts runs in the tool's context, even
-   * after the tool has returned (capture at start, not an inheritable thread-local).
-   */
-  public static void threadStarting(Object thread) {
-    Frame frame = CURRENT.get();
-    if (frame == null || frame.checking) {
-      return;
-    }
-    boolean inherits;
-    frame.checking = true;
-    try {
-      inherits = hooks.threadInheritsContext();
-    } catch (Throwable failure) {
-      inherits = true;
-    } finally {
-      frame.checking = false;
-    }
-    if (inherits) {
-      STARTED_BY_TOOLS.put((Thread) thread, new Frame(frame.context, null));
-    }
-  }
-
-  /**
-   * Called by woven executors on each {@code Runnable} or {@code Callable} handed to them: inside a
-   * tool, wraps it so that it runs in the tool's context wherever and whenever it runs; outside
-   * tools, returns it unchanged (one thread-local read).
-   */
-  public static Object handOff(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame == null || task == null || task instanceof Handed) {
-      return task;
-    }
-    return new Handed(task, frame.context);
-  }
-
-  /**
-   * Called by woven {@code ForkJoinTask.fork} and {@code ForkJoinPool}'s methods that take a
-   * {@code ForkJoinTask}: a task queued inside a tool runs in the tool's context, on any worker.
-   * A task cannot be wrapped (its identity is its result), so the context waits beside it.
-   */
-  public static void forkJoinTaskQueued(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame == null || task == null) {
-      return;
-    }
-    if (QUEUED_BY_TOOLS.put(task, frame.context) == null) {
-      QUEUED_COUNT.incrementAndGet();
-    }
-  }
-
-  /** Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was queued in. */
-  public static void forkJoinTaskRunning(Object task) {
-    if (QUEUED_COUNT.get() == 0) {
-      return;
-    }
-    Object context = QUEUED_BY_TOOLS.remove(task);
-    if (context == null) {
-      return;
-    }
-    QUEUED_COUNT.decrementAndGet();
-    Frame frame = new Frame(context, CURRENT.get());
-    frame.task = task;
-    CURRENT.set(frame);
-  }
-
-  /** Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's context. */
-  public static void forkJoinTaskDone(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame != null && frame.task == task) {
-      CURRENT.set(frame.outer);
-    }
-  }
-
-  /**
-   * Called by woven {@code Timer.sched}: a timer task scheduled inside a tool runs in the tool's
-   * context, on whichever timer, every time it runs.
-   */
-  public static void timerTaskScheduled(Object task) {
-    Frame frame = CURRENT.get();
-    if (frame != null && task != null) {
-      SCHEDULED_BY_TOOLS.put(task, frame.context);
-    }
-  }
-
-  /**
-   * Called by the woven timer thread before it runs a task: leaves what an earlier task left (one
-   * that threw), then enters the context the task was scheduled in, if any.
-   */
-  public static void timerTaskRunning(Object task) {
-    timerTaskDone();
-    Object context = SCHEDULED_BY_TOOLS.isEmpty() ? null : SCHEDULED_BY_TOOLS.get(task);
-    if (context != null) {
-      Frame frame = new Frame(context, CURRENT.get());
-      frame.task = TIMER_TASK;
-      CURRENT.set(frame);
-    }
-  }
-
-  /** Called by the woven timer thread after it ran a task: leaves the task's context. */
-  public static void timerTaskDone() {
-    Frame frame = CURRENT.get();
-    if (frame != null && frame.task == TIMER_TASK) {
-      CURRENT.set(frame.outer);
-    }
-  }
-
-  /**
-   * Called by woven JDK code before an action that changes the whole JVM (exit, shutdown hooks,
-   * native libraries, standard streams, system properties, global defaults) or opens a class up by
-   * reflection; outside tools it returns at once.
-   *
-   * @throws SecurityException if the action is denied or could not be decided
-   */
-  public static void jvmAction(Object action) {
-    checkFile(action, JVM_ACTION, null);
-  }
-
-  /**
    * Called by woven code when a tool body ends, normally or by an exception: leaves the tool's
    * frame and any frame above it (which only a tool calling {@link #enterTool} itself can leave
    * behind). A frame that is not on this thread's stack changes nothing.
@@ -337,68 +255,223 @@ public final class Dispatcher {
     }
   }
 
-  /** The context stack of each thread; a thread a tool started begins with the tool's context. */
-  private static final class Contexts extends ThreadLocal<Frame> {
-    @Override
-    protected Frame initialValue() {
-      return STARTED_BY_TOOLS.isEmpty() ? null : STARTED_BY_TOOLS.remove(Thread.currentThread());
+  /*
+   * The check entries. Each returns at once outside a tool, and while this thread is already
+   * checking, so that a check's own file system calls and reads are not checked again.
+   */
+
+  /**
+   * Called by woven JDK code before it touches the disk.
+   *
+   * @return the path to use (see {@link Hooks#checkFile})
+   * @throws SecurityException if the access is denied or could not be decided
+   */
+  public static Object checkFile(Object path, int access, Object detail) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return path;
+    }
+    frame.checking = true;
+    try {
+      return hooks.checkFile(frame.context, path, access, detail);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
     }
   }
 
-  /** A task handed over inside a tool: it runs in that tool's context, then restores the runner's. */
-  private static final class Handed implements Runnable, Callable<Object> {
-    private final Object task;
-    private final Object context;
-
-    Handed(Object task, Object context) {
-      this.task = task;
-      this.context = context;
+  /**
+   * Called by woven {@code ProcessBuilder} before it starts a process.
+   *
+   * @throws SecurityException if the start is denied or could not be decided
+   */
+  public static void checkExec(Object process) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
     }
-
-    @Override
-    public void run() {
-      Frame runner = enter();
-      try {
-        ((Runnable) task).run();
-      } finally {
-        CURRENT.set(runner);
-      }
-    }
-
-    @Override
-    public Object call() throws Exception {
-      Frame runner = enter();
-      try {
-        return ((Callable<?>) task).call();
-      } finally {
-        CURRENT.set(runner);
-      }
-    }
-
-    /** Enters the task's context; {@return the runner's, to restore} */
-    private Frame enter() {
-      Frame runner = CURRENT.get();
-      CURRENT.set(new Frame(context, runner));
-      return runner;
-    }
-
-    @Override
-    public String toString() {
-      return task.toString();
+    frame.checking = true;
+    try {
+      hooks.checkExec(frame.context, process);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
     }
   }
 
-  private static final class Frame {
-    final Object context;
-    final Frame outer;
-    /** Whether this thread is inside a file check now; only the thread that owns the frame sees it. */
-    boolean checking;
-    /** The fork/join task this frame was entered for, or {@code null}. */
-    Object task;
-
-    Frame(Object context, Frame outer) {
-      this.context = context;
-      this.outer = outer;
+  /**
+   * Called by woven JDK code before it connects, or sends a datagram to an address.
+   *
+   * @throws SecurityException if the connection is denied or could not be decided
+   */
+  public static void checkConnect(Object address, Object port) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
     }
+    frame.checking = true;
+    try {
+      hooks.checkConnect(frame.context, address, port);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven server sockets before they bind.
+   *
+   * @throws SecurityException if listening is denied or could not be decided
+   */
+  public static void checkListen(Object address) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkListen(frame.context, address);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getenv(name)} before it looks the name up.
+   *
+   * @return the name to look up (see {@link Hooks#filterVariable})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterVariable(Object name) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return name;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterVariable(frame.context, name);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getProperty} before it looks the key up.
+   *
+   * @return the key to look up (see {@link Hooks#filterProperty})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProperty(Object name) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return name;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProperty(frame.context, name);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getenv()} with the map it is about to return.
+   *
+   * @return the map to return instead (see {@link Hooks#filterVariables})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterVariables(Object environment) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return environment;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterVariables(frame.context, environment);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code System.getProperties()} with the properties it is about to return.
+   *
+   * @return the properties to return instead (see {@link Hooks#filterProperties})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProperties(Object properties) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return properties;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProperties(frame.context, properties);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ProcessBuilder.environment()} with the builder's own copy of the
+   * environment, which a process it starts inherits.
+   *
+   * @return the same map, trimmed (see {@link Hooks#filterProcessEnvironment})
+   * @throws SecurityException if the read could not be decided
+   */
+  public static Object filterProcessEnvironment(Object environment) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return environment;
+    }
+    frame.checking = true;
+    try {
+      return hooks.filterProcessEnvironment(frame.context, environment);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven JDK code before an action that changes the whole JVM (exit, shutdown hooks,
+   * native libraries, standard streams, system properties, global defaults) or opens a class up by
+   * reflection.
+   *
+   * @throws SecurityException if the action is denied or could not be decided
+   */
+  public static void jvmAction(Object action) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.jvmAction(frame.context, action);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /** {@return what a check throws when deciding failed: a denial as it is, anything else as a denial that says so} */
+  private static SecurityException denial(Throwable failure) {
+    return failure instanceof SecurityException denied ? denied
+        : new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
   }
 }

@@ -5,14 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.commons.ClassRemapper;
+import net.bytebuddy.jar.asm.commons.Remapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped jar: its manifest, nothing unrelocated that could clash with an application, and its command line. */
+/**
+ * The shipped jar: its manifest, nothing unrelocated that could clash with an application, a
+ * bootstrap package that needs nothing else, and its command line.
+ */
 class AgentJarIT {
+
+  /** What the agent copies, whole, onto the bootstrap class path. */
+  private static final String BOOTSTRAP = "io/toolguard/bootstrap/";
 
   @TempDir Path dir;
 
@@ -42,11 +57,76 @@ class AgentJarIT {
           .noneMatch(name -> name.startsWith("META-INF/services/"))
           .noneMatch(name -> name.matches(".*logback(-test)?\\.xml"))
           .noneMatch(name -> name.startsWith("io/toolguard/api/"));
-      // The agent copies these, by name, onto the bootstrap class path.
-      assertThat(entries).filteredOn(name -> name.startsWith("io/toolguard/bootstrap/") && name.endsWith(".class"))
-          .containsExactlyInAnyOrder("io/toolguard/bootstrap/Dispatcher.class",
-              "io/toolguard/bootstrap/Dispatcher$Hooks.class", "io/toolguard/bootstrap/Dispatcher$Frame.class",
-              "io/toolguard/bootstrap/Dispatcher$Contexts.class", "io/toolguard/bootstrap/Dispatcher$Handed.class");
+    }
+  }
+
+  @Test
+  void theBootstrapPackageNeedsNoClassButItsOwnAndTheJdksBootClasses() throws Exception {
+    Map<String, byte[]> bootstrap = new TreeMap<>();
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      assertThat(jar.stream().map(JarEntry::getName)).noneMatch(name -> name.matches("META-INF/versions/\\d+/"
+          + BOOTSTRAP + ".*"));
+      for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+        if (!entry.isDirectory() && entry.getName().startsWith(BOOTSTRAP)) {
+          bootstrap.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
+        }
+      }
+    }
+    assertThat(bootstrap.keySet()).allMatch(name -> name.endsWith(".class"))
+        .contains(BOOTSTRAP + "Dispatcher.class", BOOTSTRAP + "Dispatcher$Hooks.class", BOOTSTRAP + "HandOffs.class",
+            BOOTSTRAP + "ToolFrames.class");
+
+    Set<String> needed = new TreeSet<>();
+    bootstrap.values().forEach(classFile -> needed.addAll(referencedClasses(classFile)));
+
+    // All of it goes onto the bootstrap path, so every class it names must be there: its own, or the JDK's.
+    assertThat(needed).allSatisfy(name -> assertThat(bootstrap.containsKey(name + ".class") || bootLoads(name))
+        .as("%s, which the bootstrap package needs, is in it or in the JDK's boot classes", name).isTrue());
+    assertThat(needed).contains("io/toolguard/bootstrap/ToolFrames$Frame", "java/lang/ThreadLocal");
+  }
+
+  @Test
+  void theAgentPutsTheWholeBootstrapPackageAndNothingElseOnTheBootPath() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\n");
+    List<String> bootstrap;
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      bootstrap = jar.stream().map(JarEntry::getName).filter(name -> name.startsWith(BOOTSTRAP) && name.endsWith(".class"))
+          .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.')).toList();
+    }
+    List<String> others = List.of("io.toolguard.agent.ToolGuardAgent", "io.toolguard.agent.weave.Inserter",
+        "io.toolguard.shaded.bytebuddy.ByteBuddy");
+    List<String> names = new java.util.ArrayList<>(bootstrap);
+    names.addAll(others);
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml")
+        .app(io.toolguard.it.app.BootPathApp.class, names.toArray(String[]::new));
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout().lines()).as(result.toString()).containsExactlyElementsOf(java.util.stream.Stream.concat(
+        bootstrap.stream().map(name -> name + ": boot"), others.stream().map(name -> name + ": not on the boot path"))
+        .toList());
+  }
+
+  /** {@return the internal name of every class {@code classFile} names: in its signatures, its code, its constants} */
+  private static Set<String> referencedClasses(byte[] classFile) {
+    Set<String> names = new TreeSet<>();
+    Remapper collector = new Remapper() {
+      @Override
+      public String map(String internalName) {
+        names.add(internalName);
+        return internalName;
+      }
+    };
+    new ClassReader(classFile).accept(new ClassRemapper(new ClassVisitor(Opcodes.ASM9) { }, collector), 0);
+    return names;
+  }
+
+  private static boolean bootLoads(String internalName) {
+    try {
+      Class.forName(internalName.replace('/', '.'), false, null);
+      return true;
+    } catch (ClassNotFoundException absent) {
+      return false;
     }
   }
 

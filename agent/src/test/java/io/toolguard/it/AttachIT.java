@@ -3,6 +3,7 @@ package io.toolguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.it.app.AttachApp;
+import io.toolguard.it.app.EarlyBridgeApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +85,25 @@ class AttachIT {
     assertThat(again.stderr()).as(again.toString()).contains("JVM " + pid + " is guarded already, so nothing was"
         + " changed: toolguard ", "mode enforce");
     assertThat(result.stdout()).as(result.toString()).contains("before wipe: denied", "after wipe: denied");
+  }
+
+  @Test
+  void aJvmThatLoadedToolguardsBridgeItselfIsToldWhyToolguardCannotStartThere() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).inBackground(
+        ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.AGENT_JAR), EarlyBridgeApp.class);
+    String pid = awaitPid(app);
+
+    ChildJvm.Result attached = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml");
+    Files.writeString(dir.resolve("go"), "");
+    ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
+
+    assertThat(result.stdout()).as(result.toString()).startsWith("bridge loaded by jdk.internal.loader.ClassLoaders$App");
+    assertThat(attached.exitCode()).as(attached.toString()).isEqualTo(1);
+    assertThat(attached.stderr()).as(attached.toString()).contains("toolguard did not start in JVM " + pid
+        + ", which runs on unguarded: io.toolguard.bootstrap.Dispatcher is loaded by "
+        + "jdk.internal.loader.ClassLoaders$AppClassLoader", ", not the bootstrap class loader: ",
+        "give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
   }
 
   private String awaitPid(CompletableFuture<ChildJvm.Result> app) throws Exception {

@@ -69,9 +69,14 @@ final class ChildJvm {
 
   /** Starts a test application and returns at once; the result arrives when the child JVM ends. */
   java.util.concurrent.CompletableFuture<Result> inBackground(Class<?> mainClass, String... args) {
+    return inBackground(classPath(testClasses(), apiJar()), mainClass, args);
+  }
+
+  /** Starts a main class with this class path and returns at once; the result arrives when the child JVM ends. */
+  java.util.concurrent.CompletableFuture<Result> inBackground(String classPath, Class<?> mainClass, String... args) {
     return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
-        return app(mainClass, args);
+        return main(classPath, mainClass.getName(), args);
       } catch (IOException | InterruptedException e) {
         throw new java.util.concurrent.CompletionException(e);
       }

@@ -1,6 +1,7 @@
 package io.toolguard.benchmarks;
 
 import io.toolguard.bootstrap.Dispatcher;
+import io.toolguard.bootstrap.HandOffs;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +34,7 @@ public class FastPathBenchmark {
   /** What a woven executor does with each task submitted when no tool is running. */
   @Benchmark
   public Object handOffOutsideTool() {
-    return Dispatcher.handOff(task);
+    return HandOffs.handOff(task);
   }
 
   /** What the woven code does before a file operation when no tool is running. */

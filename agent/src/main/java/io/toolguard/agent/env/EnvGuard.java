@@ -8,7 +8,6 @@ import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.weave.Provenance;
-import io.toolguard.bootstrap.Dispatcher;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -36,14 +35,13 @@ public final class EnvGuard {
     this.gate = gate;
   }
 
-  /** Decides one read; see {@link Dispatcher#ENV} and {@link Dispatcher#PROPERTY}. */
-  public Object check(ToolContext context, Object target, int access, Object detail) {
-    EnvKind kind = (access & Dispatcher.PROPERTY) != 0 ? EnvKind.PROPERTY : EnvKind.VARIABLE;
+  /** Decides one read of a name or a whole map; see {@code Dispatcher}'s {@code filter…} entries. */
+  public Object check(ToolContext context, EnvKind kind, EnvTarget what, Object target) {
     if (target == null || readByTheJdk()) {
       return target;
     }
-    if ((access & Dispatcher.WHOLE) != 0) {
-      return whole(context, kind, target, EnvHooks.IN_PLACE.equals(detail));
+    if (what != EnvTarget.NAME) {
+      return whole(context, kind, target, what == EnvTarget.IN_PLACE);
     }
     String name = (String) target;
     return gate.permits(context, new EnvRead(kind, name)) ? name : UNSET;

@@ -34,7 +34,7 @@ public final class ExecGuard {
     this.env = env;
   }
 
-  /** Decides one start; see {@link Dispatcher#EXEC}. */
+  /** Decides one start; see {@link Dispatcher#checkExec}. */
   public void check(ToolContext context, ProcessBuilder process) {
     List<String> command = process.command();
     String name = command.isEmpty() ? "" : command.get(0);

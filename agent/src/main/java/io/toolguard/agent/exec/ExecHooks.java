@@ -1,9 +1,9 @@
 package io.toolguard.agent.exec;
 
+import static io.toolguard.agent.weave.Insertion.Check.checkExec;
+
 import io.toolguard.agent.weave.Hook;
-import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Receiver;
-import io.toolguard.bootstrap.Dispatcher;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +19,6 @@ public final class ExecHooks {
   /** {@return the hooks by internal class name} */
   public static Map<String, List<Hook>> forThisJvm() {
     return Map.of("java/lang/ProcessBuilder", List.of(Hook.at("start",
-        "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;", Check.of(new Receiver(), Dispatcher.EXEC))));
+        "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;", checkExec(new Receiver()))));
   }
 }

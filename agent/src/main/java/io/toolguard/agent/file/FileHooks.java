@@ -1,5 +1,6 @@
 package io.toolguard.agent.file;
 
+import static io.toolguard.agent.weave.Insertion.Check.checkFile;
 import static io.toolguard.bootstrap.Dispatcher.DELETE;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
@@ -19,6 +20,7 @@ import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Field;
 import io.toolguard.agent.weave.Insertion.Nothing;
 import io.toolguard.agent.weave.Insertion.Receiver;
+import io.toolguard.agent.weave.Insertion.Returned;
 import io.toolguard.agent.weave.Insertion.Source;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -54,9 +56,9 @@ public final class FileHooks {
     addProvider(hooks);
     String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
     hooks.put(pathClass, List.of(
-        Hook.at("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, check(new Receiver(), PROBE, new Argument(0))),
+        Hook.at("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, checkFile(new Receiver(), PROBE, new Argument(0))),
         Hook.at("register", "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
-            + "Ljava/nio/file/WatchKey;", Check.of(new Receiver(), READ))));
+            + "Ljava/nio/file/WatchKey;", checkFile(new Receiver(), READ))));
     addViews(hooks);
     hooks.put("sun/nio/fs/UnixSecureDirectoryStream", List.of(
         unresolvable("newDirectoryStream", "(" + PATH + "[Ljava/nio/file/LinkOption;)Ljava/nio/file/SecureDirectoryStream;"),
@@ -75,10 +77,10 @@ public final class FileHooks {
         Hook.at("open", "(Ljava/lang/String;I)V", rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
     addFile(hooks);
     hooks.put("java/net/URLClassLoader", List.of(
-        new Hook("<init>", "([Ljava/net/URL;", true, List.of(Check.of(new Argument(0), READ)), false, true),
-        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(Check.of(new Argument(1), READ)), false,
+        new Hook("<init>", "([Ljava/net/URL;", true, List.of(checkFile(new Argument(0), READ)), false, true),
+        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(checkFile(new Argument(1), READ)), false,
             true),
-        Hook.at("addURL", "(Ljava/net/URL;)V", Check.of(new Argument(0), READ))));
+        Hook.at("addURL", "(Ljava/net/URL;)V", checkFile(new Argument(0), READ))));
     return hooks;
   }
 
@@ -95,22 +97,22 @@ public final class FileHooks {
             + "Ljava/nio/channels/FileChannel;"),
         opening("newAsynchronousFileChannel", "(" + PATH + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
             + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
-        Hook.optional("exists", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", check(new Argument(0), PROBE, new Argument(1))),
-        Hook.optional("isDirectory", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.optional("isRegularFile", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
+        Hook.optional("exists", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", checkFile(new Argument(0), PROBE, new Argument(1))),
+        Hook.optional("isDirectory", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.optional("isRegularFile", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
         Hook.optional("readAttributesIfExists", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
-            + "Ljava/nio/file/attribute/BasicFileAttributes;", check(new Argument(0), PROBE, new Argument(2))),
-        Hook.optional("isReadable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.optional("isWritable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.optional("isExecutable", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.at("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", Check.of(new Argument(0), PROBE)),
-        Hook.at("isHidden", "(" + PATH + ")Z", Check.of(new Argument(0), PROBE)),
-        Hook.at("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", Check.of(new Argument(0), PROBE)),
-        Hook.at("readSymbolicLink", "(" + PATH + ")" + PATH, Check.of(new Argument(0), PROBE | NO_FOLLOW)),
-        Hook.at("isSameFile", "(" + PATH + PATH + ")Z", Check.of(new Argument(0), PROBE), Check.of(new Argument(1), PROBE)),
+            + "Ljava/nio/file/attribute/BasicFileAttributes;", checkFile(new Argument(0), PROBE, new Argument(2))),
+        Hook.optional("isReadable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.optional("isWritable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.optional("isExecutable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.at("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", checkFile(new Argument(0), PROBE)),
+        Hook.at("isHidden", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+        Hook.at("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", checkFile(new Argument(0), PROBE)),
+        Hook.at("readSymbolicLink", "(" + PATH + ")" + PATH, checkFile(new Argument(0), PROBE | NO_FOLLOW)),
+        Hook.at("isSameFile", "(" + PATH + PATH + ")Z", checkFile(new Argument(0), PROBE), checkFile(new Argument(1), PROBE)),
         Hook.at("newDirectoryStream", "(" + PATH + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
-            Check.of(new Argument(0), READ)),
+            checkFile(new Argument(0), READ)),
         Hook.at("createDirectory", "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
             rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
         Hook.at("implDelete", "(" + PATH + "Z)Z", rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
@@ -120,9 +122,9 @@ public final class FileHooks {
             rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing()), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
         // A new link's target is read through it, relative to the link's folder; a hard link shares its file.
         Hook.at("createSymbolicLink", "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
-            check(new Argument(1), READ | RELATIVE, new Argument(0)), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+            checkFile(new Argument(1), READ | RELATIVE, new Argument(0)), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
         Hook.at("createLink", "(" + PATH + PATH + ")V",
-            Check.of(new Argument(1), READ | WRITE | NO_FOLLOW), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
+            checkFile(new Argument(1), READ | WRITE | NO_FOLLOW), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
     Set<String> declaredBelow = new HashSet<>();
     for (Class<?> type = FileSystems.getDefault().provider().getClass(); type.getName().startsWith("sun.nio.fs.");
         type = type.getSuperclass()) {
@@ -181,31 +183,30 @@ public final class FileHooks {
   private static void addFile(Map<String, List<Hook>> hooks) {
     List<Hook> file = new ArrayList<>();
     for (String probe : List.of("exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
-      file.add(Hook.at(probe, "()Z", Check.of(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()Z", checkFile(new Receiver(), PROBE)));
     }
     for (String probe : List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
-      file.add(Hook.at(probe, "()J", Check.of(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()J", checkFile(new Receiver(), PROBE)));
     }
-    file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", Check.of(new Receiver(), PROBE)));
-    file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", Check.of(new Receiver(), READ)));
+    file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", checkFile(new Receiver(), PROBE)));
+    file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", checkFile(new Receiver(), READ)));
     // Creating fails on any existing entry, a link included; the set… methods change where a link leads.
-    file.add(Hook.at("createNewFile", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(Hook.at("mkdir", "()Z", Check.of(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(Hook.at("setReadOnly", "()Z", Check.of(new Receiver(), WRITE)));
-    file.add(Hook.at("setLastModified", "(J)Z", Check.of(new Receiver(), WRITE)));
+    file.add(Hook.at("createNewFile", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(Hook.at("mkdir", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
+    file.add(Hook.at("setReadOnly", "()Z", checkFile(new Receiver(), WRITE)));
+    file.add(Hook.at("setLastModified", "(J)Z", checkFile(new Receiver(), WRITE)));
     for (String permission : List.of("setWritable", "setReadable", "setExecutable")) {
-      file.add(Hook.at(permission, "(ZZ)Z", Check.of(new Receiver(), WRITE)));
+      file.add(Hook.at(permission, "(ZZ)Z", checkFile(new Receiver(), WRITE)));
     }
     // deleteOnExit is checked now: at exit no tool is running.
-    file.add(Hook.at("delete", "()Z", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
-    file.add(Hook.at("deleteOnExit", "()V", Check.of(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(Hook.at("delete", "()Z", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(Hook.at("deleteOnExit", "()V", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
     file.add(Hook.at("renameTo", "(Ljava/io/File;)Z",
-        Check.of(new Receiver(), DELETE | NO_FOLLOW), Check.of(new Argument(0), WRITE | NO_FOLLOW)));
+        checkFile(new Receiver(), DELETE | NO_FOLLOW), checkFile(new Argument(0), WRITE | NO_FOLLOW)));
     hooks.put("java/io/File", file);
     // File.createTempFile creates the file this returns, without any other File method.
-    hooks.put("java/io/File$TempDirectory", List.of(new Hook("generateFile",
-        "(Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)Ljava/io/File;", false,
-        List.of(Check.of(new Nothing(), WRITE | NO_FOLLOW)), true, true)));
+    hooks.put("java/io/File$TempDirectory", List.of(Hook.onReturn("generateFile",
+        "(Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)Ljava/io/File;", checkFile(new Returned(), WRITE | NO_FOLLOW))));
   }
 
   private static Hook opening(String name, String descriptor) {
@@ -213,18 +214,15 @@ public final class FileHooks {
   }
 
   private static Hook unresolvable(String name, String descriptor) {
-    return Hook.at(name, descriptor, Check.of(new Argument(0), READ | UNRESOLVABLE));
+    return Hook.at(name, descriptor, checkFile(new Argument(0), READ | UNRESOLVABLE));
   }
 
   private static Hook viewEntry(String name, String descriptor, Field file, int bits, Field follow) {
-    return Hook.at(name, descriptor, check(file, bits | VIEW, follow));
+    return Hook.at(name, descriptor, checkFile(file, bits | VIEW, follow));
   }
 
-  private static Check check(Source path, int bits, Source detail) {
-    return new Check(path, bits, detail, false);
-  }
-
+  /** The check's answer replaces the path argument, so the method opens the path that was checked. */
   private static Check rewrite(int argument, int bits, Source detail) {
-    return new Check(new Argument(argument), bits, detail, true);
+    return checkFile(new Argument(argument), bits, detail).rewriting();
   }
 }

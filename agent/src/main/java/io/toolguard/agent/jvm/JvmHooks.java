@@ -1,9 +1,10 @@
 package io.toolguard.agent.jvm;
 
+import static io.toolguard.agent.weave.Insertion.Check.jvmAction;
+
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.Constant;
-import io.toolguard.agent.weave.Insertion.Notify;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,6 @@ import java.util.Map;
  * {@code sun.misc.Unsafe} turns a field into an address.
  */
 public final class JvmHooks {
-
-  private static final String ACTION = "jvmAction";
 
   private JvmHooks() {}
 
@@ -55,18 +54,18 @@ public final class JvmHooks {
         action("insertProviderAt", "(Ljava/security/Provider;I)I", "install a security provider"),
         action("removeProvider", "(Ljava/lang/String;)V", "remove a security provider")));
     hooks.put("java/lang/reflect/AccessibleObject", List.of(Hook.at("checkCanSetAccessible",
-        "(Ljava/lang/Class;Ljava/lang/Class;Z)Z", new Notify(ACTION, new Argument(1)))));
+        "(Ljava/lang/Class;Ljava/lang/Class;Z)Z", jvmAction(new Argument(1)))));
     hooks.put("java/lang/invoke/MethodHandles", List.of(Hook.at("privateLookupIn",
         "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;",
-        new Notify(ACTION, new Argument(0)))));
+        jvmAction(new Argument(0)))));
     hooks.put("sun/misc/Unsafe", List.of(
-        Hook.optional("staticFieldOffset", "(Ljava/lang/reflect/Field;)J", new Notify(ACTION, new Argument(0))),
-        Hook.optional("objectFieldOffset", "(Ljava/lang/reflect/Field;)J", new Notify(ACTION, new Argument(0))),
-        Hook.optional("staticFieldBase", "(Ljava/lang/reflect/Field;)Ljava/lang/Object;", new Notify(ACTION, new Argument(0)))));
+        Hook.optional("staticFieldOffset", "(Ljava/lang/reflect/Field;)J", jvmAction(new Argument(0))),
+        Hook.optional("objectFieldOffset", "(Ljava/lang/reflect/Field;)J", jvmAction(new Argument(0))),
+        Hook.optional("staticFieldBase", "(Ljava/lang/reflect/Field;)Ljava/lang/Object;", jvmAction(new Argument(0)))));
     return hooks;
   }
 
   private static Hook action(String name, String descriptor, String action) {
-    return Hook.at(name, descriptor, new Notify(ACTION, new Constant(action)));
+    return Hook.at(name, descriptor, jvmAction(new Constant(action)));
   }
 }

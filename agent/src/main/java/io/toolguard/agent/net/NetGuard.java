@@ -33,9 +33,11 @@ public final class NetGuard {
     this.approvalServer = approvalServer;
   }
 
-  /** Decides one access; see {@link Dispatcher#CONNECT} and {@link Dispatcher#LISTEN} for what arrives. */
-  public void check(ToolContext context, Object target, int access, Object detail) {
-    NetOperation operation = (access & Dispatcher.LISTEN) != 0 ? NetOperation.LISTEN : NetOperation.CONNECT;
+  /**
+   * Decides one access; see {@link Dispatcher#checkConnect} and {@link Dispatcher#checkListen} for
+   * what arrives as {@code target} and {@code detail}.
+   */
+  public void check(ToolContext context, NetOperation operation, Object target, Object detail) {
     InetAddress address;
     int port;
     if (target instanceof InetAddress given) {

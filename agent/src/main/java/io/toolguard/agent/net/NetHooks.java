@@ -1,12 +1,11 @@
 package io.toolguard.agent.net;
 
-import static io.toolguard.bootstrap.Dispatcher.CONNECT;
-import static io.toolguard.bootstrap.Dispatcher.LISTEN;
+import static io.toolguard.agent.weave.Insertion.Check.checkConnect;
+import static io.toolguard.agent.weave.Insertion.Check.checkListen;
 
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.BoxedArgument;
-import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Nothing;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,10 @@ public final class NetHooks {
     return Map.of(
         "sun/nio/ch/Net", List.of(Hook.at("connect",
             "(Ljava/net/ProtocolFamily;Ljava/io/FileDescriptor;Ljava/net/InetAddress;I)I",
-            new Check(new Argument(2), CONNECT, new BoxedArgument(3), false))),
+            checkConnect(new Argument(2), new BoxedArgument(3)))),
         "sun/nio/ch/DatagramChannelImpl", List.of(Hook.at("send",
             "(Ljava/io/FileDescriptor;Ljava/nio/ByteBuffer;Ljava/net/InetSocketAddress;)I",
-            new Check(new Argument(2), CONNECT, new Nothing(), false))),
+            checkConnect(new Argument(2), new Nothing()))),
         "java/net/ServerSocket", List.of(listen(SERVER_BIND + "V")),
         "sun/nio/ch/ServerSocketChannelImpl", List.of(listen(SERVER_BIND + "Ljava/nio/channels/ServerSocketChannel;")),
         "sun/nio/ch/AsynchronousServerSocketChannelImpl",
@@ -41,6 +40,6 @@ public final class NetHooks {
   }
 
   private static Hook listen(String descriptor) {
-    return Hook.at("bind", descriptor, Check.of(new Argument(0), LISTEN));
+    return Hook.at("bind", descriptor, checkListen(new Argument(0)));
   }
 }

@@ -25,6 +25,14 @@ public record Hook(String name, String descriptor, boolean prefix, List<Insertio
     return new Hook(name, descriptor, false, List.of(insertions), false, true);
   }
 
+  /**
+   * {@return a required hook on what the method with exactly this descriptor returns}: each check
+   * is given the {@code Returned} object first.
+   */
+  public static Hook onReturn(String name, String descriptor, Insertion.Check... checks) {
+    return new Hook(name, descriptor, false, List.of(checks), true, true);
+  }
+
   /** {@return a hook for a method that only some JDK versions have} */
   public static Hook optional(String name, String descriptor, Insertion... insertions) {
     return new Hook(name, descriptor, false, List.of(insertions), false, false);

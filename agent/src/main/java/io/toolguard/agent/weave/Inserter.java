@@ -1,21 +1,23 @@
 package io.toolguard.agent.weave;
 
+import java.util.List;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts a hook's calls to the bootstrap dispatcher into one JDK method: at its start, before
+ * Inserts a hook's calls to the bootstrap bridge into one JDK method: at its start, before
  * each {@code areturn} for a hook on the returned object, or when the method ends by any return or
- * exception. The inserted code has no branches, leaves the operand stack as it found it and stores
- * only into the argument it replaces, so the method's stack map frames stay valid; the one handler
- * it may add gets a full frame of its own.
+ * exception. A check calls the {@code Dispatcher} entry it names, with the descriptor it gives; a
+ * hand-off calls {@code HandOffs}. The inserted code has no branches, leaves the operand stack as
+ * it found it and stores only into the argument it replaces, so the method's stack map frames stay
+ * valid; the one handler it may add gets a full frame of its own.
  */
 final class Inserter extends MethodVisitor {
 
   private static final String DISPATCHER = "io/toolguard/bootstrap/Dispatcher";
-  private static final String CHECK = "(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;";
+  private static final String HAND_OFFS = "io/toolguard/bootstrap/HandOffs";
 
   private final String owner;
   private final boolean isStatic;
@@ -46,12 +48,12 @@ final class Inserter extends MethodVisitor {
     if (!hook.onReturn()) {
       for (Insertion insertion : hook.insertions()) {
         if (insertion instanceof Insertion.Check check) {
-          push(check.path());
-          emitCheck(check);
+          pushAll(check.arguments());
+          call(check);
           if (check.rewrite()) {
-            replaceArgument(((Insertion.Argument) check.path()).index());
+            replaceArgument(((Insertion.Argument) check.arguments().get(0)).index());
           } else {
-            super.visitInsn(Opcodes.POP);
+            dropAnswer(check);
           }
         } else if (insertion instanceof Insertion.Notify notify) {
           notify(notify.method(), notify.argument());
@@ -59,7 +61,7 @@ final class Inserter extends MethodVisitor {
           // Woven at the method's exits and around the call, not at its start.
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+          super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
           replaceArgument(handOff.argument());
         }
       }
@@ -69,7 +71,7 @@ final class Inserter extends MethodVisitor {
 
   private void notify(String method, Insertion.Source argument) {
     push(argument);
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, method, "(Ljava/lang/Object;)V", false);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, method, "(Ljava/lang/Object;)V", false);
   }
 
   /**
@@ -99,9 +101,9 @@ final class Inserter extends MethodVisitor {
       if (insertion instanceof Insertion.AroundCall around && around.owner().equals(callOwner)
           && around.name().equals(name) && descriptor.equals("()V")) {
         super.visitInsn(Opcodes.DUP);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.before(), "(Ljava/lang/Object;)V", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.before(), "(Ljava/lang/Object;)V", false);
         super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, around.after(), "()V", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.after(), "()V", false);
         return;
       }
     }
@@ -116,25 +118,44 @@ final class Inserter extends MethodVisitor {
     if (hook.onReturn() && opcode == Opcodes.ARETURN) {
       for (Insertion insertion : hook.insertions()) {
         Insertion.Check check = (Insertion.Check) insertion;
+        // The returned object is on the stack already: it is the check's first argument.
+        List<Insertion.Source> rest = check.arguments().subList(1, check.arguments().size());
+        if (!(check.arguments().get(0) instanceof Insertion.Returned)) {
+          throw new IllegalStateException(check.method() + " in a hook on what " + hook.signature()
+              + " returns must be given the returned object first");
+        }
         if (check.rewrite()) {
           // The dispatcher's answer replaces what the method returns.
-          emitCheck(check);
+          pushAll(rest);
+          call(check);
           super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
         } else {
           super.visitInsn(Opcodes.DUP);
-          emitCheck(check);
-          super.visitInsn(Opcodes.POP);
+          pushAll(rest);
+          call(check);
+          dropAnswer(check);
         }
       }
     }
     super.visitInsn(opcode);
   }
 
-  /** With the path on the stack: pushes the bits and the detail, and calls the dispatcher. */
-  private void emitCheck(Insertion.Check check) {
-    super.visitLdcInsn(check.bits());
-    push(check.detail());
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, "checkFile", CHECK, false);
+  /** With its arguments on the stack: calls the check's entry of the dispatcher. */
+  private void call(Insertion.Check check) {
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, check.method(), check.descriptor(), false);
+  }
+
+  /** Drops the answer of a check that has one and does not use it. */
+  private void dropAnswer(Insertion.Check check) {
+    if (!check.descriptor().endsWith(")V")) {
+      super.visitInsn(Opcodes.POP);
+    }
+  }
+
+  private void pushAll(List<Insertion.Source> sources) {
+    for (Insertion.Source source : sources) {
+      push(source);
+    }
   }
 
   private void push(Insertion.Source source) {
@@ -153,8 +174,12 @@ final class Inserter extends MethodVisitor {
       }
     } else if (source instanceof Insertion.Constant constant) {
       super.visitLdcInsn(constant.value());
-    } else {
+    } else if (source instanceof Insertion.Bits bits) {
+      super.visitLdcInsn(bits.value());
+    } else if (source instanceof Insertion.Nothing) {
       super.visitInsn(Opcodes.ACONST_NULL);
+    } else {
+      throw new IllegalStateException("the returned object is there only in a hook on what a method returns, first");
     }
   }
 

@@ -1,6 +1,11 @@
 package io.toolguard.agent.weave;
 
-/** One call to the bootstrap dispatcher inserted into a JDK method. */
+import java.util.List;
+
+/**
+ * One call to the bootstrap bridge inserted into a JDK method: a {@link Check} calls one of
+ * {@code Dispatcher}'s check entries, the others carry a tool's context through {@code HandOffs}.
+ */
 public sealed interface Insertion {
 
   /** A value the inserted code pushes: an argument, the receiver, a field of it, or nothing. */
@@ -24,35 +29,127 @@ public sealed interface Insertion {
   /** A string constant. */
   record Constant(String value) implements Source {}
 
+  /** An {@code int} constant: {@code Dispatcher}'s file access bits. */
+  record Bits(int value) implements Source {}
+
+  /** In a hook on what a method returns: the object each {@code areturn} is about to return. */
+  record Returned() implements Source {}
+
   /**
-   * {@code Dispatcher.checkFile(path, bits, detail)}; with {@code rewrite}, its result replaces the
-   * path argument, so the method opens the path that was checked (or, in an {@code onReturn} hook,
-   * replaces what the method returns).
+   * {@code Dispatcher.<method>(arguments…)}, a check entry with this descriptor. With
+   * {@code rewrite}, its answer replaces the argument it was given first (so the method opens the
+   * path that was checked, say) or, given the {@link Returned} object, what the method returns;
+   * without, an answer is dropped. Build one with the factory named as the entry it calls, so that
+   * a hook table says what it checks: {@code checkFile(new Receiver(), PROBE)}.
    */
-  record Check(Source path, int bits, Source detail, boolean rewrite) implements Insertion {
-    public static Check of(Source path, int bits) {
-      return new Check(path, bits, new Nothing(), false);
+  record Check(String method, String descriptor, List<Source> arguments, boolean rewrite) implements Insertion {
+
+    private static final String OBJECT = "Ljava/lang/Object;";
+    private static final String ONE = "(" + OBJECT + ")";
+
+    public Check {
+      arguments = List.copyOf(arguments);
+      if (rewrite && (descriptor.endsWith(")V")
+          || !(arguments.get(0) instanceof Argument || arguments.get(0) instanceof Returned))) {
+        throw new IllegalArgumentException(method + " cannot rewrite " + arguments.get(0));
+      }
+    }
+
+    /** {@return {@code Dispatcher.checkFile(path, bits, null)}, the answer dropped} */
+    public static Check checkFile(Source path, int bits) {
+      return checkFile(path, bits, new Nothing());
+    }
+
+    /** {@return {@code Dispatcher.checkFile(path, bits, detail)}, the answer dropped} */
+    public static Check checkFile(Source path, int bits, Source detail) {
+      return new Check("checkFile", "(" + OBJECT + "I" + OBJECT + ")" + OBJECT, List.of(path, new Bits(bits), detail),
+          false);
+    }
+
+    /** {@return {@code Dispatcher.checkExec(process)}} */
+    public static Check checkExec(Source process) {
+      return new Check("checkExec", ONE + "V", List.of(process), false);
+    }
+
+    /** {@return {@code Dispatcher.checkConnect(address, port)}} */
+    public static Check checkConnect(Source address, Source port) {
+      return new Check("checkConnect", "(" + OBJECT + OBJECT + ")V", List.of(address, port), false);
+    }
+
+    /** {@return {@code Dispatcher.checkListen(address)}} */
+    public static Check checkListen(Source address) {
+      return new Check("checkListen", ONE + "V", List.of(address), false);
+    }
+
+    /** {@return {@code Dispatcher.filterVariable(name)}, its answer replacing the name} */
+    public static Check filterVariable(Source name) {
+      return filter("filterVariable", name);
+    }
+
+    /** {@return {@code Dispatcher.filterProperty(name)}, its answer replacing the name} */
+    public static Check filterProperty(Source name) {
+      return filter("filterProperty", name);
+    }
+
+    /** {@return {@code Dispatcher.filterVariables(environment)}, its answer returned instead} */
+    public static Check filterVariables(Source environment) {
+      return filter("filterVariables", environment);
+    }
+
+    /** {@return {@code Dispatcher.filterProperties(properties)}, its answer returned instead} */
+    public static Check filterProperties(Source properties) {
+      return filter("filterProperties", properties);
+    }
+
+    /** {@return {@code Dispatcher.filterProcessEnvironment(environment)}, its answer returned instead} */
+    public static Check filterProcessEnvironment(Source environment) {
+      return filter("filterProcessEnvironment", environment);
+    }
+
+    /** {@return {@code Dispatcher.jvmAction(action)}} */
+    public static Check jvmAction(Source action) {
+      return new Check("jvmAction", ONE + "V", List.of(action), false);
+    }
+
+    /**
+     * {@return this check, its answer replacing what it was given first}: an {@link Argument} or
+     * the {@link Returned} object.
+     */
+    public Check rewriting() {
+      return new Check(method, descriptor, arguments, true);
+    }
+
+    /** A filter's answer is what the JDK method goes on with, so it always replaces what it was given. */
+    private static Check filter(String method, Source subject) {
+      return new Check(method, ONE + OBJECT, List.of(subject), true);
     }
   }
 
   /**
-   * {@code Dispatcher.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
+   * {@code HandOffs.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
    * the task runs in the context of the tool that handed it over.
    */
   record HandOff(int argument) implements Insertion {}
 
-  /** {@code Dispatcher.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
+  /** {@code HandOffs.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
   record Notify(String method, Source argument) implements Insertion {}
 
   /**
-   * {@code Dispatcher.<method>(argument)} when the method ends, by a return or an exception: the
-   * counterpart of a {@link Notify} at its start.
+   * {@code HandOffs.<method>(argument)} when the method ends, by a return or an exception: the
+   * counterpart of a {@link Notify} at its start. Not given a parameter: the handler that covers
+   * the body knows no local but the receiver.
    */
-  record OnExit(String method, Source argument) implements Insertion {}
+  record OnExit(String method, Source argument) implements Insertion {
+    public OnExit {
+      if (argument instanceof Argument || argument instanceof BoxedArgument || argument instanceof Returned) {
+        throw new IllegalArgumentException(method + " on exit cannot be given " + argument);
+      }
+    }
+  }
 
   /**
    * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
-   * {@code Dispatcher.<before>(receiver)} just before it, {@code Dispatcher.<after>()} just after.
+   * {@code HandOffs.<before>(receiver)} just before it, {@code HandOffs.<after>()} just after.
    */
   record AroundCall(String owner, String name, String before, String after) implements Insertion {}
 }

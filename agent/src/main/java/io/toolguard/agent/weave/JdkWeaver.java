@@ -74,38 +74,46 @@ public final class JdkWeaver implements ClassFileTransformer {
       return null;
     }
     try {
-      ClassReader reader = new ClassReader(classFile);
-      ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
       Set<Hook> found = new HashSet<>();
-      reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-          MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-          if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
-            return method;
-          }
-          for (Hook hook : classHooks) {
-            if (hook.matches(name, descriptor)) {
-              found.add(hook);
-              method = new Inserter(method, internalName, access, descriptor, hook);
-            }
-          }
-          return method;
-        }
-      }, 0);
+      byte[] result = weave(internalName, classFile, classHooks, found);
       List<String> missing = classHooks.stream().filter(hook -> hook.required() && !found.contains(hook))
           .map(Hook::signature).toList();
       if (!missing.isEmpty()) {
         failures.add(internalName + " has no " + String.join(", ", missing));
         return null;
       }
-      byte[] result = writer.toByteArray();
       woven.add(internalName);
       return result;
     } catch (RuntimeException | LinkageError failure) {
       failures.add(internalName + ": " + failure);
       return null;
     }
+  }
+
+  /**
+   * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
+   * hooks that matched a method to {@code found}
+   */
+  static byte[] weave(String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
+    ClassReader reader = new ClassReader(classFile);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+          return method;
+        }
+        for (Hook hook : classHooks) {
+          if (hook.matches(name, descriptor)) {
+            found.add(hook);
+            method = new Inserter(method, internalName, access, descriptor, hook);
+          }
+        }
+        return method;
+      }
+    }, 0);
+    return writer.toByteArray();
   }
 
   private void requireAllWoven() {

@@ -10,11 +10,11 @@ import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.DeclaredRisk;
+import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyText;
 import io.toolguard.agent.policy.Risk;
-import io.toolguard.bootstrap.Dispatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,8 +42,8 @@ class EnvGuardTest {
     EnvGuard guard = guard(Path.of(dir + "/audit.jsonl"));
     ToolContext build = context(Mode.ENFORCE);
 
-    assertThat(guard.check(build, "GRADLE_OPTS", Dispatcher.ENV, null)).isEqualTo("GRADLE_OPTS");
-    assertThat(guard.check(build, "AWS_SECRET_ACCESS_KEY", Dispatcher.ENV, null)).isEqualTo(EnvGuard.UNSET);
+    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "GRADLE_OPTS")).isEqualTo("GRADLE_OPTS");
+    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "AWS_SECRET_ACCESS_KEY")).isEqualTo(EnvGuard.UNSET);
     assertThat(Files.readString(dir.resolve("audit.jsonl")))
         .contains("\"name\":\"AWS_SECRET_ACCESS_KEY\",\"decision\":\"deny\"", "it looks unset to the tool")
         .doesNotContain("GRADLE_OPTS");
@@ -54,9 +54,9 @@ class EnvGuardTest {
     EnvGuard guard = guard(dir.resolve("audit.jsonl"));
     ToolContext build = context(Mode.ENFORCE);
 
-    assertThat(guard.check(build, "java.version", Dispatcher.PROPERTY, null)).isEqualTo("java.version");
-    assertThat(guard.check(build, "app.mode", Dispatcher.PROPERTY, null)).isEqualTo("app.mode");
-    assertThat(guard.check(build, "sun.java.command", Dispatcher.PROPERTY, null)).isEqualTo(EnvGuard.UNSET);
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "java.version")).isEqualTo("java.version");
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "app.mode")).isEqualTo("app.mode");
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "sun.java.command")).isEqualTo(EnvGuard.UNSET);
   }
 
   @Test
@@ -74,7 +74,7 @@ class EnvGuardTest {
   void auditModeHandsTheValueOverAndRecordsWouldDeny() throws Exception {
     EnvGuard guard = guard(dir.resolve("audit.jsonl"));
 
-    assertThat(guard.check(context(Mode.AUDIT), "TOKEN", Dispatcher.ENV, null)).isEqualTo("TOKEN");
+    assertThat(guard.check(context(Mode.AUDIT), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN")).isEqualTo("TOKEN");
     assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"decision\":\"would-deny\"");
   }
 
@@ -82,7 +82,7 @@ class EnvGuardTest {
   void aReadThatCannotBeRecordedIsStopped() {
     EnvGuard guard = guard(Path.of("/dev/full"));
 
-    assertThatThrownBy(() -> guard.check(context(Mode.ENFORCE), "TOKEN", Dispatcher.ENV, null))
+    assertThatThrownBy(() -> guard.check(context(Mode.ENFORCE), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN"))
         .isInstanceOf(SecurityException.class)
         .hasMessage("Tool 'build' may not read the variable TOKEN: the audit log cannot be written, and nothing runs"
             + " unrecorded");

@@ -1,0 +1,249 @@
+package io.toolguard.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tool entry and exit, and the check entries, in a class-path copy of the bridge with recording hooks. */
+class DispatcherTest {
+
+  private final RecordingHooks hooks = new RecordingHooks();
+  private final ProcessBuilder process = new ProcessBuilder("true");
+
+  @BeforeEach
+  void installHooks() {
+    Dispatcher.installForTests(hooks);
+  }
+
+  @AfterEach
+  void reset() {
+    Dispatcher.installForTests(null);
+    ToolFrames.CURRENT.remove();
+  }
+
+  /** Every check entry, called as woven code calls it; {@return what it answers, or null} */
+  private Map<String, Callable<Object>> everyCheck() {
+    Map<String, Callable<Object>> checks = new LinkedHashMap<>();
+    checks.put("checkFile", () -> Dispatcher.checkFile("/a", Dispatcher.READ | Dispatcher.RESOLVED, null));
+    checks.put("checkExec", () -> {
+      Dispatcher.checkExec(process);
+      return null;
+    });
+    checks.put("checkConnect", () -> {
+      Dispatcher.checkConnect("example.com", 443);
+      return null;
+    });
+    checks.put("checkListen", () -> {
+      Dispatcher.checkListen(null);
+      return null;
+    });
+    checks.put("filterVariable", () -> Dispatcher.filterVariable("HOME"));
+    checks.put("filterProperty", () -> Dispatcher.filterProperty("user.home"));
+    checks.put("filterVariables", () -> Dispatcher.filterVariables(Map.of("HOME", "/home")));
+    checks.put("filterProperties", () -> Dispatcher.filterProperties(new Properties()));
+    checks.put("filterProcessEnvironment", () -> Dispatcher.filterProcessEnvironment(Map.of()));
+    checks.put("jvmAction", () -> {
+      Dispatcher.jvmAction("exit the JVM");
+      return null;
+    });
+    return checks;
+  }
+
+  @Test
+  void outsideToolsNoCheckReachesTheHooksAndEachAnswersWhatItWasGiven() throws Exception {
+    hooks.answer = "something else";
+
+    assertThat(Dispatcher.checkFile("/a", Dispatcher.READ, null)).isEqualTo("/a");
+    assertThat(Dispatcher.filterVariable("HOME")).isEqualTo("HOME");
+    assertThat(Dispatcher.filterProperties("all")).isEqualTo("all");
+    for (Callable<Object> check : everyCheck().values()) {
+      check.call();
+    }
+
+    assertThat(hooks.calls).isEmpty();
+  }
+
+  @Test
+  void insideAToolEachCheckReachesItsOwnHookWithTheToolsContext() throws Exception {
+    Object frame = Dispatcher.enterTool(7, new Object[] {"argument"});
+    for (Callable<Object> check : everyCheck().values()) {
+      check.call();
+    }
+    Dispatcher.exitTool(frame);
+
+    assertThat(hooks.calls).containsExactly(
+        "enterTool null: [7, [argument]]",
+        "checkFile tool 7: [/a, 33, null]",
+        "checkExec tool 7: [" + process + "]",
+        "checkConnect tool 7: [example.com, 443]",
+        "checkListen tool 7: [null]",
+        "filterVariable tool 7: [HOME]",
+        "filterProperty tool 7: [user.home]",
+        "filterVariables tool 7: [{HOME=/home}]",
+        "filterProperties tool 7: [{}]",
+        "filterProcessEnvironment tool 7: [{}]",
+        "jvmAction tool 7: [exit the JVM]");
+  }
+
+  @Test
+  void whatTheHooksAnswerIsWhatTheJdkUses() {
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    hooks.answer = "\0not granted";
+
+    assertThat(Dispatcher.checkFile("link", Dispatcher.READ | Dispatcher.RESOLVED, null)).isEqualTo("\0not granted");
+    assertThat(Dispatcher.filterVariable("SECRET")).isEqualTo("\0not granted");
+    assertThat(Dispatcher.filterProperty("secret")).isEqualTo("\0not granted");
+    assertThat(Dispatcher.filterVariables(Map.of())).isEqualTo("\0not granted");
+    Dispatcher.exitTool(frame);
+  }
+
+  @Test
+  void aNestedToolIsDecidedWithItsOuterContextAndLeavingItRestoresTheOuter() {
+    Object outer = Dispatcher.enterTool(1, new Object[0]);
+    Object inner = Dispatcher.enterTool(2, new Object[0]);
+    Dispatcher.checkFile("/in", Dispatcher.READ, null);
+    Dispatcher.exitTool(inner);
+    Dispatcher.checkFile("/out", Dispatcher.READ, null);
+    Dispatcher.exitTool(outer);
+    Dispatcher.checkFile("/none", Dispatcher.READ, null);
+
+    assertThat(hooks.calls).containsExactly(
+        "enterTool null: [1, []]",
+        "enterTool tool 1: [2, []]",
+        "checkFile tool 2 in tool 1: [/in, 1, null]",
+        "checkFile tool 1: [/out, 1, null]");
+  }
+
+  @Test
+  void exitingAFrameThatIsNotOnThisThreadsStackChangesNothing() throws Exception {
+    AtomicReference<Object> elsewhere = new AtomicReference<>();
+    Thread other = new Thread(() -> elsewhere.set(Dispatcher.enterTool(9, new Object[0])));
+    other.start();
+    other.join();
+    Object done = Dispatcher.enterTool(2, new Object[0]);
+    Dispatcher.exitTool(done);
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+
+    Dispatcher.exitTool(elsewhere.get());
+    Dispatcher.exitTool(done);
+    Dispatcher.exitTool("a frame of my own");
+    Dispatcher.exitTool(null);
+    Dispatcher.checkFile("/still", Dispatcher.READ, null);
+    Dispatcher.exitTool(frame);
+
+    assertThat(hooks.calls).endsWith("checkFile tool 1: [/still, 1, null]");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
+  void exitingAnOuterFrameLeavesEveryFrameAboveItToo() {
+    Object outer = Dispatcher.enterTool(1, new Object[0]);
+    Dispatcher.enterTool(2, new Object[0]);
+
+    Dispatcher.exitTool(outer);
+
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
+  void whatACheckDoesWhileCheckingIsNotCheckedAgain() {
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    hooks.during = () -> {
+      Dispatcher.checkFile("/the check's own read", Dispatcher.READ, null);
+      Dispatcher.filterProperty("the check's own property");
+    };
+
+    Dispatcher.checkFile("/a", Dispatcher.READ, null);
+    Dispatcher.jvmAction("exit the JVM");
+    Dispatcher.exitTool(frame);
+
+    assertThat(hooks.calls).containsExactly(
+        "enterTool null: [1, []]", "checkFile tool 1: [/a, 1, null]", "jvmAction tool 1: [exit the JVM]");
+  }
+
+  @Test
+  void whatDecidingANestedCallDoesIsNotCheckedAsTheOuterTools() {
+    Object outer = Dispatcher.enterTool(1, new Object[0]);
+    hooks.during = () -> Dispatcher.checkFile("/the decision's own read", Dispatcher.READ, null);
+    Object inner = Dispatcher.enterTool(2, new Object[0]);
+    hooks.during = () -> { };
+    Dispatcher.exitTool(inner);
+    Dispatcher.checkFile("/a", Dispatcher.READ, null);
+    Dispatcher.exitTool(outer);
+
+    assertThat(hooks.calls).containsExactly(
+        "enterTool null: [1, []]", "enterTool tool 1: [2, []]", "checkFile tool 1: [/a, 1, null]");
+  }
+
+  @Test
+  void aFailureWhileCheckingDeniesTheAccessAndSaysWhy() throws Exception {
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    hooks.failure = new IllegalStateException("policy unreadable");
+
+    for (Map.Entry<String, Callable<Object>> check : everyCheck().entrySet()) {
+      assertThatThrownBy(check.getValue()::call).as(check.getKey())
+          .isExactlyInstanceOf(SecurityException.class)
+          .hasMessage("toolguard could not check this access, so it was denied "
+              + "(java.lang.IllegalStateException: policy unreadable)")
+          .hasNoCause();
+    }
+    hooks.failure = null;
+    Dispatcher.checkFile("/after", Dispatcher.READ, null);
+    Dispatcher.exitTool(frame);
+
+    assertThat(hooks.calls).as("the thread is not left checking").endsWith("checkFile tool 1: [/after, 1, null]");
+  }
+
+  @Test
+  void aDenialFromTheHooksReachesTheCallerAsItIs() throws Exception {
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    SecurityException denial = new SecurityException("Tool 'x' may not read '/etc/passwd'");
+    hooks.failure = denial;
+
+    for (Map.Entry<String, Callable<Object>> check : everyCheck().entrySet()) {
+      assertThatThrownBy(check.getValue()::call).as(check.getKey()).isSameAs(denial);
+    }
+    Dispatcher.exitTool(frame);
+  }
+
+  @Test
+  void aToolCallTheHooksCannotDecideIsDeniedAndEntersNoContext() {
+    hooks.failure = new IllegalStateException("no rule");
+
+    assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
+        .isExactlyInstanceOf(SecurityException.class)
+        .hasMessage("toolguard could not check this tool call, so it was denied (java.lang.IllegalStateException: no rule)");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
+  void withoutHooksEveryToolCallIsDenied() {
+    Dispatcher.installForTests(null);
+
+    assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
+        .isExactlyInstanceOf(SecurityException.class)
+        .hasMessage("toolguard is not initialised, so this tool call was denied");
+  }
+
+  @Test
+  void installRefusesACopyOfTheBridgeThatTheBootstrapLoaderDidNotLoad() {
+    ClassLoader loader = Dispatcher.class.getClassLoader();
+
+    assertThatThrownBy(() -> Dispatcher.install(new RecordingHooks()))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("io.toolguard.bootstrap.Dispatcher is loaded by " + loader
+            + ", not the bootstrap class loader: ")
+        .hasMessageContaining("give toolguard-agent.jar only as -javaagent:");
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    Dispatcher.exitTool(frame);
+    assertThat(hooks.calls).as("the hooks are still the test's").containsExactly("enterTool null: [1, []]");
+  }
+}
