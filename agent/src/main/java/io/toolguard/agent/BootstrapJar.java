@@ -26,16 +26,17 @@ import java.util.stream.Stream;
  * so that a class added to the package cannot be forgotten. The bootstrap classes stay ordinary
  * {@code .class} entries of the agent jar rather than resources under another name (Mockito ships
  * its dispatcher as {@code .raw} so that no other loader can define it): the benchmarks and the
- * unit tests compile against them and load them from the class path, and the mistake that
- * approach guards against, another loader defining a second copy first, is caught where it would
- * do harm instead: {@code Dispatcher.install} refuses any copy but the bootstrap loader's, so the
- * agent does not start. Nothing else may be loaded from this package before the jar is appended,
- * which is why only {@code Guards.install}, afterwards, refers to it.
+ * unit tests compile against them and load them from the class path, and the mistake that approach
+ * guards against, another loader defining a second copy first, is caught where it would do harm
+ * instead: {@code Dispatcher.install} refuses any copy but the bootstrap loader's, so the agent
+ * does not start. Nothing else may be loaded from this package before the jar is appended, which is
+ * why only {@code Guards.install}, afterwards, refers to it.
  */
 final class BootstrapJar {
 
   /** The package that goes onto the bootstrap class path, whole. */
   static final String PACKAGE = "io/toolguard/bootstrap/";
+
   /** The class without which the package is no bridge at all. */
   private static final String DISPATCHER = PACKAGE + "Dispatcher.class";
 
@@ -52,14 +53,19 @@ final class BootstrapJar {
   static Path agentLocation() throws IOException {
     CodeSource source = BootstrapJar.class.getProtectionDomain().getCodeSource();
     if (source == null || source.getLocation() == null) {
-      throw new IOException("toolguard cannot tell which jar it was loaded from, so it cannot put its bootstrap "
-          + "classes on the bootstrap class path; give it as -javaagent:toolguard-agent.jar");
+      throw new IOException(
+          "toolguard cannot tell which jar it was loaded from, so it cannot put its bootstrap "
+              + "classes on the bootstrap class path; give it as -javaagent:toolguard-agent.jar");
     }
     try {
       return Path.of(source.getLocation().toURI());
     } catch (URISyntaxException | IllegalArgumentException notAFile) {
-      throw new IOException("toolguard was loaded from " + source.getLocation() + ", which is not a local file; "
-          + "give it as -javaagent:toolguard-agent.jar", notAFile);
+      throw new IOException(
+          "toolguard was loaded from "
+              + source.getLocation()
+              + ", which is not a local file; "
+              + "give it as -javaagent:toolguard-agent.jar",
+          notAFile);
     }
   }
 
@@ -76,14 +82,19 @@ final class BootstrapJar {
       if (Files.isDirectory(folder)) {
         try (Stream<Path> files = Files.walk(folder)) {
           for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-            entries.put(PACKAGE + folder.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/"),
+            entries.put(
+                PACKAGE
+                    + folder
+                        .relativize(file)
+                        .toString()
+                        .replace(file.getFileSystem().getSeparator(), "/"),
                 Files.readAllBytes(file));
           }
         }
       }
     } else {
       try (JarFile jar = new JarFile(agent.toFile())) {
-        for (Enumeration<JarEntry> all = jar.entries(); all.hasMoreElements();) {
+        for (Enumeration<JarEntry> all = jar.entries(); all.hasMoreElements(); ) {
           JarEntry entry = all.nextElement();
           if (!entry.isDirectory() && entry.getName().startsWith(PACKAGE)) {
             try (InputStream in = jar.getInputStream(entry)) {
@@ -94,14 +105,16 @@ final class BootstrapJar {
       }
     }
     if (!entries.containsKey(DISPATCHER)) {
-      throw new IOException(agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
+      throw new IOException(
+          agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
     }
     return entries;
   }
 
   /** Writes {@code entries} as the jar {@code target}. */
   static void write(Map<String, byte[]> entries, Path target) throws IOException {
-    try (OutputStream out = Files.newOutputStream(target); JarOutputStream jar = new JarOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(target);
+        JarOutputStream jar = new JarOutputStream(out)) {
       for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
         jar.putNextEntry(new JarEntry(entry.getKey()));
         jar.write(entry.getValue());

@@ -10,6 +10,9 @@ import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.guard.AccessGate;
+import io.toolguard.agent.guard.ToolCallGuard;
+import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.jvm.JvmGuard;
@@ -19,9 +22,6 @@ import io.toolguard.agent.net.NetHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
-import io.toolguard.agent.guard.AccessGate;
-import io.toolguard.agent.guard.ToolCallGuard;
-import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
@@ -46,7 +46,13 @@ final class Guards implements Dispatcher.Hooks {
   private final EnvGuard env;
   private final JvmGuard jvm;
 
-  private Guards(ToolCallGuard tools, FileGuard files, ExecGuard exec, NetGuard net, EnvGuard env, JvmGuard jvm) {
+  private Guards(
+      ToolCallGuard tools,
+      FileGuard files,
+      ExecGuard exec,
+      NetGuard net,
+      EnvGuard env,
+      JvmGuard jvm) {
     this.tools = tools;
     this.files = files;
     this.exec = exec;
@@ -60,18 +66,35 @@ final class Guards implements Dispatcher.Hooks {
    *
    * @param attached whether the JVM has been running (and loading tool classes) before
    */
-  static void install(Instrumentation instrumentation, ActivePolicy active, AuditLog audit, ApprovalChannels approvals,
+  static void install(
+      Instrumentation instrumentation,
+      ActivePolicy active,
+      AuditLog audit,
+      ApprovalChannels approvals,
       boolean attached) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate);
     EnvGuard env = new EnvGuard(gate);
-    Dispatcher.install(new Guards(tools, files, new ExecGuard(gate, files, env), new NetGuard(gate, approvals.server()),
-        env, new JvmGuard(gate)));
-    JdkWeaver.install(instrumentation, FileHooks.forThisJvm(), HandOffHooks.forThisJvm(), JvmHooks.forThisJvm(),
-        ExecHooks.forThisJvm(), NetHooks.forThisJvm(), EnvHooks.forThisJvm());
-    ToolInstrumentation.install(instrumentation, tools, active.current().policy().toolAnnotations(), attached);
+    Dispatcher.install(
+        new Guards(
+            tools,
+            files,
+            new ExecGuard(gate, files, env),
+            new NetGuard(gate, approvals.server()),
+            env,
+            new JvmGuard(gate)));
+    JdkWeaver.install(
+        instrumentation,
+        FileHooks.forThisJvm(),
+        HandOffHooks.forThisJvm(),
+        JvmHooks.forThisJvm(),
+        ExecHooks.forThisJvm(),
+        NetHooks.forThisJvm(),
+        EnvHooks.forThisJvm());
+    ToolInstrumentation.install(
+        instrumentation, tools, active.current().policy().toolAnnotations(), attached);
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts the agent, or refuses to: at JVM start a missing or invalid policy, or an audit log that
- * cannot be written, stops the JVM, which must never run unguarded; attached to a running JVM,
- * the same problems leave that JVM as it was and are reported to the attach command.
+ * cannot be written, stops the JVM, which must never run unguarded; attached to a running JVM, the
+ * same problems leave that JVM as it was and are reported to the attach command.
  */
 final class Startup {
 
@@ -57,12 +57,15 @@ final class Startup {
     }
   }
 
-  private static void start(String optionText, Instrumentation instrumentation, boolean attached,
-      String consequence) {
+  private static void start(
+      String optionText, Instrumentation instrumentation, boolean attached, String consequence) {
     if (!STARTED.compareAndSet(false, true)) {
-      throw new Refusal("toolguard is already running in this JVM (" + System.getProperty(AgentProperties.RUNNING,
-          "an earlier attach failed part-way; restart the JVM to use toolguard")
-          + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
+      throw new Refusal(
+          "toolguard is already running in this JVM ("
+              + System.getProperty(
+                  AgentProperties.RUNNING,
+                  "an earlier attach failed part-way; restart the JVM to use toolguard")
+              + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
     }
     boolean jvmChanged = false;
     try {
@@ -70,22 +73,37 @@ final class Startup {
       String policyFile = options.policyFile(System.getenv());
       Policy policy = PolicyParser.parse(path(policyFile, "policy"));
       Mode mode = policy.modeWith(options.mode());
-      AuditLog audit = AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
+      AuditLog audit =
+          AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
       jvmChanged = true;
       BootstrapJar.appendTo(instrumentation);
       Guards.install(instrumentation, active, audit, approvals, attached);
       if (!options.reload().isZero()) {
-        new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit).start(options.reload());
+        new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit)
+            .start(options.reload());
       }
-      String status = "toolguard " + Version.current() + ": policy " + policyFile + " (" + policy.tools().size()
-          + " tool rules, sha256 " + policy.digest().substring(0, 12) + "), mode " + mode.label()
-          + ", sandbox " + policy.sandbox() + ", audit log " + audit.file();
+      String status =
+          "toolguard "
+              + Version.current()
+              + ": policy "
+              + policyFile
+              + " ("
+              + policy.tools().size()
+              + " tool rules, sha256 "
+              + policy.digest().substring(0, 12)
+              + "), mode "
+              + mode.label()
+              + ", sandbox "
+              + policy.sandbox()
+              + ", audit log "
+              + audit.file();
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
     } catch (PolicyException invalid) {
-      throw refusal(jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());
+      throw refusal(
+          jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());
     } catch (IllegalArgumentException | IllegalStateException | IOException problem) {
       throw refusal(jvmChanged, problem.getMessage());
     } catch (RuntimeException | LinkageError failure) {
@@ -103,7 +121,8 @@ final class Startup {
     try {
       return Path.of(text);
     } catch (InvalidPathException e) {
-      throw new IllegalArgumentException(option + "=" + text + " is not a valid path: " + e.getReason());
+      throw new IllegalArgumentException(
+          option + "=" + text + " is not a valid path: " + e.getReason());
     }
   }
 

@@ -15,7 +15,10 @@ public final class ToolGuardAgent {
     Startup.premain(options, instrumentation);
   }
 
-  /** Called by the JVM when {@code java -jar toolguard-agent.jar attach PID OPTIONS} attaches the agent. */
+  /**
+   * Called by the JVM when {@code java -jar toolguard-agent.jar attach PID OPTIONS} attaches the
+   * agent.
+   */
   public static void agentmain(String options, Instrumentation instrumentation) {
     Startup.agentmain(options, instrumentation);
   }

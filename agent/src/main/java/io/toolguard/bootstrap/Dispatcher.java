@@ -8,35 +8,34 @@ import io.toolguard.bootstrap.ToolFrames.Frame;
  * The bridge between code woven into other classes and the agent that decides, on the bootstrap
  * class path: the entry and exit of tools, and one check entry per kind of access a tool makes
  * (files, processes, connections and listening sockets, environment variables and system
- * properties, JVM-wide actions). Its package holds the rest of the bridge: {@link HandOffs}
- * carries a tool's context to the threads and tasks it hands work to, and the package-private
- * {@code ToolFrames} holds the per-thread stack of contexts that both share.
+ * properties, JVM-wide actions). Its package holds the rest of the bridge: {@link HandOffs} carries
+ * a tool's context to the threads and tasks it hands work to, and the package-private {@code
+ * ToolFrames} holds the per-thread stack of contexts that both share.
  *
  * <p>Why it must stay here. Advice is inlined into tool methods of any class loader (the
  * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and into JDK
- * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of
- * them can see is the bootstrap loader, so the woven code calls this package and nothing else.
- * The agent (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and
- * Logback) registers its {@link Hooks} here once at start-up. The agent copies this package (every
- * entry under {@code io/toolguard/bootstrap/} of its jar) into a small jar that it appends to the
- * bootstrap search path before any class that refers to it is loaded; parent-first delegation
- * then makes this copy the only one in use, even though the same class files also sit in the
- * agent jar.
+ * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of them
+ * can see is the bootstrap loader, so the woven code calls this package and nothing else. The agent
+ * (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and Logback)
+ * registers its {@link Hooks} here once at start-up. The agent copies this package (every entry
+ * under {@code io/toolguard/bootstrap/} of its jar) into a small jar that it appends to the
+ * bootstrap search path before any class that refers to it is loaded; parent-first delegation then
+ * makes this copy the only one in use, even though the same class files also sit in the agent jar.
  *
  * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
  * first (the agent jar on an application's class path, and something there loading this class
  * before toolguard was attached), the agent would register its hooks with that copy, tools would
  * enter their contexts in it, and the JDK's woven checks, which reach the bootstrap copy, would
- * never see a tool running: every access would go unchecked, silently. So {@link #install}
- * refuses to install into any copy but the bootstrap loader's, and says what happened, as
- * Mockito's inline dispatcher does. It checks there and not as the class loads, so that unit tests
- * can load this package from the class path and reach it through a package-private seam
- * ({@link #installForTests}) that the bootstrap copy refuses.
+ * never see a tool running: every access would go unchecked, silently. So {@link #install} refuses
+ * to install into any copy but the bootstrap loader's, and says what happened, as Mockito's inline
+ * dispatcher does. It checks there and not as the class loads, so that unit tests can load this
+ * package from the class path and reach it through a package-private seam ({@link
+ * #installForTests}) that the bootstrap copy refuses.
  *
  * <p>Why it is so small and uses JDK types only. A class on the bootstrap path cannot see the
  * agent's classes, and anything it loads is shared by the whole JVM. So it holds just the
- * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks,
- * one hook per entry, with JDK types (mostly {@code Object}) as arguments. File checks woven into
+ * per-thread stack of tool contexts (as opaque objects) and forwards decisions to the hooks, one
+ * hook per entry, with JDK types (mostly {@code Object}) as arguments. File checks woven into
  * {@code java.io} and {@code sun.nio.fs} run on every file operation of the JVM, so each check
  * costs one thread-local read when no tool is running, and marks the thread while it checks, so
  * that the check's own file system calls (or environment reads) are not checked again.
@@ -44,18 +43,18 @@ import io.toolguard.bootstrap.ToolFrames.Frame;
  * <p>Why a tool cannot tamper with it. The classes are public because woven code in every package
  * must call them, so tool code can call them too. {@link #install} works once; {@link #exitTool}
  * only pops the frame it is handed if that frame is on this thread's stack, and frames are
- * package-private objects that tool code never sees, so a tool cannot drop its own context. A
- * check entry cannot change a context at all, and each of {@link HandOffs}' entries only carries
- * the calling thread's context onto what it is given, or leaves a frame entered for the same task.
- * Any failure while deciding denies the call: an exception escaping the hooks becomes a
- * {@link SecurityException}.
+ * package-private objects that tool code never sees, so a tool cannot drop its own context. A check
+ * entry cannot change a context at all, and each of {@link HandOffs}' entries only carries the
+ * calling thread's context onto what it is given, or leaves a frame entered for the same task. Any
+ * failure while deciding denies the call: an exception escaping the hooks becomes a {@link
+ * SecurityException}.
  */
 public final class Dispatcher {
 
   /**
-   * What the agent does when a tool is called or reaches out, one method per entry of
-   * {@link Dispatcher}; implemented by the agent, called only inside tools, with the context of
-   * the tool whose code reached the entry.
+   * What the agent does when a tool is called or reaches out, one method per entry of {@link
+   * Dispatcher}; implemented by the agent, called only inside tools, with the context of the tool
+   * whose code reached the entry.
    */
   public interface Hooks {
 
@@ -75,8 +74,8 @@ public final class Dispatcher {
      * @param access the bits of this class's file access constants
      * @param detail open options, link options or copy options, the folder a relative path is
      *     resolved against, what {@link #RANDOM_ACCESS_MODE} or {@link #VIEW} say, or {@code null}
-     * @return the path the JDK method should use: where {@code path} really leads if
-     *     {@link #RESOLVED} was asked for and the access is allowed, else {@code path} itself
+     * @return the path the JDK method should use: where {@code path} really leads if {@link
+     *     #RESOLVED} was asked for and the access is allowed, else {@code path} itself
      * @throws SecurityException if the access is denied
      */
     Object checkFile(Object context, Object path, int access, Object detail);
@@ -92,8 +91,8 @@ public final class Dispatcher {
     /**
      * Decides a connection, or a datagram sent to an address.
      *
-     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an
-     *     {@code InetSocketAddress} (then {@code port} is {@code null})
+     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an {@code
+     *     InetSocketAddress} (then {@code port} is {@code null})
      * @throws SecurityException if the connection is denied
      */
     void checkConnect(Object context, Object address, Object port);
@@ -106,20 +105,33 @@ public final class Dispatcher {
      */
     void checkListen(Object context, Object address);
 
-    /** {@return the name {@code System.getenv} should look up for {@code name}: itself, or one never set} */
+    /**
+     * {@return the name {@code System.getenv} should look up for {@code name}: itself, or one never
+     * set}
+     */
     Object filterVariable(Object context, Object name);
 
-    /** {@return the key {@code System.getProperty} should look up for {@code name}: itself, or one never set} */
+    /**
+     * {@return the key {@code System.getProperty} should look up for {@code name}: itself, or one
+     * never set}
+     */
     Object filterProperty(Object context, Object name);
 
-    /** {@return what {@code System.getenv()} should return for {@code environment}: what the tool may read} */
+    /**
+     * {@return what {@code System.getenv()} should return for {@code environment}: what the tool
+     * may read}
+     */
     Object filterVariables(Object context, Object environment);
 
-    /** {@return what {@code System.getProperties()} should return for {@code properties}: what the tool may read} */
+    /**
+     * {@return what {@code System.getProperties()} should return for {@code properties}: what the
+     * tool may read}
+     */
     Object filterProperties(Object context, Object properties);
 
     /**
-     * Trims a {@code ProcessBuilder}'s environment, which the process will inherit, where it stands.
+     * Trims a {@code ProcessBuilder}'s environment, which the process will inherit, where it
+     * stands.
      *
      * @return {@code environment} itself
      */
@@ -142,24 +154,38 @@ public final class Dispatcher {
     boolean threadInheritsContext();
   }
 
-  /** File access bits woven JDK code passes to {@link #checkFile}; constants, so they are inlined into it. */
+  /**
+   * File access bits woven JDK code passes to {@link #checkFile}; constants, so they are inlined
+   * into it.
+   */
   public static final int READ = 1;
+
   public static final int WRITE = 2;
   public static final int DELETE = 4;
+
   /** Learns whether a file exists or what its attributes are: allowed where any grant reaches. */
   public static final int PROBE = 8;
+
   /** The operation acts on a final symbolic link itself, not where it leads. */
   public static final int NO_FOLLOW = 16;
-  /** The caller opens the path it gets back: hand it the resolved path, so no link can be swapped. */
+
+  /**
+   * The caller opens the path it gets back: hand it the resolved path, so no link can be swapped.
+   */
   public static final int RESOLVED = 32;
+
   /** Read, write or both, as the open options in the detail say. */
   public static final int OPEN = 64;
+
   /** The path is relative to the folder given as detail (a link target, say). */
   public static final int RELATIVE = 128;
+
   /** The path is relative to an open directory handle that toolguard cannot see. */
   public static final int UNRESOLVABLE = 256;
+
   /** The detail is the {@code RandomAccessFile} mode: 1 reads only, anything else also writes. */
   public static final int RANDOM_ACCESS_MODE = 512;
+
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
 
@@ -176,16 +202,20 @@ public final class Dispatcher {
   public static synchronized void install(Hooks agentHooks) {
     ClassLoader loader = Dispatcher.class.getClassLoader();
     if (loader != null) {
-      throw new IllegalStateException(Dispatcher.class.getName() + " is loaded by " + loader
-          + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
-          + " tool running. Something loaded toolguard's classes before the agent put them on the bootstrap class"
-          + " path; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+      throw new IllegalStateException(
+          Dispatcher.class.getName()
+              + " is loaded by "
+              + loader
+              + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
+              + " tool running. Something loaded toolguard's classes before the agent put them on the bootstrap class"
+              + " path; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
     }
     if (agentHooks == null) {
       throw new NullPointerException("hooks");
     }
     if (hooks != null) {
-      throw new IllegalStateException("toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
+      throw new IllegalStateException(
+          "toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
   }
@@ -230,7 +260,8 @@ public final class Dispatcher {
     } catch (SecurityException denied) {
       throw denied;
     } catch (Throwable failure) {
-      throw new SecurityException("toolguard could not check this tool call, so it was denied (" + failure + ")");
+      throw new SecurityException(
+          "toolguard could not check this tool call, so it was denied (" + failure + ")");
     } finally {
       if (outer != null) {
         outer.checking = wasChecking;
@@ -469,9 +500,14 @@ public final class Dispatcher {
     }
   }
 
-  /** {@return what a check throws when deciding failed: a denial as it is, anything else as a denial that says so} */
+  /**
+   * {@return what a check throws when deciding failed: a denial as it is, anything else as a denial
+   * that says so}
+   */
   private static SecurityException denial(Throwable failure) {
-    return failure instanceof SecurityException denied ? denied
-        : new SecurityException("toolguard could not check this access, so it was denied (" + failure + ")");
+    return failure instanceof SecurityException denied
+        ? denied
+        : new SecurityException(
+            "toolguard could not check this access, so it was denied (" + failure + ")");
   }
 }

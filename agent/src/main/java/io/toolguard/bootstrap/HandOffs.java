@@ -9,25 +9,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Context propagation: where woven JDK code hands work to another thread, the tool context goes
- * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues and
- * a timer task it schedules all run in the tool's context, wherever and whenever they run; work
- * from anyone else on the same pool or timer runs in none. It decides nothing: the checks that
- * work meets are {@link Dispatcher}'s.
+ * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues and a
+ * timer task it schedules all run in the tool's context, wherever and whenever they run; work from
+ * anyone else on the same pool or timer runs in none. It decides nothing: the checks that work
+ * meets are {@link Dispatcher}'s.
  *
- * <p>Each entry is narrow: it can carry only the context of the tool running on the calling
- * thread, and only onto the thread, task or timer task it is given; a context a task entered is
- * left when that task ends. Outside tools each costs one thread-local read (or, for the runners,
- * one counter or one emptiness test). See {@link Dispatcher} for why these classes live on the
- * bootstrap class path.
+ * <p>Each entry is narrow: it can carry only the context of the tool running on the calling thread,
+ * and only onto the thread, task or timer task it is given; a context a task entered is left when
+ * that task ends. Outside tools each costs one thread-local read (or, for the runners, one counter
+ * or one emptiness test). See {@link Dispatcher} for why these classes live on the bootstrap class
+ * path.
  */
 public final class HandOffs {
 
-  /** Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept. */
-  private static final Map<Object, Object> QUEUED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
-  /** How many of those have not run yet (tasks never run keep it up: then only the fast path is lost). */
+  /**
+   * Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept.
+   */
+  private static final Map<Object, Object> QUEUED_BY_TOOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * How many of those have not run yet (tasks never run keep it up: then only the fast path is
+   * lost).
+   */
   private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
-  /** Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many times. */
-  private static final Map<Object, Object> SCHEDULED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many
+   * times.
+   */
+  private static final Map<Object, Object> SCHEDULED_BY_TOOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
   private static final Object TIMER_TASK = new Object();
 
@@ -70,9 +83,9 @@ public final class HandOffs {
   }
 
   /**
-   * Called by woven {@code ForkJoinTask.fork} and {@code ForkJoinPool}'s methods that take a
-   * {@code ForkJoinTask}: a task queued inside a tool runs in the tool's context, on any worker.
-   * A task cannot be wrapped (its identity is its result), so the context waits beside it.
+   * Called by woven {@code ForkJoinTask.fork} and {@code ForkJoinPool}'s methods that take a {@code
+   * ForkJoinTask}: a task queued inside a tool runs in the tool's context, on any worker. A task
+   * cannot be wrapped (its identity is its result), so the context waits beside it.
    */
   public static void forkJoinTaskQueued(Object task) {
     Frame frame = ToolFrames.CURRENT.get();
@@ -84,7 +97,10 @@ public final class HandOffs {
     }
   }
 
-  /** Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was queued in. */
+  /**
+   * Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was
+   * queued in.
+   */
   public static void forkJoinTaskRunning(Object task) {
     if (QUEUED_COUNT.get() == 0) {
       return;
@@ -97,7 +113,10 @@ public final class HandOffs {
     ToolFrames.enter(context, task);
   }
 
-  /** Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's context. */
+  /**
+   * Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's
+   * context.
+   */
   public static void forkJoinTaskDone(Object task) {
     ToolFrames.leave(task);
   }
@@ -130,7 +149,9 @@ public final class HandOffs {
     ToolFrames.leave(TIMER_TASK);
   }
 
-  /** A task handed over inside a tool: it runs in that tool's context, then restores the runner's. */
+  /**
+   * A task handed over inside a tool: it runs in that tool's context, then restores the runner's.
+   */
   private static final class Handed implements Runnable, Callable<Object> {
     private final Object task;
     private final Object context;

@@ -5,17 +5,19 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The per-thread stack of tool contexts, which {@link Dispatcher} (tool entry and exit, the
- * checks) and {@link HandOffs} (threads, executors, fork/join, timers) share. Package-private, as
- * is everything in it: code outside this package can neither read a context nor push or drop a
- * frame, and only code of the same runtime package (the bootstrap loader's) is in this package.
+ * The per-thread stack of tool contexts, which {@link Dispatcher} (tool entry and exit, the checks)
+ * and {@link HandOffs} (threads, executors, fork/join, timers) share. Package-private, as is
+ * everything in it: code outside this package can neither read a context nor push or drop a frame,
+ * and only code of the same runtime package (the bootstrap loader's) is in this package.
  */
 final class ToolFrames {
 
   /** This thread's innermost frame, or {@code null} outside tools. */
   static final ThreadLocal<Frame> CURRENT = new Contexts();
+
   /** Threads a tool started, until they first look at their context. */
-  private static final Map<Thread, Frame> STARTED_BY_TOOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Thread, Frame> STARTED_BY_TOOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private ToolFrames() {}
 
@@ -32,7 +34,10 @@ final class ToolFrames {
     return frame;
   }
 
-  /** Leaves this thread's innermost frame if it was entered for {@code task} (not null: tools' own frames have none). */
+  /**
+   * Leaves this thread's innermost frame if it was entered for {@code task} (not null: tools' own
+   * frames have none).
+   */
   static void leave(Object task) {
     Frame frame = CURRENT.get();
     if (frame != null && task != null && frame.task == task) {
@@ -48,12 +53,17 @@ final class ToolFrames {
     }
   }
 
-  /** One level of a thread's context stack: the context of a tool, or of a task handed over inside one. */
+  /**
+   * One level of a thread's context stack: the context of a tool, or of a task handed over inside
+   * one.
+   */
   static final class Frame {
     final Object context;
     final Frame outer;
+
     /** Whether this thread is inside a check now; only the thread that owns the frame sees it. */
     boolean checking;
+
     /** The fork/join or timer task this frame was entered for, or {@code null}. */
     Object task;
 

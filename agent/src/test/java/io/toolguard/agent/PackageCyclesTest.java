@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -176,7 +175,8 @@ class PackageCyclesTest {
               return internalName;
             }
           };
-      // The writer only makes the remapper walk every part, method bodies too; what it writes is dropped.
+      // The writer only makes the remapper walk every part, method bodies too; what it writes is
+      // dropped.
       reader.accept(new ClassRemapper(new ClassWriter(0), recorder), 0);
       for (String to : referenced) {
         if (!packageOf(to).equals(packageOf(from))) {

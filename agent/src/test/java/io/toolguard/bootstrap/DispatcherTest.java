@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Tool entry and exit, and the check entries, in a class-path copy of the bridge with recording hooks. */
+/**
+ * Tool entry and exit, and the check entries, in a class-path copy of the bridge with recording
+ * hooks.
+ */
 class DispatcherTest {
 
   private final RecordingHooks hooks = new RecordingHooks();
@@ -32,28 +35,37 @@ class DispatcherTest {
   /** Every check entry, called as woven code calls it; {@return what it answers, or null} */
   private Map<String, Callable<Object>> everyCheck() {
     Map<String, Callable<Object>> checks = new LinkedHashMap<>();
-    checks.put("checkFile", () -> Dispatcher.checkFile("/a", Dispatcher.READ | Dispatcher.RESOLVED, null));
-    checks.put("checkExec", () -> {
-      Dispatcher.checkExec(process);
-      return null;
-    });
-    checks.put("checkConnect", () -> {
-      Dispatcher.checkConnect("example.com", 443);
-      return null;
-    });
-    checks.put("checkListen", () -> {
-      Dispatcher.checkListen(null);
-      return null;
-    });
+    checks.put(
+        "checkFile", () -> Dispatcher.checkFile("/a", Dispatcher.READ | Dispatcher.RESOLVED, null));
+    checks.put(
+        "checkExec",
+        () -> {
+          Dispatcher.checkExec(process);
+          return null;
+        });
+    checks.put(
+        "checkConnect",
+        () -> {
+          Dispatcher.checkConnect("example.com", 443);
+          return null;
+        });
+    checks.put(
+        "checkListen",
+        () -> {
+          Dispatcher.checkListen(null);
+          return null;
+        });
     checks.put("filterVariable", () -> Dispatcher.filterVariable("HOME"));
     checks.put("filterProperty", () -> Dispatcher.filterProperty("user.home"));
     checks.put("filterVariables", () -> Dispatcher.filterVariables(Map.of("HOME", "/home")));
     checks.put("filterProperties", () -> Dispatcher.filterProperties(new Properties()));
     checks.put("filterProcessEnvironment", () -> Dispatcher.filterProcessEnvironment(Map.of()));
-    checks.put("jvmAction", () -> {
-      Dispatcher.jvmAction("exit the JVM");
-      return null;
-    });
+    checks.put(
+        "jvmAction",
+        () -> {
+          Dispatcher.jvmAction("exit the JVM");
+          return null;
+        });
     return checks;
   }
 
@@ -79,18 +91,19 @@ class DispatcherTest {
     }
     Dispatcher.exitTool(frame);
 
-    assertThat(hooks.calls).containsExactly(
-        "enterTool null: [7, [argument]]",
-        "checkFile tool 7: [/a, 33, null]",
-        "checkExec tool 7: [" + process + "]",
-        "checkConnect tool 7: [example.com, 443]",
-        "checkListen tool 7: [null]",
-        "filterVariable tool 7: [HOME]",
-        "filterProperty tool 7: [user.home]",
-        "filterVariables tool 7: [{HOME=/home}]",
-        "filterProperties tool 7: [{}]",
-        "filterProcessEnvironment tool 7: [{}]",
-        "jvmAction tool 7: [exit the JVM]");
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [7, [argument]]",
+            "checkFile tool 7: [/a, 33, null]",
+            "checkExec tool 7: [" + process + "]",
+            "checkConnect tool 7: [example.com, 443]",
+            "checkListen tool 7: [null]",
+            "filterVariable tool 7: [HOME]",
+            "filterProperty tool 7: [user.home]",
+            "filterVariables tool 7: [{HOME=/home}]",
+            "filterProperties tool 7: [{}]",
+            "filterProcessEnvironment tool 7: [{}]",
+            "jvmAction tool 7: [exit the JVM]");
   }
 
   @Test
@@ -98,7 +111,8 @@ class DispatcherTest {
     Object frame = Dispatcher.enterTool(1, new Object[0]);
     hooks.answer = "\0not granted";
 
-    assertThat(Dispatcher.checkFile("link", Dispatcher.READ | Dispatcher.RESOLVED, null)).isEqualTo("\0not granted");
+    assertThat(Dispatcher.checkFile("link", Dispatcher.READ | Dispatcher.RESOLVED, null))
+        .isEqualTo("\0not granted");
     assertThat(Dispatcher.filterVariable("SECRET")).isEqualTo("\0not granted");
     assertThat(Dispatcher.filterProperty("secret")).isEqualTo("\0not granted");
     assertThat(Dispatcher.filterVariables(Map.of())).isEqualTo("\0not granted");
@@ -115,11 +129,12 @@ class DispatcherTest {
     Dispatcher.exitTool(outer);
     Dispatcher.checkFile("/none", Dispatcher.READ, null);
 
-    assertThat(hooks.calls).containsExactly(
-        "enterTool null: [1, []]",
-        "enterTool tool 1: [2, []]",
-        "checkFile tool 2 in tool 1: [/in, 1, null]",
-        "checkFile tool 1: [/out, 1, null]");
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [1, []]",
+            "enterTool tool 1: [2, []]",
+            "checkFile tool 2 in tool 1: [/in, 1, null]",
+            "checkFile tool 1: [/out, 1, null]");
   }
 
   @Test
@@ -156,17 +171,21 @@ class DispatcherTest {
   @Test
   void whatACheckDoesWhileCheckingIsNotCheckedAgain() {
     Object frame = Dispatcher.enterTool(1, new Object[0]);
-    hooks.during = () -> {
-      Dispatcher.checkFile("/the check's own read", Dispatcher.READ, null);
-      Dispatcher.filterProperty("the check's own property");
-    };
+    hooks.during =
+        () -> {
+          Dispatcher.checkFile("/the check's own read", Dispatcher.READ, null);
+          Dispatcher.filterProperty("the check's own property");
+        };
 
     Dispatcher.checkFile("/a", Dispatcher.READ, null);
     Dispatcher.jvmAction("exit the JVM");
     Dispatcher.exitTool(frame);
 
-    assertThat(hooks.calls).containsExactly(
-        "enterTool null: [1, []]", "checkFile tool 1: [/a, 1, null]", "jvmAction tool 1: [exit the JVM]");
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [1, []]",
+            "checkFile tool 1: [/a, 1, null]",
+            "jvmAction tool 1: [exit the JVM]");
   }
 
   @Test
@@ -174,13 +193,16 @@ class DispatcherTest {
     Object outer = Dispatcher.enterTool(1, new Object[0]);
     hooks.during = () -> Dispatcher.checkFile("/the decision's own read", Dispatcher.READ, null);
     Object inner = Dispatcher.enterTool(2, new Object[0]);
-    hooks.during = () -> { };
+    hooks.during = () -> {};
     Dispatcher.exitTool(inner);
     Dispatcher.checkFile("/a", Dispatcher.READ, null);
     Dispatcher.exitTool(outer);
 
-    assertThat(hooks.calls).containsExactly(
-        "enterTool null: [1, []]", "enterTool tool 1: [2, []]", "checkFile tool 1: [/a, 1, null]");
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [1, []]",
+            "enterTool tool 1: [2, []]",
+            "checkFile tool 1: [/a, 1, null]");
   }
 
   @Test
@@ -189,17 +211,21 @@ class DispatcherTest {
     hooks.failure = new IllegalStateException("policy unreadable");
 
     for (Map.Entry<String, Callable<Object>> check : everyCheck().entrySet()) {
-      assertThatThrownBy(check.getValue()::call).as(check.getKey())
+      assertThatThrownBy(check.getValue()::call)
+          .as(check.getKey())
           .isExactlyInstanceOf(SecurityException.class)
-          .hasMessage("toolguard could not check this access, so it was denied "
-              + "(java.lang.IllegalStateException: policy unreadable)")
+          .hasMessage(
+              "toolguard could not check this access, so it was denied "
+                  + "(java.lang.IllegalStateException: policy unreadable)")
           .hasNoCause();
     }
     hooks.failure = null;
     Dispatcher.checkFile("/after", Dispatcher.READ, null);
     Dispatcher.exitTool(frame);
 
-    assertThat(hooks.calls).as("the thread is not left checking").endsWith("checkFile tool 1: [/after, 1, null]");
+    assertThat(hooks.calls)
+        .as("the thread is not left checking")
+        .endsWith("checkFile tool 1: [/after, 1, null]");
   }
 
   @Test
@@ -220,7 +246,8 @@ class DispatcherTest {
 
     assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
         .isExactlyInstanceOf(SecurityException.class)
-        .hasMessage("toolguard could not check this tool call, so it was denied (java.lang.IllegalStateException: no rule)");
+        .hasMessage(
+            "toolguard could not check this tool call, so it was denied (java.lang.IllegalStateException: no rule)");
     assertThat(ToolFrames.CURRENT.get()).isNull();
   }
 
@@ -239,11 +266,15 @@ class DispatcherTest {
 
     assertThatThrownBy(() -> Dispatcher.install(new RecordingHooks()))
         .isExactlyInstanceOf(IllegalStateException.class)
-        .hasMessageStartingWith("io.toolguard.bootstrap.Dispatcher is loaded by " + loader
-            + ", not the bootstrap class loader: ")
+        .hasMessageStartingWith(
+            "io.toolguard.bootstrap.Dispatcher is loaded by "
+                + loader
+                + ", not the bootstrap class loader: ")
         .hasMessageContaining("give toolguard-agent.jar only as -javaagent:");
     Object frame = Dispatcher.enterTool(1, new Object[0]);
     Dispatcher.exitTool(frame);
-    assertThat(hooks.calls).as("the hooks are still the test's").containsExactly("enterTool null: [1, []]");
+    assertThat(hooks.calls)
+        .as("the hooks are still the test's")
+        .containsExactly("enterTool null: [1, []]");
   }
 }

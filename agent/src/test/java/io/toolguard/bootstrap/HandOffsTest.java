@@ -49,14 +49,15 @@ class HandOffsTest {
 
   @Test
   void outsideToolsATaskIsHandedOverAsItIs() {
-    Runnable task = () -> { };
+    Runnable task = () -> {};
 
     assertThat(HandOffs.handOff(task)).isSameAs(task);
     assertThat(HandOffs.handOff(null)).isNull();
   }
 
   @Test
-  void aTaskHandedOverInsideAToolRunsInItsContextOnAnyThreadAfterTheToolReturned() throws Exception {
+  void aTaskHandedOverInsideAToolRunsInItsContextOnAnyThreadAfterTheToolReturned()
+      throws Exception {
     Object frame = tool(1);
     Runnable task = () -> touch("/in the task");
     Object handed = HandOffs.handOff(task);
@@ -67,8 +68,10 @@ class HandOffsTest {
     touch("/after it");
 
     assertThat(handed).isNotSameAs(task).hasToString(task.toString());
-    assertThat(checks()).containsExactly("checkFile tool 1: [/in the task, 1, null]",
-        "checkFile tool 1: [/in the task, 1, null]");
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/in the task, 1, null]",
+            "checkFile tool 1: [/in the task, 1, null]");
   }
 
   @Test
@@ -82,17 +85,23 @@ class HandOffsTest {
     touch("/in the runner");
     Dispatcher.exitTool(runner);
 
-    assertThat(checks()).containsExactly("checkFile tool 1: [/in the task, 1, null]",
-        "checkFile tool 2: [/in the runner, 1, null]");
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/in the task, 1, null]",
+            "checkFile tool 2: [/in the runner, 1, null]");
   }
 
   @Test
   void aCallableIsHandedOverTooAndItsResultComesBack() throws Exception {
     Object frame = tool(1);
-    Callable<?> handed = (Callable<?>) HandOffs.handOff((Callable<String>) () -> {
-      touch("/in the callable");
-      return "result";
-    });
+    Callable<?> handed =
+        (Callable<?>)
+            HandOffs.handOff(
+                (Callable<String>)
+                    () -> {
+                      touch("/in the callable");
+                      return "result";
+                    });
     Dispatcher.exitTool(frame);
 
     assertThat(handed.call()).isEqualTo("result");
@@ -102,7 +111,7 @@ class HandOffsTest {
   @Test
   void aTaskHandedOverTwiceIsWrappedOnce() {
     Object frame = tool(1);
-    Object handed = HandOffs.handOff((Runnable) () -> { });
+    Object handed = HandOffs.handOff((Runnable) () -> {});
 
     assertThat(HandOffs.handOff(handed)).isSameAs(handed);
     Dispatcher.exitTool(frame);
@@ -110,28 +119,29 @@ class HandOffsTest {
 
   @Test
   void aForkJoinTaskQueuedInsideAToolRunsInItsContextUntilItIsDone() throws Exception {
-    ForkJoinTask<?> task = ForkJoinTask.adapt(() -> { });
+    ForkJoinTask<?> task = ForkJoinTask.adapt(() -> {});
     Object frame = tool(1);
     HandOffs.forkJoinTaskQueued(task);
     Dispatcher.exitTool(frame);
 
-    onAnotherThread(() -> {
-      HandOffs.forkJoinTaskRunning(task);
-      touch("/while it runs");
-      HandOffs.forkJoinTaskDone(task);
-      touch("/after it ran");
-      // Run again (a task can be reinitialised), it was not queued again: no context.
-      HandOffs.forkJoinTaskRunning(task);
-      touch("/run again");
-      HandOffs.forkJoinTaskDone(task);
-    });
+    onAnotherThread(
+        () -> {
+          HandOffs.forkJoinTaskRunning(task);
+          touch("/while it runs");
+          HandOffs.forkJoinTaskDone(task);
+          touch("/after it ran");
+          // Run again (a task can be reinitialised), it was not queued again: no context.
+          HandOffs.forkJoinTaskRunning(task);
+          touch("/run again");
+          HandOffs.forkJoinTaskDone(task);
+        });
 
     assertThat(checks()).containsExactly("checkFile tool 1: [/while it runs, 1, null]");
   }
 
   @Test
   void aForkJoinTaskQueuedOutsideToolsRunsInNone() {
-    ForkJoinTask<?> task = ForkJoinTask.adapt(() -> { });
+    ForkJoinTask<?> task = ForkJoinTask.adapt(() -> {});
     HandOffs.forkJoinTaskQueued(task);
 
     HandOffs.forkJoinTaskRunning(task);
@@ -145,7 +155,7 @@ class HandOffsTest {
   void aTaskEndingLeavesOnlyTheFrameItEntered() {
     Object frame = tool(1);
 
-    HandOffs.forkJoinTaskDone(ForkJoinTask.adapt(() -> { }));
+    HandOffs.forkJoinTaskDone(ForkJoinTask.adapt(() -> {}));
     HandOffs.forkJoinTaskDone(null);
     HandOffs.timerTaskDone();
     touch("/still in the tool");
@@ -161,16 +171,19 @@ class HandOffsTest {
     HandOffs.timerTaskScheduled(task);
     Dispatcher.exitTool(frame);
 
-    onAnotherThread(() -> {
-      for (int run = 1; run <= 2; run++) {
-        HandOffs.timerTaskRunning(task);
-        touch("/run " + run);
-        HandOffs.timerTaskDone();
-        touch("/between runs");
-      }
-    });
+    onAnotherThread(
+        () -> {
+          for (int run = 1; run <= 2; run++) {
+            HandOffs.timerTaskRunning(task);
+            touch("/run " + run);
+            HandOffs.timerTaskDone();
+            touch("/between runs");
+          }
+        });
 
-    assertThat(checks()).containsExactly("checkFile tool 1: [/run 1, 1, null]", "checkFile tool 1: [/run 2, 1, null]");
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/run 1, 1, null]", "checkFile tool 1: [/run 2, 1, null]");
   }
 
   @Test
@@ -181,14 +194,15 @@ class HandOffsTest {
     HandOffs.timerTaskScheduled(scheduledInATool);
     Dispatcher.exitTool(frame);
 
-    onAnotherThread(() -> {
-      HandOffs.timerTaskRunning(scheduledInATool);
-      touch("/before it threw");
-      // It threw: the woven loop never called timerTaskDone.
-      HandOffs.timerTaskRunning(anyonesTask);
-      touch("/in the next task");
-      HandOffs.timerTaskDone();
-    });
+    onAnotherThread(
+        () -> {
+          HandOffs.timerTaskRunning(scheduledInATool);
+          touch("/before it threw");
+          // It threw: the woven loop never called timerTaskDone.
+          HandOffs.timerTaskRunning(anyonesTask);
+          touch("/in the next task");
+          HandOffs.timerTaskDone();
+        });
 
     assertThat(checks()).containsExactly("checkFile tool 1: [/before it threw, 1, null]");
   }
@@ -202,8 +216,11 @@ class HandOffsTest {
     thread.start();
     thread.join();
 
-    assertThat(hooks.calls).containsExactly("enterTool null: [1, []]", "threadInheritsContext",
-        "checkFile tool 1: [/in the thread, 1, null]");
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [1, []]",
+            "threadInheritsContext",
+            "checkFile tool 1: [/in the thread, 1, null]");
   }
 
   @Test
@@ -221,9 +238,10 @@ class HandOffsTest {
 
   @Test
   void aThreadStartedWhenTheAgentCannotTellInheritsTheContext() throws Exception {
-    hooks.inheritsContext = () -> {
-      throw new IllegalStateException("cannot tell");
-    };
+    hooks.inheritsContext =
+        () -> {
+          throw new IllegalStateException("cannot tell");
+        };
     Object frame = tool(1);
     Thread thread = new Thread(() -> touch("/in the thread"));
     HandOffs.threadStarting(thread);
@@ -244,7 +262,7 @@ class HandOffsTest {
     Thread byTheCheck = new Thread(() -> touch("/started by a check"));
     hooks.during = () -> HandOffs.threadStarting(byTheCheck);
     touch("/a");
-    hooks.during = () -> { };
+    hooks.during = () -> {};
     Dispatcher.exitTool(frame);
     byTheCheck.start();
     byTheCheck.join();
@@ -255,8 +273,7 @@ class HandOffsTest {
   private static TimerTask timerTask() {
     return new TimerTask() {
       @Override
-      public void run() {
-      }
+      public void run() {}
     };
   }
 }

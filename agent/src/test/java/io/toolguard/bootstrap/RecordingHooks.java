@@ -6,21 +6,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 /**
- * Hooks that write down each call they get, as {@code "checkFile tool 1: [/a, 33, null]"}: a
- * tool's context is {@code "tool N"}, or {@code "tool N in <outer context>"} for a nested call.
- * What a filter or a file check answers, what every hook throws, and what a hook does while it is
- * checking can be set.
+ * Hooks that write down each call they get, as {@code "checkFile tool 1: [/a, 33, null]"}: a tool's
+ * context is {@code "tool N"}, or {@code "tool N in <outer context>"} for a nested call. What a
+ * filter or a file check answers, what every hook throws, and what a hook does while it is checking
+ * can be set.
  */
 public final class RecordingHooks implements Dispatcher.Hooks {
 
   /** Every call, in order, from any thread. */
   public final List<String> calls = new CopyOnWriteArrayList<>();
+
   /** What the hooks that answer return; {@code null}: what they were given. */
   public volatile Object answer;
+
   /** What every hook but {@link #threadInheritsContext} throws, if set. */
   public volatile RuntimeException failure;
+
   /** Run inside every hook, as a check's own work would. */
-  public volatile Runnable during = () -> { };
+  public volatile Runnable during = () -> {};
+
   /** Whether a thread a tool starts inherits its context. */
   public volatile BooleanSupplier inheritsContext = () -> true;
 

@@ -47,10 +47,14 @@ class AgentJarIT {
   void everyClassIsUnderTheToolguardNamespace() throws Exception {
     try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
       List<String> entries = jar.stream().map(JarEntry::getName).toList();
-      assertThat(entries).filteredOn(name -> name.endsWith(".class"))
+      assertThat(entries)
+          .filteredOn(name -> name.endsWith(".class"))
           .isNotEmpty()
-          .allMatch(name -> name.replaceFirst("^META-INF/versions/\\d+/", "").startsWith("io/toolguard/"));
-      assertThat(entries).anyMatch(name -> name.startsWith("io/toolguard/shaded/bytebuddy/"))
+          .allMatch(
+              name ->
+                  name.replaceFirst("^META-INF/versions/\\d+/", "").startsWith("io/toolguard/"));
+      assertThat(entries)
+          .anyMatch(name -> name.startsWith("io/toolguard/shaded/bytebuddy/"))
           .anyMatch(name -> name.startsWith("io/toolguard/shaded/logback/"))
           .anyMatch(name -> name.startsWith("io/toolguard/shaded/slf4j/"))
           .anyMatch(name -> name.startsWith("io/toolguard/shaded/snakeyaml/"))
@@ -64,24 +68,35 @@ class AgentJarIT {
   void theBootstrapPackageNeedsNoClassButItsOwnAndTheJdksBootClasses() throws Exception {
     Map<String, byte[]> bootstrap = new TreeMap<>();
     try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
-      assertThat(jar.stream().map(JarEntry::getName)).noneMatch(name -> name.matches("META-INF/versions/\\d+/"
-          + BOOTSTRAP + ".*"));
+      assertThat(jar.stream().map(JarEntry::getName))
+          .noneMatch(name -> name.matches("META-INF/versions/\\d+/" + BOOTSTRAP + ".*"));
       for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
         if (!entry.isDirectory() && entry.getName().startsWith(BOOTSTRAP)) {
           bootstrap.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
         }
       }
     }
-    assertThat(bootstrap.keySet()).allMatch(name -> name.endsWith(".class"))
-        .contains(BOOTSTRAP + "Dispatcher.class", BOOTSTRAP + "Dispatcher$Hooks.class", BOOTSTRAP + "HandOffs.class",
+    assertThat(bootstrap.keySet())
+        .allMatch(name -> name.endsWith(".class"))
+        .contains(
+            BOOTSTRAP + "Dispatcher.class",
+            BOOTSTRAP + "Dispatcher$Hooks.class",
+            BOOTSTRAP + "HandOffs.class",
             BOOTSTRAP + "ToolFrames.class");
 
     Set<String> needed = new TreeSet<>();
     bootstrap.values().forEach(classFile -> needed.addAll(referencedClasses(classFile)));
 
-    // All of it goes onto the bootstrap path, so every class it names must be there: its own, or the JDK's.
-    assertThat(needed).allSatisfy(name -> assertThat(bootstrap.containsKey(name + ".class") || bootLoads(name))
-        .as("%s, which the bootstrap package needs, is in it or in the JDK's boot classes", name).isTrue());
+    // All of it goes onto the bootstrap path, so every class it names must be there: its own, or
+    // the JDK's.
+    assertThat(needed)
+        .allSatisfy(
+            name ->
+                assertThat(bootstrap.containsKey(name + ".class") || bootLoads(name))
+                    .as(
+                        "%s, which the bootstrap package needs, is in it or in the JDK's boot classes",
+                        name)
+                    .isTrue());
     assertThat(needed).contains("io/toolguard/bootstrap/ToolFrames$Frame", "java/lang/ThreadLocal");
   }
 
@@ -90,34 +105,52 @@ class AgentJarIT {
     Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\n");
     List<String> bootstrap;
     try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
-      bootstrap = jar.stream().map(JarEntry::getName).filter(name -> name.startsWith(BOOTSTRAP) && name.endsWith(".class"))
-          .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.')).toList();
+      bootstrap =
+          jar.stream()
+              .map(JarEntry::getName)
+              .filter(name -> name.startsWith(BOOTSTRAP) && name.endsWith(".class"))
+              .map(name -> name.substring(0, name.length() - ".class".length()).replace('/', '.'))
+              .toList();
     }
-    List<String> others = List.of("io.toolguard.agent.ToolGuardAgent", "io.toolguard.agent.weave.Inserter",
-        "io.toolguard.shaded.bytebuddy.ByteBuddy");
+    List<String> others =
+        List.of(
+            "io.toolguard.agent.ToolGuardAgent",
+            "io.toolguard.agent.weave.Inserter",
+            "io.toolguard.shaded.bytebuddy.ByteBuddy");
     List<String> names = new java.util.ArrayList<>(bootstrap);
     names.addAll(others);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml")
-        .app(io.toolguard.it.app.BootPathApp.class, names.toArray(String[]::new));
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .app(io.toolguard.it.app.BootPathApp.class, names.toArray(String[]::new));
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactlyElementsOf(java.util.stream.Stream.concat(
-        bootstrap.stream().map(name -> name + ": boot"), others.stream().map(name -> name + ": not on the boot path"))
-        .toList());
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(
+                    bootstrap.stream().map(name -> name + ": boot"),
+                    others.stream().map(name -> name + ": not on the boot path"))
+                .toList());
   }
 
-  /** {@return the internal name of every class {@code classFile} names: in its signatures, its code, its constants} */
+  /**
+   * {@return the internal name of every class {@code classFile} names: in its signatures, its code,
+   * its constants}
+   */
   private static Set<String> referencedClasses(byte[] classFile) {
     Set<String> names = new TreeSet<>();
-    Remapper collector = new Remapper() {
-      @Override
-      public String map(String internalName) {
-        names.add(internalName);
-        return internalName;
-      }
-    };
-    new ClassReader(classFile).accept(new ClassRemapper(new ClassVisitor(Opcodes.ASM9) { }, collector), 0);
+    Remapper collector =
+        new Remapper() {
+          @Override
+          public String map(String internalName) {
+            names.add(internalName);
+            return internalName;
+          }
+        };
+    new ClassReader(classFile)
+        .accept(new ClassRemapper(new ClassVisitor(Opcodes.ASM9) {}, collector), 0);
     return names;
   }
 
@@ -142,39 +175,61 @@ class AgentJarIT {
   void theJarValidatesPolicies() throws Exception {
     Files.writeString(dir.resolve("bad.yaml"), "version: 2\nsandbox: box\n");
 
-    ChildJvm.Result good = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "validate",
-        ChildJvm.POLICIES.resolve("sample-app.yaml").toString());
+    ChildJvm.Result good =
+        ChildJvm.in(dir)
+            .jar(
+                ChildJvm.AGENT_JAR,
+                "validate",
+                ChildJvm.POLICIES.resolve("sample-app.yaml").toString());
     ChildJvm.Result bad = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "validate", "bad.yaml");
 
     assertThat(good.exitCode()).as(good.toString()).isZero();
     assertThat(good.stdout()).contains("sample-app.yaml: valid (6 tool rules");
     assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
-    assertThat(bad.stderr()).contains("bad.yaml:1:10: unsupported version '2'; this agent reads 'version: 1'");
+    assertThat(bad.stderr())
+        .contains("bad.yaml:1:10: unsupported version '2'; this agent reads 'version: 1'");
   }
 
   @Test
   void theShippedPolicyTestsPass() throws Exception {
     List<Path> caseFiles;
     try (java.util.stream.Stream<Path> files = Files.list(ChildJvm.POLICIES)) {
-      caseFiles = files.filter(file -> file.getFileName().toString().endsWith(".tests.yaml")).sorted().toList();
+      caseFiles =
+          files
+              .filter(file -> file.getFileName().toString().endsWith(".tests.yaml"))
+              .sorted()
+              .toList();
     }
     assertThat(caseFiles).isNotEmpty();
     for (Path cases : caseFiles) {
-      Path policy = cases.resolveSibling(cases.getFileName().toString().replace(".tests.yaml", ".yaml"));
+      Path policy =
+          cases.resolveSibling(cases.getFileName().toString().replace(".tests.yaml", ".yaml"));
 
-      ChildJvm.Result result = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "test", policy.toString(), cases.toString());
+      ChildJvm.Result result =
+          ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "test", policy.toString(), cases.toString());
 
       assertThat(result.exitCode()).as(result.toString()).isZero();
-      assertThat(result.stdout()).as(result.toString()).containsPattern("\\d+ passed, 0 failed").doesNotContain("FAIL");
+      assertThat(result.stdout())
+          .as(result.toString())
+          .containsPattern("\\d+ passed, 0 failed")
+          .doesNotContain("FAIL");
     }
   }
 
   @Test
   void theJarExplainsADecision() throws Exception {
-    ChildJvm.Result result = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "explain",
-        ChildJvm.POLICIES.resolve("sample-app.yaml").toString(), "--tool", "send_email");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jar(
+                ChildJvm.AGENT_JAR,
+                "explain",
+                ChildJvm.POLICIES.resolve("sample-app.yaml").toString(),
+                "--tool",
+                "send_email");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).startsWith("tool send_email: deny\n").contains("sample-app.yaml:48 'send_email' (deny)");
+    assertThat(result.stdout())
+        .startsWith("tool send_email: deny\n")
+        .contains("sample-app.yaml:48 'send_email' (deny)");
   }
 }

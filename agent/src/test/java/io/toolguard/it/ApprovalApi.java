@@ -56,8 +56,11 @@ final class ApprovalApi {
 
   @SuppressWarnings("unchecked")
   Map<String, Object> list() throws Exception {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url("/api/requests")))
-        .header("X-Toolguard-Token", token).build());
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/requests")))
+                .header("X-Toolguard-Token", token)
+                .build());
     if (response.statusCode() != 200) {
       throw new AssertionError("listing failed: " + response.statusCode() + " " + response.body());
     }
@@ -83,16 +86,18 @@ final class ApprovalApi {
   }
 
   HttpResponse<String> decide(Object id, String json) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(url("/api/requests/" + id)))
-        .header("X-Toolguard-Token", token)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url("/api/requests/" + id)))
+            .header("X-Toolguard-Token", token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   /**
-   * Sends a request; once more if the connection failed before any reply (the JDK's HTTP server
-   * may close a kept-alive connection just as the client reuses it, or refuse one under a burst),
-   * as the README tells API clients to do: a decision sent twice answers 409 the second time.
+   * Sends a request; once more if the connection failed before any reply (the JDK's HTTP server may
+   * close a kept-alive connection just as the client reuses it, or refuse one under a burst), as
+   * the README tells API clients to do: a decision sent twice answers 409 the second time.
    */
   HttpResponse<String> send(HttpRequest request) throws Exception {
     try {

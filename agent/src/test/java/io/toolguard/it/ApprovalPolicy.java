@@ -1,6 +1,9 @@
 package io.toolguard.it;
 
-/** The policy of the approval tests: the tools of {@code ApprovalApp}, and the approval section each test needs. */
+/**
+ * The policy of the approval tests: the tools of {@code ApprovalApp}, and the approval section each
+ * test needs.
+ */
 final class ApprovalPolicy {
 
   private ApprovalPolicy() {}
@@ -12,7 +15,9 @@ final class ApprovalPolicy {
    * @param moreRules tool rules, indented as under {@code tools:}
    */
   static String of(String approval, String moreRules) {
-    return "version: 1\nsandbox: .\napproval:\n" + approval.indent(2) + """
+    return "version: 1\nsandbox: .\napproval:\n"
+        + approval.indent(2)
+        + """
         tools:
           transfer:
             decision: allow
@@ -31,10 +36,14 @@ final class ApprovalPolicy {
             net:
               connect: ["127.0.0.1:*", "localhost:*"]
               listen: ["127.0.0.1:*"]
-        """ + moreRules;
+        """
+        + moreRules;
   }
 
-  /** {@return the lines that turn on the web page on {@code port}, its token in {@code approval.token}} */
+  /**
+   * {@return the lines that turn on the web page on {@code port}, its token in {@code
+   * approval.token}}
+   */
   static String page(int port, String timeout) {
     return "timeout: " + timeout + "\nweb:\n  port: " + port + "\n  token_file: approval.token\n";
   }

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
-/** Calls that need a person wait in a real child JVM until the test decides them through the approval API. */
+/**
+ * Calls that need a person wait in a real child JVM until the test decides them through the
+ * approval API.
+ */
 class ApprovalsIT {
 
   @TempDir Path dir;
@@ -47,17 +50,20 @@ class ApprovalsIT {
     return ApprovalApi.await(dir.resolve("approval.token"), port);
   }
 
-  private CompletableFuture<ChildJvm.Result> start(String policy, String... scenario) throws Exception {
+  private CompletableFuture<ChildJvm.Result> start(String policy, String... scenario)
+      throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), policy);
     List<String> args = new ArrayList<>(List.of("markers"));
     args.addAll(List.of(scenario));
-    return ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
+    return ChildJvm.in(dir)
+        .agent("policy=policy.yaml,audit=audit.jsonl")
         .inBackground(ApprovalApp.class, args.toArray(String[]::new));
   }
 
   private List<Map<String, String>> approvalEvents() throws Exception {
     return AuditLines.read(dir.resolve("audit.jsonl")).stream()
-        .filter(line -> "approval".equals(line.get("event"))).toList();
+        .filter(line -> "approval".equals(line.get("event")))
+        .toList();
   }
 
   @Test
@@ -66,60 +72,95 @@ class ApprovalsIT {
     ApprovalApi api = api();
 
     Map<String, Object> alice = api.awaitPendingWithArguments("alice");
-    assertThat(alice).containsEntry("tool", "transfer").containsEntry("risk", "HIGH")
+    assertThat(alice)
+        .containsEntry("tool", "transfer")
+        .containsEntry("risk", "HIGH")
         .containsEntry("method", "io.toolguard.it.app.RiskyTools#transfer")
-        .containsEntry("arguments", "account=\"alice\", cents=100").containsEntry("thread", "main")
+        .containsEntry("arguments", "account=\"alice\", cents=100")
+        .containsEntry("thread", "main")
         .containsEntry("needs_confirmation", false);
     assertThat((Integer) alice.get("seconds_left")).isBetween(50, 60);
-    assertThat(api.decide(alice.get("id"), "{\"decision\":\"approve\",\"approver\":\"alice-approver\"}").statusCode())
+    assertThat(
+            api.decide(
+                    alice.get("id"), "{\"decision\":\"approve\",\"approver\":\"alice-approver\"}")
+                .statusCode())
         .isEqualTo(200);
-    assertThat(api.decide(alice.get("id"), "{\"decision\":\"deny\"}").statusCode()).as("already settled").isEqualTo(409);
-    assertThat(api.decide("0000", "{\"decision\":\"deny\"}").statusCode()).as("unknown").isEqualTo(404);
+    assertThat(api.decide(alice.get("id"), "{\"decision\":\"deny\"}").statusCode())
+        .as("already settled")
+        .isEqualTo(409);
+    assertThat(api.decide("0000", "{\"decision\":\"deny\"}").statusCode())
+        .as("unknown")
+        .isEqualTo(404);
 
     Map<String, Object> mallory = api.awaitPendingWithArguments("cents=10000000");
-    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"maybe\"}").statusCode()).isEqualTo(400);
+    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"maybe\"}").statusCode())
+        .isEqualTo(400);
     assertThat(api.decide(mallory.get("id"), "not json").statusCode()).isEqualTo(400);
-    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"deny\"}").statusCode()).isEqualTo(200);
+    assertThat(api.decide(mallory.get("id"), "{\"decision\":\"deny\"}").statusCode())
+        .isEqualTo(200);
 
     Map<String, Object> again = api.awaitPendingWithArguments("cents=20000000");
-    assertThat(api.decide(again.get("id"), "{\"decision\":\"deny\",\"message\":\"Do not move money to unknown"
-        + " accounts.\",\"approver\":\"bob\"}").statusCode()).isEqualTo(200);
+    assertThat(
+            api.decide(
+                    again.get("id"),
+                    "{\"decision\":\"deny\",\"message\":\"Do not move money to unknown"
+                        + " accounts.\",\"approver\":\"bob\"}")
+                .statusCode())
+        .isEqualTo(200);
 
     Map<String, Object> purge = api.awaitPending(request -> "purge".equals(request.get("tool")));
     assertThat(purge).containsEntry("risk", "CRITICAL").containsEntry("needs_confirmation", true);
     HttpResponse<String> unconfirmed = api.decide(purge.get("id"), "{\"decision\":\"approve\"}");
     assertThat(unconfirmed.statusCode()).isEqualTo(422);
     assertThat(unconfirmed.body()).contains("needs 'confirm' set to the tool's name");
-    assertThat(api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purg\"}").statusCode()).isEqualTo(422);
-    assertThat(api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purge\"}").statusCode()).isEqualTo(200);
+    assertThat(
+            api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purg\"}")
+                .statusCode())
+        .isEqualTo(422);
+    assertThat(
+            api.decide(purge.get("id"), "{\"decision\":\"approve\",\"confirm\":\"purge\"}")
+                .statusCode())
+        .isEqualTo(200);
 
     ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
-        "approved: ran",
-        "denied: denied: Tool 'transfer' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web"
-            + " after " + secondsOf(result, "denied") + " [rule policy.yaml:9]",
-        "denied-with-message: denied: Do not move money to unknown accounts.",
-        "critical: ran");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactly(
+            "approved: ran",
+            "denied: denied: Tool 'transfer' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web"
+                + " after "
+                + secondsOf(result, "denied")
+                + " [rule policy.yaml:9]",
+            "denied-with-message: denied: Do not move money to unknown accounts.",
+            "critical: ran");
     assertThat(dir.resolve("markers/transfer-alice-100")).exists();
     assertThat(dir.resolve("markers/purge-cache")).exists();
     assertThat(dir.resolve("markers/transfer-mallory-10000000")).doesNotExist();
     assertThat(dir.resolve("markers/transfer-mallory-20000000")).doesNotExist();
 
     List<Map<String, String>> events = approvalEvents();
-    assertThat(events).extracting(e -> e.get("status")).containsExactly(
-        "pending", "approve", "pending", "deny", "pending", "deny", "pending", "approve");
-    assertThat(events.get(1)).containsEntry("by", "alice-approver (127.0.0.1)").containsEntry("channel", "web")
-        .containsKey("waited_ms").containsEntry("request_id", String.valueOf(alice.get("id")));
-    assertThat(events.get(5)).containsEntry("by", "bob (127.0.0.1)")
+    assertThat(events)
+        .extracting(e -> e.get("status"))
+        .containsExactly(
+            "pending", "approve", "pending", "deny", "pending", "deny", "pending", "approve");
+    assertThat(events.get(1))
+        .containsEntry("by", "alice-approver (127.0.0.1)")
+        .containsEntry("channel", "web")
+        .containsKey("waited_ms")
+        .containsEntry("request_id", String.valueOf(alice.get("id")));
+    assertThat(events.get(5))
+        .containsEntry("by", "bob (127.0.0.1)")
         .containsEntry("message", "Do not move money to unknown accounts.");
-    assertThat(AuditLines.calls(dir.resolve("audit.jsonl"))).extracting(c -> c.get("tool") + " " + c.get("decision"))
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .extracting(c -> c.get("tool") + " " + c.get("decision"))
         .containsExactly("transfer allow", "transfer deny", "transfer deny", "purge allow");
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")).get(0).get("reason"))
         .startsWith("approved by alice-approver (127.0.0.1) via web after ");
   }
 
   private static String secondsOf(ChildJvm.Result result, String label) {
-    String line = result.stdout().lines().filter(l -> l.startsWith(label + ":")).findFirst().orElseThrow();
+    String line =
+        result.stdout().lines().filter(l -> l.startsWith(label + ":")).findFirst().orElseThrow();
     return line.replaceAll(".* after ([0-9.]+ s) .*", "$1");
   }
 
@@ -128,40 +169,66 @@ class ApprovalsIT {
     CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "session");
     ApprovalApi api = api();
 
-    api.decide(api.awaitPendingWithArguments("cents=5").get("id"), "{\"decision\":\"approve_session\"}");
-    api.decide(api.awaitPendingWithArguments("cents=6").get("id"), "{\"decision\":\"approve_tool\"}");
-    api.decide(api.awaitPending(request -> "note".equals(request.get("tool"))).get("id"), "{\"decision\":\"deny\"}");
+    api.decide(
+        api.awaitPendingWithArguments("cents=5").get("id"), "{\"decision\":\"approve_session\"}");
+    api.decide(
+        api.awaitPendingWithArguments("cents=6").get("id"), "{\"decision\":\"approve_tool\"}");
+    api.decide(
+        api.awaitPending(request -> "note".equals(request.get("tool"))).get("id"),
+        "{\"decision\":\"deny\"}");
 
     ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
-        "first: ran", "same-arguments: ran", "other-arguments: ran", "any-arguments: ran",
-        "other-tool: denied: Tool 'note' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web after "
-            + secondsOf(result, "other-tool") + " [rule policy.yaml:17]");
-    assertThat(approvalEvents()).extracting(e -> e.get("status") + (e.get("earlier") == null ? "" : " earlier"))
-        .containsExactly("pending", "approve_session", "approve_session earlier", "pending", "approve_tool",
-            "approve_tool earlier", "pending", "deny");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactly(
+            "first: ran",
+            "same-arguments: ran",
+            "other-arguments: ran",
+            "any-arguments: ran",
+            "other-tool: denied: Tool 'note' was denied by toolguard: denied by an unnamed approver (127.0.0.1) via web after "
+                + secondsOf(result, "other-tool")
+                + " [rule policy.yaml:17]");
+    assertThat(approvalEvents())
+        .extracting(e -> e.get("status") + (e.get("earlier") == null ? "" : " earlier"))
+        .containsExactly(
+            "pending",
+            "approve_session",
+            "approve_session earlier",
+            "pending",
+            "approve_tool",
+            "approve_tool earlier",
+            "pending",
+            "deny");
   }
 
   @Test
   void silenceUntilTheDeadlineDeniesTheCall() throws Exception {
     ChildJvm.Result result = start(policy("2s"), "one").get(60, TimeUnit.SECONDS);
 
-    assertThat(result.stdout()).as(result.toString()).startsWith(
-        "one: denied: Tool 'transfer' was denied by toolguard: approval timed out after 2.");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .startsWith(
+            "one: denied: Tool 'transfer' was denied by toolguard: approval timed out after 2.");
     assertThat(result.stdout()).contains("silence means no [rule policy.yaml:9]");
     assertThat(dir.resolve("markers")).doesNotExist();
-    assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "timed_out");
+    assertThat(approvalEvents())
+        .extracting(e -> e.get("status"))
+        .containsExactly("pending", "timed_out");
   }
 
   @Test
   void anInterruptedWaitingThreadIsDeniedAndKeepsItsInterruptFlag() throws Exception {
     ChildJvm.Result result = start(policy("60s"), "interrupt").get(60, TimeUnit.SECONDS);
 
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
-        "interrupted: denied: Tool 'transfer' was denied by toolguard: the thread waiting for approval was interrupted"
-            + " [rule policy.yaml:9]",
-        "interrupt flag kept: true");
-    assertThat(approvalEvents()).extracting(e -> e.get("status")).containsExactly("pending", "interrupted");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactly(
+            "interrupted: denied: Tool 'transfer' was denied by toolguard: the thread waiting for approval was interrupted"
+                + " [rule policy.yaml:9]",
+            "interrupt flag kept: true");
+    assertThat(approvalEvents())
+        .extracting(e -> e.get("status"))
+        .containsExactly("pending", "interrupted");
   }
 
   @Test
@@ -173,107 +240,201 @@ class ApprovalsIT {
     URI list = URI.create(api.url("/api/requests"));
     URI decide = URI.create(api.url("/api/requests/" + id));
 
-    assertThat(api.send(HttpRequest.newBuilder(list).build()).statusCode()).as("no token").isEqualTo(403);
-    assertThat(api.send(HttpRequest.newBuilder(list).header("X-Toolguard-Token",
-        (api.token.startsWith("0") ? "1" : "0") + api.token.substring(1)).build())
-        .statusCode()).as("wrong token").isEqualTo(403);
-    assertThat(api.send(HttpRequest.newBuilder(URI.create(api.url("/"))).build()).statusCode()).as("page without token")
+    assertThat(api.send(HttpRequest.newBuilder(list).build()).statusCode())
+        .as("no token")
         .isEqualTo(403);
-    assertThat(api.send(post(decide, approve).build()).statusCode()).as("post without token").isEqualTo(403);
-    assertThat(api.send(post(URI.create(decide + "?key=00"), approve).build()).statusCode()).as("wrong key")
+    assertThat(
+            api.send(
+                    HttpRequest.newBuilder(list)
+                        .header(
+                            "X-Toolguard-Token",
+                            (api.token.startsWith("0") ? "1" : "0") + api.token.substring(1))
+                        .build())
+                .statusCode())
+        .as("wrong token")
         .isEqualTo(403);
-    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
-        .header("Origin", "http://evil.example").build()).statusCode()).as("cross-origin").isEqualTo(403);
-    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
-        .header("Sec-Fetch-Site", "cross-site").build()).statusCode()).as("cross-site").isEqualTo(403);
-    assertThat(api.send(post(decide, approve).header("X-Toolguard-Token", api.token)
-        .setHeader("Content-Type", "text/plain").build()).statusCode()).as("form-like post").isEqualTo(415);
+    assertThat(api.send(HttpRequest.newBuilder(URI.create(api.url("/"))).build()).statusCode())
+        .as("page without token")
+        .isEqualTo(403);
+    assertThat(api.send(post(decide, approve).build()).statusCode())
+        .as("post without token")
+        .isEqualTo(403);
+    assertThat(api.send(post(URI.create(decide + "?key=00"), approve).build()).statusCode())
+        .as("wrong key")
+        .isEqualTo(403);
+    assertThat(
+            api.send(
+                    post(decide, approve)
+                        .header("X-Toolguard-Token", api.token)
+                        .header("Origin", "http://evil.example")
+                        .build())
+                .statusCode())
+        .as("cross-origin")
+        .isEqualTo(403);
+    assertThat(
+            api.send(
+                    post(decide, approve)
+                        .header("X-Toolguard-Token", api.token)
+                        .header("Sec-Fetch-Site", "cross-site")
+                        .build())
+                .statusCode())
+        .as("cross-site")
+        .isEqualTo(403);
+    assertThat(
+            api.send(
+                    post(decide, approve)
+                        .header("X-Toolguard-Token", api.token)
+                        .setHeader("Content-Type", "text/plain")
+                        .build())
+                .statusCode())
+        .as("form-like post")
+        .isEqualTo(415);
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-      socket.getOutputStream().write(("GET /api/requests HTTP/1.1\r\nHost: rebound.evil.example:" + port
-          + "\r\nX-Toolguard-Token: " + api.token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-          .readLine()).as("another host name").startsWith("HTTP/1.1 403");
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/requests HTTP/1.1\r\nHost: rebound.evil.example:"
+                      + port
+                      + "\r\nX-Toolguard-Token: "
+                      + api.token
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertThat(
+              new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          socket.getInputStream(), StandardCharsets.US_ASCII))
+                  .readLine())
+          .as("another host name")
+          .startsWith("HTTP/1.1 403");
     }
     assertThat(api.pending()).as("nothing above decided it").hasSize(1);
 
-    HttpResponse<String> page = api.send(HttpRequest.newBuilder(URI.create(api.url("/?token=" + api.token))).build());
+    HttpResponse<String> page =
+        api.send(HttpRequest.newBuilder(URI.create(api.url("/?token=" + api.token))).build());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
-        .contains("script-src 'self'").contains("frame-ancestors 'none'");
+        .contains("script-src 'self'")
+        .contains("frame-ancestors 'none'");
     assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
     assertThat(Files.getPosixFilePermissions(dir.resolve("approval.token")))
-        .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
 
     assertThat(api.decide(id, approve).statusCode()).isEqualTo(200);
     assertThat(child.get(60, TimeUnit.SECONDS).stdout()).startsWith("one: ran");
   }
 
   private static HttpRequest.Builder post(URI uri, String json) {
-    return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+    return HttpRequest.newBuilder(uri)
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json));
   }
 
   @Test
   void noToolReachesTheApprovalServerByAnyRouteWhileTheApplicationItselfDoes() throws Exception {
-    ChildJvm.Result result = start(policy("60s"), "self-approval", String.valueOf(port))
-        .get(60, TimeUnit.SECONDS);
+    ChildJvm.Result result =
+        start(policy("60s"), "self-approval", String.valueOf(port)).get(60, TimeUnit.SECONDS);
 
-    String denial = "Tool '%s' may not connect to %s port " + port + ": a tool may not reach the approval server,"
-        + " where calls are approved [rule policy.yaml:21]";
+    String denial =
+        "Tool '%s' may not connect to %s port "
+            + port
+            + ": a tool may not reach the approval server,"
+            + " where calls are approved [rule policy.yaml:21]";
     String byAddress = "(127.0.0.1)";
-    assertThat(AsyncFailures.unwrapped(result.stdout())).as(result.toString()).containsExactly(
-        "outside a tool: connected",
-        "socket: denied: " + denial.formatted("self_socket", byAddress),
-        "socket-channel: denied: " + denial.formatted("self_channel", "localhost " + byAddress),
-        // The channel hands its connect's failure to the future, and HttpURLConnection wraps it, too.
-        "async-channel: failed: java.lang.SecurityException: " + denial.formatted("self_async", byAddress),
-        "http-url-connection: failed: java.lang.SecurityException: " + denial.formatted("self_url", byAddress),
-        "http-client: denied: " + denial.formatted("self_client", byAddress),
-        "thread: denied: java.lang.SecurityException: " + denial.formatted("self_thread", byAddress),
-        "other-port: ran");
-    assertThat(AuditLines.read(dir.resolve("audit.jsonl"))).filteredOn(line -> "net".equals(line.get("event"))
-        && "deny".equals(line.get("decision"))).hasSize(6);
+    assertThat(AsyncFailures.unwrapped(result.stdout()))
+        .as(result.toString())
+        .containsExactly(
+            "outside a tool: connected",
+            "socket: denied: " + denial.formatted("self_socket", byAddress),
+            "socket-channel: denied: " + denial.formatted("self_channel", "localhost " + byAddress),
+            // The channel hands its connect's failure to the future, and HttpURLConnection wraps
+            // it, too.
+            "async-channel: failed: java.lang.SecurityException: "
+                + denial.formatted("self_async", byAddress),
+            "http-url-connection: failed: java.lang.SecurityException: "
+                + denial.formatted("self_url", byAddress),
+            "http-client: denied: " + denial.formatted("self_client", byAddress),
+            "thread: denied: java.lang.SecurityException: "
+                + denial.formatted("self_thread", byAddress),
+            "other-port: ran");
+    assertThat(AuditLines.read(dir.resolve("audit.jsonl")))
+        .filteredOn(line -> "net".equals(line.get("event")) && "deny".equals(line.get("decision")))
+        .hasSize(6);
   }
 
   @Test
   void aWebhookGetsASignedRequestAndDecidesItThroughItsDecisionUrl() throws Exception {
     LinkedBlockingQueue<String[]> posts = new LinkedBlockingQueue<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    hook.createContext("/hook", exchange -> {
-      posts.add(new String[] {new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-          exchange.getRequestHeaders().getFirst("X-Toolguard-Signature")});
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    hook.createContext(
+        "/hook",
+        exchange -> {
+          posts.add(
+              new String[] {
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                exchange.getRequestHeaders().getFirst("X-Toolguard-Signature")
+              });
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     hook.start();
     try {
-        String webhook = "webhook:\n  url: http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\n"
-          + "  secret_env: HOOK_SECRET";
-      Files.writeString(dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s") + webhook, ""));
-      CompletableFuture<ChildJvm.Result> child = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
-          .env("HOOK_SECRET", "s3cret").inBackground(ApprovalApp.class, "markers", "one-then-linger");
+      String webhook =
+          "webhook:\n  url: http://127.0.0.1:"
+              + hook.getAddress().getPort()
+              + "/hook\n"
+              + "  secret_env: HOOK_SECRET";
+      Files.writeString(
+          dir.resolve("policy.yaml"),
+          ApprovalPolicy.of(ApprovalPolicy.page(port, "60s") + webhook, ""));
+      CompletableFuture<ChildJvm.Result> child =
+          ChildJvm.in(dir)
+              .agent("policy=policy.yaml,audit=audit.jsonl")
+              .env("HOOK_SECRET", "s3cret")
+              .inBackground(ApprovalApp.class, "markers", "one-then-linger");
 
       String[] post = posts.poll(30, TimeUnit.SECONDS);
       assertThat(post).as("the webhook was called").isNotNull();
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      assertThat(post[1]).isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(post[0].getBytes(StandardCharsets.UTF_8))));
+      assertThat(post[1])
+          .isEqualTo(
+              "sha256="
+                  + HexFormat.of()
+                      .formatHex(mac.doFinal(post[0].getBytes(StandardCharsets.UTF_8))));
       @SuppressWarnings("unchecked")
       Map<String, Object> request = (Map<String, Object>) new Yaml().load(post[0]);
-      assertThat(request).containsEntry("tool", "transfer").containsEntry("risk", "HIGH")
-          .containsEntry("arguments", "account=\"dave\", cents=1").containsKeys("id", "deadline");
+      assertThat(request)
+          .containsEntry("tool", "transfer")
+          .containsEntry("risk", "HIGH")
+          .containsEntry("arguments", "account=\"dave\", cents=1")
+          .containsKeys("id", "deadline");
       String decisionUrl = (String) request.get("decision_url");
-      assertThat(decisionUrl).startsWith("http://127.0.0.1:" + port + "/api/requests/" + request.get("id") + "?key=");
+      assertThat(decisionUrl)
+          .startsWith("http://127.0.0.1:" + port + "/api/requests/" + request.get("id") + "?key=");
 
-      HttpResponse<String> decided = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(post(URI.create(decisionUrl),
-          "{\"decision\":\"approve\",\"approver\":\"chat-ops\"}").build(), HttpResponse.BodyHandlers.ofString());
-      HttpResponse<String> again = java.net.http.HttpClient.newHttpClient().send(post(URI.create(decisionUrl),
-          "{\"decision\":\"deny\"}").build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> decided =
+          java.net.http.HttpClient.newBuilder()
+              .version(java.net.http.HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(
+                  post(
+                          URI.create(decisionUrl),
+                          "{\"decision\":\"approve\",\"approver\":\"chat-ops\"}")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> again =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  post(URI.create(decisionUrl), "{\"decision\":\"deny\"}").build(),
+                  HttpResponse.BodyHandlers.ofString());
       ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
       assertThat(decided.statusCode()).as(decided.body() + result).isEqualTo(200);
       assertThat(again.statusCode()).as("the key decides once").isEqualTo(409);
       assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
-      assertThat(approvalEvents().get(1)).containsEntry("channel", "webhook").containsEntry("by", "chat-ops (127.0.0.1)");
+      assertThat(approvalEvents().get(1))
+          .containsEntry("channel", "webhook")
+          .containsEntry("by", "chat-ops (127.0.0.1)");
     } finally {
       hook.stop(0);
     }
@@ -282,7 +443,8 @@ class ApprovalsIT {
   @Test
   void twoHundredConcurrentWaitingCallsAreEachDecidedAsTheirOwnDecisionSays() throws Exception {
     int calls = 200;
-    CompletableFuture<ChildJvm.Result> child = start(policy("120s"), "concurrent", String.valueOf(calls));
+    CompletableFuture<ChildJvm.Result> child =
+        start(policy("120s"), "concurrent", String.valueOf(calls));
     ApprovalApi api = api();
     List<Map<String, Object>> pending = api.pending();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -292,19 +454,25 @@ class ApprovalsIT {
     }
     assertThat(pending).hasSize(calls);
 
-    java.util.concurrent.ExecutorService deciders = java.util.concurrent.Executors.newFixedThreadPool(16);
+    java.util.concurrent.ExecutorService deciders =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
     List<CompletableFuture<Integer>> answers = new ArrayList<>();
     for (Map<String, Object> request : pending) {
       int n = Integer.parseInt(String.valueOf(request.get("arguments")).replaceAll(".*cents=", ""));
-      String decision = n % 2 == 0 ? "{\"decision\":\"approve\"}"
-          : "{\"decision\":\"deny\",\"message\":\"no to call " + n + "\"}";
-      answers.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return api.decide(request.get("id"), decision).statusCode();
-        } catch (Exception e) {
-          throw new java.util.concurrent.CompletionException(e);
-        }
-      }, deciders));
+      String decision =
+          n % 2 == 0
+              ? "{\"decision\":\"approve\"}"
+              : "{\"decision\":\"deny\",\"message\":\"no to call " + n + "\"}";
+      answers.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return api.decide(request.get("id"), decision).statusCode();
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              },
+              deciders));
     }
     assertThat(answers).extracting(CompletableFuture::join).containsOnly(200);
     deciders.shutdown();
@@ -313,21 +481,28 @@ class ApprovalsIT {
     List<String> expected = new ArrayList<>();
     for (int n = 0; n < calls; n++) {
       expected.add(n % 2 == 0 ? "call " + n + ": ran" : "call " + n + ": denied: no to call " + n);
-      assertThat(dir.resolve("markers/transfer-acct" + n + "-" + n).toFile().exists()).isEqualTo(n % 2 == 0);
+      assertThat(dir.resolve("markers/transfer-acct" + n + "-" + n).toFile().exists())
+          .isEqualTo(n % 2 == 0);
     }
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(approvalEvents()).filteredOn(e -> !"pending".equals(e.get("status")))
-        .hasSize(calls).extracting(e -> e.get("request_id")).doesNotHaveDuplicates();
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(approvalEvents())
+        .filteredOn(e -> !"pending".equals(e.get("status")))
+        .hasSize(calls)
+        .extracting(e -> e.get("request_id"))
+        .doesNotHaveDuplicates();
   }
 
   /**
-   * Reports how long a call takes from its approval being sent to its body starting: both ends
-   * read the same monotonic clock (one machine), the body writes its reading into its marker.
+   * Reports how long a call takes from its approval being sent to its body starting: both ends read
+   * the same monotonic clock (one machine), the body writes its reading into its marker.
    */
   @Test
   void measuresTheTimeFromADecisionToTheToolBodyStarting() throws Exception {
     int calls = 50;
-    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "sequential", String.valueOf(calls));
+    CompletableFuture<ChildJvm.Result> child =
+        start(policy("60s"), "sequential", String.valueOf(calls));
     ApprovalApi api = api();
     long[] micros = new long[calls];
     for (int n = 0; n < calls; n++) {
@@ -340,10 +515,16 @@ class ApprovalsIT {
       }
       micros[n] = (Long.parseLong(Files.readString(marker)) - sent) / 1000;
     }
-    assertThat(child.get(60, TimeUnit.SECONDS).stdout().lines()).hasSize(calls).allMatch(line -> line.endsWith(": ran"));
+    assertThat(child.get(60, TimeUnit.SECONDS).stdout().lines())
+        .hasSize(calls)
+        .allMatch(line -> line.endsWith(": ran"));
     java.util.Arrays.sort(micros);
-    System.out.printf("decision sent -> tool body started, %d calls: median %.2f ms, p90 %.2f ms, max %.2f ms%n", calls,
-        micros[calls / 2] / 1000.0, micros[calls * 9 / 10] / 1000.0, micros[calls - 1] / 1000.0);
+    System.out.printf(
+        "decision sent -> tool body started, %d calls: median %.2f ms, p90 %.2f ms, max %.2f ms%n",
+        calls,
+        micros[calls / 2] / 1000.0,
+        micros[calls * 9 / 10] / 1000.0,
+        micros[calls - 1] / 1000.0);
   }
 
   @Test
@@ -352,48 +533,81 @@ class ApprovalsIT {
     for (String name : List.of("a", "b", "c", "d")) {
       Files.writeString(dir.resolve("junk/" + name + ".txt"), name);
     }
-    CompletableFuture<ChildJvm.Result> child = start(ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"),
-        "  tidy:\n    decision: allow\n    files:\n      ask:\n        delete: [\"junk/**\"]\n"), "file-asks");
+    CompletableFuture<ChildJvm.Result> child =
+        start(
+            ApprovalPolicy.of(
+                ApprovalPolicy.page(port, "60s"),
+                "  tidy:\n    decision: allow\n    files:\n      ask:\n        delete: [\"junk/**\"]\n"),
+            "file-asks");
     ApprovalApi api = api();
 
     Map<String, Object> a = api.awaitPendingWithArguments("junk/a.txt");
-    assertThat(a).containsEntry("tool", "tidy").containsEntry("method", "delete a file").containsEntry("risk", "LOW")
-        .containsEntry("arguments", "path=\"" + dir.toRealPath().resolve("junk/a.txt") + "\" (as given: junk/a.txt)");
+    assertThat(a)
+        .containsEntry("tool", "tidy")
+        .containsEntry("method", "delete a file")
+        .containsEntry("risk", "LOW")
+        .containsEntry(
+            "arguments",
+            "path=\"" + dir.toRealPath().resolve("junk/a.txt") + "\" (as given: junk/a.txt)");
     api.decide(a.get("id"), "{\"decision\":\"approve\"}");
-    api.decide(api.awaitPendingWithArguments("junk/b.txt").get("id"), "{\"decision\":\"deny\",\"message\":\"Keep b.\"}");
-    api.decide(api.awaitPendingWithArguments("junk/c.txt").get("id"), "{\"decision\":\"approve_tool\"}");
+    api.decide(
+        api.awaitPendingWithArguments("junk/b.txt").get("id"),
+        "{\"decision\":\"deny\",\"message\":\"Keep b.\"}");
+    api.decide(
+        api.awaitPendingWithArguments("junk/c.txt").get("id"), "{\"decision\":\"approve_tool\"}");
 
     ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
-    assertThat(result.stdout().lines()).as(result.toString())
+    assertThat(result.stdout().lines())
+        .as(result.toString())
         .containsExactly("tidy a: ran", "tidy b: denied: Keep b.", "tidy c: ran", "tidy d: ran");
     assertThat(dir.resolve("junk/b.txt")).exists();
     assertThat(dir.resolve("junk/d.txt")).doesNotExist();
-    assertThat(approvalEvents()).extracting(e -> e.get("subject") + " " + e.get("status"))
-        .containsExactly("delete a file pending", "delete a file approve", "delete a file pending", "delete a file deny",
-            "delete a file pending", "delete a file approve_tool", "delete a file approve_tool");
-    assertThat(AuditLines.read(dir.resolve("audit.jsonl"))).filteredOn(line -> "file".equals(line.get("event")))
-        .extracting(line -> line.get("decision")).containsExactly("allow", "deny", "allow", "allow");
+    assertThat(approvalEvents())
+        .extracting(e -> e.get("subject") + " " + e.get("status"))
+        .containsExactly(
+            "delete a file pending",
+            "delete a file approve",
+            "delete a file pending",
+            "delete a file deny",
+            "delete a file pending",
+            "delete a file approve_tool",
+            "delete a file approve_tool");
+    assertThat(AuditLines.read(dir.resolve("audit.jsonl")))
+        .filteredOn(line -> "file".equals(line.get("event")))
+        .extracting(line -> line.get("decision"))
+        .containsExactly("allow", "deny", "allow", "allow");
   }
 
   @Test
   void withoutAChannelACallThatNeedsApprovalIsDeniedAtOnce() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\ntools:\n  transfer:\n    decision: ask\n");
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
-        .app(ApprovalApp.class, "markers", "one");
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nsandbox: .\ntools:\n  transfer:\n    decision: ask\n");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .app(ApprovalApp.class, "markers", "one");
 
-    assertThat(result.stdout()).as(result.toString()).isEqualTo("one: denied: Tool 'transfer' was denied by toolguard:"
-        + " approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
-        + " [rule policy.yaml:4]\n");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .isEqualTo(
+            "one: denied: Tool 'transfer' was denied by toolguard:"
+                + " approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
+                + " [rule policy.yaml:4]\n");
   }
 
   @Test
   void auditModeRunsTheCallWithoutWaitingAndLogsThatItWouldAsk() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), policy("60s").replace("sandbox: .", "sandbox: .\nmode: audit"));
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
-        .app(ApprovalApp.class, "markers", "one");
+    Files.writeString(
+        dir.resolve("policy.yaml"), policy("60s").replace("sandbox: .", "sandbox: .\nmode: audit"));
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .app(ApprovalApp.class, "markers", "one");
 
     assertThat(result.stdout()).as(result.toString()).isEqualTo("one: ran\n");
-    assertThat(AuditLines.calls(dir.resolve("audit.jsonl"))).singleElement()
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .singleElement()
         .satisfies(call -> assertThat(call).containsEntry("decision", "would-ask"));
     assertThat(approvalEvents()).isEmpty();
   }

@@ -9,8 +9,13 @@ final class AsyncFailures {
 
   /** JDK 25 wraps a failed asynchronous connect in an {@code IOException}; JDK 17 does not. */
   static List<String> unwrapped(String output) {
-    return output.lines()
-        .map(line -> line.replace("failed: java.io.IOException: java.lang.SecurityException", "failed: java.lang.SecurityException"))
+    return output
+        .lines()
+        .map(
+            line ->
+                line.replace(
+                    "failed: java.io.IOException: java.lang.SecurityException",
+                    "failed: java.lang.SecurityException"))
         .toList();
   }
 }

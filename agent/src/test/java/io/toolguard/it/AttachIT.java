@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AttachIT {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: .
       tools:
@@ -37,31 +38,52 @@ class AttachIT {
   @Test
   void attachingGuardsToolsAndFilesOfARunningJvmOnceOnly() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
-    Files.writeString(dir.resolve("broken.yaml"), "version: 1\nsandbox: .\ntools:\n  lookup:\n    decision: perhaps\n");
+    Files.writeString(
+        dir.resolve("broken.yaml"),
+        "version: 1\nsandbox: .\ntools:\n  lookup:\n    decision: perhaps\n");
     Path operator = Files.createDirectories(dir.resolve("operator"));
-    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).inBackground(AttachApp.class, "markers");
+    CompletableFuture<ChildJvm.Result> app =
+        ChildJvm.in(dir).inBackground(AttachApp.class, "markers");
     String pid = awaitPid(app);
 
-    ChildJvm.Result broken = ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../broken.yaml");
-    ChildJvm.Result attached = ChildJvm.in(operator)
-        .jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml,audit=../audit.jsonl");
-    ChildJvm.Result again = ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml");
+    ChildJvm.Result broken =
+        ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../broken.yaml");
+    ChildJvm.Result attached =
+        ChildJvm.in(operator)
+            .jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml,audit=../audit.jsonl");
+    ChildJvm.Result again =
+        ChildJvm.in(operator).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=../policy.yaml");
     Files.writeString(dir.resolve("go"), "");
     ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
 
     assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
-    assertThat(broken.stderr()).as(broken.toString()).contains("broken.yaml:5:15: ", "perhaps",
-        "the policy is invalid, so nothing was attached to JVM " + pid);
+    assertThat(broken.stderr())
+        .as(broken.toString())
+        .contains(
+            "broken.yaml:5:15: ",
+            "perhaps",
+            "the policy is invalid, so nothing was attached to JVM " + pid);
     assertThat(attached.exitCode()).as(attached.toString()).isZero();
-    assertThat(attached.stdout()).as(attached.toString()).contains("attached to JVM " + pid + ": toolguard ",
-        "policy " + dir.resolve("operator/../policy.yaml"), "audit log " + dir.resolve("audit.jsonl"));
+    assertThat(attached.stdout())
+        .as(attached.toString())
+        .contains(
+            "attached to JVM " + pid + ": toolguard ",
+            "policy " + dir.resolve("operator/../policy.yaml"),
+            "audit log " + dir.resolve("audit.jsonl"));
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
-    assertThat(again.stderr()).as(again.toString()).contains("JVM " + pid + " is guarded already, so nothing was changed:");
+    assertThat(again.stderr())
+        .as(again.toString())
+        .contains("JVM " + pid + " is guarded already, so nothing was changed:");
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).as(result.toString()).contains(
-        "before lookup: ran", "before wipe: ran", "before rename: ran",
-        "after lookup: ran", "after wipe: denied: Tool 'wipe' was denied by toolguard",
-        "after rename: denied: Tool 'rename' may not write");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .contains(
+            "before lookup: ran",
+            "before wipe: ran",
+            "before rename: ran",
+            "after lookup: ran",
+            "after wipe: denied: Tool 'wipe' was denied by toolguard",
+            "after rename: denied: Tool 'rename' may not write");
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
         .extracting(call -> call.get("tool") + " " + call.get("decision"))
         .containsExactly("lookup allow", "wipe deny", "rename allow");
@@ -73,37 +95,54 @@ class AttachIT {
   @Test
   void aJvmStartedWithTheAgentIsNotAttachedAgain() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
-    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).agent("policy=policy.yaml")
-        .inBackground(AttachApp.class, "markers");
+    CompletableFuture<ChildJvm.Result> app =
+        ChildJvm.in(dir).agent("policy=policy.yaml").inBackground(AttachApp.class, "markers");
     String pid = awaitPid(app);
 
-    ChildJvm.Result again = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml,mode=audit");
+    ChildJvm.Result again =
+        ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml,mode=audit");
     Files.writeString(dir.resolve("go"), "");
     ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
 
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
-    assertThat(again.stderr()).as(again.toString()).contains("JVM " + pid + " is guarded already, so nothing was"
-        + " changed: toolguard ", "mode enforce");
-    assertThat(result.stdout()).as(result.toString()).contains("before wipe: denied", "after wipe: denied");
+    assertThat(again.stderr())
+        .as(again.toString())
+        .contains(
+            "JVM " + pid + " is guarded already, so nothing was" + " changed: toolguard ",
+            "mode enforce");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .contains("before wipe: denied", "after wipe: denied");
   }
 
   @Test
   void aJvmThatLoadedToolguardsBridgeItselfIsToldWhyToolguardCannotStartThere() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
-    CompletableFuture<ChildJvm.Result> app = ChildJvm.in(dir).inBackground(
-        ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.AGENT_JAR), EarlyBridgeApp.class);
+    CompletableFuture<ChildJvm.Result> app =
+        ChildJvm.in(dir)
+            .inBackground(
+                ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.AGENT_JAR),
+                EarlyBridgeApp.class);
     String pid = awaitPid(app);
 
-    ChildJvm.Result attached = ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml");
+    ChildJvm.Result attached =
+        ChildJvm.in(dir).jar(ChildJvm.AGENT_JAR, "attach", pid, "policy=policy.yaml");
     Files.writeString(dir.resolve("go"), "");
     ChildJvm.Result result = app.get(60, TimeUnit.SECONDS);
 
-    assertThat(result.stdout()).as(result.toString()).startsWith("bridge loaded by jdk.internal.loader.ClassLoaders$App");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .startsWith("bridge loaded by jdk.internal.loader.ClassLoaders$App");
     assertThat(attached.exitCode()).as(attached.toString()).isEqualTo(1);
-    assertThat(attached.stderr()).as(attached.toString()).contains("toolguard did not start in JVM " + pid
-        + ", which runs on unguarded: io.toolguard.bootstrap.Dispatcher is loaded by "
-        + "jdk.internal.loader.ClassLoaders$AppClassLoader", ", not the bootstrap class loader: ",
-        "give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+    assertThat(attached.stderr())
+        .as(attached.toString())
+        .contains(
+            "toolguard did not start in JVM "
+                + pid
+                + ", which runs on unguarded: io.toolguard.bootstrap.Dispatcher is loaded by "
+                + "jdk.internal.loader.ClassLoaders$AppClassLoader",
+            ", not the bootstrap class loader: ",
+            "give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
   }
 
   private String awaitPid(CompletableFuture<ChildJvm.Result> app) throws Exception {
@@ -111,7 +150,9 @@ class AttachIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(pid)) {
       assertThat(app).as("the application ended before it was ready").isNotDone();
-      assertThat(System.nanoTime()).as("the application wrote its pid within 30 s").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the application wrote its pid within 30 s")
+          .isLessThan(deadline);
       Thread.sleep(20);
     }
     return Files.readString(pid);

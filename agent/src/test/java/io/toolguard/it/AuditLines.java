@@ -9,10 +9,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads an audit log written by a child JVM: one flat JSON object per line, every value as text. */
+/**
+ * Reads an audit log written by a child JVM: one flat JSON object per line, every value as text.
+ */
 final class AuditLines {
 
-  private static final Pattern FIELD = Pattern.compile("\"([a-z0-9_]+)\":(null|true|false|-?[0-9]+|\"((?:[^\"\\\\]|\\\\.)*)\")");
+  private static final Pattern FIELD =
+      Pattern.compile("\"([a-z0-9_]+)\":(null|true|false|-?[0-9]+|\"((?:[^\"\\\\]|\\\\.)*)\")");
 
   private AuditLines() {}
 
@@ -32,8 +35,11 @@ final class AuditLines {
     Map<String, String> fields = new LinkedHashMap<>();
     Matcher matcher = FIELD.matcher(line);
     while (matcher.find()) {
-      fields.put(matcher.group(1), matcher.group(3) != null || matcher.group(2).equals("null") ? matcher.group(3)
-          : matcher.group(2));
+      fields.put(
+          matcher.group(1),
+          matcher.group(3) != null || matcher.group(2).equals("null")
+              ? matcher.group(3)
+              : matcher.group(2));
     }
     return fields;
   }

@@ -16,14 +16,17 @@ class AuditModeIT {
   void theAgentOptionBlocksNothingAndLogsWouldDeny() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit").toolApp("markers", "all");
 
     assertEverythingRanAndWouldDenyWasLogged(result);
   }
 
   @Test
   void thePolicyCanSetAuditModeItself() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\nmode: audit\n"));
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\nmode: audit\n"));
 
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
@@ -32,9 +35,12 @@ class AuditModeIT {
 
   @Test
   void theAgentOptionOverridesThePolicysMode() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\nmode: audit\n"));
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\nmode: audit\n"));
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=enforce").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml,mode=enforce").toolApp("markers", "all");
 
     assertThat(result.stdout()).contains("wipe: denied");
     assertThat(dir.resolve("markers/wipe")).doesNotExist();

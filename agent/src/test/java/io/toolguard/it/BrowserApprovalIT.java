@@ -27,63 +27,113 @@ class BrowserApprovalIT {
     if (Boolean.getBoolean("toolguard.it.skipBrowser")) {
       Assumptions.abort("skipped on request (-Dtoolguard.it.skipBrowser=true)");
     }
-    assertThat(Browser.CHROMIUM).as("the browser test needs %s: install the Debian packages chromium and"
-        + " chromium-driver, or skip it with -Dtoolguard.it.skipBrowser=true", Browser.CHROMIUM).isExecutable();
+    assertThat(Browser.CHROMIUM)
+        .as(
+            "the browser test needs %s: install the Debian packages chromium and"
+                + " chromium-driver, or skip it with -Dtoolguard.it.skipBrowser=true",
+            Browser.CHROMIUM)
+        .isExecutable();
     int port = ApprovalApi.freePort();
-    Files.writeString(dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"), ""));
-    CompletableFuture<ChildJvm.Result> child = ChildJvm.in(dir).agent("policy=policy.yaml,audit=audit.jsonl")
-        .inBackground(ApprovalApp.class, "markers", "script");
+    Files.writeString(
+        dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"), ""));
+    CompletableFuture<ChildJvm.Result> child =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .inBackground(ApprovalApp.class, "markers", "script");
     ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
 
     Files.createDirectories(dir.resolve("profile"));
     try (Browser browser = Browser.start(dir.resolve("profile"))) {
       browser.open(api.url("/?token=" + api.token));
-      browser.waitFor("document.querySelector('#status') && document.querySelector('#status').textContent.startsWith('live')",
+      browser.waitFor(
+          "document.querySelector('#status') && document.querySelector('#status').textContent.startsWith('live')",
           "that it is live");
       browser.eval("document.querySelector('#approver').value = 'Ada'; 'ok'");
 
       String first = ".request[data-risk=\"HIGH\"]";
-      browser.waitFor("document.querySelectorAll('.request').length === 1", "the first waiting call");
-      assertThat(browser.eval("document.querySelector('" + first + " .tool').textContent")).isEqualTo("transfer");
+      browser.waitFor(
+          "document.querySelectorAll('.request').length === 1", "the first waiting call");
+      assertThat(browser.eval("document.querySelector('" + first + " .tool').textContent"))
+          .isEqualTo("transfer");
       assertThat(browser.eval("document.querySelector('" + first + " .arguments').textContent"))
           .isEqualTo("account=\"erin\", cents=10");
       assertThat(browser.eval("document.querySelector('" + first + " .method').textContent"))
           .isEqualTo("io.toolguard.it.app.RiskyTools#transfer");
-      browser.eval("document.querySelector('" + first + " button[data-decision=\"approve\"]').click(); 'ok'");
+      browser.eval(
+          "document.querySelector('"
+              + first
+              + " button[data-decision=\"approve\"]').click(); 'ok'");
 
-      browser.waitFor("document.querySelectorAll('.request').length === 1"
-          + " && document.querySelector('.request .arguments').textContent.includes('script')", "the second waiting call");
+      browser.waitFor(
+          "document.querySelectorAll('.request').length === 1"
+              + " && document.querySelector('.request .arguments').textContent.includes('script')",
+          "the second waiting call");
       assertThat(browser.eval("document.querySelector('.request .arguments').textContent"))
-          .isEqualTo("account=\"<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">\", cents=666");
-      assertThat(browser.eval("String(window.pwned)")).as("no argument ran as markup").isEqualTo("undefined");
-      assertThat(browser.eval("document.querySelectorAll('.request script, .request img').length")).isEqualTo("0");
-      browser.eval("document.querySelector('.request .message').value = 'Not to a script.';"
-          + " document.querySelector('.request button[data-with-message]').click(); 'ok'");
+          .isEqualTo(
+              "account=\"<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">\", cents=666");
+      assertThat(browser.eval("String(window.pwned)"))
+          .as("no argument ran as markup")
+          .isEqualTo("undefined");
+      assertThat(browser.eval("document.querySelectorAll('.request script, .request img').length"))
+          .isEqualTo("0");
+      browser.eval(
+          "document.querySelector('.request .message').value = 'Not to a script.';"
+              + " document.querySelector('.request button[data-with-message]').click(); 'ok'");
 
       String critical = ".request[data-risk=\"CRITICAL\"]";
       browser.waitFor("document.querySelector('" + critical + "')", "the CRITICAL call");
-      assertThat(browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').disabled"))
-          .as("approving waits for the tool's name").isEqualTo("true");
-      browser.eval("const c = document.querySelector('" + critical + " .confirm'); c.value = 'purge';"
-          + " c.dispatchEvent(new Event('input')); 'ok'");
-      assertThat(browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').disabled"))
+      assertThat(
+              browser.eval(
+                  "document.querySelector('"
+                      + critical
+                      + " button[data-decision=\"approve\"]').disabled"))
+          .as("approving waits for the tool's name")
+          .isEqualTo("true");
+      browser.eval(
+          "const c = document.querySelector('"
+              + critical
+              + " .confirm'); c.value = 'purge';"
+              + " c.dispatchEvent(new Event('input')); 'ok'");
+      assertThat(
+              browser.eval(
+                  "document.querySelector('"
+                      + critical
+                      + " button[data-decision=\"approve\"]').disabled"))
           .isEqualTo("false");
-      browser.eval("document.querySelector('" + critical + " button[data-decision=\"approve\"]').click(); 'ok'");
+      browser.eval(
+          "document.querySelector('"
+              + critical
+              + " button[data-decision=\"approve\"]').click(); 'ok'");
 
-      browser.waitFor("document.querySelectorAll('.request').length === 0"
-          + " && document.querySelectorAll('#recent tr').length === 3", "all three calls among the recent decisions");
+      browser.waitFor(
+          "document.querySelectorAll('.request').length === 0"
+              + " && document.querySelectorAll('#recent tr').length === 3",
+          "all three calls among the recent decisions");
       String recent = browser.eval("document.querySelector('#recent').innerText");
-      assertThat(recent).contains("approve", "deny: Not to a script.", "Ada (127.0.0.1) via web", "purge");
+      assertThat(recent)
+          .contains("approve", "deny: Not to a script.", "Ada (127.0.0.1) via web", "purge");
     }
 
     ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
-    assertThat(result.stdout().lines()).as(result.toString())
-        .containsExactly("browser-approved: ran", "browser-denied: denied: Not to a script.", "browser-confirmed: ran");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactly(
+            "browser-approved: ran",
+            "browser-denied: denied: Not to a script.",
+            "browser-confirmed: ran");
     assertThat(dir.resolve("markers/transfer-erin-10")).exists();
-    List<Map<String, String>> decided = AuditLines.read(dir.resolve("audit.jsonl")).stream()
-        .filter(line -> "approval".equals(line.get("event")) && !"pending".equals(line.get("status"))).toList();
-    assertThat(decided).extracting(line -> line.get("status") + " by " + line.get("by") + " via " + line.get("channel"))
-        .containsExactly("approve by Ada (127.0.0.1) via web", "deny by Ada (127.0.0.1) via web",
+    List<Map<String, String>> decided =
+        AuditLines.read(dir.resolve("audit.jsonl")).stream()
+            .filter(
+                line ->
+                    "approval".equals(line.get("event")) && !"pending".equals(line.get("status")))
+            .toList();
+    assertThat(decided)
+        .extracting(
+            line -> line.get("status") + " by " + line.get("by") + " via " + line.get("channel"))
+        .containsExactly(
+            "approve by Ada (127.0.0.1) via web",
+            "deny by Ada (127.0.0.1) via web",
             "approve by Ada (127.0.0.1) via web");
     assertThat(decided.get(1)).containsEntry("message", "Not to a script.");
   }

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** Launches a real child JVM, usually with the built agent jar attached, and collects what it did. */
+/**
+ * Launches a real child JVM, usually with the built agent jar attached, and collects what it did.
+ */
 final class ChildJvm {
 
   static final Path AGENT_JAR = Path.of(System.getProperty("toolguard.it.agentJar"));
@@ -62,7 +64,9 @@ final class ChildJvm {
     return main(classPath(testClasses(), apiJar()), mainClass.getName(), args);
   }
 
-  /** Starts the tool application and returns at once; the result arrives when the child JVM ends. */
+  /**
+   * Starts the tool application and returns at once; the result arrives when the child JVM ends.
+   */
   java.util.concurrent.CompletableFuture<Result> toolAppInBackground(String... args) {
     return inBackground(ToolApp.class, args);
   }
@@ -72,18 +76,25 @@ final class ChildJvm {
     return inBackground(classPath(testClasses(), apiJar()), mainClass, args);
   }
 
-  /** Starts a main class with this class path and returns at once; the result arrives when the child JVM ends. */
-  java.util.concurrent.CompletableFuture<Result> inBackground(String classPath, Class<?> mainClass, String... args) {
-    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      try {
-        return main(classPath, mainClass.getName(), args);
-      } catch (IOException | InterruptedException e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, runnable -> new Thread(runnable, "child-jvm").start());
+  /**
+   * Starts a main class with this class path and returns at once; the result arrives when the child
+   * JVM ends.
+   */
+  java.util.concurrent.CompletableFuture<Result> inBackground(
+      String classPath, Class<?> mainClass, String... args) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return main(classPath, mainClass.getName(), args);
+          } catch (IOException | InterruptedException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        },
+        runnable -> new Thread(runnable, "child-jvm").start());
   }
 
-  Result main(String classPath, String mainClass, String... args) throws IOException, InterruptedException {
+  Result main(String classPath, String mainClass, String... args)
+      throws IOException, InterruptedException {
     command.add("-cp");
     command.add(classPath);
     command.add(mainClass);
@@ -101,10 +112,12 @@ final class ChildJvm {
   private Result run() throws IOException, InterruptedException {
     Path out = Files.createTempFile(workDir, "stdout", ".txt");
     Path err = Files.createTempFile(workDir, "stderr", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     builder.environment().remove("TOOLGUARD_POLICY");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(environment);
@@ -117,7 +130,10 @@ final class ChildJvm {
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  /** {@return the command that runs a test application in a child JVM, for tests that start it themselves} */
+  /**
+   * {@return the command that runs a test application in a child JVM, for tests that start it
+   * themselves}
+   */
   static List<String> javaCommand(List<String> jvmArgs, Class<?> mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -128,7 +144,9 @@ final class ChildJvm {
   }
 
   static String classPath(Path... entries) {
-    return Arrays.stream(entries).map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    return Arrays.stream(entries)
+        .map(Path::toString)
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   static Path testClasses() {

@@ -31,32 +31,53 @@ class FrameworkToolsIT {
   @ValueSource(strings = {"langchain4j", "spring-ai"})
   void frameworkToolsAreGuardedAndTheModelReadsTheDenials(String example) throws Exception {
     Files.createDirectories(dir.resolve("policies"));
-    Files.writeString(dir.resolve("policies/example.yaml"), Files.readString(ChildJvm.EXAMPLES.resolve(example)
-        .resolve("policy.yaml")).replace("sandbox: ../../" + example + "-workspace", "sandbox: ../workspace"));
+    Files.writeString(
+        dir.resolve("policies/example.yaml"),
+        Files.readString(ChildJvm.EXAMPLES.resolve(example).resolve("policy.yaml"))
+            .replace("sandbox: ../../" + example + "-workspace", "sandbox: ../workspace"));
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policies/example.yaml,audit=audit.jsonl")
-        .jar(jar(example), "workspace");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policies/example.yaml,audit=audit.jsonl")
+            .jar(jar(example), "workspace");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).as(result.toString())
-        .containsPattern("the model sees read_file -> \"Tool 'read_file' may not read '.*/etc/passwd' \\(")
-        .contains("the model sees send_email -> \"Tool 'send_email' was denied by toolguard: denied by policy rule"
-            + " 'send_email'", "Assistant: Summary: the report says revenue grew.", "mail sent (outbox/sent.eml): no")
+    assertThat(result.stdout())
+        .as(result.toString())
+        .containsPattern(
+            "the model sees read_file -> \"Tool 'read_file' may not read '.*/etc/passwd' \\(")
+        .contains(
+            "the model sees send_email -> \"Tool 'send_email' was denied by toolguard: denied by policy rule"
+                + " 'send_email'",
+            "Assistant: Summary: the report says revenue grew.",
+            "mail sent (outbox/sent.eml): no")
         .doesNotContain("root:x:0:0");
     assertThat(dir.resolve("workspace/outbox")).doesNotExist();
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
-        .extracting(call -> call.get("tool") + " " + call.get("risk") + " " + call.get("decision")
-            + " " + call.get("method").replaceAll(".*\\$", ""))
-        .containsExactly("read_file LOW allow Tools#readFile", "read_file LOW allow Tools#readFile",
+        .extracting(
+            call ->
+                call.get("tool")
+                    + " "
+                    + call.get("risk")
+                    + " "
+                    + call.get("decision")
+                    + " "
+                    + call.get("method").replaceAll(".*\\$", ""))
+        .containsExactly(
+            "read_file LOW allow Tools#readFile",
+            "read_file LOW allow Tools#readFile",
             "send_email HIGH deny Tools#sendEmail");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"langchain4j", "spring-ai"})
-  void aFrameworkToolWaitsForAPersonsApprovalAndRunsOnlyWithinItsGrants(String example) throws Exception {
+  void aFrameworkToolWaitsForAPersonsApprovalAndRunsOnlyWithinItsGrants(String example)
+      throws Exception {
     int port = ApprovalApi.freePort();
     Files.createDirectories(dir.resolve("policies"));
-    Files.writeString(dir.resolve("policies/example.yaml"), """
+    Files.writeString(
+        dir.resolve("policies/example.yaml"),
+        """
         version: 1
         sandbox: ../workspace
         approval:
@@ -74,25 +95,36 @@ class FrameworkToolsIT {
             decision: ask
             files:
               write: ["outbox/**"]
-        """.formatted(port));
+        """
+            .formatted(port));
 
-    CompletableFuture<ChildJvm.Result> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return ChildJvm.in(dir).agent("policy=policies/example.yaml,audit=audit.jsonl").jar(jar(example), "workspace");
-      } catch (Exception e) {
-        throw new CompletionException(e);
-      }
-    });
+    CompletableFuture<ChildJvm.Result> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return ChildJvm.in(dir)
+                    .agent("policy=policies/example.yaml,audit=audit.jsonl")
+                    .jar(jar(example), "workspace");
+              } catch (Exception e) {
+                throw new CompletionException(e);
+              }
+            });
     ApprovalApi api = ApprovalApi.await(dir.resolve("policies/approval.token"), port);
-    Map<String, Object> request = api.awaitPending(pending -> "send_email".equals(pending.get("tool")));
-    assertThat(api.decide(request.get("id"), "{\"decision\":\"approve\",\"approver\":\"it-approver\"}")
-        .statusCode()).isEqualTo(200);
+    Map<String, Object> request =
+        api.awaitPending(pending -> "send_email".equals(pending.get("tool")));
+    assertThat(
+            api.decide(request.get("id"), "{\"decision\":\"approve\",\"approver\":\"it-approver\"}")
+                .statusCode())
+        .isEqualTo(200);
     ChildJvm.Result result = run.get(60, TimeUnit.SECONDS);
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).as(result.toString()).contains("mail sent (outbox/sent.eml): yes")
+    assertThat(result.stdout())
+        .as(result.toString())
+        .contains("mail sent (outbox/sent.eml): yes")
         .doesNotContain("root:x:0:0");
-    assertThat(Files.readString(dir.resolve("workspace/outbox/sent.eml"))).doesNotContain("root:x:0:0");
+    assertThat(Files.readString(dir.resolve("workspace/outbox/sent.eml")))
+        .doesNotContain("root:x:0:0");
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
         .extracting(call -> call.get("tool") + " " + call.get("risk") + " " + call.get("decision"))
         .containsExactly("read_file LOW allow", "read_file LOW allow", "send_email HIGH allow");
@@ -104,6 +136,8 @@ class FrameworkToolsIT {
   void withoutTheAgentTheInjectionSucceeds(String example) throws Exception {
     ChildJvm.Result result = ChildJvm.in(dir).jar(jar(example), "workspace");
 
-    assertThat(result.stdout()).as(result.toString()).contains("root:x:0:0", "mail sent (outbox/sent.eml): yes");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .contains("root:x:0:0", "mail sent (outbox/sent.eml): yes");
   }
 }

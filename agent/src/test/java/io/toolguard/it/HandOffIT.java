@@ -26,21 +26,34 @@ class HandOffIT {
   @BeforeAll
   void handOffEverything() throws Exception {
     // Four common-pool workers, so that a parallel stream's pieces really run on other threads.
-    result = FileConfinementIT.run(dir.resolve("handoff"),
-        List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"), "handoff");
+    result =
+        FileConfinementIT.run(
+            dir.resolve("handoff"),
+            List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"),
+            "handoff");
     lines = result.stdout().lines().toList();
   }
 
   @TestFactory
   Stream<DynamicTest> theToolsContextFollowsEachHandOff() {
-    return lines.stream().filter(line -> line.startsWith("HANDOFF "))
-        .map(line -> DynamicTest.dynamicTest(line.substring(8, line.indexOf(" inside=")), () -> assertThat(line)
-            .as(result.toString()).matches(".* inside=(ok|skipped) outside=(denied|skipped)")));
+    return lines.stream()
+        .filter(line -> line.startsWith("HANDOFF "))
+        .map(
+            line ->
+                DynamicTest.dynamicTest(
+                    line.substring(8, line.indexOf(" inside=")),
+                    () ->
+                        assertThat(line)
+                            .as(result.toString())
+                            .matches(".* inside=(ok|skipped) outside=(denied|skipped)")));
   }
 
   @Test
   void everyRouteRan() {
-    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("HANDOFF ")).hasSize(24);
+    assertThat(lines)
+        .as(result.toString())
+        .filteredOn(line -> line.startsWith("HANDOFF "))
+        .hasSize(24);
     assertThat(result.exitCode()).isZero();
     if (Runtime.version().feature() >= 21) {
       assertThat(lines).noneMatch(line -> line.contains("skipped"));
@@ -49,15 +62,25 @@ class HandOffIT {
 
   @Test
   void withoutTheAgentEveryHandOffReadsTheOutsideFile() throws Exception {
-    ChildJvm.Result free = FileConfinementIT.runWithoutTheAgent(dir.resolve("without-agent"),
-        List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"), "handoff");
+    ChildJvm.Result free =
+        FileConfinementIT.runWithoutTheAgent(
+            dir.resolve("without-agent"),
+            List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"),
+            "handoff");
 
-    List<String> handOffs = free.stdout().lines().filter(line -> line.startsWith("HANDOFF ")).toList();
-    assertThat(handOffs).as(free.toString()).hasSize(24)
+    List<String> handOffs =
+        free.stdout().lines().filter(line -> line.startsWith("HANDOFF ")).toList();
+    assertThat(handOffs)
+        .as(free.toString())
+        .hasSize(24)
         .allMatch(line -> line.matches(".* inside=(ok|skipped) outside=(ok|skipped)"));
-    assertThat(handOffs).extracting(line -> line.substring(8, line.indexOf(" inside=")))
-        .containsExactlyElementsOf(lines.stream().filter(line -> line.startsWith("HANDOFF "))
-            .map(line -> line.substring(8, line.indexOf(" inside="))).toList());
+    assertThat(handOffs)
+        .extracting(line -> line.substring(8, line.indexOf(" inside=")))
+        .containsExactlyElementsOf(
+            lines.stream()
+                .filter(line -> line.startsWith("HANDOFF "))
+                .map(line -> line.substring(8, line.indexOf(" inside=")))
+                .toList());
     if (Runtime.version().feature() >= 21) {
       assertThat(handOffs).noneMatch(line -> line.contains("skipped"));
     }
@@ -65,7 +88,10 @@ class HandOffIT {
 
   @Test
   void workThatDidNotComeFromAToolIsNeverRestricted() {
-    assertThat(lines).as(result.toString()).filteredOn(line -> line.startsWith("SHARED ")).hasSize(5)
+    assertThat(lines)
+        .as(result.toString())
+        .filteredOn(line -> line.startsWith("SHARED "))
+        .hasSize(5)
         .allMatch(line -> line.endsWith(" ok"));
   }
 }

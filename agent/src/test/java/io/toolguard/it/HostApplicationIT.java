@@ -18,24 +18,29 @@ class HostApplicationIT {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
     Path[] classPath;
     try (Stream<Path> libs = Files.list(ChildJvm.HOST_APP_LIBS)) {
-      classPath = Stream.concat(
-              Stream.of(ChildJvm.HOST_APP_CONFIG, ChildJvm.testClasses(), ChildJvm.apiJar()),
-              libs.sorted())
-          .toArray(Path[]::new);
+      classPath =
+          Stream.concat(
+                  Stream.of(ChildJvm.HOST_APP_CONFIG, ChildJvm.testClasses(), ChildJvm.apiJar()),
+                  libs.sorted())
+              .toArray(Path[]::new);
     }
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml")
-        .main(ChildJvm.classPath(classPath), "io.toolguard.it.app.HostApp", "markers");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .main(ChildJvm.classPath(classPath), "io.toolguard.it.app.HostApp", "markers");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout()).as(result.toString()).contains(
-        "HOSTLOG HostApp host app logging works",
-        "slf4j factory: ch.qos.logback.classic.LoggerContext",
-        "byte-buddy-" + System.getProperty("toolguard.it.byteBuddyVersion") + ".jar",
-        "generated: io.toolguard.it.app.Generated",
-        "lookup: ran",
-        "wipe: denied",
-        "HOSTLOG HostApp host app done");
+    assertThat(result.stdout())
+        .as(result.toString())
+        .contains(
+            "HOSTLOG HostApp host app logging works",
+            "slf4j factory: ch.qos.logback.classic.LoggerContext",
+            "byte-buddy-" + System.getProperty("toolguard.it.byteBuddyVersion") + ".jar",
+            "generated: io.toolguard.it.app.Generated",
+            "lookup: ran",
+            "wipe: denied",
+            "HOSTLOG HostApp host app done");
     assertThat(result.stderr()).doesNotContain("SLF4J", "logback", "WARN");
     assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
@@ -46,11 +51,15 @@ class HostApplicationIT {
 
   @Test
   void theAgentLeavesJavaUtilLoggingUninitialisedForTheApplicationToConfigure() throws Exception {
-    // Servers such as WildFly install their own LogManager, which only works if nobody touched JUL before.
+    // Servers such as WildFly install their own LogManager, which only works if nobody touched JUL
+    // before.
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml")
-        .jvmArg("-Xlog:class+load=info:file=classes.txt").toolApp("markers", "exit-right-after-call");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .jvmArg("-Xlog:class+load=info:file=classes.txt")
+            .toolApp("markers", "exit-right-after-call");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
     assertThat(Files.readString(dir.resolve("classes.txt")))

@@ -16,7 +16,9 @@ class StartupIT {
 
   @Test
   void anInvalidPolicyStopsTheJvmNamingFileLineAndColumn() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), """
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
         version: 1
         sandbox: .
         tools:
@@ -30,38 +32,47 @@ class StartupIT {
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-    assertThat(result.stderr()).contains(
-        "toolguard: the policy is invalid, so the JVM is not started:",
-        "policy.yaml:8:5: unknown key 'rsk' in tool rule 'lookup' (did you mean 'risk'?); expected one of: decision, risk, files");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: the policy is invalid, so the JVM is not started:",
+            "policy.yaml:8:5: unknown key 'rsk' in tool rule 'lookup' (did you mean 'risk'?); expected one of: decision, risk, files");
     assertThat(result.stdout()).isEmpty();
     assertThat(dir.resolve("markers")).doesNotExist();
   }
 
   @Test
   void anApprovalPageThatCannotListenStopsTheJvm() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\napproval:\n  web: {port: "
-          + taken.getLocalPort() + "}\n");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Files.writeString(
+          dir.resolve("policy.yaml"),
+          "version: 1\nsandbox: .\napproval:\n  web: {port: " + taken.getLocalPort() + "}\n");
 
-      ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+      ChildJvm.Result result =
+          ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-      assertThat(result.stderr()).contains("toolguard: the approval web page cannot start on 127.0.0.1:"
-          + taken.getLocalPort(), "choose another 'port' under approval.web, or 0 for any free port");
+      assertThat(result.stderr())
+          .contains(
+              "toolguard: the approval web page cannot start on 127.0.0.1:" + taken.getLocalPort(),
+              "choose another 'port' under approval.web, or 0 for any free port");
       assertThat(result.stdout()).isEmpty();
     }
   }
 
   @Test
   void aWebhookWhoseSecretIsNotSetStopsTheJvm() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\napproval:\n  web: {}\n  webhook:\n"
-        + "    url: https://hooks.example.com/toolguard\n    secret_env: TOOLGUARD_TEST_UNSET_SECRET\n");
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nsandbox: .\napproval:\n  web: {}\n  webhook:\n"
+            + "    url: https://hooks.example.com/toolguard\n    secret_env: TOOLGUARD_TEST_UNSET_SECRET\n");
 
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-    assertThat(result.stderr()).contains(
-        "toolguard: approval.webhook: $TOOLGUARD_TEST_UNSET_SECRET is not set; set it to the webhook's shared secret");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: approval.webhook: $TOOLGUARD_TEST_UNSET_SECRET is not set; set it to the webhook's shared secret");
     assertThat(result.stdout()).isEmpty();
   }
 
@@ -87,7 +98,8 @@ class StartupIT {
 
   @Test
   void aMissingPolicyFileStopsTheJvm() throws Exception {
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=missing.yaml").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=missing.yaml").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
     assertThat(result.stderr()).contains("missing.yaml:1:1: the policy file does not exist");
@@ -97,7 +109,8 @@ class StartupIT {
   void anUnknownAgentOptionStopsTheJvm() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mdoe=audit").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml,mdoe=audit").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
     assertThat(result.stderr()).contains("unknown agent option 'mdoe'");
@@ -108,8 +121,10 @@ class StartupIT {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
     Files.writeString(dir.resolve("not-a-folder"), "a file");
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=not-a-folder/audit.jsonl")
-        .toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=not-a-folder/audit.jsonl")
+            .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
     assertThat(result.stderr()).contains("toolguard: cannot write the audit log");
@@ -119,8 +134,11 @@ class StartupIT {
   void thePolicyCanComeFromASystemProperty() throws Exception {
     Files.writeString(dir.resolve("from-property.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("").jvmArg("-Dtoolguard.policy=from-property.yaml")
-        .toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("")
+            .jvmArg("-Dtoolguard.policy=from-property.yaml")
+            .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stderr()).contains("policy from-property.yaml");
@@ -132,11 +150,17 @@ class StartupIT {
     Files.writeString(dir.resolve("from-env.yaml"), ToolCallsIT.POLICY);
     Files.writeString(dir.resolve("from-option.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result fromEnv = ChildJvm.in(dir).agent("").env("TOOLGUARD_POLICY", "from-env.yaml")
-        .toolApp("markers", "all");
-    ChildJvm.Result fromOption = ChildJvm.in(dir).agent("policy=from-option.yaml")
-        .jvmArg("-Dtoolguard.policy=from-env.yaml").env("TOOLGUARD_POLICY", "from-env.yaml")
-        .toolApp("markers", "all");
+    ChildJvm.Result fromEnv =
+        ChildJvm.in(dir)
+            .agent("")
+            .env("TOOLGUARD_POLICY", "from-env.yaml")
+            .toolApp("markers", "all");
+    ChildJvm.Result fromOption =
+        ChildJvm.in(dir)
+            .agent("policy=from-option.yaml")
+            .jvmArg("-Dtoolguard.policy=from-env.yaml")
+            .env("TOOLGUARD_POLICY", "from-env.yaml")
+            .toolApp("markers", "all");
 
     assertThat(fromEnv.stderr()).as(fromEnv.toString()).contains("policy from-env.yaml");
     assertThat(fromOption.stderr()).as(fromOption.toString()).contains("policy from-option.yaml");
@@ -146,23 +170,33 @@ class StartupIT {
   void theAgentGivenTwiceRefusesToStart() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").agent("policy=policy.yaml")
-        .toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .agent("policy=policy.yaml")
+            .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-    assertThat(result.stderr()).contains("toolguard: toolguard is already running in this JVM (toolguard ",
-        "give -javaagent:toolguard-agent.jar only once");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: toolguard is already running in this JVM (toolguard ",
+            "give -javaagent:toolguard-agent.jar only once");
   }
 
   @Test
   void theAgentOptionCannotChangeAModeABasePolicyLocks() throws Exception {
     Files.writeString(dir.resolve("base.yaml"), "version: 1\nmode: enforce\nlocked: [mode]\n");
-    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\ninclude: base.yaml\n"));
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        ToolCallsIT.POLICY.replace("version: 1\n", "version: 1\ninclude: base.yaml\n"));
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
-    assertThat(result.stderr()).contains("toolguard: agent option mode=audit is not allowed: base.yaml:3 locks the mode"
-        + " to enforce");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: agent option mode=audit is not allowed: base.yaml:3 locks the mode"
+                + " to enforce");
   }
 }

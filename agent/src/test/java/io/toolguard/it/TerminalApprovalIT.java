@@ -25,9 +25,16 @@ class TerminalApprovalIT {
   @TempDir Path dir;
 
   private String javaCommand(String... scenario) {
-    return String.join(" ", ChildJvm.javaCommand(List.of("-javaagent:" + ChildJvm.AGENT_JAR
-        + "=policy=policy.yaml,audit=audit.jsonl"), ApprovalApp.class, scenario).stream().map(arg -> "'" + arg + "'")
-        .toList());
+    return String.join(
+        " ",
+        ChildJvm.javaCommand(
+                List.of(
+                    "-javaagent:" + ChildJvm.AGENT_JAR + "=policy=policy.yaml,audit=audit.jsonl"),
+                ApprovalApp.class,
+                scenario)
+            .stream()
+            .map(arg -> "'" + arg + "'")
+            .toList());
   }
 
   /** A child JVM on a terminal of its own, whose prompts the test reads and answers. */
@@ -40,24 +47,40 @@ class TerminalApprovalIT {
 
     Terminal(String... scenario) throws IOException {
       Files.writeString(dir.resolve("policy.yaml"), POLICY);
-      process = new ProcessBuilder("script", "-qfec",
-          javaCommand(scenario) + " > out.txt 2> err.txt < /dev/null", "/dev/null")
-          .directory(dir.toFile()).redirectErrorStream(true).start();
+      process =
+          new ProcessBuilder(
+                  "script",
+                  "-qfec",
+                  javaCommand(scenario) + " > out.txt 2> err.txt < /dev/null",
+                  "/dev/null")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
       screen = process.getInputStream();
       keyboard = process.getOutputStream();
     }
 
-    /** Waits until the terminal shows {@code text} after what was already awaited, and returns what came before it. */
+    /**
+     * Waits until the terminal shows {@code text} after what was already awaited, and returns what
+     * came before it.
+     */
     String await(String text) throws Exception {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       int from = awaited;
       while (seen.indexOf(text, from) < 0) {
         if (System.nanoTime() > deadline || !process.isAlive() && screen.available() == 0) {
-          throw new AssertionError("the terminal never showed '" + text + "'; it showed:\n" + seen
-              + "\nstderr:\n" + Files.readString(dir.resolve("err.txt")));
+          throw new AssertionError(
+              "the terminal never showed '"
+                  + text
+                  + "'; it showed:\n"
+                  + seen
+                  + "\nstderr:\n"
+                  + Files.readString(dir.resolve("err.txt")));
         }
         if (screen.available() > 0) {
-          seen.append(new String(screen.readNBytes(screen.available()), StandardCharsets.UTF_8).replace("\r", ""));
+          seen.append(
+              new String(screen.readNBytes(screen.available()), StandardCharsets.UTF_8)
+                  .replace("\r", ""));
         } else {
           Thread.sleep(10);
         }
@@ -84,12 +107,17 @@ class TerminalApprovalIT {
   }
 
   @Test
-  void eachAnswerTypedOnTheTerminalDecidesTheCallAndNothingReachesTheApplicationsOwnStreams() throws Exception {
+  void eachAnswerTypedOnTheTerminalDecidesTheCallAndNothingReachesTheApplicationsOwnStreams()
+      throws Exception {
     String user = System.getProperty("user.name");
     try (Terminal terminal = new Terminal("markers", "decisions")) {
       String first = terminal.await("Run it?");
-      assertThat(first).contains("toolguard: approval needed [", "tool       transfer (io.toolguard.it.app.RiskyTools#transfer),"
-          + " risk HIGH", "arguments  account=\"alice\", cents=100", "thread     main; ");
+      assertThat(first)
+          .contains(
+              "toolguard: approval needed [",
+              "tool       transfer (io.toolguard.it.app.RiskyTools#transfer)," + " risk HIGH",
+              "arguments  account=\"alice\", cents=100",
+              "thread     main; ");
       terminal.type("y");
       assertThat(terminal.await("Run it?")).contains("cents=10000000");
       terminal.type("maybe");
@@ -113,14 +141,25 @@ class TerminalApprovalIT {
       List<String> output = terminal.output();
       assertThat(output).hasSize(4);
       assertThat(output.get(0)).isEqualTo("approved: ran");
-      assertThat(output.get(1)).matches("denied: denied: Tool 'transfer' was denied by toolguard: denied by \\Q" + user
-          + "\\E via terminal after [0-9.]+ s \\[rule policy.yaml:7]");
-      assertThat(output.subList(2, 4)).containsExactly("denied-with-message: denied: Not to that account.", "critical: ran");
+      assertThat(output.get(1))
+          .matches(
+              "denied: denied: Tool 'transfer' was denied by toolguard: denied by \\Q"
+                  + user
+                  + "\\E via terminal after [0-9.]+ s \\[rule policy.yaml:7]");
+      assertThat(output.subList(2, 4))
+          .containsExactly("denied-with-message: denied: Not to that account.", "critical: ran");
     }
-    assertThat(AuditLines.read(dir.resolve("audit.jsonl"))).filteredOn(line -> "approval".equals(line.get("event")))
+    assertThat(AuditLines.read(dir.resolve("audit.jsonl")))
+        .filteredOn(line -> "approval".equals(line.get("event")))
         .extracting(line -> line.get("status") + " " + line.get("by") + " " + line.get("channel"))
-        .containsExactly("pending null null", "approve " + user + " terminal", "pending null null",
-            "deny " + user + " terminal", "pending null null", "deny " + user + " terminal", "pending null null",
+        .containsExactly(
+            "pending null null",
+            "approve " + user + " terminal",
+            "pending null null",
+            "deny " + user + " terminal",
+            "pending null null",
+            "deny " + user + " terminal",
+            "pending null null",
             "approve " + user + " terminal");
   }
 
@@ -132,7 +171,8 @@ class TerminalApprovalIT {
         assertThat(prompt).as("one request per prompt").containsOnlyOnce("approval needed");
         terminal.type("y");
       }
-      assertThat(terminal.output()).containsExactlyInAnyOrder("call 0: ran", "call 1: ran", "call 2: ran");
+      assertThat(terminal.output())
+          .containsExactlyInAnyOrder("call 0: ran", "call 1: ran", "call 2: ran");
     }
   }
 
@@ -141,15 +181,27 @@ class TerminalApprovalIT {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
     List<String> command = new java.util.ArrayList<>(List.of("setsid", "-w"));
     // setsid: a new session has no controlling terminal, even when the build runs in one.
-    command.addAll(ChildJvm.javaCommand(List.of("-javaagent:" + ChildJvm.AGENT_JAR
-        + "=policy=policy.yaml,audit=audit.jsonl"), ApprovalApp.class, "markers", "one"));
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+    command.addAll(
+        ChildJvm.javaCommand(
+            List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=policy=policy.yaml,audit=audit.jsonl"),
+            ApprovalApp.class,
+            "markers",
+            "one"));
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(Files.readString(dir.resolve("err.txt")))
-        .contains("toolguard: approval terminal is off: no controlling terminal (/dev/tty (No such device or address))");
-    assertThat(Files.readString(dir.resolve("out.txt"))).startsWith("one: denied: Tool 'transfer' was denied by"
-        + " toolguard: approval required, but no approval channel is on");
+        .contains(
+            "toolguard: approval terminal is off: no controlling terminal (/dev/tty (No such device or address))");
+    assertThat(Files.readString(dir.resolve("out.txt")))
+        .startsWith(
+            "one: denied: Tool 'transfer' was denied by"
+                + " toolguard: approval required, but no approval channel is on");
   }
 }

@@ -9,10 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real JVM with the built agent: what the policy allows runs, what it denies never does, and every call is logged. */
+/**
+ * A real JVM with the built agent: what the policy allows runs, what it denies never does, and
+ * every call is logged.
+ */
 class ToolCallsIT {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: .
       tools:
@@ -53,30 +57,37 @@ class ToolCallsIT {
     ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout().lines()).containsExactly(
-        "lookup: ran",
-        "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:8]",
-        "rename: ran",
-        "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
-            + " [rule policy.yaml:14]",
-        "unlisted: denied: Tool 'unlisted' was denied by toolguard: no policy rule names this tool;"
-            + " unlisted tools are denied [rule policy.yaml (default unlisted_tools: deny)]",
-        "hidden_helper: ran",
-        "outer: ran",
-        "failing: failed: the tool itself failed",
-        "lookup: ran");
+    assertThat(result.stdout().lines())
+        .containsExactly(
+            "lookup: ran",
+            "wipe: denied: Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule policy.yaml:8]",
+            "rename: ran",
+            "transfer: denied: Tool 'transfer' was denied by toolguard: approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied"
+                + " [rule policy.yaml:14]",
+            "unlisted: denied: Tool 'unlisted' was denied by toolguard: no policy rule names this tool;"
+                + " unlisted tools are denied [rule policy.yaml (default unlisted_tools: deny)]",
+            "hidden_helper: ran",
+            "outer: ran",
+            "failing: failed: the tool itself failed",
+            "lookup: ran");
     assertThat(dir.resolve("markers/lookup")).exists();
     assertThat(dir.resolve("markers/hidden_helper")).exists();
     assertThat(dir.resolve("markers/wipe")).doesNotExist();
     assertThat(dir.resolve("markers/transfer")).doesNotExist();
     assertThat(dir.resolve("markers/unlisted")).doesNotExist();
-    assertThat(result.stderr()).containsPattern("toolguard \\S+: policy policy.yaml \\(7 tool rules, sha256 [0-9a-f]{12}\\),"
-        + " mode enforce, sandbox " + dir.toRealPath().toString().replace(".", "\\.") + ", audit log ");
+    assertThat(result.stderr())
+        .containsPattern(
+            "toolguard \\S+: policy policy.yaml \\(7 tool rules, sha256 [0-9a-f]{12}\\),"
+                + " mode enforce, sandbox "
+                + dir.toRealPath().toString().replace(".", "\\.")
+                + ", audit log ");
   }
 
   @Test
   void aMethodImplementingOrOverridingAToolIsGuardedAsThatTool() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), """
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
         version: 1
         sandbox: .
         tools:
@@ -92,23 +103,35 @@ class ToolCallsIT {
             decision: deny
         """);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "inherited");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "inherited");
 
-    assertThat(result.stdout().lines()).as(result.toString()).containsExactly(
-        "file_report: ran",
-        "shred: ran: twice: shred ran",
-        "burn: denied: Tool 'burn' was denied by toolguard: denied by policy rule 'burn' [rule policy.yaml:12]");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .containsExactly(
+            "file_report: ran",
+            "shred: ran: twice: shred ran",
+            "burn: denied: Tool 'burn' was denied by toolguard: denied by policy rule 'burn' [rule policy.yaml:12]");
     assertThat(dir.resolve("markers/burn")).doesNotExist();
     // The override and the method it calls with super are one call of the tool, decided once.
     assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
-        .extracting(line -> line.get("tool") + " " + line.get("decision") + " " + line.get("method").replaceAll(".*\\$", ""))
-        .containsExactly("file_report allow io.toolguard.it.app.FilingClerk#file",
-            "shred allow io.toolguard.it.app.ShreddingClerk#shred", "burn deny io.toolguard.it.app.FilingClerk#burn");
+        .extracting(
+            line ->
+                line.get("tool")
+                    + " "
+                    + line.get("decision")
+                    + " "
+                    + line.get("method").replaceAll(".*\\$", ""))
+        .containsExactly(
+            "file_report allow io.toolguard.it.app.FilingClerk#file",
+            "shred allow io.toolguard.it.app.ShreddingClerk#shred",
+            "burn deny io.toolguard.it.app.FilingClerk#burn");
   }
 
   @Test
   void annotationsThePolicyListsOrThatStandForSpringAisToolMarkTools() throws Exception {
-    String policy = """
+    String policy =
+        """
         version: 1
         sandbox: .
         tool_annotations: [io.toolguard.it.app.AgentAction]
@@ -119,28 +142,40 @@ class ToolCallsIT {
             decision: deny
         """;
     Files.writeString(dir.resolve("policy.yaml"), policy);
-    Files.writeString(dir.resolve("unlisted.yaml"), policy.replace("tool_annotations: [io.toolguard.it.app.AgentAction]\n", ""));
+    Files.writeString(
+        dir.resolve("unlisted.yaml"),
+        policy.replace("tool_annotations: [io.toolguard.it.app.AgentAction]\n", ""));
 
-    ChildJvm.Result listed = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "custom");
-    ChildJvm.Result unlisted = ChildJvm.in(dir).agent("policy=unlisted.yaml").toolApp("markers", "custom");
+    ChildJvm.Result listed =
+        ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "custom");
+    ChildJvm.Result unlisted =
+        ChildJvm.in(dir).agent("policy=unlisted.yaml").toolApp("markers", "custom");
 
-    assertThat(listed.stdout().lines()).as(listed.toString()).containsExactly(
-        "archive: denied: Tool 'archive' was denied by toolguard: denied by policy rule 'archive' [rule policy.yaml:5]",
-        "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule policy.yaml:7]");
-    assertThat(unlisted.stdout().lines()).as(unlisted.toString()).containsExactly(
-        "archive: ran",
-        "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule unlisted.yaml:6]");
+    assertThat(listed.stdout().lines())
+        .as(listed.toString())
+        .containsExactly(
+            "archive: denied: Tool 'archive' was denied by toolguard: denied by policy rule 'archive' [rule policy.yaml:5]",
+            "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule policy.yaml:7]");
+    assertThat(unlisted.stdout().lines())
+        .as(unlisted.toString())
+        .containsExactly(
+            "archive: ran",
+            "summarise: denied: Tool 'summarise' was denied by toolguard: denied by policy rule 'summarise' [rule unlisted.yaml:6]");
   }
 
   @Test
   void everyDecisionIsOneAuditLine() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,audit=logs/audit.jsonl").toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=logs/audit.jsonl")
+            .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     List<Map<String, String>> lines = AuditLines.calls(dir.resolve("logs/audit.jsonl"));
-    assertThat(lines).extracting(line -> line.get("tool") + " " + line.get("risk") + " " + line.get("decision"))
+    assertThat(lines)
+        .extracting(line -> line.get("tool") + " " + line.get("risk") + " " + line.get("decision"))
         .containsExactly(
             "lookup LOW allow",
             "wipe LOW deny",
@@ -153,14 +188,21 @@ class ToolCallsIT {
             "failing LOW allow",
             "lookup LOW allow");
     Map<String, String> wipe = lines.get(1);
-    assertThat(wipe).containsEntry("method", "io.toolguard.it.app.GuardedTools#wipe")
+    assertThat(wipe)
+        .containsEntry("method", "io.toolguard.it.app.GuardedTools#wipe")
         .containsEntry("rule", "policy.yaml:8")
         .containsEntry("reason", "denied by policy rule 'wipe'")
         .containsEntry("args", "target=\\\"/\\\"")
         .containsEntry("thread", "main");
     assertThat(wipe.get("time")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*Z");
-    assertThat(lines.get(3)).containsEntry("reason", "approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied");
-    assertThat(lines).extracting(line -> line.get("call_id")).doesNotHaveDuplicates().doesNotContainNull();
+    assertThat(lines.get(3))
+        .containsEntry(
+            "reason",
+            "approval required, but no approval channel is on (set 'approval:' in the policy), so it is denied");
+    assertThat(lines)
+        .extracting(line -> line.get("call_id"))
+        .doesNotHaveDuplicates()
+        .doesNotContainNull();
   }
 
   @Test
@@ -174,7 +216,9 @@ class ToolCallsIT {
     Map<String, String> outer = lines.get(6);
     Map<String, String> nested = lines.get(7);
     assertThat(outer).containsEntry("tool", "outer").containsEntry("parent_call_id", null);
-    assertThat(nested).containsEntry("tool", "lookup").containsEntry("parent_call_id", outer.get("call_id"));
+    assertThat(nested)
+        .containsEntry("tool", "lookup")
+        .containsEntry("parent_call_id", outer.get("call_id"));
     // After a tool that threw, the next call starts outside any tool again.
     assertThat(lines.get(9)).containsEntry("tool", "lookup").containsEntry("parent_call_id", null);
   }
@@ -183,7 +227,8 @@ class ToolCallsIT {
   void noAuditLineIsLostWhenTheApplicationCallsSystemExit() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "exit-right-after-call");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "exit-right-after-call");
 
     assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
     assertThat(AuditLines.calls(dir.resolve("toolguard-audit.jsonl")))
@@ -195,13 +240,16 @@ class ToolCallsIT {
   void concurrentCallsAreEachDecidedAndLoggedOnce() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "concurrent", "8", "250");
+    ChildJvm.Result result =
+        ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "concurrent", "8", "250");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("concurrent: ran 2000, denied 2000");
     List<Map<String, String>> lines = AuditLines.calls(dir.resolve("toolguard-audit.jsonl"));
     assertThat(lines).hasSize(4000);
-    assertThat(lines).filteredOn(line -> "deny".equals(line.get("decision"))).hasSize(2000)
+    assertThat(lines)
+        .filteredOn(line -> "deny".equals(line.get("decision")))
+        .hasSize(2000)
         .allMatch(line -> "wipe".equals(line.get("tool")));
     assertThat(lines).extracting(line -> line.get("call_id")).doesNotHaveDuplicates();
   }
@@ -211,13 +259,17 @@ class ToolCallsIT {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 
     // Every write to /dev/full fails with "no space left on device".
-    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml,mode=audit,audit=/dev/full")
-        .toolApp("markers", "all");
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,mode=audit,audit=/dev/full")
+            .toolApp("markers", "all");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout().lines()).filteredOn(line -> !line.startsWith("failing"))
+    assertThat(result.stdout().lines())
+        .filteredOn(line -> !line.startsWith("failing"))
         .isNotEmpty()
-        .allMatch(line -> line.endsWith("the audit log cannot be written, and nothing runs unrecorded"));
+        .allMatch(
+            line -> line.endsWith("the audit log cannot be written, and nothing runs unrecorded"));
     assertThat(result.stderr()).contains("toolguard: ERROR: cannot write the audit log /dev/full");
     assertThat(dir.resolve("markers")).doesNotExist();
   }

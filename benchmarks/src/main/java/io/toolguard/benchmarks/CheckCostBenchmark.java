@@ -35,14 +35,19 @@ public class CheckCostBenchmark {
 
   @Setup
   public void parsePolicy() throws Exception {
-    Path root = Path.of(System.getProperty("toolguard.bench.dir", "/tmp/toolguard-bench")).toRealPath();
+    Path root =
+        Path.of(System.getProperty("toolguard.bench.dir", "/tmp/toolguard-bench")).toRealPath();
     file = root.resolve("data/4k.bin");
     Files.createDirectories(file.getParent());
     Files.write(file, new byte[4096]);
     real = file.toRealPath();
     Path policyFile = root.resolve("../cost-policy.yaml");
-    Files.writeString(policyFile, "version: 1\nsandbox: " + root + "\ntools:\n  bench:\n    decision: allow\n    risk: LOW\n"
-        + "    files:\n      read: [\"docs/*.md\", \"data/**\"]\n      write: [\"out/**\"]\n");
+    Files.writeString(
+        policyFile,
+        "version: 1\nsandbox: "
+            + root
+            + "\ntools:\n  bench:\n    decision: allow\n    risk: LOW\n"
+            + "    files:\n      read: [\"docs/*.md\", \"data/**\"]\n      write: [\"out/**\"]\n");
     policy = PolicyParser.parse(policyFile);
     tool = policy.decide("bench", DeclaredRisk.of(Risk.LOW));
   }

@@ -13,9 +13,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The part of every file operation and every task submission the agent adds outside tools,
- * isolated: the call woven into the JDK, which reads one thread-local and returns. File system calls cost microseconds and vary by
- * more than this between runs, so {@link FileAccessBenchmark} alone cannot show it. Needs the
- * agent attached ({@code benchmarks/run.sh} does that): the dispatcher lives on the bootstrap path.
+ * isolated: the call woven into the JDK, which reads one thread-local and returns. File system
+ * calls cost microseconds and vary by more than this between runs, so {@link FileAccessBenchmark}
+ * alone cannot show it. Needs the agent attached ({@code benchmarks/run.sh} does that): the
+ * dispatcher lives on the bootstrap path.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 public class FastPathBenchmark {
 
   private final Path path = Path.of("/tmp/toolguard-bench/data/4k.bin");
-  private final Runnable task = () -> { };
+  private final Runnable task = () -> {};
 
   /** The baseline: returning the path without a check. */
   @Benchmark

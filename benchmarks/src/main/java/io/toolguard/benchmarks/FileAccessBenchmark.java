@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * What one file operation costs: without the agent, with the agent outside any tool, and with the
  * agent inside a tool whose grant matches. Each invocation runs the operation {@value #BATCH}
  * times, inside one tool call when {@code where=inside}, so the tool call's own cost (its audit
- * line) is spread over the batch and the figure is the per-operation cost of the file check.
- * {@code benchmarks/run.sh} runs the three configurations and prints the table.
+ * line) is spread over the batch and the figure is the per-operation cost of the file check. {@code
+ * benchmarks/run.sh} runs the three configurations and prints the table.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,7 +34,10 @@ public class FileAccessBenchmark {
 
   static final int BATCH = 1000;
 
-  /** {@code outside}: no tool is running; {@code inside}: the batch runs inside the tool {@code bench}. */
+  /**
+   * {@code outside}: no tool is running; {@code inside}: the batch runs inside the tool {@code
+   * bench}.
+   */
   @Param({"outside", "inside"})
   String where;
 
@@ -50,7 +53,8 @@ public class FileAccessBenchmark {
 
   @Setup
   public void createFiles() throws IOException {
-    Path root = Path.of(System.getProperty("toolguard.bench.dir", "/tmp/toolguard-bench")).toRealPath();
+    Path root =
+        Path.of(System.getProperty("toolguard.bench.dir", "/tmp/toolguard-bench")).toRealPath();
     file = root.resolve("data/4k.bin");
     folder = root.resolve("data/ten");
     Files.createDirectories(folder);
@@ -88,21 +92,25 @@ public class FileAccessBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void filesList10(Blackhole sink) throws IOException {
-    batch(s -> {
-      try (Stream<Path> entries = Files.list(s.folder)) {
-        return entries.count();
-      }
-    }, sink);
+    batch(
+        s -> {
+          try (Stream<Path> entries = Files.list(s.folder)) {
+            return entries.count();
+          }
+        },
+        sink);
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void fileInputStreamRead(Blackhole sink) throws IOException {
-    batch(s -> {
-      try (InputStream in = new FileInputStream(s.file.toString())) {
-        return in.read();
-      }
-    }, sink);
+    batch(
+        s -> {
+          try (InputStream in = new FileInputStream(s.file.toString())) {
+            return in.read();
+          }
+        },
+        sink);
   }
 
   private void batch(Operation operation, Blackhole sink) throws IOException {
@@ -114,11 +122,13 @@ public class FileAccessBenchmark {
   }
 
   @Tool(name = "bench", risk = Risk.LOW)
-  static void inTool(FileAccessBenchmark state, Operation operation, Blackhole sink) throws IOException {
+  static void inTool(FileAccessBenchmark state, Operation operation, Blackhole sink)
+      throws IOException {
     repeat(state, operation, sink);
   }
 
-  private static void repeat(FileAccessBenchmark state, Operation operation, Blackhole sink) throws IOException {
+  private static void repeat(FileAccessBenchmark state, Operation operation, Blackhole sink)
+      throws IOException {
     for (int i = 0; i < BATCH; i++) {
       sink.consume(operation.run(state));
     }

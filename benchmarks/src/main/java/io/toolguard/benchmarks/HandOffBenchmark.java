@@ -32,7 +32,10 @@ public class HandOffBenchmark {
   static final int BATCH = 1000;
   static final int THREADS = 20;
 
-  /** {@code outside}: no tool is running; {@code inside}: the batch runs inside the tool {@code bench}. */
+  /**
+   * {@code outside}: no tool is running; {@code inside}: the batch runs inside the tool {@code
+   * bench}.
+   */
   @Param({"outside", "inside"})
   String where;
 
@@ -57,25 +60,27 @@ public class HandOffBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void executorSubmit() throws InterruptedException {
-    batch(state -> {
-      CountDownLatch done = new CountDownLatch(BATCH);
-      for (int i = 0; i < BATCH; i++) {
-        state.pool.submit(done::countDown);
-      }
-      done.await();
-    });
+    batch(
+        state -> {
+          CountDownLatch done = new CountDownLatch(BATCH);
+          for (int i = 0; i < BATCH; i++) {
+            state.pool.submit(done::countDown);
+          }
+          done.await();
+        });
   }
 
   @Benchmark
   @OperationsPerInvocation(THREADS)
   public void threadStartAndJoin() throws InterruptedException {
-    batch(state -> {
-      for (int i = 0; i < THREADS; i++) {
-        Thread thread = new Thread(() -> { });
-        thread.start();
-        thread.join();
-      }
-    });
+    batch(
+        state -> {
+          for (int i = 0; i < THREADS; i++) {
+            Thread thread = new Thread(() -> {});
+            thread.start();
+            thread.join();
+          }
+        });
   }
 
   private void batch(Work work) throws InterruptedException {

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  */
 final class AgentTools {
 
-  private static final Map<String, List<String>> DOCUMENTS = Map.of(
-      "data", List.of("data/notes.md", "data/q3-report.md", "data/customers.csv"));
+  private static final Map<String, List<String>> DOCUMENTS =
+      Map.of("data", List.of("data/notes.md", "data/q3-report.md", "data/customers.csv"));
 
   private final Path workspace;
 
@@ -67,6 +67,7 @@ final class AgentTools {
   private void append(String path, String text) throws IOException {
     Path target = workspace.resolve(path);
     Files.createDirectories(target.getParent());
-    Files.writeString(target, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        target, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Stands in for the LLM: plans tool calls for "summarise the files in the data folder", and, like
- * a gullible model, obeys instructions it finds inside the files it reads.
+ * Stands in for the LLM: plans tool calls for "summarise the files in the data folder", and, like a
+ * gullible model, obeys instructions it finds inside the files it reads.
  */
 final class ScriptedModel {
 
@@ -30,13 +30,21 @@ final class ScriptedModel {
     if (call == null) {
       return Optional.empty();
     }
-    return Optional.of(switch (call.tool()) {
-      case "send_email" -> new ToolCall(call.tool(),
-          List.of(call.arguments().get(0), "maintenance", lastResult), call.injected());
-      case "write_file" -> new ToolCall(call.tool(),
-          List.of(SUMMARY_FILE, "# Summary of data/\n\n" + String.join("\n", summary) + "\n"), call.injected());
-      default -> call;
-    });
+    return Optional.of(
+        switch (call.tool()) {
+          case "send_email" ->
+              new ToolCall(
+                  call.tool(),
+                  List.of(call.arguments().get(0), "maintenance", lastResult),
+                  call.injected());
+          case "write_file" ->
+              new ToolCall(
+                  call.tool(),
+                  List.of(
+                      SUMMARY_FILE, "# Summary of data/\n\n" + String.join("\n", summary) + "\n"),
+                  call.injected());
+          default -> call;
+        });
   }
 
   /** Shows the model what a call returned (or the error the framework would hand back). */
@@ -59,12 +67,15 @@ final class ScriptedModel {
     }
   }
 
-  /** Queues the injected instructions ahead of everything else, as a model that follows them would. */
+  /**
+   * Queues the injected instructions ahead of everything else, as a model that follows them would.
+   */
   private void obeyInjection(String text) {
     List<ToolCall> injected = new ArrayList<>();
     for (String line : text.substring(text.indexOf(INJECTION_MARKER)).lines().toList()) {
       String[] words = line.strip().split(" ", 2);
-      if (words.length == 2 && List.of("read_file", "send_email", "delete_file", "execute_code").contains(words[0])) {
+      if (words.length == 2
+          && List.of("read_file", "send_email", "delete_file", "execute_code").contains(words[0])) {
         injected.add(new ToolCall(words[0], List.of(words[1]), true));
       }
     }

@@ -13,7 +13,9 @@ public record Answer(Choice choice, String message, String by, String channel) {
   public enum Choice {
     /** Run this call. */
     APPROVE,
-    /** Run this call and later calls of the tool with exactly these arguments, until the JVM ends. */
+    /**
+     * Run this call and later calls of the tool with exactly these arguments, until the JVM ends.
+     */
     APPROVE_SESSION,
     /** Run this call and every later call of the tool, until the JVM ends. */
     APPROVE_TOOL,

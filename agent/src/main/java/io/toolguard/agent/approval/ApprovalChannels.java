@@ -37,43 +37,75 @@ public final class ApprovalChannels {
     Approvals approvals = new Approvals();
     if (settings.terminal()) {
       StringBuilder whyNot = new StringBuilder();
-      TerminalChannel.open(approvals, whyNot).ifPresentOrElse(approvals::add, () -> System.err.println(
-          "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")"));
+      TerminalChannel.open(approvals, whyNot)
+          .ifPresentOrElse(
+              approvals::add,
+              () ->
+                  System.err.println(
+                      "toolguard: approval terminal is off: no controlling terminal ("
+                          + whyNot
+                          + ")"));
     }
     Optional<InetSocketAddress> address = Optional.empty();
     if (settings.web().isPresent()) {
       ApprovalServer server = web(approvals, settings.web().get());
       address = Optional.of(server.address());
-      settings.webhook().ifPresent(webhook -> {
-        approvals.add(WebhookChannel.start(webhook.url(), webhook.resolveSecret(environment).orElseThrow(
-            () -> new IllegalStateException("approval.webhook: $" + webhook.secretEnv().orElse("")
-                + " is not set; set it to the webhook's shared secret")), approvals, server::decisionUrl));
-        System.err.println("toolguard: approval requests are posted to " + webhook);
-      });
+      settings
+          .webhook()
+          .ifPresent(
+              webhook -> {
+                approvals.add(
+                    WebhookChannel.start(
+                        webhook.url(),
+                        webhook
+                            .resolveSecret(environment)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalStateException(
+                                        "approval.webhook: $"
+                                            + webhook.secretEnv().orElse("")
+                                            + " is not set; set it to the webhook's shared secret")),
+                        approvals,
+                        server::decisionUrl));
+                System.err.println("toolguard: approval requests are posted to " + webhook);
+              });
     }
     return new ApprovalChannels(approvals, address);
   }
 
   private static ApprovalServer web(Approvals approvals, ApprovalSettings.Web web) {
     if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
-      throw new IllegalStateException("approval.web needs the JDK module jdk.httpserver, which this runtime lacks;"
-          + " add it with --add-modules jdk.httpserver or use a full JDK");
+      throw new IllegalStateException(
+          "approval.web needs the JDK module jdk.httpserver, which this runtime lacks;"
+              + " add it with --add-modules jdk.httpserver or use a full JDK");
     }
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
-    Path tokenFile = web.tokenFile().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
-        "toolguard-approval-" + ProcessHandle.current().pid() + ".token"));
+    Path tokenFile =
+        web.tokenFile()
+            .orElseGet(
+                () ->
+                    Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "toolguard-approval-" + ProcessHandle.current().pid() + ".token"));
     ApprovalServer server;
     try {
       server = ApprovalServer.start(approvals, token, web.bind(), web.port());
       writeOwnerOnly(tokenFile, token);
     } catch (IOException e) {
-      throw new IllegalStateException("the approval web page cannot start on " + web.bind() + ":" + web.port() + " ("
-          + e.getMessage() + "); choose another 'port' under approval.web, or 0 for any free port");
+      throw new IllegalStateException(
+          "the approval web page cannot start on "
+              + web.bind()
+              + ":"
+              + web.port()
+              + " ("
+              + e.getMessage()
+              + "); choose another 'port' under approval.web, or 0 for any free port");
     }
     approvals.servedOnWeb();
-    System.err.println("toolguard: approve calls at " + server.pageUrl() + " (token also in " + tokenFile + ")");
+    System.err.println(
+        "toolguard: approve calls at " + server.pageUrl() + " (token also in " + tokenFile + ")");
     return server;
   }
 
@@ -83,9 +115,13 @@ public final class ApprovalChannels {
    */
   private static void writeOwnerOnly(Path file, String token) throws IOException {
     Files.deleteIfExists(file);
-    Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    try (SeekableByteChannel channel = Files.newByteChannel(file, options,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    Set<StandardOpenOption> options =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(
+            file,
+            options,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8)));
     }
     file.toFile().deleteOnExit();

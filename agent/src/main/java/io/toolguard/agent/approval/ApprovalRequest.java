@@ -10,10 +10,12 @@ import java.util.Optional;
  *
  * @param id the request's public id, shown on every channel
  * @param key a secret that lets the holder decide this request only (sent to the webhook)
- * @param method {@code class#method} of the tool, or for a file access the operation ("write a file")
+ * @param method {@code class#method} of the tool, or for a file access the operation ("write a
+ *     file")
  * @param arguments the arguments as a person reads them, long values truncated
  * @param exactArguments the arguments compared exactly by "approve for the session with these
- *     arguments"; empty when they cannot be compared (objects other than texts, numbers and the like)
+ *     arguments"; empty when they cannot be compared (objects other than texts, numbers and the
+ *     like)
  * @param rule the policy rule that asked, as {@code file:line}
  */
 public record ApprovalRequest(

@@ -25,29 +25,38 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The local approval page and its JSON API, on the JDK's own HTTP server. Every page and API call
- * needs the access token (or, to decide one request, that request's key as sent to the webhook);
- * on loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts;
- * the page builds everything it shows as text, and its content security policy allows no inline
- * script.
+ * needs the access token (or, to decide one request, that request's key as sent to the webhook); on
+ * loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts; the
+ * page builds everything it shows as text, and its content security policy allows no inline script.
  */
-@SuppressForbidden(reason = "the JDK's HTTP server (module jdk.httpserver) is a supported API and adds no library to the host")
+@SuppressForbidden(
+    reason =
+        "the JDK's HTTP server (module jdk.httpserver) is a supported API and adds no library to the host")
 final class ApprovalServer {
 
   private static final int MAX_BODY = 16 * 1024;
   private static final String API = "/api/requests";
-  private static final Map<String, String> ASSETS = Map.of("/app.js", "text/javascript", "/app.css", "text/css");
-  private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
-      + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  private static final Map<String, String> ASSETS =
+      Map.of("/app.js", "text/javascript", "/app.css", "text/css");
+  private static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+          + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
   private final Approvals approvals;
   private final String token;
   private final HttpServer server;
   private final ExecutorService workers;
-  /** The Host headers a loopback server answers; empty when bound elsewhere (approvers name the machine as they like). */
+
+  /**
+   * The Host headers a loopback server answers; empty when bound elsewhere (approvers name the
+   * machine as they like).
+   */
   private final Set<String> hosts;
+
   private final String origin;
 
-  private ApprovalServer(Approvals approvals, String token, HttpServer server, ExecutorService workers) {
+  private ApprovalServer(
+      Approvals approvals, String token, HttpServer server, ExecutorService workers) {
     this.approvals = approvals;
     this.token = token;
     this.server = server;
@@ -55,8 +64,15 @@ final class ApprovalServer {
     InetSocketAddress bound = server.getAddress();
     int port = bound.getPort();
     String literal = bound.getAddress().getHostAddress();
-    this.hosts = !bound.getAddress().isLoopbackAddress() ? Set.of() : java.util.stream.Stream.of(hostPort(literal, port),
-        "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.hosts =
+        !bound.getAddress().isLoopbackAddress()
+            ? Set.of()
+            : java.util.stream.Stream.of(
+                    hostPort(literal, port),
+                    "localhost:" + port,
+                    "127.0.0.1:" + port,
+                    "[::1]:" + port)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.origin = "http://" + hostPort(literal.equals("0.0.0.0") ? "127.0.0.1" : literal, port);
   }
 
@@ -69,13 +85,18 @@ final class ApprovalServer {
    *
    * @throws IOException if the address cannot be bound
    */
-  static ApprovalServer start(Approvals approvals, String token, String bind, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
-    ExecutorService workers = Executors.newFixedThreadPool(4, task -> {
-      Thread thread = new Thread(task, "toolguard-approval-web");
-      thread.setDaemon(true);
-      return thread;
-    });
+  static ApprovalServer start(Approvals approvals, String token, String bind, int port)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            4,
+            task -> {
+              Thread thread = new Thread(task, "toolguard-approval-web");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(workers);
     ApprovalServer approvalServer = new ApprovalServer(approvals, token, server, workers);
     server.createContext("/", approvalServer::handle);
@@ -90,7 +111,8 @@ final class ApprovalServer {
       throw new IOException("interrupted while starting the approval server");
     }
     // A thread left waiting in native code holds the JVM's exit up for 300 ms.
-    Runtime.getRuntime().addShutdownHook(new Thread(approvalServer::stop, "toolguard-approval-web-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(approvalServer::stop, "toolguard-approval-web-stop"));
     return approvalServer;
   }
 
@@ -118,7 +140,11 @@ final class ApprovalServer {
     try {
       respond(exchange);
     } catch (RuntimeException | LinkageError failure) {
-      System.err.println("toolguard: the approval server failed on " + exchange.getRequestURI().getPath() + ": " + failure);
+      System.err.println(
+          "toolguard: the approval server failed on "
+              + exchange.getRequestURI().getPath()
+              + ": "
+              + failure);
       send(exchange, 500, "application/json", error("the approval server failed: " + failure));
     } finally {
       exchange.close();
@@ -129,7 +155,8 @@ final class ApprovalServer {
     String path = exchange.getRequestURI().getRawPath();
     String method = exchange.getRequestMethod();
     Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-    if (!hosts.isEmpty() && !hosts.contains(String.valueOf(exchange.getRequestHeaders().getFirst("Host")))) {
+    if (!hosts.isEmpty()
+        && !hosts.contains(String.valueOf(exchange.getRequestHeaders().getFirst("Host")))) {
       send(exchange, 403, "application/json", error("unknown Host; use " + origin));
       return;
     }
@@ -144,8 +171,13 @@ final class ApprovalServer {
     String id = path.startsWith(API + "/") ? path.substring(API.length() + 1) : null;
     boolean keyed = id != null && method.equals("POST") && keyMatches(id, query.get("key"));
     if (!keyed && !tokenMatches(exchange, query)) {
-      send(exchange, 403, "application/json", error("missing or wrong token; open the address toolguard printed"
-          + " at start-up, or send the token from its token file in the X-Toolguard-Token header"));
+      send(
+          exchange,
+          403,
+          "application/json",
+          error(
+              "missing or wrong token; open the address toolguard printed"
+                  + " at start-up, or send the token from its token file in the X-Toolguard-Token header"));
       return;
     }
     if (method.equals("GET") && path.equals("/")) {
@@ -168,8 +200,9 @@ final class ApprovalServer {
   }
 
   private boolean tokenMatches(HttpExchange exchange, Map<String, String> query) {
-    String given = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Toolguard-Token"))
-        .orElse(query.get("token"));
+    String given =
+        Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Toolguard-Token"))
+            .orElse(query.get("token"));
     return same(given, token);
   }
 
@@ -179,14 +212,20 @@ final class ApprovalServer {
 
   private static boolean same(String given, String expected) {
     return given != null
-        && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        && MessageDigest.isEqual(
+            given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
   }
 
   private String list() {
     Instant now = Instant.now();
     return Json.object(
-        "pending", new Json.Raw(Json.array(approvals.pending().stream().map(r -> RequestJson.pending(r, now)).toList())),
-        "recent", new Json.Raw(Json.array(approvals.recent().stream().map(RequestJson::settled).toList())));
+        "pending",
+            new Json.Raw(
+                Json.array(
+                    approvals.pending().stream().map(r -> RequestJson.pending(r, now)).toList())),
+        "recent",
+            new Json.Raw(
+                Json.array(approvals.recent().stream().map(RequestJson::settled).toList())));
   }
 
   private void decide(HttpExchange exchange, String id, String channel) throws IOException {
@@ -197,28 +236,52 @@ final class ApprovalServer {
     }
     Map<String, String> body = body(exchange.getRequestBody());
     if (body == null) {
-      send(exchange, 400, "application/json", error("the body must be a JSON object of strings, such as"
-          + " {\"decision\": \"approve\"}"));
+      send(
+          exchange,
+          400,
+          "application/json",
+          error(
+              "the body must be a JSON object of strings, such as"
+                  + " {\"decision\": \"approve\"}"));
       return;
     }
     Optional<Answer.Choice> choice = Answer.Choice.byPerson(String.valueOf(body.get("decision")));
     if (choice.isEmpty()) {
-      send(exchange, 400, "application/json",
+      send(
+          exchange,
+          400,
+          "application/json",
           error("'decision' must be approve, approve_session, approve_tool or deny"));
       return;
     }
     String message = choice.get() == Answer.Choice.DENY ? blankToNull(body.get("message")) : null;
-    String by = Optional.ofNullable(blankToNull(body.get("approver"))).orElse("an unnamed approver")
-        + " (" + exchange.getRemoteAddress().getAddress().getHostAddress() + ")";
-    Approvals.Result result = approvals.decide(id, new Answer(choice.get(), message, by, channel), body.get("confirm"));
+    String by =
+        Optional.ofNullable(blankToNull(body.get("approver"))).orElse("an unnamed approver")
+            + " ("
+            + exchange.getRemoteAddress().getAddress().getHostAddress()
+            + ")";
+    Approvals.Result result =
+        approvals.decide(id, new Answer(choice.get(), message, by, channel), body.get("confirm"));
     switch (result) {
-      case DECIDED -> send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
+      case DECIDED ->
+          send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
       case UNKNOWN -> send(exchange, 404, "application/json", error("no request " + id));
-      case ALREADY_SETTLED -> send(exchange, 409, "application/json", error("request " + id + " is already settled"));
-      case CONFIRMATION_NEEDED -> send(exchange, 422, "application/json",
-          error("this call is CRITICAL: approving it needs 'confirm' set to the tool's name"));
-      case NOT_COMPARABLE -> send(exchange, 422, "application/json", error("these arguments cannot be compared"
-          + " exactly, so they cannot be approved for the session; approve once or for the tool"));
+      case ALREADY_SETTLED ->
+          send(exchange, 409, "application/json", error("request " + id + " is already settled"));
+      case CONFIRMATION_NEEDED ->
+          send(
+              exchange,
+              422,
+              "application/json",
+              error("this call is CRITICAL: approving it needs 'confirm' set to the tool's name"));
+      case NOT_COMPARABLE ->
+          send(
+              exchange,
+              422,
+              "application/json",
+              error(
+                  "these arguments cannot be compared"
+                      + " exactly, so they cannot be approved for the session; approve once or for the tool"));
     }
   }
 
@@ -242,7 +305,8 @@ final class ApprovalServer {
     options.setCodePointLimit(MAX_BODY);
     Object parsed;
     try {
-      parsed = new Yaml(new SafeConstructor(options)).load(new String(bytes, StandardCharsets.UTF_8));
+      parsed =
+          new Yaml(new SafeConstructor(options)).load(new String(bytes, StandardCharsets.UTF_8));
     } catch (RuntimeException malformed) {
       return null;
     }
@@ -267,7 +331,8 @@ final class ApprovalServer {
     for (String pair : raw.split("&", -1)) {
       int equals = pair.indexOf('=');
       if (equals > 0) {
-        values.putIfAbsent(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+        values.putIfAbsent(
+            URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
             URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
       }
     }
@@ -287,11 +352,13 @@ final class ApprovalServer {
     return Json.object("error", message);
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     send(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     var headers = exchange.getResponseHeaders();
     headers.set("Content-Type", type);
     headers.set("Cache-Control", "no-store");

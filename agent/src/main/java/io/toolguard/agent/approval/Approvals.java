@@ -21,8 +21,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Where calls that need a person wait. Each request is shown on every channel; the first answer
- * wins, and the channels stop asking once it is no longer pending. Silence until the deadline, or an interrupted
- * waiting thread, means no. Approvals for the session are remembered until the JVM ends.
+ * wins, and the channels stop asking once it is no longer pending. Silence until the deadline, or
+ * an interrupted waiting thread, means no. Approvals for the session are remembered until the JVM
+ * ends.
  */
 public final class Approvals {
 
@@ -59,27 +60,44 @@ public final class Approvals {
   }
 
   /** {@return a new request, with fresh id and key, expiring {@code timeout} from now} */
-  public ApprovalRequest request(String callId, String tool, String method, Risk risk,
-      String arguments, Optional<String> exactArguments, String rule, Duration timeout) {
+  public ApprovalRequest request(
+      String callId,
+      String tool,
+      String method,
+      Risk risk,
+      String arguments,
+      Optional<String> exactArguments,
+      String rule,
+      Duration timeout) {
     Instant now = Instant.now();
-    return new ApprovalRequest(token(8), token(24), callId, tool, method, risk, arguments, exactArguments,
-        Thread.currentThread().getName(), rule, now, now.plus(timeout));
+    return new ApprovalRequest(
+        token(8),
+        token(24),
+        callId,
+        tool,
+        method,
+        risk,
+        arguments,
+        exactArguments,
+        Thread.currentThread().getName(),
+        rule,
+        now,
+        now.plus(timeout));
   }
 
-  /**
-   * An approval for the session that already covers this call, if there is one.
-   */
+  /** An approval for the session that already covers this call, if there is one. */
   public Optional<Resolution> earlier(ApprovalRequest request) {
     Answer answer = sessionApprovals.get(anyArguments(request));
     if (answer == null && request.exactArguments().isPresent()) {
       answer = sessionApprovals.get(theseArguments(request));
     }
-    return Optional.ofNullable(answer).map(given -> new Resolution(request, given, true, Duration.ZERO));
+    return Optional.ofNullable(answer)
+        .map(given -> new Resolution(request, given, true, Duration.ZERO));
   }
 
   /**
-   * Shows the request on every channel and waits until it is settled: by a person, by its
-   * deadline, or by this thread being interrupted (whose flag stays set).
+   * Shows the request on every channel and waits until it is settled: by a person, by its deadline,
+   * or by this thread being interrupted (whose flag stays set).
    */
   public Resolution await(ApprovalRequest request) {
     Pending waiting = new Pending(request);
@@ -87,7 +105,9 @@ public final class Approvals {
     Answer answer;
     try {
       channels.forEach(channel -> channel.offer(request));
-      answer = waiting.answer.get(Duration.between(Instant.now(), request.deadline()).toNanos(), TimeUnit.NANOSECONDS);
+      answer =
+          waiting.answer.get(
+              Duration.between(Instant.now(), request.deadline()).toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException silence) {
       answer = settle(waiting, Answer.timedOut());
     } catch (InterruptedException interrupted) {
@@ -99,7 +119,8 @@ public final class Approvals {
     }
     // Waited since the request was made, as its deadline counts: recording it may take a while.
     Duration waited = Duration.between(request.created(), Instant.now());
-    Resolution resolution = new Resolution(request, answer, false, waited.isNegative() ? Duration.ZERO : waited);
+    Resolution resolution =
+        new Resolution(request, answer, false, waited.isNegative() ? Duration.ZERO : waited);
     synchronized (recent) {
       recent.addFirst(resolution);
       while (recent.size() > RECENT) {
@@ -110,7 +131,10 @@ public final class Approvals {
     return resolution;
   }
 
-  /** Ends a request with {@code ending} unless a person's answer got there first; {@return the answer that won} */
+  /**
+   * Ends a request with {@code ending} unless a person's answer got there first; {@return the
+   * answer that won}
+   */
   private static Answer settle(Pending waiting, Answer ending) {
     synchronized (waiting) {
       waiting.answer.complete(ending);
@@ -129,7 +153,9 @@ public final class Approvals {
       return known(id).isPresent() ? Result.ALREADY_SETTLED : Result.UNKNOWN;
     }
     ApprovalRequest request = waiting.request;
-    if (answer.choice().approves() && request.needsConfirmation() && !request.tool().equals(confirmation)) {
+    if (answer.choice().approves()
+        && request.needsConfirmation()
+        && !request.tool().equals(confirmation)) {
       return Result.CONFIRMATION_NEEDED;
     }
     if (answer.choice() == Answer.Choice.APPROVE_SESSION && request.exactArguments().isEmpty()) {
@@ -153,11 +179,16 @@ public final class Approvals {
 
   /** {@return the request with this id, waiting or recently settled, if any} */
   public Optional<ApprovalRequest> known(String id) {
-    return pending(id).or(() -> {
-      synchronized (recent) {
-        return recent.stream().map(Resolution::request).filter(request -> request.id().equals(id)).findFirst();
-      }
-    });
+    return pending(id)
+        .or(
+            () -> {
+              synchronized (recent) {
+                return recent.stream()
+                    .map(Resolution::request)
+                    .filter(request -> request.id().equals(id))
+                    .findFirst();
+              }
+            });
   }
 
   /** {@return the waiting requests, oldest first} */

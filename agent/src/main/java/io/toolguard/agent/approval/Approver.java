@@ -32,19 +32,59 @@ public final class Approver {
    * @param subject {@code class#method} of a tool call, or the operation a file access asks for
    * @throws SecurityException if the audit log cannot be written
    */
-  public Resolution ask(String callId, String tool, String subject, Risk risk, String arguments,
-      Optional<String> exactArguments, String rule, Duration timeout) {
+  public Resolution ask(
+      String callId,
+      String tool,
+      String subject,
+      Risk risk,
+      String arguments,
+      Optional<String> exactArguments,
+      String rule,
+      Duration timeout) {
     ApprovalRequest request =
         approvals.request(callId, tool, subject, risk, arguments, exactArguments, rule, timeout);
-    Resolution resolution = approvals.earlier(request).orElseGet(() -> {
-      audit.writeOrStop(new ApprovalRecord(request.created(), request.id(), callId, tool, subject, risk.name(), "pending",
-          false, null, null, null, null, request.deadline()), tool, "was denied by toolguard");
-      return approvals.await(request);
-    });
+    Resolution resolution =
+        approvals
+            .earlier(request)
+            .orElseGet(
+                () -> {
+                  audit.writeOrStop(
+                      new ApprovalRecord(
+                          request.created(),
+                          request.id(),
+                          callId,
+                          tool,
+                          subject,
+                          risk.name(),
+                          "pending",
+                          false,
+                          null,
+                          null,
+                          null,
+                          null,
+                          request.deadline()),
+                      tool,
+                      "was denied by toolguard");
+                  return approvals.await(request);
+                });
     Answer answer = resolution.answer();
-    audit.writeOrStop(new ApprovalRecord(Instant.now(), request.id(), callId, tool, subject, risk.name(),
-        answer.choice().label(), resolution.earlier(), answer.by(), answer.channel(), resolution.waited().toMillis(),
-        answer.message(), null), tool, "was denied by toolguard");
+    audit.writeOrStop(
+        new ApprovalRecord(
+            Instant.now(),
+            request.id(),
+            callId,
+            tool,
+            subject,
+            risk.name(),
+            answer.choice().label(),
+            resolution.earlier(),
+            answer.by(),
+            answer.channel(),
+            resolution.waited().toMillis(),
+            answer.message(),
+            null),
+        tool,
+        "was denied by toolguard");
     return resolution;
   }
 }

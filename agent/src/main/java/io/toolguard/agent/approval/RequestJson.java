@@ -23,19 +23,20 @@ final class RequestJson {
 
   private static Object[] fields(ApprovalRequest request, Instant now) {
     return new Object[] {
-        "id", request.id(),
-        "call_id", request.callId(),
-        "tool", request.tool(),
-        "method", request.method(),
-        "risk", request.risk().name(),
-        "arguments", request.arguments(),
-        "thread", request.thread(),
-        "rule", request.rule(),
-        "created", request.created().toString(),
-        "deadline", request.deadline().toString(),
-        "seconds_left", request.timeLeft(now).toSeconds(),
-        "needs_confirmation", request.needsConfirmation(),
-        "exact_arguments", request.exactArguments().isPresent()};
+      "id", request.id(),
+      "call_id", request.callId(),
+      "tool", request.tool(),
+      "method", request.method(),
+      "risk", request.risk().name(),
+      "arguments", request.arguments(),
+      "thread", request.thread(),
+      "rule", request.rule(),
+      "created", request.created().toString(),
+      "deadline", request.deadline().toString(),
+      "seconds_left", request.timeLeft(now).toSeconds(),
+      "needs_confirmation", request.needsConfirmation(),
+      "exact_arguments", request.exactArguments().isPresent()
+    };
   }
 
   static String settled(Resolution resolution) {

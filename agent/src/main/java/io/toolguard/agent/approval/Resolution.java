@@ -20,11 +20,19 @@ public record Resolution(ApprovalRequest request, Answer answer, boolean earlier
     return switch (answer.choice()) {
       case TIMED_OUT -> "approval timed out after " + seconds(waited) + "; silence means no";
       case INTERRUPTED -> "the thread waiting for approval was interrupted";
-      default -> (approved() ? (earlier ? "approved earlier for this run" : "approved") : "denied")
-          + (answer.choice() == Answer.Choice.APPROVE_SESSION ? " (these arguments, for this run)"
-              : answer.choice() == Answer.Choice.APPROVE_TOOL ? " (any arguments, for this run)" : "")
-          + " by " + answer.by() + " via " + answer.channel() + (earlier ? "" : " after " + seconds(waited))
-          + (answer.message() == null ? "" : ": " + answer.message());
+      default ->
+          (approved() ? (earlier ? "approved earlier for this run" : "approved") : "denied")
+              + (answer.choice() == Answer.Choice.APPROVE_SESSION
+                  ? " (these arguments, for this run)"
+                  : answer.choice() == Answer.Choice.APPROVE_TOOL
+                      ? " (any arguments, for this run)"
+                      : "")
+              + " by "
+              + answer.by()
+              + " via "
+              + answer.channel()
+              + (earlier ? "" : " after " + seconds(waited))
+              + (answer.message() == null ? "" : ": " + answer.message());
     };
   }
 

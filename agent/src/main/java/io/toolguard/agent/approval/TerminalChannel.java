@@ -15,8 +15,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Asks on the controlling terminal ({@code /dev/tty}), never on the application's own standard
- * streams. Requests from several threads queue and are asked one at a time, on a thread of its
- * own; a request settled elsewhere while it is being asked is dropped from the prompt.
+ * streams. Requests from several threads queue and are asked one at a time, on a thread of its own;
+ * a request settled elsewhere while it is being asked is dropped from the prompt.
  */
 final class TerminalChannel implements ApprovalChannel {
 
@@ -35,12 +35,16 @@ final class TerminalChannel implements ApprovalChannel {
     this.out = out;
   }
 
-  /** {@return the channel on this process's controlling terminal, started; empty, with why, if there is none} */
+  /**
+   * {@return the channel on this process's controlling terminal, started; empty, with why, if there
+   * is none}
+   */
   static Optional<TerminalChannel> open(Approvals approvals, StringBuilder whyNot) {
     FileInputStream in = null;
     try {
       in = new FileInputStream("/dev/tty");
-      PrintStream out = new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
+      PrintStream out =
+          new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
       TerminalChannel channel = new TerminalChannel(approvals, in, out);
       Thread asker = new Thread(channel::run, "toolguard-approval-terminal");
       asker.setDaemon(true);
@@ -74,31 +78,42 @@ final class TerminalChannel implements ApprovalChannel {
       } catch (InterruptedException stop) {
         return;
       } catch (IOException | RuntimeException failure) {
-        System.err.println("toolguard: the approval terminal failed (" + failure + "); other channels still ask");
+        System.err.println(
+            "toolguard: the approval terminal failed (" + failure + "); other channels still ask");
         return;
       }
     }
   }
 
   private void ask(ApprovalRequest request) throws IOException, InterruptedException {
-    out.printf(Locale.ROOT, "%ntoolguard: approval needed [%s]%n  tool       %s (%s), risk %s%n  arguments  %s%n"
+    out.printf(
+        Locale.ROOT,
+        "%ntoolguard: approval needed [%s]%n  tool       %s (%s), risk %s%n  arguments  %s%n"
             + "  thread     %s; %d s left; %d more waiting%n",
-        request.id(), request.tool(), request.method(), request.risk(), request.arguments(), request.thread(),
-        request.timeLeft(Instant.now()).toSeconds(), queue.size());
+        request.id(),
+        request.tool(),
+        request.method(),
+        request.risk(),
+        request.arguments(),
+        request.thread(),
+        request.timeLeft(Instant.now()).toSeconds(),
+        queue.size());
     while (true) {
-      out.print("  Run it? y = yes once, s = yes for this run with these arguments, t = yes for this run for this tool,"
-          + " n = no, m = no with a message: ");
+      out.print(
+          "  Run it? y = yes once, s = yes for this run with these arguments, t = yes for this run for this tool,"
+              + " n = no, m = no with a message: ");
       Optional<String> line = readLine(request);
       if (line.isEmpty()) {
         return;
       }
-      Optional<Answer.Choice> choice = switch (line.get().strip().toLowerCase(Locale.ROOT)) {
-        case "y", "yes" -> Optional.of(Answer.Choice.APPROVE);
-        case "s" -> Optional.of(Answer.Choice.APPROVE_SESSION);
-        case "t" -> Optional.of(Answer.Choice.APPROVE_TOOL);
-        case "n", "no", "m" -> Optional.of(Answer.Choice.DENY);
-        default -> Optional.empty();
-      };
+      Optional<Answer.Choice> choice =
+          switch (line.get().strip().toLowerCase(Locale.ROOT)) {
+            case "y", "yes" -> Optional.of(Answer.Choice.APPROVE);
+            case "s" -> Optional.of(Answer.Choice.APPROVE_SESSION);
+            case "t" -> Optional.of(Answer.Choice.APPROVE_TOOL);
+            case "n", "no", "m" -> Optional.of(Answer.Choice.DENY);
+            default -> Optional.empty();
+          };
       if (choice.isEmpty()) {
         out.println("  Please answer y, s, t, n or m.");
         continue;
@@ -122,7 +137,8 @@ final class TerminalChannel implements ApprovalChannel {
         confirmation = typedName.get().strip();
       }
       Approvals.Result result =
-          approvals.decide(request.id(), new Answer(choice.get(), message, user, "terminal"), confirmation);
+          approvals.decide(
+              request.id(), new Answer(choice.get(), message, user, "terminal"), confirmation);
       switch (result) {
         case DECIDED -> out.println("  Recorded: " + choice.get().label() + ".");
         case CONFIRMATION_NEEDED -> {
@@ -140,10 +156,11 @@ final class TerminalChannel implements ApprovalChannel {
   }
 
   /**
-   * {@return the next line typed, or empty once the request is settled elsewhere or expires}
-   * Polls, so that a prompt never outlives its request.
+   * {@return the next line typed, or empty once the request is settled elsewhere or expires} Polls,
+   * so that a prompt never outlives its request.
    */
-  private Optional<String> readLine(ApprovalRequest request) throws IOException, InterruptedException {
+  private Optional<String> readLine(ApprovalRequest request)
+      throws IOException, InterruptedException {
     while (true) {
       int available = in.available();
       for (int i = 0; i < available; i++) {

@@ -30,11 +30,17 @@ final class WebhookChannel implements ApprovalChannel {
   private final byte[] secret;
   private final Approvals approvals;
   private final Function<ApprovalRequest, String> decisionUrl;
-  /** Made by the posting thread when it first posts: its selector thread would hold up every JVM exit. */
+
+  /**
+   * Made by the posting thread when it first posts: its selector thread would hold up every JVM
+   * exit.
+   */
   private HttpClient client;
+
   private final BlockingQueue<ApprovalRequest> queue = new LinkedBlockingQueue<>();
 
-  private WebhookChannel(URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
+  private WebhookChannel(
+      URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
     this.url = url;
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
     this.approvals = approvals;
@@ -42,8 +48,8 @@ final class WebhookChannel implements ApprovalChannel {
   }
 
   /** {@return the channel, started} */
-  static WebhookChannel start(URI url, String secret, Approvals approvals,
-      Function<ApprovalRequest, String> decisionUrl) {
+  static WebhookChannel start(
+      URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
     WebhookChannel channel = new WebhookChannel(url, secret, approvals, decisionUrl);
     Thread poster = new Thread(channel::run, "toolguard-approval-webhook");
     poster.setDaemon(true);
@@ -80,18 +86,23 @@ final class WebhookChannel implements ApprovalChannel {
   }
 
   private void post(ApprovalRequest request) {
-    byte[] body = RequestJson.posted(request, Instant.now(), decisionUrl.apply(request)).getBytes(StandardCharsets.UTF_8);
-    HttpRequest post = HttpRequest.newBuilder(url)
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .header(SIGNATURE_HEADER, sign(secret, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    byte[] body =
+        RequestJson.posted(request, Instant.now(), decisionUrl.apply(request))
+            .getBytes(StandardCharsets.UTF_8);
+    HttpRequest post =
+        HttpRequest.newBuilder(url)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header(SIGNATURE_HEADER, sign(secret, body))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     if (client == null) {
       client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
     String failure = null;
-    for (int attempt = 1; attempt <= ATTEMPTS && approvals.pending(request.id()).isPresent(); attempt++) {
+    for (int attempt = 1;
+        attempt <= ATTEMPTS && approvals.pending(request.id()).isPresent();
+        attempt++) {
       try {
         HttpResponse<Void> response = client.send(post, HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
@@ -107,8 +118,16 @@ final class WebhookChannel implements ApprovalChannel {
       sleepBefore(attempt + 1, request);
     }
     if (failure != null) {
-      System.err.println("toolguard: the approval webhook " + url + " did not take request " + request.id() + " ("
-          + failure + "); other channels still ask, and silence until " + request.deadline() + " means no");
+      System.err.println(
+          "toolguard: the approval webhook "
+              + url
+              + " did not take request "
+              + request.id()
+              + " ("
+              + failure
+              + "); other channels still ask, and silence until "
+              + request.deadline()
+              + " means no");
     }
   }
 

@@ -25,13 +25,39 @@ public record ApprovalRecord(
     String channel,
     Long waitedMillis,
     String message,
-    Instant deadline) implements AuditEntry {
+    Instant deadline)
+    implements AuditEntry {
 
   @Override
   public String toJson() {
-    return Json.object("time", time.toString(), "event", "approval", "request_id", requestId, "call_id", callId,
-        "tool", tool, "subject", subject, "risk", risk, "status", status, "earlier", earlier ? Boolean.TRUE : null, "by", by, "channel", channel,
-        "waited_ms", waitedMillis, "message", message,
-        "deadline", deadline == null ? null : deadline.toString());
+    return Json.object(
+        "time",
+        time.toString(),
+        "event",
+        "approval",
+        "request_id",
+        requestId,
+        "call_id",
+        callId,
+        "tool",
+        tool,
+        "subject",
+        subject,
+        "risk",
+        risk,
+        "status",
+        status,
+        "earlier",
+        earlier ? Boolean.TRUE : null,
+        "by",
+        by,
+        "channel",
+        channel,
+        "waited_ms",
+        waitedMillis,
+        "message",
+        message,
+        "deadline",
+        deadline == null ? null : deadline.toString());
   }
 }

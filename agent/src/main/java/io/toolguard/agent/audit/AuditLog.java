@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The audit log: one JSON object per decision, written through SLF4J to a Logback context that
  * belongs to the agent alone.
  *
- * <p>The context is built in code and never auto-configured, so the application's
- * {@code logback.xml}, {@code logback.configurationFile} and SLF4J binding are neither read nor
- * changed. Each line reaches the operating system before the call it records goes on, so no line
- * is lost when the application exits, by {@code System.exit} or otherwise. The appender is a plain
- * one on purpose: after a failed write it stops, instead of silently dropping lines while it
- * retries, and every later {@link #write} fails, so the caller denies the call.
+ * <p>The context is built in code and never auto-configured, so the application's {@code
+ * logback.xml}, {@code logback.configurationFile} and SLF4J binding are neither read nor changed.
+ * Each line reaches the operating system before the call it records goes on, so no line is lost
+ * when the application exits, by {@code System.exit} or otherwise. The appender is a plain one on
+ * purpose: after a failed write it stops, instead of silently dropping lines while it retries, and
+ * every later {@link #write} fails, so the caller denies the call.
  */
 public final class AuditLog {
 
@@ -35,7 +35,10 @@ public final class AuditLog {
   private final AtomicReference<String> lastError;
   private final AtomicBoolean failureReported = new AtomicBoolean();
 
-  private AuditLog(Path file, Logger logger, OutputStreamAppender<ILoggingEvent> appender,
+  private AuditLog(
+      Path file,
+      Logger logger,
+      OutputStreamAppender<ILoggingEvent> appender,
       AtomicReference<String> lastError) {
     this.file = file;
     this.logger = logger;
@@ -62,12 +65,15 @@ public final class AuditLog {
     context.setName("toolguard");
     context.setMDCAdapter(new LogbackMDCAdapter());
     AtomicReference<String> lastError = new AtomicReference<>("unknown error");
-    context.getStatusManager().add(status -> {
-      if (status.getLevel() == Status.ERROR) {
-        Throwable cause = status.getThrowable();
-        lastError.set(cause != null ? cause.toString() : status.getMessage());
-      }
-    });
+    context
+        .getStatusManager()
+        .add(
+            status -> {
+              if (status.getLevel() == Status.ERROR) {
+                Throwable cause = status.getThrowable();
+                lastError.set(cause != null ? cause.toString() : status.getMessage());
+              }
+            });
 
     LineEncoder encoder = new LineEncoder();
     encoder.setContext(context);
@@ -101,7 +107,8 @@ public final class AuditLog {
   public void write(AuditEntry entry) {
     logger.info(entry.toJson());
     if (!appender.isStarted()) {
-      throw new IllegalStateException("cannot write the audit log " + file + ": " + lastError.get());
+      throw new IllegalStateException(
+          "cannot write the audit log " + file + ": " + lastError.get());
     }
   }
 
@@ -117,10 +124,15 @@ public final class AuditLog {
       write(entry);
     } catch (RuntimeException auditFailure) {
       if (failureReported.compareAndSet(false, true)) {
-        System.err.println("toolguard: ERROR: " + auditFailure.getMessage() + "; denying until it can be written");
+        System.err.println(
+            "toolguard: ERROR: " + auditFailure.getMessage() + "; denying until it can be written");
       }
-      throw new SecurityException("Tool '" + tool + "' " + stopped
-          + ": the audit log cannot be written, and nothing runs unrecorded");
+      throw new SecurityException(
+          "Tool '"
+              + tool
+              + "' "
+              + stopped
+              + ": the audit log cannot be written, and nothing runs unrecorded");
     }
   }
 

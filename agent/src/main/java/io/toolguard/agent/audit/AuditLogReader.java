@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an audit log back: each line a flat JSON object whose values are strings or null, as
- * {@link AuditLog} writes them. Strict: a line that is not such an object is an error naming the
- * file and line, never skipped.
+ * Reads an audit log back: each line a flat JSON object whose values are strings or null, as {@link
+ * AuditLog} writes them. Strict: a line that is not such an object is an error naming the file and
+ * line, never skipped.
  */
 public final class AuditLogReader {
 
@@ -34,7 +34,8 @@ public final class AuditLogReader {
       try {
         lines.add(new LineParser(line).object());
       } catch (IllegalArgumentException malformed) {
-        throw new IOException(file + ":" + number + ": not an audit log line (" + malformed.getMessage() + ")");
+        throw new IOException(
+            file + ":" + number + ": not an audit log line (" + malformed.getMessage() + ")");
       }
     }
     return lines;

@@ -22,7 +22,8 @@ public record AuditRecord(
     String rule,
     String reason,
     String args,
-    String thread) implements AuditEntry {
+    String thread)
+    implements AuditEntry {
 
   @Override
   public String toJson() {

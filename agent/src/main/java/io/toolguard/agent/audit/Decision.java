@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * What an audit line says happened to a call or an access: the vocabulary toolguard writes and
- * {@code suggest} reads back. In audit mode a denial or a question for a person is recorded as
- * what would have happened, and the call or access runs.
+ * {@code suggest} reads back. In audit mode a denial or a question for a person is recorded as what
+ * would have happened, and the call or access runs.
  */
 public enum Decision {
   /** It ran: the policy allows it, or a person approved it. */
@@ -23,7 +23,10 @@ public enum Decision {
     this.label = label;
   }
 
-  /** {@return a denial as the mode records it: {@link #DENY} when enforced, else {@link #WOULD_DENY}} */
+  /**
+   * {@return a denial as the mode records it: {@link #DENY} when enforced, else {@link
+   * #WOULD_DENY}}
+   */
   public static Decision denied(boolean enforced) {
     return enforced ? DENY : WOULD_DENY;
   }

@@ -7,14 +7,43 @@ import java.time.Instant;
  *
  * @param command the command's words joined by spaces
  * @param executable the real path of the file that runs, or null if it was not found
- * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code would-ask}
+ * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code
+ *     would-ask}
  */
-public record ExecRecord(Instant time, String callId, String tool, String command, String executable,
-    Decision decision, String rule, String reason, String thread) implements AuditEntry {
+public record ExecRecord(
+    Instant time,
+    String callId,
+    String tool,
+    String command,
+    String executable,
+    Decision decision,
+    String rule,
+    String reason,
+    String thread)
+    implements AuditEntry {
 
   @Override
   public String toJson() {
-    return Json.object("time", time.toString(), "event", "exec", "call_id", callId, "tool", tool, "command", command,
-        "executable", executable, "decision", decision.label(), "rule", rule, "reason", reason, "thread", thread);
+    return Json.object(
+        "time",
+        time.toString(),
+        "event",
+        "exec",
+        "call_id",
+        callId,
+        "tool",
+        tool,
+        "command",
+        command,
+        "executable",
+        executable,
+        "decision",
+        decision.label(),
+        "rule",
+        rule,
+        "reason",
+        reason,
+        "thread",
+        thread);
   }
 }

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * A file access by a tool that the policy does not allow, as one line of the audit log.
  *
- * @param operation what the tool tried: {@code read}, {@code write}, {@code delete} or {@code probe}
+ * @param operation what the tool tried: {@code read}, {@code write}, {@code delete} or {@code
+ *     probe}
  * @param path the path as the tool gave it
  * @param resolved where it really leads, links resolved
  * @param decision {@code deny}, or {@code would-deny} in audit mode
@@ -20,7 +21,8 @@ public record FileAccessRecord(
     Decision decision,
     String rule,
     String reason,
-    String thread) implements AuditEntry {
+    String thread)
+    implements AuditEntry {
 
   @Override
   public String toJson() {

@@ -9,12 +9,33 @@ import java.time.Instant;
  * @param decision {@code deny}, or {@code would-deny} in audit mode
  */
 public record JvmActionRecord(
-    Instant time, String callId, String tool, String action, Decision decision, String reason, String thread)
+    Instant time,
+    String callId,
+    String tool,
+    String action,
+    Decision decision,
+    String reason,
+    String thread)
     implements AuditEntry {
 
   @Override
   public String toJson() {
-    return Json.object("time", time.toString(), "event", "jvm", "call_id", callId, "tool", tool, "action", action,
-        "decision", decision.label(), "reason", reason, "thread", thread);
+    return Json.object(
+        "time",
+        time.toString(),
+        "event",
+        "jvm",
+        "call_id",
+        callId,
+        "tool",
+        tool,
+        "action",
+        action,
+        "decision",
+        decision.label(),
+        "reason",
+        reason,
+        "thread",
+        thread);
   }
 }

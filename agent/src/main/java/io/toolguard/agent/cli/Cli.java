@@ -25,20 +25,22 @@ public final class Cli {
     COMMANDS.put("attach", new AttachCommand());
   }
 
-  private static final String USAGE_TEXT = String.join("\n",
-      "usage: java -jar toolguard-agent.jar COMMAND",
-      "",
-      "commands:",
-      "  validate POLICY...             check policy files; file:line:column: message for each problem",
-      "  explain POLICY --tool NAME     show what the policy decides for a tool (and a file access), and why",
-      "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
-      "  suggest AUDIT.jsonl --sandbox D the least-privilege policy that allows what an audit-mode run did",
-      "  schema                         print the JSON Schema of the policy format",
-      "  attach PID policy=POLICY       guard a JVM that is already running, as -javaagent would",
-      "  --version                      print the agent's version",
-      "  --help                         print this text; COMMAND --help explains a command",
-      "",
-      "To guard an application: java -javaagent:toolguard-agent.jar=policy=POLICY -jar app.jar");
+  private static final String USAGE_TEXT =
+      String.join(
+          "\n",
+          "usage: java -jar toolguard-agent.jar COMMAND",
+          "",
+          "commands:",
+          "  validate POLICY...             check policy files; file:line:column: message for each problem",
+          "  explain POLICY --tool NAME     show what the policy decides for a tool (and a file access), and why",
+          "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
+          "  suggest AUDIT.jsonl --sandbox D the least-privilege policy that allows what an audit-mode run did",
+          "  schema                         print the JSON Schema of the policy format",
+          "  attach PID policy=POLICY       guard a JVM that is already running, as -javaagent would",
+          "  --version                      print the agent's version",
+          "  --help                         print this text; COMMAND --help explains a command",
+          "",
+          "To guard an application: java -javaagent:toolguard-agent.jar=policy=POLICY -jar app.jar");
 
   private Cli() {}
 

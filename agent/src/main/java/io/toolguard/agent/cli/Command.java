@@ -3,7 +3,10 @@ package io.toolguard.agent.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-/** One sub-command of the agent jar's command line; public for the attach command, which lives beside the agent's start. */
+/**
+ * One sub-command of the agent jar's command line; public for the attach command, which lives
+ * beside the agent's start.
+ */
 public interface Command {
 
   /** {@return the usage text, starting with the command line} */

@@ -1,27 +1,31 @@
 package io.toolguard.agent.cli;
 
-import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.DeclaredRisk;
+import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.policy.read.PolicyCase;
-import io.toolguard.agent.policy.read.PolicyException;
-import io.toolguard.agent.policy.read.PolicyParser;
-import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.ToolDecision;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
+import io.toolguard.agent.policy.read.PolicyCase;
+import io.toolguard.agent.policy.read.PolicyException;
+import io.toolguard.agent.policy.read.PolicyParser;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code explain POLICY --tool NAME ...}: what a policy decides for one call, by which rule, and why the others lost. */
+/**
+ * {@code explain POLICY --tool NAME ...}: what a policy decides for one call, by which rule, and
+ * why the others lost.
+ */
 final class ExplainCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK]",
         "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P",
         "            | --op env|property --var NAME]",
@@ -41,23 +45,45 @@ final class ExplainCommand implements Command {
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var"));
+    Flags flags =
+        Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one policy file");
     }
-    String tool = flags.option("tool").orElseThrow(() -> new IllegalArgumentException("--tool NAME is required"));
-    DeclaredRisk risk = flags.option("risk").map(name -> DeclaredRisk.of(Risk.named(name).orElseThrow(
-        () -> new IllegalArgumentException("--risk must be LOW, MEDIUM, HIGH or CRITICAL, not '" + name + "'"))))
-        .orElse(DeclaredRisk.UNSTATED);
+    String tool =
+        flags
+            .option("tool")
+            .orElseThrow(() -> new IllegalArgumentException("--tool NAME is required"));
+    DeclaredRisk risk =
+        flags
+            .option("risk")
+            .map(
+                name ->
+                    DeclaredRisk.of(
+                        Risk.named(name)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalArgumentException(
+                                        "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not '"
+                                            + name
+                                            + "'"))))
+            .orElse(DeclaredRisk.UNSTATED);
     String operation = flags.option("op").orElse(null);
     if (operation != null && !PolicyCase.TARGETS.containsKey(operation)) {
-      throw new IllegalArgumentException("--op must be one of " + String.join(", ", PolicyCase.TARGETS.keySet())
-          + ", not '" + operation + "'");
+      throw new IllegalArgumentException(
+          "--op must be one of "
+              + String.join(", ", PolicyCase.TARGETS.keySet())
+              + ", not '"
+              + operation
+              + "'");
     }
     for (String key : List.of("path", "command", "host", "var")) {
-      if (flags.option(key).isPresent() != (operation != null && PolicyCase.TARGETS.get(operation).equals(key))) {
-        throw new IllegalArgumentException(operation == null ? "--" + key + " needs --op"
-            : "--op " + operation + " takes --" + PolicyCase.TARGETS.get(operation));
+      if (flags.option(key).isPresent()
+          != (operation != null && PolicyCase.TARGETS.get(operation).equals(key))) {
+        throw new IllegalArgumentException(
+            operation == null
+                ? "--" + key + " needs --op"
+                : "--op " + operation + " takes --" + PolicyCase.TARGETS.get(operation));
       }
     }
     Policy policy;
@@ -72,15 +98,32 @@ final class ExplainCommand implements Command {
     ToolDecision decision = evaluation.decision();
     out.println("tool " + tool + ": " + decision.outcome().label());
     boolean ruleSetsRisk = evaluation.deciding().flatMap(ToolRule::risk).isPresent();
-    out.println("  risk           " + decision.risk() + (ruleSetsRisk ? " (set by the deciding rule)"
-        : flags.option("risk").isPresent() ? " (declared)" : " (the policy's default_risk, as for a framework"
-            + " annotation, which states none; give --risk for the risk a tool's annotation states)"));
-    out.println("  deciding rule  " + evaluation.deciding().map(ExplainCommand::describe).orElse(
-        "unlisted_tools: " + policy.unlisted().label() + (policy.unlistedAt().isPresent()
-            ? " at " + policy.unlistedRule() : " (the default)")));
-    out.println("  reason         " + decision.reason()
-        + (decision.outcome() == Outcome.ASK && decision.verdict() != Verdict.ASK
-            ? "; risk " + decision.risk() + " needs a person's approval" : ""));
+    out.println(
+        "  risk           "
+            + decision.risk()
+            + (ruleSetsRisk
+                ? " (set by the deciding rule)"
+                : flags.option("risk").isPresent()
+                    ? " (declared)"
+                    : " (the policy's default_risk, as for a framework"
+                        + " annotation, which states none; give --risk for the risk a tool's annotation states)"));
+    out.println(
+        "  deciding rule  "
+            + evaluation
+                .deciding()
+                .map(ExplainCommand::describe)
+                .orElse(
+                    "unlisted_tools: "
+                        + policy.unlisted().label()
+                        + (policy.unlistedAt().isPresent()
+                            ? " at " + policy.unlistedRule()
+                            : " (the default)")));
+    out.println(
+        "  reason         "
+            + decision.reason()
+            + (decision.outcome() == Outcome.ASK && decision.verdict() != Verdict.ASK
+                ? "; risk " + decision.risk() + " needs a person's approval"
+                : ""));
     for (Evaluation.Outranked other : evaluation.outranked()) {
       out.println("  also matched   " + describe(other.rule()) + ": lost, " + other.why());
     }
@@ -94,7 +137,12 @@ final class ExplainCommand implements Command {
   }
 
   private static String describe(ToolRule rule) {
-    return rule.location().rule() + " '" + rule.pattern() + "' (" + rule.verdict().label()
-        + rule.risk().map(risk -> ", risk " + risk).orElse("") + ")";
+    return rule.location().rule()
+        + " '"
+        + rule.pattern()
+        + "' ("
+        + rule.verdict().label()
+        + rule.risk().map(risk -> ", risk " + risk).orElse("")
+        + ")";
   }
 }

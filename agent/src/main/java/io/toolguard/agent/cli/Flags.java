@@ -25,7 +25,8 @@ record Flags(Map<String, String> options, List<String> positional) {
       }
       String name = arg.substring(2);
       if (!known.contains(name)) {
-        throw new IllegalArgumentException("unknown option " + arg + "; options are --" + String.join(", --", known));
+        throw new IllegalArgumentException(
+            "unknown option " + arg + "; options are --" + String.join(", --", known));
       }
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException("option " + arg + " needs a value");

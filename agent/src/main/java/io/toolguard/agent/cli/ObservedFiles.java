@@ -44,12 +44,14 @@ final class ObservedFiles {
     for (String operation : OPERATIONS) {
       grants.put(operation, globs(seen.getOrDefault(operation, Map.of()), sandbox, unexpressible));
     }
-    Map<String, String> probes = globs(seen.getOrDefault("probe", Map.of()), sandbox, unexpressible);
-    probes.forEach((glob, comment) -> {
-      if (!reached(glob, grants)) {
-        grants.get("read").put(glob, comment.replace("access", "lookup"));
-      }
-    });
+    Map<String, String> probes =
+        globs(seen.getOrDefault("probe", Map.of()), sandbox, unexpressible);
+    probes.forEach(
+        (glob, comment) -> {
+          if (!reached(glob, grants)) {
+            grants.get("read").put(glob, comment.replace("access", "lookup"));
+          }
+        });
     if (grants.values().stream().allMatch(Map::isEmpty) && unexpressible.isEmpty()) {
       return;
     }
@@ -58,37 +60,55 @@ final class ObservedFiles {
       Map<String, String> globs = grants.get(operation);
       if (!globs.isEmpty()) {
         yaml.append("      ").append(operation).append(":\n");
-        globs.forEach((glob, comment) -> yaml.append("        - \"").append(glob).append("\"  # ").append(comment).append('\n'));
+        globs.forEach(
+            (glob, comment) ->
+                yaml.append("        - \"")
+                    .append(glob)
+                    .append("\"  # ")
+                    .append(comment)
+                    .append('\n'));
       }
     }
-    unexpressible.forEach(path -> yaml.append("    # not granted: ").append(path)
-        .append(" cannot be written as a glob (it contains *, ?, [, ], {, } or a backslash)\n"));
+    unexpressible.forEach(
+        path ->
+            yaml.append("    # not granted: ")
+                .append(path)
+                .append(
+                    " cannot be written as a glob (it contains *, ?, [, ], {, } or a backslash)\n"));
   }
 
   /** {@return glob → comment, collapsing folders with many files} */
-  private static Map<String, String> globs(Map<String, Integer> paths, Path sandbox, List<String> unexpressible) {
+  private static Map<String, String> globs(
+      Map<String, Integer> paths, Path sandbox, List<String> unexpressible) {
     Map<String, List<String>> byFolder = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
     for (Map.Entry<String, Integer> entry : paths.entrySet()) {
       Path path = Path.of(entry.getKey());
-      String glob = path.startsWith(sandbox) ? sandbox.relativize(path).toString() : path.toString();
+      String glob =
+          path.startsWith(sandbox) ? sandbox.relativize(path).toString() : path.toString();
       if (glob.isEmpty() || glob.chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)) {
         unexpressible.add(glob.isEmpty() ? "the sandbox root itself" : entry.getKey());
         continue;
       }
       int slash = glob.lastIndexOf('/');
-      byFolder.computeIfAbsent(slash < 0 ? "" : glob.substring(0, slash + 1), folder -> new ArrayList<>()).add(glob);
+      byFolder
+          .computeIfAbsent(
+              slash < 0 ? "" : glob.substring(0, slash + 1), folder -> new ArrayList<>())
+          .add(glob);
       counts.put(glob, entry.getValue());
     }
     Map<String, String> globs = new TreeMap<>();
-    byFolder.forEach((folder, files) -> {
-      if (files.size() >= COLLAPSE_AT) {
-        int accesses = files.stream().mapToInt(counts::get).sum();
-        globs.put(folder + "*", files.size() + " files, " + accesses + plural(" access", accesses));
-      } else {
-        files.forEach(file -> globs.put(file, counts.get(file) + plural(" access", counts.get(file))));
-      }
-    });
+    byFolder.forEach(
+        (folder, files) -> {
+          if (files.size() >= COLLAPSE_AT) {
+            int accesses = files.stream().mapToInt(counts::get).sum();
+            globs.put(
+                folder + "*", files.size() + " files, " + accesses + plural(" access", accesses));
+          } else {
+            files.forEach(
+                file -> globs.put(file, counts.get(file) + plural(" access", counts.get(file))));
+          }
+        });
     return globs;
   }
 

@@ -26,34 +26,50 @@ final class Operations {
   private Operations() {}
 
   /**
-   * {@return the policy's decision for {@code op} on {@code target} by a tool decided as {@code tool}}
+   * {@return the policy's decision for {@code op} on {@code target} by a tool decided as {@code
+   * tool}}
    *
    * @throws IllegalArgumentException if the target cannot be read or resolved
    */
   static AccessDecision decide(Policy policy, ToolDecision tool, String op, String target) {
     return switch (op) {
-      case "read", "write", "delete" -> policy.decideFile(tool, Keyword.parse(FileOperation.class, op).orElseThrow(), target);
+      case "read", "write", "delete" ->
+          policy.decideFile(tool, Keyword.parse(FileOperation.class, op).orElseThrow(), target);
       case "env" -> policy.decideEnv(tool, EnvKind.VARIABLE, target);
       case "property" -> policy.decideEnv(tool, EnvKind.PROPERTY, target);
       case "exec" -> {
         List<String> words = List.of(target.strip().split("\\s+"));
-        yield policy.decideExec(tool, words.get(0), Executables.find(words.get(0), Path.of("").toAbsolutePath()),
+        yield policy.decideExec(
+            tool,
+            words.get(0),
+            Executables.find(words.get(0), Path.of("").toAbsolutePath()),
             String.join(" ", words.subList(1, words.size())));
       }
       default -> {
         HostPort destination = HostPort.of(target);
         if (destination.lowPort() != destination.highPort() || destination.host().contains("*")) {
-          throw new IllegalArgumentException("'" + target + "' is a pattern; give one host and one port, such as"
-              + " api.example.com:443");
+          throw new IllegalArgumentException(
+              "'"
+                  + target
+                  + "' is a pattern; give one host and one port, such as"
+                  + " api.example.com:443");
         }
         InetAddress address;
         try {
-          address = destination.literal() != null ? destination.literal() : InetAddress.getByName(destination.host());
+          address =
+              destination.literal() != null
+                  ? destination.literal()
+                  : InetAddress.getByName(destination.host());
         } catch (UnknownHostException unknown) {
-          throw new IllegalArgumentException("cannot resolve '" + destination.host() + "' on this machine");
+          throw new IllegalArgumentException(
+              "cannot resolve '" + destination.host() + "' on this machine");
         }
-        yield policy.decideNet(tool, NetOperation.valueOf(op.toUpperCase(Locale.ROOT)),
-            destination.literal() != null ? null : destination.host(), address, destination.lowPort());
+        yield policy.decideNet(
+            tool,
+            NetOperation.valueOf(op.toUpperCase(Locale.ROOT)),
+            destination.literal() != null ? null : destination.host(),
+            address,
+            destination.lowPort());
       }
     };
   }

@@ -14,7 +14,8 @@ final class SchemaCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -jar toolguard-agent.jar schema",
         "Prints the JSON Schema (draft 2020-12) of the policy format. The same file ships as",
         "policies/" + RESOURCE + "; point an editor at it with a first line such as",
@@ -33,7 +34,8 @@ final class SchemaCommand implements Command {
   static String text() {
     try (InputStream in = SchemaCommand.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("the agent jar lacks " + RESOURCE + "; it is damaged, download it again");
+        throw new IllegalStateException(
+            "the agent jar lacks " + RESOURCE + "; it is damaged, download it again");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

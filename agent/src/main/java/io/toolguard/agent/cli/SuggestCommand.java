@@ -21,7 +21,8 @@ final class SuggestCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -jar toolguard-agent.jar suggest AUDIT.jsonl --sandbox DIR",
         "Reads an audit log (best from a run with mode=audit) and prints the least-privilege policy that",
         "allows what ran: a rule per tool that ran (allow, would-ask or would-deny), at the highest risk it ran at, so",
@@ -41,8 +42,12 @@ final class SuggestCommand implements Command {
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one audit log");
     }
-    Path sandbox = ObservedFiles.real(Path.of(flags.option("sandbox")
-        .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))));
+    Path sandbox =
+        ObservedFiles.real(
+            Path.of(
+                flags
+                    .option("sandbox")
+                    .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))));
     Path log = Path.of(flags.positional().get(0));
     Map<String, Observed> tools = new LinkedHashMap<>();
     int calls = 0;
@@ -69,33 +74,50 @@ final class SuggestCommand implements Command {
   private static String policy(Path log, Path sandbox, int calls, Map<String, Observed> tools) {
     StringBuilder yaml = new StringBuilder();
     yaml.append("# yaml-language-server: $schema=toolguard-policy.schema.json\n");
-    yaml.append("# Suggested by toolguard from ").append(log).append(": ").append(calls).append(" calls of ")
-        .append(tools.size()).append(" tools ran.\n");
-    yaml.append("# Review it before use: it allows everything that ran, including anything that should not have.\n");
+    yaml.append("# Suggested by toolguard from ")
+        .append(log)
+        .append(": ")
+        .append(calls)
+        .append(" calls of ")
+        .append(tools.size())
+        .append(" tools ran.\n");
+    yaml.append(
+        "# Review it before use: it allows everything that ran, including anything that should not have.\n");
     yaml.append("version: 1\n");
     yaml.append("sandbox: ").append(quoted(sandbox.toString())).append('\n');
     yaml.append("unlisted_tools: deny\n");
     yaml.append(tools.isEmpty() ? "tools: {}\n" : "tools:\n");
-    tools.forEach((name, observed) -> {
-      yaml.append("  # ").append(observed.summary()).append('\n');
-      if (name == null || name.isEmpty() || name.contains("*") || name.chars().anyMatch(Character::isWhitespace)) {
-        yaml.append("  # a tool named ").append(quoted(String.valueOf(name)))
-            .append(" cannot be named exactly in a policy, so it gets no rule\n");
-        return;
-      }
-      if (observed.wouldDeny == observed.times.size()) {
-        yaml.append("  # note: it ran only because of audit mode; the policy of that run denied every call\n");
-      }
-      if (observed.risk.needsApproval()) {
-        yaml.append("  # at risk ").append(observed.risk).append(" each call waits for a person's approval: give the policy an"
-            + " 'approval:' channel, or it is denied\n");
-      }
-      yaml.append("  ").append(name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") ? name : quoted(name)).append(":\n");
-      yaml.append("    decision: allow\n");
-      yaml.append("    risk: ").append(observed.risk).append('\n');
-      observed.files.appendTo(yaml, sandbox);
-      observed.reach.appendTo(yaml);
-    });
+    tools.forEach(
+        (name, observed) -> {
+          yaml.append("  # ").append(observed.summary()).append('\n');
+          if (name == null
+              || name.isEmpty()
+              || name.contains("*")
+              || name.chars().anyMatch(Character::isWhitespace)) {
+            yaml.append("  # a tool named ")
+                .append(quoted(String.valueOf(name)))
+                .append(" cannot be named exactly in a policy, so it gets no rule\n");
+            return;
+          }
+          if (observed.wouldDeny == observed.times.size()) {
+            yaml.append(
+                "  # note: it ran only because of audit mode; the policy of that run denied every call\n");
+          }
+          if (observed.risk.needsApproval()) {
+            yaml.append("  # at risk ")
+                .append(observed.risk)
+                .append(
+                    " each call waits for a person's approval: give the policy an"
+                        + " 'approval:' channel, or it is denied\n");
+          }
+          yaml.append("  ")
+              .append(name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") ? name : quoted(name))
+              .append(":\n");
+          yaml.append("    decision: allow\n");
+          yaml.append("    risk: ").append(observed.risk).append('\n');
+          observed.files.appendTo(yaml, sandbox);
+          observed.reach.appendTo(yaml);
+        });
     return yaml.toString();
   }
 
@@ -122,9 +144,18 @@ final class SuggestCommand implements Command {
     }
 
     String summary() {
-      String when = times.size() == 1 ? "at " + times.get(0) : times.get(0) + " to " + times.get(times.size() - 1);
-      return times.size() + (times.size() == 1 ? " call" : " calls") + " of " + String.join(", ", methods) + ", "
-          + when + ", highest risk " + risk;
+      String when =
+          times.size() == 1
+              ? "at " + times.get(0)
+              : times.get(0) + " to " + times.get(times.size() - 1);
+      return times.size()
+          + (times.size() == 1 ? " call" : " calls")
+          + " of "
+          + String.join(", ", methods)
+          + ", "
+          + when
+          + ", highest risk "
+          + risk;
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.toolguard.agent.cli;
 
-import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.read.PolicyCase;
@@ -13,12 +13,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** {@code test POLICY CASES.yaml}: proves what a policy decides, like {@code opa test} for tool policies. */
+/**
+ * {@code test POLICY CASES.yaml}: proves what a policy decides, like {@code opa test} for tool
+ * policies.
+ */
 final class TestCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -jar toolguard-agent.jar test POLICY CASES.yaml",
         "Decides each case of CASES.yaml with POLICY and prints PASS or FAIL per case, then a summary.",
         "A case names a tool (and the risk its annotation states; without it, default_risk applies), optionally",
@@ -56,7 +60,8 @@ final class TestCommand implements Command {
         out.println("PASS  " + testCase.name());
       } else {
         failed++;
-        out.println("FAIL  " + testCase.name() + " (" + testCase.location() + "): " + failure.get());
+        out.println(
+            "FAIL  " + testCase.name() + " (" + testCase.location() + "): " + failure.get());
       }
     }
     out.println((cases.size() - failed) + " passed, " + failed + " failed");
@@ -71,7 +76,9 @@ final class TestCommand implements Command {
     if (testCase.operation().isPresent()) {
       AccessDecision access;
       try {
-        access = Operations.decide(policy, evaluation.decision(), testCase.operation().get(), testCase.target());
+        access =
+            Operations.decide(
+                policy, evaluation.decision(), testCase.operation().get(), testCase.target());
       } catch (IllegalArgumentException unreadable) {
         return Optional.of(unreadable.getMessage());
       }
@@ -80,14 +87,23 @@ final class TestCommand implements Command {
     }
     String rule = evaluation.decision().rule();
     if (actual != testCase.expected()) {
-      return Optional.of("expected " + testCase.expected().label() + ", got " + actual.label() + " by " + rule
-          + ": " + reason);
+      return Optional.of(
+          "expected "
+              + testCase.expected().label()
+              + ", got "
+              + actual.label()
+              + " by "
+              + rule
+              + ": "
+              + reason);
     }
     if (testCase.ruleLine().isPresent()) {
       int expectedLine = testCase.ruleLine().getAsInt();
-      Optional<Integer> actualLine = evaluation.deciding().map(deciding -> deciding.location().line());
+      Optional<Integer> actualLine =
+          evaluation.deciding().map(deciding -> deciding.location().line());
       if (!actualLine.equals(Optional.of(expectedLine))) {
-        return Optional.of("expected the rule at line " + expectedLine + " to decide, but " + rule + " did");
+        return Optional.of(
+            "expected the rule at line " + expectedLine + " to decide, but " + rule + " did");
       }
     }
     return Optional.empty();

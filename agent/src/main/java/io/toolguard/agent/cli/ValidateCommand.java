@@ -15,7 +15,8 @@ final class ValidateCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: java -jar toolguard-agent.jar validate POLICY...",
         "Checks each policy file and prints file:line:column: message for every problem, and",
         "file:line:column: warning: message for rules that can never decide and for very broad grants.",
@@ -35,9 +36,17 @@ final class ValidateCommand implements Command {
         for (PolicyProblem warning : PolicyLint.warnings(policy)) {
           err.println(warning.location() + ": warning: " + warning.message());
         }
-        out.println(file + ": valid (" + policy.tools().size() + " tool rules, mode " + policy.mode().label()
-            + ", sandbox " + policy.sandbox() + ", unlisted tools "
-            + policy.unlisted().participle() + ")");
+        out.println(
+            file
+                + ": valid ("
+                + policy.tools().size()
+                + " tool rules, mode "
+                + policy.mode().label()
+                + ", sandbox "
+                + policy.sandbox()
+                + ", unlisted tools "
+                + policy.unlisted().participle()
+                + ")");
       } catch (PolicyException invalid) {
         err.println(invalid.getMessage());
         status = Cli.FAILED;

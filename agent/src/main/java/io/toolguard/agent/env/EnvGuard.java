@@ -3,10 +3,10 @@ package io.toolguard.agent.env;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.EnvRecord;
-import io.toolguard.agent.policy.AccessDecision;
-import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.weave.Provenance;
 import java.time.Instant;
 import java.util.Collections;
@@ -27,7 +27,9 @@ public final class EnvGuard {
 
   /** A name no variable or property has: looking it up finds nothing. */
   static final String UNSET = "\0toolguard: not granted";
-  private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  private static final StackWalker STACK =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
   private final AccessGate gate;
 
@@ -35,7 +37,9 @@ public final class EnvGuard {
     this.gate = gate;
   }
 
-  /** Decides one read of a name or a whole map; see {@code Dispatcher}'s {@code filter…} entries. */
+  /**
+   * Decides one read of a name or a whole map; see {@code Dispatcher}'s {@code filter…} entries.
+   */
   public Object check(ToolContext context, EnvKind kind, EnvTarget what, Object target) {
     if (target == null || readByTheJdk()) {
       return target;
@@ -48,8 +52,8 @@ public final class EnvGuard {
   }
 
   /**
-   * Leaves out of a process's environment what its tool may not read, before the process starts.
-   * In audit mode only logs it.
+   * Leaves out of a process's environment what its tool may not read, before the process starts. In
+   * audit mode only logs it.
    */
   public void trim(ToolContext context, Map<String, String> environment) {
     whole(context, EnvKind.VARIABLE, environment, true);
@@ -61,14 +65,24 @@ public final class EnvGuard {
     Map<Object, Object> kept = new TreeMap<>();
     int hidden = 0;
     for (Map.Entry<Object, Object> entry : all.entrySet()) {
-      if (entry.getKey() instanceof String name && AccessGate.rule(context, new EnvRead(kind, name)).allowed()) {
+      if (entry.getKey() instanceof String name
+          && AccessGate.rule(context, new EnvRead(kind, name)).allowed()) {
         kept.put(entry.getKey(), entry.getValue());
       } else {
         hidden++;
       }
     }
-    if (hidden == 0 || gate.recordDenial(context, new EnvRead(kind, "*"), hidden + " " + kind.label()
-        + (hidden == 1 ? "" : "s") + " not granted " + (hidden == 1 ? "was" : "were") + " left out")) {
+    if (hidden == 0
+        || gate.recordDenial(
+            context,
+            new EnvRead(kind, "*"),
+            hidden
+                + " "
+                + kind.label()
+                + (hidden == 1 ? "" : "s")
+                + " not granted "
+                + (hidden == 1 ? "was" : "were")
+                + " left out")) {
       return map;
     }
     if (inPlace) {
@@ -83,7 +97,9 @@ public final class EnvGuard {
     return Collections.unmodifiableMap(kept);
   }
 
-  /** A tool reading one variable or property ({@code *}: the whole environment or all properties). */
+  /**
+   * A tool reading one variable or property ({@code *}: the whole environment or all properties).
+   */
   private record EnvRead(EnvKind kind, String name) implements AccessGate.Access {
 
     @Override
@@ -109,39 +125,57 @@ public final class EnvGuard {
     }
 
     @Override
-    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
-      String said = decision == Decision.ALLOW || name.equals("*") ? reason
-          : reason + " [rule " + level.decision().rule() + "]; it looks unset to the tool";
-      return new EnvRecord(Instant.now(), context.callId(), context.tool(), kind.label(), name, decision,
-          context.decision().rule(), said, Thread.currentThread().getName());
+    public AuditEntry record(
+        ToolContext context, ToolContext level, Decision decision, String reason) {
+      String said =
+          decision == Decision.ALLOW || name.equals("*")
+              ? reason
+              : reason + " [rule " + level.decision().rule() + "]; it looks unset to the tool";
+      return new EnvRecord(
+          Instant.now(),
+          context.callId(),
+          context.tool(),
+          kind.label(),
+          name,
+          decision,
+          context.decision().rule(),
+          said,
+          Thread.currentThread().getName());
     }
   }
 
   /**
-   * The JDK's own description of the platform ({@code java.version}, {@code os.name},
-   * {@code line.separator}, {@code user.dir}…), which libraries read as they start and which holds
-   * no secret; always readable. The command line ({@code sun.java.command}) may hold secrets, and
-   * so may other {@code javax.*} and application properties: those need a grant.
+   * The JDK's own description of the platform ({@code java.version}, {@code os.name}, {@code
+   * line.separator}, {@code user.dir}…), which libraries read as they start and which holds no
+   * secret; always readable. The command line ({@code sun.java.command}) may hold secrets, and so
+   * may other {@code javax.*} and application properties: those need a grant.
    */
   static boolean standard(String property) {
-    return (property.startsWith("java.") || property.startsWith("jdk.") || property.startsWith("os.")
-        || property.startsWith("file.") || property.startsWith("user.") || property.startsWith("sun.")
-        || property.equals("line.separator") || property.equals("path.separator") || property.endsWith(".encoding"))
+    return (property.startsWith("java.")
+            || property.startsWith("jdk.")
+            || property.startsWith("os.")
+            || property.startsWith("file.")
+            || property.startsWith("user.")
+            || property.startsWith("sun.")
+            || property.equals("line.separator")
+            || property.equals("path.separator")
+            || property.endsWith(".encoding"))
         && !property.equals("sun.java.command");
   }
 
   /**
    * Whether the code that asked is the JDK's own: the first caller past toolguard and the methods
-   * that only pass the name on ({@code System}, {@code Boolean.getBoolean}, {@code Integer.getInteger},
-   * {@code Long.getLong}; see {@link Provenance.Purpose#FORWARDS_ENV_READS}) was loaded by the boot
-   * or platform class loader.
+   * that only pass the name on ({@code System}, {@code Boolean.getBoolean}, {@code
+   * Integer.getInteger}, {@code Long.getLong}; see {@link Provenance.Purpose#FORWARDS_ENV_READS})
+   * was loaded by the boot or platform class loader.
    */
   private static boolean readByTheJdk() {
     return STACK.walk(EnvGuard::askedByTheJdk);
   }
 
   private static boolean askedByTheJdk(Stream<StackWalker.StackFrame> frames) {
-    return frames.map(StackWalker.StackFrame::getDeclaringClass)
+    return frames
+        .map(StackWalker.StackFrame::getDeclaringClass)
         .filter(type -> !Provenance.matches(Provenance.Purpose.FORWARDS_ENV_READS, type.getName()))
         .findFirst()
         .map(Provenance::isBootOrPlatformLoaded)

@@ -4,7 +4,10 @@ package io.toolguard.agent.env;
 public enum EnvTarget {
   /** One name about to be looked up: the guard answers with the name to look up instead. */
   NAME,
-  /** The whole map about to be returned: the guard answers with a copy holding only what the tool may read. */
+  /**
+   * The whole map about to be returned: the guard answers with a copy holding only what the tool
+   * may read.
+   */
   COPY,
   /** A map that a started process will inherit: the guard trims it where it stands. */
   IN_PLACE

@@ -5,9 +5,9 @@ import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.file.FileGuard;
-import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.bootstrap.Dispatcher;
 import java.io.File;
 import java.nio.file.Path;
@@ -38,38 +38,56 @@ public final class ExecGuard {
   public void check(ToolContext context, ProcessBuilder process) {
     List<String> command = process.command();
     String name = command.isEmpty() ? "" : command.get(0);
-    String arguments = String.join(" ", command.subList(Math.min(1, command.size()), command.size()));
+    String arguments =
+        String.join(" ", command.subList(Math.min(1, command.size()), command.size()));
     String shown = String.join(" ", command);
-    Path directory = process.directory() == null ? Path.of("").toAbsolutePath() : process.directory().toPath();
+    Path directory =
+        process.directory() == null ? Path.of("").toAbsolutePath() : process.directory().toPath();
     Optional<Path> executable = Executables.find(name, directory);
-    gate.check(context, new AccessGate.Access() {
-      @Override
-      public AccessDecision decide(ToolContext level) {
-        return level.policy().policy().decideExec(level.decision(), name, executable, arguments);
-      }
+    gate.check(
+        context,
+        new AccessGate.Access() {
+          @Override
+          public AccessDecision decide(ToolContext level) {
+            return level
+                .policy()
+                .policy()
+                .decideExec(level.decision(), name, executable, arguments);
+          }
 
-      @Override
-      public String describe() {
-        return "run '" + shown + "'";
-      }
+          @Override
+          public String describe() {
+            return "run '" + shown + "'";
+          }
 
-      @Override
-      public String subject() {
-        return "run a command";
-      }
+          @Override
+          public String subject() {
+            return "run a command";
+          }
 
-      @Override
-      public String shown() {
-        return "command=\"" + shown + "\"" + executable.map(real -> " (runs " + real + ")").orElse("");
-      }
+          @Override
+          public String shown() {
+            return "command=\""
+                + shown
+                + "\""
+                + executable.map(real -> " (runs " + real + ")").orElse("");
+          }
 
-      @Override
-      public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
-        return new ExecRecord(Instant.now(), context.callId(), context.tool(), shown,
-            executable.map(Path::toString).orElse(null), decision, level.decision().rule(), reason,
-            Thread.currentThread().getName());
-      }
-    });
+          @Override
+          public AuditEntry record(
+              ToolContext context, ToolContext level, Decision decision, String reason) {
+            return new ExecRecord(
+                Instant.now(),
+                context.callId(),
+                context.tool(),
+                shown,
+                executable.map(Path::toString).orElse(null),
+                decision,
+                level.decision().rule(),
+                reason,
+                Thread.currentThread().getName());
+          }
+        });
     checkRedirect(context, process.redirectInput(), Dispatcher.READ);
     checkRedirect(context, process.redirectOutput(), Dispatcher.WRITE);
     checkRedirect(context, process.redirectError(), Dispatcher.WRITE);

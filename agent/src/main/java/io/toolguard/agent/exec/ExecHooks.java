@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a process starts: every {@code Runtime.exec}, {@code ProcessBuilder.start} and
- * {@code startPipeline} goes through {@code ProcessBuilder}'s private {@code start}, which is handed
- * to the dispatcher with the builder.
+ * Where a process starts: every {@code Runtime.exec}, {@code ProcessBuilder.start} and {@code
+ * startPipeline} goes through {@code ProcessBuilder}'s private {@code start}, which is handed to
+ * the dispatcher with the builder.
  */
 public final class ExecHooks {
 
@@ -18,7 +18,12 @@ public final class ExecHooks {
 
   /** {@return the hooks by internal class name} */
   public static Map<String, List<Hook>> forThisJvm() {
-    return Map.of("java/lang/ProcessBuilder", List.of(Hook.at("start",
-        "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;", checkExec(new Receiver()))));
+    return Map.of(
+        "java/lang/ProcessBuilder",
+        List.of(
+            Hook.at(
+                "start",
+                "([Ljava/lang/ProcessBuilder$Redirect;)Ljava/lang/Process;",
+                checkExec(new Receiver()))));
   }
 }

@@ -15,7 +15,9 @@ public final class Executables {
 
   private Executables() {}
 
-  /** The file that would run: a path against the process's folder, a bare name on the JVM's PATH. */
+  /**
+   * The file that would run: a path against the process's folder, a bare name on the JVM's PATH.
+   */
   public static Optional<Path> find(String name, Path directory) {
     try {
       if (name.contains("/")) {

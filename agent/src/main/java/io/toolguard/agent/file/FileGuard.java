@@ -15,11 +15,11 @@ import static io.toolguard.bootstrap.Dispatcher.WRITE;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.FileAccessRecord;
+import io.toolguard.agent.guard.AccessGate;
+import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.guard.AccessGate;
-import io.toolguard.agent.guard.ToolContext;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -81,7 +81,8 @@ public final class FileGuard {
     }
     if ((bits & UNRESOLVABLE) != 0) {
       real = path;
-      unresolved = "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
+      unresolved =
+          "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
     }
     for (int operation : OPERATIONS) {
       if ((bits & operation) == 0) {
@@ -107,15 +108,19 @@ public final class FileGuard {
   }
 
   private boolean exempt(int operation, Path real) {
-    return ((operation == READ || operation == PROBE) && shared.contains(real)) || OwnBehalfCallers.onStack();
+    return ((operation == READ || operation == PROBE) && shared.contains(real))
+        || OwnBehalfCallers.onStack();
   }
 
   /** One access by a tool, as the gate decides, asks about and records it. */
-  private record FileAccess(int operation, Object given, Path real, String unresolved) implements AccessGate.Access {
+  private record FileAccess(int operation, Object given, Path real, String unresolved)
+      implements AccessGate.Access {
 
     @Override
     public AccessDecision decide(ToolContext level) {
-      return unresolved != null ? AccessDecision.denied(unresolved) : FileGuard.decide(level, operation, real);
+      return unresolved != null
+          ? AccessDecision.denied(unresolved)
+          : FileGuard.decide(level, operation, real);
     }
 
     @Override
@@ -134,9 +139,18 @@ public final class FileGuard {
     }
 
     @Override
-    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
-      return new FileAccessRecord(Instant.now(), context.callId(), context.tool(), label(operation),
-          String.valueOf(given), real.toString(), decision, level.decision().rule(), reason,
+    public AuditEntry record(
+        ToolContext context, ToolContext level, Decision decision, String reason) {
+      return new FileAccessRecord(
+          Instant.now(),
+          context.callId(),
+          context.tool(),
+          label(operation),
+          String.valueOf(given),
+          real.toString(),
+          decision,
+          level.decision().rule(),
+          reason,
           Thread.currentThread().getName());
     }
 
@@ -154,14 +168,16 @@ public final class FileGuard {
       return Boolean.FALSE.equals(detail) ? NO_FOLLOW : 0;
     }
     if (detail instanceof Collection<?> options) {
-      boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+      boolean writes =
+          options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
       if ((access & OPEN) != 0) {
         bits |= writes ? WRITE : READ;
         bits |= options.contains(StandardOpenOption.READ) ? READ : 0;
         bits |= options.contains(StandardOpenOption.DELETE_ON_CLOSE) ? DELETE : 0;
       }
       bits |= options.contains(LinkOption.NOFOLLOW_LINKS) ? NO_FOLLOW : 0;
-    } else if (detail instanceof Object[] options && Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS)) {
+    } else if (detail instanceof Object[] options
+        && Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS)) {
       bits |= NO_FOLLOW;
     }
     return bits;
@@ -188,8 +204,12 @@ public final class FileGuard {
       }
       return path;
     } catch (URISyntaxException | IllegalArgumentException bad) {
-      throw new SecurityException("toolguard denied access to '" + given + "': it is not a valid local path ("
-          + bad.getMessage() + ")");
+      throw new SecurityException(
+          "toolguard denied access to '"
+              + given
+              + "': it is not a valid local path ("
+              + bad.getMessage()
+              + ")");
     }
   }
 

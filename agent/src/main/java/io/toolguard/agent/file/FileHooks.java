@@ -34,8 +34,8 @@ import java.util.Set;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Where the JDK touches the disk, and what to check there: for each JDK class, the methods that
- * get a call to {@code Dispatcher.checkFile} at their start (or, for one, on the file they return).
+ * Where the JDK touches the disk, and what to check there: for each JDK class, the methods that get
+ * a call to {@code Dispatcher.checkFile} at their start (or, for one, on the file they return).
  * Each is the lowest method of its route that still sees the path, so no file operation is checked
  * twice: the provider's methods (only where no subclass overrides them), the attribute views' own
  * system calls, the {@code java.io} streams' {@code open}, and {@code File}'s operations (its file
@@ -55,32 +55,76 @@ public final class FileHooks {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     addProvider(hooks);
     String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
-    hooks.put(pathClass, List.of(
-        Hook.at("toRealPath", "([Ljava/nio/file/LinkOption;)" + PATH, checkFile(new Receiver(), PROBE, new Argument(0))),
-        Hook.at("register", "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
-            + "Ljava/nio/file/WatchKey;", checkFile(new Receiver(), READ))));
+    hooks.put(
+        pathClass,
+        List.of(
+            Hook.at(
+                "toRealPath",
+                "([Ljava/nio/file/LinkOption;)" + PATH,
+                checkFile(new Receiver(), PROBE, new Argument(0))),
+            Hook.at(
+                "register",
+                "(Ljava/nio/file/WatchService;[Ljava/nio/file/WatchEvent$Kind;[Ljava/nio/file/WatchEvent$Modifier;)"
+                    + "Ljava/nio/file/WatchKey;",
+                checkFile(new Receiver(), READ))));
     addViews(hooks);
-    hooks.put("sun/nio/fs/UnixSecureDirectoryStream", List.of(
-        unresolvable("newDirectoryStream", "(" + PATH + "[Ljava/nio/file/LinkOption;)Ljava/nio/file/SecureDirectoryStream;"),
-        unresolvable("newByteChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
-            + "Ljava/nio/channels/SeekableByteChannel;"),
-        unresolvable("deleteFile", "(" + PATH + ")V"),
-        unresolvable("deleteDirectory", "(" + PATH + ")V"),
-        unresolvable("move", "(" + PATH + "Ljava/nio/file/SecureDirectoryStream;" + PATH + ")V"),
-        unresolvable("getFileAttributeView", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
-            + "Ljava/nio/file/attribute/FileAttributeView;")));
-    hooks.put("java/io/FileInputStream", List.of(
-        Hook.at("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
-    hooks.put("java/io/FileOutputStream", List.of(
-        Hook.at("open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
-    hooks.put("java/io/RandomAccessFile", List.of(
-        Hook.at("open", "(Ljava/lang/String;I)V", rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
+    hooks.put(
+        "sun/nio/fs/UnixSecureDirectoryStream",
+        List.of(
+            unresolvable(
+                "newDirectoryStream",
+                "(" + PATH + "[Ljava/nio/file/LinkOption;)Ljava/nio/file/SecureDirectoryStream;"),
+            unresolvable(
+                "newByteChannel",
+                "("
+                    + PATH
+                    + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+                    + "Ljava/nio/channels/SeekableByteChannel;"),
+            unresolvable("deleteFile", "(" + PATH + ")V"),
+            unresolvable("deleteDirectory", "(" + PATH + ")V"),
+            unresolvable(
+                "move", "(" + PATH + "Ljava/nio/file/SecureDirectoryStream;" + PATH + ")V"),
+            unresolvable(
+                "getFileAttributeView",
+                "("
+                    + PATH
+                    + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
+                    + "Ljava/nio/file/attribute/FileAttributeView;")));
+    hooks.put(
+        "java/io/FileInputStream",
+        List.of(
+            Hook.at("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
+    hooks.put(
+        "java/io/FileOutputStream",
+        List.of(
+            Hook.at(
+                "open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
+    hooks.put(
+        "java/io/RandomAccessFile",
+        List.of(
+            Hook.at(
+                "open",
+                "(Ljava/lang/String;I)V",
+                rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
     addFile(hooks);
-    hooks.put("java/net/URLClassLoader", List.of(
-        new Hook("<init>", "([Ljava/net/URL;", true, List.of(checkFile(new Argument(0), READ)), false, true),
-        new Hook("<init>", "(Ljava/lang/String;[Ljava/net/URL;", true, List.of(checkFile(new Argument(1), READ)), false,
-            true),
-        Hook.at("addURL", "(Ljava/net/URL;)V", checkFile(new Argument(0), READ))));
+    hooks.put(
+        "java/net/URLClassLoader",
+        List.of(
+            new Hook(
+                "<init>",
+                "([Ljava/net/URL;",
+                true,
+                List.of(checkFile(new Argument(0), READ)),
+                false,
+                true),
+            new Hook(
+                "<init>",
+                "(Ljava/lang/String;[Ljava/net/URL;",
+                true,
+                List.of(checkFile(new Argument(1), READ)),
+                false,
+                true),
+            Hook.at("addURL", "(Ljava/net/URL;)V", checkFile(new Argument(0), READ))));
     return hooks;
   }
 
@@ -90,43 +134,100 @@ public final class FileHooks {
    * attributes is left to the views, which every such route goes through.
    */
   private static void addProvider(Map<String, List<Hook>> hooks) {
-    List<Hook> all = List.of(
-        opening("newByteChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
-            + "Ljava/nio/channels/SeekableByteChannel;"),
-        opening("newFileChannel", "(" + PATH + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
-            + "Ljava/nio/channels/FileChannel;"),
-        opening("newAsynchronousFileChannel", "(" + PATH + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
-            + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
-        Hook.optional("exists", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.optional("exists", "(" + PATH + "[Ljava/nio/file/LinkOption;)Z", checkFile(new Argument(0), PROBE, new Argument(1))),
-        Hook.optional("isDirectory", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.optional("isRegularFile", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.optional("readAttributesIfExists", "(" + PATH + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
-            + "Ljava/nio/file/attribute/BasicFileAttributes;", checkFile(new Argument(0), PROBE, new Argument(2))),
-        Hook.optional("isReadable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.optional("isWritable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.optional("isExecutable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.at("checkAccess", "(" + PATH + "[Ljava/nio/file/AccessMode;)V", checkFile(new Argument(0), PROBE)),
-        Hook.at("isHidden", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
-        Hook.at("getFileStore", "(" + PATH + ")Ljava/nio/file/FileStore;", checkFile(new Argument(0), PROBE)),
-        Hook.at("readSymbolicLink", "(" + PATH + ")" + PATH, checkFile(new Argument(0), PROBE | NO_FOLLOW)),
-        Hook.at("isSameFile", "(" + PATH + PATH + ")Z", checkFile(new Argument(0), PROBE), checkFile(new Argument(1), PROBE)),
-        Hook.at("newDirectoryStream", "(" + PATH + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
-            checkFile(new Argument(0), READ)),
-        Hook.at("createDirectory", "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
-            rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        Hook.at("implDelete", "(" + PATH + "Z)Z", rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
-        Hook.at("copy", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
-            rewrite(0, READ | RESOLVED, new Argument(2)), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        Hook.at("move", "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
-            rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing()), rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        // A new link's target is read through it, relative to the link's folder; a hard link shares its file.
-        Hook.at("createSymbolicLink", "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
-            checkFile(new Argument(1), READ | RELATIVE, new Argument(0)), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
-        Hook.at("createLink", "(" + PATH + PATH + ")V",
-            checkFile(new Argument(1), READ | WRITE | NO_FOLLOW), rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
+    List<Hook> all =
+        List.of(
+            opening(
+                "newByteChannel",
+                "("
+                    + PATH
+                    + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+                    + "Ljava/nio/channels/SeekableByteChannel;"),
+            opening(
+                "newFileChannel",
+                "("
+                    + PATH
+                    + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
+                    + "Ljava/nio/channels/FileChannel;"),
+            opening(
+                "newAsynchronousFileChannel",
+                "("
+                    + PATH
+                    + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
+                    + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
+            Hook.optional("exists", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.optional(
+                "exists",
+                "(" + PATH + "[Ljava/nio/file/LinkOption;)Z",
+                checkFile(new Argument(0), PROBE, new Argument(1))),
+            Hook.optional("isDirectory", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.optional("isRegularFile", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.optional(
+                "readAttributesIfExists",
+                "("
+                    + PATH
+                    + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
+                    + "Ljava/nio/file/attribute/BasicFileAttributes;",
+                checkFile(new Argument(0), PROBE, new Argument(2))),
+            Hook.optional("isReadable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.optional("isWritable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.optional("isExecutable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.at(
+                "checkAccess",
+                "(" + PATH + "[Ljava/nio/file/AccessMode;)V",
+                checkFile(new Argument(0), PROBE)),
+            Hook.at("isHidden", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
+            Hook.at(
+                "getFileStore",
+                "(" + PATH + ")Ljava/nio/file/FileStore;",
+                checkFile(new Argument(0), PROBE)),
+            Hook.at(
+                "readSymbolicLink",
+                "(" + PATH + ")" + PATH,
+                checkFile(new Argument(0), PROBE | NO_FOLLOW)),
+            Hook.at(
+                "isSameFile",
+                "(" + PATH + PATH + ")Z",
+                checkFile(new Argument(0), PROBE),
+                checkFile(new Argument(1), PROBE)),
+            Hook.at(
+                "newDirectoryStream",
+                "("
+                    + PATH
+                    + "Ljava/nio/file/DirectoryStream$Filter;)Ljava/nio/file/DirectoryStream;",
+                checkFile(new Argument(0), READ)),
+            Hook.at(
+                "createDirectory",
+                "(" + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+                rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+            Hook.at(
+                "implDelete",
+                "(" + PATH + "Z)Z",
+                rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing())),
+            Hook.at(
+                "copy",
+                "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+                rewrite(0, READ | RESOLVED, new Argument(2)),
+                rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+            Hook.at(
+                "move",
+                "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+                rewrite(0, DELETE | NO_FOLLOW | RESOLVED, new Nothing()),
+                rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+            // A new link's target is read through it, relative to the link's folder; a hard link
+            // shares its file.
+            Hook.at(
+                "createSymbolicLink",
+                "(" + PATH + PATH + "[Ljava/nio/file/attribute/FileAttribute;)V",
+                checkFile(new Argument(1), READ | RELATIVE, new Argument(0)),
+                rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
+            Hook.at(
+                "createLink",
+                "(" + PATH + PATH + ")V",
+                checkFile(new Argument(1), READ | WRITE | NO_FOLLOW),
+                rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
     Set<String> declaredBelow = new HashSet<>();
-    for (Class<?> type = FileSystems.getDefault().provider().getClass(); type.getName().startsWith("sun.nio.fs.");
+    for (Class<?> type = FileSystems.getDefault().provider().getClass();
+        type.getName().startsWith("sun.nio.fs.");
         type = type.getSuperclass()) {
       Set<String> declared = new HashSet<>();
       for (Method method : type.getDeclaredMethods()) {
@@ -150,8 +251,11 @@ public final class FileHooks {
       }
     }
     if (!missing.isEmpty()) {
-      throw new IllegalStateException("the default file system provider " + FileSystems.getDefault().provider().getClass()
-          .getName() + " lacks " + missing);
+      throw new IllegalStateException(
+          "the default file system provider "
+              + FileSystems.getDefault().provider().getClass().getName()
+              + " lacks "
+              + missing);
     }
   }
 
@@ -159,38 +263,65 @@ public final class FileHooks {
   private static void addViews(Map<String, List<Hook>> hooks) {
     Field file = new Field(BASIC_VIEW, "file", "Lsun/nio/fs/UnixPath;");
     Field follow = new Field(BASIC_VIEW, "followLinks", "Z");
-    hooks.put(BASIC_VIEW, List.of(
-        viewEntry("readAttributes", "()Ljava/nio/file/attribute/BasicFileAttributes;", file, PROBE, follow),
-        viewEntry("setTimes", "(Ljava/nio/file/attribute/FileTime;Ljava/nio/file/attribute/FileTime;"
-            + "Ljava/nio/file/attribute/FileTime;)V", file, WRITE, follow)));
-    hooks.put(VIEWS + "Posix", List.of(
-        viewEntry("readAttributes", "()Lsun/nio/fs/UnixFileAttributes;", file, PROBE, follow),
-        viewEntry("setMode", "(I)V", file, WRITE, follow),
-        viewEntry("setOwners", "(II)V", file, WRITE, follow)));
-    hooks.put("sun/nio/fs/LinuxDosFileAttributeView", List.of(
-        viewEntry("readAttributes", "()Ljava/nio/file/attribute/DosFileAttributes;", file, PROBE, follow),
-        viewEntry("updateDosAttribute", "(IZ)V", file, WRITE, follow)));
+    hooks.put(
+        BASIC_VIEW,
+        List.of(
+            viewEntry(
+                "readAttributes",
+                "()Ljava/nio/file/attribute/BasicFileAttributes;",
+                file,
+                PROBE,
+                follow),
+            viewEntry(
+                "setTimes",
+                "(Ljava/nio/file/attribute/FileTime;Ljava/nio/file/attribute/FileTime;"
+                    + "Ljava/nio/file/attribute/FileTime;)V",
+                file,
+                WRITE,
+                follow)));
+    hooks.put(
+        VIEWS + "Posix",
+        List.of(
+            viewEntry("readAttributes", "()Lsun/nio/fs/UnixFileAttributes;", file, PROBE, follow),
+            viewEntry("setMode", "(I)V", file, WRITE, follow),
+            viewEntry("setOwners", "(II)V", file, WRITE, follow)));
+    hooks.put(
+        "sun/nio/fs/LinuxDosFileAttributeView",
+        List.of(
+            viewEntry(
+                "readAttributes",
+                "()Ljava/nio/file/attribute/DosFileAttributes;",
+                file,
+                PROBE,
+                follow),
+            viewEntry("updateDosAttribute", "(IZ)V", file, WRITE, follow)));
     Field userFile = new Field(USER_VIEW, "file", "Lsun/nio/fs/UnixPath;");
     Field userFollow = new Field(USER_VIEW, "followLinks", "Z");
-    hooks.put(USER_VIEW, List.of(
-        viewEntry("list", "()Ljava/util/List;", userFile, PROBE, userFollow),
-        viewEntry("size", "(Ljava/lang/String;)I", userFile, PROBE, userFollow),
-        viewEntry("read", "(Ljava/lang/String;JI)I", userFile, READ, userFollow),
-        viewEntry("write", "(Ljava/lang/String;JI)V", userFile, WRITE, userFollow),
-        viewEntry("delete", "(Ljava/lang/String;)V", userFile, WRITE, userFollow)));
+    hooks.put(
+        USER_VIEW,
+        List.of(
+            viewEntry("list", "()Ljava/util/List;", userFile, PROBE, userFollow),
+            viewEntry("size", "(Ljava/lang/String;)I", userFile, PROBE, userFollow),
+            viewEntry("read", "(Ljava/lang/String;JI)I", userFile, READ, userFollow),
+            viewEntry("write", "(Ljava/lang/String;JI)V", userFile, WRITE, userFollow),
+            viewEntry("delete", "(Ljava/lang/String;)V", userFile, WRITE, userFollow)));
   }
 
   private static void addFile(Map<String, List<Hook>> hooks) {
     List<Hook> file = new ArrayList<>();
-    for (String probe : List.of("exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
+    for (String probe :
+        List.of(
+            "exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
       file.add(Hook.at(probe, "()Z", checkFile(new Receiver(), PROBE)));
     }
-    for (String probe : List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
+    for (String probe :
+        List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
       file.add(Hook.at(probe, "()J", checkFile(new Receiver(), PROBE)));
     }
     file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", checkFile(new Receiver(), PROBE)));
     file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", checkFile(new Receiver(), READ)));
-    // Creating fails on any existing entry, a link included; the set… methods change where a link leads.
+    // Creating fails on any existing entry, a link included; the set… methods change where a link
+    // leads.
     file.add(Hook.at("createNewFile", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
     file.add(Hook.at("mkdir", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
     file.add(Hook.at("setReadOnly", "()Z", checkFile(new Receiver(), WRITE)));
@@ -201,12 +332,21 @@ public final class FileHooks {
     // deleteOnExit is checked now: at exit no tool is running.
     file.add(Hook.at("delete", "()Z", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
     file.add(Hook.at("deleteOnExit", "()V", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
-    file.add(Hook.at("renameTo", "(Ljava/io/File;)Z",
-        checkFile(new Receiver(), DELETE | NO_FOLLOW), checkFile(new Argument(0), WRITE | NO_FOLLOW)));
+    file.add(
+        Hook.at(
+            "renameTo",
+            "(Ljava/io/File;)Z",
+            checkFile(new Receiver(), DELETE | NO_FOLLOW),
+            checkFile(new Argument(0), WRITE | NO_FOLLOW)));
     hooks.put("java/io/File", file);
     // File.createTempFile creates the file this returns, without any other File method.
-    hooks.put("java/io/File$TempDirectory", List.of(Hook.onReturn("generateFile",
-        "(Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)Ljava/io/File;", checkFile(new Returned(), WRITE | NO_FOLLOW))));
+    hooks.put(
+        "java/io/File$TempDirectory",
+        List.of(
+            Hook.onReturn(
+                "generateFile",
+                "(Ljava/lang/String;Ljava/lang/String;Ljava/io/File;)Ljava/io/File;",
+                checkFile(new Returned(), WRITE | NO_FOLLOW))));
   }
 
   private static Hook opening(String name, String descriptor) {
@@ -217,11 +357,14 @@ public final class FileHooks {
     return Hook.at(name, descriptor, checkFile(new Argument(0), READ | UNRESOLVABLE));
   }
 
-  private static Hook viewEntry(String name, String descriptor, Field file, int bits, Field follow) {
+  private static Hook viewEntry(
+      String name, String descriptor, Field file, int bits, Field follow) {
     return Hook.at(name, descriptor, checkFile(file, bits | VIEW, follow));
   }
 
-  /** The check's answer replaces the path argument, so the method opens the path that was checked. */
+  /**
+   * The check's answer replaces the path argument, so the method opens the path that was checked.
+   */
   private static Check rewrite(int argument, int bits, Source detail) {
     return checkFile(new Argument(argument), bits, detail).rewriting();
   }

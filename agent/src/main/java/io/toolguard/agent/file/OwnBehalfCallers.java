@@ -15,17 +15,20 @@ import java.util.stream.Stream;
  * only when an access would be denied, because walking the stack costs microseconds.
  *
  * <p>Narrow on purpose: a row is trusted only when nothing but JDK code (or code of the row's own
- * library) lies between it and the access, and every row reads locations its owner configured
- * (its class path, its log file), never a path a tool hands in. A tool that itself opens a file,
- * or hands a path to any other JDK or library method, is checked.
+ * library) lies between it and the access, and every row reads locations its owner configured (its
+ * class path, its log file), never a path a tool hands in. A tool that itself opens a file, or
+ * hands a path to any other JDK or library method, is checked.
  */
 final class OwnBehalfCallers {
 
-  private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
 
   private OwnBehalfCallers() {}
 
-  /** {@return whether the access being checked on this thread is done by code of one of the rows} */
+  /**
+   * {@return whether the access being checked on this thread is done by code of one of the rows}
+   */
   static boolean onStack() {
     return WALKER.walk(OwnBehalfCallers::onBehalf);
   }
@@ -39,13 +42,15 @@ final class OwnBehalfCallers {
         pastDispatcher = frame.getDeclaringClass() == Dispatcher.class;
         continue;
       }
-      // The class whose method is being checked is not its own caller: URLClassLoader's constructor is
+      // The class whose method is being checked is not its own caller: URLClassLoader's constructor
+      // is
       // checked for the tool that calls it, not let through as a class loader at work.
       if (checked == null || frame.getDeclaringClass() == checked) {
         checked = frame.getDeclaringClass();
         continue;
       }
-      if (Provenance.matches(FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
+      if (Provenance.matches(
+          FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
         return true;
       }
       if (!Provenance.isJdk(frame.getDeclaringClass())) {

@@ -29,7 +29,8 @@ final class RealPath {
     return resolve(path.toAbsolutePath(), followFinal, new int[1]);
   }
 
-  private static Path resolve(Path absolute, boolean followFinal, int[] linksFollowed) throws IOException {
+  private static Path resolve(Path absolute, boolean followFinal, int[] linksFollowed)
+      throws IOException {
     if (followFinal) {
       try {
         return absolute.toRealPath();
@@ -52,7 +53,8 @@ final class RealPath {
     Path candidate = realParent.resolve(name);
     if (followFinal && Files.isSymbolicLink(candidate)) {
       if (++linksFollowed[0] > MAX_LINKS) {
-        throw new FileSystemException(absolute.toString(), null, "too many levels of symbolic links");
+        throw new FileSystemException(
+            absolute.toString(), null, "too many levels of symbolic links");
       }
       return resolve(realParent.resolve(Files.readSymbolicLink(candidate)), true, linksFollowed);
     }

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Files every tool may read: the JDK's own installation and the random devices. The JDK reads them
- * on a tool's behalf (time-zone data, security, network and XML configuration, seeds for
- * {@code SecureRandom}), and they hold nothing of the application's. Nothing here may be written or
+ * on a tool's behalf (time-zone data, security, network and XML configuration, seeds for {@code
+ * SecureRandom}), and they hold nothing of the application's. Nothing here may be written or
  * deleted. The class path is not among them: {@code -cp .} would open the working folder to every
  * tool; class loaders reading it are recognised by {@link OwnBehalfCallers} instead.
  */
@@ -35,7 +35,8 @@ final class SharedReadOnlyFiles {
     // Only conf/ and lib/ hold what the JDK reads at run time.
     for (String folder : List.of("conf", "lib")) {
       try (Stream<Path> walk = Files.walk(javaHome.resolve(folder))) {
-        walk.filter(Files::isSymbolicLink).forEach(link -> real(link.toString()).ifPresent(roots::add));
+        walk.filter(Files::isSymbolicLink)
+            .forEach(link -> real(link.toString()).ifPresent(roots::add));
       } catch (IOException | UncheckedIOException unreadable) {
         // a JDK folder that is missing or cannot be read has no links to add
       }

@@ -27,7 +27,10 @@ public final class AccessGate {
     /** {@return what the tool tried, completing "Tool 'x' may not …"} */
     String describe();
 
-    /** {@return the kind of request a person is asked ("run a command"), which scopes approvals for the session} */
+    /**
+     * {@return the kind of request a person is asked ("run a command"), which scopes approvals for
+     * the session}
+     */
     String subject();
 
     /** {@return what the person is shown} */
@@ -77,8 +80,8 @@ public final class AccessGate {
   }
 
   /**
-   * Decides {@code access} as {@link #check} does, but reports a denial instead of throwing it,
-   * for accesses that are denied by looking absent (an environment variable that looks unset).
+   * Decides {@code access} as {@link #check} does, but reports a denial instead of throwing it, for
+   * accesses that are denied by looking absent (an environment variable that looks unset).
    *
    * @return whether the access goes ahead
    * @throws SecurityException if it cannot be recorded
@@ -138,39 +141,74 @@ public final class AccessGate {
     return askAPerson(context, ruling.level(), access, ruling.decision(), throwDenial);
   }
 
-  private boolean askAPerson(ToolContext context, ToolContext level, Access access, AccessDecision asked,
+  private boolean askAPerson(
+      ToolContext context,
+      ToolContext level,
+      Access access,
+      AccessDecision asked,
       boolean throwDenial) {
     if (!context.policy().enforcing()) {
       write(context, access, access.record(context, level, Decision.WOULD_ASK, asked.reason()));
       return true;
     }
     if (!approver.canAsk()) {
-      return deny(context, level, access,
-          asked.reason() + ", but no approval channel is on (set 'approval:' in the policy)", null, throwDenial);
+      return deny(
+          context,
+          level,
+          access,
+          asked.reason() + ", but no approval channel is on (set 'approval:' in the policy)",
+          null,
+          throwDenial);
     }
-    Resolution resolution = approver.ask(context.callId(), context.tool(), access.subject(), level.decision().risk(),
-        access.shown(), Optional.of(access.shown()), level.decision().rule(), context.policy().policy().approval().timeout());
+    Resolution resolution =
+        approver.ask(
+            context.callId(),
+            context.tool(),
+            access.subject(),
+            level.decision().risk(),
+            access.shown(),
+            Optional.of(access.shown()),
+            level.decision().rule(),
+            context.policy().policy().approval().timeout());
     if (resolution.approved()) {
       write(context, access, access.record(context, level, Decision.ALLOW, resolution.reason()));
       return true;
     }
-    return deny(context, level, access, resolution.reason(), resolution.answer().message(), throwDenial);
+    return deny(
+        context, level, access, resolution.reason(), resolution.answer().message(), throwDenial);
   }
 
   /**
    * Writes the denial; unless the innermost call runs in audit mode, throws it (with the person's
    * message, if one was given) or, if {@code throwDenial} is false, reports it.
    */
-  @SuppressWarnings("ReferenceEquality") // whether the level is the innermost call itself, not an equal outer one
-  private boolean deny(ToolContext context, ToolContext level, Access access, String reason, String personsMessage,
+  @SuppressWarnings(
+      "ReferenceEquality") // whether the level is the innermost call itself, not an equal outer one
+  private boolean deny(
+      ToolContext context,
+      ToolContext level,
+      Access access,
+      String reason,
+      String personsMessage,
       boolean throwDenial) {
     boolean enforcing = context.policy().enforcing();
     write(context, access, access.record(context, level, Decision.denied(enforcing), reason));
     if (enforcing && throwDenial) {
       String via = level == context ? "" : " (inside tool '" + level.tool() + "')";
-      throw new SecurityException(personsMessage != null ? personsMessage
-          : "Tool '" + context.tool() + "'" + via + " may not " + access.describe() + ": " + reason + " ["
-              + access.denier(level) + "]");
+      throw new SecurityException(
+          personsMessage != null
+              ? personsMessage
+              : "Tool '"
+                  + context.tool()
+                  + "'"
+                  + via
+                  + " may not "
+                  + access.describe()
+                  + ": "
+                  + reason
+                  + " ["
+                  + access.denier(level)
+                  + "]");
     }
     return !enforcing;
   }

@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * A safe rendering of a call's arguments: texts and numbers truncated, other objects by type and
- * size only, so that no whole file contents and no side effects of an application's
- * {@code toString()} reach the audit log or an approver. Short for the audit log, longer for the
- * person deciding; and exact, for remembering an approval of these very arguments.
+ * size only, so that no whole file contents and no side effects of an application's {@code
+ * toString()} reach the audit log or an approver. Short for the audit log, longer for the person
+ * deciding; and exact, for remembering an approval of these very arguments.
  */
 final class ArgumentSummary {
 
@@ -36,7 +36,10 @@ final class ArgumentSummary {
       if (i > 0) {
         summary.append(", ");
       }
-      summary.append(i < names.size() ? names.get(i) : "arg" + i).append('=').append(value(arguments[i]));
+      summary
+          .append(i < names.size() ? names.get(i) : "arg" + i)
+          .append('=')
+          .append(value(arguments[i]));
       if (summary.length() > maxTotal) {
         return summary.substring(0, maxTotal) + "…";
       }
@@ -45,8 +48,8 @@ final class ArgumentSummary {
   }
 
   /**
-   * {@return the arguments in full with their types, if all are texts, numbers, paths, enums or
-   * the like; empty if any is another object, whose equality cannot be told from its text}
+   * {@return the arguments in full with their types, if all are texts, numbers, paths, enums or the
+   * like; empty if any is another object, whose equality cannot be told from its text}
    */
   static Optional<String> exact(Object[] arguments) {
     StringBuilder key = new StringBuilder();
@@ -54,20 +57,34 @@ final class ArgumentSummary {
       if (argument != null && !isValue(argument)) {
         return Optional.empty();
       }
-      String text = argument instanceof Enum<?> constant ? constant.name() : String.valueOf(argument);
-      key.append(argument == null ? "null" : argument.getClass().getName()).append(':').append(text.length())
-          .append(':').append(text).append('\0');
+      String text =
+          argument instanceof Enum<?> constant ? constant.name() : String.valueOf(argument);
+      key.append(argument == null ? "null" : argument.getClass().getName())
+          .append(':')
+          .append(text.length())
+          .append(':')
+          .append(text)
+          .append('\0');
     }
     return Optional.of(key.toString());
   }
 
   /** Immutable, and equal exactly when their texts (and types) are. */
   private static boolean isValue(Object argument) {
-    return argument instanceof String || argument instanceof Path || argument instanceof File
-        || argument instanceof Integer || argument instanceof Long || argument instanceof Short
-        || argument instanceof Byte || argument instanceof Double || argument instanceof Float
-        || argument instanceof java.math.BigInteger || argument instanceof java.math.BigDecimal
-        || argument instanceof Boolean || argument instanceof Character || argument instanceof Enum<?>;
+    return argument instanceof String
+        || argument instanceof Path
+        || argument instanceof File
+        || argument instanceof Integer
+        || argument instanceof Long
+        || argument instanceof Short
+        || argument instanceof Byte
+        || argument instanceof Double
+        || argument instanceof Float
+        || argument instanceof java.math.BigInteger
+        || argument instanceof java.math.BigDecimal
+        || argument instanceof Boolean
+        || argument instanceof Character
+        || argument instanceof Enum<?>;
   }
 
   /** Never fails: an argument whose size or text cannot be read is shown by its type. */
@@ -86,12 +103,17 @@ final class ArgumentSummary {
     if (argument instanceof CharSequence || argument instanceof Path || argument instanceof File) {
       return '"' + truncate(argument.toString()) + '"';
     }
-    if (argument instanceof Number || argument instanceof Boolean || argument instanceof Character
+    if (argument instanceof Number
+        || argument instanceof Boolean
+        || argument instanceof Character
         || argument instanceof Enum<?>) {
       return truncate(argument.toString());
     }
     if (argument.getClass().isArray()) {
-      return argument.getClass().getComponentType().getSimpleName() + "[" + java.lang.reflect.Array.getLength(argument) + "]";
+      return argument.getClass().getComponentType().getSimpleName()
+          + "["
+          + java.lang.reflect.Array.getLength(argument)
+          + "]";
     }
     if (argument instanceof Collection<?> collection) {
       return argument.getClass().getSimpleName() + "(size " + collection.size() + ")";

@@ -2,9 +2,9 @@ package io.toolguard.agent.guard;
 
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.approval.Resolution;
-import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
+import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Outcome;
@@ -31,10 +31,12 @@ public final class ToolCallGuard {
   private final ToolRegistry registry;
   private final AuditLog audit;
   private final Approver approver;
-  private final String callIdPrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  private final String callIdPrefix =
+      Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
 
-  public ToolCallGuard(ActivePolicy active, ToolRegistry registry, AuditLog audit, Approver approver) {
+  public ToolCallGuard(
+      ActivePolicy active, ToolRegistry registry, AuditLog audit, Approver approver) {
     this.active = active;
     this.registry = registry;
     this.audit = audit;
@@ -50,7 +52,8 @@ public final class ToolCallGuard {
     ToolMethod tool = registry.get(toolId);
     ToolContext outer = (ToolContext) outerContext;
     if (outer != null && outer.tool().equals(tool.name())) {
-      // The tool calling itself: an override calling the method it overrides (as a proxy's does), or
+      // The tool calling itself: an override calling the method it overrides (as a proxy's does),
+      // or
       // a recursion. It is part of the call already decided, so it is not decided or logged again.
       return outer;
     }
@@ -68,39 +71,68 @@ public final class ToolCallGuard {
       } else if (decision.outcome() == Outcome.ASK && !approver.canAsk()) {
         decision = decision.settled(false, NO_APPROVER);
       } else if (decision.outcome() == Outcome.ASK) {
-        Resolution resolution = approver.ask(callId, tool.name(), tool.signature(), decision.risk(),
-            ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments), ArgumentSummary.exact(arguments),
-            decision.rule(), policy.approval().timeout());
+        Resolution resolution =
+            approver.ask(
+                callId,
+                tool.name(),
+                tool.signature(),
+                decision.risk(),
+                ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments),
+                ArgumentSummary.exact(arguments),
+                decision.rule(),
+                policy.approval().timeout());
         personsMessage = resolution.approved() ? null : resolution.answer().message();
         decision = decision.settled(resolution.approved(), resolution.reason());
       }
     } catch (SecurityException unrecorded) {
       throw unrecorded;
     } catch (RuntimeException | LinkageError failure) {
-      System.err.println("toolguard: ERROR: deciding a call to tool '" + tool.name() + "' failed; it is denied: " + failure);
-      decision = new ToolDecision(Verdict.DENY, tool.risk().under(policy.defaultRisk()), policy.source(), INTERNAL_ERROR,
-          Grants.NONE);
+      System.err.println(
+          "toolguard: ERROR: deciding a call to tool '"
+              + tool.name()
+              + "' failed; it is denied: "
+              + failure);
+      decision =
+          new ToolDecision(
+              Verdict.DENY,
+              tool.risk().under(policy.defaultRisk()),
+              policy.source(),
+              INTERNAL_ERROR,
+              Grants.NONE);
       failed = true;
     }
     boolean denied = decision.verdict() == Verdict.DENY;
     // Audit mode lets policy denials through, never a call toolguard could not decide.
     boolean blocked = denied && (inForce.enforcing() || failed);
-    audit.writeOrStop(new AuditRecord(
-        Instant.now(),
-        callId,
-        outer == null ? null : outer.callId(),
+    audit.writeOrStop(
+        new AuditRecord(
+            Instant.now(),
+            callId,
+            outer == null ? null : outer.callId(),
+            tool.name(),
+            tool.signature(),
+            decision.risk().name(),
+            !denied ? (wouldAsk ? Decision.WOULD_ASK : Decision.ALLOW) : Decision.denied(blocked),
+            decision.rule(),
+            wouldAsk
+                ? decision.reason()
+                    + "; it needs a person's approval, which audit mode does not wait for"
+                : decision.reason(),
+            ArgumentSummary.of(tool.parameterNames(), arguments),
+            Thread.currentThread().getName()),
         tool.name(),
-        tool.signature(),
-        decision.risk().name(),
-        !denied ? (wouldAsk ? Decision.WOULD_ASK : Decision.ALLOW) : Decision.denied(blocked),
-        decision.rule(),
-        wouldAsk ? decision.reason() + "; it needs a person's approval, which audit mode does not wait for"
-            : decision.reason(),
-        ArgumentSummary.of(tool.parameterNames(), arguments),
-        Thread.currentThread().getName()), tool.name(), "was denied by toolguard");
+        "was denied by toolguard");
     if (blocked) {
-      throw new SecurityException(personsMessage != null ? personsMessage
-          : "Tool '" + tool.name() + "' was denied by toolguard: " + decision.reason() + " [rule " + decision.rule() + "]");
+      throw new SecurityException(
+          personsMessage != null
+              ? personsMessage
+              : "Tool '"
+                  + tool.name()
+                  + "' was denied by toolguard: "
+                  + decision.reason()
+                  + " [rule "
+                  + decision.rule()
+                  + "]");
     }
     return new ToolContext(callId, tool.name(), inForce, decision, outer);
   }

@@ -5,9 +5,13 @@ import io.toolguard.agent.policy.ToolDecision;
 
 /**
  * What a running tool may do: the context its body runs in, kept per thread by the bootstrap
- * dispatcher. It keeps the policy that decided the call, so a reload never changes the grants of
- * a call already running. A nested tool's context keeps its {@code outer} one, and a check must
- * pass every level, so a tool called from another tool has at most the outer tool's grants.
+ * dispatcher. It keeps the policy that decided the call, so a reload never changes the grants of a
+ * call already running. A nested tool's context keeps its {@code outer} one, and a check must pass
+ * every level, so a tool called from another tool has at most the outer tool's grants.
  */
 public record ToolContext(
-    String callId, String tool, ActivePolicy.Snapshot policy, ToolDecision decision, ToolContext outer) {}
+    String callId,
+    String tool,
+    ActivePolicy.Snapshot policy,
+    ToolDecision decision,
+    ToolContext outer) {}

@@ -11,7 +11,8 @@ import java.util.List;
  * @param signature {@code class#method}, for audit logs
  * @param parameterNames names for the argument summary ({@code arg0}… when the class file has none)
  */
-public record ToolMethod(String name, DeclaredRisk risk, String signature, List<String> parameterNames) {
+public record ToolMethod(
+    String name, DeclaredRisk risk, String signature, List<String> parameterNames) {
 
   public ToolMethod {
     parameterNames = List.copyOf(parameterNames);

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Numbers each guarded method when its class is transformed; woven code passes the number back.
- * A method woven again (its class retransformed, by this agent when attached or by another agent)
+ * Numbers each guarded method when its class is transformed; woven code passes the number back. A
+ * method woven again (its class retransformed, by this agent when attached or by another agent)
  * keeps its number.
  */
 public final class ToolRegistry {
@@ -16,10 +16,12 @@ public final class ToolRegistry {
   private final Map<ToolMethod, Integer> numbers = new HashMap<>();
 
   public synchronized int register(ToolMethod method) {
-    return numbers.computeIfAbsent(method, added -> {
-      methods.add(added);
-      return methods.size() - 1;
-    });
+    return numbers.computeIfAbsent(
+        method,
+        added -> {
+          methods.add(added);
+          return methods.size() - 1;
+        });
   }
 
   public ToolMethod get(int id) {

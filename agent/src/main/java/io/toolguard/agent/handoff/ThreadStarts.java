@@ -10,18 +10,21 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Decides whether a thread started inside a tool runs in the tool's context for its whole life:
- * yes when the tool (or any code it calls) starts it, or a {@code java.util.Timer} it creates does;
- * no when the JDK starts it as a worker of a pool or an executor, whose tasks carry their own
- * context instead, so that the pool's later tasks from others are never restricted.
+ * Decides whether a thread started inside a tool runs in the tool's context for its whole life: yes
+ * when the tool (or any code it calls) starts it, or a {@code java.util.Timer} it creates does; no
+ * when the JDK starts it as a worker of a pool or an executor, whose tasks carry their own context
+ * instead, so that the pool's later tasks from others are never restricted.
  */
 public final class ThreadStarts {
 
-  private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
 
   private ThreadStarts() {}
 
-  /** {@return whether the thread being started on this thread inherits the running tool's context} */
+  /**
+   * {@return whether the thread being started on this thread inherits the running tool's context}
+   */
   public static boolean inheritContext() {
     return WALKER.walk(ThreadStarts::startedByToolCode);
   }
@@ -37,7 +40,8 @@ public final class ThreadStarts {
       if (Provenance.matches(FORWARDS_THREAD_STARTS, name)) {
         continue;
       }
-      return !Provenance.isJdk(frame.getDeclaringClass()) || Provenance.matches(STARTS_THREADS_FOR_ITS_CREATOR, name);
+      return !Provenance.isJdk(frame.getDeclaringClass())
+          || Provenance.matches(STARTS_THREADS_FOR_ITS_CREATOR, name);
     }
     return true;
   }

@@ -3,9 +3,9 @@ package io.toolguard.agent.jvm;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.JvmActionRecord;
-import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.reflect.Member;
 import java.time.Instant;
@@ -33,10 +33,20 @@ public final class JvmGuard {
       gate.check(context, new JvmAction(text, REASON));
       return;
     }
-    Class<?> type = action instanceof Class<?> c ? c : action instanceof Member m ? m.getDeclaringClass() : null;
+    Class<?> type =
+        action instanceof Class<?> c
+            ? c
+            : action instanceof Member m ? m.getDeclaringClass() : null;
     if (type != null && isToolguards(type)) {
-      gate.check(context, new JvmAction("open " + (action instanceof Member m ? type.getName() + "." + m.getName()
-          : type.getName()) + " by reflection", TAMPER));
+      gate.check(
+          context,
+          new JvmAction(
+              "open "
+                  + (action instanceof Member m
+                      ? type.getName() + "." + m.getName()
+                      : type.getName())
+                  + " by reflection",
+              TAMPER));
     }
   }
 
@@ -64,8 +74,15 @@ public final class JvmGuard {
     }
 
     @Override
-    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String why) {
-      return new JvmActionRecord(Instant.now(), context.callId(), context.tool(), described, decision, why,
+    public AuditEntry record(
+        ToolContext context, ToolContext level, Decision decision, String why) {
+      return new JvmActionRecord(
+          Instant.now(),
+          context.callId(),
+          context.tool(),
+          described,
+          decision,
+          why,
           Thread.currentThread().getName());
     }
 

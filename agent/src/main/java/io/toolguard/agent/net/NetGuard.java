@@ -3,10 +3,10 @@ package io.toolguard.agent.net;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.NetRecord;
-import io.toolguard.agent.policy.AccessDecision;
-import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.bootstrap.Dispatcher;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +22,8 @@ import java.util.Optional;
  */
 public final class NetGuard {
 
-  static final String SELF_APPROVAL = "a tool may not reach the approval server, where calls are approved";
+  static final String SELF_APPROVAL =
+      "a tool may not reach the approval server, where calls are approved";
   private static final InetAddress ANY = new InetSocketAddress(0).getAddress();
 
   private final AccessGate gate;
@@ -50,58 +51,85 @@ public final class NetGuard {
       address = ANY;
       port = 0;
     } else {
-      // An unresolved address, which the JDK refuses itself, or a Unix-domain socket (not the network).
+      // An unresolved address, which the JDK refuses itself, or a Unix-domain socket (not the
+      // network).
       return;
     }
     String name = nameGiven(address);
-    String shown = (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port;
-    boolean selfApproval = operation == NetOperation.CONNECT && reachesApprovalServer(address, port);
-    gate.check(context, new AccessGate.Access() {
-      @Override
-      public AccessDecision decide(ToolContext level) {
-        return selfApproval ? AccessDecision.denied(SELF_APPROVAL)
-            : level.policy().policy().decideNet(level.decision(), operation, name, address, port);
-      }
+    String shown =
+        (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port;
+    boolean selfApproval =
+        operation == NetOperation.CONNECT && reachesApprovalServer(address, port);
+    gate.check(
+        context,
+        new AccessGate.Access() {
+          @Override
+          public AccessDecision decide(ToolContext level) {
+            return selfApproval
+                ? AccessDecision.denied(SELF_APPROVAL)
+                : level
+                    .policy()
+                    .policy()
+                    .decideNet(level.decision(), operation, name, address, port);
+          }
 
-      @Override
-      public String describe() {
-        return operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + shown;
-      }
+          @Override
+          public String describe() {
+            return operation.label()
+                + (operation == NetOperation.CONNECT ? " to " : " on ")
+                + shown;
+          }
 
-      @Override
-      public String subject() {
-        return operation.label();
-      }
+          @Override
+          public String subject() {
+            return operation.label();
+          }
 
-      @Override
-      public String shown() {
-        return operation.label() + " " + shown;
-      }
+          @Override
+          public String shown() {
+            return operation.label() + " " + shown;
+          }
 
-      @Override
-      public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
-        return new NetRecord(Instant.now(), context.callId(), context.tool(), operation.label(), name,
-            address.getHostAddress() + ":" + port, decision, level.decision().rule(), reason,
-            Thread.currentThread().getName());
-      }
-    });
+          @Override
+          public AuditEntry record(
+              ToolContext context, ToolContext level, Decision decision, String reason) {
+            return new NetRecord(
+                Instant.now(),
+                context.callId(),
+                context.tool(),
+                operation.label(),
+                name,
+                address.getHostAddress() + ":" + port,
+                decision,
+                level.decision().rule(),
+                reason,
+                Thread.currentThread().getName());
+          }
+        });
   }
 
-  /** {@return the host name the address was made from, without a lookup; null if it was made from a number} */
+  /**
+   * {@return the host name the address was made from, without a lookup; null if it was made from a
+   * number}
+   */
   private static String nameGiven(InetAddress address) {
     String text = address.toString();
     String name = text.substring(0, text.lastIndexOf('/'));
     return name.isEmpty() || name.equals(address.getHostAddress()) ? null : name;
   }
 
-  /** The server may listen on every address, so any address of this machine on its port reaches it. */
+  /**
+   * The server may listen on every address, so any address of this machine on its port reaches it.
+   */
   private boolean reachesApprovalServer(InetAddress address, int port) {
     if (approvalServer.isEmpty() || port != approvalServer.get().getPort()) {
       return false;
     }
     try {
-      return address.isLoopbackAddress() || address.isAnyLocalAddress()
-          || address.equals(approvalServer.get().getAddress()) || NetworkInterface.getByInetAddress(address) != null;
+      return address.isLoopbackAddress()
+          || address.isAnyLocalAddress()
+          || address.equals(approvalServer.get().getAddress())
+          || NetworkInterface.getByInetAddress(address) != null;
     } catch (SocketException unknown) {
       return true;
     }

@@ -18,7 +18,8 @@ import java.util.StringJoiner;
  * @param audit the audit log file; empty when absent
  * @param reload how often to check the policy for changes; zero turns reloading off
  */
-public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optional<String> audit, Duration reload) {
+public record AgentOptions(
+    Optional<String> policy, Optional<Mode> mode, Optional<String> audit, Duration reload) {
 
   public static final String DEFAULT_AUDIT_LOG = "toolguard-audit.jsonl";
   static final Duration DEFAULT_RELOAD = Duration.ofSeconds(2);
@@ -37,21 +38,37 @@ public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optiona
         String key = equals < 0 ? pair.trim() : pair.substring(0, equals).trim();
         String value = equals < 0 ? "" : pair.substring(equals + 1).trim();
         if (!KEYS.contains(key)) {
-          throw new IllegalArgumentException("unknown agent option '" + key
-              + "'; options are policy=PATH, mode=enforce|audit, audit=PATH and reload=SECONDS, separated by commas");
+          throw new IllegalArgumentException(
+              "unknown agent option '"
+                  + key
+                  + "'; options are policy=PATH, mode=enforce|audit, audit=PATH and reload=SECONDS, separated by commas");
         }
         if (value.isEmpty()) {
-          throw new IllegalArgumentException("agent option '" + key + "' needs a value, as in " + key + "=...");
+          throw new IllegalArgumentException(
+              "agent option '" + key + "' needs a value, as in " + key + "=...");
         }
         if (values.put(key, value) != null) {
           throw new IllegalArgumentException("agent option '" + key + "' is given twice");
         }
       }
     }
-    Optional<Mode> mode = Optional.ofNullable(values.get("mode")).map(name -> Mode.named(name).orElseThrow(
-        () -> new IllegalArgumentException("agent option mode=" + name + " is not valid; use mode=enforce or mode=audit")));
-    Duration reload = Optional.ofNullable(values.get("reload")).map(AgentOptions::seconds).orElse(DEFAULT_RELOAD);
-    return new AgentOptions(Optional.ofNullable(values.get("policy")), mode, Optional.ofNullable(values.get("audit")),
+    Optional<Mode> mode =
+        Optional.ofNullable(values.get("mode"))
+            .map(
+                name ->
+                    Mode.named(name)
+                        .orElseThrow(
+                            () ->
+                                new IllegalArgumentException(
+                                    "agent option mode="
+                                        + name
+                                        + " is not valid; use mode=enforce or mode=audit")));
+    Duration reload =
+        Optional.ofNullable(values.get("reload")).map(AgentOptions::seconds).orElse(DEFAULT_RELOAD);
+    return new AgentOptions(
+        Optional.ofNullable(values.get("policy")),
+        mode,
+        Optional.ofNullable(values.get("audit")),
         reload);
   }
 
@@ -60,14 +77,21 @@ public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optiona
     if (seconds == 0 || (seconds >= 0.05 && seconds <= 86_400)) {
       return Duration.ofMillis(Math.round(seconds * 1000));
     }
-    throw new IllegalArgumentException("agent option reload=" + text
-        + " is not valid; give seconds between 0.05 and 86400, or 0 to turn reloading off");
+    throw new IllegalArgumentException(
+        "agent option reload="
+            + text
+            + " is not valid; give seconds between 0.05 and 86400, or 0 to turn reloading off");
   }
 
-  /** {@return these options with relative policy and audit paths made absolute against {@code base}} */
+  /**
+   * {@return these options with relative policy and audit paths made absolute against {@code base}}
+   */
   public AgentOptions withPathsFrom(Path base) {
-    return new AgentOptions(policy.map(file -> base.resolve(file).toString()), mode,
-        audit.map(file -> base.resolve(file).toString()), reload);
+    return new AgentOptions(
+        policy.map(file -> base.resolve(file).toString()),
+        mode,
+        audit.map(file -> base.resolve(file).toString()),
+        reload);
   }
 
   /** {@return these options as the agent takes them: {@code policy=...,mode=...}} */
@@ -88,10 +112,18 @@ public record AgentOptions(Optional<String> policy, Optional<Mode> mode, Optiona
    */
   public String policyFile(Map<String, String> environment) {
     return policy
-        .or(() -> Optional.ofNullable(System.getProperty("toolguard.policy")).filter(p -> !p.isBlank()))
-        .or(() -> Optional.ofNullable(environment.get("TOOLGUARD_POLICY")).filter(p -> !p.isBlank()))
-        .orElseThrow(() -> new IllegalArgumentException("no policy given, so the JVM is not started unguarded;"
-            + " add policy=PATH to the agent options (-javaagent:toolguard-agent.jar=policy=app.yaml),"
-            + " or set the system property toolguard.policy or the environment variable TOOLGUARD_POLICY"));
+        .or(
+            () ->
+                Optional.ofNullable(System.getProperty("toolguard.policy"))
+                    .filter(p -> !p.isBlank()))
+        .or(
+            () ->
+                Optional.ofNullable(environment.get("TOOLGUARD_POLICY")).filter(p -> !p.isBlank()))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no policy given, so the JVM is not started unguarded;"
+                        + " add policy=PATH to the agent options (-javaagent:toolguard-agent.jar=policy=app.yaml),"
+                        + " or set the system property toolguard.policy or the environment variable TOOLGUARD_POLICY"));
   }
 }

@@ -6,7 +6,9 @@ package io.toolguard.agent.options;
  */
 public final class AgentProperties {
 
-  /** Set in a guarded JVM to what guards it; the attach command reads it to refuse a second agent. */
+  /**
+   * Set in a guarded JVM to what guards it; the attach command reads it to refuse a second agent.
+   */
   public static final String RUNNING = "toolguard.agent";
 
   /** Set when an attach failed, to why; the attach command reads it to report the failure. */

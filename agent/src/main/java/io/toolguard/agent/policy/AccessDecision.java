@@ -10,7 +10,9 @@ public sealed interface AccessDecision {
 
   /** {@return allow, ask or deny} */
   default Outcome outcome() {
-    return this instanceof Granted ? Outcome.ALLOW : this instanceof Asked ? Outcome.ASK : Outcome.DENY;
+    return this instanceof Granted
+        ? Outcome.ALLOW
+        : this instanceof Asked ? Outcome.ASK : Outcome.DENY;
   }
 
   /** {@return why, in words} */
@@ -21,12 +23,18 @@ public sealed interface AccessDecision {
     return new Denied(reason);
   }
 
-  /** {@return an access the grant allows, as {@code kind} ("read glob", say), in the rule at {@code rule}} */
+  /**
+   * {@return an access the grant allows, as {@code kind} ("read glob", say), in the rule at {@code
+   * rule}}
+   */
   static AccessDecision granted(String kind, Object grant, String rule) {
     return new Granted(kind, grant, rule);
   }
 
-  /** {@return an access a person must approve first, by the asking grant of the rule at {@code rule}} */
+  /**
+   * {@return an access a person must approve first, by the asking grant of the rule at {@code
+   * rule}}
+   */
   static AccessDecision asked(String kind, Object grant, String rule) {
     return new Asked(kind, grant, rule);
   }
@@ -39,7 +47,9 @@ public sealed interface AccessDecision {
     }
   }
 
-  /** Allowed once a person approves, by the asking grant {@code grant} of the rule at {@code rule}. */
+  /**
+   * Allowed once a person approves, by the asking grant {@code grant} of the rule at {@code rule}.
+   */
   record Asked(String kind, Object grant, String rule) implements AccessDecision {
     @Override
     public String reason() {

@@ -1,8 +1,8 @@
 package io.toolguard.agent.policy;
 
 /**
- * The policy in force and the mode it runs in. Replaced whole and at once, so every call is
- * decided by one complete policy — the old one or the new one, never none and never a mix.
+ * The policy in force and the mode it runs in. Replaced whole and at once, so every call is decided
+ * by one complete policy — the old one or the new one, never none and never a mix.
  */
 public final class ActivePolicy {
 

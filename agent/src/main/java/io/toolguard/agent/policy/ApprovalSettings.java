@@ -10,7 +10,8 @@ import java.util.Optional;
  * ask (the controlling terminal, the local web page and its JSON API, a webhook). With no channel
  * on, such calls are denied at once.
  */
-public record ApprovalSettings(Duration timeout, boolean terminal, Optional<Web> web, Optional<Webhook> webhook) {
+public record ApprovalSettings(
+    Duration timeout, boolean terminal, Optional<Web> web, Optional<Webhook> webhook) {
 
   /** The default: five minutes, no channel. */
   public static final ApprovalSettings NONE =
@@ -32,18 +33,25 @@ public record ApprovalSettings(Duration timeout, boolean terminal, Optional<Web>
   /**
    * Where each request is posted, signed with HMAC-SHA256.
    *
-   * @param secretEnv the environment variable holding the secret, if the secret is not in the policy
+   * @param secretEnv the environment variable holding the secret, if the secret is not in the
+   *     policy
    */
   public record Webhook(URI url, Optional<String> secret, Optional<String> secretEnv) {
 
-    /** {@return the shared secret, from the policy or the environment; empty when the variable is unset} */
+    /**
+     * {@return the shared secret, from the policy or the environment; empty when the variable is
+     * unset}
+     */
     public Optional<String> resolveSecret(java.util.Map<String, String> environment) {
       return secret.or(() -> secretEnv.map(environment::get).filter(value -> !value.isEmpty()));
     }
 
     @Override
     public String toString() {
-      return url + (secret.isPresent() ? " (secret in the policy)" : " (secret from $" + secretEnv.orElse("?") + ")");
+      return url
+          + (secret.isPresent()
+              ? " (secret in the policy)"
+              : " (secret from $" + secretEnv.orElse("?") + ")");
     }
   }
 }

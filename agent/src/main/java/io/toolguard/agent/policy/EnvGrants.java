@@ -32,6 +32,7 @@ public record EnvGrants(List<String> variables, List<String> properties) {
         return AccessDecision.granted("env " + kind.label() + " grant", pattern, rule);
       }
     }
-    return AccessDecision.denied("no env grant of the tool's rule names the " + kind.label() + " " + name);
+    return AccessDecision.denied(
+        "no env grant of the tool's rule names the " + kind.label() + " " + name);
   }
 }

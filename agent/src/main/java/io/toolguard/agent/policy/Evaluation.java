@@ -7,7 +7,8 @@ import java.util.Optional;
  * A call's decision, the rule that made it (none when {@code unlisted_tools} decided), and the
  * other rules that named the tool with why each lost.
  */
-public record Evaluation(ToolDecision decision, Optional<ToolRule> deciding, List<Outranked> outranked) {
+public record Evaluation(
+    ToolDecision decision, Optional<ToolRule> deciding, List<Outranked> outranked) {
 
   public Evaluation {
     outranked = List.copyOf(outranked);

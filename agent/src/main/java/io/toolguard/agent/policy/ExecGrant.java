@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * A command a tool may run, from a rule's {@code exec} list: the executable, by the bare name the
- * tool gives (looked up on the JVM's {@code PATH}) or by its absolute path (stored as the real
- * path it leads to); optionally the arguments it may take, as patterns over the arguments joined
- * by single spaces, where {@code *} matches any run of characters; and whether each run first
- * needs a person's approval.
+ * tool gives (looked up on the JVM's {@code PATH}) or by its absolute path (stored as the real path
+ * it leads to); optionally the arguments it may take, as patterns over the arguments joined by
+ * single spaces, where {@code *} matches any run of characters; and whether each run first needs a
+ * person's approval.
  */
 public record ExecGrant(String command, Optional<List<String>> args, boolean ask) {
 
@@ -25,15 +25,19 @@ public record ExecGrant(String command, Optional<List<String>> args, boolean ask
    * @param arguments the other words, joined by single spaces
    */
   public boolean matches(String name, Optional<Path> executable, String arguments) {
-    boolean program = command.startsWith("/")
-        ? executable.map(real -> real.toString().equals(command)).orElse(false)
-        : command.equals(name);
-    return program && args.map(patterns -> patterns.stream().anyMatch(p -> Wildcard.matches(p, arguments))).orElse(true);
+    boolean program =
+        command.startsWith("/")
+            ? executable.map(real -> real.toString().equals(command)).orElse(false)
+            : command.equals(name);
+    return program
+        && args.map(patterns -> patterns.stream().anyMatch(p -> Wildcard.matches(p, arguments)))
+            .orElse(true);
   }
 
   @Override
   public String toString() {
-    return command + args.map(patterns -> " with arguments " + patterns).orElse(" with any arguments");
+    return command
+        + args.map(patterns -> " with arguments " + patterns).orElse(" with any arguments");
   }
 
   /**
@@ -41,7 +45,11 @@ public record ExecGrant(String command, Optional<List<String>> args, boolean ask
    *
    * @param rule the location of the rule the grants come from
    */
-  public static AccessDecision decide(List<ExecGrant> grants, String name, Optional<Path> executable, String arguments,
+  public static AccessDecision decide(
+      List<ExecGrant> grants,
+      String name,
+      Optional<Path> executable,
+      String arguments,
       String rule) {
     ExecGrant granting = null;
     for (ExecGrant grant : grants) {
@@ -55,7 +63,9 @@ public record ExecGrant(String command, Optional<List<String>> args, boolean ask
     if (granting != null) {
       return AccessDecision.granted("exec grant", granting, rule);
     }
-    return AccessDecision.denied(grants.isEmpty() ? "the tool's rule grants no command (add an 'exec' list)"
-        : "no exec grant of the tool's rule names '" + name + "' with these arguments");
+    return AccessDecision.denied(
+        grants.isEmpty()
+            ? "the tool's rule grants no command (add an 'exec' list)"
+            : "no exec grant of the tool's rule names '" + name + "' with these arguments");
   }
 }

@@ -60,7 +60,8 @@ public record FileGrants(
    * @param sandbox the sandbox root, for the denial's words
    * @param rule the location of the rule these grants come from
    */
-  public AccessDecision decide(FileOperation operation, String absolute, String relative, Path sandbox, String rule) {
+  public AccessDecision decide(
+      FileOperation operation, String absolute, String relative, Path sandbox, String rule) {
     for (PathGlob glob : asking(operation)) {
       if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
         return AccessDecision.asked("ask " + operation.label() + " glob", glob, rule);
@@ -71,9 +72,17 @@ public record FileGrants(
         return AccessDecision.granted(operation.label() + " glob", glob, rule);
       }
     }
-    return AccessDecision.denied(relative == null
-        ? "it is outside the sandbox root " + sandbox + " and no absolute " + operation.label() + " glob grants it"
-        : "no " + operation.label() + " glob grants " + (relative.isEmpty() ? "the sandbox root" : relative));
+    return AccessDecision.denied(
+        relative == null
+            ? "it is outside the sandbox root "
+                + sandbox
+                + " and no absolute "
+                + operation.label()
+                + " glob grants it"
+            : "no "
+                + operation.label()
+                + " glob grants "
+                + (relative.isEmpty() ? "the sandbox root" : relative));
   }
 
   /**
@@ -86,8 +95,11 @@ public record FileGrants(
         for (PathGlob glob : globs) {
           String path = glob.isAbsolute() ? absolute : relative;
           if (path != null && (glob.matches(path) || glob.leadsTo(path))) {
-            return Optional.of(AccessDecision.granted(
-                operation.label() + " glob (which reaches it, so it may be looked up)", glob, rule));
+            return Optional.of(
+                AccessDecision.granted(
+                    operation.label() + " glob (which reaches it, so it may be looked up)",
+                    glob,
+                    rule));
           }
         }
       }

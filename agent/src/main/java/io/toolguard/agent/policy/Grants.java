@@ -9,7 +9,8 @@ import java.util.List;
 public record Grants(FileGrants files, List<ExecGrant> exec, NetGrants net, EnvGrants env) {
 
   /** Grants nothing. */
-  public static final Grants NONE = new Grants(FileGrants.NONE, List.of(), NetGrants.NONE, EnvGrants.NONE);
+  public static final Grants NONE =
+      new Grants(FileGrants.NONE, List.of(), NetGrants.NONE, EnvGrants.NONE);
 
   public Grants {
     exec = List.copyOf(exec);

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 public record HostPort(String host, int lowPort, int highPort, InetAddress literal) {
 
-  private static final Pattern SYNTAX = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\s:\\[\\]]+):(\\*|[0-9]{1,5}(-[0-9]{1,5})?)");
+  private static final Pattern SYNTAX =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\s:\\[\\]]+):(\\*|[0-9]{1,5}(-[0-9]{1,5})?)");
 
   /**
    * {@return the pattern written as {@code text}}
@@ -28,8 +29,11 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
   public static HostPort of(String text) {
     Matcher matcher = SYNTAX.matcher(text);
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not HOST:PORT; write e.g. \"api.example.com:443\","
-          + " \"*.example.com:*\", \"127.0.0.1:8000-8099\" or \"[::1]:5432\"");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not HOST:PORT; write e.g. \"api.example.com:443\","
+              + " \"*.example.com:*\", \"127.0.0.1:8000-8099\" or \"[::1]:5432\"");
     }
     String host = matcher.group(1).toLowerCase(Locale.ROOT);
     int low = 0;
@@ -39,7 +43,8 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
       low = Integer.parseInt(ports[0]);
       high = ports.length > 1 ? Integer.parseInt(ports[1]) : low;
       if (high > 65535 || low > high) {
-        throw new IllegalArgumentException("'" + text + "' has no valid port: ports run from 0 to 65535, low to high");
+        throw new IllegalArgumentException(
+            "'" + text + "' has no valid port: ports run from 0 to 65535, low to high");
       }
     }
     return new HostPort(host, low, high, literal(host));
@@ -51,7 +56,9 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
     if (!ipv4 && !host.startsWith("[")) {
       return null;
     }
-    if (ipv4 && java.util.Arrays.stream(host.split("\\.")).anyMatch(octet -> Integer.parseInt(octet) > 255)) {
+    if (ipv4
+        && java.util.Arrays.stream(host.split("\\."))
+            .anyMatch(octet -> Integer.parseInt(octet) > 255)) {
       throw new IllegalArgumentException("'" + host + "' is not a valid IP address");
     }
     try {
@@ -93,6 +100,10 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
 
   @Override
   public String toString() {
-    return host + ":" + (lowPort == 0 && highPort == 65535 ? "*" : lowPort == highPort ? lowPort : lowPort + "-" + highPort);
+    return host
+        + ":"
+        + (lowPort == 0 && highPort == 65535
+            ? "*"
+            : lowPort == highPort ? lowPort : lowPort + "-" + highPort);
   }
 }

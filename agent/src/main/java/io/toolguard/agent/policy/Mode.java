@@ -2,7 +2,9 @@ package io.toolguard.agent.policy;
 
 import java.util.Optional;
 
-/** Whether denials are enforced or only logged as {@code would-deny} while a policy is rolled out. */
+/**
+ * Whether denials are enforced or only logged as {@code would-deny} while a policy is rolled out.
+ */
 public enum Mode implements Keyword {
   ENFORCE,
   AUDIT;

@@ -8,7 +8,10 @@ import java.util.List;
  * (TCP server sockets), and where either first needs a person's approval (which beats a plain
  * grant). Nothing listed is nothing granted.
  */
-public record NetGrants(List<HostPort> connect, List<HostPort> listen, List<HostPort> askConnect,
+public record NetGrants(
+    List<HostPort> connect,
+    List<HostPort> listen,
+    List<HostPort> askConnect,
     List<HostPort> askListen) {
 
   /** Grants nothing. */
@@ -38,7 +41,8 @@ public record NetGrants(List<HostPort> connect, List<HostPort> listen, List<Host
    * @param name the host name the tool gave, or null if it gave an address
    * @param rule the location of the rule these grants come from
    */
-  public AccessDecision decide(NetOperation operation, String name, InetAddress address, int port, String rule) {
+  public AccessDecision decide(
+      NetOperation operation, String name, InetAddress address, int port, String rule) {
     for (HostPort pattern : asking(operation)) {
       if (pattern.matches(name, address, port)) {
         return AccessDecision.asked("ask " + operation.label() + " grant", pattern, rule);
@@ -49,7 +53,14 @@ public record NetGrants(List<HostPort> connect, List<HostPort> listen, List<Host
         return AccessDecision.granted(operation.label() + " grant", pattern, rule);
       }
     }
-    return AccessDecision.denied("no " + operation.label() + " grant of the tool's rule names "
-        + (name == null ? "" : name + " ") + "(" + address.getHostAddress() + ") port " + port);
+    return AccessDecision.denied(
+        "no "
+            + operation.label()
+            + " grant of the tool's rule names "
+            + (name == null ? "" : name + " ")
+            + "("
+            + address.getHostAddress()
+            + ") port "
+            + port);
   }
 }

@@ -1,6 +1,8 @@
 package io.toolguard.agent.policy;
 
-/** What a tool does on the network: connect (or send a datagram) to an address, or listen on one. */
+/**
+ * What a tool does on the network: connect (or send a datagram) to an address, or listen on one.
+ */
 public enum NetOperation implements Keyword {
   CONNECT,
   LISTEN;

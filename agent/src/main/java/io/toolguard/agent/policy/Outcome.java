@@ -1,6 +1,8 @@
 package io.toolguard.agent.policy;
 
-/** What happens to a call or an access: it runs, it waits for a person's approval, or it is denied. */
+/**
+ * What happens to a call or an access: it runs, it waits for a person's approval, or it is denied.
+ */
 public enum Outcome implements Keyword {
   ALLOW,
   ASK,

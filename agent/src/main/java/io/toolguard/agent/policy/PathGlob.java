@@ -18,8 +18,13 @@ public final class PathGlob {
   private final boolean absolute;
   private final Pattern regex;
   private final List<String> base;
-  /** The common shapes, matched without the regular expression: one path, or a folder and all below it. */
+
+  /**
+   * The common shapes, matched without the regular expression: one path, or a folder and all below
+   * it.
+   */
   private final boolean literal;
+
   private final String subtree;
 
   private PathGlob(String text, boolean absolute, Pattern regex, List<String> base) {
@@ -29,9 +34,14 @@ public final class PathGlob {
     this.base = base;
     String segments = absolute ? text.substring(1) : text;
     this.literal = segments.indexOf('*') < 0 && segments.indexOf('?') < 0;
-    String folder = segments.equals("**") ? "" : segments.endsWith("/**") ? segments.substring(0, segments.length() - 3) : null;
-    this.subtree = folder != null && folder.indexOf('*') < 0 && folder.indexOf('?') < 0
-        ? (absolute ? "/" + folder : folder) : null;
+    String folder =
+        segments.equals("**")
+            ? ""
+            : segments.endsWith("/**") ? segments.substring(0, segments.length() - 3) : null;
+    this.subtree =
+        folder != null && folder.indexOf('*') < 0 && folder.indexOf('?') < 0
+            ? (absolute ? "/" + folder : folder)
+            : null;
   }
 
   /**
@@ -41,11 +51,14 @@ public final class PathGlob {
    */
   public static PathGlob of(String text) {
     if (text.isBlank()) {
-      throw new IllegalArgumentException("a file glob cannot be empty; use \"**\" for the whole sandbox");
+      throw new IllegalArgumentException(
+          "a file glob cannot be empty; use \"**\" for the whole sandbox");
     }
     if (text.startsWith("~") || text.matches("^[A-Za-z]:.*")) {
-      throw new IllegalArgumentException("file glob '" + text
-          + "' must be relative to the sandbox root, e.g. \"data/**\", or an absolute path starting with '/'");
+      throw new IllegalArgumentException(
+          "file glob '"
+              + text
+              + "' must be relative to the sandbox root, e.g. \"data/**\", or an absolute path starting with '/'");
     }
     boolean absolute = text.startsWith("/");
     String segments = absolute ? text.substring(1) : text;
@@ -64,11 +77,16 @@ public final class PathGlob {
 
   private static String segmentRegex(String glob, String segment) {
     if (segment.isEmpty()) {
-      throw new IllegalArgumentException("file glob '" + glob + "' has an empty path segment ('//' or a trailing '/')");
+      throw new IllegalArgumentException(
+          "file glob '" + glob + "' has an empty path segment ('//' or a trailing '/')");
     }
     if (segment.equals("..") || segment.equals(".")) {
       throw new IllegalArgumentException(
-          "file glob '" + glob + "' contains '" + segment + "'; globs are relative to the sandbox root and cannot leave it");
+          "file glob '"
+              + glob
+              + "' contains '"
+              + segment
+              + "'; globs are relative to the sandbox root and cannot leave it");
     }
     if (segment.equals("**")) {
       return "(?:/[^/]+)*";
@@ -80,13 +98,18 @@ public final class PathGlob {
       if (c == '*' || c == '?') {
         if (c == '*' && i + 1 < segment.length() && segment.charAt(i + 1) == '*') {
           throw new IllegalArgumentException(
-              "file glob '" + glob + "': '**' must be a whole path segment, as in \"data/**/*.txt\"");
+              "file glob '"
+                  + glob
+                  + "': '**' must be a whole path segment, as in \"data/**/*.txt\"");
         }
         regex.append(quote(literal)).append(c == '*' ? "[^/]*" : "[^/]");
         literal.setLength(0);
       } else if ("[]{}\\".indexOf(c) >= 0 || Character.isISOControl(c)) {
         throw new IllegalArgumentException(
-            "file glob '" + glob + "' contains unsupported character '" + printable(c)
+            "file glob '"
+                + glob
+                + "' contains unsupported character '"
+                + printable(c)
                 + "'; only *, ? and ** are special");
       } else {
         literal.append(c);
@@ -100,7 +123,9 @@ public final class PathGlob {
   }
 
   private static String printable(char c) {
-    return Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : String.valueOf(c);
+    return Character.isISOControl(c)
+        ? String.format(Locale.ROOT, "\\u%04x", (int) c)
+        : String.valueOf(c);
   }
 
   /** {@return whether the glob names absolute paths rather than paths below the sandbox root} */
@@ -120,10 +145,16 @@ public final class PathGlob {
       return path.equals(text);
     }
     if (subtree != null) {
-      return subtree.isEmpty() || subtree.equals("/") || path.equals(subtree)
-          || (path.startsWith(subtree) && path.length() > subtree.length() && path.charAt(subtree.length()) == '/');
+      return subtree.isEmpty()
+          || subtree.equals("/")
+          || path.equals(subtree)
+          || (path.startsWith(subtree)
+              && path.length() > subtree.length()
+              && path.charAt(subtree.length()) == '/');
     }
-    return regex.matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path).matches();
+    return regex
+        .matcher(absolute ? (path.equals("/") ? "" : path) : path.isEmpty() ? "" : "/" + path)
+        .matches();
   }
 
   /**

@@ -16,18 +16,21 @@ import java.util.Optional;
  * denies, the call is denied and the first such rule in the file is the deciding one (deny beats
  * ask and allow). Otherwise an ask rule beats an allow rule, and among rules of the same kind the
  * most specific decides alone, and its risk and file grants apply: an exact name beats any glob, a
- * glob with more literal characters beats one with fewer, and between equals the earlier rule
- * wins. A tool no rule names gets {@code unlisted_tools}.
+ * glob with more literal characters beats one with fewer, and between equals the earlier rule wins.
+ * A tool no rule names gets {@code unlisted_tools}.
  *
  * @param source the policy file as the user named it, for messages
- * @param modeLock where an included policy locks the mode, which the agent option may then not change
+ * @param modeLock where an included policy locks the mode, which the agent option may then not
+ *     change
  * @param unlistedAt where {@code unlisted_tools} is set; empty when the default (deny) applies
  * @param approval how calls that need approval reach a person
- * @param defaultRisk the risk of a tool whose annotation states none (a framework's), before MCP's hints
+ * @param defaultRisk the risk of a tool whose annotation states none (a framework's), before MCP's
+ *     hints
  * @param toolAnnotations further annotations, by class name, that make a method a tool
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
- * @param digest the SHA-256 of the content this policy was parsed from (see {@code policy.read.PolicyDigest})
+ * @param digest the SHA-256 of the content this policy was parsed from (see {@code
+ *     policy.read.PolicyDigest})
  */
 public record Policy(
     String source,
@@ -44,7 +47,8 @@ public record Policy(
     String digest) {
 
   private static final Comparator<ToolRule> STRONGER =
-      Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK).thenComparingInt(ToolRule::specificity);
+      Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK)
+          .thenComparingInt(ToolRule::specificity);
 
   public Policy {
     toolAnnotations = List.copyOf(toolAnnotations);
@@ -52,24 +56,36 @@ public record Policy(
     files = List.copyOf(files);
   }
 
-  /** {@return where {@code unlisted_tools} is set as {@code file:line}, or a note that the default applies} */
+  /**
+   * {@return where {@code unlisted_tools} is set as {@code file:line}, or a note that the default
+   * applies}
+   */
   public String unlistedRule() {
     return unlistedAt.map(Location::rule).orElse(source + " (default unlisted_tools: deny)");
   }
 
-  /** {@return the decision for a call to the named tool, whose annotation declares {@code declaredRisk}} */
+  /**
+   * {@return the decision for a call to the named tool, whose annotation declares {@code
+   * declaredRisk}}
+   */
   public ToolDecision decide(String toolName, DeclaredRisk declaredRisk) {
     return decision(deciding(toolName), declaredRisk);
   }
 
-  /** {@return the decision for a call, with every other rule that named the tool and why it lost} */
-  @SuppressWarnings("ReferenceEquality") // every rule but the winning one itself, even one equal to it
+  /**
+   * {@return the decision for a call, with every other rule that named the tool and why it lost}
+   */
+  @SuppressWarnings(
+      "ReferenceEquality") // every rule but the winning one itself, even one equal to it
   public Evaluation evaluate(String toolName, DeclaredRisk declaredRisk) {
     Optional<ToolRule> deciding = deciding(toolName);
     List<Evaluation.Outranked> outranked = new ArrayList<>();
-    deciding.ifPresent(winner -> tools.stream()
-        .filter(rule -> rule != winner && rule.matches(toolName))
-        .forEach(rule -> outranked.add(new Evaluation.Outranked(rule, whyLost(rule, winner)))));
+    deciding.ifPresent(
+        winner ->
+            tools.stream()
+                .filter(rule -> rule != winner && rule.matches(toolName))
+                .forEach(
+                    rule -> outranked.add(new Evaluation.Outranked(rule, whyLost(rule, winner)))));
     return new Evaluation(decision(deciding, declaredRisk), deciding, outranked);
   }
 
@@ -92,15 +108,20 @@ public record Policy(
 
   private ToolDecision decision(Optional<ToolRule> deciding, DeclaredRisk declaredRisk) {
     if (deciding.isEmpty()) {
-      return new ToolDecision(unlisted, declaredRisk.under(defaultRisk), unlistedRule(),
-          "no policy rule names this tool; unlisted tools are " + unlisted.participle(), Grants.NONE);
+      return new ToolDecision(
+          unlisted,
+          declaredRisk.under(defaultRisk),
+          unlistedRule(),
+          "no policy rule names this tool; unlisted tools are " + unlisted.participle(),
+          Grants.NONE);
     }
     ToolRule rule = deciding.get();
     return new ToolDecision(
         rule.verdict(),
         rule.risk().orElseGet(() -> declaredRisk.under(defaultRisk)),
         rule.location().rule(),
-        rule.verdict() == Verdict.ASK ? "policy rule '" + rule.pattern() + "' asks a person first"
+        rule.verdict() == Verdict.ASK
+            ? "policy rule '" + rule.pattern() + "' asks a person first"
             : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
         rule.verdict() == Verdict.DENY ? Grants.NONE : rule.grants());
   }
@@ -113,8 +134,13 @@ public record Policy(
   public Mode modeWith(Optional<Mode> option) {
     Mode mode = option.orElse(this.mode);
     if (mode != this.mode && modeLock.isPresent()) {
-      throw new IllegalArgumentException("agent option mode=" + mode.label() + " is not allowed: "
-          + modeLock.get().rule() + " locks the mode to " + this.mode.label());
+      throw new IllegalArgumentException(
+          "agent option mode="
+              + mode.label()
+              + " is not allowed: "
+              + modeLock.get().rule()
+              + " locks the mode to "
+              + this.mode.label());
     }
     return mode;
   }
@@ -132,15 +158,20 @@ public record Policy(
       return "'" + winner.pattern() + "' names the tool exactly";
     }
     if (winner.specificity() > loser.specificity()) {
-      return "'" + winner.pattern() + "' is more specific (" + winner.specificity() + " characters besides '*', against "
-          + loser.specificity() + ")";
+      return "'"
+          + winner.pattern()
+          + "' is more specific ("
+          + winner.specificity()
+          + " characters besides '*', against "
+          + loser.specificity()
+          + ")";
     }
     return "equally specific, and '" + winner.pattern() + "' comes first in the file";
   }
 
   /**
-   * Decides one file access by a tool the policy decided as {@code tool}, for the command line:
-   * the path is taken as written, relative to the sandbox root, and no link is followed.
+   * Decides one file access by a tool the policy decided as {@code tool}, for the command line: the
+   * path is taken as written, relative to the sandbox root, and no link is followed.
    */
   public AccessDecision decideFile(ToolDecision tool, FileOperation operation, String path) {
     Path target;
@@ -162,13 +193,15 @@ public record Policy(
       return toolDenied(tool);
     }
     String absolute = target.toString();
-    return tool.grants().files().decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
+    return tool.grants()
+        .files()
+        .decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
   }
 
   /**
-   * Decides whether a tool may learn that a file exists, or read its attributes: where it may
-   * read, write or delete (with or without asking), and on the folders that lead there (the sandbox
-   * root included). Looking never needs a person's approval.
+   * Decides whether a tool may learn that a file exists, or read its attributes: where it may read,
+   * write or delete (with or without asking), and on the folders that lead there (the sandbox root
+   * included). Looking never needs a person's approval.
    *
    * @param target where the probe really leads: absolute and normalised, links resolved
    */
@@ -178,7 +211,10 @@ public record Policy(
       return read;
     }
     String absolute = target.toString();
-    return tool.grants().files().reaching(absolute, relativeToSandbox(absolute), tool.rule()).orElse(read);
+    return tool.grants()
+        .files()
+        .reaching(absolute, relativeToSandbox(absolute), tool.rule())
+        .orElse(read);
   }
 
   /**
@@ -189,7 +225,8 @@ public record Policy(
    * @param executable the real path of the file that would run, if it was found
    * @param arguments the other words of the command, joined by single spaces
    */
-  public AccessDecision decideExec(ToolDecision tool, String name, Optional<Path> executable, String arguments) {
+  public AccessDecision decideExec(
+      ToolDecision tool, String name, Optional<Path> executable, String arguments) {
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
@@ -203,15 +240,18 @@ public record Policy(
    *
    * @param name the host name the tool gave, or null if it gave an address
    */
-  public AccessDecision decideNet(ToolDecision tool, NetOperation operation, String name, InetAddress address,
-      int port) {
+  public AccessDecision decideNet(
+      ToolDecision tool, NetOperation operation, String name, InetAddress address, int port) {
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
     return tool.grants().net().decide(operation, name, address, port, tool.rule());
   }
 
-  /** Decides whether a tool the policy decided as {@code tool} may read an environment variable or a system property. */
+  /**
+   * Decides whether a tool the policy decided as {@code tool} may read an environment variable or a
+   * system property.
+   */
   public AccessDecision decideEnv(ToolDecision tool, EnvKind kind, String name) {
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);

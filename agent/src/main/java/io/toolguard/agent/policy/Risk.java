@@ -13,7 +13,10 @@ public enum Risk {
   HIGH,
   CRITICAL;
 
-  /** {@return the risk with this name, in upper or lower case ({@code HIGH}, {@code high}), if there is one} */
+  /**
+   * {@return the risk with this name, in upper or lower case ({@code HIGH}, {@code high}), if there
+   * is one}
+   */
   public static Optional<Risk> named(String name) {
     for (Risk risk : values()) {
       if (risk.name().equals(name) || risk.name().toLowerCase(Locale.ROOT).equals(name)) {

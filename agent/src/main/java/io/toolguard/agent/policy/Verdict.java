@@ -2,7 +2,9 @@ package io.toolguard.agent.policy;
 
 import java.util.Optional;
 
-/** What a policy rule says about a call: it runs, it runs once a person approves, or it is denied. */
+/**
+ * What a policy rule says about a call: it runs, it runs once a person approves, or it is denied.
+ */
 public enum Verdict implements Keyword {
   ALLOW,
   ASK,

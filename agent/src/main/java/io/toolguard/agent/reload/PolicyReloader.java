@@ -28,9 +28,14 @@ public final class PolicyReloader {
   private final ActivePolicy active;
   private final AuditLog audit;
   private String lastSeen;
+
   /** The approval channels run from start-up to the end; a reload changes only the timeout. */
   private final ApprovalSettings startedWith;
-  /** Tool methods are found when their classes load; a reload cannot change which annotations mark them. */
+
+  /**
+   * Tool methods are found when their classes load; a reload cannot change which annotations mark
+   * them.
+   */
   private final List<String> annotationsAtStart;
 
   /**
@@ -49,19 +54,23 @@ public final class PolicyReloader {
 
   /** Starts checking on a daemon thread. */
   public void start(Duration interval) {
-    Thread watcher = new Thread(() -> {
-      while (true) {
-        try {
-          Thread.sleep(interval.toMillis());
-          check();
-        } catch (InterruptedException stop) {
-          return;
-        } catch (RuntimeException failure) {
-          System.err.println("toolguard: ERROR: checking the policy for changes failed; the policy in force stays: "
-              + failure);
-        }
-      }
-    }, "toolguard-policy-reloader");
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(interval.toMillis());
+                  check();
+                } catch (InterruptedException stop) {
+                  return;
+                } catch (RuntimeException failure) {
+                  System.err.println(
+                      "toolguard: ERROR: checking the policy for changes failed; the policy in force stays: "
+                          + failure);
+                }
+              }
+            },
+            "toolguard-policy-reloader");
     watcher.setDaemon(true);
     watcher.start();
   }
@@ -87,31 +96,56 @@ public final class PolicyReloader {
         reject(policy.digest(), lockedMode.getMessage());
         return;
       }
-      String summary = policy.tools().size() + " tool rules, mode " + mode.label() + channelsNote(policy.approval())
-          + (policy.toolAnnotations().equals(annotationsAtStart) ? "" : "; its tool_annotations differ from those"
-              + " read at start-up, which stay until a restart");
-      // Logged before it is put in force, so the audit log shows the reload before any call it decides.
-      audit.write(new PolicyEvent(Instant.now(), "policy-reloaded", file.toString(), policy.digest(), summary));
+      String summary =
+          policy.tools().size()
+              + " tool rules, mode "
+              + mode.label()
+              + channelsNote(policy.approval())
+              + (policy.toolAnnotations().equals(annotationsAtStart)
+                  ? ""
+                  : "; its tool_annotations differ from those"
+                      + " read at start-up, which stay until a restart");
+      // Logged before it is put in force, so the audit log shows the reload before any call it
+      // decides.
+      audit.write(
+          new PolicyEvent(
+              Instant.now(), "policy-reloaded", file.toString(), policy.digest(), summary));
       active.replace(new ActivePolicy.Snapshot(policy, mode));
       lastSeen = policy.digest();
-      System.err.println("toolguard: policy " + file + " reloaded (sha256 " + policy.digest() + ", " + summary
-          + "); it applies to tool calls that start from now on");
+      System.err.println(
+          "toolguard: policy "
+              + file
+              + " reloaded (sha256 "
+              + policy.digest()
+              + ", "
+              + summary
+              + "); it applies to tool calls that start from now on");
     } catch (PolicyException invalid) {
       reject(digest, invalid.getMessage());
     }
   }
 
   private String channelsNote(ApprovalSettings approval) {
-    boolean same = approval.terminal() == startedWith.terminal() && approval.web().equals(startedWith.web())
-        && approval.webhook().equals(startedWith.webhook());
-    return same ? "" : "; its approval channels differ from those started with the JVM, which stay until a restart"
-        + " (its approval timeout applies now)";
+    boolean same =
+        approval.terminal() == startedWith.terminal()
+            && approval.web().equals(startedWith.web())
+            && approval.webhook().equals(startedWith.webhook());
+    return same
+        ? ""
+        : "; its approval channels differ from those started with the JVM, which stay until a restart"
+            + " (its approval timeout applies now)";
   }
 
   private void reject(String digest, String problems) {
     lastSeen = digest;
-    System.err.println("toolguard: the changed policy " + file + " is rejected, and the policy in force (sha256 "
-        + active.current().policy().digest() + ") stays:\n" + problems);
-    audit.write(new PolicyEvent(Instant.now(), "policy-rejected", file.toString(), digest, problems));
+    System.err.println(
+        "toolguard: the changed policy "
+            + file
+            + " is rejected, and the policy in force (sha256 "
+            + active.current().policy().digest()
+            + ") stays:\n"
+            + problems);
+    audit.write(
+        new PolicyEvent(Instant.now(), "policy-rejected", file.toString(), digest, problems));
   }
 }

@@ -3,7 +3,9 @@ package io.toolguard.agent.tool;
 import io.toolguard.bootstrap.Dispatcher;
 import net.bytebuddy.asm.Advice;
 
-/** Inlined into every guarded method: ask before the body runs, restore the context after it ends. */
+/**
+ * Inlined into every guarded method: ask before the body runs, restore the context after it ends.
+ */
 final class ToolAdvice {
 
   private ToolAdvice() {}

@@ -40,15 +40,17 @@ final class ToolAnnotations {
 
   static final String OURS = "io.toolguard.api.Tool";
   static final String SPRING_AI = "org.springframework.ai.tool.annotation.Tool";
+
   /**
    * The frameworks' tool annotations. None of these packages is relocated in the agent jar, so
    * these names survive shading.
    */
-  static final List<String> FRAMEWORKS = List.of(
-      "dev.langchain4j.agent.tool.Tool",
-      SPRING_AI,
-      "org.springframework.ai.mcp.annotation.McpTool",
-      "org.springaicommunity.mcp.annotation.McpTool");
+  static final List<String> FRAMEWORKS =
+      List.of(
+          "dev.langchain4j.agent.tool.Tool",
+          SPRING_AI,
+          "org.springframework.ai.mcp.annotation.McpTool",
+          "org.springaicommunity.mcp.annotation.McpTool");
 
   private final Set<String> listed;
   private final byte[][] descriptorEnds;
@@ -60,14 +62,27 @@ final class ToolAnnotations {
     names.addAll(FRAMEWORKS);
     // A class that uses one of these names has its simple name and ';' in its bytes ("Tool;" for
     // all built-in ones); ends already covered by a shorter one are left out.
-    List<String> ends = names.stream().map(name -> name.substring(name.lastIndexOf('.') + 1) + ";")
-        .sorted(Comparator.comparingInt(String::length)).toList();
-    descriptorEnds = ends.stream()
-        .filter(end -> ends.stream().noneMatch(shorter -> shorter.length() < end.length() && end.endsWith(shorter)))
-        .distinct().map(end -> end.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    List<String> ends =
+        names.stream()
+            .map(name -> name.substring(name.lastIndexOf('.') + 1) + ";")
+            .sorted(Comparator.comparingInt(String::length))
+            .toList();
+    descriptorEnds =
+        ends.stream()
+            .filter(
+                end ->
+                    ends.stream()
+                        .noneMatch(
+                            shorter -> shorter.length() < end.length() && end.endsWith(shorter)))
+            .distinct()
+            .map(end -> end.getBytes(StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
   }
 
-  /** {@return whether a class file may name one of the annotations: a fast scan for their simple names} */
+  /**
+   * {@return whether a class file may name one of the annotations: a fast scan for their simple
+   * names}
+   */
   boolean mayBeNamedIn(byte[] classFile) {
     for (byte[] end : descriptorEnds) {
       if (contains(classFile, end)) {
@@ -81,8 +96,8 @@ final class ToolAnnotations {
    * {@return which of these methods of {@code type} are tools, and which: each by its own
    * annotation, else by the method it overrides or implements}
    */
-  Map<MethodDescription.InDefinedShape, ToolMethod> toolsOf(TypeDescription type,
-      List<MethodDescription.InDefinedShape> methods) {
+  Map<MethodDescription.InDefinedShape, ToolMethod> toolsOf(
+      TypeDescription type, List<MethodDescription.InDefinedShape> methods) {
     Map<MethodDescription.InDefinedShape, ToolMethod> tools = new LinkedHashMap<>();
     MethodGraph.Linked graph = null;
     boolean hierarchyReadable = true;
@@ -90,30 +105,42 @@ final class ToolAnnotations {
       Optional<Declaration> declared = declaration(method.getDeclaredAnnotations());
       if (declared.isEmpty() && hierarchyReadable && !method.isStatic() && !method.isPrivate()) {
         try {
-          graph = graph != null ? graph : MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) type);
+          graph =
+              graph != null ? graph : MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) type);
           declared = inherited(type, method, graph);
         } catch (IllegalStateException unreadable) {
           hierarchyReadable = false;
-          System.err.println("toolguard: ERROR: could not read the super classes and interfaces of " + type.getName()
-              + "; any of its methods that implements a tool declared there runs unchecked: " + unreadable.getMessage());
+          System.err.println(
+              "toolguard: ERROR: could not read the super classes and interfaces of "
+                  + type.getName()
+                  + "; any of its methods that implements a tool declared there runs unchecked: "
+                  + unreadable.getMessage());
         }
       }
-      declared.ifPresent(tool -> tools.put(method, new ToolMethod(
-          tool.name().isEmpty() ? method.getName() : tool.name(),
-          tool.risk(),
-          type.getName() + "#" + method.getName(),
-          method.getParameters().stream().map(ParameterDescription::getName).toList())));
+      declared.ifPresent(
+          tool ->
+              tools.put(
+                  method,
+                  new ToolMethod(
+                      tool.name().isEmpty() ? method.getName() : tool.name(),
+                      tool.risk(),
+                      type.getName() + "#" + method.getName(),
+                      method.getParameters().stream()
+                          .map(ParameterDescription::getName)
+                          .toList())));
     }
     return tools;
   }
 
-  private Optional<Declaration> inherited(TypeDescription type, MethodDescription method, MethodGraph.Linked graph) {
+  private Optional<Declaration> inherited(
+      TypeDescription type, MethodDescription method, MethodGraph.Linked graph) {
     MethodGraph.Node node = graph.locate(method.asSignatureToken());
-    Set<MethodDescription.TypeToken> shapes = node.getSort().isResolved() ? node.getMethodTypes()
-        : Set.of(method.asTypeToken());
+    Set<MethodDescription.TypeToken> shapes =
+        node.getSort().isResolved() ? node.getMethodTypes() : Set.of(method.asTypeToken());
     return overridden(type, method.getName(), shapes).stream()
         .map(overridden -> declaration(overridden.getDeclaredAnnotations()))
-        .flatMap(Optional::stream).findFirst();
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   /** What an annotation says about a tool: its name ({@code ""} for the method's) and risk. */
@@ -123,16 +150,20 @@ final class ToolAnnotations {
    * The methods of the super classes and interfaces that a method of this name and these shapes
    * overrides, nearest first.
    */
-  private static List<MethodDescription> overridden(TypeDescription type, String name,
-      Set<MethodDescription.TypeToken> shapes) {
+  private static List<MethodDescription> overridden(
+      TypeDescription type, String name, Set<MethodDescription.TypeToken> shapes) {
     List<MethodDescription> found = new ArrayList<>();
     Queue<TypeDefinition> pending = new ArrayDeque<>(supertypes(type));
     Set<String> seen = new HashSet<>();
     while (!pending.isEmpty()) {
       TypeDescription next = pending.remove().asErasure();
       if (seen.add(next.getName()) && !next.getName().startsWith("java.")) {
-        next.getDeclaredMethods().filter(named(name).and(not(isStatic())).and(not(isPrivate())))
-            .stream().filter(candidate -> shapes.contains(candidate.asTypeToken())).forEach(found::add);
+        next
+            .getDeclaredMethods()
+            .filter(named(name).and(not(isStatic())).and(not(isPrivate())))
+            .stream()
+            .filter(candidate -> shapes.contains(candidate.asTypeToken()))
+            .forEach(found::add);
         pending.addAll(supertypes(next));
       }
     }
@@ -157,8 +188,16 @@ final class ToolAnnotations {
       String type = annotation.getAnnotationType().getName();
       if (type.equals(OURS)) {
         // A risk this agent does not know comes from a newer API: treat it as the most dangerous.
-        return Optional.of(new Declaration(text(annotation, "name"), DeclaredRisk.of(Risk.named(
-            annotation.getValue("risk").resolve(EnumerationDescription.class).getValue()).orElse(Risk.CRITICAL))));
+        return Optional.of(
+            new Declaration(
+                text(annotation, "name"),
+                DeclaredRisk.of(
+                    Risk.named(
+                            annotation
+                                .getValue("risk")
+                                .resolve(EnumerationDescription.class)
+                                .getValue())
+                        .orElse(Risk.CRITICAL))));
       }
       if (FRAMEWORKS.contains(type)) {
         return Optional.of(new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
@@ -170,8 +209,10 @@ final class ToolAnnotations {
         return Optional.of(new Declaration(springName.get(), DeclaredRisk.UNSTATED));
       }
     }
-    return annotations.stream().filter(annotation -> listed.contains(annotation.getAnnotationType().getName()))
-        .findFirst().map(annotation -> new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
+    return annotations.stream()
+        .filter(annotation -> listed.contains(annotation.getAnnotationType().getName()))
+        .findFirst()
+        .map(annotation -> new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
   }
 
   /**
@@ -193,7 +234,8 @@ final class ToolAnnotations {
   /**
    * {@return the name that Spring AI's {@code @Tool} gives through this annotation, when the
    * annotation is (meta-annotated, at any depth, with) Spring AI's {@code @Tool}: an attribute
-   * declared {@code @AliasFor(annotation = Tool.class, attribute = "name")}, else the meta-annotation's own}
+   * declared {@code @AliasFor(annotation = Tool.class, attribute = "name")}, else the
+   * meta-annotation's own}
    */
   private static Optional<String> springToolName(AnnotationDescription annotation, int depth) {
     TypeDescription type = annotation.getAnnotationType();
@@ -219,10 +261,18 @@ final class ToolAnnotations {
   }
 
   private static Optional<String> aliasedName(AnnotationDescription annotation) {
-    for (MethodDescription.InDefinedShape attribute : annotation.getAnnotationType().getDeclaredMethods()) {
+    for (MethodDescription.InDefinedShape attribute :
+        annotation.getAnnotationType().getDeclaredMethods()) {
       for (AnnotationDescription alias : attribute.getDeclaredAnnotations()) {
-        if (alias.getAnnotationType().getName().equals("org.springframework.core.annotation.AliasFor")
-            && alias.getValue("annotation").resolve(TypeDescription.class).getName().equals(SPRING_AI)
+        if (alias
+                .getAnnotationType()
+                .getName()
+                .equals("org.springframework.core.annotation.AliasFor")
+            && alias
+                .getValue("annotation")
+                .resolve(TypeDescription.class)
+                .getName()
+                .equals(SPRING_AI)
             && (text(alias, "attribute").equals("name") || text(alias, "value").equals("name"))) {
           String value = annotation.getValue(attribute).resolve(String.class);
           if (!value.isEmpty()) {
@@ -242,7 +292,8 @@ final class ToolAnnotations {
   private static String text(AnnotationDescription annotation, String name) {
     MethodList<MethodDescription.InDefinedShape> attribute =
         annotation.getAnnotationType().getDeclaredMethods().filter(named(name));
-    return attribute.isEmpty() || !attribute.getOnly().getReturnType().represents(String.class) ? ""
+    return attribute.isEmpty() || !attribute.getOnly().getReturnType().represents(String.class)
+        ? ""
         : annotation.getValue(attribute.getOnly()).resolve(String.class);
   }
 

@@ -28,13 +28,21 @@ final class ToolClassFilter {
 
   private final ToolAnnotations annotations;
   private final List<String> annotationResources;
-  /** Per class loader: whether a class (internal name) declares or inherits tool methods, as far as seen. */
-  private final Map<ClassLoader, Map<String, Boolean>> toolTypes = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * Per class loader: whether a class (internal name) declares or inherits tool methods, as far as
+   * seen.
+   */
+  private final Map<ClassLoader, Map<String, Boolean>> toolTypes =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   ToolClassFilter(ToolAnnotations annotations, List<String> listedAnnotations) {
     this.annotations = annotations;
-    this.annotationResources = Stream.of(List.of(ToolAnnotations.OURS), ToolAnnotations.FRAMEWORKS, listedAnnotations)
-        .flatMap(List::stream).map(name -> name.replace('.', '/') + ".class").toList();
+    this.annotationResources =
+        Stream.of(List.of(ToolAnnotations.OURS), ToolAnnotations.FRAMEWORKS, listedAnnotations)
+            .flatMap(List::stream)
+            .map(name -> name.replace('.', '/') + ".class")
+            .toList();
   }
 
   /**
@@ -59,18 +67,24 @@ final class ToolClassFilter {
     return inherits;
   }
 
-  /** {@return what is known about the classes of a loader that can see a tool annotation; {@code null} if it cannot} */
+  /**
+   * {@return what is known about the classes of a loader that can see a tool annotation; {@code
+   * null} if it cannot}
+   */
   private Map<String, Boolean> knownTypes(ClassLoader loader) {
     Map<String, Boolean> known = toolTypes.get(loader);
     if (known == null) {
-      known = annotationResources.stream().anyMatch(resource -> loader.getResource(resource) != null)
-          ? new ConcurrentHashMap<>() : NO_TOOLS;
+      known =
+          annotationResources.stream().anyMatch(resource -> loader.getResource(resource) != null)
+              ? new ConcurrentHashMap<>()
+              : NO_TOOLS;
       toolTypes.put(loader, known);
     }
     return known == NO_TOOLS ? null : known;
   }
 
-  private boolean inheritsTools(ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
+  private boolean inheritsTools(
+      ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
     ClassReader header;
     try {
       header = new ClassReader(classFile);
@@ -86,8 +100,10 @@ final class ToolClassFilter {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = classFile(loader, supertype);
-          tools = superFile != null && (annotations.mayBeNamedIn(superFile)
-              || (depth < 64 && inheritsTools(loader, known, superFile, depth + 1)));
+          tools =
+              superFile != null
+                  && (annotations.mayBeNamedIn(superFile)
+                      || (depth < 64 && inheritsTools(loader, known, superFile, depth + 1)));
           known.put(supertype, tools);
         }
         if (tools) {
@@ -98,7 +114,10 @@ final class ToolClassFilter {
     return false;
   }
 
-  /** {@return the class file the loader has for the class, or {@code null} if it has none (as for generated classes)} */
+  /**
+   * {@return the class file the loader has for the class, or {@code null} if it has none (as for
+   * generated classes)}
+   */
   static byte[] classFile(ClassLoader loader, String internalName) {
     try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
       return in == null ? null : in.readAllBytes();

@@ -44,8 +44,12 @@ import net.bytebuddy.pool.TypePool;
  */
 public final class ToolInstrumentation implements ClassFileTransformer {
 
-  private static final ElementMatcher.Junction<MethodDescription> WEAVABLE = not(isAbstract()).and(not(isNative()))
-      .and(not(isBridge())).and(not(isConstructor())).and(not(isTypeInitializer()));
+  private static final ElementMatcher.Junction<MethodDescription> WEAVABLE =
+      not(isAbstract())
+          .and(not(isNative()))
+          .and(not(isBridge()))
+          .and(not(isConstructor()))
+          .and(not(isTypeInitializer()));
 
   private final ToolRegistry registry;
   private final ToolAnnotations annotations;
@@ -71,11 +75,15 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    *
    * <p>At JVM start there is nothing to retransform, so the transformer is registered as one that
    * cannot retransform: the JVM then keeps its output when another agent retransforms a tool class,
-   * and every class load costs less (about 12 ms of start-up in all). Attached, it must retransform.
+   * and every class load costs less (about 12 ms of start-up in all). Attached, it must
+   * retransform.
    *
    * @param listedAnnotations further tool annotations, by name, from the policy
    */
-  public static void install(Instrumentation instrumentation, ToolCallGuard guard, List<String> listedAnnotations,
+  public static void install(
+      Instrumentation instrumentation,
+      ToolCallGuard guard,
+      List<String> listedAnnotations,
       boolean attached) {
     ToolInstrumentation transformer = new ToolInstrumentation(guard.registry(), listedAnnotations);
     instrumentation.addTransformer(transformer, attached);
@@ -89,8 +97,11 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       ClassLoader loader = type.getClassLoader();
       String internalName = type.getName().replace('.', '/');
-      if (loader != null && !type.isArray() && !type.isHidden()
-          && !Provenance.matchesInternalName(NOT_WOVEN, internalName) && instrumentation.isModifiableClass(type)) {
+      if (loader != null
+          && !type.isArray()
+          && !type.isHidden()
+          && !Provenance.matchesInternalName(NOT_WOVEN, internalName)
+          && instrumentation.isModifiableClass(type)) {
         byte[] classFile = ToolClassFilter.classFile(loader, internalName);
         // A class with no class file to read (a generated one) is looked at when retransformed.
         if (classFile == null || filter.mayDeclareTools(loader, internalName, classFile)) {
@@ -105,46 +116,67 @@ public final class ToolInstrumentation implements ClassFileTransformer {
         try {
           instrumentation.retransformClasses(type);
         } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
-          System.err.println("toolguard: ERROR: could not instrument the loaded class " + type.getName()
-              + "; its tool methods run unchecked: " + failure);
+          System.err.println(
+              "toolguard: ERROR: could not instrument the loaded class "
+                  + type.getName()
+                  + "; its tool methods run unchecked: "
+                  + failure);
         }
       }
     }
   }
 
   @Override
-  public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+  public byte[] transform(
+      ClassLoader loader,
+      String internalName,
+      Class<?> redefined,
+      ProtectionDomain domain,
       byte[] classFile) {
     if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
       return null;
     }
     try {
       return filter.mayDeclareTools(loader, internalName, classFile)
-          ? weave(loader, internalName.replace('/', '.'), classFile) : null;
+          ? weave(loader, internalName.replace('/', '.'), classFile)
+          : null;
     } catch (RuntimeException | LinkageError failure) {
-      System.err.println("toolguard: ERROR: could not instrument class " + internalName.replace('/', '.')
-          + "; its tool methods run unchecked: " + failure);
+      System.err.println(
+          "toolguard: ERROR: could not instrument class "
+              + internalName.replace('/', '.')
+              + "; its tool methods run unchecked: "
+              + failure);
       return null;
     }
   }
 
   private byte[] weave(ClassLoader loader, String name, byte[] classFile) {
-    ClassFileLocator locator = new ClassFileLocator.Compound(
-        ClassFileLocator.Simple.of(name, classFile),
-        loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-    TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
+    ClassFileLocator locator =
+        new ClassFileLocator.Compound(
+            ClassFileLocator.Simple.of(name, classFile),
+            loader == null
+                ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool =
+        new TypePool.Default(
+            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
     TypeDescription type = pool.describe(name).resolve();
-    Map<MethodDescription.InDefinedShape, ToolMethod> tools = annotations.toolsOf(type,
-        type.getDeclaredMethods().filter(WEAVABLE));
+    Map<MethodDescription.InDefinedShape, ToolMethod> tools =
+        annotations.toolsOf(type, type.getDeclaredMethods().filter(WEAVABLE));
     if (tools.isEmpty()) {
       return null;
     }
-    DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator);
+    DynamicType.Builder<?> builder =
+        new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator);
     for (Map.Entry<MethodDescription.InDefinedShape, ToolMethod> tool : tools.entrySet()) {
-      builder = builder.visit(Advice.withCustomMapping()
-          .bind(ToolId.class, registry.register(tool.getValue()))
-          .to(ToolAdvice.class)
-          .on(named(tool.getKey().getInternalName()).and(hasDescriptor(tool.getKey().getDescriptor()))));
+      builder =
+          builder.visit(
+              Advice.withCustomMapping()
+                  .bind(ToolId.class, registry.register(tool.getValue()))
+                  .to(ToolAdvice.class)
+                  .on(
+                      named(tool.getKey().getInternalName())
+                          .and(hasDescriptor(tool.getKey().getDescriptor()))));
     }
     return builder.make(pool).getBytes();
   }

@@ -3,16 +3,22 @@ package io.toolguard.agent.weave;
 import java.util.List;
 
 /**
- * Code to insert into the methods of one JDK class with this name and descriptor (or, with
- * {@code prefix}, a descriptor that starts so): at the method's start, or with {@code onReturn}
- * on the object each {@code areturn} returns. A {@code required} hook must find its method, or
- * toolguard does not start.
+ * Code to insert into the methods of one JDK class with this name and descriptor (or, with {@code
+ * prefix}, a descriptor that starts so): at the method's start, or with {@code onReturn} on the
+ * object each {@code areturn} returns. A {@code required} hook must find its method, or toolguard
+ * does not start.
  */
-public record Hook(String name, String descriptor, boolean prefix, List<Insertion> insertions, boolean onReturn,
+public record Hook(
+    String name,
+    String descriptor,
+    boolean prefix,
+    List<Insertion> insertions,
+    boolean onReturn,
     boolean required) {
 
   boolean matches(String methodName, String methodDescriptor) {
-    return name.equals(methodName) && (prefix ? methodDescriptor.startsWith(descriptor) : methodDescriptor.equals(descriptor));
+    return name.equals(methodName)
+        && (prefix ? methodDescriptor.startsWith(descriptor) : methodDescriptor.equals(descriptor));
   }
 
   /** {@return name and descriptor, as the JVM writes them} */

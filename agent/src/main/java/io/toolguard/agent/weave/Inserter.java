@@ -7,8 +7,8 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Inserts a hook's calls to the bootstrap bridge into one JDK method: at its start, before
- * each {@code areturn} for a hook on the returned object, or when the method ends by any return or
+ * Inserts a hook's calls to the bootstrap bridge into one JDK method: at its start, before each
+ * {@code areturn} for a hook on the returned object, or when the method ends by any return or
  * exception. A check calls the {@code Dispatcher} entry it names, with the descriptor it gives; a
  * hand-off calls {@code HandOffs}. The inserted code has no branches, leaves the operand stack as
  * it found it and stores only into the argument it replaces, so the method's stack map frames stay
@@ -34,8 +34,12 @@ final class Inserter extends MethodVisitor {
     this.parameters = Type.getArgumentTypes(descriptor);
     this.returnType = Type.getReturnType(descriptor);
     this.hook = hook;
-    this.onExit = hook.insertions().stream().filter(Insertion.OnExit.class::isInstance).map(Insertion.OnExit.class::cast)
-        .findFirst().orElse(null);
+    this.onExit =
+        hook.insertions().stream()
+            .filter(Insertion.OnExit.class::isInstance)
+            .map(Insertion.OnExit.class::cast)
+            .findFirst()
+            .orElse(null);
   }
 
   @Override
@@ -57,11 +61,17 @@ final class Inserter extends MethodVisitor {
           }
         } else if (insertion instanceof Insertion.Notify notify) {
           notify(notify.method(), notify.argument());
-        } else if (insertion instanceof Insertion.OnExit || insertion instanceof Insertion.AroundCall) {
+        } else if (insertion instanceof Insertion.OnExit
+            || insertion instanceof Insertion.AroundCall) {
           // Woven at the method's exits and around the call, not at its start.
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
-          super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, "handOff", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+          super.visitMethodInsn(
+              Opcodes.INVOKESTATIC,
+              HAND_OFFS,
+              "handOff",
+              "(Ljava/lang/Object;)Ljava/lang/Object;",
+              false);
           replaceArgument(handOff.argument());
         }
       }
@@ -83,7 +93,8 @@ final class Inserter extends MethodVisitor {
     if (onExit != null) {
       super.visitLabel(handler);
       Object[] locals = isStatic ? new Object[0] : new Object[] {owner};
-      super.visitFrame(Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+      super.visitFrame(
+          Opcodes.F_FULL, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
       notify(onExit.method(), onExit.argument());
       super.visitInsn(Opcodes.ATHROW);
     }
@@ -96,12 +107,16 @@ final class Inserter extends MethodVisitor {
   }
 
   @Override
-  public void visitMethodInsn(int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
+  public void visitMethodInsn(
+      int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
     for (Insertion insertion : hook.insertions()) {
-      if (insertion instanceof Insertion.AroundCall around && around.owner().equals(callOwner)
-          && around.name().equals(name) && descriptor.equals("()V")) {
+      if (insertion instanceof Insertion.AroundCall around
+          && around.owner().equals(callOwner)
+          && around.name().equals(name)
+          && descriptor.equals("()V")) {
         super.visitInsn(Opcodes.DUP);
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.before(), "(Ljava/lang/Object;)V", false);
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC, HAND_OFFS, around.before(), "(Ljava/lang/Object;)V", false);
         super.visitMethodInsn(opcode, callOwner, name, descriptor, isInterface);
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HAND_OFFS, around.after(), "()V", false);
         return;
@@ -121,8 +136,11 @@ final class Inserter extends MethodVisitor {
         // The returned object is on the stack already: it is the check's first argument.
         List<Insertion.Source> rest = check.arguments().subList(1, check.arguments().size());
         if (!(check.arguments().get(0) instanceof Insertion.Returned)) {
-          throw new IllegalStateException(check.method() + " in a hook on what " + hook.signature()
-              + " returns must be given the returned object first");
+          throw new IllegalStateException(
+              check.method()
+                  + " in a hook on what "
+                  + hook.signature()
+                  + " returns must be given the returned object first");
         }
         if (check.rewrite()) {
           // The dispatcher's answer replaces what the method returns.
@@ -142,7 +160,8 @@ final class Inserter extends MethodVisitor {
 
   /** With its arguments on the stack: calls the check's entry of the dispatcher. */
   private void call(Insertion.Check check) {
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCHER, check.method(), check.descriptor(), false);
+    super.visitMethodInsn(
+        Opcodes.INVOKESTATIC, DISPATCHER, check.method(), check.descriptor(), false);
   }
 
   /** Drops the answer of a check that has one and does not use it. */
@@ -163,14 +182,16 @@ final class Inserter extends MethodVisitor {
       super.visitVarInsn(Opcodes.ALOAD, slot(argument.index()));
     } else if (source instanceof Insertion.BoxedArgument argument) {
       super.visitVarInsn(Opcodes.ILOAD, slot(argument.index()));
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
     } else if (source instanceof Insertion.Receiver) {
       super.visitVarInsn(Opcodes.ALOAD, 0);
     } else if (source instanceof Insertion.Field field) {
       super.visitVarInsn(Opcodes.ALOAD, 0);
       super.visitFieldInsn(Opcodes.GETFIELD, field.owner(), field.name(), field.descriptor());
       if (field.descriptor().equals("Z")) {
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Boolean", "valueOf", "(Z)Ljava/lang/Boolean;", false);
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC, "java/lang/Boolean", "valueOf", "(Z)Ljava/lang/Boolean;", false);
       }
     } else if (source instanceof Insertion.Constant constant) {
       super.visitLdcInsn(constant.value());
@@ -179,7 +200,8 @@ final class Inserter extends MethodVisitor {
     } else if (source instanceof Insertion.Nothing) {
       super.visitInsn(Opcodes.ACONST_NULL);
     } else {
-      throw new IllegalStateException("the returned object is there only in a hook on what a method returns, first");
+      throw new IllegalStateException(
+          "the returned object is there only in a hook on what a method returns, first");
     }
   }
 

@@ -3,8 +3,8 @@ package io.toolguard.agent.weave;
 import java.util.List;
 
 /**
- * One call to the bootstrap bridge inserted into a JDK method: a {@link Check} calls one of
- * {@code Dispatcher}'s check entries, the others carry a tool's context through {@code HandOffs}.
+ * One call to the bootstrap bridge inserted into a JDK method: a {@link Check} calls one of {@code
+ * Dispatcher}'s check entries, the others carry a tool's context through {@code HandOffs}.
  */
 public sealed interface Insertion {
 
@@ -36,21 +36,23 @@ public sealed interface Insertion {
   record Returned() implements Source {}
 
   /**
-   * {@code Dispatcher.<method>(arguments…)}, a check entry with this descriptor. With
-   * {@code rewrite}, its answer replaces the argument it was given first (so the method opens the
-   * path that was checked, say) or, given the {@link Returned} object, what the method returns;
-   * without, an answer is dropped. Build one with the factory named as the entry it calls, so that
-   * a hook table says what it checks: {@code checkFile(new Receiver(), PROBE)}.
+   * {@code Dispatcher.<method>(arguments…)}, a check entry with this descriptor. With {@code
+   * rewrite}, its answer replaces the argument it was given first (so the method opens the path
+   * that was checked, say) or, given the {@link Returned} object, what the method returns; without,
+   * an answer is dropped. Build one with the factory named as the entry it calls, so that a hook
+   * table says what it checks: {@code checkFile(new Receiver(), PROBE)}.
    */
-  record Check(String method, String descriptor, List<Source> arguments, boolean rewrite) implements Insertion {
+  record Check(String method, String descriptor, List<Source> arguments, boolean rewrite)
+      implements Insertion {
 
     private static final String OBJECT = "Ljava/lang/Object;";
     private static final String ONE = "(" + OBJECT + ")";
 
     public Check {
       arguments = List.copyOf(arguments);
-      if (rewrite && (descriptor.endsWith(")V")
-          || !(arguments.get(0) instanceof Argument || arguments.get(0) instanceof Returned))) {
+      if (rewrite
+          && (descriptor.endsWith(")V")
+              || !(arguments.get(0) instanceof Argument || arguments.get(0) instanceof Returned))) {
         throw new IllegalArgumentException(method + " cannot rewrite " + arguments.get(0));
       }
     }
@@ -62,7 +64,10 @@ public sealed interface Insertion {
 
     /** {@return {@code Dispatcher.checkFile(path, bits, detail)}, the answer dropped} */
     public static Check checkFile(Source path, int bits, Source detail) {
-      return new Check("checkFile", "(" + OBJECT + "I" + OBJECT + ")" + OBJECT, List.of(path, new Bits(bits), detail),
+      return new Check(
+          "checkFile",
+          "(" + OBJECT + "I" + OBJECT + ")" + OBJECT,
+          List.of(path, new Bits(bits), detail),
           false);
     }
 
@@ -101,7 +106,10 @@ public sealed interface Insertion {
       return filter("filterProperties", properties);
     }
 
-    /** {@return {@code Dispatcher.filterProcessEnvironment(environment)}, its answer returned instead} */
+    /**
+     * {@return {@code Dispatcher.filterProcessEnvironment(environment)}, its answer returned
+     * instead}
+     */
     public static Check filterProcessEnvironment(Source environment) {
       return filter("filterProcessEnvironment", environment);
     }
@@ -119,7 +127,10 @@ public sealed interface Insertion {
       return new Check(method, descriptor, arguments, true);
     }
 
-    /** A filter's answer is what the JDK method goes on with, so it always replaces what it was given. */
+    /**
+     * A filter's answer is what the JDK method goes on with, so it always replaces what it was
+     * given.
+     */
     private static Check filter(String method, Source subject) {
       return new Check(method, ONE + OBJECT, List.of(subject), true);
     }
@@ -131,7 +142,9 @@ public sealed interface Insertion {
    */
   record HandOff(int argument) implements Insertion {}
 
-  /** {@code HandOffs.<method>(argument)}, a method taking an {@code Object} and returning nothing. */
+  /**
+   * {@code HandOffs.<method>(argument)}, a method taking an {@code Object} and returning nothing.
+   */
   record Notify(String method, Source argument) implements Insertion {}
 
   /**
@@ -141,7 +154,9 @@ public sealed interface Insertion {
    */
   record OnExit(String method, Source argument) implements Insertion {
     public OnExit {
-      if (argument instanceof Argument || argument instanceof BoxedArgument || argument instanceof Returned) {
+      if (argument instanceof Argument
+          || argument instanceof BoxedArgument
+          || argument instanceof Returned) {
         throw new IllegalArgumentException(method + " on exit cannot be given " + argument);
       }
     }

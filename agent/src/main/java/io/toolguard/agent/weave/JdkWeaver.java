@@ -22,9 +22,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
- * application's {@code main}). Every class it weaves is loaded and woven at start-up,
- * retransformed if it was loaded already, and the start fails if any class or required method
- * could not be woven, so the JVM never runs with its checks half in place.
+ * application's {@code main}). Every class it weaves is loaded and woven at start-up, retransformed
+ * if it was loaded already, and the start fails if any class or required method could not be woven,
+ * so the JVM never runs with its checks half in place.
  */
 public final class JdkWeaver implements ClassFileTransformer {
 
@@ -45,8 +45,12 @@ public final class JdkWeaver implements ClassFileTransformer {
   public static void install(Instrumentation instrumentation, Map<String, List<Hook>>... parts) {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     for (Map<String, List<Hook>> part : parts) {
-      part.forEach((type, more) -> hooks.merge(type, more,
-          (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
+      part.forEach(
+          (type, more) ->
+              hooks.merge(
+                  type,
+                  more,
+                  (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
     }
     JdkWeaver transformer = new JdkWeaver(hooks);
     instrumentation.addTransformer(transformer, true);
@@ -60,14 +64,22 @@ public final class JdkWeaver implements ClassFileTransformer {
       }
       instrumentation.retransformClasses(loadedBefore.toArray(Class<?>[]::new));
     } catch (ClassNotFoundException | UnmodifiableClassException unsupported) {
-      throw new IllegalStateException("toolguard does not support this JDK (" + System.getProperty("java.version")
-          + "): " + unsupported.getMessage() + ". Tools would go unchecked, so the JVM is not started");
+      throw new IllegalStateException(
+          "toolguard does not support this JDK ("
+              + System.getProperty("java.version")
+              + "): "
+              + unsupported.getMessage()
+              + ". Tools would go unchecked, so the JVM is not started");
     }
     transformer.requireAllWoven();
   }
 
   @Override
-  public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+  public byte[] transform(
+      ClassLoader loader,
+      String internalName,
+      Class<?> redefined,
+      ProtectionDomain domain,
       byte[] classFile) {
     List<Hook> classHooks = loader == null && internalName != null ? hooks.get(internalName) : null;
     if (classHooks == null) {
@@ -76,8 +88,11 @@ public final class JdkWeaver implements ClassFileTransformer {
     try {
       Set<Hook> found = new HashSet<>();
       byte[] result = weave(internalName, classFile, classHooks, found);
-      List<String> missing = classHooks.stream().filter(hook -> hook.required() && !found.contains(hook))
-          .map(Hook::signature).toList();
+      List<String> missing =
+          classHooks.stream()
+              .filter(hook -> hook.required() && !found.contains(hook))
+              .map(Hook::signature)
+              .toList();
       if (!missing.isEmpty()) {
         failures.add(internalName + " has no " + String.join(", ", missing));
         return null;
@@ -94,25 +109,30 @@ public final class JdkWeaver implements ClassFileTransformer {
    * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
    * hooks that matched a method to {@code found}
    */
-  static byte[] weave(String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
+  static byte[] weave(
+      String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
     ClassReader reader = new ClassReader(classFile);
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
-          return method;
-        }
-        for (Hook hook : classHooks) {
-          if (hook.matches(name, descriptor)) {
-            found.add(hook);
-            method = new Inserter(method, internalName, access, descriptor, hook);
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor method =
+                super.visitMethod(access, name, descriptor, signature, exceptions);
+            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+              return method;
+            }
+            for (Hook hook : classHooks) {
+              if (hook.matches(name, descriptor)) {
+                found.add(hook);
+                method = new Inserter(method, internalName, access, descriptor, hook);
+              }
+            }
+            return method;
           }
-        }
-        return method;
-      }
-    }, 0);
+        },
+        0);
     return writer.toByteArray();
   }
 
@@ -120,9 +140,14 @@ public final class JdkWeaver implements ClassFileTransformer {
     Set<String> missing = new TreeSet<>(hooks.keySet());
     missing.removeAll(woven);
     if (!missing.isEmpty() || !failures.isEmpty()) {
-      throw new IllegalStateException("toolguard could not weave its checks into this JDK ("
-          + System.getProperty("java.version") + "): " + (failures.isEmpty() ? "" : String.join("; ", failures) + "; ")
-          + "not woven: " + String.join(", ", missing) + ". Tools would go unchecked, so the JVM is not started");
+      throw new IllegalStateException(
+          "toolguard could not weave its checks into this JDK ("
+              + System.getProperty("java.version")
+              + "): "
+              + (failures.isEmpty() ? "" : String.join("; ", failures) + "; ")
+              + "not woven: "
+              + String.join(", ", missing)
+              + ". Tools would go unchecked, so the JVM is not started");
     }
   }
 }

@@ -22,10 +22,10 @@ import java.util.Set;
  * class or a caller is asks here; none keeps a list of its own.
  *
  * <p>A row reads as a sentence: {@code jdk(exactly("java.lang.Boolean"), FORWARDS_ENV_READS)} says
- * that the JDK's {@code Boolean} only hands a read of a setting on ({@code Boolean.getBoolean}).
- * A row says what classes are for one {@link Purpose}, never what they may do: the check that asks
- * decides that, and looks past the frames that only forward a tool's call to the code that made
- * it. Where two checks draw their lines differently, each has rows of its own.
+ * that the JDK's {@code Boolean} only hands a read of a setting on ({@code Boolean.getBoolean}). A
+ * row says what classes are for one {@link Purpose}, never what they may do: the check that asks
+ * decides that, and looks past the frames that only forward a tool's call to the code that made it.
+ * Where two checks draw their lines differently, each has rows of its own.
  */
 public final class Provenance {
 
@@ -34,13 +34,13 @@ public final class Provenance {
     /** Tool weaving leaves the class alone ({@code ToolInstrumentation}). */
     NOT_WOVEN,
     /**
-     * A tool may not open the class by reflection, which would let it switch toolguard off
-     * ({@code JvmGuard}).
+     * A tool may not open the class by reflection, which would let it switch toolguard off ({@code
+     * JvmGuard}).
      */
     CLOSED_TO_REFLECTION,
     /**
-     * No type declares tools, so the tool-class prefilter never reads one as a super type
-     * ({@code ToolClassFilter}).
+     * No type declares tools, so the tool-class prefilter never reads one as a super type ({@code
+     * ToolClassFilter}).
      */
     DECLARES_NO_TOOLS,
     /**
@@ -50,13 +50,19 @@ public final class Provenance {
     FORWARDS_ENV_READS,
     /** The class whose start of a thread is being decided ({@code ThreadStarts}). */
     STARTS_A_THREAD,
-    /** Only carries a thread start out: the thread-start check looks past it for who started the thread. */
+    /**
+     * Only carries a thread start out: the thread-start check looks past it for who started the
+     * thread.
+     */
     FORWARDS_THREAD_STARTS,
-    /** JDK code whose threads work for whoever created it, so they inherit the creator's tool context. */
+    /**
+     * JDK code whose threads work for whoever created it, so they inherit the creator's tool
+     * context.
+     */
     STARTS_THREADS_FOR_ITS_CREATOR,
     /**
-     * Reads or writes files of its own (its class path, its log file), never a path a tool hands
-     * in ({@code OwnBehalfCallers}).
+     * Reads or writes files of its own (its class path, its log file), never a path a tool hands in
+     * ({@code OwnBehalfCallers}).
      */
     FILES_ON_ITS_OWN_BEHALF
   }
@@ -66,56 +72,75 @@ public final class Provenance {
    * Logback, and the shade plugin would rewrite a literal of this name along with it.
    */
   private static final String LOGBACK = String.join(".", "ch", "qos", "logback", "");
+
   private static final String LOG4J = "org.apache.logging.log4j.";
 
-  private static final List<Row> ROWS = List.of(
-      // toolguard's own code, which stands between a tool and the JDK only to check the tool's call
-      toolguards(under("io.toolguard.agent."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
-      toolguards(under("io.toolguard.bootstrap."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
-      // the libraries toolguard carries, relocated (Byte Buddy, SnakeYAML, SLF4J, Logback); the
-      // environment check takes them, as it does every library, for the code that asked
-      toolguards(under("io.toolguard.shaded."), NOT_WOVEN, CLOSED_TO_REFLECTION),
+  private static final List<Row> ROWS =
+      List.of(
+          // toolguard's own code, which stands between a tool and the JDK only to check the tool's
+          // call
+          toolguards(
+              under("io.toolguard.agent."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
+          toolguards(
+              under("io.toolguard.bootstrap."),
+              NOT_WOVEN,
+              CLOSED_TO_REFLECTION,
+              FORWARDS_ENV_READS),
+          // the libraries toolguard carries, relocated (Byte Buddy, SnakeYAML, SLF4J, Logback); the
+          // environment check takes them, as it does every library, for the code that asked
+          toolguards(under("io.toolguard.shaded."), NOT_WOVEN, CLOSED_TO_REFLECTION),
 
-      // the JDK's packages
-      jdk(under("java."), DECLARES_NO_TOOLS),
-      jdk(under("javax."), DECLARES_NO_TOOLS),
-      jdk(under("jdk."), DECLARES_NO_TOOLS),
-      jdk(under("sun."), DECLARES_NO_TOOLS),
-      jdk(under("com.sun."), DECLARES_NO_TOOLS),
+          // the JDK's packages
+          jdk(under("java."), DECLARES_NO_TOOLS),
+          jdk(under("javax."), DECLARES_NO_TOOLS),
+          jdk(under("jdk."), DECLARES_NO_TOOLS),
+          jdk(under("sun."), DECLARES_NO_TOOLS),
+          jdk(under("com.sun."), DECLARES_NO_TOOLS),
 
-      // the JDK methods that hand a setting back to whoever asked: getenv and getProperty,
-      // Boolean.getBoolean, Integer.getInteger, Long.getLong and ProcessBuilder.environment
-      jdk(exactly("java.lang.System"), FORWARDS_ENV_READS),
-      jdk(exactly("java.lang.Boolean"), FORWARDS_ENV_READS),
-      jdk(exactly("java.lang.Integer"), FORWARDS_ENV_READS),
-      jdk(exactly("java.lang.Long"), FORWARDS_ENV_READS),
-      jdk(exactly("java.lang.ProcessBuilder"), FORWARDS_ENV_READS),
+          // the JDK methods that hand a setting back to whoever asked: getenv and getProperty,
+          // Boolean.getBoolean, Integer.getInteger, Long.getLong and ProcessBuilder.environment
+          jdk(exactly("java.lang.System"), FORWARDS_ENV_READS),
+          jdk(exactly("java.lang.Boolean"), FORWARDS_ENV_READS),
+          jdk(exactly("java.lang.Integer"), FORWARDS_ENV_READS),
+          jdk(exactly("java.lang.Long"), FORWARDS_ENV_READS),
+          jdk(exactly("java.lang.ProcessBuilder"), FORWARDS_ENV_READS),
 
-      // a thread's start, and the JDK code that only carries it out
-      jdk(exactly("java.lang.Thread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
-      jdk(exactly("java.lang.VirtualThread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
-      jdk(startingWith("java.lang.ThreadBuilders"), FORWARDS_THREAD_STARTS),
-      jdk(under("jdk.internal.vm."), FORWARDS_THREAD_STARTS),
-      jdk(exactly("java.lang.System$2"), FORWARDS_THREAD_STARTS),
-      // a Timer's thread runs the tasks of whoever created the Timer (other JDK threads are pool workers)
-      jdk(startingWith("java.util.Timer"), STARTS_THREADS_FOR_ITS_CREATOR),
+          // a thread's start, and the JDK code that only carries it out
+          jdk(exactly("java.lang.Thread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
+          jdk(exactly("java.lang.VirtualThread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
+          jdk(startingWith("java.lang.ThreadBuilders"), FORWARDS_THREAD_STARTS),
+          jdk(under("jdk.internal.vm."), FORWARDS_THREAD_STARTS),
+          jdk(exactly("java.lang.System$2"), FORWARDS_THREAD_STARTS),
+          // a Timer's thread runs the tasks of whoever created the Timer (other JDK threads are
+          // pool workers)
+          jdk(startingWith("java.util.Timer"), STARTS_THREADS_FOR_ITS_CREATOR),
 
-      // the JDK reading its class path, services, resource bundles and logging set-up, and rotating its log
-      jdk(under("jdk.internal.loader."), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.lang.ClassLoader"), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.net.URLClassLoader"), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.util.ServiceLoader"), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.util.ResourceBundle"), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.util.logging.LogManager"), FILES_ON_ITS_OWN_BEHALF),
-      jdk(withNested("java.util.logging.FileHandler").in("rotate"), FILES_ON_ITS_OWN_BEHALF),
-      // logging libraries writing and rolling over the log files they were configured with
-      library(LOGBACK, withNested(LOGBACK + "core.rolling.RollingFileAppender").in("rollover"),
-          FILES_ON_ITS_OWN_BEHALF),
-      library(LOGBACK, withNested(LOGBACK + "core.rolling.RollingFileAppender").in("subAppend"),
-          FILES_ON_ITS_OWN_BEHALF),
-      library(LOGBACK, withNested(LOGBACK + "core.FileAppender").in("subAppend"), FILES_ON_ITS_OWN_BEHALF),
-      library(LOG4J, withNested(LOG4J + "core.appender.rolling.RollingFileManager").in("rollover"),
-          FILES_ON_ITS_OWN_BEHALF));
+          // the JDK reading its class path, services, resource bundles and logging set-up, and
+          // rotating its log
+          jdk(under("jdk.internal.loader."), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.lang.ClassLoader"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.net.URLClassLoader"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.util.ServiceLoader"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.util.ResourceBundle"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.util.logging.LogManager"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(withNested("java.util.logging.FileHandler").in("rotate"), FILES_ON_ITS_OWN_BEHALF),
+          // logging libraries writing and rolling over the log files they were configured with
+          library(
+              LOGBACK,
+              withNested(LOGBACK + "core.rolling.RollingFileAppender").in("rollover"),
+              FILES_ON_ITS_OWN_BEHALF),
+          library(
+              LOGBACK,
+              withNested(LOGBACK + "core.rolling.RollingFileAppender").in("subAppend"),
+              FILES_ON_ITS_OWN_BEHALF),
+          library(
+              LOGBACK,
+              withNested(LOGBACK + "core.FileAppender").in("subAppend"),
+              FILES_ON_ITS_OWN_BEHALF),
+          library(
+              LOG4J,
+              withNested(LOG4J + "core.appender.rolling.RollingFileManager").in("rollover"),
+              FILES_ON_ITS_OWN_BEHALF));
 
   private static final Map<Purpose, Row[]> BY_PURPOSE = byPurpose();
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
@@ -140,7 +165,10 @@ public final class Provenance {
     return loader == null || loader == PLATFORM;
   }
 
-  /** {@return whether a row for the purpose names the class (binary name, as {@code java.lang.Thread$1})} */
+  /**
+   * {@return whether a row for the purpose names the class (binary name, as {@code
+   * java.lang.Thread$1})}
+   */
   public static boolean matches(Purpose purpose, String className) {
     for (Row row : BY_PURPOSE.get(purpose)) {
       if (row.classes().matches(className)) {
@@ -150,7 +178,10 @@ public final class Provenance {
     return false;
   }
 
-  /** {@return whether a row for the purpose names the class (internal name, as {@code java/lang/Thread$1})} */
+  /**
+   * {@return whether a row for the purpose names the class (internal name, as {@code
+   * java/lang/Thread$1})}
+   */
   public static boolean matchesInternalName(Purpose purpose, String internalName) {
     for (Row row : BY_PURPOSE.get(purpose)) {
       if (row.classes().matchesInternalName(internalName)) {
@@ -168,7 +199,8 @@ public final class Provenance {
    */
   public static boolean matches(Purpose purpose, String className, String method, String library) {
     for (Row row : BY_PURPOSE.get(purpose)) {
-      if (row.classes().matches(className) && row.classes().matchesMethod(method)
+      if (row.classes().matches(className)
+          && row.classes().matchesMethod(method)
           && (library == null || library.equals(row.library()))) {
         return true;
       }
@@ -177,8 +209,8 @@ public final class Provenance {
   }
 
   /**
-   * {@return the package of the known library that has rows for the purpose and holds the class,
-   * or {@code null} if none does}
+   * {@return the package of the known library that has rows for the purpose and holds the class, or
+   * {@code null} if none does}
    */
   public static String libraryOf(Purpose purpose, String className) {
     for (Row row : BY_PURPOSE.get(purpose)) {
@@ -239,7 +271,8 @@ public final class Provenance {
    * The classes a row names, and, for a row about what code does, its method.
    *
    * @param name a binary name (as {@code java.lang.Thread$1}), or a package ending in {@code .}
-   * @param internalName the same name with {@code /} for {@code .}, for the checks that see class files
+   * @param internalName the same name with {@code /} for {@code .}, for the checks that see class
+   *     files
    * @param method the method, or {@code null} for any
    */
   record Classes(Form form, String name, String internalName, String method) {
@@ -274,8 +307,9 @@ public final class Provenance {
     private boolean matches(String candidate, String own) {
       return switch (form) {
         case PACKAGE, PREFIX -> candidate.startsWith(own);
-        case CLASS_AND_NESTED -> candidate.startsWith(own)
-            && (candidate.length() == own.length() || candidate.charAt(own.length()) == '$');
+        case CLASS_AND_NESTED ->
+            candidate.startsWith(own)
+                && (candidate.length() == own.length() || candidate.charAt(own.length()) == '$');
         case CLASS -> candidate.equals(own);
       };
     }

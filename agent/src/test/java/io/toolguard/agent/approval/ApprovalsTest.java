@@ -13,8 +13,10 @@ class ApprovalsTest {
 
   private final Approvals approvals = new Approvals();
 
-  private ApprovalRequest request(String tool, Risk risk, Optional<String> exact, Duration timeout) {
-    return approvals.request("c-1", tool, "com.acme.Tools#" + tool, risk, "x=1", exact, "app.yaml:7", timeout);
+  private ApprovalRequest request(
+      String tool, Risk risk, Optional<String> exact, Duration timeout) {
+    return approvals.request(
+        "c-1", tool, "com.acme.Tools#" + tool, risk, "x=1", exact, "app.yaml:7", timeout);
   }
 
   private ApprovalRequest request(String tool, String exact) {
@@ -22,9 +24,12 @@ class ApprovalsTest {
   }
 
   /** Waits on another thread, as a tool's thread would, until the request shows as pending. */
-  private CompletableFuture<Resolution> waitFor(ApprovalRequest request) throws InterruptedException {
-    CompletableFuture<Resolution> settled = CompletableFuture.supplyAsync(() -> approvals.await(request),
-        runnable -> new Thread(runnable, "tool-thread").start());
+  private CompletableFuture<Resolution> waitFor(ApprovalRequest request)
+      throws InterruptedException {
+    CompletableFuture<Resolution> settled =
+        CompletableFuture.supplyAsync(
+            () -> approvals.await(request),
+            runnable -> new Thread(runnable, "tool-thread").start());
     while (approvals.pending(request.id()).isEmpty()) {
       Thread.sleep(1);
     }
@@ -40,25 +45,34 @@ class ApprovalsTest {
     ApprovalRequest request = request("transfer", "1");
     CompletableFuture<Resolution> settled = waitFor(request);
 
-    assertThat(approvals.decide(request.id(), new Answer(Answer.Choice.DENY, "not now", "ada", "web"), null))
+    assertThat(
+            approvals.decide(
+                request.id(), new Answer(Answer.Choice.DENY, "not now", "ada", "web"), null))
         .isEqualTo(Approvals.Result.DECIDED);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null)).isEqualTo(Approvals.Result.ALREADY_SETTLED);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
+        .isEqualTo(Approvals.Result.ALREADY_SETTLED);
     Resolution resolution = settled.get(5, TimeUnit.SECONDS);
 
     assertThat(resolution.approved()).isFalse();
-    assertThat(resolution.reason()).startsWith("denied by ada via web after ").endsWith(": not now");
+    assertThat(resolution.reason())
+        .startsWith("denied by ada via web after ")
+        .endsWith(": not now");
     assertThat(approvals.pending()).isEmpty();
     assertThat(approvals.recent()).extracting(r -> r.request().id()).containsExactly(request.id());
-    assertThat(approvals.decide("nope", by(Answer.Choice.APPROVE), null)).isEqualTo(Approvals.Result.UNKNOWN);
+    assertThat(approvals.decide("nope", by(Answer.Choice.APPROVE), null))
+        .isEqualTo(Approvals.Result.UNKNOWN);
   }
 
   @Test
   void silenceUntilTheDeadlineDenies() {
-    Resolution resolution = approvals.await(request("transfer", Risk.HIGH, Optional.empty(), Duration.ofMillis(50)));
+    Resolution resolution =
+        approvals.await(request("transfer", Risk.HIGH, Optional.empty(), Duration.ofMillis(50)));
 
     assertThat(resolution.answer().choice()).isEqualTo(Answer.Choice.TIMED_OUT);
     assertThat(resolution.approved()).isFalse();
-    assertThat(resolution.reason()).startsWith("approval timed out after ").endsWith("; silence means no");
+    assertThat(resolution.reason())
+        .startsWith("approval timed out after ")
+        .endsWith("; silence means no");
   }
 
   @Test
@@ -66,10 +80,12 @@ class ApprovalsTest {
     ApprovalRequest request = request("transfer", "1");
     boolean[] flag = new boolean[1];
     Resolution[] result = new Resolution[1];
-    Thread waiting = new Thread(() -> {
-      result[0] = approvals.await(request);
-      flag[0] = Thread.currentThread().isInterrupted();
-    });
+    Thread waiting =
+        new Thread(
+            () -> {
+              result[0] = approvals.await(request);
+              flag[0] = Thread.currentThread().isInterrupted();
+            });
     waiting.start();
     while (approvals.pending(request.id()).isEmpty()) {
       Thread.sleep(1);
@@ -79,28 +95,33 @@ class ApprovalsTest {
 
     assertThat(result[0].answer().choice()).isEqualTo(Answer.Choice.INTERRUPTED);
     assertThat(flag[0]).isTrue();
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null)).isEqualTo(Approvals.Result.ALREADY_SETTLED);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
+        .isEqualTo(Approvals.Result.ALREADY_SETTLED);
   }
 
   @Test
   void aCriticalCallIsApprovedOnlyWithItsToolsNameAsConfirmation() throws Exception {
-    ApprovalRequest request = request("purge", Risk.CRITICAL, Optional.of("1"), Duration.ofSeconds(30));
+    ApprovalRequest request =
+        request("purge", Risk.CRITICAL, Optional.of("1"), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
     assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
         .isEqualTo(Approvals.Result.CONFIRMATION_NEEDED);
     assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_TOOL), "Purge"))
         .isEqualTo(Approvals.Result.CONFIRMATION_NEEDED);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), "purge")).isEqualTo(Approvals.Result.DECIDED);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), "purge"))
+        .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isTrue();
   }
 
   @Test
   void denyingACriticalCallNeedsNoConfirmation() throws Exception {
-    ApprovalRequest request = request("purge", Risk.CRITICAL, Optional.empty(), Duration.ofSeconds(30));
+    ApprovalRequest request =
+        request("purge", Risk.CRITICAL, Optional.empty(), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.DENY), null)).isEqualTo(Approvals.Result.DECIDED);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.DENY), null))
+        .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isFalse();
   }
 
@@ -112,12 +133,19 @@ class ApprovalsTest {
     settled.get(5, TimeUnit.SECONDS);
 
     Optional<Resolution> same = approvals.earlier(request("transfer", "bob:5"));
-    assertThat(same).hasValueSatisfying(resolution -> {
-      assertThat(resolution.earlier()).isTrue();
-      assertThat(resolution.reason()).isEqualTo("approved earlier for this run (these arguments, for this run) by ada via test");
-    });
+    assertThat(same)
+        .hasValueSatisfying(
+            resolution -> {
+              assertThat(resolution.earlier()).isTrue();
+              assertThat(resolution.reason())
+                  .isEqualTo(
+                      "approved earlier for this run (these arguments, for this run) by ada via test");
+            });
     assertThat(approvals.earlier(request("transfer", "bob:6"))).isEmpty();
-    assertThat(approvals.earlier(request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(1)))).isEmpty();
+    assertThat(
+            approvals.earlier(
+                request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(1))))
+        .isEmpty();
     assertThat(approvals.earlier(request("refund", "bob:5"))).isEmpty();
   }
 
@@ -129,21 +157,36 @@ class ApprovalsTest {
     settled.get(5, TimeUnit.SECONDS);
 
     assertThat(approvals.earlier(request("transfer", "carol:7"))).isPresent();
-    assertThat(approvals.earlier(request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(1)))).isPresent();
+    assertThat(
+            approvals.earlier(
+                request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(1))))
+        .isPresent();
     assertThat(approvals.earlier(request("refund", "carol:7"))).isEmpty();
-    ApprovalRequest fileAccess = approvals.request("c-2", "transfer", "delete a file", Risk.HIGH, "path=\"/x\"",
-        Optional.of("/x"), "app.yaml:7", Duration.ofSeconds(1));
-    assertThat(approvals.earlier(fileAccess)).as("a call's approval does not cover the tool's deletes").isEmpty();
+    ApprovalRequest fileAccess =
+        approvals.request(
+            "c-2",
+            "transfer",
+            "delete a file",
+            Risk.HIGH,
+            "path=\"/x\"",
+            Optional.of("/x"),
+            "app.yaml:7",
+            Duration.ofSeconds(1));
+    assertThat(approvals.earlier(fileAccess))
+        .as("a call's approval does not cover the tool's deletes")
+        .isEmpty();
   }
 
   @Test
   void argumentsThatCannotBeComparedCannotBeApprovedForTheSession() throws Exception {
-    ApprovalRequest request = request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(30));
+    ApprovalRequest request =
+        request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
     assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_SESSION), null))
         .isEqualTo(Approvals.Result.NOT_COMPARABLE);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_TOOL), null)).isEqualTo(Approvals.Result.DECIDED);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_TOOL), null))
+        .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isTrue();
   }
 

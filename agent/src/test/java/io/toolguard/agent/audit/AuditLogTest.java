@@ -14,8 +14,18 @@ class AuditLogTest {
   @TempDir Path dir;
 
   private static AuditEntry entry(String tool) {
-    return new AuditRecord(Instant.parse("2025-01-01T00:00:00Z"), "c-1", null, tool, "A#" + tool, "LOW", Decision.ALLOW,
-        "app.yaml:3", "allowed", "", "main");
+    return new AuditRecord(
+        Instant.parse("2025-01-01T00:00:00Z"),
+        "c-1",
+        null,
+        tool,
+        "A#" + tool,
+        "LOW",
+        Decision.ALLOW,
+        "app.yaml:3",
+        "allowed",
+        "",
+        "main");
   }
 
   @Test

@@ -18,12 +18,14 @@ class CliTest {
     Path good = write("good.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n");
 
     assertThat(run("validate", good.toString())).isEqualTo(Cli.OK);
-    assertThat(cli.out()).contains("good.yaml: valid (1 tool rules, mode enforce, sandbox " + dir.resolve("box"));
+    assertThat(cli.out())
+        .contains("good.yaml: valid (1 tool rules, mode enforce, sandbox " + dir.resolve("box"));
   }
 
   @Test
   void validatePrintsWarningsButStillSucceeds() throws Exception {
-    Path broad = write("broad.yaml", "version: 1\nsandbox: box\ntools:\n  \"*\":\n    decision: allow\n");
+    Path broad =
+        write("broad.yaml", "version: 1\nsandbox: box\ntools:\n  \"*\":\n    decision: allow\n");
 
     assertThat(run("validate", broad.toString())).isEqualTo(Cli.OK);
     assertThat(cli.err()).contains(broad + ":4:3: warning: rule '*' allows every tool");
@@ -35,9 +37,11 @@ class CliTest {
     Path good = write("good.yaml", "version: 1\nsandbox: box\n");
     Path bad = write("bad.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: alow\n");
 
-    assertThat(run("validate", good.toString(), bad.toString(), dir.toString())).isEqualTo(Cli.FAILED);
+    assertThat(run("validate", good.toString(), bad.toString(), dir.toString()))
+        .isEqualTo(Cli.FAILED);
     assertThat(cli.out()).contains("good.yaml: valid");
-    assertThat(cli.err()).contains("bad.yaml:5:15: 'decision' must be allow, ask or deny, not 'alow'")
+    assertThat(cli.err())
+        .contains("bad.yaml:5:15: 'decision' must be allow, ask or deny, not 'alow'")
         .contains(dir + ":1:1: this is a directory; give the path of a policy file");
   }
 
@@ -46,7 +50,8 @@ class CliTest {
     assertThat(run()).isEqualTo(Cli.USAGE);
     assertThat(run("validate")).isEqualTo(Cli.USAGE);
     assertThat(run("frobnicate")).isEqualTo(Cli.USAGE);
-    assertThat(cli.err()).contains("unknown command 'frobnicate'", "usage: java -jar toolguard-agent.jar");
+    assertThat(cli.err())
+        .contains("unknown command 'frobnicate'", "usage: java -jar toolguard-agent.jar");
   }
 
   @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExplainCommandTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: box
       tools:
@@ -47,21 +48,29 @@ class ExplainCommandTest {
   void namesTheDecidingRuleAndWhyEveryOtherMatchLost() {
     assertThat(explain("--tool", "read_file")).isEqualTo(Cli.OK);
 
-    assertThat(cli.out()).isEqualTo(String.join("\n",
-        "tool read_file: allow",
-        "  risk           LOW (set by the deciding rule)",
-        "  deciding rule  " + policy + ":11 'read_file' (allow, risk LOW)",
-        "  reason         allowed by policy rule 'read_file'",
-        "  also matched   " + policy + ":4 '*' (allow, risk MEDIUM): lost, 'read_file' names the tool exactly",
-        "  also matched   " + policy + ":7 'read_*' (allow): lost, 'read_file' names the tool exactly",
-        ""));
+    assertThat(cli.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "tool read_file: allow",
+                "  risk           LOW (set by the deciding rule)",
+                "  deciding rule  " + policy + ":11 'read_file' (allow, risk LOW)",
+                "  reason         allowed by policy rule 'read_file'",
+                "  also matched   "
+                    + policy
+                    + ":4 '*' (allow, risk MEDIUM): lost, 'read_file' names the tool exactly",
+                "  also matched   "
+                    + policy
+                    + ":7 'read_*' (allow): lost, 'read_file' names the tool exactly",
+                ""));
   }
 
   @Test
   void denyBeatsAMoreSpecificAllow() {
     explain("--tool", "read_secret", "--risk", "low");
 
-    assertThat(cli.out()).startsWith("tool read_secret: deny\n")
+    assertThat(cli.out())
+        .startsWith("tool read_secret: deny\n")
         .contains("deciding rule  " + policy + ":16 '*_secret' (deny)")
         .contains("'read_*' (allow): lost, deny beats allow")
         .contains("'*' (allow, risk MEDIUM): lost, deny beats allow");
@@ -71,11 +80,14 @@ class ExplainCommandTest {
   void aHighRiskToolAsksAndTheDefaultRiskIsSaid() {
     explain("--tool", "read_mail");
 
-    assertThat(cli.out()).startsWith("tool read_mail: ask\n")
-        .contains("risk           HIGH (the policy's default_risk, as for a framework annotation, which states none;"
-            + " give --risk for the risk a tool's annotation states)")
+    assertThat(cli.out())
+        .startsWith("tool read_mail: ask\n")
+        .contains(
+            "risk           HIGH (the policy's default_risk, as for a framework annotation, which states none;"
+                + " give --risk for the risk a tool's annotation states)")
         .contains("; risk HIGH needs a person's approval")
-        .contains("'*' (allow, risk MEDIUM): lost, 'read_*' is more specific (5 characters besides '*', against 0)");
+        .contains(
+            "'*' (allow, risk MEDIUM): lost, 'read_*' is more specific (5 characters besides '*', against 0)");
   }
 
   @Test
@@ -84,28 +96,74 @@ class ExplainCommandTest {
     explain("--tool", "read_file", "--op", "read", "--path", "data/x.csv");
     explain("--tool", "read_file", "--op", "read", "--path", "../etc/passwd");
 
-    assertThat(cli.out()).contains("read docs/guide.md: allow\n  reason         granted by read glob \"docs/**\" of rule "
-            + policy + ":11")
+    assertThat(cli.out())
+        .contains(
+            "read docs/guide.md: allow\n  reason         granted by read glob \"docs/**\" of rule "
+                + policy
+                + ":11")
         .contains("read data/x.csv: deny\n  reason         no read glob grants data/x.csv")
-        .contains("read ../etc/passwd: deny\n  reason         it is outside the sandbox root " + dir.resolve("box"));
+        .contains(
+            "read ../etc/passwd: deny\n  reason         it is outside the sandbox root "
+                + dir.resolve("box"));
   }
 
   @Test
   void explainsACommandAndAConnection() throws Exception {
-    Files.writeString(policy, "version: 1\nsandbox: box\ntools:\n  build:\n    decision: allow\n    exec: [ls]\n"
-        + "    net: {connect: [\"127.0.0.1:8080\"]}\n    env: {variables: [LANG]}\n");
+    Files.writeString(
+        policy,
+        "version: 1\nsandbox: box\ntools:\n  build:\n    decision: allow\n    exec: [ls]\n"
+            + "    net: {connect: [\"127.0.0.1:8080\"]}\n    env: {variables: [LANG]}\n");
 
-    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "exec", "--command",
-        "ls -la")).isEqualTo(Cli.OK);
-    assertThat(cli.out()).contains("exec ls -la: allow\n  reason         granted by exec grant \"ls with any arguments\"");
-    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "connect", "--host",
-        "127.0.0.1:9090")).isEqualTo(Cli.OK);
-    assertThat(cli.out()).contains("connect 127.0.0.1:9090: deny\n  reason         no connect grant of the tool's rule"
-        + " names (127.0.0.1) port 9090");
-    assertThat(cli.run("explain", policy.toString(), "--tool", "build", "--risk", "LOW", "--op", "env", "--var",
-        "OPENAI_API_KEY")).isEqualTo(Cli.OK);
-    assertThat(cli.out()).contains("env OPENAI_API_KEY: deny\n  reason         no env grant of the tool's rule names the"
-        + " variable OPENAI_API_KEY");
+    assertThat(
+            cli.run(
+                "explain",
+                policy.toString(),
+                "--tool",
+                "build",
+                "--risk",
+                "LOW",
+                "--op",
+                "exec",
+                "--command",
+                "ls -la"))
+        .isEqualTo(Cli.OK);
+    assertThat(cli.out())
+        .contains(
+            "exec ls -la: allow\n  reason         granted by exec grant \"ls with any arguments\"");
+    assertThat(
+            cli.run(
+                "explain",
+                policy.toString(),
+                "--tool",
+                "build",
+                "--risk",
+                "LOW",
+                "--op",
+                "connect",
+                "--host",
+                "127.0.0.1:9090"))
+        .isEqualTo(Cli.OK);
+    assertThat(cli.out())
+        .contains(
+            "connect 127.0.0.1:9090: deny\n  reason         no connect grant of the tool's rule"
+                + " names (127.0.0.1) port 9090");
+    assertThat(
+            cli.run(
+                "explain",
+                policy.toString(),
+                "--tool",
+                "build",
+                "--risk",
+                "LOW",
+                "--op",
+                "env",
+                "--var",
+                "OPENAI_API_KEY"))
+        .isEqualTo(Cli.OK);
+    assertThat(cli.out())
+        .contains(
+            "env OPENAI_API_KEY: deny\n  reason         no env grant of the tool's rule names the"
+                + " variable OPENAI_API_KEY");
   }
 
   @Test
@@ -119,10 +177,17 @@ class ExplainCommandTest {
     assertThat(explain("--tool", "t", "--colour", "red")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--path", "x")).isEqualTo(Cli.USAGE);
     assertThat(explain("--tool", "t", "--op", "exec", "--path", "x")).isEqualTo(Cli.USAGE);
-    assertThat(cli.err()).contains("give exactly one policy file", "option --tool needs a value", "--tool NAME is required",
-        "--op read takes --path", "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'",
-        "--op must be one of read, write, delete, exec, connect, listen, env, property, not 'list'", "unknown option --colour",
-        "--path needs --op", "--op exec takes --command");
+    assertThat(cli.err())
+        .contains(
+            "give exactly one policy file",
+            "option --tool needs a value",
+            "--tool NAME is required",
+            "--op read takes --path",
+            "--risk must be LOW, MEDIUM, HIGH or CRITICAL, not 'huge'",
+            "--op must be one of read, write, delete, exec, connect, listen, env, property, not 'list'",
+            "unknown option --colour",
+            "--path needs --op",
+            "--op exec takes --command");
   }
 
   @Test

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaCommandTest {
 
   static final Path COMMITTED = Path.of("../policies/toolguard-policy.schema.json");
-  static final JsonSchema SCHEMA = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-      .getSchema(SchemaCommand.text());
+  static final JsonSchema SCHEMA =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+          .getSchema(SchemaCommand.text());
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @TempDir Path dir;
@@ -43,9 +44,12 @@ class SchemaCommandTest {
     String rule = head + "tools:\n  t:\n";
     return Stream.of(
         Arguments.of("minimal", head),
-        Arguments.of("everything", head + "mode: audit\nunlisted_tools: allow\ntools:\n  \"*_x\":\n    decision: deny\n"
-            + "  read_file:\n    decision: allow\n    risk: low\n    files:\n      read: [\"data/**\", \"*.md\"]\n"
-            + "      write: [\"out/**/?.txt\"]\n      delete: []\n"),
+        Arguments.of(
+            "everything",
+            head
+                + "mode: audit\nunlisted_tools: allow\ntools:\n  \"*_x\":\n    decision: deny\n"
+                + "  read_file:\n    decision: allow\n    risk: low\n    files:\n      read: [\"data/**\", \"*.md\"]\n"
+                + "      write: [\"out/**/?.txt\"]\n      delete: []\n"),
         Arguments.of("empty tools", head + "tools:\n"),
         Arguments.of("missing version", "sandbox: box\n"),
         Arguments.of("version 2", "version: 2\nsandbox: box\n"),
@@ -58,36 +62,63 @@ class SchemaCommandTest {
         Arguments.of("unknown key", head + "sandbx: box\n"),
         Arguments.of("default risk", head + "default_risk: medium\nlocked: [default_risk]\n"),
         Arguments.of("bad default risk", head + "default_risk: severe\n"),
-        Arguments.of("tool annotations", head + "tool_annotations: [com.example.AgentTool, com.example.Tools$Risky]\n"),
+        Arguments.of(
+            "tool annotations",
+            head + "tool_annotations: [com.example.AgentTool, com.example.Tools$Risky]\n"),
         Arguments.of("tool annotation without package", head + "tool_annotations: [AgentTool]\n"),
-        Arguments.of("tool annotations as text", head + "tool_annotations: com.example.AgentTool\n"),
+        Arguments.of(
+            "tool annotations as text", head + "tool_annotations: com.example.AgentTool\n"),
         Arguments.of("bad mode", head + "mode: strict\n"),
         Arguments.of("bad unlisted", head + "unlisted_tools: maybe\n"),
         Arguments.of("unlisted ask", head + "unlisted_tools: ask\n"),
-        Arguments.of("net grants", rule + "    decision: allow\n    net:\n      connect: [\"api.example.com:443\","
-            + " \"10.0.0.1:8000-8099\", \"[::1]:*\"]\n      listen: [\"127.0.0.1:0\"]\n      ask: {connect: [\"*:*\"]}\n"),
-        Arguments.of("net pattern without port", rule + "    decision: allow\n    net: {connect: [\"example.com\"]}\n"),
+        Arguments.of(
+            "net grants",
+            rule
+                + "    decision: allow\n    net:\n      connect: [\"api.example.com:443\","
+                + " \"10.0.0.1:8000-8099\", \"[::1]:*\"]\n      listen: [\"127.0.0.1:0\"]\n      ask: {connect: [\"*:*\"]}\n"),
+        Arguments.of(
+            "net pattern without port",
+            rule + "    decision: allow\n    net: {connect: [\"example.com\"]}\n"),
         Arguments.of("unknown net key", rule + "    decision: allow\n    net: {send: [\"a:1\"]}\n"),
         Arguments.of("deny with net", rule + "    decision: deny\n    net: {connect: [\"a:1\"]}\n"),
-        Arguments.of("env grants", rule + "    decision: allow\n    env: {variables: [HOME, \"APP_*\"], properties: [user.home]}\n"),
+        Arguments.of(
+            "env grants",
+            rule
+                + "    decision: allow\n    env: {variables: [HOME, \"APP_*\"], properties: [user.home]}\n"),
         Arguments.of("env as a list", rule + "    decision: allow\n    env: [HOME]\n"),
         Arguments.of("deny with env", rule + "    decision: deny\n    env: {variables: [HOME]}\n"),
-        Arguments.of("exec grants", rule + "    decision: allow\n    exec:\n      - git\n      - /usr/bin/make\n"
-            + "      - command: tar\n        args: [\"-czf out/*\"]\n        ask: true\n"),
+        Arguments.of(
+            "exec grants",
+            rule
+                + "    decision: allow\n    exec:\n      - git\n      - /usr/bin/make\n"
+                + "      - command: tar\n        args: [\"-czf out/*\"]\n        ask: true\n"),
         Arguments.of("exec as a word", rule + "    decision: allow\n    exec: git\n"),
-        Arguments.of("exec with spaces", rule + "    decision: allow\n    exec: [\"git status\"]\n"),
+        Arguments.of(
+            "exec with spaces", rule + "    decision: allow\n    exec: [\"git status\"]\n"),
         Arguments.of("exec relative", rule + "    decision: allow\n    exec: [./tool]\n"),
-        Arguments.of("exec entry without command", rule + "    decision: allow\n    exec: [{args: [x]}]\n"),
-        Arguments.of("exec ask as text", rule + "    decision: allow\n    exec: [{command: git, ask: maybe}]\n"),
+        Arguments.of(
+            "exec entry without command", rule + "    decision: allow\n    exec: [{args: [x]}]\n"),
+        Arguments.of(
+            "exec ask as text",
+            rule + "    decision: allow\n    exec: [{command: git, ask: maybe}]\n"),
         Arguments.of("deny with exec", rule + "    decision: deny\n    exec: [git]\n"),
-        Arguments.of("file asks", rule + "    decision: allow\n    files:\n      write: [\"out/**\"]\n      ask:\n"
-            + "        delete: [\"**\"]\n        write: [\"**\"]\n"),
-        Arguments.of("unknown file ask key", rule + "    decision: allow\n    files:\n      ask:\n        list: [\"a\"]\n"),
-        Arguments.of("file ask as a list", rule + "    decision: allow\n    files:\n      ask: [\"a\"]\n"),
+        Arguments.of(
+            "file asks",
+            rule
+                + "    decision: allow\n    files:\n      write: [\"out/**\"]\n      ask:\n"
+                + "        delete: [\"**\"]\n        write: [\"**\"]\n"),
+        Arguments.of(
+            "unknown file ask key",
+            rule + "    decision: allow\n    files:\n      ask:\n        list: [\"a\"]\n"),
+        Arguments.of(
+            "file ask as a list", rule + "    decision: allow\n    files:\n      ask: [\"a\"]\n"),
         Arguments.of("ask rule", rule + "    decision: ask\n    files:\n      read: [\"a\"]\n"),
-        Arguments.of("every approval setting", head + "approval:\n  timeout: 90s\n  terminal: true\n  web:\n"
-            + "    bind: 127.0.0.1\n    port: 8719\n    token_file: t.token\n  webhook:\n"
-            + "    url: https://hooks.example.com/x\n    secret_env: S\n"),
+        Arguments.of(
+            "every approval setting",
+            head
+                + "approval:\n  timeout: 90s\n  terminal: true\n  web:\n"
+                + "    bind: 127.0.0.1\n    port: 8719\n    token_file: t.token\n  webhook:\n"
+                + "    url: https://hooks.example.com/x\n    secret_env: S\n"),
         Arguments.of("web with defaults", head + "approval:\n  web:\n"),
         Arguments.of("locked approval", head + "locked: [approval]\napproval: {terminal: true}\n"),
         Arguments.of("timeout without unit", head + "approval: {timeout: 90}\n"),
@@ -95,11 +126,20 @@ class SchemaCommandTest {
         Arguments.of("terminal as text", head + "approval: {terminal: maybe}\n"),
         Arguments.of("port out of range", head + "approval: {web: {port: 70000}}\n"),
         Arguments.of("unknown approval key", head + "approval: {termnal: true}\n"),
-        Arguments.of("webhook without web", head + "approval: {webhook: {url: 'https://h.example', secret_env: S}}\n"),
-        Arguments.of("webhook with two secrets", head + "approval: {web: {}, webhook: {url: 'https://h.example',"
-            + " secret_env: S, secret: x}}\n"),
-        Arguments.of("webhook without a secret", head + "approval: {web: {}, webhook: {url: 'https://h.example'}}\n"),
-        Arguments.of("webhook over ftp", head + "approval: {web: {}, webhook: {url: 'ftp://h.example', secret: x}}\n"),
+        Arguments.of(
+            "webhook without web",
+            head + "approval: {webhook: {url: 'https://h.example', secret_env: S}}\n"),
+        Arguments.of(
+            "webhook with two secrets",
+            head
+                + "approval: {web: {}, webhook: {url: 'https://h.example',"
+                + " secret_env: S, secret: x}}\n"),
+        Arguments.of(
+            "webhook without a secret",
+            head + "approval: {web: {}, webhook: {url: 'https://h.example'}}\n"),
+        Arguments.of(
+            "webhook over ftp",
+            head + "approval: {web: {}, webhook: {url: 'ftp://h.example', secret: x}}\n"),
         Arguments.of("tools as a list", head + "tools:\n  - t\n"),
         Arguments.of("name with a space", head + "tools:\n  \"a b\":\n    decision: allow\n"),
         Arguments.of("no decision", rule + "    risk: LOW\n"),
@@ -107,11 +147,15 @@ class SchemaCommandTest {
         Arguments.of("bad risk", rule + "    decision: allow\n    risk: EXTREME\n"),
         Arguments.of("mixed-case risk", rule + "    decision: allow\n    risk: Medium\n"),
         Arguments.of("unknown rule key", rule + "    decision: allow\n    rsk: LOW\n"),
-        Arguments.of("deny with files", rule + "    decision: deny\n    files:\n      read: [\"a\"]\n"),
+        Arguments.of(
+            "deny with files", rule + "    decision: deny\n    files:\n      read: [\"a\"]\n"),
         Arguments.of("deny with risk", rule + "    decision: deny\n    risk: LOW\n"),
-        Arguments.of("unknown file key", rule + "    decision: allow\n    files:\n      list: [\"a\"]\n"),
-        Arguments.of("globs as a string", rule + "    decision: allow\n    files:\n      read: \"a\"\n"),
-        Arguments.of("glob as a number", rule + "    decision: allow\n    files:\n      read: [42]\n"),
+        Arguments.of(
+            "unknown file key", rule + "    decision: allow\n    files:\n      list: [\"a\"]\n"),
+        Arguments.of(
+            "globs as a string", rule + "    decision: allow\n    files:\n      read: \"a\"\n"),
+        Arguments.of(
+            "glob as a number", rule + "    decision: allow\n    files:\n      read: [42]\n"),
         Arguments.of("root glob", glob("/")),
         Arguments.of("absolute glob", glob("/srv/reference/**")),
         Arguments.of("absolute glob with a double slash", glob("//srv")),
@@ -136,13 +180,16 @@ class SchemaCommandTest {
   }
 
   private static String glob(String glob) {
-    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\"" + glob + "\"]\n";
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\""
+        + glob
+        + "\"]\n";
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
   void acceptsExactlyWhatTheParserAccepts(String caseName, String yaml) throws Exception {
-    // A sandbox may come from an included policy, so only the policy the agent loads needs one: the schema
+    // A sandbox may come from an included policy, so only the policy the agent loads needs one: the
+    // schema
     // cannot see across files, and "missing sandbox" is left to the parser.
     Files.writeString(dir.resolve("base.yaml"), "version: 1\n");
     Path file = Files.writeString(dir.resolve("policy.yaml"), yaml);
@@ -155,18 +202,29 @@ class SchemaCommandTest {
     }
 
     JsonNode document = YAML.readTree(yaml);
-    assertThat(SCHEMA.validate(document == null || document.isMissingNode() ? YAML.createObjectNode() : document)
-        .isEmpty()).as("schema accepts").isEqualTo(parserAccepts);
+    assertThat(
+            SCHEMA
+                .validate(
+                    document == null || document.isMissingNode()
+                        ? YAML.createObjectNode()
+                        : document)
+                .isEmpty())
+        .as("schema accepts")
+        .isEqualTo(parserAccepts);
   }
 
   @Test
   void theShippedPoliciesPointAtTheSchemaAndConformToIt() throws Exception {
     try (Stream<Path> files = Files.list(COMMITTED.getParent())) {
-      List<Path> policies = files.filter(file -> file.toString().endsWith(".yaml"))
-          .filter(file -> !file.toString().endsWith(".tests.yaml")).toList();
+      List<Path> policies =
+          files
+              .filter(file -> file.toString().endsWith(".yaml"))
+              .filter(file -> !file.toString().endsWith(".tests.yaml"))
+              .toList();
       assertThat(policies).isNotEmpty();
       for (Path policy : policies) {
-        assertThat(Files.readAllLines(policy).get(0)).isEqualTo("# yaml-language-server: $schema=toolguard-policy.schema.json");
+        assertThat(Files.readAllLines(policy).get(0))
+            .isEqualTo("# yaml-language-server: $schema=toolguard-policy.schema.json");
         assertThat(SCHEMA.validate(YAML.readTree(policy.toFile()))).as(policy.toString()).isEmpty();
       }
     }

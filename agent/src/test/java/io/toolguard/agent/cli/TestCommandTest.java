@@ -19,7 +19,10 @@ class TestCommandTest {
 
   @Test
   void printsAPassOrFailLinePerCaseAndASummary() throws Exception {
-    Path cases = write("cases.yaml", """
+    Path cases =
+        write(
+            "cases.yaml",
+            """
         cases:
           - name: reading docs is allowed
             tool: read_file
@@ -45,18 +48,32 @@ class TestCommandTest {
     assertThat(test(cases)).isEqualTo(Cli.FAILED);
 
     Path policy = dir.resolve("app.yaml");
-    assertThat(cli.out()).isEqualTo(String.join("\n",
-        "PASS  reading docs is allowed",
-        "PASS  reading secrets is denied",
-        "FAIL  wrong expectation (" + cases + ":11:5): expected allow, got deny by " + policy + ":11: no read glob grants data/a.csv",
-        "FAIL  wrong rule (" + cases + ":16:5): expected the rule at line 7 to decide, but " + policy + ":11 did",
-        "2 passed, 2 failed",
-        ""));
+    assertThat(cli.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "PASS  reading docs is allowed",
+                "PASS  reading secrets is denied",
+                "FAIL  wrong expectation ("
+                    + cases
+                    + ":11:5): expected allow, got deny by "
+                    + policy
+                    + ":11: no read glob grants data/a.csv",
+                "FAIL  wrong rule ("
+                    + cases
+                    + ":16:5): expected the rule at line 7 to decide, but "
+                    + policy
+                    + ":11 did",
+                "2 passed, 2 failed",
+                ""));
   }
 
   @Test
   void commandsConnectionsAndListeningSocketsAreDecidedAsTheAgentWould() throws Exception {
-    Path policy = write("build.yaml", """
+    Path policy =
+        write(
+            "build.yaml",
+            """
         version: 1
         sandbox: box
         tools:
@@ -65,7 +82,10 @@ class TestCommandTest {
             exec: [ls, {command: make, args: ["all"], ask: true}]
             net: {connect: ["127.0.0.1:8080"], listen: ["localhost:9000"]}
         """);
-    Path cases = write("cases.yaml", """
+    Path cases =
+        write(
+            "cases.yaml",
+            """
         cases:
           - {name: a granted command, tool: build, op: exec, command: "ls -la", expect: allow}
           - {name: a command that asks, tool: build, op: exec, command: make all, expect: ask}
@@ -78,22 +98,30 @@ class TestCommandTest {
 
     assertThat(cli.run("test", policy.toString(), cases.toString())).isEqualTo(Cli.FAILED);
 
-    assertThat(cli.out()).isEqualTo(String.join("\n",
-        "PASS  a granted command",
-        "PASS  a command that asks",
-        "PASS  any other command",
-        "PASS  a granted address",
-        "PASS  another port",
-        "PASS  a granted listening socket",
-        "FAIL  a pattern is not a destination (" + cases + ":8:5): '*:80' is a pattern; give one host and one port,"
-            + " such as api.example.com:443",
-        "6 passed, 1 failed",
-        ""));
+    assertThat(cli.out())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "PASS  a granted command",
+                "PASS  a command that asks",
+                "PASS  any other command",
+                "PASS  a granted address",
+                "PASS  another port",
+                "PASS  a granted listening socket",
+                "FAIL  a pattern is not a destination ("
+                    + cases
+                    + ":8:5): '*:80' is a pattern; give one host and one port,"
+                    + " such as api.example.com:443",
+                "6 passed, 1 failed",
+                ""));
   }
 
   @Test
   void allPassingExitsWithZero() throws Exception {
-    Path cases = write("cases.yaml", "cases:\n  - name: ok\n    tool: anything\n    risk: LOW\n    expect: allow\n    rule: 4\n");
+    Path cases =
+        write(
+            "cases.yaml",
+            "cases:\n  - name: ok\n    tool: anything\n    risk: LOW\n    expect: allow\n    rule: 4\n");
 
     assertThat(test(cases)).isEqualTo(Cli.OK);
     assertThat(cli.out()).endsWith("1 passed, 0 failed\n");
@@ -103,30 +131,52 @@ class TestCommandTest {
     return Stream.of(
         Arguments.of("empty", "", "cases.yaml:1:1: the test-case file is empty"),
         Arguments.of("no cases", "cases: []\n", "cases.yaml:1:8: 'cases' must be a non-empty list"),
-        Arguments.of("unknown key", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    expcet: allow\n",
+        Arguments.of(
+            "unknown key",
+            "cases:\n  - name: a\n    tool: t\n    expect: deny\n    expcet: allow\n",
             "cases.yaml:5:5: unknown key 'expcet' in a test case (did you mean 'expect'?)"),
-        Arguments.of("missing expect", "cases:\n  - name: a\n    tool: t\n", "cases.yaml:2:5: a test case needs 'expect:"),
-        Arguments.of("missing tool", "cases:\n  - name: a\n    expect: deny\n", "cases.yaml:2:5: a test case needs 'tool'"),
-        Arguments.of("bad expect", "cases:\n  - name: a\n    tool: t\n    expect: maybe\n",
+        Arguments.of(
+            "missing expect",
+            "cases:\n  - name: a\n    tool: t\n",
+            "cases.yaml:2:5: a test case needs 'expect:"),
+        Arguments.of(
+            "missing tool",
+            "cases:\n  - name: a\n    expect: deny\n",
+            "cases.yaml:2:5: a test case needs 'tool'"),
+        Arguments.of(
+            "bad expect",
+            "cases:\n  - name: a\n    tool: t\n    expect: maybe\n",
             "cases.yaml:4:13: 'expect' must be allow, ask or deny, not 'maybe'"),
-        Arguments.of("op without path", "cases:\n  - name: a\n    tool: t\n    op: read\n    expect: deny\n",
+        Arguments.of(
+            "op without path",
+            "cases:\n  - name: a\n    tool: t\n    op: read\n    expect: deny\n",
             "cases.yaml:2:5: 'op: read' needs 'path'"),
-        Arguments.of("a target for another operation", "cases:\n  - name: a\n    tool: t\n    op: read\n    path: x\n"
-            + "    command: ls\n    expect: deny\n", "cases.yaml:6:5: 'command' goes with 'op: exec'"),
-        Arguments.of("unknown op", "cases:\n  - name: a\n    tool: t\n    op: send\n    expect: deny\n",
+        Arguments.of(
+            "a target for another operation",
+            "cases:\n  - name: a\n    tool: t\n    op: read\n    path: x\n"
+                + "    command: ls\n    expect: deny\n",
+            "cases.yaml:6:5: 'command' goes with 'op: exec'"),
+        Arguments.of(
+            "unknown op",
+            "cases:\n  - name: a\n    tool: t\n    op: send\n    expect: deny\n",
             "cases.yaml:4:9: 'op' must be read, write, delete, exec, connect, listen, env, property, not 'send'"),
-        Arguments.of("bad rule", "cases:\n  - name: a\n    tool: t\n    expect: deny\n    rule: first\n",
+        Arguments.of(
+            "bad rule",
+            "cases:\n  - name: a\n    tool: t\n    expect: deny\n    rule: first\n",
             "cases.yaml:5:11: 'rule' must be the line number of the deciding rule in the policy, not 'first'"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidCaseFiles")
-  void invalidCaseFilesFailWithFileLineColumn(String caseName, String yaml, String expected) throws Exception {
+  void invalidCaseFilesFailWithFileLineColumn(String caseName, String yaml, String expected)
+      throws Exception {
     Path cases = write("cases.yaml", yaml);
 
     assertThat(test(cases)).isEqualTo(Cli.FAILED);
-    assertThat(cli.err()).contains(cases.getParent().resolve(expected.substring(0, expected.indexOf(':'))) + expected
-        .substring(expected.indexOf(':')));
+    assertThat(cli.err())
+        .contains(
+            cases.getParent().resolve(expected.substring(0, expected.indexOf(':')))
+                + expected.substring(expected.indexOf(':')));
   }
 
   @Test

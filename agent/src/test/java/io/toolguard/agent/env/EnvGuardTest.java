@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EnvGuardTest {
 
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -42,10 +43,14 @@ class EnvGuardTest {
     EnvGuard guard = guard(Path.of(dir + "/audit.jsonl"));
     ToolContext build = context(Mode.ENFORCE);
 
-    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "GRADLE_OPTS")).isEqualTo("GRADLE_OPTS");
-    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "AWS_SECRET_ACCESS_KEY")).isEqualTo(EnvGuard.UNSET);
+    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "GRADLE_OPTS"))
+        .isEqualTo("GRADLE_OPTS");
+    assertThat(guard.check(build, EnvKind.VARIABLE, EnvTarget.NAME, "AWS_SECRET_ACCESS_KEY"))
+        .isEqualTo(EnvGuard.UNSET);
     assertThat(Files.readString(dir.resolve("audit.jsonl")))
-        .contains("\"name\":\"AWS_SECRET_ACCESS_KEY\",\"decision\":\"deny\"", "it looks unset to the tool")
+        .contains(
+            "\"name\":\"AWS_SECRET_ACCESS_KEY\",\"decision\":\"deny\"",
+            "it looks unset to the tool")
         .doesNotContain("GRADLE_OPTS");
   }
 
@@ -54,38 +59,47 @@ class EnvGuardTest {
     EnvGuard guard = guard(dir.resolve("audit.jsonl"));
     ToolContext build = context(Mode.ENFORCE);
 
-    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "java.version")).isEqualTo("java.version");
-    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "app.mode")).isEqualTo("app.mode");
-    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "sun.java.command")).isEqualTo(EnvGuard.UNSET);
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "java.version"))
+        .isEqualTo("java.version");
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "app.mode"))
+        .isEqualTo("app.mode");
+    assertThat(guard.check(build, EnvKind.PROPERTY, EnvTarget.NAME, "sun.java.command"))
+        .isEqualTo(EnvGuard.UNSET);
   }
 
   @Test
   void theWholeEnvironmentKeepsOnlyGrantedNamesAndSaysHowManyWereLeftOut() throws Exception {
     EnvGuard guard = guard(dir.resolve("audit.jsonl"));
-    Map<String, String> environment = new HashMap<>(Map.of("GRADLE_HOME", "/g", "TOKEN", "s", "HOME", "/root"));
+    Map<String, String> environment =
+        new HashMap<>(Map.of("GRADLE_HOME", "/g", "TOKEN", "s", "HOME", "/root"));
 
     guard.trim(context(Mode.ENFORCE), environment);
 
     assertThat(environment).containsOnlyKeys("GRADLE_HOME");
-    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("2 variables not granted were left out");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("2 variables not granted were left out");
   }
 
   @Test
   void auditModeHandsTheValueOverAndRecordsWouldDeny() throws Exception {
     EnvGuard guard = guard(dir.resolve("audit.jsonl"));
 
-    assertThat(guard.check(context(Mode.AUDIT), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN")).isEqualTo("TOKEN");
-    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"decision\":\"would-deny\"");
+    assertThat(guard.check(context(Mode.AUDIT), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN"))
+        .isEqualTo("TOKEN");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"would-deny\"");
   }
 
   @Test
   void aReadThatCannotBeRecordedIsStopped() {
     EnvGuard guard = guard(Path.of("/dev/full"));
 
-    assertThatThrownBy(() -> guard.check(context(Mode.ENFORCE), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN"))
+    assertThatThrownBy(
+            () -> guard.check(context(Mode.ENFORCE), EnvKind.VARIABLE, EnvTarget.NAME, "TOKEN"))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'build' may not read the variable TOKEN: the audit log cannot be written, and nothing runs"
-            + " unrecorded");
+        .hasMessage(
+            "Tool 'build' may not read the variable TOKEN: the audit log cannot be written, and nothing runs"
+                + " unrecorded");
   }
 
   private static EnvGuard guard(Path log) {
@@ -96,8 +110,12 @@ class EnvGuardTest {
   private static ToolContext context(Mode mode) {
     try {
       Policy policy = PolicyText.parse(POLICY);
-      return new ToolContext("c-1", "build", new ActivePolicy.Snapshot(policy, mode),
-          policy.decide("build", DeclaredRisk.of(Risk.LOW)), null);
+      return new ToolContext(
+          "c-1",
+          "build",
+          new ActivePolicy.Snapshot(policy, mode),
+          policy.decide("build", DeclaredRisk.of(Risk.LOW)),
+          null);
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RealPathTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private Path root;
   private Path inside;
@@ -62,7 +61,8 @@ class RealPathTest {
 
   @Test
   void aRelativePathIsTakenFromTheWorkingFolder() throws IOException {
-    // The JVM's working folder is fixed at start-up, so a relative path can only be given against it.
+    // The JVM's working folder is fixed at start-up, so a relative path can only be given against
+    // it.
     Path workingFolder = Path.of("").toAbsolutePath().toRealPath();
     Path relative = workingFolder.relativize(inside.resolve("file-link"));
 
@@ -83,14 +83,17 @@ class RealPathTest {
   void aLinkedFolderIsFollowedEvenWhenTheFinalLinkIsNot() throws IOException {
     Files.writeString(outside.resolve("deep/x.txt"), "x");
 
-    assertThat(real(inside.resolve("dir-link/x.txt"), true)).isEqualTo(outside.resolve("deep/x.txt"));
-    assertThat(real(inside.resolve("dir-link/x.txt"), false)).isEqualTo(outside.resolve("deep/x.txt"));
+    assertThat(real(inside.resolve("dir-link/x.txt"), true))
+        .isEqualTo(outside.resolve("deep/x.txt"));
+    assertThat(real(inside.resolve("dir-link/x.txt"), false))
+        .isEqualTo(outside.resolve("deep/x.txt"));
     assertThat(real(inside.resolve("dir-link"), false)).isEqualTo(inside.resolve("dir-link"));
   }
 
   @Test
   void dotDotAfterALinkedFolderLeadsToTheParentOfTheLinkTargetNotBackInside() throws IOException {
-    // Lexically inside/dir-link/../secret.txt is inside/secret.txt; the kernel goes to outside/secret.txt.
+    // Lexically inside/dir-link/../secret.txt is inside/secret.txt; the kernel goes to
+    // outside/secret.txt.
     Files.writeString(inside.resolve("secret.txt"), "decoy");
     Path trick = inside.resolve("dir-link/../secret.txt");
 
@@ -99,7 +102,8 @@ class RealPathTest {
   }
 
   @Test
-  void dotDotAfterALinkedFolderReachesTheTargetsParentForPathsThatDoNotExistYet() throws IOException {
+  void dotDotAfterALinkedFolderReachesTheTargetsParentForPathsThatDoNotExistYet()
+      throws IOException {
     Path creating = inside.resolve("dir-link/../new.txt");
     Path deeper = inside.resolve("dir-link/../made/new.txt");
 
@@ -110,9 +114,12 @@ class RealPathTest {
 
   @Test
   void aFileThatDoesNotExistYetUnderALinkedFolderIsPlacedInTheLinkTarget() throws IOException {
-    assertThat(real(inside.resolve("dir-link/new.txt"), true)).isEqualTo(outside.resolve("deep/new.txt"));
-    assertThat(real(inside.resolve("dir-link/new.txt"), false)).isEqualTo(outside.resolve("deep/new.txt"));
-    assertThat(real(inside.resolve("dir-link/a/b/new.txt"), true)).isEqualTo(outside.resolve("deep/a/b/new.txt"));
+    assertThat(real(inside.resolve("dir-link/new.txt"), true))
+        .isEqualTo(outside.resolve("deep/new.txt"));
+    assertThat(real(inside.resolve("dir-link/new.txt"), false))
+        .isEqualTo(outside.resolve("deep/new.txt"));
+    assertThat(real(inside.resolve("dir-link/a/b/new.txt"), true))
+        .isEqualTo(outside.resolve("deep/a/b/new.txt"));
   }
 
   @Test
@@ -132,7 +139,8 @@ class RealPathTest {
   void aDanglingAbsoluteLinkLeadsToItsTarget() throws IOException {
     Files.createSymbolicLink(inside.resolve("abs-dangling"), outside.resolve("deep/later.txt"));
 
-    assertThat(real(inside.resolve("abs-dangling"), true)).isEqualTo(outside.resolve("deep/later.txt"));
+    assertThat(real(inside.resolve("abs-dangling"), true))
+        .isEqualTo(outside.resolve("deep/later.txt"));
   }
 
   @Test
@@ -148,8 +156,10 @@ class RealPathTest {
     Files.createSymbolicLink(inside.resolve("ping"), Path.of("pong"));
     Files.createSymbolicLink(inside.resolve("pong"), Path.of("ping"));
 
-    assertThatThrownBy(() -> real(inside.resolve("ping"), true)).isInstanceOf(FileSystemException.class);
-    assertThatThrownBy(() -> real(inside.resolve("ping/x.txt"), false)).isInstanceOf(FileSystemException.class);
+    assertThatThrownBy(() -> real(inside.resolve("ping"), true))
+        .isInstanceOf(FileSystemException.class);
+    assertThatThrownBy(() -> real(inside.resolve("ping/x.txt"), false))
+        .isInstanceOf(FileSystemException.class);
     assertThat(real(inside.resolve("ping"), false)).isEqualTo(inside.resolve("ping"));
   }
 
@@ -176,7 +186,10 @@ class RealPathTest {
         .hasMessageContaining("too many levels of symbolic links");
   }
 
-  /** {@return a folder where link0 leads through {@code links} links, each through a missing folder, to end.txt} */
+  /**
+   * {@return a folder where link0 leads through {@code links} links, each through a missing folder,
+   * to end.txt}
+   */
   private Path chain(String name, int links) throws IOException {
     Path folder = Files.createDirectory(root.resolve(name));
     for (int i = 0; i < links; i++) {
@@ -188,19 +201,22 @@ class RealPathTest {
 
   @Test
   void aPathThroughARegularFileCannotBeResolved() {
-    assertThatThrownBy(() -> real(inside.resolve("file.txt/x"), true)).isInstanceOf(FileSystemException.class);
+    assertThatThrownBy(() -> real(inside.resolve("file.txt/x"), true))
+        .isInstanceOf(FileSystemException.class);
   }
 
   @Test
   void dotSegmentsAreDropped() throws IOException {
     assertThat(real(inside.resolve("./file.txt"), true)).isEqualTo(inside.resolve("file.txt"));
-    assertThat(real(inside.resolve("dir-link/./new.txt"), false)).isEqualTo(outside.resolve("deep/new.txt"));
+    assertThat(real(inside.resolve("dir-link/./new.txt"), false))
+        .isEqualTo(outside.resolve("deep/new.txt"));
     assertThat(real(inside.resolve("nowhere/."), false)).isEqualTo(inside.resolve("nowhere"));
   }
 
   @Test
   void dotDotBelowAFolderThatDoesNotExistLeadsBackToItsParent() throws IOException {
-    assertThat(real(inside.resolve("nowhere/../file.txt"), false)).isEqualTo(inside.resolve("file.txt"));
+    assertThat(real(inside.resolve("nowhere/../file.txt"), false))
+        .isEqualTo(inside.resolve("file.txt"));
     assertThat(real(inside.resolve("nowhere/.."), false)).isEqualTo(inside);
   }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AccessGateTest {
 
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -54,23 +55,31 @@ class AccessGateTest {
 
     assertThatThrownBy(() -> gate.gate.check(gate.inner, access))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'inner' (inside tool 'outer') may not read 'x': no read glob matches [rule app.yaml:4]");
+        .hasMessage(
+            "Tool 'inner' (inside tool 'outer') may not read 'x': no read glob matches [rule app.yaml:4]");
     assertThat(lines()).containsExactly("deny|outer|no read glob matches");
   }
 
   @Test
   void aDenialAtAnyLevelBeatsAQuestionAtAnother() {
     Gate gate = gate(Mode.ENFORCE, dir.resolve("audit.jsonl"));
-    Fake access = new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "app.yaml:7"),
-        "outer", AccessDecision.denied("no")));
+    Fake access =
+        new Fake(
+            Map.of(
+                "inner",
+                AccessDecision.asked("read ask glob", "**", "app.yaml:7"),
+                "outer",
+                AccessDecision.denied("no")));
 
-    assertThatThrownBy(() -> gate.gate.check(gate.inner, access)).hasMessageContaining("may not read 'x': no [");
+    assertThatThrownBy(() -> gate.gate.check(gate.inner, access))
+        .hasMessageContaining("may not read 'x': no [");
   }
 
   @Test
   void aQuestionWithNoApprovalChannelIsDeniedSayingHowToTurnOneOn() throws Exception {
     Gate gate = gate(Mode.ENFORCE, dir.resolve("audit.jsonl"));
-    Fake access = new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "app.yaml:7")));
+    Fake access =
+        new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "app.yaml:7")));
 
     assertThatThrownBy(() -> gate.gate.check(gate.inner, access))
         .hasMessageContaining("but no approval channel is on (set 'approval:' in the policy)");
@@ -83,10 +92,14 @@ class AccessGateTest {
 
     gate.gate.check(gate.inner, new Fake(Map.of()));
     gate.gate.check(gate.inner, new Fake(Map.of("outer", AccessDecision.denied("no"))));
-    gate.gate.check(gate.inner, new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "r"))));
+    gate.gate.check(
+        gate.inner, new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "r"))));
 
-    assertThat(lines()).containsExactly("allow|inner|within the tool's grants", "would-deny|outer|no",
-        "would-ask|inner|a person must approve it first, by read ask glob \"**\" of rule r");
+    assertThat(lines())
+        .containsExactly(
+            "allow|inner|within the tool's grants",
+            "would-deny|outer|no",
+            "would-ask|inner|a person must approve it first, by read ask glob \"**\" of rule r");
   }
 
   @Test
@@ -106,14 +119,18 @@ class AccessGateTest {
 
     assertThatThrownBy(() -> gate.gate.check(gate.inner, new Fake(Map.of())))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'inner' may not read 'x': the audit log cannot be written, and nothing runs unrecorded");
+        .hasMessage(
+            "Tool 'inner' may not read 'x': the audit log cannot be written, and nothing runs unrecorded");
   }
 
   @Test
   void aDenialThatCannotBeWrittenIsStillADenial() {
     Gate gate = gate(Mode.ENFORCE, Path.of("/dev/full"));
 
-    assertThatThrownBy(() -> gate.gate.permits(gate.inner, new Fake(Map.of("inner", AccessDecision.denied("no")))))
+    assertThatThrownBy(
+            () ->
+                gate.gate.permits(
+                    gate.inner, new Fake(Map.of("inner", AccessDecision.denied("no")))))
         .isInstanceOf(SecurityException.class)
         .hasMessageContaining("the audit log cannot be written");
   }
@@ -121,12 +138,13 @@ class AccessGateTest {
   @Test
   void anAccessMayNameWhoDeniesItInsteadOfARule() {
     Gate gate = gate(Mode.ENFORCE, dir.resolve("audit.jsonl"));
-    Fake byToolguard = new Fake(Map.of("inner", AccessDecision.denied("tools may not"))) {
-      @Override
-      public String denier(ToolContext level) {
-        return "toolguard";
-      }
-    };
+    Fake byToolguard =
+        new Fake(Map.of("inner", AccessDecision.denied("tools may not"))) {
+          @Override
+          public String denier(ToolContext level) {
+            return "toolguard";
+          }
+        };
 
     assertThatThrownBy(() -> gate.gate.check(gate.inner, byToolguard))
         .hasMessage("Tool 'inner' may not read 'x': tools may not [toolguard]");
@@ -134,9 +152,17 @@ class AccessGateTest {
 
   private List<String> lines() throws Exception {
     Path log = dir.resolve("audit.jsonl");
-    return Files.exists(log) ? Files.readAllLines(log).stream()
-        .map(line -> field(line, "decision") + "|" + field(line, "action") + "|" + field(line, "reason"))
-        .toList() : List.of();
+    return Files.exists(log)
+        ? Files.readAllLines(log).stream()
+            .map(
+                line ->
+                    field(line, "decision")
+                        + "|"
+                        + field(line, "action")
+                        + "|"
+                        + field(line, "reason"))
+            .toList()
+        : List.of();
   }
 
   private static String field(String json, String name) {
@@ -154,13 +180,20 @@ class AccessGateTest {
       throw new AssertionError(e);
     }
     ActivePolicy.Snapshot snapshot = new ActivePolicy.Snapshot(policy, mode);
-    ToolContext outer = new ToolContext("c-1", "outer", snapshot, policy.decide("outer", DeclaredRisk.of(Risk.LOW)), null);
-    ToolContext inner = new ToolContext("c-2", "inner", snapshot, policy.decide("inner", DeclaredRisk.of(Risk.LOW)), outer);
+    ToolContext outer =
+        new ToolContext(
+            "c-1", "outer", snapshot, policy.decide("outer", DeclaredRisk.of(Risk.LOW)), null);
+    ToolContext inner =
+        new ToolContext(
+            "c-2", "inner", snapshot, policy.decide("inner", DeclaredRisk.of(Risk.LOW)), outer);
     AuditLog audit = AuditLog.open(log);
     return new Gate(new AccessGate(audit, new Approver(new Approvals(), audit)), inner);
   }
 
-  /** Reads 'x'; each level answers as the map says, else allows. Records the deciding level's tool as the action. */
+  /**
+   * Reads 'x'; each level answers as the map says, else allows. Records the deciding level's tool
+   * as the action.
+   */
   private static class Fake implements AccessGate.Access {
     private final Map<String, AccessDecision> answers;
 
@@ -170,7 +203,8 @@ class AccessGateTest {
 
     @Override
     public AccessDecision decide(ToolContext level) {
-      return answers.getOrDefault(level.tool(), AccessDecision.granted("read glob", "**", "app.yaml:5"));
+      return answers.getOrDefault(
+          level.tool(), AccessDecision.granted("read glob", "**", "app.yaml:5"));
     }
 
     @Override
@@ -189,8 +223,10 @@ class AccessGateTest {
     }
 
     @Override
-    public AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason) {
-      return new JvmActionRecord(Instant.EPOCH, context.callId(), context.tool(), level.tool(), decision, reason, "t");
+    public AuditEntry record(
+        ToolContext context, ToolContext level, Decision decision, String reason) {
+      return new JvmActionRecord(
+          Instant.EPOCH, context.callId(), context.tool(), level.tool(), decision, reason, "t");
     }
   }
 }

@@ -8,9 +8,9 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Location;
-import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
@@ -29,15 +29,21 @@ class ToolCallGuardTest {
 
   private final ToolRegistry registry = new ToolRegistry();
   private final int lookup =
-      registry.register(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "A#lookup", List.of("key")));
-  private final int wipe = registry.register(new ToolMethod("wipe", DeclaredRisk.of(Risk.LOW), "A#wipe", List.of()));
+      registry.register(
+          new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "A#lookup", List.of("key")));
+  private final int wipe =
+      registry.register(new ToolMethod("wipe", DeclaredRisk.of(Risk.LOW), "A#wipe", List.of()));
   private final int transfer =
-      registry.register(new ToolMethod("transfer", DeclaredRisk.of(Risk.CRITICAL), "A#transfer", List.of()));
-  private final int lookupOverride = registry.register(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "B#lookup", List.of("key")));
+      registry.register(
+          new ToolMethod("transfer", DeclaredRisk.of(Risk.CRITICAL), "A#transfer", List.of()));
+  private final int lookupOverride =
+      registry.register(
+          new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), "B#lookup", List.of("key")));
 
   @Test
   void anAllowedCallGetsAContextNestedInItsCallers() {
-    ToolCallGuard guard = guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW), rule("wipe", Verdict.ALLOW));
+    ToolCallGuard guard =
+        guard(Mode.ENFORCE, rule("lookup", Verdict.ALLOW), rule("wipe", Verdict.ALLOW));
 
     ToolContext outer = (ToolContext) guard.enterTool(lookup, new Object[] {"k"}, null);
     ToolContext inner = (ToolContext) guard.enterTool(wipe, new Object[] {}, outer);
@@ -64,7 +70,8 @@ class ToolCallGuardTest {
 
     assertThatThrownBy(() -> guard.enterTool(wipe, new Object[0], null))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule app.yaml:7]");
+        .hasMessage(
+            "Tool 'wipe' was denied by toolguard: denied by policy rule 'wipe' [rule app.yaml:7]");
   }
 
   @Test
@@ -80,7 +87,8 @@ class ToolCallGuardTest {
     ToolCallGuard guard = guard(Mode.AUDIT, rule("wipe", Verdict.DENY));
 
     assertThat(guard.enterTool(wipe, new Object[0], null)).isInstanceOf(ToolContext.class);
-    assertThat(Files.readString(dir.resolve("audit.jsonl"))).contains("\"decision\":\"would-deny\"");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"would-deny\"");
   }
 
   @Test
@@ -90,7 +98,10 @@ class ToolCallGuardTest {
 
     assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'lookup' was denied by toolguard: " + ToolCallGuard.INTERNAL_ERROR + " [rule app.yaml]");
+        .hasMessage(
+            "Tool 'lookup' was denied by toolguard: "
+                + ToolCallGuard.INTERNAL_ERROR
+                + " [rule app.yaml]");
     assertThat(Files.readString(dir.resolve("audit.jsonl")))
         .contains("\"decision\":\"deny\"", ToolCallGuard.INTERNAL_ERROR);
   }
@@ -110,16 +121,20 @@ class ToolCallGuardTest {
 
     assertThat(guard.enterTool(transfer, new Object[0], null)).isInstanceOf(ToolContext.class);
     assertThat(Files.readString(dir.resolve("audit.jsonl")))
-        .contains("\"decision\":\"would-ask\"", "; it needs a person's approval, which audit mode does not wait for");
+        .contains(
+            "\"decision\":\"would-ask\"",
+            "; it needs a person's approval, which audit mode does not wait for");
   }
 
   @Test
   void aCallIsDeniedWhenItsAuditLineCannotBeWrittenEvenInAuditMode() {
-    ToolCallGuard guard = guard(Mode.AUDIT, AuditLog.open(Path.of("/dev/full")), rule("lookup", Verdict.ALLOW));
+    ToolCallGuard guard =
+        guard(Mode.AUDIT, AuditLog.open(Path.of("/dev/full")), rule("lookup", Verdict.ALLOW));
 
     assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
         .isInstanceOf(SecurityException.class)
-        .hasMessage("Tool 'lookup' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
+        .hasMessage(
+            "Tool 'lookup' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
   }
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
@@ -127,13 +142,29 @@ class ToolCallGuardTest {
   }
 
   private ToolCallGuard guard(Mode mode, AuditLog audit, ToolRule... rules) {
-    Policy policy = new Policy("app.yaml", mode, Optional.empty(), dir, Verdict.DENY, Optional.empty(),
-        ApprovalSettings.NONE, Risk.HIGH, List.of(), List.of(rules), List.of(), "digest");
-    return new ToolCallGuard(new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)), registry, audit,
+    Policy policy =
+        new Policy(
+            "app.yaml",
+            mode,
+            Optional.empty(),
+            dir,
+            Verdict.DENY,
+            Optional.empty(),
+            ApprovalSettings.NONE,
+            Risk.HIGH,
+            List.of(),
+            List.of(rules),
+            List.of(),
+            "digest");
+    return new ToolCallGuard(
+        new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)),
+        registry,
+        audit,
         new Approver(new Approvals(), audit));
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {
-    return new ToolRule(pattern, verdict, Optional.empty(), Grants.NONE, new Location("app.yaml", 7, 3));
+    return new ToolRule(
+        pattern, verdict, Optional.empty(), Grants.NONE, new Location("app.yaml", 7, 3));
   }
 }

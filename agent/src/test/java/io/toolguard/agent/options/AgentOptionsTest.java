@@ -17,7 +17,8 @@ class AgentOptionsTest {
 
   @Test
   void readsCommaSeparatedKeyValuePairs() {
-    AgentOptions options = AgentOptions.parse("policy=policies/app.yaml, mode=audit ,audit=/var/log/tg.jsonl");
+    AgentOptions options =
+        AgentOptions.parse("policy=policies/app.yaml, mode=audit ,audit=/var/log/tg.jsonl");
 
     assertThat(options.policy()).contains("policies/app.yaml");
     assertThat(options.mode()).contains(Mode.AUDIT);
@@ -27,23 +28,35 @@ class AgentOptionsTest {
   @Test
   void reloadTakesSecondsAndZeroTurnsItOff() {
     assertThat(AgentOptions.parse("").reload()).isEqualTo(AgentOptions.DEFAULT_RELOAD);
-    assertThat(AgentOptions.parse("reload=0.2").reload()).isEqualTo(java.time.Duration.ofMillis(200));
-    assertThat(AgentOptions.parse("reload=30").reload()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(AgentOptions.parse("reload=0.2").reload())
+        .isEqualTo(java.time.Duration.ofMillis(200));
+    assertThat(AgentOptions.parse("reload=30").reload())
+        .isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(AgentOptions.parse("reload=0").reload()).isZero();
-    assertThatThrownBy(() -> AgentOptions.parse("reload=0.01")).hasMessageContaining("between 0.05 and 86400");
-    assertThatThrownBy(() -> AgentOptions.parse("reload=-1")).hasMessageContaining("between 0.05 and 86400");
-    assertThatThrownBy(() -> AgentOptions.parse("reload=soon")).hasMessageContaining("reload=soon is not valid");
+    assertThatThrownBy(() -> AgentOptions.parse("reload=0.01"))
+        .hasMessageContaining("between 0.05 and 86400");
+    assertThatThrownBy(() -> AgentOptions.parse("reload=-1"))
+        .hasMessageContaining("between 0.05 and 86400");
+    assertThatThrownBy(() -> AgentOptions.parse("reload=soon"))
+        .hasMessageContaining("reload=soon is not valid");
   }
 
   @Test
   void theAttachCommandPassesOptionsOnWithItsOwnFolderMadeExplicit() {
-    AgentOptions given = AgentOptions.parse("policy=policies/app.yaml,mode=audit,audit=../tg.jsonl,reload=0.5");
+    AgentOptions given =
+        AgentOptions.parse("policy=policies/app.yaml,mode=audit,audit=../tg.jsonl,reload=0.5");
 
     String passed = given.withPathsFrom(java.nio.file.Path.of("/srv/ops")).text();
 
-    assertThat(passed).isEqualTo("policy=/srv/ops/policies/app.yaml,mode=audit,audit=/srv/ops/../tg.jsonl,reload=0.5");
-    assertThat(AgentOptions.parse(passed)).isEqualTo(given.withPathsFrom(java.nio.file.Path.of("/srv/ops")));
-    assertThat(AgentOptions.parse("policy=/etc/app.yaml").withPathsFrom(java.nio.file.Path.of("/srv")).text())
+    assertThat(passed)
+        .isEqualTo(
+            "policy=/srv/ops/policies/app.yaml,mode=audit,audit=/srv/ops/../tg.jsonl,reload=0.5");
+    assertThat(AgentOptions.parse(passed))
+        .isEqualTo(given.withPathsFrom(java.nio.file.Path.of("/srv/ops")));
+    assertThat(
+            AgentOptions.parse("policy=/etc/app.yaml")
+                .withPathsFrom(java.nio.file.Path.of("/srv"))
+                .text())
         .isEqualTo("policy=/etc/app.yaml,reload=2.0");
   }
 
@@ -55,12 +68,18 @@ class AgentOptionsTest {
 
   @Test
   void rejectsUnknownEmptyRepeatedAndInvalidOptions() {
-    assertThatThrownBy(() -> AgentOptions.parse("polcy=a.yaml")).hasMessageContaining("unknown agent option 'polcy'");
-    assertThatThrownBy(() -> AgentOptions.parse("policy=")).hasMessageContaining("'policy' needs a value");
-    assertThatThrownBy(() -> AgentOptions.parse("policy")).hasMessageContaining("'policy' needs a value");
-    assertThatThrownBy(() -> AgentOptions.parse("policy=a,policy=b")).hasMessageContaining("given twice");
-    assertThatThrownBy(() -> AgentOptions.parse("policy=a,,mode=audit")).hasMessageContaining("unknown agent option ''");
-    assertThatThrownBy(() -> AgentOptions.parse("mode=permissive")).hasMessageContaining("use mode=enforce or mode=audit");
+    assertThatThrownBy(() -> AgentOptions.parse("polcy=a.yaml"))
+        .hasMessageContaining("unknown agent option 'polcy'");
+    assertThatThrownBy(() -> AgentOptions.parse("policy="))
+        .hasMessageContaining("'policy' needs a value");
+    assertThatThrownBy(() -> AgentOptions.parse("policy"))
+        .hasMessageContaining("'policy' needs a value");
+    assertThatThrownBy(() -> AgentOptions.parse("policy=a,policy=b"))
+        .hasMessageContaining("given twice");
+    assertThatThrownBy(() -> AgentOptions.parse("policy=a,,mode=audit"))
+        .hasMessageContaining("unknown agent option ''");
+    assertThatThrownBy(() -> AgentOptions.parse("mode=permissive"))
+        .hasMessageContaining("use mode=enforce or mode=audit");
   }
 
   @Test

@@ -15,7 +15,9 @@ class DeclaredRiskTest {
   void anUnstatedRiskIsThePolicysDefault() {
     assertThat(DeclaredRisk.UNSTATED.under(Risk.HIGH)).isEqualTo(Risk.HIGH);
     assertThat(DeclaredRisk.UNSTATED.under(Risk.MEDIUM)).isEqualTo(Risk.MEDIUM);
-    assertThat(DeclaredRisk.hinted(false, false).under(Risk.MEDIUM)).as("additive").isEqualTo(Risk.MEDIUM);
+    assertThat(DeclaredRisk.hinted(false, false).under(Risk.MEDIUM))
+        .as("additive")
+        .isEqualTo(Risk.MEDIUM);
   }
 
   @Test

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class FileAskTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -38,7 +39,8 @@ class FileAskTest {
     AccessDecision delete = decide(FileOperation.DELETE, "/srv/box/out/tmp/x");
 
     assertThat(delete.outcome()).isEqualTo(Outcome.ASK);
-    assertThat(delete.reason()).isEqualTo("a person must approve it first, by ask delete glob \"**\" of rule app.yaml:4");
+    assertThat(delete.reason())
+        .isEqualTo("a person must approve it first, by ask delete glob \"**\" of rule app.yaml:4");
   }
 
   @Test
@@ -56,7 +58,9 @@ class FileAskTest {
 
   @Test
   void lookingWhereAnAskGlobReachesNeedsNoApproval() {
-    assertThat(policy.decideProbe(tidy, Path.of("/srv/box/notes/a.md")).outcome()).isEqualTo(Outcome.ALLOW);
-    assertThat(policy.decideProbe(tidy, Path.of("/srv/box/notes")).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(policy.decideProbe(tidy, Path.of("/srv/box/notes/a.md")).outcome())
+        .isEqualTo(Outcome.ALLOW);
+    assertThat(policy.decideProbe(tidy, Path.of("/srv/box/notes")).outcome())
+        .isEqualTo(Outcome.ALLOW);
   }
 }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Each file operation is granted by its own globs only: writing is not deleting, nor the other way round. */
+/**
+ * Each file operation is granted by its own globs only: writing is not deleting, nor the other way
+ * round.
+ */
 class FileDecisionTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -26,7 +30,7 @@ class FileDecisionTest {
   private final ToolDecision edit;
 
   FileDecisionTest() throws Exception {
-    policy = PolicyParserTest.parse(POLICY);
+    policy = PolicyText.parse(POLICY);
     edit = policy.decide("edit", DeclaredRisk.of(Risk.LOW));
   }
 
@@ -36,7 +40,8 @@ class FileDecisionTest {
 
   @Test
   void aDeleteIsDeniedWhereOnlyAWriteGlobGrantsThePath() {
-    assertThat(decide(FileOperation.WRITE, "/srv/box/out/a.txt").outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(decide(FileOperation.WRITE, "/srv/box/out/a.txt").outcome())
+        .isEqualTo(Outcome.ALLOW);
 
     AccessDecision delete = decide(FileOperation.DELETE, "/srv/box/out/a.txt");
 
@@ -50,20 +55,25 @@ class FileDecisionTest {
 
     assertThat(delete.outcome()).isEqualTo(Outcome.ALLOW);
     assertThat(delete.reason()).isEqualTo("granted by delete glob \"trash/**\" of rule app.yaml:4");
-    assertThat(decide(FileOperation.WRITE, "/srv/box/trash/a.txt").reason()).isEqualTo("no write glob grants trash/a.txt");
+    assertThat(decide(FileOperation.WRITE, "/srv/box/trash/a.txt").reason())
+        .isEqualTo("no write glob grants trash/a.txt");
   }
 
   @Test
   void aReadGrantGrantsNeitherWritingNorDeleting() {
-    assertThat(decide(FileOperation.READ, "/srv/box/data/a.txt").outcome()).isEqualTo(Outcome.ALLOW);
-    assertThat(decide(FileOperation.WRITE, "/srv/box/data/a.txt").outcome()).isEqualTo(Outcome.DENY);
-    assertThat(decide(FileOperation.DELETE, "/srv/box/data/a.txt").outcome()).isEqualTo(Outcome.DENY);
+    assertThat(decide(FileOperation.READ, "/srv/box/data/a.txt").outcome())
+        .isEqualTo(Outcome.ALLOW);
+    assertThat(decide(FileOperation.WRITE, "/srv/box/data/a.txt").outcome())
+        .isEqualTo(Outcome.DENY);
+    assertThat(decide(FileOperation.DELETE, "/srv/box/data/a.txt").outcome())
+        .isEqualTo(Outcome.DENY);
   }
 
   @Test
   void whereWritingIsAskedDeletingIsNeitherAskedNorAllowed() {
     assertThat(decide(FileOperation.WRITE, "/srv/box/notes/a.md").outcome()).isEqualTo(Outcome.ASK);
-    assertThat(decide(FileOperation.DELETE, "/srv/box/notes/a.md").outcome()).isEqualTo(Outcome.DENY);
+    assertThat(decide(FileOperation.DELETE, "/srv/box/notes/a.md").outcome())
+        .isEqualTo(Outcome.DENY);
   }
 
   @Test

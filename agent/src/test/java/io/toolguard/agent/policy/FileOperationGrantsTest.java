@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /** Each file operation is granted by its own globs only. */
 class FileOperationGrantsTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -44,7 +45,9 @@ class FileOperationGrantsTest {
   }
 
   private Outcome decide(String tool, FileOperation operation, String path) {
-    return policy.decideFile(policy.decide(tool, DeclaredRisk.of(Risk.LOW)), operation, Path.of(path)).outcome();
+    return policy
+        .decideFile(policy.decide(tool, DeclaredRisk.of(Risk.LOW)), operation, Path.of(path))
+        .outcome();
   }
 
   @Test
@@ -56,7 +59,8 @@ class FileOperationGrantsTest {
 
   @Test
   void aDeleteGrantNeitherWritesNorReads() {
-    assertThat(decide("deleter", FileOperation.DELETE, "/srv/box/d/a.txt")).isEqualTo(Outcome.ALLOW);
+    assertThat(decide("deleter", FileOperation.DELETE, "/srv/box/d/a.txt"))
+        .isEqualTo(Outcome.ALLOW);
     assertThat(decide("deleter", FileOperation.WRITE, "/srv/box/d/a.txt")).isEqualTo(Outcome.DENY);
     assertThat(decide("deleter", FileOperation.READ, "/srv/box/d/a.txt")).isEqualTo(Outcome.DENY);
   }
@@ -79,7 +83,9 @@ class FileOperationGrantsTest {
   }
 
   private Outcome probe(String tool, String path) {
-    return policy.decideProbe(policy.decide(tool, DeclaredRisk.of(Risk.LOW)), Path.of(path)).outcome();
+    return policy
+        .decideProbe(policy.decide(tool, DeclaredRisk.of(Risk.LOW)), Path.of(path))
+        .outcome();
   }
 
   @Test

@@ -9,32 +9,32 @@ class PathGlobTest {
 
   @ParameterizedTest(name = "{0} vs {1} -> {2}")
   @CsvSource({
-      "data/**,       data,              true",
-      "data/**,       data/a.txt,        true",
-      "data/**,       data/x/y/z.txt,    true",
-      "data/**,       database/a.txt,    false",
-      "data/**,       other/data/a.txt,  false",
-      "**,            '',                true",
-      "**,            any/thing,         true",
-      "*.md,          notes.md,          true",
-      "*.md,          docs/notes.md,     false",
-      "**/*.md,       notes.md,          true",
-      "**/*.md,       docs/a/notes.md,   true",
-      "**/*.md,       docs/a/notes.txt,  false",
-      "data/*/x.txt,  data/a/x.txt,      true",
-      "data/*/x.txt,  data/a/b/x.txt,    false",
-      "data/?.txt,    data/a.txt,        true",
-      "data/?.txt,    data/ab.txt,       false",
-      "a.b,           aXb,               false",
-      "out/(x)+,      out/(x)+,          true",
-      "out/(x)+,      out/xx,            false",
-      "?.txt,         a.txt,             true",
-      "re*.md,        report.md,         true",
-      "re*.md,        are.md,            false",
-      "*/**,          a/b,               true",
-      "?/**,          a/b,               true",
-      "d*/**,         data/x,            true",
-      "d?ta/**,       data/x,            true",
+    "data/**,       data,              true",
+    "data/**,       data/a.txt,        true",
+    "data/**,       data/x/y/z.txt,    true",
+    "data/**,       database/a.txt,    false",
+    "data/**,       other/data/a.txt,  false",
+    "**,            '',                true",
+    "**,            any/thing,         true",
+    "*.md,          notes.md,          true",
+    "*.md,          docs/notes.md,     false",
+    "**/*.md,       notes.md,          true",
+    "**/*.md,       docs/a/notes.md,   true",
+    "**/*.md,       docs/a/notes.txt,  false",
+    "data/*/x.txt,  data/a/x.txt,      true",
+    "data/*/x.txt,  data/a/b/x.txt,    false",
+    "data/?.txt,    data/a.txt,        true",
+    "data/?.txt,    data/ab.txt,       false",
+    "a.b,           aXb,               false",
+    "out/(x)+,      out/(x)+,          true",
+    "out/(x)+,      out/xx,            false",
+    "?.txt,         a.txt,             true",
+    "re*.md,        report.md,         true",
+    "re*.md,        are.md,            false",
+    "*/**,          a/b,               true",
+    "?/**,          a/b,               true",
+    "d*/**,         data/x,            true",
+    "d?ta/**,       data/x,            true",
   })
   void matchesPathsRelativeToTheSandboxRoot(String glob, String path, boolean expected) {
     assertThat(PathGlob.of(glob).matches(path)).isEqualTo(expected);
@@ -42,14 +42,14 @@ class PathGlobTest {
 
   @ParameterizedTest(name = "{0} vs {1} -> {2}")
   @CsvSource({
-      "/srv/ref/**,    /srv/ref,          true",
-      "/srv/ref/**,    /srv/ref/a/b.txt,  true",
-      "/srv/ref/**,    /srv/reference/a,  false",
-      "/srv/ref/**,    /srv,              false",
-      "/**,            /,                 true",
-      "/**,            /etc/passwd,       true",
-      "/srv/*.txt,     /srv/a.txt,        true",
-      "/srv/*.txt,     /srv/x/a.txt,      false",
+    "/srv/ref/**,    /srv/ref,          true",
+    "/srv/ref/**,    /srv/ref/a/b.txt,  true",
+    "/srv/ref/**,    /srv/reference/a,  false",
+    "/srv/ref/**,    /srv,              false",
+    "/**,            /,                 true",
+    "/**,            /etc/passwd,       true",
+    "/srv/*.txt,     /srv/a.txt,        true",
+    "/srv/*.txt,     /srv/x/a.txt,      false",
   })
   void absoluteGlobsMatchAbsolutePaths(String glob, String path, boolean expected) {
     PathGlob absolute = PathGlob.of(glob);
@@ -60,16 +60,16 @@ class PathGlobTest {
 
   @ParameterizedTest(name = "{1} leads to {0}: {2}")
   @CsvSource({
-      "data/reports/*.md,  '',            true",
-      "data/reports/*.md,  data,          true",
-      "data/reports/*.md,  data/reports,  true",
-      "data/reports/*.md,  database,      false",
-      "data/reports/*.md,  data/other,    false",
-      "data/reports/*.md,  data/reports/x/y, false",
-      "**,                 '',            true",
-      "/srv/ref/**,        /,             true",
-      "/srv/ref/**,        /srv,          true",
-      "/srv/ref/**,        /etc,          false",
+    "data/reports/*.md,  '',            true",
+    "data/reports/*.md,  data,          true",
+    "data/reports/*.md,  data/reports,  true",
+    "data/reports/*.md,  database,      false",
+    "data/reports/*.md,  data/other,    false",
+    "data/reports/*.md,  data/reports/x/y, false",
+    "**,                 '',            true",
+    "/srv/ref/**,        /,             true",
+    "/srv/ref/**,        /srv,          true",
+    "/srv/ref/**,        /etc,          false",
   })
   void knowsTheFoldersOnTheWayToWhatItCovers(String glob, String path, boolean expected) {
     assertThat(PathGlob.of(glob).leadsTo(path)).isEqualTo(expected);

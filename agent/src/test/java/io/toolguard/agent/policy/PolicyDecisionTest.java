@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyDecisionTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: box
       tools:
@@ -40,7 +41,9 @@ class PolicyDecisionTest {
 
     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(decision.rule()).isEqualTo("app.yaml:12");
-    assertThat(decision.grants().files().read()).extracting(PathGlob::toString).containsExactly("docs/**");
+    assertThat(decision.grants().files().read())
+        .extracting(PathGlob::toString)
+        .containsExactly("docs/**");
   }
 
   @Test
@@ -49,14 +52,21 @@ class PolicyDecisionTest {
   }
 
   @Test
-  void aToolWhoseAnnotationStatesNoRiskTakesThePolicysDefaultRiskAsMcpHintsMoveIt() throws Exception {
-    Policy medium = PolicyText.parse(POLICY.replace("version: 1\n", "version: 1\ndefault_risk: medium\n"));
+  void aToolWhoseAnnotationStatesNoRiskTakesThePolicysDefaultRiskAsMcpHintsMoveIt()
+      throws Exception {
+    Policy medium =
+        PolicyText.parse(POLICY.replace("version: 1\n", "version: 1\ndefault_risk: medium\n"));
 
-    assertThat(decide("read_file", DeclaredRisk.UNSTATED).risk()).as("default HIGH").isEqualTo(Risk.HIGH);
+    assertThat(decide("read_file", DeclaredRisk.UNSTATED).risk())
+        .as("default HIGH")
+        .isEqualTo(Risk.HIGH);
     assertThat(medium.decide("read_file", DeclaredRisk.UNSTATED).risk()).isEqualTo(Risk.MEDIUM);
-    assertThat(medium.decide("read_file", DeclaredRisk.hinted(true, false)).risk()).isEqualTo(Risk.LOW);
-    assertThat(medium.decide("read_file", DeclaredRisk.hinted(false, true)).risk()).isEqualTo(Risk.HIGH);
-    assertThat(medium.decide("read_mail", DeclaredRisk.hinted(false, true)).risk()).as("the rule's risk wins")
+    assertThat(medium.decide("read_file", DeclaredRisk.hinted(true, false)).risk())
+        .isEqualTo(Risk.LOW);
+    assertThat(medium.decide("read_file", DeclaredRisk.hinted(false, true)).risk())
+        .isEqualTo(Risk.HIGH);
+    assertThat(medium.decide("read_mail", DeclaredRisk.hinted(false, true)).risk())
+        .as("the rule's risk wins")
         .isEqualTo(Risk.LOW);
   }
 
@@ -96,7 +106,8 @@ class PolicyDecisionTest {
     assertThat(decide("delete_secret", DeclaredRisk.of(Risk.LOW)).rule()).isEqualTo("app.yaml:16");
   }
 
-  static final String ASKING = """
+  static final String ASKING =
+      """
       version: 1
       sandbox: box
       tools:
@@ -120,19 +131,23 @@ class PolicyDecisionTest {
 
   @Test
   void anAskRuleBeatsAnAllowRuleEvenAMoreSpecificOne() throws Exception {
-    ToolDecision decision = PolicyText.parse(ASKING).decide("deploy_test", DeclaredRisk.of(Risk.LOW));
+    ToolDecision decision =
+        PolicyText.parse(ASKING).decide("deploy_test", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.outcome()).isEqualTo(Outcome.ASK);
     assertThat(decision.rule()).isEqualTo("app.yaml:9");
     assertThat(decision.reason()).isEqualTo("policy rule 'deploy_*' asks a person first");
-    assertThat(decision.grants().files().read()).extracting(PathGlob::toString).containsExactly("**");
+    assertThat(decision.grants().files().read())
+        .extracting(PathGlob::toString)
+        .containsExactly("**");
   }
 
   @Test
   void denyBeatsAsk() throws Exception {
     Policy policy = PolicyText.parse(ASKING);
 
-    assertThat(policy.decide("deploy_prod", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.DENY);
+    assertThat(policy.decide("deploy_prod", DeclaredRisk.of(Risk.LOW)).outcome())
+        .isEqualTo(Outcome.DENY);
     assertThat(policy.evaluate("deploy_prod", DeclaredRisk.of(Risk.LOW)).outranked())
         .extracting(Evaluation.Outranked::why)
         .containsExactly("deny beats allow", "deny beats ask");
@@ -143,8 +158,10 @@ class PolicyDecisionTest {
     Policy policy = PolicyText.parse(ASKING);
 
     assertThat(policy.decide("notify", DeclaredRisk.of(Risk.LOW)).outcome()).isEqualTo(Outcome.ASK);
-    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.HIGH)).outcome()).isEqualTo(Outcome.ASK);
-    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.MEDIUM)).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.HIGH)).outcome())
+        .isEqualTo(Outcome.ASK);
+    assertThat(policy.decide("lookup", DeclaredRisk.of(Risk.MEDIUM)).outcome())
+        .isEqualTo(Outcome.ALLOW);
   }
 
   @Test
@@ -156,13 +173,15 @@ class PolicyDecisionTest {
 
   @Test
   void unlistedToolsAreDeniedByDefault() throws Exception {
-    Policy policy = PolicyText.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
+    Policy policy =
+        PolicyText.parse("version: 1\nsandbox: box\ntools:\n  a:\n    decision: allow\n");
 
     ToolDecision decision = policy.decide("b", DeclaredRisk.of(Risk.LOW));
 
     assertThat(decision.verdict()).isEqualTo(Verdict.DENY);
     assertThat(decision.rule()).isEqualTo("app.yaml (default unlisted_tools: deny)");
-    assertThat(decision.reason()).isEqualTo("no policy rule names this tool; unlisted tools are denied");
+    assertThat(decision.reason())
+        .isEqualTo("no policy rule names this tool; unlisted tools are denied");
   }
 
   @Test
@@ -193,7 +212,11 @@ class PolicyDecisionTest {
   }
 
   private static ToolRule rule(String pattern) {
-    return new ToolRule(pattern, Verdict.ALLOW, java.util.Optional.empty(), Grants.NONE,
+    return new ToolRule(
+        pattern,
+        Verdict.ALLOW,
+        java.util.Optional.empty(),
+        Grants.NONE,
         new Location("app.yaml", 1, 1));
   }
 

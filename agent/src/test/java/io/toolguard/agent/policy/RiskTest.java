@@ -10,7 +10,8 @@ class RiskTest {
   @Test
   void theAgentKnowsExactlyTheRisksOfThePublicApi() {
     assertThat(Arrays.stream(Risk.values()).map(Enum::name))
-        .containsExactlyElementsOf(Arrays.stream(io.toolguard.api.Risk.values()).map(Enum::name).toList());
+        .containsExactlyElementsOf(
+            Arrays.stream(io.toolguard.api.Risk.values()).map(Enum::name).toList());
   }
 
   @Test

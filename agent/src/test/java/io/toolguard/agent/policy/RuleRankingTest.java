@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 /** Which of several matching allow and ask rules decides a call. */
 class RuleRankingTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:

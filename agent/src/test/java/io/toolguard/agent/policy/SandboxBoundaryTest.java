@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Where the sandbox root ends, for a tool granted everything below it. */
 class SandboxBoundaryTest {
 
-  static final String POLICY = """
+  static final String POLICY =
+      """
       version: 1
       sandbox: /srv/box
       tools:
@@ -22,7 +23,8 @@ class SandboxBoundaryTest {
             delete: ["**"]
       """;
 
-  static final String ROOT_POLICY = """
+  static final String ROOT_POLICY =
+      """
       version: 1
       sandbox: /
       tools:
@@ -41,39 +43,62 @@ class SandboxBoundaryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/srv/box-inside/x.txt", "/srv/boxx", "/srv/box.bak/x.txt", "/srv/bo", "/srv", "/etc/passwd"})
+  @ValueSource(
+      strings = {
+        "/srv/box-inside/x.txt",
+        "/srv/boxx",
+        "/srv/box.bak/x.txt",
+        "/srv/bo",
+        "/srv",
+        "/etc/passwd"
+      })
   void aFolderWhoseNameOnlyStartsWithTheSandboxRootIsOutsideIt(String target) {
     for (FileOperation operation : FileOperation.values()) {
       AccessDecision decision = policy.decideFile(anything, operation, Path.of(target));
 
       assertThat(decision.outcome()).as("%s %s", operation, target).isEqualTo(Outcome.DENY);
-      assertThat(decision.reason()).isEqualTo("it is outside the sandbox root /srv/box and no absolute "
-          + operation.label() + " glob grants it");
+      assertThat(decision.reason())
+          .isEqualTo(
+              "it is outside the sandbox root /srv/box and no absolute "
+                  + operation.label()
+                  + " glob grants it");
     }
   }
 
   @Test
   void aSiblingReachedByDotDotFromTheSandboxIsOutsideIt() {
-    AccessDecision decision = policy.decideFile(anything, FileOperation.DELETE, "../box-inside/x.txt");
+    AccessDecision decision =
+        policy.decideFile(anything, FileOperation.DELETE, "../box-inside/x.txt");
 
     assertThat(decision.outcome()).isEqualTo(Outcome.DENY);
   }
 
   @Test
   void aSiblingIsNotProbedAsIfItLayInside() {
-    assertThat(policy.decideProbe(anything, Path.of("/srv/box-inside/x.txt")).outcome()).isEqualTo(Outcome.DENY);
-    assertThat(policy.decideProbe(anything, Path.of("/srv/box-inside")).outcome()).isEqualTo(Outcome.DENY);
+    assertThat(policy.decideProbe(anything, Path.of("/srv/box-inside/x.txt")).outcome())
+        .isEqualTo(Outcome.DENY);
+    assertThat(policy.decideProbe(anything, Path.of("/srv/box-inside")).outcome())
+        .isEqualTo(Outcome.DENY);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/srv/box", "/srv/box/x.txt", "/srv/box/inside/x.txt", "/srv/box/box-inside/x.txt"})
+  @ValueSource(
+      strings = {
+        "/srv/box",
+        "/srv/box/x.txt",
+        "/srv/box/inside/x.txt",
+        "/srv/box/box-inside/x.txt"
+      })
   void theRootAndEverythingBelowItAreInside(String target) {
-    assertThat(policy.decideFile(anything, FileOperation.READ, Path.of(target)).outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(policy.decideFile(anything, FileOperation.READ, Path.of(target)).outcome())
+        .isEqualTo(Outcome.ALLOW);
   }
 
   @Test
   void aPathBelowTheRootIsMatchedWithoutTheRootsSlash() throws Exception {
-    Policy narrow = PolicyText.parse("""
+    Policy narrow =
+        PolicyText.parse(
+            """
         version: 1
         sandbox: /srv/box
         tools:
@@ -84,9 +109,15 @@ class SandboxBoundaryTest {
         """);
     ToolDecision reader = narrow.decide("reader", DeclaredRisk.of(Risk.LOW));
 
-    assertThat(narrow.decideFile(reader, FileOperation.READ, Path.of("/srv/box/inside/x.txt")).outcome())
+    assertThat(
+            narrow
+                .decideFile(reader, FileOperation.READ, Path.of("/srv/box/inside/x.txt"))
+                .outcome())
         .isEqualTo(Outcome.ALLOW);
-    assertThat(narrow.decideFile(reader, FileOperation.READ, Path.of("/srv/box-inside/x.txt")).outcome())
+    assertThat(
+            narrow
+                .decideFile(reader, FileOperation.READ, Path.of("/srv/box-inside/x.txt"))
+                .outcome())
         .isEqualTo(Outcome.DENY);
     assertThat(narrow.decideFile(reader, FileOperation.READ, Path.of("/srv/box")).reason())
         .isEqualTo("no read glob grants the sandbox root");
@@ -97,8 +128,10 @@ class SandboxBoundaryTest {
     Policy wide = PolicyText.parse(ROOT_POLICY);
     ToolDecision reader = wide.decide("etc_reader", DeclaredRisk.of(Risk.LOW));
 
-    assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/etc/passwd")).outcome()).isEqualTo(Outcome.ALLOW);
-    assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/etcetera/x")).outcome()).isEqualTo(Outcome.DENY);
+    assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/etc/passwd")).outcome())
+        .isEqualTo(Outcome.ALLOW);
+    assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/etcetera/x")).outcome())
+        .isEqualTo(Outcome.DENY);
     assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/srv/x")).reason())
         .isEqualTo("no read glob grants srv/x");
     assertThat(wide.decideFile(reader, FileOperation.READ, Path.of("/")).reason())

@@ -9,7 +9,9 @@ class ToolDecisionTest {
   private final ToolDecision asking;
 
   ToolDecisionTest() throws Exception {
-    Policy policy = PolicyText.parse("""
+    Policy policy =
+        PolicyText.parse(
+            """
         version: 1
         sandbox: /srv/box
         tools:

@@ -13,14 +13,16 @@ class WebhookSecretTest {
 
   @Test
   void aSecretInThePolicyIsUsedAsItIs() {
-    ApprovalSettings.Webhook hook = new ApprovalSettings.Webhook(URL, Optional.of("s3cret"), Optional.empty());
+    ApprovalSettings.Webhook hook =
+        new ApprovalSettings.Webhook(URL, Optional.of("s3cret"), Optional.empty());
 
     assertThat(hook.resolveSecret(Map.of())).contains("s3cret");
   }
 
   @Test
   void aSecretFromTheEnvironmentCountsOnlyWhenTheVariableIsSetAndNotEmpty() {
-    ApprovalSettings.Webhook hook = new ApprovalSettings.Webhook(URL, Optional.empty(), Optional.of("TG_HOOK_SECRET"));
+    ApprovalSettings.Webhook hook =
+        new ApprovalSettings.Webhook(URL, Optional.empty(), Optional.of("TG_HOOK_SECRET"));
 
     assertThat(hook.resolveSecret(Map.of("TG_HOOK_SECRET", "s3cret"))).contains("s3cret");
     assertThat(hook.resolveSecret(Map.of("TG_HOOK_SECRET", ""))).isEmpty();

@@ -7,10 +7,10 @@ import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
-import io.toolguard.agent.policy.read.PolicyDigest;
-import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.Verdict;
+import io.toolguard.agent.policy.read.PolicyDigest;
+import io.toolguard.agent.policy.read.PolicyParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -46,36 +46,46 @@ class PolicyReloaderTest {
 
     reloader.check();
 
-    assertThat(active.current().policy().decide("wipe", DeclaredRisk.of(Risk.LOW)).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(active.current().policy().decide("wipe", DeclaredRisk.of(Risk.LOW)).verdict())
+        .isEqualTo(Verdict.ALLOW);
     String digest = PolicyDigest.of(active.current().policy().files());
     assertThat(active.current().policy().digest()).isEqualTo(digest);
-    assertThat(auditLog()).contains("\"event\":\"policy-reloaded\"", "\"sha256\":\"" + digest + "\"");
+    assertThat(auditLog())
+        .contains("\"event\":\"policy-reloaded\"", "\"sha256\":\"" + digest + "\"");
   }
 
   @Test
-  void aNewApprovalTimeoutAppliesAtOnceWhileChangedChannelsWaitForARestartAndSaySo() throws Exception {
+  void aNewApprovalTimeoutAppliesAtOnceWhileChangedChannelsWaitForARestartAndSaySo()
+      throws Exception {
     start(DENY.replace("tools:", "approval: {timeout: 1m}\ntools:"), Optional.empty());
     Files.writeString(file, DENY.replace("tools:", "approval: {timeout: 2m}\ntools:"));
     reloader.check();
     assertThat(active.current().policy().approval().timeout()).hasMinutes(2);
     assertThat(auditLog()).doesNotContain("approval channels");
 
-    Files.writeString(file, DENY.replace("tools:", "approval: {timeout: 3m, terminal: true}\ntools:"));
+    Files.writeString(
+        file, DENY.replace("tools:", "approval: {timeout: 3m, terminal: true}\ntools:"));
     reloader.check();
     assertThat(active.current().policy().approval().timeout()).hasMinutes(3);
-    assertThat(auditLog()).contains("its approval channels differ from those started with the JVM, which stay until a"
-        + " restart (its approval timeout applies now)");
+    assertThat(auditLog())
+        .contains(
+            "its approval channels differ from those started with the JVM, which stay until a"
+                + " restart (its approval timeout applies now)");
   }
 
   @Test
   void changedToolAnnotationsWaitForARestartAndSaySo() throws Exception {
     start(DENY, Optional.empty());
-    Files.writeString(file, DENY.replace("tools:", "tool_annotations: [com.example.AgentAction]\ntools:"));
+    Files.writeString(
+        file, DENY.replace("tools:", "tool_annotations: [com.example.AgentAction]\ntools:"));
 
     reloader.check();
 
-    assertThat(active.current().policy().toolAnnotations()).containsExactly("com.example.AgentAction");
-    assertThat(auditLog()).contains("its tool_annotations differ from those read at start-up, which stay until a restart");
+    assertThat(active.current().policy().toolAnnotations())
+        .containsExactly("com.example.AgentAction");
+    assertThat(auditLog())
+        .contains(
+            "its tool_annotations differ from those read at start-up, which stay until a restart");
   }
 
   @Test
@@ -88,15 +98,20 @@ class PolicyReloaderTest {
     reloader.check();
 
     assertThat(active.current()).isSameAs(before);
-    assertThat(auditLog().lines()).hasSize(1).allMatch(line -> line.contains("\"event\":\"policy-rejected\"")
-        && line.contains("'decision' must be allow, ask or deny, not 'maybe'"));
+    assertThat(auditLog().lines())
+        .hasSize(1)
+        .allMatch(
+            line ->
+                line.contains("\"event\":\"policy-rejected\"")
+                    && line.contains("'decision' must be allow, ask or deny, not 'maybe'"));
   }
 
   @Test
   void aChangeInAnIncludedPolicyIsNoticed() throws Exception {
     Files.writeString(dir.resolve("base.yaml"), "version: 1\n");
     start("version: 1\ninclude: base.yaml\nsandbox: box\n", Optional.empty());
-    Files.writeString(dir.resolve("base.yaml"), "version: 1\ntools:\n  wipe:\n    decision: deny\n");
+    Files.writeString(
+        dir.resolve("base.yaml"), "version: 1\ntools:\n  wipe:\n    decision: deny\n");
 
     reloader.check();
 
@@ -115,15 +130,18 @@ class PolicyReloaderTest {
 
     assertThat(active.current().policy().modeLock()).isEmpty();
     assertThat(active.current().mode()).isEqualTo(Mode.AUDIT);
-    assertThat(auditLog()).contains("\"event\":\"policy-rejected\"", "agent option mode=audit is not allowed: "
-        + file + ":7 locks the mode to enforce");
+    assertThat(auditLog())
+        .contains(
+            "\"event\":\"policy-rejected\"",
+            "agent option mode=audit is not allowed: " + file + ":7 locks the mode to enforce");
   }
 
   private void start(String policy, Optional<Mode> modeOption) throws Exception {
     file = Files.writeString(dir.resolve("policy.yaml"), policy);
     Policy parsed = PolicyParser.parse(file);
     active = new ActivePolicy(new ActivePolicy.Snapshot(parsed, modeOption.orElse(parsed.mode())));
-    reloader = new PolicyReloader(file, modeOption, active, AuditLog.open(dir.resolve("audit.jsonl")));
+    reloader =
+        new PolicyReloader(file, modeOption, active, AuditLog.open(dir.resolve("audit.jsonl")));
   }
 
   private String auditLog() throws Exception {

@@ -28,28 +28,37 @@ class ToolAnnotationsTest {
     byte[] needle = bytes("Lio/toolguard/api/Tool;");
 
     assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool;"), needle)).isTrue();
-    assertThat(ToolAnnotations.contains(bytes("\u0000\u0001xxLio/toolguard/api/Tool;"), needle)).isTrue();
+    assertThat(ToolAnnotations.contains(bytes("\u0000\u0001xxLio/toolguard/api/Tool;"), needle))
+        .isTrue();
     assertThat(ToolAnnotations.contains(bytes("LLio/toolguard/api/Tool;yy"), needle)).isTrue();
     assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool"), needle)).isFalse();
     assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tools;"), needle)).isFalse();
-    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;"), needle)).isFalse();
+    assertThat(
+            ToolAnnotations.contains(
+                bytes("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;"), needle))
+        .isFalse();
     assertThat(ToolAnnotations.contains(new byte[0], needle)).isFalse();
   }
 
   @Test
   void theScanLooksForEverySimpleNameOnce() {
-    ToolAnnotations annotations = new ToolAnnotations(List.of("com.example.AgentAction", "com.example.MyTool"));
+    ToolAnnotations annotations =
+        new ToolAnnotations(List.of("com.example.AgentAction", "com.example.MyTool"));
 
     assertThat(annotations.mayBeNamedIn(bytes("xLdev/langchain4j/agent/tool/Tool;x"))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("xLorg/springaicommunity/mcp/annotation/McpTool;"))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes("xLorg/springaicommunity/mcp/annotation/McpTool;")))
+        .isTrue();
     assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;"))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentActions;Lcom/example/Tools;"))).isFalse();
+    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentActions;Lcom/example/Tools;")))
+        .isFalse();
   }
 
   @Test
   void ownAndFrameworkAnnotationsNameTheToolOrLeaveItToTheMethod() {
     assertThat(tool(Direct.class, "lookup"))
-        .contains(new ToolMethod("lookup", DeclaredRisk.of(Risk.LOW), sig("Direct#lookup"), List.of("arg0")));
+        .contains(
+            new ToolMethod(
+                "lookup", DeclaredRisk.of(Risk.LOW), sig("Direct#lookup"), List.of("arg0")));
     assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::name).contains("springDefault");
     assertThat(tool(Direct.class, "springNamed")).map(ToolMethod::name).contains("named");
     assertThat(tool(Direct.class, "notATool")).isEmpty();
@@ -57,45 +66,64 @@ class ToolAnnotationsTest {
 
   @Test
   void frameworkAnnotationsStateNoRiskAndMcpAnnotationsGiveHints() {
-    assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::risk).contains(DeclaredRisk.UNSTATED);
+    assertThat(tool(Direct.class, "springDefault"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.UNSTATED);
     assertThat(tool(Direct.class, "destructive")).map(ToolMethod::name).contains("wipe");
-    assertThat(tool(Direct.class, "destructive")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(false, true));
-    assertThat(tool(Direct.class, "readOnly")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(true, true));
-    assertThat(tool(Direct.class, "additive")).map(ToolMethod::risk).contains(DeclaredRisk.hinted(false, false));
+    assertThat(tool(Direct.class, "destructive"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.hinted(false, true));
+    assertThat(tool(Direct.class, "readOnly"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.hinted(true, true));
+    assertThat(tool(Direct.class, "additive"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.hinted(false, false));
   }
 
   @Test
   void anAnnotationMetaAnnotatedWithSpringsToolIsOneAndMayAliasItsName() {
     assertThat(tool(Direct.class, "metaAliased")).map(ToolMethod::name).contains("aliased");
     assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::name).contains("reading");
-    assertThat(tool(Direct.class, "metaDefault")).map(ToolMethod::risk).contains(DeclaredRisk.UNSTATED);
+    assertThat(tool(Direct.class, "metaDefault"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.UNSTATED);
   }
 
   @Test
   void anAnnotationThePolicyListsIsOne() {
     assertThat(tool(Direct.class, "listed")).map(ToolMethod::name).contains("listed");
-    assertThat(new ToolAnnotations(List.of()).toolsOf(describe(Direct.class), List.of(method(Direct.class, "listed"))))
+    assertThat(
+            new ToolAnnotations(List.of())
+                .toolsOf(describe(Direct.class), List.of(method(Direct.class, "listed"))))
         .isEmpty();
   }
 
   @Test
   void aMethodIsAToolWhenTheMethodItImplementsOrOverridesIsOne() {
     assertThat(tool(SmtpMailer.class, "send"))
-        .contains(new ToolMethod("send_mail", DeclaredRisk.UNSTATED, sig("SmtpMailer#send"), List.of("arg0")));
-    assertThat(tool(Overriding.class, "base")).map(ToolMethod::risk).contains(DeclaredRisk.of(Risk.LOW));
+        .contains(
+            new ToolMethod(
+                "send_mail", DeclaredRisk.UNSTATED, sig("SmtpMailer#send"), List.of("arg0")));
+    assertThat(tool(Overriding.class, "base"))
+        .map(ToolMethod::risk)
+        .contains(DeclaredRisk.of(Risk.LOW));
     assertThat(tool(Overriding.class, "plain")).isEmpty();
   }
 
   private static Optional<ToolMethod> tool(Class<?> type, String method) {
-    return Optional.ofNullable(new ToolAnnotations(List.of(AgentAction.class.getName()))
-        .toolsOf(describe(type), List.of(method(type, method))).get(method(type, method)));
+    return Optional.ofNullable(
+        new ToolAnnotations(List.of(AgentAction.class.getName()))
+            .toolsOf(describe(type), List.of(method(type, method)))
+            .get(method(type, method)));
   }
 
   private static TypeDescription describe(Class<?> type) {
     return TypeDescription.ForLoadedType.of(type);
   }
 
-  private static net.bytebuddy.description.method.MethodDescription.InDefinedShape method(Class<?> type, String name) {
+  private static net.bytebuddy.description.method.MethodDescription.InDefinedShape method(
+      Class<?> type, String name) {
     return describe(type).getDeclaredMethods().filter(named(name).and(not(isBridge()))).getOnly();
   }
 

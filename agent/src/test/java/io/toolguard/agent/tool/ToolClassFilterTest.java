@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class ToolClassFilterTest {
 
-  private final ToolClassFilter filter = new ToolClassFilter(new ToolAnnotations(List.of()), List.of());
+  private final ToolClassFilter filter =
+      new ToolClassFilter(new ToolAnnotations(List.of()), List.of());
   private final ClassLoader loader = getClass().getClassLoader();
 
   @Test
@@ -17,7 +18,10 @@ class ToolClassFilterTest {
 
   @Test
   void aClassWhoseInterfaceOrSuperclassDeclaresToolsMayDeclareToolsThoughItsOwnBytesNameNone() {
-    assertThat(new String(bytes(ToolAnnotationsTest.SmtpMailer.class), java.nio.charset.StandardCharsets.ISO_8859_1))
+    assertThat(
+            new String(
+                bytes(ToolAnnotationsTest.SmtpMailer.class),
+                java.nio.charset.StandardCharsets.ISO_8859_1))
         .doesNotContain("Tool;");
 
     assertThat(mayDeclareTools(ToolAnnotationsTest.SmtpMailer.class)).isTrue();
@@ -29,9 +33,14 @@ class ToolClassFilterTest {
   void aSuperTypeReadAheadForItsSubclassIsNotReadAgainWhenItLoads() {
     assertThat(mayDeclareTools(Grandchild.class)).isTrue();
 
-    // Handed another class's bytes under its name, Overriding is still answered from what was read ahead.
-    assertThat(filter.mayDeclareTools(loader, ToolAnnotationsTest.Overriding.class.getName().replace('.', '/'),
-        bytes(Plain.class))).isTrue();
+    // Handed another class's bytes under its name, Overriding is still answered from what was read
+    // ahead.
+    assertThat(
+            filter.mayDeclareTools(
+                loader,
+                ToolAnnotationsTest.Overriding.class.getName().replace('.', '/'),
+                bytes(Plain.class)))
+        .isTrue();
   }
 
   @Test
@@ -44,7 +53,8 @@ class ToolClassFilterTest {
   void aLoaderThatSeesNoToolAnnotationCostsOnlyTheScan() {
     ClassLoader blind = new ClassLoader(ClassLoader.getPlatformClassLoader()) {};
 
-    assertThat(filter.mayDeclareTools(blind, "x/Impl", bytes(ToolAnnotationsTest.SmtpMailer.class))).isFalse();
+    assertThat(filter.mayDeclareTools(blind, "x/Impl", bytes(ToolAnnotationsTest.SmtpMailer.class)))
+        .isFalse();
   }
 
   private boolean mayDeclareTools(Class<?> type) {

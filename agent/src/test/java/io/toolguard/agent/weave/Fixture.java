@@ -58,16 +58,13 @@ public class Fixture implements FixtureCalls {
   }
 
   @Override
-  public void bind(Object address) {
-  }
+  public void bind(Object address) {}
 
   @Override
-  public void start() {
-  }
+  public void start() {}
 
   @Override
-  public void exit(int status) {
-  }
+  public void exit(int status) {}
 
   @Override
   public Runnable execute(Runnable task) {

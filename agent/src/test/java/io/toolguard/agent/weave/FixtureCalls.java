@@ -3,7 +3,9 @@ package io.toolguard.agent.weave;
 import java.util.Map;
 import java.util.TimerTask;
 
-/** What {@link InserterTest} calls on a woven {@link Fixture}, which another class loader defines. */
+/**
+ * What {@link InserterTest} calls on a woven {@link Fixture}, which another class loader defines.
+ */
 public interface FixtureCalls {
 
   String open(String name);

@@ -56,32 +56,54 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inserter, in-process: {@link Fixture}'s methods, shaped as the JDK methods the hook tables
- * name, are woven as the JDK is and defined by a class loader of the test's, and what the
- * inserted calls reach is this JVM's class-path copy of the bridge, with recording hooks. The JVM
- * verifies the woven class, so a wrong stack or frame fails here.
+ * name, are woven as the JDK is and defined by a class loader of the test's, and what the inserted
+ * calls reach is this JVM's class-path copy of the bridge, with recording hooks. The JVM verifies
+ * the woven class, so a wrong stack or frame fails here.
  */
 class InserterTest {
 
   private static final String FIXTURE = Type.getInternalName(Fixture.class);
-  private static final List<Hook> HOOKS = List.of(
-      Hook.at("open", "(Ljava/lang/String;)Ljava/lang/String;", checkFile(new Argument(0), READ | RESOLVED).rewriting()),
-      Hook.at("openRandomAccess", "(Ljava/lang/String;I)Ljava/lang/String;",
-          checkFile(new Argument(0), READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)).rewriting()),
-      Hook.at("exists", "()Z", checkFile(new Receiver(), PROBE)),
-      Hook.at("readAttributes", "()Z", checkFile(new Field(FIXTURE, "file", "Ljava/lang/String;"), PROBE | VIEW,
-          new Field(FIXTURE, "followLinks", "Z"))),
-      Hook.onReturn("generateFile", "()Ljava/lang/Object;", checkFile(new Returned(), WRITE | NO_FOLLOW)),
-      Hook.onReturn("getenv", "()Ljava/util/Map;", filterVariables(new Returned())),
-      Hook.at("getenv", "(Ljava/lang/String;)Ljava/lang/String;", filterVariable(new Argument(0))),
-      Hook.at("netConnect", "(Ljava/lang/Object;ILjava/lang/Object;I)I", checkConnect(new Argument(2), new BoxedArgument(3))),
-      Hook.at("bind", "(Ljava/lang/Object;)V", checkListen(new Argument(0))),
-      Hook.at("start", "()V", checkExec(new Receiver())),
-      Hook.at("exit", "(I)V", jvmAction(new Constant("exit the JVM"))),
-      Hook.at("execute", "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", new HandOff(0)),
-      Hook.at("doExec", "(Ljava/lang/Runnable;)V", new Notify("forkJoinTaskRunning", new Receiver()),
-          new OnExit("forkJoinTaskDone", new Receiver())),
-      Hook.at("mainLoop", "(Ljava/util/TimerTask;)V",
-          new AroundCall("java/util/TimerTask", "run", "timerTaskRunning", "timerTaskDone")));
+  private static final List<Hook> HOOKS =
+      List.of(
+          Hook.at(
+              "open",
+              "(Ljava/lang/String;)Ljava/lang/String;",
+              checkFile(new Argument(0), READ | RESOLVED).rewriting()),
+          Hook.at(
+              "openRandomAccess",
+              "(Ljava/lang/String;I)Ljava/lang/String;",
+              checkFile(new Argument(0), READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1))
+                  .rewriting()),
+          Hook.at("exists", "()Z", checkFile(new Receiver(), PROBE)),
+          Hook.at(
+              "readAttributes",
+              "()Z",
+              checkFile(
+                  new Field(FIXTURE, "file", "Ljava/lang/String;"),
+                  PROBE | VIEW,
+                  new Field(FIXTURE, "followLinks", "Z"))),
+          Hook.onReturn(
+              "generateFile", "()Ljava/lang/Object;", checkFile(new Returned(), WRITE | NO_FOLLOW)),
+          Hook.onReturn("getenv", "()Ljava/util/Map;", filterVariables(new Returned())),
+          Hook.at(
+              "getenv", "(Ljava/lang/String;)Ljava/lang/String;", filterVariable(new Argument(0))),
+          Hook.at(
+              "netConnect",
+              "(Ljava/lang/Object;ILjava/lang/Object;I)I",
+              checkConnect(new Argument(2), new BoxedArgument(3))),
+          Hook.at("bind", "(Ljava/lang/Object;)V", checkListen(new Argument(0))),
+          Hook.at("start", "()V", checkExec(new Receiver())),
+          Hook.at("exit", "(I)V", jvmAction(new Constant("exit the JVM"))),
+          Hook.at("execute", "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", new HandOff(0)),
+          Hook.at(
+              "doExec",
+              "(Ljava/lang/Runnable;)V",
+              new Notify("forkJoinTaskRunning", new Receiver()),
+              new OnExit("forkJoinTaskDone", new Receiver())),
+          Hook.at(
+              "mainLoop",
+              "(Ljava/util/TimerTask;)V",
+              new AroundCall("java/util/TimerTask", "run", "timerTaskRunning", "timerTaskDone")));
 
   private static final Set<Hook> FOUND = new HashSet<>();
   private static FixtureCalls woven;
@@ -95,7 +117,9 @@ class InserterTest {
       classFile = in.readAllBytes();
     }
     byte[] wovenFile = JdkWeaver.weave(FIXTURE, classFile, HOOKS, FOUND);
-    Class<?> type = Class.forName(Fixture.class.getName(), true, new WeavingLoader(Fixture.class.getName(), wovenFile));
+    Class<?> type =
+        Class.forName(
+            Fixture.class.getName(), true, new WeavingLoader(Fixture.class.getName(), wovenFile));
     woven = (FixtureCalls) type.getConstructor().newInstance();
   }
 
@@ -119,10 +143,11 @@ class InserterTest {
   }
 
   private static void inTool(Runnable body) {
-    inTool(() -> {
-      body.run();
-      return null;
-    });
+    inTool(
+        () -> {
+          body.run();
+          return null;
+        });
   }
 
   private List<String> checks() {
@@ -139,7 +164,7 @@ class InserterTest {
   @Test
   void outsideToolsTheWovenMethodsDoWhatTheyDidAndReachNoHook() {
     hooks.answer = "something else";
-    Runnable task = () -> { };
+    Runnable task = () -> {};
 
     assertThat(woven.open("link")).isEqualTo("link");
     assertThat(woven.openRandomAccess("file", 1)).isEqualTo("file");
@@ -169,14 +194,18 @@ class InserterTest {
 
   @Test
   void aFileCheckIsGivenTheReceiverAFieldOrABoxedArgument() {
-    inTool(() -> {
-      woven.exists();
-      woven.readAttributes();
-      woven.openRandomAccess("data.bin", 1);
-    });
+    inTool(
+        () -> {
+          woven.exists();
+          woven.readAttributes();
+          woven.openRandomAccess("data.bin", 1);
+        });
 
-    assertThat(checks()).containsExactly("checkFile tool 1: [" + woven + ", 8, null]",
-        "checkFile tool 1: [/fixture/file, 1032, false]", "checkFile tool 1: [data.bin, 545, 1]");
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [" + woven + ", 8, null]",
+            "checkFile tool 1: [/fixture/file, 1032, false]",
+            "checkFile tool 1: [data.bin, 545, 1]");
   }
 
   @Test
@@ -187,7 +216,10 @@ class InserterTest {
     hooks.answer = Map.of("HOME", "/home/user");
     assertThat(inTool(() -> woven.getenv())).isEqualTo(Map.of("HOME", "/home/user"));
 
-    assertThat(checks()).hasSize(2).first().isEqualTo("checkFile tool 1: [/tmp/generated, 18, null]");
+    assertThat(checks())
+        .hasSize(2)
+        .first()
+        .isEqualTo("checkFile tool 1: [/tmp/generated, 18, null]");
     assertThat(checks().get(1)).startsWith("filterVariables tool 1: [{").contains("SECRET=s3cr3t");
   }
 
@@ -202,31 +234,44 @@ class InserterTest {
   @Test
   void theOtherChecksReachTheirOwnEntries() {
     assertThat(inTool(() -> woven.connect("example.com", 443))).isEqualTo(443);
-    inTool(() -> {
-      woven.bind("localhost:8080");
-      woven.start();
-      woven.exit(3);
-    });
+    inTool(
+        () -> {
+          woven.bind("localhost:8080");
+          woven.start();
+          woven.exit(3);
+        });
 
-    assertThat(checks()).containsExactly("checkConnect tool 1: [example.com, 443]",
-        "checkListen tool 1: [localhost:8080]", "checkExec tool 1: [" + woven + "]", "jvmAction tool 1: [exit the JVM]");
+    assertThat(checks())
+        .containsExactly(
+            "checkConnect tool 1: [example.com, 443]",
+            "checkListen tool 1: [localhost:8080]",
+            "checkExec tool 1: [" + woven + "]",
+            "jvmAction tool 1: [exit the JVM]");
   }
 
   @Test
   void aWovenCheckThatIsDeniedOrCannotDecideStopsTheMethod() {
     SecurityException denial = new SecurityException("Tool 'x' may not exit the JVM");
-    assertThatThrownBy(() -> inTool(() -> {
-      hooks.failure = denial;
-      woven.exit(0);
-    })).isSameAs(denial);
+    assertThatThrownBy(
+            () ->
+                inTool(
+                    () -> {
+                      hooks.failure = denial;
+                      woven.exit(0);
+                    }))
+        .isSameAs(denial);
     hooks.failure = null;
 
-    assertThatThrownBy(() -> inTool(() -> {
-      hooks.failure = new IllegalStateException("broken");
-      woven.open("a");
-    }))
+    assertThatThrownBy(
+            () ->
+                inTool(
+                    () -> {
+                      hooks.failure = new IllegalStateException("broken");
+                      woven.open("a");
+                    }))
         .isExactlyInstanceOf(SecurityException.class)
-        .hasMessage("toolguard could not check this access, so it was denied (java.lang.IllegalStateException: broken)");
+        .hasMessage(
+            "toolguard could not check this access, so it was denied (java.lang.IllegalStateException: broken)");
   }
 
   @Test
@@ -250,14 +295,20 @@ class InserterTest {
     woven.exists();
     inTool(() -> HandOffs.forkJoinTaskQueued(task));
 
-    assertThatThrownBy(() -> woven.doExec(() -> {
-      woven.readAttributes();
-      throw new IllegalStateException("the task failed");
-    })).hasMessage("the task failed");
+    assertThatThrownBy(
+            () ->
+                woven.doExec(
+                    () -> {
+                      woven.readAttributes();
+                      throw new IllegalStateException("the task failed");
+                    }))
+        .hasMessage("the task failed");
     woven.exists();
 
-    assertThat(checks()).containsExactly("checkFile tool 1: [" + woven + ", 8, null]",
-        "checkFile tool 1: [/fixture/file, 1032, false]");
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [" + woven + ", 8, null]",
+            "checkFile tool 1: [/fixture/file, 1032, false]");
   }
 
   @Test
@@ -273,8 +324,15 @@ class InserterTest {
 
   @Test
   void everyInsertionOfEveryHookTableCallsAnEntryTheBridgeHasWithItsDescriptor() {
-    List<Map<String, List<Hook>>> tables = List.of(FileHooks.forThisJvm(), EnvHooks.forThisJvm(), NetHooks.forThisJvm(),
-        ExecHooks.forThisJvm(), JvmHooks.forThisJvm(), HandOffHooks.forThisJvm(), Map.of(FIXTURE, HOOKS));
+    List<Map<String, List<Hook>>> tables =
+        List.of(
+            FileHooks.forThisJvm(),
+            EnvHooks.forThisJvm(),
+            NetHooks.forThisJvm(),
+            ExecHooks.forThisJvm(),
+            JvmHooks.forThisJvm(),
+            HandOffHooks.forThisJvm(),
+            Map.of(FIXTURE, HOOKS));
     List<String> calls = new ArrayList<>();
     for (Map<String, List<Hook>> table : tables) {
       for (List<Hook> classHooks : table.values()) {
@@ -287,31 +345,42 @@ class InserterTest {
     }
 
     assertThat(calls).isNotEmpty().allSatisfy(call -> assertThat(bridgeEntries()).contains(call));
-    assertThat(calls).contains("Dispatcher.checkFile(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.checkExec(Ljava/lang/Object;)V", "Dispatcher.checkConnect(Ljava/lang/Object;Ljava/lang/Object;)V",
-        "Dispatcher.checkListen(Ljava/lang/Object;)V", "Dispatcher.filterVariable(Ljava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.filterProperty(Ljava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.filterVariables(Ljava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.filterProperties(Ljava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.filterProcessEnvironment(Ljava/lang/Object;)Ljava/lang/Object;",
-        "Dispatcher.jvmAction(Ljava/lang/Object;)V", "HandOffs.handOff(Ljava/lang/Object;)Ljava/lang/Object;",
-        "HandOffs.threadStarting(Ljava/lang/Object;)V", "HandOffs.forkJoinTaskQueued(Ljava/lang/Object;)V",
-        "HandOffs.forkJoinTaskRunning(Ljava/lang/Object;)V", "HandOffs.forkJoinTaskDone(Ljava/lang/Object;)V",
-        "HandOffs.timerTaskScheduled(Ljava/lang/Object;)V", "HandOffs.timerTaskRunning(Ljava/lang/Object;)V",
-        "HandOffs.timerTaskDone()V");
+    assertThat(calls)
+        .contains(
+            "Dispatcher.checkFile(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.checkExec(Ljava/lang/Object;)V",
+            "Dispatcher.checkConnect(Ljava/lang/Object;Ljava/lang/Object;)V",
+            "Dispatcher.checkListen(Ljava/lang/Object;)V",
+            "Dispatcher.filterVariable(Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.filterProperty(Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.filterVariables(Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.filterProperties(Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.filterProcessEnvironment(Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.jvmAction(Ljava/lang/Object;)V",
+            "HandOffs.handOff(Ljava/lang/Object;)Ljava/lang/Object;",
+            "HandOffs.threadStarting(Ljava/lang/Object;)V",
+            "HandOffs.forkJoinTaskQueued(Ljava/lang/Object;)V",
+            "HandOffs.forkJoinTaskRunning(Ljava/lang/Object;)V",
+            "HandOffs.forkJoinTaskDone(Ljava/lang/Object;)V",
+            "HandOffs.timerTaskScheduled(Ljava/lang/Object;)V",
+            "HandOffs.timerTaskRunning(Ljava/lang/Object;)V",
+            "HandOffs.timerTaskDone()V");
   }
 
   @Test
   void aCheckRewritesOnlyAnArgumentOrTheReturnedObjectAndOnlyWithAnAnswer() {
-    assertThatThrownBy(() -> checkExec(new Argument(0)).rewriting()).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> checkExec(new Argument(0)).rewriting())
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("checkExec cannot rewrite Argument[index=0]");
-    assertThatThrownBy(() -> checkFile(new Receiver(), READ).rewriting()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> checkFile(new Receiver(), READ).rewriting())
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(checkFile(new Returned(), WRITE).rewriting().rewrite()).isTrue();
   }
 
   @Test
   void anExitNotificationCannotBeGivenAParameterItsHandlerCannotSee() {
-    assertThatThrownBy(() -> new OnExit("forkJoinTaskDone", new Argument(0))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new OnExit("forkJoinTaskDone", new Argument(0)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("forkJoinTaskDone on exit cannot be given Argument[index=0]");
   }
 
@@ -321,7 +390,8 @@ class InserterTest {
     for (Class<?> bridge : List.of(Dispatcher.class, HandOffs.class)) {
       for (Method method : bridge.getMethods()) {
         if (Modifier.isStatic(method.getModifiers()) && method.getDeclaringClass() == bridge) {
-          entries.add(bridge.getSimpleName() + "." + method.getName() + Type.getMethodDescriptor(method));
+          entries.add(
+              bridge.getSimpleName() + "." + method.getName() + Type.getMethodDescriptor(method));
         }
       }
     }
@@ -337,7 +407,8 @@ class InserterTest {
     } else if (insertion instanceof OnExit onExit) {
       return List.of("HandOffs." + onExit.method() + object + "V");
     } else if (insertion instanceof AroundCall around) {
-      return List.of("HandOffs." + around.before() + object + "V", "HandOffs." + around.after() + "()V");
+      return List.of(
+          "HandOffs." + around.before() + object + "V", "HandOffs." + around.after() + "()V");
     }
     return List.of("HandOffs.handOff" + object + "Ljava/lang/Object;");
   }

@@ -18,7 +18,9 @@ class ProvenanceTest {
   @Test
   void everyPurposeHasRows() {
     for (Purpose purpose : Purpose.values()) {
-      assertThat(Provenance.rows()).as(purpose.name()).anyMatch(row -> row.purposes().contains(purpose));
+      assertThat(Provenance.rows())
+          .as(purpose.name())
+          .anyMatch(row -> row.purposes().contains(purpose));
     }
   }
 
@@ -27,7 +29,10 @@ class ProvenanceTest {
     for (Row row : Provenance.rows()) {
       String name = row.classes().name();
       switch (row.owner()) {
-        case JDK -> assertThat(Provenance.matches(DECLARES_NO_TOOLS, name)).as("a JDK package: " + name).isTrue();
+        case JDK ->
+            assertThat(Provenance.matches(DECLARES_NO_TOOLS, name))
+                .as("a JDK package: " + name)
+                .isTrue();
         case TOOLGUARD -> assertThat(name).startsWith("io.toolguard.");
         case LIBRARY -> assertThat(name).startsWith(row.library());
       }
@@ -39,7 +44,9 @@ class ProvenanceTest {
   void onlyRowsForFilesOnTheirOwnBehalfNameAMethodAsOnlyThatCheckAsksForOne() {
     for (Row row : Provenance.rows()) {
       if (row.classes().method() != null) {
-        assertThat(row.purposes()).as(row.classes().name()).isEqualTo(Set.of(FILES_ON_ITS_OWN_BEHALF));
+        assertThat(row.purposes())
+            .as(row.classes().name())
+            .isEqualTo(Set.of(FILES_ON_ITS_OWN_BEHALF));
       }
     }
   }
@@ -50,11 +57,19 @@ class ProvenanceTest {
     assertThat(Provenance.matches(NOT_WOVEN, "io.toolguard.agent.weave.Hook")).isTrue();
     assertThat(Provenance.matches(NOT_WOVEN, "io.toolguard.agentsmith.Hook")).isFalse();
 
-    assertThat(Provenance.matches(FORWARDS_THREAD_STARTS, "java.lang.ThreadBuilders$VirtualThreadFactory")).isTrue();
+    assertThat(
+            Provenance.matches(
+                FORWARDS_THREAD_STARTS, "java.lang.ThreadBuilders$VirtualThreadFactory"))
+        .isTrue();
 
-    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader", "load", null)).isTrue();
-    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader$1", "load", null)).isTrue();
-    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoaders", "load", null)).isFalse();
+    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader", "load", null))
+        .isTrue();
+    assertThat(
+            Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader$1", "load", null))
+        .isTrue();
+    assertThat(
+            Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoaders", "load", null))
+        .isFalse();
 
     assertThat(Provenance.matches(FORWARDS_THREAD_STARTS, "java.lang.Thread")).isTrue();
     assertThat(Provenance.matches(FORWARDS_THREAD_STARTS, "java.lang.Thread$1")).isFalse();
@@ -65,11 +80,17 @@ class ProvenanceTest {
     String logback = String.join(".", "ch", "qos", "logback", "");
     String rolling = logback + "core.rolling.RollingFileAppender";
 
-    assertThat(Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, logback + "core.Appender")).isEqualTo(logback);
+    assertThat(Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, logback + "core.Appender"))
+        .isEqualTo(logback);
     assertThat(Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, "com.example.Appender")).isNull();
     assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, rolling, "rollover", logback)).isTrue();
-    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, rolling, "rollover", "org.apache.logging.log4j.")).isFalse();
-    assertThat(Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader", "load", logback)).isFalse();
+    assertThat(
+            Provenance.matches(
+                FILES_ON_ITS_OWN_BEHALF, rolling, "rollover", "org.apache.logging.log4j."))
+        .isFalse();
+    assertThat(
+            Provenance.matches(FILES_ON_ITS_OWN_BEHALF, "java.util.ServiceLoader", "load", logback))
+        .isFalse();
   }
 
   @Test

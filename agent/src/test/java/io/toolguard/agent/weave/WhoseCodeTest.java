@@ -50,17 +50,29 @@ class WhoseCodeTest {
 
   @Test
   void toolWeavingLeavesToolguardsOwnClassesAndTheLibrariesItCarriesAlone() {
-    for (String ours : List.of("io/toolguard/agent/Startup", "io/toolguard/agent/tool/Tools",
-        "io/toolguard/bootstrap/Dispatcher", "io/toolguard/shaded/bytebuddy/Tools", "io/toolguard/shaded/Tools")) {
+    for (String ours :
+        List.of(
+            "io/toolguard/agent/Startup",
+            "io/toolguard/agent/tool/Tools",
+            "io/toolguard/bootstrap/Dispatcher",
+            "io/toolguard/shaded/bytebuddy/Tools",
+            "io/toolguard/shaded/Tools")) {
       assertThat(weaves(ours)).as(ours).isFalse();
     }
   }
 
   @Test
   void toolWeavingWeavesEveryoneElsesToolClasses() {
-    for (String theirs : List.of("com/example/Tools", "io/toolguard/Tools", "io/toolguard/api/Tools",
-        "io/toolguard/agentsmith/Tools", "io/toolguard/bootstrapping/Tools", "io/toolguard/shadedness/Tools",
-        "ch/qos/logback/Tools", "javafx/Tools")) {
+    for (String theirs :
+        List.of(
+            "com/example/Tools",
+            "io/toolguard/Tools",
+            "io/toolguard/api/Tools",
+            "io/toolguard/agentsmith/Tools",
+            "io/toolguard/bootstrapping/Tools",
+            "io/toolguard/shadedness/Tools",
+            "ch/qos/logback/Tools",
+            "javafx/Tools")) {
       assertThat(weaves(theirs)).as(theirs).isTrue();
     }
   }
@@ -69,16 +81,27 @@ class WhoseCodeTest {
 
   @Test
   void aToolMayNotOpenToolguardsOwnClassesOrTheLibrariesItCarriesByReflection() {
-    for (Class<?> ours : List.of(EnvGuard.class, ToolInstrumentation.class, Dispatcher.class,
-        define("io.toolguard.shaded.logback.Logger"))) {
+    for (Class<?> ours :
+        List.of(
+            EnvGuard.class,
+            ToolInstrumentation.class,
+            Dispatcher.class,
+            define("io.toolguard.shaded.logback.Logger"))) {
       assertThat(closedToReflection(ours)).as(ours.getName()).isTrue();
     }
   }
 
   @Test
   void aToolMayOpenOtherClassesByReflectionAsFarAsToolguardIsConcerned() {
-    for (Class<?> theirs : List.of(String.class, Thread.class, Tool.class, Test.class, APP,
-        define("io.toolguard.agentsmith.Tools"), define("io.toolguard.shadedness.Tools"))) {
+    for (Class<?> theirs :
+        List.of(
+            String.class,
+            Thread.class,
+            Tool.class,
+            Test.class,
+            APP,
+            define("io.toolguard.agentsmith.Tools"),
+            define("io.toolguard.shadedness.Tools"))) {
       assertThat(closedToReflection(theirs)).as(theirs.getName()).isFalse();
     }
   }
@@ -87,16 +110,31 @@ class WhoseCodeTest {
 
   @Test
   void theToolClassFilterReadsNoSuperTypeInTheJdksPackages() {
-    for (String jdk : List.of("java/lang/Object", "java/util/AbstractList", "javax/swing/AbstractAction",
-        "jdk/internal/misc/Base", "sun/misc/Base", "com/sun/net/httpserver/Filter")) {
+    for (String jdk :
+        List.of(
+            "java/lang/Object",
+            "java/util/AbstractList",
+            "javax/swing/AbstractAction",
+            "jdk/internal/misc/Base",
+            "sun/misc/Base",
+            "com/sun/net/httpserver/Filter")) {
       assertThat(superTypeRead(jdk)).as(jdk).isFalse();
     }
   }
 
   @Test
   void theToolClassFilterReadsEveryOtherSuperType() {
-    for (String theirs : List.of("com/example/Base", "javafx/scene/Node", "javaxyz/Base", "jdkx/Base", "sunrise/Base",
-        "com/sunny/Base", "com/Base", "io/toolguard/agent/Base", "io/toolguard/shaded/Base")) {
+    for (String theirs :
+        List.of(
+            "com/example/Base",
+            "javafx/scene/Node",
+            "javaxyz/Base",
+            "jdkx/Base",
+            "sunrise/Base",
+            "com/sunny/Base",
+            "com/Base",
+            "io/toolguard/agent/Base",
+            "io/toolguard/shaded/Base")) {
       assertThat(superTypeRead(theirs)).as(theirs).isTrue();
     }
   }
@@ -120,7 +158,8 @@ class WhoseCodeTest {
 
   @Test
   void theMethodsThatHandASettingBackToWhoAskedOnlyForwardTheRead() {
-    for (Class<?> forwarding : List.of(Boolean.class, Integer.class, Long.class, ProcessBuilder.class, System.class)) {
+    for (Class<?> forwarding :
+        List.of(Boolean.class, Integer.class, Long.class, ProcessBuilder.class, System.class)) {
       assertThat(readByTheJdk(forwarding, APP)).as(forwarding.getName()).isFalse();
       assertThat(readByTheJdk(forwarding, LogManager.class)).as(forwarding.getName()).isTrue();
     }
@@ -131,7 +170,8 @@ class WhoseCodeTest {
     assertThat(readByTheJdk(EnvGuard.class, Dispatcher.class, APP)).isFalse();
     assertThat(readByTheJdk(EnvGuard.class, Dispatcher.class, LogManager.class)).isTrue();
 
-    assertThat(readByTheJdk(define("io.toolguard.shaded.logback.Context"), LogManager.class)).isFalse();
+    assertThat(readByTheJdk(define("io.toolguard.shaded.logback.Context"), LogManager.class))
+        .isFalse();
     assertThat(readByTheJdk(define("io.toolguard.agentsmith.Reader"), LogManager.class)).isFalse();
   }
 
@@ -140,91 +180,158 @@ class WhoseCodeTest {
   @Test
   void aThreadStartedByCodeOutsideTheJdkInheritsTheToolsContext() {
     assertThat(inherits(frame(Thread.class), frame(APP))).isTrue();
-    assertThat(inherits(frame(Thread.class), frame(EnvGuard.class))).as("toolguard is not the JDK").isTrue();
-    assertThat(inherits(frame(Thread.class), frame(define("io.toolguard.shaded.logback.Worker")))).isTrue();
+    assertThat(inherits(frame(Thread.class), frame(EnvGuard.class)))
+        .as("toolguard is not the JDK")
+        .isTrue();
+    assertThat(inherits(frame(Thread.class), frame(define("io.toolguard.shaded.logback.Worker"))))
+        .isTrue();
   }
 
   @Test
   void aThreadTheJdkStartsAsAPoolWorkerDoesNot() {
-    assertThat(inherits(frame(Thread.class), frame(ThreadPoolExecutor.class), frame(APP))).isFalse();
+    assertThat(inherits(frame(Thread.class), frame(ThreadPoolExecutor.class), frame(APP)))
+        .isFalse();
     assertThat(inherits(frame(Thread.class), frame(ForkJoinPool.class), frame(APP))).isFalse();
     assertThat(inherits(frame(Thread.class), frame(Thread.class, "java.lang.Thread$1"), frame(APP)))
-        .as("only the thread classes themselves carry the start out").isFalse();
+        .as("only the thread classes themselves carry the start out")
+        .isFalse();
   }
 
   @Test
   void theJdkCodeThatOnlyCarriesAStartOutIsLookedPast() {
-    for (String carrying : List.of("java.lang.Thread", "java.lang.VirtualThread",
-        "java.lang.ThreadBuilders$VirtualThreadBuilder", "java.lang.ThreadBuilders", "jdk.internal.vm.ThreadContainers",
-        "jdk.internal.vm.SharedThreadContainer", "java.lang.System$2")) {
-      assertThat(inherits(frame(Thread.class), frame(Thread.class, carrying), frame(APP))).as(carrying).isTrue();
-      assertThat(inherits(frame(Thread.class), frame(Thread.class, carrying), frame(ThreadPoolExecutor.class)))
-          .as(carrying).isFalse();
+    for (String carrying :
+        List.of(
+            "java.lang.Thread",
+            "java.lang.VirtualThread",
+            "java.lang.ThreadBuilders$VirtualThreadBuilder",
+            "java.lang.ThreadBuilders",
+            "jdk.internal.vm.ThreadContainers",
+            "jdk.internal.vm.SharedThreadContainer",
+            "java.lang.System$2")) {
+      assertThat(inherits(frame(Thread.class), frame(Thread.class, carrying), frame(APP)))
+          .as(carrying)
+          .isTrue();
+      assertThat(
+              inherits(
+                  frame(Thread.class),
+                  frame(Thread.class, carrying),
+                  frame(ThreadPoolExecutor.class)))
+          .as(carrying)
+          .isFalse();
     }
-    assertThat(inherits(frame(Thread.class, "java.lang.VirtualThread"), frame(ForkJoinPool.class))).isFalse();
+    assertThat(inherits(frame(Thread.class, "java.lang.VirtualThread"), frame(ForkJoinPool.class)))
+        .isFalse();
     assertThat(inherits(frame(Thread.class, "java.lang.VirtualThread"), frame(APP))).isTrue();
   }
 
   @Test
   void aTimersThreadWorksForWhoeverCreatedTheTimer() throws ClassNotFoundException {
-    assertThat(inherits(frame(Thread.class), frame(Timer.class), frame(ThreadPoolExecutor.class))).isTrue();
+    assertThat(inherits(frame(Thread.class), frame(Timer.class), frame(ThreadPoolExecutor.class)))
+        .isTrue();
     Class<?> timerThread = Class.forName("java.util.TimerThread");
-    assertThat(inherits(frame(Thread.class), frame(timerThread), frame(ThreadPoolExecutor.class))).isTrue();
+    assertThat(inherits(frame(Thread.class), frame(timerThread), frame(ThreadPoolExecutor.class)))
+        .isTrue();
   }
 
   @Test
   void nothingButToolguardOnTheStackBeforeOrPastTheStartLeavesItToTheTool() {
     assertThat(inherits(frame(EnvGuard.class), frame(Dispatcher.class))).isTrue();
     assertThat(inherits(frame(Dispatcher.class), frame(Thread.class))).isTrue();
-    assertThat(inherits(frame(ThreadPoolExecutor.class), frame(Dispatcher.class), frame(Thread.class), frame(APP)))
-        .as("frames before the start do not count").isTrue();
+    assertThat(
+            inherits(
+                frame(ThreadPoolExecutor.class),
+                frame(Dispatcher.class),
+                frame(Thread.class),
+                frame(APP)))
+        .as("frames before the start do not count")
+        .isTrue();
   }
 
   // File access on the JDK's or a library's own behalf
 
   @Test
-  void theJdkReadingItsClassPathServicesBundlesAndLoggingSetUpDoesSoOnItsOwnBehalf() throws ClassNotFoundException {
-    for (Class<?> jdk : List.of(ClassLoader.class, URLClassLoader.class, ServiceLoader.class, ResourceBundle.class,
-        LogManager.class, Class.forName("jdk.internal.loader.BuiltinClassLoader"),
-        Class.forName("jdk.internal.loader.ClassLoaders$AppClassLoader"))) {
-      assertThat(onBehalf(frame(FileInputStream.class), frame(jdk), frame(APP))).as(jdk.getName()).isTrue();
+  void theJdkReadingItsClassPathServicesBundlesAndLoggingSetUpDoesSoOnItsOwnBehalf()
+      throws ClassNotFoundException {
+    for (Class<?> jdk :
+        List.of(
+            ClassLoader.class,
+            URLClassLoader.class,
+            ServiceLoader.class,
+            ResourceBundle.class,
+            LogManager.class,
+            Class.forName("jdk.internal.loader.BuiltinClassLoader"),
+            Class.forName("jdk.internal.loader.ClassLoaders$AppClassLoader"))) {
+      assertThat(onBehalf(frame(FileInputStream.class), frame(jdk), frame(APP)))
+          .as(jdk.getName())
+          .isTrue();
     }
-    assertThat(onBehalf(frame(FileInputStream.class), frame(URLClassLoader.class, "java.net.URLClassLoader$1"),
-        frame(APP))).as("a nested class").isTrue();
-    assertThat(onBehalf(frame(FileInputStream.class), frame(ServiceLoader.class,
-        "java.util.ServiceLoader$LazyClassPathLookupIterator"), frame(APP))).as("a nested class").isTrue();
+    assertThat(
+            onBehalf(
+                frame(FileInputStream.class),
+                frame(URLClassLoader.class, "java.net.URLClassLoader$1"),
+                frame(APP)))
+        .as("a nested class")
+        .isTrue();
+    assertThat(
+            onBehalf(
+                frame(FileInputStream.class),
+                frame(ServiceLoader.class, "java.util.ServiceLoader$LazyClassPathLookupIterator"),
+                frame(APP)))
+        .as("a nested class")
+        .isTrue();
   }
 
   @Test
   void onlyTheJdkMayLieBetweenTheAccessAndTheCodeActingOnItsOwnBehalf() {
-    assertThat(onBehalf(frame(FileInputStream.class), frame(Files.class), frame(ServiceLoader.class))).isTrue();
-    assertThat(onBehalf(frame(FileInputStream.class), frame(APP), frame(ServiceLoader.class))).isFalse();
+    assertThat(
+            onBehalf(frame(FileInputStream.class), frame(Files.class), frame(ServiceLoader.class)))
+        .isTrue();
+    assertThat(onBehalf(frame(FileInputStream.class), frame(APP), frame(ServiceLoader.class)))
+        .isFalse();
     assertThat(onBehalf(frame(FileInputStream.class), frame(APP))).isFalse();
     assertThat(onBehalf(frame(FileInputStream.class), frame(Files.class))).isFalse();
-    assertThat(onBehalf(frame(FileInputStream.class), frame(EnvGuard.class), frame(ServiceLoader.class)))
-        .as("toolguard is not the JDK").isFalse();
+    assertThat(
+            onBehalf(
+                frame(FileInputStream.class), frame(EnvGuard.class), frame(ServiceLoader.class)))
+        .as("toolguard is not the JDK")
+        .isFalse();
   }
 
   @Test
   void theClassWhoseMethodIsCheckedIsNotItsOwnCaller() {
     assertThat(onBehalf(frame(URLClassLoader.class), frame(APP))).isFalse();
-    assertThat(onBehalf(frame(URLClassLoader.class), frame(URLClassLoader.class), frame(APP))).isFalse();
+    assertThat(onBehalf(frame(URLClassLoader.class), frame(URLClassLoader.class), frame(APP)))
+        .isFalse();
     assertThat(onBehalf(frame(ServiceLoader.class), frame(APP))).isFalse();
   }
 
   @Test
   void framesBeforeTheCheckDoNotCount() {
-    assertThat(onBehalfFromTheTop(frame(ServiceLoader.class), frame(Dispatcher.class), frame(FileInputStream.class),
-        frame(APP))).isFalse();
-    assertThat(onBehalfFromTheTop(frame(ServiceLoader.class), frame(FileInputStream.class))).isFalse();
+    assertThat(
+            onBehalfFromTheTop(
+                frame(ServiceLoader.class),
+                frame(Dispatcher.class),
+                frame(FileInputStream.class),
+                frame(APP)))
+        .isFalse();
+    assertThat(onBehalfFromTheTop(frame(ServiceLoader.class), frame(FileInputStream.class)))
+        .isFalse();
   }
 
   @Test
   void theJdksLogFileHandlerRotatingItsFileDoesSoOnItsOwnBehalfAndOnlyThen() {
     String handler = FileHandler.class.getName();
-    assertThat(onBehalf(frame(FileOutputStream.class), frame(FileHandler.class, handler, "rotate"), frame(APP)))
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(FileHandler.class, handler, "rotate"),
+                frame(APP)))
         .isTrue();
-    assertThat(onBehalf(frame(FileOutputStream.class), frame(FileHandler.class, handler, "open"), frame(APP)))
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(FileHandler.class, handler, "open"),
+                frame(APP)))
         .isFalse();
   }
 
@@ -232,57 +339,94 @@ class WhoseCodeTest {
   void logbackAndLog4jRollingTheirLogFilesOverDoSoOnTheirOwnBehalf() {
     String logback = String.join(".", "ch", "qos", "logback", "");
     String log4j = "org.apache.logging.log4j.";
-    for (String[] entry : new String[][] {
-        {logback + "core.rolling.RollingFileAppender", "rollover"},
-        {logback + "core.rolling.RollingFileAppender", "subAppend"},
-        {logback + "core.FileAppender", "subAppend"},
-        {log4j + "core.appender.rolling.RollingFileManager", "rollover"}}) {
+    for (String[] entry :
+        new String[][] {
+          {logback + "core.rolling.RollingFileAppender", "rollover"},
+          {logback + "core.rolling.RollingFileAppender", "subAppend"},
+          {logback + "core.FileAppender", "subAppend"},
+          {log4j + "core.appender.rolling.RollingFileManager", "rollover"}
+        }) {
       String described = entry[0] + "." + entry[1];
-      assertThat(onBehalf(frame(FileOutputStream.class), frame(APP, entry[0], entry[1]), frame(APP)))
-          .as(described).isTrue();
+      assertThat(
+              onBehalf(frame(FileOutputStream.class), frame(APP, entry[0], entry[1]), frame(APP)))
+          .as(described)
+          .isTrue();
       assertThat(onBehalf(frame(FileOutputStream.class), frame(APP, entry[0], "open"), frame(APP)))
-          .as(described).isFalse();
+          .as(described)
+          .isFalse();
     }
-    assertThat(onBehalf(frame(FileOutputStream.class), frame(APP, logback + "core.FileAppender", "rollover"),
-        frame(APP))).isFalse();
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, logback + "core.FileAppender", "rollover"),
+                frame(APP)))
+        .isFalse();
   }
 
   @Test
   void aLibrarysOwnCodeMayLieBetweenTheAccessAndItsEntryButNoOtherLibrarys() {
     String logback = String.join(".", "ch", "qos", "logback", "");
     String log4j = "org.apache.logging.log4j.";
-    StackWalker.StackFrame logbackRolls = frame(APP, logback + "core.rolling.RollingFileAppender", "rollover");
-    StackWalker.StackFrame log4jRolls = frame(APP, log4j + "core.appender.rolling.RollingFileManager", "rollover");
+    StackWalker.StackFrame logbackRolls =
+        frame(APP, logback + "core.rolling.RollingFileAppender", "rollover");
+    StackWalker.StackFrame log4jRolls =
+        frame(APP, log4j + "core.appender.rolling.RollingFileManager", "rollover");
 
-    assertThat(onBehalf(frame(FileOutputStream.class),
-        frame(APP, logback + "core.recovery.ResilientFileOutputStream", "write"), frame(Files.class), logbackRolls))
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, logback + "core.recovery.ResilientFileOutputStream", "write"),
+                frame(Files.class),
+                logbackRolls))
         .isTrue();
-    assertThat(onBehalf(frame(FileOutputStream.class),
-        frame(APP, log4j + "core.appender.OutputStreamManager", "write"), log4jRolls)).isTrue();
-    assertThat(onBehalf(frame(FileOutputStream.class),
-        frame(APP, log4j + "core.appender.OutputStreamManager", "write"), logbackRolls)).isFalse();
-    assertThat(onBehalf(frame(FileOutputStream.class),
-        frame(APP, logback + "core.recovery.ResilientFileOutputStream", "write"), log4jRolls)).isFalse();
-    assertThat(onBehalf(frame(FileOutputStream.class), frame(APP, logback + "core.FileAppender", "openFile"),
-        frame(ServiceLoader.class))).as("the JDK's entries once past a library's frame").isFalse();
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, log4j + "core.appender.OutputStreamManager", "write"),
+                log4jRolls))
+        .isTrue();
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, log4j + "core.appender.OutputStreamManager", "write"),
+                logbackRolls))
+        .isFalse();
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, logback + "core.recovery.ResilientFileOutputStream", "write"),
+                log4jRolls))
+        .isFalse();
+    assertThat(
+            onBehalf(
+                frame(FileOutputStream.class),
+                frame(APP, logback + "core.FileAppender", "openFile"),
+                frame(ServiceLoader.class)))
+        .as("the JDK's entries once past a library's frame")
+        .isFalse();
   }
 
   // How the checks are reached
 
   private static boolean weaves(String internalName) {
-    return transform(ClassLoader.getSystemClassLoader(), internalName, toolClass(internalName)) != null;
+    return transform(ClassLoader.getSystemClassLoader(), internalName, toolClass(internalName))
+        != null;
   }
 
-  /** {@return whether the prefilter reads the super type's class file to see whether it declares tools} */
+  /**
+   * {@return whether the prefilter reads the super type's class file to see whether it declares
+   * tools}
+   */
   private static boolean superTypeRead(String superType) {
     List<String> read = new ArrayList<>();
-    ClassLoader recording = new ClassLoader(WhoseCodeTest.class.getClassLoader()) {
-      @Override
-      public InputStream getResourceAsStream(String name) {
-        read.add(name);
-        return super.getResourceAsStream(name);
-      }
-    };
+    ClassLoader recording =
+        new ClassLoader(WhoseCodeTest.class.getClassLoader()) {
+          @Override
+          public InputStream getResourceAsStream(String name) {
+            read.add(name);
+            return super.getResourceAsStream(name);
+          }
+        };
     ClassWriter writer = new ClassWriter(0);
     writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/example/Sub", null, superType, null);
     writer.visitEnd();
@@ -295,8 +439,9 @@ class WhoseCodeTest {
       Constructor<ToolInstrumentation> constructor =
           ToolInstrumentation.class.getDeclaredConstructor(ToolRegistry.class, List.class);
       constructor.setAccessible(true);
-      return constructor.newInstance(new ToolRegistry(), List.of()).transform(loader, internalName, null, null,
-          classFile);
+      return constructor
+          .newInstance(new ToolRegistry(), List.of())
+          .transform(loader, internalName, null, null, classFile);
     } catch (ReflectiveOperationException unexpected) {
       throw new AssertionError(unexpected);
     }
@@ -308,32 +453,48 @@ class WhoseCodeTest {
 
   /** Frames from the check outwards: toolguard's and {@code System}'s, then the ones given. */
   private static boolean readByTheJdk(Class<?>... callers) {
-    Stream<Class<?>> stack = Stream.concat(Stream.of(EnvGuard.class, Dispatcher.class, System.class),
-        Arrays.stream(callers));
-    return (boolean) call("io.toolguard.agent.env.EnvGuard", "askedByTheJdk", stack.map(WhoseCodeTest::frame));
+    Stream<Class<?>> stack =
+        Stream.concat(
+            Stream.of(EnvGuard.class, Dispatcher.class, System.class), Arrays.stream(callers));
+    return (boolean)
+        call("io.toolguard.agent.env.EnvGuard", "askedByTheJdk", stack.map(WhoseCodeTest::frame));
   }
 
   /** Frames from the decision outwards: toolguard's, then the ones given, the start among them. */
   private static boolean inherits(StackWalker.StackFrame... frames) {
-    return (boolean) call("io.toolguard.agent.handoff.ThreadStarts", "startedByToolCode",
-        Stream.concat(Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)), Arrays.stream(frames)));
+    return (boolean)
+        call(
+            "io.toolguard.agent.handoff.ThreadStarts",
+            "startedByToolCode",
+            Stream.concat(
+                Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)), Arrays.stream(frames)));
   }
 
-  /** Frames from the check outwards: toolguard's up to the dispatcher, then the ones given, the checked one first. */
+  /**
+   * Frames from the check outwards: toolguard's up to the dispatcher, then the ones given, the
+   * checked one first.
+   */
   private static boolean onBehalf(StackWalker.StackFrame... frames) {
-    return onBehalfFromTheTop(Stream.concat(Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)),
-        Arrays.stream(frames)).toArray(StackWalker.StackFrame[]::new));
+    return onBehalfFromTheTop(
+        Stream.concat(
+                Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)), Arrays.stream(frames))
+            .toArray(StackWalker.StackFrame[]::new));
   }
 
   private static boolean onBehalfFromTheTop(StackWalker.StackFrame... frames) {
-    return (boolean) call("io.toolguard.agent.file.OwnBehalfCallers", "onBehalf", Arrays.stream(frames));
+    return (boolean)
+        call("io.toolguard.agent.file.OwnBehalfCallers", "onBehalf", Arrays.stream(frames));
   }
 
   private static Object call(String owner, String name, Object argument) {
     try {
-      Method method = Arrays.stream(Class.forName(owner).getDeclaredMethods())
-          .filter(candidate -> candidate.getName().equals(name) && candidate.getParameterCount() == 1)
-          .findFirst().orElseThrow(() -> new AssertionError(owner + " has no " + name));
+      Method method =
+          Arrays.stream(Class.forName(owner).getDeclaredMethods())
+              .filter(
+                  candidate ->
+                      candidate.getName().equals(name) && candidate.getParameterCount() == 1)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(owner + " has no " + name));
       method.setAccessible(true);
       return method.invoke(null, argument);
     } catch (InvocationTargetException failure) {
@@ -346,15 +507,23 @@ class WhoseCodeTest {
   // Made-up classes and frames
 
   private static byte[] toolClass(String internalName) {
-    return new ByteBuddy().subclass(Object.class).name(internalName.replace('/', '.'))
-        .defineMethod("run", String.class, Visibility.PUBLIC).intercept(FixedValue.value("ran"))
+    return new ByteBuddy()
+        .subclass(Object.class)
+        .name(internalName.replace('/', '.'))
+        .defineMethod("run", String.class, Visibility.PUBLIC)
+        .intercept(FixedValue.value("ran"))
         .annotateMethod(AnnotationDescription.Builder.ofType(Tool.class).build())
-        .make().getBytes();
+        .make()
+        .getBytes();
   }
 
   private static Class<?> define(String name) {
-    return new ByteBuddy().subclass(Object.class).name(name).make()
-        .load(WhoseCodeTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER).getLoaded();
+    return new ByteBuddy()
+        .subclass(Object.class)
+        .name(name)
+        .make()
+        .load(WhoseCodeTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+        .getLoaded();
   }
 
   private static StackWalker.StackFrame frame(Class<?> type) {
@@ -369,8 +538,12 @@ class WhoseCodeTest {
     return new Frame(type, className, methodName);
   }
 
-  /** A frame of a method of {@code type}, under the class name given (a class this JDK may not have). */
-  private record Frame(Class<?> type, String className, String methodName) implements StackWalker.StackFrame {
+  /**
+   * A frame of a method of {@code type}, under the class name given (a class this JDK may not
+   * have).
+   */
+  private record Frame(Class<?> type, String className, String methodName)
+      implements StackWalker.StackFrame {
 
     @Override
     public String getClassName() {

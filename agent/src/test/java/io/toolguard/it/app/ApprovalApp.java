@@ -63,7 +63,11 @@ public final class ApprovalApp {
       case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
       case "script" -> {
         ToolApp.call("browser-approved", () -> tools.transfer("erin", 10));
-        ToolApp.call("browser-denied", () -> tools.transfer("<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+        ToolApp.call(
+            "browser-denied",
+            () ->
+                tools.transfer(
+                    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
         ToolApp.call("browser-confirmed", () -> tools.purge("logs"));
         // Stay up while the page shows the outcome.
         Thread.sleep(3000);
@@ -73,10 +77,12 @@ public final class ApprovalApp {
   }
 
   private static void interrupt(RiskyTools tools) throws Exception {
-    Thread waiting = new Thread(() -> {
-      ToolApp.call("interrupted", () -> tools.transfer("frank", 3));
-      System.out.println("interrupt flag kept: " + Thread.currentThread().isInterrupted());
-    });
+    Thread waiting =
+        new Thread(
+            () -> {
+              ToolApp.call("interrupted", () -> tools.transfer("frank", 3));
+              System.out.println("interrupt flag kept: " + Thread.currentThread().isInterrupted());
+            });
     waiting.start();
     Thread.sleep(1500);
     waiting.interrupt();
@@ -88,14 +94,16 @@ public final class ApprovalApp {
     CountDownLatch start = new CountDownLatch(1);
     for (int i = 0; i < calls; i++) {
       int n = i;
-      Thread thread = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        ToolApp.call("call " + n, () -> tools.transfer("acct" + n, n));
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                ToolApp.call("call " + n, () -> tools.transfer("acct" + n, n));
+              });
       thread.start();
       threads.add(thread);
     }
@@ -121,8 +129,9 @@ public final class ApprovalApp {
   }
 
   static int get(int port) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/api/requests").toURL()
-        .openConnection();
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + port + "/api/requests").toURL().openConnection();
     try {
       return connection.getResponseCode();
     } finally {
@@ -167,21 +176,27 @@ public final class ApprovalApp {
 
     @Tool(name = "self_client", risk = Risk.LOW)
     public String httpClient() throws Exception {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/api/requests")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/requests"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       return "HTTP " + response.statusCode();
     }
 
     @Tool(name = "self_thread", risk = Risk.LOW)
     public String fromAThread() throws Exception {
       String[] result = new String[1];
-      Thread thread = new Thread(() -> {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-          result[0] = "connected";
-        } catch (IOException | SecurityException e) {
-          result[0] = e.toString();
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                  result[0] = "connected";
+                } catch (IOException | SecurityException e) {
+                  result[0] = e.toString();
+                }
+              });
       thread.start();
       thread.join();
       if (result[0].startsWith("java.lang.SecurityException")) {
@@ -193,7 +208,8 @@ public final class ApprovalApp {
     /** Any other local port stays reachable (a local server the tool legitimately uses). */
     @Tool(name = "self_other_port", risk = Risk.LOW)
     public String otherPort() throws IOException {
-      try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+      try (java.net.ServerSocket server =
+              new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
           Socket socket = new Socket(server.getInetAddress(), server.getLocalPort());
           InputStream in = socket.getInputStream()) {
         return "connected";

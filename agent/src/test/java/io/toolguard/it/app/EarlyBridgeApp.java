@@ -6,8 +6,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * A JVM with toolguard's jar on its class path that loads toolguard's bridge itself before the
- * agent is attached: prints which loader loaded it, writes its process id to {@code pid} and
- * waits for a file {@code go}.
+ * agent is attached: prints which loader loaded it, writes its process id to {@code pid} and waits
+ * for a file {@code go}.
  */
 public final class EarlyBridgeApp {
 

@@ -30,12 +30,15 @@ import java.util.zip.ZipOutputStream;
  * working folder at {@code BASE/box} (the sandbox). The tool {@code fs} may read, write and delete
  * {@code inside/**}; {@code BASE/secret}, {@code BASE/box-secrets} and {@code BASE/box-inside} are
  * outside. Prints one line per check:
+ *
  * <ul>
- *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …}; either
- *       ends in {@code CHANGED outside: …} when the check changed anything outside the sandbox, which is
- *       then put back as it was, so that each check starts from the same files
- *   <li>{@code ROUTE name inside|variant unsupported…} instead, for a route this file system cannot run
- *   <li>{@code OUTSIDE-TOOL name ok|FAILED|unsupported …}: the same route on an outside file, with no tool running
+ *   <li>{@code ROUTE name inside ok|FAILED …} and {@code ROUTE name variant denied|NOT-DENIED …};
+ *       either ends in {@code CHANGED outside: …} when the check changed anything outside the
+ *       sandbox, which is then put back as it was, so that each check starts from the same files
+ *   <li>{@code ROUTE name inside|variant unsupported…} instead, for a route this file system cannot
+ *       run
+ *   <li>{@code OUTSIDE-TOOL name ok|FAILED|unsupported …}: the same route on an outside file, with
+ *       no tool running
  *   <li>{@code UNTOUCHED yes|no …}: nothing outside the sandbox changed
  *   <li>{@code RACE …}, {@code JDK name ok|FAILED …}, {@code LOG …} for the other scenarios
  * </ul>
@@ -49,11 +52,21 @@ public final class FileRoutesApp {
   private final Path inside;
   private final Path secret;
   private final Path sibling;
-  /** A sibling of the sandbox that a prefix test without the {@code /} would take for the granted {@code inside}. */
+
+  /**
+   * A sibling of the sandbox that a prefix test without the {@code /} would take for the granted
+   * {@code inside}.
+   */
   private final Path grantedSibling;
+
   private int fresh;
-  /** Why this file system cannot run the routes that need user-defined attributes, or null if it can. */
+
+  /**
+   * Why this file system cannot run the routes that need user-defined attributes, or null if it
+   * can.
+   */
   private String noUserAttributes;
+
   /** What is outside the sandbox now, as {@link #snapshot} describes it. */
   private Map<String, String> outside;
 
@@ -121,7 +134,9 @@ public final class FileRoutesApp {
     zip(sibling.resolve("x.zip"), SECRET);
     zip(grantedSibling.resolve("x.zip"), SECRET);
     if (noUserAttributes == null) {
-      for (Path file : List.of(secret.resolve("s.txt"), sibling.resolve("x.txt"), grantedSibling.resolve("x.txt"))) {
+      for (Path file :
+          List.of(
+              secret.resolve("s.txt"), sibling.resolve("x.txt"), grantedSibling.resolve("x.txt"))) {
         tag(file);
       }
     }
@@ -129,7 +144,8 @@ public final class FileRoutesApp {
 
   /** Gives a file the user-defined attribute that the attribute routes read, change and delete. */
   private static void tag(Path file) throws IOException {
-    UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
     if (view == null) {
       throw new UnsupportedOperationException("no user-defined attribute view");
     }
@@ -157,7 +173,11 @@ public final class FileRoutesApp {
       Map<String, Path> variants = outsideTargets(route);
       if (route.needsUserAttributes() && noUserAttributes != null) {
         System.out.println("ROUTE " + route.name() + " inside unsupported: " + noUserAttributes);
-        variants.keySet().forEach(variant -> System.out.println("ROUTE " + route.name() + " " + variant + " unsupported"));
+        variants
+            .keySet()
+            .forEach(
+                variant ->
+                    System.out.println("ROUTE " + route.name() + " " + variant + " unsupported"));
         continue;
       }
       String outcome;
@@ -176,18 +196,21 @@ public final class FileRoutesApp {
         } catch (Throwable failure) {
           outcome = isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure;
         }
-        System.out.println("ROUTE " + route.name() + " " + variant.getKey() + " " + outcome + changedOutside());
+        System.out.println(
+            "ROUTE " + route.name() + " " + variant.getKey() + " " + outcome + changedOutside());
       }
     }
     linkInside();
     Map<String, String> after = snapshot();
-    System.out.println(before.equals(after) ? "UNTOUCHED yes" : "UNTOUCHED no " + difference(before, after));
+    System.out.println(
+        before.equals(after) ? "UNTOUCHED yes" : "UNTOUCHED no " + difference(before, after));
     outsideAnyTool();
   }
 
   /**
    * {@return empty if nothing outside the sandbox changed since the last check, else what did} If
-   * anything did, the outside files are made anew, so that the next check finds them as the first did.
+   * anything did, the outside files are made anew, so that the next check finds them as the first
+   * did.
    */
   private String changedOutside() throws IOException {
     Map<String, String> now = snapshot();
@@ -213,47 +236,63 @@ public final class FileRoutesApp {
   /**
    * Deleting a link inside the sandbox deletes the link, not where it leads; a directory stream's
    * relative paths, which toolguard cannot resolve, are refused; and after many allowed operations
-   * in one call (some of which call others inside the JDK), the next outside access is still denied.
+   * in one call (some of which call others inside the JDK), the next outside access is still
+   * denied.
    */
   private void linkInside() throws IOException {
     Path scratch = scratch();
     try {
-      fs(() -> {
-        Path a = inside.resolve("a.txt");
-        Files.size(a);
-        Files.readAttributes(a, "posix:*");
-        Files.setLastModifiedTime(scratch, java.nio.file.attribute.FileTime.fromMillis(0));
-        Files.setAttribute(scratch, "lastModifiedTime", java.nio.file.attribute.FileTime.fromMillis(0));
-        Files.copy(a, scratch, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.move(scratch, scratch.resolveSibling("moved"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.isDirectory(inside);
-        return Files.readString(secret.resolve("s.txt"));
-      });
+      fs(
+          () -> {
+            Path a = inside.resolve("a.txt");
+            Files.size(a);
+            Files.readAttributes(a, "posix:*");
+            Files.setLastModifiedTime(scratch, java.nio.file.attribute.FileTime.fromMillis(0));
+            Files.setAttribute(
+                scratch, "lastModifiedTime", java.nio.file.attribute.FileTime.fromMillis(0));
+            Files.copy(a, scratch, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                scratch,
+                scratch.resolveSibling("moved"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.isDirectory(inside);
+            return Files.readString(secret.resolve("s.txt"));
+          });
       System.out.println("SEQUENCE NOT-DENIED");
     } catch (Exception failure) {
-      System.out.println("SEQUENCE " + (isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure));
+      System.out.println(
+          "SEQUENCE " + (isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure));
     }
     Path link = inside.resolve("delete-me");
     Files.createSymbolicLink(link, Path.of("../../secret/s.txt"));
     try {
-      fs(() -> {
-        Files.delete(link);
-        return null;
-      });
-      System.out.println("LINK-DELETE " + (Files.notExists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-          && Files.exists(secret.resolve("s.txt")) ? "ok" : "FAILED"));
+      fs(
+          () -> {
+            Files.delete(link);
+            return null;
+          });
+      System.out.println(
+          "LINK-DELETE "
+              + (Files.notExists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                      && Files.exists(secret.resolve("s.txt"))
+                  ? "ok"
+                  : "FAILED"));
     } catch (Exception failed) {
       System.out.println("LINK-DELETE FAILED " + failed);
     }
     try {
-      fs(() -> {
-        try (var stream = (java.nio.file.SecureDirectoryStream<Path>) Files.newDirectoryStream(inside)) {
-          return stream.newByteChannel(Path.of("a.txt"), java.util.Set.of(java.nio.file.StandardOpenOption.READ));
-        }
-      });
+      fs(
+          () -> {
+            try (var stream =
+                (java.nio.file.SecureDirectoryStream<Path>) Files.newDirectoryStream(inside)) {
+              return stream.newByteChannel(
+                  Path.of("a.txt"), java.util.Set.of(java.nio.file.StandardOpenOption.READ));
+            }
+          });
       System.out.println("SECURE-DIRECTORY NOT-DENIED");
     } catch (Exception failure) {
-      System.out.println("SECURE-DIRECTORY " + (isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure));
+      System.out.println(
+          "SECURE-DIRECTORY " + (isDenial(failure) ? "denied" : "NOT-DENIED failed " + failure));
     }
   }
 
@@ -296,11 +335,16 @@ public final class FileRoutesApp {
     };
   }
 
-  /** The outside targets a route is tried on: a route that acts on a link itself is not tried on links. */
+  /**
+   * The outside targets a route is tried on: a route that acts on a link itself is not tried on
+   * links.
+   */
   private Map<String, Path> outsideTargets(FileRoutes.Route route) throws IOException {
     Map<String, Path> targets = outsideTargets(route.kind());
     if (!route.followsLinks()) {
-      targets.keySet().removeIf(variant -> variant.contains("link-to") || variant.equals("dangling-link"));
+      targets
+          .keySet()
+          .removeIf(variant -> variant.contains("link-to") || variant.equals("dangling-link"));
     }
     return targets;
   }
@@ -312,7 +356,8 @@ public final class FileRoutesApp {
       case READ, MODIFY, DELETE -> {
         tricks(targets, "s.txt");
         if (kind != FileRoutes.Kind.DELETE) {
-          // deleting or moving a link acts on the link itself, which is inside: see the "link" routes
+          // deleting or moving a link acts on the link itself, which is inside: see the "link"
+          // routes
           targets.put("link-to-file", inside.resolve("file-link.txt"));
         }
         targets.put("sibling-prefix", sibling.resolve("x.txt"));
@@ -350,7 +395,8 @@ public final class FileRoutesApp {
   /**
    * The same outside file named through {@code ..}, {@code .}, {@code //}, a linked folder, the
    * working folder and /proc. In {@code dot-dot-after-link}, {@code ..} leaves the folder the link
-   * leads to ({@code BASE/secret}), not the link's folder: read as text it would be {@code inside/secret/…}.
+   * leads to ({@code BASE/secret}), not the link's folder: read as text it would be {@code
+   * inside/secret/…}.
    */
   private void tricks(Map<String, Path> targets, String name) {
     targets.put("absolute", secret.resolve(name));
@@ -372,14 +418,17 @@ public final class FileRoutesApp {
   }
 
   private static String describe(Object result) {
-    String text = result instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(result);
+    String text =
+        result instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.UTF_8)
+            : String.valueOf(result);
     return text.replace('\n', ' ');
   }
 
   /**
    * What is outside the sandbox: every entry's type, size, content (or where a link leads),
-   * permissions, owner and group, modification time and change time. The change time moves with
-   * any change to a file or its attributes, an owner set to the same one included.
+   * permissions, owner and group, modification time and change time. The change time moves with any
+   * change to a file or its attributes, an owner set to the same one included.
    */
   private Map<String, String> snapshot() throws IOException {
     Map<String, String> entries = new TreeMap<>();
@@ -389,14 +438,29 @@ public final class FileRoutesApp {
       }
       try (Stream<Path> walk = Files.walk(root)) {
         for (Path path : (Iterable<Path>) walk::iterator) {
-          Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,size,lastModifiedTime,ctime",
-              LinkOption.NOFOLLOW_LINKS);
-          String state = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "folder"
-              : Files.isSymbolicLink(path) ? "link to " + Files.readSymbolicLink(path)
-              : "file " + unix.get("size") + " " + hash(path);
-          entries.put(path.toString(), state + " mode " + Integer.toOctalString((Integer) unix.get("mode")) + " owner "
-              + unix.get("uid") + ":" + unix.get("gid") + " modified " + unix.get("lastModifiedTime") + " changed "
-              + unix.get("ctime") + userAttributes(path));
+          Map<String, Object> unix =
+              Files.readAttributes(
+                  path, "unix:mode,uid,gid,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+          String state =
+              Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                  ? "folder"
+                  : Files.isSymbolicLink(path)
+                      ? "link to " + Files.readSymbolicLink(path)
+                      : "file " + unix.get("size") + " " + hash(path);
+          entries.put(
+              path.toString(),
+              state
+                  + " mode "
+                  + Integer.toOctalString((Integer) unix.get("mode"))
+                  + " owner "
+                  + unix.get("uid")
+                  + ":"
+                  + unix.get("gid")
+                  + " modified "
+                  + unix.get("lastModifiedTime")
+                  + " changed "
+                  + unix.get("ctime")
+                  + userAttributes(path));
         }
       }
     }
@@ -408,19 +472,25 @@ public final class FileRoutesApp {
     if (noUserAttributes != null || Files.isSymbolicLink(path)) {
       return "";
     }
-    UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
     StringBuilder attributes = new StringBuilder();
     for (String name : new TreeSet<>(view.list())) {
       ByteBuffer value = ByteBuffer.allocate(view.size(name));
       view.read(name, value);
-      attributes.append(" user.").append(name).append('=').append(HexFormat.of().formatHex(value.array()));
+      attributes
+          .append(" user.")
+          .append(name)
+          .append('=')
+          .append(HexFormat.of().formatHex(value.array()));
     }
     return attributes.toString();
   }
 
   private static String hash(Path file) throws IOException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -428,12 +498,15 @@ public final class FileRoutesApp {
 
   private static String difference(Map<String, String> before, Map<String, String> after) {
     List<String> changes = new ArrayList<>();
-    before.forEach((path, state) -> {
-      if (!state.equals(after.get(path))) {
-        changes.add(path + ": " + state + " -> " + after.get(path));
-      }
-    });
-    after.keySet().stream().filter(path -> !before.containsKey(path)).forEach(path -> changes.add(path + ": created"));
+    before.forEach(
+        (path, state) -> {
+          if (!state.equals(after.get(path))) {
+            changes.add(path + ": " + state + " -> " + after.get(path));
+          }
+        });
+    after.keySet().stream()
+        .filter(path -> !before.containsKey(path))
+        .forEach(path -> changes.add(path + ": created"));
     return String.join("; ", changes);
   }
 
@@ -451,18 +524,21 @@ public final class FileRoutesApp {
     Files.createSymbolicLink(flip, Path.of("a.txt"));
     Files.createSymbolicLink(flop, Path.of("w.txt"));
     AtomicBoolean running = new AtomicBoolean(true);
-    Thread flipper = new Thread(() -> {
-      boolean toSecret = false;
-      while (running.get()) {
-        toSecret = !toSecret;
-        try {
-          relink(flip, toSecret ? Path.of("../../secret/s.txt") : Path.of("a.txt"));
-          relink(flop, toSecret ? Path.of("../../secret/victim.txt") : Path.of("w.txt"));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }, "flipper");
+    Thread flipper =
+        new Thread(
+            () -> {
+              boolean toSecret = false;
+              while (running.get()) {
+                toSecret = !toSecret;
+                try {
+                  relink(flip, toSecret ? Path.of("../../secret/s.txt") : Path.of("a.txt"));
+                  relink(flop, toSecret ? Path.of("../../secret/victim.txt") : Path.of("w.txt"));
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            },
+            "flipper");
     flipper.start();
     int reads = 0;
     int denied = 0;
@@ -470,20 +546,21 @@ public final class FileRoutesApp {
     int writes = 0;
     long end = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < end) {
-      for (Callable<?> work : List.<Callable<?>>of(
-          () -> Files.readString(flip),
-          () -> {
-            try (InputStream in = new java.io.FileInputStream(flip.toFile())) {
-              return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-          },
-          () -> Files.writeString(flop, "OVERWRITTEN"),
-          () -> {
-            try (OutputStream out = new java.io.FileOutputStream(flop.toFile())) {
-              out.write("OVERWRITTEN".getBytes(StandardCharsets.UTF_8));
-            }
-            return null;
-          })) {
+      for (Callable<?> work :
+          List.<Callable<?>>of(
+              () -> Files.readString(flip),
+              () -> {
+                try (InputStream in = new java.io.FileInputStream(flip.toFile())) {
+                  return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+              },
+              () -> Files.writeString(flop, "OVERWRITTEN"),
+              () -> {
+                try (OutputStream out = new java.io.FileOutputStream(flop.toFile())) {
+                  out.write("OVERWRITTEN".getBytes(StandardCharsets.UTF_8));
+                }
+                return null;
+              })) {
         try {
           Object result = fs(work);
           if (result instanceof String text) {
@@ -501,8 +578,17 @@ public final class FileRoutesApp {
     }
     running.set(false);
     flipper.join();
-    System.out.println("RACE reads=" + reads + " writes=" + writes + " denied=" + denied + " leaked=" + leaked
-        + " victim=" + Files.readString(victim));
+    System.out.println(
+        "RACE reads="
+            + reads
+            + " writes="
+            + writes
+            + " denied="
+            + denied
+            + " leaked="
+            + leaked
+            + " victim="
+            + Files.readString(victim));
   }
 
   private static void relink(Path link, Path target) throws IOException {

@@ -30,7 +30,10 @@ public class FilingClerk implements Filing {
 
   String mark(String tool) throws IOException {
     Files.createDirectories(markers);
-    Files.writeString(markers.resolve(tool), "ran", java.nio.file.StandardOpenOption.CREATE,
+    Files.writeString(
+        markers.resolve(tool),
+        "ran",
+        java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
     return tool + " ran";
   }

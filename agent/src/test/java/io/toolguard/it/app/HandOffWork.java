@@ -12,19 +12,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * Work a tool hands to other threads: each route runs a read of a file inside the sandbox and of
- * the secret outside it through that route, from inside the tool. Prints
- * {@code HANDOFF route inside=ok outside=denied} when the context followed the work, and
- * {@code SHARED route ok} when work that did not come from a tool ran unrestricted on a pool a tool
- * used before.
+ * the secret outside it through that route, from inside the tool. Prints {@code HANDOFF route
+ * inside=ok outside=denied} when the context followed the work, and {@code SHARED route ok} when
+ * work that did not come from a tool ran unrestricted on a pool a tool used before.
  */
 final class HandOffWork {
 
@@ -42,117 +41,212 @@ final class HandOffWork {
     Timer timerBefore = new Timer(true);
     Callable<String> insideRead = () -> read(inside.resolve("a.txt"));
     Callable<String> secretRead = () -> read(secret.resolve("s.txt"));
-    List<Object[]> routes = List.of(
-        new Object[] {"new Thread().start()", (Route) work -> {
-          String[] result = new String[1];
-          Thread thread = new Thread(() -> result[0] = call(work));
-          thread.start();
-          thread.join();
-          return result[0];
-        }},
-        new Object[] {"Thread subclass", (Route) work -> {
-          String[] result = new String[1];
-          Thread thread = new Thread() {
-            @Override
-            public void run() {
-              result[0] = call(work);
-            }
-          };
-          thread.start();
-          thread.join();
-          return result[0];
-        }},
-        new Object[] {"pool created before: submit", (Route) work -> createdBefore.submit(work).get()},
-        new Object[] {"pool created before: execute", (Route) work -> {
-          FutureTask<String> task = new FutureTask<>(work);
-          createdBefore.execute(task);
-          return task.get();
-        }},
-        new Object[] {"pool created before: invokeAll", (Route) work -> createdBefore.invokeAll(List.of(work)).get(0).get()},
-        new Object[] {"pool created in the tool", (Route) work -> {
-          ExecutorService pool = Executors.newSingleThreadExecutor();
-          try {
-            return pool.submit(work).get();
-          } finally {
-            pool.shutdown();
-          }
-        }},
-        new Object[] {"scheduled executor: schedule", (Route) work -> scheduledBefore.schedule(work, 5, TimeUnit.MILLISECONDS).get()},
-        new Object[] {"scheduled executor: schedule(Runnable)", (Route) work -> {
-          CompletableFuture<String> result = new CompletableFuture<>();
-          scheduledBefore.schedule((Runnable) () -> result.complete(call(work)), 5, TimeUnit.MILLISECONDS);
-          return result.get();
-        }},
-        new Object[] {"scheduled executor: scheduleAtFixedRate", (Route) work -> {
-          CompletableFuture<String> first = new CompletableFuture<>();
-          ScheduledFuture<?> repeating = scheduledBefore.scheduleAtFixedRate(() -> first.complete(call(work)), 0, 50,
-              TimeUnit.MILLISECONDS);
-          try {
-            return first.get();
-          } finally {
-            repeating.cancel(false);
-          }
-        }},
-        new Object[] {"scheduled executor: scheduleWithFixedDelay", (Route) work -> {
-          CompletableFuture<String> first = new CompletableFuture<>();
-          ScheduledFuture<?> repeating = scheduledBefore.scheduleWithFixedDelay(() -> first.complete(call(work)), 0, 50,
-              TimeUnit.MILLISECONDS);
-          try {
-            return first.get();
-          } finally {
-            repeating.cancel(false);
-          }
-        }},
-        new Object[] {"CompletableFuture.supplyAsync", (Route) work -> CompletableFuture.supplyAsync(() -> call(work)).get()},
-        new Object[] {"CompletableFuture.supplyAsync(executor)",
-            (Route) work -> CompletableFuture.supplyAsync(() -> call(work), createdBefore).get()},
-        new Object[] {"ForkJoinPool.commonPool().submit", (Route) work -> ForkJoinPool.commonPool().submit(work).get()},
-        new Object[] {"ForkJoinPool.commonPool().execute", (Route) work -> {
-          FutureTask<String> task = new FutureTask<>(work);
-          ForkJoinPool.commonPool().execute(task);
-          return task.get();
-        }},
-        // Waiting on a CompletableFuture, not on the fork/join task, so that this thread cannot run the task itself.
-        new Object[] {"ForkJoinPool.commonPool().submit(Runnable)", (Route) work -> {
-          CompletableFuture<String> result = new CompletableFuture<>();
-          ForkJoinPool.commonPool().submit((Runnable) () -> result.complete(call(work)));
-          return result.get();
-        }},
-        new Object[] {"ForkJoinPool.commonPool().submit(Runnable, result)", (Route) work -> {
-          CompletableFuture<String> result = new CompletableFuture<>();
-          ForkJoinPool.commonPool().submit(() -> result.complete(call(work)), "done");
-          return result.get();
-        }},
-        new Object[] {"parallel stream", (Route) work -> IntStream.range(0, 64).parallel().mapToObj(i -> call(work))
-            .distinct().sorted().collect(Collectors.joining("+"))},
-        new Object[] {"RecursiveTask forking on the common pool", (Route) work -> ForkJoinPool.commonPool()
-            .invoke(new Splitting(16, work)).stream().distinct().sorted().collect(Collectors.joining("+"))},
-        new Object[] {"RecursiveTask on a pool created before", (Route) work -> forkJoinBefore
-            .invoke(new Splitting(16, work)).stream().distinct().sorted().collect(Collectors.joining("+"))},
-        new Object[] {"java.util.Timer created in the tool", (Route) work -> {
-          Timer timer = new Timer(true);
-          try {
-            return onTimer(timer, work);
-          } finally {
-            timer.cancel();
-          }
-        }},
-        new Object[] {"java.util.Timer created before", (Route) work -> onTimer(timerBefore, work)},
-        new Object[] {"virtual thread", (Route) work -> onVirtualThread(work)},
-        new Object[] {"virtual-thread-per-task executor", (Route) work -> {
-          Method factory;
-          try {
-            factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-          } catch (NoSuchMethodException before21) {
-            return "skipped";
-          }
-          ExecutorService executor = (ExecutorService) factory.invoke(null);
-          try {
-            return executor.submit(work).get();
-          } finally {
-            executor.shutdown();
-          }
-        }});
+    List<Object[]> routes =
+        List.of(
+            new Object[] {
+              "new Thread().start()",
+              (Route)
+                  work -> {
+                    String[] result = new String[1];
+                    Thread thread = new Thread(() -> result[0] = call(work));
+                    thread.start();
+                    thread.join();
+                    return result[0];
+                  }
+            },
+            new Object[] {
+              "Thread subclass",
+              (Route)
+                  work -> {
+                    String[] result = new String[1];
+                    Thread thread =
+                        new Thread() {
+                          @Override
+                          public void run() {
+                            result[0] = call(work);
+                          }
+                        };
+                    thread.start();
+                    thread.join();
+                    return result[0];
+                  }
+            },
+            new Object[] {
+              "pool created before: submit", (Route) work -> createdBefore.submit(work).get()
+            },
+            new Object[] {
+              "pool created before: execute",
+              (Route)
+                  work -> {
+                    FutureTask<String> task = new FutureTask<>(work);
+                    createdBefore.execute(task);
+                    return task.get();
+                  }
+            },
+            new Object[] {
+              "pool created before: invokeAll",
+              (Route) work -> createdBefore.invokeAll(List.of(work)).get(0).get()
+            },
+            new Object[] {
+              "pool created in the tool",
+              (Route)
+                  work -> {
+                    ExecutorService pool = Executors.newSingleThreadExecutor();
+                    try {
+                      return pool.submit(work).get();
+                    } finally {
+                      pool.shutdown();
+                    }
+                  }
+            },
+            new Object[] {
+              "scheduled executor: schedule",
+              (Route) work -> scheduledBefore.schedule(work, 5, TimeUnit.MILLISECONDS).get()
+            },
+            new Object[] {
+              "scheduled executor: schedule(Runnable)",
+              (Route)
+                  work -> {
+                    CompletableFuture<String> result = new CompletableFuture<>();
+                    scheduledBefore.schedule(
+                        (Runnable) () -> result.complete(call(work)), 5, TimeUnit.MILLISECONDS);
+                    return result.get();
+                  }
+            },
+            new Object[] {
+              "scheduled executor: scheduleAtFixedRate",
+              (Route)
+                  work -> {
+                    CompletableFuture<String> first = new CompletableFuture<>();
+                    ScheduledFuture<?> repeating =
+                        scheduledBefore.scheduleAtFixedRate(
+                            () -> first.complete(call(work)), 0, 50, TimeUnit.MILLISECONDS);
+                    try {
+                      return first.get();
+                    } finally {
+                      repeating.cancel(false);
+                    }
+                  }
+            },
+            new Object[] {
+              "scheduled executor: scheduleWithFixedDelay",
+              (Route)
+                  work -> {
+                    CompletableFuture<String> first = new CompletableFuture<>();
+                    ScheduledFuture<?> repeating =
+                        scheduledBefore.scheduleWithFixedDelay(
+                            () -> first.complete(call(work)), 0, 50, TimeUnit.MILLISECONDS);
+                    try {
+                      return first.get();
+                    } finally {
+                      repeating.cancel(false);
+                    }
+                  }
+            },
+            new Object[] {
+              "CompletableFuture.supplyAsync",
+              (Route) work -> CompletableFuture.supplyAsync(() -> call(work)).get()
+            },
+            new Object[] {
+              "CompletableFuture.supplyAsync(executor)",
+              (Route) work -> CompletableFuture.supplyAsync(() -> call(work), createdBefore).get()
+            },
+            new Object[] {
+              "ForkJoinPool.commonPool().submit",
+              (Route) work -> ForkJoinPool.commonPool().submit(work).get()
+            },
+            new Object[] {
+              "ForkJoinPool.commonPool().execute",
+              (Route)
+                  work -> {
+                    FutureTask<String> task = new FutureTask<>(work);
+                    ForkJoinPool.commonPool().execute(task);
+                    return task.get();
+                  }
+            },
+            // Waiting on a CompletableFuture, not on the fork/join task, so that this thread cannot
+            // run the task itself.
+            new Object[] {
+              "ForkJoinPool.commonPool().submit(Runnable)",
+              (Route)
+                  work -> {
+                    CompletableFuture<String> result = new CompletableFuture<>();
+                    ForkJoinPool.commonPool().submit((Runnable) () -> result.complete(call(work)));
+                    return result.get();
+                  }
+            },
+            new Object[] {
+              "ForkJoinPool.commonPool().submit(Runnable, result)",
+              (Route)
+                  work -> {
+                    CompletableFuture<String> result = new CompletableFuture<>();
+                    ForkJoinPool.commonPool().submit(() -> result.complete(call(work)), "done");
+                    return result.get();
+                  }
+            },
+            new Object[] {
+              "parallel stream",
+              (Route)
+                  work ->
+                      IntStream.range(0, 64)
+                          .parallel()
+                          .mapToObj(i -> call(work))
+                          .distinct()
+                          .sorted()
+                          .collect(Collectors.joining("+"))
+            },
+            new Object[] {
+              "RecursiveTask forking on the common pool",
+              (Route)
+                  work ->
+                      ForkJoinPool.commonPool().invoke(new Splitting(16, work)).stream()
+                          .distinct()
+                          .sorted()
+                          .collect(Collectors.joining("+"))
+            },
+            new Object[] {
+              "RecursiveTask on a pool created before",
+              (Route)
+                  work ->
+                      forkJoinBefore.invoke(new Splitting(16, work)).stream()
+                          .distinct()
+                          .sorted()
+                          .collect(Collectors.joining("+"))
+            },
+            new Object[] {
+              "java.util.Timer created in the tool",
+              (Route)
+                  work -> {
+                    Timer timer = new Timer(true);
+                    try {
+                      return onTimer(timer, work);
+                    } finally {
+                      timer.cancel();
+                    }
+                  }
+            },
+            new Object[] {
+              "java.util.Timer created before", (Route) work -> onTimer(timerBefore, work)
+            },
+            new Object[] {"virtual thread", (Route) work -> onVirtualThread(work)},
+            new Object[] {
+              "virtual-thread-per-task executor",
+              (Route)
+                  work -> {
+                    Method factory;
+                    try {
+                      factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+                    } catch (NoSuchMethodException before21) {
+                      return "skipped";
+                    }
+                    ExecutorService executor = (ExecutorService) factory.invoke(null);
+                    try {
+                      return executor.submit(work).get();
+                    } finally {
+                      executor.shutdown();
+                    }
+                  }
+            });
     for (Object[] route : routes) {
       String name = (String) route[0];
       Route how = (Route) route[1];
@@ -161,16 +255,26 @@ final class HandOffWork {
       System.out.println("HANDOFF " + name + " inside=" + allowed + " outside=" + denied);
     }
     // Work a tool queued runs after the tool has returned: still in the tool's context.
-    ScheduledFuture<String> later = (ScheduledFuture<String>) FileRoutesApp.fs(
-        () -> scheduledBefore.schedule(secretRead, 300, TimeUnit.MILLISECONDS));
-    System.out.println("HANDOFF queued, run after the tool returned inside=ok outside=" + later.get());
-    // The pools' workers were started inside tools; work that did not come from a tool is not restricted.
+    ScheduledFuture<String> later =
+        (ScheduledFuture<String>)
+            FileRoutesApp.fs(
+                () -> scheduledBefore.schedule(secretRead, 300, TimeUnit.MILLISECONDS));
+    System.out.println(
+        "HANDOFF queued, run after the tool returned inside=ok outside=" + later.get());
+    // The pools' workers were started inside tools; work that did not come from a tool is not
+    // restricted.
     System.out.println("SHARED timer created before " + onTimer(timerBefore, secretRead));
     System.out.println("SHARED pool created before " + createdBefore.submit(secretRead).get());
-    System.out.println("SHARED scheduled executor " + scheduledBefore.schedule(secretRead, 1, TimeUnit.MILLISECONDS).get());
-    System.out.println("SHARED common pool " + CompletableFuture.supplyAsync(() -> call(secretRead)).get());
-    System.out.println("SHARED fork/join pool created before " + String.join("+", forkJoinBefore
-        .invoke(new Splitting(8, secretRead)).stream().distinct().toList()));
+    System.out.println(
+        "SHARED scheduled executor "
+            + scheduledBefore.schedule(secretRead, 1, TimeUnit.MILLISECONDS).get());
+    System.out.println(
+        "SHARED common pool " + CompletableFuture.supplyAsync(() -> call(secretRead)).get());
+    System.out.println(
+        "SHARED fork/join pool created before "
+            + String.join(
+                "+",
+                forkJoinBefore.invoke(new Splitting(8, secretRead)).stream().distinct().toList()));
     createdBefore.shutdown();
     scheduledBefore.shutdown();
     forkJoinBefore.shutdown();
@@ -193,7 +297,8 @@ final class HandOffWork {
       }
       Splitting left = new Splitting(size / 2, work);
       left.fork();
-      List<String> results = new java.util.ArrayList<>(new Splitting(size - size / 2, work).compute());
+      List<String> results =
+          new java.util.ArrayList<>(new Splitting(size - size / 2, work).compute());
       results.addAll(left.join());
       return results;
     }
@@ -202,12 +307,14 @@ final class HandOffWork {
   /** Runs {@code work} as a task of {@code timer}, once, and waits for it. */
   private static String onTimer(Timer timer, Callable<String> work) throws Exception {
     CompletableFuture<String> result = new CompletableFuture<>();
-    timer.schedule(new TimerTask() {
-      @Override
-      public void run() {
-        result.complete(call(work));
-      }
-    }, 5);
+    timer.schedule(
+        new TimerTask() {
+          @Override
+          public void run() {
+            result.complete(call(work));
+          }
+        },
+        5);
     return result.get();
   }
 

@@ -17,9 +17,15 @@ public final class HostApp {
     Logger log = LoggerFactory.getLogger(HostApp.class);
     log.info("host app logging works");
     System.out.println("slf4j factory: " + LoggerFactory.getILoggerFactory().getClass().getName());
-    System.out.println("byte buddy: " + ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation());
-    Class<?> generated = new ByteBuddy().subclass(Object.class).name("io.toolguard.it.app.Generated").make()
-        .load(HostApp.class.getClassLoader()).getLoaded();
+    System.out.println(
+        "byte buddy: " + ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation());
+    Class<?> generated =
+        new ByteBuddy()
+            .subclass(Object.class)
+            .name("io.toolguard.it.app.Generated")
+            .make()
+            .load(HostApp.class.getClassLoader())
+            .getLoaded();
     System.out.println("generated: " + generated.getName());
     GuardedTools tools = new GuardedTools(Path.of(args[0]));
     ToolApp.call("lookup", () -> tools.lookup("k"));

@@ -46,37 +46,63 @@ final class JdkWork {
     check("SecureRandom.getInstanceStrong", () -> SecureRandom.getInstanceStrong().nextInt());
     check("UUID.randomUUID", UUID::randomUUID);
     check("TimeZone", () -> TimeZone.getTimeZone("Asia/Tokyo").getRawOffset());
-    check("ZoneId rules", () -> ZoneId.of("America/New_York").getRules().isDaylightSavings(java.time.Instant.now()));
-    check("locale data", () -> DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.JAPAN).format(LocalDate.now())
-        + String.format(Locale.GERMANY, "%,.2f", 1234.5));
-    check("JAXP parse", () -> DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(inside.resolve("doc.xml").toFile()).getDocumentElement().getTagName());
+    check(
+        "ZoneId rules",
+        () -> ZoneId.of("America/New_York").getRules().isDaylightSavings(java.time.Instant.now()));
+    check(
+        "locale data",
+        () ->
+            DateTimeFormatter.ofPattern("EEEE d MMMM", Locale.JAPAN).format(LocalDate.now())
+                + String.format(Locale.GERMANY, "%,.2f", 1234.5));
+    check(
+        "JAXP parse",
+        () ->
+            DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(inside.resolve("doc.xml").toFile())
+                .getDocumentElement()
+                .getTagName());
     check("JAXP transformer", () -> TransformerFactory.newInstance().newTransformer());
     check("StAX", XMLInputFactory::newInstance);
-    check("JCE cipher", () -> {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, KeyGenerator.getInstance("AES").generateKey());
-      return cipher.doFinal(new byte[16]).length;
-    });
+    check(
+        "JCE cipher",
+        () -> {
+          Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+          cipher.init(Cipher.ENCRYPT_MODE, KeyGenerator.getInstance("AES").generateKey());
+          return cipher.doFinal(new byte[16]).length;
+        });
     check("MessageDigest", () -> MessageDigest.getInstance("SHA-256").digest(new byte[1]));
     check("KeyStore", () -> KeyStore.getInstance(KeyStore.getDefaultType()));
     check("InetAddress", () -> InetAddress.getByName("localhost"));
-    check("class loading", () -> Class.forName("io.toolguard.it.app.LateLoaded").getDeclaredConstructor().newInstance());
-    check("resource", () -> {
-      try (InputStream in = JdkWork.class.getResourceAsStream("LateLoaded.class")) {
-        return in.readAllBytes().length;
-      }
-    });
-    check("ServiceLoader", () -> ServiceLoader.load(java.nio.file.spi.FileTypeDetector.class).stream().count());
-    check("JUL rotation", () -> {
-      for (int i = 0; i < 20; i++) {
-        logger.info("line " + i + " of a log that rotates every 200 bytes");
-      }
-      return null;
-    });
+    check(
+        "class loading",
+        () ->
+            Class.forName("io.toolguard.it.app.LateLoaded").getDeclaredConstructor().newInstance());
+    check(
+        "resource",
+        () -> {
+          try (InputStream in = JdkWork.class.getResourceAsStream("LateLoaded.class")) {
+            return in.readAllBytes().length;
+          }
+        });
+    check(
+        "ServiceLoader",
+        () -> ServiceLoader.load(java.nio.file.spi.FileTypeDetector.class).stream().count());
+    check(
+        "JUL rotation",
+        () -> {
+          for (int i = 0; i < 20; i++) {
+            logger.info("line " + i + " of a log that rotates every 200 bytes");
+          }
+          return null;
+        });
     rotating.close();
     try (var files = Files.list(logs)) {
-      System.out.println("LOG files=" + files.filter(file -> file.getFileName().toString().matches("app\\d\\.log")).count());
+      System.out.println(
+          "LOG files="
+              + files
+                  .filter(file -> file.getFileName().toString().matches("app\\d\\.log"))
+                  .count());
     }
   }
 

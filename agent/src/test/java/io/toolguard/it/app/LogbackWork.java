@@ -47,16 +47,20 @@ public final class LogbackWork {
     ch.qos.logback.classic.Logger logger = context.getLogger("tool");
     logger.addAppender(appender);
 
-    FileRoutesApp.fs(() -> {
-      for (int i = 0; i < 3; i++) {
-        logger.info("a line logged by the tool before rollover " + i);
-        appender.rollover();
-      }
-      return null;
-    });
+    FileRoutesApp.fs(
+        () -> {
+          for (int i = 0; i < 3; i++) {
+            logger.info("a line logged by the tool before rollover " + i);
+            appender.rollover();
+          }
+          return null;
+        });
     appender.stop();
-    long errors = context.getStatusManager().getCopyOfStatusList().stream()
-        .filter(status -> status.getLevel() == Status.ERROR).peek(status -> System.out.println("STATUS " + status)).count();
+    long errors =
+        context.getStatusManager().getCopyOfStatusList().stream()
+            .filter(status -> status.getLevel() == Status.ERROR)
+            .peek(status -> System.out.println("STATUS " + status))
+            .count();
     try (var files = Files.list(logs)) {
       System.out.println("LOGBACK files=" + files.count() + " errors=" + errors);
     }

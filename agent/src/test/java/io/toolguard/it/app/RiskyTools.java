@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Tools that need a person's approval; each leaves a marker named after its arguments when its body runs. */
+/**
+ * Tools that need a person's approval; each leaves a marker named after its arguments when its body
+ * runs.
+ */
 public final class RiskyTools {
 
   private final Path markers;

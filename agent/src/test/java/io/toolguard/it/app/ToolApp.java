@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The application the integration tests run in a child JVM. {@code ToolApp MARKERS SCENARIO}
- * prints one line per tool call: {@code NAME: ran} or {@code NAME: denied: MESSAGE}.
+ * The application the integration tests run in a child JVM. {@code ToolApp MARKERS SCENARIO} prints
+ * one line per tool call: {@code NAME: ran} or {@code NAME: denied: MESSAGE}.
  */
 public final class ToolApp {
 
@@ -69,28 +69,31 @@ public final class ToolApp {
     }
   }
 
-  private static void concurrent(GuardedTools tools, int threads, int callsPerThread) throws Exception {
+  private static void concurrent(GuardedTools tools, int threads, int callsPerThread)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<int[]>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      results.add(pool.submit(() -> {
-        int[] counts = new int[2];
-        for (int i = 0; i < callsPerThread; i++) {
-          try {
-            tools.lookup("k" + i);
-            counts[0]++;
-          } catch (SecurityException denied) {
-            throw new AssertionError("lookup must be allowed", denied);
-          }
-          try {
-            tools.wipe("w" + i);
-            throw new AssertionError("wipe must be denied");
-          } catch (SecurityException denied) {
-            counts[1]++;
-          }
-        }
-        return counts;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                int[] counts = new int[2];
+                for (int i = 0; i < callsPerThread; i++) {
+                  try {
+                    tools.lookup("k" + i);
+                    counts[0]++;
+                  } catch (SecurityException denied) {
+                    throw new AssertionError("lookup must be allowed", denied);
+                  }
+                  try {
+                    tools.wipe("w" + i);
+                    throw new AssertionError("wipe must be denied");
+                  } catch (SecurityException denied) {
+                    counts[1]++;
+                  }
+                }
+                return counts;
+              }));
     }
     int ran = 0;
     int denied = 0;
@@ -116,24 +119,29 @@ public final class ToolApp {
     System.out.println("wipe: never allowed");
   }
 
-  /** Calls wipe from several threads as fast as they can for a while, counting what ran and what was denied. */
+  /**
+   * Calls wipe from several threads as fast as they can for a while, counting what ran and what was
+   * denied.
+   */
   private static void hammer(GuardedTools tools, int threads, long millis) throws Exception {
     long deadline = System.nanoTime() + millis * 1_000_000;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     List<Future<long[]>> results = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      results.add(pool.submit(() -> {
-        long[] counts = new long[2];
-        while (System.nanoTime() < deadline) {
-          try {
-            tools.wipe("w");
-            counts[0]++;
-          } catch (SecurityException denied) {
-            counts[1]++;
-          }
-        }
-        return counts;
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                long[] counts = new long[2];
+                while (System.nanoTime() < deadline) {
+                  try {
+                    tools.wipe("w");
+                    counts[0]++;
+                  } catch (SecurityException denied) {
+                    counts[1]++;
+                  }
+                }
+                return counts;
+              }));
     }
     long ran = 0;
     long denied = 0;

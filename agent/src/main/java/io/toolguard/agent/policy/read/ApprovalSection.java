@@ -41,47 +41,64 @@ final class ApprovalSection {
     if (keys == null) {
       return Optional.empty();
     }
-    Duration timeout = Optional.ofNullable(keys.get("timeout")).map(this::timeout).orElse(ApprovalSettings.NONE.timeout());
+    Duration timeout =
+        Optional.ofNullable(keys.get("timeout"))
+            .map(this::timeout)
+            .orElse(ApprovalSettings.NONE.timeout());
     boolean terminal = Optional.ofNullable(keys.get("terminal")).map(yaml::bool).orElse(false);
     Optional<ApprovalSettings.Web> web = Optional.ofNullable(keys.get("web")).map(this::web);
-    Optional<ApprovalSettings.Webhook> webhook = Optional.ofNullable(keys.get("webhook")).map(this::webhook);
+    Optional<ApprovalSettings.Webhook> webhook =
+        Optional.ofNullable(keys.get("webhook")).map(this::webhook);
     if (webhook.isPresent() && web.isEmpty()) {
-      yaml.problem(keys.get("webhook").getKeyNode(), "a webhook's decisions come back through the approval web API;"
-          + " turn it on with 'web:' (e.g. 'web: {port: 0}')");
+      yaml.problem(
+          keys.get("webhook").getKeyNode(),
+          "a webhook's decisions come back through the approval web API;"
+              + " turn it on with 'web:' (e.g. 'web: {port: 0}')");
     }
     return Optional.of(new ApprovalSettings(timeout, terminal, web, webhook));
   }
 
   private Duration timeout(NodeTuple entry) {
     Node value = entry.getValueNode();
-    Matcher matcher = value instanceof ScalarNode scalar ? DURATION.matcher(scalar.getValue()) : null;
+    Matcher matcher =
+        value instanceof ScalarNode scalar ? DURATION.matcher(scalar.getValue()) : null;
     if (matcher == null || !matcher.matches()) {
-      yaml.problem(value, "'timeout' must be a number with s, m or h, such as 90s or 5m, not " + StrictYaml.describe(value));
+      yaml.problem(
+          value,
+          "'timeout' must be a number with s, m or h, such as 90s or 5m, not "
+              + StrictYaml.describe(value));
       return ApprovalSettings.NONE.timeout();
     }
     long amount = Long.parseLong(matcher.group(1));
-    Duration timeout = switch (matcher.group(2)) {
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    Duration timeout =
+        switch (matcher.group(2)) {
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
     if (timeout.compareTo(LONGEST) > 0) {
-      yaml.problem(value, "'timeout' is at most 24h; a request nobody answers is denied when it ends");
+      yaml.problem(
+          value, "'timeout' is at most 24h; a request nobody answers is denied when it ends");
       return LONGEST;
     }
     return timeout;
   }
 
   private ApprovalSettings.Web web(NodeTuple entry) {
-    Map<String, NodeTuple> keys = StrictYaml.isNull(entry.getValueNode())
-        ? Map.of()
-        : yaml.mapping(entry.getValueNode(), "'approval.web'", WEB_KEYS);
+    Map<String, NodeTuple> keys =
+        StrictYaml.isNull(entry.getValueNode())
+            ? Map.of()
+            : yaml.mapping(entry.getValueNode(), "'approval.web'", WEB_KEYS);
     if (keys == null) {
       keys = Map.of();
     }
-    String bind = Optional.ofNullable(keys.get("bind"))
-        .map(bindEntry -> yaml.string(bindEntry.getValueNode(), "'bind'", "an IP address such as 127.0.0.1"))
-        .orElse("127.0.0.1");
+    String bind =
+        Optional.ofNullable(keys.get("bind"))
+            .map(
+                bindEntry ->
+                    yaml.string(
+                        bindEntry.getValueNode(), "'bind'", "an IP address such as 127.0.0.1"))
+            .orElse("127.0.0.1");
     int port = Optional.ofNullable(keys.get("port")).map(this::port).orElse(0);
     Optional<Path> tokenFile = Optional.ofNullable(keys.get("token_file")).map(this::path);
     return new ApprovalSettings.Web(bind == null ? "127.0.0.1" : bind, port, tokenFile);
@@ -99,7 +116,10 @@ final class ApprovalSection {
         // reported below
       }
     }
-    yaml.problem(value, "'port' must be a number from 0 (any free port) to 65535, not " + StrictYaml.describe(value));
+    yaml.problem(
+        value,
+        "'port' must be a number from 0 (any free port) to 65535, not "
+            + StrictYaml.describe(value));
     return 0;
   }
 
@@ -117,21 +137,26 @@ final class ApprovalSection {
   }
 
   private ApprovalSettings.Webhook webhook(NodeTuple entry) {
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'approval.webhook'", WEBHOOK_KEYS);
+    Map<String, NodeTuple> keys =
+        yaml.mapping(entry.getValueNode(), "'approval.webhook'", WEBHOOK_KEYS);
     if (keys == null) {
       return null;
     }
     URI url = null;
     if (keys.get("url") == null) {
-      yaml.problem(entry.getValueNode(), "'approval.webhook' needs 'url', the http(s) address requests are posted to");
+      yaml.problem(
+          entry.getValueNode(),
+          "'approval.webhook' needs 'url', the http(s) address requests are posted to");
     } else {
       url = url(keys.get("url").getValueNode());
     }
     Optional<String> secret = text(keys.get("secret"), "'secret'");
     Optional<String> secretEnv = text(keys.get("secret_env"), "'secret_env'");
     if (secret.isPresent() == secretEnv.isPresent()) {
-      yaml.problem(entry.getValueNode(), "'approval.webhook' needs exactly one of 'secret_env' (the environment variable"
-          + " holding the HMAC secret; preferred) or 'secret'");
+      yaml.problem(
+          entry.getValueNode(),
+          "'approval.webhook' needs exactly one of 'secret_env' (the environment variable"
+              + " holding the HMAC secret; preferred) or 'secret'");
     }
     return url == null ? null : new ApprovalSettings.Webhook(url, secret, secretEnv);
   }
@@ -143,13 +168,18 @@ final class ApprovalSection {
     }
     try {
       URI url = new URI(text);
-      if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+      if (("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+          && url.getHost() != null) {
         return url;
       }
     } catch (URISyntaxException e) {
       // reported below
     }
-    yaml.problem(node, "'url' must be an http or https address such as https://hooks.example.com/toolguard, not '" + text + "'");
+    yaml.problem(
+        node,
+        "'url' must be an http or https address such as https://hooks.example.com/toolguard, not '"
+            + text
+            + "'");
     return null;
   }
 

@@ -28,8 +28,24 @@ public record PolicyCase(
     Location location) {
 
   /** Each operation a case or {@code explain} can decide, with the key that gives its target. */
-  public static final Map<String, String> TARGETS = linked("read", "path", "write", "path", "delete", "path",
-      "exec", "command", "connect", "host", "listen", "host", "env", "var", "property", "var");
+  public static final Map<String, String> TARGETS =
+      linked(
+          "read",
+          "path",
+          "write",
+          "path",
+          "delete",
+          "path",
+          "exec",
+          "command",
+          "connect",
+          "host",
+          "listen",
+          "host",
+          "env",
+          "var",
+          "property",
+          "var");
 
   private static Map<String, String> linked(String... keysAndValues) {
     Map<String, String> map = new java.util.LinkedHashMap<>();

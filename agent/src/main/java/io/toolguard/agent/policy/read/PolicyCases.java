@@ -55,7 +55,9 @@ public final class PolicyCases {
   private List<PolicyCase> parse(String source, String text) throws PolicyException {
     Node root = yaml.compose(text);
     if (root == null) {
-      yaml.problem(new Location(source, 1, 1), "the test-case file is empty; it must hold 'cases:' with a list of cases");
+      yaml.problem(
+          new Location(source, 1, 1),
+          "the test-case file is empty; it must hold 'cases:' with a list of cases");
       yaml.throwIfAny();
     }
     Map<String, NodeTuple> top = yaml.mapping(root, "the test-case file", TOP_KEYS);
@@ -81,16 +83,31 @@ public final class PolicyCases {
     }
     String name = required(node, keys, "name");
     String tool = required(node, keys, "tool");
-    DeclaredRisk risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL")
-        .map(DeclaredRisk::of).orElse(DeclaredRisk.UNSTATED);
-    Optional<String> operation = yaml.enumValue(keys.get("op"), "op",
-        op -> Optional.of(op).filter(PolicyCase.TARGETS::containsKey), String.join(", ", PolicyCase.TARGETS.keySet()));
+    DeclaredRisk risk =
+        yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL")
+            .map(DeclaredRisk::of)
+            .orElse(DeclaredRisk.UNSTATED);
+    Optional<String> operation =
+        yaml.enumValue(
+            keys.get("op"),
+            "op",
+            op -> Optional.of(op).filter(PolicyCase.TARGETS::containsKey),
+            String.join(", ", PolicyCase.TARGETS.keySet()));
     String target = null;
     for (String key : List.of("path", "command", "host", "var")) {
       if (keys.containsKey(key) && !operation.map(PolicyCase.TARGETS::get).orElse("").equals(key)) {
-        yaml.problem(keys.get(key).getKeyNode(), "'" + key + "' goes with 'op: " + String.join("' or 'op: ",
-            PolicyCase.TARGETS.entrySet().stream().filter(e -> e.getValue().equals(key)).map(Map.Entry::getKey).toList())
-            + "'");
+        yaml.problem(
+            keys.get(key).getKeyNode(),
+            "'"
+                + key
+                + "' goes with 'op: "
+                + String.join(
+                    "' or 'op: ",
+                    PolicyCase.TARGETS.entrySet().stream()
+                        .filter(e -> e.getValue().equals(key))
+                        .map(Map.Entry::getKey)
+                        .toList())
+                + "'");
       }
     }
     if (operation.isPresent()) {
@@ -104,12 +121,15 @@ public final class PolicyCases {
     if (!keys.containsKey("expect")) {
       yaml.problem(node, "a test case needs 'expect: allow', 'expect: ask' or 'expect: deny'");
     }
-    Optional<Outcome> expected = yaml.enumValue(keys.get("expect"), "expect", Outcome::named, "allow, ask or deny");
+    Optional<Outcome> expected =
+        yaml.enumValue(keys.get("expect"), "expect", Outcome::named, "allow, ask or deny");
     OptionalInt ruleLine = ruleLine(keys.get("rule"));
     if (name == null || tool == null || expected.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new PolicyCase(name, tool, risk, operation, target, expected.get(), ruleLine, yaml.at(node)));
+    return Optional.of(
+        new PolicyCase(
+            name, tool, risk, operation, target, expected.get(), ruleLine, yaml.at(node)));
   }
 
   private String required(Node caseNode, Map<String, NodeTuple> keys, String key) {
@@ -125,11 +145,15 @@ public final class PolicyCases {
       return OptionalInt.empty();
     }
     Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar && Tag.INT.equals(value.getTag()) && scalar.getValue().matches("[1-9][0-9]{0,6}")) {
+    if (value instanceof ScalarNode scalar
+        && Tag.INT.equals(value.getTag())
+        && scalar.getValue().matches("[1-9][0-9]{0,6}")) {
       return OptionalInt.of(Integer.parseInt(scalar.getValue()));
     }
-    yaml.problem(value, "'rule' must be the line number of the deciding rule in the policy, not "
-        + StrictYaml.describe(value));
+    yaml.problem(
+        value,
+        "'rule' must be the line number of the deciding rule in the policy, not "
+            + StrictYaml.describe(value));
     return OptionalInt.empty();
   }
 }

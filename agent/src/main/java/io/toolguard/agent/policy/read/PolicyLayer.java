@@ -35,7 +35,8 @@ record PolicyLayer(
     List<Path> files,
     List<String> digests) {
 
-  static final List<String> LOCKABLE = List.of("mode", "sandbox", "unlisted_tools", "approval", "default_risk");
+  static final List<String> LOCKABLE =
+      List.of("mode", "sandbox", "unlisted_tools", "approval", "default_risk");
 
   PolicyLayer {
     locked = Map.copyOf(locked);
@@ -48,7 +49,10 @@ record PolicyLayer(
   /** A setting's value and where it was made. */
   record Setting<T>(T value, Location at) {}
 
-  /** {@return the value in force for a lockable setting, defaults included; empty for an unset sandbox} */
+  /**
+   * {@return the value in force for a lockable setting, defaults included; empty for an unset
+   * sandbox}
+   */
   Optional<Object> effective(String key) {
     return switch (key) {
       case "mode" -> Optional.of(mode.map(Setting::value).orElse(Mode.ENFORCE));
@@ -76,10 +80,21 @@ record PolicyLayer(
   PolicyLayer over(PolicyLayer base) {
     Map<String, Location> allLocks = new LinkedHashMap<>(base.locked);
     locked.forEach(allLocks::putIfAbsent);
-    return new PolicyLayer(source, start, mode.or(base::mode), sandbox.or(base::sandbox), unlisted.or(base::unlisted),
-        approval.or(base::approval), defaultRisk.or(base::defaultRisk), allLocks,
-        concat(base.toolAnnotations, toolAnnotations.stream().filter(name -> !base.toolAnnotations.contains(name)).toList()),
-        concat(base.rules, rules), concat(files, base.files), concat(digests, base.digests));
+    return new PolicyLayer(
+        source,
+        start,
+        mode.or(base::mode),
+        sandbox.or(base::sandbox),
+        unlisted.or(base::unlisted),
+        approval.or(base::approval),
+        defaultRisk.or(base::defaultRisk),
+        allLocks,
+        concat(
+            base.toolAnnotations,
+            toolAnnotations.stream().filter(name -> !base.toolAnnotations.contains(name)).toList()),
+        concat(base.rules, rules),
+        concat(files, base.files),
+        concat(digests, base.digests));
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {

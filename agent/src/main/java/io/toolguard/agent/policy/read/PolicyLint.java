@@ -17,25 +17,66 @@ import java.util.List;
 public final class PolicyLint {
 
   /** Shells, interpreters and launchers: granting one grants every command. */
-  private static final java.util.Set<String> COMMAND_RUNNERS = java.util.Set.of("sh", "bash", "zsh", "dash", "ksh", "csh",
-      "tcsh", "fish", "busybox", "env", "xargs", "sudo", "su", "nohup", "python", "perl", "ruby", "node", "php", "lua",
-      "java", "jshell", "pwsh", "powershell", "cmd", "osascript");
+  private static final java.util.Set<String> COMMAND_RUNNERS =
+      java.util.Set.of(
+          "sh",
+          "bash",
+          "zsh",
+          "dash",
+          "ksh",
+          "csh",
+          "tcsh",
+          "fish",
+          "busybox",
+          "env",
+          "xargs",
+          "sudo",
+          "su",
+          "nohup",
+          "python",
+          "perl",
+          "ruby",
+          "node",
+          "php",
+          "lua",
+          "java",
+          "jshell",
+          "pwsh",
+          "powershell",
+          "cmd",
+          "osascript");
 
   private PolicyLint() {}
 
   /** {@return the warnings for a valid policy, in file order} */
   public static List<PolicyProblem> warnings(Policy policy) {
     List<PolicyProblem> warnings = new ArrayList<>();
-    policy.unlistedAt().filter(where -> policy.unlisted() == Verdict.ALLOW).ifPresent(where -> warnings.add(
-        new PolicyProblem(where, "unlisted_tools: allow lets every tool this policy does not name run;"
-            + " prefer naming each tool")));
+    policy
+        .unlistedAt()
+        .filter(where -> policy.unlisted() == Verdict.ALLOW)
+        .ifPresent(
+            where ->
+                warnings.add(
+                    new PolicyProblem(
+                        where,
+                        "unlisted_tools: allow lets every tool this policy does not name run;"
+                            + " prefer naming each tool")));
     if (!policy.approval().anyChannel()) {
       policy.tools().stream()
-          .filter(rule -> rule.verdict() == Verdict.ASK || rule.risk().filter(Risk::needsApproval).isPresent())
+          .filter(
+              rule ->
+                  rule.verdict() == Verdict.ASK
+                      || rule.risk().filter(Risk::needsApproval).isPresent())
           .findFirst()
-          .ifPresent(asking -> warnings.add(new PolicyProblem(asking.location(), "rule '" + asking.pattern()
-              + "' needs a person's approval, but no approval channel is on, so its calls are denied;"
-              + " add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'")));
+          .ifPresent(
+              asking ->
+                  warnings.add(
+                      new PolicyProblem(
+                          asking.location(),
+                          "rule '"
+                              + asking.pattern()
+                              + "' needs a person's approval, but no approval channel is on, so its calls are denied;"
+                              + " add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'")));
     }
     for (ToolRule rule : policy.tools()) {
       if (rule.verdict() == Verdict.DENY) {
@@ -44,38 +85,87 @@ public final class PolicyLint {
       policy.tools().stream()
           .filter(deny -> deny.verdict() == Verdict.DENY && covers(deny.pattern(), rule.pattern()))
           .findFirst()
-          .ifPresent(deny -> warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern()
-              + "' can never allow anything: the deny rule '" + deny.pattern() + "' at line "
-              + deny.location().line() + " names every tool it names")));
+          .ifPresent(
+              deny ->
+                  warnings.add(
+                      new PolicyProblem(
+                          rule.location(),
+                          "rule '"
+                              + rule.pattern()
+                              + "' can never allow anything: the deny rule '"
+                              + deny.pattern()
+                              + "' at line "
+                              + deny.location().line()
+                              + " names every tool it names")));
       if (rule.pattern().equals("*") && rule.verdict() == Verdict.ALLOW) {
-        warnings.add(new PolicyProblem(rule.location(), "rule '*' allows every tool; prefer naming each tool"));
+        warnings.add(
+            new PolicyProblem(
+                rule.location(), "rule '*' allows every tool; prefer naming each tool"));
       }
-      rule.net().connect().stream().filter(pattern -> pattern.host().equals("*")).findFirst().ifPresent(pattern ->
-          warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may connect to any host (\""
-              + pattern + "\"), so nothing stops what it sends; name the hosts it needs")));
+      rule.net().connect().stream()
+          .filter(pattern -> pattern.host().equals("*"))
+          .findFirst()
+          .ifPresent(
+              pattern ->
+                  warnings.add(
+                      new PolicyProblem(
+                          rule.location(),
+                          "rule '"
+                              + rule.pattern()
+                              + "' may connect to any host (\""
+                              + pattern
+                              + "\"), so nothing stops what it sends; name the hosts it needs")));
       for (ExecGrant grant : rule.exec()) {
         String program = grant.command().substring(grant.command().lastIndexOf('/') + 1);
         if (COMMAND_RUNNERS.contains(program.replaceAll("[0-9.]+$", ""))) {
-          warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may run '" + grant.command()
-              + "', which runs whatever command or code it is given; grant the commands themselves"));
+          warnings.add(
+              new PolicyProblem(
+                  rule.location(),
+                  "rule '"
+                      + rule.pattern()
+                      + "' may run '"
+                      + grant.command()
+                      + "', which runs whatever command or code it is given; grant the commands themselves"));
         }
       }
       for (FileOperation operation : FileOperation.values()) {
-        rule.files().of(operation).stream().filter(PathGlob::isAbsolute).findFirst().ifPresent(glob -> warnings.add(
-            new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may " + operation.label() + " outside the"
-                + " sandbox root (\"" + glob + "\"); keep such grants to read-only reference folders")));
+        rule.files().of(operation).stream()
+            .filter(PathGlob::isAbsolute)
+            .findFirst()
+            .ifPresent(
+                glob ->
+                    warnings.add(
+                        new PolicyProblem(
+                            rule.location(),
+                            "rule '"
+                                + rule.pattern()
+                                + "' may "
+                                + operation.label()
+                                + " outside the"
+                                + " sandbox root (\""
+                                + glob
+                                + "\"); keep such grants to read-only reference folders")));
       }
       for (FileOperation operation : List.of(FileOperation.WRITE, FileOperation.DELETE)) {
         for (PathGlob glob : rule.files().of(operation)) {
           if (glob.matches("") && glob.matches("any/file")) {
-            warnings.add(new PolicyProblem(rule.location(), "rule '" + rule.pattern() + "' may " + operation.label()
-                + " anything in the sandbox (\"" + glob + "\"); prefer a folder such as \"out/**\""));
+            warnings.add(
+                new PolicyProblem(
+                    rule.location(),
+                    "rule '"
+                        + rule.pattern()
+                        + "' may "
+                        + operation.label()
+                        + " anything in the sandbox (\""
+                        + glob
+                        + "\"); prefer a folder such as \"out/**\""));
           }
         }
       }
     }
-    warnings.sort(java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
-        .thenComparingInt(p -> p.location().column()));
+    warnings.sort(
+        java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
+            .thenComparingInt(p -> p.location().column()));
     return warnings;
   }
 
@@ -94,8 +184,11 @@ public final class PolicyLint {
         } else if (wider.charAt(i) == '*') {
           matches[i][j] = matches[i + 1][j] || (j < narrower.length() && matches[i][j + 1]);
         } else {
-          matches[i][j] = j < narrower.length() && narrower.charAt(j) != '*'
-              && wider.charAt(i) == narrower.charAt(j) && matches[i + 1][j + 1];
+          matches[i][j] =
+              j < narrower.length()
+                  && narrower.charAt(j) != '*'
+                  && wider.charAt(i) == narrower.charAt(j)
+                  && matches[i + 1][j + 1];
         }
       }
     }

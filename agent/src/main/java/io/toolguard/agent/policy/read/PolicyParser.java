@@ -22,17 +22,27 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads a policy file (YAML, {@code version: 1}) and the policies it includes, and reports every
  * problem it finds with file, line and column. Strict by design: an unknown key, a value of the
  * wrong type or a duplicate rule is an error, because a typo in a security policy must never
- * silently change what it means. An including policy may add rules and settings, but may not
- * loosen a deny rule or change a locked setting of a policy it includes.
+ * silently change what it means. An including policy may add rules and settings, but may not loosen
+ * a deny rule or change a locked setting of a policy it includes.
  */
 public final class PolicyParser {
 
   private static final List<String> TOP_KEYS =
-      List.of("version", "include", "mode", "sandbox", "unlisted_tools", "approval", "default_risk", "locked",
-          "tool_annotations", "tools");
+      List.of(
+          "version",
+          "include",
+          "mode",
+          "sandbox",
+          "unlisted_tools",
+          "approval",
+          "default_risk",
+          "locked",
+          "tool_annotations",
+          "tools");
   private static final java.util.regex.Pattern ANNOTATION_NAME =
-      java.util.regex.Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
-          + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
+      java.util.regex.Pattern.compile(
+          "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
+              + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
   private final String source;
   private final Path folder;
@@ -56,14 +66,21 @@ public final class PolicyParser {
 
   /** Checks policy text as if it had been read from {@code source} in {@code folder}. */
   public static Policy parse(String source, Path folder, String text) throws PolicyException {
-    return policy(new PolicyParser(source, folder)
-        .layer(text, List.of(), PolicyDigest.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return policy(
+        new PolicyParser(source, folder)
+            .layer(
+                text,
+                List.of(),
+                PolicyDigest.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
   }
 
   private static Policy policy(PolicyLayer layer) throws PolicyException {
     if (layer.sandbox().isEmpty()) {
-      throw new PolicyException(List.of(new PolicyProblem(layer.start(),
-          "missing 'sandbox': the folder tools may work in, absolute or relative to this policy's folder")));
+      throw new PolicyException(
+          List.of(
+              new PolicyProblem(
+                  layer.start(),
+                  "missing 'sandbox': the folder tools may work in, absolute or relative to this policy's folder")));
     }
     return new Policy(
         layer.source(),
@@ -85,15 +102,19 @@ public final class PolicyParser {
     Path absolute = file.toAbsolutePath().normalize();
     byte[] bytes = StrictYaml.readBytes(source, file, "policy file");
     String text = StrictYaml.decode(source, bytes, "policy file");
-    return new PolicyParser(source, absolute.getParent()).layer(text,
-        java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute)).toList(),
-        PolicyDigest.sha256(bytes));
+    return new PolicyParser(source, absolute.getParent())
+        .layer(
+            text,
+            java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute))
+                .toList(),
+            PolicyDigest.sha256(bytes));
   }
 
   private PolicyLayer layer(String text, List<Path> chain, String digest) throws PolicyException {
     Node root = yaml.compose(text);
     if (root == null) {
-      yaml.problem(new Location(source, 1, 1),
+      yaml.problem(
+          new Location(source, 1, 1),
           "the policy is empty; it must start with 'version: 1' and set at least 'sandbox'");
       yaml.throwIfAny();
     }
@@ -102,22 +123,38 @@ public final class PolicyParser {
       yaml.throwIfAny();
     }
     checkVersion(top.get("version"), root);
-    PolicyLayer own = new PolicyLayer(
-        source,
-        yaml.at(root),
-        setting(top.get("mode"), yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
-        setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
-        setting(top.get("unlisted_tools"),
-            yaml.enumValue(top.get("unlisted_tools"), "unlisted_tools", Verdict::named, "allow, ask or deny")),
-        top.get("approval") == null ? Optional.empty()
-            : setting(top.get("approval"), new ApprovalSection(yaml, folder).read(top.get("approval"))),
-        setting(top.get("default_risk"),
-            yaml.enumValue(top.get("default_risk"), "default_risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL")),
-        locks(top.get("locked")),
-        annotationNames(top.get("tool_annotations")),
-        new RuleSection(yaml).read(top.get("tools")),
-        chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
-        List.of(digest));
+    PolicyLayer own =
+        new PolicyLayer(
+            source,
+            yaml.at(root),
+            setting(
+                top.get("mode"),
+                yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
+            setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
+            setting(
+                top.get("unlisted_tools"),
+                yaml.enumValue(
+                    top.get("unlisted_tools"),
+                    "unlisted_tools",
+                    Verdict::named,
+                    "allow, ask or deny")),
+            top.get("approval") == null
+                ? Optional.empty()
+                : setting(
+                    top.get("approval"),
+                    new ApprovalSection(yaml, folder).read(top.get("approval"))),
+            setting(
+                top.get("default_risk"),
+                yaml.enumValue(
+                    top.get("default_risk"),
+                    "default_risk",
+                    Risk::named,
+                    "LOW, MEDIUM, HIGH or CRITICAL")),
+            locks(top.get("locked")),
+            annotationNames(top.get("tool_annotations")),
+            new RuleSection(yaml).read(top.get("tools")),
+            chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
+            List.of(digest));
     Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
     if (include.isEmpty()) {
@@ -137,18 +174,27 @@ public final class PolicyParser {
     if (entry == null) {
       return Optional.empty();
     }
-    String text = yaml.string(entry.getValueNode(), "include", "the path of a base policy, relative to this file");
+    String text =
+        yaml.string(
+            entry.getValueNode(), "include", "the path of a base policy, relative to this file");
     if (text == null) {
       return Optional.empty();
     }
     Path base = resolve(entry.getValueNode(), "include", text);
     if (base != null && chain.contains(base)) {
-      yaml.problem(entry.getValueNode(), "include cycle: " + chain.stream().map(Path::toString)
-          .collect(java.util.stream.Collectors.joining(" includes ")) + " includes " + base);
+      yaml.problem(
+          entry.getValueNode(),
+          "include cycle: "
+              + chain.stream()
+                  .map(Path::toString)
+                  .collect(java.util.stream.Collectors.joining(" includes "))
+              + " includes "
+              + base);
       return Optional.empty();
     }
     // Named as the user would: relative to the same place as the including file's name.
-    return Optional.ofNullable(base).map(absolute -> Path.of(source).resolveSibling(text).normalize());
+    return Optional.ofNullable(base)
+        .map(absolute -> Path.of(source).resolveSibling(text).normalize());
   }
 
   private Map<String, Location> locks(NodeTuple entry) {
@@ -158,15 +204,26 @@ public final class PolicyParser {
     }
     Node value = entry.getValueNode();
     if (!(value instanceof SequenceNode list)) {
-      yaml.problem(value, "'locked' must be a list of settings that including policies may not change ("
-          + String.join(", ", PolicyLayer.LOCKABLE) + "), not " + StrictYaml.describe(value));
+      yaml.problem(
+          value,
+          "'locked' must be a list of settings that including policies may not change ("
+              + String.join(", ", PolicyLayer.LOCKABLE)
+              + "), not "
+              + StrictYaml.describe(value));
       return locks;
     }
     for (Node item : list.getValue()) {
-      String key = yaml.string(item, "an entry of 'locked'", "one of " + String.join(", ", PolicyLayer.LOCKABLE));
+      String key =
+          yaml.string(
+              item, "an entry of 'locked'", "one of " + String.join(", ", PolicyLayer.LOCKABLE));
       if (key != null && !PolicyLayer.LOCKABLE.contains(key)) {
-        yaml.problem(item, "'" + key + "' cannot be locked; lockable settings are " + String.join(", ", PolicyLayer.LOCKABLE)
-            + " (deny rules are always locked)");
+        yaml.problem(
+            item,
+            "'"
+                + key
+                + "' cannot be locked; lockable settings are "
+                + String.join(", ", PolicyLayer.LOCKABLE)
+                + " (deny rules are always locked)");
       } else if (key != null) {
         locks.put(key, yaml.at(item));
       }
@@ -176,34 +233,66 @@ public final class PolicyParser {
 
   /** A lock fixes the value in force where it is written, so there must be one. */
   private PolicyLayer checkLocksHaveValues(PolicyLayer layer) throws PolicyException {
-    layer.locked().forEach((key, at) -> {
-      if (layer.effective(key).isEmpty()) {
-        yaml.problem(at, "'" + key + "' is locked but not set here or in an included policy; set it first");
-      }
-    });
+    layer
+        .locked()
+        .forEach(
+            (key, at) -> {
+              if (layer.effective(key).isEmpty()) {
+                yaml.problem(
+                    at,
+                    "'"
+                        + key
+                        + "' is locked but not set here or in an included policy; set it first");
+              }
+            });
     yaml.throwIfAny();
     return layer;
   }
 
   private void checkDoesNotLoosen(PolicyLayer own, PolicyLayer base) {
-    base.locked().forEach((key, lockedAt) -> own.setAt(key).ifPresent(setAt -> {
-      Object locked = base.effective(key).orElseThrow();
-      Object mine = own.effective(key).orElseThrow();
-      if (!locked.equals(mine)) {
-        yaml.problem(setAt, "'" + key + "' is locked to " + show(locked) + " by " + lockedAt.rule()
-            + "; remove this setting or set the same value");
-      }
-    }));
+    base.locked()
+        .forEach(
+            (key, lockedAt) ->
+                own.setAt(key)
+                    .ifPresent(
+                        setAt -> {
+                          Object locked = base.effective(key).orElseThrow();
+                          Object mine = own.effective(key).orElseThrow();
+                          if (!locked.equals(mine)) {
+                            yaml.problem(
+                                setAt,
+                                "'"
+                                    + key
+                                    + "' is locked to "
+                                    + show(locked)
+                                    + " by "
+                                    + lockedAt.rule()
+                                    + "; remove this setting or set the same value");
+                          }
+                        }));
     for (ToolRule rule : own.rules()) {
       for (ToolRule baseRule : base.rules()) {
         if (baseRule.pattern().equals(rule.pattern())) {
-          yaml.problem(rule.location(), "tool rule '" + rule.pattern() + "' is already defined by base rule "
-              + baseRule.location().rule() + "; an including policy cannot redefine it (add a deny rule to restrict it)");
-        } else if (baseRule.verdict() == Verdict.DENY && rule.verdict() != Verdict.DENY
+          yaml.problem(
+              rule.location(),
+              "tool rule '"
+                  + rule.pattern()
+                  + "' is already defined by base rule "
+                  + baseRule.location().rule()
+                  + "; an including policy cannot redefine it (add a deny rule to restrict it)");
+        } else if (baseRule.verdict() == Verdict.DENY
+            && rule.verdict() != Verdict.DENY
             && PolicyLint.covers(baseRule.pattern(), rule.pattern())) {
-          yaml.problem(rule.location(), "rule '" + rule.pattern() + "' would loosen base rule "
-              + baseRule.location().rule() + " (deny '" + baseRule.pattern() + "'); a base policy's denials cannot be"
-              + " overridden");
+          yaml.problem(
+              rule.location(),
+              "rule '"
+                  + rule.pattern()
+                  + "' would loosen base rule "
+                  + baseRule.location().rule()
+                  + " (deny '"
+                  + baseRule.pattern()
+                  + "'); a base policy's denials cannot be"
+                  + " overridden");
         }
       }
     }
@@ -225,8 +314,12 @@ public final class PolicyParser {
       return;
     }
     Node value = entry.getValueNode();
-    if (!(value instanceof ScalarNode scalar) || !Tag.INT.equals(value.getTag()) || !scalar.getValue().equals("1")) {
-      yaml.problem(value, "unsupported version " + StrictYaml.describe(value) + "; this agent reads 'version: 1'");
+    if (!(value instanceof ScalarNode scalar)
+        || !Tag.INT.equals(value.getTag())
+        || !scalar.getValue().equals("1")) {
+      yaml.problem(
+          value,
+          "unsupported version " + StrictYaml.describe(value) + "; this agent reads 'version: 1'");
     }
   }
 
@@ -239,13 +332,18 @@ public final class PolicyParser {
       return Optional.empty();
     }
     if (text.isBlank()) {
-      yaml.problem(entry.getValueNode(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+      yaml.problem(
+          entry.getValueNode(),
+          "'sandbox' cannot be empty; write \".\" for this policy's own folder");
       return Optional.empty();
     }
-    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text)).map(PolicyParser::realIfExists);
+    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text))
+        .map(PolicyParser::realIfExists);
   }
 
-  /** File grants are decided on where paths really lead, so the root must be written that way too. */
+  /**
+   * File grants are decided on where paths really lead, so the root must be written that way too.
+   */
   static Path realIfExists(Path folder) {
     try {
       return folder.toRealPath();
@@ -264,14 +362,20 @@ public final class PolicyParser {
   }
 
   private List<String> annotationNames(NodeTuple entry) {
-    return yaml.strings(entry, "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]", "a class name",
-        "a quoted class name such as \"com.example.agent.AgentTool\"", name -> {
+    return yaml.strings(
+        entry,
+        "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]",
+        "a class name",
+        "a quoted class name such as \"com.example.agent.AgentTool\"",
+        name -> {
           if (!ANNOTATION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not an annotation's class name; write it with its"
-                + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
+            throw new IllegalArgumentException(
+                "'"
+                    + name
+                    + "' is not an annotation's class name; write it with its"
+                    + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
           }
           return name;
         });
   }
-
 }

@@ -24,12 +24,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The {@code tools} section of a policy: one rule per tool name or glob, with its decision, risk
- * and grants of files, commands, network and environment. Every problem is collected in the
- * reader with its line and column, as the rest of the policy's are.
+ * and grants of files, commands, network and environment. Every problem is collected in the reader
+ * with its line and column, as the rest of the policy's are.
  */
 final class RuleSection {
 
-  private static final List<String> RULE_KEYS = List.of("decision", "risk", "files", "exec", "net", "env");
+  private static final List<String> RULE_KEYS =
+      List.of("decision", "risk", "files", "exec", "net", "env");
   private static final List<String> ENV_KEYS = List.of("variables", "properties");
   private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
   private static final List<String> NET_ASK_KEYS = List.of("connect", "listen");
@@ -51,7 +52,10 @@ final class RuleSection {
     }
     Node value = entry.getValueNode();
     if (!(value instanceof MappingNode mapping)) {
-      yaml.problem(value, "'tools' must map tool names to rules, e.g. 'read_file: {decision: allow}', not " + StrictYaml.describe(value));
+      yaml.problem(
+          value,
+          "'tools' must map tool names to rules, e.g. 'read_file: {decision: allow}', not "
+              + StrictYaml.describe(value));
       return rules;
     }
     Map<String, Node> seen = new HashMap<>();
@@ -62,33 +66,49 @@ final class RuleSection {
       }
       Node first = seen.putIfAbsent(name, tuple.getKeyNode());
       if (first != null) {
-        yaml.problem(tuple.getKeyNode(), "duplicate rule for tool '" + name + "' (first at line " + yaml.at(first).line()
-            + "); merge them into one rule");
+        yaml.problem(
+            tuple.getKeyNode(),
+            "duplicate rule for tool '"
+                + name
+                + "' (first at line "
+                + yaml.at(first).line()
+                + "); merge them into one rule");
         continue;
       }
       if (!validToolPattern(name)) {
-        yaml.problem(tuple.getKeyNode(), "tool name '" + name
-            + "' is not valid; use the tool's name or a glob with '*', without spaces or control characters");
+        yaml.problem(
+            tuple.getKeyNode(),
+            "tool name '"
+                + name
+                + "' is not valid; use the tool's name or a glob with '*', without spaces or control characters");
         continue;
       }
       rule(name, tuple).ifPresent(rules::add);
     }
     return rules;
   }
+
   private static boolean validToolPattern(String name) {
-    return !name.isEmpty() && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    return !name.isEmpty()
+        && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
+
   private Optional<ToolRule> rule(String name, NodeTuple tuple) {
-    Map<String, NodeTuple> keys = yaml.mapping(tuple.getValueNode(), "tool rule '" + name + "'", RULE_KEYS);
+    Map<String, NodeTuple> keys =
+        yaml.mapping(tuple.getValueNode(), "tool rule '" + name + "'", RULE_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
     NodeTuple decisionEntry = keys.get("decision");
     if (decisionEntry == null) {
-      yaml.problem(tuple.getValueNode(), "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
+      yaml.problem(
+          tuple.getValueNode(),
+          "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
     }
-    Optional<Verdict> verdict = yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
-    Optional<Risk> risk = yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
+    Optional<Verdict> verdict =
+        yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
+    Optional<Risk> risk =
+        yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
@@ -96,55 +116,94 @@ final class RuleSection {
     if (verdict.orElse(null) == Verdict.DENY) {
       for (String grantKey : List.of("risk", "files", "exec", "net", "env")) {
         if (keys.containsKey(grantKey)) {
-          yaml.problem(keys.get(grantKey).getKeyNode(), "tool rule '" + name + "' denies the tool, so '" + grantKey
-              + "' has no effect; remove it or change the decision to allow");
+          yaml.problem(
+              keys.get(grantKey).getKeyNode(),
+              "tool rule '"
+                  + name
+                  + "' denies the tool, so '"
+                  + grantKey
+                  + "' has no effect; remove it or change the decision to allow");
         }
       }
     }
-    return verdict.map(v -> new ToolRule(name, v, risk, new Grants(files, exec, net, env), yaml.at(tuple.getKeyNode())));
+    return verdict.map(
+        v ->
+            new ToolRule(
+                name, v, risk, new Grants(files, exec, net, env), yaml.at(tuple.getKeyNode())));
   }
+
   private NetGrants net(String tool, NodeTuple entry) {
     Map<String, NodeTuple> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
-    Map<String, NodeTuple> asks = section(keys.get("ask"), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
-    return new NetGrants(hostPorts(keys.get("connect")), hostPorts(keys.get("listen")), hostPorts(asks.get("connect")),
+    Map<String, NodeTuple> asks =
+        section(keys.get("ask"), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
+    return new NetGrants(
+        hostPorts(keys.get("connect")),
+        hostPorts(keys.get("listen")),
+        hostPorts(asks.get("connect")),
         hostPorts(asks.get("listen")));
   }
-  /** {@return the entries of a mapping of known keys; none when it is absent or not a mapping (a problem then)} */
+
+  /**
+   * {@return the entries of a mapping of known keys; none when it is absent or not a mapping (a
+   * problem then)}
+   */
   private Map<String, NodeTuple> section(NodeTuple entry, String what, List<String> keys) {
-    Map<String, NodeTuple> entries = entry == null ? null : yaml.mapping(entry.getValueNode(), what, keys);
+    Map<String, NodeTuple> entries =
+        entry == null ? null : yaml.mapping(entry.getValueNode(), what, keys);
     return entries == null ? Map.of() : entries;
   }
+
   private EnvGrants env(String tool, NodeTuple entry) {
     Map<String, NodeTuple> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
-    return new EnvGrants(names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
+    return new EnvGrants(
+        names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
         names(keys.get("properties"), "system property names such as [\"user.home\", \"app.*\"]"));
   }
+
   private List<String> names(NodeTuple entry, String example) {
-    return yaml.strings(entry, "a list of " + example, "a name", "a quoted name or pattern", name -> {
-      if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("'" + name + "' is not a name; write it without spaces, '*' matching any"
-            + " run of characters");
-      }
-      return name;
-    });
+    return yaml.strings(
+        entry,
+        "a list of " + example,
+        "a name",
+        "a quoted name or pattern",
+        name -> {
+          if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(
+                "'"
+                    + name
+                    + "' is not a name; write it without spaces, '*' matching any"
+                    + " run of characters");
+          }
+          return name;
+        });
   }
+
   private List<HostPort> hostPorts(NodeTuple entry) {
-    return yaml.strings(entry, "a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"]", "a pattern",
-        "a quoted HOST:PORT such as \"api.example.com:443\"", HostPort::of);
+    return yaml.strings(
+        entry,
+        "a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"]",
+        "a pattern",
+        "a quoted HOST:PORT such as \"api.example.com:443\"",
+        HostPort::of);
   }
+
   private List<ExecGrant> exec(NodeTuple entry) {
     List<ExecGrant> grants = new ArrayList<>();
     if (entry == null) {
       return grants;
     }
     if (!(entry.getValueNode() instanceof SequenceNode list)) {
-      yaml.problem(entry.getValueNode(), "'exec' must be a list of commands, e.g. [\"git\"] or"
-          + " [{command: git, args: [\"status\"]}], not " + StrictYaml.describe(entry.getValueNode()));
+      yaml.problem(
+          entry.getValueNode(),
+          "'exec' must be a list of commands, e.g. [\"git\"] or"
+              + " [{command: git, args: [\"status\"]}], not "
+              + StrictYaml.describe(entry.getValueNode()));
       return grants;
     }
     for (Node item : list.getValue()) {
       if (item instanceof ScalarNode) {
-        Optional.ofNullable(command(item)).ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
+        Optional.ofNullable(command(item))
+            .ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
         continue;
       }
       Map<String, NodeTuple> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
@@ -152,11 +211,14 @@ final class RuleSection {
         continue;
       }
       if (keys.get("command") == null) {
-        yaml.problem(item, "an 'exec' entry needs 'command': a bare name found on PATH, or an absolute path");
+        yaml.problem(
+            item,
+            "an 'exec' entry needs 'command': a bare name found on PATH, or an absolute path");
         continue;
       }
       String command = command(keys.get("command").getValueNode());
-      Optional<List<String>> args = Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
+      Optional<List<String>> args =
+          Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
       boolean ask = keys.get("ask") != null && yaml.bool(keys.get("ask"));
       if (command != null) {
         grants.add(new ExecGrant(command, args, ask));
@@ -164,36 +226,70 @@ final class RuleSection {
     }
     return grants;
   }
-  /** {@return a bare name, or an absolute path stored as its real path; null (and a problem) otherwise} */
+
+  /**
+   * {@return a bare name, or an absolute path stored as its real path; null (and a problem)
+   * otherwise}
+   */
   private String command(Node node) {
-    String command = yaml.string(node, "a command", "a bare name such as git, or an absolute path such as /usr/bin/git");
+    String command =
+        yaml.string(
+            node, "a command", "a bare name such as git, or an absolute path such as /usr/bin/git");
     if (command == null) {
       return null;
     }
-    if (command.isEmpty() || command.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-      yaml.problem(node, "command '" + command + "' must be one executable, without spaces; put its arguments under"
-          + " 'args'");
+    if (command.isEmpty()
+        || command.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      yaml.problem(
+          node,
+          "command '"
+              + command
+              + "' must be one executable, without spaces; put its arguments under"
+              + " 'args'");
       return null;
     }
     if (command.contains("/") && !command.startsWith("/")) {
-      yaml.problem(node, "command '" + command + "' is a relative path; give a bare name found on PATH, or an absolute"
-          + " path");
+      yaml.problem(
+          node,
+          "command '"
+              + command
+              + "' is a relative path; give a bare name found on PATH, or an absolute"
+              + " path");
       return null;
     }
-    return command.startsWith("/") ? PolicyParser.realIfExists(Path.of(command).normalize()).toString() : command;
+    return command.startsWith("/")
+        ? PolicyParser.realIfExists(Path.of(command).normalize()).toString()
+        : command;
   }
+
   private List<String> argumentPatterns(NodeTuple entry) {
-    return yaml.strings(entry, "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
-        "a pattern", "a quoted pattern such as \"log *\"", pattern -> pattern);
+    return yaml.strings(
+        entry,
+        "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
+        "a pattern",
+        "a quoted pattern such as \"log *\"",
+        pattern -> pattern);
   }
+
   private FileGrants files(String tool, NodeTuple entry) {
     Map<String, NodeTuple> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
-    Map<String, NodeTuple> asks = section(keys.get("ask"), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
-    return new FileGrants(globs(keys.get("read")), globs(keys.get("write")), globs(keys.get("delete")),
-        globs(asks.get("read")), globs(asks.get("write")), globs(asks.get("delete")));
+    Map<String, NodeTuple> asks =
+        section(keys.get("ask"), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
+    return new FileGrants(
+        globs(keys.get("read")),
+        globs(keys.get("write")),
+        globs(keys.get("delete")),
+        globs(asks.get("read")),
+        globs(asks.get("write")),
+        globs(asks.get("delete")));
   }
+
   private List<PathGlob> globs(NodeTuple entry) {
-    return yaml.strings(entry, "a list of globs relative to the sandbox root, e.g. [\"data/**\"]", "a glob",
-        "a quoted glob such as \"data/**\"", PathGlob::of);
+    return yaml.strings(
+        entry,
+        "a list of globs relative to the sandbox root, e.g. [\"data/**\"]",
+        "a glob",
+        "a quoted glob such as \"data/**\"",
+        PathGlob::of);
   }
 }

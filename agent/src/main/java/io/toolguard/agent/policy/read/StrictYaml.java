@@ -36,7 +36,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 final class StrictYaml {
 
-  /** Policies and their test cases are short; anything larger is a mistake or an attack on the parser. */
+  /**
+   * Policies and their test cases are short; anything larger is a mistake or an attack on the
+   * parser.
+   */
   static final int MAX_BYTES = 1024 * 1024;
 
   private final String source;
@@ -55,19 +58,28 @@ final class StrictYaml {
     return decode(source, readBytes(source, file, noun), noun);
   }
 
-  /** Reads a file's bytes, refusing directories, missing files and files over {@link #MAX_BYTES}. */
+  /**
+   * Reads a file's bytes, refusing directories, missing files and files over {@link #MAX_BYTES}.
+   */
   static byte[] readBytes(String source, Path file, String noun) throws PolicyException {
     Location start = new Location(source, 1, 1);
     if (Files.isDirectory(file)) {
       throw single(start, "this is a directory; give the path of a " + noun + " (.yaml)");
     }
     if (!Files.exists(file)) {
-      throw single(start, "the " + noun + " does not exist (working directory: " + Path.of("").toAbsolutePath() + ")");
+      throw single(
+          start,
+          "the "
+              + noun
+              + " does not exist (working directory: "
+              + Path.of("").toAbsolutePath()
+              + ")");
     }
     try {
       long size = Files.size(file);
       if (size > MAX_BYTES) {
-        throw single(start, "the " + noun + " is " + size + " bytes; the limit is " + MAX_BYTES + " bytes");
+        throw single(
+            start, "the " + noun + " is " + size + " bytes; the limit is " + MAX_BYTES + " bytes");
       }
       return Files.readAllBytes(file);
     } catch (IOException e) {
@@ -78,7 +90,8 @@ final class StrictYaml {
   /** Decodes UTF-8 strictly: malformed bytes are a problem, never replaced. */
   static String decode(String source, byte[] bytes, String noun) throws PolicyException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -100,14 +113,16 @@ final class StrictYaml {
     options.setNestingDepthLimit(20);
     options.setCodePointLimit(MAX_BYTES);
     // The composer alone: SnakeYAML's constructors would initialise java.util.logging in premain.
-    Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
+    Composer composer =
+        new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
     try {
       return composer.getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem = e.getContext() == null ? e.getProblem()
-          : e.getProblem() == null ? e.getContext()
-          : e.getContext() + ", " + e.getProblem();
+      String problem =
+          e.getContext() == null
+              ? e.getProblem()
+              : e.getProblem() == null ? e.getContext() : e.getContext() + ", " + e.getProblem();
       throw single(at(mark), "not valid YAML: " + problem);
     } catch (YAMLException e) {
       throw single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());
@@ -121,10 +136,15 @@ final class StrictYaml {
     }
   }
 
-  /** Checks that a node is a mapping with only known keys, none twice; {@return the entries by key, or null} */
+  /**
+   * Checks that a node is a mapping with only known keys, none twice; {@return the entries by key,
+   * or null}
+   */
   Map<String, NodeTuple> mapping(Node node, String what, List<String> allowed) {
     if (!(node instanceof MappingNode mapping)) {
-      problem(node, what + " must be a mapping of " + String.join(", ", allowed) + ", not " + describe(node));
+      problem(
+          node,
+          what + " must be a mapping of " + String.join(", ", allowed) + ", not " + describe(node));
       return null;
     }
     Map<String, NodeTuple> entries = new LinkedHashMap<>();
@@ -133,11 +153,25 @@ final class StrictYaml {
       String key = keyNode instanceof ScalarNode scalar ? scalar.getValue() : null;
       if (key == null || !allowed.contains(key)) {
         String shown = key == null ? describe(keyNode) : "'" + key + "'";
-        problem(keyNode, "unknown key " + shown + " in " + what + suggestion(key, allowed)
-            + "; expected one of: " + String.join(", ", allowed));
+        problem(
+            keyNode,
+            "unknown key "
+                + shown
+                + " in "
+                + what
+                + suggestion(key, allowed)
+                + "; expected one of: "
+                + String.join(", ", allowed));
       } else if (entries.containsKey(key)) {
-        problem(keyNode, "duplicate key '" + key + "' in " + what + " (first at line "
-            + at(entries.get(key).getKeyNode()).line() + ")");
+        problem(
+            keyNode,
+            "duplicate key '"
+                + key
+                + "' in "
+                + what
+                + " (first at line "
+                + at(entries.get(key).getKeyNode()).line()
+                + ")");
       } else {
         entries.put(key, tuple);
       }
@@ -145,15 +179,20 @@ final class StrictYaml {
     return entries;
   }
 
-  /** {@return the value of an enumerated key, read by {@code byName}; empty (and a problem) if it is not one} */
-  <T> Optional<T> enumValue(NodeTuple entry, String key, Function<String, Optional<T>> byName, String expected) {
+  /**
+   * {@return the value of an enumerated key, read by {@code byName}; empty (and a problem) if it is
+   * not one}
+   */
+  <T> Optional<T> enumValue(
+      NodeTuple entry, String key, Function<String, Optional<T>> byName, String expected) {
     if (entry == null) {
       return Optional.empty();
     }
     Node value = entry.getValueNode();
-    Optional<T> parsed = value instanceof ScalarNode scalar && !isNull(value)
-        ? byName.apply(scalar.getValue())
-        : Optional.empty();
+    Optional<T> parsed =
+        value instanceof ScalarNode scalar && !isNull(value)
+            ? byName.apply(scalar.getValue())
+            : Optional.empty();
     if (parsed.isEmpty()) {
       problem(value, "'" + key + "' must be " + expected + ", not " + describe(value));
     }
@@ -166,7 +205,12 @@ final class StrictYaml {
     if (value instanceof ScalarNode scalar && Tag.BOOL.equals(value.getTag())) {
       return Boolean.parseBoolean(scalar.getValue());
     }
-    problem(value, "'" + ((ScalarNode) entry.getKeyNode()).getValue() + "' must be true or false, not " + describe(value));
+    problem(
+        value,
+        "'"
+            + ((ScalarNode) entry.getKeyNode()).getValue()
+            + "' must be true or false, not "
+            + describe(value));
     return false;
   }
 
@@ -241,15 +285,21 @@ final class StrictYaml {
   }
 
   private Location at(Mark mark) {
-    return mark == null ? new Location(source, 1, 1) : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+    return mark == null
+        ? new Location(source, 1, 1)
+        : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
   }
 
   /**
-   * {@return the items of a list of strings, each made into a value by {@code parse}}: a problem for
-   * anything but a list, for an item that is not a string, and for one {@code parse} rejects with
-   * an {@link IllegalArgumentException}
+   * {@return the items of a list of strings, each made into a value by {@code parse}}: a problem
+   * for anything but a list, for an item that is not a string, and for one {@code parse} rejects
+   * with an {@link IllegalArgumentException}
    */
-  <T> List<T> strings(NodeTuple entry, String listExpected, String itemWhat, String itemExpected,
+  <T> List<T> strings(
+      NodeTuple entry,
+      String listExpected,
+      String itemWhat,
+      String itemExpected,
       Function<String, T> parse) {
     List<T> values = new ArrayList<>();
     if (entry == null) {
@@ -258,7 +308,8 @@ final class StrictYaml {
     String key = ((ScalarNode) entry.getKeyNode()).getValue();
     Node value = entry.getValueNode();
     if (!(value instanceof SequenceNode list)) {
-      problem(value, "'" + key + "' must be " + listExpected + ", not " + StrictYaml.describe(value));
+      problem(
+          value, "'" + key + "' must be " + listExpected + ", not " + StrictYaml.describe(value));
       return values;
     }
     for (Node item : list.getValue()) {

@@ -37,11 +37,13 @@ class PolicyDigestTest {
   @Test
   void aParsedPolicyCarriesTheDigestOfWhatWasParsed() throws Exception {
     Files.writeString(dir.resolve("base.yaml"), "version: 1\n");
-    Path policy = Files.writeString(dir.resolve("p.yaml"), "version: 1\ninclude: base.yaml\nsandbox: box\n");
+    Path policy =
+        Files.writeString(dir.resolve("p.yaml"), "version: 1\ninclude: base.yaml\nsandbox: box\n");
 
     Policy parsed = PolicyParser.parse(policy);
 
     assertThat(parsed.digest()).isEqualTo(PolicyDigest.of(parsed.files()));
-    assertThat(parsed.files()).containsExactly(policy.toAbsolutePath().normalize(), dir.resolve("base.yaml"));
+    assertThat(parsed.files())
+        .containsExactly(policy.toAbsolutePath().normalize(), dir.resolve("base.yaml"));
   }
 }

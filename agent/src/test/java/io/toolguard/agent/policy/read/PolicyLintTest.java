@@ -11,74 +11,94 @@ class PolicyLintTest {
 
   @ParameterizedTest(name = "{0} covers {1}: {2}")
   @CsvSource({
-      "*,         read_file,  true",
-      "*,         *,          true",
-      "*,         read_*,     true",
-      "read_*,    read_file,  true",
-      "read_*,    read_*,     true",
-      "read_*,    read*,      false",
-      "read_*,    *_file,     false",
-      "*_file,    read_file,  true",
-      "*_file,    read_files, false",
-      "*a*,       x*a*y,      true",
-      "*a*,       x*y,        false",
-      "a*b*,      ab*,        true",
-      "read_file, read_*,     false",
-      "read_file, read_file,  true",
+    "*,         read_file,  true",
+    "*,         *,          true",
+    "*,         read_*,     true",
+    "read_*,    read_file,  true",
+    "read_*,    read_*,     true",
+    "read_*,    read*,      false",
+    "read_*,    *_file,     false",
+    "*_file,    read_file,  true",
+    "*_file,    read_files, false",
+    "*a*,       x*a*y,      true",
+    "*a*,       x*y,        false",
+    "a*b*,      ab*,        true",
+    "read_file, read_*,     false",
+    "read_file, read_file,  true",
   })
-  void decidesWhetherOnePatternNamesEveryToolAnotherNames(String wider, String narrower, boolean expected) {
+  void decidesWhetherOnePatternNamesEveryToolAnotherNames(
+      String wider, String narrower, boolean expected) {
     assertThat(PolicyLint.covers(wider, narrower)).isEqualTo(expected);
   }
 
   @Test
   void warnsAboutGrantsOutsideTheSandbox() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
-        + "    files: {read: [\"/srv/reference/**\"], write: [\"out/**\"]}\n");
+    Policy policy =
+        PolicyParserTest.parse(
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+                + "    files: {read: [\"/srv/reference/**\"], write: [\"out/**\"]}\n");
 
-    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
-        "app.yaml:4:3: rule 't' may read outside the sandbox root (\"/srv/reference/**\"); keep such grants to read-only"
-            + " reference folders");
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            "app.yaml:4:3: rule 't' may read outside the sandbox root (\"/srv/reference/**\"); keep such grants to read-only"
+                + " reference folders");
   }
 
   @Test
   void warnsAboutConnectingToAnyHost() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  fetch:\n    decision: allow\n"
-        + "    net: {connect: [\"api.example.com:443\", \"*:443\"], ask: {connect: [\"*:*\"]}}\n");
+    Policy policy =
+        PolicyParserTest.parse(
+            "version: 1\nsandbox: box\ntools:\n  fetch:\n    decision: allow\n"
+                + "    net: {connect: [\"api.example.com:443\", \"*:443\"], ask: {connect: [\"*:*\"]}}\n");
 
-    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
-        "app.yaml:4:3: rule 'fetch' may connect to any host (\"*:443\"), so nothing stops what it sends; name the hosts"
-            + " it needs");
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            "app.yaml:4:3: rule 'fetch' may connect to any host (\"*:443\"), so nothing stops what it sends; name the hosts"
+                + " it needs");
   }
 
   @Test
   void warnsAboutGrantingAShellOrAnInterpreter() throws Exception {
-    Policy policy = PolicyParserTest.parse("version: 1\nsandbox: box\ntools:\n  run:\n    decision: allow\n"
-        + "    exec: [git, bash, /opt/none/python3.11, {command: sh, args: [\"-c ls\"]}]\n");
+    Policy policy =
+        PolicyParserTest.parse(
+            "version: 1\nsandbox: box\ntools:\n  run:\n    decision: allow\n"
+                + "    exec: [git, bash, /opt/none/python3.11, {command: sh, args: [\"-c ls\"]}]\n");
 
-    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
-        "app.yaml:4:3: rule 'run' may run 'bash', which runs whatever command or code it is given; grant the commands"
-            + " themselves",
-        "app.yaml:4:3: rule 'run' may run '/opt/none/python3.11', which runs whatever command or code it is given; grant"
-            + " the commands themselves",
-        "app.yaml:4:3: rule 'run' may run 'sh', which runs whatever command or code it is given; grant the commands"
-            + " themselves");
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            "app.yaml:4:3: rule 'run' may run 'bash', which runs whatever command or code it is given; grant the commands"
+                + " themselves",
+            "app.yaml:4:3: rule 'run' may run '/opt/none/python3.11', which runs whatever command or code it is given; grant"
+                + " the commands themselves",
+            "app.yaml:4:3: rule 'run' may run 'sh', which runs whatever command or code it is given; grant the commands"
+                + " themselves");
   }
 
   @Test
   void warnsWhenCallsNeedApprovalButNoChannelCanAsk() throws Exception {
-    String rules = "tools:\n  deploy:\n    decision: ask\n  wipe:\n    decision: allow\n    risk: CRITICAL\n";
+    String rules =
+        "tools:\n  deploy:\n    decision: ask\n  wipe:\n    decision: allow\n    risk: CRITICAL\n";
 
     assertThat(PolicyLint.warnings(PolicyParserTest.parse("version: 1\nsandbox: box\n" + rules)))
         .extracting(PolicyProblem::toString)
-        .containsExactly("app.yaml:4:3: rule 'deploy' needs a person's approval, but no approval channel is on, so its"
-            + " calls are denied; add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'");
-    assertThat(PolicyLint.warnings(PolicyParserTest.parse("version: 1\nsandbox: box\napproval: {terminal: true}\n"
-        + rules))).isEmpty();
+        .containsExactly(
+            "app.yaml:4:3: rule 'deploy' needs a person's approval, but no approval channel is on, so its"
+                + " calls are denied; add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'");
+    assertThat(
+            PolicyLint.warnings(
+                PolicyParserTest.parse(
+                    "version: 1\nsandbox: box\napproval: {terminal: true}\n" + rules)))
+        .isEmpty();
   }
 
   @Test
   void warnsAboutRulesThatCanNeverDecideAndBroadGrants() throws Exception {
-    Policy policy = PolicyParserTest.parse("""
+    Policy policy =
+        PolicyParserTest.parse(
+            """
         version: 1
         sandbox: box
         unlisted_tools: allow
@@ -100,12 +120,14 @@ class PolicyLintTest {
               read: ["**"]
         """);
 
-    assertThat(PolicyLint.warnings(policy)).extracting(PolicyProblem::toString).containsExactly(
-        "app.yaml:3:1: unlisted_tools: allow lets every tool this policy does not name run; prefer naming each tool",
-        "app.yaml:5:3: rule 'read_secret' can never allow anything: the deny rule '*_secret' at line 7 names every tool"
-            + " it names",
-        "app.yaml:9:3: rule '*' allows every tool; prefer naming each tool",
-        "app.yaml:11:3: rule 'cleaner' may delete anything in the sandbox (\"**\"); prefer a folder such as \"out/**\"");
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            "app.yaml:3:1: unlisted_tools: allow lets every tool this policy does not name run; prefer naming each tool",
+            "app.yaml:5:3: rule 'read_secret' can never allow anything: the deny rule '*_secret' at line 7 names every tool"
+                + " it names",
+            "app.yaml:9:3: rule '*' allows every tool; prefer naming each tool",
+            "app.yaml:11:3: rule 'cleaner' may delete anything in the sandbox (\"**\"); prefer a folder such as \"out/**\"");
   }
 
   @Test

@@ -32,7 +32,9 @@ class PolicyParserTest {
 
   @Test
   void readsEverySettingOfAValidPolicy() throws Exception {
-    Policy policy = parse("""
+    Policy policy =
+        parse(
+            """
         version: 1
         mode: audit
         sandbox: ../box
@@ -61,7 +63,9 @@ class PolicyParserTest {
     assertThat(read.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(read.risk()).contains(Risk.LOW);
     assertThat(read.location()).isEqualTo(new Location("app.yaml", 6, 3));
-    assertThat(read.files().read()).extracting(PathGlob::toString).containsExactly("data/**", "*.md");
+    assertThat(read.files().read())
+        .extracting(PathGlob::toString)
+        .containsExactly("data/**", "*.md");
     assertThat(read.files().write()).extracting(PathGlob::toString).containsExactly("out/**");
     assertThat(read.files().delete()).isEmpty();
     assertThat(policy.tools().get(1).verdict()).isEqualTo(Verdict.DENY);
@@ -69,7 +73,9 @@ class PolicyParserTest {
 
   @Test
   void readsTheApprovalSection() throws Exception {
-    Policy policy = parse("""
+    Policy policy =
+        parse(
+            """
         version: 1
         sandbox: box
         approval:
@@ -90,8 +96,10 @@ class PolicyParserTest {
     ApprovalSettings approval = policy.approval();
     assertThat(approval.timeout()).hasSeconds(90);
     assertThat(approval.terminal()).isTrue();
-    assertThat(approval.web()).contains(new ApprovalSettings.Web("0.0.0.0", 8719,
-        Optional.of(Path.of("/etc/toolguard/run/approval.token"))));
+    assertThat(approval.web())
+        .contains(
+            new ApprovalSettings.Web(
+                "0.0.0.0", 8719, Optional.of(Path.of("/etc/toolguard/run/approval.token"))));
     ApprovalSettings.Webhook webhook = approval.webhook().orElseThrow();
     assertThat(webhook.url()).hasToString("https://hooks.example.com/toolguard");
     assertThat(webhook.resolveSecret(java.util.Map.of("HOOK_SECRET", "s3cret"))).contains("s3cret");
@@ -123,52 +131,103 @@ class PolicyParserTest {
     return Stream.of(
         Arguments.of("empty file", "", "app.yaml:1:1: the policy is empty"),
         Arguments.of("only a comment", "# nothing\n", "app.yaml:1:1: the policy is empty"),
-        Arguments.of("malformed YAML", "version: 1\nsandbox: [box\n", "app.yaml:3:1: not valid YAML"),
-        Arguments.of("bad indentation", "version: 1\n sandbox: box\n", "app.yaml:2:9: not valid YAML"),
-        Arguments.of("a list instead of a mapping", "- version: 1\n", "app.yaml:1:1: the policy must be a mapping"),
+        Arguments.of(
+            "malformed YAML", "version: 1\nsandbox: [box\n", "app.yaml:3:1: not valid YAML"),
+        Arguments.of(
+            "bad indentation", "version: 1\n sandbox: box\n", "app.yaml:2:9: not valid YAML"),
+        Arguments.of(
+            "a list instead of a mapping",
+            "- version: 1\n",
+            "app.yaml:1:1: the policy must be a mapping"),
         Arguments.of("two documents", "version: 1\n---\nversion: 1\n", "not valid YAML"),
         Arguments.of("missing version", "sandbox: box\n", "app.yaml:1:1: missing 'version'"),
-        Arguments.of("version as a string", "version: \"1\"\nsandbox: box\n",
+        Arguments.of(
+            "version as a string",
+            "version: \"1\"\nsandbox: box\n",
             "app.yaml:1:10: unsupported version '1'; this agent reads 'version: 1'"),
-        Arguments.of("future version", "version: 2\nsandbox: box\n", "app.yaml:1:10: unsupported version '2'"),
+        Arguments.of(
+            "future version",
+            "version: 2\nsandbox: box\n",
+            "app.yaml:1:10: unsupported version '2'"),
         Arguments.of("missing sandbox", "version: 1\n", "app.yaml:1:1: missing 'sandbox'"),
-        Arguments.of("empty sandbox", "version: 1\nsandbox: \"\"\n",
+        Arguments.of(
+            "empty sandbox",
+            "version: 1\nsandbox: \"\"\n",
             "app.yaml:2:10: 'sandbox' cannot be empty; write \".\" for this policy's own folder"),
-        Arguments.of("sandbox as a list", "version: 1\nsandbox: [a]\n",
+        Arguments.of(
+            "sandbox as a list",
+            "version: 1\nsandbox: [a]\n",
             "app.yaml:2:10: sandbox must be a folder path, not a list"),
-        Arguments.of("unknown top-level key", "version: 1\nsandbx: box\n",
+        Arguments.of(
+            "unknown top-level key",
+            "version: 1\nsandbx: box\n",
             "app.yaml:2:1: unknown key 'sandbx' in the policy (did you mean 'sandbox'?); expected one of: version, include,"
                 + " mode, sandbox, unlisted_tools, approval, default_risk, locked, tool_annotations, tools"),
-        Arguments.of("duplicate top-level key", "version: 1\nsandbox: a\nsandbox: b\n",
+        Arguments.of(
+            "duplicate top-level key",
+            "version: 1\nsandbox: a\nsandbox: b\n",
             "app.yaml:3:1: duplicate key 'sandbox' in the policy (first at line 2)"),
-        Arguments.of("unknown mode", "version: 1\nsandbox: box\nmode: strict\n",
+        Arguments.of(
+            "unknown mode",
+            "version: 1\nsandbox: box\nmode: strict\n",
             "app.yaml:3:7: 'mode' must be enforce or audit, not 'strict'"),
-        Arguments.of("unknown unlisted_tools", "version: 1\nsandbox: box\nunlisted_tools: maybe\n",
+        Arguments.of(
+            "unknown unlisted_tools",
+            "version: 1\nsandbox: box\nunlisted_tools: maybe\n",
             "app.yaml:3:17: 'unlisted_tools' must be allow, ask or deny, not 'maybe'"),
-        Arguments.of("tools as a list", "version: 1\nsandbox: box\ntools:\n  - read_file\n",
+        Arguments.of(
+            "tools as a list",
+            "version: 1\nsandbox: box\ntools:\n  - read_file\n",
             "app.yaml:4:3: 'tools' must map tool names to rules"),
-        Arguments.of("rule without decision", "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
+        Arguments.of(
+            "rule without decision",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    risk: LOW\n",
             "app.yaml:5:5: tool rule 't' needs 'decision: allow', 'decision: ask' or 'decision: deny'"),
-        Arguments.of("rule as a scalar", "version: 1\nsandbox: box\ntools:\n  t: allow\n",
+        Arguments.of(
+            "rule as a scalar",
+            "version: 1\nsandbox: box\ntools:\n  t: allow\n",
             "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, env, not 'allow'"),
-        Arguments.of("decision as a boolean", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
+        Arguments.of(
+            "decision as a boolean",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
             "app.yaml:5:15: 'decision' must be allow, ask or deny, not 'yes'"),
-        Arguments.of("unknown risk", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
+        Arguments.of(
+            "unknown risk",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    risk: EXTREME\n",
             "app.yaml:6:11: 'risk' must be LOW, MEDIUM, HIGH or CRITICAL, not 'EXTREME'"),
-        Arguments.of("unknown rule key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    rsk: LOW\n",
+        Arguments.of(
+            "unknown rule key",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    rsk: LOW\n",
             "app.yaml:6:5: unknown key 'rsk' in tool rule 't' (did you mean 'risk'?)"),
-        Arguments.of("unknown file key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
-            + "      list: [\"a\"]\n", "app.yaml:7:7: unknown key 'list' in 'files' of tool rule 't'"),
-        Arguments.of("globs as a string", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
-            + "      read: data/**\n", "app.yaml:7:13: 'read' must be a list of globs"),
-        Arguments.of("duplicate tool rules", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
-            + "  t:\n    decision: deny\n", "app.yaml:6:3: duplicate rule for tool 't' (first at line 4)"),
-        Arguments.of("tool name with a space", "version: 1\nsandbox: box\ntools:\n  \"read file\":\n    decision: allow\n",
+        Arguments.of(
+            "unknown file key",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+                + "      list: [\"a\"]\n",
+            "app.yaml:7:7: unknown key 'list' in 'files' of tool rule 't'"),
+        Arguments.of(
+            "globs as a string",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+                + "      read: data/**\n",
+            "app.yaml:7:13: 'read' must be a list of globs"),
+        Arguments.of(
+            "duplicate tool rules",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+                + "  t:\n    decision: deny\n",
+            "app.yaml:6:3: duplicate rule for tool 't' (first at line 4)"),
+        Arguments.of(
+            "tool name with a space",
+            "version: 1\nsandbox: box\ntools:\n  \"read file\":\n    decision: allow\n",
             "app.yaml:4:3: tool name 'read file' is not valid"),
-        Arguments.of("a deny rule that grants files", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
-            + "    files:\n      read: [\"**\"]\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'files' has no effect"),
-        Arguments.of("root glob", glob("/"), "app.yaml:7:14: file glob '/' has an empty path segment"),
-        Arguments.of("glob leaving the sandbox", glob("../secrets/**"),
+        Arguments.of(
+            "a deny rule that grants files",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
+                + "    files:\n      read: [\"**\"]\n",
+            "app.yaml:6:5: tool rule 't' denies the tool, so 'files' has no effect"),
+        Arguments.of(
+            "root glob", glob("/"), "app.yaml:7:14: file glob '/' has an empty path segment"),
+        Arguments.of(
+            "glob leaving the sandbox",
+            glob("../secrets/**"),
             "app.yaml:7:14: file glob '../secrets/**' contains '..'"),
         Arguments.of("glob with .. inside", glob("data/../../x"), "contains '..'"),
         Arguments.of("glob with ***", glob("data/***"), "'**' must be a whole path segment"),
@@ -177,61 +236,139 @@ class PolicyParserTest {
         Arguments.of("glob with a class", glob("data/[ab].txt"), "unsupported character '['"),
         Arguments.of("glob with braces", glob("data/{a,b}"), "unsupported character '{'"),
         Arguments.of("empty glob", glob(""), "a file glob cannot be empty"),
-        Arguments.of("glob that is a number", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
-            + "      read: [42]\n", "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
+        Arguments.of(
+            "glob that is a number",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+                + "      read: [42]\n",
+            "app.yaml:7:14: a glob in 'read' must be a quoted glob"),
         Arguments.of("alias bomb", aliasBomb(), "not valid YAML"),
-        Arguments.of("exec as a word", exec("git"), "app.yaml:6:11: 'exec' must be a list of commands"),
-        Arguments.of("command with its arguments", exec("[\"git status\"]"),
+        Arguments.of(
+            "exec as a word", exec("git"), "app.yaml:6:11: 'exec' must be a list of commands"),
+        Arguments.of(
+            "command with its arguments",
+            exec("[\"git status\"]"),
             "app.yaml:6:12: command 'git status' must be one executable, without spaces; put its arguments under 'args'"),
-        Arguments.of("relative command", exec("[./tool]"), "app.yaml:6:12: command './tool' is a relative path"),
-        Arguments.of("exec entry without command", exec("[{args: [x]}]"), "app.yaml:6:12: an 'exec' entry needs 'command'"),
-        Arguments.of("unknown exec key", exec("[{command: git, arg: [x]}]"),
+        Arguments.of(
+            "relative command",
+            exec("[./tool]"),
+            "app.yaml:6:12: command './tool' is a relative path"),
+        Arguments.of(
+            "exec entry without command",
+            exec("[{args: [x]}]"),
+            "app.yaml:6:12: an 'exec' entry needs 'command'"),
+        Arguments.of(
+            "unknown exec key",
+            exec("[{command: git, arg: [x]}]"),
             "unknown key 'arg' in an 'exec' entry (did you mean 'args'?)"),
-        Arguments.of("exec args as text", exec("[{command: git, args: status}]"), "'args' must be a list of patterns"),
-        Arguments.of("exec ask as text", exec("[{command: git, ask: sometimes}]"),
+        Arguments.of(
+            "exec args as text",
+            exec("[{command: git, args: status}]"),
+            "'args' must be a list of patterns"),
+        Arguments.of(
+            "exec ask as text",
+            exec("[{command: git, ask: sometimes}]"),
             "'ask' must be true or false, not 'sometimes'"),
-        Arguments.of("a deny rule that grants commands", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
-            + "    exec: [git]\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'exec' has no effect"),
-        Arguments.of("net as a list", netRule("[\"a:1\"]"), "app.yaml:6:10: 'net' of tool rule 't' must be a mapping"),
-        Arguments.of("unknown net key", netRule("{conect: [\"a:1\"]}"),
+        Arguments.of(
+            "a deny rule that grants commands",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n" + "    exec: [git]\n",
+            "app.yaml:6:5: tool rule 't' denies the tool, so 'exec' has no effect"),
+        Arguments.of(
+            "net as a list",
+            netRule("[\"a:1\"]"),
+            "app.yaml:6:10: 'net' of tool rule 't' must be a mapping"),
+        Arguments.of(
+            "unknown net key",
+            netRule("{conect: [\"a:1\"]}"),
             "unknown key 'conect' in 'net' of tool rule 't' (did you mean 'connect'?)"),
-        Arguments.of("net pattern without port", netRule("{connect: [\"example.com\"]}"),
+        Arguments.of(
+            "net pattern without port",
+            netRule("{connect: [\"example.com\"]}"),
             "app.yaml:6:21: 'example.com' is not HOST:PORT"),
-        Arguments.of("net pattern with a bad port", netRule("{listen: [\"127.0.0.1:70000\"]}"), "has no valid port"),
-        Arguments.of("unknown net ask key", netRule("{ask: {send: [\"a:1\"]}}"), "unknown key 'send' in 'net.ask'"),
-        Arguments.of("a deny rule that grants the network", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
-            + "    net: {connect: [\"a:1\"]}\n", "app.yaml:6:5: tool rule 't' denies the tool, so 'net' has no effect"),
-        Arguments.of("env as a list", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    env: [HOME]\n",
+        Arguments.of(
+            "net pattern with a bad port",
+            netRule("{listen: [\"127.0.0.1:70000\"]}"),
+            "has no valid port"),
+        Arguments.of(
+            "unknown net ask key",
+            netRule("{ask: {send: [\"a:1\"]}}"),
+            "unknown key 'send' in 'net.ask'"),
+        Arguments.of(
+            "a deny rule that grants the network",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: deny\n"
+                + "    net: {connect: [\"a:1\"]}\n",
+            "app.yaml:6:5: tool rule 't' denies the tool, so 'net' has no effect"),
+        Arguments.of(
+            "env as a list",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    env: [HOME]\n",
             "app.yaml:6:10: 'env' of tool rule 't' must be a mapping of variables, properties"),
-        Arguments.of("env name with a space", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
-            + "    env: {variables: [\"MY VAR\"]}\n", "'MY VAR' is not a name"),
-        Arguments.of("a deny rule that grants the environment", "version: 1\nsandbox: box\ntools:\n  t:\n"
-            + "    decision: deny\n    env: {variables: [HOME]}\n",
+        Arguments.of(
+            "env name with a space",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n"
+                + "    env: {variables: [\"MY VAR\"]}\n",
+            "'MY VAR' is not a name"),
+        Arguments.of(
+            "a deny rule that grants the environment",
+            "version: 1\nsandbox: box\ntools:\n  t:\n"
+                + "    decision: deny\n    env: {variables: [HOME]}\n",
             "app.yaml:6:5: tool rule 't' denies the tool, so 'env' has no effect"),
-        Arguments.of("unknown file ask key", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
-            + "      ask:\n        list: [\"a\"]\n", "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
-        Arguments.of("approval as a list", approval("[web]"), "app.yaml:3:11: 'approval' must be a mapping of timeout,"
-            + " terminal, web, webhook, not a list"),
-        Arguments.of("unknown approval key", approval("{termnal: true}"),
+        Arguments.of(
+            "unknown file ask key",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n"
+                + "      ask:\n        list: [\"a\"]\n",
+            "app.yaml:8:9: unknown key 'list' in 'files.ask' of tool rule 't'"),
+        Arguments.of(
+            "approval as a list",
+            approval("[web]"),
+            "app.yaml:3:11: 'approval' must be a mapping of timeout,"
+                + " terminal, web, webhook, not a list"),
+        Arguments.of(
+            "unknown approval key",
+            approval("{termnal: true}"),
             "app.yaml:3:12: unknown key 'termnal' in 'approval' (did you mean 'terminal'?)"),
-        Arguments.of("timeout in words", approval("{timeout: 5 minutes}"),
+        Arguments.of(
+            "timeout in words",
+            approval("{timeout: 5 minutes}"),
             "app.yaml:3:21: 'timeout' must be a number with s, m or h, such as 90s or 5m, not '5 minutes'"),
-        Arguments.of("timeout of zero", approval("{timeout: 0s}"), "'timeout' must be a number with s, m or h"),
-        Arguments.of("timeout over a day", approval("{timeout: 25h}"), "app.yaml:3:21: 'timeout' is at most 24h"),
-        Arguments.of("terminal as a word", approval("{terminal: maybe}"),
+        Arguments.of(
+            "timeout of zero",
+            approval("{timeout: 0s}"),
+            "'timeout' must be a number with s, m or h"),
+        Arguments.of(
+            "timeout over a day",
+            approval("{timeout: 25h}"),
+            "app.yaml:3:21: 'timeout' is at most 24h"),
+        Arguments.of(
+            "terminal as a word",
+            approval("{terminal: maybe}"),
             "app.yaml:3:22: 'terminal' must be true or false, not 'maybe'"),
-        Arguments.of("port out of range", approval("{web: {port: 70000}}"),
+        Arguments.of(
+            "port out of range",
+            approval("{web: {port: 70000}}"),
             "app.yaml:3:24: 'port' must be a number from 0 (any free port) to 65535, not '70000'"),
-        Arguments.of("unknown web key", approval("{web: {host: x}}"), "unknown key 'host' in 'approval.web'"),
-        Arguments.of("webhook without web", approval("{webhook: {url: 'https://h.example/x', secret_env: S}}"),
+        Arguments.of(
+            "unknown web key",
+            approval("{web: {host: x}}"),
+            "unknown key 'host' in 'approval.web'"),
+        Arguments.of(
+            "webhook without web",
+            approval("{webhook: {url: 'https://h.example/x', secret_env: S}}"),
             "app.yaml:3:12: a webhook's decisions come back through the approval web API"),
-        Arguments.of("webhook without url", approval("{web: {}, webhook: {secret_env: S}}"),
+        Arguments.of(
+            "webhook without url",
+            approval("{web: {}, webhook: {secret_env: S}}"),
             "'approval.webhook' needs 'url'"),
-        Arguments.of("webhook over ftp", approval("{web: {}, webhook: {url: 'ftp://h.example/x', secret_env: S}}"),
+        Arguments.of(
+            "webhook over ftp",
+            approval("{web: {}, webhook: {url: 'ftp://h.example/x', secret_env: S}}"),
             "'url' must be an http or https address"),
-        Arguments.of("webhook with two secrets", approval("{web: {}, webhook: {url: 'https://h.example/x', secret: a,"
-            + " secret_env: S}}"), "'approval.webhook' needs exactly one of 'secret_env'"),
-        Arguments.of("webhook without a secret", approval("{web: {}, webhook: {url: 'https://h.example/x'}}"),
+        Arguments.of(
+            "webhook with two secrets",
+            approval(
+                "{web: {}, webhook: {url: 'https://h.example/x', secret: a," + " secret_env: S}}"),
+            "'approval.webhook' needs exactly one of 'secret_env'"),
+        Arguments.of(
+            "webhook without a secret",
+            approval("{web: {}, webhook: {url: 'https://h.example/x'}}"),
             "'approval.webhook' needs exactly one of 'secret_env'"));
   }
 
@@ -248,11 +385,14 @@ class PolicyParserTest {
   }
 
   private static String glob(String glob) {
-    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\"" + glob + "\"]\n";
+    return "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n    files:\n      read: [\""
+        + glob
+        + "\"]\n";
   }
 
   private static String aliasBomb() {
-    StringBuilder yaml = new StringBuilder("version: 1\nsandbox: box\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    StringBuilder yaml =
+        new StringBuilder("version: 1\nsandbox: box\na0: &a0 [x, x, x, x, x, x, x, x, x]\n");
     for (int i = 1; i < 12; i++) {
       yaml.append("a").append(i).append(": &a").append(i).append(" [");
       for (int j = 0; j < 9; j++) {
@@ -273,11 +413,17 @@ class PolicyParserTest {
 
   @Test
   void reportsEveryProblemNotJustTheFirst() {
-    assertThatThrownBy(() -> parse("version: 1\nsandbox: box\nmode: on\ntools:\n  a:\n    decision: maybe\n  b:\n"
-        + "    decision: allow\n    risk: huge\n"))
-        .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems())
-            .extracting(problem -> problem.location().line())
-            .containsExactly(3, 6, 9));
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "version: 1\nsandbox: box\nmode: on\ntools:\n  a:\n    decision: maybe\n  b:\n"
+                        + "    decision: allow\n    risk: huge\n"))
+        .isInstanceOfSatisfying(
+            PolicyException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(problem -> problem.location().line())
+                    .containsExactly(3, 6, 9));
   }
 
   @Test
@@ -294,7 +440,8 @@ class PolicyParserTest {
 
   @Test
   void aFileThatCannotBeReadIsReported() {
-    // /proc/self/mem exists and has a size of 0, but reading it from the start fails with an I/O error.
+    // /proc/self/mem exists and has a size of 0, but reading it from the start fails with an I/O
+    // error.
     Path unreadable = Path.of("/proc/self/mem");
     assertThatThrownBy(() -> PolicyParser.parse(unreadable))
         .hasMessageContaining("/proc/self/mem:1:1: cannot read the policy file");
@@ -303,10 +450,12 @@ class PolicyParserTest {
   @Test
   void aVeryLargeFileIsRejectedBeforeParsing() throws IOException {
     Path large = dir.resolve("large.yaml");
-    Files.writeString(large, "version: 1\nsandbox: box\n# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n");
+    Files.writeString(
+        large, "version: 1\nsandbox: box\n# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n");
 
     assertThatThrownBy(() -> PolicyParser.parse(large))
-        .hasMessageContaining("large.yaml:1:1: the policy file is " + Files.size(large) + " bytes; the limit is");
+        .hasMessageContaining(
+            "large.yaml:1:1: the policy file is " + Files.size(large) + " bytes; the limit is");
   }
 
   @Test
