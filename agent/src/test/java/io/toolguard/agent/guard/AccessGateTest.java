@@ -113,6 +113,34 @@ class AccessGateTest {
   }
 
   @Test
+  void permitsNoQuestionWhenNoPersonCanBeAsked() throws Exception {
+    Gate gate = gate(Mode.ENFORCE, dir.resolve("audit.jsonl"));
+    Fake asking =
+        new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "app.yaml:7")));
+
+    assertThat(gate.gate.permits(gate.inner, asking)).isFalse();
+    assertThat(lines()).hasSize(1).allMatch(line -> line.startsWith("deny|inner|"));
+  }
+
+  @Test
+  void inAuditModePermitsWhatWouldBeDeniedOrAsked() throws Exception {
+    Gate gate = gate(Mode.AUDIT, dir.resolve("audit.jsonl"));
+
+    assertThat(
+            gate.gate.permits(gate.inner, new Fake(Map.of("outer", AccessDecision.denied("no")))))
+        .isTrue();
+    assertThat(
+            gate.gate.permits(
+                gate.inner,
+                new Fake(Map.of("inner", AccessDecision.asked("read ask glob", "**", "r")))))
+        .isTrue();
+    assertThat(lines())
+        .containsExactly(
+            "would-deny|outer|no",
+            "would-ask|inner|a person must approve it first, by read ask glob \"**\" of rule r");
+  }
+
+  @Test
   void anAccessIsStoppedWhenItsAuditLineCannotBeWrittenEvenInAuditMode() {
     // Every write to /dev/full fails with "no space left on device".
     Gate gate = gate(Mode.AUDIT, Path.of("/dev/full"));
