@@ -44,10 +44,12 @@ import io.toolguard.bootstrap.ToolFrames.Frame;
  * must call them, so tool code can call them too. {@link #install} works once; {@link #exitTool}
  * only pops the frame it is handed if that frame is on this thread's stack, and frames are
  * package-private objects that tool code never sees, so a tool cannot drop its own context. A check
- * entry cannot change a context at all, and each of {@link HandOffs}' entries only carries the
- * calling thread's context onto what it is given, or leaves a frame entered for the same task. Any
- * failure while deciding denies the call: an exception escaping the hooks becomes a {@link
- * SecurityException}.
+ * entry cannot change a context at all. Of {@link HandOffs}' entries, those a tool may call carry
+ * only the calling thread's context onto what they are given; those that enter or leave a task's
+ * context do nothing unless the JDK class that runs such tasks called them (a fork/join task cannot
+ * leave its context by saying it is done), and tasks and threads are known by identity, never by
+ * their own {@code hashCode} or {@code equals}. Any failure while deciding denies the call: an
+ * exception escaping the hooks becomes a {@link SecurityException}.
  */
 public final class Dispatcher {
 

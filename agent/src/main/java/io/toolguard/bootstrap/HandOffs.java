@@ -1,11 +1,8 @@
 package io.toolguard.bootstrap;
 
 import io.toolguard.bootstrap.ToolFrames.Frame;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Context propagation: where woven JDK code hands work to another thread, the tool context goes
@@ -22,27 +19,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HandOffs {
 
-  /**
-   * Fork/join tasks queued inside a tool, until they run; weak, so a task never run is not kept.
-   */
-  private static final Map<Object, Object> QUEUED_BY_TOOLS =
-      Collections.synchronizedMap(new WeakHashMap<>());
-
-  /**
-   * How many of those have not run yet (tasks never run keep it up: then only the fast path is
-   * lost).
-   */
-  private static final AtomicInteger QUEUED_COUNT = new AtomicInteger();
+  /** Fork/join tasks queued inside a tool, until they run; a task never run is not kept. */
+  private static final WeakIdentityMap<Object> QUEUED_BY_TOOLS = new WeakIdentityMap<>();
 
   /**
    * Timer tasks scheduled inside tools, kept while the task lives: a repeating task runs many
    * times.
    */
-  private static final Map<Object, Object> SCHEDULED_BY_TOOLS =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private static final WeakIdentityMap<Object> SCHEDULED_BY_TOOLS = new WeakIdentityMap<>();
 
   /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
   private static final Object TIMER_TASK = new Object();
+
+  /** The JDK class whose woven code runs fork/join tasks, and alone enters and leaves theirs. */
+  private static final String FORK_JOIN_RUNNER = "java.util.concurrent.ForkJoinTask";
+
+  /** The JDK class whose woven code runs timer tasks, and alone enters and leaves theirs. */
+  private static final String TIMER_RUNNER = "java.util.TimerThread";
+
+  /** Classes a unit test lets stand in for the runners; always empty in the bootstrap copy. */
+  private static volatile Set<Class<?>> runnersForTests = Set.of();
 
   private HandOffs() {}
 
@@ -92,33 +88,40 @@ public final class HandOffs {
     if (frame == null || task == null) {
       return;
     }
-    if (QUEUED_BY_TOOLS.put(task, frame.context) == null) {
-      QUEUED_COUNT.incrementAndGet();
-    }
+    QUEUED_BY_TOOLS.put(task, frame.context);
   }
 
   /**
    * Called by woven {@code ForkJoinTask.doExec} as it begins: enters the context the task was
-   * queued in.
+   * queued in. Only {@code ForkJoinTask}'s own code may: called from anywhere else, it neither
+   * enters the context nor forgets it, so that a tool cannot run its task free of its context by
+   * calling this first, nor take on the context of a task another tool queued.
    */
   public static void forkJoinTaskRunning(Object task) {
-    if (QUEUED_COUNT.get() == 0) {
+    if (QUEUED_BY_TOOLS.isEmpty() || task == null || QUEUED_BY_TOOLS.get(task) == null) {
+      return;
+    }
+    if (!isRunner(Callers.WALKER.getCallerClass(), FORK_JOIN_RUNNER)) {
       return;
     }
     Object context = QUEUED_BY_TOOLS.remove(task);
-    if (context == null) {
-      return;
+    if (context != null) {
+      ToolFrames.enter(context, task);
     }
-    QUEUED_COUNT.decrementAndGet();
-    ToolFrames.enter(context, task);
   }
 
   /**
    * Called by woven {@code ForkJoinTask.doExec} as it ends, normally or not: leaves the task's
-   * context.
+   * context. Only {@code ForkJoinTask}'s own code may: a task's code cannot leave its context by
+   * calling this with itself.
    */
   public static void forkJoinTaskDone(Object task) {
-    ToolFrames.leave(task);
+    if (!ToolFrames.enteredFor(task)) {
+      return;
+    }
+    if (isRunner(Callers.WALKER.getCallerClass(), FORK_JOIN_RUNNER)) {
+      ToolFrames.leave(task);
+    }
   }
 
   /**
@@ -134,19 +137,62 @@ public final class HandOffs {
 
   /**
    * Called by the woven timer thread before it runs a task: leaves what an earlier task left (one
-   * that threw), then enters the context the task was scheduled in, if any.
+   * that threw), then enters the context the task was scheduled in, if any. Only the timer thread's
+   * own code may: called from anywhere else, it does nothing.
    */
   public static void timerTaskRunning(Object task) {
-    timerTaskDone();
-    Object context = SCHEDULED_BY_TOOLS.isEmpty() ? null : SCHEDULED_BY_TOOLS.get(task);
+    boolean leftOver = ToolFrames.enteredFor(TIMER_TASK);
+    Object context =
+        SCHEDULED_BY_TOOLS.isEmpty() || task == null ? null : SCHEDULED_BY_TOOLS.get(task);
+    if (!leftOver && context == null) {
+      return;
+    }
+    if (!isRunner(Callers.WALKER.getCallerClass(), TIMER_RUNNER)) {
+      return;
+    }
+    ToolFrames.leave(TIMER_TASK);
     if (context != null) {
       ToolFrames.enter(context, TIMER_TASK);
     }
   }
 
-  /** Called by the woven timer thread after it ran a task: leaves the task's context. */
+  /**
+   * Called by the woven timer thread after it ran a task: leaves the task's context. Only the timer
+   * thread's own code may: a timer task cannot leave its context by calling this.
+   */
   public static void timerTaskDone() {
-    ToolFrames.leave(TIMER_TASK);
+    if (ToolFrames.enteredFor(TIMER_TASK)
+        && isRunner(Callers.WALKER.getCallerClass(), TIMER_RUNNER)) {
+      ToolFrames.leave(TIMER_TASK);
+    }
+  }
+
+  /**
+   * Whether {@code caller} is the JDK class named {@code runner}: that name, defined by the
+   * bootstrap loader, which no tool can define a class in.
+   */
+  private static boolean isRunner(Class<?> caller, String runner) {
+    return (caller.getClassLoader() == null && caller.getName().equals(runner))
+        || runnersForTests.contains(caller);
+  }
+
+  /**
+   * The unit tests' way to play the JDK's runners from classes of their own. Package-private, and
+   * refused by the bootstrap copy, as {@link Dispatcher#installForTests} is.
+   */
+  static void runnersForTests(Set<Class<?>> runners) {
+    if (HandOffs.class.getClassLoader() == null) {
+      throw new IllegalStateException("only a test's copy of toolguard's bridge has test runners");
+    }
+    runnersForTests = Set.copyOf(runners);
+  }
+
+  /** Loaded only when a tool's task ends: finds who called an entry. */
+  private static final class Callers {
+    static final StackWalker WALKER =
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private Callers() {}
   }
 
   /**

@@ -1,9 +1,5 @@
 package io.toolguard.bootstrap;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-
 /**
  * The per-thread stack of tool contexts, which {@link Dispatcher} (tool entry and exit, the checks)
  * and {@link HandOffs} (threads, executors, fork/join, timers) share. Package-private, as is
@@ -16,8 +12,7 @@ final class ToolFrames {
   static final ThreadLocal<Frame> CURRENT = new Contexts();
 
   /** Threads a tool started, until they first look at their context. */
-  private static final Map<Thread, Frame> STARTED_BY_TOOLS =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private static final WeakIdentityMap<Frame> STARTED_BY_TOOLS = new WeakIdentityMap<>();
 
   private ToolFrames() {}
 
@@ -43,6 +38,12 @@ final class ToolFrames {
     if (frame != null && task != null && frame.task == task) {
       CURRENT.set(frame.outer);
     }
+  }
+
+  /** {@return whether this thread's innermost frame was entered for {@code task} (not null)} */
+  static boolean enteredFor(Object task) {
+    Frame frame = CURRENT.get();
+    return frame != null && task != null && frame.task == task;
   }
 
   /** The context stack of each thread; a thread a tool started begins with the tool's context. */

@@ -2,6 +2,7 @@ package io.toolguard.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import java.util.TimerTask;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinTask;
@@ -20,11 +21,13 @@ class HandOffsTest {
   @BeforeEach
   void installHooks() {
     Dispatcher.installForTests(hooks);
+    HandOffs.runnersForTests(Set.of(JdkRunner.class));
   }
 
   @AfterEach
   void reset() {
     Dispatcher.installForTests(null);
+    HandOffs.runnersForTests(Set.of());
     ToolFrames.CURRENT.remove();
   }
 
@@ -126,14 +129,14 @@ class HandOffsTest {
 
     onAnotherThread(
         () -> {
-          HandOffs.forkJoinTaskRunning(task);
+          JdkRunner.forkJoinTaskRunning(task);
           touch("/while it runs");
-          HandOffs.forkJoinTaskDone(task);
+          JdkRunner.forkJoinTaskDone(task);
           touch("/after it ran");
           // Run again (a task can be reinitialised), it was not queued again: no context.
-          HandOffs.forkJoinTaskRunning(task);
+          JdkRunner.forkJoinTaskRunning(task);
           touch("/run again");
-          HandOffs.forkJoinTaskDone(task);
+          JdkRunner.forkJoinTaskDone(task);
         });
 
     assertThat(checks()).containsExactly("checkFile tool 1: [/while it runs, 1, null]");
@@ -144,9 +147,9 @@ class HandOffsTest {
     ForkJoinTask<?> task = ForkJoinTask.adapt(() -> {});
     HandOffs.forkJoinTaskQueued(task);
 
-    HandOffs.forkJoinTaskRunning(task);
+    JdkRunner.forkJoinTaskRunning(task);
     touch("/while it runs");
-    HandOffs.forkJoinTaskDone(task);
+    JdkRunner.forkJoinTaskDone(task);
 
     assertThat(hooks.calls).isEmpty();
   }
@@ -155,9 +158,9 @@ class HandOffsTest {
   void aTaskEndingLeavesOnlyTheFrameItEntered() {
     Object frame = tool(1);
 
-    HandOffs.forkJoinTaskDone(ForkJoinTask.adapt(() -> {}));
-    HandOffs.forkJoinTaskDone(null);
-    HandOffs.timerTaskDone();
+    JdkRunner.forkJoinTaskDone(ForkJoinTask.adapt(() -> {}));
+    JdkRunner.forkJoinTaskDone(null);
+    JdkRunner.timerTaskDone();
     touch("/still in the tool");
     Dispatcher.exitTool(frame);
 
@@ -174,9 +177,9 @@ class HandOffsTest {
     onAnotherThread(
         () -> {
           for (int run = 1; run <= 2; run++) {
-            HandOffs.timerTaskRunning(task);
+            JdkRunner.timerTaskRunning(task);
             touch("/run " + run);
-            HandOffs.timerTaskDone();
+            JdkRunner.timerTaskDone();
             touch("/between runs");
           }
         });
@@ -196,12 +199,12 @@ class HandOffsTest {
 
     onAnotherThread(
         () -> {
-          HandOffs.timerTaskRunning(scheduledInATool);
+          JdkRunner.timerTaskRunning(scheduledInATool);
           touch("/before it threw");
           // It threw: the woven loop never called timerTaskDone.
-          HandOffs.timerTaskRunning(anyonesTask);
+          JdkRunner.timerTaskRunning(anyonesTask);
           touch("/in the next task");
-          HandOffs.timerTaskDone();
+          JdkRunner.timerTaskDone();
         });
 
     assertThat(checks()).containsExactly("checkFile tool 1: [/before it threw, 1, null]");
@@ -275,5 +278,182 @@ class HandOffsTest {
       @Override
       public void run() {}
     };
+  }
+
+  @Test
+  void aTaskCannotLeaveTheContextItRunsInByCallingTheEntriesItself() throws Exception {
+    Object frame = tool(1);
+    ForkJoinTask<?> task = ForkJoinTask.adapt(() -> {});
+    HandOffs.forkJoinTaskQueued(task);
+    TimerTask timerTask = timerTask();
+    HandOffs.timerTaskScheduled(timerTask);
+    Dispatcher.exitTool(frame);
+
+    onAnotherThread(
+        () -> {
+          JdkRunner.forkJoinTaskRunning(task);
+          HandOffs.forkJoinTaskDone(task);
+          touch("/after the fork/join task's own call");
+          JdkRunner.forkJoinTaskDone(task);
+          JdkRunner.timerTaskRunning(timerTask);
+          HandOffs.timerTaskDone();
+          HandOffs.timerTaskRunning(null);
+          touch("/after the timer task's own calls");
+          JdkRunner.timerTaskDone();
+          touch("/after both ended");
+        });
+
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/after the fork/join task's own call, 1, null]",
+            "checkFile tool 1: [/after the timer task's own calls, 1, null]");
+  }
+
+  @Test
+  void aToolCannotForgetTheContextOfATaskItQueuedNorTakeOnAnothers() throws Exception {
+    Object first = tool(1);
+    ForkJoinTask<?> queuedByTheFirst = ForkJoinTask.adapt(() -> {});
+    HandOffs.forkJoinTaskQueued(queuedByTheFirst);
+    TimerTask scheduledByTheFirst = timerTask();
+    HandOffs.timerTaskScheduled(scheduledByTheFirst);
+    Dispatcher.exitTool(first);
+
+    Object second = tool(2);
+    HandOffs.forkJoinTaskRunning(queuedByTheFirst);
+    HandOffs.timerTaskRunning(scheduledByTheFirst);
+    touch("/in the second tool");
+    Dispatcher.exitTool(second);
+    onAnotherThread(
+        () -> {
+          JdkRunner.forkJoinTaskRunning(queuedByTheFirst);
+          touch("/in the task");
+          JdkRunner.forkJoinTaskDone(queuedByTheFirst);
+        });
+
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 2: [/in the second tool, 1, null]",
+            "checkFile tool 1: [/in the task, 1, null]");
+  }
+
+  @Test
+  void tasksAndThreadsAreKnownByIdentityNotByTheirOwnHashCodeOrEquals() throws Exception {
+    Object frame = tool(1);
+    Shifty task = new Shifty();
+    HandOffs.forkJoinTaskQueued(task);
+    ShiftyTimerTask timerTask = new ShiftyTimerTask();
+    HandOffs.timerTaskScheduled(timerTask);
+    ShiftyThread thread = new ShiftyThread(() -> touch("/in the thread"));
+    HandOffs.threadStarting(thread);
+    Dispatcher.exitTool(frame);
+    HandOffs.forkJoinTaskQueued(new Shifty());
+
+    onAnotherThread(
+        () -> {
+          JdkRunner.forkJoinTaskRunning(task);
+          touch("/in the task");
+          JdkRunner.forkJoinTaskDone(task);
+          JdkRunner.timerTaskRunning(timerTask);
+          touch("/in the timer task");
+          JdkRunner.timerTaskDone();
+          JdkRunner.forkJoinTaskRunning(new Shifty());
+          touch("/in a task that equals the first");
+        });
+    thread.start();
+    thread.join();
+
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/in the task, 1, null]",
+            "checkFile tool 1: [/in the timer task, 1, null]",
+            "checkFile tool 1: [/in the thread, 1, null]");
+  }
+
+  /** Plays the JDK's woven runners: the one caller {@link HandOffs} lets enter and leave. */
+  private static final class JdkRunner {
+    private JdkRunner() {}
+
+    static void forkJoinTaskRunning(Object task) {
+      HandOffs.forkJoinTaskRunning(task);
+    }
+
+    static void forkJoinTaskDone(Object task) {
+      HandOffs.forkJoinTaskDone(task);
+    }
+
+    static void timerTaskRunning(Object task) {
+      HandOffs.timerTaskRunning(task);
+    }
+
+    static void timerTaskDone() {
+      HandOffs.timerTaskDone();
+    }
+  }
+
+  /** A task whose hash code changes at every call, and that equals every other of its kind. */
+  @SuppressWarnings({"serial", "EqualsHashCode"})
+  private static final class Shifty extends ForkJoinTask<Void> {
+    private static final java.util.concurrent.atomic.AtomicInteger HASHES =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public int hashCode() {
+      return HASHES.incrementAndGet();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Shifty;
+    }
+
+    @Override
+    public Void getRawResult() {
+      return null;
+    }
+
+    @Override
+    protected void setRawResult(Void value) {}
+
+    @Override
+    protected boolean exec() {
+      return true;
+    }
+  }
+
+  /** A timer task whose hash code changes at every call. */
+  private static final class ShiftyTimerTask extends TimerTask {
+    private int hashes;
+
+    @Override
+    public int hashCode() {
+      return ++hashes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
+
+    @Override
+    public void run() {}
+  }
+
+  /** A thread whose hash code changes at every call. */
+  private static final class ShiftyThread extends Thread {
+    private int hashes;
+
+    ShiftyThread(Runnable work) {
+      super(work);
+    }
+
+    @Override
+    public int hashCode() {
+      return ++hashes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
   }
 }

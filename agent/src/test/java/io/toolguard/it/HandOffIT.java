@@ -53,7 +53,7 @@ class HandOffIT {
     assertThat(lines)
         .as(result.toString())
         .filteredOn(line -> line.startsWith("HANDOFF "))
-        .hasSize(24);
+        .hasSize(30);
     assertThat(result.exitCode()).isZero();
     if (Runtime.version().feature() >= 21) {
       assertThat(lines).noneMatch(line -> line.contains("skipped"));
@@ -72,7 +72,7 @@ class HandOffIT {
         free.stdout().lines().filter(line -> line.startsWith("HANDOFF ")).toList();
     assertThat(handOffs)
         .as(free.toString())
-        .hasSize(24)
+        .hasSize(30)
         .allMatch(line -> line.matches(".* inside=(ok|skipped) outside=(ok|skipped)"));
     assertThat(handOffs)
         .extracting(line -> line.substring(8, line.indexOf(" inside=")))

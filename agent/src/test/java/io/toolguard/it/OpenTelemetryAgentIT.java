@@ -42,7 +42,7 @@ class OpenTelemetryAgentIT {
     assertThat(lines)
         .as(result.toString())
         .filteredOn(line -> line.startsWith("HANDOFF "))
-        .hasSize(24)
+        .hasSize(30)
         .allMatch(line -> line.matches(".* inside=(ok|skipped) outside=(denied|skipped)"));
     if (Runtime.version().feature() >= 21) {
       assertThat(lines).as(result.toString()).noneMatch(line -> line.contains("skipped"));

@@ -228,6 +228,50 @@ final class HandOffWork {
             new Object[] {
               "java.util.Timer created before", (Route) work -> onTimer(timerBefore, work)
             },
+            // A tool's own code, as an attacker who read toolguard's source writes it.
+            new Object[] {
+              "fork/join task whose hash code changes",
+              (Route) work -> forkJoinBefore.submit(new Shifty(work, false)).get()
+            },
+            new Object[] {
+              "fork/join task that says it is done",
+              (Route) work -> forkJoinBefore.submit(new Shifty(work, true)).get()
+            },
+            new Object[] {
+              "timer task whose hash code changes", (Route) work -> onTimer(timerBefore, work, "")
+            },
+            new Object[] {
+              "timer task that says it is done",
+              (Route) work -> onTimer(timerBefore, work, "timerTaskDone")
+            },
+            new Object[] {
+              "timer task that says the next one runs",
+              (Route) work -> onTimer(timerBefore, work, "timerTaskRunning")
+            },
+            new Object[] {
+              "thread whose hash code changes",
+              (Route)
+                  work -> {
+                    String[] result = new String[1];
+                    Thread thread =
+                        new Thread(() -> result[0] = call(work)) {
+                          private int hashes;
+
+                          @Override
+                          public int hashCode() {
+                            return ++hashes;
+                          }
+
+                          @Override
+                          public boolean equals(Object other) {
+                            return this == other;
+                          }
+                        };
+                    thread.start();
+                    thread.join();
+                    return result[0];
+                  }
+            },
             new Object[] {"virtual thread", (Route) work -> onVirtualThread(work)},
             new Object[] {
               "virtual-thread-per-task executor",
@@ -301,6 +345,96 @@ final class HandOffWork {
           new java.util.ArrayList<>(new Splitting(size - size / 2, work).compute());
       results.addAll(left.join());
       return results;
+    }
+  }
+
+  /**
+   * Runs {@code work} as a task of {@code timer} whose hash code changes at every call, after the
+   * task called toolguard's timer entry {@code entry} itself (if any, and if toolguard is there).
+   */
+  private static String onTimer(Timer timer, Callable<String> work, String entry) throws Exception {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    timer.schedule(
+        new TimerTask() {
+          private int hashes;
+
+          @Override
+          public int hashCode() {
+            return ++hashes;
+          }
+
+          @Override
+          public boolean equals(Object other) {
+            return this == other;
+          }
+
+          @Override
+          public void run() {
+            if (!entry.isEmpty()) {
+              callToolguard(entry, entry.equals("timerTaskRunning") ? null : NONE);
+            }
+            result.complete(call(work));
+          }
+        },
+        5);
+    return result.get();
+  }
+
+  private static final Object NONE = new Object();
+
+  /**
+   * Calls a public entry of toolguard's bootstrap class {@code HandOffs}, with {@code argument}
+   * unless it is {@link #NONE}; without the agent there is none, and nothing happens.
+   */
+  static void callToolguard(String entry, Object argument) {
+    Class<?> handOffs;
+    try {
+      handOffs = Class.forName("io.toolguard.bootstrap.HandOffs");
+    } catch (ClassNotFoundException noAgent) {
+      return;
+    }
+    try {
+      if (argument == NONE) {
+        handOffs.getMethod(entry).invoke(null);
+      } else {
+        handOffs.getMethod(entry, Object.class).invoke(null, argument);
+      }
+    } catch (ReflectiveOperationException failed) {
+      throw new IllegalStateException(failed);
+    }
+  }
+
+  /**
+   * A fork/join task whose hash code changes at every call; {@code saysItIsDone} calls toolguard's
+   * entry for a task that has ended, with itself, before the work.
+   */
+  @SuppressWarnings("serial")
+  private static final class Shifty extends RecursiveTask<String> {
+    private final Callable<String> work;
+    private final boolean saysItIsDone;
+    private int hashes;
+
+    Shifty(Callable<String> work, boolean saysItIsDone) {
+      this.work = work;
+      this.saysItIsDone = saysItIsDone;
+    }
+
+    @Override
+    public int hashCode() {
+      return ++hashes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
+
+    @Override
+    protected String compute() {
+      if (saysItIsDone) {
+        callToolguard("forkJoinTaskDone", this);
+      }
+      return call(work);
     }
   }
 
