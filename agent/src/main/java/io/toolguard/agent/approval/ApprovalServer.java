@@ -169,7 +169,10 @@ final class ApprovalServer {
       return;
     }
     String id = path.startsWith(API + "/") ? path.substring(API.length() + 1) : null;
-    boolean keyed = id != null && method.equals("POST") && keyMatches(id, query.get("key"));
+    boolean keyed =
+        id != null
+            && (method.equals("POST") || method.equals("GET"))
+            && keyMatches(id, query.get("key"));
     if (!keyed && !tokenMatches(exchange, query)) {
       send(
           exchange,
@@ -184,6 +187,8 @@ final class ApprovalServer {
       send(exchange, 200, "text/html; charset=utf-8", asset("page.html"));
     } else if (method.equals("GET") && path.equals(API)) {
       send(exchange, 200, "application/json", list());
+    } else if (method.equals("GET") && id != null) {
+      detail(exchange, id);
     } else if (method.equals("POST") && id != null) {
       decide(exchange, id, keyed ? "webhook" : "web");
     } else {
@@ -228,6 +233,21 @@ final class ApprovalServer {
                 Json.array(approvals.recent().stream().map(RequestJson::settled).toList())));
   }
 
+  /** Answers one request, waiting or recently settled, with its arguments whole. */
+  private void detail(HttpExchange exchange, String id) throws IOException {
+    Optional<ApprovalRequest> waiting = approvals.pending(id);
+    Optional<ApprovalRequest> request = waiting.or(() -> approvals.known(id));
+    if (request.isEmpty()) {
+      send(exchange, 404, "application/json", error("no request " + id));
+      return;
+    }
+    send(
+        exchange,
+        200,
+        "application/json",
+        RequestJson.detail(request.get(), Instant.now(), waiting.isPresent()));
+  }
+
   private void decide(HttpExchange exchange, String id, String channel) throws IOException {
     String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
     if (!type.startsWith("application/json")) {
@@ -261,7 +281,11 @@ final class ApprovalServer {
             + exchange.getRemoteAddress().getAddress().getHostAddress()
             + ")";
     Approvals.Result result =
-        approvals.decide(id, new Answer(choice.get(), message, by, channel), body.get("confirm"));
+        approvals.decide(
+            id,
+            new Answer(choice.get(), message, by, channel),
+            body.get("call_hash"),
+            body.get("confirm"));
     switch (result) {
       case DECIDED ->
           send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
@@ -274,6 +298,24 @@ final class ApprovalServer {
               422,
               "application/json",
               error("this call is CRITICAL: approving it needs 'confirm' set to the tool's name"));
+      case HASH_MISSING ->
+          send(
+              exchange,
+              422,
+              "application/json",
+              error(
+                  "the decision must carry the request's 'call_hash', as listed with it, which"
+                      + " binds the decision to the call you saw; nothing was decided"));
+      case HASH_MISMATCH ->
+          send(
+              exchange,
+              409,
+              "application/json",
+              error(
+                  "'call_hash' is not the hash of the call waiting as "
+                      + id
+                      + ", so this decision was made about another call; read the request"
+                      + " again and decide what it shows; nothing was decided"));
       case NOT_COMPARABLE ->
           send(
               exchange,

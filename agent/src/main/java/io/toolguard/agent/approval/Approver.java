@@ -5,7 +5,6 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.Risk;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Asks a person about a tool call or a file access and records both ends in the audit log: the
@@ -37,12 +36,11 @@ public final class Approver {
       String tool,
       String subject,
       Risk risk,
-      String arguments,
-      Optional<String> exactArguments,
+      CallArguments arguments,
       String rule,
       Duration timeout) {
     ApprovalRequest request =
-        approvals.request(callId, tool, subject, risk, arguments, exactArguments, rule, timeout);
+        approvals.request(callId, tool, subject, risk, arguments, rule, timeout);
     Resolution resolution =
         approvals
             .earlier(request)

@@ -61,20 +61,43 @@ public final class ApprovalApp {
         }
       }
       case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
+      case "hostile" -> {
+        ToolApp.call("hostile", () -> tools.note(HOSTILE));
+        Thread.sleep(1000);
+      }
+      case "hostile-and-long" -> {
+        ToolApp.call("hostile", () -> tools.note(HOSTILE));
+        ToolApp.call("long", () -> tools.note(LONG));
+        Thread.sleep(1000);
+      }
       case "script" -> {
         ToolApp.call("browser-approved", () -> tools.transfer("erin", 10));
         ToolApp.call(
             "browser-denied",
             () ->
                 tools.transfer(
-                    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+                    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">"
+                        + "\u001b[2K\u202e",
+                    666));
         ToolApp.call("browser-confirmed", () -> tools.purge("logs"));
+        ToolApp.call("browser-long", () -> tools.note(LONG));
         // Stay up while the page shows the outcome.
         Thread.sleep(3000);
       }
       default -> throw new IllegalArgumentException(args[1]);
     }
   }
+
+  /**
+   * What a model could put in an argument to rewrite an approver's terminal: a carriage return and
+   * erase-line that would overwrite the line, a fake arguments line, conceal, and a right-to-left
+   * override that reverses what follows.
+   */
+  public static final String HOSTILE =
+      "report.txt\r\u001b[2K  arguments  path=\"report.txt\"\u001b[8m hidden\u202etxt.exe";
+
+  /** A value too long to show whole: 200 a, an ESC, 1,000 m, 80 z. */
+  public static final String LONG = "a".repeat(200) + "\u001b" + "m".repeat(1000) + "z".repeat(80);
 
   private static void interrupt(RiskyTools tools) throws Exception {
     Thread waiting =
