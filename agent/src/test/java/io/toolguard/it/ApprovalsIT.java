@@ -427,6 +427,41 @@ class ApprovalsIT {
   }
 
   @Test
+  void codeOfTheApplicationOutsideEveryToolCannotApproveItsCallsWhileAnotherProcessCan()
+      throws Exception {
+    CompletableFuture<ChildJvm.Result> child =
+        start(policy("60s"), "in-process-approver", String.valueOf(port));
+    ApprovalApi api = api();
+    Map<String, Object> request = api.awaitPendingWithArguments("dave");
+    Object id = request.get("id");
+    Path order = dir.resolve("approve-me.tmp");
+    Files.writeString(order, id + " " + request.get("call_hash"));
+    Files.move(order, dir.resolve("approve-me.txt"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+    Path outcome = dir.resolve("in-process.txt");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(outcome) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readString(outcome))
+        .as("the application's own approval and listing")
+        .isEqualTo("POST 403, GET 403");
+    assertThat(api.pending()).extracting(r -> r.get("id")).as("still waiting").containsExactly(id);
+    assertThat(dir.resolve("markers/transfer-dave-1")).doesNotExist();
+
+    // The same approval from another process, this test's JVM, goes through.
+    HttpResponse<String> fromAnotherProcess =
+        api.decide(id, "{\"decision\":\"approve\",\"approver\":\"the application itself\"}");
+    assertThat(fromAnotherProcess.statusCode()).as(fromAnotherProcess.body()).isEqualTo(200);
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: the approval server refused POST /api/requests/" + id + " from /127.0.0.1:")
+        .contains("the connection comes from this very process");
+  }
+
+  @Test
   void aWebhookGetsASignedRequestAndDecidesItThroughItsDecisionUrl() throws Exception {
     LinkedBlockingQueue<String[]> posts = new LinkedBlockingQueue<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -160,6 +160,9 @@ final class ApprovalServer {
       send(exchange, 403, "application/json", error("unknown Host; use " + origin));
       return;
     }
+    if (!fromAnotherProcess(exchange, path)) {
+      return;
+    }
     if (method.equals("GET") && ASSETS.containsKey(path)) {
       send(exchange, 200, ASSETS.get(path), asset(path.substring(1)));
       return;
@@ -194,6 +197,42 @@ final class ApprovalServer {
     } else {
       send(exchange, 404, "application/json", error("no such page: " + method + " " + path));
     }
+  }
+
+  /**
+   * Refuses, with 403 and a line on stderr, a request whose connection this very JVM opened: code
+   * in the application, on whatever thread, cannot approve its own tools' calls, whatever token it
+   * found. {@return whether the request may go on}
+   */
+  private boolean fromAnotherProcess(HttpExchange exchange, String path) throws IOException {
+    PeerProcess.Peer peer = PeerProcess.of(exchange.getRemoteAddress(), exchange.getLocalAddress());
+    if (peer == PeerProcess.Peer.OTHER || peer == PeerProcess.Peer.NOT_TOLD) {
+      return true;
+    }
+    String why =
+        peer == PeerProcess.Peer.THIS_PROCESS
+            ? "the connection comes from this very process, and the application (or a tool in it)"
+                + " may not approve its own calls"
+            : "the process that opened the connection cannot be told (its socket is gone or"
+                + " /proc cannot be read), so it is refused";
+    System.err.println(
+        "toolguard: the approval server refused "
+            + exchange.getRequestMethod()
+            + " "
+            + CallText.visible(path)
+            + " from "
+            + exchange.getRemoteAddress()
+            + ": "
+            + why);
+    send(
+        exchange,
+        403,
+        "application/json",
+        error(
+            why
+                + "; decide from another process: the page, curl, a bot, or the terminal"
+                + " channel"));
+    return false;
   }
 
   private static boolean crossSite(HttpExchange exchange) {
