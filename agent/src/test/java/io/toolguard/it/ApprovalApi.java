@@ -130,16 +130,21 @@ final class ApprovalApi {
   }
 
   /**
-   * Sends a request; once more if the connection failed before any reply (the JDK's HTTP server may
-   * close a kept-alive connection just as the client reuses it, or refuse one under a burst), as
-   * the README tells API clients to do: a decision sent twice answers 409 the second time.
+   * Sends a request; up to three times more if the connection failed before any reply (the JDK's
+   * HTTP server may close a kept-alive connection just as the client reuses it, or refuse one under
+   * a burst or on a loaded machine), as the README tells API clients to do: a decision sent twice
+   * answers 409 the second time.
    */
   HttpResponse<String> send(HttpRequest request) throws Exception {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException noReply) {
-      Thread.sleep(50);
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    for (int retry = 0; ; retry++) {
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException noReply) {
+        if (retry == 3) {
+          throw noReply;
+        }
+        Thread.sleep(50L << (2 * retry));
+      }
     }
   }
 }

@@ -520,6 +520,13 @@ class ApprovalsIT {
       assertThat(decisionUrl)
           .startsWith("http://127.0.0.1:" + port + "/api/requests/" + request.get("id") + "?key=");
 
+      HttpResponse<String> read =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(decisionUrl)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+      assertThat(read.body()).contains("\"arguments_full\":", "\"call_hash\":\"" + hash);
       HttpResponse<String> otherCall =
           java.net.http.HttpClient.newHttpClient()
               .send(

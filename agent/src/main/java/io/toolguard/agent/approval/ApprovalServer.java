@@ -26,8 +26,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The local approval page and its JSON API, on the JDK's own HTTP server. Every page and API call
  * needs the access token (or, to decide one request, that request's key as sent to the webhook); on
- * loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts; the
- * page builds everything it shows as text, and its content security policy allows no inline script.
+ * loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts and
+ * every request whose connection this very process opened ({@link PeerProcess}); a decision must
+ * name the hash of the call it decides. The page builds everything it shows as text, from the
+ * escaped {@link RequestText}, and its content security policy allows no inline script.
  */
 @SuppressForbidden(
     reason =

@@ -29,6 +29,9 @@ public final class Approver {
    * Waits for a person's answer, unless an approval for the session given earlier covers it.
    *
    * @param subject {@code class#method} of a tool call, or the operation a file access asks for
+   * @param arguments the call's arguments whole, or the access described; channels escape and
+   *     shorten them, and its canonical encoding is what the call's hash and an approval for the
+   *     session with these arguments cover
    * @throws SecurityException if the audit log cannot be written
    */
   public Resolution ask(
