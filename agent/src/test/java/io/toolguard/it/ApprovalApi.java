@@ -138,7 +138,10 @@ final class ApprovalApi {
   HttpResponse<String> send(HttpRequest request) throws Exception {
     for (int retry = 0; ; retry++) {
       try {
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+        // A retry goes through a fresh client, in case the shared one's connection state is what
+        // failed.
+        return (retry == 0 ? client : HttpClient.newHttpClient())
+            .send(request, HttpResponse.BodyHandlers.ofString());
       } catch (java.io.IOException noReply) {
         if (retry == 3) {
           throw noReply;
