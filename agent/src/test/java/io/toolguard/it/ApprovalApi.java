@@ -21,6 +21,9 @@ final class ApprovalApi {
   final String token;
   private final HttpClient client = HttpClient.newHttpClient();
 
+  /** The call hash of each request listed so far, by id. */
+  private final Map<String, String> hashes = new java.util.concurrent.ConcurrentHashMap<>();
+
   private ApprovalApi(int port, String token) {
     this.port = port;
     this.token = token;
@@ -64,6 +67,24 @@ final class ApprovalApi {
     if (response.statusCode() != 200) {
       throw new AssertionError("listing failed: " + response.statusCode() + " " + response.body());
     }
+    Map<String, Object> listed = (Map<String, Object>) new Yaml().load(response.body());
+    for (Map<String, Object> request : (List<Map<String, Object>>) listed.get("pending")) {
+      hashes.put(String.valueOf(request.get("id")), String.valueOf(request.get("call_hash")));
+    }
+    return listed;
+  }
+
+  /** {@return one request with its arguments whole, as {@code GET /api/requests/<id>} answers} */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> detail(Object id) throws Exception {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(URI.create(url("/api/requests/" + id)))
+                .header("X-Toolguard-Token", token)
+                .build());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("reading failed: " + response.statusCode() + " " + response.body());
+    }
     return (Map<String, Object>) new Yaml().load(response.body());
   }
 
@@ -85,7 +106,21 @@ final class ApprovalApi {
     return awaitPending(request -> String.valueOf(request.get("arguments")).contains(fragment));
   }
 
+  /**
+   * Decides a request with {@code json}, to which the call hash listed with the request is added
+   * unless {@code json} names one: as the page does, the decision is about the call that was seen.
+   */
   HttpResponse<String> decide(Object id, String json) throws Exception {
+    String hash = hashes.get(String.valueOf(id));
+    return decideExactly(
+        id,
+        hash == null || json.contains("\"call_hash\"") || !json.startsWith("{")
+            ? json
+            : "{\"call_hash\":\"" + hash + "\"," + json.substring(1));
+  }
+
+  /** Decides a request with exactly this body. */
+  HttpResponse<String> decideExactly(Object id, String json) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(url("/api/requests/" + id)))
             .header("X-Toolguard-Token", token)
@@ -95,16 +130,24 @@ final class ApprovalApi {
   }
 
   /**
-   * Sends a request; once more if the connection failed before any reply (the JDK's HTTP server may
-   * close a kept-alive connection just as the client reuses it, or refuse one under a burst), as
-   * the README tells API clients to do: a decision sent twice answers 409 the second time.
+   * Sends a request; up to three times more if the connection failed before any reply (the JDK's
+   * HTTP server may close a kept-alive connection just as the client reuses it, or refuse one under
+   * a burst or on a loaded machine), as the README tells API clients to do: a decision sent twice
+   * answers 409 the second time.
    */
   HttpResponse<String> send(HttpRequest request) throws Exception {
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException noReply) {
-      Thread.sleep(50);
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    for (int retry = 0; ; retry++) {
+      try {
+        // A retry goes through a fresh client, in case the shared one's connection state is what
+        // failed.
+        return (retry == 0 ? client : HttpClient.newHttpClient())
+            .send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException noReply) {
+        if (retry == 3) {
+          throw noReply;
+        }
+        Thread.sleep(50L << (2 * retry));
+      }
     }
   }
 }

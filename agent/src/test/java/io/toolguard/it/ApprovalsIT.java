@@ -363,6 +363,105 @@ class ApprovalsIT {
   }
 
   @Test
+  void aDecisionMustNameTheHashOfTheCallItApprovesAndOneForAnotherCallIsRefused() throws Exception {
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "one");
+    ApprovalApi api = api();
+    Map<String, Object> request = api.awaitPendingWithArguments("dave");
+    Object id = request.get("id");
+    String hash = (String) request.get("call_hash");
+    assertThat(hash).matches("[0-9a-f]{16}");
+
+    HttpResponse<String> missing = api.decideExactly(id, "{\"decision\":\"approve\"}");
+    assertThat(missing.statusCode()).as(missing.body()).isEqualTo(422);
+    assertThat(missing.body()).contains("call_hash");
+    String otherHash = hash.equals("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef";
+    HttpResponse<String> other =
+        api.decideExactly(id, "{\"decision\":\"approve\",\"call_hash\":\"" + otherHash + "\"}");
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+    assertThat(other.body()).contains("another call");
+    assertThat(api.pending()).extracting(r -> r.get("id")).containsExactly(id);
+    assertThat(dir.resolve("markers/transfer-dave-1")).doesNotExist();
+
+    HttpResponse<String> right =
+        api.decideExactly(id, "{\"decision\":\"approve\",\"call_hash\":\"" + hash + "\"}");
+    assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+    assertThat(child.get(60, TimeUnit.SECONDS).stdout()).startsWith("one: ran");
+    assertThat(dir.resolve("markers/transfer-dave-1")).exists();
+  }
+
+  @Test
+  void theApiShowsHostileArgumentsEscapedAndLongOnesShortenedWithTheWholeOnRequest()
+      throws Exception {
+    CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "hostile-and-long");
+    ApprovalApi api = api();
+
+    Map<String, Object> hostile = api.awaitPendingWithArguments("report.txt");
+    assertThat(ApprovalApp.HOSTILE).as("the raw argument").contains("\u001b", "\r", "\u202e");
+    assertThat(hostile.get("arguments"))
+        .isEqualTo(
+            "text=\"report.txt\\r\\e[2K  arguments  path=\"report.txt\"\\e[8m"
+                + " hidden\\u{202E}txt.exe\"");
+    assertThat(hostile).containsEntry("arguments_shortened", false);
+    api.decide(hostile.get("id"), "{\"decision\":\"approve\"}");
+
+    Map<String, Object> longOne = api.awaitPendingWithArguments("aaaa");
+    assertThat(longOne.get("arguments"))
+        .isEqualTo(
+            "text=\""
+                + "a".repeat(200)
+                + "…"
+                + "z".repeat(80)
+                + "\" ("
+                + String.format(java.util.Locale.ROOT, "%,d", ApprovalApp.LONG.length())
+                + " chars)");
+    assertThat(longOne).containsEntry("arguments_shortened", true);
+    Map<String, Object> whole = api.detail(longOne.get("id"));
+    assertThat(whole.get("arguments_full"))
+        .isEqualTo("text=\"" + ApprovalApp.LONG.replace("\u001b", "\\e") + "\"");
+    assertThat(whole).containsEntry("call_hash", longOne.get("call_hash"));
+    api.decide(longOne.get("id"), "{\"decision\":\"approve\"}");
+
+    assertThat(child.get(60, TimeUnit.SECONDS).stdout())
+        .as("both ran")
+        .isEqualTo("hostile: ran\nlong: ran\n");
+  }
+
+  @Test
+  void codeOfTheApplicationOutsideEveryToolCannotApproveItsCallsWhileAnotherProcessCan()
+      throws Exception {
+    CompletableFuture<ChildJvm.Result> child =
+        start(policy("60s"), "in-process-approver", String.valueOf(port));
+    ApprovalApi api = api();
+    Map<String, Object> request = api.awaitPendingWithArguments("dave");
+    Object id = request.get("id");
+    Path order = dir.resolve("approve-me.tmp");
+    Files.writeString(order, id + " " + request.get("call_hash"));
+    Files.move(order, dir.resolve("approve-me.txt"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+    Path outcome = dir.resolve("in-process.txt");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(outcome) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readString(outcome))
+        .as("the application's own approval and listing")
+        .isEqualTo("POST 403, GET 403");
+    assertThat(api.pending()).extracting(r -> r.get("id")).as("still waiting").containsExactly(id);
+    assertThat(dir.resolve("markers/transfer-dave-1")).doesNotExist();
+
+    // The same approval from another process, this test's JVM, goes through.
+    HttpResponse<String> fromAnotherProcess =
+        api.decide(id, "{\"decision\":\"approve\",\"approver\":\"the application itself\"}");
+    assertThat(fromAnotherProcess.statusCode()).as(fromAnotherProcess.body()).isEqualTo(200);
+    ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
+    assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: the approval server refused POST /api/requests/" + id + " from /127.0.0.1:")
+        .contains("the connection comes from this very process");
+  }
+
+  @Test
   void aWebhookGetsASignedRequestAndDecidesItThroughItsDecisionUrl() throws Exception {
     LinkedBlockingQueue<String[]> posts = new LinkedBlockingQueue<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -391,7 +490,7 @@ class ApprovalsIT {
           ChildJvm.in(dir)
               .agent("policy=policy.yaml,audit=audit.jsonl")
               .env("HOOK_SECRET", "s3cret")
-              .inBackground(ApprovalApp.class, "markers", "one-then-linger");
+              .inBackground(ApprovalApp.class, "markers", "hostile");
 
       String[] post = posts.poll(30, TimeUnit.SECONDS);
       assertThat(post).as("the webhook was called").isNotNull();
@@ -405,14 +504,44 @@ class ApprovalsIT {
       @SuppressWarnings("unchecked")
       Map<String, Object> request = (Map<String, Object>) new Yaml().load(post[0]);
       assertThat(request)
-          .containsEntry("tool", "transfer")
+          .containsEntry("tool", "note")
           .containsEntry("risk", "HIGH")
-          .containsEntry("arguments", "account=\"dave\", cents=1")
-          .containsKeys("id", "deadline");
+          .containsEntry(
+              "arguments",
+              "text=\"report.txt\\r\\e[2K  arguments  path=\"report.txt\"\\e[8m"
+                  + " hidden\\u{202E}txt.exe\"")
+          .containsKeys("id", "deadline", "call_hash");
+      assertThat(post[0]).as("no raw control or bidi character").doesNotContain("\u001b", "\u202e");
+      String hash = (String) request.get("call_hash");
+      assertThat(api().pending())
+          .singleElement()
+          .satisfies(listed -> assertThat(listed).containsEntry("call_hash", hash));
       String decisionUrl = (String) request.get("decision_url");
       assertThat(decisionUrl)
           .startsWith("http://127.0.0.1:" + port + "/api/requests/" + request.get("id") + "?key=");
 
+      HttpResponse<String> read =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(decisionUrl)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+      assertThat(read.body()).contains("\"arguments_full\":", "\"call_hash\":\"" + hash);
+      HttpResponse<String> otherCall =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  post(
+                          URI.create(decisionUrl),
+                          "{\"decision\":\"approve\",\"call_hash\":\"0000000000000000\"}")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(otherCall.statusCode()).as(otherCall.body()).isEqualTo(409);
+      HttpResponse<String> noHash =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  post(URI.create(decisionUrl), "{\"decision\":\"approve\"}").build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(noHash.statusCode()).as(noHash.body()).isEqualTo(422);
       HttpResponse<String> decided =
           java.net.http.HttpClient.newBuilder()
               .version(java.net.http.HttpClient.Version.HTTP_1_1)
@@ -420,18 +549,23 @@ class ApprovalsIT {
               .send(
                   post(
                           URI.create(decisionUrl),
-                          "{\"decision\":\"approve\",\"approver\":\"chat-ops\"}")
+                          "{\"decision\":\"approve\",\"approver\":\"chat-ops\",\"call_hash\":\""
+                              + hash
+                              + "\"}")
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       HttpResponse<String> again =
           java.net.http.HttpClient.newHttpClient()
               .send(
-                  post(URI.create(decisionUrl), "{\"decision\":\"deny\"}").build(),
+                  post(
+                          URI.create(decisionUrl),
+                          "{\"decision\":\"deny\",\"call_hash\":\"" + hash + "\"}")
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
       ChildJvm.Result result = child.get(60, TimeUnit.SECONDS);
       assertThat(decided.statusCode()).as(decided.body() + result).isEqualTo(200);
       assertThat(again.statusCode()).as("the key decides once").isEqualTo(409);
-      assertThat(result.stdout()).as(result.toString()).startsWith("one: ran");
+      assertThat(result.stdout()).as(result.toString()).startsWith("hostile: ran");
       assertThat(approvalEvents().get(1))
           .containsEntry("channel", "webhook")
           .containsEntry("by", "chat-ops (127.0.0.1)");

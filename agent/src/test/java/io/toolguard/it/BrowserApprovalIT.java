@@ -59,6 +59,9 @@ class BrowserApprovalIT {
           .isEqualTo("account=\"erin\", cents=10");
       assertThat(browser.eval("document.querySelector('" + first + " .method').textContent"))
           .isEqualTo("io.toolguard.it.app.RiskyTools#transfer");
+      assertThat(browser.eval("document.querySelector('" + first + " .hash').textContent"))
+          .as("the hash the page shows is the API's")
+          .isEqualTo(api.pending().get(0).get("call_hash"));
       browser.eval(
           "document.querySelector('"
               + first
@@ -68,9 +71,13 @@ class BrowserApprovalIT {
           "document.querySelectorAll('.request').length === 1"
               + " && document.querySelector('.request .arguments').textContent.includes('script')",
           "the second waiting call");
-      assertThat(browser.eval("document.querySelector('.request .arguments').textContent"))
+      String shown = browser.eval("document.querySelector('.request .arguments').textContent");
+      assertThat(shown)
           .isEqualTo(
-              "account=\"<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">\", cents=666");
+              "account=\"<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">"
+                  + "\\e[2K\\u{202E}\", cents=666")
+          .isEqualTo(api.pending().get(0).get("arguments"))
+          .doesNotContain("\u001b", "\u202e");
       assertThat(browser.eval("String(window.pwned)"))
           .as("no argument ran as markup")
           .isEqualTo("undefined");
@@ -105,10 +112,36 @@ class BrowserApprovalIT {
               + critical
               + " button[data-decision=\"approve\"]').click(); 'ok'");
 
+      String longCard = ".request[data-risk=\"HIGH\"]";
+      browser.waitFor(
+          "document.querySelectorAll('#recent tr').length === 3"
+              + " && document.querySelector('"
+              + longCard
+              + " .arguments')"
+              + " && document.querySelector('"
+              + longCard
+              + " .arguments').textContent.includes('aaaa')",
+          "the call with a long argument");
+      Map<String, Object> longRequest = api.pending().get(0);
+      assertThat(browser.eval("document.querySelector('" + longCard + " .arguments').textContent"))
+          .isEqualTo(longRequest.get("arguments"))
+          .contains("…", "(1,281 chars)");
+      browser.eval("document.querySelector('" + longCard + " button.whole').click(); 'ok'");
+      browser.waitFor(
+          "!document.querySelector('" + longCard + " .arguments').textContent.includes('…')",
+          "the whole argument");
+      assertThat(browser.eval("document.querySelector('" + longCard + " .arguments').textContent"))
+          .isEqualTo(api.detail(longRequest.get("id")).get("arguments_full"))
+          .isEqualTo("text=\"" + ApprovalApp.LONG.replace("\u001b", "\\e") + "\"");
+      browser.eval(
+          "document.querySelector('"
+              + longCard
+              + " button[data-decision=\"approve\"]').click(); 'ok'");
+
       browser.waitFor(
           "document.querySelectorAll('.request').length === 0"
-              + " && document.querySelectorAll('#recent tr').length === 3",
-          "all three calls among the recent decisions");
+              + " && document.querySelectorAll('#recent tr').length === 4",
+          "all four calls among the recent decisions");
       String recent = browser.eval("document.querySelector('#recent').innerText");
       assertThat(recent)
           .contains("approve", "deny: Not to a script.", "Ada (127.0.0.1) via web", "purge");
@@ -120,7 +153,8 @@ class BrowserApprovalIT {
         .containsExactly(
             "browser-approved: ran",
             "browser-denied: denied: Not to a script.",
-            "browser-confirmed: ran");
+            "browser-confirmed: ran",
+            "browser-long: ran");
     assertThat(dir.resolve("markers/transfer-erin-10")).exists();
     List<Map<String, String>> decided =
         AuditLines.read(dir.resolve("audit.jsonl")).stream()
@@ -134,6 +168,7 @@ class BrowserApprovalIT {
         .containsExactly(
             "approve by Ada (127.0.0.1) via web",
             "deny by Ada (127.0.0.1) via web",
+            "approve by Ada (127.0.0.1) via web",
             "approve by Ada (127.0.0.1) via web");
     assertThat(decided.get(1)).containsEntry("message", "Not to a script.");
   }

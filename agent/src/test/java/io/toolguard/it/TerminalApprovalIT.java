@@ -43,6 +43,7 @@ class TerminalApprovalIT {
     private final InputStream screen;
     private final OutputStream keyboard;
     private final StringBuilder seen = new StringBuilder();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     private int awaited;
 
     Terminal(String... scenario) throws IOException {
@@ -78,9 +79,9 @@ class TerminalApprovalIT {
                   + Files.readString(dir.resolve("err.txt")));
         }
         if (screen.available() > 0) {
-          seen.append(
-              new String(screen.readNBytes(screen.available()), StandardCharsets.UTF_8)
-                  .replace("\r", ""));
+          byte[] read = screen.readNBytes(screen.available());
+          bytes.write(read);
+          seen.append(new String(read, StandardCharsets.UTF_8).replace("\r", ""));
         } else {
           Thread.sleep(10);
         }
@@ -88,6 +89,11 @@ class TerminalApprovalIT {
       int at = seen.indexOf(text, from);
       awaited = at + text.length();
       return seen.substring(from, at);
+    }
+
+    /** {@return every byte the terminal received so far, exactly} */
+    byte[] received() {
+      return bytes.toByteArray();
     }
 
     void type(String line) throws IOException {
@@ -161,6 +167,44 @@ class TerminalApprovalIT {
             "deny " + user + " terminal",
             "pending null null",
             "approve " + user + " terminal");
+  }
+
+  @Test
+  void aHostileArgumentReachesTheTerminalEscapedAndALongOneShortenedWithTheWholeOnRequest()
+      throws Exception {
+    assertThat(ApprovalApp.HOSTILE)
+        .as("raw, the argument would return the cursor, erase the line and conceal the rest")
+        .contains("\r", "\u001b[2K", "\u001b[8m", "\u202e");
+    try (Terminal terminal = new Terminal("markers", "hostile-and-long")) {
+      String first = terminal.await("Run it?");
+      assertThat(first)
+          .contains(
+              "  arguments  text=\"report.txt\\r\\e[2K  arguments  path=\"report.txt\"\\e[8m"
+                  + " hidden\\u{202E}txt.exe\"\n")
+          .containsPattern("approval needed \\[[0-9a-f]{16}] call [0-9a-f]{16}\n");
+      terminal.type("y");
+      String second = terminal.await("Run it?");
+      assertThat(second)
+          .contains(
+              "  arguments  text=\""
+                  + "a".repeat(200)
+                  + "…"
+                  + "z".repeat(80)
+                  + "\" (1,281 chars)\n");
+      assertThat(terminal.await(": ")).contains("f = show the arguments whole");
+      terminal.type("f");
+      assertThat(terminal.await("Run it?"))
+          .contains(
+              "  arguments (whole)  text=\"" + ApprovalApp.LONG.replace("\u001b", "\\e") + "\"\n");
+      terminal.type("y");
+      assertThat(terminal.output()).containsExactly("hostile: ran", "long: ran");
+
+      String received = new String(terminal.received(), StandardCharsets.UTF_8);
+      assertThat(received)
+          .as("no ESC, no bidirectional override, no bare carriage return reached the terminal")
+          .doesNotContain("\u001b", "\u202e")
+          .doesNotContainPattern("\r(?!\n)");
+    }
   }
 
   @Test

@@ -26,8 +26,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The local approval page and its JSON API, on the JDK's own HTTP server. Every page and API call
  * needs the access token (or, to decide one request, that request's key as sent to the webhook); on
- * loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts; the
- * page builds everything it shows as text, and its content security policy allows no inline script.
+ * loopback, requests for another host name (DNS rebinding) get 403, and so do cross-site posts and
+ * every request whose connection this very process opened ({@link PeerProcess}); a decision must
+ * name the hash of the call it decides. The page builds everything it shows as text, from the
+ * escaped {@link RequestText}, and its content security policy allows no inline script.
  */
 @SuppressForbidden(
     reason =
@@ -160,6 +162,9 @@ final class ApprovalServer {
       send(exchange, 403, "application/json", error("unknown Host; use " + origin));
       return;
     }
+    if (!fromAnotherProcess(exchange, path)) {
+      return;
+    }
     if (method.equals("GET") && ASSETS.containsKey(path)) {
       send(exchange, 200, ASSETS.get(path), asset(path.substring(1)));
       return;
@@ -169,7 +174,10 @@ final class ApprovalServer {
       return;
     }
     String id = path.startsWith(API + "/") ? path.substring(API.length() + 1) : null;
-    boolean keyed = id != null && method.equals("POST") && keyMatches(id, query.get("key"));
+    boolean keyed =
+        id != null
+            && (method.equals("POST") || method.equals("GET"))
+            && keyMatches(id, query.get("key"));
     if (!keyed && !tokenMatches(exchange, query)) {
       send(
           exchange,
@@ -184,11 +192,49 @@ final class ApprovalServer {
       send(exchange, 200, "text/html; charset=utf-8", asset("page.html"));
     } else if (method.equals("GET") && path.equals(API)) {
       send(exchange, 200, "application/json", list());
+    } else if (method.equals("GET") && id != null) {
+      detail(exchange, id);
     } else if (method.equals("POST") && id != null) {
       decide(exchange, id, keyed ? "webhook" : "web");
     } else {
       send(exchange, 404, "application/json", error("no such page: " + method + " " + path));
     }
+  }
+
+  /**
+   * Refuses, with 403 and a line on stderr, a request whose connection this very JVM opened: code
+   * in the application, on whatever thread, cannot approve its own tools' calls, whatever token it
+   * found. {@return whether the request may go on}
+   */
+  private boolean fromAnotherProcess(HttpExchange exchange, String path) throws IOException {
+    PeerProcess.Peer peer = PeerProcess.of(exchange.getRemoteAddress(), exchange.getLocalAddress());
+    if (peer == PeerProcess.Peer.OTHER || peer == PeerProcess.Peer.NOT_TOLD) {
+      return true;
+    }
+    String why =
+        peer == PeerProcess.Peer.THIS_PROCESS
+            ? "the connection comes from this very process, and the application (or a tool in it)"
+                + " may not approve its own calls"
+            : "the process that opened the connection cannot be told (its socket is gone or"
+                + " /proc cannot be read), so it is refused";
+    System.err.println(
+        "toolguard: the approval server refused "
+            + exchange.getRequestMethod()
+            + " "
+            + CallText.visible(path)
+            + " from "
+            + exchange.getRemoteAddress()
+            + ": "
+            + why);
+    send(
+        exchange,
+        403,
+        "application/json",
+        error(
+            why
+                + "; decide from another process: the page, curl, a bot, or the terminal"
+                + " channel"));
+    return false;
   }
 
   private static boolean crossSite(HttpExchange exchange) {
@@ -228,6 +274,21 @@ final class ApprovalServer {
                 Json.array(approvals.recent().stream().map(RequestJson::settled).toList())));
   }
 
+  /** Answers one request, waiting or recently settled, with its arguments whole. */
+  private void detail(HttpExchange exchange, String id) throws IOException {
+    Optional<ApprovalRequest> waiting = approvals.pending(id);
+    Optional<ApprovalRequest> request = waiting.or(() -> approvals.known(id));
+    if (request.isEmpty()) {
+      send(exchange, 404, "application/json", error("no request " + id));
+      return;
+    }
+    send(
+        exchange,
+        200,
+        "application/json",
+        RequestJson.detail(request.get(), Instant.now(), waiting.isPresent()));
+  }
+
   private void decide(HttpExchange exchange, String id, String channel) throws IOException {
     String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
     if (!type.startsWith("application/json")) {
@@ -261,7 +322,11 @@ final class ApprovalServer {
             + exchange.getRemoteAddress().getAddress().getHostAddress()
             + ")";
     Approvals.Result result =
-        approvals.decide(id, new Answer(choice.get(), message, by, channel), body.get("confirm"));
+        approvals.decide(
+            id,
+            new Answer(choice.get(), message, by, channel),
+            body.get("call_hash"),
+            body.get("confirm"));
     switch (result) {
       case DECIDED ->
           send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
@@ -274,6 +339,24 @@ final class ApprovalServer {
               422,
               "application/json",
               error("this call is CRITICAL: approving it needs 'confirm' set to the tool's name"));
+      case HASH_MISSING ->
+          send(
+              exchange,
+              422,
+              "application/json",
+              error(
+                  "the decision must carry the request's 'call_hash', as listed with it, which"
+                      + " binds the decision to the call you saw; nothing was decided"));
+      case HASH_MISMATCH ->
+          send(
+              exchange,
+              409,
+              "application/json",
+              error(
+                  "'call_hash' is not the hash of the call waiting as "
+                      + id
+                      + ", so this decision was made about another call; read the request"
+                      + " again and decide what it shows; nothing was decided"));
       case NOT_COMPARABLE ->
           send(
               exchange,

@@ -42,7 +42,11 @@ public final class Approvals {
     UNKNOWN,
     ALREADY_SETTLED,
     CONFIRMATION_NEEDED,
-    NOT_COMPARABLE
+    NOT_COMPARABLE,
+    /** The decision named no call hash. */
+    HASH_MISSING,
+    /** The decision's call hash is not the waiting call's: its sender saw another call. */
+    HASH_MISMATCH
   }
 
   void add(ApprovalChannel channel) {
@@ -65,11 +69,11 @@ public final class Approvals {
       String tool,
       String method,
       Risk risk,
-      String arguments,
-      Optional<String> exactArguments,
+      CallArguments arguments,
       String rule,
       Duration timeout) {
     Instant now = Instant.now();
+    String thread = Thread.currentThread().getName();
     return new ApprovalRequest(
         token(8),
         token(24),
@@ -78,11 +82,12 @@ public final class Approvals {
         method,
         risk,
         arguments,
-        exactArguments,
-        Thread.currentThread().getName(),
+        arguments.exact(),
+        thread,
         rule,
         now,
-        now.plus(timeout));
+        now.plus(timeout),
+        CallText.shown(tool, method, arguments, thread, rule));
   }
 
   /** An approval for the session that already covers this call, if there is one. */
@@ -145,17 +150,27 @@ public final class Approvals {
   /**
    * Answers a pending request; the first answer wins.
    *
-   * @param confirmation what the approver typed to confirm a CRITICAL call (its tool's name)
+   * @param callHash the call hash the approver was shown; a decision for another call is refused
+   * @param confirmation what the approver typed to confirm a CRITICAL call (its tool's name as
+   *     shown)
    */
-  public Result decide(String id, Answer answer, String confirmation) {
+  public Result decide(String id, Answer answer, String callHash, String confirmation) {
     Pending waiting = pending.get(id);
     if (waiting == null) {
       return known(id).isPresent() ? Result.ALREADY_SETTLED : Result.UNKNOWN;
     }
     ApprovalRequest request = waiting.request;
+    if (callHash == null || callHash.isEmpty()) {
+      return Result.HASH_MISSING;
+    }
+    if (!java.security.MessageDigest.isEqual(
+        callHash.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        request.callHash().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return Result.HASH_MISMATCH;
+    }
     if (answer.choice().approves()
         && request.needsConfirmation()
-        && !request.tool().equals(confirmation)) {
+        && !request.shown().tool().equals(confirmation)) {
       return Result.CONFIRMATION_NEEDED;
     }
     if (answer.choice() == Answer.Choice.APPROVE_SESSION && request.exactArguments().isEmpty()) {
@@ -214,11 +229,20 @@ public final class Approvals {
     }
   }
 
-  /** Calls and each kind of file access of a tool are approved apart. */
+  /**
+   * Calls and each kind of file access of a tool are approved apart; the key is length-prefixed, as
+   * the call's canonical encoding is.
+   */
   private static String anyArguments(ApprovalRequest request) {
-    return request.tool() + '\0' + request.method() + '\0';
+    return request.tool().length()
+        + ":"
+        + request.tool()
+        + request.method().length()
+        + ":"
+        + request.method();
   }
 
+  /** The same canonical arguments the call's hash covers. */
   private static String theseArguments(ApprovalRequest request) {
     return anyArguments(request) + request.exactArguments().orElseThrow();
   }

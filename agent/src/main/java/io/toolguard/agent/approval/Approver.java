@@ -5,7 +5,6 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.policy.Risk;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Asks a person about a tool call or a file access and records both ends in the audit log: the
@@ -30,6 +29,9 @@ public final class Approver {
    * Waits for a person's answer, unless an approval for the session given earlier covers it.
    *
    * @param subject {@code class#method} of a tool call, or the operation a file access asks for
+   * @param arguments the call's arguments whole, or the access described; channels escape and
+   *     shorten them, and its canonical encoding is what the call's hash and an approval for the
+   *     session with these arguments cover
    * @throws SecurityException if the audit log cannot be written
    */
   public Resolution ask(
@@ -37,12 +39,11 @@ public final class Approver {
       String tool,
       String subject,
       Risk risk,
-      String arguments,
-      Optional<String> exactArguments,
+      CallArguments arguments,
       String rule,
       Duration timeout) {
     ApprovalRequest request =
-        approvals.request(callId, tool, subject, risk, arguments, exactArguments, rule, timeout);
+        approvals.request(callId, tool, subject, risk, arguments, rule, timeout);
     Resolution resolution =
         approvals
             .earlier(request)

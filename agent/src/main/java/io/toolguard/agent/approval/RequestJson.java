@@ -2,8 +2,13 @@ package io.toolguard.agent.approval;
 
 import io.toolguard.agent.audit.Json;
 import java.time.Instant;
+import java.util.Arrays;
 
-/** Requests and settled requests as the JSON API and the webhook show them. */
+/**
+ * Requests and settled requests as the JSON API and the webhook show them: every text a model, a
+ * tool or an approver could choose is the escaped {@link RequestText}, so that what a page, a bot
+ * or a chat shows of it cannot be rewritten by control or bidirectional characters.
+ */
 final class RequestJson {
 
   private RequestJson() {}
@@ -12,25 +17,36 @@ final class RequestJson {
     return Json.object(fields(request, now));
   }
 
+  /** {@return one request, with its arguments also whole ({@code arguments_full})} */
+  static String detail(ApprovalRequest request, Instant now, boolean waiting) {
+    return Json.object(
+        with(fields(request, now), "arguments_full", request.wholeArguments(), "pending", waiting));
+  }
+
   /** {@return what the webhook is posted: a waiting request, and the address that decides it} */
   static String posted(ApprovalRequest request, Instant now, String decisionUrl) {
-    Object[] fields = fields(request, now);
-    Object[] all = java.util.Arrays.copyOf(fields, fields.length + 2);
-    all[fields.length] = "decision_url";
-    all[fields.length + 1] = decisionUrl;
-    return Json.object(all);
+    return Json.object(with(fields(request, now), "decision_url", decisionUrl));
+  }
+
+  private static Object[] with(Object[] fields, Object... more) {
+    Object[] all = Arrays.copyOf(fields, fields.length + more.length);
+    System.arraycopy(more, 0, all, fields.length, more.length);
+    return all;
   }
 
   private static Object[] fields(ApprovalRequest request, Instant now) {
+    RequestText shown = request.shown();
     return new Object[] {
       "id", request.id(),
       "call_id", request.callId(),
-      "tool", request.tool(),
-      "method", request.method(),
+      "call_hash", shown.callHash(),
+      "tool", shown.tool(),
+      "method", shown.method(),
       "risk", request.risk().name(),
-      "arguments", request.arguments(),
-      "thread", request.thread(),
-      "rule", request.rule(),
+      "arguments", shown.arguments(),
+      "arguments_shortened", shown.shortened(),
+      "thread", shown.thread(),
+      "rule", shown.rule(),
       "created", request.created().toString(),
       "deadline", request.deadline().toString(),
       "seconds_left", request.timeLeft(now).toSeconds(),
@@ -41,16 +57,18 @@ final class RequestJson {
 
   static String settled(Resolution resolution) {
     ApprovalRequest request = resolution.request();
+    RequestText shown = request.shown();
     Answer answer = resolution.answer();
     return Json.object(
         "id", request.id(),
-        "tool", request.tool(),
+        "call_hash", shown.callHash(),
+        "tool", shown.tool(),
         "risk", request.risk().name(),
-        "arguments", request.arguments(),
+        "arguments", shown.arguments(),
         "status", answer.choice().label(),
-        "by", answer.by(),
+        "by", answer.by() == null ? null : CallText.visible(answer.by()),
         "channel", answer.channel(),
-        "message", answer.message(),
+        "message", answer.message() == null ? null : CallText.visible(answer.message()),
         "waited_ms", resolution.waited().toMillis());
   }
 }

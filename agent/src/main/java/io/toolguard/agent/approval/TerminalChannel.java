@@ -86,25 +86,33 @@ final class TerminalChannel implements ApprovalChannel {
   }
 
   private void ask(ApprovalRequest request) throws IOException, InterruptedException {
+    RequestText shown = request.shown();
     out.printf(
         Locale.ROOT,
-        "%ntoolguard: approval needed [%s]%n  tool       %s (%s), risk %s%n  arguments  %s%n"
-            + "  thread     %s; %d s left; %d more waiting%n",
+        "%ntoolguard: approval needed [%s] call %s%n  tool       %s (%s), risk %s%n"
+            + "  arguments  %s%n  thread     %s; %d s left; %d more waiting%n",
         request.id(),
-        request.tool(),
-        request.method(),
+        shown.callHash(),
+        shown.tool(),
+        shown.method(),
         request.risk(),
-        request.arguments(),
-        request.thread(),
+        shown.arguments(),
+        shown.thread(),
         request.timeLeft(Instant.now()).toSeconds(),
         queue.size());
     while (true) {
       out.print(
           "  Run it? y = yes once, s = yes for this run with these arguments, t = yes for this run for this tool,"
-              + " n = no, m = no with a message: ");
+              + " n = no, m = no with a message"
+              + (shown.shortened() ? ", f = show the arguments whole" : "")
+              + ": ");
       Optional<String> line = readLine(request);
       if (line.isEmpty()) {
         return;
+      }
+      if (line.get().strip().equalsIgnoreCase("f")) {
+        out.println("  arguments (whole)  " + request.wholeArguments());
+        continue;
       }
       Optional<Answer.Choice> choice =
           switch (line.get().strip().toLowerCase(Locale.ROOT)) {
@@ -129,7 +137,7 @@ final class TerminalChannel implements ApprovalChannel {
       }
       String confirmation = null;
       if (choice.get().approves() && request.needsConfirmation()) {
-        out.print("  CRITICAL: type the tool's name (" + request.tool() + ") to confirm: ");
+        out.print("  CRITICAL: type the tool's name (" + shown.tool() + ") to confirm: ");
         Optional<String> typedName = readLine(request);
         if (typedName.isEmpty()) {
           return;
@@ -137,8 +145,12 @@ final class TerminalChannel implements ApprovalChannel {
         confirmation = typedName.get().strip();
       }
       Approvals.Result result =
+          // The request shown above, by its hash: the terminal decides only what it displayed.
           approvals.decide(
-              request.id(), new Answer(choice.get(), message, user, "terminal"), confirmation);
+              request.id(),
+              new Answer(choice.get(), message, user, "terminal"),
+              shown.callHash(),
+              confirmation);
       switch (result) {
         case DECIDED -> out.println("  Recorded: " + choice.get().label() + ".");
         case CONFIRMATION_NEEDED -> {

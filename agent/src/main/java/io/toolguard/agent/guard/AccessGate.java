@@ -1,13 +1,13 @@
 package io.toolguard.agent.guard;
 
 import io.toolguard.agent.approval.Approver;
+import io.toolguard.agent.approval.CallArguments;
 import io.toolguard.agent.approval.Resolution;
 import io.toolguard.agent.audit.AuditEntry;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.Outcome;
-import java.util.Optional;
 
 /**
  * The one decision point for what a running tool does — files, processes, network, environment,
@@ -166,8 +166,7 @@ public final class AccessGate {
             context.tool(),
             access.subject(),
             level.decision().risk(),
-            access.shown(),
-            Optional.of(access.shown()),
+            CallArguments.described(access.shown()),
             level.decision().rule(),
             context.policy().policy().approval().timeout());
     if (resolution.approved()) {

@@ -1,22 +1,22 @@
 package io.toolguard.agent.guard;
 
+import io.toolguard.agent.approval.CallArguments;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * A safe rendering of a call's arguments: texts and numbers truncated, other objects by type and
- * size only, so that no whole file contents and no side effects of an application's {@code
- * toString()} reach the audit log or an approver. Short for the audit log, longer for the person
- * deciding; and exact, for remembering an approval of these very arguments.
+ * A safe rendering of a call's arguments: other objects than texts, numbers and the like by type
+ * and size only, so that no whole file contents and no side effects of an application's {@code
+ * toString()} reach the audit log or an approver. Texts and numbers truncated for the audit log;
+ * whole for the person deciding, whose channels shorten and escape them ({@code CallText}).
  */
 final class ArgumentSummary {
 
   static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400);
-  static final ArgumentSummary APPROVAL = new ArgumentSummary(1000, 4000);
 
   final int maxValue;
   final int maxTotal;
@@ -48,25 +48,41 @@ final class ArgumentSummary {
   }
 
   /**
-   * {@return the arguments in full with their types, if all are texts, numbers, paths, enums or the
-   * like; empty if any is another object, whose equality cannot be told from its text}
+   * {@return the arguments for a person deciding: each value whole (texts, numbers, paths, enums
+   * and the like), or for another object its type and size, never its {@code toString()}}; which of
+   * them compare exactly is said per argument. Never fails: an argument whose size or text cannot
+   * be read is described by its type.
    */
-  static Optional<String> exact(Object[] arguments) {
-    StringBuilder key = new StringBuilder();
-    for (Object argument : arguments) {
-      if (argument != null && !isValue(argument)) {
-        return Optional.empty();
-      }
-      String text =
-          argument instanceof Enum<?> constant ? constant.name() : String.valueOf(argument);
-      key.append(argument == null ? "null" : argument.getClass().getName())
-          .append(':')
-          .append(text.length())
-          .append(':')
-          .append(text)
-          .append('\0');
+  static CallArguments forApproval(List<String> names, Object[] arguments) {
+    List<CallArguments.Argument> list = new ArrayList<>(arguments.length);
+    for (int i = 0; i < arguments.length; i++) {
+      String name = i < names.size() ? names.get(i) : "arg" + i;
+      list.add(approvalArgument(name, arguments[i]));
     }
-    return Optional.of(key.toString());
+    return new CallArguments(list);
+  }
+
+  private static CallArguments.Argument approvalArgument(String name, Object argument) {
+    if (argument == null) {
+      return new CallArguments.Argument(name, CallArguments.Kind.VALUE, null, "null", true);
+    }
+    String type = argument.getClass().getName();
+    try {
+      if (argument instanceof CharSequence
+          || argument instanceof Path
+          || argument instanceof File) {
+        return new CallArguments.Argument(
+            name, CallArguments.Kind.TEXT, type, argument.toString(), isValue(argument));
+      }
+      if (isValue(argument)) {
+        String text = argument instanceof Enum<?> constant ? constant.name() : argument.toString();
+        return new CallArguments.Argument(name, CallArguments.Kind.VALUE, type, text, true);
+      }
+      return new CallArguments.Argument(
+          name, CallArguments.Kind.OBJECT, type, AUDIT.render(argument), false);
+    } catch (RuntimeException | LinkageError unreadable) {
+      return new CallArguments.Argument(name, CallArguments.Kind.OBJECT, type, type, false);
+    }
   }
 
   /** Immutable, and equal exactly when their texts (and types) are. */

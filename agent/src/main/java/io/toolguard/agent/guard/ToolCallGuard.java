@@ -77,8 +77,7 @@ public final class ToolCallGuard {
                 tool.name(),
                 tool.signature(),
                 decision.risk(),
-                ArgumentSummary.APPROVAL.render(tool.parameterNames(), arguments),
-                ArgumentSummary.exact(arguments),
+                ArgumentSummary.forApproval(tool.parameterNames(), arguments),
                 decision.rule(),
                 policy.approval().timeout());
         personsMessage = resolution.approved() ? null : resolution.answer().message();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.policy.Risk;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,18 @@ class ApprovalsTest {
   private ApprovalRequest request(
       String tool, Risk risk, Optional<String> exact, Duration timeout) {
     return approvals.request(
-        "c-1", tool, "com.acme.Tools#" + tool, risk, "x=1", exact, "app.yaml:7", timeout);
+        "c-1", tool, "com.acme.Tools#" + tool, risk, arguments(exact), "app.yaml:7", timeout);
+  }
+
+  /** One text argument with this value, or an object that cannot be compared. */
+  static CallArguments arguments(Optional<String> exact) {
+    return new CallArguments(
+        List.of(
+            exact.isPresent()
+                ? new CallArguments.Argument(
+                    "x", CallArguments.Kind.TEXT, "java.lang.String", exact.get(), true)
+                : new CallArguments.Argument(
+                    "x", CallArguments.Kind.OBJECT, "com.acme.Thing", "com.acme.Thing", false)));
   }
 
   private ApprovalRequest request(String tool, String exact) {
@@ -47,9 +59,12 @@ class ApprovalsTest {
 
     assertThat(
             approvals.decide(
-                request.id(), new Answer(Answer.Choice.DENY, "not now", "ada", "web"), null))
+                request.id(),
+                new Answer(Answer.Choice.DENY, "not now", "ada", "web"),
+                request.callHash(),
+                null))
         .isEqualTo(Approvals.Result.DECIDED);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), request.callHash(), null))
         .isEqualTo(Approvals.Result.ALREADY_SETTLED);
     Resolution resolution = settled.get(5, TimeUnit.SECONDS);
 
@@ -59,7 +74,7 @@ class ApprovalsTest {
         .endsWith(": not now");
     assertThat(approvals.pending()).isEmpty();
     assertThat(approvals.recent()).extracting(r -> r.request().id()).containsExactly(request.id());
-    assertThat(approvals.decide("nope", by(Answer.Choice.APPROVE), null))
+    assertThat(approvals.decide("nope", by(Answer.Choice.APPROVE), "0", null))
         .isEqualTo(Approvals.Result.UNKNOWN);
   }
 
@@ -95,7 +110,7 @@ class ApprovalsTest {
 
     assertThat(result[0].answer().choice()).isEqualTo(Answer.Choice.INTERRUPTED);
     assertThat(flag[0]).isTrue();
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), request.callHash(), null))
         .isEqualTo(Approvals.Result.ALREADY_SETTLED);
   }
 
@@ -105,11 +120,14 @@ class ApprovalsTest {
         request("purge", Risk.CRITICAL, Optional.of("1"), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null))
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), request.callHash(), null))
         .isEqualTo(Approvals.Result.CONFIRMATION_NEEDED);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_TOOL), "Purge"))
+    assertThat(
+            approvals.decide(
+                request.id(), by(Answer.Choice.APPROVE_TOOL), request.callHash(), "Purge"))
         .isEqualTo(Approvals.Result.CONFIRMATION_NEEDED);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), "purge"))
+    assertThat(
+            approvals.decide(request.id(), by(Answer.Choice.APPROVE), request.callHash(), "purge"))
         .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isTrue();
   }
@@ -120,7 +138,7 @@ class ApprovalsTest {
         request("purge", Risk.CRITICAL, Optional.empty(), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.DENY), null))
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.DENY), request.callHash(), null))
         .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isFalse();
   }
@@ -129,7 +147,7 @@ class ApprovalsTest {
   void approvingTheseArgumentsForTheSessionCoversExactlyTheSameArguments() throws Exception {
     ApprovalRequest first = request("transfer", "bob:5");
     CompletableFuture<Resolution> settled = waitFor(first);
-    approvals.decide(first.id(), by(Answer.Choice.APPROVE_SESSION), null);
+    approvals.decide(first.id(), by(Answer.Choice.APPROVE_SESSION), first.callHash(), null);
     settled.get(5, TimeUnit.SECONDS);
 
     Optional<Resolution> same = approvals.earlier(request("transfer", "bob:5"));
@@ -153,7 +171,7 @@ class ApprovalsTest {
   void approvingTheToolForTheSessionCoversAnyArgumentsOfTheSameKindOfRequest() throws Exception {
     ApprovalRequest first = request("transfer", "bob:5");
     CompletableFuture<Resolution> settled = waitFor(first);
-    approvals.decide(first.id(), by(Answer.Choice.APPROVE_TOOL), null);
+    approvals.decide(first.id(), by(Answer.Choice.APPROVE_TOOL), first.callHash(), null);
     settled.get(5, TimeUnit.SECONDS);
 
     assertThat(approvals.earlier(request("transfer", "carol:7"))).isPresent();
@@ -168,8 +186,7 @@ class ApprovalsTest {
             "transfer",
             "delete a file",
             Risk.HIGH,
-            "path=\"/x\"",
-            Optional.of("/x"),
+            CallArguments.described("path=\"/x\""),
             "app.yaml:7",
             Duration.ofSeconds(1));
     assertThat(approvals.earlier(fileAccess))
@@ -178,14 +195,46 @@ class ApprovalsTest {
   }
 
   @Test
+  void aDecisionIsRefusedUnlessItNamesTheHashOfTheWaitingCall() throws Exception {
+    ApprovalRequest request = request("transfer", "bob:5");
+    ApprovalRequest other = request("transfer", "bob:6");
+    CompletableFuture<Resolution> settled = waitFor(request);
+
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), null, null))
+        .isEqualTo(Approvals.Result.HASH_MISSING);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), "", null))
+        .isEqualTo(Approvals.Result.HASH_MISSING);
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), other.callHash(), null))
+        .isEqualTo(Approvals.Result.HASH_MISMATCH);
+    assertThat(approvals.pending(request.id())).as("still waiting").isPresent();
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.DENY), request.callHash(), null))
+        .isEqualTo(Approvals.Result.DECIDED);
+    assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isFalse();
+  }
+
+  @Test
+  void theSameCallHasTheSameHashAndTheSessionKeyIsItsCanonicalArguments() throws Exception {
+    ApprovalRequest first = request("transfer", "bob:5");
+    ApprovalRequest again = request("transfer", "bob:5");
+    assertThat(first.callHash()).isEqualTo(again.callHash()).hasSize(16).matches("[0-9a-f]{16}");
+    assertThat(first.id()).isNotEqualTo(again.id());
+    assertThat(first.exactArguments()).contains(CallText.canonical(first.arguments()));
+    assertThat(request("refund", "bob:5").callHash()).isNotEqualTo(first.callHash());
+  }
+
+  @Test
   void argumentsThatCannotBeComparedCannotBeApprovedForTheSession() throws Exception {
     ApprovalRequest request =
         request("transfer", Risk.HIGH, Optional.empty(), Duration.ofSeconds(30));
     CompletableFuture<Resolution> settled = waitFor(request);
 
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_SESSION), null))
+    assertThat(
+            approvals.decide(
+                request.id(), by(Answer.Choice.APPROVE_SESSION), request.callHash(), null))
         .isEqualTo(Approvals.Result.NOT_COMPARABLE);
-    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE_TOOL), null))
+    assertThat(
+            approvals.decide(
+                request.id(), by(Answer.Choice.APPROVE_TOOL), request.callHash(), null))
         .isEqualTo(Approvals.Result.DECIDED);
     assertThat(settled.get(5, TimeUnit.SECONDS).approved()).isTrue();
   }
@@ -199,8 +248,8 @@ class ApprovalsTest {
     CompletableFuture<Resolution> second = waitFor(b);
 
     assertThat(approvals.pending()).extracting(ApprovalRequest::id).containsExactly(a.id(), b.id());
-    approvals.decide(b.id(), by(Answer.Choice.APPROVE), null);
-    approvals.decide(a.id(), by(Answer.Choice.DENY), null);
+    approvals.decide(b.id(), by(Answer.Choice.APPROVE), b.callHash(), null);
+    approvals.decide(a.id(), by(Answer.Choice.DENY), a.callHash(), null);
 
     assertThat(first.get(5, TimeUnit.SECONDS).approved()).isFalse();
     assertThat(second.get(5, TimeUnit.SECONDS).approved()).isTrue();

@@ -2,6 +2,7 @@ package io.toolguard.agent.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.approval.CallArguments;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -83,35 +84,56 @@ class ArgumentSummaryTest {
   }
 
   @Test
-  void exactArgumentsKeepWholeValuesAndTheirTypes() {
+  void approversGetWholeValuesWithTheirTypesAndWhetherTheyCompareExactly() {
     String longText = "x".repeat(5000);
 
-    assertThat(ArgumentSummary.exact(new Object[] {longText, 5L}))
-        .hasValueSatisfying(
-            key -> assertThat(key).contains(longText).contains("java.lang.Long:1:5"));
-    assertThat(ArgumentSummary.exact(new Object[] {"5"}))
-        .isNotEqualTo(ArgumentSummary.exact(new Object[] {5}));
-    assertThat(ArgumentSummary.exact(new Object[] {"a", "bc"}))
-        .isNotEqualTo(ArgumentSummary.exact(new Object[] {"ab", "c"}));
-    assertThat(ArgumentSummary.exact(new Object[] {null, java.nio.file.Path.of("/x")})).isPresent();
-    assertThat(ArgumentSummary.exact(new Object[] {})).contains("");
+    CallArguments arguments =
+        ArgumentSummary.forApproval(List.of("body", "count"), new Object[] {longText, 5L});
+
+    assertThat(arguments.list())
+        .containsExactly(
+            new CallArguments.Argument(
+                "body", CallArguments.Kind.TEXT, "java.lang.String", longText, true),
+            new CallArguments.Argument(
+                "count", CallArguments.Kind.VALUE, "java.lang.Long", "5", true));
+    assertThat(exact("5")).isNotEqualTo(exact(5));
+    assertThat(exact("a", "bc")).isNotEqualTo(exact("ab", "c"));
+    assertThat(exact(null, java.nio.file.Path.of("/x"))).isPresent();
+    assertThat(exact()).isPresent();
+  }
+
+  private static java.util.Optional<String> exact(Object... arguments) {
+    return ArgumentSummary.forApproval(List.of(), arguments).exact();
   }
 
   @Test
   void argumentsWhoseEqualityCannotBeToldFromTheirTextHaveNoExactForm() {
-    assertThat(ArgumentSummary.exact(new Object[] {"a", new Object()})).isEmpty();
-    assertThat(ArgumentSummary.exact(new Object[] {List.of("a")})).isEmpty();
-    assertThat(ArgumentSummary.exact(new Object[] {new StringBuilder("a")})).isEmpty();
-    assertThat(ArgumentSummary.exact(new Object[] {new java.util.concurrent.atomic.AtomicLong(1)}))
-        .isEmpty();
+    assertThat(exact("a", new Object())).isEmpty();
+    assertThat(exact(List.of("a"))).isEmpty();
+    assertThat(exact(new StringBuilder("a"))).isEmpty();
+    assertThat(exact(new java.util.concurrent.atomic.AtomicLong(1))).isEmpty();
   }
 
   @Test
-  void approversSeeLongerValuesThanTheAuditLog() {
-    String text = "y".repeat(500);
+  void approversSeeOtherObjectsByTypeAndSizeOnly() {
+    Object secretHolder =
+        new Object() {
+          @Override
+          public String toString() {
+            throw new AssertionError("toString must not be called");
+          }
+        };
 
-    assertThat(ArgumentSummary.APPROVAL.render(List.of("text"), new Object[] {text}))
-        .isEqualTo("text=\"" + text + "\"");
-    assertThat(ArgumentSummary.of(List.of("text"), new Object[] {text})).endsWith("…(500 chars)\"");
+    CallArguments arguments =
+        ArgumentSummary.forApproval(
+            List.of("a", "b", "c"),
+            new Object[] {secretHolder, new byte[42], new java.util.ArrayList<>(List.of("s1"))});
+
+    assertThat(arguments.list())
+        .extracting(CallArguments.Argument::text)
+        .containsExactly(secretHolder.getClass().getName(), "byte[42]", "ArrayList(size 1)");
+    assertThat(arguments.list())
+        .extracting(CallArguments.Argument::kind)
+        .containsOnly(CallArguments.Kind.OBJECT);
   }
 }

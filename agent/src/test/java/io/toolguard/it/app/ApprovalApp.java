@@ -61,18 +61,115 @@ public final class ApprovalApp {
         }
       }
       case "self-approval" -> selfApproval(Integer.parseInt(args[2]));
+      case "hostile" -> {
+        ToolApp.call("hostile", () -> tools.note(HOSTILE));
+        Thread.sleep(1000);
+      }
+      case "hostile-and-long" -> {
+        ToolApp.call("hostile", () -> tools.note(HOSTILE));
+        ToolApp.call("long", () -> tools.note(LONG));
+        Thread.sleep(1000);
+      }
+      case "in-process-approver" -> inProcessApprover(tools, Integer.parseInt(args[2]));
       case "script" -> {
         ToolApp.call("browser-approved", () -> tools.transfer("erin", 10));
         ToolApp.call(
             "browser-denied",
             () ->
                 tools.transfer(
-                    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">", 666));
+                    "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">"
+                        + "\u001b[2K\u202e",
+                    666));
         ToolApp.call("browser-confirmed", () -> tools.purge("logs"));
+        ToolApp.call("browser-long", () -> tools.note(LONG));
         // Stay up while the page shows the outcome.
         Thread.sleep(3000);
       }
       default -> throw new IllegalArgumentException(args[1]);
+    }
+  }
+
+  /**
+   * What a model could put in an argument to rewrite an approver's terminal: a carriage return and
+   * erase-line that would overwrite the line, a fake arguments line, conceal, and a right-to-left
+   * override that reverses what follows.
+   */
+  public static final String HOSTILE =
+      "report.txt\r\u001b[2K  arguments  path=\"report.txt\"\u001b[8m hidden\u202etxt.exe";
+
+  /** A value too long to show whole: 200 a, an ESC, 1,000 m, 80 z. */
+  public static final String LONG = "a".repeat(200) + "\u001b" + "m".repeat(1000) + "z".repeat(80);
+
+  /**
+   * The application itself, on a thread it started before any tool ran (as a library's own pool
+   * thread would be), approves a waiting call with the token: it waits for the test to name the
+   * call in {@code approve-me.txt}, then writes what the approval server answered to {@code
+   * in-process.txt}.
+   */
+  private static void inProcessApprover(RiskyTools tools, int port) throws Exception {
+    Thread approver =
+        new Thread(
+            () -> {
+              String outcome;
+              try {
+                java.nio.file.Path order = java.nio.file.Path.of("approve-me.txt");
+                while (!java.nio.file.Files.exists(order)) {
+                  Thread.sleep(20);
+                }
+                String[] idAndHash = java.nio.file.Files.readString(order).strip().split(" ");
+                String token =
+                    java.nio.file.Files.readString(java.nio.file.Path.of("approval.token")).strip();
+                outcome =
+                    "POST "
+                        + post(port, idAndHash[0], token, idAndHash[1])
+                        + ", GET "
+                        + get(port, token);
+              } catch (Exception e) {
+                outcome = e.toString();
+              }
+              try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of("in-process.txt"), outcome);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            "library-pool-1");
+    approver.setDaemon(true);
+    approver.start();
+    ToolApp.call("one", () -> tools.transfer("dave", 1));
+  }
+
+  private static int post(int port, String id, String token, String callHash) throws IOException {
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + port + "/api/requests/" + id).toURL().openConnection();
+    try {
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setRequestProperty("X-Toolguard-Token", token);
+      connection
+          .getOutputStream()
+          .write(
+              ("{\"decision\":\"approve\",\"call_hash\":\""
+                      + callHash
+                      + "\",\"approver\":\"the application itself\"}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return connection.getResponseCode();
+    } finally {
+      connection.disconnect();
+    }
+  }
+
+  private static int get(int port, String token) throws IOException {
+    HttpURLConnection connection =
+        (HttpURLConnection)
+            URI.create("http://127.0.0.1:" + port + "/api/requests").toURL().openConnection();
+    try {
+      connection.setRequestProperty("X-Toolguard-Token", token);
+      return connection.getResponseCode();
+    } finally {
+      connection.disconnect();
     }
   }
 

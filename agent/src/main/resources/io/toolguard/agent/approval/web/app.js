@@ -17,7 +17,8 @@
   }
 
   async function decide(card, request, button) {
-    const body = { decision: button.dataset.decision, approver: approver.value };
+    // The hash of the call this card shows: the server refuses the decision for any other call.
+    const body = { decision: button.dataset.decision, approver: approver.value, call_hash: request.call_hash };
     if (button.dataset.withMessage) {
       body.message = card.querySelector('.message').value;
     }
@@ -34,6 +35,20 @@
     refresh();
   }
 
+  // Long values are shown as head…tail; the whole (escaped, as the server made it) on request.
+  async function showWhole(card, request, button) {
+    const response = await fetch('/api/requests/' + encodeURIComponent(request.id), {
+      headers: { 'X-Toolguard-Token': token }
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      text(card, '.error', answer.error);
+      return;
+    }
+    text(card, '.arguments', answer.arguments_full);
+    button.hidden = true;
+  }
+
   function card(request) {
     const node = document.getElementById('request').content.firstElementChild.cloneNode(true);
     node.dataset.id = request.id;
@@ -42,6 +57,12 @@
     text(node, '.risk', request.risk);
     text(node, '.method', request.method);
     text(node, '.arguments', request.arguments);
+    text(node, '.hash', request.call_hash);
+    if (request.arguments_shortened) {
+      const whole = node.querySelector('.whole');
+      whole.hidden = false;
+      whole.addEventListener('click', () => showWhole(node, request, whole));
+    }
     text(node, '.thread', request.thread);
     text(node, '.rule', request.rule);
     const confirm = node.querySelector('.confirm');
@@ -55,7 +76,7 @@
     if (!request.exact_arguments) {
       node.querySelector('button[data-decision="approve_session"]').disabled = true;
     }
-    node.querySelectorAll('button').forEach(b => b.addEventListener('click', () => decide(node, request, b)));
+    node.querySelectorAll('button[data-decision]').forEach(b => b.addEventListener('click', () => decide(node, request, b)));
     return node;
   }
 
