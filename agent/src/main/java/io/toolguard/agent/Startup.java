@@ -131,7 +131,7 @@ final class Startup {
   private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
     for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
       System.err.println(
-          "toolguard: WARNING: the "
+          "toolguard: warning: the "
               + entry.kind().label()
               + " "
               + entry.named()

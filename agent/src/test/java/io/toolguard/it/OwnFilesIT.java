@@ -204,12 +204,12 @@ class OwnFilesIT {
   void startUpWarnsAboutEachOwnFileInsideTheSandbox() {
     assertThat(enforced.result().stderr())
         .contains(
-            "toolguard: WARNING: the policy file "
+            "toolguard: warning: the policy file "
                 + enforced.box().resolve("conf/policy.yaml")
                 + " is inside the sandbox root",
-            "toolguard: WARNING: the policy file " + enforced.box().resolve("conf/base.yaml"),
-            "toolguard: WARNING: the audit log " + enforced.box().resolve("logs/audit.jsonl"),
-            "toolguard: WARNING: the approval token file "
+            "toolguard: warning: the policy file " + enforced.box().resolve("conf/base.yaml"),
+            "toolguard: warning: the audit log " + enforced.box().resolve("logs/audit.jsonl"),
+            "toolguard: warning: the approval token file "
                 + enforced.box().resolve("conf/approval.token"));
   }
 
