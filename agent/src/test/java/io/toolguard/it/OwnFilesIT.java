@@ -3,13 +3,16 @@ package io.toolguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.it.app.OwnFilesApp;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -267,6 +270,59 @@ class OwnFilesIT {
     assertThat(audited.attempt("read", "work/linked.txt").group())
         .as("audit mode lets it through and logs it")
         .endsWith(" ok the secret outside the sandbox|");
+  }
+
+  @Test
+  void aToolCannotReadTheApproversTerminalWhileTheTerminalChannelAsks() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a terminal");
+    String without = onATerminal("terminal-without-agent", false);
+    assertThat(without).contains("ATTEMPT read-line /dev/tty ok typed by the approver");
+
+    String with = onATerminal("terminal-with-agent", true);
+    assertThat(with)
+        .contains(
+            "ATTEMPT read-line /dev/tty denied Tool 'fs' may not read '/dev/tty': it is"
+                + " toolguard's approval terminal; no tool may touch it, whatever its grants"
+                + " [toolguard]",
+            "ATTEMPT exists /dev/tty denied Tool 'fs' may not probe '/dev/tty': it is"
+                + " toolguard's approval terminal");
+  }
+
+  /** Runs {@code OwnFilesApp terminal} under script(1), types a line, returns its stdout. */
+  private static String onATerminal(String name, boolean withAgent) throws Exception {
+    Path work = Files.createDirectories(dir.resolve(name));
+    Files.writeString(
+        work.resolve("policy.yaml"),
+        "version: 1\nsandbox: box\napproval: {terminal: true}\ntools:\n  fs:\n"
+            + "    decision: allow\n    risk: LOW\n"
+            + "    files: {read: [\"/dev/tty\"], write: [\"/dev/tty\"]}\n");
+    List<String> jvmArgs =
+        withAgent
+            ? List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=policy=policy.yaml,audit=audit.jsonl")
+            : List.of();
+    String command =
+        ChildJvm.javaCommand(jvmArgs, OwnFilesApp.class, "terminal").stream()
+            .map(arg -> "'" + arg + "'")
+            .collect(Collectors.joining(" "));
+    Process process =
+        new ProcessBuilder(
+                "script", "-qfec", command + " > out.txt 2> err.txt < /dev/null", "/dev/null")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("screen.txt").toFile())
+            .start();
+    process.getOutputStream().write("typed by the approver\n".getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+    boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    String out = Files.readString(work.resolve("out.txt"));
+    assertThat(finished)
+        .as("%s\nstderr:\n%s", out, Files.readString(work.resolve("err.txt")))
+        .isTrue();
+    return out;
   }
 
   private static List<String> attacks() {

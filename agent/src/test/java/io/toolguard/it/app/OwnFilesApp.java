@@ -18,12 +18,13 @@ import java.util.stream.Stream;
 
 /**
  * The application of the own-files tests, run in the sandbox root {@code box}. {@code OwnFilesApp
- * RESTORE TARGET...} has the ordinary tool {@code fs}, which does what its arguments say to the
- * paths they name, try every way of touching each TARGET (a file or, for {@code folder-*} attacks,
- * its folder), then reads and writes the sandbox's own files and files with more than one hard
- * link. Prints {@code ATTEMPT ACTION PATH ok RESULT} or {@code ATTEMPT ACTION PATH denied MESSAGE}
- * (or {@code failed}). With RESTORE {@code restore} (runs without the agent), each attempt starts
- * from the files in {@code ../pristine}, so that every attack can be seen doing its harm.
+ * RESTORE TARGET...} (or {@code OwnFilesApp terminal}, which reads a line from {@code /dev/tty}
+ * inside the tool) has the ordinary tool {@code fs}, which does what its arguments say to the paths
+ * they name, try every way of touching each TARGET (a file or, for {@code folder-*} attacks, its
+ * folder), then reads and writes the sandbox's own files and files with more than one hard link.
+ * Prints {@code ATTEMPT ACTION PATH ok RESULT} or {@code ATTEMPT ACTION PATH denied MESSAGE} (or
+ * {@code failed}). With RESTORE {@code restore} (runs without the agent), each attempt starts from
+ * the files in {@code ../pristine}, so that every attack can be seen doing its harm.
  */
 public final class OwnFilesApp {
 
@@ -112,6 +113,11 @@ public final class OwnFilesApp {
         return "made writable by all";
       case "set-last-modified":
         return "set: " + new File(path).setLastModified(0);
+      case "read-line":
+        try (var in =
+            new java.io.BufferedReader(new java.io.FileReader(path, StandardCharsets.UTF_8))) {
+          return in.readLine();
+        }
       case "exists":
         return "exists: " + Files.exists(p);
       case "size":
@@ -128,6 +134,12 @@ public final class OwnFilesApp {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("terminal")) {
+      // What the approver types on the terminal, read by a tool.
+      attempt("read-line", "/dev/tty");
+      attempt("exists", "/dev/tty");
+      return;
+    }
     boolean restore = args[0].equals("restore");
     List<String> targets = List.of(args).subList(1, args.length);
     for (String target : targets) {
