@@ -10,6 +10,7 @@ import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolContext;
@@ -64,6 +65,7 @@ final class Guards implements Dispatcher.Hooks {
   /**
    * Registers the guards with the dispatcher, then weaves the JDK and the tool methods.
    *
+   * @param own toolguard's own files, which no tool may touch
    * @param attached whether the JVM has been running (and loading tool classes) before
    */
   static void install(
@@ -71,11 +73,12 @@ final class Guards implements Dispatcher.Hooks {
       ActivePolicy active,
       AuditLog audit,
       ApprovalChannels approvals,
+      ProtectedFiles own,
       boolean attached) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
     AccessGate gate = new AccessGate(audit, approver);
-    FileGuard files = FileGuard.create(gate);
+    FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
     Dispatcher.install(
         new Guards(

@@ -2,6 +2,7 @@ package io.toolguard.agent;
 
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.options.AgentOptions;
 import io.toolguard.agent.options.AgentProperties;
 import io.toolguard.agent.options.Version;
@@ -77,11 +78,23 @@ final class Startup {
           AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
+      ProtectedFiles own =
+          ProtectedFiles.of(
+              policy.files(), audit.file(), approvals.tokenFile(), approvals.terminal());
+      warnAboutOwnFilesIn(policy.sandbox(), own);
       jvmChanged = true;
       BootstrapJar.appendTo(instrumentation);
-      Guards.install(instrumentation, active, audit, approvals, attached);
+      Guards.install(instrumentation, active, audit, approvals, own, attached);
       if (!options.reload().isZero()) {
-        new PolicyReloader(path(policyFile, "policy"), options.mode(), active, audit)
+        new PolicyReloader(
+                path(policyFile, "policy"),
+                options.mode(),
+                active,
+                audit,
+                reloaded -> {
+                  own.policyChanged(reloaded.files());
+                  warnAboutOwnFilesIn(reloaded.sandbox(), own);
+                })
             .start(options.reload());
       }
       String status =
@@ -108,6 +121,23 @@ final class Startup {
       throw refusal(jvmChanged, problem.getMessage());
     } catch (RuntimeException | LinkageError failure) {
       throw refusal(jvmChanged, "failed to start (" + failure + ")");
+    }
+  }
+
+  /**
+   * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
+   * but a tool that walks the sandbox trips over them, and they are safer outside.
+   */
+  private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
+    for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
+      System.err.println(
+          "toolguard: warning: the "
+              + entry.kind().label()
+              + " "
+              + entry.named()
+              + " is inside the sandbox root "
+              + sandbox
+              + "; no tool may touch it, whatever its grants, but keep it outside the sandbox");
     }
   }
 

@@ -21,10 +21,18 @@ public final class ApprovalChannels {
 
   private final Approvals approvals;
   private final Optional<InetSocketAddress> server;
+  private final Optional<Path> tokenFile;
+  private final boolean terminal;
 
-  private ApprovalChannels(Approvals approvals, Optional<InetSocketAddress> server) {
+  private ApprovalChannels(
+      Approvals approvals,
+      Optional<InetSocketAddress> server,
+      Optional<Path> tokenFile,
+      boolean terminal) {
     this.approvals = approvals;
     this.server = server;
+    this.tokenFile = tokenFile;
+    this.terminal = terminal;
   }
 
   /**
@@ -35,20 +43,22 @@ public final class ApprovalChannels {
    */
   public static ApprovalChannels start(ApprovalSettings settings, Map<String, String> environment) {
     Approvals approvals = new Approvals();
+    boolean terminal = false;
     if (settings.terminal()) {
       StringBuilder whyNot = new StringBuilder();
-      TerminalChannel.open(approvals, whyNot)
-          .ifPresentOrElse(
-              approvals::add,
-              () ->
-                  System.err.println(
-                      "toolguard: approval terminal is off: no controlling terminal ("
-                          + whyNot
-                          + ")"));
+      Optional<TerminalChannel> channel = TerminalChannel.open(approvals, whyNot);
+      terminal = channel.isPresent();
+      channel.ifPresentOrElse(
+          approvals::add,
+          () ->
+              System.err.println(
+                  "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")"));
     }
     Optional<InetSocketAddress> address = Optional.empty();
+    Optional<Path> tokenFile = Optional.empty();
     if (settings.web().isPresent()) {
-      ApprovalServer server = web(approvals, settings.web().get());
+      tokenFile = Optional.of(tokenFile(settings.web().get()));
+      ApprovalServer server = web(approvals, settings.web().get(), tokenFile.get());
       address = Optional.of(server.address());
       settings
           .webhook()
@@ -70,10 +80,19 @@ public final class ApprovalChannels {
                 System.err.println("toolguard: approval requests are posted to " + webhook);
               });
     }
-    return new ApprovalChannels(approvals, address);
+    return new ApprovalChannels(approvals, address, tokenFile, terminal);
   }
 
-  private static ApprovalServer web(Approvals approvals, ApprovalSettings.Web web) {
+  private static Path tokenFile(ApprovalSettings.Web web) {
+    return web.tokenFile()
+        .orElseGet(
+            () ->
+                Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "toolguard-approval-" + ProcessHandle.current().pid() + ".token"));
+  }
+
+  private static ApprovalServer web(Approvals approvals, ApprovalSettings.Web web, Path tokenFile) {
     if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
       throw new IllegalStateException(
           "approval.web needs the JDK module jdk.httpserver, which this runtime lacks;"
@@ -82,13 +101,6 @@ public final class ApprovalChannels {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     String token = HexFormat.of().formatHex(secret);
-    Path tokenFile =
-        web.tokenFile()
-            .orElseGet(
-                () ->
-                    Path.of(
-                        System.getProperty("java.io.tmpdir"),
-                        "toolguard-approval-" + ProcessHandle.current().pid() + ".token"));
     ApprovalServer server;
     try {
       server = ApprovalServer.start(approvals, token, web.bind(), web.port());
@@ -129,6 +141,16 @@ public final class ApprovalChannels {
 
   public Approvals approvals() {
     return approvals;
+  }
+
+  /** {@return the file the approval page's token is written to, which no tool may touch} */
+  public Optional<Path> tokenFile() {
+    return tokenFile;
+  }
+
+  /** {@return whether the terminal channel asks on {@code /dev/tty}, which no tool may touch} */
+  public boolean terminal() {
+    return terminal;
   }
 
   /** {@return where the approval server listens, which no tool may connect to} */

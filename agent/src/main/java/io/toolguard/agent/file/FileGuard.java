@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Decides each file access a tool makes: resolves where the path really leads, asks the policy of
@@ -44,15 +45,20 @@ public final class FileGuard {
 
   private final AccessGate gate;
   private final SharedReadOnlyFiles shared;
+  private final ProtectedFiles own;
 
-  private FileGuard(AccessGate gate, SharedReadOnlyFiles shared) {
+  private FileGuard(AccessGate gate, SharedReadOnlyFiles shared, ProtectedFiles own) {
     this.gate = gate;
     this.shared = shared;
+    this.own = own;
   }
 
-  /** {@return a guard for this JVM, leaving every decision to {@code gate}} */
-  public static FileGuard create(AccessGate gate) {
-    return new FileGuard(gate, SharedReadOnlyFiles.ofThisJvm());
+  /**
+   * {@return a guard for this JVM, leaving every decision to {@code gate} but keeping every tool
+   * off toolguard's {@code own} files}
+   */
+  public static FileGuard create(AccessGate gate, ProtectedFiles own) {
+    return new FileGuard(gate, SharedReadOnlyFiles.ofThisJvm(), own);
   }
 
   /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
@@ -84,11 +90,29 @@ public final class FileGuard {
       unresolved =
           "the path is relative to an open directory stream, which tools may not use (use Files with a full path)";
     }
+    // Read once, on the resolved path the JDK method is then handed: whether another name shares
+    // the file (a hard link), which decides both toolguard's own files and the grants.
+    ProtectedFiles.Inode inode =
+        unresolved == null ? ProtectedFiles.Inode.of(real) : ProtectedFiles.Inode.NONE;
+    int hardLinks = inode.sharedRegularFile() ? inode.links() : 1;
     for (int operation : OPERATIONS) {
       if ((bits & operation) == 0) {
         continue;
       }
-      FileAccess file = new FileAccess(operation, given, real, unresolved);
+      FileAccess file = new FileAccess(operation, given, real, unresolved, hardLinks);
+      if (unresolved != null && !context.policy().enforcing() && !OwnBehalfCallers.onStack()) {
+        // Audit mode lets denials through, but not one that might reach toolguard's own files.
+        gate.refuse(
+            context,
+            file,
+            unresolved + ", so it may be one of toolguard's own files, which no tool may touch");
+      }
+      if (unresolved == null) {
+        Optional<ProtectedFiles.Entry> touched = own.touched(real, operation == DELETE, inode);
+        if (touched.isPresent()) {
+          gate.refuse(context, file, touched.get().reason());
+        }
+      }
       AccessGate.Ruling ruling = AccessGate.rule(context, file);
       if (ruling.allowed() || !exempt(operation, real)) {
         gate.settle(context, file, ruling);
@@ -100,11 +124,11 @@ public final class FileGuard {
     return given;
   }
 
-  private static AccessDecision decide(ToolContext level, int operation, Path real) {
+  private static AccessDecision decide(ToolContext level, int operation, Path real, int hardLinks) {
     Policy policy = level.policy().policy();
     return operation == PROBE
         ? policy.decideProbe(level.decision(), real)
-        : policy.decideFile(level.decision(), operation(operation), real);
+        : policy.decideFile(level.decision(), operation(operation), real, hardLinks);
   }
 
   private boolean exempt(int operation, Path real) {
@@ -113,14 +137,15 @@ public final class FileGuard {
   }
 
   /** One access by a tool, as the gate decides, asks about and records it. */
-  private record FileAccess(int operation, Object given, Path real, String unresolved)
+  private record FileAccess(
+      int operation, Object given, Path real, String unresolved, int hardLinks)
       implements AccessGate.Access {
 
     @Override
     public AccessDecision decide(ToolContext level) {
       return unresolved != null
           ? AccessDecision.denied(unresolved)
-          : FileGuard.decide(level, operation, real);
+          : FileGuard.decide(level, operation, real, hardLinks);
     }
 
     @Override

@@ -116,6 +116,26 @@ public final class AccessGate {
   }
 
   /**
+   * Denies {@code access} whatever the tool's grants and in audit mode too: for what no tool may do
+   * under any policy (touch toolguard's own files). Writes a {@code deny} line and throws, naming
+   * toolguard, not a rule, as the one who denies.
+   *
+   * @param reason why, completing "Tool 'x' may not read 'p': …"
+   * @throws SecurityException always
+   */
+  public void refuse(ToolContext context, Access access, String reason) {
+    write(context, access, access.record(context, context, Decision.DENY, reason));
+    throw new SecurityException(
+        "Tool '"
+            + context.tool()
+            + "' may not "
+            + access.describe()
+            + ": "
+            + reason
+            + " [toolguard]");
+  }
+
+  /**
    * Records a denial that concerns more than one access at once (the names left out of a whole
    * environment): {@code reason} says what was kept back.
    *

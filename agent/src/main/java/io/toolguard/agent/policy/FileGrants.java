@@ -53,7 +53,8 @@ public record FileGrants(
   }
 
   /**
-   * Decides one operation on a path: an asking glob beats a granting one.
+   * Decides one operation on a path that is not a regular file with more than one hard link: an
+   * asking glob beats a granting one.
    *
    * @param absolute where the access really leads: absolute and normalised, links resolved
    * @param relative the same path below the sandbox root, "" for the root, null if outside it
@@ -62,15 +63,50 @@ public record FileGrants(
    */
   public AccessDecision decide(
       FileOperation operation, String absolute, String relative, Path sandbox, String rule) {
+    return decide(operation, absolute, relative, 1, sandbox, rule);
+  }
+
+  /**
+   * Decides one operation on a path: an asking glob beats a granting one. A regular file with more
+   * than one hard link may be the very file of a secret elsewhere under another name, so
+   * sandbox-relative globs do not reach it; only an absolute glob, which names where it is, does.
+   *
+   * @param absolute where the access really leads: absolute and normalised, links resolved
+   * @param relative the same path below the sandbox root, "" for the root, null if outside it
+   * @param hardLinks how many hard links the regular file there has; 1 for anything else (a folder,
+   *     a file that does not exist yet)
+   * @param sandbox the sandbox root, for the denial's words
+   * @param rule the location of the rule these grants come from
+   */
+  public AccessDecision decide(
+      FileOperation operation,
+      String absolute,
+      String relative,
+      int hardLinks,
+      Path sandbox,
+      String rule) {
+    String below = hardLinks > 1 ? null : relative;
     for (PathGlob glob : asking(operation)) {
-      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : below != null && glob.matches(below)) {
         return AccessDecision.asked("ask " + operation.label() + " glob", glob, rule);
       }
     }
     for (PathGlob glob : of(operation)) {
-      if (glob.isAbsolute() ? glob.matches(absolute) : relative != null && glob.matches(relative)) {
+      if (glob.isAbsolute() ? glob.matches(absolute) : below != null && glob.matches(below)) {
         return AccessDecision.granted(operation.label() + " glob", glob, rule);
       }
+    }
+    if (relative != null && hardLinks > 1) {
+      return AccessDecision.denied(
+          "it is a file with "
+              + hardLinks
+              + " hard links, so it may be the same file as one outside the sandbox, and"
+              + " sandbox-relative globs do not grant such files; if it is meant to be shared,"
+              + " grant it with an absolute "
+              + operation.label()
+              + " glob (\""
+              + absolute
+              + "\")");
     }
     return AccessDecision.denied(
         relative == null

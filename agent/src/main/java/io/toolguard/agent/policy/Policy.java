@@ -189,13 +189,26 @@ public record Policy(
    * @param target where the access really leads: absolute and normalised, links resolved
    */
   public AccessDecision decideFile(ToolDecision tool, FileOperation operation, Path target) {
+    return decideFile(tool, operation, target, 1);
+  }
+
+  /**
+   * Decides one file access by a tool the policy decided as {@code tool}; a regular file with more
+   * than one hard link is granted by absolute globs only (see {@link
+   * FileGrants#decide(FileOperation, String, String, int, Path, String)}).
+   *
+   * @param target where the access really leads: absolute and normalised, links resolved
+   * @param hardLinks how many hard links the regular file there has; 1 for anything else
+   */
+  public AccessDecision decideFile(
+      ToolDecision tool, FileOperation operation, Path target, int hardLinks) {
     if (tool.verdict() == Verdict.DENY) {
       return toolDenied(tool);
     }
     String absolute = target.toString();
     return tool.grants()
         .files()
-        .decide(operation, absolute, relativeToSandbox(absolute), sandbox, tool.rule());
+        .decide(operation, absolute, relativeToSandbox(absolute), hardLinks, sandbox, tool.rule());
   }
 
   /**

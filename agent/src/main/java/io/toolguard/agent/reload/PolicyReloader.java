@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Notices a changed policy file (or a file it includes) and puts the new policy in force if it is
@@ -27,6 +28,7 @@ public final class PolicyReloader {
   private final Optional<Mode> modeOption;
   private final ActivePolicy active;
   private final AuditLog audit;
+  private final Consumer<Policy> beforeInForce;
   private String lastSeen;
 
   /** The approval channels run from start-up to the end; a reload changes only the timeout. */
@@ -43,10 +45,26 @@ public final class PolicyReloader {
    * @param modeOption the agent option {@code mode=}, which keeps overriding the policy's mode
    */
   public PolicyReloader(Path file, Optional<Mode> modeOption, ActivePolicy active, AuditLog audit) {
+    this(file, modeOption, active, audit, policy -> {});
+  }
+
+  /**
+   * @param file the policy file as the user named it
+   * @param modeOption the agent option {@code mode=}, which keeps overriding the policy's mode
+   * @param beforeInForce told of each new policy just before it is put in force (so that its files
+   *     are toolguard's own before any call it decides runs)
+   */
+  public PolicyReloader(
+      Path file,
+      Optional<Mode> modeOption,
+      ActivePolicy active,
+      AuditLog audit,
+      Consumer<Policy> beforeInForce) {
     this.file = file;
     this.modeOption = modeOption;
     this.active = active;
     this.audit = audit;
+    this.beforeInForce = beforeInForce;
     this.lastSeen = active.current().policy().digest();
     this.startedWith = active.current().policy().approval();
     this.annotationsAtStart = active.current().policy().toolAnnotations();
@@ -110,6 +128,7 @@ public final class PolicyReloader {
       audit.write(
           new PolicyEvent(
               Instant.now(), "policy-reloaded", file.toString(), policy.digest(), summary));
+      beforeInForce.accept(policy);
       active.replace(new ActivePolicy.Snapshot(policy, mode));
       lastSeen = policy.digest();
       System.err.println(

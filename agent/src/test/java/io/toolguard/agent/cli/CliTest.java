@@ -33,6 +33,22 @@ class CliTest {
   }
 
   @Test
+  void validateWarnsAboutToolguardsOwnFilesInsideTheSandbox() throws Exception {
+    Path inside = write("inside.yaml", "version: 1\nsandbox: .\n");
+
+    assertThat(run("validate", inside.toString())).isEqualTo(Cli.OK);
+    assertThat(cli.err())
+        .contains(
+            inside
+                + ":1:1: warning: the policy file "
+                + inside
+                + " is inside the sandbox root "
+                + dir
+                + "; no tool may touch it whatever its grants");
+    assertThat(cli.out()).contains("inside.yaml: valid");
+  }
+
+  @Test
   void validateReportsEveryBadFileAndFails() throws Exception {
     Path good = write("good.yaml", "version: 1\nsandbox: box\n");
     Path bad = write("bad.yaml", "version: 1\nsandbox: box\ntools:\n  t:\n    decision: alow\n");

@@ -103,6 +103,21 @@ class AccessGateTest {
   }
 
   @Test
+  void aRefusalDeniesWhateverTheGrantsAndInAuditModeToo() throws Exception {
+    for (Mode mode : Mode.values()) {
+      Gate gate = gate(mode, dir.resolve(mode.label() + ".jsonl"));
+
+      assertThatThrownBy(
+              () -> gate.gate.refuse(gate.inner, new Fake(Map.of()), "it is toolguard's audit log"))
+          .isInstanceOf(SecurityException.class)
+          .hasMessage("Tool 'inner' may not read 'x': it is toolguard's audit log [toolguard]");
+    }
+    assertThat(Files.readAllLines(dir.resolve("audit.jsonl")))
+        .hasSize(1)
+        .allMatch(line -> line.contains("\"decision\":\"deny\""));
+  }
+
+  @Test
   void permitsReportsADenialInsteadOfThrowingIt() throws Exception {
     Gate enforcing = gate(Mode.ENFORCE, dir.resolve("audit.jsonl"));
     Fake denied = new Fake(Map.of("inner", AccessDecision.denied("no")));

@@ -55,6 +55,33 @@ class PolicyReloaderTest {
   }
 
   @Test
+  void theNewPolicysFilesAreHandedOnBeforeItIsInForceAndOnlyIfItIs() throws Exception {
+    start(DENY, Optional.empty());
+    Path base = Files.writeString(dir.resolve("base.yaml"), "version: 1\n");
+    java.util.List<java.util.List<Path>> told = new java.util.ArrayList<>();
+    reloader =
+        new PolicyReloader(
+            file,
+            Optional.empty(),
+            active,
+            AuditLog.open(dir.resolve("audit.jsonl")),
+            next -> {
+              assertThat(active.current().policy().files()).as("still the old policy").hasSize(1);
+              told.add(next.files());
+            });
+    Files.writeString(file, "include: base.yaml\n" + ALLOW);
+
+    reloader.check();
+    Files.writeString(file, "include: base.yaml\n" + ALLOW.replace("decision", "decison"));
+    reloader.check();
+
+    assertThat(told)
+        .containsExactly(
+            java.util.List.of(
+                file.toAbsolutePath().normalize(), base.toAbsolutePath().normalize()));
+  }
+
+  @Test
   void aNewApprovalTimeoutAppliesAtOnceWhileChangedChannelsWaitForARestartAndSaySo()
       throws Exception {
     start(DENY.replace("tools:", "approval: {timeout: 1m}\ntools:"), Optional.empty());

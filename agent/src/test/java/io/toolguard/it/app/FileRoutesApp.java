@@ -188,6 +188,9 @@ public final class FileRoutesApp {
         outcome = "FAILED " + failed;
       }
       System.out.println("ROUTE " + route.name() + " inside " + outcome + changedOutside());
+      // A hard link the route made gives the inside file a second link, which sandbox globs no
+      // longer grant (it might be a secret's other name); later routes need it single again.
+      Files.deleteIfExists(scratch.resolveSibling(scratch.getFileName() + ".hard"));
       for (Map.Entry<String, Path> variant : variants.entrySet()) {
         Path otherScratch = scratch();
         try {

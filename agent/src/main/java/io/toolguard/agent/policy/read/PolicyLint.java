@@ -1,12 +1,16 @@
 package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -163,10 +167,68 @@ public final class PolicyLint {
         }
       }
     }
+    ownFilesInside(policy, warnings);
     warnings.sort(
         java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
             .thenComparingInt(p -> p.location().column()));
     return warnings;
+  }
+
+  /**
+   * Warns about toolguard's own files that lie inside the sandbox: the policy and the files it
+   * includes, and the approval token file it names. No tool may touch them whatever its grants, but
+   * a tool that walks the sandbox is denied there, and they are safer outside. (The audit log is an
+   * agent option, so the agent warns about it at start-up.)
+   */
+  private static void ownFilesInside(Policy policy, List<PolicyProblem> warnings) {
+    Location top = new Location(policy.source(), 1, 1);
+    for (int i = 0; i < policy.files().size(); i++) {
+      Path file = policy.files().get(i);
+      if (inside(file, policy.sandbox())) {
+        warnings.add(
+            new PolicyProblem(
+                top,
+                ownFileWarning(
+                    i == 0 ? "the policy file " : "the included policy file ", file, policy)));
+      }
+    }
+    policy
+        .approval()
+        .web()
+        .flatMap(ApprovalSettings.Web::tokenFile)
+        .filter(token -> inside(token, policy.sandbox()))
+        .ifPresent(
+            token ->
+                warnings.add(
+                    new PolicyProblem(
+                        top, ownFileWarning("approval.web.token_file ", token, policy))));
+  }
+
+  private static String ownFileWarning(String what, Path file, Policy policy) {
+    return what
+        + file
+        + " is inside the sandbox root "
+        + policy.sandbox()
+        + "; no tool may touch it whatever its grants (a tool that walks the sandbox is denied"
+        + " there), but keep toolguard's own files outside the sandbox";
+  }
+
+  /** {@return whether {@code file} lies inside {@code folder}, as written or where links lead} */
+  static boolean inside(Path file, Path folder) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path root = folder.toAbsolutePath().normalize();
+    return absolute.startsWith(root)
+        || real(absolute).startsWith(root)
+        || real(absolute).startsWith(real(root));
+  }
+
+  private static Path real(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException | RuntimeException missing) {
+      Path parent = path.getParent();
+      return parent == null ? path : real(parent).resolve(path.getFileName());
+    }
   }
 
   /**

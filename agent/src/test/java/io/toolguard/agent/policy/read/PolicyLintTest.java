@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.policy.Policy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -135,5 +136,58 @@ class PolicyLintTest {
     Policy policy = PolicyParser.parse(java.nio.file.Path.of("../policies/sample-app.yaml"));
 
     assertThat(PolicyLint.warnings(policy)).isEmpty();
+  }
+
+  @Test
+  void warnsAboutToolguardsOwnFilesInsideTheSandbox(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("box/conf"));
+    java.nio.file.Files.writeString(dir.resolve("box/conf/base.yaml"), "version: 1\n");
+    java.nio.file.Path policyFile =
+        java.nio.file.Files.writeString(
+            dir.resolve("box/app.yaml"),
+            "version: 1\ninclude: conf/base.yaml\nsandbox: .\n"
+                + "approval: {web: {token_file: conf/t.token}}\n");
+
+    Policy policy = PolicyParser.parse(policyFile);
+
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            policyFile
+                + ":1:1: the policy file "
+                + policyFile
+                + " is inside the sandbox root "
+                + dir.resolve("box")
+                + "; no tool may touch it whatever its grants (a tool that walks the sandbox is"
+                + " denied there), but keep toolguard's own files outside the sandbox",
+            policyFile
+                + ":1:1: the included policy file "
+                + dir.resolve("box/conf/base.yaml")
+                + " is inside the sandbox root "
+                + dir.resolve("box")
+                + "; no tool may touch it whatever its grants (a tool that walks the sandbox is"
+                + " denied there), but keep toolguard's own files outside the sandbox",
+            policyFile
+                + ":1:1: approval.web.token_file "
+                + dir.resolve("box/conf/t.token")
+                + " is inside the sandbox root "
+                + dir.resolve("box")
+                + "; no tool may touch it whatever its grants (a tool that walks the sandbox is"
+                + " denied there), but keep toolguard's own files outside the sandbox");
+  }
+
+  @Test
+  void saysNothingAboutOwnFilesOutsideTheSandbox(@TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path policyFile =
+        java.nio.file.Files.writeString(
+            dir.resolve("app.yaml"),
+            "version: 1\nsandbox: box\napproval: {web: {token_file: t.token}}\n");
+    java.nio.file.Files.createDirectories(dir.resolve("box"));
+    java.nio.file.Files.createSymbolicLink(dir.resolve("box/link.yaml"), policyFile);
+
+    assertThat(PolicyLint.warnings(PolicyParser.parse(policyFile))).isEmpty();
+    assertThat(PolicyLint.inside(dir.resolve("box/link.yaml"), dir.resolve("box"))).isTrue();
+    assertThat(PolicyLint.inside(policyFile, dir.resolve("box"))).isFalse();
   }
 }

@@ -1,0 +1,197 @@
+package io.toolguard.agent.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * toolguard's own files: the policy file and every file it includes, the audit log, the approval
+ * token file, and the terminal while the terminal channel asks on it. No tool may read, write,
+ * delete, rename, link, change or even look up any of them, whatever its grants and in audit mode
+ * too: a tool that could rewrite the policy would pick its own grants at the next reload, one that
+ * could wipe the audit log would erase what it did, one that read the token would approve its own
+ * calls, and one that read the terminal would eat the approver's keystrokes.
+ *
+ * <p>Why more than a path comparison. A file is matched both where toolguard names it and where it
+ * really is (links resolved), so a link on the way can be neither retargeted nor followed to it; a
+ * move or delete of any folder above it (the folder holding the audit log, the policy's folder) is
+ * a move or delete of it; and a regular file with more than one hard link is compared by device and
+ * inode, so a hard link to the audit log made before toolguard started is the audit log too.
+ *
+ * <p>One fact in one place: built at start-up, and the policy's part replaced after each reload
+ * that puts a new policy in force (its includes may change). Safe to read from any thread.
+ */
+public final class ProtectedFiles {
+
+  /** What a protected file is to toolguard, as a denial names it. */
+  public enum Kind {
+    POLICY("policy file"),
+    AUDIT_LOG("audit log"),
+    APPROVAL_TOKEN("approval token file"),
+    TERMINAL("approval terminal");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    /** {@return the words for it, "policy file"} */
+    public String label() {
+      return label;
+    }
+  }
+
+  /**
+   * One protected file.
+   *
+   * @param named the absolute path toolguard itself uses for it
+   * @param real where that path really leads, links resolved (as {@code named} if it cannot tell)
+   */
+  public record Entry(Kind kind, Path named, Path real) {
+
+    /** {@return why no tool may touch it, completing "Tool 'x' may not read 'p': …"} */
+    public String reason() {
+      return "it is toolguard's " + kind.label() + "; no tool may touch it, whatever its grants";
+    }
+
+    private boolean isOrIsBelow(Path path, boolean movesOrDeletes) {
+      return named.equals(path)
+          || real.equals(path)
+          || (movesOrDeletes && (named.startsWith(path) || real.startsWith(path)));
+    }
+  }
+
+  /**
+   * What toolguard knows about the file an access reaches, read once per check: whether it is a
+   * regular file, how many hard links it has, and its device and inode.
+   */
+  record Inode(boolean regular, int links, Object device, Object number) {
+
+    /** A path that does not exist (yet), or whose attributes cannot be read. */
+    static final Inode NONE = new Inode(false, 0, null, null);
+
+    /** {@return the file at {@code real} itself (a final link is not followed)} */
+    static Inode of(Path real) {
+      try {
+        Map<String, Object> unix =
+            Files.readAttributes(
+                real, "unix:isRegularFile,nlink,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        return new Inode(
+            Boolean.TRUE.equals(unix.get("isRegularFile")),
+            ((Number) unix.get("nlink")).intValue(),
+            unix.get("dev"),
+            unix.get("ino"));
+      } catch (IOException | RuntimeException absent) {
+        return NONE;
+      }
+    }
+
+    /** {@return whether it is a regular file that other paths may share} */
+    boolean sharedRegularFile() {
+      return regular && links > 1;
+    }
+
+    boolean sameAs(Inode other) {
+      return number != null && number.equals(other.number) && device.equals(other.device);
+    }
+  }
+
+  private final List<Entry> fixed;
+  private volatile List<Entry> policy;
+
+  private ProtectedFiles(List<Entry> fixed, List<Entry> policy) {
+    this.fixed = List.copyOf(fixed);
+    this.policy = List.copyOf(policy);
+  }
+
+  /**
+   * @param policyFiles the policy file and the files it includes
+   * @param auditLog the audit log
+   * @param tokenFile the approval token file, if the web page is on
+   * @param terminal whether the terminal channel asks on {@code /dev/tty}
+   */
+  public static ProtectedFiles of(
+      List<Path> policyFiles, Path auditLog, Optional<Path> tokenFile, boolean terminal) {
+    List<Entry> fixed = new ArrayList<>();
+    fixed.add(entry(Kind.AUDIT_LOG, auditLog));
+    tokenFile.ifPresent(token -> fixed.add(entry(Kind.APPROVAL_TOKEN, token)));
+    if (terminal) {
+      fixed.add(entry(Kind.TERMINAL, Path.of("/dev/tty")));
+    }
+    return new ProtectedFiles(fixed, entries(policyFiles));
+  }
+
+  /** Puts the files of a policy just put in force in place of the previous policy's. */
+  public void policyChanged(List<Path> policyFiles) {
+    policy = entries(policyFiles);
+  }
+
+  /** {@return every protected file, the policy's first} */
+  public List<Entry> all() {
+    List<Entry> all = new ArrayList<>(policy);
+    all.addAll(fixed);
+    return all;
+  }
+
+  /** {@return the protected files that lie inside {@code folder}, as named or really} */
+  public List<Entry> inside(Path folder) {
+    Path absolute = folder.toAbsolutePath().normalize();
+    Path real = realOrAsIs(absolute);
+    return all().stream()
+        .filter(
+            entry ->
+                entry.named().startsWith(absolute)
+                    || entry.named().startsWith(real)
+                    || entry.real().startsWith(absolute)
+                    || entry.real().startsWith(real))
+        .toList();
+  }
+
+  /**
+   * {@return the protected file an access to {@code real} would touch, if any}
+   *
+   * @param real where the access really leads
+   * @param movesOrDeletes whether it moves, renames or deletes {@code real}, which touches every
+   *     file below it too
+   * @param inode the file at {@code real}
+   */
+  Optional<Entry> touched(Path real, boolean movesOrDeletes, Inode inode) {
+    for (Entry entry : all()) {
+      if (entry.isOrIsBelow(real, movesOrDeletes)) {
+        return Optional.of(entry);
+      }
+    }
+    if (inode.sharedRegularFile()) {
+      // Another name of a protected file has more than one link too; look them up only then.
+      for (Entry entry : all()) {
+        if (inode.sameAs(Inode.of(entry.real()))) {
+          return Optional.of(entry);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Entry> entries(List<Path> policyFiles) {
+    return policyFiles.stream().map(file -> entry(Kind.POLICY, file)).toList();
+  }
+
+  private static Entry entry(Kind kind, Path file) {
+    Path named = file.toAbsolutePath().normalize();
+    return new Entry(kind, named, realOrAsIs(named));
+  }
+
+  private static Path realOrAsIs(Path absolute) {
+    try {
+      return RealPath.of(absolute, true);
+    } catch (IOException | RuntimeException unresolvable) {
+      return absolute;
+    }
+  }
+}
