@@ -43,12 +43,17 @@ class JdkFacilitiesIT {
 
   /** Runs a scenario of {@link JdkFacilitiesApp} in a fresh JVM, in its own folder. */
   static ChildJvm.Result run(String name, boolean withAgent, String scenario) throws Exception {
+    return run(name, withAgent ? "policy=../policy.yaml,audit=../audit.jsonl" : null, scenario);
+  }
+
+  /** Runs a scenario with these agent options, or without the agent if they are null. */
+  static ChildJvm.Result run(String name, String agentOptions, String scenario) throws Exception {
     Path base = dir.resolve(name);
     Files.createDirectories(base.resolve("box"));
     Files.writeString(base.resolve("policy.yaml"), POLICY);
     ChildJvm child = ChildJvm.in(base.resolve("box"));
-    if (withAgent) {
-      child.agent("policy=../policy.yaml,audit=../audit.jsonl");
+    if (agentOptions != null) {
+      child.agent(agentOptions);
     }
     return child
         .jvmArg("-Djava.awt.headless=true")
@@ -85,6 +90,23 @@ class JdkFacilitiesIT {
                           .as("what the JDK did to initialise itself is not the tool's")
                           .isEmpty();
                     }));
+  }
+
+  @Test
+  void inAuditModeTheJvmsInitialisationIsNotLoggedAsTheTools() throws Exception {
+    ChildJvm.Result result =
+        run("audit-mode", "policy=../policy.yaml,audit=../audit.jsonl,mode=audit", "management");
+
+    assertThat(result.stdout()).as(result.toString()).contains("TOOL management ok");
+    List<Map<String, String>> audit = AuditLines.read(dir.resolve("audit-mode/audit.jsonl"));
+    assertThat(audit)
+        .as("so that suggest proposes no grant for it")
+        .noneMatch(line -> "would-deny".equals(line.get("decision")))
+        .noneMatch(line -> "jvm".equals(line.get("event")))
+        .noneMatch(line -> String.valueOf(line.get("resolved")).startsWith("/proc/"));
+    assertThat(audit)
+        .as("the tool's own read is")
+        .anyMatch(line -> String.valueOf(line.get("resolved")).endsWith("/box/a.txt"));
   }
 
   @Test
