@@ -147,11 +147,21 @@ class JdkFacilitiesIT {
     assertThat(lines)
         .as(result.toString())
         .anyMatch(line -> line.startsWith("AFTER imageio FAILED java.lang.NoClassDefFoundError"));
-    assertThat(AuditLines.read(dir.resolve("hostile/audit.jsonl")))
-        .filteredOn(line -> "file".equals(line.get("event")) && "deny".equals(line.get("decision")))
+    List<Map<String, String>> denials =
+        AuditLines.read(dir.resolve("hostile/audit.jsonl")).stream()
+            .filter(line -> "file".equals(line.get("event")) && "deny".equals(line.get("decision")))
+            .toList();
+    assertThat(denials)
         .extracting(line -> line.get("resolved"))
         .hasSize(3)
         .allMatch(path -> path.endsWith("/secret/s.txt"));
+    assertThat(denials)
+        .as("the denial that leaves ImageIO unusable says so")
+        .extracting(line -> line.get("reason"))
+        .filteredOn(reason -> reason.contains("while JDK class"))
+        .singleElement()
+        .asString()
+        .contains("while JDK class javax.imageio.ImageIO initialises, which stays unusable");
   }
 
   /**

@@ -47,7 +47,9 @@ import java.util.stream.Stream;
  * <p>What it does not cover. Tool code denied while a JDK class initialises (a tool's service
  * provider reading a secret from inside {@code ImageIO}'s initialiser, say) is denied like any
  * other access, and the denial leaves that JDK class failed for the JVM: the JVM cannot initialise
- * a class twice, and letting the access through would hand the tool what it was denied.
+ * a class twice, and letting the access through would hand the tool what it was denied. The denial
+ * then says so ({@link #classBeingInitialised}), so that the later {@code NoClassDefFoundError} can
+ * be traced to it in the audit log.
  */
 public final class JdkInitialisation {
 
@@ -65,6 +67,30 @@ public final class JdkInitialisation {
    */
   public static boolean underway() {
     return WALKER.walk(stack -> initialises(stack.map(Frame::of)));
+  }
+
+  /**
+   * {@return the JDK class whose static initialiser runs further out on this thread's stack, past
+   * any code, or {@code null}}: where a denial that escapes would leave that class unusable. Walks
+   * the stack: call it only when an access is being denied.
+   */
+  public static Class<?> classBeingInitialised() {
+    return WALKER.walk(stack -> jdkClassInitialiserIn(stack.map(Frame::of)));
+  }
+
+  /** {@return the class of the first static initialiser of JDK code among the frames, or null} */
+  static Class<?> jdkClassInitialiserIn(Stream<Frame> stack) {
+    return stack
+        .filter(JdkInitialisation::isJdkClassInitialiser)
+        .map(Frame::type)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean isJdkClassInitialiser(Frame frame) {
+    return frame.method().equals(CLASS_INITIALISER)
+        && !frame.type().isHidden()
+        && isJdkCode(frame.type());
   }
 
   /** One frame of a stack: whose code, which method. */
@@ -95,7 +121,7 @@ public final class JdkInitialisation {
       if (!isJdkCode(frame.type())) {
         return false;
       }
-      if (frame.method().equals(CLASS_INITIALISER) && !frame.type().isHidden()
+      if (isJdkClassInitialiser(frame)
           || Provenance.matches(INITIALISES_THE_JVM, className, frame.method(), null)) {
         return true;
       }

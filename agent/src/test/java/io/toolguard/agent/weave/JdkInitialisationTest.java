@@ -97,7 +97,21 @@ class JdkInitialisationTest {
   }
 
   @Test
+  void aDenialFindsTheJdkClassBeingInitialisedFurtherOutPastToolCode() {
+    assertThat(
+            JdkInitialisation.jdkClassInitialiserIn(
+                Stream.of(CHECK, OPEN, TOOL, JDK_CODE, JDK_INITIALISER, TOOL)))
+        .isEqualTo(java.util.logging.LogManager.class);
+    assertThat(
+            JdkInitialisation.jdkClassInitialiserIn(
+                Stream.of(OPEN, new Frame(JdkInitialisationTest.class, "<clinit>"), TOOL)))
+        .as("a tool class's initialiser")
+        .isNull();
+  }
+
+  @Test
   void walkingThisStackFindsNoInitialiser() {
     assertThat(JdkInitialisation.underway()).isFalse();
+    assertThat(JdkInitialisation.classBeingInitialised()).isNull();
   }
 }
