@@ -24,6 +24,7 @@ import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
@@ -108,6 +109,11 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public boolean threadInheritsContext() {
     return ThreadStarts.inheritContext();
+  }
+
+  @Override
+  public boolean jvmInitialising() {
+    return JdkInitialisation.underway();
   }
 
   @Override

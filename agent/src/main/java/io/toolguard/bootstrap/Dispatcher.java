@@ -154,6 +154,13 @@ public final class Dispatcher {
      * tasks carry their own context (see {@link HandOffs#handOff}).
      */
     boolean threadInheritsContext();
+
+    /**
+     * Called inside a tool when work is scheduled to run later (a timer task): whether the code
+     * scheduling it is the JVM initialising itself, whose work then does not join the tool's
+     * context but serves the whole JVM (the preferences' periodic sync, say).
+     */
+    boolean jvmInitialising();
   }
 
   /**

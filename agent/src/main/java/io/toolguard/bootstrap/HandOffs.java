@@ -126,13 +126,29 @@ public final class HandOffs {
 
   /**
    * Called by woven {@code Timer.sched}: a timer task scheduled inside a tool runs in the tool's
-   * context, on whichever timer, every time it runs.
+   * context, on whichever timer, every time it runs; unless the JVM scheduled it while initialising
+   * itself inside the tool (a JDK class initialiser's periodic task), which serves the whole JVM.
    */
   public static void timerTaskScheduled(Object task) {
     Frame frame = ToolFrames.CURRENT.get();
-    if (frame != null && task != null) {
-      SCHEDULED_BY_TOOLS.put(task, frame.context);
+    if (frame == null || task == null) {
+      return;
     }
+    if (!frame.checking) {
+      boolean jvms;
+      frame.checking = true;
+      try {
+        jvms = Dispatcher.hooks().jvmInitialising();
+      } catch (Throwable failure) {
+        jvms = false;
+      } finally {
+        frame.checking = false;
+      }
+      if (jvms) {
+        return;
+      }
+    }
+    SCHEDULED_BY_TOOLS.put(task, frame.context);
   }
 
   /**

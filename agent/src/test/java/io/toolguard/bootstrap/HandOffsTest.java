@@ -190,6 +190,46 @@ class HandOffsTest {
   }
 
   @Test
+  void aTimerTaskTheJvmSchedulesAsItInitialisesInsideAToolRunsInNoToolsContext() throws Exception {
+    hooks.jvmInitialising = () -> true;
+    TimerTask task = timerTask();
+    Object frame = tool(1);
+    HandOffs.timerTaskScheduled(task);
+    Dispatcher.exitTool(frame);
+
+    onAnotherThread(
+        () -> {
+          HandOffs.timerTaskRunning(task);
+          touch("/the JVM's periodic work");
+          HandOffs.timerTaskDone();
+        });
+
+    assertThat(hooks.calls).contains("jvmInitialising");
+    assertThat(checks()).isEmpty();
+  }
+
+  @Test
+  void aTimerTaskIsTheToolsWhenItCannotBeToldWhoScheduledIt() throws Exception {
+    hooks.jvmInitialising =
+        () -> {
+          throw new IllegalStateException("the stack could not be walked");
+        };
+    TimerTask task = timerTask();
+    Object frame = tool(1);
+    HandOffs.timerTaskScheduled(task);
+    Dispatcher.exitTool(frame);
+
+    onAnotherThread(
+        () -> {
+          HandOffs.timerTaskRunning(task);
+          touch("/run");
+          HandOffs.timerTaskDone();
+        });
+
+    assertThat(checks()).containsExactly("checkFile tool 1: [/run, 1, null]");
+  }
+
+  @Test
   void theNextTimerTaskLeavesWhatOneThatThrewLeftBehind() throws Exception {
     TimerTask scheduledInATool = timerTask();
     TimerTask anyonesTask = timerTask();

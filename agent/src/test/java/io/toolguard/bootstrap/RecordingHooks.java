@@ -28,6 +28,9 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   /** Whether a thread a tool starts inherits its context. */
   public volatile BooleanSupplier inheritsContext = () -> true;
 
+  /** Whether the JVM is initialising itself where a timer task is scheduled. */
+  public volatile BooleanSupplier jvmInitialising = () -> false;
+
   private Object record(String method, Object context, Object... arguments) {
     calls.add(method + " " + context + ": " + Arrays.deepToString(arguments));
     during.run();
@@ -98,5 +101,11 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   public boolean threadInheritsContext() {
     calls.add("threadInheritsContext");
     return inheritsContext.getAsBoolean();
+  }
+
+  @Override
+  public boolean jvmInitialising() {
+    calls.add("jvmInitialising");
+    return jvmInitialising.getAsBoolean();
   }
 }

@@ -20,6 +20,7 @@ import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.FileOperation;
 import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.weave.JdkInitialisation;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +38,8 @@ import java.util.Optional;
 /**
  * Decides each file access a tool makes: resolves where the path really leads, asks the policy of
  * the tool (and of every tool it is nested in), and throws the denial, which it also writes to the
- * audit log. Access the JDK or a logging library does on its own behalf is let through.
+ * audit log. Access the JDK or a logging library does on its own behalf, and the JVM initialising
+ * itself ({@link JdkInitialisation}), is let through, unrecorded: it is not the tool's.
  */
 public final class FileGuard {
 
@@ -131,9 +133,14 @@ public final class FileGuard {
         : policy.decideFile(level.decision(), operation(operation), real, hardLinks);
   }
 
+  /**
+   * Whether an access the grants do not allow is not the tool's at all: a read of the JVM's shared
+   * files, a class loader or log at work on its own behalf, or the JVM initialising itself.
+   */
   private boolean exempt(int operation, Path real) {
     return ((operation == READ || operation == PROBE) && shared.contains(real))
-        || OwnBehalfCallers.onStack();
+        || OwnBehalfCallers.onStack()
+        || JdkInitialisation.underway();
   }
 
   /** One access by a tool, as the gate decides, asks about and records it. */

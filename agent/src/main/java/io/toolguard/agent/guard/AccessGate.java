@@ -8,6 +8,8 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.Outcome;
+import io.toolguard.agent.weave.JdkInitialisation;
+import java.util.Optional;
 
 /**
  * The one decision point for what a running tool does — files, processes, network, environment,
@@ -211,7 +213,8 @@ public final class AccessGate {
       String personsMessage,
       boolean throwDenial) {
     boolean enforcing = context.policy().enforcing();
-    write(context, access, access.record(context, level, Decision.denied(enforcing), reason));
+    String why = enforcing && throwDenial ? reason + duringJdkInitialisation() : reason;
+    write(context, access, access.record(context, level, Decision.denied(enforcing), why));
     if (enforcing && throwDenial) {
       String via = level == context ? "" : " (inside tool '" + level.tool() + "')";
       throw new SecurityException(
@@ -224,12 +227,26 @@ public final class AccessGate {
                   + " may not "
                   + access.describe()
                   + ": "
-                  + reason
+                  + why
                   + " ["
                   + access.denier(level)
                   + "]");
     }
     return !enforcing;
+  }
+
+  /**
+   * {@return what a thrown denial adds when tool code is denied while a JDK class initialises (a
+   * service provider the JDK loads for a tool, say): escaping the initialiser, it leaves the class
+   * unusable for the whole JVM, and the later {@code NoClassDefFoundError} should lead here}
+   */
+  private static String duringJdkInitialisation() {
+    Class<?> initialising = JdkInitialisation.classBeingInitialised();
+    return initialising == null
+        ? ""
+        : "; this happened while JDK class "
+            + initialising.getName()
+            + " initialises, which stays unusable in this JVM if the denial escapes its initialiser";
   }
 
   private void write(ToolContext context, Access access, AuditEntry entry) {

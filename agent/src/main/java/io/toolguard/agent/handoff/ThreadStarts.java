@@ -4,6 +4,7 @@ import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_A_THREAD;
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS_CREATOR;
 
+import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.StackWalker.StackFrame;
 import java.util.Set;
@@ -13,7 +14,10 @@ import java.util.stream.Stream;
  * Decides whether a thread started inside a tool runs in the tool's context for its whole life: yes
  * when the tool (or any code it calls) starts it, or a {@code java.util.Timer} it creates does; no
  * when the JDK starts it as a worker of a pool or an executor, whose tasks carry their own context
- * instead, so that the pool's later tasks from others are never restricted.
+ * instead, so that the pool's later tasks from others are never restricted. Nor when the JVM starts
+ * it as it initialises itself ({@link JdkInitialisation}: the preferences' sync timer, a class
+ * initialiser's daemon thread): that thread serves the whole JVM for its life, and confining it to
+ * the tool that happened to come first would break the facility for everyone after.
  */
 public final class ThreadStarts {
 
@@ -26,7 +30,7 @@ public final class ThreadStarts {
    * {@return whether the thread being started on this thread inherits the running tool's context}
    */
   public static boolean inheritContext() {
-    return WALKER.walk(ThreadStarts::startedByToolCode);
+    return WALKER.walk(ThreadStarts::startedByToolCode) && !JdkInitialisation.underway();
   }
 
   private static boolean startedByToolCode(Stream<StackFrame> stack) {

@@ -6,6 +6,7 @@ import io.toolguard.agent.audit.JvmActionRecord;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.reflect.Member;
 import java.time.Instant;
@@ -15,6 +16,12 @@ import java.time.Instant;
  * streams, system properties, global defaults — and opening toolguard's own classes up by
  * reflection (which would let a tool switch toolguard off). No grant allows them; audit mode only
  * logs them.
+ *
+ * <p>The JVM initialising itself inside a tool is not the tool's action ({@link
+ * JdkInitialisation}): a JDK class initialiser that adds its shutdown hook or loads its native
+ * library ({@code LogManager}, {@code ManagementFactory}, {@code BufferedImage}, {@code
+ * FileSystemPreferences}) does so unchecked and unrecorded, as it would outside the tool. Opening
+ * toolguard's classes is never the JVM's initialisation, and stays denied.
  */
 public final class JvmGuard {
 
@@ -30,7 +37,10 @@ public final class JvmGuard {
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
     if (action instanceof String text) {
-      gate.check(context, new JvmAction(text, REASON));
+      // The only path that walks the stack: every such action would be denied.
+      if (!JdkInitialisation.underway()) {
+        gate.check(context, new JvmAction(text, REASON));
+      }
       return;
     }
     Class<?> type =

@@ -1,10 +1,12 @@
 package io.toolguard.agent.weave;
 
 import static io.toolguard.agent.weave.Provenance.Purpose.CLOSED_TO_REFLECTION;
+import static io.toolguard.agent.weave.Provenance.Purpose.DECIDES_ACCESS;
 import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
 import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
 import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_ENV_READS;
 import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS;
+import static io.toolguard.agent.weave.Provenance.Purpose.INITIALISES_THE_JVM;
 import static io.toolguard.agent.weave.Provenance.Purpose.NOT_WOVEN;
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_A_THREAD;
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS_CREATOR;
@@ -64,7 +66,18 @@ public final class Provenance {
      * Reads or writes files of its own (its class path, its log file), never a path a tool hands in
      * ({@code OwnBehalfCallers}).
      */
-    FILES_ON_ITS_OWN_BEHALF
+    FILES_ON_ITS_OWN_BEHALF,
+    /**
+     * toolguard's own code deciding an access: a look at the stack for the code that made the
+     * access starts past it ({@code JdkInitialisation}).
+     */
+    DECIDES_ACCESS,
+    /**
+     * A JDK method that sets up JVM-wide state once, outside a class initialiser, from the JDK's
+     * own configuration, and takes nothing from its caller that decides what it reads: what it does
+     * is the JVM's initialisation, as a class initialiser's is ({@code JdkInitialisation}).
+     */
+    INITIALISES_THE_JVM
   }
 
   /**
@@ -80,15 +93,21 @@ public final class Provenance {
           // toolguard's own code, which stands between a tool and the JDK only to check the tool's
           // call
           toolguards(
-              under("io.toolguard.agent."), NOT_WOVEN, CLOSED_TO_REFLECTION, FORWARDS_ENV_READS),
+              under("io.toolguard.agent."),
+              NOT_WOVEN,
+              CLOSED_TO_REFLECTION,
+              FORWARDS_ENV_READS,
+              DECIDES_ACCESS),
           toolguards(
               under("io.toolguard.bootstrap."),
               NOT_WOVEN,
               CLOSED_TO_REFLECTION,
-              FORWARDS_ENV_READS),
+              FORWARDS_ENV_READS,
+              DECIDES_ACCESS),
           // the libraries toolguard carries, relocated (Byte Buddy, SnakeYAML, SLF4J, Logback); the
           // environment check takes them, as it does every library, for the code that asked
-          toolguards(under("io.toolguard.shaded."), NOT_WOVEN, CLOSED_TO_REFLECTION),
+          toolguards(
+              under("io.toolguard.shaded."), NOT_WOVEN, CLOSED_TO_REFLECTION, DECIDES_ACCESS),
 
           // the JDK's packages
           jdk(under("java."), DECLARES_NO_TOOLS),
@@ -124,6 +143,36 @@ public final class Provenance {
           jdk(withNested("java.util.ResourceBundle"), FILES_ON_ITS_OWN_BEHALF),
           jdk(withNested("java.util.logging.LogManager"), FILES_ON_ITS_OWN_BEHALF),
           jdk(withNested("java.util.logging.FileHandler").in("rotate"), FILES_ON_ITS_OWN_BEHALF),
+          // the JDK reading the operating system's description of the JVM's container (cgroup files
+          // under /proc and /sys/fs/cgroup, found from /proc/self/mountinfo) for its management
+          // beans
+          jdk(under("jdk.internal.platform."), FILES_ON_ITS_OWN_BEHALF),
+          // the JDK setting up JVM-wide state once, lazily, from its own configuration: each row
+          // reads
+          // only what the JDK's installation, the JVM's system properties or the operating system
+          // name
+          // (paths a tool cannot change: setting a property is a denied JVM action), and sits in a
+          // package
+          // the JDK does not export, so no tool can call it with arguments of its own
+          // - Files.probeContentType's default detector reading ~/.mime.types and /etc/mime.types
+          // once
+          jdk(
+              exactly("sun.nio.fs.MimeTypesFileTypeDetector").in("loadMimeTypes"),
+              INITIALISES_THE_JVM),
+          // - the JVM's one flight recorder, created on first use (not started): its repository
+          // folder
+          //   under java.io.tmpdir, its shutdown hook
+          jdk(exactly("jdk.jfr.internal.PlatformRecorder").in("<init>"), INITIALISES_THE_JVM),
+          // - the preferences' user and system roots, set up on first use: their folders under
+          //   user.home (or java.util.prefs.userRoot) and /etc/.java (or
+          // java.util.prefs.systemRoot)
+          jdk(
+              exactly("java.util.prefs.FileSystemPreferences").in("setupUserRoot"),
+              INITIALISES_THE_JVM),
+          jdk(
+              exactly("java.util.prefs.FileSystemPreferences").in("setupSystemRoot"),
+              INITIALISES_THE_JVM),
+
           // logging libraries writing and rolling over the log files they were configured with
           library(
               LOGBACK,
