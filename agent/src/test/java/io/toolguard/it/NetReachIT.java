@@ -46,8 +46,10 @@ class NetReachIT {
         127.0.0.1 api.granted.example
         127.0.0.1 %s
         127.0.0.3 reverse.attacker.example
+        127.0.0.1 localhost
+        127.0.0.7 %s
         """
-            .formatted(EXFIL));
+            .formatted(EXFIL, Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()));
     Files.writeString(
         box.resolve("policy.yaml"),
         """
@@ -112,6 +114,8 @@ class NetReachIT {
             "lookup exfil: ran: 127.0.0.1",
             "lookup granted: ran: 127.0.0.1",
             "lookup literal: ran: 127.0.0.9",
+            "lookup localhost: ran: 127.0.0.1",
+            "this machine's name: ran: 127.0.0.7",
             "HttpClient exfil: ran: HTTP 200",
             "HttpClient granted: ran: HTTP 200",
             "reverse other: ran: reverse.attacker.example",
@@ -151,6 +155,8 @@ class NetReachIT {
                 + rule,
             "lookup granted: ran: 127.0.0.1",
             "lookup literal: ran: 127.0.0.9",
+            "lookup localhost: ran: 127.0.0.1",
+            "this machine's name: ran: 127.0.0.7",
             "HttpClient exfil: denied: Tool 'net_fetch' may not resolve the host name "
                 + EXFIL
                 + ": no connect or listen grant of the tool's rule names the host "

@@ -35,6 +35,10 @@ public final class NetGuard {
   /** What a name lookup is called in denials, approvals and the audit log. */
   static final String RESOLVE = "resolve";
 
+  private static final String LOCALHOST = "localhost";
+  private static final String INET_ADDRESS = "java.net.InetAddress";
+  private static final StackWalker STACK = StackWalker.getInstance();
+
   /** What {@code checkReceive} is given as the address when a datagram channel receives. */
   static final String RECEIVE = "receive";
 
@@ -135,12 +139,15 @@ public final class NetGuard {
    * are not checked again.
    */
   public void resolve(ToolContext context, Object target) {
+    if (target instanceof String host && host.equalsIgnoreCase(LOCALHOST)) {
+      // Answered on this machine, and a fixed name carries nothing out.
+      return;
+    }
     String name = target instanceof String host ? host : null;
     InetAddress address = name == null ? (InetAddress) target : null;
     String given = address == null ? null : nameGiven(address);
     String looked = name != null ? name : "(" + address.getHostAddress() + ")";
-    gate.check(
-        context,
+    AccessGate.Access lookup =
         new AccessGate.Access() {
           @Override
           public AccessDecision decide(ToolContext level) {
@@ -179,7 +186,25 @@ public final class NetGuard {
                 reason,
                 Thread.currentThread().getName());
           }
-        });
+        };
+    AccessGate.Ruling ruling = AccessGate.rule(context, lookup);
+    if (ruling.allowed() || name == null || !looksUpThisMachine()) {
+      gate.settle(context, lookup, ruling);
+    }
+  }
+
+  /**
+   * {@return whether the lookup is {@code InetAddress.getLocalHost}'s, of this machine's own name}:
+   * a name no tool chooses, so it carries nothing out, and libraries ask for it as they please.
+   * Asked only when the lookup would otherwise be denied.
+   */
+  private static boolean looksUpThisMachine() {
+    return STACK.walk(
+        frames ->
+            frames
+                .dropWhile(frame -> !frame.getClassName().startsWith(INET_ADDRESS))
+                .takeWhile(frame -> frame.getClassName().startsWith(INET_ADDRESS))
+                .anyMatch(frame -> frame.getMethodName().equals("getLocalHost")));
   }
 
   /**

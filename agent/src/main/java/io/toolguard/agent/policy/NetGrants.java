@@ -95,23 +95,24 @@ public record NetGrants(
    * Decides a name lookup: resolving a host name (forward, {@code name} given) is allowed where a
    * connect or listen pattern names that host or is {@code *}; looking up the name of an address
    * (reverse, {@code name} null) where one matches that address on some port. A lookup sends what
-   * it looks up to the name servers, so an asking pattern asks first.
+   * it looks up to the name servers, so where only an asking pattern names it, a person decides
+   * first. Here a plain grant beats an asking one, unlike for a connect: the port is not known yet,
+   * an asking pattern for one port ({@code "*:25"}) would otherwise make every lookup ask, and the
+   * connect that follows is still decided with asking first.
    *
    * @param name the host name looked up, or null for the name of {@code address}
    * @param address the address whose name is looked up, or null for a host name's addresses
    * @param given for a reverse lookup, the name the address was made with (or null)
    */
   public AccessDecision decideResolve(String name, InetAddress address, String given, String rule) {
-    for (List<NetPattern> patterns : List.of(askConnect, askListen)) {
-      for (NetPattern pattern : patterns) {
-        if (resolves(pattern, name, address, given)) {
-          return AccessDecision.asked("ask net grant", pattern, rule);
-        }
-      }
-    }
     for (NetPattern pattern : Stream.concat(connect.stream(), listen.stream()).toList()) {
       if (resolves(pattern, name, address, given)) {
         return AccessDecision.granted("net grant", pattern, rule);
+      }
+    }
+    for (NetPattern pattern : Stream.concat(askConnect.stream(), askListen.stream()).toList()) {
+      if (resolves(pattern, name, address, given)) {
+        return AccessDecision.asked("ask net grant", pattern, rule);
       }
     }
     return AccessDecision.denied(

@@ -48,6 +48,11 @@ public final class NetReachApp {
     return InetAddress.getByName(host).getHostAddress();
   }
 
+  @Tool(name = "net_local_host", risk = Risk.LOW)
+  static String localHost() throws Exception {
+    return InetAddress.getLocalHost().getHostAddress();
+  }
+
   @Tool(name = "net_host_name", risk = Risk.LOW)
   static String hostName(String address) throws Exception {
     return InetAddress.getByName(address).getCanonicalHostName();
@@ -131,6 +136,8 @@ public final class NetReachApp {
     ToolApp.call("lookup exfil", () -> lookup(exfil), true);
     ToolApp.call("lookup granted", () -> lookup("api.granted.example"), true);
     ToolApp.call("lookup literal", () -> lookup("127.0.0.9"), true);
+    ToolApp.call("lookup localhost", () -> lookup("localhost"), true);
+    ToolApp.call("this machine's name", NetReachApp::localHost, true);
     ToolApp.call("HttpClient exfil", () -> fetch("http://" + exfil + ":" + http + "/"), true);
     ToolApp.call(
         "HttpClient granted", () -> fetch("http://api.granted.example:" + http + "/"), true);
