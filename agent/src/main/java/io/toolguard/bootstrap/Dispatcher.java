@@ -91,8 +91,9 @@ public final class Dispatcher {
     /**
      * Decides a connection, or a datagram sent to an address.
      *
-     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an {@code
-     *     InetSocketAddress} (then {@code port} is {@code null})
+     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}), an {@code
+     *     InetSocketAddress} or the real {@code Path} of a Unix-domain socket (then {@code port} is
+     *     {@code null})
      * @throws SecurityException if the connection is denied
      */
     void checkConnect(Object context, Object address, Object port);
@@ -100,7 +101,8 @@ public final class Dispatcher {
     /**
      * Decides a server socket's bind.
      *
-     * @param address the {@code SocketAddress} it binds to, or {@code null} for any
+     * @param address the {@code SocketAddress} it binds to, {@code null} for any, or the real
+     *     {@code Path} of a Unix-domain socket
      * @throws SecurityException if listening there is denied
      */
     void checkListen(Object context, Object address);

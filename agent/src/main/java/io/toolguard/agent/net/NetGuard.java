@@ -22,9 +22,10 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 
 /**
- * Decides each connection, datagram and listening socket a tool asks for against the {@code net}
- * grants of the rule that allowed it. The approval server is never reachable from a tool, whatever
- * the grants say: a tool may not approve its own calls.
+ * Decides each connection, datagram, listening or receiving socket, Unix-domain socket and name
+ * lookup a tool asks for against the {@code net} grants of the rule that allowed it. The approval
+ * server is never reachable from a tool, whatever the grants say: a tool may not approve its own
+ * calls.
  */
 public final class NetGuard {
 

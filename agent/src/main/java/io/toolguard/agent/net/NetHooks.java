@@ -26,7 +26,11 @@ import java.util.Map;
  * AsynchronousSocketChannel}, {@code DatagramChannel} and {@code DatagramSocket}) goes through
  * {@code sun.nio.ch.Net.connect}; every datagram sent to an address through {@code
  * DatagramChannelImpl}'s private {@code send}; and a TCP server socket is bound through {@code
- * ServerSocket}, {@code ServerSocketChannel} or {@code AsynchronousServerSocketChannel}.
+ * ServerSocket}, {@code ServerSocketChannel} or {@code AsynchronousServerSocketChannel}. A datagram
+ * channel binds, joins a group and receives in {@code DatagramChannelImpl}; a name is looked up,
+ * and an address's name, where {@code InetAddress} asks the name service; {@code isReachable} pings
+ * from {@code InetAddress}; and a Unix-domain socket connects and binds in {@code
+ * UnixDomainSockets}.
  */
 public final class NetHooks {
 
