@@ -70,7 +70,7 @@ class NetReachIT {
                 - "unix:%1$s/netonly.sock"
                 - "unix:%1$s/both.sock"
                 - "unix:*.sock"
-              listen: ["127.0.0.1:%4$d", "unix:*.sock"]
+              listen: ["127.0.0.1:%4$d", "230.0.0.2:*", "unix:*.sock"]
         """
             .formatted(outside, http, echo, udpGranted));
   }
@@ -90,8 +90,8 @@ class NetReachIT {
   }
 
   /**
-   * The output, with the wildcard address (IPv4 or IPv6, as the machine has) and the ephemeral port
-   * a datagram socket got replaced by ANY and N.
+   * The output, with the wildcard address (IPv4 or IPv6, as the machine has) replaced by ANY, and
+   * the ephemeral port a datagram socket got by N.
    */
   private static List<String> lines(ChildJvm.Result result) {
     return result
@@ -99,8 +99,8 @@ class NetReachIT {
         .lines()
         .map(
             line ->
-                line.replaceAll(
-                    "\\((0\\.0\\.0\\.0|0:0:0:0:0:0:0:0)\\) port [0-9]+", "(ANY) port N"))
+                line.replaceAll("\\((0\\.0\\.0\\.0|0:0:0:0:0:0:0:0)\\) port [0-9]+", "(ANY) port N")
+                    .replaceAll("\\(230\\.0\\.0\\.1\\) port [0-9]+", "(230.0.0.1) port N"))
         .toList();
   }
 
@@ -126,6 +126,8 @@ class NetReachIT {
             "UDP listen granted: ran: hello",
             "UDP unconnected reply: ran: pong",
             "UDP connected reply: ran: pong",
+            "multicast join other: ran: joined",
+            "multicast join granted: ran: joined",
             "unix none: ran: sent",
             "unix fileonly: ran: sent",
             "unix netonly: ran: sent",
@@ -182,6 +184,10 @@ class NetReachIT {
                 + " no listen grant of the tool's rule names (ANY) port N"
                 + rule,
             "UDP connected reply: ran: pong",
+            "multicast join other: denied: Tool 'net_multicast' may not listen on (230.0.0.1) port"
+                + " N: no listen grant of the tool's rule names (230.0.0.1) port N"
+                + rule,
+            "multicast join granted: ran: joined",
             "unix none: denied: Tool 'net_unix_send' may not write '"
                 + outside.resolve("none.sock")
                 + "'"

@@ -8,6 +8,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.MulticastSocket;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -99,6 +101,16 @@ public final class NetReachApp {
     }
   }
 
+  @Tool(name = "net_multicast", risk = Risk.LOW)
+  static String multicast(String group) throws Exception {
+    try (MulticastSocket socket = new MulticastSocket(0)) {
+      socket.joinGroup(
+          new InetSocketAddress(InetAddress.getByName(group), 0),
+          NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()));
+      return "joined";
+    }
+  }
+
   @Tool(name = "net_unix_send", risk = Risk.LOW)
   static String unixSend(String path, String message) throws Exception {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -149,6 +161,8 @@ public final class NetReachApp {
     ToolApp.call("UDP listen granted", () -> udpListen(String.valueOf(udpGranted)), true);
     ToolApp.call("UDP unconnected reply", () -> udpAsk(String.valueOf(echo), "false"), true);
     ToolApp.call("UDP connected reply", () -> udpAsk(String.valueOf(echo), "true"), true);
+    ToolApp.call("multicast join other", () -> multicast("230.0.0.1"), true);
+    ToolApp.call("multicast join granted", () -> multicast("230.0.0.2"), true);
     for (String name : List.of("none", "fileonly", "netonly", "both")) {
       String path = outside.resolve(name + ".sock").toString();
       ToolApp.call("unix " + name, () -> unixSend(path, name), true);
