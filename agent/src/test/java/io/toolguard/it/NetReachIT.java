@@ -30,6 +30,7 @@ class NetReachIT {
   private int echo;
   private int udpGranted;
   private int udpOther;
+  private int udpHanded;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -40,6 +41,7 @@ class NetReachIT {
     echo = ApprovalApi.freePort();
     udpGranted = ApprovalApi.freePort();
     udpOther = ApprovalApi.freePort();
+    udpHanded = ApprovalApi.freePort();
     Files.writeString(
         box.resolve("hosts"),
         """
@@ -86,7 +88,8 @@ class NetReachIT {
         String.valueOf(echo),
         String.valueOf(udpGranted),
         String.valueOf(udpOther),
-        outside.toString());
+        outside.toString(),
+        String.valueOf(udpHanded));
   }
 
   /**
@@ -126,6 +129,7 @@ class NetReachIT {
             "UDP listen granted: ran: hello",
             "UDP unconnected reply: ran: pong",
             "UDP connected reply: ran: pong",
+            "UDP socket bound outside the tool: ran: hello",
             "multicast join other: ran: joined",
             "multicast join granted: ran: joined",
             "unix none: ran: sent",
@@ -184,6 +188,12 @@ class NetReachIT {
                 + " no listen grant of the tool's rule names (ANY) port N"
                 + rule,
             "UDP connected reply: ran: pong",
+            "UDP socket bound outside the tool: denied: Tool 'net_udp_handed' may not listen on"
+                + " (127.0.0.1) port "
+                + udpHanded
+                + ": no listen grant of the tool's rule names (127.0.0.1) port "
+                + udpHanded
+                + rule,
             "multicast join other: denied: Tool 'net_multicast' may not listen on (230.0.0.1) port"
                 + " N: no listen grant of the tool's rule names (230.0.0.1) port N"
                 + rule,

@@ -33,8 +33,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
 /**
  * The application of the tests of reaching out by argument: name lookups, UDP, Unix-domain sockets
  * and {@code isReachable}. Its tools are ordinary code that takes what the model gives as strings.
- * {@code NetReachApp HTTP ECHO UDP_GRANTED UDP_OTHER OUTSIDE} serves HTTP on 127.0.0.1:HTTP, echoes
- * UDP on 127.0.0.1:ECHO, keeps sending datagrams to UDP_GRANTED and UDP_OTHER, and listens on the
+ * {@code NetReachApp HTTP ECHO UDP_GRANTED UDP_OTHER OUTSIDE UDP_HANDED} serves HTTP on
+ * 127.0.0.1:HTTP, echoes UDP on 127.0.0.1:ECHO, binds a datagram socket to UDP_HANDED for a tool to
+ * receive on, keeps sending datagrams to UDP_GRANTED, UDP_OTHER and UDP_HANDED, and listens on the
  * Unix-domain sockets {@code none}, {@code fileonly}, {@code netonly} and {@code both.sock} in the
  * folder OUTSIDE, all outside any tool; then calls each tool and prints {@code LABEL: ran: RESULT}
  * or {@code LABEL: denied: MESSAGE}, and finally which socket listeners a tool reached.
@@ -101,6 +102,17 @@ public final class NetReachApp {
     }
   }
 
+  /** A datagram socket the application bound outside any tool. */
+  private static DatagramSocket handed;
+
+  @Tool(name = "net_udp_handed", risk = Risk.LOW)
+  static String udpHanded() throws Exception {
+    handed.setSoTimeout(5000);
+    DatagramPacket packet = new DatagramPacket(new byte[64], 64);
+    handed.receive(packet);
+    return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+  }
+
   @Tool(name = "net_multicast", risk = Risk.LOW)
   static String multicast(String group) throws Exception {
     try (MulticastSocket socket = new MulticastSocket(0)) {
@@ -135,10 +147,12 @@ public final class NetReachApp {
     int udpGranted = Integer.parseInt(args[2]);
     int udpOther = Integer.parseInt(args[3]);
     Path outside = Path.of(args[4]);
+    int udpHanded = Integer.parseInt(args[5]);
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     serveHttp(new ServerSocket(http, 50, loopback));
     echoUdp(new DatagramSocket(echo, loopback));
-    sendForever(loopback, udpGranted, udpOther);
+    handed = new DatagramSocket(udpHanded, loopback);
+    sendForever(loopback, udpGranted, udpOther, udpHanded);
     for (String name : List.of("none", "fileonly", "netonly", "both")) {
       acceptUnix(outside.resolve(name + ".sock"));
     }
@@ -161,6 +175,7 @@ public final class NetReachApp {
     ToolApp.call("UDP listen granted", () -> udpListen(String.valueOf(udpGranted)), true);
     ToolApp.call("UDP unconnected reply", () -> udpAsk(String.valueOf(echo), "false"), true);
     ToolApp.call("UDP connected reply", () -> udpAsk(String.valueOf(echo), "true"), true);
+    ToolApp.call("UDP socket bound outside the tool", NetReachApp::udpHanded, true);
     ToolApp.call("multicast join other", () -> multicast("230.0.0.1"), true);
     ToolApp.call("multicast join granted", () -> multicast("230.0.0.2"), true);
     for (String name : List.of("none", "fileonly", "netonly", "both")) {
