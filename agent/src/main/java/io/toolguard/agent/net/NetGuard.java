@@ -9,6 +9,7 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.bootstrap.Dispatcher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -238,9 +239,9 @@ public final class NetGuard {
         // or an address the JDK refuses itself.
         return;
       }
-    } catch (IOException closed) {
-      // The JDK fails the call itself.
-      return;
+    } catch (IOException unknown) {
+      // A channel whose address cannot be read (closed, say) is not let through unchecked.
+      throw new UncheckedIOException(unknown);
     }
     check(context, NetOperation.LISTEN, local, null);
     receiving.put(channel, context);

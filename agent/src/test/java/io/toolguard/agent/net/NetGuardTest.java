@@ -16,6 +16,7 @@ import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.PolicyText;
 import io.toolguard.agent.policy.Risk;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -116,6 +117,14 @@ class NetGuardTest {
           .as("allowed to receive once in this call, the channel is not decided again")
           .doesNotThrowAnyException();
     }
+  }
+
+  @Test
+  void aChannelWhoseAddressCannotBeReadIsNotLetThrough() throws Exception {
+    DatagramChannel channel = DatagramChannel.open();
+    channel.close();
+    assertThatThrownBy(() -> guard.receive(tool, channel, NetGuard.RECEIVE))
+        .isInstanceOf(UncheckedIOException.class);
   }
 
   @Test
