@@ -28,6 +28,7 @@ import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
+import java.nio.channels.DatagramChannel;
 
 /**
  * The agent's side of the bootstrap dispatcher, one guard call per hook: tool calls, file access,
@@ -134,6 +135,16 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public void checkListen(Object context, Object address) {
     net.check((ToolContext) context, NetOperation.LISTEN, address, null);
+  }
+
+  @Override
+  public void checkResolve(Object context, Object target) {
+    net.resolve((ToolContext) context, target);
+  }
+
+  @Override
+  public void checkReceive(Object context, Object channel, Object address) {
+    net.receive((ToolContext) context, (DatagramChannel) channel, address);
   }
 
   @Override

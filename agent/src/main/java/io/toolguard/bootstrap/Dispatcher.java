@@ -93,8 +93,9 @@ public final class Dispatcher {
     /**
      * Decides a connection, or a datagram sent to an address.
      *
-     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}) or an {@code
-     *     InetSocketAddress} (then {@code port} is {@code null})
+     * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}), an {@code
+     *     InetSocketAddress} or the real {@code Path} of a Unix-domain socket (then {@code port} is
+     *     {@code null})
      * @throws SecurityException if the connection is denied
      */
     void checkConnect(Object context, Object address, Object port);
@@ -102,10 +103,32 @@ public final class Dispatcher {
     /**
      * Decides a server socket's bind.
      *
-     * @param address the {@code SocketAddress} it binds to, or {@code null} for any
+     * @param address the {@code SocketAddress} it binds to, {@code null} for any, or the real
+     *     {@code Path} of a Unix-domain socket
      * @throws SecurityException if listening there is denied
      */
     void checkListen(Object context, Object address);
+
+    /**
+     * Decides a name lookup.
+     *
+     * @param target the host name ({@code String}) whose addresses are looked up, or the {@code
+     *     InetAddress} whose name is
+     * @throws SecurityException if the lookup is denied
+     */
+    void checkResolve(Object context, Object target);
+
+    /**
+     * Decides a datagram socket's bind, multicast join or receive.
+     *
+     * @param channel the {@code DatagramChannel} (which {@code DatagramSocket} and {@code
+     *     MulticastSocket} are built on)
+     * @param address the {@code SocketAddress} it binds to (or {@code null} for any), the {@code
+     *     InetAddress} of the multicast group it joins, or the string {@code "receive"} when it
+     *     receives
+     * @throws SecurityException if receiving there is denied
+     */
+    void checkReceive(Object context, Object channel, Object address);
 
     /**
      * {@return the name {@code System.getenv} should look up for {@code name}: itself, or one never
@@ -374,6 +397,47 @@ public final class Dispatcher {
     frame.checking = true;
     try {
       hooks.checkListen(frame.context, address);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code InetAddress} before it asks the name service for a host name's addresses
+   * or an address's name.
+   *
+   * @throws SecurityException if the lookup is denied or could not be decided
+   */
+  public static void checkResolve(Object target) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkResolve(frame.context, target);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven datagram channels before they bind, join a multicast group or receive.
+   *
+   * @throws SecurityException if receiving is denied or could not be decided
+   */
+  public static void checkReceive(Object channel, Object address) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.checkReceive(frame.context, channel, address);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {

@@ -68,6 +68,16 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public void checkResolve(Object context, Object target) {
+    record("checkResolve", context, target);
+  }
+
+  @Override
+  public void checkReceive(Object context, Object channel, Object address) {
+    record("checkReceive", context, channel, address);
+  }
+
+  @Override
   public Object filterVariable(Object context, Object name) {
     return record("filterVariable", context, name);
   }

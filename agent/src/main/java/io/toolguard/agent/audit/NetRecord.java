@@ -3,11 +3,13 @@ package io.toolguard.agent.audit;
 import java.time.Instant;
 
 /**
- * A connection, datagram or listening socket a tool asked for, as one line of the audit log.
+ * A connection, datagram, listening socket or name lookup a tool asked for, as one line of the
+ * audit log.
  *
- * @param operation {@code connect} or {@code listen}
- * @param host the host name the tool gave, or null if it gave an address
- * @param address the IP address and port
+ * @param operation {@code connect}, {@code listen} or {@code resolve}
+ * @param host the host name the tool gave (or looked up), or null if it gave an address
+ * @param address the IP address and port, {@code unix:} and the real path of a Unix-domain socket,
+ *     the address whose name a reverse lookup asks for, or null for a host name's lookup
  * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code
  *     would-ask}
  */

@@ -33,6 +33,12 @@ final class ObservedReach {
               ? line.get("executable")
               : words[0];
       commands.merge(program + '\0' + (words.length > 1 ? words[1] : ""), 1, Integer::sum);
+    } else if ("resolve".equals(line.get("operation"))) {
+      // A lookup is allowed by the connect or listen grant that names the host.
+    } else if (String.valueOf(line.get("address")).startsWith("unix:")) {
+      network
+          .computeIfAbsent(String.valueOf(line.get("operation")), op -> new TreeMap<>())
+          .merge(line.get("address"), 1, Integer::sum);
     } else {
       String address = String.valueOf(line.get("address"));
       int colon = address.lastIndexOf(':');

@@ -18,8 +18,8 @@ import java.util.Locale;
 /**
  * What {@code explain} and {@code test} decide besides the call: a file access (taken as written,
  * links not followed), a command (looked up on this machine's PATH), a connection or listening
- * socket (a host name resolved here), or an environment variable or system property read, each as
- * the running agent would decide it.
+ * socket (a host name resolved here; a Unix-domain socket as {@code unix:PATH}, taken as written),
+ * or an environment variable or system property read, each as the running agent would decide it.
  */
 final class Operations {
 
@@ -46,6 +46,13 @@ final class Operations {
             String.join(" ", words.subList(1, words.size())));
       }
       default -> {
+        if (target.startsWith("unix:")) {
+          // A Unix-domain socket's net decision; its file grant is explained with --op write.
+          yield policy.decideSocket(
+              tool,
+              NetOperation.valueOf(op.toUpperCase(Locale.ROOT)),
+              policy.sandbox().resolve(target.substring("unix:".length())).normalize());
+        }
         HostPort destination = HostPort.of(target);
         if (destination.lowPort() != destination.highPort() || destination.host().contains("*")) {
           throw new IllegalArgumentException(

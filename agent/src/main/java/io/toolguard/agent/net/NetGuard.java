@@ -8,17 +8,25 @@ import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.bootstrap.Dispatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
- * Decides each connection, datagram and listening socket a tool asks for against the {@code net}
- * grants of the rule that allowed it. The approval server is never reachable from a tool, whatever
- * the grants say: a tool may not approve its own calls.
+ * Decides each connection, datagram, listening or receiving socket, Unix-domain socket and name
+ * lookup a tool asks for against the {@code net} grants of the rule that allowed it. The approval
+ * server is never reachable from a tool, whatever the grants say: a tool may not approve its own
+ * calls.
  */
 public final class NetGuard {
 
@@ -26,8 +34,22 @@ public final class NetGuard {
       "a tool may not reach the approval server, where calls are approved";
   private static final InetAddress ANY = new InetSocketAddress(0).getAddress();
 
+  /** What a name lookup is called in denials, approvals and the audit log. */
+  static final String RESOLVE = "resolve";
+
+  private static final String LOCALHOST = "localhost";
+  private static final String INET_ADDRESS = "java.net.InetAddress";
+  private static final StackWalker STACK = StackWalker.getInstance();
+
+  /** What {@code checkReceive} is given as the address when a datagram channel receives. */
+  static final String RECEIVE = "receive";
+
   private final AccessGate gate;
   private final Optional<InetSocketAddress> approvalServer;
+
+  /** The datagram channels allowed to receive, each with the tool call it was allowed for. */
+  private final Map<DatagramChannel, ToolContext> receiving =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   public NetGuard(AccessGate gate, Optional<InetSocketAddress> approvalServer) {
     this.gate = gate;
@@ -50,9 +72,11 @@ public final class NetGuard {
     } else if (target == null && operation == NetOperation.LISTEN) {
       address = ANY;
       port = 0;
+    } else if (target instanceof Path socket) {
+      checkSocket(context, operation, socket);
+      return;
     } else {
-      // An unresolved address, which the JDK refuses itself, or a Unix-domain socket (not the
-      // network).
+      // An unresolved address, which the JDK refuses itself.
       return;
     }
     String name = nameGiven(address);
@@ -100,6 +124,178 @@ public final class NetGuard {
                 operation.label(),
                 name,
                 address.getHostAddress() + ":" + port,
+                decision,
+                level.decision().rule(),
+                reason,
+                Thread.currentThread().getName());
+          }
+        });
+  }
+
+  /**
+   * Decides a name lookup; see {@link Dispatcher#checkResolve} for what arrives as {@code target}.
+   * Only names and addresses the tool's connect or listen grants name may be looked up: the lookup
+   * itself sends the name (or the address) to the name servers, so {@code
+   * exfil-<secret>.attacker.example} would leak the secret before any connect is checked.
+   * toolguard's own lookups while it decides a connect run while the thread is checking, so they
+   * are not checked again.
+   */
+  public void resolve(ToolContext context, Object target) {
+    if (target instanceof String host && host.equalsIgnoreCase(LOCALHOST)) {
+      // Answered on this machine, and a fixed name carries nothing out.
+      return;
+    }
+    String name = target instanceof String host ? host : null;
+    InetAddress address = name == null ? (InetAddress) target : null;
+    String given = address == null ? null : nameGiven(address);
+    String looked = name != null ? name : "(" + address.getHostAddress() + ")";
+    AccessGate.Access lookup =
+        new AccessGate.Access() {
+          @Override
+          public AccessDecision decide(ToolContext level) {
+            return level.policy().policy().decideResolve(level.decision(), name, address, given);
+          }
+
+          @Override
+          public String describe() {
+            return name != null
+                ? "resolve the host name " + name
+                : "look up the host name of " + looked;
+          }
+
+          @Override
+          public String subject() {
+            return RESOLVE;
+          }
+
+          @Override
+          public String shown() {
+            return RESOLVE + " " + looked;
+          }
+
+          @Override
+          public AuditEntry record(
+              ToolContext context, ToolContext level, Decision decision, String reason) {
+            return new NetRecord(
+                Instant.now(),
+                context.callId(),
+                context.tool(),
+                RESOLVE,
+                name != null ? name : given,
+                address == null ? null : address.getHostAddress(),
+                decision,
+                level.decision().rule(),
+                reason,
+                Thread.currentThread().getName());
+          }
+        };
+    AccessGate.Ruling ruling = AccessGate.rule(context, lookup);
+    if (ruling.allowed() || name == null || !looksUpThisMachine()) {
+      gate.settle(context, lookup, ruling);
+    }
+  }
+
+  /**
+   * {@return whether the lookup is {@code InetAddress.getLocalHost}'s, of this machine's own name}:
+   * a name no tool chooses, so it carries nothing out, and libraries ask for it as they please.
+   * Asked only when the lookup would otherwise be denied.
+   */
+  private static boolean looksUpThisMachine() {
+    return STACK.walk(
+        frames ->
+            frames
+                .dropWhile(frame -> !frame.getClassName().startsWith(INET_ADDRESS))
+                .takeWhile(frame -> frame.getClassName().startsWith(INET_ADDRESS))
+                .anyMatch(frame -> frame.getMethodName().equals("getLocalHost")));
+  }
+
+  /**
+   * Decides a datagram channel's bind, multicast join or receive as listening (see {@link
+   * Dispatcher#checkReceive}). Binding a port of its choosing is listening there. An ephemeral port
+   * (port 0, as {@code new DatagramSocket()} and the bind before a first send ask for) is a
+   * client's: it is decided when the channel receives while not connected, since anyone may then
+   * send to it; a connected channel receives only from the address its connect was decided on.
+   * Joining a group is listening on the group's address at the channel's port. Once allowed, a
+   * channel is not decided again in the same tool call, so that a person is asked once.
+   */
+  public void receive(ToolContext context, DatagramChannel channel, Object address) {
+    if (receiving.get(channel) == context) {
+      return;
+    }
+    InetSocketAddress local;
+    try {
+      if (address instanceof InetAddress group) {
+        local = new InetSocketAddress(group, localPort(channel));
+      } else if (address instanceof InetSocketAddress bind) {
+        if (bind.getPort() == 0) {
+          return;
+        }
+        local = bind;
+      } else if (RECEIVE.equals(address) && !channel.isConnected()) {
+        InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+        local = bound != null ? bound : new InetSocketAddress(ANY, 0);
+      } else {
+        // An ephemeral bind (decided when the channel receives), a connected channel's receive,
+        // or an address the JDK refuses itself.
+        return;
+      }
+    } catch (IOException unknown) {
+      // A channel whose address cannot be read (closed, say) is not let through unchecked.
+      throw new UncheckedIOException(unknown);
+    }
+    check(context, NetOperation.LISTEN, local, null);
+    receiving.put(channel, context);
+  }
+
+  private static int localPort(DatagramChannel channel) throws IOException {
+    InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+    return bound == null ? 0 : bound.getPort();
+  }
+
+  /**
+   * Decides a connect to, or a bind of, a Unix-domain socket on the {@code unix:} patterns of the
+   * net grants; the file grants were decided on the same path just before, by the file check.
+   *
+   * @param socket where the socket's path really leads, as the file check handed it on
+   */
+  private void checkSocket(ToolContext context, NetOperation operation, Path socket) {
+    Path real = socket.toAbsolutePath().normalize();
+    String shown = "unix:" + real;
+    gate.check(
+        context,
+        new AccessGate.Access() {
+          @Override
+          public AccessDecision decide(ToolContext level) {
+            return level.policy().policy().decideSocket(level.decision(), operation, real);
+          }
+
+          @Override
+          public String describe() {
+            return operation.label()
+                + (operation == NetOperation.CONNECT ? " to " : " on ")
+                + shown;
+          }
+
+          @Override
+          public String subject() {
+            return operation.label();
+          }
+
+          @Override
+          public String shown() {
+            return operation.label() + " " + shown;
+          }
+
+          @Override
+          public AuditEntry record(
+              ToolContext context, ToolContext level, Decision decision, String reason) {
+            return new NetRecord(
+                Instant.now(),
+                context.callId(),
+                context.tool(),
+                operation.label(),
+                null,
+                shown,
                 decision,
                 level.decision().rule(),
                 reason,

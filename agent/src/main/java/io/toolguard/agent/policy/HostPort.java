@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * that host and the address connected to is one of the addresses the JVM's resolver gives for it,
  * so an address forged with a trusted name ({@code InetAddress.getByAddress}) does not pass.
  */
-public record HostPort(String host, int lowPort, int highPort, InetAddress literal) {
+public record HostPort(String host, int lowPort, int highPort, InetAddress literal)
+    implements NetPattern {
 
   private static final Pattern SYNTAX =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^\\s:\\[\\]]+):(\\*|[0-9]{1,5}(-[0-9]{1,5})?)");
@@ -74,9 +75,25 @@ public record HostPort(String host, int lowPort, int highPort, InetAddress liter
    * @param name the host name the tool gave, or null if it gave an address
    */
   public boolean matches(String name, InetAddress address, int port) {
-    if (port < lowPort || port > highPort) {
-      return false;
-    }
+    return port >= lowPort && port <= highPort && matchesHost(name, address);
+  }
+
+  /**
+   * {@return whether resolving this host name is within the pattern}: {@code *}, or a name or glob
+   * the name matches. An address literal names no host: resolving a name is what a name grant
+   * allows.
+   */
+  public boolean namesHost(String name) {
+    return host.equals("*")
+        || (literal == null && Wildcard.matches(host, name.toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * {@return whether this address, on any port, matches} (see {@link #matches})
+   *
+   * @param name the host name the address was made with, or null
+   */
+  public boolean matchesHost(String name, InetAddress address) {
     if (host.equals("*")) {
       return true;
     }

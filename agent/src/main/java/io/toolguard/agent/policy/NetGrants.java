@@ -2,17 +2,21 @@ package io.toolguard.agent.policy;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * Where a tool may connect (TCP connections, and UDP connects and sends) and where it may listen
- * (TCP server sockets), and where either first needs a person's approval (which beats a plain
- * grant). Nothing listed is nothing granted.
+ * Where a tool may connect (TCP connections, UDP connects and sends, Unix-domain socket connects)
+ * and where it may listen (TCP server sockets, UDP sockets bound to a port or receiving from
+ * anyone, Unix-domain sockets bound to a path), and where either first needs a person's approval
+ * (which beats a plain grant). Resolving a host name is allowed where a connect or listen pattern
+ * names the host: looking a name up is the first step of reaching it, and the name itself is what a
+ * lookup sends out. Nothing listed is nothing granted.
  */
 public record NetGrants(
-    List<HostPort> connect,
-    List<HostPort> listen,
-    List<HostPort> askConnect,
-    List<HostPort> askListen) {
+    List<NetPattern> connect,
+    List<NetPattern> listen,
+    List<NetPattern> askConnect,
+    List<NetPattern> askListen) {
 
   /** Grants nothing. */
   public static final NetGrants NONE = new NetGrants(List.of(), List.of(), List.of(), List.of());
@@ -25,12 +29,12 @@ public record NetGrants(
   }
 
   /** {@return the patterns that grant this operation} */
-  public List<HostPort> of(NetOperation operation) {
+  public List<NetPattern> of(NetOperation operation) {
     return operation == NetOperation.CONNECT ? connect : listen;
   }
 
   /** {@return the patterns where this operation needs a person's approval} */
-  public List<HostPort> asking(NetOperation operation) {
+  public List<NetPattern> asking(NetOperation operation) {
     return operation == NetOperation.CONNECT ? askConnect : askListen;
   }
 
@@ -43,13 +47,13 @@ public record NetGrants(
    */
   public AccessDecision decide(
       NetOperation operation, String name, InetAddress address, int port, String rule) {
-    for (HostPort pattern : asking(operation)) {
-      if (pattern.matches(name, address, port)) {
+    for (NetPattern pattern : asking(operation)) {
+      if (pattern instanceof HostPort hostPort && hostPort.matches(name, address, port)) {
         return AccessDecision.asked("ask " + operation.label() + " grant", pattern, rule);
       }
     }
-    for (HostPort pattern : of(operation)) {
-      if (pattern.matches(name, address, port)) {
+    for (NetPattern pattern : of(operation)) {
+      if (pattern instanceof HostPort hostPort && hostPort.matches(name, address, port)) {
         return AccessDecision.granted(operation.label() + " grant", pattern, rule);
       }
     }
@@ -62,5 +66,65 @@ public record NetGrants(
             + address.getHostAddress()
             + ") port "
             + port);
+  }
+
+  /**
+   * Decides a connect to, or a bind of, a Unix-domain socket: an asking pattern beats a granting
+   * one.
+   *
+   * @param absolute where the socket's path really leads: absolute and normalised, links resolved
+   * @param relative the same path below the sandbox root, null if outside it
+   */
+  public AccessDecision decideSocket(
+      NetOperation operation, String absolute, String relative, String rule) {
+    for (NetPattern pattern : asking(operation)) {
+      if (pattern instanceof SocketPath socket && socket.matches(absolute, relative)) {
+        return AccessDecision.asked("ask " + operation.label() + " grant", pattern, rule);
+      }
+    }
+    for (NetPattern pattern : of(operation)) {
+      if (pattern instanceof SocketPath socket && socket.matches(absolute, relative)) {
+        return AccessDecision.granted(operation.label() + " grant", pattern, rule);
+      }
+    }
+    return AccessDecision.denied(
+        "no " + operation.label() + " grant of the tool's rule names unix:" + absolute);
+  }
+
+  /**
+   * Decides a name lookup: resolving a host name (forward, {@code name} given) is allowed where a
+   * connect or listen pattern names that host or is {@code *}; looking up the name of an address
+   * (reverse, {@code name} null) where one matches that address on some port. A lookup sends what
+   * it looks up to the name servers, so where only an asking pattern names it, a person decides
+   * first. Here a plain grant beats an asking one, unlike for a connect: the port is not known yet,
+   * an asking pattern for one port ({@code "*:25"}) would otherwise make every lookup ask, and the
+   * connect that follows is still decided with asking first.
+   *
+   * @param name the host name looked up, or null for the name of {@code address}
+   * @param address the address whose name is looked up, or null for a host name's addresses
+   * @param given for a reverse lookup, the name the address was made with (or null)
+   */
+  public AccessDecision decideResolve(String name, InetAddress address, String given, String rule) {
+    for (NetPattern pattern : Stream.concat(connect.stream(), listen.stream()).toList()) {
+      if (resolves(pattern, name, address, given)) {
+        return AccessDecision.granted("net grant", pattern, rule);
+      }
+    }
+    for (NetPattern pattern : Stream.concat(askConnect.stream(), askListen.stream()).toList()) {
+      if (resolves(pattern, name, address, given)) {
+        return AccessDecision.asked("ask net grant", pattern, rule);
+      }
+    }
+    return AccessDecision.denied(
+        name != null
+            ? "no connect or listen grant of the tool's rule names the host " + name
+            : "no connect or listen grant of the tool's rule names the address "
+                + address.getHostAddress());
+  }
+
+  private static boolean resolves(
+      NetPattern pattern, String name, InetAddress address, String given) {
+    return pattern instanceof HostPort hostPort
+        && (name != null ? hostPort.namesHost(name) : hostPort.matchesHost(given, address));
   }
 }

@@ -262,6 +262,38 @@ public record Policy(
   }
 
   /**
+   * Decides whether a tool the policy decided as {@code tool} may connect to, or bind, a
+   * Unix-domain socket, on the {@code unix:} patterns of its net grants (its file grants are
+   * decided apart, as for any file).
+   *
+   * @param target where the socket's path really leads: absolute and normalised, links resolved
+   */
+  public AccessDecision decideSocket(ToolDecision tool, NetOperation operation, Path target) {
+    if (tool.verdict() == Verdict.DENY) {
+      return toolDenied(tool);
+    }
+    String absolute = target.toString();
+    return tool.grants()
+        .net()
+        .decideSocket(operation, absolute, relativeToSandbox(absolute), tool.rule());
+  }
+
+  /**
+   * Decides whether a tool the policy decided as {@code tool} may look up a host name's addresses
+   * ({@code name} given) or an address's name ({@code name} null); see {@link
+   * NetGrants#decideResolve}.
+   *
+   * @param given for a reverse lookup, the name the address was made with (or null)
+   */
+  public AccessDecision decideResolve(
+      ToolDecision tool, String name, InetAddress address, String given) {
+    if (tool.verdict() == Verdict.DENY) {
+      return toolDenied(tool);
+    }
+    return tool.grants().net().decideResolve(name, address, given, tool.rule());
+  }
+
+  /**
    * Decides whether a tool the policy decided as {@code tool} may read an environment variable or a
    * system property.
    */

@@ -195,6 +195,10 @@ final class Inserter extends MethodVisitor {
       }
     } else if (source instanceof Insertion.Constant constant) {
       super.visitLdcInsn(constant.value());
+    } else if (source instanceof Insertion.BoxedConstant number) {
+      super.visitLdcInsn(number.value());
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
     } else if (source instanceof Insertion.Bits bits) {
       super.visitLdcInsn(bits.value());
     } else if (source instanceof Insertion.Nothing) {

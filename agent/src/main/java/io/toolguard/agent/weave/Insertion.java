@@ -29,6 +29,9 @@ public sealed interface Insertion {
   /** A string constant. */
   record Constant(String value) implements Source {}
 
+  /** {@code Integer.valueOf} of an {@code int} constant: a port, say. */
+  record BoxedConstant(int value) implements Source {}
+
   /** An {@code int} constant: {@code Dispatcher}'s file access bits. */
   record Bits(int value) implements Source {}
 
@@ -84,6 +87,17 @@ public sealed interface Insertion {
     /** {@return {@code Dispatcher.checkListen(address)}} */
     public static Check checkListen(Source address) {
       return new Check("checkListen", ONE + "V", List.of(address), false);
+    }
+
+    /** {@return {@code Dispatcher.checkResolve(target)}} */
+    public static Check checkResolve(Source target) {
+      return new Check("checkResolve", ONE + "V", List.of(target), false);
+    }
+
+    /** {@return {@code Dispatcher.checkReceive(channel, address)}} */
+    public static Check checkReceive(Source channel, Source address) {
+      return new Check(
+          "checkReceive", "(" + OBJECT + OBJECT + ")V", List.of(channel, address), false);
     }
 
     /** {@return {@code Dispatcher.filterVariable(name)}, its answer replacing the name} */

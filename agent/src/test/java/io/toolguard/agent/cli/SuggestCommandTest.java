@@ -158,6 +158,30 @@ class SuggestCommandTest {
                     "r",
                     "main")
                 .toJson(),
+            new NetRecord(
+                    at,
+                    "c",
+                    "build",
+                    "resolve",
+                    "repo.example.com",
+                    null,
+                    Decision.WOULD_DENY,
+                    "p.yaml:1",
+                    "r",
+                    "main")
+                .toJson(),
+            new NetRecord(
+                    at,
+                    "c",
+                    "build",
+                    "connect",
+                    null,
+                    "unix:/run/docker.sock",
+                    Decision.WOULD_DENY,
+                    "p.yaml:1",
+                    "r",
+                    "main")
+                .toJson(),
             new EnvRecord(
                     at,
                     "c",
@@ -206,6 +230,7 @@ class SuggestCommandTest {
                 "      connect:",
                 "        - \"[::1]:5432\"  # 1 time",
                 "        - \"repo.example.com:443\"  # 1 time",
+                "        - \"unix:/run/docker.sock\"  # 1 time",
                 "      listen:",
                 "        - \"127.0.0.1:0\"  # 1 time",
                 ""));

@@ -80,7 +80,7 @@ class TestCommandTest {
           build:
             decision: allow
             exec: [ls, {command: make, args: ["all"], ask: true}]
-            net: {connect: ["127.0.0.1:8080"], listen: ["localhost:9000"]}
+            net: {connect: ["127.0.0.1:8080", "unix:/run/app.sock"], listen: ["localhost:9000"]}
         """);
     Path cases =
         write(
@@ -93,6 +93,8 @@ class TestCommandTest {
           - {name: a granted address, tool: build, op: connect, host: "127.0.0.1:8080", expect: allow}
           - {name: another port, tool: build, op: connect, host: "127.0.0.1:8081", expect: deny}
           - {name: a granted listening socket, tool: build, op: listen, host: "localhost:9000", expect: allow}
+          - {name: a granted unix socket, tool: build, op: connect, host: "unix:/run/app.sock", expect: allow}
+          - {name: another unix socket, tool: build, op: connect, host: "unix:/run/db.sock", expect: deny}
           - {name: a pattern is not a destination, tool: build, op: connect, host: "*:80", expect: deny}
         """);
 
@@ -108,11 +110,13 @@ class TestCommandTest {
                 "PASS  a granted address",
                 "PASS  another port",
                 "PASS  a granted listening socket",
+                "PASS  a granted unix socket",
+                "PASS  another unix socket",
                 "FAIL  a pattern is not a destination ("
                     + cases
-                    + ":8:5): '*:80' is a pattern; give one host and one port,"
+                    + ":10:5): '*:80' is a pattern; give one host and one port,"
                     + " such as api.example.com:443",
-                "6 passed, 1 failed",
+                "8 passed, 1 failed",
                 ""));
   }
 

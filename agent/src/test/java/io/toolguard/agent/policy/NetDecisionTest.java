@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class NetDecisionTest {
@@ -16,10 +17,16 @@ class NetDecisionTest {
         fetch:
           decision: allow
           net:
-            connect: ["localhost:8000-8099", "203.0.113.7:443", "[::1]:*"]
-            listen: ["127.0.0.1:9000"]
+            connect: ["localhost:8000-8099", "203.0.113.7:443", "[::1]:*", "*.api.example:443",
+                      "unix:/run/app.sock", "unix:sockets/*.sock"]
+            listen: ["127.0.0.1:9000", "unix:own.sock"]
             ask:
               connect: ["*:25"]
+        ask_all:
+          decision: allow
+          net:
+            ask:
+              connect: ["*:*"]
         idle:
           decision: allow
       """;
@@ -95,6 +102,87 @@ class NetDecisionTest {
                     8080)
                 .outcome())
         .isEqualTo(Outcome.DENY);
+  }
+
+  private AccessDecision resolve(String name) {
+    return policy.decideResolve(fetch, name, null, null);
+  }
+
+  @Test
+  void aNameResolvesOnlyWhereAConnectOrListenPatternNamesTheHost() throws Exception {
+    assertThat(resolve("localhost").outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(resolve("eu.api.example").outcome()).as("a name glob").isEqualTo(Outcome.ALLOW);
+    assertThat(resolve("EU.API.example").outcome()).isEqualTo(Outcome.ALLOW);
+    assertThat(resolve("exfil-s3cret.attacker.example"))
+        .as("the '*:25' ask pattern names every host, so a person decides")
+        .satisfies(decision -> assertThat(decision.outcome()).isEqualTo(Outcome.ASK));
+    ToolDecision idle = policy.decide("idle", DeclaredRisk.of(Risk.LOW));
+    assertThat(policy.decideResolve(idle, "localhost", null, null).reason())
+        .isEqualTo("no connect or listen grant of the tool's rule names the host localhost");
+    ToolDecision askAll = policy.decide("ask_all", DeclaredRisk.of(Risk.LOW));
+    assertThat(policy.decideResolve(askAll, "anything.example", null, null).outcome())
+        .isEqualTo(Outcome.ASK);
+  }
+
+  @Test
+  void anAddressLiteralPatternGrantsNoNameButTheReverseLookupOfItsAddress() throws Exception {
+    Policy literal =
+        PolicyText.parse(
+            """
+            version: 1
+            sandbox: /srv/box
+            tools:
+              t:
+                decision: allow
+                net:
+                  connect: ["203.0.113.7:443"]
+            """);
+    ToolDecision t = literal.decide("t", DeclaredRisk.of(Risk.LOW));
+    assertThat(literal.decideResolve(t, "api.example", null, null).outcome())
+        .isEqualTo(Outcome.DENY);
+    assertThat(literal.decideResolve(t, null, InetAddress.getByName("203.0.113.7"), null).outcome())
+        .as("any port of a granted address")
+        .isEqualTo(Outcome.ALLOW);
+    assertThat(literal.decideResolve(t, null, InetAddress.getByName("203.0.113.8"), null).reason())
+        .isEqualTo("no connect or listen grant of the tool's rule names the address 203.0.113.8");
+  }
+
+  @Test
+  void aUnixSocketIsDecidedOnItsRealPathAgainstUnixPatterns() {
+    assertThat(socket(NetOperation.CONNECT, "/run/app.sock")).isEqualTo(Outcome.ALLOW);
+    assertThat(socket(NetOperation.CONNECT, "/srv/box/sockets/db.sock")).isEqualTo(Outcome.ALLOW);
+    assertThat(socket(NetOperation.CONNECT, "/srv/box/sockets/deeper/db.sock"))
+        .isEqualTo(Outcome.DENY);
+    assertThat(socket(NetOperation.CONNECT, "/run/other.sock")).isEqualTo(Outcome.DENY);
+    assertThat(socket(NetOperation.LISTEN, "/srv/box/own.sock")).isEqualTo(Outcome.ALLOW);
+    assertThat(socket(NetOperation.LISTEN, "/run/app.sock"))
+        .as("connect patterns do not grant listening")
+        .isEqualTo(Outcome.DENY);
+    assertThat(
+            policy
+                .decideSocket(fetch, NetOperation.CONNECT, Path.of("/var/run/docker.sock"))
+                .reason())
+        .isEqualTo("no connect grant of the tool's rule names unix:/var/run/docker.sock");
+    assertThat(
+            policy
+                .decideNet(
+                    fetch, NetOperation.CONNECT, null, InetAddress.getLoopbackAddress(), 8080)
+                .outcome())
+        .as("a unix pattern grants no network address")
+        .isEqualTo(Outcome.DENY);
+  }
+
+  private Outcome socket(NetOperation operation, String path) {
+    return policy.decideSocket(fetch, operation, Path.of(path)).outcome();
+  }
+
+  @Test
+  void unixPatternsAreFileGlobsAfterUnix() {
+    assertThat(NetPattern.of("unix:/run/app.sock")).hasToString("unix:/run/app.sock");
+    assertThat(NetPattern.of("unix:sockets/*.sock")).isInstanceOf(SocketPath.class);
+    assertThat(NetPattern.of("localhost:80")).isInstanceOf(HostPort.class);
+    assertThatThrownBy(() -> NetPattern.of("unix:~/app.sock"))
+        .hasMessageStartingWith("'unix:~/app.sock' is not unix:GLOB (");
   }
 
   @Test

@@ -353,6 +353,8 @@ class InserterTest {
             "Dispatcher.checkExec(Ljava/lang/Object;)V",
             "Dispatcher.checkConnect(Ljava/lang/Object;Ljava/lang/Object;)V",
             "Dispatcher.checkListen(Ljava/lang/Object;)V",
+            "Dispatcher.checkResolve(Ljava/lang/Object;)V",
+            "Dispatcher.checkReceive(Ljava/lang/Object;Ljava/lang/Object;)V",
             "Dispatcher.filterVariable(Ljava/lang/Object;)Ljava/lang/Object;",
             "Dispatcher.filterProperty(Ljava/lang/Object;)Ljava/lang/Object;",
             "Dispatcher.filterVariables(Ljava/lang/Object;)Ljava/lang/Object;",

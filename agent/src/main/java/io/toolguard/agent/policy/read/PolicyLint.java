@@ -3,6 +3,7 @@ package io.toolguard.agent.policy.read;
 import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.HostPort;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Policy;
@@ -107,7 +108,7 @@ public final class PolicyLint {
                 rule.location(), "rule '*' allows every tool; prefer naming each tool"));
       }
       rule.net().connect().stream()
-          .filter(pattern -> pattern.host().equals("*"))
+          .filter(pattern -> pattern instanceof HostPort hostPort && hostPort.host().equals("*"))
           .findFirst()
           .ifPresent(
               pattern ->

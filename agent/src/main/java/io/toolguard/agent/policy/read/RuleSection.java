@@ -4,8 +4,8 @@ import io.toolguard.agent.policy.EnvGrants;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Grants;
-import io.toolguard.agent.policy.HostPort;
 import io.toolguard.agent.policy.NetGrants;
+import io.toolguard.agent.policy.NetPattern;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.ToolRule;
@@ -178,13 +178,14 @@ final class RuleSection {
         });
   }
 
-  private List<HostPort> hostPorts(NodeTuple entry) {
+  private List<NetPattern> hostPorts(NodeTuple entry) {
     return yaml.strings(
         entry,
-        "a list of HOST:PORT patterns, e.g. [\"api.example.com:443\"]",
+        "a list of HOST:PORT or unix:GLOB patterns, e.g. [\"api.example.com:443\"]",
         "a pattern",
-        "a quoted HOST:PORT such as \"api.example.com:443\"",
-        HostPort::of);
+        "a quoted HOST:PORT such as \"api.example.com:443\", or unix:GLOB such as"
+            + " \"unix:/run/app.sock\"",
+        NetPattern::of);
   }
 
   private List<ExecGrant> exec(NodeTuple entry) {

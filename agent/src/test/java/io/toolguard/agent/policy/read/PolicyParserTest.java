@@ -289,6 +289,15 @@ class PolicyParserTest {
             netRule("{listen: [\"127.0.0.1:70000\"]}"),
             "has no valid port"),
         Arguments.of(
+            "unix socket pattern that leaves the sandbox",
+            netRule("{connect: [\"unix:../app.sock\"]}"),
+            "app.yaml:6:21: 'unix:../app.sock' is not unix:GLOB (file glob '../app.sock'"
+                + " contains '..'"),
+        Arguments.of(
+            "unix socket pattern without a path",
+            netRule("{listen: [\"unix:\"]}"),
+            "'unix:' is not unix:GLOB (a file glob cannot be empty"),
+        Arguments.of(
             "unknown net ask key",
             netRule("{ask: {send: [\"a:1\"]}}"),
             "unknown key 'send' in 'net.ask'"),
