@@ -41,6 +41,13 @@ public final class HandOffs {
   private static final Map<Object, Object> SCHEDULED_BY_TOOLS =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * {@code java.net.http.HttpClient} exchanges begun inside tools, with the tool's context; weak,
+   * so an exchange is kept only while the client works on it.
+   */
+  private static final Map<Object, Object> EXCHANGES_OF_TOOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
   private static final Object TIMER_TASK = new Object();
 
@@ -147,6 +154,36 @@ public final class HandOffs {
   /** Called by the woven timer thread after it ran a task: leaves the task's context. */
   public static void timerTaskDone() {
     ToolFrames.leave(TIMER_TASK);
+  }
+
+  /**
+   * Called by woven {@code HttpClient} as a request begins ({@code MultiExchange.responseAsync}, on
+   * the thread that called {@code send} or {@code sendAsync}): an exchange begun inside a tool
+   * chooses and opens its connections in the tool's context, on whichever of the client's threads
+   * does it, whatever executor the client was built with, and for every redirect and retry.
+   */
+  public static void exchangeStarting(Object exchange) {
+    Frame frame = ToolFrames.CURRENT.get();
+    if (frame != null && !frame.checking && exchange != null) {
+      EXCHANGES_OF_TOOLS.put(exchange, frame.context);
+    }
+  }
+
+  /**
+   * Called by woven {@code HttpClient} as one attempt of an exchange chooses its connection (from
+   * its pools or a new one) and connects ({@code Exchange.responseAsyncImpl}): enters the context
+   * the exchange began in, if a tool began it. Outside tools, one emptiness test.
+   */
+  public static void exchangeRunning(Object exchange) {
+    Object context = EXCHANGES_OF_TOOLS.isEmpty() ? null : EXCHANGES_OF_TOOLS.get(exchange);
+    if (context != null) {
+      ToolFrames.enter(context, exchange);
+    }
+  }
+
+  /** Called by woven {@code HttpClient} when that attempt's method ends: leaves its context. */
+  public static void exchangeDone(Object exchange) {
+    ToolFrames.leave(exchange);
   }
 
   /**

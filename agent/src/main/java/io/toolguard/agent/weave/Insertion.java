@@ -86,6 +86,15 @@ public sealed interface Insertion {
       return new Check("checkListen", ONE + "V", List.of(address), false);
     }
 
+    /**
+     * {@return {@code Dispatcher.unpooled(key, kind)}, its answer replacing the key (or key part) a
+     * pool looks a connection up by}; {@code kind} is one of {@code Dispatcher}'s {@code *_KEY}
+     */
+    public static Check unpooled(Source key, String kind) {
+      return new Check(
+          "unpooled", "(" + OBJECT + OBJECT + ")" + OBJECT, List.of(key, new Constant(kind)), true);
+    }
+
     /** {@return {@code Dispatcher.filterVariable(name)}, its answer replacing the name} */
     public static Check filterVariable(Source name) {
       return filter("filterVariable", name);
