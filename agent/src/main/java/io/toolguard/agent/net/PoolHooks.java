@@ -10,6 +10,7 @@ import io.toolguard.agent.weave.Insertion.OnExit;
 import io.toolguard.agent.weave.Insertion.Receiver;
 import io.toolguard.agent.weave.Insertion.Returned;
 import io.toolguard.bootstrap.Dispatcher;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +38,19 @@ public final class PoolHooks {
 
   private PoolHooks() {}
 
-  /** {@return the hooks by internal class name} */
+  /**
+   * {@return the hooks by internal class name}; {@code HttpClient}'s only if this JVM has its
+   * module ({@code java.net.http}), which a trimmed runtime image or a module graph may leave out
+   */
   public static Map<String, List<Hook>> forThisJvm() {
+    Map<String, List<Hook>> hooks = new LinkedHashMap<>(urlConnection());
+    if (ModuleLayer.boot().findModule("java.net.http").isPresent()) {
+      hooks.putAll(httpClient());
+    }
+    return hooks;
+  }
+
+  private static Map<String, List<Hook>> urlConnection() {
     return Map.of(
         // HttpURLConnection and HttpsURLConnection: a miss whatever the URL, as the extra key part
         // (null, or the SSL socket factory) is compared by identity.
@@ -47,7 +59,11 @@ public final class PoolHooks {
             Hook.at(
                 "get",
                 "(Ljava/net/URL;Ljava/lang/Object;)Lsun/net/www/http/HttpClient;",
-                unpooled(new Argument(1), Dispatcher.IDENTITY_KEY))),
+                unpooled(new Argument(1), Dispatcher.IDENTITY_KEY))));
+  }
+
+  private static Map<String, List<Hook>> httpClient() {
+    return Map.of(
         // HttpClient's HTTP/1.1 pool: a miss with a proxy no pooled connection goes through.
         HTTP + "ConnectionPool",
         List.of(

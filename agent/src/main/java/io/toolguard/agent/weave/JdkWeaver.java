@@ -22,9 +22,10 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
- * application's {@code main}). Every class it weaves is loaded and woven at start-up, retransformed
- * if it was loaded already, and the start fails if any class or required method could not be woven,
- * so the JVM never runs with its checks half in place.
+ * application's {@code main}): classes of the bootstrap and platform loaders only. Every class it
+ * weaves is loaded and woven at start-up, retransformed if it was loaded already, and the start
+ * fails if any class or required method could not be woven, so the JVM never runs with its checks
+ * half in place.
  */
 public final class JdkWeaver implements ClassFileTransformer {
 
