@@ -13,10 +13,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ordinary fetching tools, granted server A only, are given the URL of server B, to which the
- * application keeps connections in {@code HttpURLConnection}'s keep-alive cache and in shared
- * {@code HttpClient}s, or a URL of A that redirects to B. Without toolguard every request reaches
- * B, on the pooled connection when there is one; with it none does, and A keeps working.
+ * Ordinary fetching tools, granted server A (and a host the application reaches through proxy B)
+ * only, are given the URL of server B, to which the application keeps connections in {@code
+ * HttpURLConnection}'s keep-alive cache and in shared {@code HttpClient}s, the URL of the proxied
+ * host, or a URL of A that redirects to B. Without toolguard every request reaches B, on the pooled
+ * connection when there is one; with it none does, and A keeps working.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PooledConnectionsIT {
@@ -45,7 +46,7 @@ class PooledConnectionsIT {
             %s:
               decision: allow
               net:
-                connect: ["127.0.0.1:%d"]
+                connect: ["127.0.0.1:%d", "api.proxied.invalid:80"]
           """
               .formatted(tool, portA));
     }
@@ -66,6 +67,8 @@ class PooledConnectionsIT {
             "HttpClient.sendAsync, B pooled: ran: B, on the pooled connection [B +1]",
             "HttpClient on the application's executor, B pooled: ran: B, on the pooled connection"
                 + " [B +1]",
+            "HttpURLConnection through proxy B, B pooled: ran: B, on the pooled connection [B +1]",
+            "HttpClient.send through proxy B, B pooled: ran: B, on the pooled connection [B +1]",
             "HttpURLConnection, A redirects to B: ran: B [B +1]",
             "HttpClient.send, A redirects to B: ran: B [B +1]",
             "HttpClient.sendAsync, A redirects to B: ran: B [B +1]",
@@ -88,15 +91,15 @@ class PooledConnectionsIT {
   void withToolguardNoToolReachesBWhateverThePoolsHoldAndAStillWorks() throws Exception {
     String denied = "may not connect to (127.0.0.1) port " + portB + ": no connect grant";
     List<String> lines = guarded.stdout().lines().toList();
-    assertThat(lines).as(guarded.toString()).hasSize(20);
-    assertThat(lines.subList(0, 9))
+    assertThat(lines).as(guarded.toString()).hasSize(22);
+    assertThat(lines.subList(0, 11))
         .as(guarded.toString())
         .allSatisfy(
             line -> assertThat(line).contains(": denied: Tool '", denied).endsWith("[B +0]"));
-    assertThat(lines.subList(9, 18))
+    assertThat(lines.subList(11, 20))
         .as(guarded.toString())
         .allSatisfy(line -> assertThat(line).endsWith(": ran: A [B +0]"));
-    assertThat(lines.subList(18, 20))
+    assertThat(lines.subList(20, 22))
         .containsExactly(
             "outside tools, HttpURLConnection reuses its connection to B: true",
             "outside tools, HttpClient reuses its connection to B: true");

@@ -9,11 +9,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -23,21 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The application of the pooled-connection tests. {@code PoolApp A B} serves HTTP on ports A and B
  * of 127.0.0.1 (each answer says which server and the client's port, so a reused connection shows;
- * A's {@code /to-b} redirects to B), keeps connections to B in its pools from outside any tool, and
- * then has ordinary fetching tools, given a URL, fetch B directly or through A's redirect, and A.
- * Prints {@code LABEL: ran: RESULT [B +N]} or {@code LABEL: denied: MESSAGE [B +N]}, N being how
- * many requests B saw during the call.
+ * A's {@code /to-b} redirects to B; B is also the HTTP proxy of hosts under {@code
+ * .proxied.invalid}), keeps connections to B in its pools from outside any tool, and then has
+ * ordinary fetching tools, given a URL, fetch B directly, through the proxy or through A's
+ * redirect, and A. Prints {@code LABEL: ran: RESULT [B +N]} or {@code LABEL: denied: MESSAGE [B
+ * +N]}, N being how many requests B saw during the call.
  */
 public final class PoolApp {
 
   private static final AtomicInteger SEEN_BY_B = new AtomicInteger();
 
   /** Shared with the tools, built outside them, with the client's default executor. */
-  private static final HttpClient SHARED =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+  private static HttpClient shared;
+
+  /** Hosts under this domain are reached through B as an HTTP proxy; all others directly. */
+  static final String PROXIED = ".proxied.invalid";
 
   /**
    * Shared too, with an executor of the application's own (a thread it started, taking work from
@@ -64,13 +68,13 @@ public final class PoolApp {
   /** Fetches a URL with the shared client's {@code send}. */
   @Tool(name = "send", risk = Risk.LOW)
   static String send(String url) throws Exception {
-    return SHARED.send(get(url), HttpResponse.BodyHandlers.ofString()).body();
+    return shared.send(get(url), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /** Fetches a URL with the shared client's {@code sendAsync}. */
   @Tool(name = "send_async", risk = Risk.LOW)
   static String sendAsync(String url) throws Exception {
-    return SHARED.sendAsync(get(url), HttpResponse.BodyHandlers.ofString()).get().body();
+    return shared.sendAsync(get(url), HttpResponse.BodyHandlers.ofString()).get().body();
   }
 
   /** Fetches a URL with the shared client that runs on the application's own executor. */
@@ -93,6 +97,14 @@ public final class PoolApp {
     String b = "http://127.0.0.1:" + portB + "/";
     serve("A", portA, b, new AtomicInteger());
     serve("B", portB, b, SEEN_BY_B);
+    ProxySelector proxies = throughBForProxiedHosts(portB);
+    ProxySelector.setDefault(proxies);
+    shared =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .proxy(proxies)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     ownExecutor =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -102,18 +114,26 @@ public final class PoolApp {
 
     int byUrlConnection = port(fetchOutside(b));
     call("HttpURLConnection, B pooled", () -> reuse(fetch(b), byUrlConnection));
-    int bySend = port(sendOutside(SHARED, b));
+    int bySend = port(sendOutside(shared, b));
     call("HttpClient.send, B pooled", () -> reuse(send(b), bySend));
-    int bySendAsync = port(sendOutside(SHARED, b));
+    int bySendAsync = port(sendOutside(shared, b));
     call("HttpClient.sendAsync, B pooled", () -> reuse(sendAsync(b), bySendAsync));
     int byOwnExecutor = port(sendOutside(ownExecutor, b));
     call(
         "HttpClient on the application's executor, B pooled",
         () -> reuse(sendOwnExecutor(b), byOwnExecutor));
 
+    String proxied = "http://api" + PROXIED + "/";
+    int byUrlConnectionProxy = port(fetchOutside(proxied));
+    call(
+        "HttpURLConnection through proxy B, B pooled",
+        () -> reuse(fetch(proxied), byUrlConnectionProxy));
+    int bySendProxy = port(sendOutside(shared, proxied));
+    call("HttpClient.send through proxy B, B pooled", () -> reuse(send(proxied), bySendProxy));
+
     fetchOutside(b);
     call("HttpURLConnection, A redirects to B", () -> server(fetch(a + "to-b")));
-    sendOutside(SHARED, b);
+    sendOutside(shared, b);
     call("HttpClient.send, A redirects to B", () -> server(send(a + "to-b")));
     call("HttpClient.sendAsync, A redirects to B", () -> server(sendAsync(a + "to-b")));
     call(
@@ -130,10 +150,10 @@ public final class PoolApp {
     System.out.println(
         "outside tools, HttpURLConnection reuses its connection to B: "
             + (port(fetchOutside(b)) == first));
-    first = port(sendOutside(SHARED, b));
+    first = port(sendOutside(shared, b));
     System.out.println(
         "outside tools, HttpClient reuses its connection to B: "
-            + (port(sendOutside(SHARED, b)) == first));
+            + (port(sendOutside(shared, b)) == first));
     System.exit(0);
   }
 
@@ -213,6 +233,20 @@ public final class PoolApp {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
+  }
+
+  /** The application's proxy settings: B for hosts under {@link #PROXIED}, none for others. */
+  private static ProxySelector throughBForProxiedHosts(int portB) {
+    Proxy proxy = new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", portB));
+    return new ProxySelector() {
+      @Override
+      public List<Proxy> select(URI uri) {
+        return List.of(uri.getHost().endsWith(PROXIED) ? proxy : Proxy.NO_PROXY);
+      }
+
+      @Override
+      public void connectFailed(URI uri, SocketAddress address, IOException failure) {}
+    };
   }
 
   /** One thread the application starts, outside any tool, running work from its own queue. */
