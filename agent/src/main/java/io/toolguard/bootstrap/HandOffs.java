@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Context propagation: where woven JDK code hands work to another thread, the tool context goes
- * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues and a
- * timer task it schedules all run in the tool's context, wherever and whenever they run; work from
- * anyone else on the same pool or timer runs in none. It decides nothing: the checks that work
- * meets are {@link Dispatcher}'s.
+ * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues, a
+ * timer task it schedules and an {@code HttpClient} request it sends all run in the tool's context,
+ * wherever and whenever they run; work from anyone else on the same pool, timer or client runs in
+ * none. It decides nothing: the checks that work meets are {@link Dispatcher}'s.
  *
  * <p>Each entry is narrow: it can carry only the context of the tool running on the calling thread,
- * and only onto the thread, task or timer task it is given; a context a task entered is left when
- * that task ends. Outside tools each costs one thread-local read (or, for the runners, one counter
- * or one emptiness test). See {@link Dispatcher} for why these classes live on the bootstrap class
- * path.
+ * and only onto the thread, task, timer task or exchange it is given; a context a task or an
+ * exchange's attempt entered is left when it ends. Outside tools each costs one thread-local read
+ * (or, for the runners, one counter or one emptiness test). See {@link Dispatcher} for why these
+ * classes live on the bootstrap class path.
  */
 public final class HandOffs {
 
