@@ -20,6 +20,7 @@ import io.toolguard.agent.jvm.JvmGuard;
 import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetGuard;
 import io.toolguard.agent.net.NetHooks;
+import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
@@ -97,6 +98,7 @@ final class Guards implements Dispatcher.Hooks {
         JvmHooks.forThisJvm(),
         ExecHooks.forThisJvm(),
         NetHooks.forThisJvm(),
+        PoolHooks.forThisJvm(),
         EnvHooks.forThisJvm());
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);

@@ -3,6 +3,7 @@ package io.toolguard.bootstrap;
 import static io.toolguard.bootstrap.ToolFrames.CURRENT;
 
 import io.toolguard.bootstrap.ToolFrames.Frame;
+import java.net.InetSocketAddress;
 
 /**
  * The bridge between code woven into other classes and the agent that decides, on the bootstrap
@@ -221,6 +222,22 @@ public final class Dispatcher {
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
 
+  /** {@link #unpooled}'s key part is any object, compared by identity. */
+  public static final String IDENTITY_KEY = "identity";
+
+  /** {@link #unpooled}'s key part is the {@code InetSocketAddress} of a proxy, or {@code null}. */
+  public static final String PROXY_KEY = "proxy";
+
+  /** {@link #unpooled}'s key is a {@code String} made of the host name and port. */
+  public static final String NAME_KEY = "name";
+
+  /** Appended to a host-name key: no pooled connection has a key with a NUL character in it. */
+  private static final String NEVER_POOLED_NAME = "\u0000toolguard-unpooled";
+
+  /** A proxy no pooled connection goes through: the name cannot be resolved. */
+  private static final InetSocketAddress NEVER_POOLED_PROXY =
+      InetSocketAddress.createUnresolved("toolguard-unpooled.invalid", 0);
+
   private static volatile Hooks hooks;
 
   private Dispatcher() {}
@@ -382,6 +399,33 @@ public final class Dispatcher {
     } finally {
       frame.checking = false;
     }
+  }
+
+  /**
+   * Called by woven connection pools ({@code HttpURLConnection}'s keep-alive cache, {@code
+   * HttpClient}'s HTTP/1.1 pool and HTTP/2 connection cache) with the key, or the part of the key,
+   * they are about to look a connection up by. Inside a tool it answers a key nothing is pooled
+   * under, so the lookup finds nothing and leaves the pool as it was, and the tool opens a new
+   * connection, which {@link #checkConnect} decides: a pooled connection, whoever opened it and to
+   * whatever destination, is never handed to a tool. Outside tools, and for toolguard's own work,
+   * it answers {@code key} itself.
+   *
+   * @param key the key or key part, possibly {@code null}
+   * @param kind what it is: {@link #IDENTITY_KEY}, {@link #PROXY_KEY} or {@link #NAME_KEY}
+   * @return the key to look up by
+   */
+  public static Object unpooled(Object key, Object kind) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return key;
+    }
+    if (NAME_KEY.equals(kind)) {
+      return key + NEVER_POOLED_NAME;
+    }
+    if (PROXY_KEY.equals(kind)) {
+      return NEVER_POOLED_PROXY;
+    }
+    return new Object();
   }
 
   /**

@@ -6,16 +6,16 @@ import java.util.concurrent.Callable;
 
 /**
  * Context propagation: where woven JDK code hands work to another thread, the tool context goes
- * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues and a
- * timer task it schedules all run in the tool's context, wherever and whenever they run; work from
- * anyone else on the same pool or timer runs in none. It decides nothing: the checks that work
- * meets are {@link Dispatcher}'s.
+ * with it. A thread a tool starts, a task it hands to an executor, a fork/join task it queues, a
+ * timer task it schedules and an {@code HttpClient} request it sends all run in the tool's context,
+ * wherever and whenever they run; work from anyone else on the same pool, timer or client runs in
+ * none. It decides nothing: the checks that work meets are {@link Dispatcher}'s.
  *
  * <p>Each entry is narrow: it can carry only the context of the tool running on the calling thread,
- * and only onto the thread, task or timer task it is given; a context a task entered is left when
- * that task ends. Outside tools each costs one thread-local read (or, for the runners, one counter
- * or one emptiness test). See {@link Dispatcher} for why these classes live on the bootstrap class
- * path.
+ * and only onto the thread, task, timer task or exchange it is given; a context a task or an
+ * exchange's attempt entered is left when it ends. Outside tools each costs one thread-local read
+ * (or, for the runners, one counter or one emptiness test). See {@link Dispatcher} for why these
+ * classes live on the bootstrap class path.
  */
 public final class HandOffs {
 
@@ -27,6 +27,13 @@ public final class HandOffs {
    * times.
    */
   private static final WeakIdentityMap<Object> SCHEDULED_BY_TOOLS = new WeakIdentityMap<>();
+
+  /**
+   * {@code java.net.http.HttpClient} exchanges begun inside tools, with the tool's context; weak,
+   * so an exchange is kept only while the client works on it.
+   */
+  private static final Map<Object, Object> EXCHANGES_OF_TOOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
   private static final Object TIMER_TASK = new Object();
@@ -209,6 +216,36 @@ public final class HandOffs {
         StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private Callers() {}
+  }
+
+  /**
+   * Called by woven {@code HttpClient} as a request begins ({@code MultiExchange.responseAsync}, on
+   * the thread that called {@code send} or {@code sendAsync}): an exchange begun inside a tool
+   * chooses and opens its connections in the tool's context, on whichever of the client's threads
+   * does it, whatever executor the client was built with, and for every redirect and retry.
+   */
+  public static void exchangeStarting(Object exchange) {
+    Frame frame = ToolFrames.CURRENT.get();
+    if (frame != null && !frame.checking && exchange != null) {
+      EXCHANGES_OF_TOOLS.put(exchange, frame.context);
+    }
+  }
+
+  /**
+   * Called by woven {@code HttpClient} as one attempt of an exchange chooses its connection (from
+   * its pools or a new one) and connects ({@code Exchange.responseAsyncImpl}): enters the context
+   * the exchange began in, if a tool began it. Outside tools, one emptiness test.
+   */
+  public static void exchangeRunning(Object exchange) {
+    Object context = EXCHANGES_OF_TOOLS.isEmpty() ? null : EXCHANGES_OF_TOOLS.get(exchange);
+    if (context != null) {
+      ToolFrames.enter(context, exchange);
+    }
+  }
+
+  /** Called by woven {@code HttpClient} when that attempt's method ends: leaves its context. */
+  public static void exchangeDone(Object exchange) {
+    ToolFrames.leave(exchange);
   }
 
   /**

@@ -155,6 +155,49 @@ class HandOffsTest {
   }
 
   @Test
+  void anHttpExchangeBegunInsideAToolRunsEachAttemptInItsContextOnAnyThread() throws Exception {
+    Object exchange = new Object();
+    Object frame = tool(1);
+    HandOffs.exchangeStarting(exchange);
+    Dispatcher.exitTool(frame);
+
+    onAnotherThread(
+        () -> {
+          HandOffs.exchangeRunning(exchange);
+          touch("/first attempt");
+          HandOffs.exchangeDone(exchange);
+          touch("/between attempts");
+          HandOffs.exchangeRunning(exchange);
+          touch("/redirect");
+          HandOffs.exchangeDone(exchange);
+        });
+
+    assertThat(checks())
+        .containsExactly(
+            "checkFile tool 1: [/first attempt, 1, null]",
+            "checkFile tool 1: [/redirect, 1, null]");
+  }
+
+  @Test
+  void anHttpExchangeBegunOutsideToolsRunsInNoneEvenOnAToolsThread() {
+    Object exchange = new Object();
+    HandOffs.exchangeStarting(exchange);
+    Object other = new Object();
+    Object frame = tool(2);
+    HandOffs.exchangeStarting(other);
+
+    HandOffs.exchangeRunning(exchange);
+    touch("/attempt");
+    HandOffs.exchangeDone(exchange);
+    Dispatcher.exitTool(frame);
+    HandOffs.exchangeRunning(exchange);
+    touch("/outside");
+    HandOffs.exchangeDone(exchange);
+
+    assertThat(checks()).containsExactly("checkFile tool 2: [/attempt, 1, null]");
+  }
+
+  @Test
   void aTaskEndingLeavesOnlyTheFrameItEntered() {
     Object frame = tool(1);
 

@@ -100,6 +100,15 @@ public sealed interface Insertion {
           "checkReceive", "(" + OBJECT + OBJECT + ")V", List.of(channel, address), false);
     }
 
+    /**
+     * {@return {@code Dispatcher.unpooled(key, kind)}, its answer replacing the key (or key part) a
+     * pool looks a connection up by}; {@code kind} is one of {@code Dispatcher}'s {@code *_KEY}
+     */
+    public static Check unpooled(Source key, String kind) {
+      return new Check(
+          "unpooled", "(" + OBJECT + OBJECT + ")" + OBJECT, List.of(key, new Constant(kind)), true);
+    }
+
     /** {@return {@code Dispatcher.filterVariable(name)}, its answer replacing the name} */
     public static Check filterVariable(Source name) {
       return filter("filterVariable", name);

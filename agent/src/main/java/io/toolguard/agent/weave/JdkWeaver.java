@@ -22,11 +22,22 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
- * application's {@code main}). Every class it weaves is loaded and woven at start-up, retransformed
- * if it was loaded already, and the start fails if any class or required method could not be woven,
- * so the JVM never runs with its checks half in place.
+ * application's {@code main}): classes of the bootstrap and platform loaders only. Every class it
+ * weaves is loaded and woven at start-up, retransformed if it was loaded already, and the start
+ * fails if any class or required method could not be woven, so the JVM never runs with its checks
+ * half in place.
  */
 public final class JdkWeaver implements ClassFileTransformer {
+
+  /**
+   * The JDK's modules are defined by the bootstrap loader ({@code java.base}) or the platform
+   * loader ({@code java.net.http}); a class of the application's with a JDK class's name is never
+   * woven.
+   */
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  /** A class of the bridge on the bootstrap class path: woven code calls into its module. */
+  private static final String BRIDGE = "io.toolguard.bootstrap.Dispatcher";
 
   private final Map<String, List<Hook>> hooks;
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
@@ -56,8 +67,10 @@ public final class JdkWeaver implements ClassFileTransformer {
     instrumentation.addTransformer(transformer, true);
     try {
       List<Class<?>> loadedBefore = new ArrayList<>();
+      Module bridge = Class.forName(BRIDGE, false, null).getModule();
       for (String name : transformer.hooks.keySet()) {
-        Class<?> type = Class.forName(name.replace('/', '.'), false, null);
+        Class<?> type = Class.forName(name.replace('/', '.'), false, PLATFORM);
+        readBridge(instrumentation, type.getModule(), bridge);
         if (!transformer.woven.contains(name)) {
           loadedBefore.add(type);
         }
@@ -74,6 +87,17 @@ public final class JdkWeaver implements ClassFileTransformer {
     transformer.requireAllWoven();
   }
 
+  /**
+   * A named module reads the bootstrap loader's unnamed module, where the bridge is, only if told
+   * to: the woven code of a platform module ({@code java.net.http}) would fail to link otherwise.
+   */
+  private static void readBridge(Instrumentation instrumentation, Module module, Module bridge) {
+    if (!module.canRead(bridge)) {
+      instrumentation.redefineModule(
+          module, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
+    }
+  }
+
   @Override
   public byte[] transform(
       ClassLoader loader,
@@ -81,7 +105,10 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    List<Hook> classHooks = loader == null && internalName != null ? hooks.get(internalName) : null;
+    List<Hook> classHooks =
+        (loader == null || loader == PLATFORM) && internalName != null
+            ? hooks.get(internalName)
+            : null;
     if (classHooks == null) {
       return null;
     }

@@ -81,4 +81,16 @@ public class Fixture implements FixtureCalls {
   public void mainLoop(TimerTask task) {
     task.run();
   }
+
+  /** Shaped as {@code KeepAliveCache.get(URL, Object)}: returns the key part it looked up by. */
+  @Override
+  public Object lookUp(String url, Object extraKey) {
+    return extraKey;
+  }
+
+  /** Shaped as {@code Http2Connection.keyFor}: makes a pool key of a host. */
+  @Override
+  public String keyFor(String host) {
+    return "C:" + host + ":80";
+  }
 }

@@ -35,4 +35,8 @@ public interface FixtureCalls {
   void doExec(Runnable body);
 
   void mainLoop(TimerTask task);
+
+  Object lookUp(String url, Object extraKey);
+
+  String keyFor(String host);
 }

@@ -7,6 +7,7 @@ import static io.toolguard.agent.weave.Insertion.Check.checkListen;
 import static io.toolguard.agent.weave.Insertion.Check.filterVariable;
 import static io.toolguard.agent.weave.Insertion.Check.filterVariables;
 import static io.toolguard.agent.weave.Insertion.Check.jvmAction;
+import static io.toolguard.agent.weave.Insertion.Check.unpooled;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.PROBE;
 import static io.toolguard.bootstrap.Dispatcher.RANDOM_ACCESS_MODE;
@@ -23,6 +24,7 @@ import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetHooks;
+import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.AroundCall;
 import io.toolguard.agent.weave.Insertion.BoxedArgument;
@@ -103,7 +105,15 @@ class InserterTest {
           Hook.at(
               "mainLoop",
               "(Ljava/util/TimerTask;)V",
-              new AroundCall("java/util/TimerTask", "run", "timerTaskRunning", "timerTaskDone")));
+              new AroundCall("java/util/TimerTask", "run", "timerTaskRunning", "timerTaskDone")),
+          Hook.at(
+              "lookUp",
+              "(Ljava/lang/String;Ljava/lang/Object;)Ljava/lang/Object;",
+              unpooled(new Argument(1), Dispatcher.IDENTITY_KEY)),
+          Hook.onReturn(
+              "keyFor",
+              "(Ljava/lang/String;)Ljava/lang/String;",
+              unpooled(new Returned(), Dispatcher.NAME_KEY)));
 
   private static final Set<Hook> FOUND = new HashSet<>();
   private static FixtureCalls woven;
@@ -226,6 +236,20 @@ class InserterTest {
   }
 
   @Test
+  void aWovenPoolLooksUpByItsOwnKeyOutsideToolsAndByOneNothingIsPooledUnderInside() {
+    Object factory = new Object();
+
+    assertThat(woven.lookUp("http://b/", factory)).isSameAs(factory);
+    assertThat(woven.keyFor("b")).isEqualTo("C:b:80");
+    Object insideKey = inTool(() -> woven.lookUp("http://b/", factory));
+    String insideName = inTool(() -> woven.keyFor("b"));
+
+    assertThat(insideKey).isNotNull().isNotSameAs(factory);
+    assertThat(insideName).startsWith("C:b:80").isNotEqualTo("C:b:80");
+    assertThat(checks()).isEmpty();
+  }
+
+  @Test
   void aFilterAnswerIsTheNameTheMethodLooksUp() {
     hooks.answer = "\0not granted";
 
@@ -331,6 +355,7 @@ class InserterTest {
             FileHooks.forThisJvm(),
             EnvHooks.forThisJvm(),
             NetHooks.forThisJvm(),
+            PoolHooks.forThisJvm(),
             ExecHooks.forThisJvm(),
             JvmHooks.forThisJvm(),
             HandOffHooks.forThisJvm(),
@@ -368,7 +393,11 @@ class InserterTest {
             "HandOffs.forkJoinTaskDone(Ljava/lang/Object;)V",
             "HandOffs.timerTaskScheduled(Ljava/lang/Object;)V",
             "HandOffs.timerTaskRunning(Ljava/lang/Object;)V",
-            "HandOffs.timerTaskDone()V");
+            "HandOffs.timerTaskDone()V",
+            "Dispatcher.unpooled(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+            "HandOffs.exchangeStarting(Ljava/lang/Object;)V",
+            "HandOffs.exchangeRunning(Ljava/lang/Object;)V",
+            "HandOffs.exchangeDone(Ljava/lang/Object;)V");
   }
 
   @Test
