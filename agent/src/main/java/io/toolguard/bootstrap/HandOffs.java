@@ -32,14 +32,19 @@ public final class HandOffs {
    * {@code java.net.http.HttpClient} exchanges begun inside tools, with the tool's context; weak,
    * so an exchange is kept only while the client works on it.
    */
-  private static final Map<Object, Object> EXCHANGES_OF_TOOLS =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private static final WeakIdentityMap<Object> EXCHANGES_OF_TOOLS = new WeakIdentityMap<>();
 
   /** Marks the frame a timer task runs in, so that the timer thread can leave it. */
   private static final Object TIMER_TASK = new Object();
 
   /** The JDK class whose woven code runs fork/join tasks, and alone enters and leaves theirs. */
   private static final String FORK_JOIN_RUNNER = "java.util.concurrent.ForkJoinTask";
+
+  /**
+   * The JDK class whose woven code runs an {@code HttpClient} exchange's attempts, and alone enters
+   * and leaves their contexts.
+   */
+  private static final String EXCHANGE_RUNNER = "jdk.internal.net.http.Exchange";
 
   /** The JDK class whose woven code runs timer tasks, and alone enters and leaves theirs. */
   private static final String TIMER_RUNNER = "java.util.TimerThread";
@@ -192,10 +197,12 @@ public final class HandOffs {
 
   /**
    * Whether {@code caller} is the JDK class named {@code runner}: that name, defined by the
-   * bootstrap loader, which no tool can define a class in.
+   * bootstrap or the platform loader, which define only the JDK's own modules' classes.
    */
   private static boolean isRunner(Class<?> caller, String runner) {
-    return (caller.getClassLoader() == null && caller.getName().equals(runner))
+    ClassLoader loader = caller.getClassLoader();
+    return ((loader == null || loader == ClassLoader.getPlatformClassLoader())
+            && caller.getName().equals(runner))
         || runnersForTests.contains(caller);
   }
 
@@ -237,15 +244,22 @@ public final class HandOffs {
    * the exchange began in, if a tool began it. Outside tools, one emptiness test.
    */
   public static void exchangeRunning(Object exchange) {
-    Object context = EXCHANGES_OF_TOOLS.isEmpty() ? null : EXCHANGES_OF_TOOLS.get(exchange);
-    if (context != null) {
+    Object context =
+        EXCHANGES_OF_TOOLS.isEmpty() || exchange == null ? null : EXCHANGES_OF_TOOLS.get(exchange);
+    if (context != null && isRunner(Callers.WALKER.getCallerClass(), EXCHANGE_RUNNER)) {
       ToolFrames.enter(context, exchange);
     }
   }
 
-  /** Called by woven {@code HttpClient} when that attempt's method ends: leaves its context. */
+  /**
+   * Called by woven {@code HttpClient} when that attempt's method ends: leaves its context. Only
+   * the client's own code may.
+   */
   public static void exchangeDone(Object exchange) {
-    ToolFrames.leave(exchange);
+    if (ToolFrames.enteredFor(exchange)
+        && isRunner(Callers.WALKER.getCallerClass(), EXCHANGE_RUNNER)) {
+      ToolFrames.leave(exchange);
+    }
   }
 
   /**

@@ -163,13 +163,13 @@ class HandOffsTest {
 
     onAnotherThread(
         () -> {
-          HandOffs.exchangeRunning(exchange);
+          JdkRunner.exchangeRunning(exchange);
           touch("/first attempt");
-          HandOffs.exchangeDone(exchange);
+          JdkRunner.exchangeDone(exchange);
           touch("/between attempts");
-          HandOffs.exchangeRunning(exchange);
+          JdkRunner.exchangeRunning(exchange);
           touch("/redirect");
-          HandOffs.exchangeDone(exchange);
+          JdkRunner.exchangeDone(exchange);
         });
 
     assertThat(checks())
@@ -186,13 +186,13 @@ class HandOffsTest {
     Object frame = tool(2);
     HandOffs.exchangeStarting(other);
 
-    HandOffs.exchangeRunning(exchange);
+    JdkRunner.exchangeRunning(exchange);
     touch("/attempt");
-    HandOffs.exchangeDone(exchange);
+    JdkRunner.exchangeDone(exchange);
     Dispatcher.exitTool(frame);
-    HandOffs.exchangeRunning(exchange);
+    JdkRunner.exchangeRunning(exchange);
     touch("/outside");
-    HandOffs.exchangeDone(exchange);
+    JdkRunner.exchangeDone(exchange);
 
     assertThat(checks()).containsExactly("checkFile tool 2: [/attempt, 1, null]");
   }
@@ -470,6 +470,14 @@ class HandOffsTest {
 
     static void timerTaskDone() {
       HandOffs.timerTaskDone();
+    }
+
+    static void exchangeRunning(Object exchange) {
+      HandOffs.exchangeRunning(exchange);
+    }
+
+    static void exchangeDone(Object exchange) {
+      HandOffs.exchangeDone(exchange);
     }
   }
 
