@@ -61,7 +61,6 @@ class NetReachIT {
           "net_*":
             decision: allow
             files:
-              read: ["hosts"]            # the JDK reads the test's hosts file in the tool
               write: ["*.sock", "%1$s/fileonly.sock", "%1$s/both.sock"]
               delete: ["*.sock"]
             net:

@@ -9,7 +9,6 @@ import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.weave.JdkInitialisation;
-import java.util.Optional;
 
 /**
  * The one decision point for what a running tool does — files, processes, network, environment,

@@ -143,6 +143,10 @@ public final class Provenance {
           jdk(withNested("java.util.ResourceBundle"), FILES_ON_ITS_OWN_BEHALF),
           jdk(withNested("java.util.logging.LogManager"), FILES_ON_ITS_OWN_BEHALF),
           jdk(withNested("java.util.logging.FileHandler").in("rotate"), FILES_ON_ITS_OWN_BEHALF),
+          // the JDK's name service reading the hosts file -Djdk.net.hosts.file names (JDK 17's
+          // class, then JDK 18 and later's), a start-up setting no tool can change
+          jdk(exactly("java.net.InetAddress$HostsFileNameService"), FILES_ON_ITS_OWN_BEHALF),
+          jdk(exactly("java.net.InetAddress$HostsFileResolver"), FILES_ON_ITS_OWN_BEHALF),
           // the JDK reading the operating system's description of the JVM's container (cgroup files
           // under /proc and /sys/fs/cgroup, found from /proc/self/mountinfo) for its management
           // beans
