@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A tool that is the first code in the JVM to use a JDK facility (logging, preferences, management
- * beans, AWT images, Image I/O, the flight recorder, content-type detection) gets a working
+ * beans, AWT images, fonts, Image I/O, the flight recorder, content-type detection) gets a working
  * facility, and so does the application after it: the JDK's own initialisation runs with the JVM's
  * rights. Before, the denial of a shutdown hook, a native library or a configuration read inside
  * the JDK's class initialiser left the class failed for the whole JVM ({@code NoClassDefFoundError:
@@ -64,7 +64,7 @@ class JdkFacilitiesIT {
 
   @TestFactory
   Stream<DynamicTest> aFacilityAToolUsesFirstWorksInTheToolAndForTheApplicationAfter() {
-    return Stream.of("logging", "prefs", "management", "awt", "imageio", "jfr", "probe")
+    return Stream.of("logging", "prefs", "management", "awt", "fonts", "imageio", "jfr", "probe")
         .map(
             facility ->
                 DynamicTest.dynamicTest(
@@ -116,7 +116,7 @@ class JdkFacilitiesIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout().lines().filter(line -> line.startsWith("APPLICATION ")))
         .as(result.toString())
-        .hasSize(7)
+        .hasSize(8)
         .allMatch(line -> line.matches("APPLICATION \\S+ ok.*"));
   }
 

@@ -41,6 +41,10 @@ final class SharedReadOnlyFiles {
         // a JDK folder that is missing or cannot be read has no links to add
       }
     }
+    // The system's fonts, which the JDK's font manager finds through fontconfig and reads when a
+    // tool first draws text: public files that every program on the machine reads.
+    real("/usr/share/fonts").ifPresent(roots::add);
+    real("/usr/local/share/fonts").ifPresent(roots::add);
     real("/dev/random").ifPresent(roots::add);
     real("/dev/urandom").ifPresent(roots::add);
     return new SharedReadOnlyFiles(roots);

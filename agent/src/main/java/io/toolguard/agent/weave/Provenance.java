@@ -167,6 +167,12 @@ public final class Provenance {
           // folder
           //   under java.io.tmpdir, its shutdown hook
           jdk(exactly("jdk.jfr.internal.PlatformRecorder").in("<init>"), INITIALISES_THE_JVM),
+          // - the JVM's one font manager, created on first use of a font: the font configuration
+          //   (java.home, fontconfig) and its cache under user.home/.java/fonts
+          jdk(exactly("sun.font.FontManagerFactory").in("getInstance"), INITIALISES_THE_JVM),
+          //   and its one scan of the platform's font folders (fontconfig's, and the JDK's list)
+          jdk(exactly("sun.font.SunFontManager").in("loadFonts"), INITIALISES_THE_JVM),
+          jdk(exactly("sun.font.SunFontManager").in("loadFontFiles"), INITIALISES_THE_JVM),
           // - the preferences' user and system roots, set up on first use: their folders under
           //   user.home (or java.util.prefs.userRoot) and /etc/.java (or
           // java.util.prefs.systemRoot)

@@ -26,12 +26,12 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * one line per check:
  *
  * <ul>
- *   <li>scenario {@code logging}, {@code prefs}, {@code management}, {@code awt}, {@code imageio},
- *       {@code jfr} or {@code probe}: the tool is the first code in the JVM to use that facility
- *       ({@code TOOL name ok …|FAILED …}, then {@code SANDBOX ok|FAILED …}: the tool reads its own
- *       file), then the application uses it outside any tool ({@code OUTSIDE name ok …|FAILED …});
- *       for {@code prefs}, also {@code SYNCED yes|no}: the JVM's periodic sync of preferences still
- *       writes them to disk after the tool was the first to use them
+ *   <li>scenario {@code logging}, {@code prefs}, {@code management}, {@code awt}, {@code fonts},
+ *       {@code imageio}, {@code jfr} or {@code probe}: the tool is the first code in the JVM to use
+ *       that facility ({@code TOOL name ok …|FAILED …}, then {@code SANDBOX ok|FAILED …}: the tool
+ *       reads its own file), then the application uses it outside any tool ({@code OUTSIDE name ok
+ *       …|FAILED …}); for {@code prefs}, also {@code SYNCED yes|no}: the JVM's periodic sync of
+ *       preferences still writes them to disk after the tool was the first to use them
  *   <li>scenario {@code application}: the application uses every facility, no tool running ({@code
  *       APPLICATION name ok|FAILED …})
  *   <li>scenario {@code hostile}: tool code reads the secret from its own class's initialiser, from
@@ -43,7 +43,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 public final class JdkFacilitiesApp {
 
   static final List<String> FACILITIES =
-      List.of("logging", "prefs", "management", "awt", "imageio", "jfr", "probe");
+      List.of("logging", "prefs", "management", "awt", "fonts", "imageio", "jfr", "probe");
 
   /** Where the secret lies: set by {@code main} before any tool runs. */
   static volatile Path secret;
@@ -114,6 +114,16 @@ public final class JdkFacilitiesApp {
               && ManagementFactory.getRuntimeMXBean().getUptime() > 0
               && ManagementFactory.getPlatformMBeanServer().getMBeanCount() > 0;
       case "awt" -> new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB).getRGB(0, 0);
+      case "fonts" -> {
+        BufferedImage image = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        graphics.drawString("text", 2, 14);
+        graphics.dispose();
+        yield java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment()
+                .getAvailableFontFamilyNames()
+                .length
+            > 0;
+      }
       case "imageio" -> {
         BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
         Path png = Files.createTempFile(box, "image", ".png");
