@@ -234,6 +234,18 @@ class OwnFilesIT {
   }
 
   @Test
+  void aPathToolguardCannotResolveIsDeniedInAuditModeToo() {
+    assertThat(free.attempt("secure-stream-read", "logs/audit.jsonl").group())
+        .contains(" ok {\"marker\"");
+    assertThat(enforced.attempt("secure-stream-read", "logs/audit.jsonl").group(3))
+        .isEqualTo("denied");
+    assertThat(audited.attempt("secure-stream-read", "logs/audit.jsonl").group(4))
+        .startsWith("Tool 'fs' may not read 'audit.jsonl': the path is relative to an open")
+        .endsWith(
+            ", so it may be one of toolguard's own files, which no tool may touch [toolguard]");
+  }
+
+  @Test
   void theToolsOtherFilesKeepWorking() {
     for (Run run : List.of(free, enforced, audited)) {
       assertThat(run.attempt("read", "work/notes.txt").group()).endsWith(" ok my notes|");

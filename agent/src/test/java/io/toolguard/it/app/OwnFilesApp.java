@@ -123,6 +123,16 @@ public final class OwnFilesApp {
           out.write("forged approval prompt\n".getBytes(StandardCharsets.UTF_8));
         }
         return "written";
+      case "secure-stream-read":
+        try (var folder =
+                (java.nio.file.SecureDirectoryStream<Path>)
+                    Files.newDirectoryStream(p.toAbsolutePath().getParent());
+            var channel =
+                folder.newByteChannel(p.getFileName(), java.util.Set.of(StandardOpenOption.READ))) {
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4096);
+          channel.read(bytes);
+          return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        }
       case "exists":
         return "exists: " + Files.exists(p);
       case "size":
@@ -159,6 +169,8 @@ public final class OwnFilesApp {
     if (restore) {
       restore();
     }
+    // A path toolguard cannot resolve (relative to an open folder) might be one of its files.
+    attempt("secure-stream-read", "logs/audit.jsonl");
     attempt("read", "work/notes.txt");
     attempt("write", "work/notes.txt");
     attempt("read", "work/linked.txt");
