@@ -234,6 +234,18 @@ class OwnFilesIT {
   }
 
   @Test
+  void aPathToolguardCannotResolveIsDeniedInAuditModeToo() {
+    assertThat(free.attempt("secure-stream-read", "logs/audit.jsonl").group())
+        .contains(" ok {\"marker\"");
+    assertThat(enforced.attempt("secure-stream-read", "logs/audit.jsonl").group(3))
+        .isEqualTo("denied");
+    assertThat(audited.attempt("secure-stream-read", "logs/audit.jsonl").group(4))
+        .startsWith("Tool 'fs' may not read 'audit.jsonl': the path is relative to an open")
+        .endsWith(
+            ", so it may be one of toolguard's own files, which no tool may touch [toolguard]");
+  }
+
+  @Test
   void theToolsOtherFilesKeepWorking() {
     for (Run run : List.of(free, enforced, audited)) {
       assertThat(run.attempt("read", "work/notes.txt").group()).endsWith(" ok my notes|");
@@ -273,11 +285,17 @@ class OwnFilesIT {
   }
 
   @Test
-  void aToolCannotReadTheApproversTerminalWhileTheTerminalChannelAsks() throws Exception {
+  void aToolCannotUseTheApproversTerminalWhileTheTerminalChannelAsks() throws Exception {
     Assumptions.assumeTrue(
         Files.isExecutable(Path.of("/usr/bin/script")), "needs script(1) for a terminal");
     String without = onATerminal("terminal-without-agent", false);
-    assertThat(without).contains("ATTEMPT read-line /dev/tty ok typed by the approver");
+    assertThat(without)
+        .contains("ATTEMPT read-line /dev/tty ok typed by the approver")
+        .containsPattern("ATTEMPT write-line /dev/pts/\\d+ ok written");
+    assertThat(dir.resolve("terminal-without-agent/screen.txt"))
+        .content()
+        .as("a prompt forged on the terminal's other name")
+        .contains("forged approval prompt");
 
     String with = onATerminal("terminal-with-agent", true);
     assertThat(with)
@@ -286,6 +304,9 @@ class OwnFilesIT {
                 + " toolguard's approval terminal; no tool may touch it, whatever its grants"
                 + " [toolguard]",
             "ATTEMPT exists /dev/tty denied Tool 'fs' may not probe '/dev/tty': it is"
+                + " toolguard's approval terminal")
+        .containsPattern(
+            "ATTEMPT write-line /dev/pts/\\d+ denied Tool 'fs' may not write '/dev/pts/\\d+': it is"
                 + " toolguard's approval terminal");
   }
 
@@ -296,7 +317,7 @@ class OwnFilesIT {
         work.resolve("policy.yaml"),
         "version: 1\nsandbox: box\napproval: {terminal: true}\ntools:\n  fs:\n"
             + "    decision: allow\n    risk: LOW\n"
-            + "    files: {read: [\"/dev/tty\"], write: [\"/dev/tty\"]}\n");
+            + "    files: {read: [\"/dev/tty\"], write: [\"/dev/tty\", \"/dev/pts/**\"]}\n");
     List<String> jvmArgs =
         withAgent
             ? List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=policy=policy.yaml,audit=audit.jsonl")

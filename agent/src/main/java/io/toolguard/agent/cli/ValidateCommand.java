@@ -19,7 +19,8 @@ final class ValidateCommand implements Command {
         "\n",
         "usage: java -jar toolguard-agent.jar validate POLICY...",
         "Checks each policy file and prints file:line:column: message for every problem, and",
-        "file:line:column: warning: message for rules that can never decide and for very broad grants.",
+        "file:line:column: warning: message for rules that can never decide, for very broad grants",
+        "and for toolguard's own files (the policy, its includes, the token file) inside the sandbox.",
         "Exit status 0 when all are valid (warnings or not), 1 otherwise.");
   }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
  * really is (links resolved), so a link on the way can be neither retargeted nor followed to it; a
  * move or delete of any folder above it (the folder holding the audit log, the policy's folder) is
  * a move or delete of it; and a regular file with more than one hard link is compared by device and
- * inode, so a hard link to the audit log made before toolguard started is the audit log too.
+ * inode, so a hard link to the audit log made before toolguard started is the audit log too; and
+ * the terminal is matched by its device number too, so its other names ({@code /dev/pts/3}) are it.
  *
  * <p>One fact in one place: built at start-up, and the policy's part replaced after each reload
  * that puts a new policy in force (its includes may change). Safe to read from any thread.
@@ -71,22 +72,23 @@ public final class ProtectedFiles {
    * What toolguard knows about the file an access reaches, read once per check: whether it is a
    * regular file, how many hard links it has, and its device and inode.
    */
-  record Inode(boolean regular, int links, Object device, Object number) {
+  record Inode(boolean regular, int links, Object device, Object number, long special) {
 
     /** A path that does not exist (yet), or whose attributes cannot be read. */
-    static final Inode NONE = new Inode(false, 0, null, null);
+    static final Inode NONE = new Inode(false, 0, null, null, 0);
 
     /** {@return the file at {@code real} itself (a final link is not followed)} */
     static Inode of(Path real) {
       try {
         Map<String, Object> unix =
             Files.readAttributes(
-                real, "unix:isRegularFile,nlink,dev,ino", LinkOption.NOFOLLOW_LINKS);
+                real, "unix:isRegularFile,isOther,nlink,dev,ino,rdev", LinkOption.NOFOLLOW_LINKS);
         return new Inode(
             Boolean.TRUE.equals(unix.get("isRegularFile")),
             ((Number) unix.get("nlink")).intValue(),
             unix.get("dev"),
-            unix.get("ino"));
+            unix.get("ino"),
+            Boolean.TRUE.equals(unix.get("isOther")) ? ((Number) unix.get("rdev")).longValue() : 0);
       } catch (IOException | RuntimeException absent) {
         return NONE;
       }
@@ -105,9 +107,16 @@ public final class ProtectedFiles {
   private final List<Entry> fixed;
   private volatile List<Entry> policy;
 
-  private ProtectedFiles(List<Entry> fixed, List<Entry> policy) {
+  /**
+   * The device number of the controlling terminal while the terminal channel asks on it, else 0:
+   * its other names ({@code /dev/pts/3}, {@code /proc/self/fd/0}) are the same device.
+   */
+  private final long terminalDevice;
+
+  private ProtectedFiles(List<Entry> fixed, List<Entry> policy, long terminalDevice) {
     this.fixed = List.copyOf(fixed);
     this.policy = List.copyOf(policy);
+    this.terminalDevice = terminalDevice;
   }
 
   /**
@@ -124,7 +133,25 @@ public final class ProtectedFiles {
     if (terminal) {
       fixed.add(entry(Kind.TERMINAL, Path.of("/dev/tty")));
     }
-    return new ProtectedFiles(fixed, entries(policyFiles));
+    return new ProtectedFiles(
+        fixed,
+        entries(policyFiles),
+        terminal ? controllingTerminal(Path.of("/proc/self/stat")) : 0);
+  }
+
+  /**
+   * {@return the device number of this process's controlling terminal, as the seventh field of
+   * {@code /proc/self/stat} gives it (the encoding of {@code st_rdev}), or 0 if it has none or
+   * cannot tell}
+   */
+  static long controllingTerminal(Path stat) {
+    try {
+      String text = Files.readString(stat);
+      String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[4]);
+    } catch (IOException | RuntimeException unknown) {
+      return 0;
+    }
   }
 
   /** Puts the files of a policy just put in force in place of the previous policy's. */
@@ -166,6 +193,9 @@ public final class ProtectedFiles {
       if (entry.isOrIsBelow(real, movesOrDeletes)) {
         return Optional.of(entry);
       }
+    }
+    if (terminalDevice != 0 && inode.special() == terminalDevice) {
+      return fixed.stream().filter(entry -> entry.kind() == Kind.TERMINAL).findFirst();
     }
     if (inode.sharedRegularFile()) {
       // Another name of a protected file has more than one link too; look them up only then.

@@ -128,4 +128,15 @@ class ProtectedFilesTest {
     assertThat(own.touched(audit, false, ProtectedFiles.Inode.NONE).orElseThrow().reason())
         .isEqualTo("it is toolguard's audit log; no tool may touch it, whatever its grants");
   }
+
+  @Test
+  void readsTheControllingTerminalsDeviceFromProcStat() throws Exception {
+    Path stat =
+        Files.writeString(dir.resolve("stat"), "4242 (a (b) c) S 1 4242 4242 34817 4242 4194560\n");
+    Path none = Files.writeString(dir.resolve("none"), "4242 (java) S 1 4242 4242 0 -1 4194560\n");
+
+    assertThat(ProtectedFiles.controllingTerminal(stat)).isEqualTo(34817);
+    assertThat(ProtectedFiles.controllingTerminal(none)).isZero();
+    assertThat(ProtectedFiles.controllingTerminal(dir.resolve("missing"))).isZero();
+  }
 }

@@ -118,6 +118,21 @@ public final class OwnFilesApp {
             new java.io.BufferedReader(new java.io.FileReader(path, StandardCharsets.UTF_8))) {
           return in.readLine();
         }
+      case "write-line":
+        try (var out = new FileOutputStream(path)) {
+          out.write("forged approval prompt\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return "written";
+      case "secure-stream-read":
+        try (var folder =
+                (java.nio.file.SecureDirectoryStream<Path>)
+                    Files.newDirectoryStream(p.toAbsolutePath().getParent());
+            var channel =
+                folder.newByteChannel(p.getFileName(), java.util.Set.of(StandardOpenOption.READ))) {
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4096);
+          channel.read(bytes);
+          return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        }
       case "exists":
         return "exists: " + Files.exists(p);
       case "size":
@@ -138,6 +153,7 @@ public final class OwnFilesApp {
       // What the approver types on the terminal, read by a tool.
       attempt("read-line", "/dev/tty");
       attempt("exists", "/dev/tty");
+      attempt("write-line", terminalsOtherName());
       return;
     }
     boolean restore = args[0].equals("restore");
@@ -153,6 +169,8 @@ public final class OwnFilesApp {
     if (restore) {
       restore();
     }
+    // A path toolguard cannot resolve (relative to an open folder) might be one of its files.
+    attempt("secure-stream-read", "logs/audit.jsonl");
     attempt("read", "work/notes.txt");
     attempt("write", "work/notes.txt");
     attempt("read", "work/linked.txt");
@@ -168,6 +186,15 @@ public final class OwnFilesApp {
             + (Files.exists(token) ? Files.readString(token).strip() : "missing")
             + " "
             + PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+  }
+
+  /** {@return the controlling terminal's own name, {@code /dev/pts/N}} */
+  private static String terminalsOtherName() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    long device = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[4]);
+    long major = (device >> 8) & 0xfff;
+    long minor = (device & 0xff) | ((device >> 12) & 0xfff00);
+    return "/dev/pts/" + ((major - 136) * 256 + minor);
   }
 
   private static void attempt(String action, String path) {
