@@ -13,9 +13,18 @@ public final class BootstrapTesting {
     Dispatcher.installForTests(hooks);
   }
 
-  /** Removes the hooks, and whatever frames a test left on this thread. */
+  /**
+   * Lets {@code runners} stand in for the JDK classes that alone may enter and leave a handed-over
+   * task's context (a woven fixture shaped as {@code ForkJoinTask} or the timer's thread, say).
+   */
+  public static void runners(Class<?>... runners) {
+    HandOffs.runnersForTests(java.util.Set.of(runners));
+  }
+
+  /** Removes the hooks and the test runners, and whatever frames a test left on this thread. */
   public static void reset() {
     Dispatcher.installForTests(null);
+    HandOffs.runnersForTests(java.util.Set.of());
     ToolFrames.CURRENT.remove();
   }
 }

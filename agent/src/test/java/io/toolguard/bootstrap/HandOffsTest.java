@@ -264,9 +264,9 @@ class HandOffsTest {
 
     onAnotherThread(
         () -> {
-          HandOffs.timerTaskRunning(task);
+          JdkRunner.timerTaskRunning(task);
           touch("/run");
-          HandOffs.timerTaskDone();
+          JdkRunner.timerTaskDone();
         });
 
     assertThat(checks()).containsExactly("checkFile tool 1: [/run, 1, null]");

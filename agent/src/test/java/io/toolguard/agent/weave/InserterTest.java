@@ -136,6 +136,8 @@ class InserterTest {
   @BeforeEach
   void installHooks() {
     BootstrapTesting.install(hooks);
+    // The woven fixture runs tasks as ForkJoinTask and the timer's thread do.
+    BootstrapTesting.runners(woven.getClass());
   }
 
   @AfterEach
