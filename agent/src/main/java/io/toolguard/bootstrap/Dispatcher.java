@@ -231,6 +231,12 @@ public final class Dispatcher {
   /** {@link #unpooled}'s key is a {@code String} made of the host name and port. */
   public static final String NAME_KEY = "name";
 
+  /**
+   * {@link #unpooled}'s key is the application's {@code ResponseCache}: inside a tool there is
+   * none, so a response cached for a host the tool may not reach is never handed to it.
+   */
+  public static final String CACHE_KEY = "cache";
+
   /** Appended to a host-name key: no pooled connection has a key with a NUL character in it. */
   private static final String NEVER_POOLED_NAME = "\u0000toolguard-unpooled";
 
@@ -403,15 +409,17 @@ public final class Dispatcher {
 
   /**
    * Called by woven connection pools ({@code HttpURLConnection}'s keep-alive cache, {@code
-   * HttpClient}'s HTTP/1.1 pool and HTTP/2 connection cache) with the key, or the part of the key,
-   * they are about to look a connection up by. Inside a tool it answers a key nothing is pooled
-   * under, so the lookup finds nothing and leaves the pool as it was, and the tool opens a new
-   * connection, which {@link #checkConnect} decides: a pooled connection, whoever opened it and to
-   * whatever destination, is never handed to a tool. Outside tools, and for toolguard's own work,
-   * it answers {@code key} itself.
+   * HttpClient}'s HTTP/1.1 pool and HTTP/2 connection cache, and {@code ResponseCache.getDefault},
+   * whose answer {@code HttpURLConnection} serves responses from) with the key, or the part of the
+   * key, they are about to look a connection up by. Inside a tool it answers a key nothing is
+   * pooled under, so the lookup finds nothing and leaves the pool as it was, and the tool opens a
+   * new connection, which {@link #checkConnect} decides: a pooled connection, whoever opened it and
+   * to whatever destination, is never handed to a tool. Outside tools, and for toolguard's own
+   * work, it answers {@code key} itself.
    *
    * @param key the key or key part, possibly {@code null}
-   * @param kind what it is: {@link #IDENTITY_KEY}, {@link #PROXY_KEY} or {@link #NAME_KEY}
+   * @param kind what it is: {@link #IDENTITY_KEY}, {@link #PROXY_KEY}, {@link #NAME_KEY} or {@link
+   *     #CACHE_KEY}
    * @return the key to look up by
    */
   public static Object unpooled(Object key, Object kind) {
@@ -424,6 +432,9 @@ public final class Dispatcher {
     }
     if (PROXY_KEY.equals(kind)) {
       return NEVER_POOLED_PROXY;
+    }
+    if (CACHE_KEY.equals(kind)) {
+      return null;
     }
     return new Object();
   }

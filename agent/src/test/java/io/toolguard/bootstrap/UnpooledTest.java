@@ -78,4 +78,17 @@ class UnpooledTest {
 
     assertThat(inCheck[0]).isSameAs(factory);
   }
+
+  @Test
+  void insideAToolTheApplicationsResponseCacheIsNone() {
+    Object cache = new Object();
+
+    Object outside = Dispatcher.unpooled(cache, Dispatcher.CACHE_KEY);
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    Object inside = Dispatcher.unpooled(cache, Dispatcher.CACHE_KEY);
+    Dispatcher.exitTool(frame);
+
+    assertThat(outside).isSameAs(cache);
+    assertThat(inside).isNull();
+  }
 }

@@ -42,6 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileArgumentsIT {
 
   private static final String SECRET = "s3cr3t-launch-codes";
+
+  /** How many of the legitimate steps set the application up, before the attacks. */
+  private static final int SET_UP = 3;
+
   private static final String POLICY_MARK = "# the security team's policy";
 
   @TempDir Path base;
@@ -135,6 +139,10 @@ class HostileArgumentsIT {
             "reuse the shared HTTP client's pooled connection",
             out -> out.contains("private data")),
         new Step(
+            "call\tfetch_url\thttp://internal-admin.corp/secrets",
+            "read what the application's response cache holds for a host the tool may not reach",
+            out -> out.contains("db_password")),
+        new Step(
             "call\tfetch_url\thttp://127.0.0.1:" + granted + "/redirect",
             "follow a redirect to a service the tool may not reach",
             out -> out.contains("private data")),
@@ -149,6 +157,7 @@ class HostileArgumentsIT {
     return List.of(
         "app\tfetch_url\thttp://127.0.0.1:" + other + "/warm",
         "app\tfetch_url_shared_client\thttp://127.0.0.1:" + other + "/warm",
+        "app\tinstall_response_cache\thttp://internal-admin.corp/secrets\tdb_password=hunter2",
         "call\tread_file\tnotes.txt",
         "call\twrite_file\tout.txt\tsummary",
         "call\tfetch_url\thttp://127.0.0.1:" + granted + "/",
@@ -276,10 +285,9 @@ class HostileArgumentsIT {
 
     List<String> legitimate = legitimate();
     List<String> lines = new ArrayList<>();
-    lines.add(legitimate.get(0));
-    lines.add(legitimate.get(1));
+    lines.addAll(legitimate.subList(0, SET_UP));
     attacks.forEach(step -> lines.add(step.line()));
-    lines.addAll(legitimate.subList(2, legitimate.size()));
+    lines.addAll(legitimate.subList(SET_UP, legitimate.size()));
     Path script = base.resolve("script.tsv");
     Files.write(script, lines);
 
@@ -291,9 +299,9 @@ class HostileArgumentsIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     List<String> out = result.stdout().lines().filter(line -> line.startsWith("STEP ")).toList();
     assertThat(out).as(result.toString()).hasSize(lines.size());
-    List<String> attackLines = out.subList(2, 2 + attacks.size());
-    List<String> legitimateLines = new ArrayList<>(out.subList(0, 2));
-    legitimateLines.addAll(out.subList(2 + attacks.size(), out.size()));
+    List<String> attackLines = out.subList(SET_UP, SET_UP + attacks.size());
+    List<String> legitimateLines = new ArrayList<>(out.subList(0, SET_UP));
+    legitimateLines.addAll(out.subList(SET_UP + attacks.size(), out.size()));
     if (!withAgent) {
       // The harm of the steps that changed files is undone, so that the second run starts alike.
       Files.deleteIfExists(box.resolve("policy.old"));

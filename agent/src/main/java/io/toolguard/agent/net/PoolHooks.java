@@ -19,8 +19,9 @@ import java.util.Map;
  * would never see. A pooled connection may have been opened by anyone (the application outside
  * tools, another tool) to any destination, so inside a tool no pool hands one out: each lookup is
  * given a key nothing is pooled under, finds nothing and leaves the pool untouched, and the tool
- * opens a new connection, which is checked like any other. Redirects are followed the same way,
- * each follow-up request opening its own checked connection.
+ * opens a new connection, which is checked like any other. Nor does the application's {@code
+ * ResponseCache} answer a tool's request. Redirects are followed the same way, each follow-up
+ * request opening its own checked connection.
  *
  * <p>{@code HttpURLConnection} looks its keep-alive cache up and connects on the calling thread.
  * {@code java.net.http.HttpClient} does both on its own threads (its executor, which may be the
@@ -52,6 +53,14 @@ public final class PoolHooks {
 
   private static Map<String, List<Hook>> urlConnection() {
     return Map.of(
+        // HttpURLConnection answers from the application's response cache, if it set one, before
+        // it looks a name up or connects: inside a tool there is none.
+        "java/net/ResponseCache",
+        List.of(
+            Hook.onReturn(
+                "getDefault",
+                "()Ljava/net/ResponseCache;",
+                unpooled(new Returned(), Dispatcher.CACHE_KEY))),
         // HttpURLConnection and HttpsURLConnection: a miss whatever the URL, as the extra key part
         // (null, or the SSL socket factory) is compared by identity.
         "sun/net/www/http/KeepAliveCache",

@@ -126,6 +126,7 @@ public final class ScriptedModelApp {
     APPLICATION.put("fetch_url", a -> Work.fetchUrl(a[0]));
     APPLICATION.put("fetch_url_shared_client", a -> Work.fetchUrlSharedClient(a[0]));
     APPLICATION.put("read_file", a -> Work.readFile(a[0]));
+    APPLICATION.put("install_response_cache", a -> Work.installResponseCache(a[0], a[1]));
   }
 
   public static void main(String[] args) throws Exception {
@@ -271,6 +272,42 @@ public final class ScriptedModelApp {
         }
         return "answered " + answer.toString(UTF8);
       }
+    }
+
+    /**
+     * The application caches one response: {@code body} for {@code uri}, as a proxy cache would.
+     */
+    static String installResponseCache(String uri, String body) {
+      java.net.ResponseCache.setDefault(
+          new java.net.ResponseCache() {
+            @Override
+            public java.net.CacheResponse get(
+                URI requested, String method, Map<String, List<String>> headers) {
+              if (!requested.toString().equals(uri)) {
+                return null;
+              }
+              return new java.net.CacheResponse() {
+                @Override
+                public Map<String, List<String>> getHeaders() {
+                  Map<String, List<String>> cached = new java.util.HashMap<>();
+                  cached.put(null, List.of("HTTP/1.1 200 OK"));
+                  cached.put("Content-Length", List.of(String.valueOf(body.length())));
+                  return cached;
+                }
+
+                @Override
+                public InputStream getBody() {
+                  return new java.io.ByteArrayInputStream(body.getBytes(UTF8));
+                }
+              };
+            }
+
+            @Override
+            public java.net.CacheRequest put(URI stored, java.net.URLConnection connection) {
+              return null;
+            }
+          });
+      return "cached " + uri;
     }
 
     static String sendMessage(String to, String text) {
