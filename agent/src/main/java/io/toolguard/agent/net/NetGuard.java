@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.function.Function;
 
 /**
  * Decides each connection, datagram, listening or receiving socket, Unix-domain socket and name
@@ -86,50 +87,19 @@ public final class NetGuard {
         operation == NetOperation.CONNECT && reachesApprovalServer(address, port);
     gate.check(
         context,
-        new AccessGate.Access() {
-          @Override
-          public AccessDecision decide(ToolContext level) {
-            return selfApproval
-                ? AccessDecision.denied(SELF_APPROVAL)
-                : level
-                    .policy()
-                    .policy()
-                    .decideNet(level.decision(), operation, name, address, port);
-          }
-
-          @Override
-          public String describe() {
-            return operation.label()
-                + (operation == NetOperation.CONNECT ? " to " : " on ")
-                + shown;
-          }
-
-          @Override
-          public String subject() {
-            return operation.label();
-          }
-
-          @Override
-          public String shown() {
-            return operation.label() + " " + shown;
-          }
-
-          @Override
-          public AuditEntry record(
-              ToolContext context, ToolContext level, Decision decision, String reason) {
-            return new NetRecord(
-                Instant.now(),
-                context.callId(),
-                context.tool(),
-                operation.label(),
-                name,
-                address.getHostAddress() + ":" + port,
-                decision,
-                level.decision().rule(),
-                reason,
-                Thread.currentThread().getName());
-          }
-        });
+        new NetAccess(
+            operation.label(),
+            operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + shown,
+            shown,
+            name,
+            address.getHostAddress() + ":" + port,
+            level ->
+                selfApproval
+                    ? AccessDecision.denied(SELF_APPROVAL)
+                    : level
+                        .policy()
+                        .policy()
+                        .decideNet(level.decision(), operation, name, address, port)));
   }
 
   /**
@@ -150,45 +120,13 @@ public final class NetGuard {
     String given = address == null ? null : nameGiven(address);
     String looked = name != null ? name : "(" + address.getHostAddress() + ")";
     AccessGate.Access lookup =
-        new AccessGate.Access() {
-          @Override
-          public AccessDecision decide(ToolContext level) {
-            return level.policy().policy().decideResolve(level.decision(), name, address, given);
-          }
-
-          @Override
-          public String describe() {
-            return name != null
-                ? "resolve the host name " + name
-                : "look up the host name of " + looked;
-          }
-
-          @Override
-          public String subject() {
-            return RESOLVE;
-          }
-
-          @Override
-          public String shown() {
-            return RESOLVE + " " + looked;
-          }
-
-          @Override
-          public AuditEntry record(
-              ToolContext context, ToolContext level, Decision decision, String reason) {
-            return new NetRecord(
-                Instant.now(),
-                context.callId(),
-                context.tool(),
-                RESOLVE,
-                name != null ? name : given,
-                address == null ? null : address.getHostAddress(),
-                decision,
-                level.decision().rule(),
-                reason,
-                Thread.currentThread().getName());
-          }
-        };
+        new NetAccess(
+            RESOLVE,
+            name != null ? "resolve the host name " + name : "look up the host name of " + looked,
+            looked,
+            name != null ? name : given,
+            address == null ? null : address.getHostAddress(),
+            level -> level.policy().policy().decideResolve(level.decision(), name, address, given));
     AccessGate.Ruling ruling = AccessGate.rule(context, lookup);
     if (ruling.allowed() || name == null || !looksUpThisMachine()) {
       gate.settle(context, lookup, ruling);
@@ -263,45 +201,13 @@ public final class NetGuard {
     String shown = "unix:" + real;
     gate.check(
         context,
-        new AccessGate.Access() {
-          @Override
-          public AccessDecision decide(ToolContext level) {
-            return level.policy().policy().decideSocket(level.decision(), operation, real);
-          }
-
-          @Override
-          public String describe() {
-            return operation.label()
-                + (operation == NetOperation.CONNECT ? " to " : " on ")
-                + shown;
-          }
-
-          @Override
-          public String subject() {
-            return operation.label();
-          }
-
-          @Override
-          public String shown() {
-            return operation.label() + " " + shown;
-          }
-
-          @Override
-          public AuditEntry record(
-              ToolContext context, ToolContext level, Decision decision, String reason) {
-            return new NetRecord(
-                Instant.now(),
-                context.callId(),
-                context.tool(),
-                operation.label(),
-                null,
-                shown,
-                decision,
-                level.decision().rule(),
-                reason,
-                Thread.currentThread().getName());
-          }
-        });
+        new NetAccess(
+            operation.label(),
+            operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + shown,
+            shown,
+            null,
+            shown,
+            level -> level.policy().policy().decideSocket(level.decision(), operation, real)));
   }
 
   /**
@@ -328,6 +234,63 @@ public final class NetGuard {
           || NetworkInterface.getByInetAddress(address) != null;
     } catch (SocketException unknown) {
       return true;
+    }
+  }
+
+  /**
+   * One network access as the gate decides, asks about and records it.
+   *
+   * @param operation what is done ({@code connect}, {@code listen}, {@code resolve}), which also
+   *     scopes approvals for the session
+   * @param description what the tool tried, completing "Tool 'x' may not …"
+   * @param target what it was tried on, as a person is shown it
+   * @param name the host name the tool gave, or null
+   * @param destination the address (and port) or socket path, or null
+   * @param decider the policy's answer for one level of the tool context
+   */
+  private record NetAccess(
+      String operation,
+      String description,
+      String target,
+      String name,
+      String destination,
+      Function<ToolContext, AccessDecision> decider)
+      implements AccessGate.Access {
+
+    @Override
+    public AccessDecision decide(ToolContext level) {
+      return decider.apply(level);
+    }
+
+    @Override
+    public String describe() {
+      return description;
+    }
+
+    @Override
+    public String subject() {
+      return operation;
+    }
+
+    @Override
+    public String shown() {
+      return operation + " " + target;
+    }
+
+    @Override
+    public AuditEntry record(
+        ToolContext context, ToolContext level, Decision decision, String reason) {
+      return new NetRecord(
+          Instant.now(),
+          context.callId(),
+          context.tool(),
+          operation,
+          name,
+          destination,
+          decision,
+          level.decision().rule(),
+          reason,
+          Thread.currentThread().getName());
     }
   }
 }
