@@ -11,9 +11,12 @@ import java.util.Map;
 
 /**
  * Where the JDK changes the whole JVM, or opens a class up by reflection: each gets a call to
- * {@code Dispatcher.jvmAction} at its start. Reflection is caught where every {@code
- * setAccessible}, {@code trySetAccessible} and {@code privateLookupIn} is decided, and where {@code
- * sun.misc.Unsafe} turns a field into an address.
+ * {@code Dispatcher.jvmAction} at its start. The process-wide settings are every public static
+ * setter of the JDK's exported packages that changes state shared by the whole JVM ({@code
+ * JvmWideSettersTest} lists them from the JDK itself, and fails when a JDK adds one), plus the
+ * instance methods that change a default for everyone ({@code URLConnection.setDefaultUseCaches}).
+ * Reflection is caught where every {@code setAccessible}, {@code trySetAccessible} and {@code
+ * privateLookupIn} is decided, and where {@code sun.misc.Unsafe} turns a field into an address.
  */
 public final class JvmHooks {
 
@@ -48,7 +51,11 @@ public final class JvmHooks {
                 "clearProperty",
                 "(Ljava/lang/String;)Ljava/lang/String;",
                 "clear a system property"),
-            action("setProperties", "(Ljava/util/Properties;)V", "replace the system properties")));
+            action("setProperties", "(Ljava/util/Properties;)V", "replace the system properties"),
+            action(
+                "setSecurityManager",
+                "(Ljava/lang/SecurityManager;)V",
+                "install a security manager")));
     hooks.put(
         "java/lang/Thread",
         List.of(
@@ -103,6 +110,115 @@ public final class JvmHooks {
             action(
                 "insertProviderAt", "(Ljava/security/Provider;I)I", "install a security provider"),
             action("removeProvider", "(Ljava/lang/String;)V", "remove a security provider")));
+    // Process-wide defaults of the network stack: whoever sets them decides for every later
+    // connection of the application, outside tools too (where code a tool planted would run free).
+    hooks.put(
+        "java/net/ResponseCache",
+        List.of(
+            action(
+                "setDefault",
+                "(Ljava/net/ResponseCache;)V",
+                "replace the default HTTP response cache")));
+    hooks.put(
+        "java/net/URLConnection",
+        List.of(
+            action("setFileNameMap", "(Ljava/net/FileNameMap;)V", "replace the file name map"),
+            action(
+                "setContentHandlerFactory",
+                "(Ljava/net/ContentHandlerFactory;)V",
+                "install a content handler factory"),
+            action(
+                "setDefaultAllowUserInteraction",
+                "(Z)V",
+                "change whether connections may interact with a user"),
+            action(
+                "setDefaultUseCaches",
+                "(Ljava/lang/String;Z)V",
+                "change whether connections use caches"),
+            action("setDefaultUseCaches", "(Z)V", "change whether connections use caches")));
+    hooks.put(
+        "java/net/HttpURLConnection",
+        List.of(
+            action("setFollowRedirects", "(Z)V", "change whether HTTP redirects are followed")));
+    hooks.put(
+        "java/net/Socket",
+        List.of(
+            action(
+                "setSocketImplFactory",
+                "(Ljava/net/SocketImplFactory;)V",
+                "install a socket implementation factory")));
+    hooks.put(
+        "java/net/ServerSocket",
+        List.of(
+            action(
+                "setSocketFactory",
+                "(Ljava/net/SocketImplFactory;)V",
+                "install a server socket implementation factory")));
+    hooks.put(
+        "java/net/DatagramSocket",
+        List.of(
+            action(
+                "setDatagramSocketImplFactory",
+                "(Ljava/net/DatagramSocketImplFactory;)V",
+                "install a datagram socket implementation factory")));
+    hooks.put(
+        "javax/net/ssl/SSLContext",
+        List.of(
+            action(
+                "setDefault", "(Ljavax/net/ssl/SSLContext;)V", "replace the default TLS context")));
+    hooks.put(
+        "javax/net/ssl/HttpsURLConnection",
+        List.of(
+            action(
+                "setDefaultHostnameVerifier",
+                "(Ljavax/net/ssl/HostnameVerifier;)V",
+                "replace the default TLS host name verifier"),
+            action(
+                "setDefaultSSLSocketFactory",
+                "(Ljavax/net/ssl/SSLSocketFactory;)V",
+                "replace the default TLS socket factory")));
+    // The JVM's security and deserialization settings.
+    hooks.put(
+        "java/io/ObjectInputFilter$Config",
+        List.of(
+            action(
+                "setSerialFilter",
+                "(Ljava/io/ObjectInputFilter;)V",
+                "replace the JVM-wide deserialization filter"),
+            action(
+                "setSerialFilterFactory",
+                "(Ljava/util/function/BinaryOperator;)V",
+                "replace the JVM-wide deserialization filter factory")));
+    hooks.put(
+        "java/security/Policy",
+        List.of(action("setPolicy", "(Ljava/security/Policy;)V", "replace the security policy")));
+    hooks.put(
+        "javax/security/auth/login/Configuration",
+        List.of(
+            action(
+                "setConfiguration",
+                "(Ljavax/security/auth/login/Configuration;)V",
+                "replace the login configuration")));
+    hooks.put(
+        "java/time/zone/ZoneRulesProvider",
+        List.of(
+            action(
+                "registerProvider",
+                "(Ljava/time/zone/ZoneRulesProvider;)V",
+                "register time-zone rules")));
+    // Signals: a handler runs later on the JVM's signal thread, outside every tool; raising one
+    // can end the JVM.
+    hooks.put(
+        "sun/misc/Signal",
+        List.of(
+            action(
+                "handle",
+                "(Lsun/misc/Signal;Lsun/misc/SignalHandler;)Lsun/misc/SignalHandler;",
+                "install a signal handler"),
+            action("raise", "(Lsun/misc/Signal;)V", "raise a signal")));
+    ifModule(hooks, "java.naming", JvmHooks::naming);
+    ifModule(hooks, "java.rmi", JvmHooks::rmi);
+    ifModule(hooks, "java.desktop", JvmHooks::desktop);
     hooks.put(
         "java/lang/reflect/AccessibleObject",
         List.of(
@@ -129,6 +245,85 @@ public final class JvmHooks {
                 "(Ljava/lang/reflect/Field;)Ljava/lang/Object;",
                 jvmAction(new Argument(0)))));
     return hooks;
+  }
+
+  private static void naming(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "javax/naming/spi/NamingManager",
+        List.of(
+            action(
+                "setInitialContextFactoryBuilder",
+                "(Ljavax/naming/spi/InitialContextFactoryBuilder;)V",
+                "install a naming context factory builder"),
+            action(
+                "setObjectFactoryBuilder",
+                "(Ljavax/naming/spi/ObjectFactoryBuilder;)V",
+                "install a naming object factory builder")));
+  }
+
+  private static void rmi(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "java/rmi/server/RMISocketFactory",
+        List.of(
+            action(
+                "setSocketFactory",
+                "(Ljava/rmi/server/RMISocketFactory;)V",
+                "replace the RMI socket factory"),
+            action(
+                "setFailureHandler",
+                "(Ljava/rmi/server/RMIFailureHandler;)V",
+                "replace the RMI failure handler")));
+    hooks.put(
+        "java/rmi/server/RemoteServer",
+        List.of(action("setLog", "(Ljava/io/OutputStream;)V", "replace the RMI call log")));
+    hooks.put(
+        "java/rmi/server/LogStream",
+        List.of(
+            action(
+                "setDefaultStream",
+                "(Ljava/io/PrintStream;)V",
+                "replace the default RMI log stream")));
+  }
+
+  private static void desktop(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "javax/imageio/ImageIO",
+        List.of(
+            action("setCacheDirectory", "(Ljava/io/File;)V", "change Image I/O's cache folder"),
+            action("setUseCache", "(Z)V", "change whether Image I/O caches on disk")));
+    hooks.put(
+        "java/beans/Introspector",
+        List.of(
+            action(
+                "setBeanInfoSearchPath",
+                "([Ljava/lang/String;)V",
+                "change where bean descriptions are looked for")));
+    hooks.put(
+        "java/beans/PropertyEditorManager",
+        List.of(
+            action(
+                "registerEditor",
+                "(Ljava/lang/Class;Ljava/lang/Class;)V",
+                "register a property editor"),
+            action(
+                "setEditorSearchPath",
+                "([Ljava/lang/String;)V",
+                "change where property editors are looked for")));
+    hooks.put(
+        "java/beans/Beans",
+        List.of(
+            action("setDesignTime", "(Z)V", "change whether beans run at design time"),
+            action("setGuiAvailable", "(Z)V", "change whether beans may use a user interface")));
+  }
+
+  /** Adds a module's hooks if this JVM has the module, which a trimmed runtime may leave out. */
+  private static void ifModule(
+      Map<String, List<Hook>> hooks,
+      String module,
+      java.util.function.Consumer<Map<String, List<Hook>>> part) {
+    if (ModuleLayer.boot().findModule(module).isPresent()) {
+      part.accept(hooks);
+    }
   }
 
   private static Hook action(String name, String descriptor, String action) {
