@@ -216,6 +216,9 @@ public final class JvmHooks {
                 "(Lsun/misc/Signal;Lsun/misc/SignalHandler;)Lsun/misc/SignalHandler;",
                 "install a signal handler"),
             action("raise", "(Lsun/misc/Signal;)V", "raise a signal")));
+    ifModule(hooks, "java.management", JvmHooks::management);
+    ifModule(hooks, "jdk.management", JvmHooks::hotSpotManagement);
+    ifModule(hooks, "jdk.jfr", JvmHooks::flightRecorder);
     ifModule(hooks, "java.naming", JvmHooks::naming);
     ifModule(hooks, "java.rmi", JvmHooks::rmi);
     ifModule(hooks, "java.desktop", JvmHooks::desktop);
@@ -245,6 +248,45 @@ public final class JvmHooks {
                 "(Ljava/lang/reflect/Field;)Ljava/lang/Object;",
                 jvmAction(new Argument(0)))));
     return hooks;
+  }
+
+  /** What the runtime bean tells of the JVM's launch: its command line and every property. */
+  private static void management(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "sun/management/RuntimeImpl",
+        List.of(
+            action("getInputArguments", "()Ljava/util/List;", "read the JVM's command line"),
+            action("getSystemProperties", "()Ljava/util/Map;", "read every system property")));
+  }
+
+  /**
+   * HotSpot's own beans act on the JVM natively, past every other check: a heap dump writes any
+   * path, a VM option changes the JVM, and the diagnostic commands do both and more (loading an
+   * agent, printing every property and the command line, starting recordings, writing files).
+   */
+  private static void hotSpotManagement(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "com/sun/management/internal/HotSpotDiagnostic",
+        List.of(
+            action("dumpHeap", "(Ljava/lang/String;Z)V", "dump the heap"),
+            action("setVMOption", "(Ljava/lang/String;Ljava/lang/String;)V", "set a VM option")));
+    hooks.put(
+        "com/sun/management/internal/DiagnosticCommandImpl",
+        List.of(
+            action(
+                "invoke",
+                "(Ljava/lang/String;[Ljava/lang/Object;[Ljava/lang/String;)Ljava/lang/Object;",
+                "run a diagnostic command")));
+  }
+
+  /** A flight recording records the whole JVM and writes where it is told. */
+  private static void flightRecorder(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "jdk/jfr/Recording",
+        List.of(
+            action("start", "()V", "start a flight recording"),
+            action("scheduleStart", "(Ljava/time/Duration;)V", "start a flight recording"),
+            action("dump", "(Ljava/nio/file/Path;)V", "write a flight recording")));
   }
 
   private static void naming(Map<String, List<Hook>> hooks) {
