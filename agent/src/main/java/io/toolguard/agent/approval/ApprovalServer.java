@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.toolguard.agent.annotation.SuppressForbidden;
 import io.toolguard.agent.audit.Json;
+import io.toolguard.agent.threads.OwnThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,19 +93,12 @@ final class ApprovalServer {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
     ExecutorService workers =
-        Executors.newFixedThreadPool(
-            4,
-            task -> {
-              Thread thread = new Thread(task, "toolguard-approval-web");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(4, task -> OwnThreads.daemon(task, "toolguard-approval-web"));
     server.setExecutor(workers);
     ApprovalServer approvalServer = new ApprovalServer(approvals, token, server, workers);
     server.createContext("/", approvalServer::handle);
     // The server's dispatcher thread takes its daemon status from the thread that starts it.
-    Thread starter = new Thread(server::start, "toolguard-approval-web-start");
-    starter.setDaemon(true);
+    Thread starter = OwnThreads.daemon(server::start, "toolguard-approval-web-start");
     starter.start();
     try {
       starter.join();

@@ -1,5 +1,6 @@
 package io.toolguard.agent.approval;
 
+import io.toolguard.agent.threads.OwnThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -46,9 +47,7 @@ final class TerminalChannel implements ApprovalChannel {
       PrintStream out =
           new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
       TerminalChannel channel = new TerminalChannel(approvals, in, out);
-      Thread asker = new Thread(channel::run, "toolguard-approval-terminal");
-      asker.setDaemon(true);
-      asker.start();
+      OwnThreads.daemon(channel::run, "toolguard-approval-terminal").start();
       return Optional.of(channel);
     } catch (IOException | SecurityException none) {
       whyNot.append(none.getMessage());

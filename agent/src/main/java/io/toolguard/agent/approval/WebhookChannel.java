@@ -1,5 +1,6 @@
 package io.toolguard.agent.approval;
 
+import io.toolguard.agent.threads.OwnThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,9 +52,7 @@ final class WebhookChannel implements ApprovalChannel {
   static WebhookChannel start(
       URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
     WebhookChannel channel = new WebhookChannel(url, secret, approvals, decisionUrl);
-    Thread poster = new Thread(channel::run, "toolguard-approval-webhook");
-    poster.setDaemon(true);
-    poster.start();
+    OwnThreads.daemon(channel::run, "toolguard-approval-webhook").start();
     return channel;
   }
 

@@ -6,6 +6,7 @@ import io.toolguard.agent.audit.JvmActionRecord;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.reflect.Member;
@@ -36,6 +37,15 @@ public final class JvmGuard {
 
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
+    if (action instanceof Thread thread) {
+      // Interrupting or stopping a thread is everyday work, except on toolguard's own.
+      if (OwnThreads.isOwn(thread)) {
+        gate.check(
+            context,
+            new JvmAction("interrupt or stop toolguard's thread " + thread.getName(), TAMPER));
+      }
+      return;
+    }
     if (action instanceof String text) {
       // The only path that walks the stack: every such action would be denied.
       if (!JdkInitialisation.underway()) {

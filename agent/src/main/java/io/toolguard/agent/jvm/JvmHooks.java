@@ -5,6 +5,7 @@ import static io.toolguard.agent.weave.Insertion.Check.jvmAction;
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.Constant;
+import io.toolguard.agent.weave.Insertion.Receiver;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,10 @@ public final class JvmHooks {
     hooks.put(
         "java/lang/Thread",
         List.of(
+            // Decided on the thread: only toolguard's own may not be interrupted or stopped.
+            Hook.at("interrupt", "()V", jvmAction(new Receiver())),
+            Hook.optional("stop", "()V", jvmAction(new Receiver())),
+            Hook.optional("suspend", "()V", jvmAction(new Receiver())),
             action(
                 "setDefaultUncaughtExceptionHandler",
                 "(Ljava/lang/Thread$UncaughtExceptionHandler;)V",

@@ -9,6 +9,7 @@ import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.read.PolicyDigest;
 import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyParser;
+import io.toolguard.agent.threads.OwnThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public final class PolicyReloader {
   /** Starts checking on a daemon thread. */
   public void start(Duration interval) {
     Thread watcher =
-        new Thread(
+        OwnThreads.daemon(
             () -> {
               while (true) {
                 try {
@@ -89,7 +90,6 @@ public final class PolicyReloader {
               }
             },
             "toolguard-policy-reloader");
-    watcher.setDaemon(true);
     watcher.start();
   }
 

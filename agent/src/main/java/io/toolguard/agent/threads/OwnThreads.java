@@ -1,0 +1,27 @@
+package io.toolguard.agent.threads;
+
+/**
+ * toolguard's own threads — the policy reloader, the approval channels and the approval server's
+ * threads — all in one thread group, so that a check can tell them from the application's: a tool
+ * may not interrupt or stop them (it would end reloading, or the approvals of its own calls).
+ * Threads they start themselves (the JDK HTTP server's dispatcher) join the group too, as every
+ * thread joins its starter's.
+ */
+public final class OwnThreads {
+
+  private static final ThreadGroup GROUP = new ThreadGroup("toolguard");
+
+  private OwnThreads() {}
+
+  /** {@return a daemon thread of toolguard's, not started} */
+  public static Thread daemon(Runnable work, String name) {
+    Thread thread = new Thread(GROUP, work, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /** {@return whether {@code thread} is one of toolguard's own} */
+  public static boolean isOwn(Thread thread) {
+    return thread.getThreadGroup() == GROUP;
+  }
+}
