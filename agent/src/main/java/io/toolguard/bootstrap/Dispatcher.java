@@ -246,6 +246,9 @@ public final class Dispatcher {
 
   private static volatile Hooks hooks;
 
+  /** Classes a unit test lets stand in for the JDK's; always empty in the bootstrap copy. */
+  private static volatile java.util.Set<Class<?>> jdkClassesForTests = java.util.Set.of();
+
   private Dispatcher() {}
 
   /**
@@ -285,6 +288,17 @@ public final class Dispatcher {
       throw new IllegalStateException("toolguard's hooks are installed once, by the agent");
     }
     hooks = testHooks;
+  }
+
+  /**
+   * The unit tests' way to let a fixture of theirs, shaped as a JDK class, be checked as one.
+   * Package-private, and refused by the bootstrap copy, as {@link #installForTests} is.
+   */
+  static void jdkClassesForTests(java.util.Set<Class<?>> classes) {
+    if (Dispatcher.class.getClassLoader() == null) {
+      throw new IllegalStateException("only a test's copy of toolguard's bridge has test classes");
+    }
+    jdkClassesForTests = java.util.Set.copyOf(classes);
   }
 
   /** {@return the agent's hooks, or null before it installed them} */
@@ -357,6 +371,8 @@ public final class Dispatcher {
     if (frame == null || frame.checking) {
       return path;
     }
+    refuseForeign(path, "path");
+    refuseForeign(detail, "option");
     frame.checking = true;
     try {
       return hooks.checkFile(frame.context, path, access, detail);
@@ -376,6 +392,12 @@ public final class Dispatcher {
     Frame frame = CURRENT.get();
     if (frame == null || frame.checking) {
       return;
+    }
+    if (process instanceof ProcessBuilder builder) {
+      refuseForeign(builder.command(), "command list");
+      refuseForeign(builder.redirectInput().file(), "redirect file");
+      refuseForeign(builder.redirectOutput().file(), "redirect file");
+      refuseForeign(builder.redirectError().file(), "redirect file");
     }
     frame.checking = true;
     try {
@@ -625,6 +647,34 @@ public final class Dispatcher {
       throw denial(failure);
     } finally {
       frame.checking = false;
+    }
+  }
+
+  /**
+   * Refuses, before anything is marked, a value of a class that is not the JDK's. A check calls
+   * methods of what it is given (a {@code Path}'s {@code toAbsolutePath}, a set's {@code contains},
+   * a list's {@code get}); on a tool's own class those would run the tool's code while the thread
+   * is checking, and so unchecked, and could answer the check one thing and the JDK's use another.
+   * A class the bootstrap or platform loader defined is the JDK's own, which no tool can subclass
+   * into either loader.
+   *
+   * @throws SecurityException if {@code value} is of a class of the application's
+   */
+  private static void refuseForeign(Object value, String what) {
+    if (value == null) {
+      return;
+    }
+    ClassLoader loader = value.getClass().getClassLoader();
+    if (loader != null
+        && loader != ClassLoader.getPlatformClassLoader()
+        && !jdkClassesForTests.contains(value.getClass())) {
+      throw new SecurityException(
+          "toolguard checks only the JDK's own objects, and this "
+              + what
+              + " is a "
+              + value.getClass().getName()
+              + ": hand the JDK a java.nio.file.Path of the default file system, a String, a"
+              + " java.io.File, and the JDK's own collections");
     }
   }
 

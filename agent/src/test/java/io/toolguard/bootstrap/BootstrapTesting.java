@@ -21,10 +21,16 @@ public final class BootstrapTesting {
     HandOffs.runnersForTests(java.util.Set.of(runners));
   }
 
+  /** Lets objects of {@code classes} be checked as the JDK's own (a woven fixture, say). */
+  public static void jdkClasses(Class<?>... classes) {
+    Dispatcher.jdkClassesForTests(java.util.Set.of(classes));
+  }
+
   /** Removes the hooks and the test runners, and whatever frames a test left on this thread. */
   public static void reset() {
     Dispatcher.installForTests(null);
     HandOffs.runnersForTests(java.util.Set.of());
+    Dispatcher.jdkClassesForTests(java.util.Set.of());
     ToolFrames.CURRENT.remove();
   }
 }

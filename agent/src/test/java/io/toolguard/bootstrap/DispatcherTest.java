@@ -277,4 +277,54 @@ class DispatcherTest {
         .as("the hooks are still the test's")
         .containsExactly("enterTool null: [1, []]");
   }
+
+  @Test
+  void insideAToolObjectsOfTheApplicationsClassesAreRefusedBeforeAnythingLooksAtThem() {
+    java.util.Set<Object> ownSet =
+        new java.util.AbstractSet<>() {
+          @Override
+          public java.util.Iterator<Object> iterator() {
+            throw new AssertionError("the check ran the tool's code");
+          }
+
+          @Override
+          public int size() {
+            throw new AssertionError("the check ran the tool's code");
+          }
+        };
+    java.util.List<String> ownList =
+        new java.util.AbstractList<>() {
+          @Override
+          public String get(int index) {
+            throw new AssertionError("the check ran the tool's code");
+          }
+
+          @Override
+          public int size() {
+            return 1;
+          }
+        };
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Dispatcher.checkFile(ownSet, Dispatcher.READ, null))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("toolguard checks only the JDK's own objects")
+          .hasMessageContaining(ownSet.getClass().getName());
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Dispatcher.checkFile("/in/the/box", Dispatcher.OPEN, ownSet))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("this option is a");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Dispatcher.checkExec(new ProcessBuilder(ownList)))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("this command list is a");
+      Dispatcher.checkFile("/in/the/box", Dispatcher.OPEN, java.util.Set.of());
+    } finally {
+      Dispatcher.exitTool(frame);
+    }
+    assertThat(hooks.calls)
+        .containsExactly("enterTool null: [1, []]", "checkFile tool 1: [/in/the/box, 64, []]");
+    assertThat(Dispatcher.checkFile(ownSet, Dispatcher.READ, ownSet)).isSameAs(ownSet);
+  }
 }

@@ -15,6 +15,7 @@ import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
+import io.toolguard.agent.weave.Insertion.ArgumentField;
 import io.toolguard.agent.weave.Insertion.BoxedArgument;
 import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Field;
@@ -307,37 +308,48 @@ public final class FileHooks {
             viewEntry("delete", "(Ljava/lang/String;)V", userFile, WRITE, userFollow)));
   }
 
+  /**
+   * What a {@code File}'s operations act on: its {@code path} field, which the JDK's file system
+   * reads, never {@code getPath()} or {@code toPath()}, which a subclass may answer otherwise (and
+   * whose code would run while toolguard checks).
+   */
+  private static final Field FILE_PATH = new Field("java/io/File", "path", "Ljava/lang/String;");
+
+  /** The {@code path} field of {@code renameTo}'s destination. */
+  private static final ArgumentField DESTINATION_PATH =
+      new ArgumentField(0, "java/io/File", "path", "Ljava/lang/String;");
+
   private static void addFile(Map<String, List<Hook>> hooks) {
     List<Hook> file = new ArrayList<>();
     for (String probe :
         List.of(
             "exists", "isDirectory", "isFile", "isHidden", "canRead", "canWrite", "canExecute")) {
-      file.add(Hook.at(probe, "()Z", checkFile(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()Z", checkFile(FILE_PATH, PROBE)));
     }
     for (String probe :
         List.of("lastModified", "length", "getTotalSpace", "getFreeSpace", "getUsableSpace")) {
-      file.add(Hook.at(probe, "()J", checkFile(new Receiver(), PROBE)));
+      file.add(Hook.at(probe, "()J", checkFile(FILE_PATH, PROBE)));
     }
-    file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", checkFile(new Receiver(), PROBE)));
-    file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", checkFile(new Receiver(), READ)));
+    file.add(Hook.at("getCanonicalPath", "()Ljava/lang/String;", checkFile(FILE_PATH, PROBE)));
+    file.add(Hook.at("normalizedList", "()[Ljava/lang/String;", checkFile(FILE_PATH, READ)));
     // Creating fails on any existing entry, a link included; the set… methods change where a link
     // leads.
-    file.add(Hook.at("createNewFile", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(Hook.at("mkdir", "()Z", checkFile(new Receiver(), WRITE | NO_FOLLOW)));
-    file.add(Hook.at("setReadOnly", "()Z", checkFile(new Receiver(), WRITE)));
-    file.add(Hook.at("setLastModified", "(J)Z", checkFile(new Receiver(), WRITE)));
+    file.add(Hook.at("createNewFile", "()Z", checkFile(FILE_PATH, WRITE | NO_FOLLOW)));
+    file.add(Hook.at("mkdir", "()Z", checkFile(FILE_PATH, WRITE | NO_FOLLOW)));
+    file.add(Hook.at("setReadOnly", "()Z", checkFile(FILE_PATH, WRITE)));
+    file.add(Hook.at("setLastModified", "(J)Z", checkFile(FILE_PATH, WRITE)));
     for (String permission : List.of("setWritable", "setReadable", "setExecutable")) {
-      file.add(Hook.at(permission, "(ZZ)Z", checkFile(new Receiver(), WRITE)));
+      file.add(Hook.at(permission, "(ZZ)Z", checkFile(FILE_PATH, WRITE)));
     }
     // deleteOnExit is checked now: at exit no tool is running.
-    file.add(Hook.at("delete", "()Z", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
-    file.add(Hook.at("deleteOnExit", "()V", checkFile(new Receiver(), DELETE | NO_FOLLOW)));
+    file.add(Hook.at("delete", "()Z", checkFile(FILE_PATH, DELETE | NO_FOLLOW)));
+    file.add(Hook.at("deleteOnExit", "()V", checkFile(FILE_PATH, DELETE | NO_FOLLOW)));
     file.add(
         Hook.at(
             "renameTo",
             "(Ljava/io/File;)Z",
-            checkFile(new Receiver(), DELETE | NO_FOLLOW),
-            checkFile(new Argument(0), WRITE | NO_FOLLOW)));
+            checkFile(FILE_PATH, DELETE | NO_FOLLOW),
+            checkFile(DESTINATION_PATH, WRITE | NO_FOLLOW)));
     hooks.put("java/io/File", file);
     // File.createTempFile creates the file this returns, without any other File method.
     hooks.put(

@@ -193,6 +193,9 @@ final class Inserter extends MethodVisitor {
         super.visitMethodInsn(
             Opcodes.INVOKESTATIC, "java/lang/Boolean", "valueOf", "(Z)Ljava/lang/Boolean;", false);
       }
+    } else if (source instanceof Insertion.ArgumentField field) {
+      super.visitVarInsn(Opcodes.ALOAD, slot(field.index()));
+      super.visitFieldInsn(Opcodes.GETFIELD, field.owner(), field.name(), field.descriptor());
     } else if (source instanceof Insertion.Constant constant) {
       super.visitLdcInsn(constant.value());
     } else if (source instanceof Insertion.BoxedConstant number) {

@@ -20,6 +20,12 @@ public sealed interface Insertion {
   /** A field of the receiver, boxed if {@code boolean}. */
   record Field(String owner, String name, String descriptor) implements Source {}
 
+  /**
+   * A field of parameter {@code index}, an object field: what the JDK itself reads of an object a
+   * caller handed it, rather than what the object's own (overridable) methods answer.
+   */
+  record ArgumentField(int index, String owner, String name, String descriptor) implements Source {}
+
   /** {@code Integer.valueOf} of an {@code int} parameter. */
   record BoxedArgument(int index) implements Source {}
 
@@ -178,6 +184,7 @@ public sealed interface Insertion {
   record OnExit(String method, Source argument) implements Insertion {
     public OnExit {
       if (argument instanceof Argument
+          || argument instanceof ArgumentField
           || argument instanceof BoxedArgument
           || argument instanceof Returned) {
         throw new IllegalArgumentException(method + " on exit cannot be given " + argument);

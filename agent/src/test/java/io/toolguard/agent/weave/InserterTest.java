@@ -138,6 +138,8 @@ class InserterTest {
     BootstrapTesting.install(hooks);
     // The woven fixture runs tasks as ForkJoinTask and the timer's thread do.
     BootstrapTesting.runners(woven.getClass());
+    // and stands in for the JDK objects the woven checks are given.
+    BootstrapTesting.jdkClasses(woven.getClass());
   }
 
   @AfterEach
