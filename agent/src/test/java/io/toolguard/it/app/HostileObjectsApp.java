@@ -101,17 +101,7 @@ public final class HostileObjectsApp {
           process.waitFor();
           return Files.exists(marker) ? "harm: created " + marker : "nothing";
         });
-    for (Map.Entry<String, Callable<String>> route : routes.entrySet()) {
-      String outcome;
-      try {
-        outcome = objects(route.getValue());
-      } catch (SecurityException denied) {
-        outcome = "denied";
-      } catch (Exception failed) {
-        outcome = "failed " + failed;
-      }
-      System.out.println("OBJECT " + route.getKey() + " " + outcome);
-    }
+    ToolRoutes.report("OBJECT", routes, HostileObjectsApp::objects);
   }
 
   /** Answers {@code contains} as a read-only option set, and iterates as a truncating write. */

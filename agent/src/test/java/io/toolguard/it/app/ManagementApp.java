@@ -72,17 +72,7 @@ public final class ManagementApp {
           recording.close();
           return running ? "harm: recording the whole JVM" : "not running";
         });
-    for (Map.Entry<String, Callable<String>> route : routes.entrySet()) {
-      String outcome;
-      try {
-        outcome = inspect(route.getValue());
-      } catch (SecurityException denied) {
-        outcome = "denied";
-      } catch (Exception failed) {
-        outcome = deniedCause(failed) ? "denied" : "failed " + failed;
-      }
-      System.out.println("MGMT " + route.getKey() + " " + outcome);
-    }
+    ToolRoutes.report("MGMT", routes, ManagementApp::inspect);
     System.out.println(
         "OUTSIDE RuntimeMXBean.getInputArguments "
             + (ManagementFactory.getRuntimeMXBean().getInputArguments().isEmpty()
@@ -98,14 +88,5 @@ public final class ManagementApp {
 
   private static String leaks(Object answer, String secret) {
     return String.valueOf(answer).contains(secret) ? "harm: leaked the secret" : "no secret";
-  }
-
-  private static boolean deniedCause(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SecurityException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

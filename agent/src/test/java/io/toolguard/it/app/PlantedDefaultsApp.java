@@ -46,17 +46,7 @@ public final class PlantedDefaultsApp {
   public static void main(String[] args) throws Exception {
     Path secret = Path.of(args[0]);
     Map<String, Callable<String>> setters = setters(secret);
-    for (Map.Entry<String, Callable<String>> setter : setters.entrySet()) {
-      String outcome;
-      try {
-        outcome = plant(setter.getValue());
-      } catch (SecurityException denied) {
-        outcome = "denied";
-      } catch (Exception failed) {
-        outcome = "failed " + failed;
-      }
-      System.out.println("SETTER " + setter.getKey() + " " + outcome);
-    }
+    ToolRoutes.report("SETTER", setters, PlantedDefaultsApp::plant);
 
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
