@@ -130,12 +130,14 @@ final class ApprovalApi {
   }
 
   /**
-   * Sends a request; up to three times more if the connection failed before any reply (the JDK's
-   * HTTP server may close a kept-alive connection just as the client reuses it, or refuse one under
-   * a burst or on a loaded machine), as the README tells API clients to do: a decision sent twice
+   * Sends a request; again, for up to 15 s, if the connection failed before any reply (the JDK's
+   * HTTP server may close a kept-alive connection just as the client reuses it, or refuse
+   * connections for a while on a loaded machine — seen for over a second on the 2-core machine with
+   * builds running beside the tests), as the README tells API clients to do: a decision sent twice
    * answers 409 the second time.
    */
   HttpResponse<String> send(HttpRequest request) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     for (int retry = 0; ; retry++) {
       try {
         // A retry goes through a fresh client, in case the shared one's connection state is what
@@ -143,10 +145,10 @@ final class ApprovalApi {
         return (retry == 0 ? client : HttpClient.newHttpClient())
             .send(request, HttpResponse.BodyHandlers.ofString());
       } catch (java.io.IOException noReply) {
-        if (retry == 3) {
+        if (System.nanoTime() > deadline) {
           throw noReply;
         }
-        Thread.sleep(50L << (2 * retry));
+        Thread.sleep(Math.min(1000L, 50L << Math.min(retry, 5)));
       }
     }
   }

@@ -28,6 +28,9 @@ public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
+  static final String OWN_THREADS = "tools may not interrupt or stop toolguard's own threads";
+  static final String NOT_STARTED_HERE =
+      "a tool may read about and end only processes this JVM started";
 
   private final AccessGate gate;
 
@@ -42,7 +45,21 @@ public final class JvmGuard {
       if (OwnThreads.isOwn(thread)) {
         gate.check(
             context,
-            new JvmAction("interrupt or stop toolguard's thread " + thread.getName(), TAMPER));
+            new JvmAction("interrupt or stop toolguard's thread " + thread.getName(), OWN_THREADS));
+      }
+      return;
+    }
+    if (action instanceof ProcessHandle process) {
+      if (!startedByThisJvm(process)) {
+        gate.check(
+            context,
+            new JvmAction(
+                "read about or end process "
+                    + process.pid()
+                    + (process.pid() == ProcessHandle.current().pid()
+                        ? " (this JVM, whose information holds its command line)"
+                        : ", which this JVM did not start"),
+                NOT_STARTED_HERE));
       }
       return;
     }
@@ -68,6 +85,22 @@ public final class JvmGuard {
                   + " by reflection",
               TAMPER));
     }
+  }
+
+  /**
+   * {@return whether {@code process} descends from this JVM}: one it started, or one of theirs. Not
+   * this JVM itself.
+   */
+  private static boolean startedByThisJvm(ProcessHandle process) {
+    long self = ProcessHandle.current().pid();
+    java.util.Optional<ProcessHandle> parent = process.parent();
+    for (int depth = 0; depth < 64 && parent.isPresent(); depth++) {
+      if (parent.get().pid() == self) {
+        return true;
+      }
+      parent = parent.get().parent();
+    }
+    return false;
   }
 
   /** An action no grant allows: {@code described} completes "Tool 'x' may not …". */

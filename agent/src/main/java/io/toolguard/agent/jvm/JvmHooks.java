@@ -221,6 +221,14 @@ public final class JvmHooks {
                 "(Lsun/misc/Signal;Lsun/misc/SignalHandler;)Lsun/misc/SignalHandler;",
                 "install a signal handler"),
             action("raise", "(Lsun/misc/Signal;)V", "raise a signal")));
+    // Decided on the process: only one this JVM started (or a descendant of one) is the tool's to
+    // read about or end; the JVM's own information holds its command line.
+    hooks.put(
+        "java/lang/ProcessHandleImpl",
+        List.of(
+            Hook.at("info", "()Ljava/lang/ProcessHandle$Info;", jvmAction(new Receiver())),
+            Hook.at("destroy", "()Z", jvmAction(new Receiver())),
+            Hook.at("destroyForcibly", "()Z", jvmAction(new Receiver()))));
     ifModule(hooks, "java.management", JvmHooks::management);
     ifModule(hooks, "jdk.management", JvmHooks::hotSpotManagement);
     ifModule(hooks, "jdk.jfr", JvmHooks::flightRecorder);
