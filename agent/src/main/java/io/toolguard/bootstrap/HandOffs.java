@@ -63,16 +63,7 @@ public final class HandOffs {
     if (frame == null || frame.checking) {
       return;
     }
-    boolean inherits;
-    frame.checking = true;
-    try {
-      inherits = Dispatcher.hooks().threadInheritsContext();
-    } catch (Throwable failure) {
-      inherits = true;
-    } finally {
-      frame.checking = false;
-    }
-    if (inherits) {
+    if (ask(frame, Question.THREAD_INHERITS_CONTEXT, true)) {
       ToolFrames.startIn((Thread) thread, frame.context);
     }
   }
@@ -146,19 +137,8 @@ public final class HandOffs {
     if (frame == null || task == null) {
       return;
     }
-    if (!frame.checking) {
-      boolean jvms;
-      frame.checking = true;
-      try {
-        jvms = Dispatcher.hooks().jvmInitialising();
-      } catch (Throwable failure) {
-        jvms = false;
-      } finally {
-        frame.checking = false;
-      }
-      if (jvms) {
-        return;
-      }
+    if (!frame.checking && ask(frame, Question.JVM_INITIALISING, false)) {
+      return;
     }
     SCHEDULED_BY_TOOLS.put(task, frame.context);
   }
@@ -192,6 +172,34 @@ public final class HandOffs {
     if (ToolFrames.enteredFor(TIMER_TASK)
         && isRunner(Callers.WALKER.getCallerClass(), TIMER_RUNNER)) {
       ToolFrames.leave(TIMER_TASK);
+    }
+  }
+
+  /**
+   * What {@link #ask} asks the agent; not a lambda, which would bring the JDK's lambda machinery
+   * into the bridge's first thread start inside a tool.
+   */
+  private enum Question {
+    THREAD_INHERITS_CONTEXT,
+    JVM_INITIALISING
+  }
+
+  /**
+   * {@return the agent's answer to {@code question}, asked while this thread is marked as checking
+   * (so that the agent's own work is not checked again), or {@code onFailure} if it could not
+   * answer}
+   */
+  private static boolean ask(Frame frame, Question question, boolean onFailure) {
+    frame.checking = true;
+    try {
+      Dispatcher.Hooks hooks = Dispatcher.hooks();
+      return question == Question.THREAD_INHERITS_CONTEXT
+          ? hooks.threadInheritsContext()
+          : hooks.jvmInitialising();
+    } catch (Throwable failure) {
+      return onFailure;
+    } finally {
+      frame.checking = false;
     }
   }
 

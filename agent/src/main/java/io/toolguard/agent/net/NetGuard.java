@@ -87,9 +87,8 @@ public final class NetGuard {
         operation == NetOperation.CONNECT && reachesApprovalServer(address, port);
     gate.check(
         context,
-        new NetAccess(
-            operation.label(),
-            operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + shown,
+        NetAccess.reaching(
+            operation,
             shown,
             name,
             address.getHostAddress() + ":" + port,
@@ -201,9 +200,8 @@ public final class NetGuard {
     String shown = "unix:" + real;
     gate.check(
         context,
-        new NetAccess(
-            operation.label(),
-            operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + shown,
+        NetAccess.reaching(
+            operation,
             shown,
             null,
             shown,
@@ -256,6 +254,22 @@ public final class NetGuard {
       String destination,
       Function<ToolContext, AccessDecision> decider)
       implements AccessGate.Access {
+
+    /** {@return a connect to, or a listen on, {@code target}: "connect to (10.0.0.1) port 80"} */
+    static NetAccess reaching(
+        NetOperation operation,
+        String target,
+        String name,
+        String destination,
+        Function<ToolContext, AccessDecision> decider) {
+      return new NetAccess(
+          operation.label(),
+          operation.label() + (operation == NetOperation.CONNECT ? " to " : " on ") + target,
+          target,
+          name,
+          destination,
+          decider);
+    }
 
     @Override
     public AccessDecision decide(ToolContext level) {
