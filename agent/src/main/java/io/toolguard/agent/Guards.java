@@ -3,6 +3,7 @@ package io.toolguard.agent;
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.born.BornClasses;
 import io.toolguard.agent.env.EnvGuard;
 import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.env.EnvTarget;
@@ -99,7 +100,9 @@ final class Guards implements Dispatcher.Hooks {
         ExecHooks.forThisJvm(),
         NetHooks.forThisJvm(),
         PoolHooks.forThisJvm(),
-        EnvHooks.forThisJvm());
+        EnvHooks.forThisJvm(),
+        BornClasses.forThisJvm());
+    BornClasses.install(instrumentation);
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);
   }
@@ -107,6 +110,16 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     return tools.enterTool(toolId, arguments, outerContext);
+  }
+
+  @Override
+  public Object weaveBorn(Object classFile, int number) {
+    return BornClasses.weave((byte[]) classFile, number);
+  }
+
+  @Override
+  public Object joinContexts(Object born, Object current) {
+    return ToolContext.joined((ToolContext) born, (ToolContext) current);
   }
 
   @Override

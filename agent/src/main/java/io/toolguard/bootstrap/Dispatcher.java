@@ -71,6 +71,25 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
+     * Weaves a class born in a tool call so that each of its methods runs in that call's context
+     * ({@link Born}).
+     *
+     * @param classFile the class file ({@code byte[]})
+     * @param number the call's number, which the woven code hands {@link Born#enter}
+     * @return the woven class file
+     */
+    Object weaveBorn(Object classFile, int number);
+
+    /**
+     * Joins the context of a tool call whose born code is about to run with the context this thread
+     * is in.
+     *
+     * @return {@code current} if it is already restricted by {@code born}, else a context that
+     *     allows only what both allow
+     */
+    Object joinContexts(Object born, Object current);
+
+    /**
      * Decides a file access.
      *
      * @param path a {@code Path}, {@code File}, {@code String}, {@code URL} or {@code URL[]}
@@ -647,6 +666,129 @@ public final class Dispatcher {
       throw denial(failure);
     } finally {
       frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by the woven JDK method every class a {@code MethodHandles.Lookup} defines goes through
+   * (lambdas and method references, hidden classes, {@code Lookup.defineClass}), with the class
+   * file it is about to define. A hidden class defined with the lookup of a class born in a tool is
+   * born there too, and is woven as such ({@link Born}): the lambdas of a script carry its
+   * confinement. A class defined by code born in a tool through the lookup of a class that was not
+   * (an application class's private lookup) is refused: born code defines classes only in its own
+   * loader, where they carry its confinement. Outside tools, one thread-local read.
+   *
+   * @param classFile the class file ({@code byte[]})
+   * @param lookup the lookup class, whose loader will define the class
+   * @param flags the JDK's class flags ({@code Integer}; 2 marks a hidden class)
+   * @return the class file to define
+   * @throws SecurityException if born code defines a class outside its loader, or the class could
+   *     not be woven
+   */
+  public static Object defineClass(Object classFile, Object lookup, Object flags) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking || !(lookup instanceof Class<?> type)) {
+      return classFile;
+    }
+    int number = Born.loaderNumber(type.getClassLoader());
+    if (number < 0) {
+      Class<?> definer = FirstCaller.outsideTheJdk();
+      if (definer != null && Born.loaderNumber(definer.getClassLoader()) >= 0) {
+        throw new SecurityException(
+            "toolguard stopped code a tool created from defining a class in "
+                + type.getName()
+                + "'s class loader, where it would not carry the tool's confinement: define it"
+                + " with a lookup of the tool's own classes");
+      }
+      return classFile;
+    }
+    if (!(flags instanceof Integer bits) || (bits & HIDDEN_CLASS) == 0) {
+      return classFile;
+    }
+    frame.checking = true;
+    try {
+      return hooks.weaveBorn(classFile, number);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by the agent's class file transformer for each class a loader defines: {@code classFile}
+   * woven for the tool call {@code loader} was created in, if it was created inside one, else
+   * {@code classFile} itself. The weaving is toolguard's own work, so it is not checked as the
+   * context of the thread that loads the class; it runs no code but the agent's (it reads only the
+   * class file and the JDK's classes), so calling this directly grants nothing.
+   *
+   * @throws SecurityException if the class could not be woven
+   */
+  public static Object weaveBorn(Object loader, Object classFile) {
+    int number = Born.loaderNumber(loader);
+    if (number < 0) {
+      return classFile;
+    }
+    Frame frame = CURRENT.get();
+    boolean wasChecking = frame != null && frame.checking;
+    if (frame != null) {
+      frame.checking = true;
+    }
+    try {
+      return hooks.weaveBorn(classFile, number);
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      if (frame != null) {
+        frame.checking = wasChecking;
+      }
+    }
+  }
+
+  /** The JDK's flag for a hidden class, in what {@link #defineClass} is given. */
+  private static final int HIDDEN_CLASS = 2;
+
+  /** Loaded only when a class is defined inside a tool: finds whose code asked the JDK. */
+  private static final class FirstCaller {
+    private static final StackWalker WALKER =
+        StackWalker.getInstance(
+            java.util.Set.of(
+                StackWalker.Option.RETAIN_CLASS_REFERENCE,
+                StackWalker.Option.SHOW_HIDDEN_FRAMES,
+                StackWalker.Option.SHOW_REFLECT_FRAMES));
+
+    private FirstCaller() {}
+
+    /**
+     * {@return the class of the innermost frame that is neither the JDK's (bootstrap or platform
+     * loader) nor the agent's (its class loader), or {@code null}}
+     */
+    static Class<?> outsideTheJdk() {
+      return WALKER.walk(new First());
+    }
+
+    /** Not a lambda: a lambda here would be defined through the very entry that asked. */
+    private static final class First
+        implements java.util.function.Function<
+            java.util.stream.Stream<StackWalker.StackFrame>, Class<?>> {
+      @Override
+      public Class<?> apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
+        for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+          Class<?> type = it.next().getDeclaringClass();
+          if (notTheJdks(type)) {
+            return type;
+          }
+        }
+        return null;
+      }
+    }
+
+    private static boolean notTheJdks(Class<?> type) {
+      ClassLoader loader = type.getClassLoader();
+      Hooks agent = hooks;
+      return loader != null
+          && loader != ClassLoader.getPlatformClassLoader()
+          && (agent == null || loader != agent.getClass().getClassLoader());
     }
   }
 

@@ -176,6 +176,20 @@ public final class HandOffs {
   }
 
   /**
+   * Called by woven {@code java.lang.Module}'s constructor for a class loader's unnamed module, as
+   * the loader is created: a loader created inside a tool is born in the tool's call, and every
+   * class it defines carries the tool's confinement ({@link Born}). Only {@code Module}'s own code
+   * may: called from anywhere else, it does nothing. Outside tools, one thread-local read.
+   */
+  public static void loaderCreated(Object loader) {
+    Frame frame = ToolFrames.CURRENT.get();
+    if (frame == null || frame.checking || loader == null) {
+      return;
+    }
+    Born.loaderCreated(frame, loader, Callers.WALKER.getCallerClass());
+  }
+
+  /**
    * What {@link #ask} asks the agent; not a lambda, which would bring the JDK's lambda machinery
    * into the bridge's first thread start inside a tool.
    */

@@ -68,6 +68,11 @@ final class ToolFrames {
     /** The fork/join or timer task this frame was entered for, or {@code null}. */
     Object task;
 
+    /**
+     * The number of the tool call whose born code entered this frame ({@link Born}), or {@code -1}.
+     */
+    int born = -1;
+
     Frame(Object context, Frame outer) {
       this.context = context;
       this.outer = outer;

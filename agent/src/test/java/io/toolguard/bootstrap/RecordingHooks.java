@@ -108,6 +108,21 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public Object weaveBorn(Object classFile, int number) {
+    return record("weaveBorn", null, classFile, number);
+  }
+
+  @Override
+  public Object joinContexts(Object born, Object current) {
+    calls.add("joinContexts " + born + " in " + current);
+    RuntimeException thrown = failure;
+    if (thrown != null) {
+      throw thrown;
+    }
+    return born + " in " + current;
+  }
+
+  @Override
   public boolean threadInheritsContext() {
     calls.add("threadInheritsContext");
     return inheritsContext.getAsBoolean();

@@ -14,4 +14,28 @@ public record ToolContext(
     String tool,
     ActivePolicy.Snapshot policy,
     ToolDecision decision,
-    ToolContext outer) {}
+    ToolContext outer) {
+
+  /**
+   * {@return {@code current} if a check in it must already pass {@code born} (the context of the
+   * call that code about to run was born in), else {@code born} on top of {@code current}, so that
+   * a check must pass both}
+   */
+  public static ToolContext joined(ToolContext born, ToolContext current) {
+    for (ToolContext level = current; level != null; level = level.outer) {
+      if (level == born) {
+        return current;
+      }
+    }
+    return within(born, current);
+  }
+
+  private static ToolContext within(ToolContext born, ToolContext current) {
+    return new ToolContext(
+        born.callId,
+        born.tool,
+        born.policy,
+        born.decision,
+        born.outer == null ? current : within(born.outer, current));
+  }
+}

@@ -143,6 +143,18 @@ public sealed interface Insertion {
       return filter("filterProcessEnvironment", environment);
     }
 
+    /**
+     * {@return {@code Dispatcher.defineClass(classFile, lookup, flags)}, its answer replacing the
+     * class file}
+     */
+    public static Check defineClass(Source classFile, Source lookup, Source flags) {
+      return new Check(
+          "defineClass",
+          "(" + OBJECT + OBJECT + OBJECT + ")" + OBJECT,
+          List.of(classFile, lookup, flags),
+          true);
+    }
+
     /** {@return {@code Dispatcher.jvmAction(action)}} */
     public static Check jvmAction(Source action) {
       return new Check("jvmAction", ONE + "V", List.of(action), false);

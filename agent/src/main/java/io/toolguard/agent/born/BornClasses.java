@@ -1,0 +1,117 @@
+package io.toolguard.agent.born;
+
+import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion.Argument;
+import io.toolguard.agent.weave.Insertion.BoxedArgument;
+import io.toolguard.agent.weave.Insertion.Check;
+import io.toolguard.agent.weave.Insertion.Notify;
+import io.toolguard.bootstrap.Born;
+import io.toolguard.bootstrap.Dispatcher;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the classes born in tools and weaves them: each class a loader created inside a tool
+ * defines, as it is defined, and each hidden class (a lambda, a method reference) defined with the
+ * lookup of such a class, through the JDK hooks below.
+ */
+public final class BornClasses implements ClassFileTransformer {
+
+  /** The JDK's one implementation of its shared secrets for {@code java.lang}, by version. */
+  private static final String LANG_ACCESS = "jdk.internal.access.JavaLangAccess";
+
+  /** Its method that every class a {@code MethodHandles.Lookup} defines goes through. */
+  private static final String DEFINE_CLASS_DESCRIPTOR =
+      "(Ljava/lang/ClassLoader;Ljava/lang/Class;Ljava/lang/String;[B"
+          + "Ljava/security/ProtectionDomain;ZILjava/lang/Object;)Ljava/lang/Class;";
+
+  /**
+   * A class file no JVM defines: what a born class becomes if it cannot be woven, so that it is
+   * never defined unconfined.
+   */
+  private static final byte[] REFUSED = new byte[] {0};
+
+  private BornClasses() {}
+
+  /** Registers the transformer that weaves born loaders' classes. */
+  public static void install(Instrumentation instrumentation) {
+    instrumentation.addTransformer(new BornClasses(), false);
+  }
+
+  /** {@return the hooks by internal class name, for this JDK} */
+  public static Map<String, List<Hook>> forThisJvm() {
+    return Map.of(
+        // a class loader is being created: its unnamed module is, with it
+        "java/lang/Module",
+        List.of(
+            Hook.at(
+                "<init>",
+                "(Ljava/lang/ClassLoader;)V",
+                new Notify("loaderCreated", new Argument(0)))),
+        // a lookup defines a class: its class file, lookup class and flags
+        langAccess(),
+        List.of(
+            Hook.at(
+                "defineClass",
+                DEFINE_CLASS_DESCRIPTOR,
+                Check.defineClass(new Argument(3), new Argument(1), new BoxedArgument(6)))));
+  }
+
+  /**
+   * {@return {@code classFile} woven for the call numbered {@code number}}: the entry {@code
+   * Dispatcher.defineClass} reaches for hidden classes, which no class file transformer sees
+   */
+  public static byte[] weave(byte[] classFile, int number) {
+    return BornWeaver.weave(classFile, number);
+  }
+
+  @Override
+  public byte[] transform(
+      ClassLoader loader,
+      String internalName,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] classFile) {
+    if (loader == null || redefined != null) {
+      return null;
+    }
+    if (Born.loaderNumber(loader) < 0) {
+      return null;
+    }
+    try {
+      return (byte[]) Dispatcher.weaveBorn(loader, classFile);
+    } catch (RuntimeException | LinkageError failure) {
+      System.err.println(
+          "toolguard: ERROR: could not weave "
+              + internalName
+              + ", which a class loader created inside a tool defines, so the class is refused: "
+              + failure);
+      return REFUSED;
+    }
+  }
+
+  /** {@return the internal name of the JDK's class that implements {@code JavaLangAccess}} */
+  private static String langAccess() {
+    try {
+      Class<?> access = Class.forName(LANG_ACCESS, false, null);
+      for (int n = 1; n < 16; n++) {
+        Class<?> candidate;
+        try {
+          candidate = Class.forName("java.lang.System$" + n, false, null);
+        } catch (ClassNotFoundException none) {
+          continue;
+        }
+        if (access.isAssignableFrom(candidate)) {
+          return candidate.getName().replace('.', '/');
+        }
+      }
+    } catch (ClassNotFoundException missing) {
+      // reported below
+    }
+    throw new IllegalStateException(
+        "toolguard found no implementation of " + LANG_ACCESS + " in this JDK");
+  }
+}

@@ -1,0 +1,141 @@
+package io.toolguard.bootstrap;
+
+import static io.toolguard.bootstrap.ToolFrames.CURRENT;
+
+import io.toolguard.bootstrap.ToolFrames.Frame;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Code born inside a tool carries the tool's confinement wherever it runs. A class loader a tool
+ * creates is born in that tool's call, and so is every class it defines (a script engine's compiled
+ * scripts, a plug-in's classes, a proxy for them) and every lambda or hidden class defined with one
+ * of their lookups. The agent weaves each such class as it is defined so that every method of it,
+ * its initialiser and constructors too, runs in the context of the call it was born in: when the
+ * application calls a result's {@code toString} after the tool returned, when the finalizer thread
+ * runs its {@code finalize}, when a pool runs a thread or task it made, when a logger calls a
+ * handler it added. Run inside another tool's call, that code must pass both tools' grants.
+ *
+ * <p>A call's contexts are numbered as they give birth to their first class; woven code names the
+ * number, which the class cannot change. Entering only ever adds restrictions, and leaving leaves
+ * only a frame the caller was handed by entering, so calling these entries directly grants nothing.
+ * Outside tools, and for classes not born in one, nothing here runs: the only cost outside tools is
+ * that of the born classes' own methods.
+ */
+public final class Born {
+
+  /** The loaders created inside tools, with the number of the context they were created in. */
+  private static final WeakIdentityMap<Integer> LOADERS = new WeakIdentityMap<>();
+
+  /** Contexts by number; a born class keeps its number for its whole life. */
+  private static volatile Object[] contexts = new Object[16];
+
+  /** The number of each context that has one. */
+  private static final Map<Object, Integer> NUMBERS = new IdentityHashMap<>();
+
+  private static final String MODULE = "java.lang.Module";
+
+  private Born() {}
+
+  /**
+   * Woven at the start of each method of a class born in a tool: enters that tool call's context,
+   * on top of (and restricted by) the one this thread is in.
+   *
+   * @return what to hand {@link #leave} when the method ends, or {@code null} if this thread is in
+   *     that context already
+   * @throws SecurityException if the contexts could not be joined
+   */
+  public static Object enter(int number) {
+    Object[] known = contexts;
+    Object born = number >= 0 && number < known.length ? known[number] : null;
+    Frame frame = CURRENT.get();
+    if (born == null || frame != null && (frame.born == number || frame.context == born)) {
+      return null;
+    }
+    Object context = born;
+    if (frame != null) {
+      try {
+        context = Dispatcher.hooks().joinContexts(born, frame.context);
+      } catch (Throwable failure) {
+        throw new SecurityException(
+            "toolguard could not confine code a tool left behind, so it was stopped ("
+                + failure
+                + ")");
+      }
+      if (context == frame.context) {
+        return null;
+      }
+    }
+    Frame entered = new Frame(context, frame);
+    entered.born = number;
+    CURRENT.set(entered);
+    return entered;
+  }
+
+  /**
+   * Woven where each method of a born class ends, by a return or an exception: leaves the frame
+   * {@link #enter} entered, and any left above it.
+   */
+  public static void leave(Object entered) {
+    if (entered == null) {
+      return;
+    }
+    for (Frame open = CURRENT.get(); open != null; open = open.outer) {
+      if (open == entered) {
+        CURRENT.set(open.outer);
+        return;
+      }
+    }
+  }
+
+  /**
+   * {@return the number of the tool call {@code loader} was created in, or {@code -1} if it was
+   * created outside tools}
+   */
+  public static int loaderNumber(Object loader) {
+    if (loader == null || LOADERS.isEmpty()) {
+      return -1;
+    }
+    Integer number = LOADERS.get(loader);
+    return number == null ? -1 : number;
+  }
+
+  /** A class loader being created inside a tool is born in it (called from {@code Module}). */
+  static void loaderCreated(Frame frame, Object loader, Class<?> caller) {
+    if (loader == null || caller == null || caller.getClassLoader() != null) {
+      return;
+    }
+    if (!caller.getName().equals(MODULE)) {
+      return;
+    }
+    LOADERS.put(loader, numberOf(frame.context));
+  }
+
+  /**
+   * The unit tests' way to have a loader born in {@code context} without a woven {@code Module}.
+   * Package-private, and refused by the bootstrap copy, as {@link Dispatcher#installForTests} is.
+   */
+  static void bornForTests(Object loader, Object context) {
+    if (Born.class.getClassLoader() == null) {
+      throw new IllegalStateException("only a test's copy of toolguard's bridge has test loaders");
+    }
+    LOADERS.put(loader, numberOf(context));
+  }
+
+  /** {@return the number of {@code context}, given one if it has none} */
+  private static synchronized int numberOf(Object context) {
+    Integer number = NUMBERS.get(context);
+    if (number != null) {
+      return number;
+    }
+    int next = NUMBERS.size();
+    Object[] grown = contexts;
+    if (next == grown.length) {
+      grown = java.util.Arrays.copyOf(grown, next * 2);
+    }
+    grown[next] = context;
+    contexts = grown;
+    NUMBERS.put(context, next);
+    return next;
+  }
+}

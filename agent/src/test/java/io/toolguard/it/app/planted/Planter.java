@@ -1,0 +1,201 @@
+package io.toolguard.it.app.planted;
+
+import io.toolguard.it.app.PlantedApp;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The "script" {@code PlantedApp}'s tool runs, defined by a class loader the tool creates: each
+ * entry leaves code behind that writes outside the tool's grants when it runs later.
+ */
+public final class Planter {
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private Planter() {}
+
+  static void harm(String name) {
+    PlantedApp.write(name, PlantedApp.outside.resolve(name));
+  }
+
+  public static Object result(Object unused) {
+    return new Object() {
+      @Override
+      public String toString() {
+        harm("result");
+        return "a result";
+      }
+    };
+  }
+
+  public static Object thread(Object unused) {
+    return new Thread() {
+      @Override
+      public void run() {
+        harm("thread");
+      }
+    };
+  }
+
+  public static Object factory(Object unused) {
+    return (ThreadFactory)
+        task ->
+            new Thread() {
+              @Override
+              public void run() {
+                harm("factory");
+                task.run();
+              }
+            };
+  }
+
+  public static Object handler(Object logger) {
+    ((Logger) logger)
+        .addHandler(
+            new Handler() {
+              @Override
+              public void publish(LogRecord record) {
+                harm("handler");
+              }
+
+              @Override
+              public void flush() {}
+
+              @Override
+              public void close() {}
+            });
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Object future(Object future) {
+    ((CompletableFuture<String>) future).thenRun(() -> harm("future"));
+    return null;
+  }
+
+  public static Object supplier(Object unused) {
+    return (Supplier<String>)
+        () -> {
+          harm("supplier");
+          return "supplied";
+        };
+  }
+
+  public static Object methodReference(Object unused) {
+    return (BooleanSupplier) PlantedApp.outside.resolve("victim").toFile()::delete;
+  }
+
+  public static Object cleaner(Object unused) {
+    CLEANER.register(new Object(), () -> harm("cleaner"));
+    return null;
+  }
+
+  public static Object finalizer(Object unused) {
+    new Finalized();
+    return null;
+  }
+
+  public static Object queue(Object pool) {
+    ((ThreadPoolExecutor) pool).getQueue().offer(() -> harm("queue"));
+    return null;
+  }
+
+  public static Object initialiser(Object unused) throws ClassNotFoundException {
+    return Class.forName(Initialised.class.getName(), false, Planter.class.getClassLoader());
+  }
+
+  public static Object proxy(Object unused) {
+    return Proxy.newProxyInstance(
+        Planter.class.getClassLoader(),
+        new Class<?>[] {Runnable.class},
+        (self, method, arguments) -> {
+          harm("proxy");
+          return null;
+        });
+  }
+
+  public static Object pool(Object unused) {
+    return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {
+      @Override
+      protected void beforeExecute(Thread thread, Runnable task) {
+        harm("pool");
+      }
+    };
+  }
+
+  public static Object timer(Object timer) {
+    ((Timer) timer)
+        .schedule(
+            new TimerTask() {
+              @Override
+              public void run() {
+                harm("timer");
+              }
+            },
+            200);
+    return null;
+  }
+
+  public static Object privateLookup(Object unused) throws Throwable {
+    byte[] classFile;
+    try (InputStream in =
+        PlantedApp.class.getResourceAsStream("/io/toolguard/it/app/HiddenHarm.class")) {
+      classFile = in.readAllBytes();
+    }
+    MethodHandles.Lookup lookup =
+        MethodHandles.privateLookupIn(PlantedApp.class, MethodHandles.lookup());
+    Class<?> defined = lookup.defineClass(classFile);
+    return lookup
+        .findConstructor(defined, java.lang.invoke.MethodType.methodType(void.class))
+        .invoke();
+  }
+
+  public static Object resultInBox(Object unused) {
+    return new Object() {
+      @Override
+      public String toString() {
+        Path mine = Path.of("script-output").toAbsolutePath();
+        PlantedApp.write("result-in-box", mine);
+        return java.nio.file.Files.exists(mine) ? "ok" : "missing";
+      }
+    };
+  }
+
+  public static Object compute(Object n) {
+    Supplier<Integer> square = () -> (Integer) n * (Integer) n;
+    return square.get() == 400 ? "ok" : "wrong";
+  }
+
+  /** Leaves a finalizer behind. */
+  static final class Finalized {
+    @Override
+    @SuppressWarnings({"deprecation", "removal"})
+    protected void finalize() {
+      harm("finalizer");
+    }
+  }
+
+  /** Its initialiser runs when the application first uses it. */
+  static final class Initialised {
+    static {
+      harm("initialiser");
+    }
+
+    private Initialised() {}
+  }
+}
