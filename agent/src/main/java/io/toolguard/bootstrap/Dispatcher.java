@@ -103,9 +103,11 @@ public final class Dispatcher {
     Object checkFile(Object context, Object path, int access, Object detail);
 
     /**
-     * Decides a process start.
+     * Decides a process start, and trims the environment it starts with to what the tool may pass
+     * on.
      *
-     * @param process the {@code ProcessBuilder} about to start it
+     * @param process a {@code ProcessBuilder} made of exactly what the JDK will start, which no
+     *     tool holds
      * @throws SecurityException if the start is denied
      */
     void checkExec(Object context, Object process);
@@ -403,29 +405,74 @@ public final class Dispatcher {
   }
 
   /**
-   * Called by woven {@code ProcessBuilder} before it starts a process.
+   * Called by woven {@code ProcessImpl.start} with exactly what the JDK is about to start: the
+   * command array ({@code ProcessBuilder} copied it from its list, so no other thread of the tool
+   * can change it), the working folder and the redirects (a copy {@link #snapshot} took). The
+   * builder's environment is another matter: the tool may hold it and change it from another thread
+   * after any check. So the process is decided on a new builder made of these, with a copy of that
+   * environment, and the JDK is handed that copy, trimmed to what the tool may pass on.
    *
+   * @param environment the builder's environment ({@code Map}), or {@code null} for the JVM's
+   * @param command the command ({@code String[]})
+   * @param directory the working folder ({@code String}), or {@code null}
+   * @param redirects the redirects ({@code ProcessBuilder.Redirect[]}), or {@code null}
+   * @return the environment the process starts with
    * @throws SecurityException if the start is denied or could not be decided
    */
-  public static void checkExec(Object process) {
+  @SuppressWarnings("unchecked")
+  public static Object checkExec(
+      Object environment, Object command, Object directory, Object redirects) {
     Frame frame = CURRENT.get();
     if (frame == null || frame.checking) {
-      return;
+      return environment;
     }
-    if (process instanceof ProcessBuilder builder) {
-      refuseForeign(builder.command(), "command list");
-      refuseForeign(builder.redirectInput().file(), "redirect file");
-      refuseForeign(builder.redirectOutput().file(), "redirect file");
-      refuseForeign(builder.redirectError().file(), "redirect file");
-    }
+    refuseForeign(environment, "environment");
     frame.checking = true;
     try {
-      hooks.checkExec(frame.context, process);
+      ProcessBuilder checked = new ProcessBuilder((String[]) command);
+      if (directory != null) {
+        checked.directory(new java.io.File((String) directory));
+      }
+      if (redirects instanceof ProcessBuilder.Redirect[] streams && streams.length == 3) {
+        checked.redirectInput(streams[0]);
+        checked.redirectOutput(streams[1]);
+        checked.redirectError(streams[2]);
+      }
+      java.util.Map<String, String> copy = checked.environment();
+      if (environment != null) {
+        copy.clear();
+        copy.putAll((java.util.Map<String, String>) environment);
+      }
+      hooks.checkExec(frame.context, checked);
+      return copy;
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
       frame.checking = false;
     }
+  }
+
+  /**
+   * Called by woven JDK code with an array or a set of options (or redirects) it is about to check
+   * and use: inside a tool, answers a copy of its own, which no other thread of the tool holds, so
+   * that the check and the JDK see the same options. A set of a class not the JDK's is copied as it
+   * answers now, before anything is marked; its answer is what is checked and used. Outside tools,
+   * and for toolguard's own work, answers {@code value} itself.
+   *
+   * @return the copy to check and use
+   */
+  public static Object snapshot(Object value) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking || value == null) {
+      return value;
+    }
+    if (value instanceof Object[] array) {
+      return array.clone();
+    }
+    if (value instanceof java.util.Set<?> set) {
+      return java.util.Set.copyOf(set);
+    }
+    return value;
   }
 
   /**

@@ -40,7 +40,7 @@ class DispatcherTest {
     checks.put(
         "checkExec",
         () -> {
-          Dispatcher.checkExec(process);
+          Dispatcher.checkExec(null, new String[] {"true"}, null, null);
           return null;
         });
     checks.put(
@@ -95,7 +95,7 @@ class DispatcherTest {
         .containsExactly(
             "enterTool null: [7, [argument]]",
             "checkFile tool 7: [/a, 33, null]",
-            "checkExec tool 7: [" + process + "]",
+            "checkExec tool 7: [[true], null]",
             "checkConnect tool 7: [example.com, 443]",
             "checkListen tool 7: [null]",
             "filterVariable tool 7: [HOME]",
@@ -292,18 +292,6 @@ class DispatcherTest {
             throw new AssertionError("the check ran the tool's code");
           }
         };
-    java.util.List<String> ownList =
-        new java.util.AbstractList<>() {
-          @Override
-          public String get(int index) {
-            throw new AssertionError("the check ran the tool's code");
-          }
-
-          @Override
-          public int size() {
-            return 1;
-          }
-        };
     Object frame = Dispatcher.enterTool(1, new Object[0]);
     try {
       org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -316,9 +304,21 @@ class DispatcherTest {
           .isInstanceOf(SecurityException.class)
           .hasMessageContaining("this option is a");
       org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> Dispatcher.checkExec(new ProcessBuilder(ownList)))
+              () ->
+                  Dispatcher.snapshot(
+                      new java.util.AbstractSet<Object>() {
+                        @Override
+                        public java.util.Iterator<Object> iterator() {
+                          throw new SecurityException("the tool's own set ran as the tool's code");
+                        }
+
+                        @Override
+                        public int size() {
+                          return 1;
+                        }
+                      }))
           .isInstanceOf(SecurityException.class)
-          .hasMessageContaining("this command list is a");
+          .hasMessageContaining("ran as the tool's code");
       Dispatcher.checkFile("/in/the/box", Dispatcher.OPEN, java.util.Set.of());
     } finally {
       Dispatcher.exitTool(frame);
@@ -326,5 +326,55 @@ class DispatcherTest {
     assertThat(hooks.calls)
         .containsExactly("enterTool null: [1, []]", "checkFile tool 1: [/in/the/box, 64, []]");
     assertThat(Dispatcher.checkFile(ownSet, Dispatcher.READ, ownSet)).isSameAs(ownSet);
+  }
+
+  @Test
+  void aProcessIsDecidedOnWhatTheJdkStartsWithAnEnvironmentNoToolHolds() {
+    java.util.Map<String, String> held = new ProcessBuilder().environment();
+    held.put("TOOLGUARD_TEST", "before");
+    String[] command = {"ls", "-l"};
+    ProcessBuilder.Redirect[] redirects = {
+      ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.INHERIT, ProcessBuilder.Redirect.PIPE
+    };
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    try {
+      Object[] copied = (Object[]) Dispatcher.snapshot(redirects);
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, String> started =
+          (java.util.Map<String, String>) Dispatcher.checkExec(held, command, "/tmp", copied);
+      held.put("TOOLGUARD_TEST", "changed by another thread");
+      redirects[1] = ProcessBuilder.Redirect.to(new java.io.File("/elsewhere"));
+
+      assertThat(copied)
+          .isNotSameAs(redirects)
+          .containsExactly(
+              ProcessBuilder.Redirect.PIPE,
+              ProcessBuilder.Redirect.INHERIT,
+              ProcessBuilder.Redirect.PIPE);
+      assertThat(started).isNotSameAs(held).containsEntry("TOOLGUARD_TEST", "before");
+      assertThat(started.getClass()).isSameAs(held.getClass());
+    } finally {
+      Dispatcher.exitTool(frame);
+    }
+    assertThat(hooks.calls).contains("checkExec tool 1: [[ls, -l], /tmp]");
+    assertThat(Dispatcher.checkExec(held, command, null, null)).as("outside tools").isSameAs(held);
+    assertThat(Dispatcher.snapshot(redirects)).isSameAs(redirects);
+  }
+
+  @Test
+  void optionsAreCopiedInsideToolsOnly() {
+    java.util.Set<java.nio.file.OpenOption> options =
+        new java.util.HashSet<>(java.util.Set.of(java.nio.file.StandardOpenOption.READ));
+    assertThat(Dispatcher.snapshot(options)).isSameAs(options);
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    try {
+      Object copy = Dispatcher.snapshot(options);
+      options.add(java.nio.file.StandardOpenOption.WRITE);
+      assertThat(copy)
+          .isNotSameAs(options)
+          .isEqualTo(java.util.Set.of(java.nio.file.StandardOpenOption.READ));
+    } finally {
+      Dispatcher.exitTool(frame);
+    }
   }
 }

@@ -54,7 +54,8 @@ public final class RecordingHooks implements Dispatcher.Hooks {
 
   @Override
   public void checkExec(Object context, Object process) {
-    record("checkExec", context, process);
+    ProcessBuilder builder = (ProcessBuilder) process;
+    record("checkExec", context, builder.command(), builder.directory());
   }
 
   @Override

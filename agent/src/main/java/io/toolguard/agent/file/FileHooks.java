@@ -1,6 +1,7 @@
 package io.toolguard.agent.file;
 
 import static io.toolguard.agent.weave.Insertion.Check.checkFile;
+import static io.toolguard.agent.weave.Insertion.Check.snapshot;
 import static io.toolguard.bootstrap.Dispatcher.DELETE;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
@@ -159,6 +160,7 @@ public final class FileHooks {
             Hook.optional(
                 "exists",
                 "(" + PATH + "[Ljava/nio/file/LinkOption;)Z",
+                snapshot(new Argument(1)),
                 checkFile(new Argument(0), PROBE, new Argument(1))),
             Hook.optional("isDirectory", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
             Hook.optional("isRegularFile", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
@@ -168,6 +170,7 @@ public final class FileHooks {
                     + PATH
                     + "Ljava/lang/Class;[Ljava/nio/file/LinkOption;)"
                     + "Ljava/nio/file/attribute/BasicFileAttributes;",
+                snapshot(new Argument(2)),
                 checkFile(new Argument(0), PROBE, new Argument(2))),
             Hook.optional("isReadable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
             Hook.optional("isWritable", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
@@ -207,6 +210,7 @@ public final class FileHooks {
             Hook.at(
                 "copy",
                 "(" + PATH + PATH + "[Ljava/nio/file/CopyOption;)V",
+                snapshot(new Argument(2)),
                 rewrite(0, READ | RESOLVED, new Argument(2)),
                 rewrite(1, WRITE | NO_FOLLOW | RESOLVED, new Nothing())),
             Hook.at(
@@ -362,7 +366,9 @@ public final class FileHooks {
   }
 
   private static Hook opening(String name, String descriptor) {
-    return Hook.at(name, descriptor, rewrite(0, OPEN | RESOLVED, new Argument(1)));
+    // the options, copied first, so that the check and the JDK see the same
+    return Hook.at(
+        name, descriptor, snapshot(new Argument(1)), rewrite(0, OPEN | RESOLVED, new Argument(1)));
   }
 
   private static Hook unresolvable(String name, String descriptor) {

@@ -80,9 +80,22 @@ public sealed interface Insertion {
           false);
     }
 
-    /** {@return {@code Dispatcher.checkExec(process)}} */
-    public static Check checkExec(Source process) {
-      return new Check("checkExec", ONE + "V", List.of(process), false);
+    /**
+     * {@return {@code Dispatcher.checkExec(environment, command, directory, redirects)}, its answer
+     * replacing the environment}
+     */
+    public static Check checkExec(
+        Source environment, Source command, Source directory, Source redirects) {
+      return new Check(
+          "checkExec",
+          "(" + OBJECT + OBJECT + OBJECT + OBJECT + ")" + OBJECT,
+          List.of(environment, command, directory, redirects),
+          true);
+    }
+
+    /** {@return {@code Dispatcher.snapshot(value)}, its answer replacing the argument} */
+    public static Check snapshot(Source value) {
+      return new Check("snapshot", ONE + OBJECT, List.of(value), true);
     }
 
     /** {@return {@code Dispatcher.checkConnect(address, port)}} */

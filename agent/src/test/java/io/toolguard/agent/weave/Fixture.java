@@ -61,7 +61,9 @@ public class Fixture implements FixtureCalls {
   public void bind(Object address) {}
 
   @Override
-  public void start() {}
+  public Object start(Object environment, Object command) {
+    return environment;
+  }
 
   @Override
   public void exit(int status) {}

@@ -26,7 +26,7 @@ public interface FixtureCalls {
 
   void bind(Object address);
 
-  void start();
+  Object start(Object environment, Object command);
 
   void exit(int status);
 

@@ -32,6 +32,7 @@ import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Constant;
 import io.toolguard.agent.weave.Insertion.Field;
 import io.toolguard.agent.weave.Insertion.HandOff;
+import io.toolguard.agent.weave.Insertion.Nothing;
 import io.toolguard.agent.weave.Insertion.Notify;
 import io.toolguard.agent.weave.Insertion.OnExit;
 import io.toolguard.agent.weave.Insertion.Receiver;
@@ -94,7 +95,10 @@ class InserterTest {
               "(Ljava/lang/Object;ILjava/lang/Object;I)I",
               checkConnect(new Argument(2), new BoxedArgument(3))),
           Hook.at("bind", "(Ljava/lang/Object;)V", checkListen(new Argument(0))),
-          Hook.at("start", "()V", checkExec(new Receiver())),
+          Hook.at(
+              "start",
+              "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+              checkExec(new Argument(0), new Argument(1), new Nothing(), new Nothing())),
           Hook.at("exit", "(I)V", jvmAction(new Constant("exit the JVM"))),
           Hook.at("execute", "(Ljava/lang/Runnable;)Ljava/lang/Runnable;", new HandOff(0)),
           Hook.at(
@@ -191,7 +195,8 @@ class InserterTest {
     assertThat(woven.getenv("SECRET")).isEqualTo("SECRET");
     assertThat(woven.connect("example.com", 443)).isEqualTo(443);
     woven.bind(null);
-    woven.start();
+    Object environment = new Object();
+    assertThat(woven.start(environment, new String[] {"true"})).isSameAs(environment);
     woven.exit(0);
     assertThat(woven.execute(task)).isSameAs(task);
     woven.doExec(task);
@@ -267,7 +272,7 @@ class InserterTest {
     inTool(
         () -> {
           woven.bind("localhost:8080");
-          woven.start();
+          woven.start(null, new String[] {"true"});
           woven.exit(3);
         });
 
@@ -275,7 +280,7 @@ class InserterTest {
         .containsExactly(
             "checkConnect tool 1: [example.com, 443]",
             "checkListen tool 1: [localhost:8080]",
-            "checkExec tool 1: [" + woven + "]",
+            "checkExec tool 1: [[true], null]",
             "jvmAction tool 1: [exit the JVM]");
   }
 
@@ -379,7 +384,8 @@ class InserterTest {
     assertThat(calls)
         .contains(
             "Dispatcher.checkFile(Ljava/lang/Object;ILjava/lang/Object;)Ljava/lang/Object;",
-            "Dispatcher.checkExec(Ljava/lang/Object;)V",
+            "Dispatcher.checkExec(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+            "Dispatcher.snapshot(Ljava/lang/Object;)Ljava/lang/Object;",
             "Dispatcher.checkConnect(Ljava/lang/Object;Ljava/lang/Object;)V",
             "Dispatcher.checkListen(Ljava/lang/Object;)V",
             "Dispatcher.checkResolve(Ljava/lang/Object;)V",
@@ -406,9 +412,9 @@ class InserterTest {
 
   @Test
   void aCheckRewritesOnlyAnArgumentOrTheReturnedObjectAndOnlyWithAnAnswer() {
-    assertThatThrownBy(() -> checkExec(new Argument(0)).rewriting())
+    assertThatThrownBy(() -> checkConnect(new Argument(0), new Argument(1)).rewriting())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("checkExec cannot rewrite Argument[index=0]");
+        .hasMessage("checkConnect cannot rewrite Argument[index=0]");
     assertThatThrownBy(() -> checkFile(new Receiver(), READ).rewriting())
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(checkFile(new Returned(), WRITE).rewriting().rewrite()).isTrue();
