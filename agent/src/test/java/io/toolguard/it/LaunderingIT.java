@@ -14,17 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Promise two, laundering through JDK code: a tool hands what it may not call itself ({@code
  * System::getenv}, {@code System::setProperty}, {@code System::exit}, {@code Files.readString}) to
  * JDK code that calls it ({@code Optional}, streams, {@code CompletableFuture}, maps, reflection,
- * method handles), or has a class loader or logging it set up itself read and write where it chose.
- * Without toolguard each route does its harm; with it none does, while the JDK facilities a tool
- * uses every day keep working inside it, and the application's own use of every route outside tools
- * is untouched.
+ * method handles), or has a class loader it made itself read where it chose (a link in a folder it
+ * may read, leading outside). Without toolguard each route does its harm; with it none does, while
+ * the JDK facilities a tool uses every day keep working inside it, and the application's own use of
+ * every route outside tools is untouched.
  */
 class LaunderingIT {
 
   private static final String ENV_SECRET = "env-s3cret-launder";
   private static final String PROPERTY_SECRET = "prop-s3cret-launder";
   private static final String FILE_SECRET = "file-s3cret-launder";
-  private static final int ROUTES = 28;
+  private static final int ROUTES = 27;
 
   @TempDir Path base;
 
@@ -35,7 +35,6 @@ class LaunderingIT {
         .as(without.toString())
         .hasSize(ROUTES)
         .allMatch(line -> line.contains(" harm: "));
-    assertThat(without.stdout()).contains("LOG FILE written");
     assertThat(lines(without, "LEGIT ")).allMatch(line -> line.contains(" ok: "));
 
     ChildJvm.Result with = run(true);
@@ -50,7 +49,6 @@ class LaunderingIT {
             line ->
                 Stream.of(" denied", " saw null", " not set", " no provider", " no bundle")
                     .anyMatch(line::endsWith));
-    assertThat(with.stdout()).contains("LOG FILE none");
     assertThat(lines(with, "LAUNDER "))
         .noneMatch(
             line ->

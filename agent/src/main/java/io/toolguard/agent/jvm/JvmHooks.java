@@ -232,7 +232,6 @@ public final class JvmHooks {
     ifModule(hooks, "java.management", JvmHooks::management);
     ifModule(hooks, "jdk.management", JvmHooks::hotSpotManagement);
     ifModule(hooks, "jdk.jfr", JvmHooks::flightRecorder);
-    ifModule(hooks, "java.logging", JvmHooks::logging);
     ifModule(hooks, "java.naming", JvmHooks::naming);
     ifModule(hooks, "java.rmi", JvmHooks::rmi);
     ifModule(hooks, "java.desktop", JvmHooks::desktop);
@@ -291,28 +290,6 @@ public final class JvmHooks {
                 "invoke",
                 "(Ljava/lang/String;[Ljava/lang/Object;[Ljava/lang/String;)Ljava/lang/Object;",
                 "run a diagnostic command")));
-  }
-
-  /**
-   * The logging configuration is the whole JVM's, and what it names (a {@code FileHandler}'s
-   * pattern) the JDK's logging then writes on its own behalf, past the file checks: a tool that
-   * could load a configuration of its own would write where it chose. The JDK reading its own
-   * configuration as logging starts up inside a tool is the JVM's initialisation ({@code
-   * LogManager.ensureLogManagerInitialized} in {@code Provenance}).
-   */
-  private static void logging(Map<String, List<Hook>> hooks) {
-    String change = "change the logging configuration";
-    hooks.put(
-        "java/util/logging/LogManager",
-        List.of(
-            action("readConfiguration", "()V", change),
-            action("readConfiguration", "(Ljava/io/InputStream;)V", change),
-            action("updateConfiguration", "(Ljava/util/function/Function;)V", change),
-            action(
-                "updateConfiguration",
-                "(Ljava/io/InputStream;Ljava/util/function/Function;)V",
-                change),
-            action("reset", "()V", change)));
   }
 
   /** A flight recording records the whole JVM and writes where it is told. */

@@ -191,11 +191,6 @@ public final class Provenance {
           //   and its one scan of the platform's font folders (fontconfig's, and the JDK's list)
           jdk(exactly("sun.font.SunFontManager").in("loadFonts"), INITIALISES_THE_JVM),
           jdk(exactly("sun.font.SunFontManager").in("loadFontFiles"), INITIALISES_THE_JVM),
-          // - java.util.logging's one manager, set up on first use: it reads the configuration
-          //   java.util.logging.config.file (or .class) names, or the JDK's logging.properties
-          jdk(
-              exactly("java.util.logging.LogManager").in("ensureLogManagerInitialized"),
-              INITIALISES_THE_JVM),
           // - the preferences' user and system roots, set up on first use: their folders under
           //   user.home (or java.util.prefs.userRoot) and /etc/.java (or
           // java.util.prefs.systemRoot)

@@ -2,7 +2,6 @@ package io.toolguard.it.app;
 
 import io.toolguard.api.Risk;
 import io.toolguard.api.Tool;
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -35,15 +33,13 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.logging.FileHandler;
-import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * Code in a tool launders what it may not do through JDK code that calls what it is handed (a
  * method reference passed to {@code Optional}, streams, {@code CompletableFuture}, maps; reflection
- * and method handles; class loaders and logging it set up itself): {@code LaunderingApp BOX OUTSIDE
+ * and method handles; class loaders it made itself): {@code LaunderingApp BOX OUTSIDE
  * [EXIT_ROUTE]}, run with {@code TG_LAUNDER_SECRET} in the environment and {@code
  * -Dtg.launder.secret}. The tool {@code launder} may read and write the box, read the variable
  * {@code TG_LAUNDER_OK} and the properties {@code tg.planted.*}.
@@ -78,8 +74,6 @@ public final class LaunderingApp {
     ToolRoutes.report("LEGIT", legitimate(box), LaunderingApp::launder);
     Map<String, Callable<String>> routes = routes(box, outside);
     ToolRoutes.report("LAUNDER", routes, LaunderingApp::launder);
-    Path log = outside.resolve("tool.log");
-    System.out.println("LOG FILE " + (Files.deleteIfExists(log) ? "written" : "none"));
     ToolRoutes.report("OUTSIDE", routes, Callable::call);
   }
 
@@ -354,23 +348,6 @@ public final class LaunderingApp {
           } catch (MissingResourceException notFound) {
             return "no bundle";
           }
-        });
-    routes.put(
-        "java.util.logging configured by the tool",
-        () -> {
-          Path log = outside.resolve("tool.log");
-          String config =
-              "handlers=java.util.logging.FileHandler\n"
-                  + "java.util.logging.FileHandler.pattern="
-                  + log
-                  + "\n";
-          LogManager.getLogManager()
-              .readConfiguration(new ByteArrayInputStream(config.getBytes(UTF8)));
-          Logger.getLogger("").info("written where the tool chose");
-          return Arrays.stream(Logger.getLogger("").getHandlers())
-                  .anyMatch(handler -> handler instanceof FileHandler)
-              ? "harm: logs to " + log
-              : "no file handler";
         });
     return routes;
   }
