@@ -24,7 +24,7 @@ class LaunderingIT {
   private static final String ENV_SECRET = "env-s3cret-launder";
   private static final String PROPERTY_SECRET = "prop-s3cret-launder";
   private static final String FILE_SECRET = "file-s3cret-launder";
-  private static final int ROUTES = 27;
+  private static final int ROUTES = 33;
 
   @TempDir Path base;
 
@@ -47,7 +47,7 @@ class LaunderingIT {
         .as("denied, or what the tool may not see looks unset (or not found) to it")
         .allMatch(
             line ->
-                Stream.of(" denied", " saw null", " not set", " no provider", " no bundle")
+                Stream.of(" denied", " saw null", " not set", " kept", " no provider", " no bundle")
                     .anyMatch(line::endsWith));
     assertThat(lines(with, "LAUNDER "))
         .noneMatch(
@@ -139,6 +139,7 @@ class LaunderingIT {
         .env("TG_LAUNDER_OK", "visible")
         .jvmArg("-Dtg.launder.secret=" + PROPERTY_SECRET)
         .jvmArg("-Dtg.planted.keep=kept")
+        .jvmArg("-Dtg.planted.gone=here")
         .app(LaunderingApp.class, args);
   }
 

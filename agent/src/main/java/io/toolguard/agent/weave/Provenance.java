@@ -252,12 +252,8 @@ public final class Provenance {
     return isJdkCode(type) && (type.isHidden() || matches(Purpose.FORWARDS_CALLS, type.getName()));
   }
 
-  /**
-   * {@return whether the bootstrap or platform loader defined the class}, in any module: the
-   * environment check's test for the JDK, which (unlike {@link #isJdk}) also takes classes appended
-   * to the boot class path for the JDK's; toolguard's own bootstrap class it looks past by name.
-   */
-  public static boolean isBootOrPlatformLoaded(Class<?> type) {
+  /** {@return whether the bootstrap or platform loader defined the class}, in any module */
+  private static boolean isBootOrPlatformLoaded(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
     return loader == null || loader == PLATFORM;
   }

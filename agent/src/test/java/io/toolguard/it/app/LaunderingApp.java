@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -250,6 +252,34 @@ public final class LaunderingApp {
           return env(Optional.of(SECRET_VARIABLE).map(read).orElse(null));
         });
     routes.put(
+        "String.transform(System::getenv)", () -> env(SECRET_VARIABLE.transform(System::getenv)));
+    routes.put(
+        "List.replaceAll(System::getenv)",
+        () -> {
+          List<String> names = new ArrayList<>(List.of(SECRET_VARIABLE));
+          names.replaceAll(System::getenv);
+          return env(names.get(0));
+        });
+    routes.put(
+        "Collectors.mapping(System::getProperty)",
+        () ->
+            env(
+                Stream.of(SECRET_PROPERTY)
+                    .collect(Collectors.mapping(System::getProperty, Collectors.toList()))
+                    .get(0)));
+    routes.put(
+        "MethodHandle.invokeWithArguments(Thread.start) of a thread that reads the environment",
+        () -> {
+          String[] seen = new String[1];
+          Thread reader = new Thread(() -> seen[0] = System.getenv(SECRET_VARIABLE));
+          invoke(
+              MethodHandles.publicLookup()
+                  .findVirtual(Thread.class, "start", MethodType.methodType(void.class)),
+              reader);
+          reader.join();
+          return env(seen[0]);
+        });
+    routes.put(
         "Optional.ifPresent(Thread::start) of a thread that reads the environment",
         () -> {
           String[] seen = new String[1];
@@ -290,6 +320,22 @@ public final class LaunderingApp {
               "tg.planted.four",
               PLANTED);
           return planted("tg.planted.four");
+        });
+    routes.put(
+        "Method.invoke(System.setProperty)",
+        () -> {
+          System.class
+              .getMethod("setProperty", String.class, String.class)
+              .invoke(null, "tg.planted.five", PLANTED);
+          return planted("tg.planted.five");
+        });
+    routes.put(
+        "Optional.ifPresent(System.getProperties()::remove)",
+        () -> {
+          Optional.of("tg.planted.gone").ifPresent(System.getProperties()::remove);
+          return System.getProperty("tg.planted.gone") == null
+              ? "harm: removed tg.planted.gone"
+              : "kept";
         });
     routes.put(
         "Optional.ifPresent(System::clearProperty)",
