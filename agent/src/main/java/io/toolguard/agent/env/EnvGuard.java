@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -29,7 +30,11 @@ public final class EnvGuard {
   static final String UNSET = "\0toolguard: not granted";
 
   private static final StackWalker STACK =
-      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+      StackWalker.getInstance(
+          Set.of(
+              StackWalker.Option.RETAIN_CLASS_REFERENCE,
+              StackWalker.Option.SHOW_HIDDEN_FRAMES,
+              StackWalker.Option.SHOW_REFLECT_FRAMES));
 
   private final AccessGate gate;
 
@@ -72,29 +77,32 @@ public final class EnvGuard {
         hidden++;
       }
     }
-    if (hidden == 0
-        || gate.recordDenial(
-            context,
-            new EnvRead(kind, "*"),
-            hidden
-                + " "
-                + kind.label()
-                + (hidden == 1 ? "" : "s")
-                + " not granted "
-                + (hidden == 1 ? "was" : "were")
-                + " left out")) {
-      return map;
-    }
+    boolean keepAll =
+        hidden == 0
+            || gate.recordDenial(
+                context,
+                new EnvRead(kind, "*"),
+                hidden
+                    + " "
+                    + kind.label()
+                    + (hidden == 1 ? "" : "s")
+                    + " not granted "
+                    + (hidden == 1 ? "was" : "were")
+                    + " left out");
     if (inPlace) {
-      all.keySet().retainAll(kept.keySet());
+      if (!keepAll) {
+        all.keySet().retainAll(kept.keySet());
+      }
       return map;
     }
     if (map instanceof Properties) {
+      // Never the live object, whose setProperty, putAll and remove would change the JVM's
+      // properties past the denied System.setProperty: a copy, even of everything.
       Properties copy = new Properties();
-      copy.putAll(kept);
+      copy.putAll(keepAll ? all : kept);
       return copy;
     }
-    return Collections.unmodifiableMap(kept);
+    return keepAll ? map : Collections.unmodifiableMap(kept);
   }
 
   /**
@@ -164,21 +172,50 @@ public final class EnvGuard {
   }
 
   /**
-   * Whether the code that asked is the JDK's own: the first caller past toolguard and the methods
-   * that only pass the name on ({@code System}, {@code Boolean.getBoolean}, {@code
-   * Integer.getInteger}, {@code Long.getLong}; see {@link Provenance.Purpose#FORWARDS_ENV_READS})
-   * was loaded by the boot or platform class loader.
+   * Whether the code that asked is the JDK's own: past toolguard and the methods that only pass the
+   * name on ({@code System}, {@code Boolean.getBoolean}, {@code Integer.getInteger}, {@code
+   * Long.getLong}; see {@link Provenance.Purpose#FORWARDS_ENV_READS}), the first caller is the
+   * JDK's code, and no code reached it through a forwarder.
+   *
+   * <p>Why the forwarders matter: a tool that hands {@code System::getenv} to {@code Optional.map},
+   * a stream or a {@code CompletableFuture} has the JDK call it. The method reference is a hidden
+   * class of the tool's, which a default {@code StackWalker} does not show, so the first frame
+   * shown would be {@code Optional}'s. Here hidden and reflection frames are walked: a lambda or
+   * method reference of code outside the JDK is that code asking, and a read that reached the JDK
+   * through reflection, a method handle or a JDK lambda was handed to it by someone, so it is not
+   * the JDK's own (fail closed: such a read is decided as the tool's).
    */
   private static boolean readByTheJdk() {
     return STACK.walk(EnvGuard::askedByTheJdk);
   }
 
   private static boolean askedByTheJdk(Stream<StackWalker.StackFrame> frames) {
-    return frames
-        .map(StackWalker.StackFrame::getDeclaringClass)
-        .filter(type -> !Provenance.matches(Provenance.Purpose.FORWARDS_ENV_READS, type.getName()))
-        .findFirst()
-        .map(Provenance::isBootOrPlatformLoaded)
-        .orElse(true);
+    boolean forwarded = false;
+    for (StackWalker.StackFrame frame : (Iterable<StackWalker.StackFrame>) frames::iterator) {
+      Class<?> type = frame.getDeclaringClass();
+      if (onlyPassesTheReadOn(type)) {
+        continue;
+      }
+      if (Provenance.forwardsCalls(type)) {
+        forwarded = true;
+        continue;
+      }
+      return !forwarded && Provenance.isJdkCode(type);
+    }
+    return !forwarded;
+  }
+
+  /**
+   * {@return whether the class is toolguard's or a JDK method that hands the value back to its
+   * caller}: toolguard's own only when its own loader (or the boot loader, for the bridge) defined
+   * it, so that a class a tool names {@code io.toolguard.agent.…} in a loader of its own is not
+   * looked past.
+   */
+  private static boolean onlyPassesTheReadOn(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    return Provenance.matches(Provenance.Purpose.FORWARDS_ENV_READS, type.getName())
+        && (loader == null
+            || loader == ClassLoader.getPlatformClassLoader()
+            || loader == EnvGuard.class.getClassLoader());
   }
 }

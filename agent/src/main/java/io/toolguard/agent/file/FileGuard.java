@@ -48,6 +48,7 @@ public final class FileGuard {
   private final AccessGate gate;
   private final SharedReadOnlyFiles shared;
   private final ProtectedFiles own;
+  private final ToolClassPaths toolClassPaths = new ToolClassPaths();
 
   private FileGuard(AccessGate gate, SharedReadOnlyFiles shared, ProtectedFiles own) {
     this.gate = gate;
@@ -116,9 +117,13 @@ public final class FileGuard {
         }
       }
       AccessGate.Ruling ruling = AccessGate.rule(context, file);
-      if (ruling.allowed() || !exempt(operation, real)) {
+      if (ruling.allowed() || !exempt(operation, path, real)) {
         gate.settle(context, file, ruling);
       }
+    }
+    if (given instanceof URL) {
+      // Allowed onto a URLClassLoader's class path: what the loader reads there is the tool's.
+      toolClassPaths.add(path, real);
     }
     if ((bits & RESOLVED) != 0) {
       return given instanceof String ? real.toString() : given instanceof Path ? real : given;
@@ -135,11 +140,12 @@ public final class FileGuard {
 
   /**
    * Whether an access the grants do not allow is not the tool's at all: a read of the JVM's shared
-   * files, a class loader or log at work on its own behalf, or the JVM initialising itself.
+   * files, a class loader or log at work on its own behalf (not in a location a tool put on a class
+   * path, see {@link ToolClassPaths}), or the JVM initialising itself.
    */
-  private boolean exempt(int operation, Path real) {
+  private boolean exempt(int operation, Path asGiven, Path real) {
     return ((operation == READ || operation == PROBE) && shared.contains(real))
-        || OwnBehalfCallers.onStack()
+        || (!toolClassPaths.covers(asGiven, real) && OwnBehalfCallers.onStack())
         || JdkInitialisation.underway();
   }
 

@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 final class OwnBehalfCallers {
 
   private static final StackWalker WALKER =
-      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+      StackWalker.getInstance(
+          Set.of(
+              StackWalker.Option.RETAIN_CLASS_REFERENCE,
+              StackWalker.Option.SHOW_HIDDEN_FRAMES,
+              StackWalker.Option.SHOW_REFLECT_FRAMES));
 
   private OwnBehalfCallers() {}
 
@@ -53,7 +57,9 @@ final class OwnBehalfCallers {
           FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
         return true;
       }
-      if (!Provenance.isJdk(frame.getDeclaringClass())) {
+      // Hidden frames are walked: a tool's method reference a row calls (a mapper handed to
+      // LogManager.updateConfiguration, say) is the tool's code, not the JDK's.
+      if (!Provenance.isJdkCode(frame.getDeclaringClass())) {
         String owner = Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, frame.getClassName());
         if (owner == null || library != null && !library.equals(owner)) {
           return false;

@@ -22,7 +22,11 @@ import java.util.stream.Stream;
 public final class ThreadStarts {
 
   private static final StackWalker WALKER =
-      StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+      StackWalker.getInstance(
+          Set.of(
+              StackWalker.Option.RETAIN_CLASS_REFERENCE,
+              StackWalker.Option.SHOW_HIDDEN_FRAMES,
+              StackWalker.Option.SHOW_REFLECT_FRAMES));
 
   private ThreadStarts() {}
 
@@ -41,10 +45,14 @@ public final class ThreadStarts {
         pastStart = Provenance.matches(STARTS_A_THREAD, name);
         continue;
       }
-      if (Provenance.matches(FORWARDS_THREAD_STARTS, name)) {
+      // Reflection, a method handle or a JDK method reference only carries the start out for
+      // whoever called it; a tool's method reference (Optional.of(thread).ifPresent(Thread::start))
+      // is the tool starting the thread, though JDK code called it.
+      if (Provenance.matches(FORWARDS_THREAD_STARTS, name)
+          || Provenance.forwardsCalls(frame.getDeclaringClass())) {
         continue;
       }
-      return !Provenance.isJdk(frame.getDeclaringClass())
+      return !Provenance.isJdkCode(frame.getDeclaringClass())
           || Provenance.matches(STARTS_THREADS_FOR_ITS_CREATOR, name);
     }
     return true;

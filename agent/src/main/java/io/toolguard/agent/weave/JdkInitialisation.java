@@ -136,6 +136,6 @@ public final class JdkInitialisation {
    * dynamic modules (proxies of interfaces, with a tool's handler or method handle behind them).
    */
   static boolean isJdkCode(Class<?> type) {
-    return Provenance.isJdk(type) && type.getModule().getLayer() == ModuleLayer.boot();
+    return Provenance.isJdkCode(type);
   }
 }

@@ -4,6 +4,7 @@ import static io.toolguard.agent.weave.Provenance.Purpose.CLOSED_TO_REFLECTION;
 import static io.toolguard.agent.weave.Provenance.Purpose.DECIDES_ACCESS;
 import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
 import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
+import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_CALLS;
 import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_ENV_READS;
 import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS;
 import static io.toolguard.agent.weave.Provenance.Purpose.INITIALISES_THE_JVM;
@@ -50,6 +51,15 @@ public final class Provenance {
      * code that asked, and the read is the JDK's own if that code is the JDK's ({@code EnvGuard}).
      */
     FORWARDS_ENV_READS,
+    /**
+     * Only passes a call on to code it was handed, and so never decides what is called or with
+     * what: reflection and method handles. A look at the stack for whose code asked looks past it,
+     * as it does past the classes the JVM spins for lambdas and method references (hidden classes,
+     * which stand for the code that made them: their host, whose package and loader they share) and
+     * for proxies; a frame of such code, or of a tool, reached through them is the asker ({@code
+     * EnvGuard}, {@code ThreadStarts}, {@code OwnBehalfCallers}).
+     */
+    FORWARDS_CALLS,
     /** The class whose start of a thread is being decided ({@code ThreadStarts}). */
     STARTS_A_THREAD,
     /**
@@ -123,6 +133,14 @@ public final class Provenance {
           jdk(exactly("java.lang.Integer"), FORWARDS_ENV_READS),
           jdk(exactly("java.lang.Long"), FORWARDS_ENV_READS),
           jdk(exactly("java.lang.ProcessBuilder"), FORWARDS_ENV_READS),
+
+          // reflection and method handles, which call what they were handed (Method.invoke and its
+          // accessors, Constructor.newInstance, MethodHandle.invokeWithArguments, the lambda forms
+          // behind every method handle, MethodHandleProxies' handler)
+          jdk(under("java.lang.invoke."), FORWARDS_CALLS),
+          jdk(under("jdk.internal.reflect."), FORWARDS_CALLS),
+          jdk(exactly("java.lang.reflect.Method"), FORWARDS_CALLS),
+          jdk(exactly("java.lang.reflect.Constructor"), FORWARDS_CALLS),
 
           // a thread's start, and the JDK code that only carries it out
           jdk(exactly("java.lang.Thread"), STARTS_A_THREAD, FORWARDS_THREAD_STARTS),
@@ -215,11 +233,27 @@ public final class Provenance {
   }
 
   /**
-   * {@return whether the bootstrap or platform loader defined the class}, in any module: the
-   * environment check's test for the JDK, which (unlike {@link #isJdk}) also takes classes appended
-   * to the boot class path for the JDK's; toolguard's own bootstrap class it looks past by name.
+   * {@return whether the class is the JDK's own code}: defined by the boot or platform loader in a
+   * named module of the boot layer. Leaves out what the JDK defines for others at run time in
+   * dynamic modules (proxies of interfaces, with a tool's handler or method handle behind them) and
+   * classes another agent appends to the boot class path (unnamed).
    */
-  public static boolean isBootOrPlatformLoaded(Class<?> type) {
+  public static boolean isJdkCode(Class<?> type) {
+    return isJdk(type) && type.getModule().getLayer() == ModuleLayer.boot();
+  }
+
+  /**
+   * {@return whether a frame of the class only forwards a call to code further out}: a class of
+   * {@link Purpose#FORWARDS_CALLS}, or a hidden class of the JDK's (a lambda form, a JDK lambda or
+   * method reference). A hidden class of anyone else's stands for its maker, and is not a
+   * forwarder.
+   */
+  public static boolean forwardsCalls(Class<?> type) {
+    return isJdkCode(type) && (type.isHidden() || matches(Purpose.FORWARDS_CALLS, type.getName()));
+  }
+
+  /** {@return whether the bootstrap or platform loader defined the class}, in any module */
+  private static boolean isBootOrPlatformLoaded(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
     return loader == null || loader == PLATFORM;
   }

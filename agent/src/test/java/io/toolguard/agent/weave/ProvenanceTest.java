@@ -99,7 +99,32 @@ class ProvenanceTest {
     assertThat(Provenance.isJdk(String.class)).isTrue();
     assertThat(Provenance.isJdk(java.sql.Timestamp.class)).as("platform loader").isTrue();
     assertThat(Provenance.isJdk(ProvenanceTest.class)).isFalse();
-    assertThat(Provenance.isBootOrPlatformLoaded(String.class)).isTrue();
-    assertThat(Provenance.isBootOrPlatformLoaded(ProvenanceTest.class)).isFalse();
+  }
+
+  @Test
+  void theJdksCodeIsInTheBootLayerNotInTheModulesItSpinsForOthers() {
+    assertThat(Provenance.isJdkCode(String.class)).isTrue();
+    assertThat(Provenance.isJdkCode(ProvenanceTest.class)).isFalse();
+    Class<?> proxy =
+        java.lang.reflect.Proxy.newProxyInstance(
+                null, new Class<?>[] {Runnable.class}, (p, m, a) -> null)
+            .getClass();
+    assertThat(Provenance.isJdk(proxy)).as("boot loader, named module").isTrue();
+    assertThat(Provenance.isJdkCode(proxy)).as("a dynamic module").isFalse();
+  }
+
+  @Test
+  void reflectionMethodHandlesAndTheJdksHiddenClassesForwardCalls() {
+    assertThat(Provenance.forwardsCalls(java.lang.invoke.MethodHandle.class)).isTrue();
+    assertThat(Provenance.forwardsCalls(java.lang.reflect.Method.class)).isTrue();
+    assertThat(Provenance.forwardsCalls(java.util.function.Function.identity().getClass()))
+        .as("a JDK lambda")
+        .isTrue();
+    assertThat(Provenance.forwardsCalls(java.util.Optional.class)).isFalse();
+    Runnable own = () -> {};
+    assertThat(own.getClass().isHidden()).isTrue();
+    assertThat(Provenance.forwardsCalls(own.getClass()))
+        .as("a hidden class of anyone else's stands for its maker")
+        .isFalse();
   }
 }

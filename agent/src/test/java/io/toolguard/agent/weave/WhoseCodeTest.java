@@ -10,19 +10,25 @@ import io.toolguard.bootstrap.Dispatcher;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.ServiceLoader;
 import java.util.Timer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
 import java.util.logging.FileHandler;
 import java.util.logging.LogManager;
 import java.util.stream.Stream;
@@ -32,6 +38,7 @@ import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.implementation.FixedValue;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
@@ -175,7 +182,106 @@ class WhoseCodeTest {
     assertThat(readByTheJdk(define("io.toolguard.agentsmith.Reader"), LogManager.class)).isFalse();
   }
 
+  /**
+   * A method reference of the application's: a hidden class in its package and loader, as the JVM
+   * spins for a lambda.
+   */
+  private static final Class<?> APP_METHOD_REFERENCE = hiddenInTheApplication();
+
+  /** A lambda of the JDK's ({@code Function.identity()}): a hidden class of the boot loader. */
+  private static final Class<?> JDK_LAMBDA = Function.identity().getClass();
+
+  /**
+   * {@return a hidden class of {@code com.example.Host}'s, defined with its own lookup in a loader
+   * of its own}
+   */
+  private static Class<?> hiddenInTheApplication() {
+    String lookup = "()Ljava/lang/invoke/MethodHandles$Lookup;";
+    ClassWriter host = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    host.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "com/example/Host", null, "java/lang/Object", null);
+    MethodVisitor method =
+        host.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "lookup", lookup, null, null);
+    method.visitCode();
+    method.visitMethodInsn(
+        Opcodes.INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", lookup, false);
+    method.visitInsn(Opcodes.ARETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+    host.visitEnd();
+    ClassWriter hidden = new ClassWriter(0);
+    hidden.visit(
+        Opcodes.V17,
+        Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
+        "com/example/Host$$Lambda",
+        null,
+        "java/lang/Object",
+        null);
+    hidden.visitEnd();
+    try {
+      Class<?> hostClass = new Definer().define("com.example.Host", host.toByteArray());
+      return ((MethodHandles.Lookup) hostClass.getMethod("lookup").invoke(null))
+          .defineHiddenClass(hidden.toByteArray(), false)
+          .lookupClass();
+    } catch (ReflectiveOperationException unexpected) {
+      throw new AssertionError(unexpected);
+    }
+  }
+
+  /** A loader of the application's own. */
+  private static final class Definer extends ClassLoader {
+    Definer() {
+      super(null);
+    }
+
+    Class<?> define(String name, byte[] classFile) {
+      return defineClass(name, classFile, 0, classFile.length);
+    }
+  }
+
+  @Test
+  void aToolsMethodReferenceThatJdkCodeCallsIsTheToolAsking() {
+    assertThat(APP_METHOD_REFERENCE.isHidden()).isTrue();
+    assertThat(readByTheJdk(APP_METHOD_REFERENCE, Optional.class, APP)).isFalse();
+    assertThat(readByTheJdk(APP_METHOD_REFERENCE, CompletableFuture.class, Thread.class))
+        .as("on a pool's thread")
+        .isFalse();
+  }
+
+  @Test
+  void aReadThatReachedTheJdkThroughReflectionOrAMethodHandleIsNotTheJdksOwn() {
+    for (Class<?> forwarder : List.of(MethodHandle.class, Method.class, JDK_LAMBDA)) {
+      assertThat(readByTheJdk(forwarder, APP)).as(forwarder.getName()).isFalse();
+      assertThat(readByTheJdk(forwarder, Optional.class, APP)).as(forwarder.getName()).isFalse();
+      assertThat(readByTheJdk(forwarder, LogManager.class))
+          .as("fails closed: " + forwarder.getName())
+          .isFalse();
+    }
+    Class<?> proxy =
+        Proxy.newProxyInstance(null, new Class<?>[] {Runnable.class}, (p, m, a) -> null).getClass();
+    assertThat(readByTheJdk(proxy, Optional.class)).as("a proxy is not the JDK's code").isFalse();
+  }
+
+  @Test
+  void aClassNamedLikeToolguardsInAnotherLoaderIsNotLookedPast() {
+    assertThat(readByTheJdk(define("io.toolguard.agent.Impostor"), LogManager.class)).isFalse();
+  }
+
   // Thread starts
+
+  @Test
+  void aThreadStartedThroughJdkCodeByAToolsMethodReferenceInheritsTheToolsContext() {
+    assertThat(
+            inherits(
+                frame(Thread.class),
+                frame(APP_METHOD_REFERENCE),
+                frame(Optional.class),
+                frame(APP)))
+        .isTrue();
+    assertThat(inherits(frame(Thread.class), frame(MethodHandle.class), frame(APP))).isTrue();
+    assertThat(inherits(frame(Thread.class), frame(JDK_LAMBDA), frame(ThreadPoolExecutor.class)))
+        .as("a JDK lambda only carries the pool's start out")
+        .isFalse();
+  }
 
   @Test
   void aThreadStartedByCodeOutsideTheJdkInheritsTheToolsContext() {
@@ -295,6 +401,20 @@ class WhoseCodeTest {
                 frame(FileInputStream.class), frame(EnvGuard.class), frame(ServiceLoader.class)))
         .as("toolguard is not the JDK")
         .isFalse();
+  }
+
+  @Test
+  void aToolsMethodReferenceARowCallsIsNotTheRowsOwnWork() {
+    assertThat(
+            onBehalf(
+                frame(FileInputStream.class),
+                frame(Files.class),
+                frame(APP_METHOD_REFERENCE),
+                frame(LogManager.class)))
+        .isFalse();
+    assertThat(onBehalf(frame(FileInputStream.class), frame(JDK_LAMBDA), frame(LogManager.class)))
+        .as("the JDK's own lambdas are the JDK's code")
+        .isTrue();
   }
 
   @Test
