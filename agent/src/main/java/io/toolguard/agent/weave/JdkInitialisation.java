@@ -136,6 +136,26 @@ public final class JdkInitialisation {
    * dynamic modules (proxies of interfaces, with a tool's handler or method handle behind them).
    */
   static boolean isJdkCode(Class<?> type) {
-    return Provenance.isJdk(type) && type.getModule().getLayer() == ModuleLayer.boot();
+    return Provenance.isJdk(type)
+        ? type.getModule().getLayer() == ModuleLayer.boot()
+        : type.getClassLoader() == ClassLoader.getSystemClassLoader()
+            && isRuntimeImageModule(type.getModule());
+  }
+
+  /**
+   * {@return whether the module is one of the JDK's from its run-time image}: how the JDK's few
+   * modules the application class loader defines ({@code jdk.attach}, whose initialiser loads its
+   * native library) are told from an application's own named module on the module path, which the
+   * same loader defines in the same boot layer.
+   */
+  static boolean isRuntimeImageModule(Module module) {
+    return module.isNamed()
+        && module.getLayer() == ModuleLayer.boot()
+        && ModuleLayer.boot()
+            .configuration()
+            .findModule(module.getName())
+            .flatMap(resolved -> resolved.reference().location())
+            .map(location -> "jrt".equals(location.getScheme()))
+            .orElse(false);
   }
 }

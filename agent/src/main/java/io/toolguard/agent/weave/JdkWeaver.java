@@ -98,6 +98,29 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
   }
 
+  /**
+   * A few JDK modules are defined by the application class loader ({@code jdk.attach}): their
+   * classes are the JDK's when their module comes from the JDK's run-time image.
+   */
+  @Override
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String internalName,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] classFile) {
+    boolean jdks =
+        loader == null
+            || loader == PLATFORM
+            || (loader == ClassLoader.getSystemClassLoader()
+                && module != null
+                && module.isNamed()
+                && hooks.containsKey(internalName)
+                && JdkInitialisation.isRuntimeImageModule(module));
+    return jdks ? weaveHooked(internalName, classFile) : null;
+  }
+
   @Override
   public byte[] transform(
       ClassLoader loader,
@@ -105,10 +128,11 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    List<Hook> classHooks =
-        (loader == null || loader == PLATFORM) && internalName != null
-            ? hooks.get(internalName)
-            : null;
+    return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
+  }
+
+  private byte[] weaveHooked(String internalName, byte[] classFile) {
+    List<Hook> classHooks = internalName != null ? hooks.get(internalName) : null;
     if (classHooks == null) {
       return null;
     }
