@@ -29,6 +29,10 @@ public final class JvmGuard {
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
   static final String OWN_THREADS = "tools may not interrupt or stop toolguard's own threads";
+  static final String UNSAFE =
+      "tools may not use Unsafe, which reads and writes any memory past every check";
+  static final String OTHER_THREADS =
+      "a tool may change only its own thread and threads not started yet";
   static final String NOT_STARTED_HERE =
       "a tool may read about and end only processes this JVM started";
 
@@ -41,12 +45,7 @@ public final class JvmGuard {
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
     if (action instanceof Thread thread) {
-      // Interrupting or stopping a thread is everyday work, except on toolguard's own.
-      if (OwnThreads.isOwn(thread)) {
-        gate.check(
-            context,
-            new JvmAction("interrupt or stop toolguard's thread " + thread.getName(), OWN_THREADS));
-      }
+      checkThread(context, thread);
       return;
     }
     if (action instanceof ProcessHandle process) {
@@ -70,6 +69,18 @@ public final class JvmGuard {
       }
       return;
     }
+    if (handsOutUnsafe(action)) {
+      gate.check(
+          context,
+          new JvmAction(
+              "obtain Unsafe (through "
+                  + (action instanceof Member m
+                      ? m.getDeclaringClass().getName() + "." + m.getName()
+                      : ((Class<?>) action).getName())
+                  + ")",
+              UNSAFE));
+      return;
+    }
     Class<?> type =
         action instanceof Class<?> c
             ? c
@@ -85,6 +96,80 @@ public final class JvmGuard {
                   + " by reflection",
               TAMPER));
     }
+  }
+
+  /**
+   * Interrupting a thread, or changing one, is everyday work on the tool's own thread and on
+   * threads not started yet (a pool's thread factory names them, makes them daemons, sets their
+   * loader); changing another running thread — the application's — would plant a class loader or a
+   * handler that runs outside the tool. Which method was called is read from the stack, only for
+   * another running thread.
+   */
+  private void checkThread(ToolContext context, Thread thread) {
+    if (OwnThreads.isOwn(thread)) {
+      gate.check(
+          context,
+          new JvmAction(
+              "interrupt, stop or change toolguard's thread " + thread.getName(), OWN_THREADS));
+      return;
+    }
+    if (thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
+      return;
+    }
+    String changed = THREAD_CHANGES.get(calledThreadMethod());
+    if (changed != null) {
+      gate.check(
+          context,
+          new JvmAction(
+              "change the " + changed + " of thread '" + thread.getName() + "'", OTHER_THREADS));
+    }
+  }
+
+  /** What each woven {@code Thread} method that is not interrupting or stopping changes. */
+  private static final java.util.Map<String, String> THREAD_CHANGES =
+      java.util.Map.of(
+          "setContextClassLoader", "context class loader",
+          "setUncaughtExceptionHandler", "uncaught-exception handler",
+          "setName", "name",
+          "setPriority", "priority",
+          "setDaemon", "daemon status");
+
+  private static final StackWalker WALKER = StackWalker.getInstance();
+
+  /** {@return the name of the {@code java.lang.Thread} method nearest on the stack} */
+  private static String calledThreadMethod() {
+    return WALKER.walk(
+        frames ->
+            frames
+                .limit(16)
+                .filter(frame -> frame.getClassName().equals("java.lang.Thread"))
+                .map(StackWalker.StackFrame::getMethodName)
+                .findFirst()
+                .orElse(""));
+  }
+
+  /**
+   * {@return whether opening or reading {@code action} hands out {@code sun.misc.Unsafe}}: a member
+   * of Unsafe itself (its {@code theUnsafe}, its constructor), a field or method of any class whose
+   * value is one (a library's), or the class itself (a private lookup in it, a serialization
+   * constructor for it, a lookup of a field of its type).
+   */
+  static boolean handsOutUnsafe(Object action) {
+    if (action instanceof Class<?> type) {
+      return isUnsafe(type);
+    }
+    if (action instanceof java.lang.reflect.Field field) {
+      return isUnsafe(field.getDeclaringClass()) || isUnsafe(field.getType());
+    }
+    if (action instanceof java.lang.reflect.Method method) {
+      return isUnsafe(method.getDeclaringClass()) || isUnsafe(method.getReturnType());
+    }
+    return action instanceof Member member && isUnsafe(member.getDeclaringClass());
+  }
+
+  private static boolean isUnsafe(Class<?> type) {
+    return type.getName().equals("sun.misc.Unsafe")
+        || type.getName().equals("jdk.internal.misc.Unsafe");
   }
 
   /**
