@@ -45,10 +45,20 @@ class NativeIT {
     with = child(box).agent("policy=../policy.yaml,audit=../audit.jsonl").app(NativeApp.class);
   }
 
+  /**
+   * On JDK 17 the child resolves the incubating foreign-function module and lets the unnamed module
+   * call it natively, as an application that uses it would.
+   */
   private static ChildJvm child(Path box) {
-    return ChildJvm.in(box)
-        .jvmArg("-Djdk.attach.allowAttachSelf=true")
-        .jvmArg("-Dtoolguard.secret=" + SECRET);
+    ChildJvm child =
+        ChildJvm.in(box)
+            .jvmArg("-Djdk.attach.allowAttachSelf=true")
+            .jvmArg("-Dtoolguard.secret=" + SECRET);
+    if (Runtime.version().feature() < 22) {
+      child.jvmArg("--add-modules=jdk.incubator.foreign");
+      child.jvmArg("--enable-native-access=ALL-UNNAMED");
+    }
+    return child;
   }
 
   @Test
@@ -125,9 +135,20 @@ class NativeIT {
     }
   }
 
+  @Test
+  void onJdk17TheIncubatingForeignFunctionApiIsDenied() {
+    assumeThat(Runtime.version().feature())
+        .as("jdk.incubator.foreign is the JDK 17 to 21 form of the FFM API")
+        .isLessThan(22);
+    assertThat(without.stdout())
+        .as(without.toString())
+        .contains("NATIVE incubating FFM downcall to getpid harm: called getpid() natively");
+    assertThat(with.stdout()).contains("NATIVE incubating FFM downcall to getpid denied");
+  }
+
   /** {@return how many routes the application tries on this JDK} */
   private static int routes() {
-    return Runtime.version().feature() >= 22 ? 13 : 10;
+    return Runtime.version().feature() >= 22 ? 14 : 12;
   }
 
   private static List<String> lines(ChildJvm.Result result, String prefix) {

@@ -28,7 +28,8 @@ public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
-  static final String OWN_THREADS = "tools may not interrupt or stop toolguard's own threads";
+  static final String OWN_THREADS =
+      "tools may not interrupt, stop or change toolguard's own threads";
   static final String UNSAFE =
       "tools may not use Unsafe, which reads and writes any memory past every check";
   static final String OTHER_THREADS =
@@ -76,7 +77,7 @@ public final class JvmGuard {
               "obtain Unsafe (through "
                   + (action instanceof Member m
                       ? m.getDeclaringClass().getName() + "." + m.getName()
-                      : ((Class<?>) action).getName())
+                      : action instanceof Class<?> c ? c.getName() : "a method handle of " + action)
                   + ")",
               UNSAFE));
       return;
@@ -107,10 +108,15 @@ public final class JvmGuard {
    */
   private void checkThread(ToolContext context, Thread thread) {
     if (OwnThreads.isOwn(thread)) {
+      String changed = THREAD_CHANGES.get(calledThreadMethod());
       gate.check(
           context,
           new JvmAction(
-              "interrupt, stop or change toolguard's thread " + thread.getName(), OWN_THREADS));
+              (changed == null
+                      ? "interrupt or stop toolguard's thread "
+                      : "change the " + changed + " of toolguard's thread ")
+                  + thread.getName(),
+              OWN_THREADS));
       return;
     }
     if (thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
@@ -149,20 +155,23 @@ public final class JvmGuard {
   }
 
   /**
-   * {@return whether opening or reading {@code action} hands out {@code sun.misc.Unsafe}}: a member
-   * of Unsafe itself (its {@code theUnsafe}, its constructor), a field or method of any class whose
-   * value is one (a library's), or the class itself (a private lookup in it, a serialization
-   * constructor for it, a lookup of a field of its type).
+   * {@return whether opening or reading {@code action} hands out an {@code Unsafe}}: a field or
+   * constructor of Unsafe itself ({@code theUnsafe}), a field or method of any class whose value is
+   * one (a library's), the class itself (a private lookup in it, a serialization constructor for
+   * it, a lookup of a field of its type), or the type of a method looked up that returns one.
    */
   static boolean handsOutUnsafe(Object action) {
     if (action instanceof Class<?> type) {
       return isUnsafe(type);
     }
+    if (action instanceof java.lang.invoke.MethodType type) {
+      return isUnsafe(type.returnType());
+    }
     if (action instanceof java.lang.reflect.Field field) {
       return isUnsafe(field.getDeclaringClass()) || isUnsafe(field.getType());
     }
     if (action instanceof java.lang.reflect.Method method) {
-      return isUnsafe(method.getDeclaringClass()) || isUnsafe(method.getReturnType());
+      return isUnsafe(method.getReturnType());
     }
     return action instanceof Member member && isUnsafe(member.getDeclaringClass());
   }

@@ -288,6 +288,19 @@ public final class JvmHooks {
                 "findVarHandle",
                 byName + "Ljava/lang/invoke/VarHandle;",
                 jvmAction(new Argument(2))),
+            // A method that returns an Unsafe (a library's private getter): decided on its type.
+            Hook.at(
+                "findStatic",
+                "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "findVirtual",
+                "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "unreflect",
+                "(Ljava/lang/reflect/Method;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(0))),
             Hook.at(
                 "unreflectGetter",
                 "(Ljava/lang/reflect/Field;)Ljava/lang/invoke/MethodHandle;",

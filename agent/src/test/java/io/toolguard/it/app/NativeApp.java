@@ -45,6 +45,9 @@ public final class NativeApp {
       routes.put("FFM SymbolLookup.libraryLookup of the C library", () -> libraryLookup(libc));
       routes.put("FFM MemorySegment.reinterpret of a raw address", NativeApp::reinterpret);
     }
+    if (ModuleLayer.boot().findModule("jdk.incubator.foreign").isPresent()) {
+      routes.put("incubating FFM downcall to getpid", NativeApp::incubatingDowncallGetpid);
+    }
     routes.put(
         "System.load of the C library",
         () -> {
@@ -81,6 +84,16 @@ public final class NativeApp {
                 invoke(
                     MethodHandles.privateLookupIn(Vault.Library.class, MethodHandles.lookup())
                         .findStaticGetter(Vault.Library.class, "unsafe", unsafeClass()))));
+    routes.put(
+        "Unsafe from a library's private getter by a private lookup",
+        () ->
+            flip(
+                invoke(
+                    MethodHandles.privateLookupIn(Vault.Library.class, MethodHandles.lookup())
+                        .findStatic(
+                            Vault.Library.class,
+                            "unsafe",
+                            java.lang.invoke.MethodType.methodType(unsafeClass())))));
     String secret = System.getProperty("toolguard.secret");
     routes.put(
         "attach to this JVM and read its properties",
@@ -237,6 +250,38 @@ public final class NativeApp {
                     Class.forName("java.lang.foreign.FunctionDescriptor"),
                     Array.newInstance(option, 0).getClass())
                 .invoke(linker, getpid, intDescriptor(), Array.newInstance(option, 0));
+    int pid = (int) invoke(handle);
+    return pid == ProcessHandle.current().pid()
+        ? "harm: called getpid() natively: " + pid
+        : "wrong pid " + pid;
+  }
+
+  /** JDK 17's incubating API, resolved with {@code --add-modules jdk.incubator.foreign}. */
+  private static String incubatingDowncallGetpid() throws Exception {
+    Class<?> linkerType = Class.forName("jdk.incubator.foreign.CLinker");
+    Object linker = linkerType.getMethod("getInstance").invoke(null);
+    Object lookup = linkerType.getMethod("systemLookup").invoke(null);
+    Object getpid =
+        ((Optional<?>)
+                Class.forName("jdk.incubator.foreign.SymbolLookup")
+                    .getMethod("lookup", String.class)
+                    .invoke(lookup, "getpid"))
+            .orElseThrow();
+    Class<?> layout = Class.forName("jdk.incubator.foreign.MemoryLayout");
+    Object descriptor =
+        Class.forName("jdk.incubator.foreign.FunctionDescriptor")
+            .getMethod("of", layout, Array.newInstance(layout, 0).getClass())
+            .invoke(null, linkerType.getField("C_INT").get(null), Array.newInstance(layout, 0));
+    MethodHandle handle =
+        (MethodHandle)
+            linkerType
+                .getMethod(
+                    "downcallHandle",
+                    Class.forName("jdk.incubator.foreign.Addressable"),
+                    java.lang.invoke.MethodType.class,
+                    Class.forName("jdk.incubator.foreign.FunctionDescriptor"))
+                .invoke(
+                    linker, getpid, java.lang.invoke.MethodType.methodType(int.class), descriptor);
     int pid = (int) invoke(handle);
     return pid == ProcessHandle.current().pid()
         ? "harm: called getpid() natively: " + pid

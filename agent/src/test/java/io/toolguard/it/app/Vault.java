@@ -34,6 +34,12 @@ final class Vault {
       unsafe = (sun.misc.Unsafe) theUnsafe.get(null);
     }
 
+    /** The library's own getter, which code in a tool could look up privately. */
+    @SuppressWarnings("UnusedMethod")
+    private static sun.misc.Unsafe unsafe() {
+      return unsafe;
+    }
+
     /** Opens the vault with the library's own Unsafe. */
     static void open() throws ReflectiveOperationException {
       Field field = Vault.class.getDeclaredField("open");
