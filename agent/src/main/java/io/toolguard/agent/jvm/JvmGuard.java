@@ -9,14 +9,19 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.lang.reflect.Member;
+import java.lang.reflect.Method;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native libraries, the standard
- * streams, system properties, global defaults — and opening toolguard's own classes up by
- * reflection (which would let a tool switch toolguard off). No grant allows them; audit mode only
- * logs them.
+ * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native code, attaching, the
+ * standard streams, system properties, global defaults, the logging configuration, preferences,
+ * another running thread's settings — and opening toolguard's own classes up by reflection (which
+ * would let a tool switch toolguard off) or obtaining {@code Unsafe} (which reads and writes past
+ * every check). No grant allows them; audit mode only logs them.
  *
  * <p>The JVM initialising itself inside a tool is not the tool's action ({@link
  * JdkInitialisation}): a JDK class initialiser that adds its shutdown hook or loads its native
@@ -132,8 +137,8 @@ public final class JvmGuard {
   }
 
   /** What each woven {@code Thread} method that is not interrupting or stopping changes. */
-  private static final java.util.Map<String, String> THREAD_CHANGES =
-      java.util.Map.of(
+  private static final Map<String, String> THREAD_CHANGES =
+      Map.of(
           "setContextClassLoader", "context class loader",
           "setUncaughtExceptionHandler", "uncaught-exception handler",
           "setName", "name",
@@ -164,13 +169,13 @@ public final class JvmGuard {
     if (action instanceof Class<?> type) {
       return isUnsafe(type);
     }
-    if (action instanceof java.lang.invoke.MethodType type) {
+    if (action instanceof MethodType type) {
       return isUnsafe(type.returnType());
     }
-    if (action instanceof java.lang.reflect.Field field) {
+    if (action instanceof Field field) {
       return isUnsafe(field.getDeclaringClass()) || isUnsafe(field.getType());
     }
-    if (action instanceof java.lang.reflect.Method method) {
+    if (action instanceof Method method) {
       return isUnsafe(method.getReturnType());
     }
     return action instanceof Member member && isUnsafe(member.getDeclaringClass());

@@ -16,9 +16,12 @@ import java.util.Map;
  * {@code Dispatcher.jvmAction} at its start. The process-wide settings are every public static
  * setter of the JDK's exported packages that changes state shared by the whole JVM ({@code
  * JvmWideSettersTest} lists them from the JDK itself, and fails when a JDK adds one), plus the
- * instance methods that change a default for everyone ({@code URLConnection.setDefaultUseCaches}).
+ * instance methods that change what everyone shares ({@code URLConnection.setDefaultUseCaches}, the
+ * {@code LogManager}, preferences, another thread's settings). Native code is caught where every
+ * restricted method and JNI load is decided, attaching where every HotSpot attachment is made.
  * Reflection is caught where every {@code setAccessible}, {@code trySetAccessible} and {@code
- * privateLookupIn} is decided, and where {@code sun.misc.Unsafe} turns a field into an address.
+ * privateLookupIn} is decided, where a lookup reads a field or finds a method (for an {@code
+ * Unsafe}), and where {@code sun.misc.Unsafe} turns a field into an address.
  */
 public final class JvmHooks {
 
