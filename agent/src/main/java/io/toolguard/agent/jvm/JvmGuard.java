@@ -9,14 +9,19 @@ import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.lang.reflect.Member;
+import java.lang.reflect.Method;
 import java.time.Instant;
+import java.util.Map;
 
 /**
- * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native libraries, the standard
- * streams, system properties, global defaults — and opening toolguard's own classes up by
- * reflection (which would let a tool switch toolguard off). No grant allows them; audit mode only
- * logs them.
+ * Denies JVM-wide actions inside tools — exiting, shutdown hooks, native code, attaching, the
+ * standard streams, system properties, global defaults, the logging configuration, preferences,
+ * another running thread's settings — and opening toolguard's own classes up by reflection (which
+ * would let a tool switch toolguard off) or obtaining {@code Unsafe} (which reads and writes past
+ * every check). No grant allows them; audit mode only logs them.
  *
  * <p>The JVM initialising itself inside a tool is not the tool's action ({@link
  * JdkInitialisation}): a JDK class initialiser that adds its shutdown hook or loads its native
@@ -28,7 +33,12 @@ public final class JvmGuard {
 
   static final String REASON = "tools may not change the JVM as a whole";
   static final String TAMPER = "tools may not open toolguard's own classes by reflection";
-  static final String OWN_THREADS = "tools may not interrupt or stop toolguard's own threads";
+  static final String OWN_THREADS =
+      "tools may not interrupt, stop or change toolguard's own threads";
+  static final String UNSAFE =
+      "tools may not use Unsafe, which reads and writes any memory past every check";
+  static final String OTHER_THREADS =
+      "a tool may change only its own thread and threads not started yet";
   static final String NOT_STARTED_HERE =
       "a tool may read about and end only processes this JVM started";
 
@@ -41,12 +51,7 @@ public final class JvmGuard {
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
     if (action instanceof Thread thread) {
-      // Interrupting or stopping a thread is everyday work, except on toolguard's own.
-      if (OwnThreads.isOwn(thread)) {
-        gate.check(
-            context,
-            new JvmAction("interrupt or stop toolguard's thread " + thread.getName(), OWN_THREADS));
-      }
+      checkThread(context, thread);
       return;
     }
     if (action instanceof ProcessHandle process) {
@@ -70,6 +75,18 @@ public final class JvmGuard {
       }
       return;
     }
+    if (handsOutUnsafe(action)) {
+      gate.check(
+          context,
+          new JvmAction(
+              "obtain Unsafe (through "
+                  + (action instanceof Member m
+                      ? m.getDeclaringClass().getName() + "." + m.getName()
+                      : action instanceof Class<?> c ? c.getName() : "a method handle of " + action)
+                  + ")",
+              UNSAFE));
+      return;
+    }
     Class<?> type =
         action instanceof Class<?> c
             ? c
@@ -85,6 +102,88 @@ public final class JvmGuard {
                   + " by reflection",
               TAMPER));
     }
+  }
+
+  /**
+   * Interrupting a thread, or changing one, is everyday work on the tool's own thread and on
+   * threads not started yet (a pool's thread factory names them, makes them daemons, sets their
+   * loader); changing another running thread — the application's — would plant a class loader or a
+   * handler that runs outside the tool. Which method was called is read from the stack, only for
+   * another running thread.
+   */
+  private void checkThread(ToolContext context, Thread thread) {
+    if (OwnThreads.isOwn(thread)) {
+      String changed = THREAD_CHANGES.get(calledThreadMethod());
+      gate.check(
+          context,
+          new JvmAction(
+              (changed == null
+                      ? "interrupt or stop toolguard's thread "
+                      : "change the " + changed + " of toolguard's thread ")
+                  + thread.getName(),
+              OWN_THREADS));
+      return;
+    }
+    if (thread == Thread.currentThread() || thread.getState() == Thread.State.NEW) {
+      return;
+    }
+    String changed = THREAD_CHANGES.get(calledThreadMethod());
+    if (changed != null) {
+      gate.check(
+          context,
+          new JvmAction(
+              "change the " + changed + " of thread '" + thread.getName() + "'", OTHER_THREADS));
+    }
+  }
+
+  /** What each woven {@code Thread} method that is not interrupting or stopping changes. */
+  private static final Map<String, String> THREAD_CHANGES =
+      Map.of(
+          "setContextClassLoader", "context class loader",
+          "setUncaughtExceptionHandler", "uncaught-exception handler",
+          "setName", "name",
+          "setPriority", "priority",
+          "setDaemon", "daemon status");
+
+  private static final StackWalker WALKER = StackWalker.getInstance();
+
+  /** {@return the name of the {@code java.lang.Thread} method nearest on the stack} */
+  private static String calledThreadMethod() {
+    return WALKER.walk(
+        frames ->
+            frames
+                .limit(16)
+                .filter(frame -> frame.getClassName().equals("java.lang.Thread"))
+                .map(StackWalker.StackFrame::getMethodName)
+                .findFirst()
+                .orElse(""));
+  }
+
+  /**
+   * {@return whether opening or reading {@code action} hands out an {@code Unsafe}}: a field or
+   * constructor of Unsafe itself ({@code theUnsafe}), a field or method of any class whose value is
+   * one (a library's), the class itself (a private lookup in it, a serialization constructor for
+   * it, a lookup of a field of its type), or the type of a method looked up that returns one.
+   */
+  static boolean handsOutUnsafe(Object action) {
+    if (action instanceof Class<?> type) {
+      return isUnsafe(type);
+    }
+    if (action instanceof MethodType type) {
+      return isUnsafe(type.returnType());
+    }
+    if (action instanceof Field field) {
+      return isUnsafe(field.getDeclaringClass()) || isUnsafe(field.getType());
+    }
+    if (action instanceof Method method) {
+      return isUnsafe(method.getReturnType());
+    }
+    return action instanceof Member member && isUnsafe(member.getDeclaringClass());
+  }
+
+  private static boolean isUnsafe(Class<?> type) {
+    return type.getName().equals("sun.misc.Unsafe")
+        || type.getName().equals("jdk.internal.misc.Unsafe");
   }
 
   /**

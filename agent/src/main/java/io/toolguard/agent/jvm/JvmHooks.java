@@ -3,6 +3,7 @@ package io.toolguard.agent.jvm;
 import static io.toolguard.agent.weave.Insertion.Check.jvmAction;
 
 import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.Constant;
 import io.toolguard.agent.weave.Insertion.Receiver;
@@ -15,9 +16,12 @@ import java.util.Map;
  * {@code Dispatcher.jvmAction} at its start. The process-wide settings are every public static
  * setter of the JDK's exported packages that changes state shared by the whole JVM ({@code
  * JvmWideSettersTest} lists them from the JDK itself, and fails when a JDK adds one), plus the
- * instance methods that change a default for everyone ({@code URLConnection.setDefaultUseCaches}).
+ * instance methods that change what everyone shares ({@code URLConnection.setDefaultUseCaches}, the
+ * {@code LogManager}, preferences, another thread's settings). Native code is caught where every
+ * restricted method and JNI load is decided, attaching where every HotSpot attachment is made.
  * Reflection is caught where every {@code setAccessible}, {@code trySetAccessible} and {@code
- * privateLookupIn} is decided, and where {@code sun.misc.Unsafe} turns a field into an address.
+ * privateLookupIn} is decided, where a lookup reads a field or finds a method (for an {@code
+ * Unsafe}), and where {@code sun.misc.Unsafe} turns a field into an address.
  */
 public final class JvmHooks {
 
@@ -64,6 +68,15 @@ public final class JvmHooks {
             Hook.at("interrupt", "()V", jvmAction(new Receiver())),
             Hook.optional("stop", "()V", jvmAction(new Receiver())),
             Hook.optional("suspend", "()V", jvmAction(new Receiver())),
+            // Decided on the thread too: a tool changes only its own and those not started yet.
+            Hook.at("setContextClassLoader", "(Ljava/lang/ClassLoader;)V", onThread()),
+            Hook.at(
+                "setUncaughtExceptionHandler",
+                "(Ljava/lang/Thread$UncaughtExceptionHandler;)V",
+                onThread()),
+            Hook.at("setName", "(Ljava/lang/String;)V", onThread()),
+            Hook.at("setPriority", "(I)V", onThread()),
+            Hook.at("setDaemon", "(Z)V", onThread()),
             action(
                 "setDefaultUncaughtExceptionHandler",
                 "(Ljava/lang/Thread$UncaughtExceptionHandler;)V",
@@ -235,19 +248,69 @@ public final class JvmHooks {
     ifModule(hooks, "java.naming", JvmHooks::naming);
     ifModule(hooks, "java.rmi", JvmHooks::rmi);
     ifModule(hooks, "java.desktop", JvmHooks::desktop);
+    ifModule(hooks, "java.logging", JvmHooks::logging);
+    ifModule(hooks, "java.prefs", JvmHooks::preferences);
+    ifModule(hooks, "jdk.attach", JvmHooks::attach);
+    nativeCode(hooks);
+    // Decided on the field, method or constructor being opened: toolguard's own, and whatever
+    // hands out sun.misc.Unsafe, stay closed.
     hooks.put(
         "java/lang/reflect/AccessibleObject",
         List.of(
             Hook.at(
                 "checkCanSetAccessible",
                 "(Ljava/lang/Class;Ljava/lang/Class;Z)Z",
-                jvmAction(new Argument(1)))));
+                jvmAction(new Receiver()))));
     hooks.put(
         "java/lang/invoke/MethodHandles",
         List.of(
             Hook.at(
                 "privateLookupIn",
                 "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandles$Lookup;)Ljava/lang/invoke/MethodHandles$Lookup;",
+                jvmAction(new Argument(0)))));
+    // A lookup with private access reads a field of type Unsafe (a library's) without
+    // setAccessible: decided on the field's type, or on the field.
+    String lookup = "java/lang/invoke/MethodHandles$Lookup";
+    String byName = "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/Class;)";
+    hooks.put(
+        lookup,
+        List.of(
+            Hook.at(
+                "findStaticGetter",
+                byName + "Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "findGetter",
+                byName + "Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "findStaticVarHandle",
+                byName + "Ljava/lang/invoke/VarHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "findVarHandle",
+                byName + "Ljava/lang/invoke/VarHandle;",
+                jvmAction(new Argument(2))),
+            // A method that returns an Unsafe (a library's private getter): decided on its type.
+            Hook.at(
+                "findStatic",
+                "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "findVirtual",
+                "(Ljava/lang/Class;Ljava/lang/String;Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(2))),
+            Hook.at(
+                "unreflect",
+                "(Ljava/lang/reflect/Method;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(0))),
+            Hook.at(
+                "unreflectGetter",
+                "(Ljava/lang/reflect/Field;)Ljava/lang/invoke/MethodHandle;",
+                jvmAction(new Argument(0))),
+            Hook.at(
+                "unreflectVarHandle",
+                "(Ljava/lang/reflect/Field;)Ljava/lang/invoke/VarHandle;",
                 jvmAction(new Argument(0)))));
     hooks.put(
         "sun/misc/Unsafe",
@@ -260,7 +323,101 @@ public final class JvmHooks {
                 "staticFieldBase",
                 "(Ljava/lang/reflect/Field;)Ljava/lang/Object;",
                 jvmAction(new Argument(0)))));
+    // jdk.unsupported's serialization constructor makes an object of any class, Unsafe too,
+    // without running its constructor and without setAccessible.
+    hooks.put(
+        "sun/reflect/ReflectionFactory",
+        List.of(
+            Hook.at(
+                "newConstructorForSerialization",
+                "(Ljava/lang/Class;Ljava/lang/reflect/Constructor;)Ljava/lang/reflect/Constructor;",
+                jvmAction(new Argument(0))),
+            Hook.at(
+                "newConstructorForSerialization",
+                "(Ljava/lang/Class;)Ljava/lang/reflect/Constructor;",
+                jvmAction(new Argument(0)))));
     return hooks;
+  }
+
+  /**
+   * Native code runs past every check. JNI libraries are loaded where {@code System.load}, {@code
+   * System.loadLibrary} and {@code Runtime}'s twins meet; every restricted method (the FFM API's
+   * downcalls, upcalls, library lookups and raw memory; JNI too from JDK 24) first asks {@code
+   * Reflection.ensureNativeAccess}, whose signature changed with the JDK: on 17 only the incubating
+   * {@code jdk.incubator.foreign} calls it, a module a JVM resolves only when told to.
+   */
+  private static void nativeCode(Map<String, List<Hook>> hooks) {
+    String restricted = "call a restricted method (native code or raw memory)";
+    hooks.put(
+        "jdk/internal/reflect/Reflection",
+        List.of(
+            optionalAction("ensureNativeAccess", "(Ljava/lang/Class;)V", restricted),
+            optionalAction(
+                "ensureNativeAccess",
+                "(Ljava/lang/Class;Ljava/lang/Class;Ljava/lang/String;)V",
+                restricted),
+            optionalAction(
+                "ensureNativeAccess",
+                "(Ljava/lang/Class;Ljava/lang/Class;Ljava/lang/String;Z)V",
+                restricted)));
+  }
+
+  /** The logging configuration is the whole JVM's: one {@code LogManager} serves every logger. */
+  private static void logging(Map<String, List<Hook>> hooks) {
+    String configure = "change the logging configuration";
+    hooks.put(
+        "java/util/logging/LogManager",
+        List.of(
+            action("reset", "()V", "reset the logging configuration"),
+            action("readConfiguration", "()V", configure),
+            action("readConfiguration", "(Ljava/io/InputStream;)V", configure),
+            action("updateConfiguration", "(Ljava/util/function/Function;)V", configure),
+            action(
+                "updateConfiguration",
+                "(Ljava/io/InputStream;Ljava/util/function/Function;)V",
+                configure),
+            action(
+                "addConfigurationListener",
+                "(Ljava/lang/Runnable;)Ljava/util/logging/LogManager;",
+                "add a logging configuration listener")));
+  }
+
+  /**
+   * Preferences are the user's, shared by every JVM they run: the JDK's sync timer writes a change
+   * to disk later, outside the tool; a listener runs later on the JDK's event thread. Reading stays
+   * open. Every write ({@code putInt}, {@code clear}, {@code importPreferences}…) ends in {@code
+   * put} or {@code remove}.
+   */
+  private static void preferences(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "java/util/prefs/AbstractPreferences",
+        List.of(
+            action("put", "(Ljava/lang/String;Ljava/lang/String;)V", "change a preference"),
+            action("remove", "(Ljava/lang/String;)V", "change a preference"),
+            action("removeNode", "()V", "remove a preferences node"),
+            action(
+                "addPreferenceChangeListener",
+                "(Ljava/util/prefs/PreferenceChangeListener;)V",
+                "add a preferences listener"),
+            action(
+                "addNodeChangeListener",
+                "(Ljava/util/prefs/NodeChangeListener;)V",
+                "add a preferences listener")));
+  }
+
+  /**
+   * Attaching reaches any JVM of the user, this one too (with {@code jdk.attach.allowAttachSelf}):
+   * its properties, and loading an agent into it. Every HotSpot attachment is made by this
+   * constructor, whichever provider or {@code VirtualMachine.attach} overload asked.
+   */
+  private static void attach(Map<String, List<Hook>> hooks) {
+    hooks.put(
+        "sun/tools/attach/HotSpotVirtualMachine",
+        List.of(
+            action(
+                "<init>",
+                "(Lcom/sun/tools/attach/spi/AttachProvider;Ljava/lang/String;)V",
+                "attach to a JVM")));
   }
 
   /** What the runtime bean tells of the JVM's launch: its command line and every property. */
@@ -383,5 +540,14 @@ public final class JvmHooks {
 
   private static Hook action(String name, String descriptor, String action) {
     return Hook.at(name, descriptor, jvmAction(new Constant(action)));
+  }
+
+  private static Hook optionalAction(String name, String descriptor, String action) {
+    return Hook.optional(name, descriptor, jvmAction(new Constant(action)));
+  }
+
+  /** The thread the method is called on, decided by {@code JvmGuard}. */
+  private static Insertion onThread() {
+    return jvmAction(new Receiver());
   }
 }

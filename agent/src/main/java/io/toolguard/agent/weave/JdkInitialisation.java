@@ -138,4 +138,9 @@ public final class JdkInitialisation {
   static boolean isJdkCode(Class<?> type) {
     return Provenance.isJdkCode(type);
   }
+
+  /** See {@link Provenance#isRuntimeImageModule}. */
+  static boolean isRuntimeImageModule(Module module) {
+    return Provenance.isRuntimeImageModule(module);
+  }
 }

@@ -68,7 +68,18 @@ public final class JdkWeaver implements ClassFileTransformer {
     try {
       List<Class<?>> loadedBefore = new ArrayList<>();
       Module bridge = Class.forName(BRIDGE, false, null).getModule();
+      Set<String> loadedNow = null;
       for (String name : transformer.hooks.keySet()) {
+        String module = WOVEN_AS_LOADED.get(name);
+        if (module != null) {
+          if (loadedNow == null) {
+            loadedNow = loadedClasses(instrumentation);
+          }
+          if (!loadedNow.contains(name)) {
+            transformer.checkAhead(instrumentation, name, module, bridge);
+            continue;
+          }
+        }
         Class<?> type = Class.forName(name.replace('/', '.'), false, PLATFORM);
         readBridge(instrumentation, type.getModule(), bridge);
         if (!transformer.woven.contains(name)) {
@@ -88,6 +99,52 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
+   * Classes that are woven when the JDK loads them, not loaded at start-up to be woven, by module:
+   * loading them early would change the application. {@code LogManager}: servers such as WildFly
+   * install their own log manager, which works only if {@code java.util.logging} was not touched
+   * before their {@code main} set it up.
+   */
+  private static final Map<String, String> WOVEN_AS_LOADED =
+      Map.of("java/util/logging/LogManager", "java.logging");
+
+  /** {@return the internal names of the classes loaded so far} */
+  private static Set<String> loadedClasses(Instrumentation instrumentation) {
+    Set<String> names = new HashSet<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      names.add(type.getName().replace('.', '/'));
+    }
+    return names;
+  }
+
+  /**
+   * Weaves a class not loaded yet into a copy of its class file, now, so that a hook that does not
+   * fit this JDK stops the start as for every other class; the class itself is woven as it loads.
+   */
+  private void checkAhead(
+      Instrumentation instrumentation, String name, String moduleName, Module bridge) {
+    Module module = ModuleLayer.boot().findModule(moduleName).orElse(null);
+    if (module == null) {
+      failures.add(name + ": no module " + moduleName);
+      return;
+    }
+    readBridge(instrumentation, module, bridge);
+    byte[] classFile;
+    try (java.io.InputStream in = module.getResourceAsStream(name + ".class")) {
+      if (in == null) {
+        failures.add(name + ": no class file in " + moduleName);
+        return;
+      }
+      classFile = in.readAllBytes();
+    } catch (java.io.IOException unreadable) {
+      failures.add(name + ": " + unreadable);
+      return;
+    }
+    // Counted as woven when it fits (the transformer weaves it the same way as the JDK loads it),
+    // or a failure.
+    weaveHooked(name, classFile);
+  }
+
+  /**
    * A named module reads the bootstrap loader's unnamed module, where the bridge is, only if told
    * to: the woven code of a platform module ({@code java.net.http}) would fail to link otherwise.
    */
@@ -98,6 +155,29 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
   }
 
+  /**
+   * A few JDK modules are defined by the application class loader ({@code jdk.attach}): their
+   * classes are the JDK's when their module comes from the JDK's run-time image.
+   */
+  @Override
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String internalName,
+      Class<?> redefined,
+      ProtectionDomain domain,
+      byte[] classFile) {
+    boolean jdks =
+        loader == null
+            || loader == PLATFORM
+            || (loader == ClassLoader.getSystemClassLoader()
+                && module != null
+                && module.isNamed()
+                && hooks.containsKey(internalName)
+                && JdkInitialisation.isRuntimeImageModule(module));
+    return jdks ? weaveHooked(internalName, classFile) : null;
+  }
+
   @Override
   public byte[] transform(
       ClassLoader loader,
@@ -105,10 +185,11 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    List<Hook> classHooks =
-        (loader == null || loader == PLATFORM) && internalName != null
-            ? hooks.get(internalName)
-            : null;
+    return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
+  }
+
+  private byte[] weaveHooked(String internalName, byte[] classFile) {
+    List<Hook> classHooks = internalName != null ? hooks.get(internalName) : null;
     if (classHooks == null) {
       return null;
     }

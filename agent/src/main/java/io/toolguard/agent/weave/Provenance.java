@@ -200,6 +200,11 @@ public final class Provenance {
           jdk(
               exactly("java.util.prefs.FileSystemPreferences").in("setupSystemRoot"),
               INITIALISES_THE_JVM),
+          // - the JVM's one LogManager, set up on first use: it reads the logging configuration
+          //   of java.home (or java.util.logging.config.file), resetting what was there
+          jdk(
+              exactly("java.util.logging.LogManager").in("ensureLogManagerInitialized"),
+              INITIALISES_THE_JVM),
 
           // logging libraries writing and rolling over the log files they were configured with
           library(

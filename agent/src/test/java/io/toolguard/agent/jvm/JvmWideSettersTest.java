@@ -121,6 +121,55 @@ class JvmWideSettersTest {
                 + "(Ljavax/net/ssl/HostnameVerifier;)V");
   }
 
+  /**
+   * Instance methods change the JVM as a whole too, where the object is the JVM's one (the {@code
+   * LogManager}, the user's preferences, a running thread), and so do the routes past the JVM:
+   * native code, attaching, a serialization constructor of {@code Unsafe}. The scan above finds
+   * static setters only: these are listed by hand.
+   */
+  @Test
+  void theInstanceMethodsAndRoutesPastTheJvmAreWoven() {
+    assertThat(woven())
+        .contains(
+            "java.util.logging.LogManager.reset()V",
+            "java.util.logging.LogManager.readConfiguration()V",
+            "java.util.logging.LogManager.readConfiguration(Ljava/io/InputStream;)V",
+            "java.util.logging.LogManager.updateConfiguration(Ljava/util/function/Function;)V",
+            "java.util.logging.LogManager.updateConfiguration"
+                + "(Ljava/io/InputStream;Ljava/util/function/Function;)V",
+            "java.util.prefs.AbstractPreferences.put(Ljava/lang/String;Ljava/lang/String;)V",
+            "java.util.prefs.AbstractPreferences.remove(Ljava/lang/String;)V",
+            "java.util.prefs.AbstractPreferences.removeNode()V",
+            "java.lang.Thread.setContextClassLoader(Ljava/lang/ClassLoader;)V",
+            "java.lang.Thread.setUncaughtExceptionHandler"
+                + "(Ljava/lang/Thread$UncaughtExceptionHandler;)V",
+            "java.lang.Thread.setName(Ljava/lang/String;)V",
+            "java.lang.Runtime.load0(Ljava/lang/Class;Ljava/lang/String;)V",
+            "java.lang.Runtime.loadLibrary0(Ljava/lang/Class;Ljava/lang/String;)V",
+            "sun.tools.attach.HotSpotVirtualMachine.<init>"
+                + "(Lcom/sun/tools/attach/spi/AttachProvider;Ljava/lang/String;)V",
+            "sun.reflect.ReflectionFactory.newConstructorForSerialization"
+                + "(Ljava/lang/Class;Ljava/lang/reflect/Constructor;)Ljava/lang/reflect/Constructor;");
+  }
+
+  /**
+   * Every restricted method of this JDK (the FFM API's; JNI's from JDK 24) asks {@code
+   * Reflection.ensureNativeAccess} first: one of its signatures is woven.
+   */
+  @Test
+  void theJdksOneCheckForRestrictedMethodsIsWoven() throws Exception {
+    Set<String> signatures = new TreeSet<>();
+    for (Method method : Class.forName("jdk.internal.reflect.Reflection").getDeclaredMethods()) {
+      if (method.getName().equals("ensureNativeAccess")) {
+        signatures.add(
+            "jdk.internal.reflect.Reflection.ensureNativeAccess"
+                + Type.getMethodDescriptor(method));
+      }
+    }
+    assertThat(signatures).isNotEmpty();
+    assertThat(woven()).containsAll(signatures);
+  }
+
   /** {@return every JVM-wide action woven, as {@code class.method(descriptor)}} */
   private static Set<String> woven() {
     return JvmHooks.forThisJvm().entrySet().stream()

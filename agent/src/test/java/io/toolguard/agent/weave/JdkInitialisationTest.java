@@ -90,6 +90,20 @@ class JdkInitialisationTest {
   }
 
   @Test
+  void theJdksModulesOfTheApplicationLoaderAreJdkCodeButTheApplicationsAreNot() throws Exception {
+    Class<?> attach = Class.forName("sun.tools.attach.HotSpotVirtualMachine");
+
+    assertThat(attach.getClassLoader()).isSameAs(ClassLoader.getSystemClassLoader());
+    assertThat(JdkInitialisation.isJdkCode(attach)).isTrue();
+    assertThat(initialises(CHECK, OPEN, new Frame(attach, "<clinit>"), TOOL)).isTrue();
+    assertThat(JdkInitialisation.isJdkCode(JdkInitialisationTest.class)).isFalse();
+    assertThat(JdkInitialisation.isRuntimeImageModule(JdkInitialisationTest.class.getModule()))
+        .as("an unnamed module")
+        .isFalse();
+    assertThat(JdkInitialisation.isRuntimeImageModule(Object.class.getModule())).isTrue();
+  }
+
+  @Test
   void aHiddenClassIsNeverAnInitialiserOfTheJdk() {
     Supplier<String> lambda = () -> "hidden";
 
