@@ -239,12 +239,33 @@ public final class Provenance {
 
   /**
    * {@return whether the class is the JDK's own code}: defined by the boot or platform loader in a
-   * named module of the boot layer. Leaves out what the JDK defines for others at run time in
-   * dynamic modules (proxies of interfaces, with a tool's handler or method handle behind them) and
-   * classes another agent appends to the boot class path (unnamed).
+   * named module of the boot layer, or by the application loader in one of the JDK's modules of its
+   * run-time image. Leaves out what the JDK defines for others at run time in dynamic modules
+   * (proxies of interfaces, with a tool's handler or method handle behind them) and classes another
+   * agent appends to the boot class path (unnamed).
    */
   public static boolean isJdkCode(Class<?> type) {
-    return isJdk(type) && type.getModule().getLayer() == ModuleLayer.boot();
+    return isJdk(type)
+        ? type.getModule().getLayer() == ModuleLayer.boot()
+        : type.getClassLoader() == ClassLoader.getSystemClassLoader()
+            && isRuntimeImageModule(type.getModule());
+  }
+
+  /**
+   * {@return whether the module is one of the JDK's from its run-time image}: how the JDK's few
+   * modules the application class loader defines ({@code jdk.attach}, whose initialiser loads its
+   * native library) are told from an application's own named module on the module path, which the
+   * same loader defines in the same boot layer.
+   */
+  public static boolean isRuntimeImageModule(Module module) {
+    return module.isNamed()
+        && module.getLayer() == ModuleLayer.boot()
+        && ModuleLayer.boot()
+            .configuration()
+            .findModule(module.getName())
+            .flatMap(resolved -> resolved.reference().location())
+            .map(location -> "jrt".equals(location.getScheme()))
+            .orElse(false);
   }
 
   /**
