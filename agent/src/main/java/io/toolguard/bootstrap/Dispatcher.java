@@ -721,9 +721,10 @@ public final class Dispatcher {
    * (lambdas and method references, hidden classes, {@code Lookup.defineClass}), with the class
    * file it is about to define. A hidden class defined with the lookup of a class born in a tool is
    * born there too, and is woven as such ({@link Born}): the lambdas of a script carry its
-   * confinement. A class defined by code born in a tool through the lookup of a class that was not
-   * (an application class's private lookup) is refused: born code defines classes only in its own
-   * loader, where they carry its confinement. Outside tools, one thread-local read.
+   * confinement, whoever defines it. A class defined by code born in a tool through the lookup of a
+   * class that was not (an application class's private lookup) is refused: born code defines
+   * classes only in its own loader, where they carry its confinement. Outside tools, one look-up of
+   * the lookup class's loader among those created in tools (with none, one emptiness test).
    *
    * @param classFile the class file ({@code byte[]})
    * @param lookup the lookup class, whose loader will define the class
@@ -733,12 +734,16 @@ public final class Dispatcher {
    *     not be woven
    */
   public static Object defineClass(Object classFile, Object lookup, Object flags) {
-    Frame frame = CURRENT.get();
-    if (frame == null || frame.checking || !(lookup instanceof Class<?> type)) {
+    if (!(lookup instanceof Class<?> type)) {
       return classFile;
     }
+    // Whoever defines it, and wherever: a born class's lookup may be handed to code outside tools.
     int number = Born.loaderNumber(type.getClassLoader());
+    Frame frame = CURRENT.get();
     if (number < 0) {
+      if (frame == null || frame.checking) {
+        return classFile;
+      }
       Class<?> definer = FirstCaller.outsideTheJdk();
       if (definer != null && Born.loaderNumber(definer.getClassLoader()) >= 0) {
         throw new SecurityException(
@@ -752,14 +757,7 @@ public final class Dispatcher {
     if (!(flags instanceof Integer bits) || (bits & HIDDEN_CLASS) == 0) {
       return classFile;
     }
-    frame.checking = true;
-    try {
-      return hooks.weaveBorn(classFile, number);
-    } catch (Throwable failure) {
-      throw denial(failure);
-    } finally {
-      frame.checking = false;
-    }
+    return weave(frame, classFile, number);
   }
 
   /**
@@ -773,10 +771,11 @@ public final class Dispatcher {
    */
   public static Object weaveBorn(Object loader, Object classFile) {
     int number = Born.loaderNumber(loader);
-    if (number < 0) {
-      return classFile;
-    }
-    Frame frame = CURRENT.get();
+    return number < 0 ? classFile : weave(CURRENT.get(), classFile, number);
+  }
+
+  /** Weaves a born class as toolguard's own work, unchecked, whatever context it is defined in. */
+  private static Object weave(Frame frame, Object classFile, int number) {
     boolean wasChecking = frame != null && frame.checking;
     if (frame != null) {
       frame.checking = true;

@@ -112,4 +112,22 @@ class BornTest {
     assertThat(hooks.calls).anyMatch(call -> call.startsWith("weaveBorn"));
     Dispatcher.exitTool(tool);
   }
+
+  @Test
+  void bornCodeThatToolguardsOwnWorkCallsIsCheckedAllTheSame() {
+    int number = bornIn("call E");
+    Object tool = Dispatcher.enterTool(6, new Object[0]);
+    ToolFrames.Frame checking = ToolFrames.CURRENT.get();
+    checking.checking = true;
+
+    Object entered = Born.enter(number);
+    assertThat(ToolFrames.CURRENT.get()).isNotSameAs(checking);
+    assertThat(ToolFrames.CURRENT.get().checking).isFalse();
+    assertThat(current()).isEqualTo("call E in tool 6");
+    Born.leave(entered);
+
+    assertThat(ToolFrames.CURRENT.get()).isSameAs(checking);
+    checking.checking = false;
+    Dispatcher.exitTool(tool);
+  }
 }

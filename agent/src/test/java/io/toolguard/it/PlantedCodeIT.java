@@ -34,6 +34,7 @@ class PlantedCodeIT {
         tools:
           run_script: {decision: allow, files: {read: ["**"], write: ["**"]}}
           make_writer: {decision: allow}
+          call_often: {decision: allow, files: {write: ["**"]}}
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(PlantedApp.class, outside.toString());
@@ -58,7 +59,7 @@ class PlantedCodeIT {
     assertThat(outside.resolve("victim")).exists();
     try (var files = Files.list(outside)) {
       assertThat(files.map(path -> path.getFileName().toString()))
-          .containsExactlyInAnyOrder("victim", "app-lambda", "application");
+          .containsExactlyInAnyOrder("victim", "app-lambda", "reflected", "application");
     }
     assertThat(lines(with, "LEGIT "))
         .as(with.toString())
@@ -66,6 +67,7 @@ class PlantedCodeIT {
             "LEGIT script-writes-in-its-box ok",
             "LEGIT script-computes ok",
             "LEGIT application-lambda ok",
+            "LEGIT application-reflection ok",
             "LEGIT application-writes ok");
   }
 

@@ -54,6 +54,22 @@ public final class PlantedApp {
     return () -> write("app-lambda", target);
   }
 
+  /**
+   * The application's tool that calls {@code method} often enough by reflection that JDK 17 makes
+   * it a generated accessor, with a class loader of the JDK's own, inside the tool.
+   */
+  @Tool(name = "call_often", risk = Risk.LOW)
+  static void callOften(java.lang.reflect.Method method, Path target) throws Exception {
+    for (int i = 0; i < 40; i++) {
+      method.invoke(null, target);
+    }
+  }
+
+  /** What {@link #callOften} calls, and the application calls later through the same method. */
+  public static void writeFile(Path target) throws IOException {
+    Files.writeString(target, "written");
+  }
+
   /** Writes {@code target} for whoever calls, and records what happened as {@code name}. */
   public static void write(String name, Path target) {
     try {
@@ -216,6 +232,13 @@ public final class PlantedApp {
     Path appOwn = outside.resolve("app-lambda");
     makeWriter(appOwn).run();
     System.out.println("LEGIT application-lambda " + (Files.exists(appOwn) ? "ok" : "missing"));
+    // the application's own reflective call, through the accessor the JDK made inside a tool
+    java.lang.reflect.Method method = PlantedApp.class.getMethod("writeFile", Path.class);
+    callOften(method, Path.of("called-often").toAbsolutePath());
+    Path reflected = outside.resolve("reflected");
+    method.invoke(null, reflected);
+    System.out.println(
+        "LEGIT application-reflection " + (Files.exists(reflected) ? "ok" : "missing"));
     // the application's own writes, on the thread that ran the script's code
     Path own = outside.resolve("application");
     Files.writeString(own, "mine");
