@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedCodeIT {
 
-  private static final int VECTORS = 15;
+  private static final int VECTORS = 16;
 
   @TempDir Path base;
 
@@ -65,6 +65,7 @@ class PlantedCodeIT {
         .containsExactly(
             "LEGIT script-writes-in-its-box ok",
             "LEGIT script-computes ok",
+            "LEGIT script-uses-method-handles ok",
             "LEGIT application-lambda ok",
             "LEGIT application-writes ok");
   }

@@ -3,6 +3,7 @@ package io.toolguard.agent.file;
 import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
 
 import io.toolguard.agent.weave.Provenance;
+import io.toolguard.bootstrap.Born;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.StackWalker.StackFrame;
 import java.util.Set;
@@ -49,16 +50,22 @@ final class OwnBehalfCallers {
         checked = frame.getDeclaringClass();
         continue;
       }
-      if (Provenance.matches(
-          FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
-        return true;
-      }
-      if (!Provenance.isJdk(frame.getDeclaringClass())) {
+      // A row is trusted by its class's name only for a class that can bear it: the JDK's rows for
+      // the JDK's classes (a class loader can define "jdk.internal.loader.Anything"), a library's
+      // rows for the library's classes, never for code born in a tool, whatever its name.
+      Class<?> type = frame.getDeclaringClass();
+      if (!Provenance.isJdk(type)) {
         String owner = Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, frame.getClassName());
-        if (owner == null || library != null && !library.equals(owner)) {
+        if (owner == null
+            || library != null && !library.equals(owner)
+            || Born.loaderNumber(type.getClassLoader()) >= 0) {
           return false;
         }
         library = owner;
+      }
+      if (Provenance.matches(
+          FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
+        return true;
       }
     }
     return false;

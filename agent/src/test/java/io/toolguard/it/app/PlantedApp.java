@@ -27,9 +27,10 @@ import java.util.logging.Logger;
  * a result's {@code toString}, a thread, a thread factory, a logging handler, a future's dependent,
  * a lambda, a method reference, a {@code Cleaner} action, a finalizer, a task pushed into a pool's
  * queue, a class initialiser, a proxy's handler, a pool's {@code beforeExecute}, a timer task and a
- * hidden class defined in the application's own loader. Each tries to write {@code OUTSIDE/name}
- * (or delete {@code OUTSIDE/victim}); the application prints {@code PLANTED name harm|denied|…}.
- * Then legitimate work: {@code LEGIT name ok|…}.
+ * hidden class defined in the application's own loader; and, inside the tool, a class of its own
+ * named like the JDK's class loaders. Each tries to write {@code OUTSIDE/name} (or delete {@code
+ * OUTSIDE/victim}); the application prints {@code PLANTED name harm|denied|…}. Then legitimate
+ * work: {@code LEGIT name ok|…}.
  */
 public final class PlantedApp {
 
@@ -166,6 +167,14 @@ public final class PlantedApp {
       settle("private-lookup", () -> {});
     }
 
+    // a class of the script's own, named like the JDK's class loaders, writes from inside the tool
+    try {
+      runScript("jdkNamedClass", null);
+    } catch (Exception refused) {
+      record("jdk-named-class", denied(refused) ? "denied" : "failed " + refused);
+    }
+    settle("jdk-named-class", () -> {});
+
     for (String name :
         List.of(
             "result",
@@ -182,7 +191,8 @@ public final class PlantedApp {
             "proxy",
             "pool",
             "timer",
-            "private-lookup")) {
+            "private-lookup",
+            "jdk-named-class")) {
       System.out.println("PLANTED " + name + " " + OUTCOMES.getOrDefault(name, "did not run"));
     }
 
@@ -212,6 +222,14 @@ public final class PlantedApp {
     System.out.println("LEGIT script-writes-in-its-box " + String.valueOf(inBox));
     // the script's pure computation
     System.out.println("LEGIT script-computes " + runScript("compute", 20));
+    // the script's reflection and method handles, for which the JDK spins classes of its own
+    Object handles;
+    try {
+      handles = runScript("methodHandles", null);
+    } catch (ReflectiveOperationException | RuntimeException failed) {
+      handles = "failed " + (failed.getCause() == null ? failed : failed.getCause());
+    }
+    System.out.println("LEGIT script-uses-method-handles " + handles);
     // the application's own lambda, made in its tool, run later outside tools
     Path appOwn = outside.resolve("app-lambda");
     makeWriter(appOwn).run();
@@ -237,13 +255,16 @@ public final class PlantedApp {
   static final class ScriptLoader extends ClassLoader {
     private static final String SCRIPTS = "io.toolguard.it.app.planted.";
 
+    /** The script's class named like the JDK's class loaders ({@code PlantedDecoy}). */
+    private static final String DECOY = "jdk.internal.loader.PlantedDecoy";
+
     ScriptLoader(ClassLoader parent) {
       super("script", parent);
     }
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (!name.startsWith(SCRIPTS)) {
+      if (!name.startsWith(SCRIPTS) && !name.equals(DECOY)) {
         return super.loadClass(name, resolve);
       }
       synchronized (getClassLoadingLock(name)) {
