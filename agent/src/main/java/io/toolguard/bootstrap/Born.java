@@ -35,6 +35,9 @@ public final class Born {
 
   private static final String MODULE = "java.lang.Module";
 
+  /** The class loader JDK 17's reflection defines its generated accessors in. */
+  private static final String REFLECTION_LOADER = "jdk.internal.reflect.DelegatingClassLoader";
+
   private Born() {}
 
   /**
@@ -105,10 +108,24 @@ public final class Born {
     if (loader == null || caller == null || caller.getClassLoader() != null) {
       return;
     }
-    if (!caller.getName().equals(MODULE)) {
+    if (!caller.getName().equals(MODULE) || theJdksOwn(loader.getClass())) {
       return;
     }
     LOADERS.put(loader, numberOf(frame.context));
+  }
+
+  /**
+   * Whether loaders of this class are ones the JDK creates for itself whoever's call it is serving:
+   * on JDK 17 reflection, after a method's first few calls, generates an accessor for it in a class
+   * loader of its own, and that accessor then serves every later call of that method, the
+   * application's outside tools too. Its code is the JDK's, generated to call the method; were its
+   * loader born in the tool whose call happened to generate it, every later call of the method
+   * would be confined to that tool's grants.
+   */
+  private static boolean theJdksOwn(Class<?> loaderClass) {
+    return loaderClass.getName().equals(REFLECTION_LOADER)
+        && loaderClass.getClassLoader() == null
+        && loaderClass.getModule().isNamed();
   }
 
   /**

@@ -34,6 +34,7 @@ class PlantedCodeIT {
         tools:
           run_script: {decision: allow, files: {read: ["**"], write: ["**"]}}
           make_writer: {decision: allow}
+          reflect_often: {decision: allow, files: {write: ["**"]}}
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(PlantedApp.class, outside.toString());
@@ -58,7 +59,8 @@ class PlantedCodeIT {
     assertThat(outside.resolve("victim")).exists();
     try (var files = Files.list(outside)) {
       assertThat(files.map(path -> path.getFileName().toString()))
-          .containsExactlyInAnyOrder("victim", "app-lambda", "application");
+          .containsExactlyInAnyOrder(
+              "victim", "app-lambda", "application-reflection", "application");
     }
     assertThat(lines(with, "LEGIT "))
         .as(with.toString())
@@ -67,6 +69,7 @@ class PlantedCodeIT {
             "LEGIT script-computes ok",
             "LEGIT script-uses-method-handles ok",
             "LEGIT application-lambda ok",
+            "LEGIT application-reflection ok",
             "LEGIT application-writes ok");
   }
 

@@ -4,6 +4,7 @@ import io.toolguard.api.Risk;
 import io.toolguard.api.Tool;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,18 @@ public final class PlantedApp {
   @Tool(name = "make_writer", risk = Risk.LOW)
   static Runnable makeWriter(Path target) {
     return () -> write("app-lambda", target);
+  }
+
+  /**
+   * The application's own tool that calls one of its methods by reflection often enough that JDK 17
+   * generates an accessor for it, in a class loader the JDK creates inside the tool.
+   */
+  @Tool(name = "reflect_often", risk = Risk.LOW)
+  static void reflectOften() throws ReflectiveOperationException {
+    Method write = PlantedApp.class.getMethod("write", String.class, Path.class);
+    for (int i = 0; i < 40; i++) {
+      write.invoke(null, "reflected", Path.of("reflected"));
+    }
   }
 
   /** Writes {@code target} for whoever calls, and records what happened as {@code name}. */
@@ -234,6 +247,14 @@ public final class PlantedApp {
     Path appOwn = outside.resolve("app-lambda");
     makeWriter(appOwn).run();
     System.out.println("LEGIT application-lambda " + (Files.exists(appOwn) ? "ok" : "missing"));
+    // the application's own reflection, outside tools, of a method a tool called by reflection
+    reflectOften();
+    Path reflected = outside.resolve("application-reflection");
+    PlantedApp.class
+        .getMethod("write", String.class, Path.class)
+        .invoke(null, "application-reflection", reflected);
+    System.out.println(
+        "LEGIT application-reflection " + (Files.exists(reflected) ? "ok" : "missing"));
     // the application's own writes, on the thread that ran the script's code
     Path own = outside.resolve("application");
     Files.writeString(own, "mine");
