@@ -35,8 +35,12 @@ public final class Born {
 
   private static final String MODULE = "java.lang.Module";
 
-  /** The class loader JDK 17's reflection defines its generated accessors in. */
-  private static final String REFLECTION_LOADER = "jdk.internal.reflect.DelegatingClassLoader";
+  /**
+   * The class loaders the JDK creates for itself and fills with code it generates: reflection's
+   * accessors' loader, and {@code sun.reflect.misc}'s trampoline loader.
+   */
+  private static final java.util.Set<String> JDK_OWN_LOADERS =
+      java.util.Set.of("jdk.internal.reflect.DelegatingClassLoader", "sun.reflect.misc.MethodUtil");
 
   private Born() {}
 
@@ -115,15 +119,16 @@ public final class Born {
   }
 
   /**
-   * Whether loaders of this class are ones the JDK creates for itself whoever's call it is serving:
-   * on JDK 17 reflection, after a method's first few calls, generates an accessor for it in a class
-   * loader of its own, and that accessor then serves every later call of that method, the
-   * application's outside tools too. Its code is the JDK's, generated to call the method; were its
-   * loader born in the tool whose call happened to generate it, every later call of the method
-   * would be confined to that tool's grants.
+   * Whether loaders of this class are ones the JDK creates for itself, whoever's call it happens to
+   * be serving, and fills only with code it generates: reflection's accessors (on JDK 17, after a
+   * method's first few calls, and for serialization's constructors), each of which then serves
+   * every later call of its method, and the trampoline through which {@code java.beans} and JMX
+   * call methods, created once for the whole JVM. Were such a loader born in the tool whose call
+   * happened to create it, every later use of it, the application's outside tools too, would be
+   * confined to that tool's grants.
    */
   private static boolean theJdksOwn(Class<?> loaderClass) {
-    return loaderClass.getName().equals(REFLECTION_LOADER)
+    return JDK_OWN_LOADERS.contains(loaderClass.getName())
         && loaderClass.getClassLoader() == null
         && loaderClass.getModule().isNamed();
   }

@@ -60,7 +60,7 @@ class PlantedCodeIT {
     try (var files = Files.list(outside)) {
       assertThat(files.map(path -> path.getFileName().toString()))
           .containsExactlyInAnyOrder(
-              "victim", "app-lambda", "application-reflection", "application");
+              "victim", "app-lambda", "application-reflection", "application-beans", "application");
     }
     assertThat(lines(with, "LEGIT "))
         .as(with.toString())
@@ -70,6 +70,8 @@ class PlantedCodeIT {
             "LEGIT script-uses-method-handles ok",
             "LEGIT application-lambda ok",
             "LEGIT application-reflection ok",
+            "LEGIT script-uses-beans ok",
+            "LEGIT application-beans ok",
             "LEGIT application-writes ok");
   }
 

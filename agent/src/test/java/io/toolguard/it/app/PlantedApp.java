@@ -255,6 +255,15 @@ public final class PlantedApp {
         .invoke(null, "application-reflection", reflected);
     System.out.println(
         "LEGIT application-reflection " + (Files.exists(reflected) ? "ok" : "missing"));
+    // the application's own use of java.beans, outside tools, after the script used it first
+    System.out.println("LEGIT script-uses-beans " + runScript("beansInBox", null));
+    Path beans = outside.resolve("application-beans");
+    try {
+      java.beans.EventHandler.create(Runnable.class, beans.toFile(), "createNewFile").run();
+      System.out.println("LEGIT application-beans " + (Files.exists(beans) ? "ok" : "missing"));
+    } catch (RuntimeException failed) {
+      System.out.println("LEGIT application-beans failed " + failed);
+    }
     // the application's own writes, on the thread that ran the script's code
     Path own = outside.resolve("application");
     Files.writeString(own, "mine");

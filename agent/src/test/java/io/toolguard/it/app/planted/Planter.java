@@ -192,6 +192,16 @@ public final class Planter {
     return outside != null && joined.equals("a-b") ? "ok" : "wrong " + joined;
   }
 
+  /**
+   * Calls a method through {@code java.beans}, whose trampoline class loader the JDK creates the
+   * first time, here inside the tool, and uses for everyone after.
+   */
+  public static Object beansInBox(Object unused) {
+    Path mine = Path.of("beans-output").toAbsolutePath();
+    java.beans.EventHandler.create(Runnable.class, mine.toFile(), "createNewFile").run();
+    return java.nio.file.Files.exists(mine) ? "ok" : "missing";
+  }
+
   public static Object resultInBox(Object unused) {
     return new Object() {
       @Override
