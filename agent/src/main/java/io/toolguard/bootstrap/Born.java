@@ -114,9 +114,12 @@ public final class Born {
     if (!caller.getName().equals(MODULE)) {
       return;
     }
-    // A loader of a class in a package its module does not export is the JDK's own machinery (JDK
-    // 17's reflection accessors' DelegatingClassLoader, say), which defines the JDK's generated
-    // code for whoever asks next: no tool can create one, nor subclass one.
+    // A loader of a class in a package its module does not export to everyone is the JDK's own
+    // machinery, which it creates for itself and fills with code it generates for whoever asks
+    // next: JDK 17's reflection accessors' DelegatingClassLoader (each then serves every later call
+    // of its method), the trampoline java.beans and JMX call methods through (one for the JVM).
+    // Were it born in the tool whose call happened to create it, every later use, the
+    // application's too, would be confined to that tool. No tool can create one, nor subclass one.
     Class<?> kind = loader.getClass();
     if (!kind.getModule().isExported(kind.getPackageName())) {
       return;

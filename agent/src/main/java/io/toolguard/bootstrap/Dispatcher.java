@@ -745,7 +745,9 @@ public final class Dispatcher {
         return classFile;
       }
       Class<?> definer = FirstCaller.outsideTheJdk();
-      if (definer != null && Born.loaderNumber(definer.getClassLoader()) >= 0) {
+      if (definer != null
+          && Born.loaderNumber(definer.getClassLoader()) >= 0
+          && !spunByTheJdk(type, definer)) {
         throw new SecurityException(
             "toolguard stopped code a tool created from defining a class in "
                 + type.getName()
@@ -789,6 +791,22 @@ public final class Dispatcher {
         frame.checking = wasChecking;
       }
     }
+  }
+
+  /**
+   * Whether a class defined with {@code lookup}'s lookup while {@code definer} (born in a tool) is
+   * on the stack is the JDK spinning its own classes (lambda forms, bound method handles' species,
+   * the invokers reflection uses on newer JDKs) for whatever born code asked of it. A lookup that
+   * can define classes needs package access to its class, which code outside the JDK gets only for
+   * a package the JDK's module opens to it; so a JDK lookup class in a package not open to the
+   * definer can only be the JDK's own doing, and the class it defines is the JDK's code.
+   */
+  private static boolean spunByTheJdk(Class<?> lookup, Class<?> definer) {
+    ClassLoader loader = lookup.getClassLoader();
+    Module module = lookup.getModule();
+    return (loader == null || loader == ClassLoader.getPlatformClassLoader())
+        && module.isNamed()
+        && !module.isOpen(lookup.getPackageName(), definer.getModule());
   }
 
   /** The JDK's flag for a hidden class, in what {@link #defineClass} is given. */

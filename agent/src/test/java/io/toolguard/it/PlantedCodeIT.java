@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedCodeIT {
 
-  private static final int VECTORS = 15;
+  private static final int VECTORS = 16;
 
   @TempDir Path base;
 
@@ -34,7 +34,7 @@ class PlantedCodeIT {
         tools:
           run_script: {decision: allow, files: {read: ["**"], write: ["**"]}}
           make_writer: {decision: allow}
-          call_often: {decision: allow, files: {write: ["**"]}}
+          reflect_often: {decision: allow, files: {write: ["**"]}}
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(PlantedApp.class, outside.toString());
@@ -59,15 +59,19 @@ class PlantedCodeIT {
     assertThat(outside.resolve("victim")).exists();
     try (var files = Files.list(outside)) {
       assertThat(files.map(path -> path.getFileName().toString()))
-          .containsExactlyInAnyOrder("victim", "app-lambda", "reflected", "application");
+          .containsExactlyInAnyOrder(
+              "victim", "app-lambda", "application-reflection", "application-beans", "application");
     }
     assertThat(lines(with, "LEGIT "))
         .as(with.toString())
         .containsExactly(
             "LEGIT script-writes-in-its-box ok",
             "LEGIT script-computes ok",
+            "LEGIT script-uses-method-handles ok",
             "LEGIT application-lambda ok",
             "LEGIT application-reflection ok",
+            "LEGIT script-uses-beans ok",
+            "LEGIT application-beans ok",
             "LEGIT application-writes ok");
   }
 

@@ -3,6 +3,7 @@ package io.toolguard.agent.file;
 import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
 
 import io.toolguard.agent.weave.Provenance;
+import io.toolguard.bootstrap.Born;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.StackWalker.StackFrame;
 import java.util.Set;
@@ -46,25 +47,31 @@ final class OwnBehalfCallers {
         pastDispatcher = frame.getDeclaringClass() == Dispatcher.class;
         continue;
       }
-      // The class whose method is being checked is not its own caller: URLClassLoader's constructor
-      // is
-      // checked for the tool that calls it, not let through as a class loader at work.
+      // The class whose method is being checked is not its own caller: URLClassLoader's
+      // constructor is checked for the tool that calls it, not let through as a class loader at
+      // work.
       if (checked == null || frame.getDeclaringClass() == checked) {
         checked = frame.getDeclaringClass();
         continue;
       }
-      if (Provenance.matches(
-          FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
-        return true;
-      }
-      // Hidden frames are walked: a tool's method reference a row calls (a mapper handed to
+      // A row is trusted by its class's name only for a class that can bear it: the JDK's rows for
+      // the JDK's classes (a class loader can define "jdk.internal.loader.Anything"), a library's
+      // rows for the library's classes, never for code born in a tool, whatever its name. Hidden
+      // frames are walked: a tool's method reference a row calls (a mapper handed to
       // LogManager.updateConfiguration, say) is the tool's code, not the JDK's.
-      if (!Provenance.isJdkCode(frame.getDeclaringClass())) {
+      Class<?> type = frame.getDeclaringClass();
+      if (!Provenance.isJdkCode(type)) {
         String owner = Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, frame.getClassName());
-        if (owner == null || library != null && !library.equals(owner)) {
+        if (owner == null
+            || library != null && !library.equals(owner)
+            || Born.loaderNumber(type.getClassLoader()) >= 0) {
           return false;
         }
         library = owner;
+      }
+      if (Provenance.matches(
+          FILES_ON_ITS_OWN_BEHALF, frame.getClassName(), frame.getMethodName(), library)) {
+        return true;
       }
     }
     return false;

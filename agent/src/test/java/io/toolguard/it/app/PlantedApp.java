@@ -4,6 +4,7 @@ import io.toolguard.api.Risk;
 import io.toolguard.api.Tool;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +28,10 @@ import java.util.logging.Logger;
  * a result's {@code toString}, a thread, a thread factory, a logging handler, a future's dependent,
  * a lambda, a method reference, a {@code Cleaner} action, a finalizer, a task pushed into a pool's
  * queue, a class initialiser, a proxy's handler, a pool's {@code beforeExecute}, a timer task and a
- * hidden class defined in the application's own loader. Each tries to write {@code OUTSIDE/name}
- * (or delete {@code OUTSIDE/victim}); the application prints {@code PLANTED name harm|denied|…}.
- * Then legitimate work: {@code LEGIT name ok|…}.
+ * hidden class defined in the application's own loader; and, inside the tool, a class of its own
+ * named like the JDK's class loaders. Each tries to write {@code OUTSIDE/name} (or delete {@code
+ * OUTSIDE/victim}); the application prints {@code PLANTED name harm|denied|…}. Then legitimate
+ * work: {@code LEGIT name ok|…}.
  */
 public final class PlantedApp {
 
@@ -55,19 +57,15 @@ public final class PlantedApp {
   }
 
   /**
-   * The application's tool that calls {@code method} often enough by reflection that JDK 17 makes
-   * it a generated accessor, with a class loader of the JDK's own, inside the tool.
+   * The application's own tool that calls one of its methods by reflection often enough that JDK 17
+   * generates an accessor for it, in a class loader the JDK creates inside the tool.
    */
-  @Tool(name = "call_often", risk = Risk.LOW)
-  static void callOften(java.lang.reflect.Method method, Path target) throws Exception {
+  @Tool(name = "reflect_often", risk = Risk.LOW)
+  static void reflectOften() throws ReflectiveOperationException {
+    Method write = PlantedApp.class.getMethod("write", String.class, Path.class);
     for (int i = 0; i < 40; i++) {
-      method.invoke(null, target);
+      write.invoke(null, "reflected", Path.of("reflected"));
     }
-  }
-
-  /** What {@link #callOften} calls, and the application calls later through the same method. */
-  public static void writeFile(Path target) throws IOException {
-    Files.writeString(target, "written");
   }
 
   /** Writes {@code target} for whoever calls, and records what happened as {@code name}. */
@@ -182,6 +180,14 @@ public final class PlantedApp {
       settle("private-lookup", () -> {});
     }
 
+    // a class of the script's own, named like the JDK's class loaders, writes from inside the tool
+    try {
+      runScript("jdkNamedClass", null);
+    } catch (Exception refused) {
+      record("jdk-named-class", denied(refused) ? "denied" : "failed " + refused);
+    }
+    settle("jdk-named-class", () -> {});
+
     for (String name :
         List.of(
             "result",
@@ -198,7 +204,8 @@ public final class PlantedApp {
             "proxy",
             "pool",
             "timer",
-            "private-lookup")) {
+            "private-lookup",
+            "jdk-named-class")) {
       System.out.println("PLANTED " + name + " " + OUTCOMES.getOrDefault(name, "did not run"));
     }
 
@@ -228,17 +235,35 @@ public final class PlantedApp {
     System.out.println("LEGIT script-writes-in-its-box " + String.valueOf(inBox));
     // the script's pure computation
     System.out.println("LEGIT script-computes " + runScript("compute", 20));
+    // the script's reflection and method handles, for which the JDK spins classes of its own
+    Object handles;
+    try {
+      handles = runScript("methodHandles", null);
+    } catch (ReflectiveOperationException | RuntimeException failed) {
+      handles = "failed " + (failed.getCause() == null ? failed : failed.getCause());
+    }
+    System.out.println("LEGIT script-uses-method-handles " + handles);
     // the application's own lambda, made in its tool, run later outside tools
     Path appOwn = outside.resolve("app-lambda");
     makeWriter(appOwn).run();
     System.out.println("LEGIT application-lambda " + (Files.exists(appOwn) ? "ok" : "missing"));
-    // the application's own reflective call, through the accessor the JDK made inside a tool
-    java.lang.reflect.Method method = PlantedApp.class.getMethod("writeFile", Path.class);
-    callOften(method, Path.of("called-often").toAbsolutePath());
-    Path reflected = outside.resolve("reflected");
-    method.invoke(null, reflected);
+    // the application's own reflection, outside tools, of a method a tool called by reflection
+    reflectOften();
+    Path reflected = outside.resolve("application-reflection");
+    PlantedApp.class
+        .getMethod("write", String.class, Path.class)
+        .invoke(null, "application-reflection", reflected);
     System.out.println(
         "LEGIT application-reflection " + (Files.exists(reflected) ? "ok" : "missing"));
+    // the application's own use of java.beans, outside tools, after the script used it first
+    System.out.println("LEGIT script-uses-beans " + runScript("beansInBox", null));
+    Path beans = outside.resolve("application-beans");
+    try {
+      java.beans.EventHandler.create(Runnable.class, beans.toFile(), "createNewFile").run();
+      System.out.println("LEGIT application-beans " + (Files.exists(beans) ? "ok" : "missing"));
+    } catch (RuntimeException failed) {
+      System.out.println("LEGIT application-beans failed " + failed);
+    }
     // the application's own writes, on the thread that ran the script's code
     Path own = outside.resolve("application");
     Files.writeString(own, "mine");
@@ -260,13 +285,16 @@ public final class PlantedApp {
   static final class ScriptLoader extends ClassLoader {
     private static final String SCRIPTS = "io.toolguard.it.app.planted.";
 
+    /** The script's class named like the JDK's class loaders ({@code PlantedDecoy}). */
+    private static final String DECOY = "jdk.internal.loader.PlantedDecoy";
+
     ScriptLoader(ClassLoader parent) {
       super("script", parent);
     }
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (!name.startsWith(SCRIPTS)) {
+      if (!name.startsWith(SCRIPTS) && !name.equals(DECOY)) {
         return super.loadClass(name, resolve);
       }
       synchronized (getClassLoadingLock(name)) {

@@ -165,6 +165,43 @@ public final class Planter {
         .invoke();
   }
 
+  /** Writes outside the box from a class of its own that it named like the JDK's class loaders. */
+  public static Object jdkNamedClass(Object unused) throws ReflectiveOperationException {
+    Class<?> decoy =
+        Class.forName("jdk.internal.loader.PlantedDecoy", true, Planter.class.getClassLoader());
+    decoy.getMethod("loadClassData").invoke(null);
+    return null;
+  }
+
+  /**
+   * Uses reflection and method handle combinators, for which the JDK spins classes of its own
+   * (lambda forms, species, and on newer JDKs reflection's invokers) while the script is on the
+   * stack: the JDK's classes, not the script's, so they are not refused.
+   */
+  public static Object methodHandles(Object unused) throws Throwable {
+    Object outside = PlantedApp.class.getField("outside").get(null);
+    java.lang.invoke.MethodHandle join =
+        MethodHandles.publicLookup()
+            .findStatic(
+                String.class,
+                "join",
+                java.lang.invoke.MethodType.methodType(
+                    String.class, CharSequence.class, CharSequence[].class));
+    java.lang.invoke.MethodHandle bound = MethodHandles.insertArguments(join, 0, "-");
+    String joined = (String) bound.invoke(new CharSequence[] {"a", "b"});
+    return outside != null && joined.equals("a-b") ? "ok" : "wrong " + joined;
+  }
+
+  /**
+   * Calls a method through {@code java.beans}, whose trampoline class loader the JDK creates the
+   * first time, here inside the tool, and uses for everyone after.
+   */
+  public static Object beansInBox(Object unused) {
+    Path mine = Path.of("beans-output").toAbsolutePath();
+    java.beans.EventHandler.create(Runnable.class, mine.toFile(), "createNewFile").run();
+    return java.nio.file.Files.exists(mine) ? "ok" : "missing";
+  }
+
   public static Object resultInBox(Object unused) {
     return new Object() {
       @Override
