@@ -809,6 +809,107 @@ public final class Dispatcher {
         && !module.isOpen(lookup.getPackageName(), definer.getModule());
   }
 
+  /**
+   * Called by woven {@code Proxy.newProxyInstance} with the proxy's invocation handler, and by
+   * woven {@code MethodHandleProxies.asInterfaceInstance} with its target: when code born in a tool
+   * asks for it (the first caller outside the JDK was defined by a loader created in a tool), the
+   * answer runs in the context that code runs in, whoever calls the proxy later. The JDK's generic
+   * callers ({@code java.beans.EventHandler}, a method-handle proxy) call any method on any object,
+   * so born code could otherwise leave behind an object of the JDK's own classes that acts for it,
+   * unconfined. Outside tools, one thread-local read; for code not born in a tool, its callback as
+   * it is.
+   *
+   * @param callback an {@code InvocationHandler} or a {@code MethodHandle}
+   * @return the callback to use
+   */
+  public static Object bornCallback(Object callback) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking || callback == null) {
+      return callback;
+    }
+    if (callback instanceof Confined.Handler) {
+      return callback;
+    }
+    Class<?> caller = FirstCaller.outsideTheJdk();
+    if (caller == null || Born.loaderNumber(caller.getClassLoader()) < 0) {
+      return callback;
+    }
+    if (callback instanceof java.lang.reflect.InvocationHandler handler) {
+      return new Confined.Handler(handler, frame.context);
+    }
+    if (callback instanceof java.lang.invoke.MethodHandle target) {
+      return Confined.handle(target, frame.context);
+    }
+    return callback;
+  }
+
+  /** Callbacks that run in the context of the born code that made them. */
+  private static final class Confined {
+    private static final java.lang.invoke.MethodHandle RUN_IN;
+
+    static {
+      try {
+        RUN_IN =
+            java.lang.invoke.MethodHandles.lookup()
+                .findStatic(
+                    Confined.class,
+                    "runIn",
+                    java.lang.invoke.MethodType.methodType(
+                        Object.class,
+                        Object.class,
+                        java.lang.invoke.MethodHandle.class,
+                        Object[].class));
+      } catch (ReflectiveOperationException impossible) {
+        throw new ExceptionInInitializerError(impossible);
+      }
+    }
+
+    private Confined() {}
+
+    /** {@return {@code target}, run in {@code context}, of the same type} */
+    static java.lang.invoke.MethodHandle handle(
+        java.lang.invoke.MethodHandle target, Object context) {
+      return java.lang.invoke.MethodHandles.insertArguments(RUN_IN, 0, context, target)
+          .asCollector(Object[].class, target.type().parameterCount())
+          .asType(target.type());
+    }
+
+    @SuppressWarnings("unused") // called through RUN_IN
+    private static Object runIn(Object context, java.lang.invoke.MethodHandle target, Object[] in)
+        throws Throwable {
+      Frame runner = CURRENT.get();
+      CURRENT.set(new Frame(context, runner));
+      try {
+        return target.invokeWithArguments(in);
+      } finally {
+        CURRENT.set(runner);
+      }
+    }
+
+    /** A proxy's handler, run in the context of the born code that made the proxy. */
+    static final class Handler implements java.lang.reflect.InvocationHandler {
+      private final java.lang.reflect.InvocationHandler handler;
+      private final Object context;
+
+      Handler(java.lang.reflect.InvocationHandler handler, Object context) {
+        this.handler = handler;
+        this.context = context;
+      }
+
+      @Override
+      public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] arguments)
+          throws Throwable {
+        Frame runner = CURRENT.get();
+        CURRENT.set(new Frame(context, runner));
+        try {
+          return handler.invoke(proxy, method, arguments);
+        } finally {
+          CURRENT.set(runner);
+        }
+      }
+    }
+  }
+
   /** The JDK's flag for a hidden class, in what {@link #defineClass} is given. */
   private static final int HIDDEN_CLASS = 2;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedCodeIT {
 
-  private static final int VECTORS = 16;
+  private static final int VECTORS = 18;
 
   @TempDir Path base;
 

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Finds the classes born in tools and weaves them: each class a loader created inside a tool
  * defines, as it is defined, and each hidden class (a lambda, a method reference) defined with the
- * lookup of such a class, through the JDK hooks below.
+ * lookup of such a class, through the JDK hooks below; and confines the JDK's generic callers
+ * (proxies' handlers, method-handle proxies) that born code makes.
  */
 public final class BornClasses implements ClassFileTransformer {
 
@@ -44,6 +45,21 @@ public final class BornClasses implements ClassFileTransformer {
   /** {@return the hooks by internal class name, for this JDK} */
   public static Map<String, List<Hook>> forThisJvm() {
     return Map.of(
+        // a proxy is made: its handler runs in the context of the born code that made it
+        "java/lang/reflect/Proxy",
+        List.of(
+            Hook.at(
+                "newProxyInstance",
+                "(Ljava/lang/ClassLoader;[Ljava/lang/Class;Ljava/lang/reflect/InvocationHandler;)"
+                    + "Ljava/lang/Object;",
+                Check.bornCallback(new Argument(2)))),
+        // a method-handle proxy is made: its target, likewise
+        "java/lang/invoke/MethodHandleProxies",
+        List.of(
+            Hook.at(
+                "asInterfaceInstance",
+                "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandle;)Ljava/lang/Object;",
+                Check.bornCallback(new Argument(1)))),
         // a class loader is being created: its unnamed module is, with it
         "java/lang/Module",
         List.of(

@@ -93,6 +93,11 @@ public sealed interface Insertion {
           true);
     }
 
+    /** {@return {@code Dispatcher.bornCallback(callback)}, its answer replacing the argument} */
+    public static Check bornCallback(Source callback) {
+      return new Check("bornCallback", ONE + OBJECT, List.of(callback), true);
+    }
+
     /** {@return {@code Dispatcher.snapshot(value)}, its answer replacing the argument} */
     public static Check snapshot(Source value) {
       return new Check("snapshot", ONE + OBJECT, List.of(value), true);

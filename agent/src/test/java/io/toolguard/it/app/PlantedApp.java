@@ -180,6 +180,12 @@ public final class PlantedApp {
       settle("private-lookup", () -> {});
     }
 
+    // objects of the JDK's own classes, assembled by the script to act later
+    Runnable eventHandler = (Runnable) runScript("eventHandler", null);
+    settle("event-handler", () -> created("event-handler", eventHandler::run));
+    BooleanSupplier handleProxy = (BooleanSupplier) runScript("methodHandleProxy", null);
+    settle("method-handle-proxy", () -> created("method-handle-proxy", handleProxy::getAsBoolean));
+
     // a class of the script's own, named like the JDK's class loaders, writes from inside the tool
     try {
       runScript("jdkNamedClass", null);
@@ -205,6 +211,8 @@ public final class PlantedApp {
             "pool",
             "timer",
             "private-lookup",
+            "event-handler",
+            "method-handle-proxy",
             "jdk-named-class")) {
       System.out.println("PLANTED " + name + " " + OUTCOMES.getOrDefault(name, "did not run"));
     }
@@ -214,6 +222,12 @@ public final class PlantedApp {
     queued.shutdownNow();
     scriptPool.shutdownNow();
     System.exit(0);
+  }
+
+  /** Runs {@code action}, then records whether it created {@code OUTSIDE/name}. */
+  private static void created(String name, Runnable action) {
+    action.run();
+    record(name, Files.exists(outside.resolve(name)) ? "harm" : "failed nothing created");
   }
 
   /** Runs {@code trigger} outside tools, then waits up to 10 s for planted code to report. */

@@ -202,6 +202,24 @@ public final class Planter {
     return java.nio.file.Files.exists(mine) ? "ok" : "missing";
   }
 
+  public static Object eventHandler(Object unused) {
+    return java.beans.EventHandler.create(
+        Runnable.class, PlantedApp.outside.resolve("event-handler").toFile(), "createNewFile");
+  }
+
+  public static Object methodHandleProxy(Object unused) throws ReflectiveOperationException {
+    java.lang.invoke.MethodHandle create =
+        MethodHandles.publicLookup()
+            .findVirtual(
+                java.io.File.class,
+                "createNewFile",
+                java.lang.invoke.MethodType.methodType(boolean.class));
+    return java.lang.invoke.MethodHandleProxies.asInterfaceInstance(
+        java.util.function.BooleanSupplier.class,
+        MethodHandles.insertArguments(
+            create, 0, PlantedApp.outside.resolve("method-handle-proxy").toFile()));
+  }
+
   public static Object resultInBox(Object unused) {
     return new Object() {
       @Override
