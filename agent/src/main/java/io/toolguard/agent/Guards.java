@@ -113,6 +113,11 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   @Override
+  public void processStarted(Object context, Object process) {
+    jvm.processStarted((Process) process);
+  }
+
+  @Override
   public Object weaveBorn(Object classFile, int number) {
     return BornClasses.weave((byte[]) classFile, number);
   }

@@ -113,6 +113,13 @@ public final class Dispatcher {
     void checkExec(Object context, Object process);
 
     /**
+     * Remembers a process a tool started.
+     *
+     * @param process the {@code Process}
+     */
+    void processStarted(Object context, Object process);
+
+    /**
      * Decides a connection, or a datagram sent to an address.
      *
      * @param address an {@code InetAddress} (then {@code port} is an {@code Integer}), an {@code
@@ -447,6 +454,27 @@ public final class Dispatcher {
       return copy;
     } catch (Throwable failure) {
       throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ProcessImpl.start} with the process it started: one a tool started is
+   * remembered, so that tools may read about and end it (and its descendants) through {@code
+   * ProcessHandle}, and no other. A failure to remember is not thrown (the process runs already,
+   * and its caller must get it): a tool is then refused that process, which fails closed.
+   */
+  public static void processStarted(Object process) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking || process == null) {
+      return;
+    }
+    frame.checking = true;
+    try {
+      hooks.processStarted(frame.context, process);
+    } catch (Throwable notRemembered) {
+      // fails closed: see above
     } finally {
       frame.checking = false;
     }

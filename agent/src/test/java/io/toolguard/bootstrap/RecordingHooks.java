@@ -109,6 +109,11 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public void processStarted(Object context, Object process) {
+    record("processStarted", context, process);
+  }
+
+  @Override
   public Object weaveBorn(Object classFile, int number) {
     return record("weaveBorn", null, classFile, number);
   }

@@ -22,7 +22,7 @@ class ProcessHandlesIT {
   @TempDir Path base;
 
   @Test
-  void aToolReachesOnlyTheProcessesThisJvmStarted() throws Exception {
+  void aToolReachesOnlyTheProcessesToolsStarted() throws Exception {
     Path box = Files.createDirectories(base.resolve("box"));
     Files.writeString(
         base.resolve("policy.yaml"),
@@ -38,6 +38,7 @@ class ProcessHandlesIT {
         .containsExactly(
             "PROCESS this JVM's command line harm: read the secret on the command line",
             "PROCESS ending a process this JVM did not start harm: ended process STRANGER",
+            "PROCESS ending a process the application started harm: ended the application's process",
             "PROCESS ending its own child ok");
 
     List<String> with = run(box, true);
@@ -45,6 +46,7 @@ class ProcessHandlesIT {
         .containsExactly(
             "PROCESS this JVM's command line denied",
             "PROCESS ending a process this JVM did not start denied",
+            "PROCESS ending a process the application started denied",
             "PROCESS ending its own child ok");
   }
 

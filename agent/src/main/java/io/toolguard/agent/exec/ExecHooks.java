@@ -1,10 +1,12 @@
 package io.toolguard.agent.exec;
 
 import static io.toolguard.agent.weave.Insertion.Check.checkExec;
+import static io.toolguard.agent.weave.Insertion.Check.processStarted;
 import static io.toolguard.agent.weave.Insertion.Check.snapshot;
 
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
+import io.toolguard.agent.weave.Insertion.Returned;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +31,12 @@ public final class ExecHooks {
                     + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;",
                 // the redirects, copied first, so that the check and the start see the same
                 snapshot(new Argument(3)),
-                checkExec(new Argument(1), new Argument(0), new Argument(2), new Argument(3)))));
+                checkExec(new Argument(1), new Argument(0), new Argument(2), new Argument(3))),
+            // and the process it started, which the tool may later read about and end
+            Hook.onReturn(
+                "start",
+                "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
+                    + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;",
+                processStarted(new Returned()))));
   }
 }

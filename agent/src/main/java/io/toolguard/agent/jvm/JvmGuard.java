@@ -40,13 +40,17 @@ public final class JvmGuard {
   static final String OTHER_THREADS =
       "a tool may change only its own thread and threads not started yet";
   static final String NOT_STARTED_HERE =
-      "a tool may read about and end only processes this JVM started";
+      "a tool may read about and end only processes tools started, and their descendants";
 
   private final AccessGate gate;
 
   public JvmGuard(AccessGate gate) {
     this.gate = gate;
   }
+
+  /** The processes tools started that are still running. */
+  private static final java.util.Set<ProcessHandle> STARTED_BY_TOOLS =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
   public void check(ToolContext context, Object action) {
@@ -55,7 +59,7 @@ public final class JvmGuard {
       return;
     }
     if (action instanceof ProcessHandle process) {
-      if (!startedByThisJvm(process)) {
+      if (!startedByATool(process)) {
         gate.check(
             context,
             new JvmAction(
@@ -63,7 +67,7 @@ public final class JvmGuard {
                     + process.pid()
                     + (process.pid() == ProcessHandle.current().pid()
                         ? " (this JVM, whose information holds its command line)"
-                        : ", which this JVM did not start"),
+                        : ", which no tool started"),
                 NOT_STARTED_HERE));
       }
       return;
@@ -187,17 +191,31 @@ public final class JvmGuard {
   }
 
   /**
-   * {@return whether {@code process} descends from this JVM}: one it started, or one of theirs. Not
-   * this JVM itself.
+   * Remembers a process started inside a tool until it ends; a process is known by its handle,
+   * which tells a process from a later one with the same number.
    */
-  private static boolean startedByThisJvm(ProcessHandle process) {
+  public void processStarted(Process process) {
+    ProcessHandle handle = process.toHandle();
+    STARTED_BY_TOOLS.add(handle);
+    process.onExit().thenRun(() -> STARTED_BY_TOOLS.remove(handle));
+  }
+
+  /**
+   * {@return whether {@code process} is one a tool started, or descends from one}: not this JVM,
+   * and not a process the application started outside tools.
+   */
+  private static boolean startedByATool(ProcessHandle process) {
     long self = ProcessHandle.current().pid();
-    java.util.Optional<ProcessHandle> parent = process.parent();
-    for (int depth = 0; depth < 64 && parent.isPresent(); depth++) {
-      if (parent.get().pid() == self) {
+    java.util.Optional<ProcessHandle> level = java.util.Optional.of(process);
+    for (int depth = 0; depth < 64 && level.isPresent(); depth++) {
+      ProcessHandle at = level.get();
+      if (at.pid() == self) {
+        return false;
+      }
+      if (STARTED_BY_TOOLS.contains(at)) {
         return true;
       }
-      parent = parent.get().parent();
+      level = at.parent();
     }
     return false;
   }

@@ -98,6 +98,11 @@ public sealed interface Insertion {
       return new Check("bornCallback", ONE + OBJECT, List.of(callback), true);
     }
 
+    /** {@return {@code Dispatcher.processStarted(process)}} */
+    public static Check processStarted(Source process) {
+      return new Check("processStarted", ONE + "V", List.of(process), false);
+    }
+
     /** {@return {@code Dispatcher.snapshot(value)}, its answer replacing the argument} */
     public static Check snapshot(Source value) {
       return new Check("snapshot", ONE + OBJECT, List.of(value), true);

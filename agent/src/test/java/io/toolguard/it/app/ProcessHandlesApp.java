@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Code in a tool reaches processes through {@code ProcessHandle}: {@code ProcessHandlesApp PID},
  * run with {@code -Dtoolguard.secret=…}, where PID is a process this JVM did not start. Prints
- * {@code PROCESS name harm: …} or {@code PROCESS name denied}, and {@code PROCESS name ok} for the
- * tool's own child, which it may end.
+ * {@code PROCESS name harm: …} or {@code PROCESS name denied} (for this JVM, a process it did not
+ * start, and one the application started outside tools), and {@code PROCESS name ok} for the tool's
+ * own child, which it may end.
  */
 public final class ProcessHandlesApp {
 
@@ -42,6 +43,14 @@ public final class ProcessHandlesApp {
           process.onExit().get(10, TimeUnit.SECONDS);
           return process.isAlive() ? "alive" : "harm: ended process " + stranger;
         });
+    Process applications = new ProcessBuilder("sleep", "30").start();
+    routes.put(
+        "ending a process the application started",
+        () -> {
+          applications.toHandle().destroyForcibly();
+          applications.waitFor(10, TimeUnit.SECONDS);
+          return applications.isAlive() ? "alive" : "harm: ended the application's process";
+        });
     routes.put(
         "ending its own child",
         () -> {
@@ -51,5 +60,6 @@ public final class ProcessHandlesApp {
           return child.isAlive() ? "alive" : "ok";
         });
     ToolRoutes.report("PROCESS", routes, ProcessHandlesApp::processes);
+    applications.destroyForcibly();
   }
 }
