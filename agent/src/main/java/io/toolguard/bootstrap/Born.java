@@ -106,6 +106,13 @@ public final class Born {
     return number == null ? -1 : number;
   }
 
+  /**
+   * {@return whether {@code type} (possibly {@code null}) was defined by a loader born in a tool}
+   */
+  public static boolean isBorn(Class<?> type) {
+    return type != null && loaderNumber(type.getClassLoader()) >= 0;
+  }
+
   /** A class loader being created inside a tool is born in it (called from {@code Module}). */
   static void loaderCreated(Frame frame, Object loader, Class<?> caller) {
     if (loader == null || caller == null || caller.getClassLoader() != null) {

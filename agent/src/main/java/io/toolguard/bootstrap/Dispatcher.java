@@ -773,9 +773,7 @@ public final class Dispatcher {
         return classFile;
       }
       Class<?> definer = FirstCaller.outsideTheJdk();
-      if (definer != null
-          && Born.loaderNumber(definer.getClassLoader()) >= 0
-          && !spunByTheJdk(type, definer)) {
+      if (Born.isBorn(definer) && !spunByTheJdk(type, definer)) {
         throw new SecurityException(
             "toolguard stopped code a tool created from defining a class in "
                 + type.getName()
@@ -858,8 +856,7 @@ public final class Dispatcher {
     if (callback instanceof Confined.Handler) {
       return callback;
     }
-    Class<?> caller = FirstCaller.outsideTheJdk();
-    if (caller == null || Born.loaderNumber(caller.getClassLoader()) < 0) {
+    if (!Born.isBorn(FirstCaller.outsideTheJdk())) {
       return callback;
     }
     if (callback instanceof java.lang.reflect.InvocationHandler handler) {
@@ -905,8 +902,7 @@ public final class Dispatcher {
     @SuppressWarnings("unused") // called through RUN_IN
     private static Object runIn(Object context, java.lang.invoke.MethodHandle target, Object[] in)
         throws Throwable {
-      Frame runner = CURRENT.get();
-      CURRENT.set(new Frame(context, runner));
+      Frame runner = ToolFrames.runIn(context);
       try {
         return target.invokeWithArguments(in);
       } finally {
@@ -927,8 +923,7 @@ public final class Dispatcher {
       @Override
       public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] arguments)
           throws Throwable {
-        Frame runner = CURRENT.get();
-        CURRENT.set(new Frame(context, runner));
+        Frame runner = ToolFrames.runIn(context);
         try {
           return handler.invoke(proxy, method, arguments);
         } finally {

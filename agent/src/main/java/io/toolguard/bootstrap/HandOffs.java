@@ -298,7 +298,7 @@ public final class HandOffs {
 
     @Override
     public void run() {
-      Frame runner = enter();
+      Frame runner = ToolFrames.runIn(context);
       try {
         ((Runnable) task).run();
       } finally {
@@ -308,19 +308,12 @@ public final class HandOffs {
 
     @Override
     public Object call() throws Exception {
-      Frame runner = enter();
+      Frame runner = ToolFrames.runIn(context);
       try {
         return ((Callable<?>) task).call();
       } finally {
         ToolFrames.CURRENT.set(runner);
       }
-    }
-
-    /** Enters the task's context; {@return the runner's, to restore} */
-    private Frame enter() {
-      Frame runner = ToolFrames.CURRENT.get();
-      ToolFrames.CURRENT.set(new Frame(context, runner));
-      return runner;
     }
 
     @Override

@@ -30,6 +30,19 @@ final class ToolFrames {
   }
 
   /**
+   * Runs what follows on this thread in {@code context}, on top of the runner's frame, until the
+   * caller restores the frame this returns ({@code CURRENT.set(runner)}): how a task handed over or
+   * a callback born code made runs where and whenever it is called.
+   *
+   * @return the runner's frame, to restore
+   */
+  static Frame runIn(Object context) {
+    Frame runner = CURRENT.get();
+    CURRENT.set(new Frame(context, runner));
+    return runner;
+  }
+
+  /**
    * Leaves this thread's innermost frame if it was entered for {@code task} (not null: tools' own
    * frames have none).
    */

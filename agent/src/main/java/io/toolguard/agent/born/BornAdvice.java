@@ -21,14 +21,19 @@ final class BornAdvice {
   @Target(ElementType.PARAMETER)
   @interface CallNumber {}
 
-  /** For methods and the class initialiser: left by a return or an exception. */
-  static final class Methods {
-    private Methods() {}
+  /** Every method, constructor and initialiser: enters the call's context. */
+  static final class Enter {
+    private Enter() {}
 
     @Advice.OnMethodEnter
     static Object enter(@CallNumber int number) {
       return Born.enter(number);
     }
+  }
+
+  /** For methods and the class initialiser: left by a return or an exception. */
+  static final class ExitByAnyEnd {
+    private ExitByAnyEnd() {}
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     static void exit(@Advice.Enter Object entered) {
@@ -40,13 +45,8 @@ final class BornAdvice {
    * For constructors, whose code before the super constructor's call no handler may cover: left by
    * a return; a constructor that throws leaves its frame to the next frame below it to leave.
    */
-  static final class Constructors {
-    private Constructors() {}
-
-    @Advice.OnMethodEnter
-    static Object enter(@CallNumber int number) {
-      return Born.enter(number);
-    }
+  static final class ExitByReturn {
+    private ExitByReturn() {}
 
     @Advice.OnMethodExit
     static void exit(@Advice.Enter Object entered) {

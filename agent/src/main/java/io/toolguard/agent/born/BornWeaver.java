@@ -98,10 +98,10 @@ final class BornWeaver {
     Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(CallNumberMapping.INSTANCE);
     return new AsmVisitorWrapper.ForDeclaredMethods()
         .invokable(
-            isMethod().and(not(isAbstract())).and(not(isNative())),
-            mapping.to(BornAdvice.Methods.class))
-        .invokable(isTypeInitializer(), mapping.to(BornAdvice.Methods.class))
-        .invokable(isConstructor(), mapping.to(BornAdvice.Constructors.class));
+            isMethod().and(not(isAbstract())).and(not(isNative())).or(isTypeInitializer()),
+            mapping.to(BornAdvice.Enter.class, BornAdvice.ExitByAnyEnd.class))
+        .invokable(
+            isConstructor(), mapping.to(BornAdvice.Enter.class, BornAdvice.ExitByReturn.class));
   }
 
   /** Binds {@link BornAdvice.CallNumber} to the number of the call being woven for, a constant. */

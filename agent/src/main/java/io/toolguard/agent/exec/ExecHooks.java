@@ -18,6 +18,11 @@ import java.util.Map;
  */
 public final class ExecHooks {
 
+  /** {@code ProcessImpl.start(cmdarray, environment, dir, redirects, redirectErrorStream)}. */
+  private static final String START =
+      "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
+          + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;";
+
   private ExecHooks() {}
 
   /** {@return the hooks by internal class name} */
@@ -27,16 +32,11 @@ public final class ExecHooks {
         List.of(
             Hook.at(
                 "start",
-                "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
-                    + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;",
+                START,
                 // the redirects, copied first, so that the check and the start see the same
                 snapshot(new Argument(3)),
                 checkExec(new Argument(1), new Argument(0), new Argument(2), new Argument(3))),
             // and the process it started, which the tool may later read about and end
-            Hook.onReturn(
-                "start",
-                "([Ljava/lang/String;Ljava/util/Map;Ljava/lang/String;"
-                    + "[Ljava/lang/ProcessBuilder$Redirect;Z)Ljava/lang/Process;",
-                processStarted(new Returned()))));
+            Hook.onReturn("start", START, processStarted(new Returned()))));
   }
 }

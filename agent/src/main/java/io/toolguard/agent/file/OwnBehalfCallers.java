@@ -62,9 +62,7 @@ final class OwnBehalfCallers {
       Class<?> type = frame.getDeclaringClass();
       if (!Provenance.isJdkCode(type)) {
         String owner = Provenance.libraryOf(FILES_ON_ITS_OWN_BEHALF, frame.getClassName());
-        if (owner == null
-            || library != null && !library.equals(owner)
-            || Born.loaderNumber(type.getClassLoader()) >= 0) {
+        if (owner == null || library != null && !library.equals(owner) || Born.isBorn(type)) {
           return false;
         }
         library = owner;

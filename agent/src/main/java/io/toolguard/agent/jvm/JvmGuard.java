@@ -49,7 +49,7 @@ public final class JvmGuard {
   }
 
   /** The processes tools started that are still running. */
-  private static final java.util.Set<ProcessHandle> STARTED_BY_TOOLS =
+  private final java.util.Set<ProcessHandle> startedByTools =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Decides one action; see {@code Dispatcher#jvmAction}. */
@@ -196,15 +196,15 @@ public final class JvmGuard {
    */
   public void processStarted(Process process) {
     ProcessHandle handle = process.toHandle();
-    STARTED_BY_TOOLS.add(handle);
-    process.onExit().thenRun(() -> STARTED_BY_TOOLS.remove(handle));
+    startedByTools.add(handle);
+    process.onExit().thenRun(() -> startedByTools.remove(handle));
   }
 
   /**
    * {@return whether {@code process} is one a tool started, or descends from one}: not this JVM,
    * and not a process the application started outside tools.
    */
-  private static boolean startedByATool(ProcessHandle process) {
+  private boolean startedByATool(ProcessHandle process) {
     long self = ProcessHandle.current().pid();
     java.util.Optional<ProcessHandle> level = java.util.Optional.of(process);
     for (int depth = 0; depth < 64 && level.isPresent(); depth++) {
@@ -212,7 +212,7 @@ public final class JvmGuard {
       if (at.pid() == self) {
         return false;
       }
-      if (STARTED_BY_TOOLS.contains(at)) {
+      if (startedByTools.contains(at)) {
         return true;
       }
       level = at.parent();
