@@ -168,6 +168,11 @@ final class ChildJvm {
   /** What a child JVM did. */
   record Result(int exitCode, String stdout, String stderr) {
 
+    /** {@return the lines of standard output that start with {@code prefix}} */
+    List<String> lines(String prefix) {
+      return stdout.lines().filter(line -> line.startsWith(prefix)).toList();
+    }
+
     @Override
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;

@@ -42,7 +42,7 @@ class JvmStateIT {
         ChildJvm.in(box)
             .jvmArg("-Djava.util.prefs.userRoot=" + withoutPrefs)
             .app(JvmStateApp.class);
-    assertThat(lines(without, "STATE "))
+    assertThat(without.lines("STATE "))
         .as(without.toString())
         .hasSize(16)
         .allMatch(line -> line.contains(" harm: "));
@@ -55,18 +55,18 @@ class JvmStateIT {
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
             .app(JvmStateApp.class);
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "STATE "))
+    assertThat(with.lines("STATE "))
         .as(with.toString())
         .hasSize(16)
         .allMatch(line -> line.endsWith(" denied"));
-    assertThat(lines(with, "LEGIT "))
+    assertThat(with.lines("LEGIT "))
         .as(with.toString())
         .containsExactly(
             "LEGIT the JVM's first logging ok",
             "LEGIT its own thread's name and loader ok",
             "LEGIT a pool whose factory sets up its threads ok",
             "LEGIT reading a preference ok");
-    assertThat(lines(with, "OUTSIDE "))
+    assertThat(with.lines("OUTSIDE "))
         .as(with.toString())
         .hasSize(4)
         .allMatch(line -> line.endsWith(" ok"));
@@ -99,9 +99,5 @@ class JvmStateIT {
       }
     }
     return all.toString();
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }

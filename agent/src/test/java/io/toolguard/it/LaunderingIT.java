@@ -31,32 +31,32 @@ class LaunderingIT {
   @Test
   void jdkCodeHandedAToolsCallDoesNotLaunderIt() throws Exception {
     ChildJvm.Result without = run(false);
-    assertThat(lines(without, "LAUNDER "))
+    assertThat(without.lines("LAUNDER "))
         .as(without.toString())
         .hasSize(ROUTES)
         .allMatch(line -> line.contains(" harm: "));
-    assertThat(lines(without, "LEGIT ")).allMatch(line -> line.contains(" ok: "));
+    assertThat(without.lines("LEGIT ")).allMatch(line -> line.contains(" ok: "));
 
     ChildJvm.Result with = run(true);
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "LAUNDER "))
+    assertThat(with.lines("LAUNDER "))
         .as(with.toString())
         .hasSize(ROUTES)
         .noneMatch(line -> line.contains(" harm: ") || line.contains(" failed "));
-    assertThat(lines(with, "LAUNDER "))
+    assertThat(with.lines("LAUNDER "))
         .as("denied, or what the tool may not see looks unset (or not found) to it")
         .allMatch(
             line ->
                 Stream.of(" denied", " saw null", " not set", " kept", " no provider", " no bundle")
                     .anyMatch(line::endsWith));
-    assertThat(lines(with, "LAUNDER "))
+    assertThat(with.lines("LAUNDER "))
         .noneMatch(
             line ->
                 line.contains(ENV_SECRET)
                     || line.contains(PROPERTY_SECRET)
                     || line.contains(FILE_SECRET));
 
-    assertThat(lines(with, "LEGIT "))
+    assertThat(with.lines("LEGIT "))
         .as(with.toString())
         .containsExactly(
             "LEGIT String.format ok: 1,234,567 x",
@@ -72,7 +72,7 @@ class LaunderingIT {
             "LEGIT a granted file through Optional.map(Files.readString proxy) ok: plain",
             "LEGIT a class loader made in the tool, reading the box ok: plain");
     // The application itself, outside tools, does all of it.
-    assertThat(lines(with, "OUTSIDE "))
+    assertThat(with.lines("OUTSIDE "))
         .as(with.toString())
         .hasSize(ROUTES)
         .allMatch(line -> line.contains(" harm: "), "works outside tools");
@@ -146,9 +146,5 @@ class LaunderingIT {
   private static void link(Path link, Path target) throws Exception {
     Files.deleteIfExists(link);
     Files.createSymbolicLink(link, target);
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }

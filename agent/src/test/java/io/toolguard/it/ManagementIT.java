@@ -39,7 +39,7 @@ class ManagementIT {
         ChildJvm.in(box)
             .jvmArg("-Dtoolguard.secret=" + SECRET)
             .app(ManagementApp.class, outside.toString());
-    assertThat(lines(without, "MGMT "))
+    assertThat(without.lines("MGMT "))
         .as(without.toString())
         .hasSize(6)
         .allMatch(line -> line.contains(" harm: "));
@@ -51,11 +51,11 @@ class ManagementIT {
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
             .app(ManagementApp.class, outside.toString());
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "MGMT "))
+    assertThat(with.lines("MGMT "))
         .as(with.toString())
         .hasSize(6)
         .allMatch(line -> line.endsWith(" denied"));
-    assertThat(lines(with, "OUTSIDE ")).as(with.toString()).allMatch(line -> line.endsWith(" ok"));
+    assertThat(with.lines("OUTSIDE ")).as(with.toString()).allMatch(line -> line.endsWith(" ok"));
     assertThat(outside.resolve("heap.hprof")).doesNotExist();
     List<Map<String, String>> audit = AuditLines.read(base.resolve("audit.jsonl"));
     assertThat(audit)
@@ -68,9 +68,5 @@ class ManagementIT {
             "dump the heap",
             "set a VM option",
             "start a flight recording");
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }

@@ -63,7 +63,7 @@ class NativeIT {
 
   @Test
   void withoutToolguardEachRouteDoesItsHarm() {
-    assertThat(lines(without, "NATIVE "))
+    assertThat(without.lines("NATIVE "))
         .as(without.toString())
         .hasSize(routes())
         .allMatch(line -> line.contains(" harm: "));
@@ -73,7 +73,7 @@ class NativeIT {
   @Test
   void withToolguardEachRouteIsDeniedAndTheJvmStaysQuiet() throws Exception {
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "NATIVE "))
+    assertThat(with.lines("NATIVE "))
         .as(with.toString())
         .hasSize(routes())
         .allMatch(line -> line.endsWith(" denied"));
@@ -105,7 +105,7 @@ class NativeIT {
     assertThat(without.stdout())
         .as(without.toString())
         .contains("NATIVE FFM downcall to getpid harm: called getpid() natively");
-    assertThat(lines(with, "NATIVE FFM "))
+    assertThat(with.lines("NATIVE FFM "))
         .as(with.toString())
         .containsExactly(
             "NATIVE FFM downcall to getpid denied",
@@ -116,7 +116,7 @@ class NativeIT {
   @Test
   void theJdkItselfKeepsItsInternalUnsafeClosed() {
     for (ChildJvm.Result result : List.of(without, with)) {
-      assertThat(lines(result, "CLOSED "))
+      assertThat(result.lines("CLOSED "))
           .as(result.toString())
           .containsExactly(
               "CLOSED setAccessible on jdk.internal.misc.Unsafe refused",
@@ -127,7 +127,7 @@ class NativeIT {
   @Test
   void aLibrarysUnsafeTakenOutsideToolsStillWorksInsideOne() {
     for (ChildJvm.Result result : List.of(without, with)) {
-      assertThat(lines(result, "LEGIT "))
+      assertThat(result.lines("LEGIT "))
           .as(result.toString())
           .containsExactly(
               "LEGIT a library's Unsafe obtained outside tools ok",
@@ -149,9 +149,5 @@ class NativeIT {
   /** {@return how many routes the application tries on this JDK} */
   private static int routes() {
     return Runtime.version().feature() >= 22 ? 14 : 12;
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }

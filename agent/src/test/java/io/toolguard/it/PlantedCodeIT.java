@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.toolguard.it.app.PlantedApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,7 @@ class PlantedCodeIT {
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(PlantedApp.class, outside.toString());
-    assertThat(lines(without, "PLANTED "))
+    assertThat(without.lines("PLANTED "))
         .as(without.toString())
         .hasSize(VECTORS)
         .allMatch(line -> line.endsWith(" harm"));
@@ -52,7 +51,7 @@ class PlantedCodeIT {
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
             .app(PlantedApp.class, outside.toString());
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "PLANTED "))
+    assertThat(with.lines("PLANTED "))
         .as(with.toString())
         .hasSize(VECTORS)
         .allMatch(line -> line.endsWith(" denied"));
@@ -62,7 +61,7 @@ class PlantedCodeIT {
           .containsExactlyInAnyOrder(
               "victim", "app-lambda", "application-reflection", "application-beans", "application");
     }
-    assertThat(lines(with, "LEGIT "))
+    assertThat(with.lines("LEGIT "))
         .as(with.toString())
         .containsExactly(
             "LEGIT script-writes-in-its-box ok",
@@ -81,9 +80,5 @@ class PlantedCodeIT {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.toolguard.it.app.RacesApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +36,11 @@ class RacesIT {
 
     ChildJvm.Result without =
         ChildJvm.in(box).app(RacesApp.class, inside.toString(), marker.toString());
-    assertThat(lines(without, "RACE "))
+    assertThat(without.lines("RACE "))
         .as(without.toString())
         .contains("RACE command flipped from true to touch held")
         .anyMatch(line -> line.startsWith("RACE open options flipped from read to write harm: "));
-    assertThat(lines(without, "MARKER ")).containsExactly("MARKER harm: touch ran");
+    assertThat(without.lines("MARKER ")).containsExactly("MARKER harm: touch ran");
     Files.writeString(inside, "original");
     Files.deleteIfExists(marker);
 
@@ -50,17 +49,13 @@ class RacesIT {
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
             .app(RacesApp.class, inside.toString(), marker.toString());
     assertThat(with.exitCode()).as(with.toString()).isZero();
-    assertThat(lines(with, "RACE "))
+    assertThat(with.lines("RACE "))
         .as(with.toString())
         .containsExactly(
             "RACE open options flipped from read to write held",
             "RACE command flipped from true to touch held");
-    assertThat(lines(with, "MARKER ")).containsExactly("MARKER absent");
+    assertThat(with.lines("MARKER ")).containsExactly("MARKER absent");
     assertThat(inside).hasContent("original");
     assertThat(marker).doesNotExist();
-  }
-
-  private static List<String> lines(ChildJvm.Result result, String prefix) {
-    return result.stdout().lines().filter(line -> line.startsWith(prefix)).toList();
   }
 }
