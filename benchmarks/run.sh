@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What toolguard adds to file operations and hand-offs, measured with JMH in three configurations:
+# What toolguard adds to file operations, hand-offs, reads of settings and calls of code born in
+# tools, measured with JMH in three configurations:
 #   none     no agent
 #   outside  agent attached, no tool running
 #   inside   agent attached, inside a tool whose grant matches
@@ -28,15 +29,20 @@ tools:
     files:
       read: ["data/**"]
       write: ["data/**"]
+    env:
+      variables: ["HOME"]
+      properties: ["toolguard.bench.dir"]
 YAML
 bench=(-Dtoolguard.bench.dir="$work/sandbox")
 with_agent="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl,reload=0"
 
+# measured in all three configurations; the rest need the agent
+measured="FileAccessBenchmark|HandOffBenchmark|EnvReadBenchmark|BornCodeBenchmark"
 [ $# -gt 0 ] || set -- -f 1 -wi 3 -w 1 -i 5 -r 1
 "$java" -version 2>&1 | head -1
 echo "== none: no agent"
-"$java" -jar "$benchmarks" "FileAccessBenchmark|HandOffBenchmark" -p where=outside -jvmArgsAppend "${bench[*]}" "$@"
+"$java" -jar "$benchmarks" "$measured" -p where=outside -jvmArgsAppend "${bench[*]}" "$@"
 echo "== outside: agent attached, no tool running"
 "$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
 echo "== inside: agent attached, inside a tool with a matching grant"
-"$java" -jar "$benchmarks" "FileAccessBenchmark|HandOffBenchmark" -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
+"$java" -jar "$benchmarks" "$measured" -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"

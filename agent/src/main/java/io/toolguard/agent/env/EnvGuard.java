@@ -46,14 +46,21 @@ public final class EnvGuard {
    * Decides one read of a name or a whole map; see {@code Dispatcher}'s {@code filter…} entries.
    */
   public Object check(ToolContext context, EnvKind kind, EnvTarget what, Object target) {
-    if (target == null || readByTheJdk()) {
+    if (target == null) {
       return target;
     }
     if (what != EnvTarget.NAME) {
-      return whole(context, kind, target, what == EnvTarget.IN_PLACE);
+      return readByTheJdk() ? target : whole(context, kind, target, what == EnvTarget.IN_PLACE);
     }
     String name = (String) target;
-    return gate.permits(context, new EnvRead(kind, name)) ? name : UNSET;
+    EnvRead read = new EnvRead(kind, name);
+    AccessGate.Ruling ruling = AccessGate.rule(context, read);
+    // Who asked matters only for a read the grants refuse, or that audit mode records: a read the
+    // grants allow is the same whoever asked, so the stack walk stays off the path that allows.
+    if (ruling.allowed() && context.policy().enforcing() || readByTheJdk()) {
+      return name;
+    }
+    return gate.permits(context, read, ruling) ? name : UNSET;
   }
 
   /**

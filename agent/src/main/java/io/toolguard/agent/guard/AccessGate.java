@@ -91,6 +91,15 @@ public final class AccessGate {
     return settle(context, access, rule(context, access), false);
   }
 
+  /**
+   * {@link #permits(ToolContext, Access)} on a ruling {@link #rule} made already.
+   *
+   * @throws SecurityException if it cannot be recorded
+   */
+  public boolean permits(ToolContext context, Access access, Ruling ruling) {
+    return settle(context, access, ruling, false);
+  }
+
   /** {@return what every level of {@code context} says about {@code access}} */
   public static Ruling rule(ToolContext context, Access access) {
     Ruling asked = null;
