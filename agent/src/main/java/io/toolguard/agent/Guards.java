@@ -123,6 +123,11 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   @Override
+  public String bornDefinition(Object loader, byte[] classFile, int offset, int length) {
+    return BornClasses.bornDefinition((ClassLoader) loader, classFile, offset, length);
+  }
+
+  @Override
   public Object joinContexts(Object born, Object current) {
     return ToolContext.joined((ToolContext) born, (ToolContext) current);
   }

@@ -27,6 +27,15 @@ public final class Born {
   /** The loaders created inside tools, with the number of the context they were created in. */
   private static final WeakIdentityMap<Integer> LOADERS = new WeakIdentityMap<>();
 
+  /**
+   * The classes born in a tool whose loader was not: defined in a tool by a loader created outside
+   * tools, from a class file that is not that loader's own (see {@code Dispatcher.definingClass}).
+   */
+  private static final WeakIdentityMap<Integer> CLASSES = new WeakIdentityMap<>();
+
+  /** On each thread, the born classes being defined there, awaiting their {@code Class}. */
+  private static final ThreadLocal<Expected> EXPECTED = new ThreadLocal<>();
+
   /** Contexts by number; a born class keeps its number for its whole life. */
   private static volatile Object[] contexts = new Object[16];
 
@@ -107,11 +116,82 @@ public final class Born {
   }
 
   /**
-   * {@return whether {@code type} (possibly {@code null}) was defined by a loader born in a tool}
+   * {@return the number of the tool call {@code type} was born in, or {@code -1} if it was not}:
+   * defined by a loader born in a tool, or defined in a tool from a class file its loader does not
+   * hold
    */
-  public static boolean isBorn(Class<?> type) {
-    return type != null && loaderNumber(type.getClassLoader()) >= 0;
+  public static int number(Class<?> type) {
+    int number = loaderNumber(type.getClassLoader());
+    if (number >= 0 || CLASSES.isEmpty()) {
+      return number;
+    }
+    Integer own = CLASSES.get(type);
+    return own == null ? -1 : own;
   }
+
+  /** {@return whether {@code type} (possibly {@code null}) was born in a tool} */
+  public static boolean isBorn(Class<?> type) {
+    return type != null && number(type) >= 0;
+  }
+
+  /**
+   * {@return the number of the call the class {@code internalName} that {@code loader} is defining
+   * on this thread is born in, or {@code -1}}: for the class file transformer, which weaves it
+   */
+  static int expected(Object loader, String internalName) {
+    for (Expected next = EXPECTED.get(); next != null; next = next.outer) {
+      if (next.loader == loader && next.internalName.equals(internalName)) {
+        return next.number;
+      }
+    }
+    return -1;
+  }
+
+  /** {@return whether a born class is being defined on this thread} */
+  static boolean expecting() {
+    return EXPECTED.get() != null;
+  }
+
+  /** {@code loader} is about to define the class {@code internalName}, born in {@code context}. */
+  static void expect(Object loader, String internalName, Object context) {
+    Expected outer = EXPECTED.get();
+    // A definition that failed left its entry behind; the name is being defined again.
+    for (Expected next = outer; next != null; next = next.outer) {
+      if (next.loader == loader && next.internalName.equals(internalName)) {
+        outer = without(outer, next);
+        break;
+      }
+    }
+    EXPECTED.set(new Expected(loader, internalName, numberOf(context), outer));
+  }
+
+  /** {@code type} was defined on this thread: if it was expected, it is born. */
+  static void defined(Class<?> type) {
+    Expected first = EXPECTED.get();
+    String internalName = type.getName().replace('.', '/');
+    for (Expected next = first; next != null; next = next.outer) {
+      if (next.loader == type.getClassLoader() && next.internalName.equals(internalName)) {
+        CLASSES.put(type, next.number);
+        Expected rest = without(first, next);
+        if (rest == null) {
+          EXPECTED.remove();
+        } else {
+          EXPECTED.set(rest);
+        }
+        return;
+      }
+    }
+  }
+
+  private static Expected without(Expected first, Expected gone) {
+    if (first == gone) {
+      return gone.outer;
+    }
+    return new Expected(first.loader, first.internalName, first.number, without(first.outer, gone));
+  }
+
+  /** A born class being defined: by which loader, its name, its call's number. */
+  private record Expected(Object loader, String internalName, int number, Expected outer) {}
 
   /** A class loader being created inside a tool is born in it (called from {@code Module}). */
   static void loaderCreated(Frame frame, Object loader, Class<?> caller) {
@@ -146,7 +226,7 @@ public final class Born {
   }
 
   /** {@return the number of {@code context}, given one if it has none} */
-  private static synchronized int numberOf(Object context) {
+  static synchronized int numberOf(Object context) {
     Integer number = NUMBERS.get(context);
     if (number != null) {
       return number;

@@ -81,6 +81,16 @@ public final class Dispatcher {
     Object weaveBorn(Object classFile, int number);
 
     /**
+     * Whether a class a loader created outside tools is defining in a tool is not that loader's own
+     * class file ({@link #definingClass}): the class is then born in the tool.
+     *
+     * @param loader the loader, not the JDK's and not born in a tool
+     * @param classFile the bytes the class is defined from: a copy no other code holds
+     * @return the class's internal name if it is born, else {@code null}
+     */
+    String bornDefinition(Object loader, byte[] classFile, int offset, int length);
+
+    /**
      * Joins the context of a tool call whose born code is about to run with the context this thread
      * is in.
      *
@@ -766,7 +776,7 @@ public final class Dispatcher {
       return classFile;
     }
     // Whoever defines it, and wherever: a born class's lookup may be handed to code outside tools.
-    int number = Born.loaderNumber(type.getClassLoader());
+    int number = Born.number(type);
     Frame frame = CURRENT.get();
     if (number < 0) {
       if (frame == null || frame.checking) {
@@ -797,9 +807,101 @@ public final class Dispatcher {
    *
    * @throws SecurityException if the class could not be woven
    */
-  public static Object weaveBorn(Object loader, Object classFile) {
+  public static Object weaveBorn(Object loader, Object internalName, Object classFile) {
     int number = Born.loaderNumber(loader);
+    if (number < 0 && internalName instanceof String name) {
+      number = Born.expected(loader, name);
+    }
     return number < 0 ? classFile : weave(CURRENT.get(), classFile, number);
+  }
+
+  /** {@return whether the class file transformer has a class to weave on this thread} */
+  public static boolean bornClassDefining(Object loader) {
+    return Born.loaderNumber(loader) >= 0 || Born.expecting();
+  }
+
+  /**
+   * Called by woven {@code ClassLoader.defineClass(String, byte[], int, int, ProtectionDomain)},
+   * which every class a class loader defines from bytes goes through, with those bytes. Inside a
+   * tool, a class that a loader created outside tools defines from bytes that are not that loader's
+   * own class file for the name (a shared script engine's loader compiling what the tool runs, a
+   * loader's public {@code define} method handed bytes by code in the tool) is born in the tool: it
+   * is woven as a born loader's classes are, and carries the tool's confinement wherever it runs.
+   * The check looks at a copy of the bytes, and the JDK defines exactly that copy. The JDK's own
+   * loaders (defining from the class path and the runtime image), and loaders born in tools, whose
+   * classes are all born, are not asked. Outside tools, one thread-local read.
+   *
+   * @param classFile the bytes ({@code byte[]})
+   * @param loader the loader defining the class
+   * @param offset where the class file starts in the bytes ({@code Integer})
+   * @param length its length ({@code Integer})
+   * @return the bytes to define from
+   * @throws SecurityException if the definition could not be decided
+   */
+  public static Object definingClass(
+      Object classFile, Object loader, Object offset, Object length) {
+    Frame frame = CURRENT.get();
+    if (frame == null
+        || frame.checking
+        || !(classFile instanceof byte[] bytes)
+        || !(offset instanceof Integer start)
+        || !(length instanceof Integer size)
+        || Born.loaderNumber(loader) >= 0
+        || isTheJdks(loader)) {
+      return classFile;
+    }
+    byte[] copy = bytes.clone();
+    frame.checking = true;
+    try {
+      String born = hooks.bornDefinition(loader, copy, start, size);
+      if (born != null) {
+        Born.expect(loader, born, frame.context);
+      }
+      return copy;
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ClassLoader.defineClass(String, ByteBuffer, ProtectionDomain)}: inside a
+   * tool, the bytes of a loader that {@link #definingClass} asks about are copied into an array, so
+   * that the JDK defines them through the method that asks.
+   *
+   * @return the buffer to define from
+   */
+  public static Object definingClassFromBuffer(Object buffer, Object loader) {
+    Frame frame = CURRENT.get();
+    if (frame == null
+        || frame.checking
+        || !(buffer instanceof java.nio.ByteBuffer bytes)
+        || Born.loaderNumber(loader) >= 0
+        || isTheJdks(loader)) {
+      return buffer;
+    }
+    byte[] copy = new byte[bytes.remaining()];
+    bytes.duplicate().get(copy);
+    return java.nio.ByteBuffer.wrap(copy);
+  }
+
+  /**
+   * Called by woven {@code ClassLoader.defineClass} with the class it defined: a class {@link
+   * #definingClass} found born is recorded as such. Outside tools, one thread-local read.
+   */
+  public static void classDefined(Object type) {
+    if (CURRENT.get() != null && type instanceof Class<?> defined && Born.expecting()) {
+      Born.defined(defined);
+    }
+  }
+
+  /** {@return whether {@code loader} is one of the JDK's, whose classes come from the JDK} */
+  private static boolean isTheJdks(Object loader) {
+    Class<?> kind = loader.getClass();
+    return kind.getClassLoader() == null
+        && kind.getModule().isNamed()
+        && !kind.getModule().isExported(kind.getPackageName());
   }
 
   /** Weaves a born class as toolguard's own work, unchecked, whatever context it is defined in. */

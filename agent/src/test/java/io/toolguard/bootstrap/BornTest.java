@@ -89,7 +89,7 @@ class BornTest {
         .isEqualTo(-1);
 
     byte[] classFile = {1, 2, 3};
-    assertThat(Dispatcher.weaveBorn(loader, classFile)).isSameAs(classFile);
+    assertThat(Dispatcher.weaveBorn(loader, "Script", classFile)).isSameAs(classFile);
     assertThat(Dispatcher.defineClass(classFile, String.class, 2)).isSameAs(classFile);
     assertThat(hooks.calls).noneMatch(call -> call.startsWith("weaveBorn"));
     Dispatcher.exitTool(tool);
@@ -108,7 +108,7 @@ class BornTest {
         .as("a hidden class of a class that was not born")
         .isSameAs(classFile);
     assertThat(Born.loaderNumber(born)).isEqualTo(number);
-    assertThat(Dispatcher.weaveBorn(born, classFile)).isSameAs(classFile);
+    assertThat(Dispatcher.weaveBorn(born, "Script", classFile)).isSameAs(classFile);
     assertThat(hooks.calls).anyMatch(call -> call.startsWith("weaveBorn"));
     Dispatcher.exitTool(tool);
   }
@@ -129,5 +129,96 @@ class BornTest {
     assertThat(ToolFrames.CURRENT.get()).isSameAs(checking);
     checking.checking = false;
     Dispatcher.exitTool(tool);
+  }
+
+  /** A loader the application made, which defines this test's own nested class on request. */
+  private static final class SharedEngine extends ClassLoader {
+    SharedEngine() {
+      super(BornTest.class.getClassLoader());
+    }
+
+    Class<?> define(byte[] classFile) {
+      Object bytes = Dispatcher.definingClass(classFile, this, 0, classFile.length);
+      byte[] used = (byte[]) bytes;
+      Class<?> type = defineClass(null, used, 0, used.length);
+      Dispatcher.classDefined(type);
+      return type;
+    }
+
+    Class<?> defineAsGiven(byte[] classFile) {
+      Class<?> type = defineClass(null, classFile, 0, classFile.length);
+      Dispatcher.classDefined(type);
+      return type;
+    }
+  }
+
+  /** Defined by {@link SharedEngine}. */
+  static final class Script {}
+
+  private static byte[] scriptClassFile() throws java.io.IOException {
+    try (java.io.InputStream in = BornTest.class.getResourceAsStream("BornTest$Script.class")) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void aClassALoaderMadeOutsideToolsDefinesInAToolFromBytesNotItsOwnIsBorn() throws Exception {
+    SharedEngine engine = new SharedEngine();
+    byte[] classFile = scriptClassFile();
+    Object tool = Dispatcher.enterTool(7, new Object[0]);
+    hooks.answer = "io/toolguard/bootstrap/BornTest$Script";
+
+    Object used = Dispatcher.definingClass(classFile, engine, 0, classFile.length);
+    assertThat(used).as("the JDK defines a copy the tool cannot change").isNotSameAs(classFile);
+    assertThat((byte[]) used).isEqualTo(classFile);
+    assertThat(Dispatcher.bornClassDefining(engine)).isTrue();
+    assertThat(Dispatcher.weaveBorn(engine, "io/toolguard/bootstrap/BornTest$Script", used))
+        .as("woven for the tool")
+        .isEqualTo("io/toolguard/bootstrap/BornTest$Script");
+    assertThat(hooks.calls).anyMatch(call -> call.startsWith("weaveBorn"));
+    hooks.answer = null;
+    Class<?> defined = engine.defineAsGiven((byte[]) used);
+    Dispatcher.exitTool(tool);
+
+    assertThat(Born.isBorn(defined)).isTrue();
+    assertThat(Born.number(defined)).isGreaterThanOrEqualTo(0);
+    assertThat(Dispatcher.bornClassDefining(engine)).as("nothing left expected").isFalse();
+  }
+
+  @Test
+  void outsideToolsAndForTheLoadersOwnClassFilesNothingIsBorn() throws Exception {
+    SharedEngine engine = new SharedEngine();
+    byte[] classFile = scriptClassFile();
+
+    assertThat(Dispatcher.definingClass(classFile, engine, 0, classFile.length))
+        .as("outside tools")
+        .isSameAs(classFile);
+
+    Object tool = Dispatcher.enterTool(8, new Object[0]);
+    Class<?> defined = engine.define(classFile);
+    Dispatcher.exitTool(tool);
+
+    assertThat(hooks.calls).anyMatch(call -> call.startsWith("bornDefinition"));
+    assertThat(Born.isBorn(defined)).as("the hooks said it is the loader's own").isFalse();
+    assertThat(Dispatcher.definingClassFromBuffer(java.nio.ByteBuffer.allocate(1), engine))
+        .as("outside tools")
+        .isInstanceOf(java.nio.ByteBuffer.class);
+  }
+
+  @Test
+  void theJdksLoadersAreNotAsked() {
+    Object tool = Dispatcher.enterTool(9, new Object[0]);
+    byte[] classFile = {1, 2, 3};
+    ClassLoader application = ClassLoader.getSystemClassLoader();
+
+    assertThat(Dispatcher.definingClass(classFile, application, 0, 3)).isSameAs(classFile);
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(3);
+    assertThat(Dispatcher.definingClassFromBuffer(direct, application)).isSameAs(direct);
+    assertThat(Dispatcher.definingClassFromBuffer(direct, new SharedEngine()))
+        .as("copied into an array, which the JDK defines through the entry that asks")
+        .isNotSameAs(direct)
+        .matches(buffer -> ((java.nio.ByteBuffer) buffer).hasArray());
+    Dispatcher.exitTool(tool);
+    assertThat(hooks.calls).noneMatch(call -> call.startsWith("bornDefinition"));
   }
 }

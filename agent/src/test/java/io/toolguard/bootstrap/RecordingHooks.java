@@ -119,6 +119,12 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public String bornDefinition(Object loader, byte[] classFile, int offset, int length) {
+    Object said = record("bornDefinition", null, loader, offset, length);
+    return said instanceof String name ? name : null;
+  }
+
+  @Override
   public Object joinContexts(Object born, Object current) {
     calls.add("joinContexts " + born + " in " + current);
     RuntimeException thrown = failure;

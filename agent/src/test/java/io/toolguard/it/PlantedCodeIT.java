@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedCodeIT {
 
-  private static final int VECTORS = 18;
+  private static final int VECTORS = 19;
 
   @TempDir Path base;
 
@@ -34,6 +34,7 @@ class PlantedCodeIT {
           run_script: {decision: allow, files: {read: ["**"], write: ["**"]}}
           make_writer: {decision: allow}
           reflect_often: {decision: allow, files: {write: ["**"]}}
+          load_plugin: {decision: allow}
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(PlantedApp.class, outside.toString());
@@ -59,7 +60,12 @@ class PlantedCodeIT {
     try (var files = Files.list(outside)) {
       assertThat(files.map(path -> path.getFileName().toString()))
           .containsExactlyInAnyOrder(
-              "victim", "app-lambda", "application-reflection", "application-beans", "application");
+              "victim",
+              "app-lambda",
+              "application-reflection",
+              "application-beans",
+              "application-plugin",
+              "application");
     }
     assertThat(with.lines("LEGIT "))
         .as(with.toString())
@@ -71,6 +77,7 @@ class PlantedCodeIT {
             "LEGIT application-reflection ok",
             "LEGIT script-uses-beans ok",
             "LEGIT application-beans ok",
+            "LEGIT application-plugin ok",
             "LEGIT application-writes ok");
   }
 

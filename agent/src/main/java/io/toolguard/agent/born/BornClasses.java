@@ -5,13 +5,18 @@ import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.BoxedArgument;
 import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Notify;
-import io.toolguard.bootstrap.Born;
+import io.toolguard.agent.weave.Insertion.Receiver;
+import io.toolguard.agent.weave.Insertion.Returned;
 import io.toolguard.bootstrap.Dispatcher;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
 
 /**
  * Finds the classes born in tools and weaves them: each class a loader created inside a tool
@@ -60,6 +65,23 @@ public final class BornClasses implements ClassFileTransformer {
                 "asInterfaceInstance",
                 "(Ljava/lang/Class;Ljava/lang/invoke/MethodHandle;)Ljava/lang/Object;",
                 Check.bornCallback(new Argument(1)))),
+        // a class loader defines a class from bytes: in a tool, those bytes, and the class
+        "java/lang/ClassLoader",
+        List.of(
+            Hook.at(
+                "defineClass",
+                "(Ljava/lang/String;[BIILjava/security/ProtectionDomain;)Ljava/lang/Class;",
+                Check.definingClass(
+                    new Argument(1), new Receiver(), new BoxedArgument(2), new BoxedArgument(3))),
+            Hook.onReturn(
+                "defineClass",
+                "(Ljava/lang/String;[BIILjava/security/ProtectionDomain;)Ljava/lang/Class;",
+                Check.classDefined(new Returned())),
+            Hook.at(
+                "defineClass",
+                "(Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;)"
+                    + "Ljava/lang/Class;",
+                Check.definingClassFromBuffer(new Argument(1), new Receiver()))),
         // a class loader is being created: its unnamed module is, with it
         "java/lang/Module",
         List.of(
@@ -94,11 +116,13 @@ public final class BornClasses implements ClassFileTransformer {
     if (loader == null || redefined != null) {
       return null;
     }
-    if (Born.loaderNumber(loader) < 0) {
+    if (!Dispatcher.bornClassDefining(loader)) {
       return null;
     }
     try {
-      return (byte[]) Dispatcher.weaveBorn(loader, classFile);
+      // A class defined without a name (ClassLoader.defineClass(null, …)) is named by its file.
+      String name = internalName != null ? internalName : new ClassReader(classFile).getClassName();
+      return (byte[]) Dispatcher.weaveBorn(loader, name, classFile);
     } catch (RuntimeException | LinkageError failure) {
       System.err.println(
           "toolguard: ERROR: could not weave "
@@ -107,6 +131,31 @@ public final class BornClasses implements ClassFileTransformer {
               + failure);
       return REFUSED;
     }
+  }
+
+  /**
+   * Whether a class a loader created outside tools defines in a tool is born there: unless its
+   * bytes are exactly the class file that loader holds for its name (the application's own class,
+   * loaded where a tool first used it), it is code the tool brought (a shared script engine's
+   * compiled script, bytes a tool handed a loader's {@code define} method).
+   *
+   * @return the class's internal name if it is born, else {@code null}
+   * @throws IllegalArgumentException if the bytes are not a class file whose name can be read
+   */
+  public static String bornDefinition(
+      ClassLoader loader, byte[] classFile, int offset, int length) {
+    String internalName = new ClassReader(classFile, offset, length).getClassName();
+    try (InputStream own = loader.getResourceAsStream(internalName + ".class")) {
+      if (own != null) {
+        byte[] held = own.readAllBytes();
+        if (Arrays.equals(held, 0, held.length, classFile, offset, offset + length)) {
+          return null;
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // not a class file the loader holds
+    }
+    return internalName;
   }
 
   /** {@return the internal name of the JDK's class that implements {@code JavaLangAccess}} */

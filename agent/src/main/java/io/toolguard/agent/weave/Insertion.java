@@ -178,6 +178,36 @@ public sealed interface Insertion {
           true);
     }
 
+    /**
+     * {@return {@code Dispatcher.definingClass(classFile, loader, offset, length)}, its answer
+     * replacing the class file}
+     */
+    public static Check definingClass(
+        Source classFile, Source loader, Source offset, Source length) {
+      return new Check(
+          "definingClass",
+          "(" + OBJECT + OBJECT + OBJECT + OBJECT + ")" + OBJECT,
+          List.of(classFile, loader, offset, length),
+          true);
+    }
+
+    /**
+     * {@return {@code Dispatcher.definingClassFromBuffer(buffer, loader)}, its answer replacing the
+     * buffer}
+     */
+    public static Check definingClassFromBuffer(Source buffer, Source loader) {
+      return new Check(
+          "definingClassFromBuffer",
+          "(" + OBJECT + OBJECT + ")" + OBJECT,
+          List.of(buffer, loader),
+          true);
+    }
+
+    /** {@return {@code Dispatcher.classDefined(type)}} */
+    public static Check classDefined(Source type) {
+      return new Check("classDefined", ONE + "V", List.of(type), false);
+    }
+
     /** {@return {@code Dispatcher.jvmAction(action)}} */
     public static Check jvmAction(Source action) {
       return new Check("jvmAction", ONE + "V", List.of(action), false);

@@ -28,10 +28,11 @@ import java.util.logging.Logger;
  * a result's {@code toString}, a thread, a thread factory, a logging handler, a future's dependent,
  * a lambda, a method reference, a {@code Cleaner} action, a finalizer, a task pushed into a pool's
  * queue, a class initialiser, a proxy's handler, a pool's {@code beforeExecute}, a timer task and a
- * hidden class defined in the application's own loader; and, inside the tool, a class of its own
- * named like the JDK's class loaders. Each tries to write {@code OUTSIDE/name} (or delete {@code
- * OUTSIDE/victim}); the application prints {@code PLANTED name harm|denied|…}. Then legitimate
- * work: {@code LEGIT name ok|…}.
+ * hidden class defined in the application's own loader, a class it has a script engine the
+ * application shares define; and, inside the tool, a class of its own named like the JDK's class
+ * loaders. Each tries to write {@code OUTSIDE/name} (or delete {@code OUTSIDE/victim}); the
+ * application prints {@code PLANTED name harm|denied|…}. Then legitimate work: {@code LEGIT name
+ * ok|…}.
  */
 public final class PlantedApp {
 
@@ -67,6 +68,18 @@ public final class PlantedApp {
       write.invoke(null, "reflected", Path.of("reflected"));
     }
   }
+
+  /**
+   * The application's own tool that loads a plug-in's class, from its class file, through a loader
+   * the application made outside tools; the application runs it later.
+   */
+  @Tool(name = "load_plugin", risk = Risk.LOW)
+  static Runnable loadPlugin(PluginLoader plugins, Path target) throws Exception {
+    return (Runnable)
+        plugins.own(SMUGGLED).getConstructor(String.class).newInstance(target.toString());
+  }
+
+  private static final String SMUGGLED = "io.toolguard.it.app.planted.Smuggled";
 
   /** Writes {@code target} for whoever calls, and records what happened as {@code name}. */
   public static void write(String name, Path target) {
@@ -186,6 +199,11 @@ public final class PlantedApp {
     BooleanSupplier handleProxy = (BooleanSupplier) runScript("methodHandleProxy", null);
     settle("method-handle-proxy", () -> created("method-handle-proxy", handleProxy::getAsBoolean));
 
+    // a class the script has the application's shared script engine define
+    SharedEngine engine = new SharedEngine();
+    Runnable smuggled = (Runnable) runScript("sharedLoader", engine);
+    settle("shared-loader", () -> created("shared-loader", smuggled::run));
+
     // a class of the script's own, named like the JDK's class loaders, writes from inside the tool
     try {
       runScript("jdkNamedClass", null);
@@ -213,6 +231,7 @@ public final class PlantedApp {
             "private-lookup",
             "event-handler",
             "method-handle-proxy",
+            "shared-loader",
             "jdk-named-class")) {
       System.out.println("PLANTED " + name + " " + OUTCOMES.getOrDefault(name, "did not run"));
     }
@@ -278,6 +297,11 @@ public final class PlantedApp {
     } catch (RuntimeException failed) {
       System.out.println("LEGIT application-beans failed " + failed);
     }
+    // a plug-in class the application's loader, made outside tools, loaded in a tool from its own
+    // class file, run later outside tools
+    Path plugin = outside.resolve("application-plugin");
+    loadPlugin(new PluginLoader(), plugin).run();
+    System.out.println("LEGIT application-plugin " + (Files.exists(plugin) ? "ok" : "missing"));
     // the application's own writes, on the thread that ran the script's code
     Path own = outside.resolve("application");
     Files.writeString(own, "mine");
@@ -291,6 +315,36 @@ public final class PlantedApp {
       }
     }
     return false;
+  }
+
+  /**
+   * A script engine the application made outside tools and shares between calls: defines whatever
+   * bytes it is handed.
+   */
+  public static final class SharedEngine extends ClassLoader {
+    SharedEngine() {
+      super("shared engine", ClassLoader.getPlatformClassLoader());
+    }
+
+    public Class<?> define(byte[] classFile) {
+      return defineClass(null, classFile, 0, classFile.length);
+    }
+  }
+
+  /**
+   * A plug-in loader the application made outside tools: defines plug-ins from their class files.
+   */
+  static final class PluginLoader extends ClassLoader {
+    PluginLoader() {
+      super("plugins", PlantedApp.class.getClassLoader());
+    }
+
+    Class<?> own(String name) throws IOException {
+      try (InputStream in = getResourceAsStream(name.replace('.', '/') + ".class")) {
+        byte[] classFile = in.readAllBytes();
+        return defineClass(name, classFile, 0, classFile.length);
+      }
+    }
   }
 
   /**

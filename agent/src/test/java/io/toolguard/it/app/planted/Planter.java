@@ -165,6 +165,22 @@ public final class Planter {
         .invoke();
   }
 
+  /**
+   * Hands its own bytes to the application's shared script engine, a loader made outside tools: the
+   * class it defines writes outside when the application runs it later.
+   */
+  public static Object sharedLoader(Object engine) throws Exception {
+    byte[] classFile;
+    try (InputStream in = Planter.class.getResourceAsStream("Smuggled.class")) {
+      classFile = in.readAllBytes();
+    }
+    Class<?> defined =
+        (Class<?>) engine.getClass().getMethod("define", byte[].class).invoke(engine, classFile);
+    return defined
+        .getConstructor(String.class)
+        .newInstance(PlantedApp.outside.resolve("shared-loader").toString());
+  }
+
   /** Writes outside the box from a class of its own that it named like the JDK's class loaders. */
   public static Object jdkNamedClass(Object unused) throws ReflectiveOperationException {
     Class<?> decoy =
