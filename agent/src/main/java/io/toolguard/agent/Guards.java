@@ -30,6 +30,7 @@ import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
 import java.nio.channels.DatagramChannel;
 
 /**
@@ -125,6 +126,13 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public String bornDefinition(Object loader, byte[] classFile, int offset, int length) {
     return BornClasses.bornDefinition((ClassLoader) loader, classFile, offset, length);
+  }
+
+  @Override
+  public void resourceChosen(Object context, Object url) {
+    if (url instanceof URL chosen) {
+      files.resourceChosen(chosen);
+    }
   }
 
   @Override

@@ -91,6 +91,14 @@ public final class Dispatcher {
     String bornDefinition(Object loader, byte[] classFile, int offset, int length);
 
     /**
+     * A class loader created in a tool named {@code url} as one of its resources: what the JDK then
+     * reads there on the loader's behalf is the tool's reading ({@link #resourceChosen}).
+     *
+     * @throws SecurityException if the URL does not say clearly which file it names
+     */
+    void resourceChosen(Object context, Object url);
+
+    /**
      * Joins the context of a tool call whose born code is about to run with the context this thread
      * is in.
      *
@@ -893,6 +901,54 @@ public final class Dispatcher {
   public static void classDefined(Object type) {
     if (CURRENT.get() != null && type instanceof Class<?> defined && Born.expecting()) {
       Born.defined(defined);
+    }
+  }
+
+  /**
+   * Called by woven {@code ClassLoader.getResource} and {@code getResources} with what they found.
+   * Inside a tool, the resources a class loader created in a tool names (its {@code findResource}
+   * can name any file) are the tool's choice: the JDK's class loading, {@code ServiceLoader} and
+   * {@code ResourceBundle} reading them are then the tool's reading, decided against its grants,
+   * not the JDK at work on its own behalf. The resources of the application's loaders are let be.
+   * Outside tools, one thread-local read.
+   *
+   * @param found a {@code URL}, or an {@code Enumeration} of them
+   * @param loader the loader asked
+   * @return what to return: {@code found}, or for an enumeration one that tells each URL it hands
+   *     out
+   * @throws SecurityException if a URL's file could not be told
+   */
+  public static Object resourceChosen(Object found, Object loader) {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking || found == null || Born.loaderNumber(loader) < 0) {
+      return found;
+    }
+    if (found instanceof java.util.Enumeration<?> each) {
+      return new ChosenResources(each, loader);
+    }
+    frame.checking = true;
+    try {
+      hooks.resourceChosen(frame.context, found);
+      return found;
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /** The resources a class loader created in a tool found, each told as it is handed out. */
+  private record ChosenResources(java.util.Enumeration<?> found, Object loader)
+      implements java.util.Enumeration<Object> {
+
+    @Override
+    public boolean hasMoreElements() {
+      return found.hasMoreElements();
+    }
+
+    @Override
+    public Object nextElement() {
+      return resourceChosen(found.nextElement(), loader);
     }
   }
 

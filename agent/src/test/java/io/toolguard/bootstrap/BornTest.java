@@ -221,4 +221,30 @@ class BornTest {
     Dispatcher.exitTool(tool);
     assertThat(hooks.calls).noneMatch(call -> call.startsWith("bornDefinition"));
   }
+
+  @Test
+  void theResourcesALoaderMadeInAToolNamesAreToldOthersAreNot() throws Exception {
+    java.net.URL url = new java.net.URL("file:/tmp/named");
+    ClassLoader born = new ClassLoader() {};
+    Born.bornForTests(born, "call F");
+    ClassLoader application = new ClassLoader() {};
+
+    assertThat(Dispatcher.resourceChosen(url, born)).as("outside tools").isSameAs(url);
+    Object tool = Dispatcher.enterTool(10, new Object[0]);
+    assertThat(Dispatcher.resourceChosen(url, application)).isSameAs(url);
+    assertThat(hooks.calls).noneMatch(call -> call.startsWith("resourceChosen"));
+
+    assertThat(Dispatcher.resourceChosen(url, born)).isSameAs(url);
+    assertThat(hooks.calls)
+        .anyMatch(call -> call.equals("resourceChosen tool 10: [file:/tmp/named]"));
+    hooks.calls.clear();
+    java.util.Enumeration<?> each =
+        (java.util.Enumeration<?>)
+            Dispatcher.resourceChosen(
+                java.util.Collections.enumeration(java.util.List.of(url)), born);
+    assertThat(hooks.calls).as("told as each is handed out").isEmpty();
+    assertThat(each.nextElement()).isSameAs(url);
+    assertThat(hooks.calls).hasSize(1);
+    Dispatcher.exitTool(tool);
+  }
 }

@@ -125,6 +125,11 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public void resourceChosen(Object context, Object url) {
+    record("resourceChosen", context, url);
+  }
+
+  @Override
   public Object joinContexts(Object born, Object current) {
     calls.add("joinContexts " + born + " in " + current);
     RuntimeException thrown = failure;

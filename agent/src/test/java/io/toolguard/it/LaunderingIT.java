@@ -24,7 +24,7 @@ class LaunderingIT {
   private static final String ENV_SECRET = "env-s3cret-launder";
   private static final String PROPERTY_SECRET = "prop-s3cret-launder";
   private static final String FILE_SECRET = "file-s3cret-launder";
-  private static final int ROUTES = 33;
+  private static final int ROUTES = 35;
 
   @TempDir Path base;
 
@@ -70,7 +70,8 @@ class LaunderingIT {
             "LEGIT a granted property through Stream.map(System::getProperty) ok: kept",
             "LEGIT the JDK's standard properties through Optional.map ok: true",
             "LEGIT a granted file through Optional.map(Files.readString proxy) ok: plain",
-            "LEGIT a class loader made in the tool, reading the box ok: plain");
+            "LEGIT a class loader made in the tool, reading the box ok: plain",
+            "LEGIT a class loader made in the tool, naming the application's class file ok: true");
     // The application itself, outside tools, does all of it.
     assertThat(with.lines("OUTSIDE "))
         .as(with.toString())

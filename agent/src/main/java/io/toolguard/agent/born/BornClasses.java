@@ -81,7 +81,16 @@ public final class BornClasses implements ClassFileTransformer {
                 "defineClass",
                 "(Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;)"
                     + "Ljava/lang/Class;",
-                Check.definingClassFromBuffer(new Argument(1), new Receiver()))),
+                Check.definingClassFromBuffer(new Argument(1), new Receiver())),
+            // a class loader names a resource: of a loader created in a tool, the tool's choice
+            Hook.onReturn(
+                "getResource",
+                "(Ljava/lang/String;)Ljava/net/URL;",
+                Check.resourceChosen(new Returned(), new Receiver())),
+            Hook.onReturn(
+                "getResources",
+                "(Ljava/lang/String;)Ljava/util/Enumeration;",
+                Check.resourceChosen(new Returned(), new Receiver()))),
         // a class loader is being created: its unnamed module is, with it
         "java/lang/Module",
         List.of(

@@ -30,8 +30,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -219,6 +221,65 @@ public final class FileGuard {
       bits |= NO_FOLLOW;
     }
     return bits;
+  }
+
+  /**
+   * A class loader created in a tool named {@code url} as a resource (its {@code findResource} can
+   * name any file): unless that file lies on the JVM's own class or module path or in the JDK, the
+   * JDK reading it on the loader's behalf is the tool's reading ({@link ToolClassPaths}).
+   *
+   * @throws SecurityException if the URL does not clearly name a local file or none
+   */
+  public void resourceChosen(URL url) {
+    Path path;
+    try {
+      path = local(url);
+    } catch (URISyntaxException | IllegalArgumentException bad) {
+      throw new SecurityException(
+          "toolguard cannot tell which file the resource '"
+              + url
+              + "' of a class loader made in a tool names ("
+              + bad.getMessage()
+              + "), so it was refused");
+    }
+    if (path == null) {
+      return;
+    }
+    Path real;
+    try {
+      real = RealPath.of(path, true);
+    } catch (IOException | RuntimeException unresolved) {
+      real = path.toAbsolutePath().normalize();
+    }
+    if (JvmClassPath.ROOTS.stream().noneMatch(real::startsWith)) {
+      toolClassPaths.add(path, real);
+    }
+  }
+
+  /** The JVM's own class and module path and the JDK: what its own class loaders read. */
+  private static final class JvmClassPath {
+    static final List<Path> ROOTS = roots();
+
+    private static List<Path> roots() {
+      List<Path> roots = new ArrayList<>();
+      for (String key : List.of("java.class.path", "jdk.module.path", "java.home")) {
+        String value = System.getProperty(key);
+        if (value == null) {
+          continue;
+        }
+        for (String entry : value.split(File.pathSeparator)) {
+          if (entry.isEmpty()) {
+            continue;
+          }
+          try {
+            roots.add(RealPath.of(Path.of(entry), true));
+          } catch (IOException | RuntimeException missing) {
+            // an entry that does not exist holds nothing to read
+          }
+        }
+      }
+      return List.copyOf(roots);
+    }
   }
 
   /** {@return the path to decide, or null when it is not on the local disk (an http: URL, say)} */

@@ -146,7 +146,35 @@ public final class LaunderingApp {
             return "ok: " + new String(plain.readAllBytes(), StandardCharsets.UTF_8);
           }
         });
+    work.put(
+        "a class loader made in the tool, naming the application's class file",
+        () -> {
+          URL own = LaunderingApp.class.getResource("LaunderingApp.class");
+          try (InputStream read = new Pointing(own).getResourceAsStream("any.class")) {
+            return "ok: " + (read.readAllBytes().length > 0);
+          }
+        });
     return work;
+  }
+
+  /** A class loader of a tool's own, whose {@code findResource} names the file it was given. */
+  static final class Pointing extends ClassLoader {
+    private final URL target;
+
+    Pointing(URL target) {
+      super(null);
+      this.target = target;
+    }
+
+    @Override
+    protected URL findResource(String name) {
+      return target;
+    }
+
+    @Override
+    protected java.util.Enumeration<URL> findResources(String name) {
+      return java.util.Collections.enumeration(List.of(target));
+    }
   }
 
   private static Map<String, Callable<String>> routes(Path box, Path outside) throws Exception {
@@ -364,6 +392,28 @@ public final class LaunderingApp {
           Path victim = outside.resolve("victim.txt");
           Optional.of(victim.toFile()).ifPresent(File::delete);
           return Files.exists(victim) ? "kept" : "harm: deleted " + victim;
+        });
+    routes.put(
+        "a class loader of the tool's own naming a file: getResourceAsStream",
+        () -> {
+          try (InputStream leak =
+              new Pointing(secretFile.toUri().toURL()).getResourceAsStream("any.txt")) {
+            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
+          }
+        });
+    routes.put(
+        "a class loader of the tool's own naming a file: ServiceLoader",
+        () -> {
+          try {
+            ServiceLoader.load(Runnable.class, new Pointing(secretFile.toUri().toURL()))
+                .findFirst();
+            return "no provider";
+          } catch (ServiceConfigurationError error) {
+            if (error.getCause() instanceof SecurityException denied) {
+              throw denied;
+            }
+            return file(error.getMessage());
+          }
         });
     routes.put(
         "URLClassLoader made in the tool: getResourceAsStream",
