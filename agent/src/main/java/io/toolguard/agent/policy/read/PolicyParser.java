@@ -337,6 +337,16 @@ public final class PolicyParser {
       return;
     }
     Node value = entry.getValueNode();
+    if (value instanceof ScalarNode text
+        && Tag.STR.equals(value.getTag())
+        && text.getValue().strip().equals("1")) {
+      yaml.problem(
+          value,
+          "'version' must be the number 1, not the text \""
+              + text.getValue()
+              + "\"; write version: 1 without quotes");
+      return;
+    }
     if (!(value instanceof ScalarNode scalar)
         || !Tag.INT.equals(value.getTag())
         || !scalar.getValue().equals("1")) {
@@ -358,6 +368,16 @@ public final class PolicyParser {
       yaml.problem(
           entry.getValueNode(),
           "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+      return Optional.empty();
+    }
+    if (text.startsWith("~")) {
+      yaml.problem(
+          entry.getValueNode(),
+          "'sandbox' starts with '~', which toolguard does not expand (the agent may run as"
+              + " another user than the one who wrote the policy): write the folder's absolute path,"
+              + " or ./"
+              + text
+              + " for a folder really named so");
       return Optional.empty();
     }
     return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text))
