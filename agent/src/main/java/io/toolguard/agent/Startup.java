@@ -112,6 +112,7 @@ final class Startup {
               + policy.sandbox()
               + ", audit log "
               + audit.file();
+      System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
     } catch (PolicyException invalid) {
