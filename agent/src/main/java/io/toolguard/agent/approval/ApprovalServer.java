@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,14 @@ final class ApprovalServer {
 
   private static final int MAX_BODY = 16 * 1024;
   private static final String API = "/api/requests";
+
+  /**
+   * The fields a decision may carry: a misspelt one ({@code "aprover"}) is refused rather than
+   * recorded as if it were absent.
+   */
+  private static final List<String> DECISION_KEYS =
+      List.of("decision", "call_hash", "confirm", "message", "approver");
+
   private static final Map<String, String> ASSETS =
       Map.of("/app.js", "text/javascript", "/app.css", "text/css");
   private static final String CSP =
@@ -298,6 +307,21 @@ final class ApprovalServer {
           error(
               "the body must be a JSON object of strings, such as"
                   + " {\"decision\": \"approve\"}"));
+      return;
+    }
+    List<String> unknown =
+        body.keySet().stream().filter(key -> !DECISION_KEYS.contains(key)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      send(
+          exchange,
+          400,
+          "application/json",
+          error(
+              "unknown field"
+                  + (unknown.size() == 1 ? " '" : "s '")
+                  + String.join("', '", unknown)
+                  + "'; a decision has only "
+                  + String.join(", ", DECISION_KEYS)));
       return;
     }
     Optional<Answer.Choice> choice = Answer.Choice.byPerson(String.valueOf(body.get("decision")));
