@@ -161,7 +161,9 @@ final class JsonReader {
   private char hexChar() {
     int code = 0;
     for (int i = 0; i < 4; i++) {
-      int digit = at < text.length() ? Character.digit(text.charAt(at), 16) : -1;
+      // Character.digit would also take other scripts' digits; JSON takes ASCII hex only.
+      char c = at < text.length() ? text.charAt(at) : 'x';
+      int digit = c < 0x80 ? Character.digit(c, 16) : -1;
       if (digit < 0) {
         throw error("a \\u escape needs four hex digits");
       }

@@ -53,6 +53,8 @@ class JsonReaderTest {
             "\"a",
             "\"\\x\"",
             "\"\\u00g0\"",
+            "\"\\u0\u0663\u0663\u0663\"",
+            "\"\\u\uff10\uff10\uff14\uff11\"",
             "\"tab\there\"",
             "{} {}",
             "// comment\n{}",
