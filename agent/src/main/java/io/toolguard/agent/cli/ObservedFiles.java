@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The files one tool touched in an audit log, as the least grants that allow them: each file
@@ -23,7 +25,7 @@ final class ObservedFiles {
   private final Map<String, Map<String, Integer>> seen = new TreeMap<>();
 
   /** Resolved paths whose access the run's policy would have denied. */
-  private final java.util.Set<String> wouldDeny = new java.util.TreeSet<>();
+  private final Set<String> wouldDeny = new TreeSet<>();
 
   private final boolean includeOutside;
 
@@ -169,7 +171,14 @@ final class ObservedFiles {
                 folder + "*", files.size() + " files, " + accesses + plural(" access", accesses));
           } else {
             files.forEach(
-                file -> globs.put(file, counts.get(file) + plural(" access", counts.get(file))));
+                file ->
+                    globs.put(
+                        file,
+                        counts.get(file)
+                            + plural(" access", counts.get(file))
+                            + (wouldDeny.contains(sandbox.resolve(file).toString())
+                                ? "  # would-deny in that run"
+                                : "")));
           }
         });
     return globs;

@@ -247,6 +247,7 @@ class SuggestCommandTest {
         log(
             line("read_file", "LOW", Decision.ALLOW, "2026-01-01T00:00:00Z"),
             file("read", box.resolve("data/a.md").toString(), Decision.ALLOW),
+            file("write", box.resolve("config/app.conf").toString(), Decision.WOULD_DENY),
             file("read", "/etc/passwd", Decision.WOULD_DENY),
             file("read", "/etc/passwd", Decision.WOULD_DENY),
             file("read", "/srv/ref/x.md", Decision.ALLOW));
@@ -256,6 +257,7 @@ class SuggestCommandTest {
     assertThat(cli.out())
         .contains(
             "      read:\n        - \"data/a.md\"  # 1 access\n",
+            "      write:\n        - \"config/app.conf\"  # 1 access  # would-deny in that run\n",
             "    # not granted: read /etc/passwd (2 accesses, would-deny in that run, outside the"
                 + " sandbox; --include-outside grants it)\n",
             "    # not granted: read /srv/ref/x.md (1 access, outside the sandbox;")
