@@ -119,6 +119,12 @@ class ReadmeIT {
             .contains(expected);
       }
     }
+    // The suggest round trip read a log holding a person's decisions, not only an audit run.
+    assertThat(Files.readString(dir.resolve("toolguard-audit.jsonl")))
+        .contains("\"event\":\"approval\"", "\"waited_ms\":", "\"decision\":\"would-deny\"");
+    assertThat(Files.readString(dir.resolve("policies/suggested.yaml")))
+        .contains("# not granted: read /etc/passwd")
+        .doesNotContain("- \"/etc/passwd\"");
   }
 
   @Test
