@@ -70,7 +70,7 @@ final class Startup {
     }
     boolean jvmChanged = false;
     try {
-      AgentOptions options = AgentOptions.parse(optionText);
+      AgentOptions options = AgentOptions.parse(optionText, properties(), System.getenv());
       String policyFile = options.policyFile(System.getenv());
       Policy policy = PolicyParser.parse(path(policyFile, "policy"));
       Mode mode = policy.modeWith(options.mode());
@@ -112,6 +112,7 @@ final class Startup {
               + policy.sandbox()
               + ", audit log "
               + audit.file();
+      System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
     } catch (PolicyException invalid) {
@@ -145,6 +146,18 @@ final class Startup {
   private static Refusal refusal(boolean jvmChanged, String message) {
     STARTED.set(jvmChanged);
     return new Refusal(message);
+  }
+
+  /** {@return the agent's own system properties, {@code toolguard.mode} and the like} */
+  private static java.util.Map<String, String> properties() {
+    java.util.Map<String, String> properties = new java.util.HashMap<>();
+    for (String key : java.util.List.of("toolguard.mode", "toolguard.audit", "toolguard.reload")) {
+      String value = System.getProperty(key);
+      if (value != null) {
+        properties.put(key, value);
+      }
+    }
+    return properties;
   }
 
   private static Path path(String text, String option) {

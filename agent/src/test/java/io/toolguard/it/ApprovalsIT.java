@@ -96,6 +96,13 @@ class ApprovalsIT {
     assertThat(api.decide(mallory.get("id"), "{\"decision\":\"maybe\"}").statusCode())
         .isEqualTo(400);
     assertThat(api.decide(mallory.get("id"), "not json").statusCode()).isEqualTo(400);
+    HttpResponse<String> misspelt =
+        api.decide(mallory.get("id"), "{\"decision\":\"approve\",\"aprover\":\"eve\"}");
+    assertThat(misspelt.statusCode()).as("a misspelt field is refused, not ignored").isEqualTo(400);
+    assertThat(misspelt.body())
+        .contains(
+            "unknown field 'aprover'; a decision has only decision, call_hash, confirm, message,"
+                + " approver");
     assertThat(api.decide(mallory.get("id"), "{\"decision\":\"deny\"}").statusCode())
         .isEqualTo(200);
 

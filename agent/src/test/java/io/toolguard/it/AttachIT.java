@@ -22,6 +22,8 @@ class AttachIT {
       """
       version: 1
       sandbox: .
+      approval:
+        web: {port: 0}
       tools:
         lookup:
           decision: allow
@@ -70,6 +72,13 @@ class AttachIT {
             "attached to JVM " + pid + ": toolguard ",
             "policy " + dir.resolve("operator/../policy.yaml"),
             "audit log " + dir.resolve("audit.jsonl"));
+    assertThat(attached.stdout())
+        .as("whoever attached is told where to approve, not only the target's stderr")
+        .containsPattern(
+            "approvals: approve calls at http://127\\.0\\.0\\.1:[0-9]+/ with the token in \\S*"
+                + "toolguard-approval-"
+                + pid
+                + "\\.token");
     assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
     assertThat(again.stderr())
         .as(again.toString())

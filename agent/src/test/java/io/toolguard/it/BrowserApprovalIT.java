@@ -172,4 +172,49 @@ class BrowserApprovalIT {
             "approve by Ada (127.0.0.1) via web");
     assertThat(decided.get(1)).containsEntry("message", "Not to a script.");
   }
+
+  @Test
+  void theFirstPaintShowsTheCallsAlreadyWaitingNotThatNoneIs() throws Exception {
+    if (Boolean.getBoolean("toolguard.it.skipBrowser")) {
+      Assumptions.abort("skipped on request (-Dtoolguard.it.skipBrowser=true)");
+    }
+    int port = ApprovalApi.freePort();
+    Files.writeString(
+        dir.resolve("policy.yaml"), ApprovalPolicy.of(ApprovalPolicy.page(port, "60s"), ""));
+    CompletableFuture<ChildJvm.Result> child =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .inBackground(ApprovalApp.class, "markers", "script");
+    ApprovalApi api = ApprovalApi.await(dir.resolve("approval.token"), port);
+    api.awaitPendingWithArguments("erin");
+
+    Files.createDirectories(dir.resolve("profile"));
+    try (Browser browser = Browser.start(dir.resolve("profile"))) {
+      // Without its script the page shows what its first paint shows, before any refresh.
+      browser.block("*/app.js");
+      browser.open(api.url("/?token=" + api.token));
+      browser.waitFor("document.querySelector('#pending')", "the page");
+
+      assertThat(browser.eval("String(document.querySelector('#none-pending').hidden)"))
+          .as("'No call is waiting' is not shown while one is")
+          .isEqualTo("true");
+      assertThat(browser.eval("document.querySelector('#pending-count').textContent"))
+          .isEqualTo("(1)");
+      assertThat(browser.eval("document.querySelector('#pending').innerText"))
+          .contains("transfer HIGH", "account=\"erin\", cents=10", "loading the buttons");
+    } finally {
+      // Deny what waits until the application ends (its server goes with it).
+      while (!child.isDone()) {
+        try {
+          for (Map<String, Object> request : api.pending()) {
+            api.decide(request.get("id"), "{\"decision\":\"deny\"}");
+          }
+        } catch (java.io.IOException ended) {
+          // The application ended between the check and the request.
+        }
+        Thread.sleep(100);
+      }
+    }
+    assertThat(child.get(60, TimeUnit.SECONDS).exitCode()).isZero();
+  }
 }

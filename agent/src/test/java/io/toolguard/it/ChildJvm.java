@@ -118,7 +118,9 @@ final class ChildJvm {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
-    builder.environment().remove("TOOLGUARD_POLICY");
+    for (String option : List.of("POLICY", "MODE", "AUDIT", "RELOAD")) {
+      builder.environment().remove("TOOLGUARD_" + option);
+    }
     builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(environment);
     Process process = builder.start();

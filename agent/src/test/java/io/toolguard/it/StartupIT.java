@@ -167,6 +167,27 @@ class StartupIT {
   }
 
   @Test
+  void modeAuditAndReloadCanComeFromASystemPropertyOrTheEnvironment() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+
+    ChildJvm.Result plain = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+    ChildJvm.Result configured =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .env("TOOLGUARD_MODE", "audit")
+            .env("TOOLGUARD_RELOAD", "0")
+            .jvmArg("-Dtoolguard.audit=from-property.jsonl")
+            .toolApp("markers", "all");
+
+    assertThat(plain.stdout()).as(plain.toString()).contains("wipe: denied");
+    assertThat(configured.exitCode()).as(configured.toString()).isZero();
+    assertThat(configured.stdout()).as(configured.toString()).doesNotContain("wipe: denied");
+    assertThat(configured.stderr()).contains("mode audit", "from-property.jsonl");
+    assertThat(Files.readString(dir.resolve("from-property.jsonl")))
+        .contains("\"tool\":\"wipe\"", "\"decision\":\"would-deny\"");
+  }
+
+  @Test
   void theAgentGivenTwiceRefusesToStart() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
 

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -151,6 +153,32 @@ public final class ApprovalChannels {
   /** {@return whether the terminal channel asks on {@code /dev/tty}, which no tool may touch} */
   public boolean terminal() {
     return terminal;
+  }
+
+  /**
+   * {@return where a person approves this JVM's calls, in words: the page's address and its token
+   * file (never the token), and the terminal}
+   */
+  public String whereToApprove() {
+    List<String> where = new ArrayList<>();
+    server.ifPresent(
+        address -> {
+          String host = address.getAddress().getHostAddress();
+          where.add(
+              "approve calls at http://"
+                  + (host.contains(":") ? "[" + host + "]" : host)
+                  + ":"
+                  + address.getPort()
+                  + "/ with the token in "
+                  + tokenFile.map(Path::toString).orElse("its token file")
+                  + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)");
+        });
+    if (terminal) {
+      where.add("asks on the controlling terminal of the guarded JVM");
+    }
+    return where.isEmpty()
+        ? "no approval channel is on, so calls that need a person are denied"
+        : String.join("; ", where);
   }
 
   /** {@return where the approval server listens, which no tool may connect to} */

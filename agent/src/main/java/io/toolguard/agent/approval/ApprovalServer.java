@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,6 +40,14 @@ final class ApprovalServer {
 
   private static final int MAX_BODY = 16 * 1024;
   private static final String API = "/api/requests";
+
+  /**
+   * The fields a decision may carry: a misspelt one ({@code "aprover"}) is refused rather than
+   * recorded as if it were absent.
+   */
+  private static final List<String> DECISION_KEYS =
+      List.of("decision", "call_hash", "confirm", "message", "approver");
+
   private static final Map<String, String> ASSETS =
       Map.of("/app.js", "text/javascript", "/app.css", "text/css");
   private static final String CSP =
@@ -183,7 +192,7 @@ final class ApprovalServer {
       return;
     }
     if (method.equals("GET") && path.equals("/")) {
-      send(exchange, 200, "text/html; charset=utf-8", asset("page.html"));
+      send(exchange, 200, "text/html; charset=utf-8", page());
     } else if (method.equals("GET") && path.equals(API)) {
       send(exchange, 200, "application/json", list());
     } else if (method.equals("GET") && id != null) {
@@ -300,6 +309,21 @@ final class ApprovalServer {
                   + " {\"decision\": \"approve\"}"));
       return;
     }
+    List<String> unknown =
+        body.keySet().stream().filter(key -> !DECISION_KEYS.contains(key)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      send(
+          exchange,
+          400,
+          "application/json",
+          error(
+              "unknown field"
+                  + (unknown.size() == 1 ? " '" : "s '")
+                  + String.join("', '", unknown)
+                  + "'; a decision has only "
+                  + String.join(", ", DECISION_KEYS)));
+      return;
+    }
     Optional<Answer.Choice> choice = Answer.Choice.byPerson(String.valueOf(body.get("decision")));
     if (choice.isEmpty()) {
       send(
@@ -414,6 +438,47 @@ final class ApprovalServer {
       }
     }
     return values;
+  }
+
+  /**
+   * {@return the page, with the calls waiting now already in it}: the page's script fills in the
+   * cards a moment later, and until it has, the first paint must not say that nothing waits while a
+   * call does. Every value is the escaped {@link RequestText}, escaped again for HTML.
+   */
+  private byte[] page() throws IOException {
+    String page = new String(asset("page.html"), StandardCharsets.UTF_8);
+    List<ApprovalRequest> pending = approvals.pending();
+    if (pending.isEmpty()) {
+      return page.getBytes(StandardCharsets.UTF_8);
+    }
+    StringBuilder cards = new StringBuilder();
+    for (ApprovalRequest request : pending) {
+      RequestText shown = request.shown();
+      cards
+          .append("<article class=\"request first-paint\"><h3>")
+          .append(html(shown.tool()))
+          .append(' ')
+          .append(html(request.risk().name()))
+          .append("</h3><pre class=\"arguments\">")
+          .append(html(shown.arguments()))
+          .append("</pre><p>Call hash <code>")
+          .append(html(shown.callHash()))
+          .append("</code>; loading the buttons…</p></article>");
+    }
+    return page.replace(
+            "<span id=\"pending-count\">0</span>",
+            "<span id=\"pending-count\">(" + pending.size() + ")</span>")
+        .replace("<p id=\"none-pending\">", "<p id=\"none-pending\" hidden>")
+        .replace("<div id=\"pending\"></div>", "<div id=\"pending\">" + cards + "</div>")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String html(String text) {
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 
   private static byte[] asset(String name) throws IOException {

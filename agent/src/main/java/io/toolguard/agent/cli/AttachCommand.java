@@ -151,11 +151,9 @@ public final class AttachCommand implements Command {
                           : "")));
       return Cli.FAILED;
     }
-    out.println(
-        "attached to JVM "
-            + pid
-            + ": "
-            + target.getSystemProperties().getProperty(AgentProperties.RUNNING));
+    Properties after = target.getSystemProperties();
+    out.println("attached to JVM " + pid + ": " + after.getProperty(AgentProperties.RUNNING));
+    out.println("approvals: " + after.getProperty(AgentProperties.APPROVALS, "unknown"));
     return Cli.OK;
   }
 

@@ -31,7 +31,7 @@ public final class Cli {
           "usage: java -jar toolguard-agent.jar COMMAND",
           "",
           "commands:",
-          "  validate POLICY...             check policy files; file:line:column: message for each problem",
+          "  validate [--strict] POLICY...  check policy files; file:line:column: message for each problem",
           "  explain POLICY --tool NAME     show what the policy decides for a tool (and a file access), and why",
           "  test POLICY CASES.yaml         check that the policy decides each test case as expected",
           "  suggest AUDIT.jsonl --sandbox D the least-privilege policy that allows what an audit-mode run did",
@@ -72,7 +72,7 @@ public final class Cli {
       return USAGE;
     }
     List<String> rest = args.subList(1, args.size());
-    if (rest.contains("--help")) {
+    if (rest.contains("--help") || rest.contains("-h")) {
       out.println(command.usage());
       return OK;
     }

@@ -15,6 +15,16 @@ record Flags(Map<String, String> options, List<String> positional) {
    * @throws IllegalArgumentException for an unknown, repeated or value-less option
    */
   static Flags parse(List<String> args, List<String> known) {
+    return parse(args, known, List.of());
+  }
+
+  /**
+   * Splits arguments into options with a value, switches (options without one, present as {@code
+   * "true"}) and positional arguments.
+   *
+   * @throws IllegalArgumentException for an unknown, repeated or value-less option
+   */
+  static Flags parse(List<String> args, List<String> known, List<String> switches) {
     Map<String, String> options = new LinkedHashMap<>();
     List<String> positional = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -24,9 +34,17 @@ record Flags(Map<String, String> options, List<String> positional) {
         continue;
       }
       String name = arg.substring(2);
+      if (switches.contains(name)) {
+        if (options.put(name, "true") != null) {
+          throw new IllegalArgumentException("option " + arg + " is given twice");
+        }
+        continue;
+      }
       if (!known.contains(name)) {
+        List<String> all = new ArrayList<>(known);
+        all.addAll(switches);
         throw new IllegalArgumentException(
-            "unknown option " + arg + "; options are --" + String.join(", --", known));
+            "unknown option " + arg + "; options are --" + String.join(", --", all));
       }
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException("option " + arg + " needs a value");
@@ -36,6 +54,10 @@ record Flags(Map<String, String> options, List<String> positional) {
       }
     }
     return new Flags(options, positional);
+  }
+
+  boolean has(String name) {
+    return options.containsKey(name);
   }
 
   Optional<String> option(String name) {

@@ -1,15 +1,18 @@
 package io.toolguard.agent.cli;
 
-import io.toolguard.agent.audit.AuditLogReader;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.Risk;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -23,7 +26,8 @@ final class SuggestCommand implements Command {
   public String usage() {
     return String.join(
         "\n",
-        "usage: java -jar toolguard-agent.jar suggest AUDIT.jsonl --sandbox DIR",
+        "usage: java -jar toolguard-agent.jar suggest AUDIT.jsonl --sandbox DIR [--output FILE]"
+            + " [--include-outside]",
         "Reads an audit log (best from a run with mode=audit) and prints the least-privilege policy that",
         "allows what ran: a rule per tool that ran (allow, would-ask or would-deny), at the highest risk it ran at, so",
         "that HIGH and CRITICAL tools still ask for approval. Calls that were denied did not run and get no",
@@ -31,14 +35,17 @@ final class SuggestCommand implements Command {
         "folder with three or more gets folder/*), the commands it ran with their arguments, the",
         "addresses it connected to or listened on, and the environment variables and system properties",
         "it read. Comments say what each rule came from. Review the",
-        "result: a run that followed a prompt injection puts the injected calls in it too.",
-        "  --sandbox DIR   the sandbox root of the suggested policy",
+        "result: a run that followed a prompt injection puts the injected calls in it too. Files outside",
+        "the sandbox (where an injected read of /etc/passwd goes) are not granted, only named in a comment.",
+        "  --sandbox DIR        the sandbox root of the suggested policy",
+        "  --output FILE        write the policy to FILE (only once the whole log was read), not stdout",
+        "  --include-outside    grant files outside the sandbox too, each flagged by a comment",
         "Exit status 0 when a policy was suggested, 1 when the log cannot be read, 2 for a usage error.");
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(args, List.of("sandbox"));
+    Flags flags = Flags.parse(args, List.of("sandbox", "output"), List.of("include-outside"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one audit log");
     }
@@ -49,6 +56,7 @@ final class SuggestCommand implements Command {
                     .option("sandbox")
                     .orElseThrow(() -> new IllegalArgumentException("--sandbox DIR is required"))));
     Path log = Path.of(flags.positional().get(0));
+    boolean outside = flags.has("include-outside");
     Map<String, Observed> tools = new LinkedHashMap<>();
     int calls = 0;
     try {
@@ -56,18 +64,30 @@ final class SuggestCommand implements Command {
         boolean ran = Decision.named(line.get("decision")).map(Decision::ran).orElse(false);
         if (ran && line.get("event") == null) {
           calls++;
-          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).add(line);
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed(outside)).add(line);
         } else if (ran && "file".equals(line.get("event"))) {
-          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).files.add(line);
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed(outside)).files.add(line);
         } else if (ran && List.of("exec", "net", "env").contains(line.get("event"))) {
-          tools.computeIfAbsent(line.get("tool"), name -> new Observed()).reach.add(line);
+          tools.computeIfAbsent(line.get("tool"), name -> new Observed(outside)).reach.add(line);
         }
       }
     } catch (IOException unreadable) {
       err.println(unreadable.getMessage());
       return Cli.FAILED;
     }
-    out.print(policy(log, sandbox, calls, tools));
+    String policy = policy(log, sandbox, calls, tools);
+    Optional<String> output = flags.option("output");
+    if (output.isEmpty()) {
+      out.print(policy);
+      return Cli.OK;
+    }
+    try {
+      Files.writeString(Path.of(output.get()), policy, StandardCharsets.UTF_8);
+    } catch (IOException | InvalidPathException unwritable) {
+      err.println(output.get() + ": cannot write the suggested policy: " + unwritable.getMessage());
+      return Cli.FAILED;
+    }
+    err.println("suggest: wrote " + output.get());
     return Cli.OK;
   }
 
@@ -129,10 +149,14 @@ final class SuggestCommand implements Command {
   private static final class Observed {
     private final TreeSet<String> methods = new TreeSet<>();
     private final List<String> times = new ArrayList<>();
-    private final ObservedFiles files = new ObservedFiles();
+    private final ObservedFiles files;
     private final ObservedReach reach = new ObservedReach();
     private Risk risk = Risk.LOW;
     private int wouldDeny;
+
+    Observed(boolean includeOutside) {
+      files = new ObservedFiles(includeOutside);
+    }
 
     void add(Map<String, String> line) {
       methods.add(String.valueOf(line.get("method")));

@@ -10,41 +10,64 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code validate POLICY...}: checks policy files before they go live. */
+/** {@code validate [--base] [--strict] POLICY...}: checks policy files before they go live. */
 final class ValidateCommand implements Command {
 
   @Override
   public String usage() {
     return String.join(
         "\n",
-        "usage: java -jar toolguard-agent.jar validate POLICY...",
+        "usage: java -jar toolguard-agent.jar validate [--base] [--strict] POLICY...",
         "Checks each policy file and prints file:line:column: message for every problem, and",
         "file:line:column: warning: message for rules that can never decide, for very broad grants",
         "and for toolguard's own files (the policy, its includes, the token file) inside the sandbox.",
-        "Exit status 0 when all are valid (warnings or not), 1 otherwise.");
+        "  --base     check each file as a company baseline that policies include: its sandbox may be",
+        "             left to them",
+        "  --strict   treat warnings as problems (exit status 1), for CI",
+        "Exit status 0 when all are valid (with --strict: and warn of nothing), 1 otherwise, 2 for a",
+        "usage error.");
   }
 
   @Override
-  public int run(List<String> files, PrintStream out, PrintStream err) {
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    Flags flags = Flags.parse(args, List.of(), List.of("base", "strict"));
+    List<String> files = flags.positional();
     if (files.isEmpty()) {
-      err.println(usage());
-      return Cli.USAGE;
+      throw new IllegalArgumentException("give at least one policy file");
     }
+    boolean base = flags.has("base");
+    boolean strict = flags.has("strict");
     int status = Cli.OK;
     for (String file : files) {
       try {
-        Policy policy = PolicyParser.parse(Path.of(file));
-        for (PolicyProblem warning : PolicyLint.warnings(policy)) {
+        Policy policy =
+            base ? PolicyParser.parseBase(Path.of(file)) : PolicyParser.parse(Path.of(file));
+        List<PolicyProblem> warnings = PolicyLint.warnings(policy);
+        for (PolicyProblem warning : warnings) {
           err.println(warning.location() + ": warning: " + warning.message());
+        }
+        if (strict && !warnings.isEmpty()) {
+          err.println(
+              file
+                  + ": "
+                  + warnings.size()
+                  + (warnings.size() == 1 ? " warning" : " warnings")
+                  + ", which --strict counts as problems");
+          status = Cli.FAILED;
+          continue;
         }
         out.println(
             file
-                + ": valid ("
+                + ": valid "
+                + (base ? "baseline " : "")
+                + "("
                 + policy.tools().size()
                 + " tool rules, mode "
                 + policy.mode().label()
                 + ", sandbox "
-                + policy.sandbox()
+                + (policy.sandbox().equals(PolicyParser.NO_SANDBOX)
+                    ? "left to the including policy"
+                    : policy.sandbox())
                 + ", unlisted tools "
                 + policy.unlisted().participle()
                 + ")");

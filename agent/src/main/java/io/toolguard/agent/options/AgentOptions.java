@@ -31,7 +31,22 @@ public record AgentOptions(
    * @throws IllegalArgumentException saying which option is wrong and what is expected
    */
   public static AgentOptions parse(String text) {
+    return parse(text, Map.of(), Map.of());
+  }
+
+  /**
+   * Parses the option string; each of {@code mode}, {@code audit} and {@code reload} it does not
+   * give is taken from the system property {@code toolguard.KEY}, else the environment variable
+   * {@code TOOLGUARD_KEY} (blank counts as unset), as the policy is (see {@link #policyFile}): a
+   * container is configured without editing its command line.
+   *
+   * @throws IllegalArgumentException saying which option, property or variable is wrong and what is
+   *     expected
+   */
+  public static AgentOptions parse(
+      String text, Map<String, String> properties, Map<String, String> environment) {
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> origins = new LinkedHashMap<>();
     if (text != null && !text.isBlank()) {
       for (String pair : text.split(",", -1)) {
         int equals = pair.indexOf('=');
@@ -50,6 +65,21 @@ public record AgentOptions(
         if (values.put(key, value) != null) {
           throw new IllegalArgumentException("agent option '" + key + "' is given twice");
         }
+        origins.put(key, "agent option " + key);
+      }
+    }
+    for (String key : List.of("mode", "audit", "reload")) {
+      String property = "toolguard." + key;
+      String variable = "TOOLGUARD_" + key.toUpperCase(java.util.Locale.ROOT);
+      if (values.containsKey(key)) {
+        continue;
+      }
+      if (!properties.getOrDefault(property, "").isBlank()) {
+        values.put(key, properties.get(property).trim());
+        origins.put(key, "system property " + property);
+      } else if (!environment.getOrDefault(variable, "").isBlank()) {
+        values.put(key, environment.get(variable).trim());
+        origins.put(key, "environment variable " + variable);
       }
     }
     Optional<Mode> mode =
@@ -60,11 +90,14 @@ public record AgentOptions(
                         .orElseThrow(
                             () ->
                                 new IllegalArgumentException(
-                                    "agent option mode="
+                                    origins.get("mode")
+                                        + "="
                                         + name
-                                        + " is not valid; use mode=enforce or mode=audit")));
+                                        + " is not valid; use enforce or audit")));
     Duration reload =
-        Optional.ofNullable(values.get("reload")).map(AgentOptions::seconds).orElse(DEFAULT_RELOAD);
+        Optional.ofNullable(values.get("reload"))
+            .map(seconds -> seconds(origins.get("reload"), seconds))
+            .orElse(DEFAULT_RELOAD);
     return new AgentOptions(
         Optional.ofNullable(values.get("policy")),
         mode,
@@ -72,13 +105,14 @@ public record AgentOptions(
         reload);
   }
 
-  private static Duration seconds(String text) {
+  private static Duration seconds(String origin, String text) {
     double seconds = text.matches("\\d{1,6}(\\.\\d{1,3})?") ? Double.parseDouble(text) : -1;
     if (seconds == 0 || (seconds >= 0.05 && seconds <= 86_400)) {
       return Duration.ofMillis(Math.round(seconds * 1000));
     }
     throw new IllegalArgumentException(
-        "agent option reload="
+        origin
+            + "="
             + text
             + " is not valid; give seconds between 0.05 and 86400, or 0 to turn reloading off");
   }

@@ -11,6 +11,12 @@ public final class AgentProperties {
    */
   public static final String RUNNING = "toolguard.agent";
 
+  /**
+   * Set in a guarded JVM to where its calls are approved (the page's address and token file, the
+   * terminal); the attach command prints it for whoever attached.
+   */
+  public static final String APPROVALS = "toolguard.agent.approvals";
+
   /** Set when an attach failed, to why; the attach command reads it to report the failure. */
   public static final String ATTACH_FAILURE = "toolguard.agent.failure";
 

@@ -75,7 +75,64 @@ class CliTest {
     assertThat(run("--help")).isEqualTo(Cli.OK);
     assertThat(run("validate", "--help")).isEqualTo(Cli.OK);
     assertThat(run("--version")).isEqualTo(Cli.OK);
-    assertThat(cli.out()).contains("validate POLICY...", "toolguard ");
+    assertThat(cli.out()).contains("validate [--strict] POLICY...", "toolguard ");
+  }
+
+  @Test
+  void dashHAfterACommandIsHelpNotAFileName() {
+    for (String command : java.util.List.of("validate", "explain", "test", "suggest", "attach")) {
+      CommandLine each = new CommandLine();
+      assertThat(each.run(command, "-h")).as(command).isEqualTo(Cli.OK);
+      assertThat(each.out())
+          .as(command)
+          .startsWith("usage: java -jar toolguard-agent.jar " + command);
+      assertThat(each.err()).as(command).isEmpty();
+    }
+    CommandLine explain = new CommandLine();
+    explain.run("explain", "--help");
+    assertThat(explain.out().replaceAll("\\s+", " "))
+        .contains("the policy's default_risk applies (HIGH unless the policy sets it)");
+  }
+
+  @Test
+  void strictValidationFailsOnWarningsForCi() throws Exception {
+    Path broad =
+        write("broad.yaml", "version: 1\nsandbox: box\ntools:\n  \"*\":\n    decision: allow\n");
+    Path clean = write("clean.yaml", "version: 1\nsandbox: box\n");
+
+    assertThat(run("validate", "--strict", clean.toString(), broad.toString()))
+        .isEqualTo(Cli.FAILED);
+    assertThat(cli.out()).contains("clean.yaml: valid").doesNotContain("broad.yaml: valid");
+    assertThat(cli.err())
+        .contains(
+            broad + ":4:3: warning: rule '*' allows every tool",
+            broad + ": 1 warning, which --strict counts as problems");
+    assertThat(new CommandLine().run("validate", "--strict", clean.toString())).isEqualTo(Cli.OK);
+  }
+
+  @Test
+  void aBaselineIsCheckedByItselfWithBase() throws Exception {
+    Path baseline =
+        write(
+            "baseline.yaml",
+            "version: 1\nmode: enforce\nlocked: [mode]\ntools:\n  \"*_admin\":\n"
+                + "    decision: deny\n  send_email:\n    decision: deny\n");
+
+    assertThat(run("validate", baseline.toString())).isEqualTo(Cli.FAILED);
+    assertThat(cli.err())
+        .contains(baseline + ":1:1: missing 'sandbox'", "check it alone with validate --base");
+
+    CommandLine base = new CommandLine();
+    assertThat(base.run("validate", "--base", "--strict", baseline.toString())).isEqualTo(Cli.OK);
+    assertThat(base.out())
+        .contains(
+            "baseline.yaml: valid baseline (2 tool rules, mode enforce, sandbox left to the"
+                + " including policy, unlisted tools denied)");
+
+    Path broken = write("broken.yaml", "version: 1\ntools:\n  t:\n    decision: alow\n");
+    CommandLine bad = new CommandLine();
+    assertThat(bad.run("validate", "--base", broken.toString())).isEqualTo(Cli.FAILED);
+    assertThat(bad.err()).contains("broken.yaml:4:15: 'decision' must be allow, ask or deny");
   }
 
   private Path write(String name, String text) throws Exception {

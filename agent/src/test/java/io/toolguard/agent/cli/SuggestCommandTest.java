@@ -6,6 +6,7 @@ import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.EnvRecord;
 import io.toolguard.agent.audit.ExecRecord;
+import io.toolguard.agent.audit.FileAccessRecord;
 import io.toolguard.agent.audit.NetRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,6 +241,73 @@ class SuggestCommandTest {
   }
 
   @Test
+  void filesOutsideTheSandboxAreNotGrantedUnlessAskedForAndThenFlagged() throws Exception {
+    Path box = dir.resolve("box");
+    Path log =
+        log(
+            line("read_file", "LOW", Decision.ALLOW, "2026-01-01T00:00:00Z"),
+            file("read", box.resolve("data/a.md").toString(), Decision.ALLOW),
+            file("write", box.resolve("config/app.conf").toString(), Decision.WOULD_DENY),
+            file("read", "/etc/passwd", Decision.WOULD_DENY),
+            file("read", "/etc/passwd", Decision.WOULD_DENY),
+            file("read", "/srv/ref/x.md", Decision.ALLOW));
+
+    assertThat(cli.run("suggest", log.toString(), "--sandbox", box.toString())).isEqualTo(Cli.OK);
+
+    assertThat(cli.out())
+        .contains(
+            "      read:\n        - \"data/a.md\"  # 1 access\n",
+            "      write:\n        - \"config/app.conf\"  # 1 access  # would-deny in that run\n",
+            "    # not granted: read /etc/passwd (2 accesses, would-deny in that run, outside the"
+                + " sandbox; --include-outside grants it)\n",
+            "    # not granted: read /srv/ref/x.md (1 access, outside the sandbox;")
+        .doesNotContain("- \"/etc/passwd\"", "- \"/srv/ref/x.md\"");
+
+    CommandLine including = new CommandLine();
+    assertThat(
+            including.run(
+                "suggest", log.toString(), "--sandbox", box.toString(), "--include-outside"))
+        .isEqualTo(Cli.OK);
+
+    assertThat(including.out())
+        .contains(
+            "        - \"/etc/passwd\"  # 2 accesses  # would-deny in that run: outside the sandbox\n",
+            "        - \"/srv/ref/x.md\"  # 1 access  # outside the sandbox\n")
+        .doesNotContain("not granted");
+  }
+
+  @Test
+  void outputGoesToTheFileOnlyWhenTheWholeLogWasRead() throws Exception {
+    Path good = log(line("read_file", "LOW", Decision.ALLOW, "2026-01-01T00:00:00Z"));
+    Path written = dir.resolve("suggested.yaml");
+
+    assertThat(
+            cli.run("suggest", good.toString(), "--sandbox", "box", "--output", written.toString()))
+        .isEqualTo(Cli.OK);
+    assertThat(Files.readString(written)).contains("  read_file:\n");
+    assertThat(cli.out()).isEmpty();
+
+    Path broken = dir.resolve("broken.jsonl");
+    Files.writeString(broken, "{\"waited_ms\":12,\"earlier\":tru}\n");
+    Path notWritten = dir.resolve("not-written.yaml");
+    assertThat(
+            cli.run(
+                "suggest",
+                broken.toString(),
+                "--sandbox",
+                "box",
+                "--output",
+                notWritten.toString()))
+        .isEqualTo(Cli.FAILED);
+    assertThat(notWritten).doesNotExist();
+    assertThat(cli.err()).contains(broken + ":1: not an audit log line", "(in field 'earlier')");
+
+    assertThat(cli.run("suggest", dir.resolve("missing.jsonl").toString(), "--sandbox", "box"))
+        .isEqualTo(Cli.FAILED);
+    assertThat(cli.err()).contains("missing.jsonl: the audit log does not exist");
+  }
+
+  @Test
   void anEmptyLogSuggestsAPolicyThatAllowsNothing() throws Exception {
     Path log = log();
 
@@ -265,6 +333,21 @@ class SuggestCommandTest {
   private Path log(String... lines) throws Exception {
     return Files.writeString(
         dir.resolve("audit.jsonl"), lines.length == 0 ? "" : String.join("\n", lines) + "\n");
+  }
+
+  private static String file(String operation, String resolved, Decision decision) {
+    return new FileAccessRecord(
+            Instant.parse("2026-01-01T00:00:01Z"),
+            "c",
+            "read_file",
+            operation,
+            resolved,
+            resolved,
+            decision,
+            "p.yaml:1",
+            "why",
+            "main")
+        .toJson();
   }
 
   private static String line(String tool, String risk, Decision decision, String time) {

@@ -79,7 +79,43 @@ class AgentOptionsTest {
     assertThatThrownBy(() -> AgentOptions.parse("policy=a,,mode=audit"))
         .hasMessageContaining("unknown agent option ''");
     assertThatThrownBy(() -> AgentOptions.parse("mode=permissive"))
-        .hasMessageContaining("use mode=enforce or mode=audit");
+        .hasMessageContaining("agent option mode=permissive is not valid; use enforce or audit");
+  }
+
+  @Test
+  void modeAuditAndReloadComeFromAPropertyOrTheEnvironmentWhenTheOptionsLackThem() {
+    Map<String, String> env =
+        Map.of(
+            "TOOLGUARD_MODE",
+            "audit",
+            "TOOLGUARD_AUDIT",
+            "/var/log/env.jsonl",
+            "TOOLGUARD_RELOAD",
+            "0");
+    Map<String, String> properties =
+        Map.of("toolguard.audit", "/var/log/property.jsonl", "toolguard.reload", " ");
+
+    AgentOptions fromBoth = AgentOptions.parse("policy=a.yaml", properties, env);
+
+    assertThat(fromBoth.mode()).contains(Mode.AUDIT);
+    assertThat(fromBoth.audit()).contains("/var/log/property.jsonl");
+    assertThat(fromBoth.reload()).isZero();
+
+    AgentOptions options =
+        AgentOptions.parse("mode=enforce,audit=o.jsonl,reload=5", properties, env);
+    assertThat(options.mode()).contains(Mode.ENFORCE);
+    assertThat(options.audit()).contains("o.jsonl");
+    assertThat(options.reload()).hasSeconds(5);
+
+    assertThat(AgentOptions.parse("", Map.of(), Map.of()).reload()).hasSeconds(2);
+  }
+
+  @Test
+  void aBadValueFromTheEnvironmentNamesWhereItCameFrom() {
+    assertThatThrownBy(() -> AgentOptions.parse("", Map.of(), Map.of("TOOLGUARD_MODE", "off")))
+        .hasMessage("environment variable TOOLGUARD_MODE=off is not valid; use enforce or audit");
+    assertThatThrownBy(() -> AgentOptions.parse("", Map.of("toolguard.reload", "soon"), Map.of()))
+        .hasMessageStartingWith("system property toolguard.reload=soon is not valid; give seconds");
   }
 
   @Test

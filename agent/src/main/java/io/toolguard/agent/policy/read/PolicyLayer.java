@@ -46,6 +46,23 @@ record PolicyLayer(
     digests = List.copyOf(digests);
   }
 
+  /** {@return this layer with {@code sandbox} as its sandbox setting} */
+  PolicyLayer withSandbox(Setting<Path> sandbox) {
+    return new PolicyLayer(
+        source,
+        start,
+        mode,
+        Optional.of(sandbox),
+        unlisted,
+        approval,
+        defaultRisk,
+        locked,
+        toolAnnotations,
+        rules,
+        files,
+        digests);
+  }
+
   /** A setting's value and where it was made. */
   record Setting<T>(T value, Location at) {}
 

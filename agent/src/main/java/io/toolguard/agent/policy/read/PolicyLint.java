@@ -84,6 +84,19 @@ public final class PolicyLint {
                               + " add 'approval: {terminal: true}' or 'approval: {web: {port: 0}}'")));
     }
     for (ToolRule rule : policy.tools()) {
+      ToolNames.mixedScripts(rule.pattern())
+          .ifPresent(
+              scripts ->
+                  warnings.add(
+                      new PolicyProblem(
+                          rule.location(),
+                          "tool name '"
+                              + rule.pattern()
+                              + "' mixes letters of scripts "
+                              + scripts
+                              + "; a letter that only looks Latin (a Cyrillic 'е' in 'read_filе')"
+                              + " makes the rule match no tool whose name reads the same. Type"
+                              + " the name again if it should be one script")));
       if (rule.verdict() == Verdict.DENY) {
         continue;
       }
@@ -168,11 +181,49 @@ public final class PolicyLint {
         }
       }
     }
+    broadSandbox(policy, warnings);
     ownFilesInside(policy, warnings);
     warnings.sort(
         java.util.Comparator.comparingInt((PolicyProblem p) -> p.location().line())
             .thenComparingInt(p -> p.location().column()));
     return warnings;
+  }
+
+  /**
+   * Warns about a sandbox root that is the whole file system or holds the home folder of the user
+   * checking the policy: every grant relative to it then reaches keys, shell profiles and
+   * credentials.
+   */
+  private static void broadSandbox(Policy policy, List<PolicyProblem> warnings) {
+    Path sandbox = policy.sandbox();
+    Path home = home();
+    String what =
+        sandbox.getParent() == null
+            ? "the root of the file system"
+            : home != null && home.startsWith(sandbox)
+                ? (home.equals(sandbox) ? "the home folder " : "a folder holding the home folder ")
+                    + home
+                : null;
+    if (what != null) {
+      warnings.add(
+          new PolicyProblem(
+              new Location(policy.source(), 1, 1),
+              "the sandbox root "
+                  + sandbox
+                  + " is "
+                  + what
+                  + ", so grants relative to it reach keys, shell profiles and credentials; give"
+                  + " the tools a folder of their own"));
+    }
+  }
+
+  private static Path home() {
+    try {
+      return PolicyParser.realIfExists(
+          Path.of(System.getProperty("user.home", "")).toAbsolutePath());
+    } catch (RuntimeException unknown) {
+      return null;
+    }
   }
 
   /**

@@ -64,6 +64,27 @@ public final class PolicyParser {
     return policy(layer(file, List.of()));
   }
 
+  /**
+   * The sandbox a baseline checked by itself stands in with when it sets none: a folder that holds
+   * nothing, so that no warning about what lies inside the sandbox is made up.
+   */
+  public static final Path NO_SANDBOX = Path.of("/nonexistent/toolguard-base-without-sandbox");
+
+  /**
+   * Reads a company baseline by itself ({@code validate --base}): checked as {@link #parse(Path)}
+   * checks a policy, except that the sandbox may be left to the policies that include it, in which
+   * case the result's sandbox is {@link #NO_SANDBOX}.
+   *
+   * @throws PolicyException listing every problem, each with file, line and column
+   */
+  public static Policy parseBase(Path file) throws PolicyException {
+    PolicyLayer layer = layer(file, List.of());
+    return policy(
+        layer.sandbox().isPresent()
+            ? layer
+            : layer.withSandbox(new PolicyLayer.Setting<>(NO_SANDBOX, layer.start())));
+  }
+
   /** Checks policy text as if it had been read from {@code source} in {@code folder}. */
   public static Policy parse(String source, Path folder, String text) throws PolicyException {
     return policy(
@@ -80,7 +101,9 @@ public final class PolicyParser {
           List.of(
               new PolicyProblem(
                   layer.start(),
-                  "missing 'sandbox': the folder tools may work in, absolute or relative to this policy's folder")));
+                  "missing 'sandbox': the folder tools may work in, absolute or relative to this"
+                      + " policy's folder (a baseline that policies include may leave it to them:"
+                      + " check it alone with validate --base)")));
     }
     return new Policy(
         layer.source(),
@@ -314,6 +337,16 @@ public final class PolicyParser {
       return;
     }
     Node value = entry.getValueNode();
+    if (value instanceof ScalarNode text
+        && Tag.STR.equals(value.getTag())
+        && text.getValue().strip().equals("1")) {
+      yaml.problem(
+          value,
+          "'version' must be the number 1, not the text \""
+              + text.getValue()
+              + "\"; write version: 1 without quotes");
+      return;
+    }
     if (!(value instanceof ScalarNode scalar)
         || !Tag.INT.equals(value.getTag())
         || !scalar.getValue().equals("1")) {
@@ -335,6 +368,16 @@ public final class PolicyParser {
       yaml.problem(
           entry.getValueNode(),
           "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+      return Optional.empty();
+    }
+    if (text.startsWith("~")) {
+      yaml.problem(
+          entry.getValueNode(),
+          "'sandbox' starts with '~', which toolguard does not expand (the agent may run as"
+              + " another user than the one who wrote the policy): write the folder's absolute path,"
+              + " or ./"
+              + text
+              + " for a folder really named so");
       return Optional.empty();
     }
     return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text))

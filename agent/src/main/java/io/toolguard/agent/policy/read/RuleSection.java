@@ -4,6 +4,7 @@ import io.toolguard.agent.policy.EnvGrants;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileGrants;
 import io.toolguard.agent.policy.Grants;
+import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.NetGrants;
 import io.toolguard.agent.policy.NetPattern;
 import io.toolguard.agent.policy.PathGlob;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -73,6 +75,24 @@ final class RuleSection {
                 + "' (first at line "
                 + yaml.at(first).line()
                 + "); merge them into one rule");
+        continue;
+      }
+      Optional<ToolNames.Hidden> hidden = ToolNames.hidden(name);
+      if (hidden.isPresent()) {
+        Location key = yaml.at(tuple.getKeyNode());
+        boolean plain =
+            tuple.getKeyNode() instanceof ScalarNode scalar
+                && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+        yaml.problem(
+            new Location(key.file(), key.line(), key.column() + (plain ? hidden.get().index() : 0)),
+            "tool name '"
+                + ToolNames.shown(name)
+                + "' holds "
+                + hidden.get().describe()
+                + ", which does not show as itself (character "
+                + (hidden.get().index() + 1)
+                + " of the name), so the rule would match no tool whose name reads the same;"
+                + " type the name again with plain characters");
         continue;
       }
       if (!validToolPattern(name)) {

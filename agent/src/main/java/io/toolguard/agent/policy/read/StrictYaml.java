@@ -105,6 +105,22 @@ final class StrictYaml {
     return new PolicyException(List.of(new PolicyProblem(location, message)));
   }
 
+  /** {@return what usually causes SnakeYAML's terser complaints, or nothing} */
+  static String hint(String problem) {
+    if (problem == null) {
+      return "";
+    }
+    if (problem.contains("mapping values are not allowed here")) {
+      return " (this usually means a key is indented differently from the keys beside it, or"
+          + " a value holds ': ' and needs quotes, as in \"a: b\")";
+    }
+    if (problem.contains("expected <block end>, but found")) {
+      return " (this usually means a line is indented less or more than the lines of its block;"
+          + " indent keys of one mapping to the same column, with spaces)";
+    }
+    return "";
+  }
+
   /** {@return the single document's root node, or {@code null} for an empty one} */
   Node compose(String text) throws PolicyException {
     LoaderOptions options = new LoaderOptions();
@@ -123,7 +139,7 @@ final class StrictYaml {
           e.getContext() == null
               ? e.getProblem()
               : e.getProblem() == null ? e.getContext() : e.getContext() + ", " + e.getProblem();
-      throw single(at(mark), "not valid YAML: " + problem);
+      throw single(at(mark), "not valid YAML: " + problem + hint(problem));
     } catch (YAMLException e) {
       throw single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());
     }

@@ -82,6 +82,8 @@
 
   function show(data) {
     const list = document.getElementById('pending');
+    // The server drew the waiting calls into the page for its first paint; the cards replace them.
+    list.querySelectorAll('.first-paint').forEach(node => node.remove());
     const waiting = new Set(data.pending.map(r => r.id));
     for (const [id, node] of cards) {
       if (!waiting.has(id)) {

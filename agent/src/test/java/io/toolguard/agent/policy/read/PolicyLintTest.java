@@ -47,6 +47,43 @@ class PolicyLintTest {
   }
 
   @Test
+  void warnsAboutToolNamesThatMixScripts() throws Exception {
+    Policy policy =
+        PolicyParserTest.parse(
+            "version: 1\nsandbox: box\ntools:\n  read_fil\u0435:\n    decision: deny\n"
+                + "  \u0447\u0438\u0442\u0430\u0442\u044c_2:\n    decision: deny\n");
+
+    assertThat(PolicyLint.warnings(policy))
+        .extracting(PolicyProblem::toString)
+        .containsExactly(
+            "app.yaml:4:3: tool name 'read_fil\u0435' mixes letters of scripts [LATIN, CYRILLIC]; a"
+                + " letter that only looks Latin (a Cyrillic '\u0435' in 'read_fil\u0435') makes the"
+                + " rule match no tool whose name reads the same. Type the name again if it should"
+                + " be one script");
+  }
+
+  @Test
+  void warnsAboutASandboxThatIsTheRootOrHoldsTheHomeFolder() throws Exception {
+    String home =
+        PolicyParser.realIfExists(java.nio.file.Path.of(System.getProperty("user.home")))
+            .toString();
+    for (String sandbox : java.util.List.of("/", home)) {
+      assertThat(
+              PolicyLint.warnings(PolicyParserTest.parse("version: 1\nsandbox: " + sandbox + "\n")))
+          .extracting(PolicyProblem::toString)
+          .as(sandbox)
+          .anyMatch(
+              warning ->
+                  warning.startsWith("app.yaml:1:1: the sandbox root " + sandbox + " is ")
+                      && warning.contains("reach keys, shell profiles and credentials"));
+    }
+    assertThat(
+            PolicyLint.warnings(
+                PolicyParserTest.parse("version: 1\nsandbox: " + home + "/agent-workspace\n")))
+        .isEmpty();
+  }
+
+  @Test
   void warnsAboutConnectingToAnyHost() throws Exception {
     Policy policy =
         PolicyParserTest.parse(

@@ -144,7 +144,30 @@ class PolicyParserTest {
         Arguments.of(
             "version as a string",
             "version: \"1\"\nsandbox: box\n",
-            "app.yaml:1:10: unsupported version '1'; this agent reads 'version: 1'"),
+            "app.yaml:1:10: 'version' must be the number 1, not the text \"1\"; write version: 1"
+                + " without quotes"),
+        Arguments.of(
+            "a key indented wrongly",
+            "version: 1\nsandbox: box\ntools:\n  t:\n    decision: allow\n     risk: LOW\n",
+            "not valid YAML: mapping values are not allowed here (this usually means a key is"
+                + " indented differently from the keys beside it"),
+        Arguments.of(
+            "sandbox in the home folder, written with ~",
+            "version: 1\nsandbox: ~/ws\n",
+            "app.yaml:2:10: 'sandbox' starts with '~', which toolguard does not expand"),
+        Arguments.of(
+            "a no-break space in a tool name",
+            "version: 1\nsandbox: box\ntools:\n  read\u00a0file:\n    decision: deny\n",
+            "app.yaml:4:7: tool name 'read\\u{00A0}file' holds U+00A0 NO-BREAK SPACE, which does"
+                + " not show as itself (character 5 of the name)"),
+        Arguments.of(
+            "a zero-width space in a tool name",
+            "version: 1\nsandbox: box\ntools:\n  send_\u200bemail:\n    decision: deny\n",
+            "app.yaml:4:8: tool name 'send_\\u{200B}email' holds U+200B ZERO WIDTH SPACE"),
+        Arguments.of(
+            "a bidi override in a quoted tool name",
+            "version: 1\nsandbox: box\ntools:\n  \"\u202eelif_daer\":\n    decision: deny\n",
+            "app.yaml:4:3: tool name '\\u{202E}elif_daer' holds U+202E RIGHT-TO-LEFT OVERRIDE"),
         Arguments.of(
             "future version",
             "version: 2\nsandbox: box\n",
