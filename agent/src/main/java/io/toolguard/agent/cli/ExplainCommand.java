@@ -131,7 +131,11 @@ final class ExplainCommand implements Command {
                 ? "; risk " + decision.risk() + " needs a person's approval"
                 : ""));
     for (Evaluation.Outranked other : evaluation.outranked()) {
-      out.println("  also matched   " + describe(other.rule()) + ": lost, " + other.why());
+      out.println(
+          "  also matched   "
+              + describe(other.rule())
+              + (other.why().startsWith("its condition") ? ": does not apply, " : ": lost, ")
+              + other.why());
     }
     if (operation != null) {
       String target = flags.option(PolicyCase.TARGETS.get(operation)).orElseThrow();

@@ -119,8 +119,14 @@ public sealed interface ArgumentTest {
       if (value == null) {
         return Holds.NO;
       }
-      if (value instanceof Integer || value instanceof Long) {
+      if (value instanceof Integer
+          || value instanceof Long
+          || value instanceof Short
+          || value instanceof Byte) {
         return inside(BigDecimal.valueOf(((Number) value).longValue()));
+      }
+      if (value.getClass() == BigDecimal.class) {
+        return inside((BigDecimal) value);
       }
       if (value instanceof Double || value instanceof Float) {
         double number = ((Number) value).doubleValue();
