@@ -238,9 +238,12 @@ public record Policy(
         rule.verdict() == Verdict.DENY ? Optional.empty() : rule.budget());
   }
 
-  /** {@return the rule's conditions for a reason, "" when it has none} */
+  /**
+   * {@return the rule's conditions for the reason of a call it denies or asks about, "" when it has
+   * none or allows (an allowed call's reason is built on every call, so it stays short)}
+   */
   private static String conditions(ToolRule rule) {
-    if (rule.conditions().isEmpty()) {
+    if (rule.conditions().isEmpty() || rule.verdict() == Verdict.ALLOW) {
       return "";
     }
     StringBuilder text = new StringBuilder(" (its conditions: ");
