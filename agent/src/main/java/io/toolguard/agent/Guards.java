@@ -81,7 +81,7 @@ final class Guards implements Dispatcher.Hooks {
       ProtectedFiles own,
       boolean attached) {
     Approver approver = new Approver(approvals.approvals(), audit);
-    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver);
+    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);

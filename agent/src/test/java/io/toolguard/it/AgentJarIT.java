@@ -225,11 +225,16 @@ class AgentJarIT {
                 "explain",
                 ChildJvm.POLICIES.resolve("sample-app.yaml").toString(),
                 "--tool",
-                "send_email");
+                "send_email",
+                "--arg",
+                "to=attacker@evil.example");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout())
         .startsWith("tool send_email: deny\n")
-        .contains("sample-app.yaml:48 'send_email' (deny)");
+        .contains(
+            "sample-app.yaml:50 'send_email' (allow, risk MEDIUM, when to matches glob"
+                + " \"*@example.com\" (ignoring case)): does not apply, its condition at line 56"
+                + " does not hold: 'to' does not satisfy");
   }
 }

@@ -1,11 +1,13 @@
 package io.toolguard.agent.cli;
 
 import io.toolguard.agent.policy.AccessDecision;
+import io.toolguard.agent.policy.ArgumentCondition;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Evaluation;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolArguments;
 import io.toolguard.agent.policy.ToolDecision;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
@@ -13,7 +15,9 @@ import io.toolguard.agent.policy.read.PolicyCase;
 import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyParser;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +30,7 @@ final class ExplainCommand implements Command {
   public String usage() {
     return String.join(
         "\n",
-        "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK]",
+        "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK] [--arg NAME=VALUE]...",
         "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P",
         "            | --op env|property --var NAME]",
         "Shows the decision (allow, ask or deny) for a call to tool NAME, the deciding rule with its",
@@ -34,6 +38,8 @@ final class ExplainCommand implements Command {
         "  --risk RISK   the risk the tool's annotation declares: LOW, MEDIUM, HIGH or CRITICAL. Without it",
         "                the tool states none, as a framework tool: the policy's default_risk applies (HIGH",
         "                unless the policy sets it), before a rule's risk overrides it",
+        "  --arg N=V     an argument of the call, for rules with conditions (repeat for each; a value",
+        "                that is a number is given as a number)",
         "  --op OP       also decide something the tool does: read, write or delete a file, exec a command,",
         "                connect to or listen on an address",
         "  --path PATH   the file, absolute or relative to the sandbox root (taken as written: links are not",
@@ -47,7 +53,7 @@ final class ExplainCommand implements Command {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     Flags flags =
-        Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var"));
+        Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var", "arg"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one policy file");
     }
@@ -95,7 +101,7 @@ final class ExplainCommand implements Command {
       return Cli.FAILED;
     }
 
-    Evaluation evaluation = policy.evaluate(tool, risk);
+    Evaluation evaluation = policy.evaluate(tool, risk, arguments(flags.all("arg")));
     ToolDecision decision = evaluation.decision();
     out.println("tool " + tool + ": " + decision.outcome().label());
     boolean ruleSetsRisk = evaluation.deciding().flatMap(ToolRule::risk).isPresent();
@@ -126,7 +132,11 @@ final class ExplainCommand implements Command {
                 ? "; risk " + decision.risk() + " needs a person's approval"
                 : ""));
     for (Evaluation.Outranked other : evaluation.outranked()) {
-      out.println("  also matched   " + describe(other.rule()) + ": lost, " + other.why());
+      out.println(
+          "  also matched   "
+              + describe(other.rule())
+              + (other.why().startsWith("its condition") ? ": does not apply, " : ": lost, ")
+              + other.why());
     }
     if (operation != null) {
       String target = flags.option(PolicyCase.TARGETS.get(operation)).orElseThrow();
@@ -137,6 +147,29 @@ final class ExplainCommand implements Command {
     return Cli.OK;
   }
 
+  /**
+   * {@return the {@code --arg NAME=VALUE} values: a value that reads as a whole number is a Long,
+   * one that reads as a decimal a BigDecimal, else a text; paths taken as written}
+   */
+  static ToolArguments arguments(List<String> given) {
+    List<String> names = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (String argument : given) {
+      int equals = argument.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException(
+            "--arg must be NAME=VALUE, such as --arg to=bob@example.com, not '" + argument + "'");
+      }
+      String value = argument.substring(equals + 1);
+      names.add(argument.substring(0, equals));
+      values.add(
+          value.matches("-?[0-9]{1,18}")
+              ? (Object) Long.valueOf(value)
+              : value.matches("-?[0-9]+\\.[0-9]+") ? new BigDecimal(value) : value);
+    }
+    return new ToolArguments(names, values.toArray(), Path::normalize);
+  }
+
   private static String describe(ToolRule rule) {
     return rule.location().rule()
         + " '"
@@ -144,6 +177,11 @@ final class ExplainCommand implements Command {
         + "' ("
         + rule.verdict().label()
         + rule.risk().map(risk -> ", risk " + risk).orElse("")
+        + (rule.conditions().isEmpty()
+            ? ""
+            : ", when "
+                + String.join(
+                    " and ", rule.conditions().stream().map(ArgumentCondition::describe).toList()))
         + ")";
   }
 }

@@ -6,8 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Parsed {@code --name value} options and the positional arguments around them. */
-record Flags(Map<String, String> options, List<String> positional) {
+/**
+ * Parsed {@code --name value} options and the positional arguments around them; {@code --arg} may
+ * be given many times, each value kept in {@code repeated}.
+ */
+record Flags(
+    Map<String, String> options, List<String> positional, Map<String, List<String>> repeated) {
+
+  /** The options that may be given more than once. */
+  static final List<String> REPEATABLE = List.of("arg");
 
   /**
    * Splits arguments into options with a value and positional arguments.
@@ -26,6 +33,7 @@ record Flags(Map<String, String> options, List<String> positional) {
    */
   static Flags parse(List<String> args, List<String> known, List<String> switches) {
     Map<String, String> options = new LinkedHashMap<>();
+    Map<String, List<String>> repeated = new LinkedHashMap<>();
     List<String> positional = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -49,11 +57,20 @@ record Flags(Map<String, String> options, List<String> positional) {
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException("option " + arg + " needs a value");
       }
+      if (REPEATABLE.contains(name)) {
+        repeated.computeIfAbsent(name, key -> new ArrayList<>()).add(args.get(++i));
+        continue;
+      }
       if (options.put(name, args.get(++i)) != null) {
         throw new IllegalArgumentException("option " + arg + " is given twice");
       }
     }
-    return new Flags(options, positional);
+    return new Flags(options, positional, repeated);
+  }
+
+  /** {@return every value of a repeatable option, in order} */
+  List<String> all(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   boolean has(String name) {

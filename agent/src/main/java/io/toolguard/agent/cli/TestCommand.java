@@ -70,7 +70,8 @@ final class TestCommand implements Command {
 
   /** {@return why the policy does not decide the case as expected, or empty when it does} */
   static Optional<String> check(Policy policy, PolicyCase testCase) {
-    Evaluation evaluation = policy.evaluate(testCase.tool(), testCase.risk());
+    Evaluation evaluation =
+        policy.evaluate(testCase.tool(), testCase.risk(), testCase.toolArguments());
     Outcome actual = evaluation.decision().outcome();
     String reason = evaluation.decision().reason();
     if (testCase.operation().isPresent()) {

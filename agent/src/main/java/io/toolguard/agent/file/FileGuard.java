@@ -59,6 +59,19 @@ public final class FileGuard {
   }
 
   /**
+   * {@return where a path really leads, as a file access there is decided (links resolved for the
+   * part that exists), or null if that cannot be told}; what a condition {@code inside} on a tool's
+   * argument judges
+   */
+  public static Path whereLeads(Path path) {
+    try {
+      return RealPath.of(path, true);
+    } catch (IOException | RuntimeException unresolvable) {
+      return null;
+    }
+  }
+
+  /**
    * {@return a guard for this JVM, leaving every decision to {@code gate} but keeping every tool
    * off toolguard's {@code own} files}
    */

@@ -196,7 +196,7 @@ public final class AccessGate {
             context.tool(),
             access.subject(),
             level.decision().risk(),
-            CallArguments.described(access.shown()),
+            CallArguments.described(Secrets.redact(access.shown())),
             level.decision().rule(),
             context.policy().policy().approval().timeout());
     if (resolution.approved()) {

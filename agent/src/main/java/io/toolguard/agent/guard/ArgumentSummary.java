@@ -12,7 +12,9 @@ import java.util.Map;
  * A safe rendering of a call's arguments: other objects than texts, numbers and the like by type
  * and size only, so that no whole file contents and no side effects of an application's {@code
  * toString()} reach the audit log or an approver. Texts and numbers truncated for the audit log;
- * whole for the person deciding, whose channels shorten and escape them ({@code CallText}).
+ * whole for the person deciding, whose channels shorten and escape them ({@code CallText}). In
+ * every view, a text's secrets (private keys, access keys, tokens: {@link Secrets}) are replaced by
+ * their kind and hash before anything else is done to it.
  */
 final class ArgumentSummary {
 
@@ -72,7 +74,11 @@ final class ArgumentSummary {
           || argument instanceof Path
           || argument instanceof File) {
         return new CallArguments.Argument(
-            name, CallArguments.Kind.TEXT, type, argument.toString(), isValue(argument));
+            name,
+            CallArguments.Kind.TEXT,
+            type,
+            Secrets.redact(argument.toString()),
+            isValue(argument));
       }
       if (isValue(argument)) {
         String text = argument instanceof Enum<?> constant ? constant.name() : argument.toString();
@@ -117,7 +123,7 @@ final class ArgumentSummary {
       return "null";
     }
     if (argument instanceof CharSequence || argument instanceof Path || argument instanceof File) {
-      return '"' + truncate(argument.toString()) + '"';
+      return '"' + truncate(Secrets.redact(argument.toString())) + '"';
     }
     if (argument instanceof Number
         || argument instanceof Boolean

@@ -6,15 +6,18 @@ import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.Budget;
 import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.ToolDecision;
 import io.toolguard.agent.policy.Verdict;
 import io.toolguard.bootstrap.Dispatcher;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides each tool call: asks the policy, applies the risk level, waits for a person where the
@@ -31,16 +34,32 @@ public final class ToolCallGuard {
   private final ToolRegistry registry;
   private final AuditLog audit;
   private final Approver approver;
+  private final UnaryOperator<Path> realPath;
   private final String callIdPrefix =
       Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
+  private final Budgets budgets = new Budgets();
 
+  /** A guard whose conditions on paths take them as written, links not followed (for tests). */
   public ToolCallGuard(
       ActivePolicy active, ToolRegistry registry, AuditLog audit, Approver approver) {
+    this(active, registry, audit, approver, Path::normalize);
+  }
+
+  /**
+   * @param realPath where a path in an argument really leads, for conditions on paths
+   */
+  public ToolCallGuard(
+      ActivePolicy active,
+      ToolRegistry registry,
+      AuditLog audit,
+      Approver approver,
+      UnaryOperator<Path> realPath) {
     this.active = active;
     this.registry = registry;
     this.audit = audit;
     this.approver = approver;
+    this.realPath = realPath;
   }
 
   public ToolRegistry registry() {
@@ -65,7 +84,29 @@ public final class ToolCallGuard {
     boolean wouldAsk = false;
     String personsMessage = null;
     try {
-      decision = policy.decide(tool.name(), tool.risk());
+      decision =
+          policy.decideCall(tool.name(), tool.risk(), tool.parameterNames(), arguments, realPath);
+      if (decision.budget().isPresent()
+          && decision.outcome() != Outcome.DENY
+          && !budgets.admit(decision.budget().get(), System.nanoTime())) {
+        Budget budget = decision.budget().get();
+        String past =
+            "the call is past the budget of policy rule at "
+                + budget.location().rule()
+                + " ("
+                + budget.describe()
+                + ")";
+        if (budget.past() == Outcome.ASK) {
+          decision = decision.asking(past + ", so it needs a person's approval");
+        } else {
+          decision = decision.settled(false, past);
+          personsMessage =
+              budget
+                  .message()
+                  .map(message -> "Tool '" + tool.name() + "' was denied by toolguard: " + message)
+                  .orElse(null);
+        }
+      }
       if (decision.outcome() == Outcome.ASK && !inForce.enforcing()) {
         wouldAsk = true;
       } else if (decision.outcome() == Outcome.ASK && !approver.canAsk()) {

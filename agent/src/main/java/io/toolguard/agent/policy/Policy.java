@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A parsed, valid policy: the sandbox root, the mode, what happens to tools no rule names, and the
@@ -56,6 +57,16 @@ public record Policy(
     files = List.copyOf(files);
   }
 
+  /** Whether any rule has conditions on arguments; when none has, no reason names them. */
+  private boolean conditional() {
+    for (ToolRule rule : tools) {
+      if (!rule.conditions().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * {@return where {@code unlisted_tools} is set as {@code file:line}, or a note that the default
    * applies}
@@ -66,35 +77,100 @@ public record Policy(
 
   /**
    * {@return the decision for a call to the named tool, whose annotation declares {@code
-   * declaredRisk}}
+   * declaredRisk}, with no arguments known (a rule with conditions on them then applies only if it
+   * denies)}
    */
   public ToolDecision decide(String toolName, DeclaredRisk declaredRisk) {
-    return decision(deciding(toolName), declaredRisk);
+    return decide(toolName, declaredRisk, ToolArguments.NONE);
+  }
+
+  /**
+   * {@return the decision for a call to the named tool with these arguments, whose annotation
+   * declares {@code declaredRisk}}
+   */
+  public ToolDecision decide(String toolName, DeclaredRisk declaredRisk, ToolArguments arguments) {
+    Optional<ToolRule> deciding = deciding(toolName, arguments, null, null, null);
+    if (deciding.isPresent() || !conditional()) {
+      return decision(deciding, declaredRisk);
+    }
+    return decision(deciding, declaredRisk, notApplied(toolName, arguments));
+  }
+
+  /**
+   * {@return the decision for a call of a running tool}: as {@link #decide(String, DeclaredRisk,
+   * ToolArguments)}, but the arguments are wrapped only when a rule that names the tool has
+   * conditions, so a call no condition looks at costs what it did before conditions existed
+   *
+   * @param realPath where a path really leads, links resolved
+   */
+  public ToolDecision decideCall(
+      String toolName,
+      DeclaredRisk declaredRisk,
+      List<String> names,
+      Object[] values,
+      UnaryOperator<Path> realPath) {
+    Optional<ToolRule> deciding = deciding(toolName, null, names, values, realPath);
+    if (deciding.isPresent() || !conditional()) {
+      return decision(deciding, declaredRisk);
+    }
+    return decision(
+        deciding, declaredRisk, notApplied(toolName, new ToolArguments(names, values, realPath)));
   }
 
   /**
    * {@return the decision for a call, with every other rule that named the tool and why it lost}
    */
-  @SuppressWarnings(
-      "ReferenceEquality") // every rule but the winning one itself, even one equal to it
   public Evaluation evaluate(String toolName, DeclaredRisk declaredRisk) {
-    Optional<ToolRule> deciding = deciding(toolName);
-    List<Evaluation.Outranked> outranked = new ArrayList<>();
-    deciding.ifPresent(
-        winner ->
-            tools.stream()
-                .filter(rule -> rule != winner && rule.matches(toolName))
-                .forEach(
-                    rule -> outranked.add(new Evaluation.Outranked(rule, whyLost(rule, winner)))));
-    return new Evaluation(decision(deciding, declaredRisk), deciding, outranked);
+    return evaluate(toolName, declaredRisk, ToolArguments.NONE);
   }
 
-  /** The first deny rule that names the tool, else the strongest other rule, else none. */
-  private Optional<ToolRule> deciding(String toolName) {
+  /**
+   * {@return the decision for a call with these arguments, with every other rule that named the
+   * tool and why it lost or did not apply}
+   */
+  @SuppressWarnings(
+      "ReferenceEquality") // every rule but the winning one itself, even one equal to it
+  public Evaluation evaluate(String toolName, DeclaredRisk declaredRisk, ToolArguments arguments) {
+    Optional<ToolRule> deciding = deciding(toolName, arguments, null, null, null);
+    List<Evaluation.Outranked> outranked = new ArrayList<>();
+    for (ToolRule rule : tools) {
+      if (deciding.isPresent() && rule == deciding.get() || !rule.matches(toolName)) {
+        continue;
+      }
+      Optional<String> notApplied = rule.whyNotApplied(arguments, sandbox);
+      outranked.add(
+          new Evaluation.Outranked(
+              rule, notApplied.orElseGet(() -> whyLost(rule, deciding.orElseThrow()))));
+    }
+    return new Evaluation(
+        deciding.isPresent()
+            ? decision(deciding, declaredRisk)
+            : decision(deciding, declaredRisk, notApplied(toolName, arguments)),
+        deciding,
+        outranked);
+  }
+
+  /**
+   * The first deny rule that names the tool and applies to the arguments, else the strongest other
+   * such rule, else none.
+   */
+  private Optional<ToolRule> deciding(
+      String toolName,
+      ToolArguments given,
+      List<String> names,
+      Object[] values,
+      UnaryOperator<Path> realPath) {
+    ToolArguments arguments = given;
     ToolRule bestAllow = null;
     for (ToolRule rule : tools) {
       if (!rule.matches(toolName)) {
         continue;
+      }
+      if (!rule.conditions().isEmpty()) {
+        arguments = arguments != null ? arguments : new ToolArguments(names, values, realPath);
+        if (!rule.appliesTo(arguments, sandbox)) {
+          continue;
+        }
       }
       if (rule.verdict() == Verdict.DENY) {
         return Optional.of(rule);
@@ -104,6 +180,40 @@ public record Policy(
       }
     }
     return Optional.ofNullable(bestAllow);
+  }
+
+  /** {@return why each rule that names the tool did not apply, for the reason of the fallback} */
+  private String notApplied(String toolName, ToolArguments arguments) {
+    StringBuilder why = new StringBuilder();
+    for (ToolRule rule : tools) {
+      if (rule.matches(toolName)) {
+        rule.whyNotApplied(arguments, sandbox)
+            .ifPresent(
+                reason ->
+                    why.append("policy rule '")
+                        .append(rule.pattern())
+                        .append("' (line ")
+                        .append(rule.location().line())
+                        .append(") does not apply: ")
+                        .append(reason)
+                        .append("; "));
+      }
+    }
+    return why.toString();
+  }
+
+  private ToolDecision decision(
+      Optional<ToolRule> deciding, DeclaredRisk declaredRisk, String notApplied) {
+    ToolDecision decision = decision(deciding, declaredRisk);
+    if (notApplied.isEmpty()) {
+      return decision;
+    }
+    return new ToolDecision(
+        decision.verdict(),
+        decision.risk(),
+        decision.rule(),
+        notApplied + "no other rule names this tool; unlisted tools are " + unlisted.participle(),
+        decision.grants());
   }
 
   private ToolDecision decision(Optional<ToolRule> deciding, DeclaredRisk declaredRisk) {
@@ -120,10 +230,27 @@ public record Policy(
         rule.verdict(),
         rule.risk().orElseGet(() -> declaredRisk.under(defaultRisk)),
         rule.location().rule(),
-        rule.verdict() == Verdict.ASK
-            ? "policy rule '" + rule.pattern() + "' asks a person first"
-            : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'",
-        rule.verdict() == Verdict.DENY ? Grants.NONE : rule.grants());
+        (rule.verdict() == Verdict.ASK
+                ? "policy rule '" + rule.pattern() + "' asks a person first"
+                : rule.verdict().participle() + " by policy rule '" + rule.pattern() + "'")
+            + conditions(rule),
+        rule.verdict() == Verdict.DENY ? Grants.NONE : rule.grants(),
+        rule.verdict() == Verdict.DENY ? Optional.empty() : rule.budget());
+  }
+
+  /**
+   * {@return the rule's conditions for the reason of a call it denies or asks about, "" when it has
+   * none or allows (an allowed call's reason is built on every call, so it stays short)}
+   */
+  private static String conditions(ToolRule rule) {
+    if (rule.conditions().isEmpty() || rule.verdict() == Verdict.ALLOW) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder(" (its conditions: ");
+    for (int i = 0; i < rule.conditions().size(); i++) {
+      text.append(i == 0 ? "" : "; ").append(rule.conditions().get(i).describe());
+    }
+    return text.append(')').toString();
   }
 
   /**
@@ -315,7 +442,11 @@ public record Policy(
    * @param absolute a normalised absolute path with {@code /} separators
    */
   private String relativeToSandbox(String absolute) {
-    String root = sandbox.toString();
+    return belowRoot(sandbox.toString(), absolute);
+  }
+
+  /** {@return the path below {@code root}, "" for the root itself, null if outside} */
+  static String belowRoot(String root, String absolute) {
     if (!absolute.startsWith(root)) {
       return null;
     }

@@ -126,7 +126,7 @@ final class ToolAnnotations {
                       tool.risk(),
                       type.getName() + "#" + method.getName(),
                       method.getParameters().stream()
-                          .map(ParameterDescription::getName)
+                          .map(ToolAnnotations::parameterName)
                           .toList())));
     }
     return tools;
@@ -283,6 +283,29 @@ final class ToolAnnotations {
     }
     return Optional.empty();
   }
+
+  /**
+   * {@return the name the model knows a parameter by: LangChain4j's {@code @P(name = ...)} when it
+   * gives one, else the class file's ({@code -parameters}), else {@code arg0}…} (Spring AI's
+   * {@code @ToolParam} names nothing; Spring AI uses the class file's name too.)
+   */
+  private static String parameterName(ParameterDescription parameter) {
+    try {
+      for (AnnotationDescription annotation : parameter.getDeclaredAnnotations()) {
+        if (annotation.getAnnotationType().getName().equals(LANGCHAIN4J_PARAMETER)) {
+          String name = text(annotation, "name");
+          if (!name.isEmpty()) {
+            return name;
+          }
+        }
+      }
+    } catch (IllegalStateException unreadable) {
+      // the annotation's type cannot be read: the class file's name stands
+    }
+    return parameter.getName();
+  }
+
+  private static final String LANGCHAIN4J_PARAMETER = "dev.langchain4j.agent.tool.P";
 
   private static boolean hasAttribute(AnnotationDescription annotation, String name) {
     return !annotation.getAnnotationType().getDeclaredMethods().filter(named(name)).isEmpty();

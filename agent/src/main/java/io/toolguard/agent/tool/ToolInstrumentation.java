@@ -64,9 +64,15 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   /**
    * {@return the guard that decides tool calls under the policy in force, asking {@code approver}
    * where a person must decide, and writing decisions to {@code audit}}
+   *
+   * @param realPath where a path in an argument really leads, for conditions on paths
    */
-  public static ToolCallGuard guard(ActivePolicy active, AuditLog audit, Approver approver) {
-    return new ToolCallGuard(active, new ToolRegistry(), audit, approver);
+  public static ToolCallGuard guard(
+      ActivePolicy active,
+      AuditLog audit,
+      Approver approver,
+      java.util.function.UnaryOperator<java.nio.file.Path> realPath) {
+    return new ToolCallGuard(active, new ToolRegistry(), audit, approver, realPath);
   }
 
   /**

@@ -140,6 +140,45 @@ class SchemaCommandTest {
         Arguments.of(
             "webhook over ftp",
             head + "approval: {web: {}, webhook: {url: 'ftp://h.example', secret: x}}\n"),
+        Arguments.of(
+            "conditions",
+            rule
+                + "    decision: allow\n    when:\n      to: {glob: \"*@example.com\", ignore_case: true}\n"
+                + "      id: {regex: \"[A-Z]+\", min_length: 1, max_length: 9}\n"
+                + "      c: {one_of: [EUR, 1, true]}\n      order.amount: {min: 0, below: 100.5}\n"
+                + "      p: {inside: [\"data/**\"]}\n      u: {url_to: [\"docs.example.com:443\"]}\n"),
+        Arguments.of(
+            "several rules for one tool",
+            rule
+                + "    - decision: allow\n      when: {n: {max: 100}}\n    - decision: ask\n"
+                + "      when: {n: {above: 100}}\n"),
+        Arguments.of("empty list of rules", rule + "    []\n"),
+        Arguments.of(
+            "budget",
+            rule
+                + "    decision: allow\n    budget: {calls: 20, per: 1m, then: ask, message: slow"
+                + " down}\n"),
+        Arguments.of("budget per run", rule + "    decision: allow\n    budget: {calls: 1}\n"),
+        Arguments.of("budget without calls", rule + "    decision: allow\n    budget: {per: 1m}\n"),
+        Arguments.of("budget of zero", rule + "    decision: allow\n    budget: {calls: 0}\n"),
+        Arguments.of(
+            "budget then allow",
+            rule + "    decision: allow\n    budget: {calls: 1, then: allow}\n"),
+        Arguments.of(
+            "budget per week", rule + "    decision: allow\n    budget: {calls: 1, per: 1w}\n"),
+        Arguments.of("deny with budget", rule + "    decision: deny\n    budget: {calls: 1}\n"),
+        Arguments.of(
+            "condition min and above",
+            rule + "    decision: allow\n    when: {n: {min: 1, above: 2}}\n"),
+        Arguments.of(
+            "unknown condition test", rule + "    decision: allow\n    when: {n: {globb: x}}\n"),
+        Arguments.of("empty when", rule + "    decision: allow\n    when: {}\n"),
+        Arguments.of("condition without tests", rule + "    decision: allow\n    when: {n: {}}\n"),
+        Arguments.of(
+            "condition on a bad path",
+            rule + "    decision: allow\n    when: {\"a..b\": {max: 1}}\n"),
+        Arguments.of(
+            "length as text", rule + "    decision: allow\n    when: {n: {max_length: many}}\n"),
         Arguments.of("tools as a list", head + "tools:\n  - t\n"),
         Arguments.of("name with a space", head + "tools:\n  \"a b\":\n    decision: allow\n"),
         Arguments.of("no decision", rule + "    risk: LOW\n"),

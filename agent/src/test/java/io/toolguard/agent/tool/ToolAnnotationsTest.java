@@ -111,6 +111,21 @@ class ToolAnnotationsTest {
     assertThat(tool(Overriding.class, "plain")).isEmpty();
   }
 
+  @Test
+  void parametersAreNamedByLangChain4jsAnnotationElseByTheClassFile() {
+    assertThat(tool(Named.class, "mail"))
+        .map(ToolMethod::parameterNames)
+        .contains(List.of("recipient", "arg1", "arg2"));
+  }
+
+  static class Named {
+    @Tool(name = "mail")
+    public void mail(
+        @dev.langchain4j.agent.tool.P(name = "recipient", value = "to whom") String to,
+        @dev.langchain4j.agent.tool.P("the text") String body,
+        int copies) {}
+  }
+
   private static Optional<ToolMethod> tool(Class<?> type, String method) {
     return Optional.ofNullable(
         new ToolAnnotations(List.of(AgentAction.class.getName()))

@@ -65,6 +65,10 @@ public final class ApprovalApp {
         ToolApp.call("hostile", () -> tools.note(HOSTILE));
         Thread.sleep(1000);
       }
+      case "secret" -> {
+        ToolApp.call("secret", () -> tools.note(SECRET));
+        Thread.sleep(1000);
+      }
       case "hostile-and-long" -> {
         ToolApp.call("hostile", () -> tools.note(HOSTILE));
         ToolApp.call("long", () -> tools.note(LONG));
@@ -96,6 +100,12 @@ public final class ApprovalApp {
    */
   public static final String HOSTILE =
       "report.txt\r\u001b[2K  arguments  path=\"report.txt\"\u001b[8m hidden\u202etxt.exe";
+
+  /** A private key in an argument, as an injected model might pass one on. */
+  public static final String SECRET =
+      "deploy with key:\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
+          + "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQy\n"
+          + "-----END OPENSSH PRIVATE KEY-----\nand token Bearer c2VjcmV0LXRva2VuLXZhbHVl";
 
   /** A value too long to show whole: 200 a, an ESC, 1,000 m, 80 z. */
   public static final String LONG = "a".repeat(200) + "\u001b" + "m".repeat(1000) + "z".repeat(80);

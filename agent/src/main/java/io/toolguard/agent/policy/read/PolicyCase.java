@@ -3,6 +3,7 @@ package io.toolguard.agent.policy.read;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Outcome;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -16,6 +17,8 @@ import java.util.OptionalInt;
  * @param operation read, write, delete, exec, connect or listen
  * @param target what the operation acts on, as {@link #TARGETS} names it
  * @param location where the case is written, for failure messages
+ * @param arguments the call's arguments by parameter name, for rules with conditions (texts,
+ *     numbers, booleans, and maps and lists of them)
  */
 public record PolicyCase(
     String name,
@@ -25,7 +28,20 @@ public record PolicyCase(
     String target,
     Outcome expected,
     OptionalInt ruleLine,
-    Location location) {
+    Location location,
+    Map<String, Object> arguments) {
+
+  public PolicyCase {
+    arguments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arguments));
+  }
+
+  /** {@return the arguments as conditions read them, paths taken as written} */
+  public io.toolguard.agent.policy.ToolArguments toolArguments() {
+    return new io.toolguard.agent.policy.ToolArguments(
+        List.copyOf(arguments.keySet()),
+        arguments.values().toArray(),
+        java.nio.file.Path::normalize);
+  }
 
   /** Each operation a case or {@code explain} can decide, with the key that gives its target. */
   public static final Map<String, String> TARGETS =

@@ -28,13 +28,16 @@ import org.yaml.snakeyaml.nodes.Tag;
  *     path: out/summary.md  #   connect or listen with host (HOST:PORT)
  *     expect: allow         # allow, ask or deny
  *     rule: 23              # optional: line of the deciding rule in the policy
+ *     args:                 # optional: the call's arguments, for rules with conditions
+ *       to: bob@example.com
  * </pre>
  */
 public final class PolicyCases {
 
   private static final List<String> TOP_KEYS = List.of("cases");
   private static final List<String> CASE_KEYS =
-      List.of("name", "tool", "risk", "op", "path", "command", "host", "var", "expect", "rule");
+      List.of(
+          "name", "tool", "risk", "op", "path", "command", "host", "var", "expect", "rule", "args");
 
   private final StrictYaml yaml;
 
@@ -124,12 +127,78 @@ public final class PolicyCases {
     Optional<Outcome> expected =
         yaml.enumValue(keys.get("expect"), "expect", Outcome::named, "allow, ask or deny");
     OptionalInt ruleLine = ruleLine(keys.get("rule"));
+    Map<String, Object> arguments = arguments(keys.get("args"));
     if (name == null || tool == null || expected.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new PolicyCase(
-            name, tool, risk, operation, target, expected.get(), ruleLine, yaml.at(node)));
+            name,
+            tool,
+            risk,
+            operation,
+            target,
+            expected.get(),
+            ruleLine,
+            yaml.at(node),
+            arguments));
+  }
+
+  private Map<String, Object> arguments(NodeTuple entry) {
+    Map<String, Object> arguments = new java.util.LinkedHashMap<>();
+    if (entry == null) {
+      return arguments;
+    }
+    if (!(entry.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+      yaml.problem(
+          entry.getValueNode(),
+          "'args' must map parameter names to values, e.g. {to: bob@example.com}, not "
+              + StrictYaml.describe(entry.getValueNode()));
+      return arguments;
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = yaml.string(tuple.getKeyNode(), "a parameter name in 'args'", "a name");
+      if (name != null) {
+        arguments.put(name, value(tuple.getValueNode()));
+      }
+    }
+    return arguments;
+  }
+
+  /**
+   * {@return a YAML value as a tool would get it from JSON: a text, a whole number (Long), a
+   * decimal (BigDecimal), a boolean, null, or a map or list of such values}
+   */
+  private static Object value(Node node) {
+    if (node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping) {
+      Map<String, Object> map = new java.util.LinkedHashMap<>();
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          map.put(key.getValue(), value(tuple.getValueNode()));
+        }
+      }
+      return map;
+    }
+    if (node instanceof SequenceNode sequence) {
+      List<Object> list = new ArrayList<>();
+      sequence.getValue().forEach(item -> list.add(value(item)));
+      return list;
+    }
+    String text = ((ScalarNode) node).getValue();
+    try {
+      if (Tag.INT.equals(node.getTag())) {
+        return Long.valueOf(text.replace("_", ""));
+      }
+      if (Tag.FLOAT.equals(node.getTag())) {
+        return new java.math.BigDecimal(text.replace("_", ""));
+      }
+    } catch (NumberFormatException unusual) {
+      return text;
+    }
+    if (Tag.BOOL.equals(node.getTag())) {
+      return Boolean.valueOf(text);
+    }
+    return StrictYaml.isNull(node) ? null : text;
   }
 
   private String required(Node caseNode, Map<String, NodeTuple> keys, String key) {

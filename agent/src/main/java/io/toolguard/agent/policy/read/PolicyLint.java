@@ -1,13 +1,17 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.ArgumentCondition;
+import io.toolguard.agent.policy.ArgumentTest;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileOperation;
+import io.toolguard.agent.policy.Holds;
 import io.toolguard.agent.policy.HostPort;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.ToolArguments;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.io.IOException;
@@ -53,6 +57,44 @@ public final class PolicyLint {
 
   private PolicyLint() {}
 
+  /**
+   * Warns of a condition no value can satisfy: an empty range or length, or a list of values none
+   * of which passes the condition's other tests.
+   */
+  private static void neverHolds(
+      ToolRule rule, ArgumentCondition condition, List<PolicyProblem> warnings) {
+    String never = null;
+    for (ArgumentTest test : condition.tests()) {
+      if (test instanceof ArgumentTest.Range range && range.empty()) {
+        never = "no number " + range.describe();
+      } else if (test instanceof ArgumentTest.Length length && length.min() > length.max()) {
+        never = "no value " + length.describe();
+      } else if (test instanceof ArgumentTest.OneOf oneOf
+          && oneOf.values().stream()
+              .noneMatch(
+                  value ->
+                      condition.tests().stream()
+                          .allMatch(
+                              other ->
+                                  other.test(value, Path.of("/"), ToolArguments.NONE)
+                                      != Holds.NO))) {
+        never = "none of the values of 'one_of' passes its other tests";
+      }
+    }
+    if (never != null) {
+      warnings.add(
+          new PolicyProblem(
+              condition.location(),
+              "the condition on '"
+                  + condition.subject()
+                  + "' of rule '"
+                  + rule.pattern()
+                  + "' can never hold ("
+                  + never
+                  + "), so the rule never applies; fix the condition or remove the rule"));
+    }
+  }
+
   /** {@return the warnings for a valid policy, in file order} */
   public static List<PolicyProblem> warnings(Policy policy) {
     List<PolicyProblem> warnings = new ArrayList<>();
@@ -97,11 +139,16 @@ public final class PolicyLint {
                               + "; a letter that only looks Latin (a Cyrillic 'е' in 'read_filе')"
                               + " makes the rule match no tool whose name reads the same. Type"
                               + " the name again if it should be one script")));
+      rule.conditions().forEach(condition -> neverHolds(rule, condition, warnings));
       if (rule.verdict() == Verdict.DENY) {
         continue;
       }
       policy.tools().stream()
-          .filter(deny -> deny.verdict() == Verdict.DENY && covers(deny.pattern(), rule.pattern()))
+          .filter(
+              deny ->
+                  deny.verdict() == Verdict.DENY
+                      && deny.conditions().isEmpty()
+                      && covers(deny.pattern(), rule.pattern()))
           .findFirst()
           .ifPresent(
               deny ->

@@ -1,5 +1,7 @@
 package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.ArgumentCondition;
+import io.toolguard.agent.policy.Budget;
 import io.toolguard.agent.policy.EnvGrants;
 import io.toolguard.agent.policy.ExecGrant;
 import io.toolguard.agent.policy.FileGrants;
@@ -7,6 +9,7 @@ import io.toolguard.agent.policy.Grants;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.NetGrants;
 import io.toolguard.agent.policy.NetPattern;
+import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.ToolRule;
@@ -32,7 +35,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleSection {
 
   private static final List<String> RULE_KEYS =
-      List.of("decision", "risk", "files", "exec", "net", "env");
+      List.of("decision", "risk", "files", "exec", "net", "env", "when", "budget");
+  private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
+  private static final java.util.regex.Pattern WINDOW =
+      java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+
+  /** A budget's calls are remembered one by one: more than this is a mistake. */
+  static final int MOST_CALLS = 100_000;
+
   private static final List<String> ENV_KEYS = List.of("variables", "properties");
   private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
   private static final List<String> NET_ASK_KEYS = List.of("connect", "listen");
@@ -103,7 +113,16 @@ final class RuleSection {
                 + "' is not valid; use the tool's name or a glob with '*', without spaces or control characters");
         continue;
       }
-      rule(name, tuple).ifPresent(rules::add);
+      if (tuple.getValueNode() instanceof SequenceNode alternatives
+          && !alternatives.getValue().isEmpty()) {
+        // several rules for one tool, each with its own conditions
+        int ordinal = 0;
+        for (Node item : alternatives.getValue()) {
+          rule(name, item, item, ordinal++).ifPresent(rules::add);
+        }
+      } else {
+        rule(name, tuple.getKeyNode(), tuple.getValueNode(), 0).ifPresent(rules::add);
+      }
     }
     return rules;
   }
@@ -113,16 +132,21 @@ final class RuleSection {
         && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
   }
 
-  private Optional<ToolRule> rule(String name, NodeTuple tuple) {
-    Map<String, NodeTuple> keys =
-        yaml.mapping(tuple.getValueNode(), "tool rule '" + name + "'", RULE_KEYS);
+  /**
+   * Reads one rule for the tool (or glob) {@code name}.
+   *
+   * @param at where the rule is cited from: its name, or its item in a list of rules
+   * @param ordinal its place in the list of rules for {@code name}, 0 for the only one
+   */
+  private Optional<ToolRule> rule(String name, Node at, Node value, int ordinal) {
+    Map<String, NodeTuple> keys = yaml.mapping(value, "tool rule '" + name + "'", RULE_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
     NodeTuple decisionEntry = keys.get("decision");
     if (decisionEntry == null) {
       yaml.problem(
-          tuple.getValueNode(),
+          value,
           "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
     }
     Optional<Verdict> verdict =
@@ -133,8 +157,10 @@ final class RuleSection {
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
     EnvGrants env = env(name, keys.get("env"));
+    List<ArgumentCondition> conditions = new ConditionSection(yaml).read(name, keys.get("when"));
+    Optional<Budget> budget = budget(name, ordinal, keys.get("budget"));
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files", "exec", "net", "env")) {
+      for (String grantKey : List.of("risk", "files", "exec", "net", "env", "budget")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
               keys.get(grantKey).getKeyNode(),
@@ -149,7 +175,87 @@ final class RuleSection {
     return verdict.map(
         v ->
             new ToolRule(
-                name, v, risk, new Grants(files, exec, net, env), yaml.at(tuple.getKeyNode())));
+                name, v, risk, new Grants(files, exec, net, env), yaml.at(at), conditions, budget));
+  }
+
+  /**
+   * {@return the rule's budget: {@code calls} (required), {@code per} (a window such as 1m; none
+   * for the whole run), {@code then} (deny, the default, or ask) and {@code message}}
+   */
+  private Optional<Budget> budget(String tool, int ordinal, NodeTuple entry) {
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Map<String, NodeTuple> keys =
+        yaml.mapping(entry.getValueNode(), "'budget' of tool rule '" + tool + "'", BUDGET_KEYS);
+    if (keys == null) {
+      return Optional.empty();
+    }
+    NodeTuple callsEntry = keys.get("calls");
+    Integer calls = null;
+    if (callsEntry == null) {
+      yaml.problem(
+          entry.getValueNode(),
+          "'budget' of tool rule '" + tool + "' needs 'calls', such as 'calls: 20'");
+    } else if (callsEntry.getValueNode() instanceof ScalarNode scalar
+        && scalar.getValue().matches("[1-9][0-9]{0,5}")
+        && Integer.parseInt(scalar.getValue()) <= MOST_CALLS) {
+      calls = Integer.parseInt(scalar.getValue());
+    } else {
+      yaml.problem(
+          callsEntry.getValueNode(),
+          "'calls' must be a whole number from 1 to "
+              + MOST_CALLS
+              + ", not "
+              + StrictYaml.describe(callsEntry.getValueNode()));
+    }
+    Optional<java.time.Duration> per = Optional.empty();
+    if (keys.containsKey("per")) {
+      Node value = keys.get("per").getValueNode();
+      java.util.regex.Matcher window =
+          value instanceof ScalarNode scalar ? WINDOW.matcher(scalar.getValue()) : null;
+      if (window != null && window.matches()) {
+        long amount = Long.parseLong(window.group(1));
+        per =
+            Optional.of(
+                switch (window.group(2)) {
+                  case "s" -> java.time.Duration.ofSeconds(amount);
+                  case "m" -> java.time.Duration.ofMinutes(amount);
+                  default -> java.time.Duration.ofHours(amount);
+                });
+      } else {
+        yaml.problem(
+            value,
+            "'per' must be a number with s, m or h, such as 1m or 24h (leave it out for a budget"
+                + " per run), not "
+                + StrictYaml.describe(value));
+      }
+    }
+    Optional<Outcome> past =
+        keys.containsKey("then")
+            ? yaml.enumValue(
+                keys.get("then"),
+                "then",
+                word -> Outcome.named(word).filter(outcome -> outcome != Outcome.ALLOW),
+                "deny or ask")
+            : Optional.of(Outcome.DENY);
+    Optional<String> message =
+        Optional.ofNullable(keys.get("message"))
+            .map(
+                text ->
+                    yaml.string(
+                        text.getValueNode(), "'message'", "a text the model reads when denied"));
+    if (calls == null || past.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Budget(
+            calls,
+            per,
+            past.get(),
+            message,
+            yaml.at(entry.getKeyNode()),
+            tool + "#" + ordinal + " " + calls + "/" + per.map(Object::toString).orElse("run")));
   }
 
   private NetGrants net(String tool, NodeTuple entry) {
