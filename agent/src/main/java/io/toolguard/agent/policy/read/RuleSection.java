@@ -8,6 +8,7 @@ import io.toolguard.agent.policy.NetGrants;
 import io.toolguard.agent.policy.NetPattern;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.SandboxMode;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleSection {
 
   private static final List<String> RULE_KEYS =
-      List.of("decision", "risk", "files", "exec", "net", "env");
+      List.of("decision", "risk", "files", "exec", "net", "env", "exec_sandbox");
   private static final List<String> ENV_KEYS = List.of("variables", "properties");
   private static final List<String> NET_KEYS = List.of("connect", "listen", "ask");
   private static final List<String> NET_ASK_KEYS = List.of("connect", "listen");
@@ -113,8 +114,14 @@ final class RuleSection {
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
     EnvGrants env = env(name, keys.get("env"));
+    Optional<SandboxMode> execSandbox =
+        yaml.enumValue(
+            keys.get("exec_sandbox"),
+            "exec_sandbox",
+            SandboxMode::named,
+            "kernel, off or required (\"off\" quoted or not)");
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files", "exec", "net", "env")) {
+      for (String grantKey : List.of("risk", "files", "exec", "net", "env", "exec_sandbox")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
               keys.get(grantKey).getKeyNode(),
@@ -129,7 +136,11 @@ final class RuleSection {
     return verdict.map(
         v ->
             new ToolRule(
-                name, v, risk, new Grants(files, exec, net, env), yaml.at(tuple.getKeyNode())));
+                name,
+                v,
+                risk,
+                new Grants(files, exec, net, env, execSandbox),
+                yaml.at(tuple.getKeyNode())));
   }
 
   private NetGrants net(String tool, NodeTuple entry) {
