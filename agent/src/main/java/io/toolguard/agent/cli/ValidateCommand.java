@@ -5,6 +5,7 @@ import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyLint;
 import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.policy.read.PolicyProblem;
+import io.toolguard.agent.sandbox.RulesetPlanner;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -37,6 +38,17 @@ final class ValidateCommand implements Command {
         for (PolicyProblem warning : PolicyLint.warnings(policy)) {
           err.println(warning.location() + ": warning: " + warning.message());
         }
+        RulesetPlanner.notHanded(policy)
+            .forEach(
+                (rule, dropped) ->
+                    dropped.forEach(
+                        why ->
+                            err.println(
+                                rule.location()
+                                    + ": warning: processes tool rule '"
+                                    + rule.pattern()
+                                    + "' starts do not get its "
+                                    + why)));
         out.println(
             file
                 + ": valid ("

@@ -8,6 +8,10 @@ import io.toolguard.agent.policy.NetGrants;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.policy.NetPattern;
 import io.toolguard.agent.policy.PathGlob;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.SandboxMode;
+import io.toolguard.agent.policy.ToolRule;
+import io.toolguard.agent.policy.Verdict;
 import io.toolguard.bootstrap.KernelSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -238,6 +242,34 @@ public final class RulesetPlanner {
         new KernelSandbox.Layer(handledFiles, handledNet, scoped, pathRules, ports),
         notHanded,
         String.join("; ", words));
+  }
+
+  /**
+   * {@return for each rule that lets its tool start processes in a kernel sandbox, the grants those
+   * processes would not get, with why}: what {@code validate} warns about. Decided as on a kernel
+   * with every Landlock feature, on the disk as it is now.
+   */
+  public static Map<ToolRule, List<String>> notHanded(Policy policy) {
+    Map<ToolRule, List<String>> found = new LinkedHashMap<>();
+    RulesetPlanner planner =
+        new RulesetPlanner(
+            policy.sandbox(),
+            policy.execSandbox(),
+            Path.of(System.getProperty("java.home")),
+            policy.files());
+    for (ToolRule rule : policy.tools()) {
+      if (rule.verdict() == Verdict.DENY
+          || rule.exec().isEmpty()
+          || rule.grants().execSandbox().orElse(policy.execSandbox().mode()) == SandboxMode.OFF) {
+        continue;
+      }
+      List<String> dropped =
+          planner.plan(rule.files(), rule.net(), Optional.empty(), Integer.MAX_VALUE).notHanded();
+      if (!dropped.isEmpty()) {
+        found.put(rule, dropped);
+      }
+    }
+    return found;
   }
 
   /** {@return the path a glob is handed to the process as, if it is} */
