@@ -53,6 +53,34 @@ public final class ForkRequest {
     this.redirectErrorStream = redirectErrorStream;
   }
 
+  /**
+   * {@return whether this fork runs exactly {@code command} in {@code directory}, through the JDK's
+   * own spawn helper}: what the start just decided on this thread, and not a fork that code calling
+   * {@link Dispatcher#forkAndExec} itself made up
+   *
+   * @param directory the working folder, or {@code null} for the JVM's
+   */
+  public boolean runs(java.util.List<String> command, String directory) {
+    if (mode < 1 || mode > 3 || !java.util.Arrays.equals(helper, Forks.HELPER)) {
+      return false;
+    }
+    if (command.isEmpty()
+        || !java.util.Arrays.equals(program, Forks.cString(command.get(0)))
+        || argumentCount != command.size() - 1
+        || (directory == null
+            ? folder != null
+            : !java.util.Arrays.equals(folder, Forks.cString(directory)))) {
+      return false;
+    }
+    java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+    for (String argument : command.subList(1, command.size())) {
+      byte[] bytes = argument.getBytes(Forks.JNU);
+      block.write(bytes, 0, bytes.length);
+      block.write(0);
+    }
+    return java.util.Arrays.equals(arguments, block.toByteArray());
+  }
+
   /** {@return the process id}, forked here, as the JDK would have */
   public int fork() throws IOException {
     return Forks.fork(

@@ -18,6 +18,14 @@ final class Forks {
 
   private static final MethodHandle FORK;
 
+  /** How the JDK writes paths and arguments for the system, as it started. */
+  static final java.nio.charset.Charset JNU =
+      java.nio.charset.Charset.forName(
+          System.getProperty("sun.jnu.encoding", java.nio.charset.Charset.defaultCharset().name()));
+
+  /** The JDK's spawn helper, which its fork runs first (the posix_spawn launch mechanism). */
+  static final byte[] HELPER = cString(System.getProperty("java.home") + "/lib/jspawnhelper");
+
   static {
     try {
       Class<?> impl = Class.forName("java.lang.ProcessImpl");
@@ -58,6 +66,12 @@ final class Forks {
   }
 
   private Forks() {}
+
+  /** {@return the text as the JDK hands it to the system: in its encoding, with a closing NUL} */
+  static byte[] cString(String text) {
+    byte[] bytes = text.getBytes(JNU);
+    return java.util.Arrays.copyOf(bytes, bytes.length + 1);
+  }
 
   /** Loads this class, or fails saying why. */
   static void load() {

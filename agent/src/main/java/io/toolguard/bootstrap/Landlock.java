@@ -10,13 +10,13 @@ import java.util.Locale;
 /**
  * Linux Landlock through the JDK's foreign function API, reached by reflection so that the agent
  * keeps one build for Java 17 (where none of this is loaded): the system calls that build a ruleset
- * and restrict the calling thread, and {@code openat2}, which opens a path relative to a folder
- * without leaving it.
+ * and restrict the calling thread. Each rule's path is opened with {@code openat2} and {@code
+ * RESOLVE_NO_SYMLINKS}, so that a link swapped in after the planner looked cannot widen a rule.
  *
  * <p>Why here, on the bootstrap path, package-private. Whoever holds a downcall handle to {@code
  * syscall} can do anything native code can; tool code must never get one. So the handles never
  * leave this class, and what the package offers outside ({@link KernelSandbox}, {@link
- * ForkRequest}) can only restrict a thread or open beneath a folder.
+ * ForkRequest}) can only restrict a thread.
  *
  * <p>Native access. From JDK 22 a restricted method warns unless the caller's module has native
  * access, and for class-path code that is one switch for every unnamed module. Unless the JVM was
@@ -46,13 +46,7 @@ final class Landlock {
   private static final long AT_FDCWD = -100;
   private static final long O_PATH = 0x200000;
   private static final long O_CLOEXEC = 0x80000;
-  private static final long O_RDONLY = 0;
-  private static final long RESOLVE_NO_MAGICLINKS = 0x02;
   private static final long RESOLVE_NO_SYMLINKS = 0x04;
-  private static final long RESOLVE_BENEATH = 0x08;
-  private static final int EXDEV = 18;
-  private static final int EAGAIN = 11;
-  private static final int ELOOP = 40;
 
   /** System call numbers: the Landlock and openat2 ones are the same on every architecture. */
   private static final long SYS_CREATE_RULESET = 444;
@@ -347,61 +341,6 @@ final class Landlock {
       throw refused;
     } catch (Throwable failure) {
       throw new IllegalStateException("could not build the Landlock ruleset: " + failure, failure);
-    }
-  }
-
-  /**
-   * Opens {@code relative} for reading beneath the folder {@code root} with {@code
-   * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)}: no {@code ..}, link or absolute path may
-   * lead out of it, whatever changes on disk meanwhile.
-   *
-   * @return the descriptor, {@code -1} if the path leads out of {@code root}, {@code -2} if it is
-   *     not there
-   * @throws IllegalStateException on any other failure
-   */
-  int openBeneath(String root, String relative) {
-    try (Call call = new Call()) {
-      long folder = openPath(call, AT_FDCWD, root, O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
-      if (folder < 0) {
-        return folder == -2 ? -2 : -1;
-      }
-      try {
-        for (int attempt = 0; ; attempt++) {
-          long fd =
-              openPath(
-                  call,
-                  folder,
-                  relative,
-                  O_RDONLY | O_CLOEXEC,
-                  RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-          if (fd == -EAGAIN && attempt < 8) {
-            continue;
-          }
-          if (fd == -EXDEV || fd == -ELOOP) {
-            return -1;
-          }
-          if (fd == -2) {
-            return -2;
-          }
-          check(fd, "openat2 " + relative);
-          return (int) fd;
-        }
-      } finally {
-        call.sys(sysClose, folder, 0, 0, 0, 0);
-      }
-    } catch (IllegalStateException refused) {
-      throw refused;
-    } catch (Throwable failure) {
-      throw new IllegalStateException("openat2 failed: " + failure, failure);
-    }
-  }
-
-  /** Closes a descriptor {@link #openBeneath} returned. */
-  void close(int fd) {
-    try (Call call = new Call()) {
-      call.sys(sysClose, fd, 0, 0, 0, 0);
-    } catch (Throwable ignored) {
-      // nothing to do
     }
   }
 

@@ -180,4 +180,17 @@ class ExecSandboxIT {
                 + " has no foreign function API (JDK 22+ has)); processes tools start run with the"
                 + " JVM's rights");
   }
+
+  @Test
+  void aToolCannotHandTheJdksForkACommandOfItsOwn() throws Exception {
+    ChildJvm.Result result = child("kernel", "").app(SandboxApp.class, "forge");
+
+    assertThat(result.lines("forged "))
+        .as(result.toString())
+        .containsExactly(
+            "forged fork: failed: java.lang.SecurityException: toolguard refused a fork that no"
+                + " process start of this tool decided; start processes with ProcessBuilder or"
+                + " Runtime.exec",
+            "forged file: absent");
+  }
 }

@@ -33,8 +33,12 @@ public final class ExecGuard {
   private final EnvGuard env;
   private final ExecSandboxes sandboxes;
 
-  /** The sandbox decided with the start this thread is making, until its fork. */
-  private static final ThreadLocal<ExecSandboxes.Confinement> PENDING = new ThreadLocal<>();
+  /** The start this thread decided last, with its sandbox, until its fork. */
+  private static final ThreadLocal<Decided> PENDING = new ThreadLocal<>();
+
+  /** A start that was decided: what runs, where, in which sandbox. */
+  private record Decided(
+      List<String> command, String directory, ExecSandboxes.Confinement confinement) {}
 
   public ExecGuard(AccessGate gate, FileGuard files, EnvGuard env, ExecSandboxes sandboxes) {
     this.gate = gate;
@@ -49,9 +53,16 @@ public final class ExecGuard {
    * @return the process id
    */
   public int fork(ForkRequest fork) throws IOException {
-    ExecSandboxes.Confinement confinement = PENDING.get();
+    Decided decided = PENDING.get();
     PENDING.remove();
-    if (confinement == null || confinement.layers().isEmpty()) {
+    if (decided == null || !fork.runs(decided.command(), decided.directory())) {
+      // only the JDK's own start, just decided, forks inside a tool
+      throw new SecurityException(
+          "toolguard refused a fork that no process start of this tool decided; start processes"
+              + " with ProcessBuilder or Runtime.exec");
+    }
+    ExecSandboxes.Confinement confinement = decided.confinement();
+    if (confinement.layers().isEmpty()) {
       return fork.fork();
     }
     return fork.forkConfined(confinement.layers());
@@ -127,7 +138,11 @@ public final class ExecGuard {
         });
     // The process inherits only the variables its tool may read.
     env.trim(context, process.environment());
-    PENDING.set(confinement);
+    PENDING.set(
+        new Decided(
+            List.copyOf(command),
+            process.directory() == null ? null : process.directory().getPath(),
+            confinement));
   }
 
   /** A redirect to a file is the process reading or writing that file on the tool's behalf. */

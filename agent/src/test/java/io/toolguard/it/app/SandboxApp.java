@@ -74,6 +74,56 @@ public final class SandboxApp {
         }
         return;
       }
+      case "forge" -> {
+        // A tool that started one granted process hands the JDK's fork a command of its own.
+        ToolApp.call(
+            "forged fork",
+            () ->
+                run(
+                    () -> {
+                      Process granted = new ProcessBuilder("cat", "data/x.txt").start();
+                      granted.waitFor();
+                      java.lang.reflect.Method fork =
+                          Class.forName("io.toolguard.bootstrap.Dispatcher")
+                              .getMethod(
+                                  "forkAndExec",
+                                  Object.class,
+                                  int.class,
+                                  byte[].class,
+                                  byte[].class,
+                                  byte[].class,
+                                  int.class,
+                                  byte[].class,
+                                  int.class,
+                                  byte[].class,
+                                  int[].class,
+                                  boolean.class);
+                      Object pid;
+                      try {
+                        pid =
+                            fork.invoke(
+                                null,
+                                granted,
+                                1,
+                                cString(System.getProperty("java.home") + "/lib/jspawnhelper"),
+                                cString("/usr/bin/touch"),
+                                cString("../outside/forged.txt"),
+                                1,
+                                null,
+                                0,
+                                null,
+                                new int[] {-1, -1, -1},
+                                false);
+                      } catch (java.lang.reflect.InvocationTargetException thrown) {
+                        throw new IllegalStateException(thrown.getCause().toString());
+                      }
+                      return "pid " + pid;
+                    }),
+            true);
+        Thread.sleep(300);
+        System.out.println("forged file: " + exists("../outside/forged.txt"));
+        return;
+      }
       case "one" -> {
         ToolApp.call("in tool", () -> run(() -> output("cat", args[1])), true);
         return;
@@ -140,6 +190,10 @@ public final class SandboxApp {
     } catch (Exception refused) {
       return "refused: " + refused;
     }
+  }
+
+  private static byte[] cString(String text) {
+    return (text + "\0").getBytes(StandardCharsets.UTF_8);
   }
 
   private static String exists(String file) {
