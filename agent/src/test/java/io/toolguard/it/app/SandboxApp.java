@@ -160,7 +160,12 @@ public final class SandboxApp {
     int confined = 0;
     try (var tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path task : tasks.toList()) {
-        List<String> status = Files.readAllLines(task.resolve("status"));
+        List<String> status;
+        try {
+          status = Files.readAllLines(task.resolve("status"));
+        } catch (java.nio.file.NoSuchFileException ended) {
+          continue; // a thread that ended meanwhile
+        }
         if (status.contains("Name:\tprocess reaper")) {
           reapers++;
           if (status.contains("NoNewPrivs:\t1")) {
