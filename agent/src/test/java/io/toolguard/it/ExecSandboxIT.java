@@ -193,4 +193,23 @@ class ExecSandboxIT {
                 + " Runtime.exec",
             "forged file: absent");
   }
+
+  @Test
+  void aFolderSwappedForALinkOutsideCannotRedirectAConfinedProcessesOpens() throws Exception {
+    Files.createDirectories(dir.resolve("box/data/sub"));
+    Files.createDirectories(dir.resolve("outside/sub"));
+    Files.writeString(dir.resolve("box/data/sub/secret.txt"), "inside");
+    Files.writeString(dir.resolve("outside/sub/secret.txt"), "the secret");
+
+    ChildJvm.Result open = child("\"off\"", "").app(SandboxApp.class, "race");
+    assertThat(open.lines("race: "))
+        .as(open.toString())
+        .containsExactly("race: ran: outside reads some, inside reads some");
+
+    assumeTrue(SANDBOXED_JDK, "JDK 22+ only");
+    ChildJvm.Result confined = child("kernel", "").app(SandboxApp.class, "race");
+    assertThat(confined.lines("race: "))
+        .as(confined.toString())
+        .containsExactly("race: ran: outside reads none, inside reads some");
+  }
 }

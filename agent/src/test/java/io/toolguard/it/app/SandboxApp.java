@@ -124,6 +124,58 @@ public final class SandboxApp {
         System.out.println("forged file: " + exists("../outside/forged.txt"));
         return;
       }
+      case "race" -> {
+        // Outside tools, a thread keeps swapping data/sub for a link to ../outside/sub and back,
+        // while a process the tool started reads data/sub/secret.txt again and again.
+        Path sub = Path.of("data/sub");
+        Path kept = Path.of("data/sub.kept");
+        Path outside = Path.of("../outside/sub").toAbsolutePath().normalize();
+        java.util.concurrent.atomic.AtomicBoolean done =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flipper =
+            new Thread(
+                () -> {
+                  try {
+                    while (!done.get()) {
+                      Files.move(sub, kept);
+                      Files.createSymbolicLink(sub, outside);
+                      Thread.onSpinWait();
+                      Files.delete(sub);
+                      Files.move(kept, sub);
+                    }
+                  } catch (java.io.IOException failed) {
+                    System.out.println("flipper: " + failed);
+                  }
+                });
+        flipper.start();
+        ToolApp.call(
+            "race",
+            () ->
+                run(
+                    () -> {
+                      Process reader =
+                          new ProcessBuilder(
+                                  "sh",
+                                  "-c",
+                                  "for i in $(seq 400); do cat data/sub/secret.txt 2>/dev/null;"
+                                      + " echo; done")
+                              .start();
+                      String read =
+                          new String(
+                              reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                      reader.waitFor();
+                      long secrets = read.lines().filter("the secret"::equals).count();
+                      long inside = read.lines().filter("inside"::equals).count();
+                      return "outside reads "
+                          + (secrets > 0 ? "some" : "none")
+                          + ", inside reads "
+                          + (inside > 0 ? "some" : "none");
+                    }),
+            true);
+        done.set(true);
+        flipper.join();
+        return;
+      }
       case "one" -> {
         ToolApp.call("in tool", () -> run(() -> output("cat", args[1])), true);
         return;
