@@ -25,10 +25,13 @@ import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
+import io.toolguard.agent.sandbox.ExecSandboxes;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
+import io.toolguard.bootstrap.ForkRequest;
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.nio.channels.DatagramChannel;
@@ -71,6 +74,7 @@ final class Guards implements Dispatcher.Hooks {
    * Registers the guards with the dispatcher, then weaves the JDK and the tool methods.
    *
    * @param own toolguard's own files, which no tool may touch
+   * @param sandboxes the kernel sandboxes of the processes tools start
    * @param attached whether the JVM has been running (and loading tool classes) before
    */
   static void install(
@@ -79,17 +83,19 @@ final class Guards implements Dispatcher.Hooks {
       AuditLog audit,
       ApprovalChannels approvals,
       ProtectedFiles own,
+      ExecSandboxes sandboxes,
       boolean attached) {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
+    boolean forkHere = ExecSandboxes.prepare(instrumentation);
     Dispatcher.install(
         new Guards(
             tools,
             files,
-            new ExecGuard(gate, files, env),
+            new ExecGuard(gate, files, env, sandboxes),
             new NetGuard(gate, approvals.server()),
             env,
             new JvmGuard(gate)));
@@ -98,7 +104,7 @@ final class Guards implements Dispatcher.Hooks {
         FileHooks.forThisJvm(),
         HandOffHooks.forThisJvm(),
         JvmHooks.forThisJvm(),
-        ExecHooks.forThisJvm(),
+        ExecHooks.forThisJvm(forkHere),
         NetHooks.forThisJvm(),
         PoolHooks.forThisJvm(),
         EnvHooks.forThisJvm(),
@@ -111,6 +117,11 @@ final class Guards implements Dispatcher.Hooks {
   @Override
   public Object enterTool(int toolId, Object[] arguments, Object outerContext) {
     return tools.enterTool(toolId, arguments, outerContext);
+  }
+
+  @Override
+  public int forkAndExec(Object context, ForkRequest fork) throws IOException {
+    return exec.fork(fork);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.reload.PolicyReloader;
+import io.toolguard.agent.sandbox.ExecSandboxes;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
@@ -84,7 +85,8 @@ final class Startup {
       warnAboutOwnFilesIn(policy.sandbox(), own);
       jvmChanged = true;
       BootstrapJar.appendTo(instrumentation);
-      Guards.install(instrumentation, active, audit, approvals, own, attached);
+      ExecSandboxes sandboxes = new ExecSandboxes(own);
+      Guards.install(instrumentation, active, audit, approvals, own, sandboxes, attached);
       if (!options.reload().isZero()) {
         new PolicyReloader(
                 path(policyFile, "policy"),
@@ -115,6 +117,7 @@ final class Startup {
       System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
+      System.err.println("toolguard: " + sandboxes.startupNote(policy));
     } catch (PolicyException invalid) {
       throw refusal(
           jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());

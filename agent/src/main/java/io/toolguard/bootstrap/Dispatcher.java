@@ -131,6 +131,18 @@ public final class Dispatcher {
     void checkExec(Object context, Object process);
 
     /**
+     * Makes the fork of a process a tool starts, which {@link #checkExec} allowed just before on
+     * this thread: as it is, or inside the kernel sandbox of the tool's grants.
+     *
+     * @return the process id
+     * @throws java.io.IOException as the JDK's fork throws it
+     * @throws SecurityException if the process may not start unconfined and cannot be confined
+     */
+    default int forkAndExec(Object context, ForkRequest fork) throws java.io.IOException {
+      return fork.fork();
+    }
+
+    /**
      * Remembers a process a tool started.
      *
      * @param process the {@code Process}
@@ -470,6 +482,70 @@ public final class Dispatcher {
       }
       hooks.checkExec(frame.context, checked);
       return copy;
+    } catch (Throwable failure) {
+      throw denial(failure);
+    } finally {
+      frame.checking = false;
+    }
+  }
+
+  /**
+   * Called by woven {@code ProcessImpl}'s constructor instead of its own {@code forkAndExec}, with
+   * the same arguments: outside tools, and for toolguard's own starts, that very call through a
+   * constant handle; inside a tool, the agent makes it, inside the tool's kernel sandbox where it
+   * applies. Only the fork leaves this thread ({@link ForkRequest}).
+   *
+   * @param process the {@code ProcessImpl} being made
+   * @return the process id
+   * @throws java.io.IOException as the JDK's fork throws it
+   * @throws SecurityException if the process may not start, or deciding failed
+   */
+  public static int forkAndExec(
+      Object process,
+      int mode,
+      byte[] helper,
+      byte[] program,
+      byte[] arguments,
+      int argumentCount,
+      byte[] environment,
+      int variableCount,
+      byte[] folder,
+      int[] descriptors,
+      boolean redirectErrorStream)
+      throws java.io.IOException {
+    Frame frame = CURRENT.get();
+    if (frame == null || frame.checking) {
+      return Forks.fork(
+          process,
+          mode,
+          helper,
+          program,
+          arguments,
+          argumentCount,
+          environment,
+          variableCount,
+          folder,
+          descriptors,
+          redirectErrorStream);
+    }
+    frame.checking = true;
+    try {
+      return hooks.forkAndExec(
+          frame.context,
+          new ForkRequest(
+              process,
+              mode,
+              helper,
+              program,
+              arguments,
+              argumentCount,
+              environment,
+              variableCount,
+              folder,
+              descriptors,
+              redirectErrorStream));
+    } catch (java.io.IOException refusedByTheSystem) {
+      throw refusedByTheSystem;
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {

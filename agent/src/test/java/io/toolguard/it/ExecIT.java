@@ -110,8 +110,19 @@ class ExecIT {
     assertThat(execs)
         .extracting(line -> line.get("command") + " " + line.get("decision"))
         .containsExactly(
-            "printf x deny", "/bin/echo hi deny", "ls -R / deny", "true allow", "true deny");
-    assertThat(execs.get(0).get("executable")).endsWith("/printf");
+            "echo hi allow",
+            "printf x deny",
+            "/bin/echo hi deny",
+            "ls -a in allow",
+            "/bin/ls -l in allow",
+            "ls -R / deny",
+            "echo exec allow",
+            "echo piped allow",
+            "ls -a in allow",
+            "echo kept allow",
+            "true allow",
+            "true deny");
+    assertThat(execs.get(1).get("executable")).endsWith("/printf");
   }
 
   private static String lsLong(ChildJvm.Result result) {

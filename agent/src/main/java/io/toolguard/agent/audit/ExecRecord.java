@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param executable the real path of the file that runs, or null if it was not found
  * @param decision {@code allow}, {@code deny}, or in audit mode {@code would-deny} and {@code
  *     would-ask}
+ * @param sandbox the kernel sandbox the process starts in (its rulesets, the Landlock ABI), or why
+ *     none applies; null where the process does not start
  */
 public record ExecRecord(
     Instant time,
@@ -19,8 +21,23 @@ public record ExecRecord(
     Decision decision,
     String rule,
     String reason,
-    String thread)
+    String thread,
+    String sandbox)
     implements AuditEntry {
+
+  /** A record that says nothing about a sandbox. */
+  public ExecRecord(
+      Instant time,
+      String callId,
+      String tool,
+      String command,
+      String executable,
+      Decision decision,
+      String rule,
+      String reason,
+      String thread) {
+    this(time, callId, tool, command, executable, decision, rule, reason, thread, null);
+  }
 
   @Override
   public String toJson() {
@@ -44,6 +61,8 @@ public record ExecRecord(
         "reason",
         reason,
         "thread",
-        thread);
+        thread,
+        "sandbox",
+        sandbox);
   }
 }

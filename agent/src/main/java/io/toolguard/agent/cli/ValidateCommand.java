@@ -5,9 +5,11 @@ import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyLint;
 import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.policy.read.PolicyProblem;
+import io.toolguard.agent.sandbox.RulesetPlanner;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code validate [--base] [--strict] POLICY...}: checks policy files before they go live. */
@@ -46,12 +48,26 @@ final class ValidateCommand implements Command {
         for (PolicyProblem warning : warnings) {
           err.println(warning.location() + ": warning: " + warning.message());
         }
-        if (strict && !warnings.isEmpty()) {
+        List<String> notHanded = new ArrayList<>();
+        RulesetPlanner.notHanded(policy)
+            .forEach(
+                (rule, dropped) ->
+                    dropped.forEach(
+                        why ->
+                            notHanded.add(
+                                rule.location()
+                                    + ": warning: processes tool rule '"
+                                    + rule.pattern()
+                                    + "' starts do not get its "
+                                    + why)));
+        notHanded.forEach(err::println);
+        int warned = warnings.size() + notHanded.size();
+        if (strict && warned > 0) {
           err.println(
               file
                   + ": "
-                  + warnings.size()
-                  + (warnings.size() == 1 ? " warning" : " warnings")
+                  + warned
+                  + (warned == 1 ? " warning" : " warnings")
                   + ", which --strict counts as problems");
           status = Cli.FAILED;
           continue;

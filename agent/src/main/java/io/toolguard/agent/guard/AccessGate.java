@@ -40,6 +40,14 @@ public final class AccessGate {
     /** {@return the audit line} */
     AuditEntry record(ToolContext context, ToolContext level, Decision decision, String reason);
 
+    /**
+     * {@return whether an allowed access is written to the audit log in enforce mode too}: a
+     * process start is, with the kernel sandbox it runs in
+     */
+    default boolean recordedWhenAllowed() {
+      return false;
+    }
+
     /** {@return who denies at {@code level}, closing a denial's message: the level's rule} */
     default String denier(ToolContext level) {
       return "rule " + level.decision().rule();
@@ -159,7 +167,7 @@ public final class AccessGate {
 
   private boolean settle(ToolContext context, Access access, Ruling ruling, boolean throwDenial) {
     if (ruling.allowed()) {
-      if (!context.policy().enforcing()) {
+      if (!context.policy().enforcing() || access.recordedWhenAllowed()) {
         // Audit mode records what tools do, so that `suggest` can propose the grants they need.
         write(context, access, access.record(context, context, Decision.ALLOW, WITHIN_GRANTS));
       }

@@ -1,12 +1,19 @@
 package io.toolguard.agent.policy;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything an allowing rule grants a tool while it runs: files, commands, network addresses and
- * environment. A denied call gets {@link #NONE}.
+ * environment, and whether the processes it starts run in a kernel sandbox built from those grants
+ * (empty: as the policy's {@code exec_sandbox} says). A denied call gets {@link #NONE}.
  */
-public record Grants(FileGrants files, List<ExecGrant> exec, NetGrants net, EnvGrants env) {
+public record Grants(
+    FileGrants files,
+    List<ExecGrant> exec,
+    NetGrants net,
+    EnvGrants env,
+    Optional<SandboxMode> execSandbox) {
 
   /** Grants nothing. */
   public static final Grants NONE =
@@ -14,5 +21,10 @@ public record Grants(FileGrants files, List<ExecGrant> exec, NetGrants net, EnvG
 
   public Grants {
     exec = List.copyOf(exec);
+  }
+
+  /** Grants whose processes run as the policy's {@code exec_sandbox} says. */
+  public Grants(FileGrants files, List<ExecGrant> exec, NetGrants net, EnvGrants env) {
+    this(files, exec, net, env, Optional.empty());
   }
 }

@@ -128,6 +128,27 @@ public final class PathGlob {
         : String.valueOf(c);
   }
 
+  /**
+   * {@return the glob's leading segments that have no wildcard, joined by {@code /} (with the
+   * leading {@code /} of an absolute glob): {@code data} for {@code data/*.md}, {@code ""} for
+   * {@code **}}
+   */
+  public String literalBase() {
+    return (absolute ? "/" : "") + String.join("/", base);
+  }
+
+  /** {@return whether the glob names one path, with no wildcard} */
+  public boolean isLiteral() {
+    return literal;
+  }
+
+  /**
+   * {@return whether the glob is a folder with no wildcard and everything below it ({@code x/**})}
+   */
+  public boolean isSubtree() {
+    return subtree != null;
+  }
+
   /** {@return whether the glob names absolute paths rather than paths below the sandbox root} */
   public boolean isAbsolute() {
     return absolute;

@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
  * @param toolAnnotations further annotations, by class name, that make a method a tool
  * @param tools the rules, those of included policies first
  * @param files the policy file and the files it includes
+ * @param execSandbox the {@code exec_sandbox} setting
  * @param digest the SHA-256 of the content this policy was parsed from (see {@code
  *     policy.read.PolicyDigest})
  */
@@ -45,7 +46,8 @@ public record Policy(
     List<String> toolAnnotations,
     List<ToolRule> tools,
     List<Path> files,
-    String digest) {
+    String digest,
+    ExecSandbox execSandbox) {
 
   private static final Comparator<ToolRule> STRONGER =
       Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK)
@@ -65,6 +67,44 @@ public record Policy(
       }
     }
     return false;
+  }
+
+  /** A policy with the default {@code exec_sandbox}. */
+  public Policy(
+      String source,
+      Mode mode,
+      Optional<Location> modeLock,
+      Path sandbox,
+      Verdict unlisted,
+      Optional<Location> unlistedAt,
+      ApprovalSettings approval,
+      Risk defaultRisk,
+      List<String> toolAnnotations,
+      List<ToolRule> tools,
+      List<Path> files,
+      String digest) {
+    this(
+        source,
+        mode,
+        modeLock,
+        sandbox,
+        unlisted,
+        unlistedAt,
+        approval,
+        defaultRisk,
+        toolAnnotations,
+        tools,
+        files,
+        digest,
+        ExecSandbox.DEFAULT);
+  }
+
+  /**
+   * {@return the sandbox mode for processes started under {@code tool}'s grants: its rule's own,
+   * else the policy's}
+   */
+  public SandboxMode execSandboxFor(ToolDecision tool) {
+    return tool.grants().execSandbox().orElse(execSandbox.mode());
   }
 
   /**

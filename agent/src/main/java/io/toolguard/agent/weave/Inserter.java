@@ -26,6 +26,7 @@ final class Inserter extends MethodVisitor {
   private final Hook hook;
   private final Insertion.OnExit onExit;
   private final Label handler = new Label();
+  private final java.util.Set<Insertion.ReplaceCall> replaced = new java.util.HashSet<>();
 
   Inserter(MethodVisitor target, String owner, int access, String descriptor, Hook hook) {
     super(Opcodes.ASM9, target);
@@ -62,7 +63,8 @@ final class Inserter extends MethodVisitor {
         } else if (insertion instanceof Insertion.Notify notify) {
           notify(notify.method(), notify.argument());
         } else if (insertion instanceof Insertion.OnExit
-            || insertion instanceof Insertion.AroundCall) {
+            || insertion instanceof Insertion.AroundCall
+            || insertion instanceof Insertion.ReplaceCall) {
           // Woven at the method's exits and around the call, not at its start.
         } else if (insertion instanceof Insertion.HandOff handOff) {
           super.visitVarInsn(Opcodes.ALOAD, slot(handOff.argument()));
@@ -90,6 +92,12 @@ final class Inserter extends MethodVisitor {
    */
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
+    for (Insertion insertion : hook.insertions()) {
+      if (insertion instanceof Insertion.ReplaceCall replace && !replaced.contains(replace)) {
+        throw new IllegalStateException(
+            hook.signature() + " has no call to " + replace.owner() + "." + replace.name());
+      }
+    }
     if (onExit != null) {
       super.visitLabel(handler);
       Object[] locals = isStatic ? new Object[0] : new Object[] {owner};
@@ -110,6 +118,17 @@ final class Inserter extends MethodVisitor {
   public void visitMethodInsn(
       int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
     for (Insertion insertion : hook.insertions()) {
+      if (insertion instanceof Insertion.ReplaceCall replace
+          && opcode != Opcodes.INVOKESTATIC
+          && replace.owner().equals(callOwner)
+          && replace.name().equals(name)
+          && replace.descriptor().equals(descriptor)) {
+        // The receiver and arguments are on the stack already, as the entry takes them.
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC, DISPATCHER, replace.entry(), replace.entryDescriptor(), false);
+        replaced.add(replace);
+        return;
+      }
       if (insertion instanceof Insertion.AroundCall around
           && around.owner().equals(callOwner)
           && around.name().equals(name)

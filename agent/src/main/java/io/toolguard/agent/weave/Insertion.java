@@ -267,6 +267,21 @@ public sealed interface Insertion {
   }
 
   /**
+   * Every call in the method to {@code owner.name(descriptor)} made instead to {@code
+   * Dispatcher.<entry>}, which takes the receiver (as an {@code Object}) and the same arguments and
+   * returns the same: so that the dispatcher decides where that call is made. The method must have
+   * such a call, or the hook does not fit this JDK.
+   */
+  record ReplaceCall(String owner, String name, String descriptor, String entry)
+      implements Insertion {
+
+    /** {@return the descriptor of the dispatcher's entry: the receiver first, as an object} */
+    public String entryDescriptor() {
+      return "(Ljava/lang/Object;" + descriptor.substring(1);
+    }
+  }
+
+  /**
    * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
    * {@code HandOffs.<before>(receiver)} just before it, {@code HandOffs.<after>()} just after.
    */

@@ -33,6 +33,25 @@ class CliTest {
   }
 
   @Test
+  void validateNamesGrantsTheProcessesOfARuleDoNotGetFromTheKernel() throws Exception {
+    Files.createDirectories(dir.resolve("box/docs"));
+    Path partial =
+        write(
+            "partial.yaml",
+            "version: 1\nsandbox: box\ntools:\n  build:\n    decision: allow\n    exec: [make]\n"
+                + "    files: {read: [\"docs/*.md\"]}\n");
+
+    assertThat(run("validate", partial.toString())).isEqualTo(Cli.OK);
+    assertThat(cli.err())
+        .contains(
+            partial
+                + ":4:3: warning: processes tool rule 'build' starts do not get its read glob"
+                + " \"docs/*.md\": it matches only some of what is in "
+                + dir.toRealPath().resolve("box/docs")
+                + ", and the kernel grants whole folders; grant \"docs/**\" or name the files");
+  }
+
+  @Test
   void validateWarnsAboutToolguardsOwnFilesInsideTheSandbox() throws Exception {
     Path inside = write("inside.yaml", "version: 1\nsandbox: .\n");
 

@@ -1,6 +1,7 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.ExecSandbox;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Risk;
@@ -29,6 +30,7 @@ record PolicyLayer(
     Optional<Setting<Verdict>> unlisted,
     Optional<Setting<ApprovalSettings>> approval,
     Optional<Setting<Risk>> defaultRisk,
+    Optional<Setting<ExecSandbox>> execSandbox,
     Map<String, Location> locked,
     List<String> toolAnnotations,
     List<ToolRule> rules,
@@ -56,6 +58,7 @@ record PolicyLayer(
         unlisted,
         approval,
         defaultRisk,
+        execSandbox,
         locked,
         toolAnnotations,
         rules,
@@ -105,6 +108,7 @@ record PolicyLayer(
         unlisted.or(base::unlisted),
         approval.or(base::approval),
         defaultRisk.or(base::defaultRisk),
+        execSandbox.or(base::execSandbox),
         allLocks,
         concat(
             base.toolAnnotations,

@@ -1,10 +1,12 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.ExecSandbox;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.SandboxMode;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.nio.file.InvalidPathException;
@@ -38,7 +40,9 @@ public final class PolicyParser {
           "default_risk",
           "locked",
           "tool_annotations",
-          "tools");
+          "tools",
+          "exec_sandbox");
+  private static final List<String> EXEC_SANDBOX_KEYS = List.of("mode", "system_read");
   private static final java.util.regex.Pattern ANNOTATION_NAME =
       java.util.regex.Pattern.compile(
           "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
@@ -117,7 +121,8 @@ public final class PolicyParser {
         layer.toolAnnotations(),
         layer.rules(),
         layer.files(),
-        PolicyDigest.combine(layer.digests()));
+        PolicyDigest.combine(layer.digests()),
+        layer.execSandbox().map(PolicyLayer.Setting::value).orElse(ExecSandbox.DEFAULT));
   }
 
   private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
@@ -173,6 +178,7 @@ public final class PolicyParser {
                     "default_risk",
                     Risk::named,
                     "LOW, MEDIUM, HIGH or CRITICAL")),
+            setting(top.get("exec_sandbox"), execSandbox(top.get("exec_sandbox"))),
             locks(top.get("locked")),
             annotationNames(top.get("tool_annotations")),
             new RuleSection(yaml).read(top.get("tools")),
@@ -354,6 +360,54 @@ public final class PolicyParser {
           value,
           "unsupported version " + StrictYaml.describe(value) + "; this agent reads 'version: 1'");
     }
+  }
+
+  /**
+   * {@code exec_sandbox: kernel|off|required}, or {@code exec_sandbox: {mode: ..., system_read:
+   * [default, /opt/tools]}}: the word {@code default} stands for the documented list of system
+   * folders; without it, the list replaces that one.
+   */
+  private Optional<ExecSandbox> execSandbox(NodeTuple entry) {
+    if (entry == null) {
+      return Optional.empty();
+    }
+    String expected = "kernel, off or required";
+    if (!(entry.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+      return yaml.enumValue(entry, "exec_sandbox", SandboxMode::named, expected)
+          .map(mode -> new ExecSandbox(mode, true, List.of()));
+    }
+    Map<String, NodeTuple> keys =
+        yaml.mapping(entry.getValueNode(), "'exec_sandbox'", EXEC_SANDBOX_KEYS);
+    if (keys == null) {
+      return Optional.empty();
+    }
+    SandboxMode mode =
+        yaml.enumValue(keys.get("mode"), "mode", SandboxMode::named, expected)
+            .orElse(SandboxMode.KERNEL);
+    if (keys.get("system_read") == null) {
+      return Optional.of(new ExecSandbox(mode, true, List.of()));
+    }
+    List<String> words =
+        yaml.strings(
+            keys.get("system_read"),
+            "a list of absolute folders or files, and the word default for the default list",
+            "an entry",
+            "an absolute path such as \"/opt/tools\", or default",
+            word -> {
+              if (!word.equals("default") && !word.startsWith("/")) {
+                throw new IllegalArgumentException(
+                    "'"
+                        + word
+                        + "' in 'system_read' must be an absolute path such as \"/opt/tools\","
+                        + " or the word default for the default list");
+              }
+              return word;
+            });
+    return Optional.of(
+        new ExecSandbox(
+            mode,
+            words.contains("default"),
+            words.stream().filter(word -> !word.equals("default")).map(Path::of).toList()));
   }
 
   private Optional<Path> sandbox(NodeTuple entry) {

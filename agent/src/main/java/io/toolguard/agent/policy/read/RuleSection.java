@@ -12,6 +12,7 @@ import io.toolguard.agent.policy.NetPattern;
 import io.toolguard.agent.policy.Outcome;
 import io.toolguard.agent.policy.PathGlob;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.SandboxMode;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleSection {
 
   private static final List<String> RULE_KEYS =
-      List.of("decision", "risk", "files", "exec", "net", "env", "when", "budget");
+      List.of("decision", "risk", "files", "exec", "net", "env", "when", "budget", "exec_sandbox");
   private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
   private static final java.util.regex.Pattern WINDOW =
       java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
@@ -159,8 +160,15 @@ final class RuleSection {
     EnvGrants env = env(name, keys.get("env"));
     List<ArgumentCondition> conditions = new ConditionSection(yaml).read(name, keys.get("when"));
     Optional<Budget> budget = budget(name, ordinal, keys.get("budget"));
+    Optional<SandboxMode> execSandbox =
+        yaml.enumValue(
+            keys.get("exec_sandbox"),
+            "exec_sandbox",
+            SandboxMode::named,
+            "kernel, off or required (\"off\" quoted or not)");
     if (verdict.orElse(null) == Verdict.DENY) {
-      for (String grantKey : List.of("risk", "files", "exec", "net", "env", "budget")) {
+      for (String grantKey :
+          List.of("risk", "files", "exec", "net", "env", "budget", "exec_sandbox")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
               keys.get(grantKey).getKeyNode(),
@@ -175,7 +183,13 @@ final class RuleSection {
     return verdict.map(
         v ->
             new ToolRule(
-                name, v, risk, new Grants(files, exec, net, env), yaml.at(at), conditions, budget));
+                name,
+                v,
+                risk,
+                new Grants(files, exec, net, env, execSandbox),
+                yaml.at(at),
+                conditions,
+                budget));
   }
 
   /**

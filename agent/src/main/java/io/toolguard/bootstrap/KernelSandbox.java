@@ -1,0 +1,92 @@
+package io.toolguard.bootstrap;
+
+import java.util.List;
+
+/**
+ * The kernel sandbox for processes a tool starts (Linux Landlock, through the JDK's foreign
+ * function API on JDK 22+): what this JVM and kernel offer, and the rulesets the agent hands a
+ * {@link ForkRequest}. Nothing here widens anyone's rights: a ruleset only ever narrows the thread
+ * that applies it and the processes it starts.
+ */
+public final class KernelSandbox {
+
+  private KernelSandbox() {}
+
+  /**
+   * One path a ruleset grants, with everything below it if it is a folder.
+   *
+   * @param path an absolute path with no link on the way (it is opened so)
+   * @param folder whether it is a folder (rules on files take file rights only)
+   * @param access Landlock {@code LANDLOCK_ACCESS_FS_*} bits
+   */
+  public record PathRule(String path, boolean folder, long access) {}
+
+  /**
+   * One TCP port a ruleset grants.
+   *
+   * @param access Landlock {@code LANDLOCK_ACCESS_NET_*} bits
+   */
+  public record PortRule(long port, long access) {}
+
+  /**
+   * One Landlock ruleset: what it handles (denies unless a rule grants it), and its rules.
+   *
+   * @param handledFiles {@code LANDLOCK_ACCESS_FS_*} bits the ruleset governs
+   * @param handledNet {@code LANDLOCK_ACCESS_NET_*} bits the ruleset governs (ABI 4+), or 0
+   * @param scoped {@code LANDLOCK_SCOPE_*} bits (ABI 6+), or 0
+   */
+  public record Layer(
+      long handledFiles, long handledNet, long scoped, List<PathRule> paths, List<PortRule> ports) {
+    public Layer {
+      paths = List.copyOf(paths);
+      ports = List.copyOf(ports);
+    }
+  }
+
+  /**
+   * {@return the kernel's Landlock ABI version, or 0 if this JVM or kernel cannot use Landlock
+   * ({@link #unavailable} says why)}; the first call loads the foreign function API
+   */
+  public static int abi() {
+    Landlock landlock = Landlock.get();
+    return landlock == null || landlock.abi() < 0 ? 0 : landlock.abi();
+  }
+
+  /** {@return why {@link #abi} is 0, or {@code null} if it is not} */
+  public static String unavailable() {
+    Landlock landlock = Landlock.get();
+    if (landlock == null) {
+      return Landlock.why();
+    }
+    if (landlock.abi() < 0) {
+      return landlock.abi() == -38
+          ? "the kernel has no Landlock (Linux 5.13+ built with CONFIG_SECURITY_LANDLOCK)"
+          : "Landlock is not enabled in this kernel (errno "
+              + -landlock.abi()
+              + "; add landlock to the lsm= boot parameter)";
+    }
+    return null;
+  }
+
+  /**
+   * {@return whether class-path code has native access now}: {@code true} before JDK 22, where
+   * there is no such thing
+   */
+  public static boolean nativeAccess() {
+    try {
+      return (boolean)
+          Module.class.getMethod("isNativeAccessEnabled").invoke(KernelSandbox.class.getModule());
+    } catch (ReflectiveOperationException olderJdk) {
+      return true;
+    }
+  }
+
+  /**
+   * Loads the handle to the JDK's fork, once {@code java.lang} is open to this class's module.
+   *
+   * @throws ExceptionInInitializerError if it cannot be had
+   */
+  public static void loadFork() {
+    Forks.load();
+  }
+}

@@ -1,0 +1,362 @@
+package io.toolguard.bootstrap;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.util.Locale;
+
+/**
+ * Linux Landlock through the JDK's foreign function API, reached by reflection so that the agent
+ * keeps one build for Java 17 (where none of this is loaded): the system calls that build a ruleset
+ * and restrict the calling thread. Each rule's path is opened with {@code openat2} and {@code
+ * RESOLVE_NO_SYMLINKS}, so that a link swapped in after the planner looked cannot widen a rule.
+ *
+ * <p>Why here, on the bootstrap path, package-private. Whoever holds a downcall handle to {@code
+ * syscall} can do anything native code can; tool code must never get one. So the handles never
+ * leave this class, and what the package offers outside ({@link KernelSandbox}, {@link
+ * ForkRequest}) can only restrict a thread.
+ *
+ * <p>Native access. From JDK 22 a restricted method warns unless the caller's module has native
+ * access, and for class-path code that is one switch for every unnamed module. Unless the JVM was
+ * started with {@code --illegal-native-access=deny}, this class turns that switch on itself,
+ * without the warning: in the default warn mode the JDK turns it on after its first warning anyway.
+ * Under {@code deny} it leaves the choice to the person who made it: the kernel sandbox is then
+ * unavailable unless {@code --enable-native-access=ALL-UNNAMED} is given too.
+ */
+final class Landlock {
+
+  /** {@code LANDLOCK_ACCESS_FS_*} and {@code LANDLOCK_ACCESS_NET_*} rights. */
+  static final long EXECUTE = 1L;
+
+  static final long WRITE_FILE = 1L << 1;
+  static final long READ_FILE = 1L << 2;
+  static final long READ_DIR = 1L << 3;
+  static final long TRUNCATE = 1L << 14;
+  static final long IOCTL_DEV = 1L << 15;
+
+  /** The rights Landlock accepts on a rule for a file that is not a folder. */
+  static final long FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV;
+
+  private static final long PR_SET_NO_NEW_PRIVS = 38;
+  private static final long LANDLOCK_CREATE_RULESET_VERSION = 1;
+  private static final long RULE_PATH_BENEATH = 1;
+  private static final long RULE_NET_PORT = 2;
+  private static final long AT_FDCWD = -100;
+  private static final long O_PATH = 0x200000;
+  private static final long O_CLOEXEC = 0x80000;
+  private static final long RESOLVE_NO_SYMLINKS = 0x04;
+
+  /** System call numbers: the Landlock and openat2 ones are the same on every architecture. */
+  private static final long SYS_CREATE_RULESET = 444;
+
+  private static final long SYS_ADD_RULE = 445;
+  private static final long SYS_RESTRICT_SELF = 446;
+  private static final long SYS_OPENAT2 = 437;
+
+  private final long sysPrctl;
+  private final long sysClose;
+
+  private final MethodHandle syscall;
+  private final Method ofConfined;
+  private final Method allocate;
+  private final Method allocateFrom;
+  private final Method close;
+  private final Method setLong;
+  private final Method setInt;
+  private final Method getInt;
+  private final Method address;
+  private final Object javaLong;
+  private final Object javaInt;
+  private final long stateSize;
+
+  /** The Landlock ABI version of the kernel, or a negative errno. */
+  private final int abi;
+
+  private Landlock(String arch) throws ReflectiveOperationException {
+    if (arch.equals("amd64") || arch.equals("x86_64")) {
+      sysPrctl = 157;
+      sysClose = 3;
+    } else if (arch.equals("aarch64")) {
+      sysPrctl = 167;
+      sysClose = 57;
+    } else {
+      throw new UnsupportedOperationException("no system call table for " + arch);
+    }
+    Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
+    Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
+    Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
+    Class<?> descriptorType = Class.forName("java.lang.foreign.FunctionDescriptor");
+    Class<?> layoutType = Class.forName("java.lang.foreign.MemoryLayout");
+    Class<?> valueLayouts = Class.forName("java.lang.foreign.ValueLayout");
+    Class<?> ofLong = Class.forName("java.lang.foreign.ValueLayout$OfLong");
+    Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
+    Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
+    Class<?> allocatorType = Class.forName("java.lang.foreign.SegmentAllocator");
+    javaLong = valueLayouts.getField("JAVA_LONG").get(null);
+    javaInt = valueLayouts.getField("JAVA_INT").get(null);
+    enableNativeAccess();
+    Object linker = linkerType.getMethod("nativeLinker").invoke(null);
+    Object lookup = linkerType.getMethod("defaultLookup").invoke(linker);
+    Object symbol =
+        ((java.util.Optional<?>)
+                Class.forName("java.lang.foreign.SymbolLookup")
+                    .getMethod("find", String.class)
+                    .invoke(lookup, "syscall"))
+            .orElseThrow(() -> new UnsupportedOperationException("libc has no syscall()"));
+    Object layouts = Array.newInstance(layoutType, 6);
+    for (int i = 0; i < 6; i++) {
+      Array.set(layouts, i, javaLong);
+    }
+    Object descriptor =
+        descriptorType
+            .getMethod("of", layoutType, layouts.getClass())
+            .invoke(null, javaLong, layouts);
+    Object options = Array.newInstance(optionType, 2);
+    Array.set(options, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 1));
+    Array.set(
+        options,
+        1,
+        optionType
+            .getMethod("captureCallState", String[].class)
+            .invoke(null, (Object) new String[] {"errno"}));
+    Object state = optionType.getMethod("captureStateLayout").invoke(null);
+    stateSize = (long) layoutType.getMethod("byteSize").invoke(state);
+    MethodHandle handle =
+        (MethodHandle)
+            linkerType
+                .getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
+                .invoke(linker, symbol, descriptor, options);
+    syscall =
+        handle.asType(
+            MethodType.methodType(
+                long.class,
+                Object.class,
+                long.class,
+                long.class,
+                long.class,
+                long.class,
+                long.class,
+                long.class));
+    ofConfined = arenaType.getMethod("ofConfined");
+    allocate = arenaType.getMethod("allocate", long.class, long.class);
+    allocateFrom = allocatorType.getMethod("allocateFrom", String.class);
+    close = arenaType.getMethod("close");
+    setLong = segmentType.getMethod("set", ofLong, long.class, long.class);
+    setInt = segmentType.getMethod("set", ofInt, long.class, int.class);
+    getInt = segmentType.getMethod("get", ofInt, long.class);
+    address = segmentType.getMethod("address");
+    abi = probeAbi();
+  }
+
+  /** The one instance, or why there is none; made on first use. */
+  private static final class Holder {
+    static final Landlock INSTANCE;
+    static final String UNAVAILABLE;
+
+    static {
+      Landlock made = null;
+      String why = null;
+      try {
+        made = make();
+      } catch (Throwable failure) {
+        why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+      }
+      INSTANCE = made;
+      UNAVAILABLE = why;
+    }
+
+    private static Landlock make() throws ReflectiveOperationException {
+      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+        throw new UnsupportedOperationException("Landlock is Linux only");
+      }
+      if (Runtime.version().feature() < 22) {
+        throw new UnsupportedOperationException(
+            "JDK " + Runtime.version().feature() + " has no foreign function API (JDK 22+ has)");
+      }
+      return new Landlock(System.getProperty("os.arch", ""));
+    }
+  }
+
+  /** {@return the instance, or {@code null} if this JVM or kernel has none ({@link #why})} */
+  static Landlock get() {
+    return Holder.INSTANCE;
+  }
+
+  /** {@return why {@link #get} answers {@code null}} */
+  static String why() {
+    return Holder.UNAVAILABLE;
+  }
+
+  /** {@return the kernel's Landlock ABI version, or a negative errno if it has none} */
+  int abi() {
+    return abi;
+  }
+
+  /**
+   * Turns native access on for class-path code unless the JVM runs with {@code
+   * --illegal-native-access=deny}; see the class comment.
+   */
+  private static void enableNativeAccess() throws ReflectiveOperationException {
+    Module own = Landlock.class.getModule();
+    boolean enabled = (boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(own);
+    if (enabled) {
+      return;
+    }
+    // What --illegal-native-access says; the agent exports jdk.internal.module to this module
+    // (ExecSandboxes.prepare). Where that cannot be read, the JDK decides (and warns) itself.
+    String mode;
+    try {
+      mode =
+          String.valueOf(
+              Class.forName("jdk.internal.module.ModuleBootstrap")
+                  .getMethod("illegalNativeAccess")
+                  .invoke(null));
+    } catch (ReflectiveOperationException | RuntimeException unknown) {
+      return;
+    }
+    if (mode.equals("DENY")) {
+      throw new UnsupportedOperationException(
+          "the JVM runs with --illegal-native-access=deny and no native access for class-path"
+              + " code; add --enable-native-access=ALL-UNNAMED to use the kernel sandbox");
+    }
+    // java.lang is opened to this module by the agent (ExecSandboxes.prepare); without it, the
+    // JDK's own warning is printed once instead.
+    try {
+      MethodHandles.privateLookupIn(Module.class, MethodHandles.lookup())
+          .findStatic(
+              Module.class,
+              "implAddEnableNativeAccessToAllUnnamed",
+              MethodType.methodType(void.class))
+          .invoke();
+    } catch (IllegalAccessException | NoSuchMethodException | RuntimeException notOpened) {
+      // the JDK warns once
+    } catch (Throwable unexpected) {
+      throw new IllegalStateException(unexpected);
+    }
+  }
+
+  /** One arena's worth of native calls. */
+  private final class Call implements AutoCloseable {
+    final Object arena;
+    final Object state;
+
+    Call() throws ReflectiveOperationException {
+      arena = ofConfined.invoke(null);
+      state = allocate.invoke(arena, stateSize, 8L);
+    }
+
+    Object allocate(long size) throws ReflectiveOperationException {
+      return Landlock.this.allocate.invoke(arena, size, 8L);
+    }
+
+    long addressOf(Object segment) throws ReflectiveOperationException {
+      return (long) address.invoke(segment);
+    }
+
+    long string(String text) throws ReflectiveOperationException {
+      return addressOf(allocateFrom.invoke(arena, text));
+    }
+
+    /** {@return the system call's answer, or a negative errno} */
+    long sys(long number, long a, long b, long c, long d, long e) throws Throwable {
+      long answer = (long) syscall.invokeExact(state, number, a, b, c, d, e);
+      if (answer == -1) {
+        return -(int) getInt.invoke(state, javaInt, 0L);
+      }
+      return answer;
+    }
+
+    void put(Object segment, long offset, long value) throws ReflectiveOperationException {
+      setLong.invoke(segment, javaLong, offset, value);
+    }
+
+    void putInt(Object segment, long offset, int value) throws ReflectiveOperationException {
+      setInt.invoke(segment, javaInt, offset, value);
+    }
+
+    @Override
+    public void close() throws ReflectiveOperationException {
+      Landlock.this.close.invoke(arena);
+    }
+  }
+
+  private int probeAbi() {
+    try (Call call = new Call()) {
+      return (int) call.sys(SYS_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION, 0, 0);
+    } catch (Throwable failure) {
+      throw new IllegalStateException("could not ask the kernel for Landlock: " + failure, failure);
+    }
+  }
+
+  /**
+   * Restricts the calling thread, and every process it starts from now on, to one more ruleset:
+   * after the first, each layer narrows what the ones before allow.
+   *
+   * @throws IllegalStateException saying which step the kernel refused, and why
+   */
+  void restrictSelf(KernelSandbox.Layer layer) {
+    try (Call call = new Call()) {
+      long done = call.sys(sysPrctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+      check(done, "prctl(PR_SET_NO_NEW_PRIVS)");
+      int size = abi >= 6 ? 24 : abi >= 4 ? 16 : 8;
+      Object attr = call.allocate(24);
+      call.put(attr, 0, layer.handledFiles());
+      call.put(attr, 8, layer.handledNet());
+      call.put(attr, 16, layer.scoped());
+      long ruleset = call.sys(SYS_CREATE_RULESET, call.addressOf(attr), size, 0, 0, 0);
+      check(ruleset, "landlock_create_ruleset");
+      try {
+        Object beneath = call.allocate(16);
+        for (KernelSandbox.PathRule rule : layer.paths()) {
+          long fd = openPath(call, AT_FDCWD, rule.path(), O_PATH | O_CLOEXEC, RESOLVE_NO_SYMLINKS);
+          if (fd == -2) {
+            continue; // not there (any more): nothing to grant
+          }
+          check(fd, "open " + rule.path());
+          try {
+            call.put(beneath, 0, rule.folder() ? rule.access() : rule.access() & FILE_RIGHTS);
+            call.putInt(beneath, 8, (int) fd);
+            check(
+                call.sys(SYS_ADD_RULE, ruleset, RULE_PATH_BENEATH, call.addressOf(beneath), 0, 0),
+                "landlock_add_rule " + rule.path());
+          } finally {
+            call.sys(sysClose, fd, 0, 0, 0, 0);
+          }
+        }
+        Object port = call.allocate(16);
+        for (KernelSandbox.PortRule rule : layer.ports()) {
+          call.put(port, 0, rule.access());
+          call.put(port, 8, rule.port());
+          check(
+              call.sys(SYS_ADD_RULE, ruleset, RULE_NET_PORT, call.addressOf(port), 0, 0),
+              "landlock_add_rule port " + rule.port());
+        }
+        check(call.sys(SYS_RESTRICT_SELF, ruleset, 0, 0, 0, 0), "landlock_restrict_self");
+      } finally {
+        call.sys(sysClose, ruleset, 0, 0, 0, 0);
+      }
+    } catch (IllegalStateException refused) {
+      throw refused;
+    } catch (Throwable failure) {
+      throw new IllegalStateException("could not build the Landlock ruleset: " + failure, failure);
+    }
+  }
+
+  /** {@return the descriptor, or a negative errno} */
+  private static long openPath(Call call, long folder, String path, long flags, long resolve)
+      throws Throwable {
+    Object how = call.allocate(24);
+    call.put(how, 0, flags);
+    call.put(how, 8, 0);
+    call.put(how, 16, resolve);
+    return call.sys(SYS_OPENAT2, folder, call.string(path), call.addressOf(how), 24, 0);
+  }
+
+  private static void check(long answer, String step) {
+    if (answer < 0) {
+      throw new IllegalStateException(step + " failed with errno " + -answer);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.toolguard.agent.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.toolguard.agent.file.ProtectedFiles;
+import io.toolguard.agent.guard.ToolContext;
+import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.policy.DeclaredRisk;
+import io.toolguard.agent.policy.Mode;
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.read.PolicyParser;
+import io.toolguard.bootstrap.KernelSandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which levels of a tool's context confine the processes it starts, and when none can. */
+class ExecSandboxesTest {
+
+  @TempDir Path dir;
+  private Policy policy;
+  private ExecSandboxes sandboxes;
+
+  @BeforeEach
+  void policy() throws Exception {
+    Files.createDirectories(dir.resolve("box/data"));
+    policy =
+        PolicyParser.parse(
+            "policy.yaml",
+            dir,
+            """
+            version: 1
+            sandbox: box
+            tools:
+              outer:
+                decision: allow
+                exec: [cat]
+                files: {read: ["data/**"]}
+              inner:
+                decision: allow
+                exec: [cat]
+              quiet:
+                decision: allow
+                exec_sandbox: "off"
+                exec: [cat]
+            """);
+    sandboxes =
+        new ExecSandboxes(
+            ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false));
+  }
+
+  private ToolContext context(String tool, Mode mode, ToolContext outer) {
+    return new ToolContext(
+        "1",
+        tool,
+        new ActivePolicy.Snapshot(policy, mode),
+        policy.decide(tool, DeclaredRisk.of(Risk.LOW)),
+        outer);
+  }
+
+  @Test
+  void aRuleThatSaysOffStartsItsProcessesUnconfined() {
+    ExecSandboxes.Confinement confinement =
+        sandboxes.confinement(context("quiet", Mode.ENFORCE, null), Optional.empty());
+
+    assertThat(confinement.layers()).isEmpty();
+    assertThat(confinement.refusal()).isEmpty();
+    assertThat(confinement.summary()).isEqualTo("off for tool 'quiet' (rule policy.yaml:11)");
+  }
+
+  @Test
+  void auditModeObservesAndDoesNotConfine() {
+    ExecSandboxes.Confinement confinement =
+        sandboxes.confinement(context("outer", Mode.AUDIT, null), Optional.empty());
+
+    assertThat(confinement.layers()).isEmpty();
+    assertThat(confinement.summary()).isEqualTo("none in audit mode");
+  }
+
+  @Test
+  void aNestedToolsProcessesGetOneRulesetPerLevel() {
+    assumeTrue(KernelSandbox.abi() > 0, "needs Landlock and JDK 22+");
+    ExecSandboxes.Confinement confinement =
+        sandboxes.confinement(
+            context("inner", Mode.ENFORCE, context("outer", Mode.ENFORCE, null)), Optional.empty());
+
+    assertThat(confinement.layers()).hasSize(2);
+    assertThat(confinement.layers().get(0).paths())
+        .extracting(KernelSandbox.PathRule::path)
+        .doesNotContain(policy.sandbox().resolve("data").toString());
+    assertThat(confinement.layers().get(1).paths())
+        .extracting(KernelSandbox.PathRule::path)
+        .contains(policy.sandbox().resolve("data").toString());
+    assertThat(confinement.summary()).contains(" + ").startsWith("landlock abi ");
+  }
+
+  @Test
+  void withoutTheKernelOrJdkKernelStartsUnconfinedAndRequiredRefuses() throws Exception {
+    assumeTrue(KernelSandbox.abi() == 0, "where Landlock or JDK 22+ is missing");
+    ExecSandboxes.Confinement kernel =
+        sandboxes.confinement(context("outer", Mode.ENFORCE, null), Optional.empty());
+    assertThat(kernel.layers()).isEmpty();
+    assertThat(kernel.refusal()).isEmpty();
+    assertThat(kernel.summary()).startsWith("none: ");
+
+    policy =
+        PolicyParser.parse(
+            "policy.yaml",
+            dir,
+            "version: 1\nsandbox: box\nexec_sandbox: required\ntools:\n"
+                + "  outer: {decision: allow, exec: [cat]}\n");
+    assertThat(
+            sandboxes.confinement(context("outer", Mode.ENFORCE, null), Optional.empty()).refusal())
+        .hasValueSatisfying(
+            why -> assertThat(why).startsWith("it must run in a kernel sandbox (exec_sandbox:"));
+  }
+}
