@@ -39,7 +39,7 @@ final class BootstrapJar {
   static final String PACKAGE = "io/toolguard/bootstrap/";
 
   /** The package, packed into a jar of its own by the build, inside the agent jar. */
-  static final String PACKED = "META-INF/toolguard/bootstrap.jar";
+  static final String PACKED = "META-INF/toolguard/toolguard-agent-bootstrap.jar";
 
   /** The class without which the package is no bridge at all. */
   private static final String DISPATCHER = PACKAGE + "Dispatcher.class";

@@ -111,7 +111,7 @@ class AgentJarIT {
           bootstrap.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
         }
       }
-      JarEntry nested = jar.getJarEntry("META-INF/toolguard/bootstrap.jar");
+      JarEntry nested = jar.getJarEntry("META-INF/toolguard/toolguard-agent-bootstrap.jar");
       assertThat(nested).as("the packed bootstrap jar").isNotNull();
       try (JarInputStream in = new JarInputStream(jar.getInputStream(nested))) {
         for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
