@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
-# What the agent adds to the start-up of a hello-world JVM: median wall time of N runs
-# without the agent and with it (a policy with one rule). Build first: mvn -B package -DskipTests
-# Usage: benchmarks/startup.sh [RUNS]   (JAVA_HOME selects the JDK; default: java on the PATH)
+# What the agent adds to the start-up of a JVM, in paired runs (without the agent, then with it, N times),
+# wall time and peak RSS, min / median / max:
+#   hello      a hello-world main; the agent with a one-rule policy
+#   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
+#   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
+#              (mvn -B package -DskipTests in examples/langchain4j)
+#   aot        JDK 24+: hello world with an AOT cache (JEP 483) on both sides, each trained as it runs:
+#              without the agent, and with --add-modules java.instrument for the agent's runs (see README)
+# Build first: mvn -B package -DskipTests.
+# Usage: benchmarks/startup.sh [RUNS]   (default 15; JDKS="jdk-home ..." selects the JDKs, default: the
+# JDK 17 and JDK 25 of the CI machine when present, else JAVA_HOME or java on the PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-agent=agent/target/toolguard-agent.jar
+root=$PWD
+agent=$root/agent/target/toolguard-agent.jar
+example=$root/examples/langchain4j/target/toolguard-example-langchain4j.jar
 [ -f "$agent" ] || { echo "build the agent first: mvn -B package -DskipTests" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (GNU time) for peak RSS" >&2; exit 1; }
+
+if [ -z "${JDKS:-}" ]; then
+  for jdk in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64; do
+    [ -x "$jdk/bin/java" ] && JDKS="${JDKS:-} $jdk"
+  done
+  JDKS=${JDKS:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/sandbox" "$work/example"
 cat > "$work/Hello.java" <<'JAVA'
 public class Hello {
   public static void main(String[] args) {
@@ -18,25 +36,79 @@ public class Hello {
   }
 }
 JAVA
-"${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$work" "$work/Hello.java"
-printf 'version: 1\nsandbox: .\ntools:\n  hello:\n    decision: allow\n' > "$work/policy.yaml"
+printf 'version: 1\nsandbox: sandbox\ntools:\n  hello:\n    decision: allow\n' > "$work/policy.yaml"
+printf 'version: 1\nsandbox: sandbox\napproval:\n  web:\n    port: 0\n  webhook:\n    url: http://127.0.0.1:9/approve\n    secret_env: TOOLGUARD_BENCH_SECRET\ntools:\n  hello:\n    decision: allow\n' \
+  > "$work/approvals.yaml"
+export TOOLGUARD_BENCH_SECRET=benchmark-only-secret
+sed 's#^sandbox: .*#sandbox: workspace#' "$root/examples/langchain4j/policy.yaml" > "$work/example/policy.yaml"
 
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'
+# one_run OUT CMD...: appends "wall_ms rss_kib" of one run of CMD (its output discarded) to OUT
+one_run() {
+  local out=$1 start end; shift
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" > /dev/null 2> "$work/stderr" || {
+    echo "failed: $*" >&2; cat "$work/stderr" >&2; exit 1; }
+  end=$(date +%s%N)
+  echo "$(( (end - start) / 1000000 )) $(tail -1 "$work/rss")" >> "$out"
 }
 
-"$java" -cp "$work" Hello > /dev/null # warm the file cache
-without=$(median_ms "$java" -cp "$work" Hello)
-with=$(median_ms "$java" "-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl" -cp "$work" Hello)
-echo "$("$java" -version 2>&1 | head -1), $runs runs each"
-echo "without agent: ${without} ms (median)"
-echo "with agent:    ${with} ms (median)"
-echo "added:         $(( with - without )) ms"
+# stats FILE COLUMN: "min median max" of a column
+stats() {
+  cut -d' ' -f"$2" "$1" | sort -n | awk '{a[NR]=$1} END {
+    m = (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2); print a[1], m, a[NR]}'
+}
+
+# pair NAME "CMD WITHOUT" "CMD WITH": N interleaved runs of each, then one table row
+pair() {
+  local name=$1 without=$2 with=$3
+  rm -f "$work/a" "$work/b"
+  eval "$without" > /dev/null 2>&1 || true # warm the file cache
+  eval "$with" > /dev/null 2>&1 || true
+  for _ in $(seq "$runs"); do
+    eval "one_run $work/a $without"
+    eval "one_run $work/b $with"
+  done
+  read -r a_min a_med a_max <<< "$(stats "$work/a" 1)"
+  read -r b_min b_med b_max <<< "$(stats "$work/b" 1)"
+  read -r _ ra_med _ <<< "$(stats "$work/a" 2)"
+  read -r _ rb_med _ <<< "$(stats "$work/b" 2)"
+  awk -v v="$version" -v n="$name" -v a="$a_min $a_med $a_max" -v b="$b_min $b_med $b_max" \
+    -v ra="$ra_med" -v rb="$rb_med" 'BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      printf "| %s | %s | %d / %d / %d | %d / %d / %d | %+d ms | %.2f× | %.1f | %.1f | %+.1f |\n",
+        v, n, x[1], x[2], x[3], y[1], y[2], y[3], y[2] - x[2], y[2] / x[2], ra / 1024, rb / 1024,
+        (rb - ra) / 1024 }'
+}
+
+echo "$runs paired runs each; wall ms min / median / max; peak RSS MiB, medians"
+echo
+echo "| JDK | run | A: without agent (ms) | B: with agent (ms) | added | B/A | RSS A | RSS B | added RSS |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for jdk in $JDKS; do
+  java=$jdk/bin/java
+  version=$("$java" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]*)".*/\1/')
+  feature=${version%%.*}
+  "$jdk/bin/javac" -d "$work/classes-$feature" "$work/Hello.java"
+  # A jar: an AOT cache takes application classes only from jars.
+  "$jdk/bin/jar" cf "$work/hello-$feature.jar" -C "$work/classes-$feature" .
+  app="-cp $work/hello-$feature.jar Hello"
+  hello="$java $app"
+  with="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl"
+  pair hello "$hello" "$java $with $app"
+  pair approvals "$hello" \
+    "$java -javaagent:$agent=policy=$work/approvals.yaml,audit=$work/audit.jsonl $app"
+  if [ -f "$example" ]; then
+    mkdir -p "$work/example/workspace"
+    pair example "$java -jar $example $work/example/workspace" \
+      "$java -javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl -jar $example $work/example/workspace"
+  fi
+  if [ "$feature" -ge 24 ]; then
+    "$java" -XX:AOTCacheOutput="$work/plain.aot" $app > /dev/null 2>&1 || {
+      echo "AOT training run failed" >&2; exit 1; }
+    "$java" -XX:AOTCacheOutput="$work/instrument.aot" --add-modules java.instrument $app > /dev/null 2>&1 || {
+      echo "AOT training run for the agent failed" >&2; exit 1; }
+    pair "hello, no agent; A: no AOT cache, B: AOT cache" "$hello" "$java -XX:AOTCache=$work/plain.aot $app"
+    pair "hello, agent on both; A: no AOT cache, B: AOT cache" "$java $with $app" \
+      "$java -XX:AOTCache=$work/instrument.aot $with $app"
+  fi
+done

@@ -7,6 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.util.Enumeration;
 import java.util.Map;
@@ -21,21 +22,24 @@ import java.util.stream.Stream;
  * agent jar into a private temporary jar and appends that, so that only it (and not the shaded
  * libraries) becomes visible to every class loader. See {@code Dispatcher} for why.
  *
- * <p>The set is derived, not listed: every entry under {@code io/toolguard/bootstrap/} of the jar
- * (or, run from a build's classes, the folder) this class was loaded from, nested classes and all,
- * so that a class added to the package cannot be forgotten. The bootstrap classes stay ordinary
- * {@code .class} entries of the agent jar rather than resources under another name (Mockito ships
- * its dispatcher as {@code .raw} so that no other loader can define it): the benchmarks and the
- * unit tests compile against them and load them from the class path, and the mistake that approach
- * guards against, another loader defining a second copy first, is caught where it would do harm
- * instead: {@code Dispatcher.install} refuses any copy but the bootstrap loader's, so the agent
- * does not start. Nothing else may be loaded from this package before the jar is appended, which is
- * why only {@code Guards.install}, afterwards, refers to it.
+ * <p>The set is derived, not listed: every entry under {@code io/toolguard/bootstrap/}, nested
+ * classes and all, so that a class added to the package cannot be forgotten. The build packs them
+ * into {@link #PACKED} inside the agent jar (run from a build's classes, the folder is read). The
+ * bootstrap classes stay ordinary {@code .class} entries of the agent jar rather than resources
+ * under another name (Mockito ships its dispatcher as {@code .raw} so that no other loader can
+ * define it): the benchmarks and the unit tests compile against them and load them from the class
+ * path, and the mistake that approach guards against, another loader defining a second copy first,
+ * is caught where it would do harm instead: {@code Dispatcher.install} refuses any copy but the
+ * bootstrap loader's, so the agent does not start. Nothing else may be loaded from this package
+ * before the jar is appended, which is why only {@code Guards.install}, afterwards, refers to it.
  */
 final class BootstrapJar {
 
   /** The package that goes onto the bootstrap class path, whole. */
   static final String PACKAGE = "io/toolguard/bootstrap/";
+
+  /** The package, packed into a jar of its own by the build, inside the agent jar. */
+  static final String PACKED = "META-INF/toolguard/toolguard-agent-bootstrap.jar";
 
   /** The class without which the package is no bridge at all. */
   private static final String DISPATCHER = PACKAGE + "Dispatcher.class";
@@ -45,8 +49,31 @@ final class BootstrapJar {
   static void appendTo(Instrumentation instrumentation) throws IOException {
     Path bootJar = Files.createTempFile("toolguard-bootstrap-", ".jar");
     bootJar.toFile().deleteOnExit();
-    write(entries(agentLocation()), bootJar);
+    writeBootJar(agentLocation(), bootJar);
     instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootJar.toFile()));
+  }
+
+  /**
+   * Writes the jar to append for {@code agent} to {@code target}: from the agent jar, the one the
+   * build packed ({@link #PACKED}; finding the package's entries among the agent jar's thousands
+   * cost 30 to 60 ms of every start); from a folder of classes (the unit tests), every file of the
+   * package.
+   */
+  static void writeBootJar(Path agent, Path target) throws IOException {
+    if (Files.isDirectory(agent)) {
+      write(entries(agent), target);
+      return;
+    }
+    try (JarFile jar = new JarFile(agent.toFile())) {
+      JarEntry packed = jar.getJarEntry(PACKED);
+      if (packed == null) {
+        throw new IOException(
+            agent + " lacks " + PACKED + "; the agent jar is damaged, download it again");
+      }
+      try (InputStream in = jar.getInputStream(packed)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   /** {@return the agent jar, or the folder of classes, this class was loaded from} */

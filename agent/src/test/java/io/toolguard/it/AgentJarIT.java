@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -98,6 +99,30 @@ class AgentJarIT {
                         name)
                     .isTrue());
     assertThat(needed).contains("io/toolguard/bootstrap/ToolFrames$Frame", "java/lang/ThreadLocal");
+  }
+
+  @Test
+  void theJarTheAgentAppendsIsPackedAtBuildTimeFromTheBootstrapPackageWhole() throws Exception {
+    Map<String, byte[]> bootstrap = new TreeMap<>();
+    Map<String, byte[]> packed = new TreeMap<>();
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+        if (!entry.isDirectory() && entry.getName().startsWith(BOOTSTRAP)) {
+          bootstrap.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
+        }
+      }
+      JarEntry nested = jar.getJarEntry("META-INF/toolguard/toolguard-agent-bootstrap.jar");
+      assertThat(nested).as("the packed bootstrap jar").isNotNull();
+      try (JarInputStream in = new JarInputStream(jar.getInputStream(nested))) {
+        for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+          if (!entry.isDirectory()) {
+            packed.put(entry.getName(), in.readAllBytes());
+          }
+        }
+      }
+    }
+    assertThat(packed.keySet()).containsExactlyElementsOf(bootstrap.keySet());
+    bootstrap.forEach((name, bytes) -> assertThat(packed.get(name)).as(name).isEqualTo(bytes));
   }
 
   @Test

@@ -30,24 +30,21 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AuditLog {
 
   private final Path file;
-  private final Logger logger;
-  private final OutputStreamAppender<ILoggingEvent> appender;
-  private final AtomicReference<String> lastError;
+  private final FileOutputStream stream;
+  private final AtomicReference<String> lastError = new AtomicReference<>("unknown error");
   private final AtomicBoolean failureReported = new AtomicBoolean();
 
-  private AuditLog(
-      Path file,
-      Logger logger,
-      OutputStreamAppender<ILoggingEvent> appender,
-      AtomicReference<String> lastError) {
+  /** Built at the first line: loading Logback cost about 15 ms of every start-up. */
+  private Writer writer;
+
+  private AuditLog(Path file, FileOutputStream stream) {
     this.file = file;
-    this.logger = logger;
-    this.appender = appender;
-    this.lastError = lastError;
+    this.stream = stream;
   }
 
   /**
-   * Opens (appends to) the audit log file, creating missing folders.
+   * Opens (appends to) the audit log file, creating missing folders. The file is opened now, so a
+   * log that cannot be written stops the start; Logback is set up at the first line.
    *
    * @throws IllegalStateException saying why the file cannot be written
    */
@@ -60,38 +57,52 @@ public final class AuditLog {
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot write the audit log " + absolute + ": " + e, e);
     }
+    return new AuditLog(absolute, stream);
+  }
 
-    LoggerContext context = new LoggerContext();
-    context.setName("toolguard");
-    context.setMDCAdapter(new LogbackMDCAdapter());
-    AtomicReference<String> lastError = new AtomicReference<>("unknown error");
-    context
-        .getStatusManager()
-        .add(
-            status -> {
-              if (status.getLevel() == Status.ERROR) {
-                Throwable cause = status.getThrowable();
-                lastError.set(cause != null ? cause.toString() : status.getMessage());
-              }
-            });
+  /** {@return the Logback logger and appender writing to the file, built at the first call} */
+  private synchronized Writer writer() {
+    if (writer == null) {
+      writer = Writer.to(stream, lastError);
+    }
+    return writer;
+  }
 
-    LineEncoder encoder = new LineEncoder();
-    encoder.setContext(context);
-    encoder.start();
+  /** The agent's own Logback context, logger and appender, writing to the audit log's stream. */
+  private record Writer(Logger logger, OutputStreamAppender<ILoggingEvent> appender) {
 
-    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
-    appender.setContext(context);
-    appender.setName("audit");
-    appender.setEncoder(encoder);
-    appender.setImmediateFlush(true);
-    appender.setOutputStream(stream);
-    appender.start();
+    static Writer to(FileOutputStream stream, AtomicReference<String> lastError) {
+      LoggerContext context = new LoggerContext();
+      context.setName("toolguard");
+      context.setMDCAdapter(new LogbackMDCAdapter());
+      context
+          .getStatusManager()
+          .add(
+              status -> {
+                if (status.getLevel() == Status.ERROR) {
+                  Throwable cause = status.getThrowable();
+                  lastError.set(cause != null ? cause.toString() : status.getMessage());
+                }
+              });
 
-    Logger logger = context.getLogger("io.toolguard.audit");
-    logger.setAdditive(false);
-    logger.setLevel(Level.INFO);
-    logger.addAppender(appender);
-    return new AuditLog(absolute, logger, appender, lastError);
+      LineEncoder encoder = new LineEncoder();
+      encoder.setContext(context);
+      encoder.start();
+
+      OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+      appender.setContext(context);
+      appender.setName("audit");
+      appender.setEncoder(encoder);
+      appender.setImmediateFlush(true);
+      appender.setOutputStream(stream);
+      appender.start();
+
+      Logger logger = context.getLogger("io.toolguard.audit");
+      logger.setAdditive(false);
+      logger.setLevel(Level.INFO);
+      logger.addAppender(appender);
+      return new Writer(logger, appender);
+    }
   }
 
   /** {@return the absolute path of the log file} */
@@ -105,8 +116,9 @@ public final class AuditLog {
    * @throws IllegalStateException if this or an earlier line could not be written
    */
   public void write(AuditEntry entry) {
-    logger.info(entry.toJson());
-    if (!appender.isStarted()) {
+    Writer to = writer();
+    to.logger().info(entry.toJson());
+    if (!to.appender().isStarted()) {
       throw new IllegalStateException(
           "cannot write the audit log " + file + ": " + lastError.get());
     }

@@ -79,10 +79,12 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * Weaves the tool methods of classes loaded from now on, and, when the agent is attached to a
    * running JVM, of those loaded already; their calls go to {@code guard}.
    *
-   * <p>At JVM start there is nothing to retransform, so the transformer is registered as one that
-   * cannot retransform: the JVM then keeps its output when another agent retransforms a tool class,
-   * and every class load costs less (about 12 ms of start-up in all). Attached, it must
-   * retransform.
+   * <p>At JVM start there is usually nothing to retransform, so the transformer is registered as
+   * one that cannot retransform: the JVM then keeps its output when another agent retransforms a
+   * tool class, and every class load costs less (about 12 ms of start-up in all). Attached, it must
+   * retransform; and so it must at a start from an AOT cache or CDS archive that holds the
+   * application's classes (JDK 24 and later): the JVM loads them before {@code premain}, without
+   * asking any transformer, and their tool methods would run unchecked.
    *
    * @param listedAnnotations further tool annotations, by name, from the policy
    */
@@ -92,10 +94,30 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       List<String> listedAnnotations,
       boolean attached) {
     ToolInstrumentation transformer = new ToolInstrumentation(guard.registry(), listedAnnotations);
-    instrumentation.addTransformer(transformer, attached);
-    if (attached) {
+    boolean loadedBefore = attached || applicationClassesLoaded(instrumentation);
+    instrumentation.addTransformer(transformer, loadedBefore);
+    if (loadedBefore) {
       transformer.retransformLoaded(instrumentation);
     }
+  }
+
+  /**
+   * {@return whether a class of an application's loader (not toolguard's own) is loaded already}:
+   * at a normal start only toolguard's classes are; from an AOT cache, the application's may be.
+   */
+  private static boolean applicationClassesLoaded(Instrumentation instrumentation) {
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      ClassLoader loader = type.getClassLoader();
+      if (loader != null
+          && loader != platform
+          && !type.isArray()
+          && !type.isHidden()
+          && !Provenance.matchesInternalName(NOT_WOVEN, type.getName().replace('.', '/'))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retransformLoaded(Instrumentation instrumentation) {

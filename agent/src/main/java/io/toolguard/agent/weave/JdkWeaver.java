@@ -1,11 +1,16 @@
 package io.toolguard.agent.weave;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -23,9 +29,20 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
  * application's {@code main}): classes of the bootstrap and platform loaders only. Every class it
- * weaves is loaded and woven at start-up, retransformed if it was loaded already, and the start
- * fails if any class or required method could not be woven, so the JVM never runs with its checks
- * half in place.
+ * weaves is loaded and woven at start-up (by this transformer as it loads), retransformed if it was
+ * loaded already, and the start fails if any class or required method could not be woven, so the
+ * JVM never runs with its checks half in place.
+ *
+ * <p>Why load them all, when weaving each as the JDK first loads it would save about a third of the
+ * agent's start-up: the JVM does not hand a class to an agent's transformers while one of that
+ * agent's transformers is running on the same thread. A hooked class first loaded while toolguard
+ * weaves a tool class (Byte Buddy, reading a super class's class file) would be defined unwoven,
+ * and stay so; measured: {@code URLClassLoader}, in {@code FileConfinementIT}. Only the classes of
+ * {@link #WOVEN_AS_LOADED} take that risk, for a reason of their own.
+ *
+ * <p>Should a class fail to weave after the start (another agent retransforms it with bytes the
+ * hooks no longer fit, or one of {@link #WOVEN_AS_LOADED} loads), it is refused instead: the JVM
+ * then cannot define it, and what needs it fails rather than runs unchecked.
  */
 public final class JdkWeaver implements ClassFileTransformer {
 
@@ -39,9 +56,18 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** A class of the bridge on the bootstrap class path: woven code calls into its module. */
   private static final String BRIDGE = "io.toolguard.bootstrap.Dispatcher";
 
+  /**
+   * A class file no JVM defines: what a hooked class becomes if it cannot be woven as it loads, so
+   * that it never runs unchecked.
+   */
+  private static final byte[] REFUSED = new byte[] {0};
+
   private final Map<String, List<Hook>> hooks;
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
   private final List<String> failures = new CopyOnWriteArrayList<>();
+
+  /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
+  private volatile boolean started;
 
   private JdkWeaver(Map<String, List<Hook>> hooks) {
     this.hooks = hooks;
@@ -54,6 +80,56 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   @SafeVarargs
   public static void install(Instrumentation instrumentation, Map<String, List<Hook>>... parts) {
+    Map<String, List<Hook>> hooks = merged(parts);
+    JdkWeaver transformer = new JdkWeaver(hooks);
+    Module bridge;
+    try {
+      bridge = Class.forName(BRIDGE, false, null).getModule();
+    } catch (ClassNotFoundException missing) {
+      throw new IllegalStateException("toolguard's bridge is not on the bootstrap class path");
+    }
+    // Every module with a hooked class reads the bridge before the transformer can weave it.
+    Map<String, Module> modules = transformer.modulesOfHookedClasses();
+    for (Module module : new HashSet<>(modules.values())) {
+      readBridge(instrumentation, module, bridge);
+    }
+    instrumentation.addTransformer(transformer, true);
+    // Taken after the transformer is in place: a class missing here is woven as it is loaded.
+    Map<String, Class<?>> loaded = jdkClassesLoaded(instrumentation, hooks.keySet());
+    List<Class<?>> loadedBefore = new ArrayList<>();
+    for (String name : hooks.keySet()) {
+      Class<?> type = loaded.get(name);
+      Module module = modules.get(name);
+      if (type != null) {
+        if (!transformer.woven.contains(name)) {
+          loadedBefore.add(type);
+        }
+      } else if (WOVEN_AS_LOADED.contains(name)) {
+        transformer.checkAhead(name, module);
+      } else if (module == null || Class.forName(module, name.replace('/', '.')) == null) {
+        // Loading it wove it, unless it does not exist.
+        transformer.failures.add(name + ": this JDK has no such class");
+      }
+    }
+    try {
+      if (!loadedBefore.isEmpty()) {
+        instrumentation.retransformClasses(loadedBefore.toArray(Class<?>[]::new));
+      }
+    } catch (UnmodifiableClassException unsupported) {
+      throw new IllegalStateException(
+          "toolguard does not support this JDK ("
+              + System.getProperty("java.version")
+              + "): "
+              + unsupported.getMessage()
+              + ". Tools would go unchecked, so the JVM is not started");
+    }
+    transformer.requireAllWoven();
+    transformer.started = true;
+  }
+
+  /** {@return the hooks of all parts by class, in one map (parts may hook the same class)} */
+  @SafeVarargs
+  private static Map<String, List<Hook>> merged(Map<String, List<Hook>>... parts) {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     for (Map<String, List<Hook>> part : parts) {
       part.forEach(
@@ -63,85 +139,152 @@ public final class JdkWeaver implements ClassFileTransformer {
                   more,
                   (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
     }
-    JdkWeaver transformer = new JdkWeaver(hooks);
-    instrumentation.addTransformer(transformer, true);
-    try {
-      List<Class<?>> loadedBefore = new ArrayList<>();
-      Module bridge = Class.forName(BRIDGE, false, null).getModule();
-      Set<String> loadedNow = null;
-      for (String name : transformer.hooks.keySet()) {
-        String module = WOVEN_AS_LOADED.get(name);
-        if (module != null) {
-          if (loadedNow == null) {
-            loadedNow = loadedClasses(instrumentation);
-          }
-          if (!loadedNow.contains(name)) {
-            transformer.checkAhead(instrumentation, name, module, bridge);
-            continue;
-          }
-        }
-        Class<?> type = Class.forName(name.replace('/', '.'), false, PLATFORM);
-        readBridge(instrumentation, type.getModule(), bridge);
-        if (!transformer.woven.contains(name)) {
-          loadedBefore.add(type);
-        }
+    return hooks;
+  }
+
+  /**
+   * Classes that are woven when the JDK loads them, not loaded at start-up to be woven: loading
+   * them early would change the application. {@code LogManager}: servers such as WildFly install
+   * their own log manager, which works only if {@code java.util.logging} was not touched before
+   * their {@code main} set it up.
+   */
+  private static final Set<String> WOVEN_AS_LOADED = Set.of("java/util/logging/LogManager");
+
+  /**
+   * {@return the module of each hooked class, by the class's package}: the JDK's modules are all in
+   * the boot layer, and a hooked class whose package no module holds has none (and fails).
+   */
+  private Map<String, Module> modulesOfHookedClasses() {
+    Map<String, Module> byPackage = new HashMap<>();
+    for (Module module : ModuleLayer.boot().modules()) {
+      for (String name : module.getPackages()) {
+        byPackage.put(name, module);
       }
-      instrumentation.retransformClasses(loadedBefore.toArray(Class<?>[]::new));
-    } catch (ClassNotFoundException | UnmodifiableClassException unsupported) {
-      throw new IllegalStateException(
-          "toolguard does not support this JDK ("
-              + System.getProperty("java.version")
-              + "): "
-              + unsupported.getMessage()
-              + ". Tools would go unchecked, so the JVM is not started");
     }
-    transformer.requireAllWoven();
+    Map<String, Module> modules = new HashMap<>();
+    for (String name : hooks.keySet()) {
+      int slash = name.lastIndexOf('/');
+      Module module = slash < 0 ? null : byPackage.get(name.substring(0, slash).replace('/', '.'));
+      if (module != null) {
+        modules.put(name, module);
+      }
+    }
+    return modules;
   }
 
-  /**
-   * Classes that are woven when the JDK loads them, not loaded at start-up to be woven, by module:
-   * loading them early would change the application. {@code LogManager}: servers such as WildFly
-   * install their own log manager, which works only if {@code java.util.logging} was not touched
-   * before their {@code main} set it up.
-   */
-  private static final Map<String, String> WOVEN_AS_LOADED =
-      Map.of("java/util/logging/LogManager", "java.logging");
-
-  /** {@return the internal names of the classes loaded so far} */
-  private static Set<String> loadedClasses(Instrumentation instrumentation) {
-    Set<String> names = new HashSet<>();
+  /** {@return the hooked classes loaded so far by the JDK's loaders, by internal name} */
+  private static Map<String, Class<?>> jdkClassesLoaded(
+      Instrumentation instrumentation, Set<String> hooked) {
+    Map<String, Class<?>> loaded = new HashMap<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      names.add(type.getName().replace('.', '/'));
+      String name = type.getName().replace('.', '/');
+      if (hooked.contains(name) && isJdks(type.getClassLoader(), type.getModule(), true)) {
+        loaded.put(name, type);
+      }
     }
-    return names;
+    return loaded;
   }
 
   /**
-   * Weaves a class not loaded yet into a copy of its class file, now, so that a hook that does not
-   * fit this JDK stops the start as for every other class; the class itself is woven as it loads.
+   * Checks now that the hooks of a class not loaded yet fit this JDK, so that a hook that does not
+   * stops the start as for every other class; the class itself is woven as it loads. Only its
+   * methods are read: that every required hook finds its method is what differs between JDKs, and
+   * {@code JdkHooksTest} weaves every class whole on each JDK the build tests.
    */
-  private void checkAhead(
-      Instrumentation instrumentation, String name, String moduleName, Module bridge) {
-    Module module = ModuleLayer.boot().findModule(moduleName).orElse(null);
-    if (module == null) {
-      failures.add(name + ": no module " + moduleName);
+  private void checkAhead(String name, Module module) {
+    byte[] classFile = classFile(name, module);
+    if (classFile == null) {
       return;
     }
-    readBridge(instrumentation, module, bridge);
-    byte[] classFile;
-    try (java.io.InputStream in = module.getResourceAsStream(name + ".class")) {
-      if (in == null) {
-        failures.add(name + ": no class file in " + moduleName);
-        return;
-      }
-      classFile = in.readAllBytes();
-    } catch (java.io.IOException unreadable) {
+    List<Hook> classHooks = hooks.get(name);
+    Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());
+    try {
+      new ClassReader(classFile)
+          .accept(
+              new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(
+                    int access,
+                    String method,
+                    String descriptor,
+                    String signature,
+                    String[] exceptions) {
+                  if (weavable(access)) {
+                    for (Hook hook : classHooks) {
+                      if (hook.matches(method, descriptor)) {
+                        found.add(hook);
+                      }
+                    }
+                  }
+                  return null;
+                }
+              },
+              ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    } catch (RuntimeException unreadable) {
       failures.add(name + ": " + unreadable);
       return;
     }
-    // Counted as woven when it fits (the transformer weaves it the same way as the JDK loads it),
-    // or a failure.
-    weaveHooked(name, classFile);
+    String missing = missing(classHooks, found);
+    if (missing.isEmpty()) {
+      woven.add(name);
+    } else {
+      failures.add(name + " has no " + missing);
+    }
+  }
+
+  /** {@return the class file of {@code name} in {@code module}, or null after noting why not} */
+  private byte[] classFile(String name, Module module) {
+    if (module == null) {
+      failures.add(name + ": no module of this JDK holds it");
+      return null;
+    }
+    try (InputStream in = module.getResourceAsStream(name + ".class")) {
+      if (in == null) {
+        failures.add(name + ": no class file in " + module.getName());
+        return null;
+      }
+      return in.readAllBytes();
+    } catch (IOException unreadable) {
+      failures.add(name + ": " + unreadable);
+      return null;
+    }
+  }
+
+  /**
+   * Weaves every hooked class of this JDK whole, into copies read from their modules, changing
+   * nothing: for the tests that prove each hook fits each JDK the build runs on.
+   *
+   * @return why a class could not be woven, one line each; empty when all fit
+   */
+  @SafeVarargs
+  public static List<String> dryRun(Map<String, List<Hook>>... parts) {
+    JdkWeaver weaver = new JdkWeaver(merged(parts));
+    Map<String, Module> modules = weaver.modulesOfHookedClasses();
+    for (String name : weaver.hooks.keySet()) {
+      byte[] classFile = weaver.classFile(name, modules.get(name));
+      if (classFile != null) {
+        weaver.weaveHooked(name, classFile);
+      }
+    }
+    Set<String> missing = new TreeSet<>(weaver.hooks.keySet());
+    missing.removeAll(weaver.woven);
+    List<String> failures = new ArrayList<>(weaver.failures);
+    if (!missing.isEmpty() && failures.isEmpty()) {
+      failures.add("not woven: " + String.join(", ", missing));
+    }
+    return failures;
+  }
+
+  private static boolean weavable(int access) {
+    return (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) == 0;
+  }
+
+  /** {@return the signatures of the required hooks not in {@code found}, or ""} */
+  private static String missing(List<Hook> classHooks, Set<Hook> found) {
+    return classHooks.stream()
+        .filter(hook -> hook.required() && !found.contains(hook))
+        .map(Hook::signature)
+        .collect(Collectors.joining(", "));
   }
 
   /**
@@ -167,15 +310,9 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    boolean jdks =
-        loader == null
-            || loader == PLATFORM
-            || (loader == ClassLoader.getSystemClassLoader()
-                && module != null
-                && module.isNamed()
-                && hooks.containsKey(internalName)
-                && JdkInitialisation.isRuntimeImageModule(module));
-    return jdks ? weaveHooked(internalName, classFile) : null;
+    return isJdks(loader, module, internalName != null && hooks.containsKey(internalName))
+        ? weaveHooked(internalName, classFile)
+        : null;
   }
 
   @Override
@@ -188,29 +325,55 @@ public final class JdkWeaver implements ClassFileTransformer {
     return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
   }
 
+  /**
+   * {@return whether a class of {@code loader} and {@code module} is the JDK's}: a few JDK modules
+   * are defined by the application class loader ({@code jdk.attach}), and their classes are the
+   * JDK's when their module comes from the JDK's run-time image ({@code hooked}: only asked then)
+   */
+  private static boolean isJdks(ClassLoader loader, Module module, boolean hooked) {
+    return loader == null
+        || loader == PLATFORM
+        || (hooked
+            && loader == ClassLoader.getSystemClassLoader()
+            && module != null
+            && module.isNamed()
+            && JdkInitialisation.isRuntimeImageModule(module));
+  }
+
   private byte[] weaveHooked(String internalName, byte[] classFile) {
     List<Hook> classHooks = internalName != null ? hooks.get(internalName) : null;
     if (classHooks == null) {
       return null;
     }
     try {
-      Set<Hook> found = new HashSet<>();
+      // By identity: a record's equals and hashCode would spin method handles at start-up.
+      Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());
       byte[] result = weave(internalName, classFile, classHooks, found);
-      List<String> missing =
-          classHooks.stream()
-              .filter(hook -> hook.required() && !found.contains(hook))
-              .map(Hook::signature)
-              .toList();
+      String missing = missing(classHooks, found);
       if (!missing.isEmpty()) {
-        failures.add(internalName + " has no " + String.join(", ", missing));
-        return null;
+        return failed(internalName + " has no " + missing);
       }
       woven.add(internalName);
       return result;
     } catch (RuntimeException | LinkageError failure) {
-      failures.add(internalName + ": " + failure);
+      return failed(internalName + ": " + failure);
+    }
+  }
+
+  /**
+   * At start-up, records why a class could not be woven (the start then fails); afterwards, refuses
+   * the class being loaded, which must not run unchecked, and says so.
+   */
+  private byte[] failed(String why) {
+    if (!started) {
+      failures.add(why);
       return null;
     }
+    System.err.println(
+        "toolguard: could not weave its checks into "
+            + why
+            + "; the JVM is refused this class rather than run it unchecked");
+    return REFUSED.clone();
   }
 
   /**
@@ -228,7 +391,7 @@ public final class JdkWeaver implements ClassFileTransformer {
               int access, String name, String descriptor, String signature, String[] exceptions) {
             MethodVisitor method =
                 super.visitMethod(access, name, descriptor, signature, exceptions);
-            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) != 0) {
+            if (!weavable(access)) {
               return method;
             }
             for (Hook hook : classHooks) {

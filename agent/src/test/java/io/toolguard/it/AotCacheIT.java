@@ -1,0 +1,108 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.toolguard.it.app.ToolApp;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JVM's ahead-of-time cache (JDK 25, JEP 514) with the agent: trained with {@code --add-modules
+ * java.instrument} (what {@code -javaagent} adds), the cache serves a guarded run, which prints no
+ * error and still runs its tools under the policy. Trained without it, the JVM names the mismatch
+ * and, in {@code -XX:AOTMode=on}, refuses the cache: that is why the README says to add it.
+ */
+class AotCacheIT {
+
+  @TempDir Path dir;
+
+  private String classPath;
+
+  @BeforeEach
+  void jarTheApplication() throws IOException {
+    assumeThat(Runtime.version().feature())
+        .as("AOT cache output needs JDK 25")
+        .isGreaterThanOrEqualTo(25);
+    // The cache takes application classes from jars only.
+    Path app = dir.resolve("app.jar");
+    Path classes = ChildJvm.testClasses();
+    try (OutputStream out = Files.newOutputStream(app);
+        JarOutputStream jar = new JarOutputStream(out);
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        jar.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+        jar.write(Files.readAllBytes(file));
+        jar.closeEntry();
+      }
+    }
+    classPath = ChildJvm.classPath(app, ChildJvm.apiJar());
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+  }
+
+  @Test
+  void aCacheTrainedForTheAgentServesAGuardedRunWithoutAnError() throws Exception {
+    ChildJvm.Result training =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=app.aot")
+            .jvmArg("--add-modules=java.instrument")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(training.exitCode()).as(training.toString()).isZero();
+    assertThat(dir.resolve("app.aot")).isNotEmptyFile();
+
+    // Without the agent, the cached run does the harm: the denied tool runs.
+    ChildJvm.Result unguarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=app.aot")
+            .jvmArg("-XX:AOTMode=on")
+            .jvmArg("--add-modules=java.instrument")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(unguarded.exitCode()).as(unguarded.toString()).isZero();
+    assertThat(unguarded.stdout().lines()).contains("lookup: ran", "wipe: ran");
+
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=app.aot")
+            .jvmArg("-XX:AOTMode=on") // the JVM stops if it cannot use the cache
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+
+    assertThat(guarded.exitCode()).as(guarded.toString()).isZero();
+    assertThat(guarded.stdout().lines())
+        .contains("lookup: ran", "rename: ran")
+        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
+    assertThat(guarded.stderr().lines()).noneMatch(line -> line.contains("[error]"));
+    assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
+        .extracting(line -> line.get("tool") + " " + line.get("decision"))
+        .contains("lookup allow", "wipe deny");
+  }
+
+  @Test
+  void aCacheTrainedWithoutJavaInstrumentIsRefusedWithTheReason() throws Exception {
+    ChildJvm.Result training =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=plain.aot")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(training.exitCode()).as(training.toString()).isZero();
+
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=plain.aot")
+            .jvmArg("-XX:AOTMode=on")
+            .agent("policy=policy.yaml")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+
+    assertThat(guarded.exitCode()).as(guarded.toString()).isNotZero();
+    assertThat(List.of(guarded.stdout(), guarded.stderr()))
+        .anyMatch(text -> text.contains("jdk.module.addmods"));
+  }
+}
