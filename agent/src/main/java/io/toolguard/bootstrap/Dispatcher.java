@@ -934,6 +934,12 @@ public final class Dispatcher {
         || isTheJdks(loader)) {
       return classFile;
     }
+    // Only ClassLoader's own code, which then defines exactly the copy returned, may have a class
+    // expected as born: called directly, this entry would let code mark an application class,
+    // loaded next, as born in its tool and confine the application.
+    if (!isDefiner(FirstCaller.WALKER.getCallerClass())) {
+      return classFile;
+    }
     byte[] copy = bytes.clone();
     frame.checking = true;
     try {
@@ -975,9 +981,31 @@ public final class Dispatcher {
    * #definingClass} found born is recorded as such. Outside tools, one thread-local read.
    */
   public static void classDefined(Object type) {
-    if (CURRENT.get() != null && type instanceof Class<?> defined && Born.expecting()) {
+    if (CURRENT.get() != null
+        && type instanceof Class<?> defined
+        && Born.expecting()
+        && isDefiner(FirstCaller.WALKER.getCallerClass())) {
       Born.defined(defined);
     }
+  }
+
+  /** The classes the unit tests define classes from, in the class-path copy only. */
+  private static volatile java.util.Set<Class<?>> definersForTests = java.util.Set.of();
+
+  /** {@return whether {@code caller} is the JDK's {@code ClassLoader}, whose code is woven} */
+  private static boolean isDefiner(Class<?> caller) {
+    return caller == ClassLoader.class || definersForTests.contains(caller);
+  }
+
+  /**
+   * The unit tests' way to play {@code ClassLoader}'s woven code from classes of their own.
+   * Package-private, and refused by the bootstrap copy, as {@link #installForTests} is.
+   */
+  static void definersForTests(java.util.Set<Class<?>> definers) {
+    if (Dispatcher.class.getClassLoader() == null) {
+      throw new IllegalStateException("only a test's copy of toolguard's bridge has test definers");
+    }
+    definersForTests = java.util.Set.copyOf(definers);
   }
 
   /**

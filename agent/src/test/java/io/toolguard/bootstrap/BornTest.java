@@ -22,6 +22,7 @@ class BornTest {
 
   @AfterEach
   void reset() {
+    Dispatcher.definersForTests(java.util.Set.of());
     Dispatcher.installForTests(null);
     ToolFrames.CURRENT.remove();
   }
@@ -162,7 +163,23 @@ class BornTest {
   }
 
   @Test
+  void calledByAnyoneButAClassLoaderTheDefiningEntriesExpectNothing() throws Exception {
+    SharedEngine engine = new SharedEngine();
+    byte[] classFile = scriptClassFile();
+    Object tool = Dispatcher.enterTool(11, new Object[0]);
+    hooks.answer = "io/toolguard/bootstrap/BornTest$Script";
+
+    assertThat(Dispatcher.definingClass(classFile, engine, 0, classFile.length))
+        .isSameAs(classFile);
+    assertThat(Dispatcher.bornClassDefining(engine)).isFalse();
+    assertThat(hooks.calls).noneMatch(call -> call.startsWith("bornDefinition"));
+    hooks.answer = null;
+    Dispatcher.exitTool(tool);
+  }
+
+  @Test
   void aClassALoaderMadeOutsideToolsDefinesInAToolFromBytesNotItsOwnIsBorn() throws Exception {
+    Dispatcher.definersForTests(java.util.Set.of(BornTest.class, SharedEngine.class));
     SharedEngine engine = new SharedEngine();
     byte[] classFile = scriptClassFile();
     Object tool = Dispatcher.enterTool(7, new Object[0]);
@@ -187,6 +204,7 @@ class BornTest {
 
   @Test
   void outsideToolsAndForTheLoadersOwnClassFilesNothingIsBorn() throws Exception {
+    Dispatcher.definersForTests(java.util.Set.of(BornTest.class, SharedEngine.class));
     SharedEngine engine = new SharedEngine();
     byte[] classFile = scriptClassFile();
 
