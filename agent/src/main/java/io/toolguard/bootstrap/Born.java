@@ -201,17 +201,46 @@ public final class Born {
     if (!caller.getName().equals(MODULE)) {
       return;
     }
-    // A loader of a class in a package its module does not export to everyone is the JDK's own
-    // machinery, which it creates for itself and fills with code it generates for whoever asks
-    // next: JDK 17's reflection accessors' DelegatingClassLoader (each then serves every later call
-    // of its method), the trampoline java.beans and JMX call methods through (one for the JVM).
-    // Were it born in the tool whose call happened to create it, every later use, the
-    // application's too, would be confined to that tool. No tool can create one, nor subclass one.
-    Class<?> kind = loader.getClass();
-    if (!kind.getModule().isExported(kind.getPackageName())) {
+    if (isTheJdks(loader)) {
       return;
     }
     LOADERS.put(loader, numberOf(frame.context));
+  }
+
+  /**
+   * The JDK's loaders whose classes are the JDK's whoever's call created them, each with why: the
+   * built-in ones, which define only the runtime image and the JVM's class and module paths, and
+   * those the JDK creates for itself, when first needed, and fills with code for whoever asks next.
+   * Were one of the latter born in the tool whose call happened to create it, every later use, the
+   * application's too, would be confined to that tool. Every other loader, the JDK's included,
+   * defines code its creator chose: a module layer's ({@code jdk.internal.loader.Loader}), a file
+   * system's for another runtime image, the source launcher's.
+   */
+  private static final Map<String, String> JDKS_OWN_LOADERS =
+      Map.of(
+          "jdk.internal.loader.ClassLoaders$BootClassLoader",
+          "defines the runtime image's classes",
+          "jdk.internal.loader.ClassLoaders$PlatformClassLoader",
+          "defines the runtime image's classes",
+          "jdk.internal.loader.ClassLoaders$AppClassLoader",
+          "defines the JVM's class path and module path",
+          "jdk.internal.reflect.DelegatingClassLoader",
+          "holds JDK 17's reflection accessors, each then serving every later call of its member",
+          "sun.reflect.misc.MethodUtil",
+          "is the one trampoline java.beans and JMX call methods through",
+          "com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl$TransletClassLoader",
+          "holds a compiled stylesheet, defined when its templates are first used",
+          "sun.rmi.server.LoaderHandler$Loader",
+          "is RMI's shared loader of a code base, created when first named");
+
+  /**
+   * {@return whether {@code loader} is one of {@link #JDKS_OWN_LOADERS}} Named by class, and only a
+   * class of a module of the boot layer: no other code can define one of those names there.
+   */
+  static boolean isTheJdks(Object loader) {
+    Class<?> kind = loader.getClass();
+    return kind.getModule().getLayer() == ModuleLayer.boot()
+        && JDKS_OWN_LOADERS.containsKey(kind.getName());
   }
 
   /**

@@ -931,7 +931,7 @@ public final class Dispatcher {
         || !(offset instanceof Integer start)
         || !(length instanceof Integer size)
         || Born.loaderNumber(loader) >= 0
-        || isTheJdks(loader)) {
+        || Born.isTheJdks(loader)) {
       return classFile;
     }
     // Only ClassLoader's own code, which then defines exactly the copy returned, may have a class
@@ -968,7 +968,7 @@ public final class Dispatcher {
         || frame.checking
         || !(buffer instanceof java.nio.ByteBuffer bytes)
         || Born.loaderNumber(loader) >= 0
-        || isTheJdks(loader)) {
+        || Born.isTheJdks(loader)) {
       return buffer;
     }
     byte[] copy = new byte[bytes.remaining()];
@@ -1009,20 +1009,46 @@ public final class Dispatcher {
   }
 
   /**
-   * Called by woven {@code ClassLoader.getResource} and {@code getResources} with what they found.
-   * Inside a tool, the resources a class loader created in a tool names (its {@code findResource}
-   * can name any file) are the tool's choice: the JDK's class loading, {@code ServiceLoader} and
-   * {@code ResourceBundle} reading them are then the tool's reading, decided against its grants,
-   * not the JDK at work on its own behalf. The resources of the application's loaders are let be.
-   * Outside tools, one thread-local read.
+   * Woven where the JDK takes a resource from a class loader to read it on the loader's behalf
+   * ({@code ClassLoader} and {@code URLClassLoader.getResourceAsStream}, {@code ResourceBundle}) or
+   * passes one up from a parent loader ({@code ClassLoader.getResource}, a module layer's loader),
+   * instead of its call of {@code loader.getResource(name)}: makes that call, and inside a tool
+   * tells where the resource of a loader created in a tool lies. Such a loader's {@code
+   * findResource}, or its own {@code getResource}, can name any file: the JDK reading it is then
+   * the tool's reading, decided against its grants, not the JDK at work on its own behalf. The
+   * resources of the application's loaders are let be. Called directly, it is that call and can
+   * only deny more. Outside tools, one thread-local read after the call.
+   *
+   * @throws SecurityException if the resource's file could not be told
+   */
+  public static java.net.URL resourceOf(Object loader, String name) {
+    java.net.URL found = ((ClassLoader) loader).getResource(name);
+    return found == null ? null : (java.net.URL) resourceChosen(found, loader);
+  }
+
+  /**
+   * Likewise for {@code loader.getResources(name)} ({@code ServiceLoader}, {@code
+   * ClassLoader.getResources} asking a parent, a module layer's loader): each resource is told as
+   * it is handed out.
+   *
+   * @throws java.io.IOException as {@code getResources} does
+   * @throws SecurityException if a resource's file could not be told
+   */
+  @SuppressWarnings("unchecked")
+  public static java.util.Enumeration<java.net.URL> resourcesOf(Object loader, String name)
+      throws java.io.IOException {
+    java.util.Enumeration<java.net.URL> found = ((ClassLoader) loader).getResources(name);
+    return (java.util.Enumeration<java.net.URL>) resourceChosen(found, loader);
+  }
+
+  /**
+   * Of a loader created in a tool, inside a tool: tells the agent where a resource it found lies.
    *
    * @param found a {@code URL}, or an {@code Enumeration} of them
    * @param loader the loader asked
-   * @return what to return: {@code found}, or for an enumeration one that tells each URL it hands
-   *     out
-   * @throws SecurityException if a URL's file could not be told
+   * @return {@code found}, or for an enumeration one that tells each URL it hands out
    */
-  public static Object resourceChosen(Object found, Object loader) {
+  private static Object resourceChosen(Object found, Object loader) {
     Frame frame = CURRENT.get();
     if (frame == null || frame.checking || found == null || Born.loaderNumber(loader) < 0) {
       return found;
@@ -1054,14 +1080,6 @@ public final class Dispatcher {
     public Object nextElement() {
       return resourceChosen(found.nextElement(), loader);
     }
-  }
-
-  /** {@return whether {@code loader} is one of the JDK's, whose classes come from the JDK} */
-  private static boolean isTheJdks(Object loader) {
-    Class<?> kind = loader.getClass();
-    return kind.getClassLoader() == null
-        && kind.getModule().isNamed()
-        && !kind.getModule().isExported(kind.getPackageName());
   }
 
   /** Weaves a born class as toolguard's own work, unchecked, whatever context it is defined in. */
@@ -1211,7 +1229,7 @@ public final class Dispatcher {
 
     /**
      * {@return the class of the innermost frame that is neither the JDK's (bootstrap or platform
-     * loader) nor the agent's (its class loader), or {@code null}}
+     * loader) nor the agent's (its jar), or {@code null}}
      */
     static Class<?> outsideTheJdk() {
       return WALKER.walk(new First());
@@ -1233,12 +1251,18 @@ public final class Dispatcher {
       }
     }
 
+    /**
+     * The agent's classes are told by their jar's protection domain, which its loader shares among
+     * them alone: that loader is the application's class loader, whose classes are not the agent's.
+     */
     private static boolean notTheJdks(Class<?> type) {
       ClassLoader loader = type.getClassLoader();
       Hooks agent = hooks;
       return loader != null
           && loader != ClassLoader.getPlatformClassLoader()
-          && (agent == null || loader != agent.getClass().getClassLoader());
+          && (agent == null
+              || loader != agent.getClass().getClassLoader()
+              || type.getProtectionDomain() != agent.getClass().getProtectionDomain());
     }
   }
 

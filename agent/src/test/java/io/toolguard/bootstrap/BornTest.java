@@ -243,26 +243,105 @@ class BornTest {
   @Test
   void theResourcesALoaderMadeInAToolNamesAreToldOthersAreNot() throws Exception {
     java.net.URL url = new java.net.URL("file:/tmp/named");
-    ClassLoader born = new ClassLoader() {};
+    ClassLoader born = new Naming(url);
     Born.bornForTests(born, "call F");
-    ClassLoader application = new ClassLoader() {};
+    ClassLoader application = new Naming(url);
 
-    assertThat(Dispatcher.resourceChosen(url, born)).as("outside tools").isSameAs(url);
+    assertThat(Dispatcher.resourceOf(born, "any")).as("outside tools").isSameAs(url);
     Object tool = Dispatcher.enterTool(10, new Object[0]);
-    assertThat(Dispatcher.resourceChosen(url, application)).isSameAs(url);
+    assertThat(Dispatcher.resourceOf(application, "any")).isSameAs(url);
+    assertThat(Dispatcher.resourcesOf(application, "any").nextElement()).isSameAs(url);
     assertThat(hooks.calls).noneMatch(call -> call.startsWith("resourceChosen"));
 
-    assertThat(Dispatcher.resourceChosen(url, born)).isSameAs(url);
+    assertThat(Dispatcher.resourceOf(born, "any")).isSameAs(url);
     assertThat(hooks.calls)
         .anyMatch(call -> call.equals("resourceChosen tool 10: [file:/tmp/named]"));
     hooks.calls.clear();
-    java.util.Enumeration<?> each =
-        (java.util.Enumeration<?>)
-            Dispatcher.resourceChosen(
-                java.util.Collections.enumeration(java.util.List.of(url)), born);
+    java.util.Enumeration<java.net.URL> each = Dispatcher.resourcesOf(born, "any");
     assertThat(hooks.calls).as("told as each is handed out").isEmpty();
     assertThat(each.nextElement()).isSameAs(url);
     assertThat(hooks.calls).hasSize(1);
+    assertThat(Dispatcher.resourceOf(new Naming(null), "any")).as("none found").isNull();
     Dispatcher.exitTool(tool);
+  }
+
+  @Test
+  void onlyTheJdksOwnLoadersAreNeverBorn() throws Exception {
+    assertThat(Born.isTheJdks(ClassLoader.getSystemClassLoader())).isTrue();
+    assertThat(Born.isTheJdks(ClassLoader.getPlatformClassLoader())).isTrue();
+    assertThat(Born.isTheJdks(new Naming(null))).as("a loader of the application's").isFalse();
+    assertThat(Born.isTheJdks(layerLoader()))
+        .as("a module layer's loader, which defines the modules its creator chose")
+        .isFalse();
+  }
+
+  /** {@return the loader of a module layer of one empty module, made here} */
+  private static ClassLoader layerLoader() {
+    java.lang.module.ModuleDescriptor empty =
+        java.lang.module.ModuleDescriptor.newModule("tg.layered").build();
+    java.lang.module.ModuleReference reference =
+        new java.lang.module.ModuleReference(empty, null) {
+          @Override
+          public java.lang.module.ModuleReader open() {
+            return new java.lang.module.ModuleReader() {
+              @Override
+              public java.util.Optional<java.net.URI> find(String name) {
+                return java.util.Optional.empty();
+              }
+
+              @Override
+              public java.util.stream.Stream<String> list() {
+                return java.util.stream.Stream.empty();
+              }
+
+              @Override
+              public void close() {}
+            };
+          }
+        };
+    java.lang.module.ModuleFinder finder =
+        new java.lang.module.ModuleFinder() {
+          @Override
+          public java.util.Optional<java.lang.module.ModuleReference> find(String name) {
+            return name.equals("tg.layered")
+                ? java.util.Optional.of(reference)
+                : java.util.Optional.empty();
+          }
+
+          @Override
+          public java.util.Set<java.lang.module.ModuleReference> findAll() {
+            return java.util.Set.of(reference);
+          }
+        };
+    ModuleLayer layer =
+        ModuleLayer.boot()
+            .defineModulesWithOneLoader(
+                ModuleLayer.boot()
+                    .configuration()
+                    .resolve(
+                        finder, java.lang.module.ModuleFinder.of(), java.util.Set.of("tg.layered")),
+                null);
+    return layer.findLoader("tg.layered");
+  }
+
+  /** A loader whose own {@code getResource} names the one URL it was given, as a tool's can. */
+  private static final class Naming extends ClassLoader {
+    private final java.net.URL named;
+
+    Naming(java.net.URL named) {
+      super(null);
+      this.named = named;
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      return named;
+    }
+
+    @Override
+    public java.util.Enumeration<java.net.URL> getResources(String name) {
+      return java.util.Collections.enumeration(
+          named == null ? java.util.List.of() : java.util.List.of(named));
+    }
   }
 }

@@ -24,7 +24,7 @@ class LaunderingIT {
   private static final String ENV_SECRET = "env-s3cret-launder";
   private static final String PROPERTY_SECRET = "prop-s3cret-launder";
   private static final String FILE_SECRET = "file-s3cret-launder";
-  private static final int ROUTES = 35;
+  private static final int ROUTES = 39;
 
   @TempDir Path base;
 

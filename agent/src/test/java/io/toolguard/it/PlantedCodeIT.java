@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlantedCodeIT {
 
-  private static final int VECTORS = 19;
+  private static final int VECTORS = 20;
 
   @TempDir Path base;
 
@@ -72,6 +72,7 @@ class PlantedCodeIT {
         .containsExactly(
             "LEGIT script-writes-in-its-box ok",
             "LEGIT script-computes ok",
+            "LEGIT script-calls-application-lambda ok",
             "LEGIT script-uses-method-handles ok",
             "LEGIT application-lambda ok",
             "LEGIT application-reflection ok",

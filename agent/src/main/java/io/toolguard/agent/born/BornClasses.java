@@ -6,6 +6,7 @@ import io.toolguard.agent.weave.Insertion.BoxedArgument;
 import io.toolguard.agent.weave.Insertion.Check;
 import io.toolguard.agent.weave.Insertion.Notify;
 import io.toolguard.agent.weave.Insertion.Receiver;
+import io.toolguard.agent.weave.Insertion.ReplaceCall;
 import io.toolguard.agent.weave.Insertion.Returned;
 import io.toolguard.bootstrap.Dispatcher;
 import java.io.IOException;
@@ -82,15 +83,26 @@ public final class BornClasses implements ClassFileTransformer {
                 "(Ljava/lang/String;Ljava/nio/ByteBuffer;Ljava/security/ProtectionDomain;)"
                     + "Ljava/lang/Class;",
                 Check.definingClassFromBuffer(new Argument(1), new Receiver())),
-            // a class loader names a resource: of a loader created in a tool, the tool's choice
-            Hook.onReturn(
-                "getResource",
-                "(Ljava/lang/String;)Ljava/net/URL;",
-                Check.resourceChosen(new Returned(), new Receiver())),
-            Hook.onReturn(
-                "getResources",
-                "(Ljava/lang/String;)Ljava/util/Enumeration;",
-                Check.resourceChosen(new Returned(), new Receiver()))),
+            // a loader hands a parent's resources on (its own, findResource's, are handed on where
+            // they are read, below)
+            Hook.at("getResource", RESOURCE, resourceOf(CLASS_LOADER)),
+            Hook.at("getResources", RESOURCES, resourcesOf(CLASS_LOADER)),
+            // a loader's resource is read on its behalf
+            Hook.at("getResourceAsStream", RESOURCE_STREAM, resourceOf(CLASS_LOADER))),
+        "java/net/URLClassLoader",
+        List.of(
+            Hook.at("getResourceAsStream", RESOURCE_STREAM, resourceOf("java/net/URLClassLoader"))),
+        // a module layer's loader hands a parent's resources on
+        "jdk/internal/loader/Loader",
+        List.of(
+            Hook.at("getResource", RESOURCE, resourceOf(CLASS_LOADER)),
+            Hook.at("getResources", RESOURCES, resourcesOf(CLASS_LOADER))),
+        // the service loader reads the provider lists a loader names
+        "java/util/ServiceLoader$LazyClassPathLookupIterator",
+        List.of(Hook.at("nextProviderClass", "()Ljava/lang/Class;", resourcesOf(CLASS_LOADER))),
+        // a resource bundle's properties file a loader names is read
+        bundleReader(),
+        List.of(bundleRead()),
         // a class loader is being created: its unnamed module is, with it
         "java/lang/Module",
         List.of(
@@ -105,6 +117,48 @@ public final class BornClasses implements ClassFileTransformer {
                 "defineClass",
                 DEFINE_CLASS_DESCRIPTOR,
                 Check.defineClass(new Argument(3), new Argument(1), new BoxedArgument(6)))));
+  }
+
+  private static final String CLASS_LOADER = "java/lang/ClassLoader";
+  private static final String RESOURCE = "(Ljava/lang/String;)Ljava/net/URL;";
+  private static final String RESOURCES = "(Ljava/lang/String;)Ljava/util/Enumeration;";
+  private static final String RESOURCE_STREAM = "(Ljava/lang/String;)Ljava/io/InputStream;";
+
+  /** {@return the method's calls of {@code owner.getResource(String)} made through the bridge} */
+  private static ReplaceCall resourceOf(String owner) {
+    return new ReplaceCall(owner, "getResource", RESOURCE, "resourceOf");
+  }
+
+  /** {@return the method's calls of {@code owner.getResources(String)} made through the bridge} */
+  private static ReplaceCall resourcesOf(String owner) {
+    return new ReplaceCall(owner, "getResources", RESOURCES, "resourcesOf");
+  }
+
+  /**
+   * {@return the class whose code reads a resource bundle's properties file}: JDK 17's privileged
+   * action, or (once JDK 24 dropped those) {@code ResourceBundle.Control} itself
+   */
+  private static String bundleReader() {
+    try {
+      Class<?> action = Class.forName("java.util.ResourceBundle$Control$2", false, null);
+      if (action.getDeclaredMethod("run").getReturnType() == InputStream.class) {
+        return "java/util/ResourceBundle$Control$2";
+      }
+    } catch (ClassNotFoundException | NoSuchMethodException none) {
+      // a JDK without privileged actions
+    }
+    return "java/util/ResourceBundle$Control";
+  }
+
+  /** {@return the hook on the method of {@link #bundleReader} that reads the file} */
+  private static Hook bundleRead() {
+    return bundleReader().endsWith("$2")
+        ? Hook.at("run", "()Ljava/io/InputStream;", resourceOf(CLASS_LOADER))
+        : Hook.at(
+            "newBundle0",
+            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/ClassLoader;Z)"
+                + "Ljava/util/ResourceBundle;",
+            resourceOf(CLASS_LOADER));
   }
 
   /**

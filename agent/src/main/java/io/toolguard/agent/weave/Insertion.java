@@ -203,15 +203,6 @@ public sealed interface Insertion {
           true);
     }
 
-    /**
-     * {@return {@code Dispatcher.resourceChosen(found, loader)}, its answer replacing what the
-     * method returns}
-     */
-    public static Check resourceChosen(Source found, Source loader) {
-      return new Check(
-          "resourceChosen", "(" + OBJECT + OBJECT + ")" + OBJECT, List.of(found, loader), true);
-    }
-
     /** {@return {@code Dispatcher.classDefined(type)}} */
     public static Check classDefined(Source type) {
       return new Check("classDefined", ONE + "V", List.of(type), false);

@@ -445,10 +445,73 @@ public final class LaunderingApp {
             return "no bundle";
           }
         });
+    routes.put(
+        "a class loader of the tool's own whose getResource names a file: getResourceAsStream",
+        () -> {
+          try (InputStream leak = new Naming(secretFile).getResourceAsStream("any.txt")) {
+            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
+          }
+        });
+    routes.put(
+        "a class loader of the tool's own whose getResources names a file: ServiceLoader",
+        () -> {
+          try {
+            ServiceLoader.load(Runnable.class, new Naming(outside.resolve("services.txt")))
+                .findFirst();
+            return "no provider";
+          } catch (ServiceConfigurationError error) {
+            if (error.getCause() instanceof SecurityException denied) {
+              throw denied;
+            }
+            return file(error.getMessage());
+          }
+        });
+    routes.put(
+        "a class loader of the tool's own whose getResource names a file: ResourceBundle",
+        () -> {
+          try {
+            return file(
+                ResourceBundle.getBundle(
+                        "named", Locale.ROOT, new Naming(outside.resolve("bundle.properties")))
+                    .getString("k"));
+          } catch (MissingResourceException notFound) {
+            return "no bundle";
+          }
+        });
+    routes.put(
+        "a module layer made in the tool, whose module names a file: getResourceAsStream",
+        () -> {
+          try (InputStream leak = Layers.naming(secretFile).getResourceAsStream("any.txt")) {
+            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
+          }
+        });
     return routes;
   }
 
   private static final Charset UTF8 = StandardCharsets.UTF_8;
+
+  /**
+   * A class loader of a tool's own whose {@code getResource} and {@code getResources} themselves
+   * (not {@code findResource}) name the file it was given.
+   */
+  static final class Naming extends ClassLoader {
+    private final URL target;
+
+    Naming(Path target) throws MalformedURLException {
+      super(null);
+      this.target = target.toUri().toURL();
+    }
+
+    @Override
+    public URL getResource(String name) {
+      return target;
+    }
+
+    @Override
+    public java.util.Enumeration<URL> getResources(String name) {
+      return java.util.Collections.enumeration(List.of(target));
+    }
+  }
 
   private static MethodHandle getenv() throws ReflectiveOperationException {
     return MethodHandles.publicLookup()

@@ -81,6 +81,12 @@ public final class PlantedApp {
 
   private static final String SMUGGLED = "io.toolguard.it.app.planted.Smuggled";
 
+  /** A lambda of the application's that nothing links before the script calls this. */
+  public static String firstLinkedLambda() {
+    Supplier<String> linked = () -> "ok";
+    return linked.get();
+  }
+
   /** Writes {@code target} for whoever calls, and records what happened as {@code name}. */
   public static void write(String name, Path target) {
     try {
@@ -204,6 +210,10 @@ public final class PlantedApp {
     Runnable smuggled = (Runnable) runScript("sharedLoader", engine);
     settle("shared-loader", () -> created("shared-loader", smuggled::run));
 
+    // a class of a module layer the script made
+    Runnable layered = (Runnable) runScript("moduleLayer", null);
+    settle("module-layer", () -> created("module-layer", layered::run));
+
     // a class of the script's own, named like the JDK's class loaders, writes from inside the tool
     try {
       runScript("jdkNamedClass", null);
@@ -232,6 +242,7 @@ public final class PlantedApp {
             "event-handler",
             "method-handle-proxy",
             "shared-loader",
+            "module-layer",
             "jdk-named-class")) {
       System.out.println("PLANTED " + name + " " + OUTCOMES.getOrDefault(name, "did not run"));
     }
@@ -268,6 +279,14 @@ public final class PlantedApp {
     System.out.println("LEGIT script-writes-in-its-box " + String.valueOf(inBox));
     // the script's pure computation
     System.out.println("LEGIT script-computes " + runScript("compute", 20));
+    // the application's code the script calls, linking a lambda of the application's
+    Object linked;
+    try {
+      linked = runScript("applicationLambda", null);
+    } catch (ReflectiveOperationException | RuntimeException failed) {
+      linked = "failed " + (failed.getCause() == null ? failed : failed.getCause());
+    }
+    System.out.println("LEGIT script-calls-application-lambda " + linked);
     // the script's reflection and method handles, for which the JDK spins classes of its own
     Object handles;
     try {

@@ -181,6 +181,33 @@ public final class Planter {
         .newInstance(PlantedApp.outside.resolve("shared-loader").toString());
   }
 
+  /**
+   * Makes a module layer of its own, whose one module's class (served from memory) writes outside
+   * when the application runs it later.
+   */
+  public static Object moduleLayer(Object unused) throws Exception {
+    String name = "io/toolguard/it/app/layered/Layered.class";
+    byte[] classFile;
+    try (InputStream in = Planter.class.getResourceAsStream("/" + name)) {
+      classFile = in.readAllBytes();
+    }
+    ClassLoader layer =
+        io.toolguard.it.app.Layers.serving(
+            "io.toolguard.it.app.layered", java.util.Map.of(name, classFile));
+    return layer
+        .loadClass("io.toolguard.it.app.layered.Layered")
+        .getConstructor(String.class)
+        .newInstance(PlantedApp.outside.resolve("module-layer").toString());
+  }
+
+  /**
+   * Calls the application's code, which links a lambda of its own for the first time: the JDK
+   * defines it in the application's loader, as the application's.
+   */
+  public static Object applicationLambda(Object unused) {
+    return PlantedApp.firstLinkedLambda();
+  }
+
   /** Writes outside the box from a class of its own that it named like the JDK's class loaders. */
   public static Object jdkNamedClass(Object unused) throws ReflectiveOperationException {
     Class<?> decoy =
