@@ -71,9 +71,9 @@ public final class ToolCallGuard {
     ToolMethod tool = registry.get(toolId);
     ToolContext outer = (ToolContext) outerContext;
     if (outer != null && outer.tool().equals(tool.name())) {
-      // The tool calling itself: an override calling the method it overrides (as a proxy's does),
-      // or
-      // a recursion. It is part of the call already decided, so it is not decided or logged again.
+      // The tool calling itself: an override calling the method it overrides (as a proxy's
+      // does), or a recursion. It is part of the call already decided, so it is not decided or
+      // logged again.
       return outer;
     }
     String callId = callIdPrefix + "-" + calls.incrementAndGet();

@@ -170,20 +170,17 @@ public final class Provenance {
           // beans
           jdk(under("jdk.internal.platform."), FILES_ON_ITS_OWN_BEHALF),
           // the JDK setting up JVM-wide state once, lazily, from its own configuration: each row
-          // reads
-          // only what the JDK's installation, the JVM's system properties or the operating system
-          // name
-          // (paths a tool cannot change: setting a property is a denied JVM action), and sits in a
-          // package
-          // the JDK does not export, so no tool can call it with arguments of its own
-          // - Files.probeContentType's default detector reading ~/.mime.types and /etc/mime.types
-          // once
+          // reads only what the JDK's installation, the JVM's system properties or the operating
+          // system name (paths a tool cannot change: setting a property is a denied JVM action),
+          // and sits in a package the JDK does not export, so no tool can call it with arguments of
+          // its own
+          // - Files.probeContentType's default detector reading ~/.mime.types and
+          //   /etc/mime.types once
           jdk(
               exactly("sun.nio.fs.MimeTypesFileTypeDetector").in("loadMimeTypes"),
               INITIALISES_THE_JVM),
-          // - the JVM's one flight recorder, created on first use (not started): its repository
-          // folder
-          //   under java.io.tmpdir, its shutdown hook
+          // - the JVM's one flight recorder, created on first use (not started): its
+          //   repository folder under java.io.tmpdir, its shutdown hook
           jdk(exactly("jdk.jfr.internal.PlatformRecorder").in("<init>"), INITIALISES_THE_JVM),
           // - the JVM's one font manager, created on first use of a font: the font configuration
           //   (java.home, fontconfig) and its cache under user.home/.java/fonts
@@ -193,7 +190,7 @@ public final class Provenance {
           jdk(exactly("sun.font.SunFontManager").in("loadFontFiles"), INITIALISES_THE_JVM),
           // - the preferences' user and system roots, set up on first use: their folders under
           //   user.home (or java.util.prefs.userRoot) and /etc/.java (or
-          // java.util.prefs.systemRoot)
+          //   java.util.prefs.systemRoot)
           jdk(
               exactly("java.util.prefs.FileSystemPreferences").in("setupUserRoot"),
               INITIALISES_THE_JVM),
