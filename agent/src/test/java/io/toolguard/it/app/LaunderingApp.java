@@ -396,44 +396,25 @@ public final class LaunderingApp {
     routes.put(
         "a class loader of the tool's own naming a file: getResourceAsStream",
         () -> {
-          try (InputStream leak =
-              new Pointing(secretFile.toUri().toURL()).getResourceAsStream("any.txt")) {
-            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
-          }
+          return resource(new Pointing(secretFile.toUri().toURL()), "any.txt");
         });
     routes.put(
         "a class loader of the tool's own naming a file: ServiceLoader",
         () -> {
-          try {
-            ServiceLoader.load(Runnable.class, new Pointing(secretFile.toUri().toURL()))
-                .findFirst();
-            return "no provider";
-          } catch (ServiceConfigurationError error) {
-            if (error.getCause() instanceof SecurityException denied) {
-              throw denied;
-            }
-            return file(error.getMessage());
-          }
+          return provider(new Pointing(secretFile.toUri().toURL()));
         });
     routes.put(
         "URLClassLoader made in the tool: getResourceAsStream",
         () -> {
-          try (URLClassLoader loader = new URLClassLoader(new URL[] {folder(box.resolve("cp"))});
-              InputStream leak = loader.getResourceAsStream("leak.txt")) {
-            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
+          try (URLClassLoader loader = new URLClassLoader(new URL[] {folder(box.resolve("cp"))})) {
+            return resource(loader, "leak.txt");
           }
         });
     routes.put(
         "URLClassLoader made in the tool: ServiceLoader",
         () -> {
           try (URLClassLoader loader = new URLClassLoader(new URL[] {folder(box.resolve("cp"))})) {
-            ServiceLoader.load(Runnable.class, loader).findFirst();
-            return "no provider";
-          } catch (ServiceConfigurationError error) {
-            if (error.getCause() instanceof SecurityException denied) {
-              throw denied;
-            }
-            return file(error.getMessage());
+            return provider(loader);
           }
         });
     routes.put(
@@ -448,23 +429,12 @@ public final class LaunderingApp {
     routes.put(
         "a class loader of the tool's own whose getResource names a file: getResourceAsStream",
         () -> {
-          try (InputStream leak = new Naming(secretFile).getResourceAsStream("any.txt")) {
-            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
-          }
+          return resource(new Naming(secretFile), "any.txt");
         });
     routes.put(
         "a class loader of the tool's own whose getResources names a file: ServiceLoader",
         () -> {
-          try {
-            ServiceLoader.load(Runnable.class, new Naming(outside.resolve("services.txt")))
-                .findFirst();
-            return "no provider";
-          } catch (ServiceConfigurationError error) {
-            if (error.getCause() instanceof SecurityException denied) {
-              throw denied;
-            }
-            return file(error.getMessage());
-          }
+          return provider(new Naming(outside.resolve("services.txt")));
         });
     routes.put(
         "a class loader of the tool's own whose getResource names a file: ResourceBundle",
@@ -481,14 +451,32 @@ public final class LaunderingApp {
     routes.put(
         "a module layer made in the tool, whose module names a file: getResourceAsStream",
         () -> {
-          try (InputStream leak = Layers.naming(secretFile).getResourceAsStream("any.txt")) {
-            return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
-          }
+          return resource(Layers.naming(secretFile), "any.txt");
         });
     return routes;
   }
 
   private static final Charset UTF8 = StandardCharsets.UTF_8;
+
+  /** {@return what {@code loader}'s resource {@code name} holds, as a route reports it} */
+  private static String resource(ClassLoader loader, String name) throws java.io.IOException {
+    try (InputStream leak = loader.getResourceAsStream(name)) {
+      return file(leak == null ? null : new String(leak.readAllBytes(), UTF8));
+    }
+  }
+
+  /** {@return what the service loader found {@code loader} lists, as a route reports it} */
+  private static String provider(ClassLoader loader) {
+    try {
+      ServiceLoader.load(Runnable.class, loader).findFirst();
+      return "no provider";
+    } catch (ServiceConfigurationError error) {
+      if (error.getCause() instanceof SecurityException denied) {
+        throw denied;
+      }
+      return file(error.getMessage());
+    }
+  }
 
   /**
    * A class loader of a tool's own whose {@code getResource} and {@code getResources} themselves
