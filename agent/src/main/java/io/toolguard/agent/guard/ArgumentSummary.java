@@ -18,18 +18,25 @@ import java.util.Map;
  */
 final class ArgumentSummary {
 
-  static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400);
+  static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400, Secrets.BUILT_IN);
 
   final int maxValue;
   final int maxTotal;
+  private final Secrets secrets;
 
-  private ArgumentSummary(int maxValue, int maxTotal) {
+  private ArgumentSummary(int maxValue, int maxTotal, Secrets secrets) {
     this.maxValue = maxValue;
     this.maxTotal = maxTotal;
+    this.secrets = secrets;
   }
 
   static String of(List<String> names, Object[] arguments) {
     return AUDIT.render(names, arguments);
+  }
+
+  /** {@return the audit log's summary, with the built-in kinds of secret and {@code secrets}'} */
+  static String of(List<String> names, Object[] arguments, Secrets secrets) {
+    return new ArgumentSummary(AUDIT.maxValue, AUDIT.maxTotal, secrets).render(names, arguments);
   }
 
   String render(List<String> names, Object[] arguments) {
@@ -56,15 +63,21 @@ final class ArgumentSummary {
    * be read is described by its type.
    */
   static CallArguments forApproval(List<String> names, Object[] arguments) {
+    return forApproval(names, arguments, Secrets.BUILT_IN);
+  }
+
+  /** As {@link #forApproval(List, Object[])}, redacting {@code secrets}' kinds too. */
+  static CallArguments forApproval(List<String> names, Object[] arguments, Secrets secrets) {
     List<CallArguments.Argument> list = new ArrayList<>(arguments.length);
     for (int i = 0; i < arguments.length; i++) {
       String name = i < names.size() ? names.get(i) : "arg" + i;
-      list.add(approvalArgument(name, arguments[i]));
+      list.add(approvalArgument(name, arguments[i], secrets));
     }
     return new CallArguments(list);
   }
 
-  private static CallArguments.Argument approvalArgument(String name, Object argument) {
+  private static CallArguments.Argument approvalArgument(
+      String name, Object argument, Secrets secrets) {
     if (argument == null) {
       return new CallArguments.Argument(name, CallArguments.Kind.VALUE, null, "null", true);
     }
@@ -77,7 +90,7 @@ final class ArgumentSummary {
             name,
             CallArguments.Kind.TEXT,
             type,
-            Secrets.redact(argument.toString()),
+            secrets.redact(argument.toString()),
             isValue(argument));
       }
       if (isValue(argument)) {
@@ -123,7 +136,7 @@ final class ArgumentSummary {
       return "null";
     }
     if (argument instanceof CharSequence || argument instanceof Path || argument instanceof File) {
-      return '"' + truncate(Secrets.redact(argument.toString())) + '"';
+      return '"' + truncate(secrets.redact(argument.toString())) + '"';
     }
     if (argument instanceof Number
         || argument instanceof Boolean
