@@ -122,6 +122,48 @@ final class ArgumentSummary {
         || argument instanceof Enum<?>;
   }
 
+  /**
+   * {@return the arguments that are plain values (texts, numbers, booleans, characters, enum
+   * constants) of at most {@code maxValue} characters and hold no secret, as a JSON object by
+   * parameter name, for {@code suggest} to propose value lists from; null when none is}. A text
+   * holding a secret is left out whole, so that no part of a secret, nor its hash, becomes a
+   * suggestion.
+   */
+  static String values(List<String> names, Object[] arguments, Secrets secrets) {
+    List<Object> fields = new ArrayList<>();
+    for (int i = 0; i < arguments.length; i++) {
+      Object argument = arguments[i];
+      Object value;
+      if (argument instanceof String text) {
+        value = text;
+      } else if (argument instanceof Enum<?> constant) {
+        value = constant.name();
+      } else if (argument instanceof Character character) {
+        value = character.toString();
+      } else if (argument instanceof Integer
+          || argument instanceof Long
+          || argument instanceof Short
+          || argument instanceof Byte
+          || argument instanceof java.math.BigInteger
+          || argument instanceof java.math.BigDecimal
+          || argument instanceof Boolean) {
+        value = argument;
+      } else if ((argument instanceof Double || argument instanceof Float)
+          && Double.isFinite(((Number) argument).doubleValue())) {
+        value = argument;
+      } else {
+        continue;
+      }
+      if (value instanceof String text
+          && (text.length() > AUDIT.maxValue || !secrets.redact(text).equals(text))) {
+        continue;
+      }
+      fields.add(i < names.size() ? names.get(i) : "arg" + i);
+      fields.add(value);
+    }
+    return fields.isEmpty() ? null : io.toolguard.agent.audit.Json.object(fields.toArray());
+  }
+
   /** Never fails: an argument whose size or text cannot be read is shown by its type. */
   private String value(Object argument) {
     try {

@@ -172,7 +172,11 @@ public final class ToolCallGuard {
                     + "; it needs a person's approval, which audit mode does not wait for"
                 : decision.reason(),
             ArgumentSummary.of(tool.parameterNames(), arguments, Secrets.of(policy)),
-            Thread.currentThread().getName()),
+            Thread.currentThread().getName(),
+            // In audit mode, what suggest proposes value lists from.
+            inForce.enforcing()
+                ? null
+                : ArgumentSummary.values(tool.parameterNames(), arguments, Secrets.of(policy))),
         tool.name(),
         "was denied by toolguard");
     if (blocked) {
