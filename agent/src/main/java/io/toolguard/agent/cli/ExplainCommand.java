@@ -199,6 +199,7 @@ final class ExplainCommand implements Command {
         + "' ("
         + rule.verdict().label()
         + rule.risk().map(risk -> ", risk " + risk).orElse("")
+        + (rule.grants().withholdsSecretResults() ? ", withholds results holding secrets" : "")
         + (rule.conditions().isEmpty()
             ? ""
             : ", when "

@@ -37,6 +37,7 @@ class ClassPathToolsTest {
             when:
               recipient: {glob: "*@example.com"}
               too: {max_length: 3}
+            withhold_secret_results: true
           "mai*":
             decision: deny
             when:
@@ -61,10 +62,10 @@ class ClassPathToolsTest {
                 + " names has (parameters: recipient, body, copies (io.toolguard.agent.tool"
                 + ".ToolAnnotationsTest$Named#mail)); it can never hold, so the rule never applies",
             policy
-                + ":12:7: warning: the condition of rule 'mai*' is on 'subject', a parameter no"
+                + ":13:7: warning: the condition of rule 'mai*' is on 'subject', a parameter no"
                 + " tool it names has",
             "toolguard cannot tell whether it holds, so the deny rule applies to every call",
-            policy + ":13:3: warning: no tool that rule 'ghost' names was found on the class path")
+            policy + ":14:3: warning: no tool that rule 'ghost' names was found on the class path")
         .doesNotContain("'recipient', a parameter");
     assertThat(cli.run("validate", "--strict", "--classpath", testClasses(), policy))
         .isEqualTo(Cli.FAILED);
@@ -90,7 +91,8 @@ class ClassPathToolsTest {
         .contains(
             "  parameters     recipient, body, copies"
                 + " (io.toolguard.agent.tool.ToolAnnotationsTest$Named#mail)\n",
-            "  note           --arg to names no parameter of the tool\n")
+            "  note           --arg to names no parameter of the tool\n",
+            "'mail' (allow, withholds results holding secrets, when recipient")
         .doesNotContain("--arg recipient names");
   }
 
