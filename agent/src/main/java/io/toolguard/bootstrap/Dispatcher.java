@@ -433,12 +433,13 @@ public final class Dispatcher {
    * @throws SecurityException if the result is withheld or could not be looked at
    */
   public static void exitTool(Object frame, Object result) {
+    Hooks current = hooks;
     try {
-      if (result != null && frame instanceof Frame tool && hooks != null) {
+      if (result != null && frame instanceof Frame tool && current != null) {
         boolean wasChecking = tool.checking;
         tool.checking = true;
         try {
-          hooks.toolReturned(tool.context, result);
+          current.toolReturned(tool.context, result);
         } catch (SecurityException withheld) {
           throw withheld;
         } catch (Throwable failure) {
