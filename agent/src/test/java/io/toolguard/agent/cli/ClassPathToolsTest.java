@@ -96,6 +96,45 @@ class ClassPathToolsTest {
         .doesNotContain("--arg recipient names");
   }
 
+  /** A tool whose class says when it is initialised; no test refers to it but by its name. */
+  static final class Loud {
+    static {
+      System.setProperty("toolguard.test.loud", "initialised");
+    }
+
+    @io.toolguard.api.Tool(name = "loud")
+    public String shout(String words, int times) {
+      return words.repeat(times);
+    }
+  }
+
+  @Test
+  void theToolsClassesAreReadNeverInitialised() throws Exception {
+    // The API's annotation is read from its own class file, so its jar is on the class path too.
+    String api =
+        Path.of(
+                io.toolguard.api.Tool.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI())
+            .toString();
+    assertThat(
+            cli.run(
+                "explain",
+                policy().toString(),
+                "--tool",
+                "loud",
+                "--classpath",
+                testClasses() + java.io.File.pathSeparator + api))
+        .isEqualTo(Cli.OK);
+
+    assertThat(cli.out())
+        .contains(
+            "  parameters     words, times (io.toolguard.agent.cli.ClassPathToolsTest$Loud#shout)");
+    assertThat(System.getProperty("toolguard.test.loud")).isNull();
+  }
+
   @Test
   void aMissingClassPathEntryIsAUsageError() throws Exception {
     assertThat(
