@@ -120,6 +120,11 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   @Override
+  public void toolReturned(Object context, Object result) {
+    tools.toolReturned((ToolContext) context, result);
+  }
+
+  @Override
   public int forkAndExec(Object context, ForkRequest fork) throws IOException {
     return exec.fork(fork);
   }

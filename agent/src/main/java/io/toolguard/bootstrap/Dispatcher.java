@@ -71,6 +71,16 @@ public final class Dispatcher {
     Object enterTool(int toolId, Object[] arguments, Object outerContext);
 
     /**
+     * Looks at what a tool body returned before the tool's caller (and so the model) gets it. Does
+     * nothing by default: hooks that keep no results back need not implement it.
+     *
+     * @param context the context the body ran in
+     * @param result what it returned, not {@code null} (a primitive boxed)
+     * @throws SecurityException if the result is withheld: the call then fails with it
+     */
+    default void toolReturned(Object context, Object result) {}
+
+    /**
      * Weaves a class born in a tool call so that each of its methods runs in that call's context
      * ({@link Born}).
      *
@@ -410,6 +420,39 @@ public final class Dispatcher {
         CURRENT.set(open.outer);
         return;
       }
+    }
+  }
+
+  /**
+   * Called by woven code when a tool body ends, instead of {@link #exitTool}: first hands what the
+   * body returned to the agent, which may withhold it by throwing, then leaves the tool's frame
+   * whatever happened. Marks the frame as checking meanwhile, so that the agent's own work (an
+   * audit line) is not decided as the tool's.
+   *
+   * @param result what the body returned, or {@code null} when it threw or returns nothing
+   * @throws SecurityException if the result is withheld or could not be looked at
+   */
+  public static void exitTool(Object frame, Object result) {
+    Hooks current = hooks;
+    try {
+      if (result != null && frame instanceof Frame tool && current != null) {
+        boolean wasChecking = tool.checking;
+        tool.checking = true;
+        try {
+          current.toolReturned(tool.context, result);
+        } catch (SecurityException withheld) {
+          throw withheld;
+        } catch (Throwable failure) {
+          throw new SecurityException(
+              "toolguard could not check what this tool returned, so it was withheld ("
+                  + failure
+                  + ")");
+        } finally {
+          tool.checking = wasChecking;
+        }
+      }
+    } finally {
+      exitTool(frame);
     }
   }
 

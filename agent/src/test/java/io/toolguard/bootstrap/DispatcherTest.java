@@ -70,6 +70,44 @@ class DispatcherTest {
   }
 
   @Test
+  void aToolsResultReachesTheHooksUncheckedAndTheFrameIsLeftWhateverTheyDecide() {
+    Object frame = Dispatcher.enterTool(7, new Object[] {"argument"});
+    hooks.during = () -> Dispatcher.checkFile("/audit.jsonl", Dispatcher.WRITE, null);
+    Dispatcher.exitTool(frame, "result");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+
+    Object withheld = Dispatcher.enterTool(7, new Object[] {"argument"});
+    hooks.failure = new SecurityException("withheld");
+    assertThatThrownBy(() -> Dispatcher.exitTool(withheld, "secret"))
+        .isInstanceOf(SecurityException.class)
+        .hasMessage("withheld");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+
+    hooks.failure = null;
+    Object failing = Dispatcher.enterTool(7, new Object[] {"argument"});
+    hooks.failure = new IllegalStateException("broken");
+    assertThatThrownBy(() -> Dispatcher.exitTool(failing, "result"))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining(
+            "toolguard could not check what this tool returned, so it was withheld");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+
+    hooks.failure = null;
+    Object empty = Dispatcher.enterTool(7, new Object[] {"argument"});
+    Dispatcher.exitTool(empty, null);
+
+    assertThat(hooks.calls)
+        .containsExactly(
+            "enterTool null: [7, [argument]]",
+            "toolReturned tool 7: [result]",
+            "enterTool null: [7, [argument]]",
+            "toolReturned tool 7: [secret]",
+            "enterTool null: [7, [argument]]",
+            "toolReturned tool 7: [result]",
+            "enterTool null: [7, [argument]]");
+  }
+
+  @Test
   void outsideToolsNoCheckReachesTheHooksAndEachAnswersWhatItWasGiven() throws Exception {
     hooks.answer = "something else";
 

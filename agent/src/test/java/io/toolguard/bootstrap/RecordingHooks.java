@@ -48,6 +48,11 @@ public final class RecordingHooks implements Dispatcher.Hooks {
   }
 
   @Override
+  public void toolReturned(Object context, Object result) {
+    record("toolReturned", context, result);
+  }
+
+  @Override
   public Object checkFile(Object context, Object path, int access, Object detail) {
     return record("checkFile", context, path, access, detail);
   }

@@ -6,6 +6,9 @@ package io.toolguard.it;
  */
 final class ApprovalPolicy {
 
+  /** A top-level {@code secrets:} that adds a kind matching the order token in {@code SECRET}. */
+  static final String SECRETS = "secrets:\n  - {name: order token, regex: \"ot_[A-Za-z0-9]{8}\"}\n";
+
   private ApprovalPolicy() {}
 
   /**

@@ -16,20 +16,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A private key and a bearer token in a tool's argument reach no channel: the webhook body, the
- * approval API's list and its whole-arguments view, and the audit log show each as its kind and
- * hash, the same hash everywhere; the tool itself still runs once approved.
+ * A private key, a bearer token and a secret of a kind the policy adds ({@code secrets:}) in a
+ * tool's argument reach no channel: the webhook body, the approval API's list and its
+ * whole-arguments view, and the audit log show each as its kind and hash, the same hash everywhere;
+ * the tool itself still runs once approved. (The terminal: {@code TerminalApprovalIT}.)
  */
 class SecretRedactionIT {
 
   private static final String KEY_BODY = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ";
   private static final String TOKEN = "c2VjcmV0LXRva2VuLXZhbHVl";
+  private static final String ORDER_TOKEN = "ot_Q7rT9xZ2";
 
   @TempDir Path dir;
 
   @Test
   void aSecretInAnArgumentIsRedactedInEveryChannel() throws Exception {
-    assertThat(ApprovalApp.SECRET).as("the raw argument").contains(KEY_BODY, TOKEN);
+    assertThat(ApprovalApp.SECRET).as("the raw argument").contains(KEY_BODY, TOKEN, ORDER_TOKEN);
     int port = ApprovalApi.freePort();
     LinkedBlockingQueue<String> posts = new LinkedBlockingQueue<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -45,11 +47,12 @@ class SecretRedactionIT {
       Files.writeString(
           dir.resolve("policy.yaml"),
           ApprovalPolicy.of(
-              ApprovalPolicy.page(port, "60s")
-                  + "webhook:\n  url: http://127.0.0.1:"
-                  + hook.getAddress().getPort()
-                  + "/hook\n  secret: s3cret",
-              ""));
+                  ApprovalPolicy.page(port, "60s")
+                      + "webhook:\n  url: http://127.0.0.1:"
+                      + hook.getAddress().getPort()
+                      + "/hook\n  secret: s3cret",
+                  "")
+              + ApprovalPolicy.SECRETS);
       CompletableFuture<ChildJvm.Result> child =
           ChildJvm.in(dir)
               .agent("policy=policy.yaml,audit=audit.jsonl")
@@ -66,12 +69,14 @@ class SecretRedactionIT {
       assertThat(result.stdout()).as(result.toString()).startsWith("secret: ran");
       String keyHash = hashOf("private key", String.valueOf(listed.get("arguments")));
       String tokenHash = hashOf("bearer token", String.valueOf(listed.get("arguments")));
+      String orderHash = hashOf("order token", String.valueOf(listed.get("arguments")));
       for (String channel : new String[] {webhookBody, listed.toString(), whole.toString()}) {
         assertThat(channel)
             .isNotNull()
-            .doesNotContain(KEY_BODY, TOKEN)
+            .doesNotContain(KEY_BODY, TOKEN, ORDER_TOKEN)
             .contains("[redacted private key sha256:" + keyHash + "]")
-            .contains("[redacted bearer token sha256:" + tokenHash + "]");
+            .contains("[redacted bearer token sha256:" + tokenHash + "]")
+            .contains("[redacted order token sha256:" + orderHash + "]");
       }
       // The audit log's summary is cut at 80 characters, after redaction: the token's part is cut.
       assertThat(audit)

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TerminalApprovalIT {
 
-  static final String POLICY = ApprovalPolicy.of("timeout: 30s\nterminal: true\n", "");
+  static final String POLICY =
+      ApprovalPolicy.of("timeout: 30s\nterminal: true\n", "") + ApprovalPolicy.SECRETS;
 
   @TempDir Path dir;
 
@@ -204,6 +205,27 @@ class TerminalApprovalIT {
           .as("no ESC, no bidirectional override, no bare carriage return reached the terminal")
           .doesNotContain("\u001b", "\u202e")
           .doesNotContainPattern("\r(?!\n)");
+    }
+  }
+
+  @Test
+  void secretsReachTheTerminalOnlyAsTheirKindAndHash() throws Exception {
+    assertThat(ApprovalApp.SECRET)
+        .as("raw, the argument holds a private key, a bearer token and an order token")
+        .contains("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "c2VjcmV0LXRva2VuLXZhbHVl")
+        .contains("ot_Q7rT9xZ2");
+    try (Terminal terminal = new Terminal("markers", "secret")) {
+      String asked = terminal.await("Run it?");
+      assertThat(asked)
+          .containsPattern("\\[redacted private key sha256:[0-9a-f]{16}]")
+          .containsPattern("\\[redacted bearer token sha256:[0-9a-f]{16}]")
+          .containsPattern("\\[redacted order token sha256:[0-9a-f]{16}]");
+      terminal.type("y");
+      assertThat(terminal.output()).containsExactly("secret: ran");
+
+      assertThat(new String(terminal.received(), StandardCharsets.UTF_8))
+          .doesNotContain("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "c2VjcmV0LXRva2VuLXZhbHVl")
+          .doesNotContain("ot_Q7rT9xZ2");
     }
   }
 

@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * Reads an audit log back for {@code suggest}: each line one JSON object, read by a strict JSON
  * parser, whose values are texts, numbers ({@code waited_ms}), booleans ({@code earlier}) or null —
- * numbers and booleans are handed on as their JSON text. Strict: a line that is not such an object
- * is an error naming the file, the line and the field, never skipped.
+ * numbers and booleans are handed on as their JSON text — and, in a call's line of an audit-mode
+ * run, the object {@code values}, whose fields are handed on as {@code values.NAME}. Strict: a line
+ * that is not such an object is an error naming the file, the line and the field, never skipped.
  */
 final class AuditLogReader {
 
@@ -68,7 +69,21 @@ final class AuditLogReader {
     Map<String, String> fields = new LinkedHashMap<>();
     object.forEach(
         (name, value) -> {
-          if (value == null || value instanceof String) {
+          if ("values".equals(name) && value instanceof Map<?, ?> values) {
+            // A call's argument values (audit mode), each as "values.<parameter>".
+            values.forEach(
+                (parameter, argument) -> {
+                  if (argument instanceof Map<?, ?> || argument instanceof List<?>) {
+                    throw new IllegalArgumentException(
+                        "field 'values." + parameter + "' holds an object or array; it holds none");
+                  }
+                  fields.put(
+                      "values." + parameter,
+                      argument instanceof BigDecimal number
+                          ? number.toPlainString()
+                          : String.valueOf(argument));
+                });
+          } else if (value == null || value instanceof String) {
             fields.put((String) name, (String) value);
           } else if (value instanceof BigDecimal number) {
             fields.put((String) name, number.toPlainString());

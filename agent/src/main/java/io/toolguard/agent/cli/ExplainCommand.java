@@ -31,7 +31,7 @@ final class ExplainCommand implements Command {
     return String.join(
         "\n",
         "usage: java -jar toolguard-agent.jar explain POLICY --tool NAME [--risk RISK] [--arg NAME=VALUE]...",
-        "           [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P",
+        "           [--classpath CP] [--op read|write|delete --path P | --op exec --command C | --op connect|listen --host H:P",
         "            | --op env|property --var NAME]",
         "Shows the decision (allow, ask or deny) for a call to tool NAME, the deciding rule with its",
         "file:line, and every other rule that named the tool with why it lost.",
@@ -40,6 +40,10 @@ final class ExplainCommand implements Command {
         "                unless the policy sets it), before a rule's risk overrides it",
         "  --arg N=V     an argument of the call, for rules with conditions (repeat for each; a value",
         "                that is a number is given as a number)",
+        "  --classpath CP  the application's jars and folders (separated by "
+            + java.io.File.pathSeparator
+            + "): list the tool's parameters",
+        "                as its class files name them (no class is loaded), and say which --arg names none",
         "  --op OP       also decide something the tool does: read, write or delete a file, exec a command,",
         "                connect to or listen on an address",
         "  --path PATH   the file, absolute or relative to the sandbox root (taken as written: links are not",
@@ -53,7 +57,9 @@ final class ExplainCommand implements Command {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     Flags flags =
-        Flags.parse(args, List.of("tool", "risk", "op", "path", "command", "host", "var", "arg"));
+        Flags.parse(
+            args,
+            List.of("tool", "risk", "op", "path", "command", "host", "var", "arg", "classpath"));
     if (flags.positional().size() != 1) {
       throw new IllegalArgumentException("give exactly one policy file");
     }
@@ -131,6 +137,22 @@ final class ExplainCommand implements Command {
             + (decision.outcome() == Outcome.ASK && decision.verdict() != Verdict.ASK
                 ? "; risk " + decision.risk() + " needs a person's approval"
                 : ""));
+    if (flags.option("classpath").isPresent()) {
+      List<io.toolguard.agent.guard.ToolMethod> methods =
+          ClassPathTools.read(flags.option("classpath").get(), policy).named(tool);
+      out.println(
+          "  parameters     "
+              + (methods.isEmpty()
+                  ? "no tool '" + tool + "' was found on the class path"
+                  : ClassPathTools.parameters(methods)));
+      ToolArguments given = arguments(flags.all("arg"));
+      for (String name : given.names()) {
+        if (!methods.isEmpty()
+            && methods.stream().noneMatch(method -> method.parameterNames().contains(name))) {
+          out.println("  note           --arg " + name + " names no parameter of the tool");
+        }
+      }
+    }
     for (Evaluation.Outranked other : evaluation.outranked()) {
       out.println(
           "  also matched   "
@@ -177,6 +199,7 @@ final class ExplainCommand implements Command {
         + "' ("
         + rule.verdict().label()
         + rule.risk().map(risk -> ", risk " + risk).orElse("")
+        + (rule.grants().withholdsSecretResults() ? ", withholds results holding secrets" : "")
         + (rule.conditions().isEmpty()
             ? ""
             : ", when "

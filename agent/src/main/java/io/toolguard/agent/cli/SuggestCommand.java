@@ -22,6 +22,12 @@ import java.util.TreeSet;
  */
 final class SuggestCommand implements Command {
 
+  /** A parameter gets a value list only if its tool ran at least this often, */
+  static final int FEWEST_CALLS = 3;
+
+  /** and it took at most this many distinct values. */
+  static final int MOST_VALUES = 5;
+
   @Override
   public String usage() {
     return String.join(
@@ -34,7 +40,9 @@ final class SuggestCommand implements Command {
         "rule; tools that did not run stay denied. Each rule grants exactly the files the tool touched (a",
         "folder with three or more gets folder/*), the commands it ran with their arguments, the",
         "addresses it connected to or listened on, and the environment variables and system properties",
-        "it read. Comments say what each rule came from. Review the",
+        "it read, and a value list ('when: {param: {one_of: [...]}}') for each argument that took few",
+        "distinct values (recorded in audit mode; never values that held a secret). Comments say what",
+        "each rule came from. Review the",
         "result: a run that followed a prompt injection puts the injected calls in it too. Files outside",
         "the sandbox (where an injected read of /etc/passwd goes) are not granted, only named in a comment.",
         "  --sandbox DIR        the sandbox root of the suggested policy",
@@ -135,6 +143,7 @@ final class SuggestCommand implements Command {
               .append(":\n");
           yaml.append("    decision: allow\n");
           yaml.append("    risk: ").append(observed.risk).append('\n');
+          observed.appendValueLists(yaml);
           observed.files.appendTo(yaml, sandbox);
           observed.reach.appendTo(yaml);
         });
@@ -154,11 +163,62 @@ final class SuggestCommand implements Command {
     private Risk risk = Risk.LOW;
     private int wouldDeny;
 
+    /** Each parameter's distinct values, and in how many calls it had one recorded. */
+    private final Map<String, TreeSet<String>> values = new LinkedHashMap<>();
+
+    private final Map<String, Integer> valued = new LinkedHashMap<>();
+
+    /**
+     * Writes a {@code when} with a value list for each parameter that took few distinct values:
+     * recorded in every call (none was long, an object or held a secret), at least {@value
+     * #FEWEST_CALLS} calls, at most {@value #MOST_VALUES} values, each seen twice on average.
+     */
+    void appendValueLists(StringBuilder yaml) {
+      List<String> lists = new ArrayList<>();
+      values.forEach(
+          (parameter, seen) -> {
+            int calls = times.size();
+            if (valued.get(parameter) == calls
+                && calls >= FEWEST_CALLS
+                && seen.size() <= MOST_VALUES
+                && seen.size() * 2 <= calls
+                && parameter.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+              lists.add(
+                  "      "
+                      + parameter
+                      + ": {one_of: ["
+                      + String.join(", ", seen.stream().map(SuggestCommand::quoted).toList())
+                      + "]}   # "
+                      + seen.size()
+                      + (seen.size() == 1 ? " value" : " values")
+                      + " in "
+                      + calls
+                      + " calls\n");
+            }
+          });
+      if (!lists.isEmpty()) {
+        yaml.append(
+            "    # the values these arguments took in that run; a call with another value is not"
+                + " allowed by this rule\n");
+        yaml.append("    when:\n");
+        lists.forEach(yaml::append);
+      }
+    }
+
     Observed(boolean includeOutside) {
       files = new ObservedFiles(includeOutside);
     }
 
     void add(Map<String, String> line) {
+      line.forEach(
+          (field, value) -> {
+            if (field.startsWith("values.")) {
+              values
+                  .computeIfAbsent(field.substring("values.".length()), name -> new TreeSet<>())
+                  .add(value);
+              valued.merge(field.substring("values.".length()), 1, Integer::sum);
+            }
+          });
       methods.add(String.valueOf(line.get("method")));
       times.add(String.valueOf(line.get("time")));
       // An unknown risk name is treated as the most dangerous, as the agent does.

@@ -19,20 +19,25 @@ final class ValidateCommand implements Command {
   public String usage() {
     return String.join(
         "\n",
-        "usage: java -jar toolguard-agent.jar validate [--base] [--strict] POLICY...",
+        "usage: java -jar toolguard-agent.jar validate [--base] [--strict] [--classpath CP] POLICY...",
         "Checks each policy file and prints file:line:column: message for every problem, and",
         "file:line:column: warning: message for rules that can never decide, for very broad grants",
         "and for toolguard's own files (the policy, its includes, the token file) inside the sandbox.",
         "  --base     check each file as a company baseline that policies include: its sandbox may be",
         "             left to them",
         "  --strict   treat warnings as problems (exit status 1), for CI",
+        "  --classpath CP  the application's jars and folders (separated by "
+            + java.io.File.pathSeparator
+            + "), frameworks included:",
+        "             its tools' class files are read (no class is loaded) and a condition on a",
+        "             parameter that no tool its rule names has is a warning",
         "Exit status 0 when all are valid (with --strict: and warn of nothing), 1 otherwise, 2 for a",
         "usage error.");
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags = Flags.parse(args, List.of(), List.of("base", "strict"));
+    Flags flags = Flags.parse(args, List.of("classpath"), List.of("base", "strict"));
     List<String> files = flags.positional();
     if (files.isEmpty()) {
       throw new IllegalArgumentException("give at least one policy file");
@@ -61,7 +66,13 @@ final class ValidateCommand implements Command {
                                     + "' starts do not get its "
                                     + why)));
         notHanded.forEach(err::println);
-        int warned = warnings.size() + notHanded.size();
+        List<String> parameters =
+            flags
+                .option("classpath")
+                .map(classPath -> ClassPathTools.read(classPath, policy).conditionWarnings(policy))
+                .orElse(List.of());
+        parameters.forEach(err::println);
+        int warned = warnings.size() + notHanded.size() + parameters.size();
         if (strict && warned > 0) {
           err.println(
               file

@@ -204,7 +204,7 @@ public final class AccessGate {
             context.tool(),
             access.subject(),
             level.decision().risk(),
-            CallArguments.described(Secrets.redact(access.shown())),
+            CallArguments.described(Secrets.of(context.policy().policy()).redact(access.shown())),
             level.decision().rule(),
             context.policy().policy().approval().timeout());
     if (resolution.approved()) {

@@ -18,18 +18,25 @@ import java.util.Map;
  */
 final class ArgumentSummary {
 
-  static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400);
+  static final ArgumentSummary AUDIT = new ArgumentSummary(80, 400, Secrets.BUILT_IN);
 
   final int maxValue;
   final int maxTotal;
+  private final Secrets secrets;
 
-  private ArgumentSummary(int maxValue, int maxTotal) {
+  private ArgumentSummary(int maxValue, int maxTotal, Secrets secrets) {
     this.maxValue = maxValue;
     this.maxTotal = maxTotal;
+    this.secrets = secrets;
   }
 
   static String of(List<String> names, Object[] arguments) {
     return AUDIT.render(names, arguments);
+  }
+
+  /** {@return the audit log's summary, with the built-in kinds of secret and {@code secrets}'} */
+  static String of(List<String> names, Object[] arguments, Secrets secrets) {
+    return new ArgumentSummary(AUDIT.maxValue, AUDIT.maxTotal, secrets).render(names, arguments);
   }
 
   String render(List<String> names, Object[] arguments) {
@@ -56,15 +63,21 @@ final class ArgumentSummary {
    * be read is described by its type.
    */
   static CallArguments forApproval(List<String> names, Object[] arguments) {
+    return forApproval(names, arguments, Secrets.BUILT_IN);
+  }
+
+  /** As {@link #forApproval(List, Object[])}, redacting {@code secrets}' kinds too. */
+  static CallArguments forApproval(List<String> names, Object[] arguments, Secrets secrets) {
     List<CallArguments.Argument> list = new ArrayList<>(arguments.length);
     for (int i = 0; i < arguments.length; i++) {
       String name = i < names.size() ? names.get(i) : "arg" + i;
-      list.add(approvalArgument(name, arguments[i]));
+      list.add(approvalArgument(name, arguments[i], secrets));
     }
     return new CallArguments(list);
   }
 
-  private static CallArguments.Argument approvalArgument(String name, Object argument) {
+  private static CallArguments.Argument approvalArgument(
+      String name, Object argument, Secrets secrets) {
     if (argument == null) {
       return new CallArguments.Argument(name, CallArguments.Kind.VALUE, null, "null", true);
     }
@@ -77,7 +90,7 @@ final class ArgumentSummary {
             name,
             CallArguments.Kind.TEXT,
             type,
-            Secrets.redact(argument.toString()),
+            secrets.redact(argument.toString()),
             isValue(argument));
       }
       if (isValue(argument)) {
@@ -109,6 +122,48 @@ final class ArgumentSummary {
         || argument instanceof Enum<?>;
   }
 
+  /**
+   * {@return the arguments that are plain values (texts, numbers, booleans, characters, enum
+   * constants) of at most {@code maxValue} characters and hold no secret, as a JSON object by
+   * parameter name, for {@code suggest} to propose value lists from; null when none is}. A text
+   * holding a secret is left out whole, so that no part of a secret, nor its hash, becomes a
+   * suggestion.
+   */
+  static String values(List<String> names, Object[] arguments, Secrets secrets) {
+    List<Object> fields = new ArrayList<>();
+    for (int i = 0; i < arguments.length; i++) {
+      Object argument = arguments[i];
+      Object value;
+      if (argument instanceof String text) {
+        value = text;
+      } else if (argument instanceof Enum<?> constant) {
+        value = constant.name();
+      } else if (argument instanceof Character character) {
+        value = character.toString();
+      } else if (argument instanceof Integer
+          || argument instanceof Long
+          || argument instanceof Short
+          || argument instanceof Byte
+          || argument instanceof java.math.BigInteger
+          || argument instanceof java.math.BigDecimal
+          || argument instanceof Boolean) {
+        value = argument;
+      } else if ((argument instanceof Double || argument instanceof Float)
+          && Double.isFinite(((Number) argument).doubleValue())) {
+        value = argument;
+      } else {
+        continue;
+      }
+      if (value instanceof String text
+          && (text.length() > AUDIT.maxValue || !secrets.redact(text).equals(text))) {
+        continue;
+      }
+      fields.add(i < names.size() ? names.get(i) : "arg" + i);
+      fields.add(value);
+    }
+    return fields.isEmpty() ? null : io.toolguard.agent.audit.Json.object(fields.toArray());
+  }
+
   /** Never fails: an argument whose size or text cannot be read is shown by its type. */
   private String value(Object argument) {
     try {
@@ -123,7 +178,7 @@ final class ArgumentSummary {
       return "null";
     }
     if (argument instanceof CharSequence || argument instanceof Path || argument instanceof File) {
-      return '"' + truncate(Secrets.redact(argument.toString())) + '"';
+      return '"' + truncate(secrets.redact(argument.toString())) + '"';
     }
     if (argument instanceof Number
         || argument instanceof Boolean

@@ -1,10 +1,13 @@
 package io.toolguard.agent.guard;
 
+import io.toolguard.agent.policy.Policy;
+import io.toolguard.agent.policy.SecretPattern;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +15,8 @@ import java.util.regex.Pattern;
  * Finds values that look like credentials in an argument's text and replaces each with its kind and
  * a hash, so that the audit log, the approval page, the terminal prompt and webhook bodies never
  * carry the secret itself, while the same secret is still recognisable by its hash: private key
- * blocks, cloud and code-host access keys, bearer tokens and JSON Web Tokens.
+ * blocks, cloud and code-host access keys, bearer tokens and JSON Web Tokens, and the kinds a
+ * policy adds ({@code secrets:}), whose every match is a secret.
  */
 final class Secrets {
 
@@ -40,38 +44,85 @@ final class Secrets {
   private static final Pattern HINT =
       Pattern.compile("PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|xox|AIza|eyJ|(?i:bearer)");
 
-  private Secrets() {}
+  /** The built-in kinds only. */
+  static final Secrets BUILT_IN = new Secrets(List.of());
 
-  /** {@return the text with every secret in it replaced by its kind and hash; the text if none} */
-  static String redact(String text) {
-    if (text == null || !HINT.matcher(text).find()) {
-      return text;
+  private final List<SecretPattern> added;
+
+  private Secrets(List<SecretPattern> added) {
+    this.added = added;
+  }
+
+  /** {@return the built-in kinds and those the policy adds} */
+  static Secrets of(Policy policy) {
+    return policy.secrets().isEmpty() ? BUILT_IN : new Secrets(policy.secrets());
+  }
+
+  /**
+   * {@return the text with every secret in it replaced by its kind and hash; the text if none}: the
+   * built-in kinds first, then those the policy adds, each on what the earlier ones left
+   */
+  String redact(String text) {
+    if (text == null) {
+      return null;
     }
     String redacted = text;
-    for (Kind kind : KINDS) {
-      Matcher matcher = kind.pattern().matcher(redacted);
-      StringBuilder out = null;
-      int copied = 0;
-      while (matcher.find()) {
-        out = out == null ? new StringBuilder(redacted.length()) : out;
-        out.append(redacted, copied, matcher.start(1))
-            .append("[redacted ")
-            .append(kind.name())
-            .append(" sha256:")
-            .append(hash(matcher.group(1)))
-            .append(']');
-        copied = matcher.end(1);
+    if (HINT.matcher(text).find()) {
+      for (Kind kind : KINDS) {
+        redacted = replace(redacted, kind.name(), kind.pattern(), 1);
       }
-      if (out != null) {
-        redacted = out.append(redacted, copied, redacted.length()).toString();
-      }
+    }
+    for (SecretPattern kind : added) {
+      redacted = replace(redacted, kind.name(), kind.pattern(), 0);
     }
     return redacted;
   }
 
-  /** {@return whether the text holds a secret of a kind toolguard recognises} */
-  static boolean contains(String text) {
-    return text != null && !redact(text).equals(text);
+  /**
+   * {@return the kind of the first secret found in the text, the built-in kinds looked for first;
+   * empty if it holds none}
+   */
+  Optional<String> kindIn(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (HINT.matcher(text).find()) {
+      for (Kind kind : KINDS) {
+        if (kind.pattern().matcher(text).find()) {
+          return Optional.of(kind.name());
+        }
+      }
+    }
+    for (SecretPattern kind : added) {
+      Matcher matcher = kind.pattern().matcher(text);
+      while (matcher.find()) {
+        if (matcher.end() > matcher.start()) {
+          return Optional.of(kind.name());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Replaces each non-empty match of {@code group} with the kind and the hash of what it holds. */
+  private static String replace(String text, String kind, Pattern pattern, int group) {
+    Matcher matcher = pattern.matcher(text);
+    StringBuilder out = null;
+    int copied = 0;
+    while (matcher.find()) {
+      if (matcher.end(group) <= matcher.start(group) || matcher.start(group) < copied) {
+        continue;
+      }
+      out = out == null ? new StringBuilder(text.length()) : out;
+      out.append(text, copied, matcher.start(group))
+          .append("[redacted ")
+          .append(kind)
+          .append(" sha256:")
+          .append(hash(matcher.group(group)))
+          .append(']');
+      copied = matcher.end(group);
+    }
+    return out == null ? text : out.append(text, copied, text.length()).toString();
   }
 
   private static String hash(String secret) {

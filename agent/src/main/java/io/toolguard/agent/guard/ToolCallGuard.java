@@ -5,6 +5,7 @@ import io.toolguard.agent.approval.Resolution;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.audit.AuditRecord;
 import io.toolguard.agent.audit.Decision;
+import io.toolguard.agent.audit.ResultRecord;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.Budget;
 import io.toolguard.agent.policy.Grants;
@@ -86,25 +87,37 @@ public final class ToolCallGuard {
     try {
       decision =
           policy.decideCall(tool.name(), tool.risk(), tool.parameterNames(), arguments, realPath);
-      if (decision.budget().isPresent()
-          && decision.outcome() != Outcome.DENY
-          && !budgets.admit(decision.budget().get(), System.nanoTime())) {
-        Budget budget = decision.budget().get();
-        String past =
-            "the call is past the budget of policy rule at "
-                + budget.location().rule()
-                + " ("
-                + budget.describe()
-                + ")";
-        if (budget.past() == Outcome.ASK) {
-          decision = decision.asking(past + ", so it needs a person's approval");
-        } else {
+      if (decision.outcome() != Outcome.DENY
+          && (decision.budget().isPresent() || !policy.budgets().isEmpty())) {
+        String askWhy = null;
+        long now = System.nanoTime();
+        for (Budget budget : budgetsOf(decision, policy)) {
+          if (budgets.admit(budget, now)) {
+            continue;
+          }
+          String past =
+              "the call is past the budget "
+                  + (budget.forAllTools() ? "for all tools at " : "of policy rule at ")
+                  + budget.location().rule()
+                  + " ("
+                  + budget.describe()
+                  + ")";
+          if (budget.past() == Outcome.ASK) {
+            // Still counted against the budgets after it: a person may let it run.
+            askWhy = askWhy == null ? past : askWhy;
+            continue;
+          }
+          askWhy = null;
           decision = decision.settled(false, past);
           personsMessage =
               budget
                   .message()
                   .map(message -> "Tool '" + tool.name() + "' was denied by toolguard: " + message)
                   .orElse(null);
+          break;
+        }
+        if (askWhy != null) {
+          decision = decision.asking(askWhy + ", so it needs a person's approval");
         }
       }
       if (decision.outcome() == Outcome.ASK && !inForce.enforcing()) {
@@ -118,7 +131,7 @@ public final class ToolCallGuard {
                 tool.name(),
                 tool.signature(),
                 decision.risk(),
-                ArgumentSummary.forApproval(tool.parameterNames(), arguments),
+                ArgumentSummary.forApproval(tool.parameterNames(), arguments, Secrets.of(policy)),
                 decision.rule(),
                 policy.approval().timeout());
         personsMessage = resolution.approved() ? null : resolution.answer().message();
@@ -158,8 +171,12 @@ public final class ToolCallGuard {
                 ? decision.reason()
                     + "; it needs a person's approval, which audit mode does not wait for"
                 : decision.reason(),
-            ArgumentSummary.of(tool.parameterNames(), arguments),
-            Thread.currentThread().getName()),
+            ArgumentSummary.of(tool.parameterNames(), arguments, Secrets.of(policy)),
+            Thread.currentThread().getName(),
+            // In audit mode, what suggest proposes value lists from.
+            inForce.enforcing()
+                ? null
+                : ArgumentSummary.values(tool.parameterNames(), arguments, Secrets.of(policy))),
         tool.name(),
         "was denied by toolguard");
     if (blocked) {
@@ -175,5 +192,64 @@ public final class ToolCallGuard {
                   + "]");
     }
     return new ToolContext(callId, tool.name(), inForce, decision, outer);
+  }
+
+  /** The rule's budget, then the policy's for all tools: a call must fit each. */
+  private static java.util.List<Budget> budgetsOf(ToolDecision decision, Policy policy) {
+    if (decision.budget().isEmpty()) {
+      return policy.budgets();
+    }
+    java.util.List<Budget> all = new java.util.ArrayList<>(policy.budgets().size() + 1);
+    all.add(decision.budget().get());
+    all.addAll(policy.budgets());
+    return all;
+  }
+
+  /**
+   * Looks at what a tool returned, when its rule withholds results that hold a secret (see {@link
+   * io.toolguard.bootstrap.Dispatcher.Hooks#toolReturned}): such a result, or one that cannot be
+   * looked at without running the application's code ({@link SecretResults}), is written to the
+   * audit log and, unless the call runs in audit mode, replaced by a denial that names the kind of
+   * secret, never the value.
+   *
+   * @throws SecurityException if the result is withheld
+   */
+  public void toolReturned(ToolContext call, Object result) {
+    if (!call.decision().grants().withholdsSecretResults()) {
+      return;
+    }
+    Policy policy = call.policy().policy();
+    java.util.Optional<String> why = SecretResults.whyWithheld(result, Secrets.of(policy));
+    if (why.isEmpty()) {
+      return;
+    }
+    boolean enforcing = call.policy().enforcing();
+    String reason =
+        "its result is withheld from the model: "
+            + why.get()
+            + ", and policy rule at "
+            + call.decision().rule()
+            + " withholds results that hold secrets";
+    audit.writeOrStop(
+        new ResultRecord(
+            Instant.now(),
+            call.callId(),
+            call.tool(),
+            Decision.denied(enforcing),
+            call.decision().rule(),
+            reason,
+            Thread.currentThread().getName()),
+        call.tool(),
+        "returned a result that was withheld");
+    if (enforcing) {
+      throw new SecurityException(
+          "Tool '"
+              + call.tool()
+              + "' ran, but toolguard withheld its result: "
+              + why.get()
+              + " [rule "
+              + call.decision().rule()
+              + "]");
+    }
   }
 }

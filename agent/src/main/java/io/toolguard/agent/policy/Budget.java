@@ -25,6 +25,14 @@ public record Budget(
     Location location,
     String key) {
 
+  /** {@return whether this is a top-level budget, which every tool call counts against} */
+  public boolean forAllTools() {
+    return key.startsWith(ALL_TOOLS);
+  }
+
+  /** How the key of a top-level budget starts. */
+  public static final String ALL_TOOLS = "all tools ";
+
   /** {@return the budget as the policy writes it, for messages} */
   public String describe() {
     return calls

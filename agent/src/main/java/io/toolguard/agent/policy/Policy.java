@@ -33,6 +33,10 @@ import java.util.function.UnaryOperator;
  * @param execSandbox the {@code exec_sandbox} setting
  * @param digest the SHA-256 of the content this policy was parsed from (see {@code
  *     policy.read.PolicyDigest})
+ * @param secrets the kinds of secret the policy adds to the built-in ones, those of included
+ *     policies first
+ * @param budgets the budgets every tool call counts against together (top-level {@code budget}), an
+ *     included policy's first: a call must fit each
  */
 public record Policy(
     String source,
@@ -47,7 +51,9 @@ public record Policy(
     List<ToolRule> tools,
     List<Path> files,
     String digest,
-    ExecSandbox execSandbox) {
+    ExecSandbox execSandbox,
+    List<SecretPattern> secrets,
+    List<Budget> budgets) {
 
   private static final Comparator<ToolRule> STRONGER =
       Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK)
@@ -57,6 +63,41 @@ public record Policy(
     toolAnnotations = List.copyOf(toolAnnotations);
     tools = List.copyOf(tools);
     files = List.copyOf(files);
+    secrets = List.copyOf(secrets);
+    budgets = List.copyOf(budgets);
+  }
+
+  /** A policy that adds no kinds of secret and has no budget for all tools. */
+  public Policy(
+      String source,
+      Mode mode,
+      Optional<Location> modeLock,
+      Path sandbox,
+      Verdict unlisted,
+      Optional<Location> unlistedAt,
+      ApprovalSettings approval,
+      Risk defaultRisk,
+      List<String> toolAnnotations,
+      List<ToolRule> tools,
+      List<Path> files,
+      String digest,
+      ExecSandbox execSandbox) {
+    this(
+        source,
+        mode,
+        modeLock,
+        sandbox,
+        unlisted,
+        unlistedAt,
+        approval,
+        defaultRisk,
+        toolAnnotations,
+        tools,
+        files,
+        digest,
+        execSandbox,
+        List.of(),
+        List.of());
   }
 
   /** Whether any rule has conditions on arguments; when none has, no reason names them. */

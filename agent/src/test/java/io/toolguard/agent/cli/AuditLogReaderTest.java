@@ -10,9 +10,11 @@ import io.toolguard.agent.audit.Decision;
 import io.toolguard.agent.audit.EnvRecord;
 import io.toolguard.agent.audit.ExecRecord;
 import io.toolguard.agent.audit.FileAccessRecord;
+import io.toolguard.agent.audit.Json;
 import io.toolguard.agent.audit.JvmActionRecord;
 import io.toolguard.agent.audit.NetRecord;
 import io.toolguard.agent.audit.PolicyEvent;
+import io.toolguard.agent.audit.ResultRecord;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +92,21 @@ class AuditLogReaderTest {
             "web",
             4213L,
             HOSTILE,
-            null));
+            null),
+        new ResultRecord(t, "1", "read_file", Decision.DENY, "r", HOSTILE, "t"),
+        new AuditRecord(
+            t,
+            "2",
+            null,
+            "send",
+            "m",
+            "LOW",
+            Decision.ALLOW,
+            "r",
+            "why",
+            "a",
+            "t",
+            Json.object("to", HOSTILE, "n", new java.math.BigDecimal("12.50"), "b", true)));
   }
 
   @Test
@@ -118,6 +134,11 @@ class AuditLogReaderTest {
         .containsEntry("earlier", "true")
         .containsEntry("waited_ms", "4213")
         .containsEntry("message", HOSTILE);
+    assertThat(lines.get(9)).containsEntry("event", "result").containsEntry("reason", HOSTILE);
+    assertThat(lines.get(10))
+        .containsEntry("values.to", HOSTILE)
+        .containsEntry("values.n", "12.50")
+        .containsEntry("values.b", "true");
   }
 
   @Test

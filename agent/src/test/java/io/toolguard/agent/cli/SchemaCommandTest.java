@@ -215,7 +215,24 @@ class SchemaCommandTest {
         Arguments.of("empty glob", glob("")),
         Arguments.of("fine globs", glob("a/**/b*.txt")),
         Arguments.of("dotfile glob", glob(".config/**")),
-        Arguments.of("dots in names", glob("a/..b/c..")));
+        Arguments.of("dots in names", glob("a/..b/c..")),
+        Arguments.of(
+            "secret kinds", head + "secrets:\n  - {name: order token, regex: \"ot_[a-z]{8}\"}\n"),
+        Arguments.of("secret kind without regex", head + "secrets:\n  - {name: tok}\n"),
+        Arguments.of(
+            "secret kind with an odd name", head + "secrets:\n  - {name: \"]\", regex: a}\n"),
+        Arguments.of("secrets not a list", head + "secrets: {name: tok, regex: a}\n"),
+        Arguments.of("budget for all tools", head + "budget: {calls: 50, per: 1m, then: ask}\n"),
+        Arguments.of("budget for all tools without calls", head + "budget: {per: 1m}\n"),
+        Arguments.of(
+            "withholding secret results",
+            rule + "    decision: allow\n    withhold_secret_results: true\n"),
+        Arguments.of(
+            "withholding as text",
+            rule + "    decision: allow\n    withhold_secret_results: yes\n"),
+        Arguments.of(
+            "withholding on a deny rule",
+            rule + "    decision: deny\n    withhold_secret_results: true\n"));
   }
 
   private static String glob(String glob) {

@@ -105,7 +105,8 @@ public final class ApprovalApp {
   public static final String SECRET =
       "deploy with key:\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
           + "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZWQy\n"
-          + "-----END OPENSSH PRIVATE KEY-----\nand token Bearer c2VjcmV0LXRva2VuLXZhbHVl";
+          + "-----END OPENSSH PRIVATE KEY-----\nand token Bearer c2VjcmV0LXRva2VuLXZhbHVl"
+          + "\nand order ot_Q7rT9xZ2";
 
   /** A value too long to show whole: 200 a, an ESC, 1,000 m, 80 z. */
   public static final String LONG = "a".repeat(200) + "\u001b" + "m".repeat(1000) + "z".repeat(80);

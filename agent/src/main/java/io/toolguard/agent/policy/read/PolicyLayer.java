@@ -1,10 +1,12 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.Budget;
 import io.toolguard.agent.policy.ExecSandbox;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.policy.SecretPattern;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import java.util.Optional;
  * @param toolAnnotations further tool annotations by class name, the base's first
  * @param files the file and every file it includes, for reloading
  * @param digests the SHA-256 of each of {@code files} as it was read
+ * @param secrets the kinds of secret added, the base's first
+ * @param budgets the budgets for all tools together, the base's first
  */
 record PolicyLayer(
     String source,
@@ -35,7 +39,9 @@ record PolicyLayer(
     List<String> toolAnnotations,
     List<ToolRule> rules,
     List<Path> files,
-    List<String> digests) {
+    List<String> digests,
+    List<SecretPattern> secrets,
+    List<Budget> budgets) {
 
   static final List<String> LOCKABLE =
       List.of("mode", "sandbox", "unlisted_tools", "approval", "default_risk");
@@ -46,6 +52,8 @@ record PolicyLayer(
     rules = List.copyOf(rules);
     files = List.copyOf(files);
     digests = List.copyOf(digests);
+    secrets = List.copyOf(secrets);
+    budgets = List.copyOf(budgets);
   }
 
   /** {@return this layer with {@code sandbox} as its sandbox setting} */
@@ -63,7 +71,9 @@ record PolicyLayer(
         toolAnnotations,
         rules,
         files,
-        digests);
+        digests,
+        secrets,
+        budgets);
   }
 
   /** A setting's value and where it was made. */
@@ -115,7 +125,9 @@ record PolicyLayer(
             toolAnnotations.stream().filter(name -> !base.toolAnnotations.contains(name)).toList()),
         concat(base.rules, rules),
         concat(files, base.files),
-        concat(digests, base.digests));
+        concat(digests, base.digests),
+        concat(base.secrets, secrets),
+        concat(base.budgets, budgets));
   }
 
   private static <T> List<T> concat(List<T> first, List<T> second) {

@@ -1,12 +1,14 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.policy.Budget;
 import io.toolguard.agent.policy.ExecSandbox;
 import io.toolguard.agent.policy.Location;
 import io.toolguard.agent.policy.Mode;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.policy.SandboxMode;
+import io.toolguard.agent.policy.SecretPattern;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.policy.Verdict;
 import java.nio.file.InvalidPathException;
@@ -41,7 +43,10 @@ public final class PolicyParser {
           "locked",
           "tool_annotations",
           "tools",
-          "exec_sandbox");
+          "exec_sandbox",
+          "secrets",
+          "budget");
+  private static final List<String> SECRET_KEYS = List.of("name", "regex");
   private static final List<String> EXEC_SANDBOX_KEYS = List.of("mode", "system_read");
   private static final java.util.regex.Pattern ANNOTATION_NAME =
       java.util.regex.Pattern.compile(
@@ -122,7 +127,9 @@ public final class PolicyParser {
         layer.rules(),
         layer.files(),
         PolicyDigest.combine(layer.digests()),
-        layer.execSandbox().map(PolicyLayer.Setting::value).orElse(ExecSandbox.DEFAULT));
+        layer.execSandbox().map(PolicyLayer.Setting::value).orElse(ExecSandbox.DEFAULT),
+        layer.secrets(),
+        layer.budgets());
   }
 
   private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
@@ -183,7 +190,15 @@ public final class PolicyParser {
             annotationNames(top.get("tool_annotations")),
             new RuleSection(yaml).read(top.get("tools")),
             chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
-            List.of(digest));
+            List.of(digest),
+            secrets(top.get("secrets")),
+            new RuleSection(yaml)
+                    .budget(
+                        "the top-level 'budget' (for all tools)",
+                        Budget.ALL_TOOLS + (chain.isEmpty() ? source : chain.get(chain.size() - 1)),
+                        top.get("budget"))
+                    .stream()
+                    .toList());
     Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
     if (include.isEmpty()) {
@@ -456,6 +471,92 @@ public final class PolicyParser {
       yaml.problem(node, "'" + key + "' is not a valid path: " + e.getReason());
       return null;
     }
+  }
+
+  /**
+   * {@return the kinds of secret {@code secrets:} adds: a list of {@code {name, regex}}, each
+   * expression a Java regular expression found anywhere in a text}; a name must be new and short
+   * enough to read in place of a value, an expression must compile and must not match the empty
+   * text (it would find a secret everywhere)
+   */
+  private List<SecretPattern> secrets(NodeTuple entry) {
+    List<SecretPattern> secrets = new java.util.ArrayList<>();
+    if (entry == null) {
+      return secrets;
+    }
+    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+      yaml.problem(
+          entry.getValueNode(),
+          "'secrets' must be a list of {name, regex} entries, such as '- {name: \"order token\","
+              + " regex: \"ot_[A-Za-z0-9]{24}\"}', not "
+              + StrictYaml.describe(entry.getValueNode()));
+      return secrets;
+    }
+    for (Node item : list.getValue()) {
+      Map<String, NodeTuple> keys = yaml.mapping(item, "an entry of 'secrets'", SECRET_KEYS);
+      if (keys == null) {
+        continue;
+      }
+      if (!keys.containsKey("name") || !keys.containsKey("regex")) {
+        yaml.problem(
+            item,
+            "an entry of 'secrets' needs 'name' (the kind, shown in place of the value) and"
+                + " 'regex' (what such a secret looks like)");
+        continue;
+      }
+      Node nameNode = keys.get("name").getValueNode();
+      String name = yaml.string(nameNode, "a secret's 'name'", "a short text such as order token");
+      Node regexNode = keys.get("regex").getValueNode();
+      String regex = yaml.string(regexNode, "a secret's 'regex'", "a Java regular expression");
+      if (name != null && !name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} _.-]{0,39}")) {
+        yaml.problem(
+            nameNode,
+            "a secret's 'name' must be 1 to 40 letters, digits, spaces, '_', '.' or '-', starting"
+                + " with a letter or digit, not \""
+                + name
+                + "\"");
+        name = null;
+      }
+      if (name != null) {
+        for (SecretPattern earlier : secrets) {
+          if (earlier.name().equals(name)) {
+            yaml.problem(
+                nameNode,
+                "secret kind '"
+                    + name
+                    + "' is already defined at line "
+                    + earlier.location().line());
+            name = null;
+            break;
+          }
+        }
+      }
+      java.util.regex.Pattern pattern = null;
+      if (regex != null) {
+        try {
+          pattern = java.util.regex.Pattern.compile(regex);
+          if (pattern.matcher("").matches()) {
+            yaml.problem(
+                regexNode,
+                "the 'regex' of secret kind '"
+                    + name
+                    + "' matches the empty text, so it would find a secret in every text; make it"
+                    + " match at least one character");
+            pattern = null;
+          }
+        } catch (java.util.regex.PatternSyntaxException bad) {
+          yaml.problem(
+              regexNode,
+              "'regex' is not a valid Java regular expression: "
+                  + bad.getDescription()
+                  + (bad.getIndex() >= 0 ? " at character " + (bad.getIndex() + 1) : ""));
+        }
+      }
+      if (name != null && pattern != null) {
+        secrets.add(new SecretPattern(name, pattern, yaml.at(item)));
+      }
+    }
+    return secrets;
   }
 
   private List<String> annotationNames(NodeTuple entry) {

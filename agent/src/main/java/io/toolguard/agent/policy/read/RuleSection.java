@@ -36,7 +36,17 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class RuleSection {
 
   private static final List<String> RULE_KEYS =
-      List.of("decision", "risk", "files", "exec", "net", "env", "when", "budget", "exec_sandbox");
+      List.of(
+          "decision",
+          "risk",
+          "files",
+          "exec",
+          "net",
+          "env",
+          "when",
+          "budget",
+          "exec_sandbox",
+          "withhold_secret_results");
   private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
   private static final java.util.regex.Pattern WINDOW =
       java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
@@ -159,7 +169,11 @@ final class RuleSection {
     NetGrants net = net(name, keys.get("net"));
     EnvGrants env = env(name, keys.get("env"));
     List<ArgumentCondition> conditions = new ConditionSection(yaml).read(name, keys.get("when"));
-    Optional<Budget> budget = budget(name, ordinal, keys.get("budget"));
+    Optional<Budget> budget =
+        budget("'budget' of tool rule '" + name + "'", name + "#" + ordinal, keys.get("budget"));
+    boolean withholds =
+        keys.containsKey("withhold_secret_results")
+            && yaml.bool(keys.get("withhold_secret_results"));
     Optional<SandboxMode> execSandbox =
         yaml.enumValue(
             keys.get("exec_sandbox"),
@@ -168,7 +182,15 @@ final class RuleSection {
             "kernel, off or required (\"off\" quoted or not)");
     if (verdict.orElse(null) == Verdict.DENY) {
       for (String grantKey :
-          List.of("risk", "files", "exec", "net", "env", "budget", "exec_sandbox")) {
+          List.of(
+              "risk",
+              "files",
+              "exec",
+              "net",
+              "env",
+              "budget",
+              "exec_sandbox",
+              "withhold_secret_results")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
               keys.get(grantKey).getKeyNode(),
@@ -186,7 +208,7 @@ final class RuleSection {
                 name,
                 v,
                 risk,
-                new Grants(files, exec, net, env, execSandbox),
+                new Grants(files, exec, net, env, execSandbox, withholds),
                 yaml.at(at),
                 conditions,
                 budget));
@@ -196,21 +218,18 @@ final class RuleSection {
    * {@return the rule's budget: {@code calls} (required), {@code per} (a window such as 1m; none
    * for the whole run), {@code then} (deny, the default, or ask) and {@code message}}
    */
-  private Optional<Budget> budget(String tool, int ordinal, NodeTuple entry) {
+  Optional<Budget> budget(String what, String key, NodeTuple entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    Map<String, NodeTuple> keys =
-        yaml.mapping(entry.getValueNode(), "'budget' of tool rule '" + tool + "'", BUDGET_KEYS);
+    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), what, BUDGET_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
     NodeTuple callsEntry = keys.get("calls");
     Integer calls = null;
     if (callsEntry == null) {
-      yaml.problem(
-          entry.getValueNode(),
-          "'budget' of tool rule '" + tool + "' needs 'calls', such as 'calls: 20'");
+      yaml.problem(entry.getValueNode(), what + " needs 'calls', such as 'calls: 20'");
     } else if (callsEntry.getValueNode() instanceof ScalarNode scalar
         && scalar.getValue().matches("[1-9][0-9]{0,5}")
         && Integer.parseInt(scalar.getValue()) <= MOST_CALLS) {
@@ -269,7 +288,7 @@ final class RuleSection {
             past.get(),
             message,
             yaml.at(entry.getKeyNode()),
-            tool + "#" + ordinal + " " + calls + "/" + per.map(Object::toString).orElse("run")));
+            key + " " + calls + "/" + per.map(Object::toString).orElse("run")));
   }
 
   private NetGrants net(String tool, NodeTuple entry) {

@@ -209,7 +209,7 @@ class PolicyParserTest {
         Arguments.of(
             "rule as a scalar",
             "version: 1\nsandbox: box\ntools:\n  t: allow\n",
-            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, env, when, budget, exec_sandbox, not 'allow'"),
+            "app.yaml:4:6: tool rule 't' must be a mapping of decision, risk, files, exec, net, env, when, budget, exec_sandbox, withhold_secret_results, not 'allow'"),
         Arguments.of(
             "decision as a boolean",
             "version: 1\nsandbox: box\ntools:\n  t:\n    decision: yes\n",
