@@ -84,7 +84,7 @@ final class Startup {
               policy.files(), audit.file(), approvals.tokenFile(), approvals.terminal());
       warnAboutOwnFilesIn(policy.sandbox(), own);
       jvmChanged = true;
-      BootstrapJar.appendTo(instrumentation);
+      BootstrapJar.define(instrumentation);
       ExecSandboxes sandboxes = new ExecSandboxes(own);
       Guards.install(instrumentation, active, audit, approvals, own, sandboxes, attached);
       if (!options.reload().isZero()) {
