@@ -41,7 +41,7 @@ import java.nio.channels.DatagramChannel;
  * process starts, network access, environment reads and JVM-wide actions each to their own guard,
  * and whether a thread a tool starts inherits its context.
  *
- * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
+ * <p>Only {@link #install} may refer to this class, and only after the bootstrap package is defined:
  * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
  * the agent's own loader loaded it first (as verifying a caller that uses it as a {@code Hooks}
  * would), the JVM would refuse the bootstrap copy.
