@@ -83,6 +83,10 @@ final class Startup {
           ProtectedFiles.of(
               policy.files(), audit.file(), approvals.tokenFile(), approvals.terminal());
       warnAboutOwnFilesIn(policy.sandbox(), own);
+      if (attached) {
+        // An attach that fails must leave the JVM as it was; a start may overlap the page's start.
+        approvals.awaitStarted();
+      }
       jvmChanged = true;
       BootstrapJar.define(instrumentation);
       ExecSandboxes sandboxes = new ExecSandboxes(own);
