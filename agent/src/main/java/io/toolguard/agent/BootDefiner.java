@@ -1,59 +1,128 @@
 package io.toolguard.agent;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
+import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Defines a class into the bootstrap class loader, by {@code jdk.internal.misc.Unsafe}. Never
- * loaded by the agent's own class loader: {@link BootstrapJar} defines it into a private loader of
- * its own, whose unnamed module is the only module {@code java.base} exports {@code
- * jdk.internal.misc} to. Exporting that package to the agent's module would export it to the
- * application's too (both are the unnamed module of the system class loader), and with it every
- * tool would hold {@code Unsafe}; a loader no one else can reach, dropped once the bootstrap
- * classes are defined, gives that power to this class alone. Uses JDK types only: its loader sees
- * nothing else.
+ * Makes the one function that defines a class into the bootstrap class loader: a class, generated
+ * here, whose {@code apply(name, classFile)} calls {@code jdk.internal.misc.Unsafe.defineClass}
+ * with no loader, defined by a private class loader of its own, the unnamed module of which is the
+ * only module {@code java.base} then exports {@code jdk.internal.misc} to.
+ *
+ * <p>Why so. Exporting that package to the agent's module would export it to the application's too
+ * (both are the unnamed module of the system class loader), and every tool would hold {@code
+ * Unsafe}; a loader no one else can reach, dropped once the bootstrap classes are defined, gives
+ * that power to the generated class alone. It is generated, not compiled, because javac does not
+ * let code for {@code --release 17} name {@code jdk.internal.misc}; and it calls {@code Unsafe}
+ * directly, not by reflection, because the first reflective call of a JDK 25 JVM spins method
+ * handles for 50 to 150 ms.
  */
-public final class BootDefiner implements BiFunction<String, byte[], Class<?>> {
+final class BootDefiner {
 
-  private final Object unsafe;
-  private final Method defineClass;
+  /** The generated class, alone in its loader. */
+  private static final String NAME = "io/toolguard/agent/GeneratedBootDefiner";
+
+  private static final String UNSAFE = "jdk/internal/misc/Unsafe";
+
+  private BootDefiner() {}
 
   /**
-   * @throws ReflectiveOperationException if this JDK's {@code Unsafe} has no {@code defineClass}
+   * {@return a function that defines {@code classFile}, named {@code binaryName}, into the
+   * bootstrap class loader}
+   *
+   * @throws IllegalStateException if this JDK does not let the agent make it
    */
-  public BootDefiner() throws ReflectiveOperationException {
-    Class<?> type = Class.forName("jdk.internal.misc.Unsafe");
-    unsafe = type.getMethod("getUnsafe").invoke(null);
-    defineClass =
-        type.getMethod(
-            "defineClass",
-            String.class,
-            byte[].class,
-            int.class,
-            int.class,
-            ClassLoader.class,
-            ProtectionDomain.class);
+  static BiFunction<String, byte[], Class<?>> create(Instrumentation instrumentation) {
+    Class<?> type = new DefinerLoader().define(classFile());
+    instrumentation.redefineModule(
+        Object.class.getModule(),
+        Set.of(),
+        Map.of("jdk.internal.misc", Set.of(type.getModule())),
+        Map.of(),
+        Set.of(),
+        Map.of());
+    try {
+      @SuppressWarnings("unchecked")
+      BiFunction<String, byte[], Class<?>> definer =
+          (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
+      return definer;
+    } catch (ReflectiveOperationException | LinkageError unsupported) {
+      throw new IllegalStateException(
+          "this JDK does not let toolguard define its bootstrap classes ("
+              + unsupported
+              + "); run it on a JDK 17 or later that has jdk.internal.misc.Unsafe",
+          unsupported);
+    }
   }
 
-  /** Defines {@code classFile}, the class {@code binaryName}, into the bootstrap class loader. */
-  @Override
-  public Class<?> apply(String binaryName, byte[] classFile) {
-    try {
-      return (Class<?>)
-          defineClass.invoke(unsafe, binaryName, classFile, 0, classFile.length, null, null);
-    } catch (IllegalAccessException inaccessible) {
-      throw new IllegalStateException(inaccessible);
-    } catch (InvocationTargetException failed) {
-      Throwable cause = failed.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(cause);
+  /**
+   * {@return the class file: {@code public final class GeneratedBootDefiner implements BiFunction},
+   * whose {@code apply(name, bytes)} returns {@code Unsafe.getUnsafe().defineClass(name, bytes, 0,
+   * bytes.length, null, null)}}
+   */
+  static byte[] classFile() {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER,
+        NAME,
+        null,
+        "java/lang/Object",
+        new String[] {"java/util/function/BiFunction"});
+    MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    init.visitCode();
+    init.visitVarInsn(Opcodes.ALOAD, 0);
+    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    init.visitInsn(Opcodes.RETURN);
+    init.visitMaxs(0, 0);
+    init.visitEnd();
+    MethodVisitor apply =
+        writer.visitMethod(
+            Opcodes.ACC_PUBLIC,
+            "apply",
+            "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+            null,
+            null);
+    apply.visitCode();
+    apply.visitMethodInsn(Opcodes.INVOKESTATIC, UNSAFE, "getUnsafe", "()L" + UNSAFE + ";", false);
+    apply.visitVarInsn(Opcodes.ALOAD, 1);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+    apply.visitVarInsn(Opcodes.ALOAD, 2);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+    apply.visitInsn(Opcodes.ICONST_0);
+    apply.visitVarInsn(Opcodes.ALOAD, 2);
+    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+    apply.visitInsn(Opcodes.ARRAYLENGTH);
+    apply.visitInsn(Opcodes.ACONST_NULL);
+    apply.visitInsn(Opcodes.ACONST_NULL);
+    apply.visitMethodInsn(
+        Opcodes.INVOKEVIRTUAL,
+        UNSAFE,
+        "defineClass",
+        "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)"
+            + "Ljava/lang/Class;",
+        false);
+    apply.visitInsn(Opcodes.ARETURN);
+    apply.visitMaxs(0, 0);
+    apply.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+
+  /** The generated class's loader: private, it sees only the JDK, and defines nothing else. */
+  private static final class DefinerLoader extends ClassLoader {
+
+    DefinerLoader() {
+      super("toolguard-boot-definer", null);
+    }
+
+    Class<?> define(byte[] classFile) {
+      return defineClass(NAME.replace('/', '.'), classFile, 0, classFile.length);
     }
   }
 }

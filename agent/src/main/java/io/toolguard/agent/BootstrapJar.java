@@ -1,7 +1,6 @@
 package io.toolguard.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.jar.JarEntry;
@@ -29,15 +27,15 @@ import net.bytebuddy.jar.asm.ClassReader;
  * not the bootstrap loader's ("Sharing is only supported for boot loader classes because bootstrap
  * classpath has been appended", printed at every start), which costs the application the JDK's
  * default CDS archive for its own loaders' classes, an AppCDS archive or a JDK 25 AOT cache. So the
- * agent exports {@code jdk.internal.misc} to a private loader's unnamed module and lets {@link
- * BootDefiner}, defined there, call {@code Unsafe.defineClass} with no loader, which is the
- * bootstrap loader. Every class of the package is defined now, supertypes first: the bootstrap
- * loader finds a class it defined, but cannot load one later, as it has no path to load it from.
- * Afterwards the classes are the bootstrap loader's, in its unnamed module, as an appended jar's
- * would be; {@code Dispatcher.install} still refuses any other copy; and nothing can add a class to
- * the package in the bootstrap loader but code holding {@code Unsafe} or a lookup on the package,
- * which tools are denied (see README, Threat model). {@code Class.getPackage()} of these classes is
- * null, as they have no location; nothing asks for it.
+ * agent calls {@code Unsafe.defineClass} with no loader, which is the bootstrap loader, from a
+ * class that {@link BootDefiner} generates and alone may reach it. Every class of the package is
+ * defined now, supertypes first: the bootstrap loader finds a class it defined, but cannot load one
+ * later, as it has no path to load it from. Afterwards the classes are the bootstrap loader's, in
+ * its unnamed module, as an appended jar's would be; {@code Dispatcher.install} still refuses any
+ * other copy; and nothing can add a class to the package in the bootstrap loader but code holding
+ * {@code Unsafe} or a lookup on the package, which tools are denied (see README, Threat model).
+ * {@code Class.getPackage()} of these classes is null, as they have no location; nothing asks for
+ * it.
  *
  * <p>The set is derived, not listed: every class under {@code io/toolguard/bootstrap/}, nested
  * classes and all, so that a class added to the package cannot be forgotten. The build packs them
@@ -62,9 +60,6 @@ final class BootstrapJar {
   /** The class without which the package is no bridge at all. */
   private static final String DISPATCHER = PACKAGE + "Dispatcher.class";
 
-  /** The class file of {@link BootDefiner}, in the agent jar. */
-  private static final String DEFINER = "io/toolguard/agent/BootDefiner.class";
-
   private BootstrapJar() {}
 
   /**
@@ -76,54 +71,13 @@ final class BootstrapJar {
   static void define(Instrumentation instrumentation) throws IOException {
     Path agent = agentLocation();
     Map<String, byte[]> entries = entries(agent);
-    BiFunction<String, byte[], Class<?>> definer = definer(instrumentation, read(agent, DEFINER));
+    BiFunction<String, byte[], Class<?>> definer = BootDefiner.create(instrumentation);
     for (Map.Entry<String, byte[]> type : inDefinitionOrder(entries).entrySet()) {
       Class<?> defined = definer.apply(type.getKey(), type.getValue());
       if (defined.getClassLoader() != null) {
         throw new IllegalStateException(
             type.getKey() + " was not defined by the bootstrap class loader");
       }
-    }
-  }
-
-  /**
-   * {@return a {@link BootDefiner}, defined by a loader of its own to which alone {@code java.base}
-   * exports {@code jdk.internal.misc}}
-   */
-  private static BiFunction<String, byte[], Class<?>> definer(
-      Instrumentation instrumentation, byte[] classFile) {
-    Class<?> type = new DefinerLoader().define(classFile);
-    Module base = Object.class.getModule();
-    instrumentation.redefineModule(
-        base,
-        Set.of(),
-        Map.of("jdk.internal.misc", Set.of(type.getModule())),
-        Map.of(),
-        Set.of(),
-        Map.of());
-    try {
-      @SuppressWarnings("unchecked")
-      BiFunction<String, byte[], Class<?>> definer =
-          (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
-      return definer;
-    } catch (ReflectiveOperationException | LinkageError unsupported) {
-      throw new IllegalStateException(
-          "this JDK does not let toolguard define its bootstrap classes ("
-              + unsupported
-              + "); run it on JDK 17 or later from a vendor that keeps jdk.internal.misc.Unsafe",
-          unsupported);
-    }
-  }
-
-  /** The loader of {@link BootDefiner}: private, it sees only the JDK, and defines nothing else. */
-  private static final class DefinerLoader extends ClassLoader {
-
-    DefinerLoader() {
-      super("toolguard-boot-definer", null);
-    }
-
-    Class<?> define(byte[] classFile) {
-      return defineClass("io.toolguard.agent.BootDefiner", classFile, 0, classFile.length);
     }
   }
 
@@ -242,22 +196,5 @@ final class BootstrapJar {
           agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
     }
     return entries;
-  }
-
-  /** {@return the file {@code name} of the agent jar or folder of classes} */
-  private static byte[] read(Path agent, String name) throws IOException {
-    if (Files.isDirectory(agent)) {
-      return Files.readAllBytes(agent.resolve(name));
-    }
-    try (JarFile jar = new JarFile(agent.toFile())) {
-      JarEntry entry = jar.getJarEntry(name);
-      if (entry == null) {
-        throw new IOException(
-            agent + " lacks " + name + "; the agent jar is damaged, download it again");
-      }
-      try (InputStream in = jar.getInputStream(entry)) {
-        return in.readAllBytes();
-      }
-    }
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -105,6 +106,27 @@ class BootstrapJarTest {
       }
     }
     assertThat(names.indexOf("io.toolguard.bootstrap.Dispatcher$Hooks")).isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  void theGeneratedDefinerCallsUnsafeItselfSoItWorksOnlyWhereTheAgentExportedItsPackage()
+      throws Exception {
+    byte[] classFile = BootDefiner.classFile();
+    Class<?> type =
+        new ClassLoader(null) {
+          Class<?> define() {
+            return defineClass(
+                "io.toolguard.agent.GeneratedBootDefiner", classFile, 0, classFile.length);
+          }
+        }.define();
+    @SuppressWarnings("unchecked")
+    BiFunction<String, byte[], Class<?>> definer =
+        (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
+
+    assertThat(type.getInterfaces()).containsExactly(BiFunction.class);
+    assertThatThrownBy(() -> definer.apply("x.Y", new byte[0]))
+        .isInstanceOf(IllegalAccessError.class)
+        .hasMessageContaining("jdk.internal.misc");
   }
 
   @Test
