@@ -5,6 +5,8 @@
 #   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
 #   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
 #              (mvn -B package -DskipTests in examples/langchain4j)
+#   cds        hello world with a dynamic CDS archive of the application (-XX:ArchiveClassesAtExit, made
+#              without the agent) on the B side, without the agent on both sides, then with it on both
 #   aot        JDK 24+: hello world with an AOT cache (JEP 483) on both sides, each trained as it runs:
 #              without the agent, and with --add-modules java.instrument for the agent's runs (see README)
 # Build first: mvn -B package -DskipTests.
@@ -102,6 +104,18 @@ for jdk in $JDKS; do
     pair example "$java -jar $example $work/example/workspace" \
       "$java -javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl -jar $example $work/example/workspace"
   fi
+  # A dynamic CDS archive of the application (JDK 13+), made without the agent; on JDK 24 and later
+  # with java.instrument, which -javaagent adds and an archive must have been made with.
+  modules=""
+  [ "$feature" -ge 24 ] && modules="--add-modules java.instrument"
+  "$java" -XX:ArchiveClassesAtExit="$work/plain.jsa" $app > /dev/null 2>&1 || {
+    echo "CDS dump failed" >&2; exit 1; }
+  "$java" -XX:ArchiveClassesAtExit="$work/instrument.jsa" $modules $app > /dev/null 2>&1 || {
+    echo "CDS dump for the agent failed" >&2; exit 1; }
+  pair "hello, no agent; A: default CDS, B: + app CDS archive" "$hello" \
+    "$java -XX:SharedArchiveFile=$work/plain.jsa $app"
+  pair "hello, agent on both; A: default CDS, B: + app CDS archive" "$java $with $app" \
+    "$java -XX:SharedArchiveFile=$work/instrument.jsa $with $app"
   if [ "$feature" -ge 24 ]; then
     "$java" -XX:AOTCacheOutput="$work/plain.aot" $app > /dev/null 2>&1 || {
       echo "AOT training run failed" >&2; exit 1; }

@@ -27,6 +27,7 @@ import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.sandbox.ExecSandboxes;
 import io.toolguard.agent.tool.ToolInstrumentation;
+import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
@@ -35,16 +36,18 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The agent's side of the bootstrap dispatcher, one guard call per hook: tool calls, file access,
  * process starts, network access, environment reads and JVM-wide actions each to their own guard,
  * and whether a thread a tool starts inherits its context.
  *
- * <p>Only {@link #install} may refer to this class, and only after the bootstrap jar is appended:
- * loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class loader. Had
- * the agent's own loader loaded it first (as verifying a caller that uses it as a {@code Hooks}
- * would), the JVM would refuse the bootstrap copy.
+ * <p>Only {@link #install} may refer to this class, and only after the bootstrap package is
+ * defined: loading it loads {@code Dispatcher.Hooks}, which must come from the bootstrap class
+ * loader. Had the agent's own loader loaded it first (as verifying a caller that uses it as a
+ * {@code Hooks} would), the JVM would refuse the bootstrap copy.
  */
 final class Guards implements Dispatcher.Hooks {
 
@@ -91,6 +94,16 @@ final class Guards implements Dispatcher.Hooks {
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
     boolean forkHere = ExecSandboxes.prepare(instrumentation);
+    // The hook tables first: the approval page starts meanwhile on its own thread.
+    Map<String, List<Hook>> fileHooks = FileHooks.forThisJvm();
+    Map<String, List<Hook>> handOffHooks = HandOffHooks.forThisJvm();
+    Map<String, List<Hook>> jvmHooks = JvmHooks.forThisJvm();
+    Map<String, List<Hook>> execHooks = ExecHooks.forThisJvm(forkHere);
+    Map<String, List<Hook>> netHooks = NetHooks.forThisJvm();
+    Map<String, List<Hook>> poolHooks = PoolHooks.forThisJvm();
+    Map<String, List<Hook>> envHooks = EnvHooks.forThisJvm();
+    Map<String, List<Hook>> bornHooks = BornClasses.forThisJvm();
+    approvals.awaitStarted();
     Dispatcher.install(
         new Guards(
             tools,
@@ -101,14 +114,14 @@ final class Guards implements Dispatcher.Hooks {
             new JvmGuard(gate)));
     JdkWeaver.install(
         instrumentation,
-        FileHooks.forThisJvm(),
-        HandOffHooks.forThisJvm(),
-        JvmHooks.forThisJvm(),
-        ExecHooks.forThisJvm(forkHere),
-        NetHooks.forThisJvm(),
-        PoolHooks.forThisJvm(),
-        EnvHooks.forThisJvm(),
-        BornClasses.forThisJvm());
+        fileHooks,
+        handOffHooks,
+        jvmHooks,
+        execHooks,
+        netHooks,
+        poolHooks,
+        envHooks,
+        bornHooks);
     BornClasses.install(instrumentation);
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);

@@ -83,8 +83,12 @@ final class Startup {
           ProtectedFiles.of(
               policy.files(), audit.file(), approvals.tokenFile(), approvals.terminal());
       warnAboutOwnFilesIn(policy.sandbox(), own);
+      if (attached) {
+        // An attach that fails must leave the JVM as it was; a start may overlap the page's start.
+        approvals.awaitStarted();
+      }
       jvmChanged = true;
-      BootstrapJar.appendTo(instrumentation);
+      BootstrapJar.define(instrumentation);
       ExecSandboxes sandboxes = new ExecSandboxes(own);
       Guards.install(instrumentation, active, audit, approvals, own, sandboxes, attached);
       if (!options.reload().isZero()) {

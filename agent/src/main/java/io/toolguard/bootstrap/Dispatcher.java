@@ -18,10 +18,11 @@ import java.net.InetSocketAddress;
  * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of them
  * can see is the bootstrap loader, so the woven code calls this package and nothing else. The agent
  * (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and Logback)
- * registers its {@link Hooks} here once at start-up. The agent copies this package (every entry
- * under {@code io/toolguard/bootstrap/} of its jar) into a small jar that it appends to the
- * bootstrap search path before any class that refers to it is loaded; parent-first delegation then
- * makes this copy the only one in use, even though the same class files also sit in the agent jar.
+ * registers its {@link Hooks} here once at start-up. The agent defines every class of this package
+ * into the bootstrap loader (not by appending to its search path, which costs the application its
+ * class-data sharing; see {@code BootstrapJar}) before any class that refers to it is loaded;
+ * parent-first delegation then makes this copy the only one in use, even though the same class
+ * files also sit in the agent jar.
  *
  * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
  * first (the agent jar on an application's class path, and something there loading this class
@@ -333,8 +334,8 @@ public final class Dispatcher {
               + " is loaded by "
               + loader
               + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
-              + " tool running. Something loaded toolguard's classes before the agent put them on the bootstrap class"
-              + " path; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+              + " tool running. Something loaded toolguard's classes before the agent defined them in the bootstrap class"
+              + " loader; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
     }
     if (agentHooks == null) {
       throw new NullPointerException("hooks");

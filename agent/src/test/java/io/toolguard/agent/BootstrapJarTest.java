@@ -1,26 +1,28 @@
 package io.toolguard.agent;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.toolguard.bootstrap.Dispatcher;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which entries the agent copies onto the bootstrap class path: every one of its bootstrap package,
- * and only those.
+ * Which classes the agent defines into the bootstrap class loader: every one of its bootstrap
+ * package, and only those, each after its supertypes.
  */
 class BootstrapJarTest {
 
@@ -54,48 +56,98 @@ class BootstrapJarTest {
   }
 
   @Test
-  void fromAJarItTakesTheBootstrapPackageAndNothingElse() throws Exception {
+  void fromAJarItTakesThePackageTheBuildPackedAndNothingElse() throws Exception {
+    byte[] packed =
+        jarBytes(
+            Map.of(
+                "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n",
+                "io/toolguard/bootstrap/Dispatcher.class", "dispatcher",
+                "io/toolguard/bootstrap/Dispatcher$Hooks.class", "hooks"));
     Path agent =
         jar(
             Map.of(
-                "io/toolguard/bootstrap/Dispatcher.class", "dispatcher",
-                "io/toolguard/bootstrap/Dispatcher$Hooks.class", "hooks",
-                "io/toolguard/bootstrap/more/Later.class", "later",
-                "io/toolguard/agent/Guards.class", "guards",
-                "io/toolguard/shaded/bytebuddy/ByteBuddy.class", "byte buddy",
-                "META-INF/versions/21/io/toolguard/bootstrap/Dispatcher.class", "another version"));
+                BootstrapJar.PACKED,
+                packed,
+                "io/toolguard/bootstrap/Dispatcher.class",
+                bytes("unpacked, not taken"),
+                "io/toolguard/bootstrap/Extra.class",
+                bytes("unpacked, not taken"),
+                "io/toolguard/agent/Guards.class",
+                bytes("guards")));
 
     Map<String, byte[]> entries = BootstrapJar.entries(agent);
 
     assertThat(entries.keySet())
         .containsExactly(
             "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-            "io/toolguard/bootstrap/Dispatcher.class",
-            "io/toolguard/bootstrap/more/Later.class");
-    assertThat(new String(entries.get("io/toolguard/bootstrap/Dispatcher.class")))
+            "io/toolguard/bootstrap/Dispatcher.class");
+    assertThat(new String(entries.get("io/toolguard/bootstrap/Dispatcher.class"), UTF_8))
         .isEqualTo("dispatcher");
   }
 
   @Test
-  void theBootJarHoldsExactlyTheEntriesTaken() throws Exception {
+  void everyClassComesAfterItsSuperClassAndInterfacesOfThePackage() throws Exception {
     Map<String, byte[]> entries = BootstrapJar.entries(BootstrapJar.agentLocation());
-    Path bootJar = dir.resolve("boot.jar");
 
-    BootstrapJar.write(entries, bootJar);
+    Map<String, byte[]> ordered = BootstrapJar.inDefinitionOrder(entries);
 
-    try (JarFile jar = new JarFile(bootJar.toFile())) {
-      Map<String, byte[]> written = new TreeMap<>();
-      for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
-        written.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
+    assertThat(ordered).hasSize(entries.size());
+    List<String> names = List.copyOf(ordered.keySet());
+    for (String name : names) {
+      Class<?> type = Class.forName(name, false, Dispatcher.class.getClassLoader());
+      List<Class<?>> supertypes = new ArrayList<>(List.of(type.getInterfaces()));
+      supertypes.add(type.getSuperclass());
+      for (Class<?> supertype : supertypes) {
+        if (supertype != null && names.contains(supertype.getName())) {
+          assertThat(names.indexOf(supertype.getName()))
+              .as(supertype.getName() + " before " + name)
+              .isLessThan(names.indexOf(name));
+        }
       }
-      assertThat(written).containsOnlyKeys(entries.keySet());
-      entries.forEach((name, content) -> assertThat(written.get(name)).as(name).isEqualTo(content));
     }
+    assertThat(names.indexOf("io.toolguard.bootstrap.Dispatcher$Hooks")).isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  void theGeneratedDefinerCallsUnsafeItselfSoItWorksOnlyWhereTheAgentExportedItsPackage()
+      throws Exception {
+    byte[] classFile = BootDefiner.classFile();
+    Class<?> type =
+        new ClassLoader(null) {
+          Class<?> define() {
+            return defineClass(
+                "io.toolguard.agent.GeneratedBootDefiner", classFile, 0, classFile.length);
+          }
+        }.define();
+    @SuppressWarnings("unchecked")
+    BiFunction<String, byte[], Class<?>> definer =
+        (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
+
+    assertThat(type.getInterfaces()).containsExactly(BiFunction.class);
+    assertThatThrownBy(() -> definer.apply("x.Y", new byte[0]))
+        .isInstanceOf(IllegalAccessError.class)
+        .hasMessageContaining("jdk.internal.misc");
+  }
+
+  @Test
+  void aJarWithoutThePackedPackageIsDamaged() throws Exception {
+    Path agent = jar(Map.of("io/toolguard/bootstrap/Dispatcher.class", bytes("dispatcher")));
+
+    assertThatThrownBy(() -> BootstrapJar.entries(agent))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            agent
+                + " lacks META-INF/toolguard/toolguard-agent-bootstrap.jar; the agent jar is damaged,"
+                + " download it again");
   }
 
   @Test
   void aJarWithoutTheDispatcherIsDamaged() throws Exception {
-    Path agent = jar(Map.of("io/toolguard/agent/Guards.class", "guards"));
+    Path agent =
+        jar(
+            Map.of(
+                BootstrapJar.PACKED,
+                jarBytes(Map.of("io/toolguard/bootstrap/HandOffs.class", "hand-offs"))));
 
     assertThatThrownBy(() -> BootstrapJar.entries(agent))
         .isInstanceOf(IOException.class)
@@ -111,16 +163,31 @@ class BootstrapJarTest {
         .isEqualTo(BootstrapJar.agentLocation());
   }
 
-  private Path jar(Map<String, String> entries) throws IOException {
+  private Path jar(Map<String, byte[]> entries) throws IOException {
     Path jar = dir.resolve("agent.jar");
-    try (OutputStream out = Files.newOutputStream(jar);
-        JarOutputStream target = new JarOutputStream(out)) {
-      for (Map.Entry<String, String> entry : new TreeMap<>(entries).entrySet()) {
+    Files.write(jar, write(entries));
+    return jar;
+  }
+
+  private static byte[] jarBytes(Map<String, String> entries) throws IOException {
+    Map<String, byte[]> content = new TreeMap<>();
+    entries.forEach((name, text) -> content.put(name, bytes(text)));
+    return write(content);
+  }
+
+  private static byte[] write(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JarOutputStream target = new JarOutputStream(out)) {
+      for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
         target.putNextEntry(new JarEntry(entry.getKey()));
-        target.write(entry.getValue().getBytes());
+        target.write(entry.getValue());
         target.closeEntry();
       }
     }
-    return jar;
+    return out.toByteArray();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(UTF_8);
   }
 }

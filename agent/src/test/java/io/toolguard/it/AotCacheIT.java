@@ -73,6 +73,7 @@ class AotCacheIT {
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCache=app.aot")
             .jvmArg("-XX:AOTMode=on") // the JVM stops if it cannot use the cache
+            .jvmArg("-Xlog:class+load:file=guarded.log")
             .agent("policy=policy.yaml,audit=audit.jsonl")
             .main(classPath, ToolApp.class.getName(), "markers", "all");
 
@@ -80,7 +81,13 @@ class AotCacheIT {
     assertThat(guarded.stdout().lines())
         .contains("lookup: ran", "rename: ran")
         .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
-    assertThat(guarded.stderr().lines()).noneMatch(line -> line.contains("[error]"));
+    assertThat(guarded.stderr().lines())
+        .noneMatch(line -> line.contains("[error]"))
+        .noneMatch(line -> line.contains("Sharing is only supported"));
+    // The application's classes come from the cache too, not only the JDK's.
+    assertThat(Files.readString(dir.resolve("guarded.log")))
+        .contains("io.toolguard.it.app.ToolApp source: shared objects file")
+        .contains("io.toolguard.it.app.GuardedTools source: shared objects file");
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .contains("lookup allow", "wipe deny");

@@ -1,6 +1,7 @@
 package io.toolguard.agent.approval;
 
 import io.toolguard.agent.policy.ApprovalSettings;
+import io.toolguard.agent.threads.OwnThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,31 +18,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
-/** Starts the approval channels a policy turns on, and says at start-up where each one asks. */
+/**
+ * Starts the approval channels a policy turns on, and says at start-up where each one asks.
+ *
+ * <p>The web page starts on a thread of its own while the agent goes on starting (it costs the
+ * JDK's HTTP server, about 140 classes, and a random token), and {@link #awaitStarted} waits for it
+ * before the agent hooks anything: the page still listens, has its token file and prints its
+ * address before {@code main} runs, and an address it cannot listen on still stops the start-up.
+ */
 public final class ApprovalChannels {
 
   private final Approvals approvals;
-  private final Optional<InetSocketAddress> server;
   private final Optional<Path> tokenFile;
   private final boolean terminal;
 
+  /** The web page, starting; empty when it is off. */
+  private final Optional<FutureTask<ApprovalServer>> starting;
+
+  /** The webhook to start once the page is up (its requests link to the page): URL and secret. */
+  private final Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook;
+
+  private Optional<InetSocketAddress> server = Optional.empty();
+  private boolean started;
+
   private ApprovalChannels(
       Approvals approvals,
-      Optional<InetSocketAddress> server,
       Optional<Path> tokenFile,
-      boolean terminal) {
+      boolean terminal,
+      Optional<FutureTask<ApprovalServer>> starting,
+      Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook) {
     this.approvals = approvals;
-    this.server = server;
     this.tokenFile = tokenFile;
     this.terminal = terminal;
+    this.starting = starting;
+    this.webhook = webhook;
   }
 
   /**
-   * Starts every channel {@code settings} turns on; a terminal that is not there stands down with a
-   * note, anything else that cannot start stops the start-up.
+   * Starts every channel {@code settings} turns on, the web page on a thread of its own (see {@link
+   * #awaitStarted}); a terminal that is not there stands down with a note, anything else that
+   * cannot start stops the start-up.
    *
-   * @throws IllegalStateException if the web server cannot listen or the webhook has no secret
+   * @throws IllegalStateException if the webhook has no secret
    */
   public static ApprovalChannels start(ApprovalSettings settings, Map<String, String> environment) {
     Approvals approvals = new Approvals();
@@ -56,33 +77,78 @@ public final class ApprovalChannels {
               System.err.println(
                   "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")"));
     }
-    Optional<InetSocketAddress> address = Optional.empty();
-    Optional<Path> tokenFile = Optional.empty();
-    if (settings.web().isPresent()) {
-      tokenFile = Optional.of(tokenFile(settings.web().get()));
-      ApprovalServer server = web(approvals, settings.web().get(), tokenFile.get());
-      address = Optional.of(server.address());
-      settings
-          .webhook()
-          .ifPresent(
-              webhook -> {
-                approvals.add(
-                    WebhookChannel.start(
-                        webhook.url(),
-                        webhook
-                            .resolveSecret(environment)
-                            .orElseThrow(
-                                () ->
-                                    new IllegalStateException(
-                                        "approval.webhook: $"
-                                            + webhook.secretEnv().orElse("")
-                                            + " is not set; set it to the webhook's shared secret")),
-                        approvals,
-                        server::decisionUrl));
-                System.err.println("toolguard: approval requests are posted to " + webhook);
-              });
+    if (settings.web().isEmpty()) {
+      return new ApprovalChannels(
+          approvals, Optional.empty(), terminal, Optional.empty(), Optional.empty());
     }
-    return new ApprovalChannels(approvals, address, tokenFile, terminal);
+    Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook = Optional.empty();
+    if (settings.webhook().isPresent()) {
+      ApprovalSettings.Webhook hook = settings.webhook().get();
+      String secret =
+          hook.resolveSecret(environment)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "approval.webhook: $"
+                              + hook.secretEnv().orElse("")
+                              + " is not set; set it to the webhook's shared secret"));
+      webhook = Optional.of(Map.entry(hook, secret));
+    }
+    ApprovalSettings.Web web = settings.web().get();
+    Path tokenFile = tokenFile(web);
+    FutureTask<ApprovalServer> starting = new FutureTask<>(() -> web(approvals, web, tokenFile));
+    OwnThreads.daemon(starting, "toolguard-approval-web-start").start();
+    return new ApprovalChannels(
+        approvals, Optional.of(tokenFile), terminal, Optional.of(starting), webhook);
+  }
+
+  /**
+   * Waits until the web page listens (if it is on), says where, and starts the webhook, whose
+   * requests link to the page. Call it before anything is hooked, and before {@link #server} or
+   * {@link #whereToApprove}.
+   *
+   * @throws IllegalStateException if the web page cannot start
+   */
+  public void awaitStarted() {
+    if (started) {
+      return;
+    }
+    started = true;
+    if (starting.isEmpty()) {
+      return;
+    }
+    ApprovalServer page;
+    try {
+      page = starting.get().get();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while the approval web page started; start the JVM again");
+    } catch (ExecutionException failed) {
+      Throwable cause = failed.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("the approval web page failed to start: " + cause, cause);
+    }
+    approvals.servedOnWeb();
+    System.err.println(
+        "toolguard: approve calls at "
+            + page.pageUrl()
+            + " (token also in "
+            + tokenFile.orElseThrow()
+            + ")");
+    server = Optional.of(page.address());
+    webhook.ifPresent(
+        hook -> {
+          approvals.add(
+              WebhookChannel.start(
+                  hook.getKey().url(), hook.getValue(), approvals, page::decisionUrl));
+          System.err.println("toolguard: approval requests are posted to " + hook.getKey());
+        });
   }
 
   private static Path tokenFile(ApprovalSettings.Web web) {
@@ -117,9 +183,6 @@ public final class ApprovalChannels {
               + e.getMessage()
               + "); choose another 'port' under approval.web, or 0 for any free port");
     }
-    approvals.servedOnWeb();
-    System.err.println(
-        "toolguard: approve calls at " + server.pageUrl() + " (token also in " + tokenFile + ")");
     return server;
   }
 
@@ -160,6 +223,7 @@ public final class ApprovalChannels {
    * file (never the token), and the terminal}
    */
   public String whereToApprove() {
+    requireStarted();
     List<String> where = new ArrayList<>();
     server.ifPresent(
         address -> {
@@ -183,6 +247,13 @@ public final class ApprovalChannels {
 
   /** {@return where the approval server listens, which no tool may connect to} */
   public Optional<InetSocketAddress> server() {
+    requireStarted();
     return server;
+  }
+
+  private void requireStarted() {
+    if (!started) {
+      throw new IllegalStateException("the approval channels are asked before they started");
+    }
   }
 }

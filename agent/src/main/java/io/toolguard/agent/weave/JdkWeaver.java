@@ -53,7 +53,7 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-  /** A class of the bridge on the bootstrap class path: woven code calls into its module. */
+  /** A class of the bridge in the bootstrap loader: woven code calls into its module. */
   private static final String BRIDGE = "io.toolguard.bootstrap.Dispatcher";
 
   /**
@@ -86,7 +86,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     try {
       bridge = Class.forName(BRIDGE, false, null).getModule();
     } catch (ClassNotFoundException missing) {
-      throw new IllegalStateException("toolguard's bridge is not on the bootstrap class path");
+      throw new IllegalStateException("toolguard's bridge is not in the bootstrap class loader");
     }
     // Every module with a hooked class reads the bridge before the transformer can weave it.
     Map<String, Module> modules = transformer.modulesOfHookedClasses();
