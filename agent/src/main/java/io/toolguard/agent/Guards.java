@@ -31,6 +31,7 @@ import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
+import io.toolguard.bootstrap.KernelSandbox;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
@@ -91,6 +92,10 @@ final class Guards implements Dispatcher.Hooks {
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
     boolean forkHere = ExecSandboxes.prepare(instrumentation);
+    if (forkHere) {
+      // Decided once, before any tool runs (a tool must not choose it with a system property).
+      KernelSandbox.pinnedOpens();
+    }
     Dispatcher.install(
         new Guards(
             tools,
