@@ -87,6 +87,7 @@ public final class KernelSandbox {
    * the agent makes it at start-up, before any tool runs
    */
   public static String pinnedOpens() {
+    PinnedOpens.release(); // initialises the class here, outside tools
     return PinnedOpens.Availability.UNAVAILABLE;
   }
 

@@ -52,8 +52,18 @@ final class PinnedOpens {
   /** The JVM system property that turns pinning off (a diagnostic switch, read once). */
   static final String SWITCH = "toolguard.pinned_opens";
 
-  /** The descriptor this thread's last pinned open left open, or -1. */
-  private static final ThreadLocal<long[]> OPEN = ThreadLocal.withInitial(() -> new long[] {-1});
+  /**
+   * The descriptor this thread's last pinned open left open, or -1. (No lambda: this class may be
+   * first used as a tool ends, where making one would be checked as the tool's reflection.)
+   */
+  private static final ThreadLocal<long[]> OPEN = new Held();
+
+  private static final class Held extends ThreadLocal<long[]> {
+    @Override
+    protected long[] initialValue() {
+      return new long[] {-1};
+    }
+  }
 
   private PinnedOpens() {}
 
