@@ -9,6 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Race-free opens inside tools (JDK 22+ on Linux): the file a check allowed is opened by the kernel
@@ -27,7 +30,7 @@ import java.util.Collection;
  *
  * <p>The descriptor must stay open until the JDK has opened it, which is after this class returns:
  * it is closed at the thread's next pinned open or when its tool call ends, so a thread holds at
- * most one.
+ * most one, and one that a thread held when it ended is closed soon after by another's pin.
  *
  * <p>Package-private, like {@link Landlock}: only {@link Dispatcher}, inside a check, may open a
  * path unchecked.
@@ -53,17 +56,13 @@ final class PinnedOpens {
   static final String SWITCH = "toolguard.pinned_opens";
 
   /**
-   * The descriptor this thread's last pinned open left open, or -1. (No lambda: this class may be
-   * first used as a tool ends, where making one would be checked as the tool's reflection.)
+   * The descriptor each thread's last pinned open left open, by thread. Not a thread-local: a
+   * thread that ends while it holds one (a thread a tool started, say) must not take it along, so
+   * every 64th pin closes the descriptors of threads that have ended.
    */
-  private static final ThreadLocal<long[]> OPEN = new Held();
+  private static final ConcurrentHashMap<Thread, Long> HELD = new ConcurrentHashMap<>();
 
-  private static final class Held extends ThreadLocal<long[]> {
-    @Override
-    protected long[] initialValue() {
-      return new long[] {-1};
-    }
-  }
+  private static final AtomicInteger PINS = new AtomicInteger();
 
   private PinnedOpens() {}
 
@@ -112,11 +111,21 @@ final class PinnedOpens {
    * now.
    */
   static void release() {
-    long[] held = OPEN.get();
-    if (held[0] >= 0) {
-      long descriptor = held[0];
-      held[0] = -1;
-      Availability.KERNEL.close(descriptor);
+    if (HELD.isEmpty()) {
+      return;
+    }
+    Long held = HELD.remove(Thread.currentThread());
+    if (held != null) {
+      Availability.KERNEL.close(held);
+    }
+  }
+
+  /** Closes the descriptors of threads that ended holding one. */
+  private static void sweep() {
+    for (Map.Entry<Thread, Long> entry : HELD.entrySet()) {
+      if (!entry.getKey().isAlive() && HELD.remove(entry.getKey(), entry.getValue())) {
+        Availability.KERNEL.close(entry.getValue());
+      }
     }
   }
 
@@ -175,7 +184,10 @@ final class PinnedOpens {
   }
 
   private static void hold(long descriptor) {
-    OPEN.get()[0] = descriptor;
+    HELD.put(Thread.currentThread(), descriptor);
+    if ((PINS.incrementAndGet() & 63) == 0) {
+      sweep();
+    }
   }
 
   /**

@@ -105,6 +105,30 @@ class PinnedOpensTest {
   }
 
   @Test
+  void aDescriptorAThreadHeldWhenItEndedIsClosedByLaterPins() throws Exception {
+    assumePinning();
+    Path file = Files.writeString(dir.toRealPath().resolve("held.txt"), "x");
+    Object[] pinned = new Object[1];
+    Thread ending =
+        new Thread(() -> pinned[0] = PinnedOpens.pin(file.toString(), true, false, null));
+    ending.start();
+    ending.join();
+    Path descriptor = Path.of((String) pinned[0]);
+    assertThat(Files.readSymbolicLink(descriptor)).isEqualTo(file);
+
+    Path other = Files.writeString(dir.toRealPath().resolve("other.txt"), "y");
+    for (int i = 0; i < 64; i++) {
+      PinnedOpens.pin(other.toString(), true, false, null);
+    }
+
+    assertThat(
+            Files.exists(descriptor, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.readSymbolicLink(descriptor).equals(file))
+        .as("the ended thread's descriptor is closed")
+        .isFalse();
+  }
+
+  @Test
   void refusalsMapTheKernelsAnswer() {
     assertThat(PinnedOpens.refusal("/a", PinnedOpens.ELOOP, false))
         .isInstanceOf(SecurityException.class);
