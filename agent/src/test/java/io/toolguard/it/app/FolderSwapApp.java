@@ -20,28 +20,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * write {@code data/**}) opens {@code data/sub/f.txt} again and again through {@code
  * FileInputStream}, {@code Files.readAllBytes}, {@code RandomAccessFile}, and writes {@code
  * data/sub/w.txt} with {@code FileOutputStream}. Prints {@code swap: tries N, outside reads X,
- * inside reads Y, outside writes Z}.
+ * inside reads Y, swaps the pinning caught Z} (opens the check allowed that met a link), then
+ * whether the outside folder was written.
  *
- * <p>{@code FolderSwapApp SECONDS STOP} tries for that long, or (with {@code STOP} true) until the
- * first read of the outside file.
+ * <p>{@code FolderSwapApp SECONDS STOP [TRIES]} tries for that long and at least TRIES times (at
+ * most 40 s), or (with {@code STOP} true) until the first read of the outside file.
  */
 public final class FolderSwapApp {
 
   private FolderSwapApp() {}
 
   @Tool(name = "swap", risk = Risk.LOW)
-  static String swap(long seconds, boolean stopAtFirstOutside) throws Exception {
-    long end = System.nanoTime() + seconds * 1_000_000_000L;
+  static String swap(long seconds, boolean stopAtFirstOutside, long minTries) throws Exception {
+    long start = System.nanoTime();
+    long end = start + seconds * 1_000_000_000L;
+    long cap = start + 40_000_000_000L;
     long tries = 0;
     long outside = 0;
     long inside = 0;
-    while (System.nanoTime() < end && !(stopAtFirstOutside && outside > 0)) {
+    long caught = 0;
+    while ((System.nanoTime() < end || tries < minTries)
+        && System.nanoTime() < cap
+        && !(stopAtFirstOutside && outside > 0)) {
       tries++;
       String read;
       try {
         read = open((int) (tries % 4));
-      } catch (SecurityException | FileNotFoundException | NoSuchFileException refused) {
-        continue; // the check saw the link, or the folder was away for a moment
+      } catch (SecurityException denied) {
+        // the check saw the link, or the pinned open met one the check had not seen
+        caught += denied.getMessage().contains("a symbolic link is now on the way") ? 1 : 0;
+        continue;
+      } catch (FileNotFoundException | NoSuchFileException away) {
+        continue; // the folder was away for a moment
       }
       if ("the secret".equals(read)) {
         outside++;
@@ -49,7 +59,14 @@ public final class FolderSwapApp {
         inside++;
       }
     }
-    return "tries " + tries + ", outside reads " + outside + ", inside reads " + inside;
+    return "tries "
+        + tries
+        + ", outside reads "
+        + outside
+        + ", inside reads "
+        + inside
+        + ", swaps the pinning caught "
+        + caught;
   }
 
   private static String open(int route) throws IOException {
@@ -99,7 +116,14 @@ public final class FolderSwapApp {
               }
             });
     flipper.start();
-    ToolApp.call("swap", () -> swap(Long.parseLong(args[0]), Boolean.parseBoolean(args[1])), true);
+    ToolApp.call(
+        "swap",
+        () ->
+            swap(
+                Long.parseLong(args[0]),
+                Boolean.parseBoolean(args[1]),
+                args.length > 2 ? Long.parseLong(args[2]) : 0),
+        true);
     done.set(true);
     flipper.join();
     System.out.println(
