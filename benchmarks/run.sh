@@ -4,6 +4,7 @@
 #   none     no agent
 #   outside  agent attached, no tool running
 #   inside   agent attached, inside a tool whose grant matches
+# and OpenCostBenchmark once more inside a tool with the pinning of opens turned off.
 # Build first: mvn -B package -DskipTests. Usage: benchmarks/run.sh [JMH options]; without options: one
 # fork, 3 warm-up and 5 measured iterations of 1 s each (what the README's table used).
 # (JAVA_HOME selects the JDK; default: java on the PATH). Prints one JMH result table per configuration.
@@ -37,7 +38,7 @@ bench=(-Dtoolguard.bench.dir="$work/sandbox")
 with_agent="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl,reload=0"
 
 # measured in all three configurations; the rest need the agent
-measured="FileAccessBenchmark|HandOffBenchmark|EnvReadBenchmark|BornCodeBenchmark"
+measured="FileAccessBenchmark|HandOffBenchmark|EnvReadBenchmark|BornCodeBenchmark|OpenCostBenchmark"
 [ $# -gt 0 ] || set -- -f 1 -wi 3 -w 1 -i 5 -r 1
 "$java" -version 2>&1 | head -1
 echo "== none: no agent"
@@ -46,3 +47,6 @@ echo "== outside: agent attached, no tool running"
 "$java" -jar "$benchmarks" -p where=outside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
 echo "== inside: agent attached, inside a tool with a matching grant"
 "$java" -jar "$benchmarks" "$measured" -p where=inside -jvmArgsAppend "${bench[*]} $with_agent" "$@"
+echo "== inside, not pinned: as inside, with -Dtoolguard.pinned_opens=off (the same as inside before JDK 22)"
+"$java" -jar "$benchmarks" OpenCostBenchmark -p where=inside \
+  -jvmArgsAppend "${bench[*]} -Dtoolguard.pinned_opens=off $with_agent" "$@"

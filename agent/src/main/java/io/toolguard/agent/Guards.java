@@ -32,6 +32,7 @@ import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
+import io.toolguard.bootstrap.KernelSandbox;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
@@ -104,6 +105,10 @@ final class Guards implements Dispatcher.Hooks {
     Map<String, List<Hook>> envHooks = EnvHooks.forThisJvm();
     Map<String, List<Hook>> bornHooks = BornClasses.forThisJvm();
     approvals.awaitStarted();
+    if (forkHere) {
+      // Decided once, before any tool runs (a tool must not choose it with a system property).
+      KernelSandbox.pinnedOpens();
+    }
     Dispatcher.install(
         new Guards(
             tools,

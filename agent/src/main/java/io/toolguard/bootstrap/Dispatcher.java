@@ -291,6 +291,12 @@ public final class Dispatcher {
   /** The detail is an attribute view's {@code followLinks}. */
   public static final int VIEW = 1024;
 
+  /**
+   * The caller opens the path it gets back, and the JDK 22+ can have the kernel pin it: hand it
+   * {@code /proc/self/fd/…} of the file or folder the check decided on ({@link PinnedOpens}).
+   */
+  public static final int PINNED = 2048;
+
   /** {@link #unpooled}'s key part is any object, compared by identity. */
   public static final String IDENTITY_KEY = "identity";
 
@@ -416,6 +422,7 @@ public final class Dispatcher {
    * behind). A frame that is not on this thread's stack changes nothing.
    */
   public static void exitTool(Object frame) {
+    PinnedOpens.release();
     for (Frame open = CURRENT.get(); open != null; open = open.outer) {
       if (open == frame) {
         CURRENT.set(open.outer);
@@ -477,12 +484,28 @@ public final class Dispatcher {
     refuseForeign(detail, "option");
     frame.checking = true;
     try {
-      return hooks.checkFile(frame.context, path, access, detail);
+      Object checked = hooks.checkFile(frame.context, path, access, detail);
+      return (access & PINNED) == 0 ? checked : pin(checked, access, detail);
+    } catch (PinnedOpens.Failed failed) {
+      throw PinnedOpens.sneaky(failed.getCause());
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
       frame.checking = false;
     }
+  }
+
+  /** An allowed open, pinned to what was checked where the JDK and kernel can (JDK 22+). */
+  private static Object pin(Object checked, int access, Object detail) {
+    boolean javaIo = (access & OPEN) == 0;
+    boolean creates =
+        javaIo
+            ? (access & WRITE) != 0
+                || ((access & RANDOM_ACCESS_MODE) != 0 && !Integer.valueOf(1).equals(detail))
+            : detail instanceof java.util.Collection<?> options
+                && (options.contains(java.nio.file.StandardOpenOption.CREATE)
+                    || options.contains(java.nio.file.StandardOpenOption.CREATE_NEW));
+    return PinnedOpens.pin(checked, javaIo, creates, javaIo ? null : detail);
   }
 
   /**

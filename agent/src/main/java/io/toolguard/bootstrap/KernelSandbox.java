@@ -82,6 +82,16 @@ public final class KernelSandbox {
   }
 
   /**
+   * {@return {@code null} if files tools open are pinned with {@code openat2} (JDK 22+ on Linux,
+   * see {@code PinnedOpens}), or why not}; the first call decides it for the life of the JVM, so
+   * the agent makes it at start-up, before any tool runs
+   */
+  public static String pinnedOpens() {
+    PinnedOpens.release(); // initialises the class here, outside tools
+    return PinnedOpens.Availability.UNAVAILABLE;
+  }
+
+  /**
    * Loads the handle to the JDK's fork, once {@code java.lang} is open to this class's module.
    *
    * @throws ExceptionInInitializerError if it cannot be had

@@ -59,14 +59,20 @@ final class Landlock {
   private final long sysClose;
 
   private final MethodHandle syscall;
-  private final Method ofConfined;
-  private final Method allocate;
-  private final Method allocateFrom;
-  private final Method close;
-  private final Method setLong;
-  private final Method setInt;
-  private final Method getInt;
-  private final Method address;
+
+  /*
+   * The foreign memory API's methods, as handles typed with Object for its types (which this class
+   * cannot name on JDK 17): invoked exactly, so a call costs what a direct one does, not a
+   * reflective invocation.
+   */
+  private final MethodHandle ofConfined;
+  private final MethodHandle allocate;
+  private final MethodHandle allocateFrom;
+  private final MethodHandle close;
+  private final MethodHandle setLong;
+  private final MethodHandle setInt;
+  private final MethodHandle getInt;
+  private final MethodHandle address;
   private final Object javaLong;
   private final Object javaInt;
   private final long stateSize;
@@ -139,15 +145,32 @@ final class Landlock {
                 long.class,
                 long.class,
                 long.class));
-    ofConfined = arenaType.getMethod("ofConfined");
-    allocate = arenaType.getMethod("allocate", long.class, long.class);
-    allocateFrom = allocatorType.getMethod("allocateFrom", String.class);
-    close = arenaType.getMethod("close");
-    setLong = segmentType.getMethod("set", ofLong, long.class, long.class);
-    setInt = segmentType.getMethod("set", ofInt, long.class, int.class);
-    getInt = segmentType.getMethod("get", ofInt, long.class);
-    address = segmentType.getMethod("address");
+    ofConfined = generic(arenaType.getMethod("ofConfined"));
+    allocate = generic(arenaType.getMethod("allocate", long.class, long.class));
+    allocateFrom = generic(allocatorType.getMethod("allocateFrom", String.class));
+    close = generic(arenaType.getMethod("close"));
+    setLong = generic(segmentType.getMethod("set", ofLong, long.class, long.class));
+    setInt = generic(segmentType.getMethod("set", ofInt, long.class, int.class));
+    getInt = generic(segmentType.getMethod("get", ofInt, long.class));
+    address = generic(segmentType.getMethod("address"));
     abi = probeAbi();
+  }
+
+  /**
+   * {@return a handle to {@code method} with each reference type (the receiver's too) as Object}
+   */
+  private static MethodHandle generic(Method method) throws IllegalAccessException {
+    MethodHandle handle = MethodHandles.publicLookup().unreflect(method);
+    MethodType type = handle.type();
+    for (int i = 0; i < type.parameterCount(); i++) {
+      if (!type.parameterType(i).isPrimitive() && type.parameterType(i) != String.class) {
+        type = type.changeParameterType(i, Object.class);
+      }
+    }
+    if (!type.returnType().isPrimitive()) {
+      type = type.changeReturnType(Object.class);
+    }
+    return handle.asType(type);
   }
 
   /** The one instance, or why there is none; made on first use. */
@@ -242,43 +265,47 @@ final class Landlock {
     final Object arena;
     final Object state;
 
-    Call() throws ReflectiveOperationException {
-      arena = ofConfined.invoke(null);
-      state = allocate.invoke(arena, stateSize, 8L);
+    Call() throws Throwable {
+      arena = (Object) ofConfined.invokeExact();
+      state = (Object) allocate.invokeExact(arena, stateSize, 8L);
     }
 
-    Object allocate(long size) throws ReflectiveOperationException {
-      return Landlock.this.allocate.invoke(arena, size, 8L);
+    Object allocate(long size) throws Throwable {
+      return (Object) Landlock.this.allocate.invokeExact(arena, size, 8L);
     }
 
-    long addressOf(Object segment) throws ReflectiveOperationException {
-      return (long) address.invoke(segment);
+    long addressOf(Object segment) throws Throwable {
+      return (long) address.invokeExact(segment);
     }
 
-    long string(String text) throws ReflectiveOperationException {
-      return addressOf(allocateFrom.invoke(arena, text));
+    long string(String text) throws Throwable {
+      return addressOf((Object) allocateFrom.invokeExact(arena, text));
     }
 
     /** {@return the system call's answer, or a negative errno} */
     long sys(long number, long a, long b, long c, long d, long e) throws Throwable {
       long answer = (long) syscall.invokeExact(state, number, a, b, c, d, e);
       if (answer == -1) {
-        return -(int) getInt.invoke(state, javaInt, 0L);
+        return -(int) getInt.invokeExact(state, javaInt, 0L);
       }
       return answer;
     }
 
-    void put(Object segment, long offset, long value) throws ReflectiveOperationException {
-      setLong.invoke(segment, javaLong, offset, value);
+    void put(Object segment, long offset, long value) throws Throwable {
+      setLong.invokeExact(segment, javaLong, offset, value);
     }
 
-    void putInt(Object segment, long offset, int value) throws ReflectiveOperationException {
-      setInt.invoke(segment, javaInt, offset, value);
+    void putInt(Object segment, long offset, int value) throws Throwable {
+      setInt.invokeExact(segment, javaInt, offset, value);
     }
 
     @Override
-    public void close() throws ReflectiveOperationException {
-      Landlock.this.close.invoke(arena);
+    public void close() {
+      try {
+        Landlock.this.close.invokeExact(arena);
+      } catch (Throwable failure) {
+        throw new IllegalStateException("could not free native memory: " + failure, failure);
+      }
     }
   }
 
@@ -341,6 +368,34 @@ final class Landlock {
       throw refused;
     } catch (Throwable failure) {
       throw new IllegalStateException("could not build the Landlock ruleset: " + failure, failure);
+    }
+  }
+
+  /**
+   * Opens {@code path} with {@code openat2}, for {@link PinnedOpens}: the kernel resolves it with
+   * exactly {@code resolve}'s restrictions.
+   *
+   * @return the descriptor, or a negative errno
+   * @throws IllegalStateException if the call could not be made (a denial, where it is used)
+   */
+  long open(String path, long flags, long mode, long resolve) {
+    try (Call call = new Call()) {
+      Object how = call.allocate(24);
+      call.put(how, 0, flags);
+      call.put(how, 8, mode);
+      call.put(how, 16, resolve);
+      return call.sys(SYS_OPENAT2, AT_FDCWD, call.string(path), call.addressOf(how), 24, 0);
+    } catch (Throwable failure) {
+      throw new IllegalStateException("could not call openat2: " + failure, failure);
+    }
+  }
+
+  /** Closes a descriptor {@link #open} gave; a failure leaves it open (nothing to do about it). */
+  void close(long descriptor) {
+    try (Call call = new Call()) {
+      call.sys(sysClose, descriptor, 0, 0, 0, 0);
+    } catch (Throwable ignored) {
+      // a descriptor that cannot be closed stays open, which widens nothing
     }
   }
 

@@ -96,6 +96,23 @@ class ExecSandboxIT {
   }
 
   @Test
+  void theJdksProcessReaperIsNeverConfinedThoughAToolsProcessCameFirst() throws Exception {
+    assumeTrue(SANDBOXED_JDK, "JDK 22+ only");
+    ChildJvm.Result result = child("kernel", "").app(SandboxApp.class, "reaper");
+
+    assertThat(result.stdout().lines().toList())
+        .as(result.toString())
+        .containsSubsequence(
+            "tool's cat outside: exit 1: cat: ../outside/secret.txt: Permission denied",
+            "app's cat outside: exit 0: the secret",
+            "reaped: exit 0; its cat outside: exit 0: the secret; java read 1" + " lines");
+    // however many reapers the JDK made meanwhile, none runs with the sandbox's no_new_privs
+    assertThat(result.lines("process reapers: "))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .endsWith(", with no_new_privs 0");
+  }
+
+  @Test
   void onAKernelWithNetworkRulesAToolsProcessesConnectOnlyToGrantedPorts() throws Exception {
     assumeTrue(SANDBOXED_JDK, "JDK 22+ only");
     int granted = ApprovalApi.freePort();

@@ -5,6 +5,7 @@ import static io.toolguard.agent.weave.Insertion.Check.snapshot;
 import static io.toolguard.bootstrap.Dispatcher.DELETE;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
+import static io.toolguard.bootstrap.Dispatcher.PINNED;
 import static io.toolguard.bootstrap.Dispatcher.PROBE;
 import static io.toolguard.bootstrap.Dispatcher.RANDOM_ACCESS_MODE;
 import static io.toolguard.bootstrap.Dispatcher.READ;
@@ -95,19 +96,24 @@ public final class FileHooks {
     hooks.put(
         "java/io/FileInputStream",
         List.of(
-            Hook.at("open", "(Ljava/lang/String;)V", rewrite(0, READ | RESOLVED, new Nothing()))));
+            Hook.at(
+                "open",
+                "(Ljava/lang/String;)V",
+                rewrite(0, READ | RESOLVED | PINNED, new Nothing()))));
     hooks.put(
         "java/io/FileOutputStream",
         List.of(
             Hook.at(
-                "open", "(Ljava/lang/String;Z)V", rewrite(0, WRITE | RESOLVED, new Nothing()))));
+                "open",
+                "(Ljava/lang/String;Z)V",
+                rewrite(0, WRITE | RESOLVED | PINNED, new Nothing()))));
     hooks.put(
         "java/io/RandomAccessFile",
         List.of(
             Hook.at(
                 "open",
                 "(Ljava/lang/String;I)V",
-                rewrite(0, READ | RESOLVED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
+                rewrite(0, READ | RESOLVED | PINNED | RANDOM_ACCESS_MODE, new BoxedArgument(1)))));
     addFile(hooks);
     hooks.put(
         "java/net/URLClassLoader",
@@ -368,7 +374,10 @@ public final class FileHooks {
   private static Hook opening(String name, String descriptor) {
     // the options, copied first, so that the check and the JDK see the same
     return Hook.at(
-        name, descriptor, snapshot(new Argument(1)), rewrite(0, OPEN | RESOLVED, new Argument(1)));
+        name,
+        descriptor,
+        snapshot(new Argument(1)),
+        rewrite(0, OPEN | RESOLVED | PINNED, new Argument(1)));
   }
 
   private static Hook unresolvable(String name, String descriptor) {

@@ -181,7 +181,10 @@ public final class ExecSandboxes {
         + ", native access "
         + (KernelSandbox.nativeAccess() ? "on" : "off")
         + "; processes tools start run confined to their rule's grants"
-        + (policy.execSandbox().mode() == SandboxMode.OFF ? " where the rule says so" : "");
+        + (policy.execSandbox().mode() == SandboxMode.OFF ? " where the rule says so" : "")
+        + (KernelSandbox.pinnedOpens() == null
+            ? "; files tools open are opened with openat2, pinned to the path checked"
+            : "; files tools open are not pinned (" + KernelSandbox.pinnedOpens() + ")");
   }
 
   private Availability availability() {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns one rule's grants into one Landlock ruleset for the processes its tool starts.
@@ -184,7 +185,7 @@ public final class RulesetPlanner {
     executable.ifPresent(system::add);
     int systemRules = 0;
     for (Path path : system) {
-      Optional<Path> real = real(path);
+      Optional<Path> real = systemReal(path);
       if (real.isPresent() && real.get().equals(path)) {
         add(rules, real.get(), SYSTEM);
         systemRules++;
@@ -194,10 +195,8 @@ public final class RulesetPlanner {
         systemRules++;
       }
     }
-    for (Path device : DEVICES) {
-      if (Files.exists(device)) {
-        add(rules, device, DEVICE);
-      }
+    for (Path device : PRESENT_DEVICES) {
+      add(rules, device, DEVICE);
     }
     // Listing folders of /proc, not reading its files: how the JDK's spawn helper finds the
     // descriptors to close (/proc/self/fd) instead of closing every possible one, some 20 ms.
@@ -240,9 +239,12 @@ public final class RulesetPlanner {
     List<KernelSandbox.PathRule> pathRules = new ArrayList<>();
     for (Map.Entry<Path, long[]> rule : rules.entrySet()) {
       Path path = rule.getKey();
+      Boolean folder = SYSTEM_FOLDERS.get(path);
       pathRules.add(
           new KernelSandbox.PathRule(
-              path.toString(), Files.isDirectory(path), rule.getValue()[0] & handledFiles));
+              path.toString(),
+              folder != null ? folder : Files.isDirectory(path),
+              rule.getValue()[0] & handledFiles));
     }
     long scoped = abi >= 6 ? SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL : 0;
     return new Plan(
@@ -409,6 +411,43 @@ public final class RulesetPlanner {
     return path.startsWith(root) && !path.equals(root)
         ? root.relativize(path).toString()
         : path.toString();
+  }
+
+  /*
+   * The machine's layout, resolved once per JVM rather than at every start (about half of a plan's
+   * system calls): where each system folder, the JDK and a started program lead, and which of
+   * them are folders. The grants are resolved at every start, since a tool's folders come and go.
+   * Should a system folder become a link later, the ruleset's own open of the cached path (with
+   * no link allowed on the way) fails and the process does not start: it fails closed.
+   */
+  private static final Map<Path, Optional<Path>> SYSTEM_REAL = new ConcurrentHashMap<>();
+
+  private static final Map<Path, Boolean> SYSTEM_FOLDERS = new ConcurrentHashMap<>();
+
+  /** At most this many system paths are remembered (programs started are among them). */
+  private static final int REMEMBERED = 1024;
+
+  private static final List<Path> PRESENT_DEVICES = DEVICES.stream().filter(Files::exists).toList();
+
+  static {
+    PRESENT_DEVICES.forEach(device -> SYSTEM_FOLDERS.put(device, false));
+    SYSTEM_FOLDERS.put(PROC, true);
+  }
+
+  private static Optional<Path> systemReal(Path path) {
+    Optional<Path> known = SYSTEM_REAL.get(path);
+    if (known != null) {
+      return known;
+    }
+    Optional<Path> real = real(path);
+    if (SYSTEM_REAL.size() >= REMEMBERED) {
+      SYSTEM_REAL.clear();
+      SYSTEM_FOLDERS.keySet().retainAll(PRESENT_DEVICES);
+      SYSTEM_FOLDERS.put(PROC, true);
+    }
+    real.ifPresent(target -> SYSTEM_FOLDERS.put(target, Files.isDirectory(target)));
+    SYSTEM_REAL.put(path, real);
+    return real;
   }
 
   private static Optional<Path> real(Path path) {

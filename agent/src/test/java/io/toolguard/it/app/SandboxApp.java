@@ -176,6 +176,39 @@ public final class SandboxApp {
         flipper.join();
         return;
       }
+      case "reaper" -> {
+        // The first process this JVM ever starts is a tool's, in its kernel sandbox: the JDK
+        // makes its process reaper then. Outside tools afterwards, a process reads what the tool's
+        // grants do not reach; the reaper sees it end, and the application's callback then starts
+        // another such process and reads the file in Java. The reapers never run with the
+        // no_new_privs every confined start sets before its rulesets.
+        System.out.println(
+            "tool's cat outside: " + inTool(() -> output("cat", "../outside/secret.txt")));
+        Process app =
+            new ProcessBuilder("sh", "-c", "sleep 0.5; cat ../outside/secret.txt")
+                .redirectErrorStream(true)
+                .start();
+        java.util.concurrent.CompletableFuture<String> reaped =
+            app.onExit()
+                .thenApply(
+                    ended -> {
+                      try {
+                        return "exit "
+                            + ended.exitValue()
+                            + "; its cat outside: "
+                            + output("cat", "../outside/secret.txt")
+                            + "; java "
+                            + javaReads("../outside/secret.txt");
+                      } catch (Exception failed) {
+                        return "failed: " + failed;
+                      }
+                    });
+        String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("app's cat outside: exit " + app.waitFor() + ": " + out.strip());
+        System.out.println("reaped: " + reaped.get(20, TimeUnit.SECONDS));
+        System.out.println("process reapers: " + reapers());
+        return;
+      }
       case "one" -> {
         ToolApp.call("in tool", () -> run(() -> output("cat", args[1])), true);
         return;

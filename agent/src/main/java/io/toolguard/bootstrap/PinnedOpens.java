@@ -1,0 +1,228 @@
+package io.toolguard.bootstrap;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Race-free opens inside tools (JDK 22+ on Linux): the file a check allowed is opened by the kernel
+ * with {@code openat2(RESOLVE_NO_SYMLINKS)} on the resolved path the check decided on, which has no
+ * link on the way (every link was resolved), so a folder swapped for a link since the check makes
+ * the open fail instead of landing elsewhere. The JDK is then handed {@code /proc/self/fd/N}: a
+ * name of the very file (or folder) that descriptor holds, whatever happens to the path, and it
+ * opens that with its own flags and mode.
+ *
+ * <p>Which descriptor. An existing file is opened with {@code O_PATH} (no access, no side effect)
+ * and the JDK reopens the file itself. A file the open may create is made by this class with {@code
+ * O_CREAT|O_EXCL} for {@code java.io} (whose mode is always 0666 less the umask, as here); for
+ * {@code java.nio}, whose mode comes from attributes this class does not see, and for opens that
+ * act on a final link itself ({@code NOFOLLOW_LINKS}, {@code DELETE_ON_CLOSE}, {@code CREATE_NEW}),
+ * the folder is pinned and the JDK opens {@code /proc/self/fd/D/name} with its own flags.
+ *
+ * <p>The descriptor must stay open until the JDK has opened it, which is after this class returns:
+ * it is closed at the thread's next pinned open or when its tool call ends, so a thread holds at
+ * most one, and one that a thread held when it ended is closed soon after by another's pin.
+ *
+ * <p>Package-private, like {@link Landlock}: only {@link Dispatcher}, inside a check, may open a
+ * path unchecked.
+ */
+final class PinnedOpens {
+
+  private static final long O_WRONLY = 1;
+  private static final long O_CREAT = 0x40;
+  private static final long O_EXCL = 0x80;
+  private static final long O_CLOEXEC = 0x80000;
+  private static final long O_PATH = 0x200000;
+  private static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  private static final long RESOLVE_NO_SYMLINKS = 0x04;
+  private static final long NO_LINKS = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+
+  static final int ENOENT = 2;
+  static final int EACCES = 13;
+  static final int EEXIST = 17;
+  static final int ENOTDIR = 20;
+  static final int ELOOP = 40;
+
+  /** The JVM system property that turns pinning off (a diagnostic switch, read once). */
+  static final String SWITCH = "toolguard.pinned_opens";
+
+  /**
+   * The descriptor each thread's last pinned open left open, by thread. Not a thread-local: a
+   * thread that ends while it holds one (a thread a tool started, say) must not take it along, so
+   * every 64th pin closes the descriptors of threads that have ended.
+   */
+  private static final ConcurrentHashMap<Thread, Long> HELD = new ConcurrentHashMap<>();
+
+  private static final AtomicInteger PINS = new AtomicInteger();
+
+  private PinnedOpens() {}
+
+  /** Whether this JVM pins opens, and why not; decided once. */
+  static final class Availability {
+    static final Landlock KERNEL;
+    static final String UNAVAILABLE;
+
+    static {
+      Landlock kernel = null;
+      String why;
+      if ("off".equals(System.getProperty(SWITCH))) {
+        why = "turned off with -D" + SWITCH + "=off";
+      } else if (Landlock.get() == null) {
+        why = Landlock.why();
+      } else if (!new java.io.File("/proc/self/fd").isDirectory()) {
+        why = "/proc is not mounted";
+      } else {
+        long probe = Landlock.get().open("/", O_PATH | O_CLOEXEC, 0, NO_LINKS);
+        if (probe >= 0) {
+          Landlock.get().close(probe);
+          kernel = Landlock.get();
+          why = null;
+        } else {
+          why = "the kernel has no openat2 (Linux 5.6+; errno " + -probe + ")";
+        }
+      }
+      KERNEL = kernel;
+      UNAVAILABLE = why;
+    }
+
+    private Availability() {}
+  }
+
+  /** Carries the {@code IOException} the JDK's open would have thrown, to be thrown as is. */
+  static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failed(IOException cause) {
+      super(cause);
+    }
+  }
+
+  /**
+   * Closes the descriptor this thread's last pinned open left, if any: the JDK has opened it by
+   * now.
+   */
+  static void release() {
+    if (HELD.isEmpty()) {
+      return;
+    }
+    Long held = HELD.remove(Thread.currentThread());
+    if (held != null) {
+      Availability.KERNEL.close(held);
+    }
+  }
+
+  /** Closes the descriptors of threads that ended holding one. */
+  private static void sweep() {
+    for (Map.Entry<Thread, Long> entry : HELD.entrySet()) {
+      if (!entry.getKey().isAlive() && HELD.remove(entry.getKey(), entry.getValue())) {
+        Availability.KERNEL.close(entry.getValue());
+      }
+    }
+  }
+
+  /**
+   * {@return what to hand the JDK instead of {@code checked}}: {@code /proc/self/fd/…} naming the
+   * file or folder the check decided on, as a {@code String} or {@code Path} like {@code checked}
+   *
+   * @param checked the resolved absolute path the check allowed
+   * @param javaIo whether a {@code java.io} stream or {@code RandomAccessFile} opens it (else NIO)
+   * @param creates whether the open may create the file
+   * @param options the NIO open options, or null
+   * @throws Failed with the exception the JDK would throw for a path that cannot be opened
+   * @throws SecurityException if a link is now on the way the check found none on
+   */
+  static Object pin(Object checked, boolean javaIo, boolean creates, Object options) {
+    release();
+    Landlock kernel = Availability.KERNEL;
+    if (kernel == null || !(checked instanceof String || checked instanceof Path)) {
+      return checked;
+    }
+    String real = checked.toString();
+    boolean ownFinalName =
+        options instanceof Collection<?> set
+            && (set.contains(LinkOption.NOFOLLOW_LINKS)
+                || set.contains(StandardOpenOption.DELETE_ON_CLOSE)
+                || set.contains(StandardOpenOption.CREATE_NEW));
+    int slash = real.lastIndexOf('/');
+    if (!real.startsWith("/") || (ownFinalName && slash <= 0)) {
+      return checked; // not what a resolved path looks like, or the root itself: nothing to pin
+    }
+    String pinned;
+    if (!ownFinalName) {
+      long file = kernel.open(real, O_PATH | O_CLOEXEC, 0, NO_LINKS);
+      if (file == -ENOENT && creates && javaIo) {
+        file = kernel.open(real, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666, NO_LINKS);
+        if (file == -EEXIST) {
+          file = kernel.open(real, O_PATH | O_CLOEXEC, 0, NO_LINKS);
+        }
+      }
+      if (file >= 0) {
+        hold(file);
+        pinned = "/proc/self/fd/" + file;
+        return checked instanceof Path ? Path.of(pinned) : pinned;
+      }
+      if (file != -ENOENT || !creates) {
+        throw refusal(real, (int) -file, javaIo);
+      }
+    }
+    long folder = kernel.open(real.substring(0, slash), O_PATH | O_CLOEXEC, 0, NO_LINKS);
+    if (folder < 0) {
+      throw refusal(real, (int) -folder, javaIo);
+    }
+    hold(folder);
+    pinned = "/proc/self/fd/" + folder + real.substring(slash);
+    return checked instanceof Path ? Path.of(pinned) : pinned;
+  }
+
+  private static void hold(long descriptor) {
+    HELD.put(Thread.currentThread(), descriptor);
+    if ((PINS.incrementAndGet() & 63) == 0) {
+      sweep();
+    }
+  }
+
+  /**
+   * {@return the failure of an open the kernel refused with {@code errno}}: a link on the way is a
+   * denial (the check saw none there); anything else is what the JDK would have thrown
+   */
+  static RuntimeException refusal(String real, int errno, boolean javaIo) {
+    if (errno == ELOOP) {
+      return new SecurityException(
+          "toolguard denied opening '"
+              + real
+              + "': a symbolic link is now on the way to it, where the check found none (a folder"
+              + " swapped for a link since); open it again once the link is gone");
+    }
+    String text =
+        switch (errno) {
+          case ENOENT -> "No such file or directory";
+          case EACCES -> "Permission denied";
+          case ENOTDIR -> "Not a directory";
+          default -> "errno " + errno;
+        };
+    if (javaIo) {
+      return new Failed(new FileNotFoundException(real + " (" + text + ")"));
+    }
+    return new Failed(
+        switch (errno) {
+          case ENOENT -> new NoSuchFileException(real);
+          case EACCES -> new AccessDeniedException(real);
+          default -> new FileSystemException(real, null, text);
+        });
+  }
+
+  /** Throws {@code failure} as it is, checked or not. */
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> RuntimeException sneaky(Throwable failure) throws T {
+    throw (T) failure;
+  }
+}

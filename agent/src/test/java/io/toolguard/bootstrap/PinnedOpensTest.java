@@ -1,0 +1,151 @@
+package io.toolguard.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pinning of opens: what the JDK is handed, and how a refused open fails. */
+class PinnedOpensTest {
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void release() {
+    PinnedOpens.release();
+  }
+
+  private static void assumePinning() {
+    assumeTrue(
+        PinnedOpens.Availability.KERNEL != null,
+        "no pinning here: " + PinnedOpens.Availability.UNAVAILABLE);
+  }
+
+  @Test
+  void anExistingFileIsHandedAsItsDescriptorAndReadsTheSame() throws Exception {
+    assumePinning();
+    Path file = Files.writeString(dir.toRealPath().resolve("f.txt"), "checked");
+
+    Object pinned = PinnedOpens.pin(file.toString(), true, false, null);
+
+    assertThat((String) pinned).startsWith("/proc/self/fd/");
+    try (FileInputStream in = new FileInputStream((String) pinned)) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("checked");
+    }
+  }
+
+  @Test
+  void aFileAStreamCreatesIsCreatedThenHandedOver() throws Exception {
+    assumePinning();
+    Path file = dir.toRealPath().resolve("new.txt");
+
+    Object pinned = PinnedOpens.pin(file.toString(), true, true, null);
+    try (FileOutputStream out = new FileOutputStream((String) pinned)) {
+      out.write('x');
+    }
+
+    assertThat(file).hasContent("x");
+  }
+
+  @Test
+  void aChannelThatActsOnItsFinalNameGetsThePinnedFolder() throws Exception {
+    assumePinning();
+    Path file = dir.toRealPath().resolve("only-new.txt");
+
+    Object pinned =
+        PinnedOpens.pin(
+            file, false, true, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+
+    assertThat(pinned.toString()).startsWith("/proc/self/fd/").endsWith("/only-new.txt");
+    Files.newByteChannel((Path) pinned, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+        .close();
+    assertThat(file).exists();
+  }
+
+  @Test
+  void aLinkOnTheWayIsADenial() throws Exception {
+    assumePinning();
+    Path real = Files.createDirectories(dir.toRealPath().resolve("real"));
+    Files.writeString(real.resolve("f.txt"), "x");
+    Path link = Files.createSymbolicLink(dir.toRealPath().resolve("link"), real);
+
+    assertThatThrownBy(() -> PinnedOpens.pin(link.resolve("f.txt").toString(), true, false, null))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("a symbolic link is now on the way to it");
+  }
+
+  @Test
+  void aMissingFileFailsAsTheJdkWouldFailIt() throws Exception {
+    assumePinning();
+    String missing = dir.toRealPath().resolve("no/such.txt").toString();
+
+    assertThatThrownBy(() -> PinnedOpens.pin(missing, true, true, null))
+        .isInstanceOf(PinnedOpens.Failed.class)
+        .cause()
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage(missing + " (No such file or directory)");
+    assertThatThrownBy(() -> PinnedOpens.pin(Path.of(missing), false, false, Set.of()))
+        .cause()
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessage(missing);
+  }
+
+  @Test
+  void aDescriptorAThreadHeldWhenItEndedIsClosedByLaterPins() throws Exception {
+    assumePinning();
+    Path file = Files.writeString(dir.toRealPath().resolve("held.txt"), "x");
+    Object[] pinned = new Object[1];
+    Thread ending =
+        new Thread(() -> pinned[0] = PinnedOpens.pin(file.toString(), true, false, null));
+    ending.start();
+    ending.join();
+    Path descriptor = Path.of((String) pinned[0]);
+    assertThat(Files.readSymbolicLink(descriptor)).isEqualTo(file);
+
+    Path other = Files.writeString(dir.toRealPath().resolve("other.txt"), "y");
+    for (int i = 0; i < 64; i++) {
+      PinnedOpens.pin(other.toString(), true, false, null);
+    }
+
+    assertThat(
+            Files.exists(descriptor, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.readSymbolicLink(descriptor).equals(file))
+        .as("the ended thread's descriptor is closed")
+        .isFalse();
+  }
+
+  @Test
+  void refusalsMapTheKernelsAnswer() {
+    assertThat(PinnedOpens.refusal("/a", PinnedOpens.ELOOP, false))
+        .isInstanceOf(SecurityException.class);
+    assertThat(PinnedOpens.refusal("/a", PinnedOpens.EACCES, false).getCause())
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(PinnedOpens.refusal("/a", PinnedOpens.ENOTDIR, false).getCause())
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("Not a directory");
+    assertThat(PinnedOpens.refusal("/a", PinnedOpens.EACCES, true).getCause())
+        .isInstanceOf(FileNotFoundException.class)
+        .hasMessage("/a (Permission denied)");
+  }
+
+  @Test
+  void beforeJdk22NothingIsPinned() {
+    assumeTrue(Runtime.version().feature() < 22, "JDK 17 to 21 only");
+
+    assertThat(PinnedOpens.pin("/etc/hostname", true, false, null)).isEqualTo("/etc/hostname");
+  }
+}
