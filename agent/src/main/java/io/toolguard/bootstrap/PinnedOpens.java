@@ -8,9 +8,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,9 +61,14 @@ final class PinnedOpens {
   /**
    * The descriptor each thread's last pinned open left open, by thread. Not a thread-local: a
    * thread that ends while it holds one (a thread a tool started, say) must not take it along, so
-   * every 64th pin closes the descriptors of threads that have ended.
+   * every 64th pin closes the descriptors of threads that have ended. Keyed by identity, under its
+   * own lock: a thread may be of a tool's class, whose {@code hashCode} and {@code equals} must
+   * neither run here (inside a check, unchecked) nor pick another thread's descriptor.
    */
-  private static final ConcurrentHashMap<Thread, Long> HELD = new ConcurrentHashMap<>();
+  private static final IdentityHashMap<Thread, Long> HELD = new IdentityHashMap<>();
+
+  /** How many descriptors {@link #HELD} holds, read without its lock. */
+  private static volatile int held;
 
   private static final AtomicInteger PINS = new AtomicInteger();
 
@@ -111,21 +119,34 @@ final class PinnedOpens {
    * now.
    */
   static void release() {
-    if (HELD.isEmpty()) {
+    if (held == 0) {
       return;
     }
-    Long held = HELD.remove(Thread.currentThread());
-    if (held != null) {
-      Availability.KERNEL.close(held);
+    Long descriptor;
+    synchronized (HELD) {
+      descriptor = HELD.remove(Thread.currentThread());
+      held = HELD.size();
+    }
+    if (descriptor != null) {
+      Availability.KERNEL.close(descriptor);
     }
   }
 
   /** Closes the descriptors of threads that ended holding one. */
   private static void sweep() {
-    for (Map.Entry<Thread, Long> entry : HELD.entrySet()) {
-      if (!entry.getKey().isAlive() && HELD.remove(entry.getKey(), entry.getValue())) {
-        Availability.KERNEL.close(entry.getValue());
+    List<Long> ended = new ArrayList<>();
+    synchronized (HELD) {
+      for (Iterator<Map.Entry<Thread, Long>> it = HELD.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Thread, Long> entry = it.next();
+        if (!entry.getKey().isAlive()) {
+          ended.add(entry.getValue());
+          it.remove();
+        }
       }
+      held = HELD.size();
+    }
+    for (Long descriptor : ended) {
+      Availability.KERNEL.close(descriptor);
     }
   }
 
@@ -184,7 +205,10 @@ final class PinnedOpens {
   }
 
   private static void hold(long descriptor) {
-    HELD.put(Thread.currentThread(), descriptor);
+    synchronized (HELD) {
+      HELD.put(Thread.currentThread(), descriptor);
+      held = HELD.size();
+    }
     if ((PINS.incrementAndGet() & 63) == 0) {
       sweep();
     }

@@ -77,6 +77,44 @@ class PinnedOpensTest {
   }
 
   @Test
+  void aThreadOfAToolsClassIsKeptByIdentityItsOwnMethodsNeverRun() throws Exception {
+    assumePinning();
+    Path file = Files.writeString(dir.toRealPath().resolve("f.txt"), "checked");
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Object> pinned =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // Equal to every thread, all of one hash: were it a key by its own methods, its release would
+    // take another thread's descriptor, and its code would run inside the check.
+    Thread hostile =
+        new Thread(
+            () -> {
+              pinned.set(PinnedOpens.pin(file.toString(), true, false, null));
+              PinnedOpens.release();
+            }) {
+          @Override
+          public int hashCode() {
+            ran.incrementAndGet();
+            return 1;
+          }
+
+          @Override
+          public boolean equals(Object other) {
+            ran.incrementAndGet();
+            return true;
+          }
+        };
+    Object mine = PinnedOpens.pin(file.toString(), true, false, null);
+    hostile.start();
+    hostile.join();
+
+    assertThat(ran).as("the thread's own hashCode and equals").hasValue(0);
+    assertThat(pinned.get()).isNotNull();
+    try (FileInputStream in = new FileInputStream((String) mine)) {
+      assertThat(in.readAllBytes()).as("this thread's descriptor, still open").hasSize(7);
+    }
+  }
+
+  @Test
   void aLinkOnTheWayIsADenial() throws Exception {
     assumePinning();
     Path real = Files.createDirectories(dir.toRealPath().resolve("real"));
