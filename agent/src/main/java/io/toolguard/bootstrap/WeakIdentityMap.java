@@ -16,8 +16,11 @@ import java.util.Map;
  * everything could take another's. Here the key's own methods are never called: entries are found
  * by {@link System#identityHashCode} and {@code ==}. Thread-safe; a key the collector cleared is
  * dropped at the next change.
+ *
+ * <p>Public for the agent's own maps of such objects (class loaders a tool creates, say): an
+ * instance holds only what its owner puts in it, so creating one grants nothing.
  */
-final class WeakIdentityMap<V> {
+public final class WeakIdentityMap<V> {
 
   private final ReferenceQueue<Object> cleared = new ReferenceQueue<>();
   private final Map<Key, V> entries = new HashMap<>();
@@ -26,22 +29,22 @@ final class WeakIdentityMap<V> {
   private volatile int size;
 
   /** {@return whether the map is empty, without taking its lock} */
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return size == 0;
   }
 
-  synchronized V put(Object key, V value) {
+  public synchronized V put(Object key, V value) {
     dropCleared();
     V previous = entries.put(new Key(key, cleared), value);
     size = entries.size();
     return previous;
   }
 
-  synchronized V get(Object key) {
+  public synchronized V get(Object key) {
     return entries.get(new Key(key, null));
   }
 
-  synchronized V remove(Object key) {
+  public synchronized V remove(Object key) {
     dropCleared();
     V previous = entries.remove(new Key(key, null));
     size = entries.size();

@@ -3,13 +3,12 @@ package io.toolguard.agent.tool;
 import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
 
 import io.toolguard.agent.weave.Provenance;
+import io.toolguard.bootstrap.WeakIdentityMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -31,10 +30,10 @@ final class ToolClassFilter {
 
   /**
    * Per class loader: whether a class (internal name) declares or inherits tool methods, as far as
-   * seen.
+   * seen. Keyed by identity: a loader a tool creates can override {@code equals} to pass for the
+   * application's, and would have its answers taken for that loader's classes.
    */
-  private final Map<ClassLoader, Map<String, Boolean>> toolTypes =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private final WeakIdentityMap<Map<String, Boolean>> toolTypes = new WeakIdentityMap<>();
 
   ToolClassFilter(ToolAnnotations annotations, List<String> listedAnnotations) {
     this.annotations = annotations;

@@ -57,6 +57,33 @@ class ToolClassFilterTest {
         .isFalse();
   }
 
+  @Test
+  void aLoaderThatPassesForTheApplicationsDoesNotAnswerForItsClasses() {
+    // Sees the tool annotations through its parent, equals every loader, hashes as the
+    // application's: a tool's loader posing as the application's, whose answers for a class name
+    // must not be taken for the application's class of that name.
+    ClassLoader poser =
+        new ClassLoader(loader) {
+          @Override
+          public boolean equals(Object other) {
+            return true;
+          }
+
+          @Override
+          public int hashCode() {
+            return loader.hashCode();
+          }
+        };
+    // a class whose tools it inherits: its own bytes name no tool annotation
+    String name = ToolAnnotationsTest.SmtpMailer.class.getName().replace('.', '/');
+    assertThat(mayDeclareTools(Plain.class)).as("the application's loader, known first").isFalse();
+
+    assertThat(filter.mayDeclareTools(poser, name, bytes(Plain.class))).isFalse();
+    assertThat(filter.mayDeclareTools(loader, name, bytes(ToolAnnotationsTest.SmtpMailer.class)))
+        .as("the application's class, answered for the application's loader")
+        .isTrue();
+  }
+
   private boolean mayDeclareTools(Class<?> type) {
     return filter.mayDeclareTools(loader, type.getName().replace('.', '/'), bytes(type));
   }
