@@ -480,12 +480,19 @@ public final class Dispatcher {
     if (frame == null || frame.checking) {
       return path;
     }
+    Object handedOver = frame.handedOver;
+    frame.handedOver = null;
+    if (path != null && path == handedOver) {
+      return path;
+    }
     refuseForeign(path, "path");
     refuseForeign(detail, "option");
     frame.checking = true;
     try {
       Object checked = hooks.checkFile(frame.context, path, access, detail);
-      return (access & PINNED) == 0 ? checked : pin(checked, access, detail);
+      Object handed = (access & PINNED) == 0 ? checked : pin(checked, access, detail);
+      frame.handedOver = handed != path ? handed : null;
+      return handed;
     } catch (PinnedOpens.Failed failed) {
       throw PinnedOpens.sneaky(failed.getCause());
     } catch (Throwable failure) {

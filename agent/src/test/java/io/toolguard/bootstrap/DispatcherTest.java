@@ -145,6 +145,32 @@ class DispatcherTest {
   }
 
   @Test
+  void theJdksNextCheckOfThePathACheckHandedItIsPartOfThatAccessOnce() {
+    Object frame = Dispatcher.enterTool(1, new Object[0]);
+    String handed = new String("/real/a");
+    hooks.answer = handed;
+
+    Object first = Dispatcher.checkFile("a", Dispatcher.READ | Dispatcher.RESOLVED, null);
+    assertThat(first).isSameAs(handed);
+    hooks.calls.clear();
+    assertThat(Dispatcher.checkFile(first, Dispatcher.OPEN | Dispatcher.RESOLVED, null))
+        .as("the provider opening through another hooked method, with what it was handed")
+        .isSameAs(handed);
+    assertThat(hooks.calls).isEmpty();
+
+    assertThat(Dispatcher.checkFile(first, Dispatcher.WRITE, null)).isSameAs(handed);
+    assertThat(hooks.calls).as("once only: a later access with it is decided").hasSize(1);
+    hooks.calls.clear();
+    hooks.answer = null;
+    Dispatcher.checkFile("b", Dispatcher.READ, null);
+    Dispatcher.checkFile("b", Dispatcher.WRITE, null);
+    assertThat(hooks.calls)
+        .as("a check that hands the JDK the path it was given marks nothing")
+        .hasSize(2);
+    Dispatcher.exitTool(frame);
+  }
+
+  @Test
   void whatTheHooksAnswerIsWhatTheJdkUses() {
     Object frame = Dispatcher.enterTool(1, new Object[0]);
     hooks.answer = "\0not granted";
