@@ -480,19 +480,12 @@ public final class Dispatcher {
     if (frame == null || frame.checking) {
       return path;
     }
-    Object handedOver = frame.handedOver;
-    frame.handedOver = null;
-    if (path != null && path == handedOver) {
-      return path;
-    }
     refuseForeign(path, "path");
     refuseForeign(detail, "option");
     frame.checking = true;
     try {
       Object checked = hooks.checkFile(frame.context, path, access, detail);
-      Object handed = (access & PINNED) == 0 ? checked : pin(checked, access, detail);
-      frame.handedOver = handed != path ? handed : null;
-      return handed;
+      return (access & PINNED) == 0 ? checked : pin(checked, access, detail);
     } catch (PinnedOpens.Failed failed) {
       throw PinnedOpens.sneaky(failed.getCause());
     } catch (Throwable failure) {
@@ -669,6 +662,48 @@ public final class Dispatcher {
       return java.util.Set.copyOf(set);
     }
     return value;
+  }
+
+  /**
+   * Called by woven JDK code with the attributes of a file it is about to create ({@code
+   * FileAttribute[]}): inside a tool, answers attributes of the JDK's own made from what each says
+   * now, before anything is checked, so that no code of the tool's runs between the check and the
+   * JDK's open (the JDK reads them just before it opens). As the JDK, takes only permissions
+   * ({@code posix:permissions}, {@code unix:permissions}): any other name is refused as the JDK
+   * refuses it. Outside tools, and for toolguard's own work, answers {@code attributes} itself.
+   *
+   * @return the attributes to use
+   * @throws UnsupportedOperationException for an attribute the JDK does not take at creation
+   * @throws ClassCastException for permissions that are not {@code PosixFilePermission}s
+   */
+  @SuppressWarnings("unchecked")
+  public static Object snapshotAttributes(Object attributes) {
+    Frame frame = CURRENT.get();
+    if (frame == null
+        || frame.checking
+        || !(attributes instanceof java.nio.file.attribute.FileAttribute<?>[] given)) {
+      return attributes;
+    }
+    java.nio.file.attribute.FileAttribute<?>[] own =
+        new java.nio.file.attribute.FileAttribute<?>[given.length];
+    for (int i = 0; i < given.length; i++) {
+      java.nio.file.attribute.FileAttribute<?> attribute = given[i];
+      if (attribute == null) {
+        throw new NullPointerException();
+      }
+      String name = attribute.name();
+      if (!"posix:permissions".equals(name) && !"unix:permissions".equals(name)) {
+        throw new UnsupportedOperationException(
+            "'" + name + "' not supported as initial attribute");
+      }
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions =
+          java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+      for (Object permission : (java.util.Set<Object>) attribute.value()) {
+        permissions.add((java.nio.file.attribute.PosixFilePermission) permission);
+      }
+      own[i] = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions);
+    }
+    return own;
   }
 
   /**

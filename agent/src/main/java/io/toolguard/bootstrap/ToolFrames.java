@@ -86,14 +86,6 @@ final class ToolFrames {
      */
     int born = -1;
 
-    /**
-     * The path the last file check on this thread handed the JDK in place of the one it was given,
-     * until the next file check: the JDK's own call of another hooked method with exactly that
-     * object (the provider's {@code newByteChannel} opening through {@code newFileChannel}) is part
-     * of the access just decided. An object the check made, which no tool holds.
-     */
-    Object handedOver;
-
     Frame(Object context, Frame outer) {
       this.context = context;
       this.outer = outer;

@@ -145,28 +145,52 @@ class DispatcherTest {
   }
 
   @Test
-  void theJdksNextCheckOfThePathACheckHandedItIsPartOfThatAccessOnce() {
+  void aNewFilesAttributesAreTheJdksOwnMadeBeforeTheCheck() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.nio.file.attribute.FileAttribute<?> tools =
+        new java.nio.file.attribute.FileAttribute<Object>() {
+          @Override
+          public String name() {
+            asked.incrementAndGet();
+            return "posix:permissions";
+          }
+
+          @Override
+          public Object value() {
+            asked.incrementAndGet();
+            return java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+          }
+        };
+    java.nio.file.attribute.FileAttribute<?>[] given = {tools};
+    assertThat(Dispatcher.snapshotAttributes(given)).as("outside tools").isSameAs(given);
     Object frame = Dispatcher.enterTool(1, new Object[0]);
-    String handed = new String("/real/a");
-    hooks.answer = handed;
 
-    Object first = Dispatcher.checkFile("a", Dispatcher.READ | Dispatcher.RESOLVED, null);
-    assertThat(first).isSameAs(handed);
-    hooks.calls.clear();
-    assertThat(Dispatcher.checkFile(first, Dispatcher.OPEN | Dispatcher.RESOLVED, null))
-        .as("the provider opening through another hooked method, with what it was handed")
-        .isSameAs(handed);
-    assertThat(hooks.calls).isEmpty();
+    java.nio.file.attribute.FileAttribute<?>[] own =
+        (java.nio.file.attribute.FileAttribute<?>[]) Dispatcher.snapshotAttributes(given);
+    assertThat(asked).as("asked once, now").hasValue(2);
+    assertThat(own[0]).isNotSameAs(tools);
+    assertThat(own[0].getClass().getClassLoader()).as("the JDK's").isNull();
+    assertThat(own[0].name()).isEqualTo("posix:permissions");
+    assertThat(own[0].value())
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(asked).hasValue(2);
+    java.nio.file.attribute.FileAttribute<?>[] owner = {
+      new java.nio.file.attribute.FileAttribute<String>() {
+        @Override
+        public String name() {
+          return "posix:owner";
+        }
 
-    assertThat(Dispatcher.checkFile(first, Dispatcher.WRITE, null)).isSameAs(handed);
-    assertThat(hooks.calls).as("once only: a later access with it is decided").hasSize(1);
-    hooks.calls.clear();
-    hooks.answer = null;
-    Dispatcher.checkFile("b", Dispatcher.READ, null);
-    Dispatcher.checkFile("b", Dispatcher.WRITE, null);
-    assertThat(hooks.calls)
-        .as("a check that hands the JDK the path it was given marks nothing")
-        .hasSize(2);
+        @Override
+        public String value() {
+          return "root";
+        }
+      }
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dispatcher.snapshotAttributes(owner))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("'posix:owner' not supported as initial attribute");
     Dispatcher.exitTool(frame);
   }
 

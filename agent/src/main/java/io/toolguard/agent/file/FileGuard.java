@@ -85,6 +85,12 @@ public final class FileGuard {
       return null;
     }
     int bits = access | fromDetail(access, detail);
+    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
+      // Every hook names what it does; a check that names nothing (the bootstrap entry called
+      // directly) would resolve a path the tool may not even probe.
+      throw new SecurityException(
+          "toolguard refused a file check that names no operation (read, write, delete or probe)");
+    }
     if (given instanceof URL[] urls) {
       for (URL url : urls) {
         check(context, url, bits, detail);

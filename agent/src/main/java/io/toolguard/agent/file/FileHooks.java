@@ -2,6 +2,7 @@ package io.toolguard.agent.file;
 
 import static io.toolguard.agent.weave.Insertion.Check.checkFile;
 import static io.toolguard.agent.weave.Insertion.Check.snapshot;
+import static io.toolguard.agent.weave.Insertion.Check.snapshotAttributes;
 import static io.toolguard.bootstrap.Dispatcher.DELETE;
 import static io.toolguard.bootstrap.Dispatcher.NO_FOLLOW;
 import static io.toolguard.bootstrap.Dispatcher.OPEN;
@@ -156,12 +157,17 @@ public final class FileHooks {
                     + PATH
                     + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
                     + "Ljava/nio/channels/FileChannel;"),
-            opening(
+            // not pinned: the JDK asks the executor, which may be the tool's, between this check
+            // and its open, and tool code run there could have the pinned descriptor replaced
+            Hook.at(
                 "newAsynchronousFileChannel",
                 "("
                     + PATH
                     + "Ljava/util/Set;Ljava/util/concurrent/ExecutorService;"
-                    + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;"),
+                    + "[Ljava/nio/file/attribute/FileAttribute;)Ljava/nio/channels/AsynchronousFileChannel;",
+                snapshot(new Argument(1)),
+                snapshotAttributes(new Argument(3)),
+                rewrite(0, OPEN | RESOLVED, new Argument(1))),
             Hook.optional("exists", "(" + PATH + ")Z", checkFile(new Argument(0), PROBE)),
             Hook.optional(
                 "exists",
@@ -372,11 +378,13 @@ public final class FileHooks {
   }
 
   private static Hook opening(String name, String descriptor) {
-    // the options, copied first, so that the check and the JDK see the same
+    // the options and the new file's attributes, copied first, so that the check and the JDK see
+    // the same and no code of the tool's runs between the check (and its pin) and the JDK's open
     return Hook.at(
         name,
         descriptor,
         snapshot(new Argument(1)),
+        snapshotAttributes(new Argument(2)),
         rewrite(0, OPEN | RESOLVED | PINNED, new Argument(1)));
   }
 

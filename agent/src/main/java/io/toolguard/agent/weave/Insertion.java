@@ -108,6 +108,14 @@ public sealed interface Insertion {
       return new Check("snapshot", ONE + OBJECT, List.of(value), true);
     }
 
+    /**
+     * {@return {@code Dispatcher.snapshotAttributes(attributes)}, its answer replacing the
+     * argument}
+     */
+    public static Check snapshotAttributes(Source attributes) {
+      return new Check("snapshotAttributes", ONE + OBJECT, List.of(attributes), true);
+    }
+
     /** {@return {@code Dispatcher.checkConnect(address, port)}} */
     public static Check checkConnect(Source address, Source port) {
       return new Check("checkConnect", "(" + OBJECT + OBJECT + ")V", List.of(address, port), false);
