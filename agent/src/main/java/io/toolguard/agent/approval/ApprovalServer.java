@@ -339,15 +339,29 @@ final class ApprovalServer {
             + " ("
             + exchange.getRemoteAddress().getAddress().getHostAddress()
             + ")";
+    String decided = Json.object("id", id, "status", "decided");
+    boolean[] answered = {false};
     Approvals.Result result =
         approvals.decide(
             id,
             new Answer(choice.get(), message, by, channel),
             body.get("call_hash"),
-            body.get("confirm"));
+            body.get("confirm"),
+            () -> {
+              // Answered before the call wakes: the application may end as soon as it returns.
+              answered[0] = true;
+              try {
+                send(exchange, 200, "application/json", decided);
+              } catch (IOException approverGone) {
+                // The decision stands; the approver can list the requests to see it.
+              }
+            });
     switch (result) {
-      case DECIDED ->
-          send(exchange, 200, "application/json", Json.object("id", id, "status", "decided"));
+      case DECIDED -> {
+        if (!answered[0]) {
+          send(exchange, 200, "application/json", decided);
+        }
+      }
       case UNKNOWN -> send(exchange, 404, "application/json", error("no request " + id));
       case ALREADY_SETTLED ->
           send(exchange, 409, "application/json", error("request " + id + " is already settled"));

@@ -155,6 +155,17 @@ public final class Approvals {
    *     shown)
    */
   public Result decide(String id, Answer answer, String callHash, String confirmation) {
+    return decide(id, answer, callHash, confirmation, () -> {});
+  }
+
+  /**
+   * Answers a pending request, as {@link #decide(String, Answer, String, String)}, running {@code
+   * beforeWaking} once the answer is taken and before the waiting call wakes: the web API answers
+   * its client there, so that an application that ends as soon as its last call returns cannot end
+   * before the approver heard that the decision was taken.
+   */
+  public Result decide(
+      String id, Answer answer, String callHash, String confirmation, Runnable beforeWaking) {
     Pending waiting = pending.get(id);
     if (waiting == null) {
       return known(id).isPresent() ? Result.ALREADY_SETTLED : Result.UNKNOWN;
@@ -182,7 +193,11 @@ public final class Approvals {
         return Result.ALREADY_SETTLED;
       }
       remember(request, answer);
-      waiting.answer.complete(answer);
+      try {
+        beforeWaking.run();
+      } finally {
+        waiting.answer.complete(answer);
+      }
     }
     return Result.DECIDED;
   }
