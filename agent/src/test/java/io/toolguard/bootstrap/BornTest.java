@@ -275,53 +275,9 @@ class BornTest {
         .isFalse();
   }
 
-  /** {@return the loader of a module layer of one empty module, made here} */
+  /** {@return the loader of a module layer of one module, made here} */
   private static ClassLoader layerLoader() {
-    java.lang.module.ModuleDescriptor empty =
-        java.lang.module.ModuleDescriptor.newModule("tg.layered").build();
-    java.lang.module.ModuleReference reference =
-        new java.lang.module.ModuleReference(empty, null) {
-          @Override
-          public java.lang.module.ModuleReader open() {
-            return new java.lang.module.ModuleReader() {
-              @Override
-              public java.util.Optional<java.net.URI> find(String name) {
-                return java.util.Optional.empty();
-              }
-
-              @Override
-              public java.util.stream.Stream<String> list() {
-                return java.util.stream.Stream.empty();
-              }
-
-              @Override
-              public void close() {}
-            };
-          }
-        };
-    java.lang.module.ModuleFinder finder =
-        new java.lang.module.ModuleFinder() {
-          @Override
-          public java.util.Optional<java.lang.module.ModuleReference> find(String name) {
-            return name.equals("tg.layered")
-                ? java.util.Optional.of(reference)
-                : java.util.Optional.empty();
-          }
-
-          @Override
-          public java.util.Set<java.lang.module.ModuleReference> findAll() {
-            return java.util.Set.of(reference);
-          }
-        };
-    ModuleLayer layer =
-        ModuleLayer.boot()
-            .defineModulesWithOneLoader(
-                ModuleLayer.boot()
-                    .configuration()
-                    .resolve(
-                        finder, java.lang.module.ModuleFinder.of(), java.util.Set.of("tg.layered")),
-                null);
-    return layer.findLoader("tg.layered");
+    return io.toolguard.it.app.Layers.naming(java.nio.file.Path.of("/nonexistent"));
   }
 
   /** A loader whose own {@code getResource} names the one URL it was given, as a tool's can. */
