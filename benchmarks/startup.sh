@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # What the agent adds to the start-up of a JVM, in paired runs (without the agent, then with it, N times),
 # wall time and peak RSS, min / median / max:
+#   floor      a hello-world main; B: a -javaagent whose premain does nothing (what the JVM itself charges
+#              for -javaagent: java.instrument, the archived module graph given up, the jar opened)
 #   hello      a hello-world main; the agent with a one-rule policy
 #   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
 #   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
@@ -31,6 +33,13 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/sandbox" "$work/example"
+mkdir -p "$work/noop"
+cat > "$work/noop/NoopAgent.java" <<'JAVA'
+public class NoopAgent {
+  public static void premain(String options, java.lang.instrument.Instrumentation instrumentation) {}
+}
+JAVA
+printf 'Premain-Class: NoopAgent\nCan-Retransform-Classes: true\n' > "$work/noop/manifest.txt"
 cat > "$work/Hello.java" <<'JAVA'
 public class Hello {
   public static void main(String[] args) {
@@ -96,6 +105,9 @@ for jdk in $JDKS; do
   app="-cp $work/hello-$feature.jar Hello"
   hello="$java $app"
   with="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl"
+  "$jdk/bin/javac" -d "$work/noop/classes-$feature" "$work/noop/NoopAgent.java"
+  "$jdk/bin/jar" cfm "$work/noop-$feature.jar" "$work/noop/manifest.txt" -C "$work/noop/classes-$feature" .
+  pair "floor: B: a -javaagent that does nothing" "$hello" "$java -javaagent:$work/noop-$feature.jar $app"
   pair hello "$hello" "$java $with $app"
   pair approvals "$hello" \
     "$java -javaagent:$agent=policy=$work/approvals.yaml,audit=$work/audit.jsonl $app"
