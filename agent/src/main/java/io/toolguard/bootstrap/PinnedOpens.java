@@ -17,12 +17,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Race-free opens inside tools (JDK 22+ on Linux): the file a check allowed is opened by the kernel
- * with {@code openat2(RESOLVE_NO_SYMLINKS)} on the resolved path the check decided on, which has no
- * link on the way (every link was resolved), so a folder swapped for a link since the check makes
- * the open fail instead of landing elsewhere. The JDK is then handed {@code /proc/self/fd/N}: a
- * name of the very file (or folder) that descriptor holds, whatever happens to the path, and it
- * opens that with its own flags and mode.
+ * Race-free opens inside tools (JDK 22+ on Linux), two ways. An existing file is opened first
+ * ({@link #resolve}): the kernel follows the path as the JDK's open would, and the check decides on
+ * the path and file that descriptor names, so decision and open are on the same file and no path is
+ * resolved in Java. Anything else is decided on a path resolved in Java, then {@link #pin} opens
+ * that resolved path with {@code openat2(RESOLVE_NO_SYMLINKS)}, which has no link on the way (every
+ * link was resolved), so a folder swapped for a link since the check makes the open fail instead of
+ * landing elsewhere. Either way the JDK is then handed {@code /proc/self/fd/N}: a name of the very
+ * file (or folder) that descriptor holds, whatever happens to the path, and it opens that with its
+ * own flags and mode.
  *
  * <p>Which descriptor. An existing file is opened with {@code O_PATH} (no access, no side effect)
  * and the JDK reopens the file itself. A file the open may create is made by this class with {@code
