@@ -134,7 +134,8 @@ public final class Dispatcher {
     /**
      * Decides an open of an existing file that the kernel has resolved already (JDK 22+ on Linux,
      * {@link PinnedOpens#resolve}): the same decision as {@link #checkFile}, on {@code real}
-     * instead of a path resolved again, with what {@code statx} said of the file.
+     * instead of a path resolved again, with what {@code statx} said of the file. By default (hooks
+     * that only decide on paths, a test's) it decides on {@code real} as a path.
      *
      * @param real the absolute path the kernel names the opened file by, every link resolved
      * @param inode regular file (1 or 0), hard links, device, inode number, the device it is (a

@@ -137,9 +137,13 @@ public final class FileGuard {
   public void checkResolved(
       ToolContext context, Object given, int access, Object detail, String real, long[] stat) {
     int bits = access | fromDetail(access, detail);
-    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0 || stat.length != 5) {
+    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
       throw new SecurityException(
           "toolguard refused a file check that names no operation (read, write, delete or probe)");
+    }
+    if (stat.length != 5) {
+      throw new SecurityException(
+          "toolguard could not decide on '" + real + "': the kernel's answer about it was partial");
     }
     Path path = path(given, bits, detail);
     ProtectedFiles.Inode inode =
