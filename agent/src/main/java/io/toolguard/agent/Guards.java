@@ -190,6 +190,12 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   @Override
+  public void checkResolved(
+      Object context, Object path, int access, Object detail, String real, long[] inode) {
+    files.checkResolved((ToolContext) context, path, access, detail, real, inode);
+  }
+
+  @Override
   public void checkExec(Object context, Object process) {
     exec.check((ToolContext) context, (ProcessBuilder) process);
   }

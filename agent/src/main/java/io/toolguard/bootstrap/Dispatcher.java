@@ -132,6 +132,22 @@ public final class Dispatcher {
     Object checkFile(Object context, Object path, int access, Object detail);
 
     /**
+     * Decides an open of an existing file that the kernel has resolved already (JDK 22+ on Linux,
+     * {@link PinnedOpens#resolve}): the same decision as {@link #checkFile}, on {@code real}
+     * instead of a path resolved again, with what {@code statx} said of the file. By default (hooks
+     * that only decide on paths, a test's) it decides on {@code real} as a path.
+     *
+     * @param real the absolute path the kernel names the opened file by, every link resolved
+     * @param inode regular file (1 or 0), hard links, device, inode number, the device it is (a
+     *     device file) or 0
+     * @throws SecurityException if the access is denied
+     */
+    default void checkResolved(
+        Object context, Object path, int access, Object detail, String real, long[] inode) {
+      checkFile(context, real, access & ~(RESOLVED | PINNED), detail);
+    }
+
+    /**
      * Decides a process start, and trims the environment it starts with to what the tool may pass
      * on.
      *
@@ -484,6 +500,17 @@ public final class Dispatcher {
     refuseForeign(detail, "option");
     frame.checking = true;
     try {
+      if ((access & PINNED) != 0) {
+        PinnedOpens.Opened opened = PinnedOpens.resolve(path, (access & OPEN) == 0 ? null : detail);
+        if (opened != null) {
+          try {
+            hooks.checkResolved(frame.context, path, access, detail, opened.real(), opened.inode());
+            return opened.handOver(path);
+          } finally {
+            opened.close();
+          }
+        }
+      }
       Object checked = hooks.checkFile(frame.context, path, access, detail);
       return (access & PINNED) == 0 ? checked : pin(checked, access, detail);
     } catch (PinnedOpens.Failed failed) {

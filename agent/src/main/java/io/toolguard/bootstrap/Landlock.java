@@ -47,6 +47,14 @@ final class Landlock {
   private static final long O_PATH = 0x200000;
   private static final long O_CLOEXEC = 0x80000;
   private static final long RESOLVE_NO_SYMLINKS = 0x04;
+  private static final long AT_EMPTY_PATH = 0x1000;
+  private static final long AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int ENAMETOOLONG = 36;
+
+  /** {@code struct statx}'s size, and the fields wanted: type and mode, links, inode number. */
+  private static final long STATX_SIZE = 256;
+
+  private static final long STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x100;
 
   /** System call numbers: the Landlock and openat2 ones are the same on every architecture. */
   private static final long SYS_CREATE_RULESET = 444;
@@ -57,6 +65,8 @@ final class Landlock {
 
   private final long sysPrctl;
   private final long sysClose;
+  private final long sysReadlinkat;
+  private final long sysStatx;
 
   private final MethodHandle syscall;
 
@@ -72,9 +82,15 @@ final class Landlock {
   private final MethodHandle setLong;
   private final MethodHandle setInt;
   private final MethodHandle getInt;
+  private final MethodHandle getLong;
+  private final MethodHandle slice;
+  private final MethodHandle toBytes;
+  private final MethodHandle copyIn;
+  private final MethodHandle ofAuto;
   private final MethodHandle address;
   private final Object javaLong;
   private final Object javaInt;
+  private final Object javaByte;
   private final long stateSize;
 
   /** The Landlock ABI version of the kernel, or a negative errno. */
@@ -84,9 +100,13 @@ final class Landlock {
     if (arch.equals("amd64") || arch.equals("x86_64")) {
       sysPrctl = 157;
       sysClose = 3;
+      sysReadlinkat = 267;
+      sysStatx = 332;
     } else if (arch.equals("aarch64")) {
       sysPrctl = 167;
       sysClose = 57;
+      sysReadlinkat = 78;
+      sysStatx = 291;
     } else {
       throw new UnsupportedOperationException("no system call table for " + arch);
     }
@@ -98,10 +118,12 @@ final class Landlock {
     Class<?> valueLayouts = Class.forName("java.lang.foreign.ValueLayout");
     Class<?> ofLong = Class.forName("java.lang.foreign.ValueLayout$OfLong");
     Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
+    Class<?> ofByte = Class.forName("java.lang.foreign.ValueLayout$OfByte");
     Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
     Class<?> allocatorType = Class.forName("java.lang.foreign.SegmentAllocator");
     javaLong = valueLayouts.getField("JAVA_LONG").get(null);
     javaInt = valueLayouts.getField("JAVA_INT").get(null);
+    javaByte = valueLayouts.getField("JAVA_BYTE").get(null);
     enableNativeAccess();
     Object linker = linkerType.getMethod("nativeLinker").invoke(null);
     Object lookup = linkerType.getMethod("defaultLookup").invoke(linker);
@@ -152,6 +174,14 @@ final class Landlock {
     setLong = generic(segmentType.getMethod("set", ofLong, long.class, long.class));
     setInt = generic(segmentType.getMethod("set", ofInt, long.class, int.class));
     getInt = generic(segmentType.getMethod("get", ofInt, long.class));
+    getLong = generic(segmentType.getMethod("get", ofLong, long.class));
+    slice = generic(segmentType.getMethod("asSlice", long.class, long.class));
+    toBytes = generic(segmentType.getMethod("toArray", ofByte));
+    copyIn =
+        generic(
+            segmentType.getMethod(
+                "copy", Object.class, int.class, segmentType, valueLayouts, long.class, int.class));
+    ofAuto = generic(arenaType.getMethod("ofAuto"));
     address = generic(segmentType.getMethod("address"));
     abi = probeAbi();
   }
@@ -390,10 +420,170 @@ final class Landlock {
     }
   }
 
+  /** The longest path {@link #resolve} reads back, with its terminating byte: {@code PATH_MAX}. */
+  static final int PATH_MAX = 4096;
+
+  /**
+   * What {@link #resolve} opened: the descriptor, the path the kernel names it by (as {@code
+   * readlink} of {@code /proc/self/fd/N} gives it, bytes), and what {@code statx} says of the file.
+   */
+  record Resolved(
+      long descriptor, byte[] name, int mode, int links, long device, long inode, long special) {}
+
+  /*
+   * A thread's scratch memory for the calls made on every open inside a tool ({@link #resolve},
+   * {@link #close}): one segment per thread, made once and never handed out, so that an open costs
+   * its system calls and not a native arena's allocations. Its parts, by offset: the errno the
+   * calls capture, openat2's how, statx's answer, the path asked for, the path readlink gives
+   * back, the descriptor's /proc name, and an empty string (zero bytes, never written).
+   */
+  private static final long SCRATCH_HOW = 64;
+  private static final long SCRATCH_STATX = 128;
+  private static final long SCRATCH_PATH = 384;
+  private static final long SCRATCH_LINK = SCRATCH_PATH + PATH_MAX;
+  private static final long SCRATCH_PROC = SCRATCH_LINK + PATH_MAX;
+  private static final long SCRATCH_EMPTY = SCRATCH_PROC + 64;
+  private static final long SCRATCH_SIZE = SCRATCH_EMPTY + 8;
+
+  private final ThreadLocal<Object> scratch = new ThreadLocal<>();
+
+  private Object scratch() throws Throwable {
+    Object memory = scratch.get();
+    if (memory == null) {
+      if (stateSize > SCRATCH_HOW) {
+        throw new IllegalStateException("the captured call state needs " + stateSize + " bytes");
+      }
+      memory = (Object) allocate.invokeExact((Object) ofAuto.invokeExact(), SCRATCH_SIZE, 8L);
+      scratch.set(memory);
+    }
+    return memory;
+  }
+
+  /** {@return the system call's answer, or a negative errno}, on this thread's scratch memory */
+  private long sys(Object memory, long number, long a, long b, long c, long d, long e)
+      throws Throwable {
+    long answer = (long) syscall.invokeExact(memory, number, a, b, c, d, e);
+    if (answer == -1) {
+      return -(int) getInt.invokeExact(memory, javaInt, 0L);
+    }
+    return answer;
+  }
+
+  /** Writes {@code text} as a C string at {@code offset}; false if it does not fit in PATH_MAX. */
+  private boolean putString(Object memory, long offset, byte[] text) throws Throwable {
+    if (text.length >= PATH_MAX) {
+      return false;
+    }
+    byte[] terminated = java.util.Arrays.copyOf(text, text.length + 1);
+    copyIn.invokeExact((Object) terminated, 0, memory, javaByte, offset, terminated.length);
+    return true;
+  }
+
+  /**
+   * Opens {@code path} (its bytes, as the JDK encodes it) with {@code openat2(O_PATH)} and {@code
+   * resolve}'s restrictions, following links as an open would, then asks the kernel which path the
+   * descriptor names ({@code readlink} of {@code /proc/self/fd/N}) and what the file is ({@code
+   * statx} of the descriptor itself).
+   *
+   * @return what was opened, or null with {@code errno[0]} set (the descriptor is closed then)
+   * @throws IllegalStateException if the calls could not be made
+   */
+  Resolved resolve(byte[] path, long resolve, int[] errno) {
+    try {
+      Object memory = scratch();
+      long addressOf = (long) address.invokeExact(memory);
+      if (!putString(memory, SCRATCH_PATH, path)) {
+        errno[0] = ENAMETOOLONG;
+        return null;
+      }
+      setLong.invokeExact(memory, javaLong, SCRATCH_HOW, O_PATH | O_CLOEXEC);
+      setLong.invokeExact(memory, javaLong, SCRATCH_HOW + 8, 0L);
+      setLong.invokeExact(memory, javaLong, SCRATCH_HOW + 16, resolve);
+      long fd =
+          sys(
+              memory,
+              SYS_OPENAT2,
+              AT_FDCWD,
+              addressOf + SCRATCH_PATH,
+              addressOf + SCRATCH_HOW,
+              24,
+              0);
+      if (fd < 0) {
+        errno[0] = (int) -fd;
+        return null;
+      }
+      boolean kept = false;
+      try {
+        putString(
+            memory,
+            SCRATCH_PROC,
+            ("/proc/self/fd/" + fd).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long length =
+            sys(
+                memory,
+                sysReadlinkat,
+                AT_FDCWD,
+                addressOf + SCRATCH_PROC,
+                addressOf + SCRATCH_LINK,
+                PATH_MAX,
+                0);
+        if (length < 0 || length >= PATH_MAX) {
+          errno[0] = length < 0 ? (int) -length : ENAMETOOLONG;
+          return null;
+        }
+        long done =
+            sys(
+                memory,
+                sysStatx,
+                fd,
+                addressOf + SCRATCH_EMPTY,
+                AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+                STATX_WANTED,
+                addressOf + SCRATCH_STATX);
+        if (done < 0) {
+          errno[0] = (int) -done;
+          return null;
+        }
+        int mode = intAt(memory, SCRATCH_STATX + 28) & 0xffff;
+        int links = intAt(memory, SCRATCH_STATX + 16);
+        long inode = (long) getLong.invokeExact(memory, javaLong, SCRATCH_STATX + 32);
+        long special =
+            device(intAt(memory, SCRATCH_STATX + 128), intAt(memory, SCRATCH_STATX + 132));
+        long device =
+            device(intAt(memory, SCRATCH_STATX + 136), intAt(memory, SCRATCH_STATX + 140));
+        Object name = (Object) slice.invokeExact(memory, SCRATCH_LINK, length);
+        Object bytes = (Object) toBytes.invokeExact(name, javaByte);
+        Resolved resolved = new Resolved(fd, (byte[]) bytes, mode, links, device, inode, special);
+        kept = true;
+        return resolved;
+      } finally {
+        if (!kept) {
+          sys(memory, sysClose, fd, 0, 0, 0, 0);
+        }
+      }
+    } catch (Throwable failure) {
+      throw new IllegalStateException("could not open and resolve a path: " + failure, failure);
+    }
+  }
+
+  private int intAt(Object memory, long offset) throws Throwable {
+    return (int) getInt.invokeExact(memory, javaInt, offset);
+  }
+
+  /** {@return a device number made of its parts, as glibc's {@code makedev} and the JDK do} */
+  static long device(int major, int minor) {
+    long high = major & 0xffffffffL;
+    long low = minor & 0xffffffffL;
+    return ((high & 0xfffff000L) << 32)
+        | ((high & 0xfffL) << 8)
+        | ((low & 0xffffff00L) << 12)
+        | (low & 0xffL);
+  }
+
   /** Closes a descriptor {@link #open} gave; a failure leaves it open (nothing to do about it). */
   void close(long descriptor) {
-    try (Call call = new Call()) {
-      call.sys(sysClose, descriptor, 0, 0, 0, 0);
+    try {
+      sys(scratch(), sysClose, descriptor, 0, 0, 0, 0);
     } catch (Throwable ignored) {
       // a descriptor that cannot be closed stays open, which widens nothing
     }

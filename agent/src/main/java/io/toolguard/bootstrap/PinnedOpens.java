@@ -17,12 +17,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Race-free opens inside tools (JDK 22+ on Linux): the file a check allowed is opened by the kernel
- * with {@code openat2(RESOLVE_NO_SYMLINKS)} on the resolved path the check decided on, which has no
- * link on the way (every link was resolved), so a folder swapped for a link since the check makes
- * the open fail instead of landing elsewhere. The JDK is then handed {@code /proc/self/fd/N}: a
- * name of the very file (or folder) that descriptor holds, whatever happens to the path, and it
- * opens that with its own flags and mode.
+ * Race-free opens inside tools (JDK 22+ on Linux), two ways. An existing file is opened first
+ * ({@link #resolve}): the kernel follows the path as the JDK's open would, and the check decides on
+ * the path and file that descriptor names, so decision and open are on the same file and no path is
+ * resolved in Java. Anything else is decided on a path resolved in Java, then {@link #pin} opens
+ * that resolved path with {@code openat2(RESOLVE_NO_SYMLINKS)}, which has no link on the way (every
+ * link was resolved), so a folder swapped for a link since the check makes the open fail instead of
+ * landing elsewhere. Either way the JDK is then handed {@code /proc/self/fd/N}: a name of the very
+ * file (or folder) that descriptor holds, whatever happens to the path, and it opens that with its
+ * own flags and mode.
  *
  * <p>Which descriptor. An existing file is opened with {@code O_PATH} (no access, no side effect)
  * and the JDK reopens the file itself. A file the open may create is made by this class with {@code
@@ -78,6 +81,20 @@ final class PinnedOpens {
   static final class Availability {
     static final Landlock KERNEL;
     static final String UNAVAILABLE;
+
+    /** The class of the default file system's paths: the only {@code Path} resolved here. */
+    static final Class<?> PATHS = java.nio.file.FileSystems.getDefault().getPath("/").getClass();
+
+    /** How the JDK turns file names into bytes and back ({@code sun.jnu.encoding}). */
+    static final java.nio.charset.Charset NAMES = names();
+
+    private static java.nio.charset.Charset names() {
+      try {
+        return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+      } catch (RuntimeException unknown) {
+        return java.nio.charset.StandardCharsets.UTF_8;
+      }
+    }
 
     static {
       Landlock kernel = null;
@@ -148,6 +165,135 @@ final class PinnedOpens {
     for (Long descriptor : ended) {
       Availability.KERNEL.close(descriptor);
     }
+  }
+
+  /**
+   * An existing file the kernel opened ({@code O_PATH}) the way the JDK's open will find it, and
+   * the path that descriptor names: what a check decides on, before {@link #handOver} gives the JDK
+   * the descriptor's name, or {@link #close} drops it.
+   */
+  static final class Opened {
+    private final long descriptor;
+    private final String real;
+    private final long[] inode;
+    private boolean done;
+
+    private Opened(long descriptor, String real, long[] inode) {
+      this.descriptor = descriptor;
+      this.real = real;
+      this.inode = inode;
+    }
+
+    /** {@return the absolute path, every link resolved, of the file the descriptor holds} */
+    String real() {
+      return real;
+    }
+
+    /**
+     * {@return what {@code statx} said of it: regular file (1 or 0), links, device, inode number,
+     * and the device it is, for a device file (else 0)}
+     */
+    long[] inode() {
+      return inode.clone();
+    }
+
+    /**
+     * {@return {@code /proc/self/fd/N}, a {@code String} or {@code Path} like {@code given}}: the
+     * descriptor is held until the JDK has opened it (see the class comment)
+     */
+    Object handOver(Object given) {
+      done = true;
+      hold(descriptor);
+      String name = "/proc/self/fd/" + descriptor;
+      return given instanceof Path ? Path.of(name) : name;
+    }
+
+    /** Closes the descriptor, unless it was handed over. */
+    void close() {
+      if (!done) {
+        done = true;
+        Availability.KERNEL.close(descriptor);
+      }
+    }
+  }
+
+  private static final long S_IFMT = 0xf000;
+  private static final long S_IFREG = 0x8000;
+  private static final long S_IFDIR = 0x4000;
+  private static final long S_IFLNK = 0xa000;
+
+  /**
+   * Opens an existing file the way an open that follows links reaches it, for the check to decide
+   * on what the kernel resolved ({@link Opened}): one {@code openat2} with {@code
+   * RESOLVE_NO_MAGICLINKS} (a {@code /proc/…/fd} or {@code /proc/…/root} name is for {@link #pin}
+   * to refuse or allow on a resolved path, as before), {@code readlink} of its descriptor, {@code
+   * statx} of it. The decision and the JDK's open are then on the same file, whatever is swapped on
+   * the way, with no path resolved in Java.
+   *
+   * @return null where this does not apply, and the check resolves the path itself and then {@link
+   *     #pin}s it: no kernel support or switched off, an open that acts on a final link ({@code
+   *     NOFOLLOW_LINKS}, {@code DELETE_ON_CLOSE}, {@code CREATE_NEW}), a file that does not exist
+   *     yet, any failure of the kernel, a name the kernel cannot give back whole (longer than
+   *     {@code PATH_MAX}, a file deleted since, bytes that are no name in the JDK's encoding)
+   */
+  static Opened resolve(Object given, Object options) {
+    release();
+    Landlock kernel = Availability.KERNEL;
+    if (kernel == null
+        || !(given instanceof String || (given != null && given.getClass() == Availability.PATHS))
+        || (options instanceof Collection<?> set
+            && (set.contains(LinkOption.NOFOLLOW_LINKS)
+                || set.contains(StandardOpenOption.DELETE_ON_CLOSE)
+                || set.contains(StandardOpenOption.CREATE_NEW)))) {
+      return null;
+    }
+    String path = given.toString();
+    if (path.isEmpty() || path.indexOf('\0') >= 0) {
+      return null;
+    }
+    int[] errno = new int[1];
+    Landlock.Resolved resolved =
+        kernel.resolve(path.getBytes(Availability.NAMES), RESOLVE_NO_MAGICLINKS, errno);
+    if (resolved == null) {
+      return null;
+    }
+    String real = name(resolved.name());
+    if (real == null) {
+      kernel.close(resolved.descriptor());
+      return null;
+    }
+    long type = resolved.mode() & S_IFMT;
+    long[] inode = {
+      type == S_IFREG ? 1 : 0,
+      resolved.links(),
+      resolved.device(),
+      resolved.inode(),
+      type == S_IFREG || type == S_IFDIR || type == S_IFLNK ? 0 : resolved.special()
+    };
+    return new Opened(resolved.descriptor(), real, inode);
+  }
+
+  /**
+   * {@return the path the kernel gave back, or null if it is not one to decide on}: it must be
+   * absolute, not a deleted file's name with the kernel's {@code " (deleted)"} after it (a file
+   * that really has such a name is resolved the slow way, correctly), and its bytes must be what
+   * the JDK makes of the string again
+   */
+  static String name(byte[] bytes) {
+    if (bytes.length == 0 || bytes[0] != '/') {
+      return null;
+    }
+    boolean ascii = true;
+    for (byte b : bytes) {
+      ascii &= b > 0;
+    }
+    String name =
+        new String(bytes, ascii ? java.nio.charset.StandardCharsets.US_ASCII : Availability.NAMES);
+    if (name.endsWith(" (deleted)")
+        || (!ascii && !java.util.Arrays.equals(bytes, name.getBytes(Availability.NAMES)))) {
+      return null;
+    }
+    return name;
   }
 
   /**

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,7 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pinning of opens: what the JDK is handed, and how a refused open fails. */
+/**
+ * The pinning of opens: what the JDK is handed, and how a refused open fails; and what the kernel
+ * resolved for an open (the path its descriptor names, what {@code statx} says of that file), and
+ * which names are not decided on but resolved in Java as on JDK 17.
+ */
 class PinnedOpensTest {
 
   @TempDir Path dir;
@@ -185,5 +191,73 @@ class PinnedOpensTest {
     assumeTrue(Runtime.version().feature() < 22, "JDK 17 to 21 only");
 
     assertThat(PinnedOpens.pin("/etc/hostname", true, false, null)).isEqualTo("/etc/hostname");
+  }
+
+  @Test
+  void aNameIsDecidedOnOnlyIfItIsAbsoluteWholeAndNotADeletedFile() {
+    assertThat(PinnedOpens.name(bytes("/srv/box/a.txt"))).isEqualTo("/srv/box/a.txt");
+    assertThat(PinnedOpens.name(bytes("/srv/box/line\nbreak"))).isEqualTo("/srv/box/line\nbreak");
+    assertThat(PinnedOpens.name(bytes("/srv/box/a.txt (deleted)"))).isNull();
+    assertThat(PinnedOpens.name(bytes("anon_inode:[eventfd]"))).isNull();
+    assertThat(PinnedOpens.name(bytes("(unreachable)/srv"))).isNull();
+    assertThat(PinnedOpens.name(new byte[0])).isNull();
+    // not a name in UTF-8 (the JDK's encoding here): the string would not give these bytes back
+    assertThat(PinnedOpens.name(new byte[] {'/', 'a', (byte) 0xff})).isNull();
+    assertThat(PinnedOpens.name(bytes("/srv/caf\u00e9"))).isEqualTo("/srv/caf\u00e9");
+  }
+
+  @Test
+  void aDeviceNumberIsMadeOfItsPartsAsTheJdkReadsIt() {
+    assertThat(Landlock.device(8, 1)).isEqualTo(0x801L);
+    assertThat(Landlock.device(0, 0x12345)).isEqualTo(0x12345L & 0xff | (0x12345L & ~0xffL) << 12);
+    assertThat(Landlock.device(0x1234, 5)).isEqualTo((0x1000L << 32) | (0x234L << 8) | 5);
+  }
+
+  @Test
+  void theKernelResolvesLinksAndDotDotAndCountsHardLinks() throws Exception {
+    assumePinning();
+    Path real = Files.createDirectories(dir.resolve("a/b")).toRealPath();
+    Path file = Files.writeString(real.resolve("f.txt"), "x");
+    Files.createSymbolicLink(dir.resolve("link"), real);
+    Files.createLink(real.resolve("hard.txt"), file);
+
+    PinnedOpens.Opened viaLink = PinnedOpens.resolve(dir.resolve("link/f.txt").toString(), null);
+    PinnedOpens.Opened dotDot = PinnedOpens.resolve(dir + "/link/../b/hard.txt", null);
+    try {
+      assertThat(viaLink.real()).isEqualTo(file.toString());
+      long[] inode = viaLink.inode();
+      assertThat(inode[0]).isOne();
+      assertThat(inode[1]).isEqualTo(2);
+      assertThat(inode[3]).isEqualTo(Files.getAttribute(file, "unix:ino"));
+      assertThat(inode[2]).isEqualTo(Files.getAttribute(file, "unix:dev"));
+      assertThat(dotDot.real()).isEqualTo(real.resolve("hard.txt").toString());
+    } finally {
+      viaLink.close();
+      dotDot.close();
+    }
+  }
+
+  @Test
+  void whatTheKernelCannotOpenAsTheJdkWouldIsLeftToTheCheckInJava() throws Exception {
+    assumePinning();
+    Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+    Path file = Files.writeString(dir.resolve("f.txt"), "x");
+
+    assertThat(PinnedOpens.resolve(dir.resolve("missing.txt").toString(), null)).isNull();
+    assertThat(PinnedOpens.resolve(dir.resolve("dangling").toString(), null)).isNull();
+    assertThat(PinnedOpens.resolve("/proc/self/root" + file, null)).isNull();
+    assertThat(PinnedOpens.resolve(file + "\u0000", null)).isNull();
+    assertThat(PinnedOpens.resolve("/" + "a/".repeat(2100), null)).isNull();
+    for (Object acting :
+        Set.of(
+            LinkOption.NOFOLLOW_LINKS,
+            StandardOpenOption.DELETE_ON_CLOSE,
+            StandardOpenOption.CREATE_NEW)) {
+      assertThat(PinnedOpens.resolve(file, Set.of(StandardOpenOption.WRITE, acting))).isNull();
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

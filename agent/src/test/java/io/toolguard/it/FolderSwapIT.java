@@ -86,7 +86,7 @@ class FolderSwapIT {
     assertThat(Long.parseLong(counts.group(1))).as(result.toString()).isGreaterThanOrEqualTo(5_000);
     assertThat(Long.parseLong(counts.group(2))).as(result.toString()).isZero();
     assertThat(Long.parseLong(counts.group(3))).as(result.toString()).isPositive();
-    // the race was really run: allowed opens met a swapped-in link, and the pinning refused them
+    // the race was really run: opens met a swapped-in link, and were refused
     assertThat(Long.parseLong(counts.group(4))).as(result.toString()).isPositive();
     assertThat(result.lines("outside writes: ")).containsExactly("outside writes: none");
     assertThat(dir.resolve("outside/sub/w.txt")).doesNotExist();

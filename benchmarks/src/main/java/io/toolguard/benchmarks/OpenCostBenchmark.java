@@ -63,7 +63,7 @@ public class OpenCostBenchmark {
     return opens(state, stream);
   }
 
-  private static long opens(OpenCostBenchmark state, boolean stream) throws IOException {
+  static long opens(OpenCostBenchmark state, boolean stream) throws IOException {
     long sum = 0;
     for (int i = 0; i < BATCH; i++) {
       if (stream) {

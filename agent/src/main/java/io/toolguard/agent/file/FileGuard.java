@@ -118,6 +118,48 @@ public final class FileGuard {
     // the file (a hard link), which decides both toolguard's own files and the grants.
     ProtectedFiles.Inode inode =
         unresolved == null ? ProtectedFiles.Inode.of(real) : ProtectedFiles.Inode.NONE;
+    decide(context, given, bits, path, real, unresolved, inode);
+    if (given instanceof URL) {
+      // Allowed onto a URLClassLoader's class path: what the loader reads there is the tool's.
+      toolClassPaths.add(path, real);
+    }
+    if ((bits & RESOLVED) != 0) {
+      return given instanceof String ? real.toString() : given instanceof Path ? real : given;
+    }
+    return given;
+  }
+
+  /**
+   * Decides an open the kernel resolved already (see {@code Dispatcher.Hooks#checkResolved}):
+   * {@code real} is the path its descriptor names and {@code stat} what the kernel said of that
+   * very file, so nothing is resolved or read here.
+   */
+  public void checkResolved(
+      ToolContext context, Object given, int access, Object detail, String real, long[] stat) {
+    int bits = access | fromDetail(access, detail);
+    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
+      throw new SecurityException(
+          "toolguard refused a file check that names no operation (read, write, delete or probe)");
+    }
+    if (stat.length != 5) {
+      throw new SecurityException(
+          "toolguard could not decide on '" + real + "': the kernel's answer about it was partial");
+    }
+    Path path = path(given, bits, detail);
+    ProtectedFiles.Inode inode =
+        new ProtectedFiles.Inode(stat[0] == 1, (int) stat[1], stat[2], stat[3], stat[4]);
+    decide(context, given, bits, path, Path.of(real), null, inode);
+  }
+
+  /** Settles each operation {@code bits} names on {@code real}, or on its being unresolved. */
+  private void decide(
+      ToolContext context,
+      Object given,
+      int bits,
+      Path path,
+      Path real,
+      String unresolved,
+      ProtectedFiles.Inode inode) {
     int hardLinks = inode.sharedRegularFile() ? inode.links() : 1;
     for (int operation : OPERATIONS) {
       if ((bits & operation) == 0) {
@@ -142,14 +184,6 @@ public final class FileGuard {
         gate.settle(context, file, ruling);
       }
     }
-    if (given instanceof URL) {
-      // Allowed onto a URLClassLoader's class path: what the loader reads there is the tool's.
-      toolClassPaths.add(path, real);
-    }
-    if ((bits & RESOLVED) != 0) {
-      return given instanceof String ? real.toString() : given instanceof Path ? real : given;
-    }
-    return given;
   }
 
   private static AccessDecision decide(ToolContext level, int operation, Path real, int hardLinks) {

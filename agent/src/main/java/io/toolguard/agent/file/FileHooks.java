@@ -51,6 +51,8 @@ public final class FileHooks {
   private static final String VIEWS = "sun/nio/fs/UnixFileAttributeViews$";
   private static final String BASIC_VIEW = VIEWS + "Basic";
   private static final String USER_VIEW = "sun/nio/fs/UnixUserDefinedFileAttributeView";
+  private static final String BYTE_CHANNEL = "newByteChannel";
+  private static final String FILE_CHANNEL = "newFileChannel";
 
   private FileHooks() {}
 
@@ -146,13 +148,13 @@ public final class FileHooks {
     List<Hook> all =
         List.of(
             opening(
-                "newByteChannel",
+                BYTE_CHANNEL,
                 "("
                     + PATH
                     + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
                     + "Ljava/nio/channels/SeekableByteChannel;"),
             opening(
-                "newFileChannel",
+                FILE_CHANNEL,
                 "("
                     + PATH
                     + "Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)"
@@ -255,7 +257,9 @@ public final class FileHooks {
       List<Hook> here = new ArrayList<>();
       for (Hook hook : all) {
         String signature = hook.signature();
-        if (declared.contains(signature) && declaredBelow.add(signature)) {
+        if (declared.contains(signature)
+            && declaredBelow.add(signature)
+            && !forwardsToChecked(type, hook)) {
           here.add(hook);
         }
       }
@@ -274,6 +278,17 @@ public final class FileHooks {
               + " lacks "
               + missing);
     }
+  }
+
+  /**
+   * Whether {@code hook}'s method in {@code type} only hands its arguments on to the provider's
+   * {@code newFileChannel}, hooked itself: then it is not hooked, so each open is checked (and
+   * pinned) once. On JDK 25 {@code newByteChannel} does only that; on JDK 17 it opens the file
+   * itself and keeps its hook. Decided on the class file this JDK runs ({@link Forwarding}).
+   */
+  private static boolean forwardsToChecked(Class<?> type, Hook hook) {
+    return hook.name().equals(BYTE_CHANNEL)
+        && Forwarding.onlyCalls(type, hook.name(), hook.descriptor(), FILE_CHANNEL);
   }
 
   /** The views' own system calls: every attribute read and write goes through one of these. */
