@@ -4,6 +4,7 @@ import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.SandboxMode;
+import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.bootstrap.KernelSandbox;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import java.util.Set;
  * kernel lets through only what every one allows), each built from that level's rule ({@link
  * RulesetPlanner}).
  *
- * <p>What the kernel and JDK offer is asked once, on first need; on JDK 17 to 21 nothing of the
- * foreign function API is loaded.
+ * <p>What the kernel and JDK offer is asked once, at start-up, on a thread of its own ({@link
+ * #askKernelAhead}); on JDK 17 to 21 nothing of the foreign function API is loaded.
  */
 public final class ExecSandboxes {
 
@@ -158,8 +159,7 @@ public final class ExecSandboxes {
    * <p>Call after {@link #prepare} said the fork can be woven.
    */
   public void askKernelAhead() {
-    Thread probe = new Thread(this::askKernel, "toolguard-kernel-probe");
-    probe.setDaemon(true);
+    Thread probe = OwnThreads.daemon(this::askKernel, "toolguard-kernel-probe");
     kernelProbe = probe;
     probe.start();
   }
