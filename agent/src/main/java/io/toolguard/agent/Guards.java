@@ -32,7 +32,6 @@ import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
-import io.toolguard.bootstrap.KernelSandbox;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
@@ -95,6 +94,15 @@ final class Guards implements Dispatcher.Hooks {
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
     boolean forkHere = ExecSandboxes.prepare(instrumentation);
+    if (forkHere) {
+      // Beside the hook tables and the weaving; awaited below, before any tool runs (a tool must
+      // not choose whether opens are pinned, with a system property or otherwise).
+      sandboxes.askKernelAhead();
+      if (attached) {
+        // Tools may be running already: answered before any hook is in place, as it always was.
+        sandboxes.awaitKernel();
+      }
+    }
     // The hook tables first: the approval page starts meanwhile on its own thread.
     Map<String, List<Hook>> fileHooks = FileHooks.forThisJvm();
     Map<String, List<Hook>> handOffHooks = HandOffHooks.forThisJvm();
@@ -105,10 +113,6 @@ final class Guards implements Dispatcher.Hooks {
     Map<String, List<Hook>> envHooks = EnvHooks.forThisJvm();
     Map<String, List<Hook>> bornHooks = BornClasses.forThisJvm();
     approvals.awaitStarted();
-    if (forkHere) {
-      // Decided once, before any tool runs (a tool must not choose it with a system property).
-      KernelSandbox.pinnedOpens();
-    }
     Dispatcher.install(
         new Guards(
             tools,
@@ -130,6 +134,7 @@ final class Guards implements Dispatcher.Hooks {
     BornClasses.install(instrumentation);
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);
+    sandboxes.awaitKernel();
   }
 
   @Override

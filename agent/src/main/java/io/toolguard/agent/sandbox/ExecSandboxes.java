@@ -4,6 +4,7 @@ import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.SandboxMode;
+import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.bootstrap.KernelSandbox;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -20,14 +21,20 @@ import java.util.Set;
  * kernel lets through only what every one allows), each built from that level's rule ({@link
  * RulesetPlanner}).
  *
- * <p>What the kernel and JDK offer is asked once, on first need; on JDK 17 to 21 nothing of the
- * foreign function API is loaded.
+ * <p>What the kernel and JDK offer is asked once, at start-up, on a thread of its own ({@link
+ * #askKernelAhead}); on JDK 17 to 21 nothing of the foreign function API is loaded.
  */
 public final class ExecSandboxes {
 
   private final ProtectedFiles own;
   private final Path javaHome;
   private volatile Availability availability;
+
+  /** The thread {@link #askKernelAhead} started, or null. */
+  private Thread kernelProbe;
+
+  /** What went wrong on that thread, or null. */
+  private volatile Throwable kernelProbeFailure;
 
   /** What this JVM and kernel offer: the Landlock ABI, or why there is none. */
   record Availability(int abi, String unavailable) {}
@@ -138,6 +145,63 @@ public final class ExecSandboxes {
                   : "; not handed: " + String.join("; ", plan.notHanded())));
     }
     return new Confinement(layers, String.join(" + ", summaries), Optional.empty());
+  }
+
+  /**
+   * Starts asking the kernel and the JDK what they offer (Landlock, {@code openat2}, native access)
+   * on a thread of its own; {@link #awaitKernel} waits for the answer. On JDK 22 and later the
+   * first use of the foreign function API spins its method handles in the JVM's interpreter (about
+   * 0.3 s on JDK 25): asked beside the JDK's weaving, it no longer adds to the start-up on a
+   * machine with a second core. Both answers are decided once for the life of the JVM ({@code
+   * KernelSandbox.pinnedOpens} reads its switch then), so they are awaited before {@code main}: no
+   * tool runs while they are still open, and the start-up line says what is available.
+   *
+   * <p>Call after {@link #prepare} said the fork can be woven.
+   */
+  public void askKernelAhead() {
+    Thread probe = OwnThreads.daemon(this::askKernel, "toolguard-kernel-probe");
+    kernelProbe = probe;
+    probe.start();
+  }
+
+  private void askKernel() {
+    try {
+      KernelSandbox.pinnedOpens();
+      availability();
+    } catch (RuntimeException | LinkageError failure) {
+      kernelProbeFailure = failure;
+    }
+  }
+
+  /**
+   * Waits for what {@link #askKernelAhead} asked, if it was asked.
+   *
+   * @throws IllegalStateException if asking failed (the start then fails, as it did when asked on
+   *     the starting thread)
+   */
+  public void awaitKernel() {
+    Thread probe = kernelProbe;
+    if (probe == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        probe.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable failure = kernelProbeFailure;
+    if (failure != null) {
+      throw new IllegalStateException(
+          "toolguard could not find out what the kernel offers its sandbox (" + failure + ")",
+          failure);
+    }
   }
 
   /** {@return what toolguard will do with the processes tools start, for the start-up line} */

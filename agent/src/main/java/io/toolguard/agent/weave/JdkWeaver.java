@@ -64,6 +64,13 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   private final Map<String, List<Hook>> hooks;
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The hooked classes this transformer was handed, woven or not: one it was not handed at start-up
+   * was defined before it was in place, and is retransformed.
+   */
+  private final Set<String> asked = ConcurrentHashMap.newKeySet();
+
   private final List<String> failures = new CopyOnWriteArrayList<>();
 
   /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
@@ -100,15 +107,19 @@ public final class JdkWeaver implements ClassFileTransformer {
     for (String name : hooks.keySet()) {
       Class<?> type = loaded.get(name);
       Module module = modules.get(name);
-      if (type != null) {
-        if (!transformer.woven.contains(name)) {
-          loadedBefore.add(type);
-        }
-      } else if (WOVEN_AS_LOADED.contains(name)) {
+      if (type == null && WOVEN_AS_LOADED.contains(name)) {
         transformer.checkAhead(name, module);
-      } else if (module == null || Class.forName(module, name.replace('/', '.')) == null) {
-        // Loading it wove it, unless it does not exist.
+        continue;
+      }
+      if (type == null) {
+        type = module == null ? null : Class.forName(module, name.replace('/', '.'));
+      }
+      if (type == null) {
         transformer.failures.add(name + ": this JDK has no such class");
+      } else if (!transformer.asked.contains(name)) {
+        // Loaded before the transformer was in place; by another thread, possibly, that began
+        // loading it then and finished after the list above was taken.
+        loadedBefore.add(type);
       }
     }
     try {
@@ -345,6 +356,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     if (classHooks == null) {
       return null;
     }
+    asked.add(internalName);
     try {
       // By identity: a record's equals and hashCode would spin method handles at start-up.
       Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,11 +40,8 @@ public final class PolicyDigest {
     return sha256(lines.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** By {@link Sha256}, not the JDK's {@code MessageDigest}: see there why. */
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+    return HexFormat.of().formatHex(Sha256.digest(bytes));
   }
 }
