@@ -9,7 +9,6 @@ import io.toolguard.agent.tool.ClassModel.MethodModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,22 +49,23 @@ final class ToolAnnotations {
     names.add(OURS);
     names.addAll(FRAMEWORKS);
     // A class that uses one of these names has its simple name and ';' in its bytes ("Tool;" for
-    // all built-in ones); ends already covered by a shorter one are left out.
-    List<String> ends =
-        names.stream()
-            .map(name -> name.substring(name.lastIndexOf('.') + 1) + ";")
-            .sorted(Comparator.comparingInt(String::length))
-            .toList();
-    descriptorEnds =
-        ends.stream()
-            .filter(
-                end ->
-                    ends.stream()
-                        .noneMatch(
-                            shorter -> shorter.length() < end.length() && end.endsWith(shorter)))
-            .distinct()
-            .map(end -> end.getBytes(StandardCharsets.UTF_8))
-            .toArray(byte[][]::new);
+    // all built-in ones); ends already covered by another one are left out. Plain loops: this runs
+    // at start-up, where each lambda would cost the spinning of a class.
+    Set<String> ends = new LinkedHashSet<>();
+    for (String name : names) {
+      ends.add(name.substring(name.lastIndexOf('.') + 1) + ";");
+    }
+    List<byte[]> kept = new ArrayList<>();
+    for (String end : ends) {
+      boolean covered = false;
+      for (String shorter : ends) {
+        covered |= shorter.length() < end.length() && end.endsWith(shorter);
+      }
+      if (!covered) {
+        kept.add(end.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    descriptorEnds = kept.toArray(new byte[0][]);
   }
 
   /**
