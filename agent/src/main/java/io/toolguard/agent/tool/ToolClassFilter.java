@@ -53,10 +53,14 @@ final class ToolClassFilter {
    * class or interface's do}; remembered for the classes that extend it
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
+    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
     if (annotations.mayBeNamedIn(classFile)) {
+      if (known != null) {
+        // its subclasses, loaded later, need not read its class file again
+        known.put(internalName, true);
+      }
       return true;
     }
-    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
     if (known == null) {
       return false;
     }
