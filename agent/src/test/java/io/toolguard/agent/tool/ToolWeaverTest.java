@@ -78,12 +78,15 @@ class ToolWeaverTest {
     assertThat(call(shapes, "caught", "boom")).isEqualTo("caught boom");
     assertThat(call(shapes, "counter", 5L)).isEqualTo(5L);
     assertThat(call(shapes, "nothing")).isNull();
+    assertThat(call(shapes, "spin", 3)).isEqualTo(0);
 
     assertThat(hooks.calls)
         .contains(
             "toolReturned tool " + ids.get("loop") + ": [32]",
             "toolReturned tool " + ids.get("caught") + ": [caught boom]",
-            "toolReturned tool " + ids.get("counter") + ": [5]")
+            "toolReturned tool " + ids.get("counter") + ": [5]",
+            "enterTool null: [" + ids.get("spin") + ", [3]]",
+            "toolReturned tool " + ids.get("spin") + ": [0]")
         .noneMatch(call -> call.startsWith("toolReturned tool " + ids.get("nothing")));
     assertOutsideAnyTool();
   }
@@ -281,6 +284,14 @@ class ToolWeaverTest {
       }
       String ignored = "end";
       return total + ignored.length() * 0;
+    }
+
+    /** Its first instruction is a jump target: the class file has a stack map frame there. */
+    public int spin(int times) {
+      while (times > 0) {
+        times--;
+      }
+      return times;
     }
 
     public String caught(String what) {
