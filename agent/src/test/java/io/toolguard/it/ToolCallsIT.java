@@ -224,6 +224,53 @@ class ToolCallsIT {
   }
 
   @Test
+  void aRecursiveToolAndOneThatCatchesEveryThrowableEnterAndLeaveTheirContextsExactly(
+      @TempDir Path elsewhere) throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
+        version: 1
+        sandbox: .
+        tools:
+          countdown:
+            decision: allow
+            files:
+              write: ["markers/**"]
+          swallow:
+            decision: allow
+            files:
+              write: ["markers/**"]
+        """);
+    Path outside = elsewhere.resolve("outside.txt");
+
+    // Without the agent the tool writes the file it has no grant for.
+    ChildJvm.Result plain = ChildJvm.in(dir).toolApp("markers", "shapes", outside.toString());
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    assertThat(plain.stdout()).contains("swallow: ran: written;written;");
+    Files.delete(outside);
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .toolApp("markers", "shapes", outside.toString());
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout().lines())
+        .contains(
+            "countdown: ran: 2,1,0",
+            // both writes denied: catching the first denial did not end the tool's context
+            "swallow: ran: caught SecurityException;caught SecurityException;",
+            // and the tool's end did: the application's own write after it is not checked
+            "application: written by the application");
+    // A tool calling itself is part of the call already decided: one line; and every level's exit
+    // left its frame, so the next tool starts outside any tool.
+    List<Map<String, String>> lines = AuditLines.calls(dir.resolve("toolguard-audit.jsonl"));
+    assertThat(lines).extracting(line -> line.get("tool")).containsExactly("countdown", "swallow");
+    assertThat(lines).allSatisfy(line -> assertThat(line).containsEntry("parent_call_id", null));
+    assertThat(dir.resolve("markers/countdown-0")).exists();
+  }
+
+  @Test
   void noAuditLineIsLostWhenTheApplicationCallsSystemExit() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 

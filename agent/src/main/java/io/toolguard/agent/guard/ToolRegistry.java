@@ -16,12 +16,13 @@ public final class ToolRegistry {
   private final Map<ToolMethod, Integer> numbers = new HashMap<>();
 
   public synchronized int register(ToolMethod method) {
-    return numbers.computeIfAbsent(
-        method,
-        added -> {
-          methods.add(added);
-          return methods.size() - 1;
-        });
+    Integer number = numbers.get(method);
+    if (number == null) {
+      methods.add(method);
+      number = methods.size() - 1;
+      numbers.put(method, number);
+    }
+    return number;
   }
 
   public ToolMethod get(int id) {

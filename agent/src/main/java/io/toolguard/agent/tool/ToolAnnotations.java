@@ -1,34 +1,22 @@
 package io.toolguard.agent.tool;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.toolguard.agent.guard.ToolMethod;
 import io.toolguard.agent.policy.DeclaredRisk;
 import io.toolguard.agent.policy.Risk;
+import io.toolguard.agent.tool.ClassModel.AnnotationValue;
+import io.toolguard.agent.tool.ClassModel.EnumValue;
+import io.toolguard.agent.tool.ClassModel.MethodModel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.annotation.AnnotationList;
-import net.bytebuddy.description.enumeration.EnumerationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDefinition;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * The annotations that make a method a tool, matched by name so that the agent never loads them:
@@ -61,22 +49,23 @@ final class ToolAnnotations {
     names.add(OURS);
     names.addAll(FRAMEWORKS);
     // A class that uses one of these names has its simple name and ';' in its bytes ("Tool;" for
-    // all built-in ones); ends already covered by a shorter one are left out.
-    List<String> ends =
-        names.stream()
-            .map(name -> name.substring(name.lastIndexOf('.') + 1) + ";")
-            .sorted(Comparator.comparingInt(String::length))
-            .toList();
-    descriptorEnds =
-        ends.stream()
-            .filter(
-                end ->
-                    ends.stream()
-                        .noneMatch(
-                            shorter -> shorter.length() < end.length() && end.endsWith(shorter)))
-            .distinct()
-            .map(end -> end.getBytes(StandardCharsets.UTF_8))
-            .toArray(byte[][]::new);
+    // all built-in ones); ends already covered by another one are left out. Plain loops: this runs
+    // at start-up, where each lambda would cost the spinning of a class.
+    Set<String> ends = new LinkedHashSet<>();
+    for (String name : names) {
+      ends.add(name.substring(name.lastIndexOf('.') + 1) + ";");
+    }
+    List<byte[]> kept = new ArrayList<>();
+    for (String end : ends) {
+      boolean covered = false;
+      for (String shorter : ends) {
+        covered |= shorter.length() < end.length() && end.endsWith(shorter);
+      }
+      if (!covered) {
+        kept.add(end.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    descriptorEnds = kept.toArray(new byte[0][]);
   }
 
   /**
@@ -95,140 +84,169 @@ final class ToolAnnotations {
   /**
    * {@return which of these methods of {@code type} are tools, and which: each by its own
    * annotation, else by the method it overrides or implements}
+   *
+   * @param types the class files of {@code type}'s super types and of the annotations' types
    */
-  Map<MethodDescription.InDefinedShape, ToolMethod> toolsOf(
-      TypeDescription type, List<MethodDescription.InDefinedShape> methods) {
-    Map<MethodDescription.InDefinedShape, ToolMethod> tools = new LinkedHashMap<>();
-    MethodGraph.Linked graph = null;
+  List<Found> toolsOf(ClassModel type, List<MethodModel> methods, ClassModels types) {
+    return toolsOf(type, methods, types, true);
+  }
+
+  /**
+   * {@return whether any of these methods may be a tool}: {@link #toolsOf} for a first look at a
+   * class read without its code, saying nothing of a hierarchy it cannot read (the second look
+   * will)
+   */
+  boolean mayHaveTools(ClassModel type, List<MethodModel> methods, ClassModels types) {
+    return !toolsOf(type, methods, types, false).isEmpty();
+  }
+
+  private List<Found> toolsOf(
+      ClassModel type, List<MethodModel> methods, ClassModels types, boolean report) {
+    List<Found> tools = new ArrayList<>();
     boolean hierarchyReadable = true;
-    for (MethodDescription.InDefinedShape method : methods) {
-      Optional<Declaration> declared = declaration(method.getDeclaredAnnotations());
-      if (declared.isEmpty() && hierarchyReadable && !method.isStatic() && !method.isPrivate()) {
+    for (MethodModel method : methods) {
+      Optional<Declaration> declared = declaration(method.annotations(), types);
+      if (declared.isEmpty()
+          && hierarchyReadable
+          && !method.is(Opcodes.ACC_STATIC)
+          && !method.is(Opcodes.ACC_PRIVATE)) {
         try {
-          graph =
-              graph != null ? graph : MethodGraph.Compiler.DEFAULT.compile((TypeDefinition) type);
-          declared = inherited(type, method, graph);
+          declared = inherited(type, method, types);
         } catch (IllegalStateException unreadable) {
+          if (!report) {
+            // the second look says so
+            tools.add(null);
+            return tools;
+          }
           hierarchyReadable = false;
           System.err.println(
               "toolguard: ERROR: could not read the super classes and interfaces of "
-                  + type.getName()
+                  + type.binaryName()
                   + "; any of its methods that implements a tool declared there runs unchecked: "
                   + unreadable.getMessage());
         }
       }
-      declared.ifPresent(
-          tool ->
-              tools.put(
-                  method,
-                  new ToolMethod(
-                      tool.name().isEmpty() ? method.getName() : tool.name(),
-                      tool.risk(),
-                      type.getName() + "#" + method.getName(),
-                      method.getParameters().stream()
-                          .map(ToolAnnotations::parameterName)
-                          .toList())));
+      if (declared.isPresent()) {
+        Declaration tool = declared.get();
+        List<String> parameterNames = new ArrayList<>();
+        for (int i = 0; i < method.parameterNames().size(); i++) {
+          parameterNames.add(parameterName(method, i, types));
+        }
+        tools.add(
+            new Found(
+                method,
+                new ToolMethod(
+                    tool.name().isEmpty() ? method.name() : tool.name(),
+                    tool.risk(),
+                    type.binaryName() + "#" + method.name(),
+                    parameterNames)));
+      }
     }
     return tools;
   }
 
-  private Optional<Declaration> inherited(
-      TypeDescription type, MethodDescription method, MethodGraph.Linked graph) {
-    MethodGraph.Node node = graph.locate(method.asSignatureToken());
-    Set<MethodDescription.TypeToken> shapes =
-        node.getSort().isResolved() ? node.getMethodTypes() : Set.of(method.asTypeToken());
-    return overridden(type, method.getName(), shapes).stream()
-        .map(overridden -> declaration(overridden.getDeclaredAnnotations()))
-        .flatMap(Optional::stream)
-        .findFirst();
+  /** A method found to be a tool, and what tool. */
+  record Found(MethodModel method, ToolMethod tool) {}
+
+  /**
+   * The declaration on the nearest method of a super class or interface that this method overrides:
+   * one of the same name and shape, where a method's shapes are its own descriptor and those of the
+   * bridge methods the compiler put beside it (a method implementing {@code Mailer<String>.send(T)}
+   * has a bridge {@code send(Object)} that calls it).
+   *
+   * @throws IllegalStateException if a super type's class file cannot be read
+   */
+  private Optional<Declaration> inherited(ClassModel type, MethodModel method, ClassModels types) {
+    Set<String> shapes = new HashSet<>();
+    shapes.add(method.descriptor());
+    for (MethodModel bridge : type.methods()) {
+      if (bridge.is(Opcodes.ACC_BRIDGE)
+          && bridge.name().equals(method.name())
+          && (bridge.bridged() == null
+              ? bridge.parameterNames().size() == method.parameterNames().size()
+              : method.descriptor().equals(bridge.bridged()))) {
+        shapes.add(bridge.descriptor());
+      }
+    }
+    Queue<String> pending = new ArrayDeque<>(type.supertypes());
+    Set<String> seen = new HashSet<>();
+    while (!pending.isEmpty()) {
+      String next = pending.remove();
+      if (seen.add(next) && !next.startsWith("java/")) {
+        Optional<ClassModel> found = types.find(next);
+        if (found.isEmpty()) {
+          throw new IllegalStateException("no class file for " + next.replace('/', '.'));
+        }
+        ClassModel supertype = found.get();
+        for (MethodModel candidate : supertype.methods()) {
+          if (candidate.name().equals(method.name())
+              && !candidate.is(Opcodes.ACC_STATIC)
+              && !candidate.is(Opcodes.ACC_PRIVATE)
+              && shapes.contains(candidate.descriptor())) {
+            Optional<Declaration> declared = declaration(candidate.annotations(), types);
+            if (declared.isPresent()) {
+              return declared;
+            }
+          }
+        }
+        pending.addAll(supertype.supertypes());
+      }
+    }
+    return Optional.empty();
   }
 
   /** What an annotation says about a tool: its name ({@code ""} for the method's) and risk. */
   private record Declaration(String name, DeclaredRisk risk) {}
 
   /**
-   * The methods of the super classes and interfaces that a method of this name and these shapes
-   * overrides, nearest first.
-   */
-  private static List<MethodDescription> overridden(
-      TypeDescription type, String name, Set<MethodDescription.TypeToken> shapes) {
-    List<MethodDescription> found = new ArrayList<>();
-    Queue<TypeDefinition> pending = new ArrayDeque<>(supertypes(type));
-    Set<String> seen = new HashSet<>();
-    while (!pending.isEmpty()) {
-      TypeDescription next = pending.remove().asErasure();
-      if (seen.add(next.getName()) && !next.getName().startsWith("java.")) {
-        next
-            .getDeclaredMethods()
-            .filter(named(name).and(not(isStatic())).and(not(isPrivate())))
-            .stream()
-            .filter(candidate -> shapes.contains(candidate.asTypeToken()))
-            .forEach(found::add);
-        pending.addAll(supertypes(next));
-      }
-    }
-    return found;
-  }
-
-  private static List<TypeDefinition> supertypes(TypeDescription type) {
-    List<TypeDefinition> supertypes = new ArrayList<>();
-    if (type.getSuperClass() != null) {
-      supertypes.add(type.getSuperClass());
-    }
-    supertypes.addAll(type.getInterfaces());
-    return supertypes;
-  }
-
-  /**
    * The tool declaration among these annotations: toolguard's or a framework's, else one standing
    * for Spring AI's, else one the policy lists.
    */
-  private Optional<Declaration> declaration(AnnotationList annotations) {
-    for (AnnotationDescription annotation : annotations) {
-      String type = annotation.getAnnotationType().getName();
-      if (type.equals(OURS)) {
-        // A risk this agent does not know comes from a newer API: treat it as the most dangerous.
-        return Optional.of(
-            new Declaration(
-                text(annotation, "name"),
-                DeclaredRisk.of(
-                    Risk.named(
-                            annotation
-                                .getValue("risk")
-                                .resolve(EnumerationDescription.class)
-                                .getValue())
-                        .orElse(Risk.CRITICAL))));
+  private Optional<Declaration> declaration(List<AnnotationValue> annotations, ClassModels types) {
+    for (AnnotationValue annotation : annotations) {
+      if (annotation.type().equals(OURS)) {
+        // A risk this agent does not know comes from a newer API: treat it as the most dangerous;
+        // so is a risk that cannot be read at all.
+        Risk risk =
+            value(annotation, "risk", types) instanceof EnumValue constant
+                ? Risk.named(constant.name()).orElse(Risk.CRITICAL)
+                : Risk.CRITICAL;
+        return Optional.of(new Declaration(text(annotation, "name", types), DeclaredRisk.of(risk)));
       }
-      if (FRAMEWORKS.contains(type)) {
-        return Optional.of(new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
+      if (FRAMEWORKS.contains(annotation.type())) {
+        return Optional.of(
+            new Declaration(text(annotation, "name", types), frameworkRisk(annotation, types)));
       }
     }
-    for (AnnotationDescription annotation : annotations) {
-      Optional<String> springName = springToolName(annotation, 0);
+    for (AnnotationValue annotation : annotations) {
+      Optional<String> springName = springToolName(annotation, types, 0);
       if (springName.isPresent()) {
         return Optional.of(new Declaration(springName.get(), DeclaredRisk.UNSTATED));
       }
     }
-    return annotations.stream()
-        .filter(annotation -> listed.contains(annotation.getAnnotationType().getName()))
-        .findFirst()
-        .map(annotation -> new Declaration(text(annotation, "name"), frameworkRisk(annotation)));
+    for (AnnotationValue annotation : annotations) {
+      if (listed.contains(annotation.type())) {
+        return Optional.of(
+            new Declaration(text(annotation, "name", types), frameworkRisk(annotation, types)));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
    * A framework annotation states no risk, so the policy's {@code default_risk} applies; MCP's
    * {@code annotations = @McpAnnotations(...)} hints move it (see {@link DeclaredRisk#under}).
    */
-  private static DeclaredRisk frameworkRisk(AnnotationDescription annotation) {
-    if (!hasAttribute(annotation, "annotations")
-        || !(annotation.getValue("annotations").resolve() instanceof AnnotationDescription hints)) {
+  private static DeclaredRisk frameworkRisk(AnnotationValue annotation, ClassModels types) {
+    if (!(value(annotation, "annotations", types) instanceof AnnotationValue hints)) {
       return DeclaredRisk.UNSTATED;
     }
-    return DeclaredRisk.hinted(flag(hints, "readOnlyHint"), flag(hints, "destructiveHint"));
+    return DeclaredRisk.hinted(
+        flag(hints, "readOnlyHint", types), flag(hints, "destructiveHint", types));
   }
 
-  private static boolean flag(AnnotationDescription annotation, String name) {
-    return hasAttribute(annotation, name) && annotation.getValue(name).resolve(Boolean.class);
+  private static boolean flag(AnnotationValue annotation, String name, ClassModels types) {
+    return value(annotation, name, types) instanceof Boolean set && set;
   }
 
   /**
@@ -237,47 +255,39 @@ final class ToolAnnotations {
    * declared {@code @AliasFor(annotation = Tool.class, attribute = "name")}, else the
    * meta-annotation's own}
    */
-  private static Optional<String> springToolName(AnnotationDescription annotation, int depth) {
-    TypeDescription type = annotation.getAnnotationType();
-    if (type.getName().equals(SPRING_AI)) {
-      return Optional.of(text(annotation, "name"));
+  private static Optional<String> springToolName(
+      AnnotationValue annotation, ClassModels types, int depth) {
+    if (annotation.type().equals(SPRING_AI)) {
+      return Optional.of(text(annotation, "name", types));
     }
-    if (depth > 4 || type.getName().startsWith("java.")) {
+    if (depth > 4 || annotation.type().startsWith("java.")) {
       return Optional.empty();
     }
-    AnnotationList metaAnnotations;
-    try {
-      metaAnnotations = type.getDeclaredAnnotations();
-    } catch (IllegalStateException notOnTheClassPath) {
+    Optional<ClassModel> type = types.find(internalName(annotation.type()));
+    if (type.isEmpty()) {
       return Optional.empty();
     }
-    for (AnnotationDescription meta : metaAnnotations) {
-      Optional<String> name = springToolName(meta, depth + 1);
+    for (AnnotationValue meta : type.get().annotations()) {
+      Optional<String> name = springToolName(meta, types, depth + 1);
       if (name.isPresent()) {
-        return Optional.of(aliasedName(annotation).orElse(name.get()));
+        return Optional.of(aliasedName(annotation, type.get(), types).orElse(name.get()));
       }
     }
     return Optional.empty();
   }
 
-  private static Optional<String> aliasedName(AnnotationDescription annotation) {
-    for (MethodDescription.InDefinedShape attribute :
-        annotation.getAnnotationType().getDeclaredMethods()) {
-      for (AnnotationDescription alias : attribute.getDeclaredAnnotations()) {
-        if (alias
-                .getAnnotationType()
-                .getName()
-                .equals("org.springframework.core.annotation.AliasFor")
-            && alias
-                .getValue("annotation")
-                .resolve(TypeDescription.class)
-                .getName()
-                .equals(SPRING_AI)
-            && (text(alias, "attribute").equals("name") || text(alias, "value").equals("name"))) {
-          String value = annotation.getValue(attribute).resolve(String.class);
-          if (!value.isEmpty()) {
-            return Optional.of(value);
-          }
+  private static Optional<String> aliasedName(
+      AnnotationValue annotation, ClassModel type, ClassModels types) {
+    for (MethodModel attribute : type.methods()) {
+      for (AnnotationValue alias : attribute.annotations()) {
+        if (alias.type().equals("org.springframework.core.annotation.AliasFor")
+            && alias.values().get("annotation") instanceof Type target
+            && target.getClassName().equals(SPRING_AI)
+            && ("name".equals(alias.values().get("attribute"))
+                || "name".equals(alias.values().get("value")))
+            && value(annotation, attribute.name(), types) instanceof String value
+            && !value.isEmpty()) {
+          return Optional.of(value);
         }
       }
     }
@@ -286,38 +296,46 @@ final class ToolAnnotations {
 
   /**
    * {@return the name the model knows a parameter by: LangChain4j's {@code @P(name = ...)} when it
-   * gives one, else the class file's ({@code -parameters}), else {@code arg0}…} (Spring AI's
-   * {@code @ToolParam} names nothing; Spring AI uses the class file's name too.)
+   * gives one, else the class file's ({@code -parameters}, else the local variable table), else
+   * {@code arg0}…} (Spring AI's {@code @ToolParam} names nothing; Spring AI uses the class file's
+   * name too.)
    */
-  private static String parameterName(ParameterDescription parameter) {
-    try {
-      for (AnnotationDescription annotation : parameter.getDeclaredAnnotations()) {
-        if (annotation.getAnnotationType().getName().equals(LANGCHAIN4J_PARAMETER)) {
-          String name = text(annotation, "name");
-          if (!name.isEmpty()) {
-            return name;
-          }
+  private static String parameterName(MethodModel method, int index, ClassModels types) {
+    for (AnnotationValue annotation : method.parameterAnnotations().get(index)) {
+      if (annotation.type().equals(LANGCHAIN4J_PARAMETER)) {
+        String name = text(annotation, "name", types);
+        if (!name.isEmpty()) {
+          return name;
         }
       }
-    } catch (IllegalStateException unreadable) {
-      // the annotation's type cannot be read: the class file's name stands
     }
-    return parameter.getName();
+    return method.parameterNames().get(index);
   }
 
   private static final String LANGCHAIN4J_PARAMETER = "dev.langchain4j.agent.tool.P";
 
-  private static boolean hasAttribute(AnnotationDescription annotation, String name) {
-    return !annotation.getAnnotationType().getDeclaredMethods().filter(named(name)).isEmpty();
+  /**
+   * {@return an attribute's value: the one written, else the default its annotation type declares;
+   * {@code null} when neither can be read}
+   */
+  private static Object value(AnnotationValue annotation, String name, ClassModels types) {
+    Object written = annotation.values().get(name);
+    if (written != null) {
+      return written;
+    }
+    Optional<ClassModel> type = types.find(internalName(annotation.type()));
+    Optional<MethodModel> attribute =
+        type.isPresent() ? type.get().attribute(name) : Optional.empty();
+    return attribute.isPresent() ? attribute.get().defaultValue() : null;
   }
 
   /** {@return a text attribute's value, or {@code ""} when the annotation has no such attribute} */
-  private static String text(AnnotationDescription annotation, String name) {
-    MethodList<MethodDescription.InDefinedShape> attribute =
-        annotation.getAnnotationType().getDeclaredMethods().filter(named(name));
-    return attribute.isEmpty() || !attribute.getOnly().getReturnType().represents(String.class)
-        ? ""
-        : annotation.getValue(attribute.getOnly()).resolve(String.class);
+  private static String text(AnnotationValue annotation, String name, ClassModels types) {
+    return value(annotation, name, types) instanceof String text ? text : "";
+  }
+
+  private static String internalName(String binaryName) {
+    return binaryName.replace('.', '/');
   }
 
   static boolean contains(byte[] haystack, byte[] needle) {

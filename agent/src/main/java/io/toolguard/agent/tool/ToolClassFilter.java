@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 
 /**
@@ -37,11 +36,16 @@ final class ToolClassFilter {
 
   ToolClassFilter(ToolAnnotations annotations, List<String> listedAnnotations) {
     this.annotations = annotations;
-    this.annotationResources =
-        Stream.of(List.of(ToolAnnotations.OURS), ToolAnnotations.FRAMEWORKS, listedAnnotations)
-            .flatMap(List::stream)
-            .map(name -> name.replace('.', '/') + ".class")
-            .toList();
+    // Plain loops here and below: this runs at start-up, where a lambda costs a spun class.
+    List<String> names = new ArrayList<>();
+    names.add(ToolAnnotations.OURS);
+    names.addAll(ToolAnnotations.FRAMEWORKS);
+    names.addAll(listedAnnotations);
+    List<String> resources = new ArrayList<>();
+    for (String name : names) {
+      resources.add(name.replace('.', '/') + ".class");
+    }
+    this.annotationResources = List.copyOf(resources);
   }
 
   /**
@@ -49,10 +53,14 @@ final class ToolClassFilter {
    * class or interface's do}; remembered for the classes that extend it
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
+    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
     if (annotations.mayBeNamedIn(classFile)) {
+      if (known != null) {
+        // its subclasses, loaded later, need not read its class file again
+        known.put(internalName, true);
+      }
       return true;
     }
-    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
     if (known == null) {
       return false;
     }
@@ -73,10 +81,13 @@ final class ToolClassFilter {
   private Map<String, Boolean> knownTypes(ClassLoader loader) {
     Map<String, Boolean> known = toolTypes.get(loader);
     if (known == null) {
-      known =
-          annotationResources.stream().anyMatch(resource -> loader.getResource(resource) != null)
-              ? new ConcurrentHashMap<>()
-              : NO_TOOLS;
+      known = NO_TOOLS;
+      for (String resource : annotationResources) {
+        if (loader.getResource(resource) != null) {
+          known = new ConcurrentHashMap<>();
+          break;
+        }
+      }
       toolTypes.put(loader, known);
     }
     return known == NO_TOOLS ? null : known;

@@ -1,10 +1,5 @@
 package io.toolguard.agent.tool;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.toolguard.agent.guard.ToolMethod;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +8,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Finds the tools in class files on a class path, for the command line ({@code validate} and {@code
  * explain} with {@code --classpath}): the same annotations and parameter names as the agent uses at
- * run time ({@link ToolAnnotations}), read from the class files with Byte Buddy's type pool, so
+ * run time ({@link ToolAnnotations}), read from the class files with ASM ({@link ClassModel}), so
  * that no class of the application is loaded or initialised. Methods that declare a tool without a
  * body (an interface's, which an implementing class's method becomes at run time) are found too,
  * with the parameter names of the declaration.
@@ -43,26 +37,34 @@ public final class ToolScan {
   public static List<ToolMethod> toolsIn(List<Path> classPath, List<String> listedAnnotations)
       throws IOException {
     ToolAnnotations annotations = new ToolAnnotations(listedAnnotations);
-    List<ClassFileLocator> locators = new ArrayList<>();
+    List<Function<String, byte[]>> locators = new ArrayList<>();
     List<JarFile> jars = new ArrayList<>();
     try {
       for (Path entry : classPath) {
         if (Files.isDirectory(entry)) {
-          locators.add(new ClassFileLocator.ForFolder(entry.toFile()));
+          locators.add(internalName -> inFolder(entry, internalName));
         } else if (Files.isRegularFile(entry)) {
           JarFile jar = new JarFile(entry.toFile());
           jars.add(jar);
-          locators.add(new ClassFileLocator.ForJarFile(jar));
+          locators.add(internalName -> inJar(jar, internalName));
         } else {
           throw new IOException(entry + ": no such jar or folder on the class path");
         }
       }
-      locators.add(ClassFileLocator.ForClassLoader.ofPlatformLoader());
-      TypePool pool =
-          new TypePool.Default(
-              new TypePool.CacheProvider.Simple(),
-              new ClassFileLocator.Compound(locators),
-              TypePool.Default.ReaderMode.EXTENDED);
+      locators.add(
+          internalName ->
+              ToolClassFilter.classFile(ClassLoader.getPlatformClassLoader(), internalName));
+      ClassModels pool =
+          new ClassModels(
+              internalName -> {
+                for (Function<String, byte[]> locator : locators) {
+                  byte[] found = locator.apply(internalName);
+                  if (found != null) {
+                    return found;
+                  }
+                }
+                return null;
+              });
       List<ToolMethod> tools = new ArrayList<>();
       int jar = 0;
       for (Path entry : classPath) {
@@ -97,30 +99,53 @@ public final class ToolScan {
     }
   }
 
+  private static byte[] inFolder(Path folder, String internalName) {
+    Path file = folder.resolve(internalName + ".class");
+    try {
+      return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  private static byte[] inJar(JarFile jar, String internalName) {
+    JarEntry entry = jar.getJarEntry(internalName + ".class");
+    if (entry == null) {
+      return null;
+    }
+    try (InputStream in = jar.getInputStream(entry)) {
+      return in.readAllBytes();
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
   private static void scan(
-      TypePool pool,
+      ClassModels pool,
       ToolAnnotations annotations,
       String fileName,
       byte[] classFile,
       List<ToolMethod> tools) {
-    String name = fileName.substring(0, fileName.length() - ".class".length()).replace('/', '.');
+    String name = fileName.substring(0, fileName.length() - ".class".length());
     if (name.endsWith("module-info")
         || name.endsWith("package-info")
         || !annotations.mayBeNamedIn(classFile)) {
       return;
     }
     try {
-      TypeDescription type = pool.describe(name).resolve();
-      tools.addAll(
-          annotations
-              .toolsOf(
-                  type,
-                  type.getDeclaredMethods()
-                      .filter(
-                          not(isBridge()).and(not(isConstructor())).and(not(isTypeInitializer()))))
-              .values());
-    } catch (IllegalStateException | LinkageError unreadable) {
-      // A class whose hierarchy or annotations are not on the class path declares no tool we know.
+      ClassModel type = ClassModel.read(classFile, true);
+      List<ClassModel.MethodModel> methods = new ArrayList<>();
+      for (ClassModel.MethodModel method : type.methods()) {
+        // Abstract methods too: an interface's tool is a tool of every class implementing it.
+        if (!method.is(Opcodes.ACC_BRIDGE) && !method.name().startsWith("<")) {
+          methods.add(method);
+        }
+      }
+      for (ToolAnnotations.Found found : annotations.toolsOf(type, methods, pool)) {
+        tools.add(found.tool());
+      }
+    } catch (IllegalArgumentException unreadable) {
+      // A class file ASM cannot read declares no tool we know.
     }
   }
 }

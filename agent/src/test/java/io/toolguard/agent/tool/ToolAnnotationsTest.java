@@ -1,8 +1,5 @@
 package io.toolguard.agent.tool;
 
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.guard.ToolMethod;
@@ -15,7 +12,7 @@ import java.lang.annotation.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.springaicommunity.mcp.annotation.McpTool;
 import org.springframework.ai.tool.annotation.Tool;
@@ -58,7 +55,7 @@ class ToolAnnotationsTest {
     assertThat(tool(Direct.class, "lookup"))
         .contains(
             new ToolMethod(
-                "lookup", DeclaredRisk.of(Risk.LOW), sig("Direct#lookup"), List.of("arg0")));
+                "lookup", DeclaredRisk.of(Risk.LOW), sig("Direct#lookup"), List.of("key")));
     assertThat(tool(Direct.class, "springDefault")).map(ToolMethod::name).contains("springDefault");
     assertThat(tool(Direct.class, "springNamed")).map(ToolMethod::name).contains("named");
     assertThat(tool(Direct.class, "notATool")).isEmpty();
@@ -95,7 +92,7 @@ class ToolAnnotationsTest {
     assertThat(tool(Direct.class, "listed")).map(ToolMethod::name).contains("listed");
     assertThat(
             new ToolAnnotations(List.of())
-                .toolsOf(describe(Direct.class), List.of(method(Direct.class, "listed"))))
+                .toolsOf(describe(Direct.class), List.of(method(Direct.class, "listed")), TYPES))
         .isEmpty();
   }
 
@@ -104,7 +101,7 @@ class ToolAnnotationsTest {
     assertThat(tool(SmtpMailer.class, "send"))
         .contains(
             new ToolMethod(
-                "send_mail", DeclaredRisk.UNSTATED, sig("SmtpMailer#send"), List.of("arg0")));
+                "send_mail", DeclaredRisk.UNSTATED, sig("SmtpMailer#send"), List.of("message")));
     assertThat(tool(Overriding.class, "base"))
         .map(ToolMethod::risk)
         .contains(DeclaredRisk.of(Risk.LOW));
@@ -115,7 +112,7 @@ class ToolAnnotationsTest {
   void parametersAreNamedByLangChain4jsAnnotationElseByTheClassFile() {
     assertThat(tool(Named.class, "mail"))
         .map(ToolMethod::parameterNames)
-        .contains(List.of("recipient", "arg1", "arg2"));
+        .contains(List.of("recipient", "body", "copies"));
   }
 
   static class Named {
@@ -127,19 +124,31 @@ class ToolAnnotationsTest {
   }
 
   private static Optional<ToolMethod> tool(Class<?> type, String method) {
-    return Optional.ofNullable(
-        new ToolAnnotations(List.of(AgentAction.class.getName()))
-            .toolsOf(describe(type), List.of(method(type, method)))
-            .get(method(type, method)));
+    return new ToolAnnotations(List.of(AgentAction.class.getName()))
+        .toolsOf(describe(type), List.of(method(type, method)), TYPES).stream()
+            .map(ToolAnnotations.Found::tool)
+            .findFirst();
   }
 
-  private static TypeDescription describe(Class<?> type) {
-    return TypeDescription.ForLoadedType.of(type);
+  /** The test's class files, as the agent reads an application's through its loader. */
+  static final ClassModels TYPES =
+      new ClassModels(
+          internalName ->
+              ToolClassFilter.classFile(ToolAnnotationsTest.class.getClassLoader(), internalName));
+
+  /** {@return the class's model, read with its code as the agent reads a class it weaves} */
+  static ClassModel describe(Class<?> type) {
+    return ClassModel.read(
+        ToolClassFilter.classFile(
+            ToolAnnotationsTest.class.getClassLoader(), type.getName().replace('.', '/')),
+        true);
   }
 
-  private static net.bytebuddy.description.method.MethodDescription.InDefinedShape method(
-      Class<?> type, String name) {
-    return describe(type).getDeclaredMethods().filter(named(name).and(not(isBridge()))).getOnly();
+  private static ClassModel.MethodModel method(Class<?> type, String name) {
+    return describe(type).methods().stream()
+        .filter(method -> method.name().equals(name) && !method.is(Opcodes.ACC_BRIDGE))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String sig(String member) {

@@ -44,6 +44,40 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aClassNamingAToolAnnotationIsRememberedForItsSubclasses() {
+    // A loader that sees the tool annotations but has no class file for x/Base: only what was
+    // learnt when x/Base itself loaded can say that x/Child may inherit tools from it.
+    ClassLoader noFiles =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return name.startsWith("x/") ? null : super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(noFiles, "x/Child", childOfBase("x/Child")))
+        .as("nothing known of x/Base yet")
+        .isFalse();
+    assertThat(filter.mayDeclareTools(noFiles, "x/Base", bytes(ToolAnnotationsTest.Direct.class)))
+        .isTrue();
+    assertThat(filter.mayDeclareTools(noFiles, "x/Child2", childOfBase("x/Child2"))).isTrue();
+  }
+
+  /** {@return the class file of an empty class of this name extending x/Base} */
+  private static byte[] childOfBase(String name) {
+    net.bytebuddy.jar.asm.ClassWriter child = new net.bytebuddy.jar.asm.ClassWriter(0);
+    child.visit(
+        net.bytebuddy.jar.asm.Opcodes.V17,
+        net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC,
+        name,
+        null,
+        "x/Base",
+        null);
+    child.visitEnd();
+    return child.toByteArray();
+  }
+
+  @Test
   void aClassWithNothingToDoWithToolsMayNot() {
     assertThat(mayDeclareTools(Plain.class)).isFalse();
     assertThat(mayDeclareTools(PlainChild.class)).isFalse();

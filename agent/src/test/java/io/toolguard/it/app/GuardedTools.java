@@ -63,6 +63,31 @@ public final class GuardedTools {
     throw new IllegalStateException("the tool itself failed");
   }
 
+  /** Calls itself down to depth 0, each level leaving a marker; long and double in its frame. */
+  @Tool(name = "countdown", risk = Risk.LOW)
+  public String countdown(int depth, long seed, double weight) throws IOException {
+    mark("countdown-" + depth);
+    return depth == 0 ? "0" : depth + "," + countdown(depth - 1, seed + 1, weight * 2);
+  }
+
+  /**
+   * Writes a file it has no grant for, twice, catching every {@code Throwable} its body throws:
+   * after the first denial is caught, the second write must still be decided as this tool's.
+   */
+  @Tool(name = "swallow", risk = Risk.LOW)
+  public String swallow(String outside) {
+    StringBuilder result = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      try {
+        Files.writeString(Path.of(outside), "written by the tool " + i);
+        result.append("written;");
+      } catch (Throwable thrown) {
+        result.append("caught ").append(thrown.getClass().getSimpleName()).append(';');
+      }
+    }
+    return result.toString();
+  }
+
   private String mark(String tool) throws IOException {
     Files.createDirectories(markers);
     Files.writeString(markers.resolve(tool), "ran");

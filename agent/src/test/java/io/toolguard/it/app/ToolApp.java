@@ -1,5 +1,6 @@
 package io.toolguard.it.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,13 @@ public final class ToolApp {
         CustomTools custom = new CustomTools();
         call("archive", custom::archive);
         call("summarise", custom::summarise);
+      }
+      case "shapes" -> {
+        call("countdown", () -> tools.countdown(2, 7L, 0.5), true);
+        call("swallow", () -> tools.swallow(args[2]), true);
+        // Outside any tool again: the application's own write is its own.
+        Files.writeString(Path.of(args[2]), "written by the application");
+        System.out.println("application: " + Files.readString(Path.of(args[2])));
       }
       case "concurrent" -> concurrent(tools, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "until-allowed" -> untilAllowed(tools);
