@@ -31,6 +31,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 public final class ToolInstrumentation implements ClassFileTransformer {
 
   /** Methods without a body of their own to weave: abstract, native and bridge methods. */
+  /** A class file no JVM defines: what a tool class becomes if it cannot be woven. */
+  private static final byte[] REFUSED = new byte[] {0};
+
   private static final int NO_BODY = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE;
 
   private final ToolRegistry registry;
@@ -146,18 +149,43 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
       return null;
     }
+    boolean mayDeclareTools;
     try {
-      return filter.mayDeclareTools(loader, internalName, classFile)
-          ? weave(loader, classFile)
-          : null;
+      mayDeclareTools = filter.mayDeclareTools(loader, internalName, classFile);
     } catch (RuntimeException | LinkageError failure) {
+      return refused(internalName, redefined, failure);
+    }
+    try {
+      return mayDeclareTools ? weave(loader, classFile) : null;
+    } catch (RuntimeException | LinkageError failure) {
+      return refused(internalName, redefined, failure);
+    }
+  }
+
+  /**
+   * A class that may declare tools but could not be read or woven is not defined (fail closed): its
+   * tool methods would otherwise run undecided and unconfined. The JVM refuses {@link #REFUSED}, so
+   * loading the class fails with a {@code ClassFormatError}, named on stderr with the cause. A
+   * class being retransformed (attached to a running JVM) is already defined and keeps its bytes;
+   * that is reported, and the README lists it among the limitations.
+   */
+  private static byte[] refused(String internalName, Class<?> redefined, Throwable failure) {
+    String name = internalName.replace('/', '.');
+    if (redefined != null) {
       System.err.println(
-          "toolguard: ERROR: could not instrument class "
-              + internalName.replace('/', '.')
+          "toolguard: ERROR: could not instrument the loaded class "
+              + name
               + "; its tool methods run unchecked: "
               + failure);
       return null;
     }
+    System.err.println(
+        "toolguard: ERROR: the class "
+            + name
+            + " may declare tools but could not be woven, so it is not loaded (its tools would run"
+            + " unchecked): "
+            + failure);
+    return REFUSED.clone();
   }
 
   /**
