@@ -88,6 +88,13 @@ final class PinnedOpens {
     /** How the JDK turns file names into bytes and back ({@code sun.jnu.encoding}). */
     static final java.nio.charset.Charset NAMES = names();
 
+    /**
+     * The folder the JDK's file system resolves relative paths against: {@code user.dir} when the
+     * JVM started, which the file system took then and which need not be the process's working
+     * folder.
+     */
+    static final String BASE = java.nio.file.Path.of("").toAbsolutePath().toString();
+
     private static java.nio.charset.Charset names() {
       try {
         return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
@@ -248,8 +255,13 @@ final class PinnedOpens {
       return null;
     }
     String path = given.toString();
-    if (path.isEmpty() || path.indexOf('\0') >= 0) {
+    if (path.isEmpty() || path.indexOf('\0') >= 0 || !exact(path, given)) {
       return null;
+    }
+    if (path.charAt(0) != '/') {
+      // As the JDK's file system resolves it (against user.dir, which need not be the process's
+      // working folder), not as the kernel would from that working folder.
+      path = Availability.BASE + '/' + path;
     }
     int[] errno = new int[1];
     Landlock.Resolved resolved =
@@ -271,6 +283,20 @@ final class PinnedOpens {
       type == S_IFREG || type == S_IFDIR || type == S_IFLNK ? 0 : resolved.special()
     };
     return new Opened(resolved.descriptor(), real, inode);
+  }
+
+  /**
+   * {@return whether {@code name}, a path's text, encodes back to the bytes the JDK would open for
+   * {@code path}}: a {@code Path} read from a folder may hold bytes the platform's encoding cannot
+   * decode, which its text shows as U+FFFD; opening the text would open a sibling named by those
+   * replacement characters. A {@code String} is what it says, unless it holds U+FFFD, which may
+   * stand for such bytes lost in an earlier decoding.
+   */
+  static boolean exact(String name, Object path) {
+    if (name.indexOf('\uFFFD') < 0) {
+      return true;
+    }
+    return path instanceof Path given && Path.of(name).equals(given);
   }
 
   /**
@@ -314,6 +340,16 @@ final class PinnedOpens {
       return checked;
     }
     String real = checked.toString();
+    if (!exact(real, checked)) {
+      throw new SecurityException(
+          "toolguard denied opening '"
+              + real
+              + "': its name has bytes that are not valid in the platform's file-name encoding"
+              + " (sun.jnu.encoding="
+              + Availability.NAMES.name()
+              + "), so the file could not be opened by the name it was checked under; rename it"
+              + " or run the JVM with a UTF-8 locale");
+    }
     boolean ownFinalName =
         options instanceof Collection<?> set
             && (set.contains(LinkOption.NOFOLLOW_LINKS)

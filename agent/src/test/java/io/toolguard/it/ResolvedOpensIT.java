@@ -104,4 +104,57 @@ class ResolvedOpensIT {
                     && outside.resolve("victim.txt").toString().equals(line.get("resolved"))
                     && "write".equals(line.get("operation")));
   }
+
+  /**
+   * A relative path is resolved as the JDK's file system resolves it, against {@code user.dir},
+   * when that is not the process's working folder; a listed file whose name is not valid in the
+   * platform's encoding is never confused with the sibling its name reads as (on JDK 22+ it cannot
+   * be opened inside a tool; see the README's limitations).
+   */
+  @Test
+  void relativePathsAndUndecodableNamesOpenTheFileTheJdkWould() throws Exception {
+    for (boolean withAgent : new boolean[] {false, true}) {
+      Path box = Files.createDirectories(dir.resolve(withAgent ? "with2" : "without2"));
+      Path cwd = Files.createDirectories(box.resolve("cwd/data"));
+      Path home = Files.createDirectories(box.resolve("home/data"));
+      Files.writeString(cwd.resolve("where.txt"), "CWD");
+      Files.writeString(home.resolve("where.txt"), "USERDIR");
+      Process names =
+          new ProcessBuilder(
+                  "sh",
+                  "-c",
+                  "printf invalid > \"$(printf 'n\\377')\"; printf replacement > \"$(printf 'n\\357\\277\\275')\"")
+              .directory(home.toFile())
+              .inheritIO()
+              .start();
+      assertThat(names.waitFor()).isZero();
+      Files.writeString(
+          box.resolve("policy.yaml"),
+          "version: 1\nsandbox: "
+              + box.resolve("home")
+              + "\ntools:\n  elsewhere:\n    decision: allow\n    files:\n"
+              + "      read: [\"data/**\"]\n      write: [\"data/**\"]\n");
+      ChildJvm child =
+          ChildJvm.in(box.resolve("cwd"))
+              .env("LC_ALL", "C.UTF-8")
+              .jvmArg("-Duser.dir=" + box.resolve("home"));
+      if (withAgent) {
+        child =
+            child.agent(
+                "policy=" + box.resolve("policy.yaml") + ",audit=" + box.resolve("audit.jsonl"));
+      }
+      ChildJvm.Result result = child.app(ResolvedOpensApp.class, "elsewhere");
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      boolean pinned = withAgent && Runtime.version().feature() >= 22;
+      assertThat(result.stdout().lines())
+          .as(result.toString())
+          .containsExactly(
+              "relative-read read USERDIR",
+              "relative-write wrote",
+              "replacement-name read replacement",
+              pinned ? "invalid-name denied SecurityException" : "invalid-name read invalid");
+      assertThat(home.resolve("out.txt")).hasContent("written");
+      assertThat(cwd.resolve("out.txt")).doesNotExist();
+    }
+  }
 }

@@ -87,7 +87,40 @@ public final class ResolvedOpensApp {
     }
   }
 
+  /**
+   * Relative paths and odd names: {@code data/where.txt} read and {@code data/out.txt} written with
+   * {@code java.nio} (both relative to {@code user.dir}, which the test sets apart from the working
+   * folder), then each file of {@code data} whose name starts with {@code n}, as listed: one whose
+   * name is not valid UTF-8 ({@code invalid-name}) and one named by U+FFFD, the character the
+   * first's name reads as ({@code replacement-name}).
+   */
+  @Tool(name = "elsewhere", risk = Risk.LOW)
+  static String elsewhere(String unused) throws IOException {
+    StringBuilder out = new StringBuilder();
+    attempt(out, "relative-read", () -> Files.readString(Path.of("data/where.txt")));
+    attempt(
+        out,
+        "relative-write",
+        () -> {
+          Files.writeString(Path.of("data/out.txt"), "written");
+          return "wrote";
+        });
+    try (java.util.stream.Stream<Path> listed = Files.list(Path.of("data"))) {
+      for (Path file : listed.sorted().toList()) {
+        if (file.getFileName().toString().startsWith("n")) {
+          boolean valid = Path.of(file.toString()).equals(file);
+          attempt(out, valid ? "replacement-name" : "invalid-name", () -> Files.readString(file));
+        }
+      }
+    }
+    return out.toString();
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("elsewhere")) {
+      System.out.print(elsewhere(""));
+      return;
+    }
     System.out.print(resolved(""));
     System.out.println("after (deleted) " + Files.readString(Path.of("data/x (deleted)")));
   }
