@@ -19,14 +19,23 @@ import java.util.stream.Stream;
  */
 final class SharedReadOnlyFiles {
 
-  private final List<Path> roots;
-
-  private SharedReadOnlyFiles(List<Path> roots) {
-    this.roots = List.copyOf(roots);
+  /**
+   * The roots of this JVM, resolved when first asked for: the walk of the JDK's folders cost about
+   * 25 ms of every start-up, and only a read the grants refuse asks (the JVM initialises the holder
+   * once, on whichever thread asks first).
+   */
+  private static final class ThisJvm {
+    static final List<Path> ROOTS = roots();
   }
 
-  /** The roots of this JVM, resolved once at start-up. */
+  private SharedReadOnlyFiles() {}
+
+  /** The roots of this JVM, resolved at the first read a tool's grants do not allow. */
   static SharedReadOnlyFiles ofThisJvm() {
+    return new SharedReadOnlyFiles();
+  }
+
+  private static List<Path> roots() {
     List<Path> roots = new ArrayList<>();
     Path javaHome = Path.of(System.getProperty("java.home"));
     real(javaHome.toString()).ifPresent(roots::add);
@@ -47,7 +56,7 @@ final class SharedReadOnlyFiles {
     real("/usr/local/share/fonts").ifPresent(roots::add);
     real("/dev/random").ifPresent(roots::add);
     real("/dev/urandom").ifPresent(roots::add);
-    return new SharedReadOnlyFiles(roots);
+    return List.copyOf(roots);
   }
 
   private static Optional<Path> real(String path) {
@@ -60,7 +69,7 @@ final class SharedReadOnlyFiles {
 
   /** {@return whether reading or probing this real path is allowed to every tool} */
   boolean contains(Path real) {
-    for (Path root : roots) {
+    for (Path root : ThisJvm.ROOTS) {
       if (real.startsWith(root)) {
         return true;
       }
