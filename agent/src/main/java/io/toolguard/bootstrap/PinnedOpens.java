@@ -296,7 +296,11 @@ final class PinnedOpens {
     if (name.indexOf('\uFFFD') < 0) {
       return true;
     }
-    return path instanceof Path given && Path.of(name).equals(given);
+    try {
+      return path instanceof Path given && Path.of(name).equals(given);
+    } catch (java.nio.file.InvalidPathException unmappable) {
+      return false; // U+FFFD has no bytes in this encoding: the text is not the name
+    }
   }
 
   /**

@@ -41,6 +41,16 @@ class PinnedOpensTest {
   }
 
   @Test
+  void aNameIsExactUnlessItsTextMayHaveLostBytes() {
+    assertThat(PinnedOpens.exact("data/plain.txt", "data/plain.txt")).isTrue();
+    assertThat(PinnedOpens.exact("data/plain.txt", Path.of("data/plain.txt"))).isTrue();
+    // U+FFFD in a String may stand for bytes an earlier decoding lost: never taken as the name
+    assertThat(PinnedOpens.exact("data/n\uFFFD", "data/n\uFFFD")).isFalse();
+    // a Path that does not encode back to itself (or cannot be encoded at all) is not its text
+    assertThat(PinnedOpens.exact("data/n\uFFFD", Path.of("data/other"))).isFalse();
+  }
+
+  @Test
   void anExistingFileIsHandedAsItsDescriptorAndReadsTheSame() throws Exception {
     assumePinning();
     Path file = Files.writeString(dir.toRealPath().resolve("f.txt"), "checked");

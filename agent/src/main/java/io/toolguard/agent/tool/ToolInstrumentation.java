@@ -30,10 +30,10 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 public final class ToolInstrumentation implements ClassFileTransformer {
 
-  /** Methods without a body of their own to weave: abstract, native and bridge methods. */
   /** A class file no JVM defines: what a tool class becomes if it cannot be woven. */
   private static final byte[] REFUSED = new byte[] {0};
 
+  /** Methods without a body of their own to weave: abstract, native and bridge methods. */
   private static final int NO_BODY = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE;
 
   private final ToolRegistry registry;
