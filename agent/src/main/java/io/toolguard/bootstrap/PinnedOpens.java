@@ -248,10 +248,7 @@ final class PinnedOpens {
     Landlock kernel = Availability.KERNEL;
     if (kernel == null
         || !(given instanceof String || (given != null && given.getClass() == Availability.PATHS))
-        || (options instanceof Collection<?> set
-            && (set.contains(LinkOption.NOFOLLOW_LINKS)
-                || set.contains(StandardOpenOption.DELETE_ON_CLOSE)
-                || set.contains(StandardOpenOption.CREATE_NEW)))) {
+        || actsOnFinalName(options)) {
       return null;
     }
     String path = given.toString();
@@ -283,6 +280,17 @@ final class PinnedOpens {
       type == S_IFREG || type == S_IFDIR || type == S_IFLNK ? 0 : resolved.special()
     };
     return new Opened(resolved.descriptor(), real, inode);
+  }
+
+  /**
+   * {@return whether an NIO open with these options acts on the final name itself, a link there
+   * included}: {@code NOFOLLOW_LINKS}, {@code DELETE_ON_CLOSE}, {@code CREATE_NEW}
+   */
+  private static boolean actsOnFinalName(Object options) {
+    return options instanceof Collection<?> set
+        && (set.contains(LinkOption.NOFOLLOW_LINKS)
+            || set.contains(StandardOpenOption.DELETE_ON_CLOSE)
+            || set.contains(StandardOpenOption.CREATE_NEW));
   }
 
   /**
@@ -354,11 +362,7 @@ final class PinnedOpens {
               + "), so the file could not be opened by the name it was checked under; rename it"
               + " or run the JVM with a UTF-8 locale");
     }
-    boolean ownFinalName =
-        options instanceof Collection<?> set
-            && (set.contains(LinkOption.NOFOLLOW_LINKS)
-                || set.contains(StandardOpenOption.DELETE_ON_CLOSE)
-                || set.contains(StandardOpenOption.CREATE_NEW));
+    boolean ownFinalName = actsOnFinalName(options);
     int slash = real.lastIndexOf('/');
     if (!real.startsWith("/") || (ownFinalName && slash <= 0)) {
       return checked; // not what a resolved path looks like, or the root itself: nothing to pin

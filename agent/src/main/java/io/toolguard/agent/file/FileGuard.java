@@ -79,18 +79,28 @@ public final class FileGuard {
     return new FileGuard(gate, SharedReadOnlyFiles.ofThisJvm(), own);
   }
 
+  /**
+   * {@return the access bits with what {@code detail} adds}
+   *
+   * @throws SecurityException if they name no operation: every hook names what it does, and a check
+   *     that names nothing (the bootstrap entry called directly) would resolve a path the tool may
+   *     not even probe
+   */
+  private static int operations(int access, Object detail) {
+    int bits = access | fromDetail(access, detail);
+    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
+      throw new SecurityException(
+          "toolguard refused a file check that names no operation (read, write, delete or probe)");
+    }
+    return bits;
+  }
+
   /** Decides one access; see {@code Dispatcher.Hooks#checkFile}. */
   public Object check(ToolContext context, Object given, int access, Object detail) {
     if (given == null) {
       return null;
     }
-    int bits = access | fromDetail(access, detail);
-    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
-      // Every hook names what it does; a check that names nothing (the bootstrap entry called
-      // directly) would resolve a path the tool may not even probe.
-      throw new SecurityException(
-          "toolguard refused a file check that names no operation (read, write, delete or probe)");
-    }
+    int bits = operations(access, detail);
     if (given instanceof URL[] urls) {
       for (URL url : urls) {
         check(context, url, bits, detail);
@@ -136,11 +146,7 @@ public final class FileGuard {
    */
   public void checkResolved(
       ToolContext context, Object given, int access, Object detail, String real, long[] stat) {
-    int bits = access | fromDetail(access, detail);
-    if ((bits & (READ | WRITE | DELETE | PROBE)) == 0) {
-      throw new SecurityException(
-          "toolguard refused a file check that names no operation (read, write, delete or probe)");
-    }
+    int bits = operations(access, detail);
     if (stat.length != 5) {
       throw new SecurityException(
           "toolguard could not decide on '" + real + "': the kernel's answer about it was partial");

@@ -149,14 +149,10 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
       return null;
     }
-    boolean mayDeclareTools;
     try {
-      mayDeclareTools = filter.mayDeclareTools(loader, internalName, classFile);
-    } catch (RuntimeException | LinkageError failure) {
-      return refused(internalName, redefined, failure);
-    }
-    try {
-      return mayDeclareTools ? weave(loader, classFile) : null;
+      return filter.mayDeclareTools(loader, internalName, classFile)
+          ? weave(loader, classFile)
+          : null;
     } catch (RuntimeException | LinkageError failure) {
       return refused(internalName, redefined, failure);
     }
