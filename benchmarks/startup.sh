@@ -9,8 +9,9 @@
 #              (mvn -B package -DskipTests in examples/langchain4j)
 #   cds        hello world with a dynamic CDS archive of the application (-XX:ArchiveClassesAtExit, made
 #              without the agent) on the B side, without the agent on both sides, then with it on both
-#   aot        JDK 24+: hello world with an AOT cache (JEP 483) on both sides, each trained as it runs:
-#              without the agent, and with --add-modules java.instrument for the agent's runs (see README)
+#   aot        JDK 24+: hello world and the example with an AOT cache (JEP 483) on the B side, each
+#              trained as it runs (without the agent; with it, in which run toolguard refuses every
+#              tool); then the share of the cache's gain kept with the agent
 # Build first: mvn -B package -DskipTests.
 # Usage: benchmarks/startup.sh [RUNS]   (default 15; JDKS="jdk-home ..." selects the JDKs, default: the
 # JDK 17 and JDK 25 of the CI machine when present, else JAVA_HOME or java on the PATH)
@@ -83,6 +84,7 @@ pair() {
   read -r b_min b_med b_max <<< "$(stats "$work/b" 1)"
   read -r _ ra_med _ <<< "$(stats "$work/a" 2)"
   read -r _ rb_med _ <<< "$(stats "$work/b" 2)"
+  last_gain=$((a_med - b_med)) # what B saves over A, for the AOT rows' "gain kept"
   awk -v v="$version" -v n="$name" -v a="$a_min $a_med $a_max" -v b="$b_min $b_med $b_max" \
     -v ra="$ra_med" -v rb="$rb_med" 'BEGIN {
       split(a, x, " "); split(b, y, " ")
@@ -95,6 +97,7 @@ echo "$runs paired runs each; wall ms min / median / max; peak RSS MiB, medians"
 echo
 echo "| JDK | run | A: without agent (ms) | B: with agent (ms) | added | B/A | RSS A | RSS B | added RSS |"
 echo "|---|---|---|---|---|---|---|---|---|"
+notes=""
 for jdk in $JDKS; do
   java=$jdk/bin/java
   version=$("$java" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]*)".*/\1/')
@@ -129,12 +132,30 @@ for jdk in $JDKS; do
   pair "hello, agent on both; A: default CDS, B: + app CDS archive" "$java $with $app" \
     "$java -XX:SharedArchiveFile=$work/instrument.jsa $with $app"
   if [ "$feature" -ge 24 ]; then
-    "$java" -XX:AOTCacheOutput="$work/plain.aot" $app > /dev/null 2>&1 || {
-      echo "AOT training run failed" >&2; exit 1; }
-    "$java" -XX:AOTCacheOutput="$work/instrument.aot" --add-modules java.instrument $app > /dev/null 2>&1 || {
-      echo "AOT training run for the agent failed" >&2; exit 1; }
-    pair "hello, no agent; A: no AOT cache, B: AOT cache" "$hello" "$java -XX:AOTCache=$work/plain.aot $app"
-    pair "hello, agent on both; A: no AOT cache, B: AOT cache" "$java $with $app" \
-      "$java -XX:AOTCache=$work/instrument.aot $with $app"
+    # aot NAME "APP ARGS" "AGENT OPTION": the cache's gain without the agent (trained without it),
+    # then with the agent on both sides (trained with it), and how much of the gain is kept
+    aot() {
+      local name=$1 args=$2 agent_option=$3 plain_gain
+      "$java" -XX:AOTCacheOutput="$work/$name-plain.aot" $args > /dev/null 2>&1 || {
+        echo "AOT training run of $name failed" >&2; exit 1; }
+      "$java" -XX:AOTCacheOutput="$work/$name-agent.aot" $agent_option $args > /dev/null 2>&1 || {
+        echo "AOT training run of $name with the agent failed" >&2; exit 1; }
+      pair "$name, no agent; A: no AOT cache, B: AOT cache" "$java $args" \
+        "$java -XX:AOTCache=$work/$name-plain.aot $args"
+      plain_gain=$last_gain
+      pair "$name, agent on both; A: no AOT cache, B: AOT cache trained with the agent" \
+        "$java $agent_option $args" "$java -XX:AOTCache=$work/$name-agent.aot $agent_option $args"
+      kept="$kept $name: $(awk -v p="$plain_gain" -v g="$last_gain" \
+        'BEGIN { if (p > 0) printf "%d%%", 100 * g / p; else printf "n/a (no gain without the agent)" }')"
+    }
+    kept=""
+    aot hello "$app" "$with"
+    if [ -f "$example" ]; then
+      aot example "-jar $example $work/example/workspace" \
+        "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
+    fi
+    notes="$notes
+JDK $version, AOT cache's wall-time gain (median) kept with the agent:$kept"
   fi
 done
+[ -z "$notes" ] || echo "$notes"

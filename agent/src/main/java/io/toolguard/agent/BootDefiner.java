@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -12,7 +13,10 @@ import net.bytebuddy.jar.asm.Opcodes;
  * Makes the one function that defines a class into the bootstrap class loader: a class, generated
  * here, whose {@code apply(name, classFile)} calls {@code jdk.internal.misc.Unsafe.defineClass}
  * with no loader, defined by a private class loader of its own, the unnamed module of which is the
- * only module {@code java.base} then exports {@code jdk.internal.misc} to.
+ * only module {@code java.base} then exports {@code jdk.internal.misc} to. The same class says
+ * whether the JVM is writing a CDS archive or an AOT cache ({@code
+ * jdk.internal.misc.CDS.isDumpingArchive()}, which the JVM sets from its command line), which only
+ * {@code jdk.internal.misc} tells.
  *
  * <p>Why so. Exporting that package to the agent's module would export it to the application's too
  * (both are the unnamed module of the system class loader), and every tool would hold {@code
@@ -29,15 +33,26 @@ final class BootDefiner {
 
   private static final String UNSAFE = "jdk/internal/misc/Unsafe";
 
+  private static final String CDS = "jdk/internal/misc/CDS";
+
   private BootDefiner() {}
 
   /**
-   * {@return a function that defines {@code classFile}, named {@code binaryName}, into the
-   * bootstrap class loader}
+   * What the generated class does for the agent.
+   *
+   * @param definer defines {@code classFile}, named {@code binaryName}, into the bootstrap loader
+   * @param writingArchive whether this JVM writes a CDS archive or an AOT cache when it ends (a
+   *     training run: {@code -XX:AOTCacheOutput}, {@code -XX:AOTMode=record}, {@code
+   *     -XX:ArchiveClassesAtExit})
+   */
+  record Powers(BiFunction<String, byte[], Class<?>> definer, BooleanSupplier writingArchive) {}
+
+  /**
+   * {@return the generated class's powers}
    *
    * @throws IllegalStateException if this JDK does not let the agent make it
    */
-  static BiFunction<String, byte[], Class<?>> create(Instrumentation instrumentation) {
+  static Powers create(Instrumentation instrumentation) {
     Class<?> type = new DefinerLoader().define(classFile());
     instrumentation.redefineModule(
         Object.class.getModule(),
@@ -47,10 +62,11 @@ final class BootDefiner {
         Set.of(),
         Map.of());
     try {
+      Object generated = type.getConstructor().newInstance();
       @SuppressWarnings("unchecked")
       BiFunction<String, byte[], Class<?>> definer =
-          (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
-      return definer;
+          (BiFunction<String, byte[], Class<?>>) generated;
+      return new Powers(definer, (BooleanSupplier) generated);
     } catch (ReflectiveOperationException | LinkageError unsupported) {
       throw new IllegalStateException(
           "this JDK does not let toolguard define its bootstrap classes ("
@@ -61,9 +77,10 @@ final class BootDefiner {
   }
 
   /**
-   * {@return the class file: {@code public final class GeneratedBootDefiner implements BiFunction},
-   * whose {@code apply(name, bytes)} returns {@code Unsafe.getUnsafe().defineClass(name, bytes, 0,
-   * bytes.length, null, null)}}
+   * {@return the class file: {@code public final class GeneratedBootDefiner implements BiFunction,
+   * BooleanSupplier}, whose {@code apply(name, bytes)} returns {@code
+   * Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null, null)} and whose {@code
+   * getAsBoolean()} returns {@code CDS.isDumpingArchive()}}
    */
   static byte[] classFile() {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -73,7 +90,7 @@ final class BootDefiner {
         NAME,
         null,
         "java/lang/Object",
-        new String[] {"java/util/function/BiFunction"});
+        new String[] {"java/util/function/BiFunction", "java/util/function/BooleanSupplier"});
     MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
     init.visitCode();
     init.visitVarInsn(Opcodes.ALOAD, 0);
@@ -110,6 +127,13 @@ final class BootDefiner {
     apply.visitInsn(Opcodes.ARETURN);
     apply.visitMaxs(0, 0);
     apply.visitEnd();
+    MethodVisitor archiving =
+        writer.visitMethod(Opcodes.ACC_PUBLIC, "getAsBoolean", "()Z", null, null);
+    archiving.visitCode();
+    archiving.visitMethodInsn(Opcodes.INVOKESTATIC, CDS, "isDumpingArchive", "()Z", false);
+    archiving.visitInsn(Opcodes.IRETURN);
+    archiving.visitMaxs(0, 0);
+    archiving.visitEnd();
     writer.visitEnd();
     return writer.toByteArray();
   }

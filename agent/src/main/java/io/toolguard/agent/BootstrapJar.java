@@ -65,13 +65,16 @@ final class BootstrapJar {
   /**
    * Defines every class of the bootstrap package into the bootstrap class loader.
    *
+   * @return whether this JVM writes a CDS archive or an AOT cache when it ends (a training run),
+   *     which the class that defines them is the one to ask
    * @throws IOException if the agent jar cannot be read or lacks the package
    * @throws IllegalStateException if this JDK does not let the agent define them
    */
-  static void define(Instrumentation instrumentation) throws IOException {
+  static boolean define(Instrumentation instrumentation) throws IOException {
     Path agent = agentLocation();
     Map<String, byte[]> entries = entries(agent);
-    BiFunction<String, byte[], Class<?>> definer = BootDefiner.create(instrumentation);
+    BootDefiner.Powers powers = BootDefiner.create(instrumentation);
+    BiFunction<String, byte[], Class<?>> definer = powers.definer();
     for (Map.Entry<String, byte[]> type : inDefinitionOrder(entries).entrySet()) {
       Class<?> defined = definer.apply(type.getKey(), type.getValue());
       if (defined.getClassLoader() != null) {
@@ -79,6 +82,7 @@ final class BootstrapJar {
             type.getKey() + " was not defined by the bootstrap class loader");
       }
     }
+    return powers.writingArchive().getAsBoolean();
   }
 
   /**

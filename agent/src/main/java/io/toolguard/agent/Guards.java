@@ -74,11 +74,25 @@ final class Guards implements Dispatcher.Hooks {
   }
 
   /**
-   * Registers the guards with the dispatcher, then weaves the JDK and the tool methods.
+   * Why no tool runs in a JVM that writes a CDS archive or an AOT cache when it ends (a training
+   * run). The JVM leaves every class an agent retransformed out of what it writes, and some of the
+   * JDK classes toolguard must hook ({@code Thread}, {@code System}, {@code ClassLoader}) are ones
+   * it cannot do without: JDK 25.0.3 crashes writing the cache. So in such a run the JDK is not
+   * woven, and a tool that ran could not be confined.
+   */
+  static final String TRAINING_RUN =
+      "this JVM writes a CDS archive or an AOT cache when it ends (a training run), where"
+          + " toolguard cannot hook the JDK to confine a tool, so every tool call is denied;"
+          + " train with a workload that calls no tool (README: AOT cache)";
+
+  /**
+   * Registers the guards with the dispatcher, then weaves the JDK and the tool methods; in a
+   * training run, the tool methods alone, every call denied.
    *
    * @param own toolguard's own files, which no tool may touch
    * @param sandboxes the kernel sandboxes of the processes tools start
    * @param attached whether the JVM has been running (and loading tool classes) before
+   * @param trainingRun whether the JVM writes a CDS archive or an AOT cache when it ends
    */
   static void install(
       Instrumentation instrumentation,
@@ -87,12 +101,29 @@ final class Guards implements Dispatcher.Hooks {
       ApprovalChannels approvals,
       ProtectedFiles own,
       ExecSandboxes sandboxes,
-      boolean attached) {
+      boolean attached,
+      boolean trainingRun) {
     Approver approver = new Approver(approvals.approvals(), audit);
-    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads);
+    ToolCallGuard tools =
+        ToolInstrumentation.guard(
+            active, audit, approver, FileGuard::whereLeads, trainingRun ? TRAINING_RUN : null);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
+    if (trainingRun) {
+      approvals.awaitStarted();
+      Dispatcher.install(
+          new Guards(
+              tools,
+              files,
+              new ExecGuard(gate, files, env, sandboxes),
+              new NetGuard(gate, approvals.server()),
+              env,
+              new JvmGuard(gate)));
+      ToolInstrumentation.install(
+          instrumentation, tools, active.current().policy().toolAnnotations(), attached);
+      return;
+    }
     boolean forkHere = ExecSandboxes.prepare(instrumentation);
     if (forkHere) {
       // Beside the hook tables and the weaving; awaited below, before any tool runs (a tool must

@@ -88,9 +88,10 @@ final class Startup {
         approvals.awaitStarted();
       }
       jvmChanged = true;
-      BootstrapJar.define(instrumentation);
+      boolean trainingRun = BootstrapJar.define(instrumentation);
       ExecSandboxes sandboxes = new ExecSandboxes(own);
-      Guards.install(instrumentation, active, audit, approvals, own, sandboxes, attached);
+      Guards.install(
+          instrumentation, active, audit, approvals, own, sandboxes, attached, trainingRun);
       if (!options.reload().isZero()) {
         new PolicyReloader(
                 path(policyFile, "policy"),
@@ -121,7 +122,8 @@ final class Startup {
       System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
-      System.err.println("toolguard: " + sandboxes.startupNote(policy));
+      System.err.println(
+          "toolguard: " + (trainingRun ? Guards.TRAINING_RUN : sandboxes.startupNote(policy)));
     } catch (PolicyException invalid) {
       throw refusal(
           jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -123,8 +124,11 @@ class BootstrapJarTest {
     BiFunction<String, byte[], Class<?>> definer =
         (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
 
-    assertThat(type.getInterfaces()).containsExactly(BiFunction.class);
+    assertThat(type.getInterfaces()).containsExactly(BiFunction.class, BooleanSupplier.class);
     assertThatThrownBy(() -> definer.apply("x.Y", new byte[0]))
+        .isInstanceOf(IllegalAccessError.class)
+        .hasMessageContaining("jdk.internal.misc");
+    assertThatThrownBy(() -> ((BooleanSupplier) definer).getAsBoolean())
         .isInstanceOf(IllegalAccessError.class)
         .hasMessageContaining("jdk.internal.misc");
   }

@@ -94,6 +94,67 @@ class AotCacheIT {
   }
 
   @Test
+  void aTrainingRunWithTheAgentWritesACacheRefusingEveryToolAndTheCacheServesAGuardedRun()
+      throws Exception {
+    // Without the agent, the training run's tools run, the denied one too.
+    ChildJvm.Result plain =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=plain.aot")
+            .jvmArg("--add-modules=java.instrument")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    assertThat(plain.stdout().lines()).contains("lookup: ran", "wipe: ran");
+
+    // With it, the JVM writes the cache (JDK 25.0.3 crashed doing so when the agent had hooked
+    // the JDK), and no tool runs: none could be confined.
+    ChildJvm.Result training =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=trained.aot")
+            .agent("policy=policy.yaml,audit=training.jsonl")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(training.exitCode()).as(training.toString()).isZero();
+    assertThat(dir.resolve("trained.aot")).isNotEmptyFile();
+    assertThat(training.stdout().lines())
+        .noneMatch(line -> line.endsWith(": ran"))
+        .anyMatch(line -> line.startsWith("lookup: denied: Tool 'lookup' was denied by toolguard"))
+        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
+    assertThat(training.stderr()).contains("toolguard: " + TRAINING_RUN);
+    assertThat(AuditLines.calls(dir.resolve("training.jsonl")))
+        .isNotEmpty()
+        .allSatisfy(
+            line -> {
+              assertThat(line.get("decision")).isEqualTo("deny");
+              assertThat(line.get("reason")).isEqualTo(TRAINING_RUN);
+            });
+
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=trained.aot")
+            .jvmArg("-XX:AOTMode=on") // the JVM stops if it cannot use the cache
+            .jvmArg("-Xlog:class+load:file=guarded.log")
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(guarded.exitCode()).as(guarded.toString()).isZero();
+    assertThat(guarded.stdout().lines())
+        .contains("lookup: ran", "rename: ran")
+        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
+    assertThat(guarded.stderr().lines())
+        .noneMatch(line -> line.contains("[error]"))
+        .noneMatch(line -> line.contains("[warning]"))
+        .noneMatch(line -> line.contains(TRAINING_RUN));
+    // The application's classes the agent did not weave come from the cache.
+    assertThat(Files.readString(dir.resolve("guarded.log")))
+        .contains("io.toolguard.it.app.ToolApp source: shared objects file")
+        .contains("java.lang.Thread source: shared objects file");
+  }
+
+  /** What the agent says of a training run, at start-up and as each call's reason. */
+  private static final String TRAINING_RUN =
+      "this JVM writes a CDS archive or an AOT cache when it ends (a training run), where"
+          + " toolguard cannot hook the JDK to confine a tool, so every tool call is denied;"
+          + " train with a workload that calls no tool (README: AOT cache)";
+
+  @Test
   void aCacheTrainedWithoutJavaInstrumentIsRefusedWithTheReason() throws Exception {
     ChildJvm.Result training =
         ChildJvm.in(dir)

@@ -1,6 +1,7 @@
 package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.toolguard.it.app.InternalsApp;
 import io.toolguard.it.app.ToolApp;
@@ -66,6 +67,51 @@ class ClassSharingIT {
         .noneMatch(line -> line.contains("warning") && !line.startsWith("toolguard"))
         .noneMatch(line -> line.contains("[error]"))
         .noneMatch(line -> line.contains("Sharing is only supported"));
+  }
+
+  /**
+   * JDK 17 writes a CDS archive with an agent in the JVM only when told that this is for testing
+   * ({@code -XX:+AllowArchivingWithJavaAgent}), and then maps it only with the same flag. With it,
+   * the dumping run completes (it crashed while toolguard hooked the JDK in it), refuses every
+   * tool, and the archive serves a guarded run.
+   */
+  @Test
+  void onJdk17AnArchiveDumpedWithTheAgentRefusesEveryToolThenServesAGuardedRun() throws Exception {
+    assumeThat(Runtime.version().feature()).as("JDK 25 is covered by AotCacheIT").isLessThan(24);
+    String classPath = ChildJvm.classPath(applicationJar(), ChildJvm.apiJar());
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    ChildJvm.Result dump =
+        archivingWithAgent(ChildJvm.in(dir).jvmArg("-XX:ArchiveClassesAtExit=agent.jsa"))
+            .agent("policy=policy.yaml,audit=dump.jsonl")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(dump.exitCode()).as(dump.toString()).isZero();
+    assertThat(dir.resolve("agent.jsa")).isNotEmptyFile();
+    assertThat(dump.stdout().lines())
+        .noneMatch(line -> line.endsWith(": ran"))
+        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
+    assertThat(AuditLines.calls(dir.resolve("dump.jsonl")))
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(line.get("reason")).contains("(a training run)"));
+
+    ChildJvm.Result guarded =
+        archivingWithAgent(
+                ChildJvm.in(dir)
+                    .jvmArg("-XX:SharedArchiveFile=agent.jsa")
+                    .jvmArg("-Xlog:class+load:file=guarded.log"))
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
+    assertThat(guarded.exitCode()).as(guarded.toString()).isZero();
+    assertThat(guarded.stdout().lines())
+        .contains("lookup: ran")
+        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
+    assertThat(Files.readString(dir.resolve("guarded.log"))).contains(SHARED);
+    assertThat(guarded.stderr().lines())
+        .noneMatch(line -> line.contains("[error]"))
+        .noneMatch(line -> line.contains("(a training run)"));
+  }
+
+  private static ChildJvm archivingWithAgent(ChildJvm jvm) {
+    return jvm.jvmArg("-XX:+UnlockDiagnosticVMOptions").jvmArg("-XX:+AllowArchivingWithJavaAgent");
   }
 
   @Test

@@ -36,6 +36,7 @@ public final class ToolCallGuard {
   private final AuditLog audit;
   private final Approver approver;
   private final UnaryOperator<Path> realPath;
+  private final String everyCallRefused;
   private final String callIdPrefix =
       Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
@@ -56,6 +57,23 @@ public final class ToolCallGuard {
       AuditLog audit,
       Approver approver,
       UnaryOperator<Path> realPath) {
+    this(active, registry, audit, approver, realPath, null);
+  }
+
+  /**
+   * @param realPath where a path in an argument really leads, for conditions on paths
+   * @param everyCallRefused why every call is denied, whatever the policy and its mode say, or
+   *     {@code null} to decide calls by the policy: where toolguard could not confine a tool that
+   *     ran, no tool runs
+   */
+  public ToolCallGuard(
+      ActivePolicy active,
+      ToolRegistry registry,
+      AuditLog audit,
+      Approver approver,
+      UnaryOperator<Path> realPath,
+      String everyCallRefused) {
+    this.everyCallRefused = everyCallRefused;
     this.active = active;
     this.registry = registry;
     this.audit = audit;
@@ -81,12 +99,21 @@ public final class ToolCallGuard {
     ActivePolicy.Snapshot inForce = active.current();
     Policy policy = inForce.policy();
     ToolDecision decision;
-    boolean failed = false;
+    // Denied in audit mode too, as a call toolguard could not decide is.
+    boolean failed = everyCallRefused != null;
     boolean wouldAsk = false;
     String personsMessage = null;
     try {
       decision =
-          policy.decideCall(tool.name(), tool.risk(), tool.parameterNames(), arguments, realPath);
+          failed
+              ? new ToolDecision(
+                  Verdict.DENY,
+                  tool.risk().under(policy.defaultRisk()),
+                  policy.source(),
+                  everyCallRefused,
+                  Grants.NONE)
+              : policy.decideCall(
+                  tool.name(), tool.risk(), tool.parameterNames(), arguments, realPath);
       if (decision.outcome() != Outcome.DENY
           && (decision.budget().isPresent() || !policy.budgets().isEmpty())) {
         String askWhy = null;

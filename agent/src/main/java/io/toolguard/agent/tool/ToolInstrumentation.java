@@ -51,13 +51,16 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * where a person must decide, and writing decisions to {@code audit}}
    *
    * @param realPath where a path in an argument really leads, for conditions on paths
+   * @param everyCallRefused why every call is denied whatever the policy says, or {@code null}
    */
   public static ToolCallGuard guard(
       ActivePolicy active,
       AuditLog audit,
       Approver approver,
-      java.util.function.UnaryOperator<java.nio.file.Path> realPath) {
-    return new ToolCallGuard(active, new ToolRegistry(), audit, approver, realPath);
+      java.util.function.UnaryOperator<java.nio.file.Path> realPath,
+      String everyCallRefused) {
+    return new ToolCallGuard(
+        active, new ToolRegistry(), audit, approver, realPath, everyCallRefused);
   }
 
   /**

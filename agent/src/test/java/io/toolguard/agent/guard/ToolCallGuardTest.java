@@ -137,30 +137,52 @@ class ToolCallGuardTest {
             "Tool 'lookup' was denied by toolguard: the audit log cannot be written, and nothing runs unrecorded");
   }
 
+  @Test
+  void aGuardThatRefusesEveryCallDeniesWhatThePolicyAllowsEvenInAuditMode() throws Exception {
+    Policy policy = policy(Mode.AUDIT, rule("lookup", Verdict.ALLOW));
+    AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
+    ToolCallGuard guard =
+        new ToolCallGuard(
+            new ActivePolicy(new ActivePolicy.Snapshot(policy, Mode.AUDIT)),
+            registry,
+            audit,
+            new Approver(new Approvals(), audit),
+            Path::normalize,
+            "a training run");
+
+    assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
+        .isInstanceOf(SecurityException.class)
+        .hasMessage("Tool 'lookup' was denied by toolguard: a training run [rule app.yaml]");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"deny\"", "a training run");
+  }
+
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {
     return guard(mode, AuditLog.open(dir.resolve("audit.jsonl")), rules);
   }
 
   private ToolCallGuard guard(Mode mode, AuditLog audit, ToolRule... rules) {
-    Policy policy =
-        new Policy(
-            "app.yaml",
-            mode,
-            Optional.empty(),
-            dir,
-            Verdict.DENY,
-            Optional.empty(),
-            ApprovalSettings.NONE,
-            Risk.HIGH,
-            List.of(),
-            List.of(rules),
-            List.of(),
-            "digest");
     return new ToolCallGuard(
-        new ActivePolicy(new ActivePolicy.Snapshot(policy, mode)),
+        new ActivePolicy(new ActivePolicy.Snapshot(policy(mode, rules), mode)),
         registry,
         audit,
         new Approver(new Approvals(), audit));
+  }
+
+  private Policy policy(Mode mode, ToolRule... rules) {
+    return new Policy(
+        "app.yaml",
+        mode,
+        Optional.empty(),
+        dir,
+        Verdict.DENY,
+        Optional.empty(),
+        ApprovalSettings.NONE,
+        Risk.HIGH,
+        List.of(),
+        List.of(rules),
+        List.of(),
+        "digest");
   }
 
   private static ToolRule rule(String pattern, Verdict verdict) {
