@@ -185,7 +185,8 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /**
    * {@return the hooked classes loaded so far by the JDK's loaders, by internal name}: looked up by
-   * binary name, so that the 1,500 or more classes loaded by now cost no string each
+   * binary name, so that the 1,500 or more classes loaded by now cost no converted copy of their
+   * names
    */
   private static Map<String, Class<?>> jdkClassesLoaded(
       Instrumentation instrumentation, Set<String> hooked) {
