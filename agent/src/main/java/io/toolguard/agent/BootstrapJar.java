@@ -189,7 +189,7 @@ final class BootstrapJar {
         try (JarInputStream in = new JarInputStream(jar.getInputStream(packed))) {
           for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
             if (!entry.isDirectory() && entry.getName().startsWith(PACKAGE)) {
-              entries.put(entry.getName(), in.readAllBytes());
+              entries.put(entry.getName(), content(in, entry));
             }
           }
         }
@@ -200,5 +200,26 @@ final class BootstrapJar {
           agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
     }
     return entries;
+  }
+
+  /**
+   * {@return the content of the entry {@code in} is at}: into an array of its size when the jar
+   * says it (the build's does), instead of growing 8 KiB buffers and copying them for each of the
+   * package's classes
+   *
+   * @throws IOException if the entry is shorter than the jar says (the stream itself refuses one
+   *     longer, or one whose checksum differs, when it moves on)
+   */
+  private static byte[] content(JarInputStream in, JarEntry entry) throws IOException {
+    long size = entry.getSize();
+    if (size < 0 || size > Integer.MAX_VALUE - 8) {
+      return in.readAllBytes();
+    }
+    byte[] content = in.readNBytes((int) size);
+    if (content.length != size) {
+      throw new IOException(
+          entry.getName() + " is cut short; the agent jar is damaged, download it again");
+    }
+    return content;
   }
 }

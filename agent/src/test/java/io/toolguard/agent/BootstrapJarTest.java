@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +136,27 @@ class BootstrapJarTest {
   }
 
   @Test
+  void entriesWhoseSizeTheJarGivesAreReadWholeAndOneWithAnotherChecksumIsRefused()
+      throws Exception {
+    byte[] dispatcher = new byte[20_000];
+    for (int i = 0; i < dispatcher.length; i++) {
+      dispatcher[i] = (byte) (i * 31);
+    }
+    byte[] packed = storedJarBytes(Map.of("io/toolguard/bootstrap/Dispatcher.class", dispatcher));
+
+    assertThat(BootstrapJar.entries(jar(Map.of(BootstrapJar.PACKED, packed))))
+        .hasEntrySatisfying(
+            "io/toolguard/bootstrap/Dispatcher.class",
+            content -> assertThat(content).isEqualTo(dispatcher));
+
+    // One byte of the class changed, its size and checksum not.
+    int at = indexOf(packed, dispatcher) + 10_000;
+    packed[at] = (byte) (packed[at] + 1);
+    Path damaged = jar(Map.of(BootstrapJar.PACKED, packed));
+    assertThatThrownBy(() -> BootstrapJar.entries(damaged)).isInstanceOf(IOException.class);
+  }
+
+  @Test
   void aJarWithoutThePackedPackageIsDamaged() throws Exception {
     Path agent = jar(Map.of("io/toolguard/bootstrap/Dispatcher.class", bytes("dispatcher")));
 
@@ -189,6 +212,34 @@ class BootstrapJarTest {
       }
     }
     return out.toByteArray();
+  }
+
+  /** {@return a jar whose entries are stored, with their sizes before their content} */
+  private static byte[] storedJarBytes(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JarOutputStream target = new JarOutputStream(out)) {
+      for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
+        JarEntry stored = new JarEntry(entry.getKey());
+        CRC32 crc = new CRC32();
+        crc.update(entry.getValue());
+        stored.setMethod(JarEntry.STORED);
+        stored.setSize(entry.getValue().length);
+        stored.setCrc(crc.getValue());
+        target.putNextEntry(stored);
+        target.write(entry.getValue());
+        target.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static int indexOf(byte[] in, byte[] part) {
+    for (int i = 0; i + part.length <= in.length; i++) {
+      if (Arrays.equals(in, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static byte[] bytes(String text) {

@@ -11,6 +11,7 @@ import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetHooks;
 import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.weave.Hook;
+import io.toolguard.agent.weave.Insertion.ReplaceCall;
 import io.toolguard.agent.weave.JdkWeaver;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,28 @@ class JdkHooksTest {
 
     assertThat(failures).as(System.getProperty("java.version")).isEmpty();
     assertThat(parts.stream().mapToInt(Map::size).sum()).isGreaterThan(60);
+  }
+
+  @Test
+  void aCallToReplaceIsFoundByTheRowThatNamesIt() {
+    // Two rows on one method: the call one names is made, the other's is not.
+    Hook replacing =
+        Hook.at(
+            "addAll",
+            "(Ljava/util/Collection;)Z",
+            new ReplaceCall("java/util/Collection", "toArray", "()[Ljava/lang/Object;", "entry"));
+    Hook missing =
+        Hook.at(
+            "addAll",
+            "(Ljava/util/Collection;)Z",
+            new ReplaceCall("java/util/Collection", "noSuchCall", "()V", "entry"));
+
+    assertThat(JdkWeaver.dryRun(Map.of("java/util/ArrayList", List.of(replacing)))).isEmpty();
+    assertThat(JdkWeaver.dryRun(Map.of("java/util/ArrayList", List.of(replacing, missing))))
+        .singleElement()
+        .asString()
+        .contains("has no call to java/util/Collection.noSuchCall")
+        .doesNotContain("toArray");
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.toolguard.agent.weave;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -26,7 +29,14 @@ final class Inserter extends MethodVisitor {
   private final Hook hook;
   private final Insertion.OnExit onExit;
   private final Label handler = new Label();
-  private final java.util.Set<Insertion.ReplaceCall> replaced = new java.util.HashSet<>();
+
+  /**
+   * The calls replaced so far, by identity: a record's {@code hashCode} would bootstrap {@code
+   * ObjectMethods} at start-up (about 60 method-handle classes, and their garbage) for a set of a
+   * few table rows.
+   */
+  private final Set<Insertion.ReplaceCall> replaced =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   Inserter(MethodVisitor target, String owner, int access, String descriptor, Hook hook) {
     super(Opcodes.ASM9, target);

@@ -183,13 +183,21 @@ public final class JdkWeaver implements ClassFileTransformer {
     return modules;
   }
 
-  /** {@return the hooked classes loaded so far by the JDK's loaders, by internal name} */
+  /**
+   * {@return the hooked classes loaded so far by the JDK's loaders, by internal name}: looked up by
+   * binary name, so that the 1,500 or more classes loaded by now cost no converted copy of their
+   * names
+   */
   private static Map<String, Class<?>> jdkClassesLoaded(
       Instrumentation instrumentation, Set<String> hooked) {
+    Map<String, String> byBinaryName = new HashMap<>();
+    for (String name : hooked) {
+      byBinaryName.put(name.replace('/', '.'), name);
+    }
     Map<String, Class<?>> loaded = new HashMap<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      String name = type.getName().replace('.', '/');
-      if (hooked.contains(name) && isJdks(type.getClassLoader(), type.getModule(), true)) {
+      String name = byBinaryName.get(type.getName());
+      if (name != null && isJdks(type.getClassLoader(), type.getModule(), true)) {
         loaded.put(name, type);
       }
     }
