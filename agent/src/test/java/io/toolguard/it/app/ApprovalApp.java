@@ -139,7 +139,13 @@ public final class ApprovalApp {
                 outcome = e.toString();
               }
               try {
-                java.nio.file.Files.writeString(java.nio.file.Path.of("in-process.txt"), outcome);
+                // Written whole, then moved into place: the test reads it as soon as it exists.
+                java.nio.file.Path written = java.nio.file.Path.of("in-process.txt.part");
+                java.nio.file.Files.writeString(written, outcome);
+                java.nio.file.Files.move(
+                    written,
+                    java.nio.file.Path.of("in-process.txt"),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }
