@@ -16,11 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a policy file (YAML, {@code version: 1}) and the policies it includes, and reports every
@@ -146,14 +141,14 @@ public final class PolicyParser {
   }
 
   private PolicyLayer layer(String text, List<Path> chain, String digest) throws PolicyException {
-    Node root = yaml.compose(text);
+    YamlNode root = yaml.compose(text);
     if (root == null) {
       yaml.problem(
           new Location(source, 1, 1),
           "the policy is empty; it must start with 'version: 1' and set at least 'sandbox'");
       yaml.throwIfAny();
     }
-    Map<String, NodeTuple> top = yaml.mapping(root, "the policy", TOP_KEYS);
+    Map<String, YamlEntry> top = yaml.mapping(root, "the policy", TOP_KEYS);
     if (top == null) {
       yaml.throwIfAny();
     }
@@ -210,24 +205,23 @@ public final class PolicyParser {
     return checkLocksHaveValues(own.over(base));
   }
 
-  private <T> Optional<PolicyLayer.Setting<T>> setting(NodeTuple entry, Optional<T> value) {
-    return value.map(v -> new PolicyLayer.Setting<>(v, yaml.at(entry.getKeyNode())));
+  private <T> Optional<PolicyLayer.Setting<T>> setting(YamlEntry entry, Optional<T> value) {
+    return value.map(v -> new PolicyLayer.Setting<>(v, yaml.at(entry.key())));
   }
 
-  private Optional<Path> include(NodeTuple entry, List<Path> chain) {
+  private Optional<Path> include(YamlEntry entry, List<Path> chain) {
     if (entry == null) {
       return Optional.empty();
     }
     String text =
-        yaml.string(
-            entry.getValueNode(), "include", "the path of a base policy, relative to this file");
+        yaml.string(entry.value(), "include", "the path of a base policy, relative to this file");
     if (text == null) {
       return Optional.empty();
     }
-    Path base = resolve(entry.getValueNode(), "include", text);
+    Path base = resolve(entry.value(), "include", text);
     if (base != null && chain.contains(base)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "include cycle: "
               + chain.stream()
                   .map(Path::toString)
@@ -241,13 +235,13 @@ public final class PolicyParser {
         .map(absolute -> Path.of(source).resolveSibling(text).normalize());
   }
 
-  private Map<String, Location> locks(NodeTuple entry) {
+  private Map<String, Location> locks(YamlEntry entry) {
     Map<String, Location> locks = new java.util.LinkedHashMap<>();
     if (entry == null) {
       return locks;
     }
-    Node value = entry.getValueNode();
-    if (!(value instanceof SequenceNode list)) {
+    YamlNode value = entry.value();
+    if (!(value instanceof YamlList list)) {
       yaml.problem(
           value,
           "'locked' must be a list of settings that including policies may not change ("
@@ -256,7 +250,7 @@ public final class PolicyParser {
               + StrictYaml.describe(value));
       return locks;
     }
-    for (Node item : list.getValue()) {
+    for (YamlNode item : list.getValue()) {
       String key =
           yaml.string(
               item, "an entry of 'locked'", "one of " + String.join(", ", PolicyLayer.LOCKABLE));
@@ -352,14 +346,14 @@ public final class PolicyParser {
     return value instanceof Verdict verdict ? verdict.label() : value.toString();
   }
 
-  private void checkVersion(NodeTuple entry, Node root) {
+  private void checkVersion(YamlEntry entry, YamlNode root) {
     if (entry == null) {
       yaml.problem(root, "missing 'version'; this agent reads 'version: 1'");
       return;
     }
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode text
-        && Tag.STR.equals(value.getTag())
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar text
+        && YamlNode.STR.equals(value.getTag())
         && text.getValue().strip().equals("1")) {
       yaml.problem(
           value,
@@ -368,8 +362,8 @@ public final class PolicyParser {
               + "\"; write version: 1 without quotes");
       return;
     }
-    if (!(value instanceof ScalarNode scalar)
-        || !Tag.INT.equals(value.getTag())
+    if (!(value instanceof YamlScalar scalar)
+        || !YamlNode.INT.equals(value.getTag())
         || !scalar.getValue().equals("1")) {
       yaml.problem(
           value,
@@ -382,17 +376,16 @@ public final class PolicyParser {
    * [default, /opt/tools]}}: the word {@code default} stands for the documented list of system
    * folders; without it, the list replaces that one.
    */
-  private Optional<ExecSandbox> execSandbox(NodeTuple entry) {
+  private Optional<ExecSandbox> execSandbox(YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
     String expected = "kernel, off or required";
-    if (!(entry.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+    if (!(entry.value() instanceof YamlMap)) {
       return yaml.enumValue(entry, "exec_sandbox", SandboxMode::named, expected)
           .map(mode -> new ExecSandbox(mode, true, List.of()));
     }
-    Map<String, NodeTuple> keys =
-        yaml.mapping(entry.getValueNode(), "'exec_sandbox'", EXEC_SANDBOX_KEYS);
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), "'exec_sandbox'", EXEC_SANDBOX_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
@@ -425,23 +418,22 @@ public final class PolicyParser {
             words.stream().filter(word -> !word.equals("default")).map(Path::of).toList()));
   }
 
-  private Optional<Path> sandbox(NodeTuple entry) {
+  private Optional<Path> sandbox(YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    String text = yaml.string(entry.getValueNode(), "sandbox", "a folder path");
+    String text = yaml.string(entry.value(), "sandbox", "a folder path");
     if (text == null) {
       return Optional.empty();
     }
     if (text.isBlank()) {
       yaml.problem(
-          entry.getValueNode(),
-          "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+          entry.value(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
       return Optional.empty();
     }
     if (text.startsWith("~")) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'sandbox' starts with '~', which toolguard does not expand (the agent may run as"
               + " another user than the one who wrote the policy): write the folder's absolute path,"
               + " or ./"
@@ -449,7 +441,7 @@ public final class PolicyParser {
               + " for a folder really named so");
       return Optional.empty();
     }
-    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text))
+    return Optional.ofNullable(resolve(entry.value(), "sandbox", text))
         .map(PolicyParser::realIfExists);
   }
 
@@ -464,7 +456,7 @@ public final class PolicyParser {
     }
   }
 
-  private Path resolve(Node node, String key, String text) {
+  private Path resolve(YamlNode node, String key, String text) {
     try {
       return folder.resolve(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
@@ -479,21 +471,21 @@ public final class PolicyParser {
    * enough to read in place of a value, an expression must compile and must not match the empty
    * text (it would find a secret everywhere)
    */
-  private List<SecretPattern> secrets(NodeTuple entry) {
+  private List<SecretPattern> secrets(YamlEntry entry) {
     List<SecretPattern> secrets = new java.util.ArrayList<>();
     if (entry == null) {
       return secrets;
     }
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+    if (!(entry.value() instanceof YamlList list)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'secrets' must be a list of {name, regex} entries, such as '- {name: \"order token\","
               + " regex: \"ot_[A-Za-z0-9]{24}\"}', not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return secrets;
     }
-    for (Node item : list.getValue()) {
-      Map<String, NodeTuple> keys = yaml.mapping(item, "an entry of 'secrets'", SECRET_KEYS);
+    for (YamlNode item : list.getValue()) {
+      Map<String, YamlEntry> keys = yaml.mapping(item, "an entry of 'secrets'", SECRET_KEYS);
       if (keys == null) {
         continue;
       }
@@ -504,9 +496,9 @@ public final class PolicyParser {
                 + " 'regex' (what such a secret looks like)");
         continue;
       }
-      Node nameNode = keys.get("name").getValueNode();
+      YamlNode nameNode = keys.get("name").value();
       String name = yaml.string(nameNode, "a secret's 'name'", "a short text such as order token");
-      Node regexNode = keys.get("regex").getValueNode();
+      YamlNode regexNode = keys.get("regex").value();
       String regex = yaml.string(regexNode, "a secret's 'regex'", "a Java regular expression");
       if (name != null && !name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} _.-]{0,39}")) {
         yaml.problem(
@@ -559,7 +551,7 @@ public final class PolicyParser {
     return secrets;
   }
 
-  private List<String> annotationNames(NodeTuple entry) {
+  private List<String> annotationNames(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]",

@@ -22,11 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The {@code tools} section of a policy: one rule per tool name or glob, with its decision, risk
@@ -68,29 +63,29 @@ final class RuleSection {
   }
 
   /** {@return the rules under {@code tools}, each checked; problems are collected in the reader} */
-  List<ToolRule> read(NodeTuple entry) {
+  List<ToolRule> read(YamlEntry entry) {
     List<ToolRule> rules = new ArrayList<>();
-    if (entry == null || StrictYaml.isNull(entry.getValueNode())) {
+    if (entry == null || StrictYaml.isNull(entry.value())) {
       return rules;
     }
-    Node value = entry.getValueNode();
-    if (!(value instanceof MappingNode mapping)) {
+    YamlNode value = entry.value();
+    if (!(value instanceof YamlMap mapping)) {
       yaml.problem(
           value,
           "'tools' must map tool names to rules, e.g. 'read_file: {decision: allow}', not "
               + StrictYaml.describe(value));
       return rules;
     }
-    Map<String, Node> seen = new HashMap<>();
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = yaml.string(tuple.getKeyNode(), "a tool name", "a tool name or a '*' glob");
+    Map<String, YamlNode> seen = new HashMap<>();
+    for (YamlEntry tuple : mapping.getValue()) {
+      String name = yaml.string(tuple.key(), "a tool name", "a tool name or a '*' glob");
       if (name == null) {
         continue;
       }
-      Node first = seen.putIfAbsent(name, tuple.getKeyNode());
+      YamlNode first = seen.putIfAbsent(name, tuple.key());
       if (first != null) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "duplicate rule for tool '"
                 + name
                 + "' (first at line "
@@ -100,9 +95,9 @@ final class RuleSection {
       }
       Optional<ToolNames.Hidden> hidden = ToolNames.hidden(name);
       if (hidden.isPresent()) {
-        Location key = yaml.at(tuple.getKeyNode());
+        Location key = yaml.at(tuple.key());
         boolean plain =
-            tuple.getKeyNode() instanceof ScalarNode scalar
+            tuple.key() instanceof YamlScalar scalar
                 && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
         yaml.problem(
             new Location(key.file(), key.line(), key.column() + (plain ? hidden.get().index() : 0)),
@@ -118,21 +113,20 @@ final class RuleSection {
       }
       if (!validToolPattern(name)) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "tool name '"
                 + name
                 + "' is not valid; use the tool's name or a glob with '*', without spaces or control characters");
         continue;
       }
-      if (tuple.getValueNode() instanceof SequenceNode alternatives
-          && !alternatives.getValue().isEmpty()) {
+      if (tuple.value() instanceof YamlList alternatives && !alternatives.getValue().isEmpty()) {
         // several rules for one tool, each with its own conditions
         int ordinal = 0;
-        for (Node item : alternatives.getValue()) {
+        for (YamlNode item : alternatives.getValue()) {
           rule(name, item, item, ordinal++).ifPresent(rules::add);
         }
       } else {
-        rule(name, tuple.getKeyNode(), tuple.getValueNode(), 0).ifPresent(rules::add);
+        rule(name, tuple.key(), tuple.value(), 0).ifPresent(rules::add);
       }
     }
     return rules;
@@ -149,12 +143,12 @@ final class RuleSection {
    * @param at where the rule is cited from: its name, or its item in a list of rules
    * @param ordinal its place in the list of rules for {@code name}, 0 for the only one
    */
-  private Optional<ToolRule> rule(String name, Node at, Node value, int ordinal) {
-    Map<String, NodeTuple> keys = yaml.mapping(value, "tool rule '" + name + "'", RULE_KEYS);
+  private Optional<ToolRule> rule(String name, YamlNode at, YamlNode value, int ordinal) {
+    Map<String, YamlEntry> keys = yaml.mapping(value, "tool rule '" + name + "'", RULE_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
-    NodeTuple decisionEntry = keys.get("decision");
+    YamlEntry decisionEntry = keys.get("decision");
     if (decisionEntry == null) {
       yaml.problem(
           value,
@@ -193,7 +187,7 @@ final class RuleSection {
               "withhold_secret_results")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
-              keys.get(grantKey).getKeyNode(),
+              keys.get(grantKey).key(),
               "tool rule '"
                   + name
                   + "' denies the tool, so '"
@@ -218,35 +212,35 @@ final class RuleSection {
    * {@return the rule's budget: {@code calls} (required), {@code per} (a window such as 1m; none
    * for the whole run), {@code then} (deny, the default, or ask) and {@code message}}
    */
-  Optional<Budget> budget(String what, String key, NodeTuple entry) {
+  Optional<Budget> budget(String what, String key, YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), what, BUDGET_KEYS);
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), what, BUDGET_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
-    NodeTuple callsEntry = keys.get("calls");
+    YamlEntry callsEntry = keys.get("calls");
     Integer calls = null;
     if (callsEntry == null) {
-      yaml.problem(entry.getValueNode(), what + " needs 'calls', such as 'calls: 20'");
-    } else if (callsEntry.getValueNode() instanceof ScalarNode scalar
+      yaml.problem(entry.value(), what + " needs 'calls', such as 'calls: 20'");
+    } else if (callsEntry.value() instanceof YamlScalar scalar
         && scalar.getValue().matches("[1-9][0-9]{0,5}")
         && Integer.parseInt(scalar.getValue()) <= MOST_CALLS) {
       calls = Integer.parseInt(scalar.getValue());
     } else {
       yaml.problem(
-          callsEntry.getValueNode(),
+          callsEntry.value(),
           "'calls' must be a whole number from 1 to "
               + MOST_CALLS
               + ", not "
-              + StrictYaml.describe(callsEntry.getValueNode()));
+              + StrictYaml.describe(callsEntry.value()));
     }
     Optional<java.time.Duration> per = Optional.empty();
     if (keys.containsKey("per")) {
-      Node value = keys.get("per").getValueNode();
+      YamlNode value = keys.get("per").value();
       java.util.regex.Matcher window =
-          value instanceof ScalarNode scalar ? WINDOW.matcher(scalar.getValue()) : null;
+          value instanceof YamlScalar scalar ? WINDOW.matcher(scalar.getValue()) : null;
       if (window != null && window.matches()) {
         long amount = Long.parseLong(window.group(1));
         per =
@@ -276,8 +270,7 @@ final class RuleSection {
         Optional.ofNullable(keys.get("message"))
             .map(
                 text ->
-                    yaml.string(
-                        text.getValueNode(), "'message'", "a text the model reads when denied"));
+                    yaml.string(text.value(), "'message'", "a text the model reads when denied"));
     if (calls == null || past.isEmpty()) {
       return Optional.empty();
     }
@@ -287,13 +280,13 @@ final class RuleSection {
             per,
             past.get(),
             message,
-            yaml.at(entry.getKeyNode()),
+            yaml.at(entry.key()),
             key + " " + calls + "/" + per.map(Object::toString).orElse("run")));
   }
 
-  private NetGrants net(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
-    Map<String, NodeTuple> asks =
+  private NetGrants net(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
+    Map<String, YamlEntry> asks =
         section(keys.get("ask"), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
     return new NetGrants(
         hostPorts(keys.get("connect")),
@@ -306,20 +299,19 @@ final class RuleSection {
    * {@return the entries of a mapping of known keys; none when it is absent or not a mapping (a
    * problem then)}
    */
-  private Map<String, NodeTuple> section(NodeTuple entry, String what, List<String> keys) {
-    Map<String, NodeTuple> entries =
-        entry == null ? null : yaml.mapping(entry.getValueNode(), what, keys);
+  private Map<String, YamlEntry> section(YamlEntry entry, String what, List<String> keys) {
+    Map<String, YamlEntry> entries = entry == null ? null : yaml.mapping(entry.value(), what, keys);
     return entries == null ? Map.of() : entries;
   }
 
-  private EnvGrants env(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
+  private EnvGrants env(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
     return new EnvGrants(
         names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
         names(keys.get("properties"), "system property names such as [\"user.home\", \"app.*\"]"));
   }
 
-  private List<String> names(NodeTuple entry, String example) {
+  private List<String> names(YamlEntry entry, String example) {
     return yaml.strings(
         entry,
         "a list of " + example,
@@ -337,7 +329,7 @@ final class RuleSection {
         });
   }
 
-  private List<NetPattern> hostPorts(NodeTuple entry) {
+  private List<NetPattern> hostPorts(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of HOST:PORT or unix:GLOB patterns, e.g. [\"api.example.com:443\"]",
@@ -347,26 +339,26 @@ final class RuleSection {
         NetPattern::of);
   }
 
-  private List<ExecGrant> exec(NodeTuple entry) {
+  private List<ExecGrant> exec(YamlEntry entry) {
     List<ExecGrant> grants = new ArrayList<>();
     if (entry == null) {
       return grants;
     }
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+    if (!(entry.value() instanceof YamlList list)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'exec' must be a list of commands, e.g. [\"git\"] or"
               + " [{command: git, args: [\"status\"]}], not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return grants;
     }
-    for (Node item : list.getValue()) {
-      if (item instanceof ScalarNode) {
+    for (YamlNode item : list.getValue()) {
+      if (item instanceof YamlScalar) {
         Optional.ofNullable(command(item))
             .ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
         continue;
       }
-      Map<String, NodeTuple> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
+      Map<String, YamlEntry> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
       if (keys == null) {
         continue;
       }
@@ -376,7 +368,7 @@ final class RuleSection {
             "an 'exec' entry needs 'command': a bare name found on PATH, or an absolute path");
         continue;
       }
-      String command = command(keys.get("command").getValueNode());
+      String command = command(keys.get("command").value());
       Optional<List<String>> args =
           Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
       boolean ask = keys.get("ask") != null && yaml.bool(keys.get("ask"));
@@ -391,7 +383,7 @@ final class RuleSection {
    * {@return a bare name, or an absolute path stored as its real path; null (and a problem)
    * otherwise}
    */
-  private String command(Node node) {
+  private String command(YamlNode node) {
     String command =
         yaml.string(
             node, "a command", "a bare name such as git, or an absolute path such as /usr/bin/git");
@@ -422,7 +414,7 @@ final class RuleSection {
         : command;
   }
 
-  private List<String> argumentPatterns(NodeTuple entry) {
+  private List<String> argumentPatterns(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
@@ -431,9 +423,9 @@ final class RuleSection {
         pattern -> pattern);
   }
 
-  private FileGrants files(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
-    Map<String, NodeTuple> asks =
+  private FileGrants files(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
+    Map<String, YamlEntry> asks =
         section(keys.get("ask"), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
     return new FileGrants(
         globs(keys.get("read")),
@@ -444,7 +436,7 @@ final class RuleSection {
         globs(asks.get("delete")));
   }
 
-  private List<PathGlob> globs(NodeTuple entry) {
+  private List<PathGlob> globs(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of globs relative to the sandbox root, e.g. [\"data/**\"]",
