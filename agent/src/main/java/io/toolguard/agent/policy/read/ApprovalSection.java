@@ -18,7 +18,12 @@ final class ApprovalSection {
   private static final List<String> KEYS = List.of("timeout", "terminal", "web", "webhook");
   private static final List<String> WEB_KEYS = List.of("bind", "port", "token_file");
   private static final List<String> WEBHOOK_KEYS = List.of("url", "secret", "secret_env");
-  private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+
+  /** Compiled at the first timeout, not with the class at every start-up. */
+  private static final class Durations {
+    static final Pattern PATTERN = Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+  }
+
   private static final Duration LONGEST = Duration.ofHours(24);
 
   private final StrictYaml yaml;
@@ -37,14 +42,19 @@ final class ApprovalSection {
     if (keys == null) {
       return Optional.empty();
     }
+    // Plain conditions here and below, where method references would be spun into classes on
+    // every start-up.
     Duration timeout =
-        Optional.ofNullable(keys.get("timeout"))
-            .map(this::timeout)
-            .orElse(ApprovalSettings.NONE.timeout());
-    boolean terminal = Optional.ofNullable(keys.get("terminal")).map(yaml::bool).orElse(false);
-    Optional<ApprovalSettings.Web> web = Optional.ofNullable(keys.get("web")).map(this::web);
+        keys.get("timeout") == null
+            ? ApprovalSettings.NONE.timeout()
+            : timeout(keys.get("timeout"));
+    boolean terminal = keys.get("terminal") != null && yaml.bool(keys.get("terminal"));
+    Optional<ApprovalSettings.Web> web =
+        keys.get("web") == null ? Optional.empty() : Optional.of(web(keys.get("web")));
     Optional<ApprovalSettings.Webhook> webhook =
-        Optional.ofNullable(keys.get("webhook")).map(this::webhook);
+        keys.get("webhook") == null
+            ? Optional.empty()
+            : Optional.ofNullable(webhook(keys.get("webhook")));
     if (webhook.isPresent() && web.isEmpty()) {
       yaml.problem(
           keys.get("webhook").key(),
@@ -57,7 +67,7 @@ final class ApprovalSection {
   private Duration timeout(YamlEntry entry) {
     YamlNode value = entry.value();
     Matcher matcher =
-        value instanceof YamlScalar scalar ? DURATION.matcher(scalar.getValue()) : null;
+        value instanceof YamlScalar scalar ? Durations.PATTERN.matcher(scalar.getValue()) : null;
     if (matcher == null || !matcher.matches()) {
       yaml.problem(
           value,
@@ -89,13 +99,14 @@ final class ApprovalSection {
       keys = Map.of();
     }
     String bind =
-        Optional.ofNullable(keys.get("bind"))
-            .map(
-                bindEntry ->
-                    yaml.string(bindEntry.value(), "'bind'", "an IP address such as 127.0.0.1"))
-            .orElse("127.0.0.1");
-    int port = Optional.ofNullable(keys.get("port")).map(this::port).orElse(0);
-    Optional<Path> tokenFile = Optional.ofNullable(keys.get("token_file")).map(this::path);
+        keys.get("bind") == null
+            ? "127.0.0.1"
+            : yaml.string(keys.get("bind").value(), "'bind'", "an IP address such as 127.0.0.1");
+    int port = keys.get("port") == null ? 0 : port(keys.get("port"));
+    Optional<Path> tokenFile =
+        keys.get("token_file") == null
+            ? Optional.empty()
+            : Optional.ofNullable(path(keys.get("token_file")));
     return new ApprovalSettings.Web(bind == null ? "127.0.0.1" : bind, port, tokenFile);
   }
 

@@ -34,8 +34,11 @@ final class ConditionSection {
           "inside",
           "url_to");
 
-  private static final Pattern SUBJECT =
-      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.([A-Za-z_$][A-Za-z0-9_$-]*|[0-9]+))*");
+  /** Compiled at the first condition, not with the class at every start-up. */
+  private static final class Subject {
+    static final Pattern PATTERN =
+        Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.([A-Za-z_$][A-Za-z0-9_$-]*|[0-9]+))*");
+  }
 
   private final StrictYaml yaml;
 
@@ -69,7 +72,7 @@ final class ConditionSection {
       if (subject == null) {
         continue;
       }
-      if (!SUBJECT.matcher(subject).matches()) {
+      if (!Subject.PATTERN.matcher(subject).matches()) {
         yaml.problem(
             tuple.key(),
             "'"

@@ -43,10 +43,6 @@ public final class PolicyParser {
           "budget");
   private static final List<String> SECRET_KEYS = List.of("name", "regex");
   private static final List<String> EXEC_SANDBOX_KEYS = List.of("mode", "system_read");
-  private static final java.util.regex.Pattern ANNOTATION_NAME =
-      java.util.regex.Pattern.compile(
-          "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
-              + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
   private final String source;
   private final Path folder;
@@ -111,20 +107,28 @@ public final class PolicyParser {
     }
     return new Policy(
         layer.source(),
-        layer.mode().map(PolicyLayer.Setting::value).orElse(Mode.ENFORCE),
+        valueOr(layer.mode(), Mode.ENFORCE),
         Optional.ofNullable(layer.locked().get("mode")),
         layer.sandbox().get().value(),
-        layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
-        layer.unlisted().map(PolicyLayer.Setting::at),
-        layer.approval().map(PolicyLayer.Setting::value).orElse(ApprovalSettings.NONE),
-        layer.defaultRisk().map(PolicyLayer.Setting::value).orElse(Risk.HIGH),
+        valueOr(layer.unlisted(), Verdict.DENY),
+        layer.unlisted().isPresent() ? Optional.of(layer.unlisted().get().at()) : Optional.empty(),
+        valueOr(layer.approval(), ApprovalSettings.NONE),
+        valueOr(layer.defaultRisk(), Risk.HIGH),
         layer.toolAnnotations(),
         layer.rules(),
         layer.files(),
         PolicyDigest.combine(layer.digests()),
-        layer.execSandbox().map(PolicyLayer.Setting::value).orElse(ExecSandbox.DEFAULT),
+        valueOr(layer.execSandbox(), ExecSandbox.DEFAULT),
         layer.secrets(),
         layer.budgets());
+  }
+
+  /**
+   * {@return a setting's value, or {@code otherwise} when it is not set} (Plain code here and
+   * below, where a method reference or lambda would be spun into a class on every start-up.)
+   */
+  private static <T> T valueOr(Optional<PolicyLayer.Setting<T>> setting, T otherwise) {
+    return setting.isPresent() ? setting.get().value() : otherwise;
   }
 
   private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
@@ -132,12 +136,10 @@ public final class PolicyParser {
     Path absolute = file.toAbsolutePath().normalize();
     byte[] bytes = StrictYaml.readBytes(source, file, "policy file");
     String text = StrictYaml.decode(source, bytes, "policy file");
+    List<Path> chain = new java.util.ArrayList<>(including);
+    chain.add(absolute);
     return new PolicyParser(source, absolute.getParent())
-        .layer(
-            text,
-            java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute))
-                .toList(),
-            PolicyDigest.sha256(bytes));
+        .layer(text, List.copyOf(chain), PolicyDigest.sha256(bytes));
   }
 
   private PolicyLayer layer(String text, List<Path> chain, String digest) throws PolicyException {
@@ -159,14 +161,18 @@ public final class PolicyParser {
             yaml.at(root),
             setting(
                 top.get("mode"),
-                yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
+                yaml.enumValue(
+                    top.get("mode"),
+                    "mode",
+                    Mode.named(StrictYaml.word(top.get("mode"))),
+                    "enforce or audit")),
             setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
             setting(
                 top.get("unlisted_tools"),
                 yaml.enumValue(
                     top.get("unlisted_tools"),
                     "unlisted_tools",
-                    Verdict::named,
+                    Verdict.named(StrictYaml.word(top.get("unlisted_tools"))),
                     "allow, ask or deny")),
             top.get("approval") == null
                 ? Optional.empty()
@@ -178,7 +184,7 @@ public final class PolicyParser {
                 yaml.enumValue(
                     top.get("default_risk"),
                     "default_risk",
-                    Risk::named,
+                    Risk.named(StrictYaml.word(top.get("default_risk"))),
                     "LOW, MEDIUM, HIGH or CRITICAL")),
             setting(top.get("exec_sandbox"), execSandbox(top.get("exec_sandbox"))),
             locks(top.get("locked")),
@@ -187,13 +193,7 @@ public final class PolicyParser {
             chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
             List.of(digest),
             secrets(top.get("secrets")),
-            new RuleSection(yaml)
-                    .budget(
-                        "the top-level 'budget' (for all tools)",
-                        Budget.ALL_TOOLS + (chain.isEmpty() ? source : chain.get(chain.size() - 1)),
-                        top.get("budget"))
-                    .stream()
-                    .toList());
+            budgets(chain, top.get("budget")));
     Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
     if (include.isEmpty()) {
@@ -206,7 +206,19 @@ public final class PolicyParser {
   }
 
   private <T> Optional<PolicyLayer.Setting<T>> setting(YamlEntry entry, Optional<T> value) {
-    return value.map(v -> new PolicyLayer.Setting<>(v, yaml.at(entry.key())));
+    return value.isPresent()
+        ? Optional.of(new PolicyLayer.Setting<>(value.get(), yaml.at(entry.key())))
+        : Optional.empty();
+  }
+
+  private List<Budget> budgets(List<Path> chain, YamlEntry entry) {
+    Optional<Budget> budget =
+        new RuleSection(yaml)
+            .budget(
+                "the top-level 'budget' (for all tools)",
+                Budget.ALL_TOOLS + (chain.isEmpty() ? source : chain.get(chain.size() - 1)),
+                entry);
+    return budget.isPresent() ? List.of(budget.get()) : List.of();
   }
 
   private Optional<Path> include(YamlEntry entry, List<Path> chain) {
@@ -271,18 +283,15 @@ public final class PolicyParser {
 
   /** A lock fixes the value in force where it is written, so there must be one. */
   private PolicyLayer checkLocksHaveValues(PolicyLayer layer) throws PolicyException {
-    layer
-        .locked()
-        .forEach(
-            (key, at) -> {
-              if (layer.effective(key).isEmpty()) {
-                yaml.problem(
-                    at,
-                    "'"
-                        + key
-                        + "' is locked but not set here or in an included policy; set it first");
-              }
-            });
+    for (Map.Entry<String, Location> lock : layer.locked().entrySet()) {
+      if (layer.effective(lock.getKey()).isEmpty()) {
+        yaml.problem(
+            lock.getValue(),
+            "'"
+                + lock.getKey()
+                + "' is locked but not set here or in an included policy; set it first");
+      }
+    }
     yaml.throwIfAny();
     return layer;
   }
@@ -441,8 +450,8 @@ public final class PolicyParser {
               + " for a folder really named so");
       return Optional.empty();
     }
-    return Optional.ofNullable(resolve(entry.value(), "sandbox", text))
-        .map(PolicyParser::realIfExists);
+    Path sandbox = resolve(entry.value(), "sandbox", text);
+    return sandbox == null ? Optional.empty() : Optional.of(realIfExists(sandbox));
   }
 
   /**
@@ -557,15 +566,58 @@ public final class PolicyParser {
         "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]",
         "a class name",
         "a quoted class name such as \"com.example.agent.AgentTool\"",
-        name -> {
-          if (!ANNOTATION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                "'"
-                    + name
-                    + "' is not an annotation's class name; write it with its"
-                    + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
-          }
-          return name;
-        });
+        ANNOTATION_NAME);
+  }
+
+  private static final AnnotationName ANNOTATION_NAME = new AnnotationName();
+
+  /**
+   * An annotation's binary name, with its package: Java identifiers joined by dots, two at least. A
+   * class of its own rather than a lambda and a regular expression, which would cost their spinning
+   * and compiling on every start-up.
+   */
+  static final class AnnotationName implements java.util.function.Function<String, String> {
+    @Override
+    public String apply(String name) {
+      if (!isBinaryName(name)) {
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not an annotation's class name; write it with its"
+                + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
+      }
+      return name;
+    }
+
+    static boolean isBinaryName(String name) {
+      int parts = 0;
+      int start = 0;
+      while (true) {
+        int dot = name.indexOf('.', start);
+        int end = dot < 0 ? name.length() : dot;
+        if (!isIdentifier(name, start, end)) {
+          return false;
+        }
+        parts++;
+        if (dot < 0) {
+          return parts >= 2;
+        }
+        start = dot + 1;
+      }
+    }
+
+    private static boolean isIdentifier(String name, int start, int end) {
+      if (start == end || !Character.isJavaIdentifierStart(name.codePointAt(start))) {
+        return false;
+      }
+      for (int at = start + Character.charCount(name.codePointAt(start)); at < end; ) {
+        int c = name.codePointAt(at);
+        if (!Character.isJavaIdentifierPart(c)) {
+          return false;
+        }
+        at += Character.charCount(c);
+      }
+      return true;
+    }
   }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
 
 /**
@@ -43,8 +44,12 @@ final class RuleSection {
           "exec_sandbox",
           "withhold_secret_results");
   private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
-  private static final java.util.regex.Pattern WINDOW =
-      java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+
+  /** Compiled at the first budget with a window, not with the class at every start-up. */
+  private static final class Window {
+    static final java.util.regex.Pattern PATTERN =
+        java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+  }
 
   /** A budget's calls are remembered one by one: more than this is a mistake. */
   static final int MOST_CALLS = 100_000;
@@ -123,18 +128,36 @@ final class RuleSection {
         // several rules for one tool, each with its own conditions
         int ordinal = 0;
         for (YamlNode item : alternatives.getValue()) {
-          rule(name, item, item, ordinal++).ifPresent(rules::add);
+          add(rules, rule(name, item, item, ordinal++));
         }
       } else {
-        rule(name, tuple.key(), tuple.value(), 0).ifPresent(rules::add);
+        add(rules, rule(name, tuple.key(), tuple.value(), 0));
       }
     }
     return rules;
   }
 
+  // Plain code in this class where a lambda or method reference would be spun into a class on
+  // every start-up (the JVM does it in the interpreter, one call site at a time).
+  private static void add(List<ToolRule> rules, Optional<ToolRule> rule) {
+    if (rule.isPresent()) {
+      rules.add(rule.get());
+    }
+  }
+
   private static boolean validToolPattern(String name) {
-    return !name.isEmpty()
-        && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    return !name.isEmpty() && !hasSpaceOrControl(name);
+  }
+
+  /** Whether a text holds a whitespace or control character (UTF-16 units, as before). */
+  private static boolean hasSpaceOrControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -155,9 +178,17 @@ final class RuleSection {
           "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
     }
     Optional<Verdict> verdict =
-        yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
+        yaml.enumValue(
+            decisionEntry,
+            "decision",
+            Verdict.named(StrictYaml.word(decisionEntry)),
+            "allow, ask or deny");
     Optional<Risk> risk =
-        yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
+        yaml.enumValue(
+            keys.get("risk"),
+            "risk",
+            Risk.named(StrictYaml.word(keys.get("risk"))),
+            "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
@@ -172,7 +203,7 @@ final class RuleSection {
         yaml.enumValue(
             keys.get("exec_sandbox"),
             "exec_sandbox",
-            SandboxMode::named,
+            SandboxMode.named(StrictYaml.word(keys.get("exec_sandbox"))),
             "kernel, off or required (\"off\" quoted or not)");
     if (verdict.orElse(null) == Verdict.DENY) {
       for (String grantKey :
@@ -196,16 +227,18 @@ final class RuleSection {
         }
       }
     }
-    return verdict.map(
-        v ->
-            new ToolRule(
-                name,
-                v,
-                risk,
-                new Grants(files, exec, net, env, execSandbox, withholds),
-                yaml.at(at),
-                conditions,
-                budget));
+    if (verdict.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ToolRule(
+            name,
+            verdict.get(),
+            risk,
+            new Grants(files, exec, net, env, execSandbox, withholds),
+            yaml.at(at),
+            conditions,
+            budget));
   }
 
   /**
@@ -240,7 +273,7 @@ final class RuleSection {
     if (keys.containsKey("per")) {
       YamlNode value = keys.get("per").value();
       java.util.regex.Matcher window =
-          value instanceof YamlScalar scalar ? WINDOW.matcher(scalar.getValue()) : null;
+          value instanceof YamlScalar scalar ? Window.PATTERN.matcher(scalar.getValue()) : null;
       if (window != null && window.matches()) {
         long amount = Long.parseLong(window.group(1));
         per =
@@ -312,21 +345,53 @@ final class RuleSection {
   }
 
   private List<String> names(YamlEntry entry, String example) {
-    return yaml.strings(
-        entry,
-        "a list of " + example,
-        "a name",
-        "a quoted name or pattern",
-        name -> {
-          if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException(
-                "'"
-                    + name
-                    + "' is not a name; write it without spaces, '*' matching any"
-                    + " run of characters");
-          }
-          return name;
-        });
+    return yaml.strings(entry, "a list of " + example, "a name", "a quoted name or pattern", NAME);
+  }
+
+  private static final Name NAME = new Name();
+  private static final Verbatim VERBATIM = new Verbatim();
+  private static final HostPorts HOST_PORTS = new HostPorts();
+  private static final Globs GLOBS = new Globs();
+
+  /** An environment variable's or system property's name or pattern: no spaces. */
+  private static final class Name implements Function<String, String> {
+    @Override
+    public String apply(String name) {
+      boolean space = false;
+      for (int i = 0; i < name.length(); i++) {
+        space |= Character.isWhitespace(name.charAt(i));
+      }
+      if (name.isEmpty() || space) {
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not a name; write it without spaces, '*' matching any"
+                + " run of characters");
+      }
+      return name;
+    }
+  }
+
+  /** A command's argument pattern, as written. */
+  private static final class Verbatim implements Function<String, String> {
+    @Override
+    public String apply(String pattern) {
+      return pattern;
+    }
+  }
+
+  private static final class HostPorts implements Function<String, NetPattern> {
+    @Override
+    public NetPattern apply(String text) {
+      return NetPattern.of(text);
+    }
+  }
+
+  private static final class Globs implements Function<String, PathGlob> {
+    @Override
+    public PathGlob apply(String text) {
+      return PathGlob.of(text);
+    }
   }
 
   private List<NetPattern> hostPorts(YamlEntry entry) {
@@ -336,7 +401,7 @@ final class RuleSection {
         "a pattern",
         "a quoted HOST:PORT such as \"api.example.com:443\", or unix:GLOB such as"
             + " \"unix:/run/app.sock\"",
-        NetPattern::of);
+        HOST_PORTS);
   }
 
   private List<ExecGrant> exec(YamlEntry entry) {
@@ -354,8 +419,10 @@ final class RuleSection {
     }
     for (YamlNode item : list.getValue()) {
       if (item instanceof YamlScalar) {
-        Optional.ofNullable(command(item))
-            .ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
+        String command = command(item);
+        if (command != null) {
+          grants.add(new ExecGrant(command, Optional.empty(), false));
+        }
         continue;
       }
       Map<String, YamlEntry> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
@@ -370,7 +437,9 @@ final class RuleSection {
       }
       String command = command(keys.get("command").value());
       Optional<List<String>> args =
-          Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
+          keys.get("args") == null
+              ? Optional.empty()
+              : Optional.of(argumentPatterns(keys.get("args")));
       boolean ask = keys.get("ask") != null && yaml.bool(keys.get("ask"));
       if (command != null) {
         grants.add(new ExecGrant(command, args, ask));
@@ -390,8 +459,7 @@ final class RuleSection {
     if (command == null) {
       return null;
     }
-    if (command.isEmpty()
-        || command.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+    if (command.isEmpty() || hasSpaceOrControl(command)) {
       yaml.problem(
           node,
           "command '"
@@ -420,7 +488,7 @@ final class RuleSection {
         "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
         "a pattern",
         "a quoted pattern such as \"log *\"",
-        pattern -> pattern);
+        VERBATIM);
   }
 
   private FileGrants files(String tool, YamlEntry entry) {
@@ -442,6 +510,6 @@ final class RuleSection {
         "a list of globs relative to the sandbox root, e.g. [\"data/**\"]",
         "a glob",
         "a quoted glob such as \"data/**\"",
-        PathGlob::of);
+        GLOBS);
   }
 }

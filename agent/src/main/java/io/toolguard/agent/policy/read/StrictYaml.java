@@ -198,18 +198,35 @@ final class StrictYaml {
    */
   <T> Optional<T> enumValue(
       YamlEntry entry, String key, Function<String, Optional<T>> byName, String expected) {
+    return enumValue(entry, key, byName.apply(word(entry)), expected);
+  }
+
+  /**
+   * {@return {@code parsed}, the value of an enumerated key read from its {@link #word}; empty (and
+   * a problem) if it is not one} Callers read the word themselves ({@code
+   * Verdict.named(StrictYaml.word(entry))}): a method reference would be spun into a class on every
+   * start-up.
+   */
+  <T> Optional<T> enumValue(YamlEntry entry, String key, Optional<T> parsed, String expected) {
     if (entry == null) {
       return Optional.empty();
     }
-    YamlNode value = entry.value();
-    Optional<T> parsed =
-        value instanceof YamlScalar scalar && !isNull(value)
-            ? byName.apply(scalar.getValue())
-            : Optional.empty();
     if (parsed.isEmpty()) {
+      YamlNode value = entry.value();
       problem(value, "'" + key + "' must be " + expected + ", not " + describe(value));
     }
     return parsed;
+  }
+
+  /**
+   * {@return the text of a key's value, or "" (which no keyword is) when the key is absent, its
+   * value empty, a list or a mapping}
+   */
+  static String word(YamlEntry entry) {
+    if (entry != null && entry.value() instanceof YamlScalar scalar && !isNull(scalar)) {
+      return scalar.getValue();
+    }
+    return "";
   }
 
   /** {@return the value of a boolean key; false (and a problem) for anything but true or false} */
