@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads the {@code approval:} section of a policy. */
 final class ApprovalSection {
@@ -18,11 +16,6 @@ final class ApprovalSection {
   private static final List<String> KEYS = List.of("timeout", "terminal", "web", "webhook");
   private static final List<String> WEB_KEYS = List.of("bind", "port", "token_file");
   private static final List<String> WEBHOOK_KEYS = List.of("url", "secret", "secret_env");
-
-  /** Compiled at the first timeout, not with the class at every start-up. */
-  private static final class Durations {
-    static final Pattern PATTERN = Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
-  }
 
   private static final Duration LONGEST = Duration.ofHours(24);
 
@@ -66,22 +59,15 @@ final class ApprovalSection {
 
   private Duration timeout(YamlEntry entry) {
     YamlNode value = entry.value();
-    Matcher matcher =
-        value instanceof YamlScalar scalar ? Durations.PATTERN.matcher(scalar.getValue()) : null;
-    if (matcher == null || !matcher.matches()) {
+    Duration timeout =
+        value instanceof YamlScalar scalar ? StrictYaml.duration(scalar.getValue()) : null;
+    if (timeout == null) {
       yaml.problem(
           value,
           "'timeout' must be a number with s, m or h, such as 90s or 5m, not "
               + StrictYaml.describe(value));
       return ApprovalSettings.NONE.timeout();
     }
-    long amount = Long.parseLong(matcher.group(1));
-    Duration timeout =
-        switch (matcher.group(2)) {
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
-        };
     if (timeout.compareTo(LONGEST) > 0) {
       yaml.problem(
           value, "'timeout' is at most 24h; a request nobody answers is denied when it ends");

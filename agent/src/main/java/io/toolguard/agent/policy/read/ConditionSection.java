@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -33,12 +34,6 @@ final class ConditionSection {
           "max_length",
           "inside",
           "url_to");
-
-  /** Compiled at the first condition, not with the class at every start-up. */
-  private static final class Subject {
-    static final Pattern PATTERN =
-        Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.([A-Za-z_$][A-Za-z0-9_$-]*|[0-9]+))*");
-  }
 
   private final StrictYaml yaml;
 
@@ -72,7 +67,7 @@ final class ConditionSection {
       if (subject == null) {
         continue;
       }
-      if (!Subject.PATTERN.matcher(subject).matches()) {
+      if (!isSubject(subject)) {
         yaml.problem(
             tuple.key(),
             "'"
@@ -100,6 +95,58 @@ final class ConditionSection {
       }
     }
     return conditions;
+  }
+
+  /**
+   * Whether {@code subject} names a parameter, or a path into one: a Java-like name ({@code
+   * [A-Za-z_$][A-Za-z0-9_$]*}), then any number of {@code .} and a name (which may also hold {@code
+   * -}) or an index ({@code [0-9]+}). Checked by hand: compiling the expression cost every
+   * start-up.
+   */
+  static boolean isSubject(String subject) {
+    int start = 0;
+    boolean first = true;
+    while (true) {
+      int dot = subject.indexOf('.', start);
+      int end = dot < 0 ? subject.length() : dot;
+      if (!(isName(subject, start, end, first) || (!first && isIndex(subject, start, end)))) {
+        return false;
+      }
+      if (dot < 0) {
+        return true;
+      }
+      first = false;
+      start = dot + 1;
+    }
+  }
+
+  private static boolean isName(String text, int start, int end, boolean first) {
+    if (start == end || !isNameStart(text.charAt(start))) {
+      return false;
+    }
+    for (int i = start + 1; i < end; i++) {
+      char c = text.charAt(i);
+      if (!isNameStart(c) && !(c >= '0' && c <= '9') && (first || c != '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isNameStart(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '$';
+  }
+
+  private static boolean isIndex(String text, int start, int end) {
+    if (start == end) {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<ArgumentTest> tests(String subject, YamlNode node) {
@@ -140,7 +187,10 @@ final class ConditionSection {
         tests.add(new ArgumentTest.OneOf(values, ignoreCase));
       }
     }
-    range(keys).ifPresent(tests::add);
+    Optional<ArgumentTest> range = range(keys);
+    if (range.isPresent()) {
+      tests.add(range.get());
+    }
     if (keys.containsKey("min_length") || keys.containsKey("max_length")) {
       int min = keys.containsKey("min_length") ? count(keys.get("min_length")) : 0;
       int max = keys.containsKey("max_length") ? count(keys.get("max_length")) : Integer.MAX_VALUE;

@@ -45,12 +45,6 @@ final class RuleSection {
           "withhold_secret_results");
   private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
 
-  /** Compiled at the first budget with a window, not with the class at every start-up. */
-  private static final class Window {
-    static final java.util.regex.Pattern PATTERN =
-        java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
-  }
-
   /** A budget's calls are remembered one by one: more than this is a mistake. */
   static final int MOST_CALLS = 100_000;
 
@@ -258,7 +252,7 @@ final class RuleSection {
     if (callsEntry == null) {
       yaml.problem(entry.value(), what + " needs 'calls', such as 'calls: 20'");
     } else if (callsEntry.value() instanceof YamlScalar scalar
-        && scalar.getValue().matches("[1-9][0-9]{0,5}")
+        && StrictYaml.isSmallNumber(scalar.getValue())
         && Integer.parseInt(scalar.getValue()) <= MOST_CALLS) {
       calls = Integer.parseInt(scalar.getValue());
     } else {
@@ -272,17 +266,10 @@ final class RuleSection {
     Optional<java.time.Duration> per = Optional.empty();
     if (keys.containsKey("per")) {
       YamlNode value = keys.get("per").value();
-      java.util.regex.Matcher window =
-          value instanceof YamlScalar scalar ? Window.PATTERN.matcher(scalar.getValue()) : null;
-      if (window != null && window.matches()) {
-        long amount = Long.parseLong(window.group(1));
-        per =
-            Optional.of(
-                switch (window.group(2)) {
-                  case "s" -> java.time.Duration.ofSeconds(amount);
-                  case "m" -> java.time.Duration.ofMinutes(amount);
-                  default -> java.time.Duration.ofHours(amount);
-                });
+      java.time.Duration window =
+          value instanceof YamlScalar scalar ? StrictYaml.duration(scalar.getValue()) : null;
+      if (window != null) {
+        per = Optional.of(window);
       } else {
         yaml.problem(
             value,
@@ -291,19 +278,23 @@ final class RuleSection {
                 + StrictYaml.describe(value));
       }
     }
+    Optional<Outcome> then = Outcome.named(StrictYaml.word(keys.get("then")));
     Optional<Outcome> past =
         keys.containsKey("then")
             ? yaml.enumValue(
                 keys.get("then"),
                 "then",
-                word -> Outcome.named(word).filter(outcome -> outcome != Outcome.ALLOW),
+                then.isPresent() && then.get() != Outcome.ALLOW ? then : Optional.empty(),
                 "deny or ask")
             : Optional.of(Outcome.DENY);
     Optional<String> message =
-        Optional.ofNullable(keys.get("message"))
-            .map(
-                text ->
-                    yaml.string(text.value(), "'message'", "a text the model reads when denied"));
+        keys.get("message") == null
+            ? Optional.empty()
+            : Optional.ofNullable(
+                yaml.string(
+                    keys.get("message").value(),
+                    "'message'",
+                    "a text the model reads when denied"));
     if (calls == null || past.isEmpty()) {
       return Optional.empty();
     }
@@ -314,7 +305,7 @@ final class RuleSection {
             past.get(),
             message,
             yaml.at(entry.key()),
-            key + " " + calls + "/" + per.map(Object::toString).orElse("run")));
+            key + " " + calls + "/" + (per.isPresent() ? per.get().toString() : "run")));
   }
 
   private NetGrants net(String tool, YamlEntry entry) {

@@ -253,6 +253,40 @@ final class StrictYaml {
     return null;
   }
 
+  /**
+   * Whether {@code text} is 1 to 6 digits, the first not 0 (as the expression {@code
+   * [1-9][0-9]{0,5}}, checked by hand: compiling one costs every start-up).
+   */
+  static boolean isSmallNumber(String text) {
+    if (text.isEmpty() || text.length() > 6 || text.charAt(0) < '1' || text.charAt(0) > '9') {
+      return false;
+    }
+    for (int i = 1; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@return the duration a text such as {@code 90s}, {@code 5m} or {@code 24h} writes: a {@link
+   * #isSmallNumber small number} and s, m or h; null for anything else}
+   */
+  static java.time.Duration duration(String text) {
+    int unit = text.length() - 1;
+    if (unit < 1 || !isSmallNumber(text.substring(0, unit))) {
+      return null;
+    }
+    long amount = Long.parseLong(text.substring(0, unit));
+    return switch (text.charAt(unit)) {
+      case 's' -> java.time.Duration.ofSeconds(amount);
+      case 'm' -> java.time.Duration.ofMinutes(amount);
+      case 'h' -> java.time.Duration.ofHours(amount);
+      default -> null;
+    };
+  }
+
   static boolean isNull(YamlNode node) {
     return YamlNode.NULL.equals(node.getTag());
   }
