@@ -30,10 +30,12 @@ public sealed interface ArgumentTest {
    */
   record Glob(List<String> patterns, boolean ignoreCase) implements ArgumentTest {
     public Glob {
-      patterns =
-          patterns.stream()
-              .map(pattern -> ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern)
-              .toList();
+      // A loop, not a stream and a lambda: a policy's conditions are built at start-up.
+      List<String> compared = new java.util.ArrayList<>(patterns.size());
+      for (String pattern : patterns) {
+        compared.add(ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern);
+      }
+      patterns = java.util.Collections.unmodifiableList(compared);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -55,9 +54,15 @@ public record Policy(
     List<SecretPattern> secrets,
     List<Budget> budgets) {
 
-  private static final Comparator<ToolRule> STRONGER =
-      Comparator.comparing((ToolRule rule) -> rule.verdict() == Verdict.ASK)
-          .thenComparingInt(ToolRule::specificity);
+  /**
+   * Orders rules that allow: one that asks first is stronger than one that allows outright, then
+   * the more specific. A method, not a {@code Comparator} built of lambdas, which the class's
+   * initialiser would spin on every start-up.
+   */
+  private static int stronger(ToolRule rule, ToolRule other) {
+    int asks = Boolean.compare(rule.verdict() == Verdict.ASK, other.verdict() == Verdict.ASK);
+    return asks != 0 ? asks : Integer.compare(rule.specificity(), other.specificity());
+  }
 
   public Policy {
     toolAnnotations = List.copyOf(toolAnnotations);
@@ -256,7 +261,7 @@ public record Policy(
       if (rule.verdict() == Verdict.DENY) {
         return Optional.of(rule);
       }
-      if (bestAllow == null || STRONGER.compare(rule, bestAllow) > 0) {
+      if (bestAllow == null || stronger(rule, bestAllow) > 0) {
         bestAllow = rule;
       }
     }

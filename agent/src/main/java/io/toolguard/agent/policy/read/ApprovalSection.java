@@ -9,12 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /** Reads the {@code approval:} section of a policy. */
 final class ApprovalSection {
@@ -22,7 +16,7 @@ final class ApprovalSection {
   private static final List<String> KEYS = List.of("timeout", "terminal", "web", "webhook");
   private static final List<String> WEB_KEYS = List.of("bind", "port", "token_file");
   private static final List<String> WEBHOOK_KEYS = List.of("url", "secret", "secret_env");
-  private static final Pattern DURATION = Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
+
   private static final Duration LONGEST = Duration.ofHours(24);
 
   private final StrictYaml yaml;
@@ -33,49 +27,47 @@ final class ApprovalSection {
     this.folder = folder;
   }
 
-  Optional<ApprovalSettings> read(NodeTuple entry) {
+  Optional<ApprovalSettings> read(YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), "'approval'", KEYS);
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), "'approval'", KEYS);
     if (keys == null) {
       return Optional.empty();
     }
+    // Plain conditions here and below, where method references would be spun into classes on
+    // every start-up.
     Duration timeout =
-        Optional.ofNullable(keys.get("timeout"))
-            .map(this::timeout)
-            .orElse(ApprovalSettings.NONE.timeout());
-    boolean terminal = Optional.ofNullable(keys.get("terminal")).map(yaml::bool).orElse(false);
-    Optional<ApprovalSettings.Web> web = Optional.ofNullable(keys.get("web")).map(this::web);
+        keys.get("timeout") == null
+            ? ApprovalSettings.NONE.timeout()
+            : timeout(keys.get("timeout"));
+    boolean terminal = keys.get("terminal") != null && yaml.bool(keys.get("terminal"));
+    Optional<ApprovalSettings.Web> web =
+        keys.get("web") == null ? Optional.empty() : Optional.of(web(keys.get("web")));
     Optional<ApprovalSettings.Webhook> webhook =
-        Optional.ofNullable(keys.get("webhook")).map(this::webhook);
+        keys.get("webhook") == null
+            ? Optional.empty()
+            : Optional.ofNullable(webhook(keys.get("webhook")));
     if (webhook.isPresent() && web.isEmpty()) {
       yaml.problem(
-          keys.get("webhook").getKeyNode(),
+          keys.get("webhook").key(),
           "a webhook's decisions come back through the approval web API;"
               + " turn it on with 'web:' (e.g. 'web: {port: 0}')");
     }
     return Optional.of(new ApprovalSettings(timeout, terminal, web, webhook));
   }
 
-  private Duration timeout(NodeTuple entry) {
-    Node value = entry.getValueNode();
-    Matcher matcher =
-        value instanceof ScalarNode scalar ? DURATION.matcher(scalar.getValue()) : null;
-    if (matcher == null || !matcher.matches()) {
+  private Duration timeout(YamlEntry entry) {
+    YamlNode value = entry.value();
+    Duration timeout =
+        value instanceof YamlScalar scalar ? StrictYaml.duration(scalar.getValue()) : null;
+    if (timeout == null) {
       yaml.problem(
           value,
           "'timeout' must be a number with s, m or h, such as 90s or 5m, not "
               + StrictYaml.describe(value));
       return ApprovalSettings.NONE.timeout();
     }
-    long amount = Long.parseLong(matcher.group(1));
-    Duration timeout =
-        switch (matcher.group(2)) {
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
-        };
     if (timeout.compareTo(LONGEST) > 0) {
       yaml.problem(
           value, "'timeout' is at most 24h; a request nobody answers is denied when it ends");
@@ -84,29 +76,29 @@ final class ApprovalSection {
     return timeout;
   }
 
-  private ApprovalSettings.Web web(NodeTuple entry) {
-    Map<String, NodeTuple> keys =
-        StrictYaml.isNull(entry.getValueNode())
+  private ApprovalSettings.Web web(YamlEntry entry) {
+    Map<String, YamlEntry> keys =
+        StrictYaml.isNull(entry.value())
             ? Map.of()
-            : yaml.mapping(entry.getValueNode(), "'approval.web'", WEB_KEYS);
+            : yaml.mapping(entry.value(), "'approval.web'", WEB_KEYS);
     if (keys == null) {
       keys = Map.of();
     }
     String bind =
-        Optional.ofNullable(keys.get("bind"))
-            .map(
-                bindEntry ->
-                    yaml.string(
-                        bindEntry.getValueNode(), "'bind'", "an IP address such as 127.0.0.1"))
-            .orElse("127.0.0.1");
-    int port = Optional.ofNullable(keys.get("port")).map(this::port).orElse(0);
-    Optional<Path> tokenFile = Optional.ofNullable(keys.get("token_file")).map(this::path);
+        keys.get("bind") == null
+            ? "127.0.0.1"
+            : yaml.string(keys.get("bind").value(), "'bind'", "an IP address such as 127.0.0.1");
+    int port = keys.get("port") == null ? 0 : port(keys.get("port"));
+    Optional<Path> tokenFile =
+        keys.get("token_file") == null
+            ? Optional.empty()
+            : Optional.ofNullable(path(keys.get("token_file")));
     return new ApprovalSettings.Web(bind == null ? "127.0.0.1" : bind, port, tokenFile);
   }
 
-  private int port(NodeTuple entry) {
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar && Tag.INT.equals(value.getTag())) {
+  private int port(YamlEntry entry) {
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar scalar && YamlNode.INT.equals(value.getTag())) {
       try {
         int port = Integer.parseInt(scalar.getValue());
         if (port >= 0 && port <= 65535) {
@@ -123,45 +115,44 @@ final class ApprovalSection {
     return 0;
   }
 
-  private Path path(NodeTuple entry) {
-    String text = yaml.string(entry.getValueNode(), "'token_file'", "a file path");
+  private Path path(YamlEntry entry) {
+    String text = yaml.string(entry.value(), "'token_file'", "a file path");
     if (text == null) {
       return null;
     }
     try {
       return folder.resolve(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      yaml.problem(entry.getValueNode(), "'token_file' is not a valid path: " + e.getReason());
+      yaml.problem(entry.value(), "'token_file' is not a valid path: " + e.getReason());
       return null;
     }
   }
 
-  private ApprovalSettings.Webhook webhook(NodeTuple entry) {
-    Map<String, NodeTuple> keys =
-        yaml.mapping(entry.getValueNode(), "'approval.webhook'", WEBHOOK_KEYS);
+  private ApprovalSettings.Webhook webhook(YamlEntry entry) {
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), "'approval.webhook'", WEBHOOK_KEYS);
     if (keys == null) {
       return null;
     }
     URI url = null;
     if (keys.get("url") == null) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'approval.webhook' needs 'url', the http(s) address requests are posted to");
     } else {
-      url = url(keys.get("url").getValueNode());
+      url = url(keys.get("url").value());
     }
     Optional<String> secret = text(keys.get("secret"), "'secret'");
     Optional<String> secretEnv = text(keys.get("secret_env"), "'secret_env'");
     if (secret.isPresent() == secretEnv.isPresent()) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'approval.webhook' needs exactly one of 'secret_env' (the environment variable"
               + " holding the HMAC secret; preferred) or 'secret'");
     }
     return url == null ? null : new ApprovalSettings.Webhook(url, secret, secretEnv);
   }
 
-  private URI url(Node node) {
+  private URI url(YamlNode node) {
     String text = yaml.string(node, "'url'", "an http or https address");
     if (text == null) {
       return null;
@@ -183,13 +174,13 @@ final class ApprovalSection {
     return null;
   }
 
-  private Optional<String> text(NodeTuple entry, String what) {
+  private Optional<String> text(YamlEntry entry, String what) {
     if (entry == null) {
       return Optional.empty();
     }
-    String value = yaml.string(entry.getValueNode(), what, "a string");
+    String value = yaml.string(entry.value(), what, "a string");
     if (value != null && value.isEmpty()) {
-      yaml.problem(entry.getValueNode(), what + " cannot be empty");
+      yaml.problem(entry.value(), what + " cannot be empty");
       return Optional.empty();
     }
     return Optional.ofNullable(value);

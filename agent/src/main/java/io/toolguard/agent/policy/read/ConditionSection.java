@@ -9,14 +9,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The {@code when} of a tool rule: conditions on the call's arguments, by parameter name (or a
@@ -40,9 +35,6 @@ final class ConditionSection {
           "inside",
           "url_to");
 
-  private static final Pattern SUBJECT =
-      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.([A-Za-z_$][A-Za-z0-9_$-]*|[0-9]+))*");
-
   private final StrictYaml yaml;
 
   ConditionSection(StrictYaml yaml) {
@@ -50,34 +42,34 @@ final class ConditionSection {
   }
 
   /** {@return the conditions under {@code when}; none when it is absent} */
-  List<ArgumentCondition> read(String tool, NodeTuple entry) {
+  List<ArgumentCondition> read(String tool, YamlEntry entry) {
     List<ArgumentCondition> conditions = new ArrayList<>();
     if (entry == null) {
       return conditions;
     }
-    if (!(entry.getValueNode() instanceof MappingNode mapping) || mapping.getValue().isEmpty()) {
+    if (!(entry.value() instanceof YamlMap mapping) || mapping.getValue().isEmpty()) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'when' of tool rule '"
               + tool
               + "' must map parameter names to tests, e.g. 'when: {to: {glob: \"*@example.com\"}}',"
               + " not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return conditions;
     }
     List<String> seen = new ArrayList<>();
-    for (NodeTuple tuple : mapping.getValue()) {
+    for (YamlEntry tuple : mapping.getValue()) {
       String subject =
           yaml.string(
-              tuple.getKeyNode(),
+              tuple.key(),
               "a parameter name in 'when'",
               "a parameter name such as 'to', or a path such as 'order.amount'");
       if (subject == null) {
         continue;
       }
-      if (!SUBJECT.matcher(subject).matches()) {
+      if (!isSubject(subject)) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "'"
                 + subject
                 + "' is not a parameter name or path; write the parameter's name ('to'), or a"
@@ -86,12 +78,12 @@ final class ConditionSection {
       }
       if (seen.contains(subject)) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "duplicate condition on '" + subject + "'; put all its tests in one mapping");
         continue;
       }
       seen.add(subject);
-      List<ArgumentTest> tests = tests(subject, tuple.getValueNode());
+      List<ArgumentTest> tests = tests(subject, tuple.value());
       if (!tests.isEmpty()) {
         List<String> segments = List.of(subject.split("\\."));
         conditions.add(
@@ -99,15 +91,67 @@ final class ConditionSection {
                 segments.get(0),
                 segments.subList(1, segments.size()),
                 tests,
-                yaml.at(tuple.getKeyNode())));
+                yaml.at(tuple.key())));
       }
     }
     return conditions;
   }
 
-  private List<ArgumentTest> tests(String subject, Node node) {
+  /**
+   * Whether {@code subject} names a parameter, or a path into one: a Java-like name ({@code
+   * [A-Za-z_$][A-Za-z0-9_$]*}), then any number of {@code .} and a name (which may also hold {@code
+   * -}) or an index ({@code [0-9]+}). Checked by hand: compiling the expression cost every
+   * start-up.
+   */
+  static boolean isSubject(String subject) {
+    int start = 0;
+    boolean first = true;
+    while (true) {
+      int dot = subject.indexOf('.', start);
+      int end = dot < 0 ? subject.length() : dot;
+      if (!(isName(subject, start, end, first) || (!first && isIndex(subject, start, end)))) {
+        return false;
+      }
+      if (dot < 0) {
+        return true;
+      }
+      first = false;
+      start = dot + 1;
+    }
+  }
+
+  private static boolean isName(String text, int start, int end, boolean first) {
+    if (start == end || !isNameStart(text.charAt(start))) {
+      return false;
+    }
+    for (int i = start + 1; i < end; i++) {
+      char c = text.charAt(i);
+      if (!isNameStart(c) && !(c >= '0' && c <= '9') && (first || c != '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isNameStart(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '$';
+  }
+
+  private static boolean isIndex(String text, int start, int end) {
+    if (start == end) {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<ArgumentTest> tests(String subject, YamlNode node) {
     List<ArgumentTest> tests = new ArrayList<>();
-    Map<String, NodeTuple> keys =
+    Map<String, YamlEntry> keys =
         yaml.mapping(node, "the condition on '" + subject + "'", TEST_KEYS);
     if (keys == null) {
       return tests;
@@ -120,7 +164,7 @@ final class ConditionSection {
       }
     }
     if (keys.containsKey("regex")) {
-      Node value = keys.get("regex").getValueNode();
+      YamlNode value = keys.get("regex").value();
       String regex = yaml.string(value, "'regex'", "a quoted Java regular expression");
       if (regex != null) {
         try {
@@ -143,7 +187,10 @@ final class ConditionSection {
         tests.add(new ArgumentTest.OneOf(values, ignoreCase));
       }
     }
-    range(keys).ifPresent(tests::add);
+    Optional<ArgumentTest> range = range(keys);
+    if (range.isPresent()) {
+      tests.add(range.get());
+    }
     if (keys.containsKey("min_length") || keys.containsKey("max_length")) {
       int min = keys.containsKey("min_length") ? count(keys.get("min_length")) : 0;
       int max = keys.containsKey("max_length") ? count(keys.get("max_length")) : Integer.MAX_VALUE;
@@ -178,7 +225,7 @@ final class ConditionSection {
         && !keys.containsKey("regex")
         && !keys.containsKey("one_of")) {
       yaml.problem(
-          keys.get("ignore_case").getKeyNode(),
+          keys.get("ignore_case").key(),
           "'ignore_case' applies to 'glob', 'regex' and 'one_of', and the condition on '"
               + subject
               + "' has none of them");
@@ -194,12 +241,12 @@ final class ConditionSection {
     return tests;
   }
 
-  private java.util.Optional<ArgumentTest> range(Map<String, NodeTuple> keys) {
+  private java.util.Optional<ArgumentTest> range(Map<String, YamlEntry> keys) {
     if (keys.containsKey("min") && keys.containsKey("above")) {
-      yaml.problem(keys.get("above").getKeyNode(), "give 'min' (included) or 'above', not both");
+      yaml.problem(keys.get("above").key(), "give 'min' (included) or 'above', not both");
     }
     if (keys.containsKey("max") && keys.containsKey("below")) {
-      yaml.problem(keys.get("below").getKeyNode(), "give 'max' (included) or 'below', not both");
+      yaml.problem(keys.get("below").key(), "give 'max' (included) or 'below', not both");
     }
     BigDecimal low = number(keys.containsKey("min") ? keys.get("min") : keys.get("above"));
     BigDecimal high = number(keys.containsKey("max") ? keys.get("max") : keys.get("below"));
@@ -210,13 +257,13 @@ final class ConditionSection {
         new ArgumentTest.Range(low, !keys.containsKey("above"), high, !keys.containsKey("below")));
   }
 
-  private BigDecimal number(NodeTuple entry) {
+  private BigDecimal number(YamlEntry entry) {
     if (entry == null) {
       return null;
     }
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar
-        && (Tag.INT.equals(value.getTag()) || Tag.FLOAT.equals(value.getTag()))) {
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar scalar
+        && (YamlNode.INT.equals(value.getTag()) || YamlNode.FLOAT.equals(value.getTag()))) {
       try {
         return new BigDecimal(scalar.getValue().replace("_", ""));
       } catch (NumberFormatException unusual) {
@@ -226,15 +273,15 @@ final class ConditionSection {
     yaml.problem(
         value,
         "'"
-            + ((ScalarNode) entry.getKeyNode()).getValue()
+            + ((YamlScalar) entry.key()).getValue()
             + "' must be a decimal number such as 100 or 12.50, not "
             + StrictYaml.describe(value));
     return null;
   }
 
-  private int count(NodeTuple entry) {
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar && Tag.INT.equals(value.getTag())) {
+  private int count(YamlEntry entry) {
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar scalar && YamlNode.INT.equals(value.getTag())) {
       try {
         int count = Integer.parseInt(scalar.getValue());
         if (count >= 0) {
@@ -247,15 +294,15 @@ final class ConditionSection {
     yaml.problem(
         value,
         "'"
-            + ((ScalarNode) entry.getKeyNode()).getValue()
+            + ((YamlScalar) entry.key()).getValue()
             + "' must be a whole number of characters (or items), 0 or more, not "
             + StrictYaml.describe(value));
     return 0;
   }
 
-  private List<String> stringOrList(NodeTuple entry, String example) {
-    if (entry.getValueNode() instanceof ScalarNode) {
-      String one = yaml.string(entry.getValueNode(), "'glob'", example);
+  private List<String> stringOrList(YamlEntry entry, String example) {
+    if (entry.value() instanceof YamlScalar) {
+      String one = yaml.string(entry.value(), "'glob'", example);
       return one == null ? List.of() : List.of(one);
     }
     return yaml.strings(
@@ -263,18 +310,18 @@ final class ConditionSection {
   }
 
   /** {@return the texts of a list of scalars: strings, numbers, booleans as written} */
-  private List<String> scalars(NodeTuple entry) {
+  private List<String> scalars(YamlEntry entry) {
     List<String> values = new ArrayList<>();
-    Node node = entry.getValueNode();
-    if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
+    YamlNode node = entry.value();
+    if (!(node instanceof YamlList list) || list.getValue().isEmpty()) {
       yaml.problem(
           node,
           "'one_of' must be a list of values, e.g. [\"EUR\", \"USD\"], not "
               + StrictYaml.describe(node));
       return values;
     }
-    for (Node item : list.getValue()) {
-      if (item instanceof ScalarNode scalar && !StrictYaml.isNull(item)) {
+    for (YamlNode item : list.getValue()) {
+      if (item instanceof YamlScalar scalar && !StrictYaml.isNull(item)) {
         values.add(scalar.getValue());
       } else {
         yaml.problem(

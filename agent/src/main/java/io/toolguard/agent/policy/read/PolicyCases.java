@@ -10,11 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a policy test-case file:
@@ -56,31 +51,31 @@ public final class PolicyCases {
   }
 
   private List<PolicyCase> parse(String source, String text) throws PolicyException {
-    Node root = yaml.compose(text);
+    YamlNode root = yaml.compose(text);
     if (root == null) {
       yaml.problem(
           new Location(source, 1, 1),
           "the test-case file is empty; it must hold 'cases:' with a list of cases");
       yaml.throwIfAny();
     }
-    Map<String, NodeTuple> top = yaml.mapping(root, "the test-case file", TOP_KEYS);
+    Map<String, YamlEntry> top = yaml.mapping(root, "the test-case file", TOP_KEYS);
     yaml.throwIfAny();
-    NodeTuple casesEntry = top.get("cases");
-    Node list = casesEntry == null ? root : casesEntry.getValueNode();
-    if (!(list instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+    YamlEntry casesEntry = top.get("cases");
+    YamlNode list = casesEntry == null ? root : casesEntry.value();
+    if (!(list instanceof YamlList sequence) || sequence.getValue().isEmpty()) {
       yaml.problem(list, "'cases' must be a non-empty list of test cases");
     }
     yaml.throwIfAny();
     List<PolicyCase> cases = new ArrayList<>();
-    for (Node item : ((SequenceNode) list).getValue()) {
+    for (YamlNode item : ((YamlList) list).getValue()) {
       testCase(item).ifPresent(cases::add);
     }
     yaml.throwIfAny();
     return cases;
   }
 
-  private Optional<PolicyCase> testCase(Node node) {
-    Map<String, NodeTuple> keys = yaml.mapping(node, "a test case", CASE_KEYS);
+  private Optional<PolicyCase> testCase(YamlNode node) {
+    Map<String, YamlEntry> keys = yaml.mapping(node, "a test case", CASE_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
@@ -100,7 +95,7 @@ public final class PolicyCases {
     for (String key : List.of("path", "command", "host", "var")) {
       if (keys.containsKey(key) && !operation.map(PolicyCase.TARGETS::get).orElse("").equals(key)) {
         yaml.problem(
-            keys.get(key).getKeyNode(),
+            keys.get(key).key(),
             "'"
                 + key
                 + "' goes with 'op: "
@@ -116,7 +111,7 @@ public final class PolicyCases {
     if (operation.isPresent()) {
       String key = PolicyCase.TARGETS.get(operation.get());
       if (keys.containsKey(key)) {
-        target = yaml.string(keys.get(key).getValueNode(), "'" + key + "'", "text");
+        target = yaml.string(keys.get(key).value(), "'" + key + "'", "text");
       } else {
         yaml.problem(node, "'op: " + operation.get() + "' needs '" + key + "'");
       }
@@ -144,22 +139,22 @@ public final class PolicyCases {
             arguments));
   }
 
-  private Map<String, Object> arguments(NodeTuple entry) {
+  private Map<String, Object> arguments(YamlEntry entry) {
     Map<String, Object> arguments = new java.util.LinkedHashMap<>();
     if (entry == null) {
       return arguments;
     }
-    if (!(entry.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+    if (!(entry.value() instanceof YamlMap mapping)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'args' must map parameter names to values, e.g. {to: bob@example.com}, not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return arguments;
     }
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = yaml.string(tuple.getKeyNode(), "a parameter name in 'args'", "a name");
+    for (YamlEntry tuple : mapping.getValue()) {
+      String name = yaml.string(tuple.key(), "a parameter name in 'args'", "a name");
       if (name != null) {
-        arguments.put(name, value(tuple.getValueNode()));
+        arguments.put(name, value(tuple.value()));
       }
     }
     return arguments;
@@ -169,53 +164,53 @@ public final class PolicyCases {
    * {@return a YAML value as a tool would get it from JSON: a text, a whole number (Long), a
    * decimal (BigDecimal), a boolean, null, or a map or list of such values}
    */
-  private static Object value(Node node) {
-    if (node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping) {
+  private static Object value(YamlNode node) {
+    if (node instanceof YamlMap mapping) {
       Map<String, Object> map = new java.util.LinkedHashMap<>();
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key) {
-          map.put(key.getValue(), value(tuple.getValueNode()));
+      for (YamlEntry tuple : mapping.getValue()) {
+        if (tuple.key() instanceof YamlScalar key) {
+          map.put(key.getValue(), value(tuple.value()));
         }
       }
       return map;
     }
-    if (node instanceof SequenceNode sequence) {
+    if (node instanceof YamlList sequence) {
       List<Object> list = new ArrayList<>();
       sequence.getValue().forEach(item -> list.add(value(item)));
       return list;
     }
-    String text = ((ScalarNode) node).getValue();
+    String text = ((YamlScalar) node).getValue();
     try {
-      if (Tag.INT.equals(node.getTag())) {
+      if (YamlNode.INT.equals(node.getTag())) {
         return Long.valueOf(text.replace("_", ""));
       }
-      if (Tag.FLOAT.equals(node.getTag())) {
+      if (YamlNode.FLOAT.equals(node.getTag())) {
         return new java.math.BigDecimal(text.replace("_", ""));
       }
     } catch (NumberFormatException unusual) {
       return text;
     }
-    if (Tag.BOOL.equals(node.getTag())) {
+    if (YamlNode.BOOL.equals(node.getTag())) {
       return Boolean.valueOf(text);
     }
     return StrictYaml.isNull(node) ? null : text;
   }
 
-  private String required(Node caseNode, Map<String, NodeTuple> keys, String key) {
+  private String required(YamlNode caseNode, Map<String, YamlEntry> keys, String key) {
     if (!keys.containsKey(key)) {
       yaml.problem(caseNode, "a test case needs '" + key + "'");
       return null;
     }
-    return yaml.string(keys.get(key).getValueNode(), "'" + key + "'", "a text");
+    return yaml.string(keys.get(key).value(), "'" + key + "'", "a text");
   }
 
-  private OptionalInt ruleLine(NodeTuple entry) {
+  private OptionalInt ruleLine(YamlEntry entry) {
     if (entry == null) {
       return OptionalInt.empty();
     }
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar
-        && Tag.INT.equals(value.getTag())
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar scalar
+        && YamlNode.INT.equals(value.getTag())
         && scalar.getValue().matches("[1-9][0-9]{0,6}")) {
       return OptionalInt.of(Integer.parseInt(scalar.getValue()));
     }

@@ -16,11 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a policy file (YAML, {@code version: 1}) and the policies it includes, and reports every
@@ -48,10 +43,6 @@ public final class PolicyParser {
           "budget");
   private static final List<String> SECRET_KEYS = List.of("name", "regex");
   private static final List<String> EXEC_SANDBOX_KEYS = List.of("mode", "system_read");
-  private static final java.util.regex.Pattern ANNOTATION_NAME =
-      java.util.regex.Pattern.compile(
-          "(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)+"
-              + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
 
   private final String source;
   private final Path folder;
@@ -116,20 +107,28 @@ public final class PolicyParser {
     }
     return new Policy(
         layer.source(),
-        layer.mode().map(PolicyLayer.Setting::value).orElse(Mode.ENFORCE),
+        valueOr(layer.mode(), Mode.ENFORCE),
         Optional.ofNullable(layer.locked().get("mode")),
         layer.sandbox().get().value(),
-        layer.unlisted().map(PolicyLayer.Setting::value).orElse(Verdict.DENY),
-        layer.unlisted().map(PolicyLayer.Setting::at),
-        layer.approval().map(PolicyLayer.Setting::value).orElse(ApprovalSettings.NONE),
-        layer.defaultRisk().map(PolicyLayer.Setting::value).orElse(Risk.HIGH),
+        valueOr(layer.unlisted(), Verdict.DENY),
+        layer.unlisted().isPresent() ? Optional.of(layer.unlisted().get().at()) : Optional.empty(),
+        valueOr(layer.approval(), ApprovalSettings.NONE),
+        valueOr(layer.defaultRisk(), Risk.HIGH),
         layer.toolAnnotations(),
         layer.rules(),
         layer.files(),
         PolicyDigest.combine(layer.digests()),
-        layer.execSandbox().map(PolicyLayer.Setting::value).orElse(ExecSandbox.DEFAULT),
+        valueOr(layer.execSandbox(), ExecSandbox.DEFAULT),
         layer.secrets(),
         layer.budgets());
+  }
+
+  /**
+   * {@return a setting's value, or {@code otherwise} when it is not set} (Plain code here and
+   * below, where a method reference or lambda would be spun into a class on every start-up.)
+   */
+  private static <T> T valueOr(Optional<PolicyLayer.Setting<T>> setting, T otherwise) {
+    return setting.isPresent() ? setting.get().value() : otherwise;
   }
 
   private static PolicyLayer layer(Path file, List<Path> including) throws PolicyException {
@@ -137,23 +136,21 @@ public final class PolicyParser {
     Path absolute = file.toAbsolutePath().normalize();
     byte[] bytes = StrictYaml.readBytes(source, file, "policy file");
     String text = StrictYaml.decode(source, bytes, "policy file");
+    List<Path> chain = new java.util.ArrayList<>(including);
+    chain.add(absolute);
     return new PolicyParser(source, absolute.getParent())
-        .layer(
-            text,
-            java.util.stream.Stream.concat(including.stream(), java.util.stream.Stream.of(absolute))
-                .toList(),
-            PolicyDigest.sha256(bytes));
+        .layer(text, List.copyOf(chain), PolicyDigest.sha256(bytes));
   }
 
   private PolicyLayer layer(String text, List<Path> chain, String digest) throws PolicyException {
-    Node root = yaml.compose(text);
+    YamlNode root = yaml.compose(text);
     if (root == null) {
       yaml.problem(
           new Location(source, 1, 1),
           "the policy is empty; it must start with 'version: 1' and set at least 'sandbox'");
       yaml.throwIfAny();
     }
-    Map<String, NodeTuple> top = yaml.mapping(root, "the policy", TOP_KEYS);
+    Map<String, YamlEntry> top = yaml.mapping(root, "the policy", TOP_KEYS);
     if (top == null) {
       yaml.throwIfAny();
     }
@@ -164,14 +161,18 @@ public final class PolicyParser {
             yaml.at(root),
             setting(
                 top.get("mode"),
-                yaml.enumValue(top.get("mode"), "mode", Mode::named, "enforce or audit")),
+                yaml.enumValue(
+                    top.get("mode"),
+                    "mode",
+                    Mode.named(StrictYaml.word(top.get("mode"))),
+                    "enforce or audit")),
             setting(top.get("sandbox"), sandbox(top.get("sandbox"))),
             setting(
                 top.get("unlisted_tools"),
                 yaml.enumValue(
                     top.get("unlisted_tools"),
                     "unlisted_tools",
-                    Verdict::named,
+                    Verdict.named(StrictYaml.word(top.get("unlisted_tools"))),
                     "allow, ask or deny")),
             top.get("approval") == null
                 ? Optional.empty()
@@ -183,7 +184,7 @@ public final class PolicyParser {
                 yaml.enumValue(
                     top.get("default_risk"),
                     "default_risk",
-                    Risk::named,
+                    Risk.named(StrictYaml.word(top.get("default_risk"))),
                     "LOW, MEDIUM, HIGH or CRITICAL")),
             setting(top.get("exec_sandbox"), execSandbox(top.get("exec_sandbox"))),
             locks(top.get("locked")),
@@ -192,13 +193,7 @@ public final class PolicyParser {
             chain.isEmpty() ? List.of() : List.of(chain.get(chain.size() - 1)),
             List.of(digest),
             secrets(top.get("secrets")),
-            new RuleSection(yaml)
-                    .budget(
-                        "the top-level 'budget' (for all tools)",
-                        Budget.ALL_TOOLS + (chain.isEmpty() ? source : chain.get(chain.size() - 1)),
-                        top.get("budget"))
-                    .stream()
-                    .toList());
+            budgets(chain, top.get("budget")));
     Optional<Path> include = include(top.get("include"), chain);
     yaml.throwIfAny();
     if (include.isEmpty()) {
@@ -210,24 +205,35 @@ public final class PolicyParser {
     return checkLocksHaveValues(own.over(base));
   }
 
-  private <T> Optional<PolicyLayer.Setting<T>> setting(NodeTuple entry, Optional<T> value) {
-    return value.map(v -> new PolicyLayer.Setting<>(v, yaml.at(entry.getKeyNode())));
+  private <T> Optional<PolicyLayer.Setting<T>> setting(YamlEntry entry, Optional<T> value) {
+    return value.isPresent()
+        ? Optional.of(new PolicyLayer.Setting<>(value.get(), yaml.at(entry.key())))
+        : Optional.empty();
   }
 
-  private Optional<Path> include(NodeTuple entry, List<Path> chain) {
+  private List<Budget> budgets(List<Path> chain, YamlEntry entry) {
+    Optional<Budget> budget =
+        new RuleSection(yaml)
+            .budget(
+                "the top-level 'budget' (for all tools)",
+                Budget.ALL_TOOLS + (chain.isEmpty() ? source : chain.get(chain.size() - 1)),
+                entry);
+    return budget.isPresent() ? List.of(budget.get()) : List.of();
+  }
+
+  private Optional<Path> include(YamlEntry entry, List<Path> chain) {
     if (entry == null) {
       return Optional.empty();
     }
     String text =
-        yaml.string(
-            entry.getValueNode(), "include", "the path of a base policy, relative to this file");
+        yaml.string(entry.value(), "include", "the path of a base policy, relative to this file");
     if (text == null) {
       return Optional.empty();
     }
-    Path base = resolve(entry.getValueNode(), "include", text);
+    Path base = resolve(entry.value(), "include", text);
     if (base != null && chain.contains(base)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "include cycle: "
               + chain.stream()
                   .map(Path::toString)
@@ -241,13 +247,13 @@ public final class PolicyParser {
         .map(absolute -> Path.of(source).resolveSibling(text).normalize());
   }
 
-  private Map<String, Location> locks(NodeTuple entry) {
+  private Map<String, Location> locks(YamlEntry entry) {
     Map<String, Location> locks = new java.util.LinkedHashMap<>();
     if (entry == null) {
       return locks;
     }
-    Node value = entry.getValueNode();
-    if (!(value instanceof SequenceNode list)) {
+    YamlNode value = entry.value();
+    if (!(value instanceof YamlList list)) {
       yaml.problem(
           value,
           "'locked' must be a list of settings that including policies may not change ("
@@ -256,7 +262,7 @@ public final class PolicyParser {
               + StrictYaml.describe(value));
       return locks;
     }
-    for (Node item : list.getValue()) {
+    for (YamlNode item : list.getValue()) {
       String key =
           yaml.string(
               item, "an entry of 'locked'", "one of " + String.join(", ", PolicyLayer.LOCKABLE));
@@ -277,18 +283,15 @@ public final class PolicyParser {
 
   /** A lock fixes the value in force where it is written, so there must be one. */
   private PolicyLayer checkLocksHaveValues(PolicyLayer layer) throws PolicyException {
-    layer
-        .locked()
-        .forEach(
-            (key, at) -> {
-              if (layer.effective(key).isEmpty()) {
-                yaml.problem(
-                    at,
-                    "'"
-                        + key
-                        + "' is locked but not set here or in an included policy; set it first");
-              }
-            });
+    for (Map.Entry<String, Location> lock : layer.locked().entrySet()) {
+      if (layer.effective(lock.getKey()).isEmpty()) {
+        yaml.problem(
+            lock.getValue(),
+            "'"
+                + lock.getKey()
+                + "' is locked but not set here or in an included policy; set it first");
+      }
+    }
     yaml.throwIfAny();
     return layer;
   }
@@ -352,14 +355,14 @@ public final class PolicyParser {
     return value instanceof Verdict verdict ? verdict.label() : value.toString();
   }
 
-  private void checkVersion(NodeTuple entry, Node root) {
+  private void checkVersion(YamlEntry entry, YamlNode root) {
     if (entry == null) {
       yaml.problem(root, "missing 'version'; this agent reads 'version: 1'");
       return;
     }
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode text
-        && Tag.STR.equals(value.getTag())
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar text
+        && YamlNode.STR.equals(value.getTag())
         && text.getValue().strip().equals("1")) {
       yaml.problem(
           value,
@@ -368,8 +371,8 @@ public final class PolicyParser {
               + "\"; write version: 1 without quotes");
       return;
     }
-    if (!(value instanceof ScalarNode scalar)
-        || !Tag.INT.equals(value.getTag())
+    if (!(value instanceof YamlScalar scalar)
+        || !YamlNode.INT.equals(value.getTag())
         || !scalar.getValue().equals("1")) {
       yaml.problem(
           value,
@@ -382,17 +385,16 @@ public final class PolicyParser {
    * [default, /opt/tools]}}: the word {@code default} stands for the documented list of system
    * folders; without it, the list replaces that one.
    */
-  private Optional<ExecSandbox> execSandbox(NodeTuple entry) {
+  private Optional<ExecSandbox> execSandbox(YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
     String expected = "kernel, off or required";
-    if (!(entry.getValueNode() instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+    if (!(entry.value() instanceof YamlMap)) {
       return yaml.enumValue(entry, "exec_sandbox", SandboxMode::named, expected)
           .map(mode -> new ExecSandbox(mode, true, List.of()));
     }
-    Map<String, NodeTuple> keys =
-        yaml.mapping(entry.getValueNode(), "'exec_sandbox'", EXEC_SANDBOX_KEYS);
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), "'exec_sandbox'", EXEC_SANDBOX_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
@@ -425,23 +427,22 @@ public final class PolicyParser {
             words.stream().filter(word -> !word.equals("default")).map(Path::of).toList()));
   }
 
-  private Optional<Path> sandbox(NodeTuple entry) {
+  private Optional<Path> sandbox(YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    String text = yaml.string(entry.getValueNode(), "sandbox", "a folder path");
+    String text = yaml.string(entry.value(), "sandbox", "a folder path");
     if (text == null) {
       return Optional.empty();
     }
     if (text.isBlank()) {
       yaml.problem(
-          entry.getValueNode(),
-          "'sandbox' cannot be empty; write \".\" for this policy's own folder");
+          entry.value(), "'sandbox' cannot be empty; write \".\" for this policy's own folder");
       return Optional.empty();
     }
     if (text.startsWith("~")) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'sandbox' starts with '~', which toolguard does not expand (the agent may run as"
               + " another user than the one who wrote the policy): write the folder's absolute path,"
               + " or ./"
@@ -449,8 +450,8 @@ public final class PolicyParser {
               + " for a folder really named so");
       return Optional.empty();
     }
-    return Optional.ofNullable(resolve(entry.getValueNode(), "sandbox", text))
-        .map(PolicyParser::realIfExists);
+    Path sandbox = resolve(entry.value(), "sandbox", text);
+    return sandbox == null ? Optional.empty() : Optional.of(realIfExists(sandbox));
   }
 
   /**
@@ -464,7 +465,7 @@ public final class PolicyParser {
     }
   }
 
-  private Path resolve(Node node, String key, String text) {
+  private Path resolve(YamlNode node, String key, String text) {
     try {
       return folder.resolve(text).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
@@ -479,21 +480,21 @@ public final class PolicyParser {
    * enough to read in place of a value, an expression must compile and must not match the empty
    * text (it would find a secret everywhere)
    */
-  private List<SecretPattern> secrets(NodeTuple entry) {
+  private List<SecretPattern> secrets(YamlEntry entry) {
     List<SecretPattern> secrets = new java.util.ArrayList<>();
     if (entry == null) {
       return secrets;
     }
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+    if (!(entry.value() instanceof YamlList list)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'secrets' must be a list of {name, regex} entries, such as '- {name: \"order token\","
               + " regex: \"ot_[A-Za-z0-9]{24}\"}', not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return secrets;
     }
-    for (Node item : list.getValue()) {
-      Map<String, NodeTuple> keys = yaml.mapping(item, "an entry of 'secrets'", SECRET_KEYS);
+    for (YamlNode item : list.getValue()) {
+      Map<String, YamlEntry> keys = yaml.mapping(item, "an entry of 'secrets'", SECRET_KEYS);
       if (keys == null) {
         continue;
       }
@@ -504,9 +505,9 @@ public final class PolicyParser {
                 + " 'regex' (what such a secret looks like)");
         continue;
       }
-      Node nameNode = keys.get("name").getValueNode();
+      YamlNode nameNode = keys.get("name").value();
       String name = yaml.string(nameNode, "a secret's 'name'", "a short text such as order token");
-      Node regexNode = keys.get("regex").getValueNode();
+      YamlNode regexNode = keys.get("regex").value();
       String regex = yaml.string(regexNode, "a secret's 'regex'", "a Java regular expression");
       if (name != null && !name.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} _.-]{0,39}")) {
         yaml.problem(
@@ -559,21 +560,64 @@ public final class PolicyParser {
     return secrets;
   }
 
-  private List<String> annotationNames(NodeTuple entry) {
+  private List<String> annotationNames(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of annotation class names, e.g. [\"com.example.agent.AgentTool\"]",
         "a class name",
         "a quoted class name such as \"com.example.agent.AgentTool\"",
-        name -> {
-          if (!ANNOTATION_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                "'"
-                    + name
-                    + "' is not an annotation's class name; write it with its"
-                    + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
-          }
-          return name;
-        });
+        ANNOTATION_NAME);
+  }
+
+  private static final AnnotationName ANNOTATION_NAME = new AnnotationName();
+
+  /**
+   * An annotation's binary name, with its package: Java identifiers joined by dots, two at least. A
+   * class of its own rather than a lambda and a regular expression, which would cost their spinning
+   * and compiling on every start-up.
+   */
+  static final class AnnotationName implements java.util.function.Function<String, String> {
+    @Override
+    public String apply(String name) {
+      if (!isBinaryName(name)) {
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not an annotation's class name; write it with its"
+                + " package, as com.example.agent.AgentTool (a nested one as com.example.Tools$Risky)");
+      }
+      return name;
+    }
+
+    static boolean isBinaryName(String name) {
+      int parts = 0;
+      int start = 0;
+      while (true) {
+        int dot = name.indexOf('.', start);
+        int end = dot < 0 ? name.length() : dot;
+        if (!isIdentifier(name, start, end)) {
+          return false;
+        }
+        parts++;
+        if (dot < 0) {
+          return parts >= 2;
+        }
+        start = dot + 1;
+      }
+    }
+
+    private static boolean isIdentifier(String name, int start, int end) {
+      if (start == end || !Character.isJavaIdentifierStart(name.codePointAt(start))) {
+        return false;
+      }
+      for (int at = start + Character.charCount(name.codePointAt(start)); at < end; ) {
+        int c = name.codePointAt(at);
+        if (!Character.isJavaIdentifierPart(c)) {
+          return false;
+        }
+        at += Character.charCount(c);
+      }
+      return true;
+    }
   }
 }

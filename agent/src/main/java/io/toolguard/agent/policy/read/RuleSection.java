@@ -21,12 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The {@code tools} section of a policy: one rule per tool name or glob, with its decision, risk
@@ -48,8 +44,6 @@ final class RuleSection {
           "exec_sandbox",
           "withhold_secret_results");
   private static final List<String> BUDGET_KEYS = List.of("calls", "per", "then", "message");
-  private static final java.util.regex.Pattern WINDOW =
-      java.util.regex.Pattern.compile("([1-9][0-9]{0,5})(s|m|h)");
 
   /** A budget's calls are remembered one by one: more than this is a mistake. */
   static final int MOST_CALLS = 100_000;
@@ -68,29 +62,29 @@ final class RuleSection {
   }
 
   /** {@return the rules under {@code tools}, each checked; problems are collected in the reader} */
-  List<ToolRule> read(NodeTuple entry) {
+  List<ToolRule> read(YamlEntry entry) {
     List<ToolRule> rules = new ArrayList<>();
-    if (entry == null || StrictYaml.isNull(entry.getValueNode())) {
+    if (entry == null || StrictYaml.isNull(entry.value())) {
       return rules;
     }
-    Node value = entry.getValueNode();
-    if (!(value instanceof MappingNode mapping)) {
+    YamlNode value = entry.value();
+    if (!(value instanceof YamlMap mapping)) {
       yaml.problem(
           value,
           "'tools' must map tool names to rules, e.g. 'read_file: {decision: allow}', not "
               + StrictYaml.describe(value));
       return rules;
     }
-    Map<String, Node> seen = new HashMap<>();
-    for (NodeTuple tuple : mapping.getValue()) {
-      String name = yaml.string(tuple.getKeyNode(), "a tool name", "a tool name or a '*' glob");
+    Map<String, YamlNode> seen = new HashMap<>();
+    for (YamlEntry tuple : mapping.getValue()) {
+      String name = yaml.string(tuple.key(), "a tool name", "a tool name or a '*' glob");
       if (name == null) {
         continue;
       }
-      Node first = seen.putIfAbsent(name, tuple.getKeyNode());
+      YamlNode first = seen.putIfAbsent(name, tuple.key());
       if (first != null) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "duplicate rule for tool '"
                 + name
                 + "' (first at line "
@@ -100,9 +94,9 @@ final class RuleSection {
       }
       Optional<ToolNames.Hidden> hidden = ToolNames.hidden(name);
       if (hidden.isPresent()) {
-        Location key = yaml.at(tuple.getKeyNode());
+        Location key = yaml.at(tuple.key());
         boolean plain =
-            tuple.getKeyNode() instanceof ScalarNode scalar
+            tuple.key() instanceof YamlScalar scalar
                 && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
         yaml.problem(
             new Location(key.file(), key.line(), key.column() + (plain ? hidden.get().index() : 0)),
@@ -118,29 +112,46 @@ final class RuleSection {
       }
       if (!validToolPattern(name)) {
         yaml.problem(
-            tuple.getKeyNode(),
+            tuple.key(),
             "tool name '"
                 + name
                 + "' is not valid; use the tool's name or a glob with '*', without spaces or control characters");
         continue;
       }
-      if (tuple.getValueNode() instanceof SequenceNode alternatives
-          && !alternatives.getValue().isEmpty()) {
+      if (tuple.value() instanceof YamlList alternatives && !alternatives.getValue().isEmpty()) {
         // several rules for one tool, each with its own conditions
         int ordinal = 0;
-        for (Node item : alternatives.getValue()) {
-          rule(name, item, item, ordinal++).ifPresent(rules::add);
+        for (YamlNode item : alternatives.getValue()) {
+          add(rules, rule(name, item, item, ordinal++));
         }
       } else {
-        rule(name, tuple.getKeyNode(), tuple.getValueNode(), 0).ifPresent(rules::add);
+        add(rules, rule(name, tuple.key(), tuple.value(), 0));
       }
     }
     return rules;
   }
 
+  // Plain code in this class where a lambda or method reference would be spun into a class on
+  // every start-up (the JVM does it in the interpreter, one call site at a time).
+  private static void add(List<ToolRule> rules, Optional<ToolRule> rule) {
+    if (rule.isPresent()) {
+      rules.add(rule.get());
+    }
+  }
+
   private static boolean validToolPattern(String name) {
-    return !name.isEmpty()
-        && name.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c));
+    return !name.isEmpty() && !hasSpaceOrControl(name);
+  }
+
+  /** Whether a text holds a whitespace or control character (UTF-16 units, as before). */
+  private static boolean hasSpaceOrControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -149,21 +160,29 @@ final class RuleSection {
    * @param at where the rule is cited from: its name, or its item in a list of rules
    * @param ordinal its place in the list of rules for {@code name}, 0 for the only one
    */
-  private Optional<ToolRule> rule(String name, Node at, Node value, int ordinal) {
-    Map<String, NodeTuple> keys = yaml.mapping(value, "tool rule '" + name + "'", RULE_KEYS);
+  private Optional<ToolRule> rule(String name, YamlNode at, YamlNode value, int ordinal) {
+    Map<String, YamlEntry> keys = yaml.mapping(value, "tool rule '" + name + "'", RULE_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
-    NodeTuple decisionEntry = keys.get("decision");
+    YamlEntry decisionEntry = keys.get("decision");
     if (decisionEntry == null) {
       yaml.problem(
           value,
           "tool rule '" + name + "' needs 'decision: allow', 'decision: ask' or 'decision: deny'");
     }
     Optional<Verdict> verdict =
-        yaml.enumValue(decisionEntry, "decision", Verdict::named, "allow, ask or deny");
+        yaml.enumValue(
+            decisionEntry,
+            "decision",
+            Verdict.named(StrictYaml.word(decisionEntry)),
+            "allow, ask or deny");
     Optional<Risk> risk =
-        yaml.enumValue(keys.get("risk"), "risk", Risk::named, "LOW, MEDIUM, HIGH or CRITICAL");
+        yaml.enumValue(
+            keys.get("risk"),
+            "risk",
+            Risk.named(StrictYaml.word(keys.get("risk"))),
+            "LOW, MEDIUM, HIGH or CRITICAL");
     FileGrants files = files(name, keys.get("files"));
     List<ExecGrant> exec = exec(keys.get("exec"));
     NetGrants net = net(name, keys.get("net"));
@@ -178,7 +197,7 @@ final class RuleSection {
         yaml.enumValue(
             keys.get("exec_sandbox"),
             "exec_sandbox",
-            SandboxMode::named,
+            SandboxMode.named(StrictYaml.word(keys.get("exec_sandbox"))),
             "kernel, off or required (\"off\" quoted or not)");
     if (verdict.orElse(null) == Verdict.DENY) {
       for (String grantKey :
@@ -193,7 +212,7 @@ final class RuleSection {
               "withhold_secret_results")) {
         if (keys.containsKey(grantKey)) {
           yaml.problem(
-              keys.get(grantKey).getKeyNode(),
+              keys.get(grantKey).key(),
               "tool rule '"
                   + name
                   + "' denies the tool, so '"
@@ -202,60 +221,55 @@ final class RuleSection {
         }
       }
     }
-    return verdict.map(
-        v ->
-            new ToolRule(
-                name,
-                v,
-                risk,
-                new Grants(files, exec, net, env, execSandbox, withholds),
-                yaml.at(at),
-                conditions,
-                budget));
+    if (verdict.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ToolRule(
+            name,
+            verdict.get(),
+            risk,
+            new Grants(files, exec, net, env, execSandbox, withholds),
+            yaml.at(at),
+            conditions,
+            budget));
   }
 
   /**
    * {@return the rule's budget: {@code calls} (required), {@code per} (a window such as 1m; none
    * for the whole run), {@code then} (deny, the default, or ask) and {@code message}}
    */
-  Optional<Budget> budget(String what, String key, NodeTuple entry) {
+  Optional<Budget> budget(String what, String key, YamlEntry entry) {
     if (entry == null) {
       return Optional.empty();
     }
-    Map<String, NodeTuple> keys = yaml.mapping(entry.getValueNode(), what, BUDGET_KEYS);
+    Map<String, YamlEntry> keys = yaml.mapping(entry.value(), what, BUDGET_KEYS);
     if (keys == null) {
       return Optional.empty();
     }
-    NodeTuple callsEntry = keys.get("calls");
+    YamlEntry callsEntry = keys.get("calls");
     Integer calls = null;
     if (callsEntry == null) {
-      yaml.problem(entry.getValueNode(), what + " needs 'calls', such as 'calls: 20'");
-    } else if (callsEntry.getValueNode() instanceof ScalarNode scalar
-        && scalar.getValue().matches("[1-9][0-9]{0,5}")
+      yaml.problem(entry.value(), what + " needs 'calls', such as 'calls: 20'");
+    } else if (callsEntry.value() instanceof YamlScalar scalar
+        && StrictYaml.isSmallNumber(scalar.getValue())
         && Integer.parseInt(scalar.getValue()) <= MOST_CALLS) {
       calls = Integer.parseInt(scalar.getValue());
     } else {
       yaml.problem(
-          callsEntry.getValueNode(),
+          callsEntry.value(),
           "'calls' must be a whole number from 1 to "
               + MOST_CALLS
               + ", not "
-              + StrictYaml.describe(callsEntry.getValueNode()));
+              + StrictYaml.describe(callsEntry.value()));
     }
     Optional<java.time.Duration> per = Optional.empty();
     if (keys.containsKey("per")) {
-      Node value = keys.get("per").getValueNode();
-      java.util.regex.Matcher window =
-          value instanceof ScalarNode scalar ? WINDOW.matcher(scalar.getValue()) : null;
-      if (window != null && window.matches()) {
-        long amount = Long.parseLong(window.group(1));
-        per =
-            Optional.of(
-                switch (window.group(2)) {
-                  case "s" -> java.time.Duration.ofSeconds(amount);
-                  case "m" -> java.time.Duration.ofMinutes(amount);
-                  default -> java.time.Duration.ofHours(amount);
-                });
+      YamlNode value = keys.get("per").value();
+      java.time.Duration window =
+          value instanceof YamlScalar scalar ? StrictYaml.duration(scalar.getValue()) : null;
+      if (window != null) {
+        per = Optional.of(window);
       } else {
         yaml.problem(
             value,
@@ -264,20 +278,23 @@ final class RuleSection {
                 + StrictYaml.describe(value));
       }
     }
+    Optional<Outcome> then = Outcome.named(StrictYaml.word(keys.get("then")));
     Optional<Outcome> past =
         keys.containsKey("then")
             ? yaml.enumValue(
                 keys.get("then"),
                 "then",
-                word -> Outcome.named(word).filter(outcome -> outcome != Outcome.ALLOW),
+                then.isPresent() && then.get() != Outcome.ALLOW ? then : Optional.empty(),
                 "deny or ask")
             : Optional.of(Outcome.DENY);
     Optional<String> message =
-        Optional.ofNullable(keys.get("message"))
-            .map(
-                text ->
-                    yaml.string(
-                        text.getValueNode(), "'message'", "a text the model reads when denied"));
+        keys.get("message") == null
+            ? Optional.empty()
+            : Optional.ofNullable(
+                yaml.string(
+                    keys.get("message").value(),
+                    "'message'",
+                    "a text the model reads when denied"));
     if (calls == null || past.isEmpty()) {
       return Optional.empty();
     }
@@ -287,13 +304,13 @@ final class RuleSection {
             per,
             past.get(),
             message,
-            yaml.at(entry.getKeyNode()),
-            key + " " + calls + "/" + per.map(Object::toString).orElse("run")));
+            yaml.at(entry.key()),
+            key + " " + calls + "/" + (per.isPresent() ? per.get().toString() : "run")));
   }
 
-  private NetGrants net(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
-    Map<String, NodeTuple> asks =
+  private NetGrants net(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'net' of tool rule '" + tool + "'", NET_KEYS);
+    Map<String, YamlEntry> asks =
         section(keys.get("ask"), "'net.ask' of tool rule '" + tool + "'", NET_ASK_KEYS);
     return new NetGrants(
         hostPorts(keys.get("connect")),
@@ -306,67 +323,100 @@ final class RuleSection {
    * {@return the entries of a mapping of known keys; none when it is absent or not a mapping (a
    * problem then)}
    */
-  private Map<String, NodeTuple> section(NodeTuple entry, String what, List<String> keys) {
-    Map<String, NodeTuple> entries =
-        entry == null ? null : yaml.mapping(entry.getValueNode(), what, keys);
+  private Map<String, YamlEntry> section(YamlEntry entry, String what, List<String> keys) {
+    Map<String, YamlEntry> entries = entry == null ? null : yaml.mapping(entry.value(), what, keys);
     return entries == null ? Map.of() : entries;
   }
 
-  private EnvGrants env(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
+  private EnvGrants env(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'env' of tool rule '" + tool + "'", ENV_KEYS);
     return new EnvGrants(
         names(keys.get("variables"), "variable names such as [\"LANG\", \"APP_*\"]"),
         names(keys.get("properties"), "system property names such as [\"user.home\", \"app.*\"]"));
   }
 
-  private List<String> names(NodeTuple entry, String example) {
-    return yaml.strings(
-        entry,
-        "a list of " + example,
-        "a name",
-        "a quoted name or pattern",
-        name -> {
-          if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException(
-                "'"
-                    + name
-                    + "' is not a name; write it without spaces, '*' matching any"
-                    + " run of characters");
-          }
-          return name;
-        });
+  private List<String> names(YamlEntry entry, String example) {
+    return yaml.strings(entry, "a list of " + example, "a name", "a quoted name or pattern", NAME);
   }
 
-  private List<NetPattern> hostPorts(NodeTuple entry) {
+  private static final Name NAME = new Name();
+  private static final Verbatim VERBATIM = new Verbatim();
+  private static final HostPorts HOST_PORTS = new HostPorts();
+  private static final Globs GLOBS = new Globs();
+
+  /** An environment variable's or system property's name or pattern: no spaces. */
+  private static final class Name implements Function<String, String> {
+    @Override
+    public String apply(String name) {
+      boolean space = false;
+      for (int i = 0; i < name.length(); i++) {
+        space |= Character.isWhitespace(name.charAt(i));
+      }
+      if (name.isEmpty() || space) {
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not a name; write it without spaces, '*' matching any"
+                + " run of characters");
+      }
+      return name;
+    }
+  }
+
+  /** A command's argument pattern, as written. */
+  private static final class Verbatim implements Function<String, String> {
+    @Override
+    public String apply(String pattern) {
+      return pattern;
+    }
+  }
+
+  private static final class HostPorts implements Function<String, NetPattern> {
+    @Override
+    public NetPattern apply(String text) {
+      return NetPattern.of(text);
+    }
+  }
+
+  private static final class Globs implements Function<String, PathGlob> {
+    @Override
+    public PathGlob apply(String text) {
+      return PathGlob.of(text);
+    }
+  }
+
+  private List<NetPattern> hostPorts(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of HOST:PORT or unix:GLOB patterns, e.g. [\"api.example.com:443\"]",
         "a pattern",
         "a quoted HOST:PORT such as \"api.example.com:443\", or unix:GLOB such as"
             + " \"unix:/run/app.sock\"",
-        NetPattern::of);
+        HOST_PORTS);
   }
 
-  private List<ExecGrant> exec(NodeTuple entry) {
+  private List<ExecGrant> exec(YamlEntry entry) {
     List<ExecGrant> grants = new ArrayList<>();
     if (entry == null) {
       return grants;
     }
-    if (!(entry.getValueNode() instanceof SequenceNode list)) {
+    if (!(entry.value() instanceof YamlList list)) {
       yaml.problem(
-          entry.getValueNode(),
+          entry.value(),
           "'exec' must be a list of commands, e.g. [\"git\"] or"
               + " [{command: git, args: [\"status\"]}], not "
-              + StrictYaml.describe(entry.getValueNode()));
+              + StrictYaml.describe(entry.value()));
       return grants;
     }
-    for (Node item : list.getValue()) {
-      if (item instanceof ScalarNode) {
-        Optional.ofNullable(command(item))
-            .ifPresent(command -> grants.add(new ExecGrant(command, Optional.empty(), false)));
+    for (YamlNode item : list.getValue()) {
+      if (item instanceof YamlScalar) {
+        String command = command(item);
+        if (command != null) {
+          grants.add(new ExecGrant(command, Optional.empty(), false));
+        }
         continue;
       }
-      Map<String, NodeTuple> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
+      Map<String, YamlEntry> keys = yaml.mapping(item, "an 'exec' entry", EXEC_KEYS);
       if (keys == null) {
         continue;
       }
@@ -376,9 +426,11 @@ final class RuleSection {
             "an 'exec' entry needs 'command': a bare name found on PATH, or an absolute path");
         continue;
       }
-      String command = command(keys.get("command").getValueNode());
+      String command = command(keys.get("command").value());
       Optional<List<String>> args =
-          Optional.ofNullable(keys.get("args")).map(this::argumentPatterns);
+          keys.get("args") == null
+              ? Optional.empty()
+              : Optional.of(argumentPatterns(keys.get("args")));
       boolean ask = keys.get("ask") != null && yaml.bool(keys.get("ask"));
       if (command != null) {
         grants.add(new ExecGrant(command, args, ask));
@@ -391,15 +443,14 @@ final class RuleSection {
    * {@return a bare name, or an absolute path stored as its real path; null (and a problem)
    * otherwise}
    */
-  private String command(Node node) {
+  private String command(YamlNode node) {
     String command =
         yaml.string(
             node, "a command", "a bare name such as git, or an absolute path such as /usr/bin/git");
     if (command == null) {
       return null;
     }
-    if (command.isEmpty()
-        || command.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+    if (command.isEmpty() || hasSpaceOrControl(command)) {
       yaml.problem(
           node,
           "command '"
@@ -422,18 +473,18 @@ final class RuleSection {
         : command;
   }
 
-  private List<String> argumentPatterns(NodeTuple entry) {
+  private List<String> argumentPatterns(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of patterns over the arguments joined by spaces, e.g. [\"status\", \"log *\"]",
         "a pattern",
         "a quoted pattern such as \"log *\"",
-        pattern -> pattern);
+        VERBATIM);
   }
 
-  private FileGrants files(String tool, NodeTuple entry) {
-    Map<String, NodeTuple> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
-    Map<String, NodeTuple> asks =
+  private FileGrants files(String tool, YamlEntry entry) {
+    Map<String, YamlEntry> keys = section(entry, "'files' of tool rule '" + tool + "'", FILE_KEYS);
+    Map<String, YamlEntry> asks =
         section(keys.get("ask"), "'files.ask' of tool rule '" + tool + "'", ASK_KEYS);
     return new FileGrants(
         globs(keys.get("read")),
@@ -444,12 +495,12 @@ final class RuleSection {
         globs(asks.get("delete")));
   }
 
-  private List<PathGlob> globs(NodeTuple entry) {
+  private List<PathGlob> globs(YamlEntry entry) {
     return yaml.strings(
         entry,
         "a list of globs relative to the sandbox root, e.g. [\"data/**\"]",
         "a glob",
         "a quoted glob such as \"data/**\"",
-        PathGlob::of);
+        GLOBS);
   }
 }

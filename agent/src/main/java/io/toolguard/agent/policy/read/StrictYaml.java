@@ -15,19 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads one YAML file strictly, collecting every problem with file, line and column: the shared
@@ -121,18 +113,23 @@ final class StrictYaml {
     return "";
   }
 
-  /** {@return the single document's root node, or {@code null} for an empty one} */
-  Node compose(String text) throws PolicyException {
+  /** {@return the limits SnakeYAML's parser and {@link YamlTree} read a policy file with} */
+  static LoaderOptions loaderOptions() {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowRecursiveKeys(false);
     options.setNestingDepthLimit(20);
     options.setCodePointLimit(MAX_BYTES);
-    // The composer alone: SnakeYAML's constructors would initialise java.util.logging in premain.
-    Composer composer =
-        new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
+    return options;
+  }
+
+  /** {@return the single document's root node, or {@code null} for an empty one} */
+  YamlNode compose(String text) throws PolicyException {
+    LoaderOptions options = loaderOptions();
+    // SnakeYAML's parser alone: its constructors would initialise java.util.logging in premain,
+    // and its composer costs a Resolver's regular expressions (see YamlTree).
     try {
-      return composer.getSingleNode();
+      return YamlTree.single(new ParserImpl(new StreamReader(text), options), options);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String problem =
@@ -156,17 +153,17 @@ final class StrictYaml {
    * Checks that a node is a mapping with only known keys, none twice; {@return the entries by key,
    * or null}
    */
-  Map<String, NodeTuple> mapping(Node node, String what, List<String> allowed) {
-    if (!(node instanceof MappingNode mapping)) {
+  Map<String, YamlEntry> mapping(YamlNode node, String what, List<String> allowed) {
+    if (!(node instanceof YamlMap mapping)) {
       problem(
           node,
           what + " must be a mapping of " + String.join(", ", allowed) + ", not " + describe(node));
       return null;
     }
-    Map<String, NodeTuple> entries = new LinkedHashMap<>();
-    for (NodeTuple tuple : mapping.getValue()) {
-      Node keyNode = tuple.getKeyNode();
-      String key = keyNode instanceof ScalarNode scalar ? scalar.getValue() : null;
+    Map<String, YamlEntry> entries = new LinkedHashMap<>();
+    for (YamlEntry tuple : mapping.getValue()) {
+      YamlNode keyNode = tuple.key();
+      String key = keyNode instanceof YamlScalar scalar ? scalar.getValue() : null;
       if (key == null || !allowed.contains(key)) {
         String shown = key == null ? describe(keyNode) : "'" + key + "'";
         problem(
@@ -186,7 +183,7 @@ final class StrictYaml {
                 + "' in "
                 + what
                 + " (first at line "
-                + at(entries.get(key).getKeyNode()).line()
+                + at(entries.get(key).key()).line()
                 + ")");
       } else {
         entries.put(key, tuple);
@@ -200,60 +197,111 @@ final class StrictYaml {
    * not one}
    */
   <T> Optional<T> enumValue(
-      NodeTuple entry, String key, Function<String, Optional<T>> byName, String expected) {
+      YamlEntry entry, String key, Function<String, Optional<T>> byName, String expected) {
+    return enumValue(entry, key, byName.apply(word(entry)), expected);
+  }
+
+  /**
+   * {@return {@code parsed}, the value of an enumerated key read from its {@link #word}; empty (and
+   * a problem) if it is not one} Callers read the word themselves ({@code
+   * Verdict.named(StrictYaml.word(entry))}): a method reference would be spun into a class on every
+   * start-up.
+   */
+  <T> Optional<T> enumValue(YamlEntry entry, String key, Optional<T> parsed, String expected) {
     if (entry == null) {
       return Optional.empty();
     }
-    Node value = entry.getValueNode();
-    Optional<T> parsed =
-        value instanceof ScalarNode scalar && !isNull(value)
-            ? byName.apply(scalar.getValue())
-            : Optional.empty();
     if (parsed.isEmpty()) {
+      YamlNode value = entry.value();
       problem(value, "'" + key + "' must be " + expected + ", not " + describe(value));
     }
     return parsed;
   }
 
+  /**
+   * {@return the text of a key's value, or "" (which no keyword is) when the key is absent, its
+   * value empty, a list or a mapping}
+   */
+  static String word(YamlEntry entry) {
+    if (entry != null && entry.value() instanceof YamlScalar scalar && !isNull(scalar)) {
+      return scalar.getValue();
+    }
+    return "";
+  }
+
   /** {@return the value of a boolean key; false (and a problem) for anything but true or false} */
-  boolean bool(NodeTuple entry) {
-    Node value = entry.getValueNode();
-    if (value instanceof ScalarNode scalar && Tag.BOOL.equals(value.getTag())) {
+  boolean bool(YamlEntry entry) {
+    YamlNode value = entry.value();
+    if (value instanceof YamlScalar scalar && YamlNode.BOOL.equals(value.getTag())) {
       return Boolean.parseBoolean(scalar.getValue());
     }
     problem(
         value,
         "'"
-            + ((ScalarNode) entry.getKeyNode()).getValue()
+            + ((YamlScalar) entry.key()).getValue()
             + "' must be true or false, not "
             + describe(value));
     return false;
   }
 
   /** {@return the text of a string scalar, or null (and a problem) for anything else} */
-  String string(Node node, String what, String expected) {
-    if (node instanceof ScalarNode scalar && Tag.STR.equals(node.getTag())) {
+  String string(YamlNode node, String what, String expected) {
+    if (node instanceof YamlScalar scalar && YamlNode.STR.equals(node.getTag())) {
       return scalar.getValue();
     }
     problem(node, what + " must be " + expected + ", not " + describe(node));
     return null;
   }
 
-  static boolean isNull(Node node) {
-    return Tag.NULL.equals(node.getTag());
+  /**
+   * Whether {@code text} is 1 to 6 digits, the first not 0 (as the expression {@code
+   * [1-9][0-9]{0,5}}, checked by hand: compiling one costs every start-up).
+   */
+  static boolean isSmallNumber(String text) {
+    if (text.isEmpty() || text.length() > 6 || text.charAt(0) < '1' || text.charAt(0) > '9') {
+      return false;
+    }
+    for (int i = 1; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
-  static String describe(Node node) {
-    if (node instanceof MappingNode) {
+  /**
+   * {@return the duration a text such as {@code 90s}, {@code 5m} or {@code 24h} writes: a {@link
+   * #isSmallNumber small number} and s, m or h; null for anything else}
+   */
+  static java.time.Duration duration(String text) {
+    int unit = text.length() - 1;
+    if (unit < 1 || !isSmallNumber(text.substring(0, unit))) {
+      return null;
+    }
+    long amount = Long.parseLong(text.substring(0, unit));
+    return switch (text.charAt(unit)) {
+      case 's' -> java.time.Duration.ofSeconds(amount);
+      case 'm' -> java.time.Duration.ofMinutes(amount);
+      case 'h' -> java.time.Duration.ofHours(amount);
+      default -> null;
+    };
+  }
+
+  static boolean isNull(YamlNode node) {
+    return YamlNode.NULL.equals(node.getTag());
+  }
+
+  static String describe(YamlNode node) {
+    if (node instanceof YamlMap) {
       return "a mapping";
     }
-    if (node instanceof SequenceNode) {
+    if (node instanceof YamlList) {
       return "a list";
     }
     if (isNull(node)) {
       return "an empty value";
     }
-    String value = ((ScalarNode) node).getValue();
+    String value = ((YamlScalar) node).getValue();
     return "'" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'";
   }
 
@@ -288,7 +336,7 @@ final class StrictYaml {
     return previous[b.length()];
   }
 
-  void problem(Node node, String message) {
+  void problem(YamlNode node, String message) {
     problems.add(new PolicyProblem(at(node), message));
   }
 
@@ -296,7 +344,7 @@ final class StrictYaml {
     problems.add(new PolicyProblem(location, message));
   }
 
-  Location at(Node node) {
+  Location at(YamlNode node) {
     return at(node.getStartMark());
   }
 
@@ -312,7 +360,7 @@ final class StrictYaml {
    * with an {@link IllegalArgumentException}
    */
   <T> List<T> strings(
-      NodeTuple entry,
+      YamlEntry entry,
       String listExpected,
       String itemWhat,
       String itemExpected,
@@ -321,14 +369,14 @@ final class StrictYaml {
     if (entry == null) {
       return values;
     }
-    String key = ((ScalarNode) entry.getKeyNode()).getValue();
-    Node value = entry.getValueNode();
-    if (!(value instanceof SequenceNode list)) {
+    String key = ((YamlScalar) entry.key()).getValue();
+    YamlNode value = entry.value();
+    if (!(value instanceof YamlList list)) {
       problem(
           value, "'" + key + "' must be " + listExpected + ", not " + StrictYaml.describe(value));
       return values;
     }
-    for (Node item : list.getValue()) {
+    for (YamlNode item : list.getValue()) {
       String text = string(item, itemWhat + " in '" + key + "'", itemExpected);
       if (text == null) {
         continue;
