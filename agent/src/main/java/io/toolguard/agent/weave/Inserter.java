@@ -26,7 +26,13 @@ final class Inserter extends MethodVisitor {
   private final Hook hook;
   private final Insertion.OnExit onExit;
   private final Label handler = new Label();
-  private final java.util.Set<Insertion.ReplaceCall> replaced = new java.util.HashSet<>();
+
+  /**
+   * The hook's call replacements made so far, by identity: a record's own {@code hashCode} is an
+   * {@code invokedynamic} whose bootstrap would run while the JDK is woven at start-up.
+   */
+  private final java.util.Set<Insertion.ReplaceCall> replaced =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   Inserter(MethodVisitor target, String owner, int access, String descriptor, Hook hook) {
     super(Opcodes.ASM9, target);
@@ -35,12 +41,17 @@ final class Inserter extends MethodVisitor {
     this.parameters = Type.getArgumentTypes(descriptor);
     this.returnType = Type.getReturnType(descriptor);
     this.hook = hook;
-    this.onExit =
-        hook.insertions().stream()
-            .filter(Insertion.OnExit.class::isInstance)
-            .map(Insertion.OnExit.class::cast)
-            .findFirst()
-            .orElse(null);
+    this.onExit = onExit(hook);
+  }
+
+  /** {@return the hook's first exit notification, or null} A loop: a stream spins classes. */
+  private static Insertion.OnExit onExit(Hook hook) {
+    for (Insertion insertion : hook.insertions()) {
+      if (insertion instanceof Insertion.OnExit exit) {
+        return exit;
+      }
+    }
+    return null;
   }
 
   @Override
