@@ -147,7 +147,8 @@ public final class ApprovalChannels {
     if (webhook.isPresent()) {
       Map.Entry<ApprovalSettings.Webhook, String> hook = webhook.get();
       approvals.add(
-          WebhookChannel.start(hook.getKey().url(), hook.getValue(), approvals, page::decisionUrl));
+          WebhookChannel.start(
+              hook.getKey().url(), hook.getValue(), approvals, page.decisionUrls()));
       System.err.println("toolguard: approval requests are posted to " + hook.getKey());
     }
   }
