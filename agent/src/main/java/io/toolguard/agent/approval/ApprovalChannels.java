@@ -71,11 +71,14 @@ public final class ApprovalChannels {
       StringBuilder whyNot = new StringBuilder();
       Optional<TerminalChannel> channel = TerminalChannel.open(approvals, whyNot);
       terminal = channel.isPresent();
-      channel.ifPresentOrElse(
-          approvals::add,
-          () ->
-              System.err.println(
-                  "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")"));
+      // Plain tests rather than Optional's lambdas here and below: each lambda is a class spun at
+      // start-up.
+      if (channel.isPresent()) {
+        approvals.add(channel.get());
+      } else {
+        System.err.println(
+            "toolguard: approval terminal is off: no controlling terminal (" + whyNot + ")");
+      }
     }
     if (settings.web().isEmpty()) {
       return new ApprovalChannels(
@@ -84,19 +87,18 @@ public final class ApprovalChannels {
     Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook = Optional.empty();
     if (settings.webhook().isPresent()) {
       ApprovalSettings.Webhook hook = settings.webhook().get();
-      String secret =
-          hook.resolveSecret(environment)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "approval.webhook: $"
-                              + hook.secretEnv().orElse("")
-                              + " is not set; set it to the webhook's shared secret"));
-      webhook = Optional.of(Map.entry(hook, secret));
+      Optional<String> secret = hook.resolveSecret(environment);
+      if (secret.isEmpty()) {
+        throw new IllegalStateException(
+            "approval.webhook: $"
+                + hook.secretEnv().orElse("")
+                + " is not set; set it to the webhook's shared secret");
+      }
+      webhook = Optional.of(Map.entry(hook, secret.get()));
     }
     ApprovalSettings.Web web = settings.web().get();
     Path tokenFile = tokenFile(web);
-    FutureTask<ApprovalServer> starting = new FutureTask<>(() -> web(approvals, web, tokenFile));
+    FutureTask<ApprovalServer> starting = new FutureTask<>(new WebStart(approvals, web, tokenFile));
     OwnThreads.daemon(starting, "toolguard-approval-web-start").start();
     return new ApprovalChannels(
         approvals, Optional.of(tokenFile), terminal, Optional.of(starting), webhook);
@@ -142,22 +144,40 @@ public final class ApprovalChannels {
             + tokenFile.orElseThrow()
             + ")");
     server = Optional.of(page.address());
-    webhook.ifPresent(
-        hook -> {
-          approvals.add(
-              WebhookChannel.start(
-                  hook.getKey().url(), hook.getValue(), approvals, page::decisionUrl));
-          System.err.println("toolguard: approval requests are posted to " + hook.getKey());
-        });
+    if (webhook.isPresent()) {
+      Map.Entry<ApprovalSettings.Webhook, String> hook = webhook.get();
+      approvals.add(
+          WebhookChannel.start(
+              hook.getKey().url(), hook.getValue(), approvals, page.decisionUrls()));
+      System.err.println("toolguard: approval requests are posted to " + hook.getKey());
+    }
   }
 
   private static Path tokenFile(ApprovalSettings.Web web) {
-    return web.tokenFile()
-        .orElseGet(
-            () ->
-                Path.of(
-                    System.getProperty("java.io.tmpdir"),
-                    "toolguard-approval-" + ProcessHandle.current().pid() + ".token"));
+    if (web.tokenFile().isPresent()) {
+      return web.tokenFile().get();
+    }
+    return Path.of(
+        System.getProperty("java.io.tmpdir"),
+        "toolguard-approval-" + ProcessHandle.current().pid() + ".token");
+  }
+
+  /** Starts the web page: a named class, as a lambda would be spun at start-up. */
+  private static final class WebStart implements java.util.concurrent.Callable<ApprovalServer> {
+    private final Approvals approvals;
+    private final ApprovalSettings.Web web;
+    private final Path tokenFile;
+
+    WebStart(Approvals approvals, ApprovalSettings.Web web, Path tokenFile) {
+      this.approvals = approvals;
+      this.web = web;
+      this.tokenFile = tokenFile;
+    }
+
+    @Override
+    public ApprovalServer call() {
+      return web(approvals, web, tokenFile);
+    }
   }
 
   private static ApprovalServer web(Approvals approvals, ApprovalSettings.Web web, Path tokenFile) {
@@ -225,18 +245,18 @@ public final class ApprovalChannels {
   public String whereToApprove() {
     requireStarted();
     List<String> where = new ArrayList<>();
-    server.ifPresent(
-        address -> {
-          String host = address.getAddress().getHostAddress();
-          where.add(
-              "approve calls at http://"
-                  + (host.contains(":") ? "[" + host + "]" : host)
-                  + ":"
-                  + address.getPort()
-                  + "/ with the token in "
-                  + tokenFile.map(Path::toString).orElse("its token file")
-                  + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)");
-        });
+    if (server.isPresent()) {
+      InetSocketAddress address = server.get();
+      String host = address.getAddress().getHostAddress();
+      where.add(
+          "approve calls at http://"
+              + (host.contains(":") ? "[" + host + "]" : host)
+              + ":"
+              + address.getPort()
+              + "/ with the token in "
+              + (tokenFile.isPresent() ? tokenFile.get().toString() : "its token file")
+              + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)");
+    }
     if (terminal) {
       where.add("asks on the controlling terminal of the guarded JVM");
     }

@@ -1,6 +1,7 @@
 package io.toolguard.agent.approval;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.toolguard.agent.annotation.SuppressForbidden;
 import io.toolguard.agent.audit.Json;
@@ -21,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -101,13 +104,12 @@ final class ApprovalServer {
       throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
-    ExecutorService workers =
-        Executors.newFixedThreadPool(4, task -> OwnThreads.daemon(task, "toolguard-approval-web"));
+    ExecutorService workers = Executors.newFixedThreadPool(4, new WorkerThreads());
     server.setExecutor(workers);
     ApprovalServer approvalServer = new ApprovalServer(approvals, token, server, workers);
-    server.createContext("/", approvalServer::handle);
+    server.createContext("/", new Requests(approvalServer));
     // The server's dispatcher thread takes its daemon status from the thread that starts it.
-    Thread starter = OwnThreads.daemon(server::start, "toolguard-approval-web-start");
+    Thread starter = OwnThreads.daemon(new Starting(server), "toolguard-approval-web-start");
     starter.start();
     try {
       starter.join();
@@ -117,8 +119,77 @@ final class ApprovalServer {
     }
     // A thread left waiting in native code holds the JVM's exit up for 300 ms.
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(approvalServer::stop, "toolguard-approval-web-stop"));
+        .addShutdownHook(new Thread(new Stopping(approvalServer), "toolguard-approval-web-stop"));
     return approvalServer;
+  }
+
+  // What the HTTP server, the JVM and the webhook call back: named classes rather than lambdas or
+  // method references, each of which would be a class spun while the page starts.
+
+  /** The server's worker threads: toolguard's own daemons. */
+  private static final class WorkerThreads implements ThreadFactory {
+    @Override
+    public Thread newThread(Runnable task) {
+      return OwnThreads.daemon(task, "toolguard-approval-web");
+    }
+  }
+
+  /** Every request to the page and its API. */
+  @SuppressForbidden(reason = "the JDK's HTTP server, as for the class around it")
+  private static final class Requests implements HttpHandler {
+    private final ApprovalServer page;
+
+    Requests(ApprovalServer page) {
+      this.page = page;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+      page.handle(exchange);
+    }
+  }
+
+  /** Starts the server's dispatcher thread. */
+  @SuppressForbidden(reason = "the JDK's HTTP server, as for the class around it")
+  private static final class Starting implements Runnable {
+    private final HttpServer server;
+
+    Starting(HttpServer server) {
+      this.server = server;
+    }
+
+    @Override
+    public void run() {
+      server.start();
+    }
+  }
+
+  /** Stops the server as the JVM exits. */
+  private static final class Stopping implements Runnable {
+    private final ApprovalServer page;
+
+    Stopping(ApprovalServer page) {
+      this.page = page;
+    }
+
+    @Override
+    public void run() {
+      page.stop();
+    }
+  }
+
+  /** {@link #decisionUrl}, for the webhook. */
+  private static final class DecisionUrls implements Function<ApprovalRequest, String> {
+    private final ApprovalServer page;
+
+    DecisionUrls(ApprovalServer page) {
+      this.page = page;
+    }
+
+    @Override
+    public String apply(ApprovalRequest request) {
+      return page.decisionUrl(request);
+    }
   }
 
   /** {@return the address the server listens on} */
@@ -134,6 +205,11 @@ final class ApprovalServer {
   /** {@return the address that decides one request, for the holder of its key} */
   String decisionUrl(ApprovalRequest request) {
     return origin + API + "/" + request.id() + "?key=" + request.key();
+  }
+
+  /** {@return {@link #decisionUrl} as a function} */
+  Function<ApprovalRequest, String> decisionUrls() {
+    return new DecisionUrls(this);
   }
 
   void stop() {

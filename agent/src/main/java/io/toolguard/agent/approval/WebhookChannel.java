@@ -52,8 +52,22 @@ final class WebhookChannel implements ApprovalChannel {
   static WebhookChannel start(
       URI url, String secret, Approvals approvals, Function<ApprovalRequest, String> decisionUrl) {
     WebhookChannel channel = new WebhookChannel(url, secret, approvals, decisionUrl);
-    OwnThreads.daemon(channel::run, "toolguard-approval-webhook").start();
+    OwnThreads.daemon(new Sending(channel), "toolguard-approval-webhook").start();
     return channel;
+  }
+
+  /** The channel's thread: a named class, as a method reference is a class spun at start-up. */
+  private static final class Sending implements Runnable {
+    private final WebhookChannel channel;
+
+    Sending(WebhookChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void run() {
+      channel.run();
+    }
   }
 
   @Override

@@ -129,7 +129,9 @@ public final class ProtectedFiles {
       List<Path> policyFiles, Path auditLog, Optional<Path> tokenFile, boolean terminal) {
     List<Entry> fixed = new ArrayList<>();
     fixed.add(entry(Kind.AUDIT_LOG, auditLog));
-    tokenFile.ifPresent(token -> fixed.add(entry(Kind.APPROVAL_TOKEN, token)));
+    if (tokenFile.isPresent()) {
+      fixed.add(entry(Kind.APPROVAL_TOKEN, tokenFile.get()));
+    }
     if (terminal) {
       fixed.add(entry(Kind.TERMINAL, Path.of("/dev/tty")));
     }
@@ -170,14 +172,18 @@ public final class ProtectedFiles {
   public List<Entry> inside(Path folder) {
     Path absolute = folder.toAbsolutePath().normalize();
     Path real = realOrAsIs(absolute);
-    return all().stream()
-        .filter(
-            entry ->
-                entry.named().startsWith(absolute)
-                    || entry.named().startsWith(real)
-                    || entry.real().startsWith(absolute)
-                    || entry.real().startsWith(real))
-        .toList();
+    // Loops rather than streams here and below: this runs at start-up, where each lambda and the
+    // stream machinery are classes to load or spin.
+    List<Entry> inside = new ArrayList<>();
+    for (Entry entry : all()) {
+      if (entry.named().startsWith(absolute)
+          || entry.named().startsWith(real)
+          || entry.real().startsWith(absolute)
+          || entry.real().startsWith(real)) {
+        inside.add(entry);
+      }
+    }
+    return List.copyOf(inside);
   }
 
   /**
@@ -209,7 +215,11 @@ public final class ProtectedFiles {
   }
 
   private static List<Entry> entries(List<Path> policyFiles) {
-    return policyFiles.stream().map(file -> entry(Kind.POLICY, file)).toList();
+    List<Entry> entries = new ArrayList<>();
+    for (Path file : policyFiles) {
+      entries.add(entry(Kind.POLICY, file));
+    }
+    return List.copyOf(entries);
   }
 
   private static Entry entry(Kind kind, Path file) {

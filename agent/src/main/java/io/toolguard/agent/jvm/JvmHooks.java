@@ -242,15 +242,33 @@ public final class JvmHooks {
             Hook.at("info", "()Ljava/lang/ProcessHandle$Info;", jvmAction(new Receiver())),
             Hook.at("destroy", "()Z", jvmAction(new Receiver())),
             Hook.at("destroyForcibly", "()Z", jvmAction(new Receiver()))));
-    ifModule(hooks, "java.management", JvmHooks::management);
-    ifModule(hooks, "jdk.management", JvmHooks::hotSpotManagement);
-    ifModule(hooks, "jdk.jfr", JvmHooks::flightRecorder);
-    ifModule(hooks, "java.naming", JvmHooks::naming);
-    ifModule(hooks, "java.rmi", JvmHooks::rmi);
-    ifModule(hooks, "java.desktop", JvmHooks::desktop);
-    ifModule(hooks, "java.logging", JvmHooks::logging);
-    ifModule(hooks, "java.prefs", JvmHooks::preferences);
-    ifModule(hooks, "jdk.attach", JvmHooks::attach);
+    if (hasModule("java.management")) {
+      management(hooks);
+    }
+    if (hasModule("jdk.management")) {
+      hotSpotManagement(hooks);
+    }
+    if (hasModule("jdk.jfr")) {
+      flightRecorder(hooks);
+    }
+    if (hasModule("java.naming")) {
+      naming(hooks);
+    }
+    if (hasModule("java.rmi")) {
+      rmi(hooks);
+    }
+    if (hasModule("java.desktop")) {
+      desktop(hooks);
+    }
+    if (hasModule("java.logging")) {
+      logging(hooks);
+    }
+    if (hasModule("java.prefs")) {
+      preferences(hooks);
+    }
+    if (hasModule("jdk.attach")) {
+      attach(hooks);
+    }
     nativeCode(hooks);
     // Decided on the field, method or constructor being opened: toolguard's own, and whatever
     // hands out sun.misc.Unsafe, stay closed.
@@ -528,14 +546,12 @@ public final class JvmHooks {
             action("setGuiAvailable", "(Z)V", "change whether beans may use a user interface")));
   }
 
-  /** Adds a module's hooks if this JVM has the module, which a trimmed runtime may leave out. */
-  private static void ifModule(
-      Map<String, List<Hook>> hooks,
-      String module,
-      java.util.function.Consumer<Map<String, List<Hook>>> part) {
-    if (ModuleLayer.boot().findModule(module).isPresent()) {
-      part.accept(hooks);
-    }
+  /**
+   * {@return whether this JVM has the module, which a trimmed runtime may leave out} A plain test
+   * rather than a callback per module: each method reference would be a class spun at start-up.
+   */
+  private static boolean hasModule(String module) {
+    return ModuleLayer.boot().findModule(module).isPresent();
   }
 
   private static Hook action(String name, String descriptor, String action) {

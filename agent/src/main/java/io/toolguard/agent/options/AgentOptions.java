@@ -82,22 +82,19 @@ public record AgentOptions(
         origins.put(key, "environment variable " + variable);
       }
     }
-    Optional<Mode> mode =
-        Optional.ofNullable(values.get("mode"))
-            .map(
-                name ->
-                    Mode.named(name)
-                        .orElseThrow(
-                            () ->
-                                new IllegalArgumentException(
-                                    origins.get("mode")
-                                        + "="
-                                        + name
-                                        + " is not valid; use enforce or audit")));
+    // Plain tests rather than Optional's lambdas: each lambda is a class spun at start-up.
+    Optional<Mode> mode = Optional.empty();
+    String modeName = values.get("mode");
+    if (modeName != null) {
+      mode = Mode.named(modeName);
+      if (mode.isEmpty()) {
+        throw new IllegalArgumentException(
+            origins.get("mode") + "=" + modeName + " is not valid; use enforce or audit");
+      }
+    }
+    String reloadText = values.get("reload");
     Duration reload =
-        Optional.ofNullable(values.get("reload"))
-            .map(seconds -> seconds(origins.get("reload"), seconds))
-            .orElse(DEFAULT_RELOAD);
+        reloadText == null ? DEFAULT_RELOAD : seconds(origins.get("reload"), reloadText);
     return new AgentOptions(
         Optional.ofNullable(values.get("policy")),
         mode,
@@ -145,19 +142,20 @@ public record AgentOptions(
    * @throws IllegalArgumentException if none of them is set
    */
   public String policyFile(Map<String, String> environment) {
-    return policy
-        .or(
-            () ->
-                Optional.ofNullable(System.getProperty("toolguard.policy"))
-                    .filter(p -> !p.isBlank()))
-        .or(
-            () ->
-                Optional.ofNullable(environment.get("TOOLGUARD_POLICY")).filter(p -> !p.isBlank()))
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "no policy given, so the JVM is not started unguarded;"
-                        + " add policy=PATH to the agent options (-javaagent:toolguard-agent.jar=policy=app.yaml),"
-                        + " or set the system property toolguard.policy or the environment variable TOOLGUARD_POLICY"));
+    if (policy.isPresent()) {
+      return policy.get();
+    }
+    String property = System.getProperty("toolguard.policy");
+    if (property != null && !property.isBlank()) {
+      return property;
+    }
+    String variable = environment.get("TOOLGUARD_POLICY");
+    if (variable != null && !variable.isBlank()) {
+      return variable;
+    }
+    throw new IllegalArgumentException(
+        "no policy given, so the JVM is not started unguarded;"
+            + " add policy=PATH to the agent options (-javaagent:toolguard-agent.jar=policy=app.yaml),"
+            + " or set the system property toolguard.policy or the environment variable TOOLGUARD_POLICY");
   }
 }

@@ -73,24 +73,32 @@ public final class PolicyReloader {
 
   /** Starts checking on a daemon thread. */
   public void start(Duration interval) {
-    Thread watcher =
-        OwnThreads.daemon(
-            () -> {
-              while (true) {
-                try {
-                  Thread.sleep(interval.toMillis());
-                  check();
-                } catch (InterruptedException stop) {
-                  return;
-                } catch (RuntimeException failure) {
-                  System.err.println(
-                      "toolguard: ERROR: checking the policy for changes failed; the policy in force stays: "
-                          + failure);
-                }
-              }
-            },
-            "toolguard-policy-reloader");
-    watcher.start();
+    OwnThreads.daemon(new Watcher(interval.toMillis()), "toolguard-policy-reloader").start();
+  }
+
+  /** The checking thread's work: a named class, as a lambda would be spun at start-up. */
+  private final class Watcher implements Runnable {
+    private final long intervalMillis;
+
+    Watcher(long intervalMillis) {
+      this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        try {
+          Thread.sleep(intervalMillis);
+          check();
+        } catch (InterruptedException stop) {
+          return;
+        } catch (RuntimeException failure) {
+          System.err.println(
+              "toolguard: ERROR: checking the policy for changes failed; the policy in force stays: "
+                  + failure);
+        }
+      }
+    }
   }
 
   /** Checks once: reloads a changed policy, or reports why the change was rejected. */

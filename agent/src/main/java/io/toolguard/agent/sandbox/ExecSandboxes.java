@@ -4,6 +4,7 @@ import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.SandboxMode;
+import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.bootstrap.KernelSandbox;
 import java.lang.instrument.Instrumentation;
@@ -159,17 +160,21 @@ public final class ExecSandboxes {
    * <p>Call after {@link #prepare} said the fork can be woven.
    */
   public void askKernelAhead() {
-    Thread probe = OwnThreads.daemon(this::askKernel, "toolguard-kernel-probe");
+    Thread probe = OwnThreads.daemon(new KernelProbe(), "toolguard-kernel-probe");
     kernelProbe = probe;
     probe.start();
   }
 
-  private void askKernel() {
-    try {
-      KernelSandbox.pinnedOpens();
-      availability();
-    } catch (RuntimeException | LinkageError failure) {
-      kernelProbeFailure = failure;
+  /** {@link #askKernelAhead}'s work: a named class, as a method reference is spun at start-up. */
+  private final class KernelProbe implements Runnable {
+    @Override
+    public void run() {
+      try {
+        KernelSandbox.pinnedOpens();
+        availability();
+      } catch (RuntimeException | LinkageError failure) {
+        kernelProbeFailure = failure;
+      }
     }
   }
 
@@ -204,17 +209,25 @@ public final class ExecSandboxes {
     }
   }
 
+  /**
+   * {@return whether a rule sets {@code exec_sandbox} to {@code mode} ({@code is}), or to anything
+   * but {@code mode} (not {@code is})} A loop: a stream's lambdas would be spun at start-up.
+   */
+  private static boolean anyRuleSays(Policy policy, SandboxMode mode, boolean is) {
+    for (ToolRule rule : policy.tools()) {
+      Optional<SandboxMode> set = rule.grants().execSandbox();
+      if (set.isPresent() && (set.get() == mode) == is) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** {@return what toolguard will do with the processes tools start, for the start-up line} */
   public String startupNote(Policy policy) {
     boolean used =
         policy.execSandbox().mode() != SandboxMode.OFF
-            || policy.tools().stream()
-                .anyMatch(
-                    rule ->
-                        rule.grants()
-                            .execSandbox()
-                            .filter(mode -> mode != SandboxMode.OFF)
-                            .isPresent());
+            || anyRuleSays(policy, SandboxMode.OFF, false);
     if (!used) {
       return "exec sandbox: off (exec_sandbox: off); processes tools start run with the JVM's rights";
     }
@@ -225,13 +238,7 @@ public final class ExecSandboxes {
           + offered.unavailable()
           + "); processes tools start run with the JVM's rights"
           + (policy.execSandbox().mode() == SandboxMode.REQUIRED
-                  || policy.tools().stream()
-                      .anyMatch(
-                          rule ->
-                              rule.grants()
-                                  .execSandbox()
-                                  .filter(mode -> mode == SandboxMode.REQUIRED)
-                                  .isPresent())
+                  || anyRuleSays(policy, SandboxMode.REQUIRED, true)
               ? ", and those of tools whose rule requires it (exec_sandbox: required) do not start"
               : "");
     }

@@ -126,7 +126,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       }
     }
     try {
-      instrumentation.retransformClasses(candidates.toArray(Class<?>[]::new));
+      instrumentation.retransformClasses(candidates.toArray(new Class<?>[0]));
     } catch (UnmodifiableClassException | RuntimeException | LinkageError batchFailed) {
       for (Class<?> type : candidates) {
         try {

@@ -45,12 +45,17 @@ final class Inserter extends MethodVisitor {
     this.parameters = Type.getArgumentTypes(descriptor);
     this.returnType = Type.getReturnType(descriptor);
     this.hook = hook;
-    this.onExit =
-        hook.insertions().stream()
-            .filter(Insertion.OnExit.class::isInstance)
-            .map(Insertion.OnExit.class::cast)
-            .findFirst()
-            .orElse(null);
+    this.onExit = onExit(hook);
+  }
+
+  /** {@return the hook's first exit notification, or null} A loop: a stream spins classes. */
+  private static Insertion.OnExit onExit(Hook hook) {
+    for (Insertion insertion : hook.insertions()) {
+      if (insertion instanceof Insertion.OnExit exit) {
+        return exit;
+      }
+    }
+    return null;
   }
 
   @Override

@@ -15,11 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -142,13 +141,18 @@ public final class JdkWeaver implements ClassFileTransformer {
   @SafeVarargs
   private static Map<String, List<Hook>> merged(Map<String, List<Hook>>... parts) {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+    // Loops, not lambdas or streams: each lambda is a class spun at start-up.
     for (Map<String, List<Hook>> part : parts) {
-      part.forEach(
-          (type, more) ->
-              hooks.merge(
-                  type,
-                  more,
-                  (first, second) -> Stream.concat(first.stream(), second.stream()).toList()));
+      for (Map.Entry<String, List<Hook>> entry : part.entrySet()) {
+        List<Hook> first = hooks.get(entry.getKey());
+        if (first == null) {
+          hooks.put(entry.getKey(), entry.getValue());
+        } else {
+          List<Hook> both = new ArrayList<>(first);
+          both.addAll(entry.getValue());
+          hooks.put(entry.getKey(), List.copyOf(both));
+        }
+      }
     }
     return hooks;
   }
@@ -300,10 +304,13 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /** {@return the signatures of the required hooks not in {@code found}, or ""} */
   private static String missing(List<Hook> classHooks, Set<Hook> found) {
-    return classHooks.stream()
-        .filter(hook -> hook.required() && !found.contains(hook))
-        .map(Hook::signature)
-        .collect(Collectors.joining(", "));
+    StringJoiner missing = new StringJoiner(", ");
+    for (Hook hook : classHooks) {
+      if (hook.required() && !found.contains(hook)) {
+        missing.add(hook.signature());
+      }
+    }
+    return missing.toString();
   }
 
   /**

@@ -255,14 +255,17 @@ public final class Provenance {
    * same loader defines in the same boot layer.
    */
   public static boolean isRuntimeImageModule(Module module) {
-    return module.isNamed()
-        && module.getLayer() == ModuleLayer.boot()
-        && ModuleLayer.boot()
-            .configuration()
-            .findModule(module.getName())
-            .flatMap(resolved -> resolved.reference().location())
-            .map(location -> "jrt".equals(location.getScheme()))
-            .orElse(false);
+    if (!module.isNamed() || module.getLayer() != ModuleLayer.boot()) {
+      return false;
+    }
+    // Without Optional's lambdas: this runs while the JDK is woven at start-up.
+    java.util.Optional<java.lang.module.ResolvedModule> resolved =
+        ModuleLayer.boot().configuration().findModule(module.getName());
+    if (resolved.isEmpty()) {
+      return false;
+    }
+    java.util.Optional<java.net.URI> location = resolved.get().reference().location();
+    return location.isPresent() && "jrt".equals(location.get().getScheme());
   }
 
   /**
