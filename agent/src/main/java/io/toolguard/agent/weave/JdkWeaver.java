@@ -134,8 +134,11 @@ public final class JdkWeaver implements ClassFileTransformer {
               + unsupported.getMessage()
               + ". Tools would go unchecked, so the JVM is not started");
     }
-    transformer.requireAllWoven();
+    // Started first, then the failures read: a hooked class another thread loads meanwhile (the
+    // weaving may run beside the rest of the start-up) either has its failure read here or,
+    // reading started again after recording it, is refused (see failed).
     transformer.started = true;
+    transformer.requireAllWoven();
   }
 
   /** {@return the hooks of all parts by class, in one map (parts may hook the same class)} */
@@ -374,12 +377,16 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /**
    * At start-up, records why a class could not be woven (the start then fails); afterwards, refuses
-   * the class being loaded, which must not run unchecked, and says so.
+   * the class being loaded, which must not run unchecked, and says so. A class loaded by another
+   * thread while {@link #install} ends is one or the other: {@code started} is read again after the
+   * failure is recorded, and {@code install} reads the failures after setting it.
    */
   private byte[] failed(String why) {
     if (!started) {
       failures.add(why);
-      return null;
+      if (!started) {
+        return null;
+      }
     }
     System.err.println(
         "toolguard: could not weave its checks into "
