@@ -111,8 +111,14 @@ public final class JdkWeaver implements ClassFileTransformer {
         transformer.checkAhead(name, module);
         continue;
       }
-      if (type == null) {
-        type = module == null ? null : Class.forName(module, name.replace('/', '.'));
+      if (type == null && module != null) {
+        try {
+          type = Class.forName(module, name.replace('/', '.'));
+        } catch (LinkageError unloadable) {
+          // Another agent's transformer, say, handed the JVM bytes it cannot define: named below.
+          transformer.failures.add(name + ": " + unloadable);
+          continue;
+        }
       }
       if (type == null) {
         transformer.failures.add(name + ": this JDK has no such class");
