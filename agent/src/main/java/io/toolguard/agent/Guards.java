@@ -83,20 +83,20 @@ final class Guards implements Dispatcher.Hooks {
       JdkWeaving jdk,
       boolean attached)
       throws IOException {
-    Approver approver = new Approver(approvals.approvals(), audit);
-    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads);
-    AccessGate gate = new AccessGate(audit, approver);
-    FileGuard files = FileGuard.create(gate, own);
-    EnvGuard env = new EnvGuard(gate);
     if (jdk.forkHere()) {
-      // Beside the JDK's weaving; awaited below, before any tool runs (a tool must not choose
-      // whether opens are pinned, with a system property or otherwise).
+      // First, to run beside the guards and the JDK's weaving; awaited below, before any tool runs
+      // (a tool must not choose whether opens are pinned, with a system property or otherwise).
       sandboxes.askKernelAhead();
       if (attached) {
         // Tools may be running already: answered before any hook is in place, as it always was.
         sandboxes.awaitKernel();
       }
     }
+    Approver approver = new Approver(approvals.approvals(), audit);
+    ToolCallGuard tools = ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads);
+    AccessGate gate = new AccessGate(audit, approver);
+    FileGuard files = FileGuard.create(gate, own);
+    EnvGuard env = new EnvGuard(gate);
     approvals.awaitStarted();
     Guards guards =
         new Guards(
