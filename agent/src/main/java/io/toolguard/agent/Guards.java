@@ -5,39 +5,28 @@ import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
 import io.toolguard.agent.born.BornClasses;
 import io.toolguard.agent.env.EnvGuard;
-import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.env.EnvTarget;
 import io.toolguard.agent.exec.ExecGuard;
-import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileGuard;
-import io.toolguard.agent.file.FileHooks;
 import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolContext;
-import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.handoff.ThreadStarts;
 import io.toolguard.agent.jvm.JvmGuard;
-import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetGuard;
-import io.toolguard.agent.net.NetHooks;
-import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.sandbox.ExecSandboxes;
 import io.toolguard.agent.tool.ToolInstrumentation;
-import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.JdkInitialisation;
-import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.nio.channels.DatagramChannel;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The agent's side of the bootstrap dispatcher, one guard call per hook: tool calls, file access,
@@ -86,13 +75,16 @@ final class Guards implements Dispatcher.Hooks {
           + " train with a workload that calls no tool (README: AOT cache)";
 
   /**
-   * Registers the guards with the dispatcher, then weaves the JDK and the tool methods; in a
-   * training run, the tool methods alone, every call denied.
+   * Builds the guards, waits for the JDK's weaving and registers the guards with the dispatcher,
+   * then weaves the tool methods; in a training run, the JDK is not woven and every tool call is
+   * denied.
    *
    * @param own toolguard's own files, which no tool may touch
    * @param sandboxes the kernel sandboxes of the processes tools start
+   * @param jdk the JDK's weaving, its bootstrap package already defined ({@link
+   *     JdkWeaving#bootstrap})
    * @param attached whether the JVM has been running (and loading tool classes) before
-   * @param trainingRun whether the JVM writes a CDS archive or an AOT cache when it ends
+   * @throws IOException if the JDK's weaving could not read the agent jar
    */
   static void install(
       Instrumentation instrumentation,
@@ -101,68 +93,46 @@ final class Guards implements Dispatcher.Hooks {
       ApprovalChannels approvals,
       ProtectedFiles own,
       ExecSandboxes sandboxes,
-      boolean attached,
-      boolean trainingRun) {
-    Approver approver = new Approver(approvals.approvals(), audit);
-    ToolCallGuard tools =
-        ToolInstrumentation.guard(
-            active, audit, approver, FileGuard::whereLeads, trainingRun ? TRAINING_RUN : null);
-    AccessGate gate = new AccessGate(audit, approver);
-    FileGuard files = FileGuard.create(gate, own);
-    EnvGuard env = new EnvGuard(gate);
-    if (trainingRun) {
-      approvals.awaitStarted();
-      Dispatcher.install(
-          new Guards(
-              tools,
-              files,
-              new ExecGuard(gate, files, env, sandboxes),
-              new NetGuard(gate, approvals.server()),
-              env,
-              new JvmGuard(gate)));
-      ToolInstrumentation.install(
-          instrumentation, tools, active.current().policy().toolAnnotations(), attached);
-      return;
-    }
-    boolean forkHere = ExecSandboxes.prepare(instrumentation);
-    if (forkHere) {
-      // Beside the hook tables and the weaving; awaited below, before any tool runs (a tool must
-      // not choose whether opens are pinned, with a system property or otherwise).
+      JdkWeaving jdk,
+      boolean attached)
+      throws IOException {
+    JdkWeaving.Bootstrap bootstrap = jdk.bootstrap();
+    if (bootstrap.forkHere()) {
+      // First, to run beside the guards and the JDK's weaving; awaited below, before any tool runs
+      // (a tool must not choose whether opens are pinned, with a system property or otherwise).
       sandboxes.askKernelAhead();
       if (attached) {
         // Tools may be running already: answered before any hook is in place, as it always was.
         sandboxes.awaitKernel();
       }
     }
-    // The hook tables first: the approval page starts meanwhile on its own thread.
-    Map<String, List<Hook>> fileHooks = FileHooks.forThisJvm();
-    Map<String, List<Hook>> handOffHooks = HandOffHooks.forThisJvm();
-    Map<String, List<Hook>> jvmHooks = JvmHooks.forThisJvm();
-    Map<String, List<Hook>> execHooks = ExecHooks.forThisJvm(forkHere);
-    Map<String, List<Hook>> netHooks = NetHooks.forThisJvm();
-    Map<String, List<Hook>> poolHooks = PoolHooks.forThisJvm();
-    Map<String, List<Hook>> envHooks = EnvHooks.forThisJvm();
-    Map<String, List<Hook>> bornHooks = BornClasses.forThisJvm();
+    Approver approver = new Approver(approvals.approvals(), audit);
+    ToolCallGuard tools =
+        ToolInstrumentation.guard(
+            active,
+            audit,
+            approver,
+            FileGuard::whereLeads,
+            bootstrap.trainingRun() ? TRAINING_RUN : null);
+    AccessGate gate = new AccessGate(audit, approver);
+    FileGuard files = FileGuard.create(gate, own);
+    EnvGuard env = new EnvGuard(gate);
     approvals.awaitStarted();
-    Dispatcher.install(
+    Guards guards =
         new Guards(
             tools,
             files,
             new ExecGuard(gate, files, env, sandboxes),
             new NetGuard(gate, approvals.server()),
             env,
-            new JvmGuard(gate)));
-    JdkWeaver.install(
-        instrumentation,
-        fileHooks,
-        handOffHooks,
-        jvmHooks,
-        execHooks,
-        netHooks,
-        poolHooks,
-        envHooks,
-        bornHooks);
-    BornClasses.install(instrumentation);
+            new JvmGuard(gate));
+    // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
+    // JDK is woven whole before the guards are in place, and no tool runs before both are.
+    jdk.woven();
+    Dispatcher.install(guards);
+    if (!bootstrap.trainingRun()) {
+      BornClasses.install(instrumentation);
+    }
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);
     sandboxes.awaitKernel();

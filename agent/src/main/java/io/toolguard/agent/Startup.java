@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Starts the agent, or refuses to: at JVM start a missing or invalid policy, or an audit log that
  * cannot be written, stops the JVM, which must never run unguarded; attached to a running JVM, the
  * same problems leave that JVM as it was and are reported to the attach command.
+ *
+ * <p>At JVM start the work is split over two threads: {@link JdkWeaving} defines the bootstrap
+ * package and weaves the JDK on a thread of its own, started first, while {@code premain} reads the
+ * policy, opens the audit log, starts the approval channels and builds the guards; it then waits
+ * for the weaving and installs the guards, all before {@code main}. Attached, everything runs in
+ * turn on the attaching thread.
  */
 final class Startup {
 
@@ -69,6 +75,9 @@ final class Startup {
                   "an earlier attach failed part-way; restart the JVM to use toolguard")
               + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
     }
+    // At JVM start, the half that needs no policy starts first, on a thread of its own.
+    JdkWeaving jdk =
+        attached ? JdkWeaving.inTurn(instrumentation) : JdkWeaving.beside(instrumentation);
     boolean jvmChanged = false;
     try {
       AgentOptions options = AgentOptions.parse(optionText, properties(), System.getenv());
@@ -88,10 +97,10 @@ final class Startup {
         approvals.awaitStarted();
       }
       jvmChanged = true;
-      boolean trainingRun = BootstrapJar.define(instrumentation);
+      // Nothing that refers to the bootstrap package may load before it is defined.
+      boolean trainingRun = jdk.bootstrap().trainingRun();
       ExecSandboxes sandboxes = new ExecSandboxes(own);
-      Guards.install(
-          instrumentation, active, audit, approvals, own, sandboxes, attached, trainingRun);
+      Guards.install(instrumentation, active, audit, approvals, own, sandboxes, jdk, attached);
       if (!options.reload().isZero()) {
         new PolicyReloader(
                 path(policyFile, "policy"),

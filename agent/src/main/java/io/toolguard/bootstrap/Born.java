@@ -70,7 +70,7 @@ public final class Born {
     Object context = born;
     if (frame != null) {
       try {
-        context = Dispatcher.hooks().joinContexts(born, frame.context);
+        context = Dispatcher.agent().joinContexts(born, frame.context);
       } catch (Throwable failure) {
         throw new SecurityException(
             "toolguard could not confine code a tool left behind, so it was stopped ("

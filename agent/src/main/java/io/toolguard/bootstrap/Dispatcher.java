@@ -398,6 +398,24 @@ public final class Dispatcher {
   }
 
   /**
+   * {@return the agent's hooks, for a check made on a thread with a tool frame}
+   *
+   * <p>Only a tool call, which the hooks must allow, makes a frame, so a check that has one finds
+   * them. But at JVM start the JDK is woven before the hooks are installed (on a thread of its own,
+   * beside the policy), so a check must never meet a null: without hooks it is denied, as any check
+   * that cannot be decided is, never a {@code NullPointerException} in the JDK's code.
+   *
+   * @throws SecurityException if the agent has not installed its hooks
+   */
+  static Hooks agent() {
+    Hooks current = hooks;
+    if (current == null) {
+      throw new SecurityException("toolguard is not initialised, so this access was denied");
+    }
+    return current;
+  }
+
+  /**
    * Called by woven code before a tool body runs.
    *
    * @return an opaque frame to pass to {@link #exitTool} when the body ends
@@ -504,14 +522,15 @@ public final class Dispatcher {
         PinnedOpens.Opened opened = PinnedOpens.resolve(path, (access & OPEN) == 0 ? null : detail);
         if (opened != null) {
           try {
-            hooks.checkResolved(frame.context, path, access, detail, opened.real(), opened.inode());
+            agent()
+                .checkResolved(frame.context, path, access, detail, opened.real(), opened.inode());
             return opened.handOver(path);
           } finally {
             opened.close();
           }
         }
       }
-      Object checked = hooks.checkFile(frame.context, path, access, detail);
+      Object checked = agent().checkFile(frame.context, path, access, detail);
       return (access & PINNED) == 0 ? checked : pin(checked, access, detail);
     } catch (PinnedOpens.Failed failed) {
       throw PinnedOpens.sneaky(failed.getCause());
@@ -574,7 +593,7 @@ public final class Dispatcher {
         copy.clear();
         copy.putAll((java.util.Map<String, String>) environment);
       }
-      hooks.checkExec(frame.context, checked);
+      agent().checkExec(frame.context, checked);
       return copy;
     } catch (Throwable failure) {
       throw denial(failure);
@@ -624,20 +643,21 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.forkAndExec(
-          frame.context,
-          new ForkRequest(
-              process,
-              mode,
-              helper,
-              program,
-              arguments,
-              argumentCount,
-              environment,
-              variableCount,
-              folder,
-              descriptors,
-              redirectErrorStream));
+      return agent()
+          .forkAndExec(
+              frame.context,
+              new ForkRequest(
+                  process,
+                  mode,
+                  helper,
+                  program,
+                  arguments,
+                  argumentCount,
+                  environment,
+                  variableCount,
+                  folder,
+                  descriptors,
+                  redirectErrorStream));
     } catch (java.io.IOException refusedByTheSystem) {
       throw refusedByTheSystem;
     } catch (Throwable failure) {
@@ -660,7 +680,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.processStarted(frame.context, process);
+      agent().processStarted(frame.context, process);
     } catch (Throwable notRemembered) {
       // fails closed: see above
     } finally {
@@ -745,7 +765,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.checkConnect(frame.context, address, port);
+      agent().checkConnect(frame.context, address, port);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -797,7 +817,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.checkListen(frame.context, address);
+      agent().checkListen(frame.context, address);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -818,7 +838,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.checkResolve(frame.context, target);
+      agent().checkResolve(frame.context, target);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -838,7 +858,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.checkReceive(frame.context, channel, address);
+      agent().checkReceive(frame.context, channel, address);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -859,7 +879,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.filterVariable(frame.context, name);
+      return agent().filterVariable(frame.context, name);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -880,7 +900,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.filterProperty(frame.context, name);
+      return agent().filterProperty(frame.context, name);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -901,7 +921,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.filterVariables(frame.context, environment);
+      return agent().filterVariables(frame.context, environment);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -922,7 +942,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.filterProperties(frame.context, properties);
+      return agent().filterProperties(frame.context, properties);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -944,7 +964,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      return hooks.filterProcessEnvironment(frame.context, environment);
+      return agent().filterProcessEnvironment(frame.context, environment);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -966,7 +986,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.jvmAction(frame.context, action);
+      agent().jvmAction(frame.context, action);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {
@@ -1079,7 +1099,7 @@ public final class Dispatcher {
     byte[] copy = bytes.clone();
     frame.checking = true;
     try {
-      String born = hooks.bornDefinition(loader, copy, start, size);
+      String born = agent().bornDefinition(loader, copy, start, size);
       if (born != null) {
         Born.expect(loader, born, frame.context);
       }
@@ -1194,7 +1214,7 @@ public final class Dispatcher {
     }
     frame.checking = true;
     try {
-      hooks.resourceChosen(frame.context, found);
+      agent().resourceChosen(frame.context, found);
       return found;
     } catch (Throwable failure) {
       throw denial(failure);
@@ -1225,7 +1245,7 @@ public final class Dispatcher {
       frame.checking = true;
     }
     try {
-      return hooks.weaveBorn(classFile, number);
+      return agent().weaveBorn(classFile, number);
     } catch (Throwable failure) {
       throw denial(failure);
     } finally {

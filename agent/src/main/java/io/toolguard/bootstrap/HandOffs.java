@@ -206,7 +206,7 @@ public final class HandOffs {
   private static boolean ask(Frame frame, Question question, boolean onFailure) {
     frame.checking = true;
     try {
-      Dispatcher.Hooks hooks = Dispatcher.hooks();
+      Dispatcher.Hooks hooks = Dispatcher.agent();
       return question == Question.THREAD_INHERITS_CONTEXT
           ? hooks.threadInheritsContext()
           : hooks.jvmInitialising();

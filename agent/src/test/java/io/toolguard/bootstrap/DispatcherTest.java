@@ -349,6 +349,36 @@ class DispatcherTest {
   }
 
   @Test
+  void withoutHooksOutsideToolsEveryCheckAnswersWhatItWasGivenAndNoneFails() throws Exception {
+    // At JVM start the JDK is woven before the hooks are installed, and its code runs meanwhile.
+    Dispatcher.installForTests(null);
+
+    assertThat(Dispatcher.checkFile("/a", Dispatcher.READ, null)).isEqualTo("/a");
+    assertThat(Dispatcher.filterVariable("HOME")).isEqualTo("HOME");
+    for (Callable<Object> check : everyCheck().values()) {
+      check.call();
+    }
+    assertThat(Dispatcher.defineClass(new byte[] {1}, DispatcherTest.class, 2))
+        .isEqualTo(new byte[] {1});
+    assertThat(Dispatcher.weaveBorn(null, "a/B", new byte[] {2})).isEqualTo(new byte[] {2});
+  }
+
+  @Test
+  void withoutHooksInsideAToolEveryCheckIsDeniedSayingSoNeverWithANullPointer() {
+    Object frame = Dispatcher.enterTool(7, new Object[] {"argument"});
+    Dispatcher.installForTests(null);
+
+    for (Map.Entry<String, Callable<Object>> check : everyCheck().entrySet()) {
+      assertThatThrownBy(check.getValue()::call)
+          .as(check.getKey())
+          .isExactlyInstanceOf(SecurityException.class)
+          .hasMessage("toolguard is not initialised, so this access was denied");
+    }
+    Dispatcher.exitTool(frame, "result");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
   void installRefusesACopyOfTheBridgeThatTheBootstrapLoaderDidNotLoad() {
     ClassLoader loader = Dispatcher.class.getClassLoader();
 

@@ -131,6 +131,59 @@ class StartupIT {
   }
 
   @Test
+  void aJdkClassThatCannotBeWovenStopsTheJvmWithOneMessage() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    Path breaking = dir.resolve("breaking-agent.jar");
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest
+        .getMainAttributes()
+        .putValue("Premain-Class", io.toolguard.it.app.ClassBreakingAgent.class.getName());
+    try (java.util.jar.JarOutputStream jar =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(breaking), manifest)) {
+      jar.flush();
+    }
+
+    // Without toolguard, the broken class is never loaded and the application runs.
+    ChildJvm.Result alone =
+        ChildJvm.in(dir).jvmArg("-javaagent:" + breaking).toolApp("markers", "all");
+    assertThat(alone.exitCode()).as(alone.toString()).isZero();
+    assertThat(dir.resolve("markers")).exists();
+    deleteRecursively(dir.resolve("markers"));
+
+    // With it, the weaving (on a thread of its own) meets the class and the start is refused.
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + breaking)
+            .agent("policy=policy.yaml")
+            .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: toolguard could not weave its checks into this JDK",
+            "java/net/ServerSocket: java.lang.ClassFormatError",
+            "Tools would go unchecked, so the JVM is not started");
+    assertThat(
+            result
+                .stderr()
+                .lines()
+                .filter(line -> line.startsWith("toolguard") && !line.contains("warning")))
+        .as("one refusal, from premain: %s", result)
+        .hasSize(1);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  private static void deleteRecursively(Path folder) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  @Test
   void thePolicyCanComeFromASystemProperty() throws Exception {
     Files.writeString(dir.resolve("from-property.yaml"), ToolCallsIT.POLICY);
 

@@ -110,8 +110,14 @@ public final class JdkWeaver implements ClassFileTransformer {
         transformer.checkAhead(name, module);
         continue;
       }
-      if (type == null) {
-        type = module == null ? null : Class.forName(module, name.replace('/', '.'));
+      if (type == null && module != null) {
+        try {
+          type = Class.forName(module, name.replace('/', '.'));
+        } catch (LinkageError unloadable) {
+          // Another agent's transformer, say, handed the JVM bytes it cannot define: named below.
+          transformer.failures.add(name + ": " + unloadable);
+          continue;
+        }
       }
       if (type == null) {
         transformer.failures.add(name + ": this JDK has no such class");
@@ -133,8 +139,11 @@ public final class JdkWeaver implements ClassFileTransformer {
               + unsupported.getMessage()
               + ". Tools would go unchecked, so the JVM is not started");
     }
-    transformer.requireAllWoven();
+    // Started first, then the failures read: a hooked class another thread loads meanwhile (the
+    // weaving may run beside the rest of the start-up) either has its failure read here or,
+    // reading started again after recording it, is refused (see failed).
     transformer.started = true;
+    transformer.requireAllWoven();
   }
 
   /** {@return the hooks of all parts by class, in one map (parts may hook the same class)} */
@@ -389,12 +398,16 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /**
    * At start-up, records why a class could not be woven (the start then fails); afterwards, refuses
-   * the class being loaded, which must not run unchecked, and says so.
+   * the class being loaded, which must not run unchecked, and says so. A class loaded by another
+   * thread while {@link #install} ends is one or the other: {@code started} is read again after the
+   * failure is recorded, and {@code install} reads the failures after setting it.
    */
   private byte[] failed(String why) {
     if (!started) {
       failures.add(why);
-      return null;
+      if (!started) {
+        return null;
+      }
     }
     System.err.println(
         "toolguard: could not weave its checks into "

@@ -1,0 +1,277 @@
+package io.toolguard.agent;
+
+import io.toolguard.agent.born.BornClasses;
+import io.toolguard.agent.env.EnvHooks;
+import io.toolguard.agent.exec.ExecHooks;
+import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.handoff.HandOffHooks;
+import io.toolguard.agent.jvm.JvmHooks;
+import io.toolguard.agent.net.NetHooks;
+import io.toolguard.agent.net.PoolHooks;
+import io.toolguard.agent.sandbox.ExecSandboxes;
+import io.toolguard.agent.threads.OwnThreads;
+import io.toolguard.agent.weave.JdkWeaver;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The half of the start-up that needs no policy: the bootstrap package defined, the JDK's process
+ * fork readied, the hook tables built and the JDK woven. At JVM start it runs on a thread of its
+ * own ({@link #beside}), started before anything else, while {@code premain} reads the policy,
+ * opens the audit log, starts the approval channels and builds the guards: on a machine with a
+ * second core the two halves overlap. Attached to a running JVM it runs in turn, on the attaching
+ * thread ({@link #inTurn}), as an attach that fails must leave the JVM as it was.
+ *
+ * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
+ * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
+ * package in through the application's loader), and for the whole weaving ({@link #woven}) before
+ * it installs the guards in {@code Dispatcher}, so {@code main} never runs with the hooks half in
+ * place. JDK code woven before the guards are installed finds no tool frame on any thread (only a
+ * tool call, which needs the guards, makes one) and so never asks for them. Whatever goes wrong on
+ * the thread, an {@link Error} too, is kept and thrown again in {@code premain}, which refuses the
+ * start with its one message; the thread itself prints nothing. A refusal of {@code premain}'s own
+ * (an invalid policy) does not wait for the thread: the JVM exits, and the thread, a daemon, with
+ * it.
+ */
+final class JdkWeaving {
+
+  /** The two steps, in order; a unit test gives its own. */
+  interface Steps {
+
+    /**
+     * Defines the bootstrap package and readies the process fork (not in a training run).
+     *
+     * @return what the JDK's weaving then is to do
+     */
+    Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException;
+
+    /** Builds the hook tables and weaves the JDK. */
+    void weave(Instrumentation instrumentation, boolean forkHere);
+  }
+
+  /**
+   * What defining the bootstrap package found out.
+   *
+   * @param forkHere whether the process fork can be woven (Linux)
+   * @param trainingRun whether this JVM writes a CDS archive or an AOT cache when it ends, where
+   *     the JDK is not woven at all (see {@link Guards#TRAINING_RUN})
+   */
+  record Bootstrap(boolean forkHere, boolean trainingRun) {}
+
+  /** The name of the thread, as {@code jstack} shows it. */
+  static final String THREAD = "toolguard-jdk-weaver";
+
+  private final Instrumentation instrumentation;
+  private final Steps steps;
+
+  /** The thread, or null when the steps run in turn. */
+  private final Thread thread;
+
+  private final Object lock = new Object();
+
+  /** Guarded by {@link #lock}: whether the first step is over, and if so how. */
+  private boolean defined;
+
+  private Bootstrap bootstrap;
+
+  /** Guarded by {@link #lock}: what the first step met, or null. */
+  private Throwable defineFailure;
+
+  /** What the second step met, or null; read after the thread ended. */
+  private volatile Throwable weaveFailure;
+
+  /** Whether the steps of {@link #inTurn} ran. */
+  private boolean definedInTurn;
+
+  private boolean wovenInTurn;
+
+  private JdkWeaving(Instrumentation instrumentation, Steps steps, boolean beside) {
+    this.instrumentation = instrumentation;
+    this.steps = steps;
+    this.thread = beside ? OwnThreads.daemon(new Run(this), THREAD) : null;
+  }
+
+  /** At JVM start: starts both steps on a thread of their own. */
+  static JdkWeaving beside(Instrumentation instrumentation) {
+    return beside(instrumentation, new JdkSteps());
+  }
+
+  static JdkWeaving beside(Instrumentation instrumentation, Steps steps) {
+    JdkWeaving weaving = new JdkWeaving(instrumentation, steps, true);
+    weaving.thread.start();
+    return weaving;
+  }
+
+  /** Attached: each step runs when it is asked for, on the asking thread. */
+  static JdkWeaving inTurn(Instrumentation instrumentation) {
+    return inTurn(instrumentation, new JdkSteps());
+  }
+
+  static JdkWeaving inTurn(Instrumentation instrumentation, Steps steps) {
+    return new JdkWeaving(instrumentation, steps, false);
+  }
+
+  /**
+   * Waits until the bootstrap package is defined (in turn: defines it), the first step of all.
+   *
+   * @return what defining it found out
+   * @throws IOException if the agent jar cannot be read (thrown again from the thread)
+   * @throws IllegalStateException if the step failed otherwise, or with an {@link Error} other than
+   *     a {@link LinkageError}
+   */
+  Bootstrap bootstrap() throws IOException {
+    if (thread == null) {
+      if (!definedInTurn) {
+        bootstrap = steps.defineBootstrap(instrumentation);
+        definedInTurn = true;
+      }
+      return bootstrap;
+    }
+    boolean interrupted = false;
+    Throwable failed;
+    Bootstrap found;
+    synchronized (lock) {
+      while (!defined) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      failed = defineFailure;
+      found = bootstrap;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failed != null) {
+      throw carried(failed);
+    }
+    return found;
+  }
+
+  /**
+   * Waits until the JDK is woven (in turn: builds the hook tables and weaves it), after {@link
+   * #bootstrap}; in a training run, nothing is woven.
+   *
+   * @throws IOException if the agent jar could not be read (thrown again from the thread)
+   * @throws IllegalStateException naming what could not be woven, or the {@link Error} the thread
+   *     met
+   */
+  void woven() throws IOException {
+    Bootstrap found = bootstrap();
+    if (thread == null) {
+      if (!wovenInTurn && !found.trainingRun()) {
+        steps.weave(instrumentation, found.forkHere());
+        wovenInTurn = true;
+      }
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable failed = weaveFailure;
+    if (failed != null) {
+      throw carried(failed);
+    }
+  }
+
+  /** The thread's work: both steps, each failure kept for {@code premain}. */
+  private void run() {
+    Bootstrap found;
+    try {
+      found = steps.defineBootstrap(instrumentation);
+    } catch (Throwable failed) {
+      settle(null, failed);
+      return;
+    }
+    settle(found, null);
+    if (found.trainingRun()) {
+      return;
+    }
+    try {
+      steps.weave(instrumentation, found.forkHere());
+    } catch (Throwable failed) {
+      weaveFailure = failed;
+    }
+  }
+
+  private void settle(Bootstrap found, Throwable failed) {
+    synchronized (lock) {
+      bootstrap = found;
+      defineFailure = failed;
+      defined = true;
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * {@return what the thread met, to throw again in {@code premain}}: what {@code Startup} words
+   * itself as is, any other {@link Error} as a refusal that names it
+   */
+  private static RuntimeException carried(Throwable failed) throws IOException {
+    if (failed instanceof IOException unreadable) {
+      throw unreadable;
+    }
+    if (failed instanceof RuntimeException problem) {
+      return problem;
+    }
+    if (failed instanceof LinkageError linkage) {
+      throw linkage;
+    }
+    return new IllegalStateException(
+        "toolguard failed while it wove its checks into the JDK ("
+            + failed
+            + "); tools would go unchecked, so the JVM is not started",
+        failed);
+  }
+
+  /** Not a lambda: the thread starts before anything else, and a lambda costs its own classes. */
+  private static final class Run implements Runnable {
+    private final JdkWeaving weaving;
+
+    Run(JdkWeaving weaving) {
+      this.weaving = weaving;
+    }
+
+    @Override
+    public void run() {
+      weaving.run();
+    }
+  }
+
+  /** The real steps. */
+  private static final class JdkSteps implements Steps {
+
+    @Override
+    public Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException {
+      if (BootstrapJar.define(instrumentation)) {
+        return new Bootstrap(false, true);
+      }
+      return new Bootstrap(ExecSandboxes.prepare(instrumentation), false);
+    }
+
+    @Override
+    public void weave(Instrumentation instrumentation, boolean forkHere) {
+      JdkWeaver.install(
+          instrumentation,
+          FileHooks.forThisJvm(),
+          HandOffHooks.forThisJvm(),
+          JvmHooks.forThisJvm(),
+          ExecHooks.forThisJvm(forkHere),
+          NetHooks.forThisJvm(),
+          PoolHooks.forThisJvm(),
+          EnvHooks.forThisJvm(),
+          BornClasses.forThisJvm());
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.toolguard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.toolguard.agent.threads.OwnThreads;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The policy-free half of the start-up: beside premain at JVM start, in turn when attached. */
+class JdkWeavingTest {
+
+  /** Steps that record where they ran, each released by the test, each failing if told to. */
+  private static final class Recording implements JdkWeaving.Steps {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final CountDownLatch defineMay = new CountDownLatch(1);
+    final CountDownLatch weaveMay = new CountDownLatch(1);
+    final CountDownLatch weaveEnded = new CountDownLatch(1);
+    volatile Throwable defineFails;
+    volatile Throwable weaveFails;
+    volatile boolean trainingRun;
+
+    @Override
+    public JdkWeaving.Bootstrap defineBootstrap(Instrumentation instrumentation)
+        throws IOException {
+      calls.add("define on " + Thread.currentThread().getName());
+      await(defineMay);
+      throwIfTold(defineFails);
+      return new JdkWeaving.Bootstrap(true, trainingRun);
+    }
+
+    @Override
+    public void weave(Instrumentation instrumentation, boolean forkHere) {
+      calls.add("weave on " + Thread.currentThread().getName() + ", fork " + forkHere);
+      try {
+        await(weaveMay);
+        try {
+          throwIfTold(weaveFails);
+        } catch (IOException impossible) {
+          throw new AssertionError(impossible);
+        }
+      } finally {
+        weaveEnded.countDown();
+      }
+    }
+
+    private static void throwIfTold(Throwable failure) throws IOException {
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+    }
+
+    private static void await(CountDownLatch latch) {
+      try {
+        assertThat(latch.await(10, TimeUnit.SECONDS)).as("released by the test").isTrue();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void besideBothStepsRunOnADaemonThreadOfToolguardsAndPremainWaitsForEach() throws Exception {
+    Recording steps = new Recording();
+    AtomicReference<Thread> weaver = new AtomicReference<>();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().equals(JdkWeaving.THREAD)) {
+        weaver.set(thread);
+      }
+    }
+    assertThat(weaver.get()).as("the thread, waiting to define").isNotNull();
+    assertThat(weaver.get().isDaemon()).isTrue();
+    assertThat(OwnThreads.isOwn(weaver.get())).as("in toolguard's thread group").isTrue();
+
+    AtomicReference<Boolean> fork = new AtomicReference<>();
+    Thread premain = startThread(() -> fork.set(weaving.bootstrap().forkHere()));
+    premain.join(200);
+    assertThat(premain.isAlive()).as("premain waits for the bootstrap package").isTrue();
+    steps.defineMay.countDown();
+    premain.join(10_000);
+    assertThat(fork.get()).isTrue();
+
+    Thread waiting = startThread(weaving::woven);
+    waiting.join(200);
+    assertThat(waiting.isAlive()).as("premain waits for the weaving").isTrue();
+    steps.weaveMay.countDown();
+    waiting.join(10_000);
+    assertThat(waiting.isAlive()).isFalse();
+
+    assertThat(steps.calls)
+        .containsExactly(
+            "define on " + JdkWeaving.THREAD, "weave on " + JdkWeaving.THREAD + ", fork true");
+  }
+
+  @Test
+  void aBootstrapThatCannotBeDefinedIsThrownAgainInPremainAndNothingIsWoven() throws Exception {
+    Recording steps = new Recording();
+    IOException unreadable = new IOException("the agent jar lacks the bootstrap package");
+    steps.defineFails = unreadable;
+    steps.defineMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    assertThatThrownBy(weaving::bootstrap).isSameAs(unreadable);
+    assertThatThrownBy(weaving::woven).isSameAs(unreadable);
+    assertThat(steps.calls).containsExactly("define on " + JdkWeaving.THREAD);
+  }
+
+  @Test
+  void aWeavingFailureIsThrownAgainInPremainWhenItWaitsForTheWeaving() throws Exception {
+    Recording steps = new Recording();
+    IllegalStateException notWoven =
+        new IllegalStateException("toolguard could not weave its checks into this JDK");
+    steps.weaveFails = notWoven;
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    assertThat(weaving.bootstrap().forkHere()).isTrue();
+    assertThatThrownBy(weaving::woven).isSameAs(notWoven);
+  }
+
+  @Test
+  void anErrorOnTheThreadRefusesTheStartNamingIt() throws Exception {
+    Recording steps = new Recording();
+    steps.weaveFails = new OutOfMemoryError("Java heap space");
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    assertThatThrownBy(weaving::woven)
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "toolguard failed while it wove its checks into the JDK (java.lang.OutOfMemoryError:"
+                + " Java heap space); tools would go unchecked, so the JVM is not started")
+        .hasCauseInstanceOf(OutOfMemoryError.class);
+  }
+
+  @Test
+  void aLinkageErrorOnTheThreadIsThrownAgainAsItWas() throws Exception {
+    Recording steps = new Recording();
+    NoClassDefFoundError missing = new NoClassDefFoundError("jdk/internal/misc/Unsafe");
+    steps.defineFails = missing;
+    steps.defineMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    assertThatThrownBy(weaving::bootstrap).isSameAs(missing);
+  }
+
+  @Test
+  void inTurnEachStepRunsOnceOnTheAskingThreadWhenAskedFor() throws Exception {
+    Recording steps = new Recording();
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.inTurn(null, steps);
+    String me = Thread.currentThread().getName();
+
+    assertThat(steps.calls).isEmpty();
+    assertThat(weaving.bootstrap().forkHere()).isTrue();
+    assertThat(weaving.bootstrap().forkHere()).isTrue();
+    assertThat(steps.calls).containsExactly("define on " + me);
+    weaving.woven();
+    weaving.woven();
+
+    assertThat(steps.calls).containsExactly("define on " + me, "weave on " + me + ", fork true");
+  }
+
+  @Test
+  void inATrainingRunTheJdkIsNotWovenBesideOrInTurn() throws Exception {
+    for (boolean beside : new boolean[] {true, false}) {
+      Recording steps = new Recording();
+      steps.trainingRun = true;
+      steps.defineMay.countDown();
+      steps.weaveMay.countDown();
+      JdkWeaving weaving = beside ? JdkWeaving.beside(null, steps) : JdkWeaving.inTurn(null, steps);
+
+      assertThat(weaving.bootstrap().trainingRun()).isTrue();
+      weaving.woven();
+      weaving.woven();
+
+      assertThat(steps.calls).hasSize(1).allMatch(call -> call.startsWith("define on "));
+    }
+  }
+
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static Thread startThread(Work work) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                work.run();
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+    thread.start();
+    return thread;
+  }
+}
