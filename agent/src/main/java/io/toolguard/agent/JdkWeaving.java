@@ -80,6 +80,17 @@ final class JdkWeaving {
   /** What the second step met, or null; read after the thread ended. */
   private volatile Throwable weaveFailure;
 
+  /**
+   * Whether the thread went through both steps; read after it ended. A thread that ended without
+   * finishing or saying why (an error thrown into it from outside, as {@code Thread.stop} or a
+   * debugger can) has not woven the JDK.
+   */
+  private volatile boolean finished;
+
+  private static final String ENDED =
+      "toolguard's thread that weaves the JDK ended before it was done (stopped from outside?),"
+          + " so the JVM is not started";
+
   /** Whether the steps of {@link #inTurn} ran. */
   private boolean definedInTurn;
 
@@ -131,14 +142,16 @@ final class JdkWeaving {
     Throwable failed;
     Bootstrap found;
     synchronized (lock) {
-      while (!defined) {
+      while (!defined && thread.isAlive()) {
         try {
-          lock.wait();
+          // Woken when the step ends; and looks again now and then, should the thread have died
+          // without a word (an error thrown into it from outside, by another agent).
+          lock.wait(100);
         } catch (InterruptedException e) {
           interrupted = true;
         }
       }
-      failed = defineFailure;
+      failed = defined ? defineFailure : new IllegalStateException(ENDED);
       found = bootstrap;
     }
     if (interrupted) {
@@ -183,6 +196,9 @@ final class JdkWeaving {
     if (failed != null) {
       throw carried(failed);
     }
+    if (!finished) {
+      throw new IllegalStateException(ENDED);
+    }
   }
 
   /** The thread's work: both steps, each failure kept for {@code premain}. */
@@ -195,14 +211,15 @@ final class JdkWeaving {
       return;
     }
     settle(found, null);
-    if (found.trainingRun()) {
-      return;
+    if (!found.trainingRun()) {
+      try {
+        steps.weave(instrumentation, found.forkHere());
+      } catch (Throwable failed) {
+        weaveFailure = failed;
+        return;
+      }
     }
-    try {
-      steps.weave(instrumentation, found.forkHere());
-    } catch (Throwable failed) {
-      weaveFailure = failed;
-    }
+    finished = true;
   }
 
   private void settle(Bootstrap found, Throwable failed) {

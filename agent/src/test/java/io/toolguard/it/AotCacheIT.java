@@ -69,9 +69,22 @@ class AotCacheIT {
     assertThat(unguarded.exitCode()).as(unguarded.toString()).isZero();
     assertThat(unguarded.stdout().lines()).contains("lookup: ran", "wipe: ran");
 
+    String classes = guardedRunFrom("app.aot");
+    // The application's classes come from the cache too, not only the JDK's.
+    assertThat(classes).contains("io.toolguard.it.app.GuardedTools source: shared objects file");
+  }
+
+  /**
+   * Runs the application guarded, from {@code cache}: it denies what the policy denies, prints no
+   * error, no warning and nothing of a training run, and takes the application's and the JDK's
+   * classes from the cache.
+   *
+   * @return the run's class-loading log
+   */
+  private String guardedRunFrom(String cache) throws Exception {
     ChildJvm.Result guarded =
         ChildJvm.in(dir)
-            .jvmArg("-XX:AOTCache=app.aot")
+            .jvmArg("-XX:AOTCache=" + cache)
             .jvmArg("-XX:AOTMode=on") // the JVM stops if it cannot use the cache
             .jvmArg("-Xlog:class+load:file=guarded.log")
             .agent("policy=policy.yaml,audit=audit.jsonl")
@@ -83,14 +96,17 @@ class AotCacheIT {
         .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
     assertThat(guarded.stderr().lines())
         .noneMatch(line -> line.contains("[error]"))
-        .noneMatch(line -> line.contains("Sharing is only supported"));
-    // The application's classes come from the cache too, not only the JDK's.
-    assertThat(Files.readString(dir.resolve("guarded.log")))
-        .contains("io.toolguard.it.app.ToolApp source: shared objects file")
-        .contains("io.toolguard.it.app.GuardedTools source: shared objects file");
+        .noneMatch(line -> line.contains("[warning]"))
+        .noneMatch(line -> line.contains("Sharing is only supported"))
+        .noneMatch(line -> line.contains(TRAINING_RUN));
     assertThat(AuditLines.calls(dir.resolve("audit.jsonl")))
         .extracting(line -> line.get("tool") + " " + line.get("decision"))
         .contains("lookup allow", "wipe deny");
+    String classes = Files.readString(dir.resolve("guarded.log"));
+    assertThat(classes)
+        .contains("io.toolguard.it.app.ToolApp source: shared objects file")
+        .contains("java.lang.Thread source: shared objects file");
+    return classes;
   }
 
   @Test
@@ -127,25 +143,8 @@ class AotCacheIT {
               assertThat(line.get("reason")).isEqualTo(TRAINING_RUN);
             });
 
-    ChildJvm.Result guarded =
-        ChildJvm.in(dir)
-            .jvmArg("-XX:AOTCache=trained.aot")
-            .jvmArg("-XX:AOTMode=on") // the JVM stops if it cannot use the cache
-            .jvmArg("-Xlog:class+load:file=guarded.log")
-            .agent("policy=policy.yaml,audit=audit.jsonl")
-            .main(classPath, ToolApp.class.getName(), "markers", "all");
-    assertThat(guarded.exitCode()).as(guarded.toString()).isZero();
-    assertThat(guarded.stdout().lines())
-        .contains("lookup: ran", "rename: ran")
-        .anyMatch(line -> line.startsWith("wipe: denied: Tool 'wipe' was denied by toolguard"));
-    assertThat(guarded.stderr().lines())
-        .noneMatch(line -> line.contains("[error]"))
-        .noneMatch(line -> line.contains("[warning]"))
-        .noneMatch(line -> line.contains(TRAINING_RUN));
-    // The application's classes the agent did not weave come from the cache.
-    assertThat(Files.readString(dir.resolve("guarded.log")))
-        .contains("io.toolguard.it.app.ToolApp source: shared objects file")
-        .contains("java.lang.Thread source: shared objects file");
+    // The application's classes the agent did not weave in training come from the cache.
+    guardedRunFrom("trained.aot");
   }
 
   /** What the agent says of a training run, at start-up and as each call's reason. */

@@ -179,10 +179,10 @@ public final class BornClasses implements ClassFileTransformer {
     if (loader == null || redefined != null) {
       return null;
     }
-    if (!Dispatcher.bornClassDefining(loader)) {
-      return null;
-    }
     try {
+      if (!Dispatcher.bornClassDefining(loader)) {
+        return null;
+      }
       // A class defined without a name (ClassLoader.defineClass(null, …)) is named by its file.
       String name = internalName != null ? internalName : new ClassReader(classFile).getClassName();
       return (byte[]) Dispatcher.weaveBorn(loader, name, classFile);
@@ -192,7 +192,12 @@ public final class BornClasses implements ClassFileTransformer {
               + internalName
               + ", which a class loader created inside a tool defines, so the class is refused: "
               + failure);
-      return REFUSED;
+      return REFUSED.clone();
+    } catch (Throwable exhausted) {
+      // The stack or memory ran out (a tool can exhaust its stack on purpose first): the JDK would
+      // define the class as it is, born code run unchecked. Refused without a word, which could
+      // fail the same way; new byte[1] is REFUSED made without a call.
+      return new byte[1];
     }
   }
 

@@ -158,6 +158,12 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           : null;
     } catch (RuntimeException | LinkageError failure) {
       return refused(internalName, redefined, failure);
+    } catch (Throwable exhausted) {
+      // The stack or memory ran out (a tool can exhaust its stack on purpose first): the JDK would
+      // define the class as it is, its tools unchecked. Whether it has tools is not known, so it is
+      // refused, without a word, which could fail the same way (new byte[1] is REFUSED made
+      // without a call); a loaded class being retransformed keeps its bytes.
+      return redefined == null ? new byte[1] : null;
     }
   }
 

@@ -36,12 +36,15 @@ import net.bytebuddy.jar.asm.Opcodes;
  * agent's start-up: the JVM does not hand a class to an agent's transformers while one of that
  * agent's transformers is running on the same thread. A hooked class first loaded while toolguard
  * weaves a tool class (Byte Buddy, reading a super class's class file) would be defined unwoven,
- * and stay so; measured: {@code URLClassLoader}, in {@code FileConfinementIT}. Only the classes of
- * {@link #WOVEN_AS_LOADED} take that risk, for a reason of their own.
+ * and stay so; measured: {@code URLClassLoader}, in {@code FileConfinementIT}. Nor does the JVM
+ * hand it over when the stack runs out on the way: a tool that exhausts its stack on purpose, then
+ * makes the JDK load a hooked class, got {@code LogManager} defined unwoven, when it was the one
+ * class woven as it loaded. Loading a class does not initialise it, so loading {@code LogManager}
+ * early changes nothing for servers that install their own log manager in {@code main}.
  *
  * <p>Should a class fail to weave after the start (another agent retransforms it with bytes the
- * hooks no longer fit, or one of {@link #WOVEN_AS_LOADED} loads), it is refused instead: the JVM
- * then cannot define it, and what needs it fails rather than runs unchecked.
+ * hooks no longer fit), it is refused instead: the JVM then cannot define it, and what needs it
+ * fails rather than runs unchecked.
  */
 public final class JdkWeaver implements ClassFileTransformer {
 
@@ -106,10 +109,6 @@ public final class JdkWeaver implements ClassFileTransformer {
     for (String name : hooks.keySet()) {
       Class<?> type = loaded.get(name);
       Module module = modules.get(name);
-      if (type == null && WOVEN_AS_LOADED.contains(name)) {
-        transformer.checkAhead(name, module);
-        continue;
-      }
       if (type == null && module != null) {
         try {
           type = Class.forName(module, name.replace('/', '.'));
@@ -167,14 +166,6 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * Classes that are woven when the JDK loads them, not loaded at start-up to be woven: loading
-   * them early would change the application. {@code LogManager}: servers such as WildFly install
-   * their own log manager, which works only if {@code java.util.logging} was not touched before
-   * their {@code main} set it up.
-   */
-  private static final Set<String> WOVEN_AS_LOADED = Set.of("java/util/logging/LogManager");
-
-  /**
    * {@return the module of each hooked class, by the class's package}: the JDK's modules are all in
    * the boot layer, and a hooked class whose package no module holds has none (and fails).
    */
@@ -215,53 +206,6 @@ public final class JdkWeaver implements ClassFileTransformer {
       }
     }
     return loaded;
-  }
-
-  /**
-   * Checks now that the hooks of a class not loaded yet fit this JDK, so that a hook that does not
-   * stops the start as for every other class; the class itself is woven as it loads. Only its
-   * methods are read: that every required hook finds its method is what differs between JDKs, and
-   * {@code JdkHooksTest} weaves every class whole on each JDK the build tests.
-   */
-  private void checkAhead(String name, Module module) {
-    byte[] classFile = classFile(name, module);
-    if (classFile == null) {
-      return;
-    }
-    List<Hook> classHooks = hooks.get(name);
-    Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());
-    try {
-      new ClassReader(classFile)
-          .accept(
-              new ClassVisitor(Opcodes.ASM9) {
-                @Override
-                public MethodVisitor visitMethod(
-                    int access,
-                    String method,
-                    String descriptor,
-                    String signature,
-                    String[] exceptions) {
-                  if (weavable(access)) {
-                    for (Hook hook : classHooks) {
-                      if (hook.matches(method, descriptor)) {
-                        found.add(hook);
-                      }
-                    }
-                  }
-                  return null;
-                }
-              },
-              ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    } catch (RuntimeException unreadable) {
-      failures.add(name + ": " + unreadable);
-      return;
-    }
-    String missing = missing(classHooks, found);
-    if (missing.isEmpty()) {
-      woven.add(name);
-    } else {
-      failures.add(name + " has no " + missing);
-    }
   }
 
   /** {@return the class file of {@code name} in {@code module}, or null after noting why not} */
@@ -345,9 +289,36 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    return isJdks(loader, module, internalName != null && hooks.containsKey(internalName))
-        ? weaveHooked(internalName, classFile)
-        : null;
+    try {
+      return isJdks(loader, module, internalName != null && hooks.containsKey(internalName))
+          ? weaveHooked(internalName, classFile)
+          : null;
+    } catch (Throwable exhausted) {
+      return exhausted(internalName);
+    }
+  }
+
+  /**
+   * What a class becomes when the stack or memory ran out while it was looked at (a tool can
+   * exhaust its stack on purpose before it makes the JVM load a class; another agent can
+   * retransform a hooked class then): the JDK would define it as it is, unchecked. After start-up a
+   * hooked class is refused, and so is one that cannot even be looked up now, without a word, which
+   * could fail the same way. At start-up nothing is refused: a hooked class is then missing from
+   * {@link #woven}, and the start fails.
+   */
+  private byte[] exhausted(String internalName) {
+    if (!started) {
+      return null;
+    }
+    try {
+      if (internalName != null && !hooks.containsKey(internalName)) {
+        return null;
+      }
+    } catch (Throwable still) {
+      // not known whether it is hooked: refused below
+    }
+    // REFUSED, made without a call
+    return new byte[1];
   }
 
   @Override
@@ -357,7 +328,11 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
+    try {
+      return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
+    } catch (Throwable exhausted) {
+      return exhausted(internalName);
+    }
   }
 
   /**
