@@ -1,9 +1,12 @@
 package io.toolguard.agent.policy.read;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -52,7 +55,18 @@ final class YamlTree {
   private final ParserImpl parser;
   private final LoaderOptions options;
   private final Map<String, YamlNode> anchors = new HashMap<>();
+
+  /** The lists and mappings still being read: an alias to one of them is refused. */
+  private final Set<YamlNode> open = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /** How many values each list or mapping read holds, aliases counted as what they name. */
+  private final Map<YamlNode, Long> sizes = new IdentityHashMap<>();
+
   private int collectionAliases;
+
+  /** The most values a document may hold, counting each alias as the values it names. */
+  static final long MAX_VALUES = 100_000;
+
   private int depth;
 
   private YamlTree(ParserImpl parser, LoaderOptions options) {
@@ -99,18 +113,36 @@ final class YamlTree {
         throw new Refused(
             null, null, "found undefined alias " + alias.getAnchor(), alias.getStartMark());
       }
+      if (open.contains(node)) {
+        // A value that contains itself has no end: whatever walks it (the cases of `toolguard
+        // test`) would recurse until the stack ran out.
+        throw new Refused(
+            null,
+            null,
+            "found recursive alias "
+                + alias.getAnchor()
+                + ": it names a list or mapping that contains it",
+            alias.getStartMark());
+      }
       if (!(node instanceof YamlScalar)
           && ++collectionAliases > options.getMaxAliasesForCollections()) {
-        throw new YAMLException(
+        throw new Refused(
+            null,
+            null,
             "Number of aliases for non-scalar nodes exceeds the specified max="
-                + options.getMaxAliasesForCollections());
+                + options.getMaxAliasesForCollections(),
+            alias.getStartMark());
       }
       return node;
     }
     // Whatever comes next is a node (the parser saw to that); only then is it counted.
-    parser.peekEvent();
+    Event next = parser.peekEvent();
     if (depth > options.getNestingDepthLimit()) {
-      throw new YAMLException("Nesting Depth exceeded max " + options.getNestingDepthLimit());
+      throw new Refused(
+          null,
+          null,
+          "Nesting Depth exceeded max " + options.getNestingDepthLimit(),
+          next.getStartMark());
     }
     depth++;
     YamlNode node;
@@ -148,10 +180,17 @@ final class YamlTree {
     List<YamlNode> items = new ArrayList<>();
     YamlList list = new YamlList(collectionTag(start, YamlNode.SEQ), items, start.getStartMark());
     name(start, list);
+    open.add(list);
+    long size = 1;
     while (!parser.checkEvent(Event.ID.SequenceEnd)) {
-      items.add(node());
+      Mark at = parser.peekEvent().getStartMark();
+      YamlNode item = node();
+      items.add(item);
+      size = counted(size, item, at);
     }
     parser.getEvent();
+    open.remove(list);
+    sizes.put(list, size);
     return list;
   }
 
@@ -160,12 +199,40 @@ final class YamlTree {
     List<YamlEntry> entries = new ArrayList<>();
     YamlMap map = new YamlMap(collectionTag(start, YamlNode.MAP), entries, start.getStartMark());
     name(start, map);
+    open.add(map);
+    long size = 1;
     while (!parser.checkEvent(Event.ID.MappingEnd)) {
+      Mark at = parser.peekEvent().getStartMark();
       YamlNode key = node();
-      entries.add(new YamlEntry(key, node()));
+      size = counted(size, key, at);
+      at = parser.peekEvent().getStartMark();
+      YamlNode value = node();
+      size = counted(size, value, at);
+      entries.add(new YamlEntry(key, value));
     }
     parser.getEvent();
+    open.remove(map);
+    sizes.put(map, size);
     return map;
+  }
+
+  /**
+   * {@return {@code size} with the values of {@code node} added}
+   *
+   * @throws Refused past {@link #MAX_VALUES}: aliases to lists of aliases to lists multiply, and a
+   *     file of a few hundred bytes under the alias limit can name billions of values
+   */
+  private long counted(long size, YamlNode node, Mark at) {
+    Long known = sizes.get(node);
+    long total = size + (known == null ? 1 : known);
+    if (total > MAX_VALUES) {
+      throw new Refused(
+          null,
+          null,
+          "the aliases here make the document hold more than " + MAX_VALUES + " values",
+          at);
+    }
+    return total;
   }
 
   /**
