@@ -180,18 +180,7 @@ final class JdkWeaving {
       }
       return;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        thread.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    OwnThreads.awaitEnd(thread);
     Throwable failed = weaveFailure;
     if (failed != null) {
       throw carried(failed);

@@ -189,18 +189,7 @@ public final class ExecSandboxes {
     if (probe == null) {
       return;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        probe.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    OwnThreads.awaitEnd(probe);
     Throwable failure = kernelProbeFailure;
     if (failure != null) {
       throw new IllegalStateException(

@@ -20,6 +20,25 @@ public final class OwnThreads {
     return thread;
   }
 
+  /**
+   * Waits until {@code thread} has ended, however often the waiting thread is interrupted meanwhile
+   * (start-up must not go on half done), and interrupts it again afterwards if it was.
+   */
+  public static void awaitEnd(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** {@return whether {@code thread} is one of toolguard's own} */
   public static boolean isOwn(Thread thread) {
     return thread.getThreadGroup() == GROUP;
