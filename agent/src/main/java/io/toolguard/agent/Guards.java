@@ -10,6 +10,7 @@ import io.toolguard.agent.exec.ExecGuard;
 import io.toolguard.agent.file.FileGuard;
 import io.toolguard.agent.file.ProtectedFiles;
 import io.toolguard.agent.guard.AccessGate;
+import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.handoff.ThreadStarts;
@@ -77,7 +78,8 @@ final class Guards implements Dispatcher.Hooks {
   /**
    * Builds the guards, waits for the JDK's weaving and registers the guards with the dispatcher,
    * then weaves the tool methods; in a training run, the JDK is not woven and every tool call is
-   * denied.
+   * denied. Every tool call first waits for the kernel's answers ({@link ExecSandboxes#answers}):
+   * asked here when attached or where they cost little, else at the end of {@code premain}.
    *
    * @param own toolguard's own files, which no tool may touch
    * @param sandboxes the kernel sandboxes of the processes tools start
@@ -97,23 +99,18 @@ final class Guards implements Dispatcher.Hooks {
       boolean attached)
       throws IOException {
     JdkWeaving.Bootstrap bootstrap = jdk.bootstrap();
-    if (bootstrap.forkHere()) {
-      // First, to run beside the guards and the JDK's weaving; awaited below, before any tool runs
-      // (a tool must not choose whether opens are pinned, with a system property or otherwise).
-      sandboxes.askKernelAhead();
-      if (attached) {
-        // Tools may be running already: answered before any hook is in place, as it always was.
-        sandboxes.awaitKernel();
-      }
+    CallsRefused refused;
+    if (bootstrap.trainingRun()) {
+      refused = CallsRefused.always(TRAINING_RUN);
+    } else {
+      // Attached, answered before any hook is in place, as tools may be running already; at JVM
+      // start on JDK 22+, asked once premain is done, and waited for by the first tool call.
+      sandboxes.askKernel(bootstrap.forkHere(), attached);
+      refused = sandboxes.answers();
     }
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools =
-        ToolInstrumentation.guard(
-            active,
-            audit,
-            approver,
-            FileGuard::whereLeads,
-            bootstrap.trainingRun() ? TRAINING_RUN : null);
+        ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads, refused);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
@@ -135,7 +132,6 @@ final class Guards implements Dispatcher.Hooks {
     }
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);
-    sandboxes.awaitKernel();
   }
 
   @Override

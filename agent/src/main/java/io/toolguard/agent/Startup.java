@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>At JVM start the work is split over two threads: {@link JdkWeaving} defines the bootstrap
  * package and weaves the JDK on a thread of its own, started first, while {@code premain} reads the
  * policy, opens the audit log, starts the approval channels and builds the guards; it then waits
- * for the weaving and installs the guards, all before {@code main}. Attached, everything runs in
- * turn on the attaching thread.
+ * for the weaving and installs the guards, all before {@code main}. On JDK 22 and later, what the
+ * kernel offers the exec sandbox and pinned opens (the foreign function API's first use) is asked
+ * on a third thread once {@code premain} is done ({@link ExecSandboxes#announce}), which the first
+ * tool call waits for and {@code main} does not. Attached, everything runs in turn on the attaching
+ * thread.
  */
 final class Startup {
 
@@ -131,8 +134,13 @@ final class Startup {
       System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
       System.err.println(status);
-      System.err.println(
-          "toolguard: " + (trainingRun ? Guards.TRAINING_RUN : sandboxes.startupNote(policy)));
+      if (trainingRun) {
+        System.err.println("toolguard: " + Guards.TRAINING_RUN);
+      } else {
+        // Last: on JDK 22+ at JVM start, asks the kernel on a thread of its own, which prints the
+        // exec sandbox's line; main does not wait for it, the first tool call does.
+        sandboxes.announce(policy);
+      }
     } catch (PolicyException invalid) {
       throw refusal(
           jvmChanged, "the policy is invalid, " + consequence + ":\n" + invalid.getMessage());

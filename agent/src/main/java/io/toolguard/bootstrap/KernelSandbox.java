@@ -13,6 +13,36 @@ public final class KernelSandbox {
   private KernelSandbox() {}
 
   /**
+   * The system properties what this JVM offers depends on ({@code Landlock}'s and {@code
+   * PinnedOpens}' answers), as they were when the agent started: read once, by {@link
+   * #readSwitches} in {@code premain}, before any code of the application runs. The answers
+   * themselves are asked later, on a thread of the agent's, and must not depend on what the
+   * application or a tool sets meanwhile ({@code -Dtoolguard.pinned_opens=off} is the JVM's command
+   * line's choice, never a tool's).
+   */
+  static final class AsStarted {
+    static final String OS_NAME = System.getProperty("os.name", "");
+    static final String OS_ARCH = System.getProperty("os.arch", "");
+    static final String PINNED_OPENS = System.getProperty(PinnedOpens.SWITCH);
+    static final String FILE_NAMES = System.getProperty("sun.jnu.encoding", "UTF-8");
+
+    private AsStarted() {}
+
+    /** Initialises this class: reads the properties, once. */
+    static void read() {}
+  }
+
+  /**
+   * Reads, once, the system properties this JVM's kernel sandbox and pinned opens depend on (the
+   * operating system and architecture, {@code toolguard.pinned_opens}, the file-name encoding);
+   * what is asked of the kernel later uses these values, whatever is set since. The agent calls it
+   * in {@code premain}, before the application's {@code main}; a later call changes nothing.
+   */
+  public static void readSwitches() {
+    AsStarted.read();
+  }
+
+  /**
    * One path a ruleset grants, with everything below it if it is a folder.
    *
    * @param path an absolute path with no link on the way (it is opened so)

@@ -221,14 +221,14 @@ final class Landlock {
     }
 
     private static Landlock make() throws ReflectiveOperationException {
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+      if (!KernelSandbox.AsStarted.OS_NAME.toLowerCase(Locale.ROOT).startsWith("linux")) {
         throw new UnsupportedOperationException("Landlock is Linux only");
       }
       if (Runtime.version().feature() < 22) {
         throw new UnsupportedOperationException(
             "JDK " + Runtime.version().feature() + " has no foreign function API (JDK 22+ has)");
       }
-      return new Landlock(System.getProperty("os.arch", ""));
+      return new Landlock(KernelSandbox.AsStarted.OS_ARCH);
     }
   }
 

@@ -58,7 +58,10 @@ final class PinnedOpens {
   static final int ENOTDIR = 20;
   static final int ELOOP = 40;
 
-  /** The JVM system property that turns pinning off (a diagnostic switch, read once). */
+  /**
+   * The JVM system property that turns pinning off (a diagnostic switch, read once in {@code
+   * premain}: {@link KernelSandbox.AsStarted}).
+   */
   static final String SWITCH = "toolguard.pinned_opens";
 
   /**
@@ -97,7 +100,7 @@ final class PinnedOpens {
 
     private static java.nio.charset.Charset names() {
       try {
-        return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        return java.nio.charset.Charset.forName(KernelSandbox.AsStarted.FILE_NAMES);
       } catch (RuntimeException unknown) {
         return java.nio.charset.StandardCharsets.UTF_8;
       }
@@ -106,7 +109,7 @@ final class PinnedOpens {
     static {
       Landlock kernel = null;
       String why;
-      if ("off".equals(System.getProperty(SWITCH))) {
+      if ("off".equals(KernelSandbox.AsStarted.PINNED_OPENS)) {
         why = "turned off with -D" + SWITCH + "=off";
       } else if (Landlock.get() == null) {
         why = Landlock.why();

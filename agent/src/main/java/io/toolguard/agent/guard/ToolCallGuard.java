@@ -36,7 +36,7 @@ public final class ToolCallGuard {
   private final AuditLog audit;
   private final Approver approver;
   private final UnaryOperator<Path> realPath;
-  private final String everyCallRefused;
+  private final CallsRefused refused;
   private final String callIdPrefix =
       Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
   private final AtomicLong calls = new AtomicLong();
@@ -57,14 +57,14 @@ public final class ToolCallGuard {
       AuditLog audit,
       Approver approver,
       UnaryOperator<Path> realPath) {
-    this(active, registry, audit, approver, realPath, null);
+    this(active, registry, audit, approver, realPath, CallsRefused.NEVER);
   }
 
   /**
    * @param realPath where a path in an argument really leads, for conditions on paths
-   * @param everyCallRefused why every call is denied, whatever the policy and its mode say, or
-   *     {@code null} to decide calls by the policy: where toolguard could not confine a tool that
-   *     ran, no tool runs
+   * @param refused why every call is denied now, whatever the policy and its mode say ({@link
+   *     CallsRefused#NEVER} to decide calls by the policy): where toolguard could not confine a
+   *     tool that ran, no tool runs; asked first at every call, it may make the call wait
    */
   public ToolCallGuard(
       ActivePolicy active,
@@ -72,8 +72,8 @@ public final class ToolCallGuard {
       AuditLog audit,
       Approver approver,
       UnaryOperator<Path> realPath,
-      String everyCallRefused) {
-    this.everyCallRefused = everyCallRefused;
+      CallsRefused refused) {
+    this.refused = refused;
     this.active = active;
     this.registry = registry;
     this.audit = audit;
@@ -99,11 +99,14 @@ public final class ToolCallGuard {
     ActivePolicy.Snapshot inForce = active.current();
     Policy policy = inForce.policy();
     ToolDecision decision;
-    // Denied in audit mode too, as a call toolguard could not decide is.
-    boolean failed = everyCallRefused != null;
+    boolean failed = false;
     boolean wouldAsk = false;
     String personsMessage = null;
     try {
+      // Before anything of the call is decided or runs; denied in audit mode too, as a call
+      // toolguard could not decide is.
+      String everyCallRefused = refused.why();
+      failed = everyCallRefused != null;
       decision =
           failed
               ? new ToolDecision(

@@ -1,6 +1,7 @@
 package io.toolguard.agent.sandbox;
 
 import io.toolguard.agent.file.ProtectedFiles;
+import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.Policy;
 import io.toolguard.agent.policy.SandboxMode;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * When the processes a tool starts run in a kernel sandbox, and which: one Landlock ruleset per
@@ -22,8 +24,10 @@ import java.util.Set;
  * kernel lets through only what every one allows), each built from that level's rule ({@link
  * RulesetPlanner}).
  *
- * <p>What the kernel and JDK offer is asked once, at start-up, on a thread of its own ({@link
- * #askKernelAhead}); on JDK 17 to 21 nothing of the foreign function API is loaded.
+ * <p>What the kernel and JDK offer is asked once: at JVM start on JDK 22 and later on a thread of
+ * its own once {@code premain} is done ({@link #announce}), which the first tool call waits for
+ * ({@link #answers}); attached, or on JDK 17 to 21 (where nothing of the foreign function API is
+ * loaded), at once ({@link #askKernel}).
  */
 public final class ExecSandboxes {
 
@@ -31,11 +35,10 @@ public final class ExecSandboxes {
   private final Path javaHome;
   private volatile Availability availability;
 
-  /** The thread {@link #askKernelAhead} started, or null. */
-  private Thread kernelProbe;
+  /** What the kernel and JDK are asked: a parameter for tests of a failing probe. */
+  private final Runnable ask;
 
-  /** What went wrong on that thread, or null. */
-  private volatile Throwable kernelProbeFailure;
+  private final Answers answers = new Answers();
 
   /** What this JVM and kernel offer: the Landlock ABI, or why there is none. */
   record Availability(int abi, String unavailable) {}
@@ -55,8 +58,22 @@ public final class ExecSandboxes {
   }
 
   public ExecSandboxes(ProtectedFiles own) {
+    this(own, new AskKernel());
+  }
+
+  ExecSandboxes(ProtectedFiles own, Runnable ask) {
     this.own = own;
     this.javaHome = Path.of(System.getProperty("java.home"));
+    this.ask = ask;
+  }
+
+  /** What the kernel and JDK are asked. */
+  private static final class AskKernel implements Runnable {
+    @Override
+    public void run() {
+      KernelSandbox.pinnedOpens();
+      KernelSandbox.abi();
+    }
   }
 
   /**
@@ -149,53 +166,168 @@ public final class ExecSandboxes {
   }
 
   /**
-   * Starts asking the kernel and the JDK what they offer (Landlock, {@code openat2}, native access)
-   * on a thread of its own; {@link #awaitKernel} waits for the answer. On JDK 22 and later the
-   * first use of the foreign function API spins its method handles in the JVM's interpreter (about
-   * 0.3 s on JDK 25): asked beside the JDK's weaving, it no longer adds to the start-up on a
-   * machine with a second core. Both answers are decided once for the life of the JVM ({@code
-   * KernelSandbox.pinnedOpens} reads its switch then), so they are awaited before {@code main}: no
-   * tool runs while they are still open, and the start-up line says what is available.
-   *
-   * <p>Call after {@link #prepare} said the fork can be woven.
+   * {@return what every tool call asks first}: until the kernel's answers are settled ({@link
+   * #askKernel}, {@link #announce}), it waits for them; after that it costs one volatile read, and
+   * refuses every call if they could not be had. Whether opens are pinned, and whether the exec
+   * sandbox is there, are decided once for the life of the JVM, so no tool may run while they are
+   * still open: a tool must not race the answers, and the start-up line says them before any tool
+   * runs.
    */
-  public void askKernelAhead() {
-    Thread probe = OwnThreads.daemon(new KernelProbe(), "toolguard-kernel-probe");
-    kernelProbe = probe;
-    probe.start();
+  public CallsRefused answers() {
+    return answers;
   }
 
-  /** {@link #askKernelAhead}'s work: a named class, as a method reference is spun at start-up. */
-  private final class KernelProbe implements Runnable {
-    @Override
-    public void run() {
-      try {
-        KernelSandbox.pinnedOpens();
-        availability();
-      } catch (RuntimeException | LinkageError failure) {
-        kernelProbeFailure = failure;
-      }
+  /**
+   * Asks the kernel and the JDK what they offer now, on this thread, where that costs little or
+   * must be done before any hook is in place: attached to a running JVM (tools may be running
+   * already), on JDK 17 to 21 (nothing of the foreign function API is loaded: no Landlock, no
+   * {@code openat2}) and where the fork is not woven (not Linux). At JVM start on JDK 22 and later,
+   * leaves the asking to {@link #announce}, the last step of {@code premain}.
+   *
+   * <p>Call in {@code premain} or {@code agentmain}, after the bootstrap package is defined.
+   *
+   * @param forkHere whether {@link #prepare} said the fork can be woven
+   * @throws IllegalStateException if asking failed (the start is then refused)
+   */
+  public void askKernel(boolean forkHere, boolean attached) {
+    KernelSandbox.readSwitches();
+    if (forkHere && !attached && Runtime.version().feature() >= 22) {
+      return;
+    }
+    String failure = asked();
+    answers.settle(failure);
+    if (failure != null) {
+      throw new IllegalStateException(failure);
     }
   }
 
   /**
-   * Waits for what {@link #askKernelAhead} asked, if it was asked.
-   *
-   * @throws IllegalStateException if asking failed (the start then fails, as it did when asked on
-   *     the starting thread)
+   * Says on stderr what toolguard does with the processes tools start, in one line, and asks the
+   * kernel if {@link #askKernel} left that for now: the last step of {@code premain}. The first use
+   * of the foreign function API spins its method handles in the JVM's interpreter (about 0.3 s of
+   * CPU on JDK 25), so it runs on a daemon thread of its own once {@code premain} is done: {@code
+   * main} does not wait for it, and an application that calls no tool never does; the first tool
+   * call waits for it ({@link #answers}). The line is printed at once where it needs no answer (the
+   * policy turns the sandbox off everywhere, or the answers are in already), else by that thread
+   * when it has them, before any tool runs. If asking fails, that thread says so once and every
+   * tool call is refused.
    */
-  public void awaitKernel() {
-    Thread probe = kernelProbe;
-    if (probe == null) {
+  public void announce(Policy policy) {
+    if (answers.settled != null) {
+      System.err.println("toolguard: " + startupNote(policy));
       return;
     }
-    OwnThreads.awaitEnd(probe);
-    Throwable failure = kernelProbeFailure;
-    if (failure != null) {
-      throw new IllegalStateException(
-          "toolguard could not find out what the kernel offers its sandbox (" + failure + ")",
-          failure);
+    boolean needsAnswers = used(policy);
+    if (!needsAnswers) {
+      System.err.println("toolguard: " + startupNote(policy));
     }
+    OwnThreads.daemon(new KernelProbe(needsAnswers ? policy : null), "toolguard-kernel-probe")
+        .start();
+  }
+
+  /**
+   * Asks the kernel and the JDK what they offer ({@code openat2} for pinned opens, Landlock).
+   *
+   * @return null, or why it failed, in words for the person who started the JVM
+   */
+  private String asked() {
+    try {
+      ask.run();
+      return null;
+    } catch (RuntimeException | LinkageError failure) {
+      return "toolguard could not find out what the kernel offers (" + failure + ")";
+    }
+  }
+
+  /** {@link #announce}'s thread: a named class, as a method reference is spun at start-up. */
+  private final class KernelProbe implements Runnable {
+
+    /** The policy whose start-up line to print once asked, or null if it was printed. */
+    private final Policy policy;
+
+    KernelProbe(Policy policy) {
+      this.policy = policy;
+    }
+
+    @Override
+    public void run() {
+      String failure = "toolguard's kernel probe ended without an answer";
+      try {
+        failure = asked();
+        if (failure == null && policy != null) {
+          System.err.println("toolguard: " + startupNote(policy));
+        }
+      } catch (RuntimeException | LinkageError unexpected) {
+        failure = "toolguard could not say what the kernel offers (" + unexpected + ")";
+      } finally {
+        // Even an Error (out of memory) settles the answers: no tool call waits for ever.
+        if (failure != null) {
+          failure = failure + ", so every tool call is denied; restart the JVM";
+        }
+        try {
+          if (failure != null) {
+            System.err.println("toolguard: ERROR: " + failure);
+          }
+        } finally {
+          answers.settle(failure);
+        }
+      }
+    }
+  }
+
+  /** The answers every tool call waits for ({@link #answers}). */
+  static final class Answers implements CallsRefused {
+
+    /** What asking came to, once settled; null until then. */
+    private volatile Settled settled;
+
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    /** Why every tool call is refused, or null if none is: a value, set once. */
+    private record Settled(String refusal) {}
+
+    void settle(String refusal) {
+      if (settled == null) {
+        settled = new Settled(refusal);
+      }
+      ended.countDown();
+    }
+
+    @Override
+    public String why() {
+      Settled known = settled;
+      if (known == null) {
+        awaitEnded();
+        known = settled;
+      }
+      return known.refusal();
+    }
+
+    /**
+     * Waits until the answers are settled, however often the waiting thread is interrupted
+     * meanwhile (a tool must not run on an interrupt), and interrupts it again afterwards if it
+     * was.
+     */
+    private void awaitEnded() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          ended.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** {@return whether the policy may confine a process: its start-up line needs the answers} */
+  private static boolean used(Policy policy) {
+    return policy.execSandbox().mode() != SandboxMode.OFF
+        || anyRuleSays(policy, SandboxMode.OFF, false);
   }
 
   /**
@@ -214,10 +346,7 @@ public final class ExecSandboxes {
 
   /** {@return what toolguard will do with the processes tools start, for the start-up line} */
   public String startupNote(Policy policy) {
-    boolean used =
-        policy.execSandbox().mode() != SandboxMode.OFF
-            || anyRuleSays(policy, SandboxMode.OFF, false);
-    if (!used) {
+    if (!used(policy)) {
       return "exec sandbox: off (exec_sandbox: off); processes tools start run with the JVM's rights";
     }
     Availability offered = availability();

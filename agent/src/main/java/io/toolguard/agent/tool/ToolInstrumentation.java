@@ -4,6 +4,7 @@ import static io.toolguard.agent.weave.Provenance.Purpose.NOT_WOVEN;
 
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
+import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolRegistry;
 import io.toolguard.agent.policy.ActivePolicy;
@@ -51,16 +52,16 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * where a person must decide, and writing decisions to {@code audit}}
    *
    * @param realPath where a path in an argument really leads, for conditions on paths
-   * @param everyCallRefused why every call is denied whatever the policy says, or {@code null}
+   * @param refused why every call is denied now whatever the policy says ({@link
+   *     CallsRefused#NEVER} for none)
    */
   public static ToolCallGuard guard(
       ActivePolicy active,
       AuditLog audit,
       Approver approver,
       java.util.function.UnaryOperator<java.nio.file.Path> realPath,
-      String everyCallRefused) {
-    return new ToolCallGuard(
-        active, new ToolRegistry(), audit, approver, realPath, everyCallRefused);
+      CallsRefused refused) {
+    return new ToolCallGuard(active, new ToolRegistry(), audit, approver, realPath, refused);
   }
 
   /**

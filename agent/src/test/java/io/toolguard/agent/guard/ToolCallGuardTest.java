@@ -148,13 +148,61 @@ class ToolCallGuardTest {
             audit,
             new Approver(new Approvals(), audit),
             Path::normalize,
-            "a training run");
+            CallsRefused.always("a training run"));
 
     assertThatThrownBy(() -> guard.enterTool(lookup, new Object[] {"k"}, null))
         .isInstanceOf(SecurityException.class)
         .hasMessage("Tool 'lookup' was denied by toolguard: a training run [rule app.yaml]");
     assertThat(Files.readString(dir.resolve("audit.jsonl")))
         .contains("\"decision\":\"deny\"", "a training run");
+  }
+
+  @Test
+  void aCallWaitsUntilEveryCallMayBeDecidedAndIsThenDeniedIfNoneMay() throws Exception {
+    Policy policy = policy(Mode.ENFORCE, rule("lookup", Verdict.ALLOW));
+    AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+    CallsRefused probe =
+        () -> {
+          asked.countDown();
+          try {
+            answered.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return "the kernel probe failed";
+        };
+    ToolCallGuard guard =
+        new ToolCallGuard(
+            new ActivePolicy(new ActivePolicy.Snapshot(policy, Mode.ENFORCE)),
+            registry,
+            audit,
+            new Approver(new Approvals(), audit),
+            Path::normalize,
+            probe);
+    java.util.concurrent.CompletableFuture<Throwable> call =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                guard.enterTool(lookup, new Object[] {"k"}, null);
+                return null;
+              } catch (SecurityException denied) {
+                return denied;
+              }
+            });
+    asked.await();
+    Thread.sleep(50);
+    assertThat(call).isNotDone();
+    assertThat(dir.resolve("audit.jsonl")).isEmptyFile();
+
+    answered.countDown();
+    assertThat(call.get())
+        .isInstanceOf(SecurityException.class)
+        .hasMessage(
+            "Tool 'lookup' was denied by toolguard: the kernel probe failed [rule app.yaml]");
+    assertThat(Files.readString(dir.resolve("audit.jsonl")))
+        .contains("\"decision\":\"deny\"", "the kernel probe failed");
   }
 
   private ToolCallGuard guard(Mode mode, ToolRule... rules) {

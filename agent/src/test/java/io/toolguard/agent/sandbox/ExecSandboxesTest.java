@@ -1,6 +1,7 @@
 package io.toolguard.agent.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.toolguard.agent.file.ProtectedFiles;
@@ -62,6 +63,127 @@ class ExecSandboxesTest {
         new ActivePolicy.Snapshot(policy, mode),
         policy.decide(tool, DeclaredRisk.of(Risk.LOW)),
         outer);
+  }
+
+  /** Runs {@code work} with stderr captured, and returns what it printed there. */
+  private static String stderrOf(ThrowingRunnable work) throws Exception {
+    java.io.PrintStream before = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      work.run();
+    } finally {
+      System.setErr(before);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private ExecSandboxes asking(Runnable ask) {
+    return new ExecSandboxes(
+        ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false), ask);
+  }
+
+  @Test
+  void aFailingKernelProbeRefusesEveryToolCallAndSaysSoOnce() throws Exception {
+    ExecSandboxes failing =
+        asking(
+            () -> {
+              throw new IllegalStateException("no openat2 today");
+            });
+    String[] why = new String[2];
+    String printed =
+        stderrOf(
+            () -> {
+              failing.announce(policy);
+              why[0] = failing.answers().why();
+              why[1] = failing.answers().why();
+            });
+
+    String refusal =
+        "toolguard could not find out what the kernel offers (java.lang.IllegalStateException: no"
+            + " openat2 today), so every tool call is denied; restart the JVM";
+    assertThat(why).containsExactly(refusal, refusal);
+    assertThat(printed).isEqualTo("toolguard: ERROR: " + refusal + System.lineSeparator());
+  }
+
+  @Test
+  void attachedAFailingKernelProbeRefusesTheStart() {
+    ExecSandboxes failing =
+        asking(
+            () -> {
+              throw new IllegalStateException("no openat2 today");
+            });
+
+    assertThatThrownBy(() -> failing.askKernel(true, true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "toolguard could not find out what the kernel offers"
+                + " (java.lang.IllegalStateException: no openat2 today)");
+    assertThat(failing.answers().why()).startsWith("toolguard could not find out");
+  }
+
+  @Test
+  void theFirstToolCallWaitsForTheProbeAndFindsTheStartUpLinePrinted() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ExecSandboxes slow =
+        asking(
+            () -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      slow.announce(policy);
+      java.util.concurrent.CompletableFuture<String> call =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                String why = slow.answers().why();
+                return why + "|" + captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+              });
+      Thread.sleep(100);
+      assertThat(call).isNotDone();
+      assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+
+      release.countDown();
+      assertThat(call.get()).startsWith("null|toolguard: exec sandbox: ");
+    } finally {
+      System.setErr(before);
+    }
+  }
+
+  @Test
+  void withTheSandboxOffEverywhereTheLineIsPrintedAtOnce() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ExecSandboxes slow =
+        asking(
+            () -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    Policy off =
+        PolicyParser.parse(
+            "policy.yaml",
+            dir,
+            "version: 1\nsandbox: box\nexec_sandbox: \"off\"\ntools:\n"
+                + "  outer: {decision: allow, exec: [cat]}\n");
+    String printed = stderrOf(() -> slow.announce(off));
+    release.countDown();
+
+    assertThat(printed)
+        .startsWith("toolguard: exec sandbox: off (exec_sandbox: off); processes tools start");
+    assertThat(slow.answers().why()).isNull();
   }
 
   @Test
