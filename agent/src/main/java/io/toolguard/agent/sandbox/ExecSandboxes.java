@@ -67,12 +67,15 @@ public final class ExecSandboxes {
     this.ask = ask;
   }
 
-  /** What the kernel and JDK are asked. */
+  /**
+   * What the kernel and JDK are asked: Landlock first (the foreign function API's set-up, most of
+   * the time), then {@code openat2} for pinned opens, whose switch was read in {@code premain}.
+   */
   private static final class AskKernel implements Runnable {
     @Override
     public void run() {
-      KernelSandbox.pinnedOpens();
       KernelSandbox.abi();
+      KernelSandbox.pinnedOpens();
     }
   }
 

@@ -1,0 +1,68 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.toolguard.it.app.PinningSwitchApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the kernel offers (pinned opens, the exec sandbox) is asked after {@code premain} on JDK
+ * 22+, while the application's {@code main} already runs; what the answers depend on is still what
+ * the JVM was started with. {@code -Dtoolguard.pinned_opens=off} on the command line turns pinning
+ * off (the observable works: no descriptor held); the same property set by the application's {@code
+ * main} before the probe has ended, or by a tool, does not.
+ */
+class KernelAnswersIT {
+
+  @TempDir Path dir;
+
+  private ChildJvm child() throws Exception {
+    Files.createDirectories(dir.resolve("box/data"));
+    Files.writeString(dir.resolve("box/data/a.txt"), "granted data");
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
+        version: 1
+        sandbox: box
+        tools:
+          flip:
+            decision: allow
+          read:
+            decision: allow
+            files:
+              read: ["data/**"]
+        """);
+    return ChildJvm.in(dir.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl");
+  }
+
+  @Test
+  void pinningTurnedOffOnTheCommandLineHoldsNoDescriptor() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 22, "JDK 22+ pins opens");
+    ChildJvm.Result result =
+        child().jvmArg("-Dtoolguard.pinned_opens=off").app(PinningSwitchApp.class);
+
+    assertThat(result.lines("read: ")).as(result.toString()).containsExactly("read: granted data");
+    assertThat(result.lines("held: ")).as(result.toString()).containsExactly("held: 0");
+    assertThat(result.stderr())
+        .contains("files tools open are not pinned (turned off with -Dtoolguard.pinned_opens=off)");
+  }
+
+  @Test
+  void neitherTheApplicationNorAToolCanTurnPinningOffOnceTheJvmStarted() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 22, "JDK 22+ pins opens");
+    ChildJvm.Result result = child().app(PinningSwitchApp.class);
+
+    assertThat(result.lines("main set: ")).as(result.toString()).containsExactly("main set: off");
+    assertThat(result.lines("flip: ")).as(result.toString()).hasSize(1);
+    assertThat(result.lines("read: ")).as(result.toString()).containsExactly("read: granted data");
+    assertThat(result.lines("held: ")).as(result.toString()).containsExactly("held: 1");
+    assertThat(result.stderr())
+        .as(result.toString())
+        .contains("files tools open are opened with openat2, pinned to the path checked")
+        .doesNotContain("not pinned");
+  }
+}
