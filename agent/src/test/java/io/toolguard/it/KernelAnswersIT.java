@@ -21,6 +21,10 @@ class KernelAnswersIT {
   @TempDir Path dir;
 
   private ChildJvm child() throws Exception {
+    return child("");
+  }
+
+  private ChildJvm child(String policyLine) throws Exception {
     Files.createDirectories(dir.resolve("box/data"));
     Files.writeString(dir.resolve("box/data/a.txt"), "granted data");
     Files.writeString(
@@ -28,6 +32,7 @@ class KernelAnswersIT {
         """
         version: 1
         sandbox: box
+        %s
         tools:
           flip:
             decision: allow
@@ -35,7 +40,8 @@ class KernelAnswersIT {
             decision: allow
             files:
               read: ["data/**"]
-        """);
+        """
+            .formatted(policyLine));
     return ChildJvm.in(dir.resolve("box")).agent("policy=../policy.yaml,audit=../audit.jsonl");
   }
 
@@ -64,5 +70,27 @@ class KernelAnswersIT {
         .as(result.toString())
         .contains("files tools open are opened with openat2, pinned to the path checked")
         .doesNotContain("not pinned");
+  }
+
+  @Test
+  void whereTheLineNeedsNoAnswerItIsPrintedBeforeMainEvenWithNoToolCalled() throws Exception {
+    ChildJvm.Result off = child("exec_sandbox: \"off\"").app(PinningSwitchApp.class, "no-tool");
+
+    assertThat(off.stdout()).as(off.toString()).isEqualTo("main ran\n");
+    assertThat(off.stderr())
+        .as(off.toString())
+        .contains(
+            "toolguard: exec sandbox: off (exec_sandbox: off); processes tools start run with the"
+                + " JVM's rights");
+
+    if (Runtime.version().feature() < 22) {
+      ChildJvm.Result older = child().app(PinningSwitchApp.class, "no-tool");
+      assertThat(older.stderr())
+          .as(older.toString())
+          .contains(
+              "toolguard: exec sandbox: unavailable (JDK "
+                  + Runtime.version().feature()
+                  + " has no foreign function API");
+    }
   }
 }

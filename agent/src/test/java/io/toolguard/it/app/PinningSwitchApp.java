@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * tool {@code read} and, while that tool still runs, counts from {@code main} (outside tools) the
  * descriptors the process holds on that file: a pinned open leaves the {@code O_PATH} descriptor
  * the JDK opened by number held until the tool ends, an unpinned one leaves none. Prints {@code
- * main set: …}, {@code flip: …}, {@code read: …} and {@code held: N}.
+ * main set: …}, {@code flip: …}, {@code read: …} and {@code held: N}. {@code PinningSwitchApp
+ * no-tool} calls no tool and prints {@code main ran}.
  */
 public final class PinningSwitchApp {
 
@@ -36,6 +37,10 @@ public final class PinningSwitchApp {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("no-tool")) {
+      System.out.println("main ran");
+      return;
+    }
     System.setProperty(SWITCH, "off");
     System.out.println("main set: " + System.getProperty(SWITCH));
     try {
