@@ -113,8 +113,8 @@ public final class KernelSandbox {
 
   /**
    * {@return {@code null} if files tools open are pinned with {@code openat2} (JDK 22+ on Linux,
-   * see {@code PinnedOpens}), or why not}; the first call decides it for the life of the JVM, so
-   * the agent makes it at start-up, before any tool runs
+   * see {@code PinnedOpens}), or why not}; the first call decides it for the life of the JVM, on
+   * the switch as {@link #readSwitches} read it, so the agent makes it before any tool runs
    */
   public static String pinnedOpens() {
     PinnedOpens.release(); // initialises the class here, outside tools
