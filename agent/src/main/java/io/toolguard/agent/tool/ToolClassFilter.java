@@ -54,7 +54,8 @@ final class ToolClassFilter {
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
     Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
-    if (annotations.mayBeNamedIn(classFile)) {
+    ConstantPool pool = ConstantPool.read(classFile);
+    if (annotations.mayBeNamedIn(pool, classFile)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
         known.put(internalName, true);
@@ -69,7 +70,7 @@ final class ToolClassFilter {
       // A subclass loaded first and read this class's file already.
       return readAhead;
     }
-    boolean inherits = inheritsTools(loader, known, classFile, 0);
+    boolean inherits = inheritsTools(loader, known, pool, classFile, 0);
     known.put(internalName, inherits);
     return inherits;
   }
@@ -94,26 +95,29 @@ final class ToolClassFilter {
   }
 
   private boolean inheritsTools(
-      ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
-    ClassReader header;
+      ClassLoader loader,
+      Map<String, Boolean> known,
+      ConstantPool pool,
+      byte[] classFile,
+      int depth) {
+    List<String> supertypes;
     try {
-      header = new ClassReader(classFile);
+      supertypes = pool != null ? pool.supertypes() : supertypes(classFile);
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
+      // no JVM defines it
       return false;
-    }
-    List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
-    if (header.getSuperName() != null) {
-      supertypes.add(header.getSuperName());
     }
     for (String supertype : supertypes) {
       if (!Provenance.matchesInternalName(DECLARES_NO_TOOLS, supertype)) {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = classFile(loader, supertype);
+          ConstantPool superPool = superFile == null ? null : ConstantPool.read(superFile);
           tools =
               superFile != null
-                  && (annotations.mayBeNamedIn(superFile)
-                      || (depth < 64 && inheritsTools(loader, known, superFile, depth + 1)));
+                  && (annotations.mayBeNamedIn(superPool, superFile)
+                      || (depth < 64
+                          && inheritsTools(loader, known, superPool, superFile, depth + 1)));
           known.put(supertype, tools);
         }
         if (tools) {
@@ -122,6 +126,20 @@ final class ToolClassFilter {
       }
     }
     return false;
+  }
+
+  /**
+   * {@return the super class and interfaces of a class file whose constant pool {@link
+   * ConstantPool} could not read}, as ASM reads them
+   */
+  private static List<String> supertypes(byte[] classFile) {
+    ClassReader header = new ClassReader(classFile);
+    List<String> supertypes = new ArrayList<>();
+    if (header.getSuperName() != null) {
+      supertypes.add(header.getSuperName());
+    }
+    supertypes.addAll(List.of(header.getInterfaces()));
+    return supertypes;
   }
 
   /**
