@@ -17,9 +17,10 @@ import net.bytebuddy.jar.asm.ClassReader;
 /**
  * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: its bytes
  * name a tool annotation, or a super class or interface's do. A subclass loads before its super
- * types, so those are read through the class loader; what is learnt is kept per loader, for the
- * classes that extend the same types. Loaders that cannot see any tool annotation cost nothing
- * beyond the scan of each class's bytes.
+ * types, so their class files are read where the class loader will find them ({@link
+ * #definedClassFile}); what is learnt is kept per loader, for the classes that extend the same
+ * types. Loaders that cannot see any tool annotation cost nothing beyond the scan of each class's
+ * bytes.
  */
 final class ToolClassFilter {
 
