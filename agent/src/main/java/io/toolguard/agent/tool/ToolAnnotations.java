@@ -73,6 +73,21 @@ final class ToolAnnotations {
    * names}
    */
   boolean mayBeNamedIn(byte[] classFile) {
+    return mayBeNamedIn(ConstantPool.read(classFile), classFile);
+  }
+
+  /**
+   * {@return whether a class file may name one of the annotations}: whether a UTF-8 entry of its
+   * constant pool ends with one's simple name and {@code ;}, as the descriptor an annotation's type
+   * is named by does; the whole file is scanned for them when its pool could not be read
+   *
+   * @param pool the class file's constant pool, {@code null} when {@link ConstantPool#read} could
+   *     not read it
+   */
+  boolean mayBeNamedIn(ConstantPool pool, byte[] classFile) {
+    if (pool != null) {
+      return pool.hasUtf8EndingWith(descriptorEnds);
+    }
     for (byte[] end : descriptorEnds) {
       if (contains(classFile, end)) {
         return true;

@@ -200,7 +200,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * its bridge methods call (see {@link ToolAnnotations#toolsOf}), and woven.
    */
   private byte[] weave(ClassLoader loader, byte[] classFile) {
-    ClassModels types = new ClassModels(new LoaderFiles(loader));
+    ClassModels types = new ClassModels(new LoaderFiles(filter, loader));
     ClassModel declared = ClassModel.read(classFile, false);
     if (!annotations.mayHaveTools(declared, weavable(declared), types)) {
       return null;
@@ -218,17 +218,22 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     return ToolWeaver.weave(classFile, toolIds);
   }
 
-  /** The class files a class loader has (the platform loader's for the boot loader). */
+  /**
+   * The class files a class loader defines (the platform loader's for the boot loader), found as
+   * the prefilter finds them ({@link ToolClassFilter#definedClassFile}).
+   */
   private static final class LoaderFiles implements ClassModels.ClassFiles {
+    private final ToolClassFilter filter;
     private final ClassLoader loader;
 
-    LoaderFiles(ClassLoader loader) {
+    LoaderFiles(ToolClassFilter filter, ClassLoader loader) {
+      this.filter = filter;
       this.loader = loader == null ? ClassLoader.getPlatformClassLoader() : loader;
     }
 
     @Override
     public byte[] find(String internalName) {
-      return ToolClassFilter.classFile(loader, internalName);
+      return filter.definedClassFile(loader, internalName);
     }
   }
 

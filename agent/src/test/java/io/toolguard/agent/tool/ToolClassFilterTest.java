@@ -118,6 +118,38 @@ class ToolClassFilterTest {
         .isTrue();
   }
 
+  @Test
+  void superTypesReadFromTheClassPathsAloneAnswerAsTheLoadersResourcesDo() {
+    // The application's own unnamed module stands in for the boot class path's here, which only
+    // toolguard's bootstrap package, defined into the bootstrap loader, can name.
+    ToolClassFilter fromClassPaths =
+        new ToolClassFilter(new ToolAnnotations(List.of()), List.of(), loader.getUnnamedModule());
+
+    assertThat(
+            fromClassPaths.mayDeclareTools(
+                loader,
+                name(ToolAnnotationsTest.SmtpMailer.class),
+                bytes(ToolAnnotationsTest.SmtpMailer.class)))
+        .isTrue();
+    assertThat(
+            fromClassPaths.mayDeclareTools(loader, name(Grandchild.class), bytes(Grandchild.class)))
+        .isTrue();
+    assertThat(
+            fromClassPaths.mayDeclareTools(loader, name(PlainChild.class), bytes(PlainChild.class)))
+        .isFalse();
+    for (Class<?> type : List.of(Grandchild.class, ToolAnnotationsTest.Mailer.class, Plain.class)) {
+      assertThat(fromClassPaths.definedClassFile(loader, name(type))).isEqualTo(bytes(type));
+    }
+    // a class in a package of the JDK's modules, and one nobody has: as the loader's resources
+    assertThat(fromClassPaths.definedClassFile(loader, "java/lang/String"))
+        .isEqualTo(ToolClassFilter.classFile(loader, "java/lang/String"));
+    assertThat(fromClassPaths.definedClassFile(loader, "x/Nowhere")).isNull();
+  }
+
+  private static String name(Class<?> type) {
+    return type.getName().replace('.', '/');
+  }
+
   private boolean mayDeclareTools(Class<?> type) {
     return filter.mayDeclareTools(loader, type.getName().replace('.', '/'), bytes(type));
   }

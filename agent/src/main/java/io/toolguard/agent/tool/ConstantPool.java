@@ -1,0 +1,171 @@
+package io.toolguard.agent.tool;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The constant pool and header of a class file, read by hand for the tool-class prefilter: every
+ * name a class file uses (an annotation's type among them) is a UTF-8 entry of its constant pool,
+ * and its super class and interfaces follow the pool. The prefilter runs on every class the
+ * application loads, and on the class files of the super types not loaded yet; finding the entries
+ * costs one pass over the pool, where a scan of the whole file also read every method's code, and
+ * ASM's {@code ClassReader} (which the prefilter used for the header) builds more than it needs.
+ *
+ * <p>Whatever this cannot read ({@link #read} answers {@code null}: not a class file, a constant
+ * kind it does not know) is left to the caller's slower way, which still answers.
+ */
+final class ConstantPool {
+
+  private final byte[] classFile;
+
+  /** Where each entry starts (its tag), by index; 0 for index 0 and the second slot of 8 bytes. */
+  private final int[] entries;
+
+  /** Where the pool ends: the class's access flags. */
+  private final int end;
+
+  private ConstantPool(byte[] classFile, int[] entries, int end) {
+    this.classFile = classFile;
+    this.entries = entries;
+    this.end = end;
+  }
+
+  /**
+   * {@return the class file's constant pool, or {@code null} if it is not a class file whose pool
+   * this can walk}
+   */
+  static ConstantPool read(byte[] classFile) {
+    if (classFile.length < 10 || u4(classFile, 0) != 0xCAFEBABE) {
+      return null;
+    }
+    try {
+      return walk(classFile);
+    } catch (ArrayIndexOutOfBoundsException truncated) {
+      return null;
+    }
+  }
+
+  private static ConstantPool walk(byte[] classFile) {
+    int count = u2(classFile, 8);
+    int[] entries = new int[count];
+    int at = 10;
+    for (int index = 1; index < count; index++) {
+      if (at >= classFile.length) {
+        return null;
+      }
+      entries[index] = at;
+      switch (classFile[at]) {
+        case 1 -> at += 3 + u2(classFile, at + 1); // Utf8: length, then the bytes
+        case 7, 8, 16, 19, 20 -> at += 3; // Class, String, MethodType, Module, Package
+        case 15 -> at += 4; // MethodHandle
+        // Integer, Float, Fieldref, Methodref, InterfaceMethodref, NameAndType, Dynamic,
+        // InvokeDynamic
+        case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
+        case 5, 6 -> {
+          // Long and Double take two indexes
+          at += 9;
+          index++;
+        }
+        default -> {
+          // a constant kind of a class-file version after this code
+          return null;
+        }
+      }
+    }
+    // access flags, this class, super class, interface count
+    if (at + 8 > classFile.length) {
+      return null;
+    }
+    return new ConstantPool(classFile, entries, at);
+  }
+
+  /** {@return whether a UTF-8 entry of the pool ends with one of these byte strings} */
+  boolean hasUtf8EndingWith(byte[][] ends) {
+    for (int entry : entries) {
+      if (entry != 0 && classFile[entry] == 1) {
+        int length = u2(classFile, entry + 1);
+        int stop = entry + 3 + length;
+        for (byte[] ending : ends) {
+          if (length >= ending.length && endsWith(stop, ending)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean endsWith(int stop, byte[] ending) {
+    for (int i = 1; i <= ending.length; i++) {
+      if (classFile[stop - i] != ending[ending.length - i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@return the internal names of the class's super class (if any) and interfaces}
+   *
+   * @throws IllegalArgumentException if they are not where a class file has them
+   */
+  List<String> supertypes() {
+    List<String> supertypes = new ArrayList<>();
+    int superClass = u2(classFile, end + 4);
+    if (superClass != 0) {
+      supertypes.add(className(superClass));
+    }
+    int interfaces = u2(classFile, end + 6);
+    if (end + 8 + 2 * interfaces > classFile.length) {
+      throw new IllegalArgumentException("truncated class file");
+    }
+    for (int i = 0; i < interfaces; i++) {
+      supertypes.add(className(u2(classFile, end + 8 + 2 * i)));
+    }
+    return supertypes;
+  }
+
+  private String className(int index) {
+    int entry = index < entries.length ? entries[index] : 0;
+    if (entry == 0 || classFile[entry] != 7) {
+      throw new IllegalArgumentException("constant " + index + " is not a class");
+    }
+    int name = entries.length > u2(classFile, entry + 1) ? entries[u2(classFile, entry + 1)] : 0;
+    if (name == 0 || classFile[name] != 1) {
+      throw new IllegalArgumentException("constant " + index + " names no UTF-8 entry");
+    }
+    int length = u2(classFile, name + 1);
+    if (name + 3 + length > classFile.length) {
+      throw new IllegalArgumentException("truncated class file");
+    }
+    for (int i = name + 3; i < name + 3 + length; i++) {
+      if (classFile[i] < 0) {
+        return modifiedUtf8(name);
+      }
+    }
+    return new String(classFile, name + 3, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** A name with letters beyond ASCII, in the class file's modified UTF-8 (as DataInput's). */
+  private String modifiedUtf8(int entry) {
+    try {
+      return new DataInputStream(
+              new ByteArrayInputStream(classFile, entry + 1, classFile.length - entry - 1))
+          .readUTF();
+    } catch (IOException malformed) {
+      throw new IllegalArgumentException("malformed name in the constant pool", malformed);
+    }
+  }
+
+  private static int u2(byte[] bytes, int at) {
+    return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
+  }
+
+  private static int u4(byte[] bytes, int at) {
+    return (u2(bytes, at) << 16) | u2(bytes, at + 2);
+  }
+}

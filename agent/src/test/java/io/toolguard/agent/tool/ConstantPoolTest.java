@@ -1,0 +1,143 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+class ConstantPoolTest {
+
+  private static final byte[][] TOOL_ENDS = {
+    "Tool;".getBytes(StandardCharsets.UTF_8), "AgentAction;".getBytes(StandardCharsets.UTF_8)
+  };
+
+  @Test
+  void readsWhatAsmReadsInEveryClassOfTheJdksBaseModuleAndOfToolguard() throws IOException {
+    List<byte[]> classFiles = new ArrayList<>();
+    FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+    addClassFiles(jrt.getPath("/modules/java.base"), classFiles);
+    addClassFiles(
+        Path.of(
+            ToolClassFilter.class.getProtectionDomain().getCodeSource().getLocation().getPath()),
+        classFiles);
+    addClassFiles(
+        Path.of(
+            ConstantPoolTest.class.getProtectionDomain().getCodeSource().getLocation().getPath()),
+        classFiles);
+    assertThat(classFiles).hasSizeGreaterThan(3000);
+
+    int naming = 0;
+    for (byte[] classFile : classFiles) {
+      ConstantPool pool = ConstantPool.read(classFile);
+      ClassReader asm = new ClassReader(classFile);
+      assertThat(pool).as(asm.getClassName()).isNotNull();
+      List<String> supertypes = new ArrayList<>();
+      if (asm.getSuperName() != null) {
+        supertypes.add(asm.getSuperName());
+      }
+      supertypes.addAll(List.of(asm.getInterfaces()));
+      assertThat(pool.supertypes()).as(asm.getClassName()).isEqualTo(supertypes);
+      boolean names = utf8EndingWith(asm, classFile);
+      assertThat(pool.hasUtf8EndingWith(TOOL_ENDS)).as(asm.getClassName()).isEqualTo(names);
+      naming += names ? 1 : 0;
+    }
+    assertThat(naming).as("classes naming a tool annotation, this test's among them").isPositive();
+  }
+
+  @Test
+  void aToolClassAndOneOnlyInheritingToolsAreToldApart() {
+    ToolAnnotations annotations = new ToolAnnotations(List.of());
+
+    assertThat(annotations.mayBeNamedIn(bytes(ToolAnnotationsTest.Direct.class))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes(ToolAnnotationsTest.SmtpMailer.class))).isFalse();
+    assertThat(ConstantPool.read(bytes(ToolAnnotationsTest.SmtpMailer.class)).supertypes())
+        .contains(ToolAnnotationsTest.Mailer.class.getName().replace('.', '/'));
+  }
+
+  @Test
+  void namesBeyondAsciiAreReadAsTheJvmReadsThem() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC,
+        "x/Ünïcödé",
+        null,
+        "x/Bäse\u0000",
+        new String[] {"x/日本", "x/Plain"});
+    writer.visitEnd();
+
+    assertThat(ConstantPool.read(writer.toByteArray()).supertypes())
+        .containsExactly("x/Bäse\u0000", "x/日本", "x/Plain");
+  }
+
+  @Test
+  void whatItCannotReadIsLeftToTheScanOfTheWholeFile() {
+    byte[] unknownConstant = {
+      (byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 99, 0, 2, 99, 0, 0, 0, 0
+    };
+    assertThat(ConstantPool.read(unknownConstant)).isNull();
+    byte[] classFile = bytes(ToolAnnotationsTest.Direct.class);
+    for (int length = 0; length < classFile.length; length += 7) {
+      byte[] truncated = java.util.Arrays.copyOf(classFile, length);
+      ConstantPool pool = ConstantPool.read(truncated);
+      if (pool != null) {
+        // truncated past the pool: the names in it are all there
+        assertThat(pool.hasUtf8EndingWith(TOOL_ENDS)).isTrue();
+      }
+    }
+    assertThat(ConstantPool.read("not a class file".getBytes(StandardCharsets.UTF_8))).isNull();
+
+    ToolAnnotations annotations = new ToolAnnotations(List.of());
+    byte[] withUnknownConstant = java.util.Arrays.copyOf(unknownConstant, 60);
+    System.arraycopy(
+        "Lx/Tool;".getBytes(StandardCharsets.UTF_8),
+        0,
+        withUnknownConstant,
+        30,
+        "Lx/Tool;".length());
+    assertThat(annotations.mayBeNamedIn(withUnknownConstant)).isTrue();
+  }
+
+  /** The reference: every UTF-8 entry ASM finds in the pool, checked for the endings. */
+  private static boolean utf8EndingWith(ClassReader asm, byte[] classFile) {
+    for (int index = 1; index < asm.getItemCount(); index++) {
+      int offset = asm.getItem(index);
+      if (offset != 0 && classFile[offset - 1] == 1) {
+        String value =
+            new String(
+                classFile, offset + 2, asm.readUnsignedShort(offset), StandardCharsets.ISO_8859_1);
+        if (value.endsWith("Tool;") || value.endsWith("AgentAction;")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void addClassFiles(Path root, List<byte[]> classFiles) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (file.toString().endsWith(".class")) {
+          classFiles.add(Files.readAllBytes(file));
+        }
+      }
+    }
+  }
+
+  private static byte[] bytes(Class<?> type) {
+    return ToolClassFilter.classFile(
+        ConstantPoolTest.class.getClassLoader(), type.getName().replace('.', '/'));
+  }
+}
