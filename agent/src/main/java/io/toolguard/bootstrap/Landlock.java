@@ -213,6 +213,10 @@ final class Landlock {
       String why = null;
       try {
         made = make();
+      } catch (VirtualMachineError exhausted) {
+        // Out of memory or stack is no answer: "unavailable" would weaken the sandbox for the
+        // rest of the run, so the class fails to initialise and every use of it fails (closed).
+        throw exhausted;
       } catch (Throwable failure) {
         why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
       }
@@ -285,6 +289,8 @@ final class Landlock {
           .invoke();
     } catch (IllegalAccessException | NoSuchMethodException | RuntimeException notOpened) {
       // the JDK warns once
+    } catch (VirtualMachineError exhausted) {
+      throw exhausted;
     } catch (Throwable unexpected) {
       throw new IllegalStateException(unexpected);
     }
@@ -342,6 +348,8 @@ final class Landlock {
   private int probeAbi() {
     try (Call call = new Call()) {
       return (int) call.sys(SYS_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION, 0, 0);
+    } catch (VirtualMachineError exhausted) {
+      throw exhausted;
     } catch (Throwable failure) {
       throw new IllegalStateException("could not ask the kernel for Landlock: " + failure, failure);
     }
