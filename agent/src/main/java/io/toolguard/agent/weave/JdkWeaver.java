@@ -393,7 +393,8 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /**
    * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
-   * hooks that matched a method to {@code found}
+   * hooks that matched a method to {@code found}: spliced into the original bytes (a fraction of
+   * the garbage, at start-up), or rewritten whole by ASM where the splice does not know the class
    */
   static byte[] weave(
       String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
