@@ -45,6 +45,11 @@ final class CodeSplice {
   private static final int MODULE = 19;
   private static final int PACKAGE = 20;
 
+  /** The length of a constant of each tag but UTF-8, its tag included; 0 for no constant. */
+  private static final byte[] LENGTHS = {
+    0, 0, 0, 5, 5, 9, 9, 3, 3, 5, 5, 5, 5, 0, 0, 4, 3, 5, 5, 3, 3
+  };
+
   /**
    * Constants the donor's pool starts with when an {@code ldc} of its would not reach the index its
    * constant gets in the woven class: each {@code long} takes two slots, so every constant the
@@ -80,16 +85,34 @@ final class CodeSplice {
     this.renumbered = new int[donor.count];
     this.count = original.count;
     this.index = new int[Integer.highestOneBit(Math.max(original.count, 8)) << 1];
+    // One loop without calls: it runs interpreted, over every constant of each hooked class. The
+    // reader has checked each constant's tag.
+    byte[] bytes = original.bytes;
+    int mask = index.length - 1;
+    int at = 10;
     for (int i = 1; i < original.count; i++) {
-      int at = original.constant(i);
-      if (at > 0) {
-        int length = original.constantLength(at);
-        int slot = hash(original.bytes, at, length) & (index.length - 1);
-        while (index[slot] != 0) {
-          slot = (slot + 1) & (index.length - 1);
-        }
-        index[slot] = i;
+      int tag = bytes[at];
+      int length =
+          tag == UTF8 ? 3 + (((bytes[at + 1] & 0xFF) << 8) | (bytes[at + 2] & 0xFF)) : LENGTHS[tag];
+      int end = at + length;
+      int hash = 31 * length + tag;
+      hash = 31 * hash + bytes[end - 1];
+      hash = 31 * hash + bytes[at + (length >> 1)];
+      hash = 31 * hash + bytes[at + (length >> 2) + 1];
+      hash = 31 * hash + bytes[end - 2];
+      hash = 31 * hash + bytes[at + ((3 * length) >> 2)];
+      int slot = (hash ^ (hash >>> 16)) & mask;
+      while (index[slot] != 0) {
+        slot = (slot + 1) & mask;
       }
+      index[slot] = i;
+      if (tag == LONG || tag == DOUBLE) {
+        i++;
+      }
+      at = end;
+    }
+    if (at != original.constantsEnd) {
+      throw new IllegalStateException("the constant pool is not where the reader found it");
     }
   }
 
@@ -525,20 +548,18 @@ final class CodeSplice {
   }
 
   /**
-   * {@return a hash of the constant {@code bytes[at, at + length)}}: of at most its first five,
-   * middle and last bytes, so that indexing a pool costs little whatever its strings' length (this
-   * runs interpreted, at start-up); constants alike there are told apart by comparing them whole.
+   * {@return a hash of the constant {@code bytes[at, at + length)}}, as the constructor indexes the
+   * original pool: of its length, its tag and five of its bytes, so that indexing a pool costs
+   * little whatever its strings' length; constants alike there are told apart by comparing them.
    */
   private static int hash(byte[] bytes, int at, int length) {
-    int end = at + length - 1;
-    int hash = length;
-    hash = 31 * hash + bytes[at];
-    hash = 31 * hash + bytes[Math.min(at + 1, end)];
-    hash = 31 * hash + bytes[Math.min(at + 2, end)];
-    hash = 31 * hash + bytes[Math.min(at + 3, end)];
-    hash = 31 * hash + bytes[Math.min(at + 4, end)];
-    hash = 31 * hash + bytes[at + length / 2];
-    hash = 31 * hash + bytes[end];
+    int end = at + length;
+    int hash = 31 * length + bytes[at];
+    hash = 31 * hash + bytes[end - 1];
+    hash = 31 * hash + bytes[at + (length >> 1)];
+    hash = 31 * hash + bytes[at + (length >> 2) + 1];
+    hash = 31 * hash + bytes[end - 2];
+    hash = 31 * hash + bytes[at + ((3 * length) >> 2)];
     return hash ^ (hash >>> 16);
   }
 
