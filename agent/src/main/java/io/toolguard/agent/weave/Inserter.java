@@ -132,11 +132,7 @@ final class Inserter extends MethodVisitor {
   @Override
   public void visitMethodInsn(
       int opcode, String callOwner, String name, String descriptor, boolean isInterface) {
-    // Indexed: an iterator per instruction of every hooked method was a tenth of the weaving's
-    // garbage.
-    List<Insertion> insertions = hook.insertions();
-    for (int i = 0; i < insertions.size(); i++) {
-      Insertion insertion = insertions.get(i);
+    for (Insertion insertion : hook.insertions()) {
       if (insertion instanceof Insertion.ReplaceCall replace
           && opcode != Opcodes.INVOKESTATIC
           && replace.owner().equals(callOwner)
@@ -237,33 +233,16 @@ final class Inserter extends MethodVisitor {
     } else if (source instanceof Insertion.Constant constant) {
       super.visitLdcInsn(constant.value());
     } else if (source instanceof Insertion.BoxedConstant number) {
-      pushInt(number.value());
+      super.visitLdcInsn(number.value());
       super.visitMethodInsn(
           Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
     } else if (source instanceof Insertion.Bits bits) {
-      pushInt(bits.value());
+      super.visitLdcInsn(bits.value());
     } else if (source instanceof Insertion.Nothing) {
       super.visitInsn(Opcodes.ACONST_NULL);
     } else {
       throw new IllegalStateException(
           "the returned object is there only in a hook on what a method returns, first");
-    }
-  }
-
-  /**
-   * Pushes an {@code int} without a constant where it fits an instruction: an {@code ldc} names a
-   * constant by one byte, which a constant {@link CodeSplice} appends to a JDK class's pool could
-   * not be reached by.
-   */
-  private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value == (byte) value) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value == (short) value) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      super.visitLdcInsn(value);
     }
   }
 

@@ -251,7 +251,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     return failures;
   }
 
-  static boolean weavable(int access) {
+  private static boolean weavable(int access) {
     return (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) == 0;
   }
 
@@ -393,20 +393,9 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /**
    * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
-   * hooks that matched a method to {@code found}: spliced into the original bytes (a fraction of
-   * the garbage, at start-up), or rewritten whole by ASM where the splice does not know the class
+   * hooks that matched a method to {@code found}
    */
   static byte[] weave(
-      String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
-    byte[] spliced = CodeSplice.weave(internalName, classFile, classHooks, found);
-    return spliced != null ? spliced : rewritten(internalName, classFile, classHooks, found);
-  }
-
-  /**
-   * {@return the class file rewritten whole by ASM, with the hooks' calls inserted}: for a class
-   * {@link CodeSplice} does not handle, and the test that proves both ways weave alike
-   */
-  static byte[] rewritten(
       String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
     ClassReader reader = new ClassReader(classFile);
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
