@@ -28,8 +28,21 @@ public final class KernelSandbox {
 
     private AsStarted() {}
 
-    /** Initialises this class: reads the properties, once. */
-    static void read() {}
+    /**
+     * Initialises this class: reads the properties, once; on JDK 22 and later also the JDK's own
+     * choice of the foreign function API's calling convention, which its {@code CABI} class takes
+     * from a system property ({@code jdk.internal.foreign.CABI}) the first time it is used: after
+     * this, a value the application sets cannot make the kernel's answers "unsupported".
+     */
+    static void read() {
+      if (Runtime.version().feature() >= 22) {
+        try {
+          Class.forName("jdk.internal.foreign.CABI", true, null);
+        } catch (ClassNotFoundException | LinkageError | RuntimeException unknown) {
+          // the probe meets the same, and fails closed
+        }
+      }
+    }
   }
 
   /**
@@ -91,9 +104,11 @@ public final class KernelSandbox {
     if (landlock.abi() < 0) {
       return landlock.abi() == -38
           ? "the kernel has no Landlock (Linux 5.13+ built with CONFIG_SECURITY_LANDLOCK)"
-          : "Landlock is not enabled in this kernel (errno "
-              + -landlock.abi()
-              + "; add landlock to the lsm= boot parameter)";
+          : landlock.abi() == -1
+              ? "Landlock's system calls are blocked (errno 1: a seccomp filter, as containers set)"
+              : "Landlock is not enabled in this kernel (errno "
+                  + -landlock.abi()
+                  + "; add landlock to the lsm= boot parameter)";
     }
     return null;
   }

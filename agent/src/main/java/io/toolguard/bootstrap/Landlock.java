@@ -108,7 +108,7 @@ final class Landlock {
       sysReadlinkat = 78;
       sysStatx = 291;
     } else {
-      throw new UnsupportedOperationException("no system call table for " + arch);
+      throw new Unavailable("no system call table for " + arch);
     }
     Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
     Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
@@ -132,7 +132,7 @@ final class Landlock {
                 Class.forName("java.lang.foreign.SymbolLookup")
                     .getMethod("find", String.class)
                     .invoke(lookup, "syscall"))
-            .orElseThrow(() -> new UnsupportedOperationException("libc has no syscall()"));
+            .orElseThrow(() -> new Unavailable("libc has no syscall()"));
     Object layouts = Array.newInstance(layoutType, 6);
     for (int i = 0; i < 6; i++) {
       Array.set(layouts, i, javaLong);
@@ -184,6 +184,20 @@ final class Landlock {
     ofAuto = generic(arenaType.getMethod("ofAuto"));
     address = generic(segmentType.getMethod("address"));
     abi = probeAbi();
+    if (abi < 0 && !noLandlock(abi)) {
+      throw new IllegalStateException(
+          "the kernel answered landlock_create_ruleset with errno " + -abi);
+    }
+  }
+
+  /**
+   * {@return whether an errno of {@code landlock_create_ruleset} says for good that there is no
+   * Landlock}: {@code ENOSYS} (not built in), {@code EOPNOTSUPP} (not enabled at boot), {@code
+   * EPERM} (the system call is blocked by a seccomp filter, as containers set). Any other (out of
+   * memory, say) is no answer.
+   */
+  static boolean noLandlock(int errno) {
+    return errno == -38 || errno == -95 || errno == -1;
   }
 
   /**
@@ -203,6 +217,15 @@ final class Landlock {
     return handle.asType(type);
   }
 
+  /** Says that this JVM or kernel has no Landlock, for good: an answer, not a failure. */
+  private static final class Unavailable extends UnsupportedOperationException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String why) {
+      super(why);
+    }
+  }
+
   /** The one instance, or why there is none; made on first use. */
   private static final class Holder {
     static final Landlock INSTANCE;
@@ -213,23 +236,44 @@ final class Landlock {
       String why = null;
       try {
         made = make();
-      } catch (VirtualMachineError exhausted) {
-        // Out of memory or stack is no answer: "unavailable" would weaken the sandbox for the
-        // rest of the run, so the class fails to initialise and every use of it fails (closed).
-        throw exhausted;
       } catch (Throwable failure) {
-        why = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        why = unavailable(failure);
+        if (why == null) {
+          // No answer (out of memory or stack, a JDK class that failed to initialise, a property
+          // the application set): "unavailable" would weaken the sandbox for the rest of the run,
+          // so this class fails to initialise and every use of it fails, which denies (closed).
+          throw new IllegalStateException(
+              "toolguard could not ask the kernel about Landlock (" + failure + ")", failure);
+        }
       }
       INSTANCE = made;
       UNAVAILABLE = why;
     }
 
+    /**
+     * {@return why Landlock cannot be used, if {@code failure} says it for good: this JVM or kernel
+     * has none; else {@code null}, for a failure that is no answer}
+     */
+    private static String unavailable(Throwable failure) {
+      if (failure instanceof Unavailable) {
+        return failure.getMessage();
+      }
+      if (failure instanceof java.lang.reflect.InvocationTargetException invoked
+          && invoked.getCause() != null
+          && invoked.getCause().getClass() == UnsupportedOperationException.class) {
+        // The JDK's own answer: no foreign linker for this platform (its ABI was fixed in
+        // premain, KernelSandbox.readSwitches).
+        return "the JDK has no foreign linker here (" + invoked.getCause().getMessage() + ")";
+      }
+      return null;
+    }
+
     private static Landlock make() throws ReflectiveOperationException {
       if (!KernelSandbox.AsStarted.OS_NAME.toLowerCase(Locale.ROOT).startsWith("linux")) {
-        throw new UnsupportedOperationException("Landlock is Linux only");
+        throw new Unavailable("Landlock is Linux only");
       }
       if (Runtime.version().feature() < 22) {
-        throw new UnsupportedOperationException(
+        throw new Unavailable(
             "JDK " + Runtime.version().feature() + " has no foreign function API (JDK 22+ has)");
       }
       return new Landlock(KernelSandbox.AsStarted.OS_ARCH);
@@ -274,7 +318,7 @@ final class Landlock {
       return;
     }
     if (mode.equals("DENY")) {
-      throw new UnsupportedOperationException(
+      throw new Unavailable(
           "the JVM runs with --illegal-native-access=deny and no native access for class-path"
               + " code; add --enable-native-access=ALL-UNNAMED to use the kernel sandbox");
     }
@@ -289,8 +333,6 @@ final class Landlock {
           .invoke();
     } catch (IllegalAccessException | NoSuchMethodException | RuntimeException notOpened) {
       // the JDK warns once
-    } catch (VirtualMachineError exhausted) {
-      throw exhausted;
     } catch (Throwable unexpected) {
       throw new IllegalStateException(unexpected);
     }
@@ -348,8 +390,6 @@ final class Landlock {
   private int probeAbi() {
     try (Call call = new Call()) {
       return (int) call.sys(SYS_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION, 0, 0);
-    } catch (VirtualMachineError exhausted) {
-      throw exhausted;
     } catch (Throwable failure) {
       throw new IllegalStateException("could not ask the kernel for Landlock: " + failure, failure);
     }

@@ -121,8 +121,17 @@ final class PinnedOpens {
           Landlock.get().close(probe);
           kernel = Landlock.get();
           why = null;
-        } else {
+        } else if (probe == -38 || probe == -1 || probe == -22 || probe == -7) {
+          // ENOSYS (before Linux 5.6), EPERM (blocked by a seccomp filter), EINVAL or E2BIG
+          // (the flags or the structure not known): answers for good
           why = "the kernel has no openat2 (Linux 5.6+; errno " + -probe + ")";
+        } else {
+          // No answer (out of descriptors or memory): "not pinned" would hold for the rest of the
+          // run, so this class fails to initialise, and every use of it fails, which denies.
+          throw new IllegalStateException(
+              "toolguard could not ask the kernel whether opens can be pinned: openat2 of / failed"
+                  + " with errno "
+                  + -probe);
         }
       }
       KERNEL = kernel;

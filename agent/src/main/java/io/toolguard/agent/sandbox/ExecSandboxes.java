@@ -8,6 +8,7 @@ import io.toolguard.agent.policy.SandboxMode;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.bootstrap.KernelSandbox;
+import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ public final class ExecSandboxes {
   /** What the kernel and JDK are asked: a parameter for tests of a failing probe. */
   private final Runnable ask;
 
+  /**
+   * Where the start-up line goes: the JVM's standard error as it was in {@code premain}, so that a
+   * stream the application sets later runs none of its code on toolguard's thread.
+   */
+  private final PrintStream err;
+
   private final Answers answers = new Answers();
 
   /** What this JVM and kernel offer: the Landlock ABI, or why there is none. */
@@ -65,6 +72,7 @@ public final class ExecSandboxes {
     this.own = own;
     this.javaHome = Path.of(System.getProperty("java.home"));
     this.ask = ask;
+    this.err = System.err;
   }
 
   /**
@@ -217,12 +225,12 @@ public final class ExecSandboxes {
    */
   public void announce(Policy policy) {
     if (answers.settled != null) {
-      System.err.println("toolguard: " + startupNote(policy));
+      err.println("toolguard: " + startupNote(policy));
       return;
     }
     boolean needsAnswers = used(policy);
     if (!needsAnswers) {
-      System.err.println("toolguard: " + startupNote(policy));
+      err.println("toolguard: " + startupNote(policy));
     }
     OwnThreads.daemon(new KernelProbe(needsAnswers ? policy : null), "toolguard-kernel-probe")
         .start();
@@ -238,7 +246,12 @@ public final class ExecSandboxes {
       ask.run();
       return null;
     } catch (RuntimeException | LinkageError failure) {
-      return "toolguard could not find out what the kernel offers (" + failure + ")";
+      // What failed to initialise says why in its cause.
+      Throwable shown =
+          failure instanceof ExceptionInInitializerError && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
+      return "toolguard could not find out what the kernel offers (" + shown + ")";
     }
   }
 
@@ -254,32 +267,40 @@ public final class ExecSandboxes {
 
     @Override
     public void run() {
-      String failure = "toolguard's kernel probe ended without an answer";
       try {
-        failure = asked();
-        if (failure == null && policy != null) {
-          System.err.println("toolguard: " + startupNote(policy));
-        }
-      } catch (RuntimeException | LinkageError unexpected) {
-        failure = "toolguard could not say what the kernel offers (" + unexpected + ")";
-      } finally {
-        // Even an Error (out of memory) settles the answers: no tool call waits for ever.
+        String failure = asked();
+        String refusal = null;
+        String line = null;
         if (failure != null) {
-          failure = failure + ", so every tool call is denied; restart the JVM";
+          refusal = failure + ", so every tool call is denied; restart the JVM";
+          line = "toolguard: ERROR: " + refusal;
+        } else if (policy != null) {
+          line = "toolguard: " + startupNote(policy);
         }
-        try {
-          if (failure != null) {
-            System.err.println("toolguard: ERROR: " + failure);
-          }
-        } finally {
-          answers.settle(failure);
+        if (line != null) {
+          // Before the answers are settled, so before any tool runs; on the standard error of
+          // premain's time, so no stream the application set since runs on this thread.
+          err.println(line);
         }
+        answers.settle(refusal);
+      } finally {
+        // Allocates nothing: whatever was thrown above (out of memory, say), no tool call waits
+        // for ever, and one that finds nothing settled is refused (Answers.UNANSWERED).
+        answers.end();
       }
     }
   }
 
   /** The answers every tool call waits for ({@link #answers}). */
   static final class Answers implements CallsRefused {
+
+    /**
+     * Why every tool call is refused when asking ended with nothing settled: an error (out of
+     * memory, say) thrown before the answer could be kept.
+     */
+    static final String UNANSWERED =
+        "toolguard's kernel probe ended without an answer, so every tool call is denied; restart"
+            + " the JVM";
 
     /** What asking came to, once settled; null until then. */
     private volatile Settled settled;
@@ -289,10 +310,16 @@ public final class ExecSandboxes {
     /** Why every tool call is refused, or null if none is: a value, set once. */
     private record Settled(String refusal) {}
 
+    /** Keeps what asking came to (the first answer stands), then ends the waiting. */
     void settle(String refusal) {
       if (settled == null) {
         settled = new Settled(refusal);
       }
+      end();
+    }
+
+    /** Lets the waiting calls through, settled or not; allocates nothing. */
+    void end() {
       ended.countDown();
     }
 
@@ -302,6 +329,9 @@ public final class ExecSandboxes {
       if (known == null) {
         awaitEnded();
         known = settled;
+        if (known == null) {
+          return UNANSWERED;
+        }
       }
       return known.refusal();
     }

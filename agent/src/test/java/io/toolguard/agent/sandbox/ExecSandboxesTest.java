@@ -89,15 +89,15 @@ class ExecSandboxesTest {
 
   @Test
   void aFailingKernelProbeRefusesEveryToolCallAndSaysSoOnce() throws Exception {
-    ExecSandboxes failing =
-        asking(
-            () -> {
-              throw new IllegalStateException("no openat2 today");
-            });
     String[] why = new String[2];
     String printed =
         stderrOf(
             () -> {
+              ExecSandboxes failing =
+                  asking(
+                      () -> {
+                        throw new IllegalStateException("no openat2 today");
+                      });
               failing.announce(policy);
               why[0] = failing.answers().why();
               why[1] = failing.answers().why();
@@ -129,19 +129,11 @@ class ExecSandboxesTest {
   @Test
   void theFirstToolCallWaitsForTheProbeAndFindsTheStartUpLinePrinted() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    ExecSandboxes slow =
-        asking(
-            () -> {
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
     java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
     java.io.PrintStream before = System.err;
     System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
+      ExecSandboxes slow = asking(waitingFor(release));
       slow.announce(policy);
       java.util.concurrent.CompletableFuture<String> call =
           java.util.concurrent.CompletableFuture.supplyAsync(
@@ -163,27 +155,99 @@ class ExecSandboxesTest {
   @Test
   void withTheSandboxOffEverywhereTheLineIsPrintedAtOnce() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    ExecSandboxes slow =
-        asking(
-            () -> {
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
+    ExecSandboxes[] slow = new ExecSandboxes[1];
     Policy off =
         PolicyParser.parse(
             "policy.yaml",
             dir,
             "version: 1\nsandbox: box\nexec_sandbox: \"off\"\ntools:\n"
                 + "  outer: {decision: allow, exec: [cat]}\n");
-    String printed = stderrOf(() -> slow.announce(off));
+    String printed =
+        stderrOf(
+            () -> {
+              slow[0] = asking(waitingFor(release));
+              slow[0].announce(off);
+            });
     release.countDown();
 
     assertThat(printed)
         .startsWith("toolguard: exec sandbox: off (exec_sandbox: off); processes tools start");
-    assertThat(slow.answers().why()).isNull();
+    assertThat(slow[0].answers().why()).isNull();
+  }
+
+  /** A probe that answers once {@code release} is counted down. */
+  private static Runnable waitingFor(java.util.concurrent.CountDownLatch release) {
+    return () -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
+  @Test
+  void aProbeThatMeetsAnErrorRefusesEveryToolCallAndHangsNone() throws Exception {
+    String[] why = new String[1];
+    stderrOf(
+        () -> {
+          ExecSandboxes exhausted =
+              asking(
+                  () -> {
+                    throw new OutOfMemoryError("Java heap space");
+                  });
+          java.util.concurrent.CompletableFuture<String> call =
+              java.util.concurrent.CompletableFuture.supplyAsync(() -> exhausted.answers().why());
+          exhausted.announce(policy);
+          why[0] = call.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        });
+
+    assertThat(why[0])
+        .isEqualTo(
+            "toolguard's kernel probe ended without an answer, so every tool call is denied;"
+                + " restart the JVM");
+  }
+
+  @Test
+  void aStandardErrorTheApplicationSetsLaterIsNotWhereTheLineGoes() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    String[] why = {"unset"};
+    String printed =
+        stderrOf(
+            () -> {
+              ExecSandboxes probing = asking(waitingFor(release));
+              probing.announce(policy);
+              java.io.PrintStream premains = System.err;
+              // The application's stream, set after premain: one whose every write blocks.
+              System.setErr(
+                  new java.io.PrintStream(
+                      new java.io.OutputStream() {
+                        @Override
+                        public void write(int b) {
+                          try {
+                            never.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }
+                      },
+                      true,
+                      java.nio.charset.StandardCharsets.UTF_8));
+              try {
+                release.countDown();
+                why[0] =
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> probing.answers().why())
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+              } finally {
+                System.setErr(premains);
+                never.countDown();
+              }
+            });
+
+    assertThat(why[0]).isNull();
+    assertThat(printed).startsWith("toolguard: exec sandbox: ");
   }
 
   @Test
