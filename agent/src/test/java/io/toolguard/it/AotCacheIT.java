@@ -82,6 +82,10 @@ class AotCacheIT {
    * @return the run's class-loading log
    */
   private String guardedRunFrom(String cache) throws Exception {
+    return guardedRunFrom(cache, classPath);
+  }
+
+  private String guardedRunFrom(String cache, String classPath) throws Exception {
     ChildJvm.Result guarded =
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCache=" + cache)
@@ -145,6 +149,25 @@ class AotCacheIT {
 
     // The application's classes the agent did not weave in training come from the cache.
     guardedRunFrom("trained.aot");
+  }
+
+  @Test
+  void withTheAgentJarOnTheClassPathTooTheCacheHoldsToolguardsOwnClasses() throws Exception {
+    // -javaagent appends its jar to the class path while the JVM runs, and the JVM caches no class
+    // from there; named on -cp as well, the same jar's classes are cached like the application's.
+    String withAgent = classPath + java.io.File.pathSeparator + ChildJvm.AGENT_JAR;
+    ChildJvm.Result training =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=own.aot")
+            .agent("policy=policy.yaml,audit=training.jsonl")
+            .main(withAgent, ToolApp.class.getName(), "markers", "all");
+    assertThat(training.exitCode()).as(training.toString()).isZero();
+    assertThat(training.stdout().lines()).noneMatch(line -> line.endsWith(": ran"));
+
+    String classes = guardedRunFrom("own.aot", withAgent);
+    assertThat(classes)
+        .contains("io.toolguard.agent.Startup source: shared objects file")
+        .contains("io.toolguard.agent.policy.read.PolicyParser source: shared objects file");
   }
 
   /** What the agent says of a training run, at start-up and as each call's reason. */
