@@ -82,7 +82,9 @@ final class AnnotationNames {
   /**
    * {@return whether {@code bytes[from, to)} contains {@code simpleName} followed by {@code ;} or
    * {@code <}}, as every descriptor naming a class of that simple name does (see {@link
-   * #className})
+   * #className}). Bytes are compared, not decoded letters: the JVM refuses a class file whose UTF-8
+   * constants spell a letter of {@code Tool} in more bytes than one (overlong), so no class it
+   * loads names one otherwise.
    */
   static boolean mayName(byte[] bytes, int from, int to, byte[] simpleName) {
     int length = simpleName.length;

@@ -1,8 +1,11 @@
 package io.toolguard.agent.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -115,6 +118,31 @@ class AnnotationNamesTest {
     assertThat(listed.mayBeNamedIn(annotated("probe/Plain", "Lcom/example/Tools$Risky;x")))
         .isTrue();
     assertThat(listed.mayBeNamedIn(annotated("probe/Other", "Lcom/example/Riskyish;"))).isFalse();
+  }
+
+  @Test
+  void theJvmRefusesANameSpeltWithOverlongLettersSoTheByteScanCannotBeDodged() {
+    for (byte[] overlongT :
+        new byte[][] {{(byte) 0xC1, (byte) 0x94}, {(byte) 0xE0, (byte) 0x81, (byte) 0x94}}) {
+      String placeholder = "Q".repeat(overlongT.length);
+      byte[] classFile = annotated("probe/Overlong", "Lio/toolguard/api/" + placeholder + "ool;");
+      byte[] spelled = "Lio/toolguard/api/".getBytes(StandardCharsets.UTF_8);
+      int at = indexOf(classFile, spelled) + spelled.length;
+      System.arraycopy(overlongT, 0, classFile, at, overlongT.length);
+
+      assertThatThrownBy(() -> new OneClassLoader("probe.Overlong", classFile).load())
+          .isInstanceOf(ClassFormatError.class)
+          .hasMessageContaining("UTF8");
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   /** {@return whether reflection reports {@code io.toolguard.api.Tool} on the class's method} */
