@@ -90,7 +90,8 @@ record ClassModel(
    * An annotation as written: its type and the values given explicitly (defaults live in the
    * annotation type's class file).
    *
-   * @param type the annotation type's binary name
+   * @param type the annotation type's binary name, as reflection reads its descriptor (see {@link
+   *     AnnotationNames#className})
    * @param values by attribute name: a {@code String}, boxed primitive, {@link EnumValue}, {@link
    *     Type} (a class literal), nested {@link AnnotationValue}, or a {@code List} of these
    */
@@ -351,7 +352,7 @@ record ClassModel(
       if (descriptor != null) {
         done(
             new AnnotationValue(
-                Type.getType(descriptor).getClassName(),
+                AnnotationNames.className(descriptor),
                 java.util.Collections.unmodifiableMap(values)));
       }
     }

@@ -83,29 +83,23 @@ final class ConstantPool {
     return new ConstantPool(classFile, entries, at);
   }
 
-  /** {@return whether a UTF-8 entry of the pool ends with one of these byte strings} */
-  boolean hasUtf8EndingWith(byte[][] ends) {
+  /**
+   * {@return whether a UTF-8 entry of the pool contains one of these simple names followed by
+   * {@code ;} or {@code <}} (see {@link AnnotationNames#mayName})
+   */
+  boolean hasUtf8Naming(byte[][] simpleNames) {
     for (int entry : entries) {
       if (entry != 0 && classFile[entry] == 1) {
-        int length = u2(classFile, entry + 1);
-        int stop = entry + 3 + length;
-        for (byte[] ending : ends) {
-          if (length >= ending.length && endsWith(stop, ending)) {
+        int start = entry + 3;
+        int stop = start + u2(classFile, entry + 1);
+        for (byte[] simpleName : simpleNames) {
+          if (AnnotationNames.mayName(classFile, start, stop, simpleName)) {
             return true;
           }
         }
       }
     }
     return false;
-  }
-
-  private boolean endsWith(int stop, byte[] ending) {
-    for (int i = 1; i <= ending.length; i++) {
-      if (classFile[stop - i] != ending[ending.length - i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -41,31 +41,32 @@ final class ToolAnnotations {
           "org.springaicommunity.mcp.annotation.McpTool");
 
   private final Set<String> listed;
-  private final byte[][] descriptorEnds;
+  private final byte[][] simpleNames;
 
   ToolAnnotations(List<String> listedByPolicy) {
     listed = Set.copyOf(listedByPolicy);
     Set<String> names = new LinkedHashSet<>(listedByPolicy);
     names.add(OURS);
     names.addAll(FRAMEWORKS);
-    // A class that uses one of these names has its simple name and ';' in its bytes ("Tool;" for
-    // all built-in ones); ends already covered by another one are left out. Plain loops: this runs
-    // at start-up, where each lambda would cost the spinning of a class.
-    Set<String> ends = new LinkedHashSet<>();
+    // A class that uses one of these names has its simple name followed by ';' or '<' in its bytes
+    // (see AnnotationNames); a simple name ending with another one ("McpTool", "Tool") is covered
+    // by it. Plain loops: this runs at start-up, where each lambda would cost the spinning of a
+    // class.
+    Set<String> simple = new LinkedHashSet<>();
     for (String name : names) {
-      ends.add(name.substring(name.lastIndexOf('.') + 1) + ";");
+      simple.add(AnnotationNames.simpleName(name));
     }
     List<byte[]> kept = new ArrayList<>();
-    for (String end : ends) {
+    for (String candidate : simple) {
       boolean covered = false;
-      for (String shorter : ends) {
-        covered |= shorter.length() < end.length() && end.endsWith(shorter);
+      for (String shorter : simple) {
+        covered |= shorter.length() < candidate.length() && candidate.endsWith(shorter);
       }
       if (!covered) {
-        kept.add(end.getBytes(StandardCharsets.UTF_8));
+        kept.add(candidate.getBytes(StandardCharsets.UTF_8));
       }
     }
-    descriptorEnds = kept.toArray(new byte[0][]);
+    simpleNames = kept.toArray(new byte[0][]);
   }
 
   /**
@@ -78,18 +79,19 @@ final class ToolAnnotations {
 
   /**
    * {@return whether a class file may name one of the annotations}: whether a UTF-8 entry of its
-   * constant pool ends with one's simple name and {@code ;}, as the descriptor an annotation's type
-   * is named by does; the whole file is scanned for them when its pool could not be read
+   * constant pool contains one's simple name followed by {@code ;} or {@code <}, as every
+   * descriptor that reflection (and {@link AnnotationNames#className}) reads as its name does, with
+   * whatever before or after; the whole file is scanned for them when its pool could not be read
    *
    * @param pool the class file's constant pool, {@code null} when {@link ConstantPool#read} could
    *     not read it
    */
   boolean mayBeNamedIn(ConstantPool pool, byte[] classFile) {
     if (pool != null) {
-      return pool.hasUtf8EndingWith(descriptorEnds);
+      return pool.hasUtf8Naming(simpleNames);
     }
-    for (byte[] end : descriptorEnds) {
-      if (contains(classFile, end)) {
+    for (byte[] simpleName : simpleNames) {
+      if (AnnotationNames.mayName(classFile, 0, classFile.length, simpleName)) {
         return true;
       }
     }
@@ -297,7 +299,7 @@ final class ToolAnnotations {
       for (AnnotationValue alias : attribute.annotations()) {
         if (alias.type().equals("org.springframework.core.annotation.AliasFor")
             && alias.values().get("annotation") instanceof Type target
-            && target.getClassName().equals(SPRING_AI)
+            && AnnotationNames.className(target.getDescriptor()).equals(SPRING_AI)
             && ("name".equals(alias.values().get("attribute"))
                 || "name".equals(alias.values().get("value")))
             && value(annotation, attribute.name(), types) instanceof String value
@@ -351,24 +353,5 @@ final class ToolAnnotations {
 
   private static String internalName(String binaryName) {
     return binaryName.replace('.', '/');
-  }
-
-  static boolean contains(byte[] haystack, byte[] needle) {
-    byte first = needle[0];
-    for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-      if (haystack[i] == first && matchesAt(haystack, i, needle)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean matchesAt(byte[] haystack, int offset, byte[] needle) {
-    for (int j = 1; j < needle.length; j++) {
-      if (haystack[offset + j] != needle[j]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

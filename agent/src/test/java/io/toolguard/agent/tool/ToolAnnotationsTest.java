@@ -21,20 +21,22 @@ import org.springframework.core.annotation.AliasFor;
 class ToolAnnotationsTest {
 
   @Test
-  void theByteScanFindsTheAnnotationAnywhereAndNothingElse() {
-    byte[] needle = bytes("Lio/toolguard/api/Tool;");
+  void theByteScanFindsTheSimpleNameBeforeASemicolonOrTypeArgumentsAnywhere() {
+    assertThat(scan("Lio/toolguard/api/Tool;")).isTrue();
+    assertThat(scan("\u0000\u0001xxLio/toolguard/api/Tool;")).isTrue();
+    assertThat(scan("LLio/toolguard/api/Tool;yy")).isTrue();
+    assertThat(scan("Lio/toolguard/api/Tool<TT;>;")).isTrue();
+    assertThat(scan("Tool;")).isTrue();
+    assertThat(scan("Lio/toolguard/api/Tool")).isFalse();
+    assertThat(scan("Lio/toolguard/api/Tools;")).isFalse();
+    assertThat(scan("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;")).isFalse();
+    assertThat(scan("Tool.java")).isFalse();
+    assertThat(scan("")).isFalse();
+  }
 
-    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool;"), needle)).isTrue();
-    assertThat(ToolAnnotations.contains(bytes("\u0000\u0001xxLio/toolguard/api/Tool;"), needle))
-        .isTrue();
-    assertThat(ToolAnnotations.contains(bytes("LLio/toolguard/api/Tool;yy"), needle)).isTrue();
-    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tool"), needle)).isFalse();
-    assertThat(ToolAnnotations.contains(bytes("Lio/toolguard/api/Tools;"), needle)).isFalse();
-    assertThat(
-            ToolAnnotations.contains(
-                bytes("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;"), needle))
-        .isFalse();
-    assertThat(ToolAnnotations.contains(new byte[0], needle)).isFalse();
+  private static boolean scan(String text) {
+    byte[] bytes = bytes(text);
+    return AnnotationNames.mayName(bytes, 0, bytes.length, bytes("Tool"));
   }
 
   @Test
@@ -48,6 +50,8 @@ class ToolAnnotationsTest {
     assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;"))).isTrue();
     assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentActions;Lcom/example/Tools;")))
         .isFalse();
+    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;x"))).isTrue();
+    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction<TT;>;"))).isTrue();
   }
 
   @Test

@@ -1,0 +1,196 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reflection is the oracle: for annotation descriptors a patched class file may carry, whatever
+ * reflection (which the frameworks ask) reads as {@code io.toolguard.api.Tool}, the agent must read
+ * as it too, and its prefilter must let the class through. The agent may take more for a tool,
+ * never less.
+ */
+class AnnotationNamesTest {
+
+  private static final String TOOL = "io.toolguard.api.Tool";
+
+  /** Descriptors for {@code io.toolguard.api.Tool}, plain and patched. */
+  private static final List<String> ODD =
+      List.of(
+          "Lio/toolguard/api/Tool;",
+          "Lio/toolguard/api/Tool;x",
+          "Lio/toolguard/api/Tool;;",
+          "Lio/toolguard/api/Tool;Ljava/lang/Deprecated;",
+          "Lio/toolguard/api/Tool; ",
+          "Lio/toolguard/api/Tool;<>",
+          "Lio/toolguard/api/Tool<TT;>;",
+          "Lio/toolguard/api/Tool<*>;",
+          "Lio/toolguard/api/Tool<Ljava/util/List<Ljava/lang/String;>;>;",
+          "Lio/toolguard/api/Tool<<>>;",
+          "Lio/toolguard/api/Tool<",
+          "Lio/toolguard/api/Tool<*>;junk",
+          "Lio/toolguard/api/Tool<*>.Inner;",
+          "Lio/toolguard<*>.api.Tool;",
+          "Lio.toolguard.api.Tool;",
+          "Lio/toolguard/api.Tool;",
+          "Lio/toolguard/api/Tool",
+          "Lio/toolguard/api/Tool ",
+          "Lio/toolguard/api/Tool:",
+          "Lio/toolguard/api/Tool[;",
+          "Lio/toolguard/api/Tool>;",
+          "Lio/toolguard/api/Tool.;",
+          "xLio/toolguard/api/Tool;",
+          "[Lio/toolguard/api/Tool;",
+          "LLio/toolguard/api/Tool;",
+          "TTool;",
+          "Lio/toolguard/api/Tools;",
+          "Lio/toolguard/api/Tool$;",
+          "Lio/toolguard/api$Tool;",
+          "L/io/toolguard/api/Tool;",
+          "Lio//toolguard/api/Tool;",
+          "Lio/toolguard/api/\u00a0Tool;",
+          "Lio/toolguard/api/Tool\u2028;",
+          "");
+
+  @Test
+  void whatReflectionReadsAsTheToolAnnotationTheAgentDoesToo() {
+    List<String> reflectionTools = new ArrayList<>();
+    for (int i = 0; i < ODD.size(); i++) {
+      String descriptor = ODD.get(i);
+      byte[] classFile = annotated("probe/Odd" + i, descriptor);
+      boolean reflection = reflectionSeesTheTool("probe.Odd" + i, classFile);
+      boolean named = AnnotationNames.className(descriptor).equals(TOOL);
+      boolean modeled =
+          ClassModel.read(classFile, true).methods().stream()
+              .filter(method -> method.name().equals("run"))
+              .flatMap(method -> method.annotations().stream())
+              .anyMatch(annotation -> annotation.type().equals(TOOL));
+      boolean prefiltered = new ToolAnnotations(List.of()).mayBeNamedIn(classFile);
+      boolean wholeFile = new ToolAnnotations(List.of()).mayBeNamedIn(null, classFile);
+      if (reflection) {
+        reflectionTools.add(descriptor);
+        assertThat(named).as("named: %s", descriptor).isTrue();
+      }
+      assertThat(modeled).as("read: %s", descriptor).isEqualTo(named);
+      if (named) {
+        assertThat(prefiltered).as("prefilter: %s", descriptor).isTrue();
+        assertThat(wholeFile).as("whole-file prefilter: %s", descriptor).isTrue();
+      }
+    }
+    // The oracle answers both ways, and the red team's patch is among what it accepts.
+    assertThat(reflectionTools)
+        .contains("Lio/toolguard/api/Tool;", "Lio/toolguard/api/Tool;x")
+        .doesNotContain("Lio/toolguard/api/Tools;", "xLio/toolguard/api/Tool;");
+  }
+
+  @Test
+  void namesAreReadAsTheJdksSignatureParserReadsThem() {
+    assertThat(AnnotationNames.className("Lcom/example/Outer$Inner;"))
+        .isEqualTo("com.example.Outer$Inner");
+    assertThat(AnnotationNames.className("Lio/toolguard/api/Tool;x")).isEqualTo(TOOL);
+    assertThat(AnnotationNames.className("Lio/toolguard/api/Tool<TT;>;")).isEqualTo(TOOL);
+    assertThat(AnnotationNames.className("Lcom/example/Outer<*>.Inner;junk"))
+        .isEqualTo("com.example.Outer$Inner");
+    assertThat(AnnotationNames.className("Lcom/example/Outer<*>.Inner<*>.Deeper;"))
+        .isEqualTo("com.example.Outer$Inner$Deeper");
+    // a name the JDK cannot end is none
+    assertThat(AnnotationNames.className("Lio/toolguard/api/Tool")).isNotEqualTo(TOOL);
+    assertThat(AnnotationNames.className("Lio/toolguard/api/Tool x;")).isNotEqualTo(TOOL);
+    assertThat(AnnotationNames.className("Lcom/example/Outer<*>.Inner/x;"))
+        .isEqualTo("Lcom/example/Outer<*>.Inner/x;");
+  }
+
+  @Test
+  void aNestedAnnotationIsScannedForByItsLastIdentifier() {
+    assertThat(AnnotationNames.simpleName("com.example.Tools$Risky")).isEqualTo("Risky");
+    assertThat(AnnotationNames.simpleName("Risky")).isEqualTo("Risky");
+    ToolAnnotations listed = new ToolAnnotations(List.of("com.example.Tools$Risky"));
+    assertThat(listed.mayBeNamedIn(annotated("probe/Nested", "Lcom/example/Tools<*>.Risky;")))
+        .isTrue();
+    assertThat(listed.mayBeNamedIn(annotated("probe/Plain", "Lcom/example/Tools$Risky;x")))
+        .isTrue();
+    assertThat(listed.mayBeNamedIn(annotated("probe/Other", "Lcom/example/Riskyish;"))).isFalse();
+  }
+
+  @Test
+  void theJvmRefusesANameSpeltWithOverlongLettersSoTheByteScanCannotBeDodged() {
+    for (byte[] overlongT :
+        new byte[][] {{(byte) 0xC1, (byte) 0x94}, {(byte) 0xE0, (byte) 0x81, (byte) 0x94}}) {
+      String placeholder = "Q".repeat(overlongT.length);
+      byte[] classFile = annotated("probe/Overlong", "Lio/toolguard/api/" + placeholder + "ool;");
+      byte[] spelled = "Lio/toolguard/api/".getBytes(StandardCharsets.UTF_8);
+      int at = indexOf(classFile, spelled) + spelled.length;
+      System.arraycopy(overlongT, 0, classFile, at, overlongT.length);
+
+      assertThatThrownBy(() -> new OneClassLoader("probe.Overlong", classFile).load())
+          .isInstanceOf(ClassFormatError.class)
+          .hasMessageContaining("UTF8");
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** {@return whether reflection reports {@code io.toolguard.api.Tool} on the class's method} */
+  private static boolean reflectionSeesTheTool(String name, byte[] classFile) {
+    Class<?> type = new OneClassLoader(name, classFile).load();
+    try {
+      return type.getMethod("run").getAnnotation(io.toolguard.api.Tool.class) != null;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError rejected) {
+      // A descriptor reflection fails on is no tool for any framework.
+      return false;
+    }
+  }
+
+  /** {@return a class with a method {@code run()} carrying an annotation of this descriptor} */
+  static byte[] annotated(String internalName, String descriptor) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(
+        Opcodes.V17, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", new String[0]);
+    MethodVisitor constructor = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    constructor.visitCode();
+    constructor.visitVarInsn(Opcodes.ALOAD, 0);
+    constructor.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    constructor.visitInsn(Opcodes.RETURN);
+    constructor.visitMaxs(0, 0);
+    constructor.visitEnd();
+    MethodVisitor run = writer.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, null);
+    run.visitAnnotation(descriptor, true).visitEnd();
+    run.visitCode();
+    run.visitInsn(Opcodes.RETURN);
+    run.visitMaxs(0, 0);
+    run.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+
+  /** Defines one class, delegating everything else to the test's loader. */
+  private static final class OneClassLoader extends ClassLoader {
+    private final String name;
+    private final byte[] classFile;
+
+    OneClassLoader(String name, byte[] classFile) {
+      super(AnnotationNamesTest.class.getClassLoader());
+      this.name = name;
+      this.classFile = classFile;
+    }
+
+    Class<?> load() {
+      return defineClass(name, classFile, 0, classFile.length);
+    }
+  }
+}
