@@ -22,15 +22,15 @@ final class ConstantPool {
 
   private final byte[] classFile;
 
-  /** Where each entry starts (its tag), by index; 0 for index 0 and the second slot of 8 bytes. */
-  private final int[] entries;
+  /** The pool's count: one more than its last index. */
+  private final int count;
 
   /** Where the pool ends: the class's access flags. */
   private final int end;
 
-  private ConstantPool(byte[] classFile, int[] entries, int end) {
+  private ConstantPool(byte[] classFile, int count, int end) {
     this.classFile = classFile;
-    this.entries = entries;
+    this.count = count;
     this.end = end;
   }
 
@@ -49,38 +49,73 @@ final class ConstantPool {
     }
   }
 
+  /**
+   * Walks the pool once, to find where it ends and that every entry is of a kind this knows. It
+   * keeps no table of where each entry starts: every class the application loads comes through
+   * here, and such a table (an int per constant) was a fifth of what the prefilter allocated, about
+   * 1 MB of 5.5 in the LangChain4j example; the few entries the super types need are found by
+   * walking the pool again ({@link #entry}).
+   */
   private static ConstantPool walk(byte[] classFile) {
     int count = u2(classFile, 8);
-    int[] entries = new int[count];
     int at = 10;
     for (int index = 1; index < count; index++) {
       if (at >= classFile.length) {
         return null;
       }
-      entries[index] = at;
-      switch (classFile[at]) {
-        case 1 -> at += 3 + u2(classFile, at + 1); // Utf8: length, then the bytes
-        case 7, 8, 16, 19, 20 -> at += 3; // Class, String, MethodType, Module, Package
-        case 15 -> at += 4; // MethodHandle
-        // Integer, Float, Fieldref, Methodref, InterfaceMethodref, NameAndType, Dynamic,
-        // InvokeDynamic
-        case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
-        case 5, 6 -> {
-          // Long and Double take two indexes
-          at += 9;
-          index++;
-        }
-        default -> {
-          // a constant kind of a class-file version after this code
-          return null;
-        }
+      int size = size(classFile, at);
+      if (size == 0) {
+        // a constant kind of a class-file version after this code
+        return null;
       }
+      if (isWide(classFile, at)) {
+        // Long and Double take two indexes
+        index++;
+      }
+      at += size;
     }
     // access flags, this class, super class, interface count
     if (at + 8 > classFile.length) {
       return null;
     }
-    return new ConstantPool(classFile, entries, at);
+    return new ConstantPool(classFile, count, at);
+  }
+
+  /** {@return the length of the entry whose tag is at {@code at}, or 0 for a kind not known} */
+  private static int size(byte[] classFile, int at) {
+    return switch (classFile[at]) {
+      case 1 -> 3 + u2(classFile, at + 1); // Utf8: length, then the bytes
+      case 7, 8, 16, 19, 20 -> 3; // Class, String, MethodType, Module, Package
+      case 15 -> 4; // MethodHandle
+      // Integer, Float, Fieldref, Methodref, InterfaceMethodref, NameAndType, Dynamic,
+      // InvokeDynamic
+      case 3, 4, 9, 10, 11, 12, 17, 18 -> 5;
+      case 5, 6 -> 9; // Long, Double
+      default -> 0;
+    };
+  }
+
+  /** {@return whether the entry whose tag is at {@code at} takes two indexes: Long, Double} */
+  private static boolean isWide(byte[] classFile, int at) {
+    return classFile[at] == 5 || classFile[at] == 6;
+  }
+
+  /**
+   * {@return where entry {@code wanted} starts (its tag); 0 for index 0, an index past the pool and
+   * the second slot of an 8-byte constant}
+   */
+  private int entry(int wanted) {
+    int at = 10;
+    for (int index = 1; index < count && index <= wanted; index++) {
+      if (index == wanted) {
+        return at;
+      }
+      if (isWide(classFile, at)) {
+        index++;
+      }
+      at += size(classFile, at);
+    }
+    return 0;
   }
 
   /**
@@ -88,16 +123,21 @@ final class ConstantPool {
    * {@code ;} or {@code <}} (see {@link AnnotationNames#mayName})
    */
   boolean hasUtf8Naming(byte[][] simpleNames) {
-    for (int entry : entries) {
-      if (entry != 0 && classFile[entry] == 1) {
-        int start = entry + 3;
-        int stop = start + u2(classFile, entry + 1);
+    int at = 10;
+    for (int index = 1; index < count; index++) {
+      int size = size(classFile, at);
+      if (classFile[at] == 1) {
+        int start = at + 3;
+        int stop = at + size;
         for (byte[] simpleName : simpleNames) {
           if (AnnotationNames.mayName(classFile, start, stop, simpleName)) {
             return true;
           }
         }
+      } else if (isWide(classFile, at)) {
+        index++;
       }
+      at += size;
     }
     return false;
   }
@@ -124,11 +164,11 @@ final class ConstantPool {
   }
 
   private String className(int index) {
-    int entry = index < entries.length ? entries[index] : 0;
+    int entry = entry(index);
     if (entry == 0 || classFile[entry] != 7) {
       throw new IllegalArgumentException("constant " + index + " is not a class");
     }
-    int name = entries.length > u2(classFile, entry + 1) ? entries[u2(classFile, entry + 1)] : 0;
+    int name = entry(u2(classFile, entry + 1));
     if (name == 0 || classFile[name] != 1) {
       throw new IllegalArgumentException("constant " + index + " names no UTF-8 entry");
     }

@@ -242,7 +242,7 @@ final class ToolClassFilter {
    */
   private static byte[] read(Module unnamed, String resource) {
     try (InputStream in = unnamed.getResourceAsStream(resource)) {
-      return in == null ? null : in.readAllBytes();
+      return in == null ? null : ClassFileReads.whole(in);
     } catch (IOException unreadable) {
       return null;
     }
@@ -263,7 +263,7 @@ final class ToolClassFilter {
    */
   static byte[] classFile(ClassLoader loader, String internalName) {
     try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-      return in == null ? null : in.readAllBytes();
+      return in == null ? null : ClassFileReads.whole(in);
     } catch (IOException unreadable) {
       return null;
     }
