@@ -132,7 +132,11 @@ final class Landlock {
                 Class.forName("java.lang.foreign.SymbolLookup")
                     .getMethod("find", String.class)
                     .invoke(lookup, "syscall"))
-            .orElseThrow(() -> new Unavailable("libc has no syscall()"));
+            .orElseThrow(
+                () ->
+                    // Every Linux libc has it: the JDK's lookup of libc failed (it keeps an
+                    // empty one after any error, out of descriptors say), which is no answer.
+                    new IllegalStateException("the JDK found no syscall() in libc"));
     Object layouts = Array.newInstance(layoutType, 6);
     for (int i = 0; i < 6; i++) {
       Array.set(layouts, i, javaLong);

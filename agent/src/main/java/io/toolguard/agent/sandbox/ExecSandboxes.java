@@ -8,8 +8,11 @@ import io.toolguard.agent.policy.SandboxMode;
 import io.toolguard.agent.policy.ToolRule;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.bootstrap.KernelSandbox;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +43,9 @@ public final class ExecSandboxes {
   private final Runnable ask;
 
   /**
-   * Where the start-up line goes: the JVM's standard error as it was in {@code premain}, so that a
-   * stream the application sets later runs none of its code on toolguard's thread.
+   * Where the start-up line goes: the process's standard error through a stream of toolguard's own,
+   * made in {@code premain}: not {@code System.err}, whose lock and stream the application can hold
+   * or replace, and so hold up the probe's thread.
    */
   private final PrintStream err;
 
@@ -65,14 +69,22 @@ public final class ExecSandboxes {
   }
 
   public ExecSandboxes(ProtectedFiles own) {
-    this(own, new AskKernel());
+    this(
+        own,
+        new AskKernel(),
+        // Made here, in premain; ASCII lines, so the platform's charset will do.
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, Charset.defaultCharset()));
   }
 
-  ExecSandboxes(ProtectedFiles own, Runnable ask) {
+  /**
+   * @param ask what the kernel and JDK are asked: a parameter for tests of a failing probe
+   * @param err where the start-up line goes
+   */
+  ExecSandboxes(ProtectedFiles own, Runnable ask, PrintStream err) {
     this.own = own;
     this.javaHome = Path.of(System.getProperty("java.home"));
     this.ask = ask;
-    this.err = System.err;
+    this.err = err;
   }
 
   /**
@@ -278,8 +290,9 @@ public final class ExecSandboxes {
           line = "toolguard: " + startupNote(policy);
         }
         if (line != null) {
-          // Before the answers are settled, so before any tool runs; on the standard error of
-          // premain's time, so no stream the application set since runs on this thread.
+          // Before the answers are settled, so before any tool runs; through toolguard's own
+          // stream, whose lock no code of the application's can hold (only a standard error no
+          // one reads could block it, as it blocks the application's own writes).
           err.println(line);
         }
         answers.settle(refusal);

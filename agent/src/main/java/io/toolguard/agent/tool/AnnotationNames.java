@@ -82,9 +82,8 @@ final class AnnotationNames {
   /**
    * {@return whether {@code bytes[from, to)} contains {@code simpleName} followed by {@code ;} or
    * {@code <}}, as every descriptor naming a class of that simple name does (see {@link
-   * #className}). Bytes are compared, not decoded letters: the JVM refuses a class file whose UTF-8
-   * constants spell a letter of {@code Tool} in more bytes than one (overlong), so no class it
-   * loads names one otherwise.
+   * #className}). Bytes are compared: for a constant with a byte past ASCII, see {@link
+   * #mayNameDecoded}.
    */
   static boolean mayName(byte[] bytes, int from, int to, byte[] simpleName) {
     int length = simpleName.length;
@@ -95,6 +94,52 @@ final class AnnotationNames {
       }
     }
     return false;
+  }
+
+  /**
+   * {@return {@link #mayName} for one UTF-8 constant of a class file, {@code bytes[from, to)},
+   * compared letter by letter as the JVM decodes it where it holds a byte past ASCII} The JVM
+   * refuses a class file that spells an ASCII letter in two or three bytes (overlong) only where it
+   * checks the file's format: not for the boot class path's classes or with {@code -Xverify:none},
+   * and reflection, decoding as the JVM does, still reads {@code Tool} in it.
+   */
+  static boolean mayNameDecoded(byte[] bytes, int from, int to, byte[] simpleName) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] < 0) {
+        String letters = decoded(bytes, from, to);
+        String name = new String(simpleName, java.nio.charset.StandardCharsets.UTF_8);
+        return letters.contains(name + ";") || letters.contains(name + "<");
+      }
+    }
+    return mayName(bytes, from, to, simpleName);
+  }
+
+  /**
+   * {@return {@code bytes[from, to)} decoded as the JVM decodes a class file's UTF-8 constant}: a
+   * lead byte and its continuation bytes, however many bytes the letter needed; a byte that leads
+   * nothing it can complete stands for itself (never an ASCII letter).
+   */
+  static String decoded(byte[] bytes, int from, int to) {
+    StringBuilder letters = new StringBuilder(to - from);
+    int i = from;
+    while (i < to) {
+      int lead = bytes[i] & 0xff;
+      if ((lead & 0xE0) == 0xC0 && i + 1 < to && (bytes[i + 1] & 0xC0) == 0x80) {
+        letters.append((char) (((lead & 0x1F) << 6) | (bytes[i + 1] & 0x3F)));
+        i += 2;
+      } else if ((lead & 0xF0) == 0xE0
+          && i + 2 < to
+          && (bytes[i + 1] & 0xC0) == 0x80
+          && (bytes[i + 2] & 0xC0) == 0x80) {
+        letters.append(
+            (char) (((lead & 0x0F) << 12) | ((bytes[i + 1] & 0x3F) << 6) | (bytes[i + 2] & 0x3F)));
+        i += 3;
+      } else {
+        letters.append(lead < 0x80 ? (char) lead : (char) (0xFF00 | lead));
+        i++;
+      }
+    }
+    return letters.toString();
   }
 
   private static boolean endsAt(byte[] bytes, int end, byte[] simpleName) {

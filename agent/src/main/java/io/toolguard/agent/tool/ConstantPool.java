@@ -130,7 +130,7 @@ final class ConstantPool {
         int start = at + 3;
         int stop = at + size;
         for (byte[] simpleName : simpleNames) {
-          if (AnnotationNames.mayName(classFile, start, stop, simpleName)) {
+          if (AnnotationNames.mayNameDecoded(classFile, start, stop, simpleName)) {
             return true;
           }
         }

@@ -84,7 +84,9 @@ class ExecSandboxesTest {
 
   private ExecSandboxes asking(Runnable ask) {
     return new ExecSandboxes(
-        ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false), ask);
+        ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false),
+        ask,
+        System.err);
   }
 
   @Test

@@ -133,7 +133,27 @@ class AnnotationNamesTest {
       assertThatThrownBy(() -> new OneClassLoader("probe.Overlong", classFile).load())
           .isInstanceOf(ClassFormatError.class)
           .hasMessageContaining("UTF8");
+      // Where the JVM does not check the format (the boot class path, -Xverify:none), it loads
+      // the class and reflection reads Tool: the prefilter decodes as the JVM does.
+      assertThat(new ToolAnnotations(List.of()).mayBeNamedIn(classFile))
+          .as("overlong %s", Arrays.toString(overlongT))
+          .isTrue();
     }
+  }
+
+  @Test
+  void aConstantIsDecodedAsTheJvmDecodesIt() {
+    byte[] overlong = {'L', (byte) 0xC1, (byte) 0x94, 'o', 'o', 'l', ';'};
+    assertThat(AnnotationNames.decoded(overlong, 0, overlong.length)).isEqualTo("LTool;");
+    byte[] threeBytes = {(byte) 0xE0, (byte) 0x81, (byte) 0x94};
+    assertThat(AnnotationNames.decoded(threeBytes, 0, 3)).isEqualTo("T");
+    // A lead byte without its continuation stands for itself, and the next byte is read afresh.
+    byte[] broken = {(byte) 0xC1, 'T', 'o', 'o', 'l', ';'};
+    assertThat(AnnotationNames.decoded(broken, 0, broken.length)).endsWith("Tool;");
+    assertThat(AnnotationNames.decoded(broken, 0, broken.length).charAt(0)).isGreaterThan('\u007f');
+    byte[] tool = "Tool".getBytes(StandardCharsets.UTF_8);
+    assertThat(AnnotationNames.mayNameDecoded(overlong, 0, overlong.length, tool)).isTrue();
+    assertThat(AnnotationNames.mayName(overlong, 0, overlong.length, tool)).isFalse();
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
