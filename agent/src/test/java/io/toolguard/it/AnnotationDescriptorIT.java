@@ -103,26 +103,7 @@ class AnnotationDescriptorIT {
     tool.visit("name", "secret");
     tool.visitEnd();
     method.visitCode();
-    method.visitLdcInsn("markers/" + name);
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/String");
-    method.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "java/nio/file/Path",
-        "of",
-        "(Ljava/lang/String;[Ljava/lang/String;)Ljava/nio/file/Path;",
-        true);
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_BYTE);
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitTypeInsn(Opcodes.ANEWARRAY, "java/nio/file/OpenOption");
-    method.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "java/nio/file/Files",
-        "write",
-        "(Ljava/nio/file/Path;[B[Ljava/nio/file/OpenOption;)Ljava/nio/file/Path;",
-        false);
-    method.visitInsn(Opcodes.POP);
+    MarkerCode.writeMarker(method, "markers/" + name);
     method.visitInsn(Opcodes.RETURN);
     method.visitMaxs(0, 0);
     method.visitEnd();

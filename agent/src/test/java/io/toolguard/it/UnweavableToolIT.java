@@ -94,26 +94,7 @@ class UnweavableToolIT {
     method.visitJumpInsn(Opcodes.GOTO, target);
     method.visitLabel(target);
     method.visitFrame(Opcodes.F_NEW, 1, new Object[] {Opcodes.LONG}, 0, new Object[0]);
-    method.visitLdcInsn("markers/straddle");
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/String");
-    method.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "java/nio/file/Path",
-        "of",
-        "(Ljava/lang/String;[Ljava/lang/String;)Ljava/nio/file/Path;",
-        true);
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_BYTE);
-    method.visitInsn(Opcodes.ICONST_0);
-    method.visitTypeInsn(Opcodes.ANEWARRAY, "java/nio/file/OpenOption");
-    method.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "java/nio/file/Files",
-        "write",
-        "(Ljava/nio/file/Path;[B[Ljava/nio/file/OpenOption;)Ljava/nio/file/Path;",
-        false);
-    method.visitInsn(Opcodes.POP);
+    MarkerCode.writeMarker(method, "markers/straddle");
     method.visitInsn(Opcodes.RETURN);
     method.visitMaxs(4, 2);
     method.visitEnd();
