@@ -50,28 +50,7 @@ class SuperTypeReadsIT {
   void anOverrideOfAToolOfASuperClassOnTheClassPathIsThatTool() throws Exception {
     String classPath = ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.apiJar());
 
-    ChildJvm.Result plain = ChildJvm.in(dir).main(classPath, VaultApp.class.getName(), "markers");
-    assertThat(plain.stdout().lines())
-        .as(plain.toString())
-        .containsExactly(
-            "vault defined by application",
-            "peek_vault: ran: peeked by the override",
-            "burn_vault: ran: burnt by the override");
-    assertThat(dir.resolve("markers/burnt")).hasContent("burnt by the override");
-    Files.delete(dir.resolve("markers/burnt"));
-
-    ChildJvm.Result guarded =
-        ChildJvm.in(dir)
-            .agent("policy=policy.yaml")
-            .main(classPath, VaultApp.class.getName(), "markers");
-    assertThat(guarded.stdout().lines())
-        .as(guarded.toString())
-        .containsExactly(
-            "vault defined by application",
-            "peek_vault: ran: peeked by the override",
-            "burn_vault: denied: Tool 'burn_vault' was denied by toolguard: denied by policy rule"
-                + " 'burn_vault' [rule policy.yaml:7]");
-    assertThat(dir.resolve("markers/burnt")).doesNotExist();
+    assertTheOverrideHarmsAloneAndIsDeniedGuarded(classPath, "application");
   }
 
   @Test
@@ -85,32 +64,46 @@ class SuperTypeReadsIT {
         .isNotEqualTo(Files.readAllBytes(classFile(ChildJvm.testClasses(), Vault.class)));
     assertThat(classFile(ChildJvm.testClasses(), LocalVault.class)).exists();
 
+    assertTheOverrideHarmsAloneAndIsDeniedGuarded(classPath, "boot", "-Xbootclasspath/a:" + boot);
+  }
+
+  /**
+   * Runs {@code VaultApp} without the agent (the override of the denied tool does its harm) and
+   * with it (the override is that tool, and denied), its {@code Vault} defined by {@code
+   * definedBy}.
+   */
+  private void assertTheOverrideHarmsAloneAndIsDeniedGuarded(
+      String classPath, String definedBy, String... jvmArgs) throws Exception {
     ChildJvm.Result plain =
-        ChildJvm.in(dir)
-            .jvmArg("-Xbootclasspath/a:" + boot)
-            .main(classPath, VaultApp.class.getName(), "markers");
+        withArgs(ChildJvm.in(dir), jvmArgs).main(classPath, VaultApp.class.getName(), "markers");
     assertThat(plain.stdout().lines())
         .as(plain.toString())
         .containsExactly(
-            "vault defined by boot",
+            "vault defined by " + definedBy,
             "peek_vault: ran: peeked by the override",
             "burn_vault: ran: burnt by the override");
     assertThat(dir.resolve("markers/burnt")).hasContent("burnt by the override");
     Files.delete(dir.resolve("markers/burnt"));
 
     ChildJvm.Result guarded =
-        ChildJvm.in(dir)
-            .jvmArg("-Xbootclasspath/a:" + boot)
+        withArgs(ChildJvm.in(dir), jvmArgs)
             .agent("policy=policy.yaml")
             .main(classPath, VaultApp.class.getName(), "markers");
     assertThat(guarded.stdout().lines())
         .as(guarded.toString())
         .containsExactly(
-            "vault defined by boot",
+            "vault defined by " + definedBy,
             "peek_vault: ran: peeked by the override",
             "burn_vault: denied: Tool 'burn_vault' was denied by toolguard: denied by policy rule"
                 + " 'burn_vault' [rule policy.yaml:7]");
     assertThat(dir.resolve("markers/burnt")).doesNotExist();
+  }
+
+  private static ChildJvm withArgs(ChildJvm child, String... jvmArgs) {
+    for (String arg : jvmArgs) {
+      child = child.jvmArg(arg);
+    }
+    return child;
   }
 
   /** Copies a class file under {@code root}, its method annotations taken out if asked. */
