@@ -11,8 +11,10 @@ import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.sandbox.ExecSandboxes;
 import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.weave.JdkWeaver;
+import io.toolguard.agent.weave.WovenJdkCache;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 
 /**
  * The half of the start-up that needs no policy: the bootstrap package defined, the JDK's process
@@ -104,7 +106,7 @@ final class JdkWeaving {
 
   /** At JVM start: starts both steps on a thread of their own. */
   static JdkWeaving beside(Instrumentation instrumentation) {
-    return beside(instrumentation, new JdkSteps());
+    return beside(instrumentation, new JdkSteps(true));
   }
 
   static JdkWeaving beside(Instrumentation instrumentation, Steps steps) {
@@ -115,7 +117,7 @@ final class JdkWeaving {
 
   /** Attached: each step runs when it is asked for, on the asking thread. */
   static JdkWeaving inTurn(Instrumentation instrumentation) {
-    return inTurn(instrumentation, new JdkSteps());
+    return inTurn(instrumentation, new JdkSteps(false));
   }
 
   static JdkWeaving inTurn(Instrumentation instrumentation, Steps steps) {
@@ -258,6 +260,16 @@ final class JdkWeaving {
   /** The real steps. */
   private static final class JdkSteps implements Steps {
 
+    /**
+     * Whether the JDK's classes as woven at an earlier start are used and kept: at JVM start, where
+     * the file is written before any tool can run; not when attached to a running JVM.
+     */
+    private final boolean keep;
+
+    JdkSteps(boolean keep) {
+      this.keep = keep;
+    }
+
     @Override
     public Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException {
       if (BootstrapJar.define(instrumentation)) {
@@ -270,6 +282,7 @@ final class JdkWeaving {
     public void weave(Instrumentation instrumentation, boolean forkHere) {
       JdkWeaver.install(
           instrumentation,
+          keep ? WovenJdkCache.open(agentJar()) : WovenJdkCache.NONE,
           FileHooks.forThisJvm(),
           HandOffHooks.forThisJvm(),
           JvmHooks.forThisJvm(),
@@ -278,6 +291,15 @@ final class JdkWeaving {
           PoolHooks.forThisJvm(),
           EnvHooks.forThisJvm(),
           BornClasses.forThisJvm());
+    }
+
+    /** {@return the agent jar, or a path that is none if it cannot tell (nothing is kept then)} */
+    private static Path agentJar() {
+      try {
+        return BootstrapJar.agentLocation();
+      } catch (IOException unknown) {
+        return Path.of("");
+      }
     }
   }
 }

@@ -13,10 +13,12 @@ import io.toolguard.agent.policy.read.PolicyException;
 import io.toolguard.agent.policy.read.PolicyParser;
 import io.toolguard.agent.reload.PolicyReloader;
 import io.toolguard.agent.sandbox.ExecSandboxes;
+import io.toolguard.agent.weave.WovenJdkCache;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,7 +95,11 @@ final class Startup {
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
       ProtectedFiles own =
           ProtectedFiles.of(
-              policy.files(), audit.file(), approvals.tokenFile(), approvals.terminal());
+              policy.files(),
+              audit.file(),
+              approvals.tokenFile(),
+              approvals.terminal(),
+              wovenJdkFile());
       warnAboutOwnFilesIn(policy.sandbox(), own);
       if (attached) {
         // An attach that fails must leave the JVM as it was; a start may overlap the page's start.
@@ -155,6 +161,19 @@ final class Startup {
    * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
    * but a tool that walks the sandbox trips over them, and they are safer outside.
    */
+  /**
+   * {@return the file beside the agent jar that keeps the JDK's classes as woven, for this JDK}: no
+   * tool may touch it, attached too (an earlier start may have written it)
+   */
+  private static Optional<Path> wovenJdkFile() {
+    try {
+      return WovenJdkCache.fileFor(BootstrapJar.agentLocation());
+    } catch (IOException unknown) {
+      // The bootstrap package cannot be defined either, and the start is refused.
+      return Optional.empty();
+    }
+  }
+
   private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
     for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
       System.err.println(

@@ -11,11 +11,13 @@ import java.util.Optional;
 
 /**
  * toolguard's own files: the policy file and every file it includes, the audit log, the approval
- * token file, and the terminal while the terminal channel asks on it. No tool may read, write,
- * delete, rename, link, change or even look up any of them, whatever its grants and in audit mode
- * too: a tool that could rewrite the policy would pick its own grants at the next reload, one that
- * could wipe the audit log would erase what it did, one that read the token would approve its own
- * calls, and one that read the terminal would eat the approver's keystrokes.
+ * token file, the terminal while the terminal channel asks on it, and the JDK's classes as woven,
+ * kept beside the agent jar for the next start. No tool may read, write, delete, rename, link,
+ * change or even look up any of them, whatever its grants and in audit mode too: a tool that could
+ * rewrite the policy would pick its own grants at the next reload, one that could wipe the audit
+ * log would erase what it did, one that read the token would approve its own calls, one that read
+ * the terminal would eat the approver's keystrokes, and one that wrote the woven JDK classes would
+ * unhook the next start.
  *
  * <p>Why more than a path comparison. A file is matched both where toolguard names it and where it
  * really is (links resolved), so a link on the way can be neither retargeted nor followed to it; a
@@ -34,7 +36,8 @@ public final class ProtectedFiles {
     POLICY("policy file"),
     AUDIT_LOG("audit log"),
     APPROVAL_TOKEN("approval token file"),
-    TERMINAL("approval terminal");
+    TERMINAL("approval terminal"),
+    WOVEN_JDK("woven JDK classes kept for the next start");
 
     private final String label;
 
@@ -124,9 +127,15 @@ public final class ProtectedFiles {
    * @param auditLog the audit log
    * @param tokenFile the approval token file, if the web page is on
    * @param terminal whether the terminal channel asks on {@code /dev/tty}
+   * @param wovenJdk the file beside the agent jar that keeps the JDK's classes as woven, whose
+   *     content becomes the JDK's code at the next start
    */
   public static ProtectedFiles of(
-      List<Path> policyFiles, Path auditLog, Optional<Path> tokenFile, boolean terminal) {
+      List<Path> policyFiles,
+      Path auditLog,
+      Optional<Path> tokenFile,
+      boolean terminal,
+      Optional<Path> wovenJdk) {
     List<Entry> fixed = new ArrayList<>();
     fixed.add(entry(Kind.AUDIT_LOG, auditLog));
     if (tokenFile.isPresent()) {
@@ -134,6 +143,9 @@ public final class ProtectedFiles {
     }
     if (terminal) {
       fixed.add(entry(Kind.TERMINAL, Path.of("/dev/tty")));
+    }
+    if (wovenJdk.isPresent()) {
+      fixed.add(entry(Kind.WOVEN_JDK, wovenJdk.get()));
     }
     return new ProtectedFiles(
         fixed,

@@ -26,6 +26,24 @@ public record Hook(
     return name + descriptor;
   }
 
+  /**
+   * Writes what this hook is, every component, to {@code out}: a woven class kept from an earlier
+   * start is used only for the very hooks it was woven with ({@link WovenJdkCache}).
+   */
+  void describe(StringBuilder out) {
+    out.append(name)
+        .append(descriptor)
+        .append(prefix ? " prefix" : "")
+        .append(onReturn ? " onReturn" : "")
+        .append(required ? " required" : "")
+        .append(" [");
+    for (Insertion insertion : insertions) {
+      insertion.describe(out);
+      out.append(';');
+    }
+    out.append("]\n");
+  }
+
   /** {@return a required hook at the start of the method with exactly this descriptor} */
   public static Hook at(String name, String descriptor, Insertion... insertions) {
     return new Hook(name, descriptor, false, List.of(insertions), false, true);

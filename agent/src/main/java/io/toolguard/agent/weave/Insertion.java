@@ -8,41 +8,134 @@ import java.util.List;
  */
 public sealed interface Insertion {
 
+  /**
+   * Writes what this insertion is, every component, to {@code out}: the woven JDK classes kept from
+   * an earlier start are keyed by their hooks so written ({@link WovenJdkCache}), so that a change
+   * of any hook weaves the class again.
+   */
+  void describe(StringBuilder out);
+
+  /**
+   * Writes {@code kind} and {@code parts} to {@code out}, a {@link Source} or a list of them as it
+   * describes itself.
+   */
+  private static void describe(StringBuilder out, String kind, Object... parts) {
+    out.append(kind).append('(');
+    for (Object part : parts) {
+      if (part instanceof Source source) {
+        source.describe(out);
+      } else if (part instanceof List<?> list) {
+        for (Object element : list) {
+          ((Source) element).describe(out);
+          out.append(';');
+        }
+      } else {
+        out.append(part);
+      }
+      out.append(',');
+    }
+    out.append(')');
+  }
+
   /** A value the inserted code pushes: an argument, the receiver, a field of it, or nothing. */
-  sealed interface Source {}
+  sealed interface Source {
+
+    /** Writes what this value is, every component, to {@code out} (see {@link Insertion}). */
+    void describe(StringBuilder out);
+  }
 
   /** Parameter {@code index} (0 is the first parameter, whatever the receiver). */
-  record Argument(int index) implements Source {}
+  record Argument(int index) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Argument", index);
+    }
+  }
 
   /** The receiver. */
-  record Receiver() implements Source {}
+  record Receiver() implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Receiver");
+    }
+  }
 
   /** A field of the receiver, boxed if {@code boolean}. */
-  record Field(String owner, String name, String descriptor) implements Source {}
+  record Field(String owner, String name, String descriptor) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Field", owner, name, descriptor);
+    }
+  }
 
   /**
    * A field of parameter {@code index}, an object field: what the JDK itself reads of an object a
    * caller handed it, rather than what the object's own (overridable) methods answer.
    */
-  record ArgumentField(int index, String owner, String name, String descriptor) implements Source {}
+  record ArgumentField(int index, String owner, String name, String descriptor) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "ArgumentField", index, owner, name, descriptor);
+    }
+  }
 
   /** {@code Integer.valueOf} of an {@code int} parameter. */
-  record BoxedArgument(int index) implements Source {}
+  record BoxedArgument(int index) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "BoxedArgument", index);
+    }
+  }
 
   /** {@code null}. */
-  record Nothing() implements Source {}
+  record Nothing() implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Nothing");
+    }
+  }
 
   /** A string constant. */
-  record Constant(String value) implements Source {}
+  record Constant(String value) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Constant", value);
+    }
+  }
 
   /** {@code Integer.valueOf} of an {@code int} constant: a port, say. */
-  record BoxedConstant(int value) implements Source {}
+  record BoxedConstant(int value) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "BoxedConstant", value);
+    }
+  }
 
   /** An {@code int} constant: {@code Dispatcher}'s file access bits. */
-  record Bits(int value) implements Source {}
+  record Bits(int value) implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Bits", value);
+    }
+  }
 
   /** In a hook on what a method returns: the object each {@code areturn} is about to return. */
-  record Returned() implements Source {}
+  record Returned() implements Source {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Returned");
+    }
+  }
 
   /**
    * {@code Dispatcher.<method>(arguments…)}, a check entry with this descriptor. With {@code
@@ -53,6 +146,11 @@ public sealed interface Insertion {
    */
   record Check(String method, String descriptor, List<Source> arguments, boolean rewrite)
       implements Insertion {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Check", method, descriptor, arguments, rewrite);
+    }
 
     private static final String OBJECT = "Ljava/lang/Object;";
     private static final String ONE = "(" + OBJECT + ")";
@@ -242,12 +340,24 @@ public sealed interface Insertion {
    * {@code HandOffs.handOff(task)} replacing a {@code Runnable} or {@code Callable} argument, so
    * the task runs in the context of the tool that handed it over.
    */
-  record HandOff(int argument) implements Insertion {}
+  record HandOff(int argument) implements Insertion {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "HandOff", argument);
+    }
+  }
 
   /**
    * {@code HandOffs.<method>(argument)}, a method taking an {@code Object} and returning nothing.
    */
-  record Notify(String method, Source argument) implements Insertion {}
+  record Notify(String method, Source argument) implements Insertion {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "Notify", method, argument);
+    }
+  }
 
   /**
    * {@code HandOffs.<method>(argument)} when the method ends, by a return or an exception: the
@@ -255,6 +365,12 @@ public sealed interface Insertion {
    * the body knows no local but the receiver.
    */
   record OnExit(String method, Source argument) implements Insertion {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "OnExit", method, argument);
+    }
+
     public OnExit {
       if (argument instanceof Argument
           || argument instanceof ArgumentField
@@ -274,6 +390,11 @@ public sealed interface Insertion {
   record ReplaceCall(String owner, String name, String descriptor, String entry)
       implements Insertion {
 
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "ReplaceCall", owner, name, descriptor, entry);
+    }
+
     /** {@return the descriptor of the dispatcher's entry: the receiver first, as an object} */
     public String entryDescriptor() {
       return "(Ljava/lang/Object;" + descriptor.substring(1);
@@ -284,5 +405,11 @@ public sealed interface Insertion {
    * Around every call in the method to {@code owner.name()} (no arguments, returning nothing):
    * {@code HandOffs.<before>(receiver)} just before it, {@code HandOffs.<after>()} just after.
    */
-  record AroundCall(String owner, String name, String before, String after) implements Insertion {}
+  record AroundCall(String owner, String name, String before, String after) implements Insertion {
+
+    @Override
+    public void describe(StringBuilder out) {
+      Insertion.describe(out, "AroundCall", owner, name, before, after);
+    }
+  }
 }

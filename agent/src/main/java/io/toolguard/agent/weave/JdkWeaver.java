@@ -65,6 +65,10 @@ public final class JdkWeaver implements ClassFileTransformer {
   private static final byte[] REFUSED = new byte[] {0};
 
   private final Map<String, List<Hook>> hooks;
+
+  /** The classes as woven at an earlier start, used at start-up only. */
+  private final WovenJdkCache cache;
+
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
 
   /**
@@ -78,19 +82,31 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
   private volatile boolean started;
 
-  private JdkWeaver(Map<String, List<Hook>> hooks) {
+  private JdkWeaver(Map<String, List<Hook>> hooks, WovenJdkCache cache) {
     this.hooks = hooks;
+    this.cache = cache;
   }
 
   /**
    * Weaves the hooks of each part (hooks by internal class name; parts may hook the same class).
    *
+   * @param cache the classes as woven at an earlier start, used where nothing they depend on
+   *     changed, and kept for the next start ({@link WovenJdkCache#NONE} for none)
    * @throws IllegalStateException naming what could not be woven
    */
   @SafeVarargs
-  public static void install(Instrumentation instrumentation, Map<String, List<Hook>>... parts) {
+  public static void install(
+      Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
     Map<String, List<Hook>> hooks = merged(parts);
-    JdkWeaver transformer = new JdkWeaver(hooks);
+    JdkWeaver transformer = new JdkWeaver(hooks, cache);
+    try {
+      transformer.install(instrumentation);
+    } finally {
+      cache.release();
+    }
+  }
+
+  private void install(Instrumentation instrumentation) {
     Module bridge;
     try {
       bridge = Class.forName(BRIDGE, false, null).getModule();
@@ -98,11 +114,11 @@ public final class JdkWeaver implements ClassFileTransformer {
       throw new IllegalStateException("toolguard's bridge is not in the bootstrap class loader");
     }
     // Every module with a hooked class reads the bridge before the transformer can weave it.
-    Map<String, Module> modules = transformer.modulesOfHookedClasses();
+    Map<String, Module> modules = modulesOfHookedClasses();
     for (Module module : new HashSet<>(modules.values())) {
       readBridge(instrumentation, module, bridge);
     }
-    instrumentation.addTransformer(transformer, true);
+    instrumentation.addTransformer(this, true);
     // Taken after the transformer is in place: a class missing here is woven as it is loaded.
     Map<String, Class<?>> loaded = jdkClassesLoaded(instrumentation, hooks.keySet());
     List<Class<?>> loadedBefore = new ArrayList<>();
@@ -114,13 +130,13 @@ public final class JdkWeaver implements ClassFileTransformer {
           type = Class.forName(module, name.replace('/', '.'));
         } catch (LinkageError unloadable) {
           // Another agent's transformer, say, handed the JVM bytes it cannot define: named below.
-          transformer.failures.add(name + ": " + unloadable);
+          failures.add(name + ": " + unloadable);
           continue;
         }
       }
       if (type == null) {
-        transformer.failures.add(name + ": this JDK has no such class");
-      } else if (!transformer.asked.contains(name)) {
+        failures.add(name + ": this JDK has no such class");
+      } else if (!asked.contains(name)) {
         // Loaded before the transformer was in place; by another thread, possibly, that began
         // loading it then and finished after the list above was taken.
         loadedBefore.add(type);
@@ -141,8 +157,9 @@ public final class JdkWeaver implements ClassFileTransformer {
     // Started first, then the failures read: a hooked class another thread loads meanwhile (the
     // weaving may run beside the rest of the start-up) either has its failure read here or,
     // reading started again after recording it, is refused (see failed).
-    transformer.started = true;
-    transformer.requireAllWoven();
+    started = true;
+    requireAllWoven();
+    cache.startWoven();
   }
 
   /** {@return the hooks of all parts by class, in one map (parts may hook the same class)} */
@@ -234,7 +251,7 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   @SafeVarargs
   public static List<String> dryRun(Map<String, List<Hook>>... parts) {
-    JdkWeaver weaver = new JdkWeaver(merged(parts));
+    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE);
     Map<String, Module> modules = weaver.modulesOfHookedClasses();
     for (String name : weaver.hooks.keySet()) {
       byte[] classFile = weaver.classFile(name, modules.get(name));
@@ -357,12 +374,22 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
     asked.add(internalName);
     try {
+      boolean starting = !started;
+      byte[] kept = starting ? cache.woven(internalName, classFile, classHooks) : null;
+      if (kept != null) {
+        // Woven from the same class file with the same hooks, every required one found.
+        woven.add(internalName);
+        return kept;
+      }
       // By identity: a record's equals and hashCode would spin method handles at start-up.
       Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());
       byte[] result = weave(internalName, classFile, classHooks, found);
       String missing = missing(classHooks, found);
       if (!missing.isEmpty()) {
         return failed(internalName + " has no " + missing);
+      }
+      if (starting) {
+        cache.wove(internalName, classFile, classHooks, result);
       }
       woven.add(internalName);
       return result;

@@ -28,7 +28,8 @@ class ProtectedFilesTest {
     base = Files.writeString(box.resolve("base.yaml"), "b");
     audit = Files.writeString(Files.createDirectories(box.resolve("logs")).resolve("a.jsonl"), "");
     token = Files.writeString(box.resolve("t.token"), "t");
-    own = ProtectedFiles.of(List.of(policy, base), audit, Optional.of(token), true);
+    own =
+        ProtectedFiles.of(List.of(policy, base), audit, Optional.of(token), true, Optional.empty());
   }
 
   private Optional<ProtectedFiles.Kind> touched(Path path, boolean movesOrDeletes) {
@@ -68,7 +69,8 @@ class ProtectedFilesTest {
         Files.writeString(Files.createDirectories(dir.resolve("real")).resolve("r.yaml"), "r");
     Path link = Files.createSymbolicLink(box.resolve("linked"), dir.resolve("real"));
     ProtectedFiles linked =
-        ProtectedFiles.of(List.of(link.resolve("r.yaml")), audit, Optional.empty(), false);
+        ProtectedFiles.of(
+            List.of(link.resolve("r.yaml")), audit, Optional.empty(), false, Optional.empty());
 
     assertThat(linked.touched(real, false, ProtectedFiles.Inode.NONE)).isPresent();
     assertThat(linked.touched(link.resolve("r.yaml"), false, ProtectedFiles.Inode.NONE))

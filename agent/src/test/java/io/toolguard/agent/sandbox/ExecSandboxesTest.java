@@ -53,7 +53,8 @@ class ExecSandboxesTest {
             """);
     sandboxes =
         new ExecSandboxes(
-            ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false));
+            ProtectedFiles.of(
+                List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false, Optional.empty()));
   }
 
   private ToolContext context(String tool, Mode mode, ToolContext outer) {
@@ -84,7 +85,8 @@ class ExecSandboxesTest {
 
   private ExecSandboxes asking(Runnable ask) {
     return new ExecSandboxes(
-        ProtectedFiles.of(List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false),
+        ProtectedFiles.of(
+            List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false, Optional.empty()),
         ask,
         System.err);
   }

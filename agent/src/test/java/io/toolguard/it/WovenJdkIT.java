@@ -1,0 +1,121 @@
+package io.toolguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.toolguard.agent.weave.WovenJdkFiles;
+import io.toolguard.it.app.WovenJdkApp;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JDK's classes as woven at an earlier start, kept in a file beside the agent jar and used at
+ * the next start instead of weaving them again. What the file holds becomes the JDK's code: with a
+ * file that unhooks {@code FileInputStream}, a tool reads a secret its rule does not grant. So the
+ * file is used only when no one but the jar's owner may write it; one that others may write, or
+ * that another user owns, is ignored (the tool is denied) and replaced by a good one; and no tool
+ * may write it, whatever its grants.
+ */
+class WovenJdkIT {
+
+  private static final String POLICY =
+      """
+      version: 1
+      sandbox: box
+      tools:
+        reader:
+          decision: allow
+          risk: LOW
+          files:
+            read: ["data/**"]
+        writer:
+          decision: allow
+          risk: LOW
+          files:
+            write: ["**"]
+      """;
+
+  private static final String SECRET = "the secret outside the tool's grants";
+
+  @TempDir Path dir;
+
+  @Test
+  void theKeptClassesAreUsedOnlyWhenNoOneButTheJarsOwnerMayWriteThem() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.createDirectories(box.resolve("data"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    // The agent jar in the sandbox: the writer's grants reach the file beside it.
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    Path kept = WovenJdkFiles.of(jar);
+
+    ChildJvm.Result free =
+        ChildJvm.in(box).app(WovenJdkApp.class, secret.toString(), kept.toString());
+    assertThat(free.lines("read: ")).as(free.toString()).containsExactly("read: " + SECRET);
+    assertThat(free.lines("write: ")).as(free.toString()).containsExactly("write: ok");
+    assertThat(Files.readString(kept)).isEqualTo("planted");
+    Files.delete(kept);
+
+    ChildJvm.Result first = run(jar, secret, kept);
+    assertDenied(first);
+    assertThat(first.lines("write: ").get(0))
+        .as(first.toString())
+        .startsWith("write: failed: java.lang.SecurityException: Tool 'writer' may not write")
+        .contains("woven JDK classes kept for the next start");
+    assertThat(WovenJdkFiles.classes(jar)).contains("java/io/FileInputStream");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+        .isEqualTo("rw-r--r--");
+
+    // What the file can do: one that unhooks FileInputStream, as the jar's owner could write it.
+    byte[] pristine = pristine("java/io/FileInputStream");
+    assertThat(WovenJdkFiles.replace(jar, "java/io/FileInputStream", pristine)).isPositive();
+    ChildJvm.Result trusted = run(jar, secret, kept);
+    assertThat(trusted.lines("read: ")).as(trusted.toString()).containsExactly("read: " + SECRET);
+
+    // The same file, writable by its group or by others: ignored, and replaced by a good one.
+    for (String permissions : new String[] {"rw-rw-r--", "rw-r--rw-"}) {
+      WovenJdkFiles.replace(jar, "java/io/FileInputStream", pristine);
+      Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString(permissions));
+      assertDenied(run(jar, secret, kept));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+          .as("replaced after %s", permissions)
+          .isEqualTo("rw-r--r--");
+      assertDenied(run(jar, secret, kept));
+    }
+
+    if ("root".equals(System.getProperty("user.name"))) {
+      WovenJdkFiles.replace(jar, "java/io/FileInputStream", pristine);
+      Files.setOwner(
+          kept,
+          dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      assertDenied(run(jar, secret, kept));
+    }
+  }
+
+  private static ChildJvm.Result run(Path jar, Path secret, Path kept) throws Exception {
+    Path box = jar.getParent().getParent();
+    return ChildJvm.in(box)
+        .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+        .app(WovenJdkApp.class, secret.toString(), kept.toString());
+  }
+
+  private static void assertDenied(ChildJvm.Result result) {
+    assertThat(result.lines("read: "))
+        .as(result.toString())
+        .singleElement()
+        .asString()
+        .startsWith("read: failed: java.lang.SecurityException: Tool 'reader' may not read")
+        .doesNotContain(SECRET);
+  }
+
+  /** {@return the class file of {@code internalName} as the JDK has it, no check woven in} */
+  private static byte[] pristine(String internalName) throws Exception {
+    try (InputStream in = Object.class.getModule().getResourceAsStream(internalName + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+}

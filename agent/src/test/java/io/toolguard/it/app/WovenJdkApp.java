@@ -1,0 +1,48 @@
+package io.toolguard.it.app;
+
+import io.toolguard.api.Risk;
+import io.toolguard.api.Tool;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code WovenJdkApp SECRET KEPT}: the tool {@code reader} reads the file {@code SECRET} with a
+ * {@code FileInputStream}, the tool {@code writer} writes {@code planted} into the file {@code
+ * KEPT} (where toolguard keeps the woven JDK classes beside its jar) with a {@code
+ * FileOutputStream}. Prints {@code read: CONTENT} or {@code read: failed: EXCEPTION}, then {@code
+ * write: ok} or {@code write: failed: EXCEPTION}.
+ */
+public final class WovenJdkApp {
+
+  private WovenJdkApp() {}
+
+  @Tool(name = "reader", risk = Risk.LOW)
+  static String read(String file) throws IOException {
+    try (FileInputStream in = new FileInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+  }
+
+  @Tool(name = "writer", risk = Risk.LOW)
+  static String write(String file) throws IOException {
+    try (FileOutputStream out = new FileOutputStream(file)) {
+      out.write("planted".getBytes(StandardCharsets.UTF_8));
+    }
+    return "ok";
+  }
+
+  public static void main(String[] args) {
+    try {
+      System.out.println("read: " + read(args[0]));
+    } catch (Exception | Error failed) {
+      System.out.println("read: failed: " + failed);
+    }
+    try {
+      System.out.println("write: " + write(args[1]));
+    } catch (Exception | Error failed) {
+      System.out.println("write: failed: " + failed);
+    }
+  }
+}
