@@ -106,7 +106,8 @@ final class JdkWeaving {
 
   /** At JVM start: starts both steps on a thread of their own. */
   static JdkWeaving beside(Instrumentation instrumentation) {
-    return beside(instrumentation, new JdkSteps(true));
+    return beside(
+        instrumentation, new JdkSteps(!"off".equals(System.getProperty(WovenJdkCache.SWITCH))));
   }
 
   static JdkWeaving beside(Instrumentation instrumentation, Steps steps) {
@@ -262,7 +263,8 @@ final class JdkWeaving {
 
     /**
      * Whether the JDK's classes as woven at an earlier start are used and kept: at JVM start, where
-     * the file is written before any tool can run; not when attached to a running JVM.
+     * the file is written before any tool can run, unless {@code -Dtoolguard.woven_jdk=off}; not
+     * when attached to a running JVM.
      */
     private final boolean keep;
 

@@ -96,6 +96,27 @@ class WovenJdkIT {
     }
   }
 
+  @Test
+  void turnedOffNoFileIsWrittenAndTheToolsAreStillChecked() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+
+    ChildJvm.Result off =
+        ChildJvm.in(box)
+            .jvmArg("-Dtoolguard.woven_jdk=off")
+            .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+            .app(WovenJdkApp.class, secret.toString(), box.resolve("out.txt").toString());
+
+    assertDenied(off);
+    assertThat(off.lines("write: ")).as(off.toString()).containsExactly("write: ok");
+    try (var listing = Files.list(jar.getParent())) {
+      assertThat(listing).containsExactly(jar);
+    }
+  }
+
   private static ChildJvm.Result run(Path jar, Path secret, Path kept) throws Exception {
     Path box = jar.getParent().getParent();
     return ChildJvm.in(box)

@@ -56,7 +56,15 @@ import java.util.zip.CRC32;
  */
 public final class WovenJdkCache {
 
-  /** No file: the agent runs from a folder of classes, when attached, or for a dry run. */
+  /**
+   * The system property that turns the file off ({@code -Dtoolguard.woven_jdk=off}): neither read
+   * nor written. Read as {@code premain} starts, before the application's {@code main}.
+   */
+  public static final String SWITCH = "toolguard.woven_jdk";
+
+  /**
+   * No file: the agent runs from a folder of classes, when attached, turned off, or for a dry run.
+   */
   public static final WovenJdkCache NONE = new WovenJdkCache(null, null, 0, "", null);
 
   private static final byte[] MAGIC =
