@@ -3,7 +3,9 @@
 # wall time and peak RSS, min / median / max:
 #   floor      a hello-world main; B: a -javaagent whose premain does nothing (what the JVM itself charges
 #              for -javaagent: java.instrument, the archived module graph given up, the jar opened)
-#   hello      a hello-world main; the agent with a one-rule policy
+#   hello      a hello-world main; the agent with a one-rule policy (its woven JDK classes kept beside its jar
+#              by the warm-up run, as by any earlier start: see the README's "The woven JDK kept beside the jar")
+#   hello, woven_jdk=off   the same with -Dtoolguard.woven_jdk=off: every JDK class woven, as at a first start
 #   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
 #   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
 #              (mvn -B package -DskipTests in examples/langchain4j)
@@ -112,6 +114,8 @@ for jdk in $JDKS; do
   "$jdk/bin/jar" cfm "$work/noop-$feature.jar" "$work/noop/manifest.txt" -C "$work/noop/classes-$feature" .
   pair "floor: B: a -javaagent that does nothing" "$hello" "$java -javaagent:$work/noop-$feature.jar $app"
   pair hello "$hello" "$java $with $app"
+  pair "hello, woven_jdk=off: B weaves the JDK at every start" "$hello" \
+    "$java -Dtoolguard.woven_jdk=off $with $app"
   pair approvals "$hello" \
     "$java -javaagent:$agent=policy=$work/approvals.yaml,audit=$work/audit.jsonl $app"
   if [ -f "$example" ]; then
