@@ -91,10 +91,12 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   }
 
   /**
-   * {@return whether a class of an application's loader (not toolguard's own) is loaded already}:
-   * at a normal start only toolguard's classes are; from an AOT cache, the application's may be.
+   * {@return whether a class of an application's loader (not toolguard's own, nor one of the JDK's
+   * modules that loader defines) is loaded already}: at a normal start only toolguard's classes and
+   * the JDK weaving's ({@code jdk.attach}'s {@code HotSpotVirtualMachine}) are; from an AOT cache,
+   * the application's may be.
    */
-  private static boolean applicationClassesLoaded(Instrumentation instrumentation) {
+  static boolean applicationClassesLoaded(Instrumentation instrumentation) {
     ClassLoader platform = ClassLoader.getPlatformClassLoader();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       ClassLoader loader = type.getClassLoader();
@@ -102,7 +104,8 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           && loader != platform
           && !type.isArray()
           && !type.isHidden()
-          && !Provenance.matchesInternalName(NOT_WOVEN, type.getName().replace('.', '/'))) {
+          && !Provenance.matchesInternalName(NOT_WOVEN, type.getName().replace('.', '/'))
+          && !Provenance.isJdkCode(type)) {
         return true;
       }
     }
@@ -118,6 +121,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           && !type.isArray()
           && !type.isHidden()
           && !Provenance.matchesInternalName(NOT_WOVEN, internalName)
+          && !Provenance.isJdkCode(type)
           && instrumentation.isModifiableClass(type)) {
         byte[] classFile = ToolClassFilter.classFile(loader, internalName);
         // A class with no class file to read (a generated one) is looked at when retransformed.

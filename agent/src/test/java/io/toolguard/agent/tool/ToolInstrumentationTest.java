@@ -1,0 +1,47 @@
+package io.toolguard.agent.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whether the tool transformer must retransform at start-up: only when an application class is
+ * loaded before it is in place (from an AOT cache), not for the JDK's own modules that the
+ * application class loader defines ({@code jdk.attach}, which the JDK weaving loads) nor for
+ * toolguard's own classes.
+ */
+class ToolInstrumentationTest {
+
+  @Test
+  void theJdksModulesOfTheApplicationLoaderAreNoApplicationClasses() throws Exception {
+    Class<?> attach = Class.forName("sun.tools.attach.HotSpotVirtualMachine");
+    assertThat(attach.getClassLoader()).isSameAs(ClassLoader.getSystemClassLoader());
+
+    assertThat(ToolInstrumentation.applicationClassesLoaded(loaded(String.class, attach)))
+        .isFalse();
+    assertThat(
+            ToolInstrumentation.applicationClassesLoaded(loaded(ToolInstrumentation.class, attach)))
+        .as("toolguard's own")
+        .isFalse();
+    assertThat(
+            ToolInstrumentation.applicationClassesLoaded(
+                loaded(attach, org.assertj.core.api.Assertions.class)))
+        .as("an application class")
+        .isTrue();
+  }
+
+  private static Instrumentation loaded(Class<?>... classes) {
+    return (Instrumentation)
+        Proxy.newProxyInstance(
+            Instrumentation.class.getClassLoader(),
+            new Class<?>[] {Instrumentation.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getAllLoadedClasses")) {
+                return classes.clone();
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+}
