@@ -74,13 +74,26 @@ final class BootstrapJar {
 
   private BootstrapJar() {}
 
-  /**
-   * The packed file, read.
-   *
-   * @param definer the class file of {@link BootDefiner}'s generated class
-   * @param classes the bootstrap package's class files by binary name, in the order to define them
-   */
-  record Packed(byte[] definer, Map<String, byte[]> classes) {}
+  /** The packed file, read (a class, not a record: it holds an array, never compared). */
+  static final class Packed {
+    private final byte[] definer;
+    private final Map<String, byte[]> classes;
+
+    Packed(byte[] definer, Map<String, byte[]> classes) {
+      this.definer = definer;
+      this.classes = classes;
+    }
+
+    /** {@return the class file of {@link BootDefiner}'s generated class} */
+    byte[] definer() {
+      return definer;
+    }
+
+    /** {@return the bootstrap package's class files by binary name, in the order to define them} */
+    Map<String, byte[]> classes() {
+      return classes;
+    }
+  }
 
   /**
    * Defines every class of the bootstrap package into the bootstrap class loader.
