@@ -5,35 +5,31 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Makes the one function that defines a class into the bootstrap class loader: a class, generated
- * here, whose {@code apply(name, classFile)} calls {@code jdk.internal.misc.Unsafe.defineClass}
- * with no loader, defined by a private class loader of its own, the unnamed module of which is the
- * only module {@code java.base} then exports {@code jdk.internal.misc} to. The same class says
- * whether the JVM is writing a CDS archive or an AOT cache ({@code
- * jdk.internal.misc.CDS.isDumpingArchive()}, which the JVM sets from its command line), which only
- * {@code jdk.internal.misc} tells.
+ * by the build ({@link BootstrapPacker}), whose {@code apply(name, classFile)} calls {@code
+ * jdk.internal.misc.Unsafe.defineClass} with no loader, defined by a private class loader of its
+ * own, the unnamed module of which is the only module {@code java.base} then exports {@code
+ * jdk.internal.misc} to. The same class says whether the JVM is writing a CDS archive or an AOT
+ * cache ({@code jdk.internal.misc.CDS.isDumpingArchive()}, which the JVM sets from its command
+ * line), which only {@code jdk.internal.misc} tells.
  *
  * <p>Why so. Exporting that package to the agent's module would export it to the application's too
  * (both are the unnamed module of the system class loader), and every tool would hold {@code
  * Unsafe}; a loader no one else can reach, dropped once the bootstrap classes are defined, gives
  * that power to the generated class alone. It is generated, not compiled, because javac does not
- * let code for {@code --release 17} name {@code jdk.internal.misc}; and it calls {@code Unsafe}
+ * let code for {@code --release 17} name {@code jdk.internal.misc}; it calls {@code Unsafe}
  * directly, not by reflection, because the first reflective call of a JDK 25 JVM spins method
- * handles for 50 to 150 ms.
+ * handles for 50 to 150 ms; and it is generated at build time, not here, because its bytes depend
+ * on nothing of the JVM that runs it, and making them took ASM's class writer, interpreted, on the
+ * start-up's critical path. Its class file is bytes only: the power is the export of {@code
+ * jdk.internal.misc}, which is made here, to its loader's module alone.
  */
 final class BootDefiner {
 
-  /** The generated class, alone in its loader. */
-  private static final String NAME = "io/toolguard/agent/GeneratedBootDefiner";
-
-  private static final String UNSAFE = "jdk/internal/misc/Unsafe";
-
-  private static final String CDS = "jdk/internal/misc/CDS";
+  /** The generated class, alone in its loader (internal name). */
+  static final String NAME = "io/toolguard/agent/GeneratedBootDefiner";
 
   private BootDefiner() {}
 
@@ -50,10 +46,11 @@ final class BootDefiner {
   /**
    * {@return the generated class's powers}
    *
+   * @param classFile the generated class, as {@link BootstrapPacker#definerClassFile} made it
    * @throws IllegalStateException if this JDK does not let the agent make it
    */
-  static Powers create(Instrumentation instrumentation) {
-    Class<?> type = new DefinerLoader().define(classFile());
+  static Powers create(Instrumentation instrumentation, byte[] classFile) {
+    Class<?> type = new DefinerLoader().define(classFile);
     instrumentation.redefineModule(
         Object.class.getModule(),
         Set.of(),
@@ -74,68 +71,6 @@ final class BootDefiner {
               + "); run it on a JDK 17 or later that has jdk.internal.misc.Unsafe",
           unsupported);
     }
-  }
-
-  /**
-   * {@return the class file: {@code public final class GeneratedBootDefiner implements BiFunction,
-   * BooleanSupplier}, whose {@code apply(name, bytes)} returns {@code
-   * Unsafe.getUnsafe().defineClass(name, bytes, 0, bytes.length, null, null)} and whose {@code
-   * getAsBoolean()} returns {@code CDS.isDumpingArchive()}}
-   */
-  static byte[] classFile() {
-    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    writer.visit(
-        Opcodes.V17,
-        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER,
-        NAME,
-        null,
-        "java/lang/Object",
-        new String[] {"java/util/function/BiFunction", "java/util/function/BooleanSupplier"});
-    MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-    init.visitCode();
-    init.visitVarInsn(Opcodes.ALOAD, 0);
-    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-    init.visitInsn(Opcodes.RETURN);
-    init.visitMaxs(0, 0);
-    init.visitEnd();
-    MethodVisitor apply =
-        writer.visitMethod(
-            Opcodes.ACC_PUBLIC,
-            "apply",
-            "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
-            null,
-            null);
-    apply.visitCode();
-    apply.visitMethodInsn(Opcodes.INVOKESTATIC, UNSAFE, "getUnsafe", "()L" + UNSAFE + ";", false);
-    apply.visitVarInsn(Opcodes.ALOAD, 1);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
-    apply.visitVarInsn(Opcodes.ALOAD, 2);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-    apply.visitInsn(Opcodes.ICONST_0);
-    apply.visitVarInsn(Opcodes.ALOAD, 2);
-    apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
-    apply.visitInsn(Opcodes.ARRAYLENGTH);
-    apply.visitInsn(Opcodes.ACONST_NULL);
-    apply.visitInsn(Opcodes.ACONST_NULL);
-    apply.visitMethodInsn(
-        Opcodes.INVOKEVIRTUAL,
-        UNSAFE,
-        "defineClass",
-        "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)"
-            + "Ljava/lang/Class;",
-        false);
-    apply.visitInsn(Opcodes.ARETURN);
-    apply.visitMaxs(0, 0);
-    apply.visitEnd();
-    MethodVisitor archiving =
-        writer.visitMethod(Opcodes.ACC_PUBLIC, "getAsBoolean", "()Z", null, null);
-    archiving.visitCode();
-    archiving.visitMethodInsn(Opcodes.INVOKESTATIC, CDS, "isDumpingArchive", "()Z", false);
-    archiving.visitInsn(Opcodes.IRETURN);
-    archiving.visitMaxs(0, 0);
-    archiving.visitEnd();
-    writer.visitEnd();
-    return writer.toByteArray();
   }
 
   /** The generated class's loader: private, it sees only the JDK, and defines nothing else. */

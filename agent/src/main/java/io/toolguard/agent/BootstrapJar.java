@@ -1,22 +1,20 @@
 package io.toolguard.agent;
 
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BiFunction;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarInputStream;
-import java.util.stream.Stream;
-import net.bytebuddy.jar.asm.ClassReader;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Defines the package {@code io.toolguard.bootstrap} into the bootstrap class loader, whole and at
@@ -39,12 +37,15 @@ import net.bytebuddy.jar.asm.ClassReader;
  *
  * <p>The set is derived, not listed: every class under {@code io/toolguard/bootstrap/}, nested
  * classes and all, so that a class added to the package cannot be forgotten. The build packs them
- * into {@link #PACKED} inside the agent jar (run from a build's classes, the folder is read):
- * finding them among the agent jar's thousands of entries cost 30 to 60 ms of every start. The
- * bootstrap classes stay ordinary {@code .class} entries of the agent jar as well: the benchmarks
- * and the unit tests compile against them and load them from the class path, and the mistake that
- * guards against elsewhere (Mockito ships its dispatcher as {@code .raw}), another loader defining
- * a second copy first, is caught where it would do harm instead: {@code Dispatcher.install} refuses
+ * into {@link #PACKED} inside the agent jar, already in the order to define them and with the
+ * definer's class, since none of it depends on the JVM that runs ({@link BootstrapPacker}): the
+ * start-up reads one entry, each class file straight into an array of its size, and runs no ASM.
+ * Finding the classes among the agent jar's thousands of entries cost 30 to 60 ms of every start;
+ * generating the definer and ordering the classes with ASM about 20 ms of CPU more. The bootstrap
+ * classes stay ordinary {@code .class} entries of the agent jar as well: the benchmarks and the
+ * unit tests compile against them and load them from the class path, and the mistake that guards
+ * against elsewhere (Mockito ships its dispatcher as {@code .raw}), another loader defining a
+ * second copy first, is caught where it would do harm instead: {@code Dispatcher.install} refuses
  * any copy but the bootstrap loader's, so the agent does not start. Nothing else may be loaded from
  * this package before it is defined, which is why only {@code Guards.install}, afterwards, refers
  * to it.
@@ -54,13 +55,45 @@ final class BootstrapJar {
   /** The package that goes into the bootstrap class loader, whole. */
   static final String PACKAGE = "io/toolguard/bootstrap/";
 
-  /** The package, packed into a jar of its own by the build, inside the agent jar. */
-  static final String PACKED = "META-INF/toolguard/toolguard-agent-bootstrap.jar";
+  /**
+   * The package and the class that defines it, packed by the build ({@link BootstrapPacker}, whose
+   * javadoc gives the format), among the agent's classes.
+   */
+  static final String PACKED = "META-INF/toolguard/bootstrap.packed";
+
+  /** The first int of {@link #PACKED}: "TGB" and the format's number. */
+  static final int MAGIC = 0x54474201;
 
   /** The class without which the package is no bridge at all. */
-  private static final String DISPATCHER = PACKAGE + "Dispatcher.class";
+  private static final String DISPATCHER = "io.toolguard.bootstrap.Dispatcher";
+
+  /** More than this many classes, or a class file longer, and the file is not what was packed. */
+  private static final int MOST_CLASSES = 10_000;
+
+  private static final int LONGEST_CLASS_FILE = 1 << 24;
 
   private BootstrapJar() {}
+
+  /** The packed file, read (a class, not a record: it holds an array, never compared). */
+  static final class Packed {
+    private final byte[] definer;
+    private final Map<String, byte[]> classes;
+
+    Packed(byte[] definer, Map<String, byte[]> classes) {
+      this.definer = definer;
+      this.classes = classes;
+    }
+
+    /** {@return the class file of {@link BootDefiner}'s generated class} */
+    byte[] definer() {
+      return definer;
+    }
+
+    /** {@return the bootstrap package's class files by binary name, in the order to define them} */
+    Map<String, byte[]> classes() {
+      return classes;
+    }
+  }
 
   /**
    * Defines every class of the bootstrap package into the bootstrap class loader.
@@ -72,10 +105,10 @@ final class BootstrapJar {
    */
   static boolean define(Instrumentation instrumentation) throws IOException {
     Path agent = agentLocation();
-    Map<String, byte[]> entries = entries(agent);
-    BootDefiner.Powers powers = BootDefiner.create(instrumentation);
+    Packed packed = read(agent);
+    BootDefiner.Powers powers = BootDefiner.create(instrumentation, packed.definer());
     BiFunction<String, byte[], Class<?>> definer = powers.definer();
-    for (Map.Entry<String, byte[]> type : inDefinitionOrder(entries).entrySet()) {
+    for (Map.Entry<String, byte[]> type : packed.classes().entrySet()) {
       Class<?> defined = definer.apply(type.getKey(), type.getValue());
       if (defined.getClassLoader() != null) {
         throw new IllegalStateException(
@@ -86,53 +119,91 @@ final class BootstrapJar {
   }
 
   /**
-   * {@return the classes of {@code entries} by binary name, each after its super class and
-   * interfaces of the same package, which the bootstrap loader must already hold to define it}
+   * {@return the file {@link #PACKED} of the agent jar, or of the folder of classes (a build's, as
+   * the unit tests run from), read}
+   *
+   * @throws IOException if it cannot be read, is not whole, or holds no {@code Dispatcher}
    */
-  static Map<String, byte[]> inDefinitionOrder(Map<String, byte[]> entries) {
-    Map<String, byte[]> byName = new TreeMap<>();
-    Map<String, List<String>> supertypes = new TreeMap<>();
-    for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-      String file = entry.getKey();
-      if (!file.endsWith(".class")) {
-        continue;
+  static Packed read(Path agent) throws IOException {
+    if (Files.isDirectory(agent)) {
+      Path file = agent.resolve(PACKED);
+      if (!Files.isRegularFile(file)) {
+        throw new IOException(agent + " lacks " + PACKED + "; build the agent again");
       }
-      String internalName = file.substring(0, file.length() - ".class".length());
-      ClassReader reader = new ClassReader(entry.getValue());
-      List<String> mine = new ArrayList<>();
-      if (reader.getSuperName() != null) {
-        mine.add(reader.getSuperName());
+      try (InputStream in = Files.newInputStream(file)) {
+        return read(agent, in);
       }
-      mine.addAll(List.of(reader.getInterfaces()));
-      byName.put(internalName, entry.getValue());
-      supertypes.put(internalName, mine);
     }
-    Map<String, byte[]> ordered = new LinkedHashMap<>();
-    for (String name : byName.keySet()) {
-      addAfterSupertypes(name, byName, supertypes, ordered, new ArrayList<>());
+    // A ZipFile, not a JarFile: nothing of the jar's manifest or signatures is needed, and the JDK
+    // shares the opened file with the application class loader, which holds the agent jar open.
+    try (ZipFile jar = new ZipFile(agent.toFile())) {
+      ZipEntry entry = jar.getEntry(PACKED);
+      if (entry == null) {
+        throw new IOException(
+            agent + " lacks " + PACKED + "; the agent jar is damaged, download it again");
+      }
+      try (InputStream in = jar.getInputStream(entry)) {
+        return read(agent, in);
+      }
     }
-    return ordered;
   }
 
-  private static void addAfterSupertypes(
-      String internalName,
-      Map<String, byte[]> byName,
-      Map<String, List<String>> supertypes,
-      Map<String, byte[]> ordered,
-      List<String> path) {
-    String binaryName = internalName.replace('/', '.');
-    if (ordered.containsKey(binaryName) || !byName.containsKey(internalName)) {
-      return;
+  /**
+   * {@return the packed file {@code in} reads, each class file straight into an array of its size}
+   */
+  static Packed read(Path agent, InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    try {
+      if (data.readInt() != MAGIC) {
+        throw damaged(agent, "it is not toolguard's");
+      }
+      byte[] definer = classFile(agent, data, "the class that defines them");
+      int count = data.readInt();
+      if (count < 1 || count > MOST_CLASSES) {
+        throw damaged(agent, "it says it holds " + count + " classes");
+      }
+      Map<String, byte[]> classes = new LinkedHashMap<>();
+      for (int i = 0; i < count; i++) {
+        String name = data.readUTF();
+        classes.put(name, classFile(agent, data, name));
+      }
+      if (data.read() >= 0) {
+        throw damaged(agent, "it goes on after its last class");
+      }
+      if (!classes.containsKey(DISPATCHER)) {
+        throw damaged(agent, "it lacks " + DISPATCHER);
+      }
+      return new Packed(definer, classes);
+    } catch (EOFException cut) {
+      throw damaged(agent, "it is cut short");
     }
-    if (path.contains(internalName)) {
-      throw new IllegalStateException("the bootstrap classes inherit in a circle: " + path);
+  }
+
+  private static byte[] classFile(Path agent, DataInputStream data, String name)
+      throws IOException {
+    int length = data.readInt();
+    int crc = data.readInt();
+    if (length < 0 || length > LONGEST_CLASS_FILE) {
+      throw damaged(agent, "it gives " + name + " " + length + " bytes");
     }
-    path.add(internalName);
-    for (String supertype : supertypes.get(internalName)) {
-      addAfterSupertypes(supertype, byName, supertypes, ordered, path);
+    byte[] classFile = new byte[length];
+    data.readFully(classFile);
+    CRC32 check = new CRC32();
+    check.update(classFile);
+    if ((int) check.getValue() != crc) {
+      throw damaged(agent, name + " is not as it was packed");
     }
-    path.remove(path.size() - 1);
-    ordered.put(binaryName, byName.get(internalName));
+    return classFile;
+  }
+
+  private static IOException damaged(Path agent, String why) {
+    return new IOException(
+        agent
+            + ": toolguard's packed bootstrap classes ("
+            + PACKED
+            + ") cannot be used, "
+            + why
+            + "; the agent jar is damaged, download it again");
   }
 
   /** {@return the agent jar, or the folder of classes, this class was loaded from} */
@@ -153,73 +224,5 @@ final class BootstrapJar {
               + "give it as -javaagent:toolguard-agent.jar",
           notAFile);
     }
-  }
-
-  /**
-   * {@return every file under {@link #PACKAGE} by entry name, with its content: from the agent jar,
-   * those of the jar the build packed ({@link #PACKED}); from a folder of classes, every file of
-   * the package}
-   *
-   * @throws IOException if it cannot be read, or holds no {@code Dispatcher}
-   */
-  static Map<String, byte[]> entries(Path agent) throws IOException {
-    Map<String, byte[]> entries = new TreeMap<>();
-    if (Files.isDirectory(agent)) {
-      Path folder = agent.resolve(PACKAGE);
-      if (Files.isDirectory(folder)) {
-        try (Stream<Path> files = Files.walk(folder)) {
-          for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-            entries.put(
-                PACKAGE
-                    + folder
-                        .relativize(file)
-                        .toString()
-                        .replace(file.getFileSystem().getSeparator(), "/"),
-                Files.readAllBytes(file));
-          }
-        }
-      }
-    } else {
-      try (JarFile jar = new JarFile(agent.toFile())) {
-        JarEntry packed = jar.getJarEntry(PACKED);
-        if (packed == null) {
-          throw new IOException(
-              agent + " lacks " + PACKED + "; the agent jar is damaged, download it again");
-        }
-        try (JarInputStream in = new JarInputStream(jar.getInputStream(packed))) {
-          for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-            if (!entry.isDirectory() && entry.getName().startsWith(PACKAGE)) {
-              entries.put(entry.getName(), content(in, entry));
-            }
-          }
-        }
-      }
-    }
-    if (!entries.containsKey(DISPATCHER)) {
-      throw new IOException(
-          agent + " lacks " + DISPATCHER + "; the agent jar is damaged, download it again");
-    }
-    return entries;
-  }
-
-  /**
-   * {@return the content of the entry {@code in} is at}: into an array of its size when the jar
-   * says it (the build's does), instead of growing 8 KiB buffers and copying them for each of the
-   * package's classes
-   *
-   * @throws IOException if the entry is shorter than the jar says (the stream itself refuses one
-   *     longer, or one whose checksum differs, when it moves on)
-   */
-  private static byte[] content(JarInputStream in, JarEntry entry) throws IOException {
-    long size = entry.getSize();
-    if (size < 0 || size > Integer.MAX_VALUE - 8) {
-      return in.readAllBytes();
-    }
-    byte[] content = in.readNBytes((int) size);
-    if (content.length != size) {
-      throw new IOException(
-          entry.getName() + " is cut short; the agent jar is damaged, download it again");
-    }
-    return content;
   }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,21 +21,22 @@ import java.util.function.BooleanSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which classes the agent defines into the bootstrap class loader: every one of its bootstrap
- * package, and only those, each after its supertypes.
+ * package, and only those, each after its supertypes, read from the file the build packed (see
+ * {@link BootstrapPacker}), which is exactly what the packer makes of the build's classes.
  */
 class BootstrapJarTest {
 
   @TempDir Path dir;
 
   @Test
-  void fromABuildsClassesItTakesEveryFileOfTheBootstrapPackageNestedClassesAndAll()
-      throws Exception {
+  void theBuildPackedEveryFileOfTheBootstrapPackageNestedClassesAndAll() throws Exception {
     Path classes = BootstrapJar.agentLocation();
     List<String> built;
     try (Stream<Path> files = Files.walk(classes.resolve(BootstrapJar.PACKAGE))) {
@@ -41,60 +44,57 @@ class BootstrapJarTest {
           files
               .filter(Files::isRegularFile)
               .map(file -> classes.relativize(file).toString().replace('\\', '/'))
+              .map(file -> file.substring(0, file.length() - ".class".length()).replace('/', '.'))
               .toList();
     }
 
-    Map<String, byte[]> entries = BootstrapJar.entries(classes);
+    BootstrapJar.Packed packed = BootstrapJar.read(classes);
 
     assertThat(classes).as("unit tests run from the build's classes").isDirectory();
-    assertThat(entries.keySet())
+    assertThat(packed.classes().keySet())
         .containsExactlyInAnyOrderElementsOf(built)
         .contains(
-            "io/toolguard/bootstrap/Dispatcher.class",
-            "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-            "io/toolguard/bootstrap/HandOffs.class",
-            "io/toolguard/bootstrap/ToolFrames$Frame.class");
-    assertThat(entries.get("io/toolguard/bootstrap/Dispatcher.class"))
-        .isEqualTo(Files.readAllBytes(classes.resolve("io/toolguard/bootstrap/Dispatcher.class")));
+            "io.toolguard.bootstrap.Dispatcher",
+            "io.toolguard.bootstrap.Dispatcher$Hooks",
+            "io.toolguard.bootstrap.HandOffs",
+            "io.toolguard.bootstrap.ToolFrames$Frame");
+    for (String name : built) {
+      assertThat(packed.classes().get(name))
+          .as(name)
+          .isEqualTo(Files.readAllBytes(classes.resolve(name.replace('.', '/') + ".class")));
+    }
   }
 
   @Test
-  void fromAJarItTakesThePackageTheBuildPackedAndNothingElse() throws Exception {
-    byte[] packed =
-        jarBytes(
-            Map.of(
-                "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n",
-                "io/toolguard/bootstrap/Dispatcher.class", "dispatcher",
-                "io/toolguard/bootstrap/Dispatcher$Hooks.class", "hooks"));
-    Path agent =
-        jar(
-            Map.of(
-                BootstrapJar.PACKED,
-                packed,
-                "io/toolguard/bootstrap/Dispatcher.class",
-                bytes("unpacked, not taken"),
-                "io/toolguard/bootstrap/Extra.class",
-                bytes("unpacked, not taken"),
-                "io/toolguard/agent/Guards.class",
-                bytes("guards")));
+  void thePackedFileIsExactlyWhatThePackerMakesOfTheBuildsClassesSoItCannotDrift()
+      throws Exception {
+    Path classes = BootstrapJar.agentLocation();
 
-    Map<String, byte[]> entries = BootstrapJar.entries(agent);
+    byte[] made = BootstrapPacker.pack(BootstrapPacker.classFiles(classes));
 
-    assertThat(entries.keySet())
-        .containsExactly(
-            "io/toolguard/bootstrap/Dispatcher$Hooks.class",
-            "io/toolguard/bootstrap/Dispatcher.class");
-    assertThat(new String(entries.get("io/toolguard/bootstrap/Dispatcher.class"), UTF_8))
-        .isEqualTo("dispatcher");
+    assertThat(Files.readAllBytes(classes.resolve(BootstrapJar.PACKED))).isEqualTo(made);
+    assertThat(BootstrapJar.read(classes).definer()).isEqualTo(BootstrapPacker.definerClassFile());
+  }
+
+  @Test
+  void packingIsReproducibleWhateverOrderTheFilesAreGivenIn() throws Exception {
+    Map<String, byte[]> files = BootstrapPacker.classFiles(BootstrapJar.agentLocation());
+    List<String> names = new ArrayList<>(files.keySet());
+    Collections.reverse(names);
+    Map<String, byte[]> reversed = new LinkedHashMap<>();
+    for (String name : names) {
+      reversed.put(name, files.get(name));
+    }
+
+    assertThat(BootstrapPacker.pack(reversed)).isEqualTo(BootstrapPacker.pack(files));
   }
 
   @Test
   void everyClassComesAfterItsSuperClassAndInterfacesOfThePackage() throws Exception {
-    Map<String, byte[]> entries = BootstrapJar.entries(BootstrapJar.agentLocation());
+    Map<String, byte[]> ordered = BootstrapJar.read(BootstrapJar.agentLocation()).classes();
 
-    Map<String, byte[]> ordered = BootstrapJar.inDefinitionOrder(entries);
-
-    assertThat(ordered).hasSize(entries.size());
+    // Today no class of the package extends or implements another of it (the order is then the
+    // names'); theOrderPutsSupertypesFirstWhereTheNamesWouldNot checks the order where one does.
     List<String> names = List.copyOf(ordered.keySet());
     for (String name : names) {
       Class<?> type = Class.forName(name, false, Dispatcher.class.getClassLoader());
@@ -112,9 +112,35 @@ class BootstrapJarTest {
   }
 
   @Test
+  void theOrderPutsSupertypesFirstWhereTheNamesWouldNot() {
+    Map<String, byte[]> files = new TreeMap<>();
+    files.put("io/toolguard/bootstrap/A.class", type("A", "io/toolguard/bootstrap/B"));
+    files.put(
+        "io/toolguard/bootstrap/B.class",
+        type("B", "java/lang/Object", "io/toolguard/bootstrap/C", "java/lang/Runnable"));
+    files.put("io/toolguard/bootstrap/C.class", type("C", "java/lang/Object"));
+    files.put("io/toolguard/bootstrap/notes.txt", bytes("not a class"));
+
+    assertThat(BootstrapPacker.inDefinitionOrder(files).keySet())
+        .containsExactly(
+            "io.toolguard.bootstrap.C", "io.toolguard.bootstrap.B", "io.toolguard.bootstrap.A");
+  }
+
+  @Test
+  void classesThatInheritInACircleAreRefused() {
+    Map<String, byte[]> files = new TreeMap<>();
+    files.put("io/toolguard/bootstrap/A.class", type("A", "io/toolguard/bootstrap/B"));
+    files.put("io/toolguard/bootstrap/B.class", type("B", "io/toolguard/bootstrap/A"));
+
+    assertThatThrownBy(() -> BootstrapPacker.inDefinitionOrder(files))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("inherit in a circle");
+  }
+
+  @Test
   void theGeneratedDefinerCallsUnsafeItselfSoItWorksOnlyWhereTheAgentExportedItsPackage()
       throws Exception {
-    byte[] classFile = BootDefiner.classFile();
+    byte[] classFile = BootstrapJar.read(BootstrapJar.agentLocation()).definer();
     Class<?> type =
         new ClassLoader(null) {
           Class<?> define() {
@@ -127,6 +153,7 @@ class BootstrapJarTest {
         (BiFunction<String, byte[], Class<?>>) type.getConstructor().newInstance();
 
     assertThat(type.getInterfaces()).containsExactly(BiFunction.class, BooleanSupplier.class);
+    assertThat(type.getDeclaredFields()).isEmpty();
     assertThatThrownBy(() -> definer.apply("x.Y", new byte[0]))
         .isInstanceOf(IllegalAccessError.class)
         .hasMessageContaining("jdk.internal.misc");
@@ -136,51 +163,82 @@ class BootstrapJarTest {
   }
 
   @Test
-  void entriesWhoseSizeTheJarGivesAreReadWholeAndOneWithAnotherChecksumIsRefused()
-      throws Exception {
-    byte[] dispatcher = new byte[20_000];
-    for (int i = 0; i < dispatcher.length; i++) {
-      dispatcher[i] = (byte) (i * 31);
-    }
-    byte[] packed = storedJarBytes(Map.of("io/toolguard/bootstrap/Dispatcher.class", dispatcher));
+  void fromAJarItReadsThePackedEntryAndNothingElse() throws Exception {
+    byte[] packed = BootstrapPacker.pack(BootstrapPacker.classFiles(BootstrapJar.agentLocation()));
+    Path agent =
+        jar(
+            Map.of(
+                BootstrapJar.PACKED,
+                packed,
+                "io/toolguard/bootstrap/Extra.class",
+                bytes("unpacked, not taken"),
+                "io/toolguard/agent/Guards.class",
+                bytes("guards")));
 
-    assertThat(BootstrapJar.entries(jar(Map.of(BootstrapJar.PACKED, packed))))
-        .hasEntrySatisfying(
-            "io/toolguard/bootstrap/Dispatcher.class",
-            content -> assertThat(content).isEqualTo(dispatcher));
+    BootstrapJar.Packed read = BootstrapJar.read(agent);
 
-    // One byte of the class changed, its size and checksum not.
-    int at = indexOf(packed, dispatcher) + 10_000;
+    assertThat(read.classes()).doesNotContainKey("io.toolguard.bootstrap.Extra");
+    assertThat(read.classes().keySet())
+        .containsExactlyElementsOf(
+            BootstrapJar.read(BootstrapJar.agentLocation()).classes().keySet());
+  }
+
+  @Test
+  void aClassWithOneByteChangedIsRefusedAsTheBootstrapLoaderDoesNotVerifyIt() throws Exception {
+    Path classes = BootstrapJar.agentLocation();
+    byte[] dispatcher =
+        Files.readAllBytes(classes.resolve("io/toolguard/bootstrap/Dispatcher.class"));
+    byte[] packed = BootstrapPacker.pack(BootstrapPacker.classFiles(classes));
+    int at = indexOf(packed, dispatcher) + dispatcher.length / 2;
     packed[at] = (byte) (packed[at] + 1);
-    Path damaged = jar(Map.of(BootstrapJar.PACKED, packed));
-    assertThatThrownBy(() -> BootstrapJar.entries(damaged)).isInstanceOf(IOException.class);
+
+    assertThatThrownBy(() -> BootstrapJar.read(jar(Map.of(BootstrapJar.PACKED, packed))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(
+            "io.toolguard.bootstrap.Dispatcher is not as it was packed; the agent jar is damaged,"
+                + " download it again");
+  }
+
+  @Test
+  void aPackedFileCutShortOrWithMoreAfterItIsRefused() throws Exception {
+    byte[] packed = BootstrapPacker.pack(BootstrapPacker.classFiles(BootstrapJar.agentLocation()));
+    byte[] cut = Arrays.copyOf(packed, packed.length - 1);
+    byte[] longer = Arrays.copyOf(packed, packed.length + 1);
+
+    assertThatThrownBy(() -> BootstrapJar.read(jar(Map.of(BootstrapJar.PACKED, cut))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("it is cut short");
+    assertThatThrownBy(() -> BootstrapJar.read(jar(Map.of(BootstrapJar.PACKED, longer))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("it goes on after its last class");
+  }
+
+  @Test
+  void aFileThatIsNotAPackedPackageWithTheDispatcherIsRefused() throws Exception {
+    Map<String, byte[]> withoutDispatcher = new TreeMap<>();
+    withoutDispatcher.put(
+        "io/toolguard/bootstrap/C.class", type("C", "java/lang/Object", "java/lang/Runnable"));
+    byte[] noDispatcher = BootstrapPacker.pack(withoutDispatcher);
+
+    assertThatThrownBy(
+            () -> BootstrapJar.read(jar(Map.of(BootstrapJar.PACKED, bytes("PK, not packed")))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("it is not toolguard's");
+    assertThatThrownBy(() -> BootstrapJar.read(jar(Map.of(BootstrapJar.PACKED, noDispatcher))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("it lacks io.toolguard.bootstrap.Dispatcher");
   }
 
   @Test
   void aJarWithoutThePackedPackageIsDamaged() throws Exception {
     Path agent = jar(Map.of("io/toolguard/bootstrap/Dispatcher.class", bytes("dispatcher")));
 
-    assertThatThrownBy(() -> BootstrapJar.entries(agent))
+    assertThatThrownBy(() -> BootstrapJar.read(agent))
         .isInstanceOf(IOException.class)
         .hasMessage(
             agent
-                + " lacks META-INF/toolguard/toolguard-agent-bootstrap.jar; the agent jar is damaged,"
+                + " lacks META-INF/toolguard/bootstrap.packed; the agent jar is damaged,"
                 + " download it again");
-  }
-
-  @Test
-  void aJarWithoutTheDispatcherIsDamaged() throws Exception {
-    Path agent =
-        jar(
-            Map.of(
-                BootstrapJar.PACKED,
-                jarBytes(Map.of("io/toolguard/bootstrap/HandOffs.class", "hand-offs"))));
-
-    assertThatThrownBy(() -> BootstrapJar.entries(agent))
-        .isInstanceOf(IOException.class)
-        .hasMessage(
-            agent
-                + " lacks io/toolguard/bootstrap/Dispatcher.class; the agent jar is damaged, download it again");
   }
 
   @Test
@@ -190,19 +248,22 @@ class BootstrapJarTest {
         .isEqualTo(BootstrapJar.agentLocation());
   }
 
+  /** {@return a class file of {@code io/toolguard/bootstrap/NAME} with these supertypes} */
+  private static byte[] type(String name, String superName, String... interfaces) {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC,
+        "io/toolguard/bootstrap/" + name,
+        null,
+        superName,
+        interfaces);
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+
   private Path jar(Map<String, byte[]> entries) throws IOException {
-    Path jar = dir.resolve("agent.jar");
-    Files.write(jar, write(entries));
-    return jar;
-  }
-
-  private static byte[] jarBytes(Map<String, String> entries) throws IOException {
-    Map<String, byte[]> content = new TreeMap<>();
-    entries.forEach((name, text) -> content.put(name, bytes(text)));
-    return write(content);
-  }
-
-  private static byte[] write(Map<String, byte[]> entries) throws IOException {
+    Path jar = Files.createTempFile(dir, "agent", ".jar");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JarOutputStream target = new JarOutputStream(out)) {
       for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
@@ -211,26 +272,8 @@ class BootstrapJarTest {
         target.closeEntry();
       }
     }
-    return out.toByteArray();
-  }
-
-  /** {@return a jar whose entries are stored, with their sizes before their content} */
-  private static byte[] storedJarBytes(Map<String, byte[]> entries) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JarOutputStream target = new JarOutputStream(out)) {
-      for (Map.Entry<String, byte[]> entry : new TreeMap<>(entries).entrySet()) {
-        JarEntry stored = new JarEntry(entry.getKey());
-        CRC32 crc = new CRC32();
-        crc.update(entry.getValue());
-        stored.setMethod(JarEntry.STORED);
-        stored.setSize(entry.getValue().length);
-        stored.setCrc(crc.getValue());
-        target.putNextEntry(stored);
-        target.write(entry.getValue());
-        target.closeEntry();
-      }
-    }
-    return out.toByteArray();
+    Files.write(jar, out.toByteArray());
+    return jar;
   }
 
   private static int indexOf(byte[] in, byte[] part) {

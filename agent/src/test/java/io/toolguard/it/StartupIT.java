@@ -175,6 +175,70 @@ class StartupIT {
     assertThat(dir.resolve("markers")).doesNotExist();
   }
 
+  @Test
+  void anAgentJarWhosePackedBootstrapClassesAreDamagedStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    // The same jar, but one byte of the packed Dispatcher changed, as a bad download might: the
+    // bootstrap loader does not verify the classes it defines, so the agent must catch it first.
+    Path damaged = dir.resolve("damaged-agent.jar");
+    try (java.util.zip.ZipFile from = new java.util.zip.ZipFile(ChildJvm.AGENT_JAR.toFile());
+        java.util.zip.ZipOutputStream to =
+            new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+      byte[] dispatcher;
+      try (java.io.InputStream in =
+          from.getInputStream(from.getEntry("io/toolguard/bootstrap/Dispatcher.class"))) {
+        dispatcher = in.readAllBytes();
+      }
+      for (java.util.zip.ZipEntry entry : java.util.Collections.list(from.entries())) {
+        byte[] content;
+        try (java.io.InputStream in = from.getInputStream(entry)) {
+          content = in.readAllBytes();
+        }
+        if (entry.getName().equals("META-INF/toolguard/bootstrap.packed")) {
+          int at = indexOf(content, dispatcher) + dispatcher.length / 2;
+          content[at] = (byte) (content[at] ^ 0x20);
+        }
+        to.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        to.write(content);
+        to.closeEntry();
+      }
+    }
+
+    // The copy as it was made, before the damage, starts: only the byte makes the difference.
+    Path intact = dir.resolve("intact-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, intact);
+    ChildJvm.Result started =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + intact + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    deleteRecursively(dir.resolve("markers"));
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + damaged + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr())
+        .contains(
+            damaged
+                + ": toolguard's packed bootstrap classes (META-INF/toolguard/bootstrap.packed)"
+                + " cannot be used, io.toolguard.bootstrap.Dispatcher is not as it was packed;"
+                + " the agent jar is damaged, download it again");
+    assertThat(result.stdout()).isEmpty();
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  private static int indexOf(byte[] in, byte[] part) {
+    for (int i = 0; i + part.length <= in.length; i++) {
+      if (java.util.Arrays.equals(in, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("the packed file does not hold the jar's Dispatcher as it is");
+  }
+
   private static void deleteRecursively(Path folder) throws java.io.IOException {
     try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
       for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
