@@ -111,6 +111,58 @@ class WovenJdkCacheTest {
   }
 
   @Test
+  void everyComponentOfEveryInsertionIsInItsDescription() throws Exception {
+    List<Class<?>> kinds = new java.util.ArrayList<>();
+    kinds.addAll(List.of(Insertion.class.getPermittedSubclasses()));
+    kinds.addAll(List.of(Insertion.Source.class.getPermittedSubclasses()));
+    assertThat(kinds).hasSizeGreaterThanOrEqualTo(16);
+    for (Class<?> kind : kinds) {
+      var components = kind.getRecordComponents();
+      Class<?>[] types = new Class<?>[components.length];
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+      }
+      var constructor = kind.getDeclaredConstructor(types);
+      String first = described(constructor.newInstance(values(types, -1)));
+      for (int i = 0; i < components.length; i++) {
+        assertThat(described(constructor.newInstance(values(types, i))))
+            .as("%s with another %s", kind.getSimpleName(), components[i].getName())
+            .isNotEqualTo(first);
+      }
+    }
+  }
+
+  /** {@return a value for each type, another one at {@code changed}} */
+  private static Object[] values(Class<?>[] types, int changed) {
+    Object[] values = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      boolean other = i == changed;
+      Class<?> type = types[i];
+      values[i] =
+          type == int.class
+              ? (Object) (other ? 1 : 0)
+              : type == boolean.class
+                  ? (Object) other
+                  : type == String.class
+                      ? (other ? "b" : "a")
+                      : type == List.class
+                          ? List.of(new Insertion.Argument(other ? 1 : 0))
+                          : other ? new Insertion.Receiver() : new Insertion.Nothing();
+    }
+    return values;
+  }
+
+  private static String described(Object value) {
+    StringBuilder out = new StringBuilder();
+    if (value instanceof Insertion insertion) {
+      insertion.describe(out);
+    } else {
+      ((Insertion.Source) value).describe(out);
+    }
+    return out.toString();
+  }
+
+  @Test
   void anotherAgentJarUsesNothingKept() throws IOException {
     keep(CLASS_FILE, WOVEN);
     long before = WovenJdkCache.jarIdentity(jar);
