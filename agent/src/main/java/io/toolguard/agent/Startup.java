@@ -93,13 +93,15 @@ final class Startup {
           AuditLog.open(path(options.audit().orElse(AgentOptions.DEFAULT_AUDIT_LOG), "audit"));
       ActivePolicy active = new ActivePolicy(new ActivePolicy.Snapshot(policy, mode));
       ApprovalChannels approvals = ApprovalChannels.start(policy.approval(), System.getenv());
+      Optional<Path> agentJar = agentJar();
       ProtectedFiles own =
           ProtectedFiles.of(
               policy.files(),
               audit.file(),
               approvals.tokenFile(),
               approvals.terminal(),
-              wovenJdkFile());
+              agentJar,
+              agentJar.isPresent() ? WovenJdkCache.filesFor(agentJar.get()) : Optional.empty());
       warnAboutOwnFilesIn(policy.sandbox(), own);
       if (attached) {
         // An attach that fails must leave the JVM as it was; a start may overlap the page's start.
@@ -158,29 +160,29 @@ final class Startup {
   }
 
   /**
-   * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
-   * but a tool that walks the sandbox trips over them, and they are safer outside.
+   * {@return the agent jar}: no tool may touch it, nor the files beside it that keep the JDK's
+   * classes as woven (attached too: an earlier start may have written them)
    */
-  /**
-   * {@return the file beside the agent jar that keeps the JDK's classes as woven, for this JDK}: no
-   * tool may touch it, attached too (an earlier start may have written it)
-   */
-  private static Optional<Path> wovenJdkFile() {
+  private static Optional<Path> agentJar() {
     try {
-      return WovenJdkCache.fileFor(BootstrapJar.agentLocation());
+      return Optional.of(BootstrapJar.agentLocation());
     } catch (IOException unknown) {
       // The bootstrap package cannot be defined either, and the start is refused.
       return Optional.empty();
     }
   }
 
+  /**
+   * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
+   * but a tool that walks the sandbox trips over them, and they are safer outside.
+   */
   private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
     for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
       System.err.println(
           "toolguard: warning: the "
               + entry.kind().label()
               + " "
-              + entry.named()
+              + entry.shown()
               + " is inside the sandbox root "
               + sandbox
               + "; no tool may touch it, whatever its grants, but keep it outside the sandbox");

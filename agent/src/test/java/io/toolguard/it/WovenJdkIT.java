@@ -52,20 +52,48 @@ class WovenJdkIT {
     Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
     Files.copy(ChildJvm.AGENT_JAR, jar);
     Path kept = WovenJdkFiles.of(jar);
+    // Another JDK's file, which that JDK would read at its next start, and the jar itself.
+    Path otherJdks = jar.resolveSibling(jar.getFileName() + ".woven-jdk-00000000");
+    Path copy = Files.copy(jar, dir.resolve("pristine.jar"));
 
     ChildJvm.Result free =
-        ChildJvm.in(box).app(WovenJdkApp.class, secret.toString(), kept.toString());
+        ChildJvm.in(box)
+            .app(
+                WovenJdkApp.class,
+                secret.toString(),
+                kept.toString(),
+                otherJdks.toString(),
+                jar.toString());
     assertThat(free.lines("read: ")).as(free.toString()).containsExactly("read: " + SECRET);
-    assertThat(free.lines("write: ")).as(free.toString()).containsExactly("write: ok");
+    assertThat(free.lines("write "))
+        .as(free.toString())
+        .containsExactly(
+            "write " + kept.getFileName() + ": ok",
+            "write " + otherJdks.getFileName() + ": ok",
+            "write toolguard-agent.jar: ok");
     assertThat(Files.readString(kept)).isEqualTo("planted");
+    assertThat(Files.readString(jar)).isEqualTo("planted");
     Files.delete(kept);
+    Files.delete(otherJdks);
+    Files.copy(copy, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-    ChildJvm.Result first = run(jar, secret, kept);
+    ChildJvm.Result first = run(jar, secret, kept.toString(), otherJdks.toString(), jar.toString());
     assertDenied(first);
-    assertThat(first.lines("write: ").get(0))
+    assertThat(first.lines("write "))
         .as(first.toString())
-        .startsWith("write: failed: java.lang.SecurityException: Tool 'writer' may not write")
+        .hasSize(3)
+        .allSatisfy(
+            line ->
+                assertThat(line)
+                    .contains(
+                        ": failed: java.lang.SecurityException: Tool 'writer' may not write"));
+    assertThat(first.lines("write " + kept.getFileName()).get(0))
         .contains("woven JDK classes kept for the next start");
+    assertThat(first.lines("write " + otherJdks.getFileName()).get(0))
+        .contains("woven JDK classes kept for the next start");
+    assertThat(first.lines("write toolguard-agent.jar:").get(0)).contains("toolguard's agent jar");
+    assertThat(otherJdks).doesNotExist();
+    assertThat(jar).hasSameBinaryContentAs(copy);
     assertThat(WovenJdkFiles.classes(jar)).contains("java/io/FileInputStream");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
         .isEqualTo("rw-r--r--");
@@ -111,17 +139,24 @@ class WovenJdkIT {
             .app(WovenJdkApp.class, secret.toString(), box.resolve("out.txt").toString());
 
     assertDenied(off);
-    assertThat(off.lines("write: ")).as(off.toString()).containsExactly("write: ok");
+    assertThat(off.lines("write ")).as(off.toString()).containsExactly("write out.txt: ok");
     try (var listing = Files.list(jar.getParent())) {
       assertThat(listing).containsExactly(jar);
     }
   }
 
   private static ChildJvm.Result run(Path jar, Path secret, Path kept) throws Exception {
+    return run(jar, secret, kept.toString());
+  }
+
+  private static ChildJvm.Result run(Path jar, Path secret, String... written) throws Exception {
     Path box = jar.getParent().getParent();
+    String[] args = new String[written.length + 1];
+    args[0] = secret.toString();
+    System.arraycopy(written, 0, args, 1, written.length);
     return ChildJvm.in(box)
         .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
-        .app(WovenJdkApp.class, secret.toString(), kept.toString());
+        .app(WovenJdkApp.class, args);
   }
 
   private static void assertDenied(ChildJvm.Result result) {

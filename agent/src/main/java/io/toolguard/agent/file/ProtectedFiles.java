@@ -11,13 +11,13 @@ import java.util.Optional;
 
 /**
  * toolguard's own files: the policy file and every file it includes, the audit log, the approval
- * token file, the terminal while the terminal channel asks on it, and the JDK's classes as woven,
- * kept beside the agent jar for the next start. No tool may read, write, delete, rename, link,
- * change or even look up any of them, whatever its grants and in audit mode too: a tool that could
- * rewrite the policy would pick its own grants at the next reload, one that could wipe the audit
- * log would erase what it did, one that read the token would approve its own calls, one that read
- * the terminal would eat the approver's keystrokes, and one that wrote the woven JDK classes would
- * unhook the next start.
+ * token file, the terminal while the terminal channel asks on it, the agent jar, and the JDK's
+ * classes as woven, kept beside the agent jar for the next start (for every JDK). No tool may read,
+ * write, delete, rename, link, change or even look up any of them, whatever its grants and in audit
+ * mode too: a tool that could rewrite the policy would pick its own grants at the next reload, one
+ * that could wipe the audit log would erase what it did, one that read the token would approve its
+ * own calls, one that read the terminal would eat the approver's keystrokes, and one that wrote the
+ * woven JDK classes would unhook the next start.
  *
  * <p>Why more than a path comparison. A file is matched both where toolguard names it and where it
  * really is (links resolved), so a link on the way can be neither retargeted nor followed to it; a
@@ -37,6 +37,7 @@ public final class ProtectedFiles {
     AUDIT_LOG("audit log"),
     APPROVAL_TOKEN("approval token file"),
     TERMINAL("approval terminal"),
+    AGENT_JAR("agent jar"),
     WOVEN_JDK("woven JDK classes kept for the next start");
 
     private final String label;
@@ -57,17 +58,33 @@ public final class ProtectedFiles {
    * @param named the absolute path toolguard itself uses for it
    * @param real where that path really leads, links resolved (as {@code named} if it cannot tell)
    */
-  public record Entry(Kind kind, Path named, Path real) {
+  public record Entry(Kind kind, Path named, Path real, boolean prefix) {
 
     /** {@return why no tool may touch it, completing "Tool 'x' may not read 'p': …"} */
     public String reason() {
       return "it is toolguard's " + kind.label() + "; no tool may touch it, whatever its grants";
     }
 
+    /** {@return the file as a person reads it: every file whose name begins so, for a prefix} */
+    public String shown() {
+      return prefix ? named + "*" : named.toString();
+    }
+
     private boolean isOrIsBelow(Path path, boolean movesOrDeletes) {
-      return named.equals(path)
-          || real.equals(path)
+      return is(named, path)
+          || is(real, path)
           || (movesOrDeletes && (named.startsWith(path) || real.startsWith(path)));
+    }
+
+    /** {@return whether {@code path} is the file {@code mine}, or one it is the prefix of} */
+    private boolean is(Path mine, Path path) {
+      if (!prefix) {
+        return mine.equals(path);
+      }
+      Path name = path.getFileName();
+      return name != null
+          && mine.getParent().equals(path.getParent())
+          && name.toString().startsWith(mine.getFileName().toString());
     }
   }
 
@@ -127,14 +144,17 @@ public final class ProtectedFiles {
    * @param auditLog the audit log
    * @param tokenFile the approval token file, if the web page is on
    * @param terminal whether the terminal channel asks on {@code /dev/tty}
-   * @param wovenJdk the file beside the agent jar that keeps the JDK's classes as woven, whose
-   *     content becomes the JDK's code at the next start
+   * @param agentJar the agent jar, whose code a tool could replace for the next start
+   * @param wovenJdk where the files beside the agent jar that keep the JDK's classes as woven
+   *     begin, one per JDK, whose content becomes the JDK's code at the next start (every file of
+   *     that folder whose name begins so is protected, the temporary ones written too)
    */
   public static ProtectedFiles of(
       List<Path> policyFiles,
       Path auditLog,
       Optional<Path> tokenFile,
       boolean terminal,
+      Optional<Path> agentJar,
       Optional<Path> wovenJdk) {
     List<Entry> fixed = new ArrayList<>();
     fixed.add(entry(Kind.AUDIT_LOG, auditLog));
@@ -144,8 +164,14 @@ public final class ProtectedFiles {
     if (terminal) {
       fixed.add(entry(Kind.TERMINAL, Path.of("/dev/tty")));
     }
+    if (agentJar.isPresent()) {
+      fixed.add(entry(Kind.AGENT_JAR, agentJar.get()));
+    }
     if (wovenJdk.isPresent()) {
-      fixed.add(entry(Kind.WOVEN_JDK, wovenJdk.get()));
+      Path named = wovenJdk.get().toAbsolutePath().normalize();
+      Path folder = named.getParent();
+      Path real = folder == null ? named : realOrAsIs(folder).resolve(named.getFileName());
+      fixed.add(new Entry(Kind.WOVEN_JDK, named, real, true));
     }
     return new ProtectedFiles(
         fixed,
@@ -236,7 +262,7 @@ public final class ProtectedFiles {
 
   private static Entry entry(Kind kind, Path file) {
     Path named = file.toAbsolutePath().normalize();
-    return new Entry(kind, named, realOrAsIs(named));
+    return new Entry(kind, named, realOrAsIs(named), false);
   }
 
   private static Path realOrAsIs(Path absolute) {

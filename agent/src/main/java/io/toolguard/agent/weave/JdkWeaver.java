@@ -375,7 +375,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     asked.add(internalName);
     try {
       boolean starting = !started;
-      byte[] kept = starting ? cache.woven(internalName, classFile, classHooks) : null;
+      byte[] kept = starting ? kept(internalName, classFile, classHooks) : null;
       if (kept != null) {
         // Woven from the same class file with the same hooks, every required one found.
         woven.add(internalName);
@@ -389,12 +389,30 @@ public final class JdkWeaver implements ClassFileTransformer {
         return failed(internalName + " has no " + missing);
       }
       if (starting) {
-        cache.wove(internalName, classFile, classHooks, result);
+        keep(internalName, classFile, classHooks, result);
       }
       woven.add(internalName);
       return result;
     } catch (RuntimeException | LinkageError failure) {
       return failed(internalName + ": " + failure);
+    }
+  }
+
+  /** {@return the class as woven at an earlier start, or null: weaving it is never worse} */
+  private byte[] kept(String internalName, byte[] classFile, List<Hook> classHooks) {
+    try {
+      return cache.woven(internalName, classFile, classHooks);
+    } catch (RuntimeException | VirtualMachineError unusable) {
+      // A heap too small to look, say: the class is woven as without the file.
+      return null;
+    }
+  }
+
+  private void keep(String internalName, byte[] classFile, List<Hook> classHooks, byte[] woven) {
+    try {
+      cache.wove(internalName, classFile, classHooks, woven);
+    } catch (RuntimeException | VirtualMachineError notKept) {
+      // Kept for the next start or not, this one runs woven.
     }
   }
 

@@ -1,18 +1,24 @@
 package io.toolguard.agent.weave;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The hooked JDK classes as an earlier start wove them, kept in a file beside the agent jar, so
@@ -71,7 +78,7 @@ public final class WovenJdkCache {
       "toolguard woven JDK classes 1\n".getBytes(StandardCharsets.UTF_8);
 
   /** A file larger than this is not read: the JDK's hooked classes take about 1.4 MB. */
-  private static final long LARGEST = 64L << 20;
+  private static final long LARGEST = 16L << 20;
 
   private static final int END_OF_CENTRAL_DIRECTORY = 0x06054b50;
   private static final int END_RECORD = 22;
@@ -80,7 +87,13 @@ public final class WovenJdkCache {
   private static final int REGULAR_FILE = 0100000;
   private static final int GROUP_OR_OTHER_WRITE = 0022;
 
+  /** What follows the jar's name in the files' names, before the JDK's CRC-32. */
+  private static final String NAMED = ".woven-jdk-";
+
   private static final String ATTRIBUTES = "unix:uid,mode,ino,dev,size,lastModifiedTime";
+
+  /** The most classes a file may hold: about 90 hooked classes, {@link #VARIANTS} each. */
+  private static final int MOST_CLASSES = 1024;
 
   /**
    * One woven class.
@@ -153,16 +166,41 @@ public final class WovenJdkCache {
       }
       long identity = jarIdentity(real);
       String jdk = thisJdk();
-      if (identity == 0) {
+      if (identity == 0 || !sameFile(owner, attributes(real)) || !openInThisJvm(owner)) {
+        // Not the jar this JVM opened as it started (replaced by an upgrade meanwhile, say): its
+        // code is what runs, and the path's jar would name it.
         return NONE;
       }
       Path file = fileFor(real, jdk);
       return new WovenJdkCache(
           file, owner.get("uid"), identity, jdk, read(file, owner, identity, jdk));
-    } catch (IOException | RuntimeException unusable) {
-      // The start weaves every class, as without the file.
+    } catch (IOException | RuntimeException | VirtualMachineError unusable) {
+      // The start weaves every class, as without the file (a small heap cannot hold it, say).
       return NONE;
     }
+  }
+
+  /**
+   * {@return whether this JVM holds the file of attributes {@code jar} open}: its class loader
+   * keeps open the jar it loaded toolguard's code from, so a jar at the same path that is not open
+   * (an upgrade renamed into place after the JVM started) is not the code that runs
+   */
+  private static boolean openInThisJvm(Map<String, Object> jar) throws IOException {
+    try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path descriptor : descriptors) {
+        Map<String, Object> open;
+        try {
+          // The link followed: the file the descriptor holds open.
+          open = Files.readAttributes(descriptor, "unix:ino,dev");
+        } catch (IOException closed) {
+          continue;
+        }
+        if (open.get("ino").equals(jar.get("ino")) && open.get("dev").equals(jar.get("dev"))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -177,11 +215,25 @@ public final class WovenJdkCache {
     }
   }
 
+  /**
+   * {@return how the names of the files that keep the woven JDK classes beside {@code agentJar}
+   * begin, one file per JDK}: no tool may touch any of them, another JDK's included (a tool could
+   * write the one that JDK reads at its next start)
+   */
+  public static Optional<Path> filesFor(Path agentJar) {
+    try {
+      Path real = agentJar.toRealPath();
+      return Optional.of(real.resolveSibling(real.getFileName() + NAMED));
+    } catch (IOException | RuntimeException unknown) {
+      return Optional.empty();
+    }
+  }
+
   private static Path fileFor(Path realJar, String jdk) {
     CRC32 crc = new CRC32();
     crc.update(jdk.getBytes(StandardCharsets.UTF_8));
     String hex = Long.toHexString(crc.getValue() | (1L << 32)).substring(1);
-    return realJar.resolveSibling(realJar.getFileName() + ".woven-jdk-" + hex);
+    return realJar.resolveSibling(realJar.getFileName() + NAMED + hex);
   }
 
   /** {@return what names this JDK: another one's classes are not this one's} */
@@ -249,7 +301,7 @@ public final class WovenJdkCache {
     }
     try {
       write(held);
-    } catch (IOException | RuntimeException notWritten) {
+    } catch (IOException | RuntimeException | VirtualMachineError notWritten) {
       // A folder this JVM may not write to: the next start weaves again.
     } finally {
       now.clear();
@@ -269,20 +321,19 @@ public final class WovenJdkCache {
         // Written by another user than the jar's owner, it would not be trusted.
         return;
       }
-      try (FileChannel out =
-          FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-        ByteBuffer content = ByteBuffer.wrap(content(jar, jdk, toKeep(held)));
-        while (content.hasRemaining()) {
-          out.write(content);
-        }
+      try (OutputStream out =
+          Channels.newOutputStream(
+              FileChannel.open(temporary, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
+        write(out, jar, jdk, toKeep(held));
       }
-      Files.setPosixFilePermissions(
-          temporary,
-          EnumSet.of(
-              PosixFilePermission.OWNER_READ,
-              PosixFilePermission.OWNER_WRITE,
-              PosixFilePermission.GROUP_READ,
-              PosixFilePermission.OTHERS_READ));
+      // Through a view that follows no link: the temporary file, not what a link would lead to.
+      Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(
+              EnumSet.of(
+                  PosixFilePermission.OWNER_READ,
+                  PosixFilePermission.OWNER_WRITE,
+                  PosixFilePermission.GROUP_READ,
+                  PosixFilePermission.OTHERS_READ));
       Files.move(
           temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
@@ -311,8 +362,18 @@ public final class WovenJdkCache {
 
   /** {@return a file's content, what {@link #parse} reads} */
   static byte[] content(long jar, String jdk, Map<String, List<Woven>> classes) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 21);
-    DataOutputStream out = new DataOutputStream(bytes);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    write(bytes, jar, jdk, classes);
+    return bytes.toByteArray();
+  }
+
+  /** Writes a file's content, what {@link #parse} reads, to {@code file}. */
+  private static void write(
+      OutputStream file, long jar, String jdk, Map<String, List<Woven>> classes)
+      throws IOException {
+    CRC32 crc = new CRC32();
+    DataOutputStream out =
+        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc));
     out.write(MAGIC);
     out.writeLong(jar);
     out.writeUTF(jdk);
@@ -327,11 +388,9 @@ public final class WovenJdkCache {
       }
     }
     out.flush();
-    CRC32 crc = new CRC32();
-    crc.update(bytes.toByteArray());
-    out.writeInt((int) crc.getValue());
+    int sum = (int) crc.getValue();
+    out.writeInt(sum);
     out.flush();
-    return bytes.toByteArray();
   }
 
   private static void write(DataOutputStream out, String internalName, Woven woven)
@@ -363,13 +422,21 @@ public final class WovenJdkCache {
       return Map.of();
     }
     byte[] content;
-    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-      long length = in.length();
+    // A link put in its place since is not followed.
+    try (SeekableByteChannel in =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long length = in.size();
       if (length > LARGEST) {
         return Map.of();
       }
       content = new byte[(int) length];
-      in.readFully(content);
+      ByteBuffer into = ByteBuffer.wrap(content);
+      while (into.hasRemaining() && in.read(into) >= 0) {
+        // reading on
+      }
+      if (into.hasRemaining()) {
+        return Map.of();
+      }
     }
     if (!sameFile(before, attributes(file))) {
       return Map.of();
@@ -429,6 +496,9 @@ public final class WovenJdkCache {
         return Map.of();
       }
       int count = in.getInt();
+      if (count < 0 || count > MOST_CLASSES) {
+        return Map.of();
+      }
       Map<String, List<Woven>> classes = new HashMap<>();
       for (int i = 0; i < count; i++) {
         String name = utf(in);

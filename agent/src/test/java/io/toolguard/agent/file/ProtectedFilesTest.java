@@ -29,7 +29,13 @@ class ProtectedFilesTest {
     audit = Files.writeString(Files.createDirectories(box.resolve("logs")).resolve("a.jsonl"), "");
     token = Files.writeString(box.resolve("t.token"), "t");
     own =
-        ProtectedFiles.of(List.of(policy, base), audit, Optional.of(token), true, Optional.empty());
+        ProtectedFiles.of(
+            List.of(policy, base),
+            audit,
+            Optional.of(token),
+            true,
+            Optional.empty(),
+            Optional.empty());
   }
 
   private Optional<ProtectedFiles.Kind> touched(Path path, boolean movesOrDeletes) {
@@ -44,6 +50,48 @@ class ProtectedFilesTest {
     assertThat(touched(audit, false)).contains(ProtectedFiles.Kind.AUDIT_LOG);
     assertThat(touched(token, false)).contains(ProtectedFiles.Kind.APPROVAL_TOKEN);
     assertThat(touched(Path.of("/dev/tty"), false)).contains(ProtectedFiles.Kind.TERMINAL);
+  }
+
+  @Test
+  void theAgentJarAndEveryFileKeepingTheWovenJdkBesideItAreTouched() throws Exception {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Path jar = Files.writeString(lib.resolve("toolguard-agent.jar"), "jar");
+    ProtectedFiles agent =
+        ProtectedFiles.of(
+            List.of(policy),
+            audit,
+            Optional.empty(),
+            false,
+            Optional.of(jar),
+            Optional.of(lib.resolve("toolguard-agent.jar.woven-jdk-")));
+
+    for (String name :
+        List.of(
+            "toolguard-agent.jar.woven-jdk-1408dd0a",
+            "toolguard-agent.jar.woven-jdk-70414422",
+            "toolguard-agent.jar.woven-jdk-70414422.123.new")) {
+      assertThat(agent.touched(lib.resolve(name), false, ProtectedFiles.Inode.NONE))
+          .as(name)
+          .map(ProtectedFiles.Entry::kind)
+          .contains(ProtectedFiles.Kind.WOVEN_JDK);
+    }
+    assertThat(agent.touched(jar, false, ProtectedFiles.Inode.NONE))
+        .map(ProtectedFiles.Entry::kind)
+        .contains(ProtectedFiles.Kind.AGENT_JAR);
+    assertThat(agent.touched(lib, true, ProtectedFiles.Inode.NONE))
+        .as("its folder moved")
+        .isPresent();
+    assertThat(agent.touched(lib.resolve("other.jar"), true, ProtectedFiles.Inode.NONE)).isEmpty();
+    assertThat(
+            agent.touched(lib.resolve("toolguard-agent.jar.bak"), true, ProtectedFiles.Inode.NONE))
+        .isEmpty();
+    assertThat(
+            agent.touched(
+                box.resolve("toolguard-agent.jar.woven-jdk-1408dd0a"),
+                false,
+                ProtectedFiles.Inode.NONE))
+        .as("another folder")
+        .isEmpty();
   }
 
   @Test
@@ -70,7 +118,12 @@ class ProtectedFilesTest {
     Path link = Files.createSymbolicLink(box.resolve("linked"), dir.resolve("real"));
     ProtectedFiles linked =
         ProtectedFiles.of(
-            List.of(link.resolve("r.yaml")), audit, Optional.empty(), false, Optional.empty());
+            List.of(link.resolve("r.yaml")),
+            audit,
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            Optional.empty());
 
     assertThat(linked.touched(real, false, ProtectedFiles.Inode.NONE)).isPresent();
     assertThat(linked.touched(link.resolve("r.yaml"), false, ProtectedFiles.Inode.NONE))

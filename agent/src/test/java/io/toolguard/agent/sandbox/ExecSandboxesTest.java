@@ -54,7 +54,12 @@ class ExecSandboxesTest {
     sandboxes =
         new ExecSandboxes(
             ProtectedFiles.of(
-                List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false, Optional.empty()));
+                List.of(),
+                dir.resolve("audit.jsonl"),
+                Optional.empty(),
+                false,
+                Optional.empty(),
+                Optional.empty()));
   }
 
   private ToolContext context(String tool, Mode mode, ToolContext outer) {
@@ -86,7 +91,12 @@ class ExecSandboxesTest {
   private ExecSandboxes asking(Runnable ask) {
     return new ExecSandboxes(
         ProtectedFiles.of(
-            List.of(), dir.resolve("audit.jsonl"), Optional.empty(), false, Optional.empty()),
+            List.of(),
+            dir.resolve("audit.jsonl"),
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            Optional.empty()),
         ask,
         System.err);
   }

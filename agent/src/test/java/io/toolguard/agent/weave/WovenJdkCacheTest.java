@@ -40,10 +40,35 @@ class WovenJdkCacheTest {
   @TempDir Path dir;
   private Path jar;
 
+  /** The jar held open, as the JVM's class loader holds the agent jar it loaded toolguard from. */
+  private java.nio.channels.FileChannel open;
+
   @BeforeEach
   void agentJar() throws IOException {
     jar = dir.resolve("toolguard-agent.jar");
     writeJar(jar, "first content");
+    open = java.nio.channels.FileChannel.open(jar);
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeJar() throws IOException {
+    open.close();
+  }
+
+  @Test
+  void aJarReplacedSinceThisJvmOpenedItUsesAndKeepsNothing() throws IOException {
+    keep(CLASS_FILE, WOVEN);
+    Path file = WovenJdkCache.fileFor(jar).orElseThrow();
+    Path upgrade = dir.resolve("upgrade.jar");
+    writeJar(upgrade, "first content");
+    Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING);
+
+    WovenJdkCache cache = WovenJdkCache.open(jar);
+    assertThat(cache).isSameAs(WovenJdkCache.NONE);
+    Files.delete(file);
+    cache.wove(NAME, CLASS_FILE, HOOKS, WOVEN);
+    cache.startWoven();
+    assertThat(file).doesNotExist();
   }
 
   @Test

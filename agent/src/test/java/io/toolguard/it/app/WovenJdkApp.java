@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code WovenJdkApp SECRET KEPT}: the tool {@code reader} reads the file {@code SECRET} with a
- * {@code FileInputStream}, the tool {@code writer} writes {@code planted} into the file {@code
- * KEPT} (where toolguard keeps the woven JDK classes beside its jar) with a {@code
- * FileOutputStream}. Prints {@code read: CONTENT} or {@code read: failed: EXCEPTION}, then {@code
- * write: ok} or {@code write: failed: EXCEPTION}.
+ * {@code WovenJdkApp SECRET FILE...}: the tool {@code reader} reads the file {@code SECRET} with a
+ * {@code FileInputStream}, the tool {@code writer} writes {@code planted} into each {@code FILE}
+ * (where toolguard keeps the woven JDK classes beside its jar, the jar itself) with a {@code
+ * FileOutputStream}. Prints {@code read: CONTENT} or {@code read: failed: EXCEPTION}, then for each
+ * file {@code write NAME: ok} or {@code write NAME: failed: EXCEPTION}.
  */
 public final class WovenJdkApp {
 
@@ -39,10 +39,13 @@ public final class WovenJdkApp {
     } catch (Exception | Error failed) {
       System.out.println("read: failed: " + failed);
     }
-    try {
-      System.out.println("write: " + write(args[1]));
-    } catch (Exception | Error failed) {
-      System.out.println("write: failed: " + failed);
+    for (int i = 1; i < args.length; i++) {
+      String name = java.nio.file.Path.of(args[i]).getFileName().toString();
+      try {
+        System.out.println("write " + name + ": " + write(args[i]));
+      } catch (Exception | Error failed) {
+        System.out.println("write " + name + ": failed: " + failed);
+      }
     }
   }
 }
