@@ -246,9 +246,9 @@ public final class ApprovalChannels {
       // Bound, not yet accepting: from now on no tool may connect to it, whatever port it got.
       listening = server.address();
       try {
-        server.start();
         // Registered before the file exists, so a JVM that exits from here on removes it.
         tokenFile.toFile().deleteOnExit();
+        server.start();
       } catch (IllegalStateException exiting) {
         // The JVM is exiting (no shutdown hook can be added): nothing is left to approve.
         server.stop();

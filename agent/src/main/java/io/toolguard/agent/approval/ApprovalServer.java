@@ -116,12 +116,17 @@ final class ApprovalServer {
   /**
    * Starts accepting, on daemon threads, and stops as the JVM exits.
    *
-   * @throws IllegalStateException if the JVM is already exiting (the server is not stopped)
+   * @throws IllegalStateException if the JVM is already exiting
    * @throws IOException if interrupted while starting
    */
   void start() throws IOException {
+    // First, so that a JVM that exits from here on stops the server's dispatcher: the JVM holds
+    // its exit up for 300 ms while a thread of its waits in native code, as the dispatcher does.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(new Stopping(this), "toolguard-approval-web-stop"));
     // The server's dispatcher thread takes its daemon status from the thread that starts it.
-    Thread starter = OwnThreads.daemon(new Starting(server), "toolguard-approval-web-start");
+    Starting starting = new Starting(server);
+    Thread starter = OwnThreads.daemon(starting, "toolguard-approval-web-start");
     starter.start();
     try {
       starter.join();
@@ -129,9 +134,9 @@ final class ApprovalServer {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the approval server");
     }
-    // A thread left waiting in native code holds the JVM's exit up for 300 ms.
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(new Stopping(this), "toolguard-approval-web-stop"));
+    if (!starting.started) {
+      throw new IllegalStateException("the JVM is exiting");
+    }
   }
 
   // What the HTTP server, the JVM and the webhook call back: named classes rather than lambdas or
@@ -164,6 +169,7 @@ final class ApprovalServer {
   @SuppressForbidden(reason = "the JDK's HTTP server, as for the class around it")
   private static final class Starting implements Runnable {
     private final HttpServer server;
+    private volatile boolean started;
 
     Starting(HttpServer server) {
       this.server = server;
@@ -171,7 +177,12 @@ final class ApprovalServer {
 
     @Override
     public void run() {
-      server.start();
+      try {
+        server.start();
+        started = true;
+      } catch (IllegalStateException stoppedAsTheJvmExits) {
+        // The exit hook stopped it first; the page's thread sees the JVM exiting.
+      }
     }
   }
 
