@@ -3,13 +3,17 @@ package io.toolguard.agent.approval;
 import io.toolguard.agent.options.AgentProperties;
 import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.threads.OwnThreads;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOError;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +116,18 @@ public final class ApprovalChannels {
     // Chosen now, while no tool runs: the application's class path is where a provider could be
     // planted (a tool may write there), and the one chosen here is the one the page starts on.
     WebStart start =
-        new WebStart(approvals, web, named, tokenFile, webhook, HttpServers.provider(), terminal);
+        new WebStart(
+            approvals,
+            web,
+            named,
+            tokenFile,
+            webhook,
+            HttpServers.provider(),
+            terminal,
+            // Made here, in premain: the page's lines are printed beside main, which can hold
+            // System.err's lock or replace it; ASCII lines, so the platform's charset will do.
+            new PrintStream(
+                new FileOutputStream(FileDescriptor.err), true, Charset.defaultCharset()));
     return new ApprovalChannels(approvals, Optional.of(tokenFile), terminal, Optional.of(start));
   }
 
@@ -170,6 +185,7 @@ public final class ApprovalChannels {
     private final Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook;
     private final Object provider;
     private final boolean terminal;
+    private final PrintStream err;
 
     /** Where the page listens once bound: with port 0, the port is known only then. */
     private volatile InetSocketAddress listening;
@@ -183,7 +199,8 @@ public final class ApprovalChannels {
         Path tokenFile,
         Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook,
         Object provider,
-        boolean terminal) {
+        boolean terminal,
+        PrintStream err) {
       this.approvals = approvals;
       this.web = web;
       this.named = named;
@@ -191,6 +208,7 @@ public final class ApprovalChannels {
       this.webhook = webhook;
       this.provider = provider;
       this.terminal = terminal;
+      this.err = err;
       this.whereNow =
           "the approval web page is starting on "
               + web.bind()
@@ -207,23 +225,23 @@ public final class ApprovalChannels {
       } catch (IllegalStateException | IOError | LinkageError failure) {
         whereNow = failure.getMessage() + "; calls that need a person are denied";
         System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
-        System.err.println(
+        err.println(
             "toolguard: "
                 + failure.getMessage()
                 + "; every call that needs a person on the page is denied until the JVM is"
                 + " restarted");
-        System.err.flush();
+        err.flush();
         approvals.webFailed(String.valueOf(failure.getMessage()));
       } catch (RuntimeException failure) {
         String why = "the approval web page failed to start (" + failure + ")";
         whereNow = why + "; calls that need a person are denied";
         System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
-        System.err.println(
+        err.println(
             "toolguard: "
                 + why
                 + "; every call that needs a person on the page is denied until the JVM is"
                 + " restarted");
-        System.err.flush();
+        err.flush();
         approvals.webFailed(why);
       }
     }
@@ -283,10 +301,10 @@ public final class ApprovalChannels {
               + tokenFile
               + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)";
       System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
-      System.err.println(
+      err.println(
           "toolguard: approve calls at " + server.pageUrl() + " (token also in " + tokenFile + ")");
       if (webhook.isPresent()) {
-        System.err.println("toolguard: approval requests are posted to " + webhook.get().getKey());
+        err.println("toolguard: approval requests are posted to " + webhook.get().getKey());
       }
       approvals.servedOnWeb();
     }
