@@ -35,7 +35,6 @@ public final class Approvals {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Answer> sessionApprovals = new ConcurrentHashMap<>();
   private final Deque<Resolution> recent = new ArrayDeque<>();
-  private volatile boolean servedOnWeb;
 
   /** Whether the web page is on: it may still be starting, and calls wait for it. */
   private volatile boolean webOn;
@@ -70,7 +69,6 @@ public final class Approvals {
   /** The web page and API listen and show the pending requests themselves. */
   void servedOnWeb() {
     webOn = true;
-    servedOnWeb = true;
     webSettled.countDown();
   }
 
@@ -173,7 +171,7 @@ public final class Approvals {
    */
   private Optional<Answer> awaitWeb(ApprovalRequest request)
       throws InterruptedException, TimeoutException {
-    if (!webOn || webSettled.getCount() == 0 && webFailure == null) {
+    if (!webOn || (webSettled.getCount() == 0 && webFailure == null)) {
       return Optional.empty();
     }
     if (!webSettled.await(
