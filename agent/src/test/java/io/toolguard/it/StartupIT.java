@@ -94,6 +94,26 @@ class StartupIT {
     }
   }
 
+  /**
+   * The token file is written once the page listens, when tools may run: a folder missing at
+   * start-up, which a tool could make as a link, stops the JVM, as writing into it did before.
+   */
+  @Test
+  void aTokenFileWhoseFolderIsMissingStopsTheJvm() throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nsandbox: .\napproval:\n  web: {port: 0, token_file: missing/page.token}\n");
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: approval.web: the token file's folder ",
+            "missing does not exist; create it or choose another 'token_file'");
+    assertThat(result.stdout()).isEmpty();
+  }
+
   @Test
   void aWebhookWhoseSecretIsNotSetStopsTheJvm() throws Exception {
     Files.writeString(

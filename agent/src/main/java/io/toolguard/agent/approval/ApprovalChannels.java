@@ -112,6 +112,15 @@ public final class ApprovalChannels {
       }
     }
     Path tokenFile = tokenFile(web);
+    // Its folder must be there now: the file is written once the page listens, when tools run,
+    // and a folder a tool made in its place could be a link to where the tool reads.
+    Path folder = tokenFile.toAbsolutePath().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new IllegalStateException(
+          "approval.web: the token file's folder "
+              + folder
+              + " does not exist; create it or choose another 'token_file'");
+    }
     approvals.webStarting();
     // Chosen now, while no tool runs: the application's class path is where a provider could be
     // planted (a tool may write there), and the one chosen here is the one the page starts on.
