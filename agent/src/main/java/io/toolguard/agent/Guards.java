@@ -114,13 +114,12 @@ final class Guards implements Dispatcher.Hooks {
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);
-    approvals.awaitStarted();
     Guards guards =
         new Guards(
             tools,
             files,
             new ExecGuard(gate, files, env, sandboxes),
-            new NetGuard(gate, approvals.server()),
+            new NetGuard(gate, new ApprovalServerAddress(approvals)),
             env,
             new JvmGuard(gate));
     // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
@@ -132,6 +131,25 @@ final class Guards implements Dispatcher.Hooks {
     }
     ToolInstrumentation.install(
         instrumentation, tools, active.current().policy().toolAnnotations(), attached);
+  }
+
+  /**
+   * Where the approval page listens, or will, asked at each check: at JVM start the page binds
+   * after {@code premain}, and with port 0 its port is known only then. A named class, as a lambda
+   * would be spun at start-up.
+   */
+  private static final class ApprovalServerAddress
+      implements java.util.function.Supplier<java.util.Optional<java.net.InetSocketAddress>> {
+    private final ApprovalChannels approvals;
+
+    ApprovalServerAddress(ApprovalChannels approvals) {
+      this.approvals = approvals;
+    }
+
+    @Override
+    public java.util.Optional<java.net.InetSocketAddress> get() {
+      return approvals.server();
+    }
   }
 
   @Override

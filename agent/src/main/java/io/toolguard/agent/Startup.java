@@ -28,12 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>At JVM start the work is split over two threads: {@link JdkWeaving} defines the bootstrap
  * package and weaves the JDK on a thread of its own, started first, while {@code premain} reads the
- * policy, opens the audit log, starts the approval channels and builds the guards; it then waits
- * for the weaving and installs the guards, all before {@code main}. On JDK 22 and later, what the
- * kernel offers the exec sandbox and pinned opens (the foreign function API's first use) is asked
- * on a third thread once {@code premain} is done ({@link ExecSandboxes#announce}), which the first
- * tool call waits for and {@code main} does not. Attached, everything runs in turn on the attaching
- * thread.
+ * policy, opens the audit log, readies the approval channels and builds the guards; it then waits
+ * for the weaving and installs the guards, all before {@code main}. The approval web page listens
+ * on a thread of its own started last ({@link ApprovalChannels#startLater}), which a call that
+ * needs a person waits for and {@code main} does not. On JDK 22 and later, what the kernel offers
+ * the exec sandbox and pinned opens (the foreign function API's first use) is asked on a third
+ * thread once {@code premain} is done ({@link ExecSandboxes#announce}), which the first tool call
+ * waits for and {@code main} does not. Attached, everything runs in turn on the attaching thread.
  */
 final class Startup {
 
@@ -104,8 +105,9 @@ final class Startup {
               agentJar.isPresent() ? WovenJdkCache.filesFor(agentJar.get()) : Optional.empty());
       warnAboutOwnFilesIn(policy.sandbox(), own);
       if (attached) {
-        // An attach that fails must leave the JVM as it was; a start may overlap the page's start.
-        approvals.awaitStarted();
+        // An attach that fails must leave the JVM as it was; at JVM start the page starts after
+        // premain, and a page that cannot listen denies what it would have asked.
+        approvals.startNow();
       }
       jvmChanged = true;
       // Nothing that refers to the bootstrap package may load before it is defined.
@@ -148,6 +150,10 @@ final class Startup {
         // Last: on JDK 22+ at JVM start, asks the kernel on a thread of its own, which prints the
         // exec sandbox's line; main does not wait for it, the first tool call does.
         sandboxes.announce(policy);
+      }
+      if (!attached) {
+        // The approval page listens on a thread of its own; only a call that needs it waits.
+        approvals.startLater();
       }
     } catch (PolicyException invalid) {
       throw refusal(

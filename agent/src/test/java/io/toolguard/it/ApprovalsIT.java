@@ -66,6 +66,61 @@ class ApprovalsIT {
         .toList();
   }
 
+  /**
+   * At JVM start the page listens only after {@code premain}: a tool that runs from {@code main}'s
+   * first moment, while the page starts and just after, reads no token file and reaches no page,
+   * and the call that needs a person is not approved by it (nobody answers: it times out).
+   */
+  @Test
+  void aToolRunningWhileThePageStartsNeitherReadsItsTokenNorApprovesACall() throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        ApprovalPolicy.of(
+            ApprovalPolicy.page(port, "3s"),
+            """
+            early_reader:
+              decision: allow
+              files:
+                read: ["**"]
+            early_lister:
+              decision: allow
+              net:
+                connect: ["127.0.0.1:*"]
+            """
+                .indent(2)));
+    // Without the agent, the tool reads what lies where the page writes its token file, and the
+    // call runs without asking anybody.
+    Files.writeString(dir.resolve("approval.token"), "planted-token\n");
+    ChildJvm.Result plain =
+        ChildJvm.in(dir).app(ApprovalApp.class, "markers", "early", String.valueOf(port));
+    assertThat(plain.stdout())
+        .as(plain.toString())
+        .contains("early-read: ran: read the token planted-token", "transfer: ran");
+    Files.delete(dir.resolve("markers/transfer-eve-7"));
+    Files.delete(dir.resolve("approval.token"));
+
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml,audit=audit.jsonl")
+            .app(ApprovalApp.class, "markers", "early", String.valueOf(port));
+
+    assertThat(guarded.stdout())
+        .as(guarded.toString())
+        .containsPattern("early-read: ran: denied (once|every time), also once the page listened")
+        .contains(
+            "may not connect to (127.0.0.1) port "
+                + port
+                + ": a tool may not reach the approval server")
+        .contains("transfer: denied: ")
+        .doesNotContain("planted-token", "transfer: ran");
+    assertThat(guarded.stderr()).contains("toolguard: approve calls at http://127.0.0.1:" + port);
+    assertThat(dir.resolve("markers/transfer-eve-7")).doesNotExist();
+    assertThat(approvalEvents())
+        .filteredOn(line -> !"pending".equals(line.get("status")))
+        .singleElement()
+        .satisfies(line -> assertThat(line).containsEntry("status", "timed_out"));
+  }
+
   @Test
   void eachKindOfDecisionReachesTheCallAndTheAuditLog() throws Exception {
     CompletableFuture<ChildJvm.Result> child = start(policy("60s"), "decisions");

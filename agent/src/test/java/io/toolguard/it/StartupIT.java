@@ -40,24 +40,78 @@ class StartupIT {
     assertThat(dir.resolve("markers")).doesNotExist();
   }
 
+  /**
+   * The page listens after {@code premain}, so an address it cannot listen on no longer stops the
+   * JVM: it says so once on stderr, and every call only the page could have asked about is denied,
+   * audited with the reason, never run.
+   */
   @Test
-  void anApprovalPageThatCannotListenStopsTheJvm() throws Exception {
+  void anApprovalPageThatCannotListenDeniesWhatItWouldAsk() throws Exception {
     try (java.net.ServerSocket taken =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Files.writeString(
           dir.resolve("policy.yaml"),
-          "version: 1\nsandbox: .\napproval:\n  web: {port: " + taken.getLocalPort() + "}\n");
+          ApprovalPolicy.of(
+              "timeout: 20s\nweb: {port: " + taken.getLocalPort() + ", token_file: page.token}\n",
+              ""));
 
       ChildJvm.Result result =
-          ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+          ChildJvm.in(dir)
+              .agent("policy=policy.yaml,audit=audit.jsonl")
+              .app(io.toolguard.it.app.ApprovalApp.class, "markers", "one");
 
-      assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      String refusal =
+          "the approval web page cannot start on 127.0.0.1:"
+              + taken.getLocalPort()
+              + " (Address already in use); choose another 'port' under approval.web, or 0 for"
+              + " any free port";
       assertThat(result.stderr())
           .contains(
-              "toolguard: the approval web page cannot start on 127.0.0.1:" + taken.getLocalPort(),
-              "choose another 'port' under approval.web, or 0 for any free port");
-      assertThat(result.stdout()).isEmpty();
+              "toolguard: "
+                  + refusal
+                  + "; every call that needs a person on the page is denied until the JVM is"
+                  + " restarted")
+          .doesNotContain("approve calls at");
+      assertThat(result.stdout())
+          .contains("one: denied: ")
+          .contains("nobody could be asked: " + refusal);
+      assertThat(dir.resolve("markers")).doesNotExist();
+      assertThat(dir.resolve("page.token")).doesNotExist();
+      assertThat(
+              AuditLines.read(dir.resolve("audit.jsonl")).stream()
+                  .filter(line -> "approval".equals(line.get("event")))
+                  .filter(line -> "deny".equals(line.get("status")))
+                  .toList())
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .containsEntry("tool", "transfer")
+                      .containsEntry("by", "toolguard (the approval web page did not start)")
+                      .containsEntry("channel", "web")
+                      .containsEntry("message", "nobody could be asked: " + refusal));
     }
+  }
+
+  /**
+   * The token file is written once the page listens, when tools may run: a folder missing at
+   * start-up, which a tool could make as a link, stops the JVM, as writing into it did before.
+   */
+  @Test
+  void aTokenFileWhoseFolderIsMissingStopsTheJvm() throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nsandbox: .\napproval:\n  web: {port: 0, token_file: missing/page.token}\n");
+
+    ChildJvm.Result result = ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr())
+        .contains(
+            "toolguard: approval.web: the token file's folder ",
+            "missing does not exist; create it or choose another 'token_file'");
+    assertThat(result.stdout()).isEmpty();
   }
 
   @Test

@@ -1,33 +1,42 @@
 package io.toolguard.agent.approval;
 
+import io.toolguard.agent.options.AgentProperties;
 import io.toolguard.agent.policy.ApprovalSettings;
 import io.toolguard.agent.threads.OwnThreads;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOError;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
- * Starts the approval channels a policy turns on, and says at start-up where each one asks.
+ * Starts the approval channels a policy turns on, and says where each one asks.
  *
- * <p>The web page starts on a thread of its own while the agent goes on starting (it costs the
- * JDK's HTTP server, about 140 classes, and a random token), and {@link #awaitStarted} waits for it
- * before the agent hooks anything: the page still listens, has its token file and prints its
- * address before {@code main} runs, and an address it cannot listen on still stops the start-up.
+ * <p>Everything that can be settled without the JDK's HTTP server is settled in {@code premain}:
+ * the terminal, the webhook's secret, the page's address (its host name resolved), its token file's
+ * place (protected from the first tool call on) and the HTTP server's provider. The page itself
+ * (the JDK's HTTP server, about 140 classes, with its bind, token and token file) costs 50 to 300
+ * ms, so at JVM start it listens on a thread of its own once {@code premain} is done ({@link
+ * #startLater}): {@code main} does not wait for it, a call that needs a person does (bounded by its
+ * own timeout), and a page that cannot listen denies every call that only it could have asked
+ * about. Attached, it starts at once and an address it cannot listen on fails the attach ({@link
+ * #startNow}).
  */
 public final class ApprovalChannels {
 
@@ -35,34 +44,24 @@ public final class ApprovalChannels {
   private final Optional<Path> tokenFile;
   private final boolean terminal;
 
-  /** The web page, starting; empty when it is off. */
-  private final Optional<FutureTask<ApprovalServer>> starting;
-
-  /** The webhook to start once the page is up (its requests link to the page): URL and secret. */
-  private final Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook;
-
-  private Optional<InetSocketAddress> server = Optional.empty();
-  private boolean started;
+  /** The web page to start; empty when it is off. */
+  private final Optional<WebStart> page;
 
   private ApprovalChannels(
-      Approvals approvals,
-      Optional<Path> tokenFile,
-      boolean terminal,
-      Optional<FutureTask<ApprovalServer>> starting,
-      Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook) {
+      Approvals approvals, Optional<Path> tokenFile, boolean terminal, Optional<WebStart> page) {
     this.approvals = approvals;
     this.tokenFile = tokenFile;
     this.terminal = terminal;
-    this.starting = starting;
-    this.webhook = webhook;
+    this.page = page;
   }
 
   /**
-   * Starts every channel {@code settings} turns on, the web page on a thread of its own (see {@link
-   * #awaitStarted}); a terminal that is not there stands down with a note, anything else that
-   * cannot start stops the start-up.
+   * Starts the terminal and readies the web page and the webhook: a terminal that is not there
+   * stands down with a note; a webhook without its secret, a runtime without the HTTP server, or a
+   * page address that names no host stops the start-up. Then call {@link #startNow} or {@link
+   * #startLater}.
    *
-   * @throws IllegalStateException if the webhook has no secret
+   * @throws IllegalStateException if the webhook has no secret, or the page cannot start at all
    */
   public static ApprovalChannels start(ApprovalSettings settings, Map<String, String> environment) {
     Approvals approvals = new Approvals();
@@ -81,8 +80,7 @@ public final class ApprovalChannels {
       }
     }
     if (settings.web().isEmpty()) {
-      return new ApprovalChannels(
-          approvals, Optional.empty(), terminal, Optional.empty(), Optional.empty());
+      return new ApprovalChannels(approvals, Optional.empty(), terminal, Optional.empty());
     }
     Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook = Optional.empty();
     if (settings.webhook().isPresent()) {
@@ -97,113 +95,274 @@ public final class ApprovalChannels {
       webhook = Optional.of(Map.entry(hook, secret.get()));
     }
     ApprovalSettings.Web web = settings.web().get();
+    if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
+      throw new IllegalStateException(
+          "approval.web needs the JDK module jdk.httpserver, which this runtime lacks;"
+              + " add it with --add-modules jdk.httpserver or use a full JDK");
+    }
+    // A host name is looked up now, while no tool runs (a lookup consults resolvers a tool could
+    // influence); an address literal needs no lookup, and is parsed where the page starts, which
+    // keeps the JDK's network library from loading before main.
+    InetAddress named = null;
+    if (!isAddressLiteral(web.bind())) {
+      try {
+        named = InetAddress.getByName(web.bind());
+      } catch (UnknownHostException unknown) {
+        throw new IllegalStateException(cannotStart(web, unknown), unknown);
+      }
+    }
     Path tokenFile = tokenFile(web);
-    FutureTask<ApprovalServer> starting = new FutureTask<>(new WebStart(approvals, web, tokenFile));
-    OwnThreads.daemon(starting, "toolguard-approval-web-start").start();
-    return new ApprovalChannels(
-        approvals, Optional.of(tokenFile), terminal, Optional.of(starting), webhook);
+    // Its folder must be there now: the file is written once the page listens, when tools run,
+    // and a folder a tool made in its place could be a link to where the tool reads.
+    Path folder = tokenFile.toAbsolutePath().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new IllegalStateException(
+          "approval.web: the token file's folder "
+              + folder
+              + " does not exist; create it or choose another 'token_file'");
+    }
+    approvals.webStarting();
+    // Chosen now, while no tool runs: the application's class path is where a provider could be
+    // planted (a tool may write there), and the one chosen here is the one the page starts on.
+    WebStart start =
+        new WebStart(
+            approvals,
+            web,
+            named,
+            tokenFile,
+            webhook,
+            HttpServers.provider(),
+            terminal,
+            // Made here, in premain: the page's lines are printed beside main, which can hold
+            // System.err's lock or replace it; ASCII lines, so the platform's charset will do.
+            new PrintStream(
+                new FileOutputStream(FileDescriptor.err), true, Charset.defaultCharset()));
+    return new ApprovalChannels(approvals, Optional.of(tokenFile), terminal, Optional.of(start));
   }
 
   /**
-   * Waits until the web page listens (if it is on), says where, and starts the webhook, whose
-   * requests link to the page. Call it before anything is hooked, and before {@link #server} or
-   * {@link #whereToApprove}.
+   * Attached: starts the web page now and waits until it listens, says where, and starts the
+   * webhook, whose requests link to the page.
    *
    * @throws IllegalStateException if the web page cannot start
    */
-  public void awaitStarted() {
-    if (started) {
-      return;
+  public void startNow() {
+    if (page.isPresent()) {
+      page.get().listen();
     }
-    started = true;
-    if (starting.isEmpty()) {
-      return;
+  }
+
+  /**
+   * At JVM start, once {@code premain} is done: starts the web page on a thread of its own, which
+   * says where it listens, or that it cannot, once it knows. Calls that need a person wait for it.
+   */
+  public void startLater() {
+    if (page.isPresent()) {
+      OwnThreads.daemon(page.get(), "toolguard-approval-web-start").start();
     }
-    ApprovalServer page;
-    try {
-      page = starting.get().get();
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(
-          "interrupted while the approval web page started; start the JVM again");
-    } catch (ExecutionException failed) {
-      Throwable cause = failed.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("the approval web page failed to start: " + cause, cause);
-    }
-    approvals.servedOnWeb();
-    System.err.println(
-        "toolguard: approve calls at "
-            + page.pageUrl()
-            + " (token also in "
-            + tokenFile.orElseThrow()
-            + ")");
-    server = Optional.of(page.address());
-    if (webhook.isPresent()) {
-      Map.Entry<ApprovalSettings.Webhook, String> hook = webhook.get();
-      approvals.add(
-          WebhookChannel.start(
-              hook.getKey().url(), hook.getValue(), approvals, page.decisionUrls()));
-      System.err.println("toolguard: approval requests are posted to " + hook.getKey());
-    }
+  }
+
+  private static String cannotStart(ApprovalSettings.Web web, Exception why) {
+    return "the approval web page cannot start on "
+        + web.bind()
+        + ":"
+        + web.port()
+        + " ("
+        + why.getMessage()
+        + "); choose another 'port' under approval.web, or 0 for any free port";
   }
 
   private static Path tokenFile(ApprovalSettings.Web web) {
     if (web.tokenFile().isPresent()) {
       return web.tokenFile().get();
     }
-    return Path.of(
-        System.getProperty("java.io.tmpdir"),
-        "toolguard-approval-" + ProcessHandle.current().pid() + ".token");
+    return Path.of(System.getProperty("java.io.tmpdir"), "toolguard-approval-" + pid() + ".token");
   }
 
-  /** Starts the web page: a named class, as a lambda would be spun at start-up. */
-  private static final class WebStart implements java.util.concurrent.Callable<ApprovalServer> {
+  /**
+   * Starts the web page: binds the address settled in {@code premain}, makes the token, then writes
+   * the token file, so that a token file that exists names a page that listens.
+   */
+  private static final class WebStart implements Runnable {
     private final Approvals approvals;
     private final ApprovalSettings.Web web;
-    private final Path tokenFile;
 
-    WebStart(Approvals approvals, ApprovalSettings.Web web, Path tokenFile) {
+    /** The bind address looked up in {@code premain}; null for an address literal. */
+    private final InetAddress named;
+
+    private final Path tokenFile;
+    private final Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook;
+    private final Object provider;
+    private final boolean terminal;
+    private final PrintStream err;
+
+    /** Where the page listens once bound: with port 0, the port is known only then. */
+    private volatile InetSocketAddress listening;
+
+    private volatile String whereNow;
+
+    WebStart(
+        Approvals approvals,
+        ApprovalSettings.Web web,
+        InetAddress named,
+        Path tokenFile,
+        Optional<Map.Entry<ApprovalSettings.Webhook, String>> webhook,
+        Object provider,
+        boolean terminal,
+        PrintStream err) {
       this.approvals = approvals;
       this.web = web;
+      this.named = named;
       this.tokenFile = tokenFile;
-    }
-
-    @Override
-    public ApprovalServer call() {
-      return web(approvals, web, tokenFile);
-    }
-  }
-
-  private static ApprovalServer web(Approvals approvals, ApprovalSettings.Web web, Path tokenFile) {
-    if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
-      throw new IllegalStateException(
-          "approval.web needs the JDK module jdk.httpserver, which this runtime lacks;"
-              + " add it with --add-modules jdk.httpserver or use a full JDK");
-    }
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    String token = HexFormat.of().formatHex(secret);
-    ApprovalServer server;
-    try {
-      server = ApprovalServer.start(approvals, token, web.bind(), web.port());
-      writeOwnerOnly(tokenFile, token);
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "the approval web page cannot start on "
+      this.webhook = webhook;
+      this.provider = provider;
+      this.terminal = terminal;
+      this.err = err;
+      this.whereNow =
+          "the approval web page is starting on "
               + web.bind()
               + ":"
               + web.port()
-              + " ("
-              + e.getMessage()
-              + "); choose another 'port' under approval.web, or 0 for any free port");
+              + " (its address and token file are printed once it listens)";
     }
-    return server;
+
+    /** On the page's own thread: a failure denies what only the page could ask, and says so. */
+    @Override
+    public void run() {
+      try {
+        listen();
+      } catch (IllegalStateException | IOError | LinkageError failure) {
+        whereNow = failure.getMessage() + "; calls that need a person are denied";
+        System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
+        err.println(
+            "toolguard: "
+                + failure.getMessage()
+                + "; every call that needs a person on the page is denied until the JVM is"
+                + " restarted");
+        err.flush();
+        approvals.webFailed(String.valueOf(failure.getMessage()));
+      } catch (RuntimeException failure) {
+        String why = "the approval web page failed to start (" + failure + ")";
+        whereNow = why + "; calls that need a person are denied";
+        System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
+        err.println(
+            "toolguard: "
+                + why
+                + "; every call that needs a person on the page is denied until the JVM is"
+                + " restarted");
+        err.flush();
+        approvals.webFailed(why);
+      }
+    }
+
+    /**
+     * Binds, starts and announces the page; the webhook starts with it.
+     *
+     * @throws IllegalStateException if it cannot listen
+     */
+    void listen() {
+      ApprovalServer server;
+      try {
+        InetAddress host = named != null ? named : InetAddress.getByName(web.bind());
+        server =
+            ApprovalServer.bind(
+                approvals, PageToken.fresh(), provider, new InetSocketAddress(host, web.port()));
+      } catch (IOException e) {
+        throw new IllegalStateException(cannotStart(web, e), e);
+      }
+      // Bound, not yet accepting: from now on no tool may connect to it, whatever port it got.
+      listening = server.address();
+      try {
+        // Registered before the file exists, so a JVM that exits from here on removes it.
+        tokenFile.toFile().deleteOnExit();
+        server.start();
+      } catch (IllegalStateException exiting) {
+        // The JVM is exiting (no shutdown hook can be added): nothing is left to approve.
+        server.stop();
+        approvals.webFailed("the JVM is exiting");
+        return;
+      } catch (IOException e) {
+        server.stop();
+        throw new IllegalStateException(cannotStart(web, e), e);
+      }
+      try {
+        writeOwnerOnly(tokenFile, server.token());
+      } catch (IOException e) {
+        server.stop();
+        throw new IllegalStateException(
+            "the approval web page cannot write its token file "
+                + tokenFile
+                + " ("
+                + e
+                + "); choose a writable 'token_file' under approval.web",
+            e);
+      }
+      if (webhook.isPresent()) {
+        Map.Entry<ApprovalSettings.Webhook, String> hook = webhook.get();
+        approvals.add(
+            WebhookChannel.start(
+                hook.getKey().url(), hook.getValue(), approvals, server.decisionUrls()));
+      }
+      whereNow =
+          "approve calls at "
+              + server.origin()
+              + "/ with the token in "
+              + tokenFile
+              + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)";
+      System.setProperty(AgentProperties.APPROVALS, where(whereNow, terminal));
+      err.println(
+          "toolguard: approve calls at " + server.pageUrl() + " (token also in " + tokenFile + ")");
+      if (webhook.isPresent()) {
+        err.println("toolguard: approval requests are posted to " + webhook.get().getKey());
+      }
+      approvals.servedOnWeb();
+    }
+
+    /** {@return where no tool may connect: the bound address, or the configured one until then} */
+    Optional<InetSocketAddress> reserved() {
+      InetSocketAddress bound = listening;
+      if (bound != null) {
+        return Optional.of(bound);
+      }
+      if (web.port() == 0) {
+        return Optional.empty();
+      }
+      // Its port is what counts (any local address on it reaches the page); unresolved until
+      // bound, rather than a lookup inside a tool's check.
+      return Optional.of(
+          named != null
+              ? new InetSocketAddress(named, web.port())
+              : InetSocketAddress.createUnresolved(web.bind(), web.port()));
+    }
+  }
+
+  /** {@return whether {@code bind} is written as an IP address, which needs no lookup} */
+  static boolean isAddressLiteral(String bind) {
+    if (bind.isEmpty()) {
+      return false;
+    }
+    if (bind.indexOf(':') >= 0) {
+      return true;
+    }
+    for (int i = 0; i < bind.length(); i++) {
+      char c = bind.charAt(i);
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@return this process's id}, from {@code /proc/self} where there is one: {@code
+   * ProcessHandle}'s first use starts the JDK's process reaper machinery (10 to 20 ms).
+   */
+  private static long pid() {
+    try {
+      return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+    } catch (IOException | UnsupportedOperationException | NumberFormatException notLinux) {
+      return ProcessHandle.current().pid();
+    }
   }
 
   /**
@@ -221,7 +380,6 @@ public final class ApprovalChannels {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.UTF_8)));
     }
-    file.toFile().deleteOnExit();
   }
 
   public Approvals approvals() {
@@ -240,22 +398,16 @@ public final class ApprovalChannels {
 
   /**
    * {@return where a person approves this JVM's calls, in words: the page's address and its token
-   * file (never the token), and the terminal}
+   * file (never the token), or that it is still starting or failed, and the terminal}
    */
   public String whereToApprove() {
-    requireStarted();
+    return where(page.isPresent() ? page.get().whereNow : null, terminal);
+  }
+
+  private static String where(String page, boolean terminal) {
     List<String> where = new ArrayList<>();
-    if (server.isPresent()) {
-      InetSocketAddress address = server.get();
-      String host = address.getAddress().getHostAddress();
-      where.add(
-          "approve calls at http://"
-              + (host.contains(":") ? "[" + host + "]" : host)
-              + ":"
-              + address.getPort()
-              + "/ with the token in "
-              + (tokenFile.isPresent() ? tokenFile.get().toString() : "its token file")
-              + " (open /?token=TOKEN, or send it in the X-Toolguard-Token header)");
+    if (page != null) {
+      where.add(page);
     }
     if (terminal) {
       where.add("asks on the controlling terminal of the guarded JVM");
@@ -265,15 +417,11 @@ public final class ApprovalChannels {
         : String.join("; ", where);
   }
 
-  /** {@return where the approval server listens, which no tool may connect to} */
+  /**
+   * {@return where the approval server listens, or will, which no tool may connect to}: with a port
+   * of 0, empty until it is bound
+   */
   public Optional<InetSocketAddress> server() {
-    requireStarted();
-    return server;
-  }
-
-  private void requireStarted() {
-    if (!started) {
-      throw new IllegalStateException("the approval channels are asked before they started");
-    }
+    return page.isPresent() ? page.get().reserved() : Optional.empty();
   }
 }

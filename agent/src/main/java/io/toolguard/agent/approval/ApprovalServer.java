@@ -3,13 +3,13 @@ package io.toolguard.agent.approval;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.spi.HttpServerProvider;
 import io.toolguard.agent.annotation.SuppressForbidden;
 import io.toolguard.agent.audit.Json;
 import io.toolguard.agent.threads.OwnThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -96,20 +96,37 @@ final class ApprovalServer {
   }
 
   /**
-   * Starts the server on {@code bind:port} (0 for any free port) with daemon threads.
+   * Makes the server and binds it to {@code address} (port 0 for any free port), not accepting
+   * until {@link #start}.
    *
+   * @param provider the JDK's HTTP server provider, as {@link HttpServers#provider} chose it
    * @throws IOException if the address cannot be bound
    */
-  static ApprovalServer start(Approvals approvals, String token, String bind, int port)
+  static ApprovalServer bind(
+      Approvals approvals, String token, Object provider, InetSocketAddress address)
       throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
+    HttpServer server = ((HttpServerProvider) provider).createHttpServer(address, 64);
     ExecutorService workers = Executors.newFixedThreadPool(4, new WorkerThreads());
     server.setExecutor(workers);
     ApprovalServer approvalServer = new ApprovalServer(approvals, token, server, workers);
     server.createContext("/", new Requests(approvalServer));
+    return approvalServer;
+  }
+
+  /**
+   * Starts accepting, on daemon threads, and stops as the JVM exits.
+   *
+   * @throws IllegalStateException if the JVM is already exiting
+   * @throws IOException if interrupted while starting
+   */
+  void start() throws IOException {
+    // First, so that a JVM that exits from here on stops the server's dispatcher: the JVM holds
+    // its exit up for 300 ms while a thread of its waits in native code, as the dispatcher does.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(new Stopping(this), "toolguard-approval-web-stop"));
     // The server's dispatcher thread takes its daemon status from the thread that starts it.
-    Thread starter = OwnThreads.daemon(new Starting(server), "toolguard-approval-web-start");
+    Starting starting = new Starting(server);
+    Thread starter = OwnThreads.daemon(starting, "toolguard-approval-web-start");
     starter.start();
     try {
       starter.join();
@@ -117,10 +134,9 @@ final class ApprovalServer {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the approval server");
     }
-    // A thread left waiting in native code holds the JVM's exit up for 300 ms.
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(new Stopping(approvalServer), "toolguard-approval-web-stop"));
-    return approvalServer;
+    if (!starting.started) {
+      throw new IllegalStateException("the JVM is exiting");
+    }
   }
 
   // What the HTTP server, the JVM and the webhook call back: named classes rather than lambdas or
@@ -153,6 +169,7 @@ final class ApprovalServer {
   @SuppressForbidden(reason = "the JDK's HTTP server, as for the class around it")
   private static final class Starting implements Runnable {
     private final HttpServer server;
+    private volatile boolean started;
 
     Starting(HttpServer server) {
       this.server = server;
@@ -160,7 +177,12 @@ final class ApprovalServer {
 
     @Override
     public void run() {
-      server.start();
+      try {
+        server.start();
+        started = true;
+      } catch (IllegalStateException stoppedAsTheJvmExits) {
+        // The exit hook stopped it first; the page's thread sees the JVM exiting.
+      }
     }
   }
 
@@ -195,6 +217,16 @@ final class ApprovalServer {
   /** {@return the address the server listens on} */
   InetSocketAddress address() {
     return server.getAddress();
+  }
+
+  /** {@return the token the page and API ask for} */
+  String token() {
+    return token;
+  }
+
+  /** {@return the page's origin, {@code http://host:port}} */
+  String origin() {
+    return origin;
   }
 
   /** {@return the page's address, token included} */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +35,14 @@ public final class Approvals {
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Answer> sessionApprovals = new ConcurrentHashMap<>();
   private final Deque<Resolution> recent = new ArrayDeque<>();
-  private volatile boolean servedOnWeb;
+
+  /** Whether the web page is on: it may still be starting, and calls wait for it. */
+  private volatile boolean webOn;
+
+  /** Counted down once the web page listens, or failed ({@link #webFailure} then says why). */
+  private final CountDownLatch webSettled = new CountDownLatch(1);
+
+  private volatile String webFailure;
 
   /** What became of an answer given for a request. */
   public enum Result {
@@ -53,14 +61,26 @@ public final class Approvals {
     channels.add(channel);
   }
 
-  /** The web page and API show the pending requests themselves. */
+  /** The web page is on and starting: calls that need a person wait until it listens. */
+  void webStarting() {
+    webOn = true;
+  }
+
+  /** The web page and API listen and show the pending requests themselves. */
   void servedOnWeb() {
-    servedOnWeb = true;
+    webOn = true;
+    webSettled.countDown();
+  }
+
+  /** The web page could not start: what only it could ask is denied, saying {@code why}. */
+  void webFailed(String why) {
+    webFailure = why;
+    webSettled.countDown();
   }
 
   /** {@return whether any channel can ask a person} */
   public boolean canAsk() {
-    return servedOnWeb || !channels.isEmpty();
+    return webOn || !channels.isEmpty();
   }
 
   /** {@return a new request, with fresh id and key, expiring {@code timeout} from now} */
@@ -109,10 +129,16 @@ public final class Approvals {
     pending.put(request.id(), waiting);
     Answer answer;
     try {
-      channels.forEach(channel -> channel.offer(request));
-      answer =
-          waiting.answer.get(
-              Duration.between(Instant.now(), request.deadline()).toNanos(), TimeUnit.NANOSECONDS);
+      Optional<Answer> noPage = awaitWeb(request);
+      if (noPage.isPresent()) {
+        answer = settle(waiting, noPage.get());
+      } else {
+        channels.forEach(channel -> channel.offer(request));
+        answer =
+            waiting.answer.get(
+                Duration.between(Instant.now(), request.deadline()).toNanos(),
+                TimeUnit.NANOSECONDS);
+      }
     } catch (TimeoutException silence) {
       answer = settle(waiting, Answer.timedOut());
     } catch (InterruptedException interrupted) {
@@ -134,6 +160,34 @@ public final class Approvals {
     }
     pending.remove(request.id());
     return resolution;
+  }
+
+  /**
+   * Waits, within the request's deadline, for a web page that is still starting (at JVM start it
+   * listens only after {@code premain}): the page, and the webhook that links to it, ask once it
+   * listens. {@return the denial, when the page failed and no other channel can ask}
+   *
+   * @throws TimeoutException if the page did not listen before the request's deadline
+   */
+  private Optional<Answer> awaitWeb(ApprovalRequest request)
+      throws InterruptedException, TimeoutException {
+    if (!webOn || (webSettled.getCount() == 0 && webFailure == null)) {
+      return Optional.empty();
+    }
+    if (!webSettled.await(
+        Duration.between(Instant.now(), request.deadline()).toNanos(), TimeUnit.NANOSECONDS)) {
+      throw new TimeoutException();
+    }
+    String failure = webFailure;
+    if (failure == null || !channels.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Answer(
+            Answer.Choice.DENY,
+            "nobody could be asked: " + failure,
+            "toolguard (the approval web page did not start)",
+            "web"));
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Decides each connection, datagram, listening or receiving socket, Unix-domain socket and name
@@ -46,13 +47,15 @@ public final class NetGuard {
   static final String RECEIVE = "receive";
 
   private final AccessGate gate;
-  private final Optional<InetSocketAddress> approvalServer;
+
+  /** Where the approval server listens, or will: at JVM start it binds after {@code premain}. */
+  private final Supplier<Optional<InetSocketAddress>> approvalServer;
 
   /** The datagram channels allowed to receive, each with the tool call it was allowed for. */
   private final Map<DatagramChannel, ToolContext> receiving =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  public NetGuard(AccessGate gate, Optional<InetSocketAddress> approvalServer) {
+  public NetGuard(AccessGate gate, Supplier<Optional<InetSocketAddress>> approvalServer) {
     this.gate = gate;
     this.approvalServer = approvalServer;
   }
@@ -222,13 +225,14 @@ public final class NetGuard {
    * The server may listen on every address, so any address of this machine on its port reaches it.
    */
   private boolean reachesApprovalServer(InetAddress address, int port) {
-    if (approvalServer.isEmpty() || port != approvalServer.get().getPort()) {
+    Optional<InetSocketAddress> server = approvalServer.get();
+    if (server.isEmpty() || port != server.get().getPort()) {
       return false;
     }
     try {
       return address.isLoopbackAddress()
           || address.isAnyLocalAddress()
-          || address.equals(approvalServer.get().getAddress())
+          || address.equals(server.get().getAddress())
           || NetworkInterface.getByInetAddress(address) != null;
     } catch (SocketException unknown) {
       return true;

@@ -43,7 +43,12 @@ public record ApprovalSettings(
      * unset}
      */
     public Optional<String> resolveSecret(java.util.Map<String, String> environment) {
-      return secret.or(() -> secretEnv.map(environment::get).filter(value -> !value.isEmpty()));
+      // Plain tests: each lambda is a class spun in premain, where this is asked.
+      if (secret.isPresent()) {
+        return secret;
+      }
+      String value = secretEnv.isPresent() ? environment.get(secretEnv.get()) : null;
+      return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     @Override

@@ -263,4 +263,79 @@ class ApprovalsTest {
     approvals.servedOnWeb();
     assertThat(approvals.canAsk()).isTrue();
   }
+
+  /** A channel that records what it was offered. */
+  private static final class Recording implements ApprovalChannel {
+    final List<ApprovalRequest> offered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void offer(ApprovalRequest request) {
+      offered.add(request);
+    }
+  }
+
+  @Test
+  void aCallWaitsForAPageStillStartingAndIsAskedOnceItListens() throws Exception {
+    approvals.webStarting();
+    assertThat(approvals.canAsk()).isTrue();
+    ApprovalRequest request = request("transfer", "1");
+    CompletableFuture<Resolution> settled = waitFor(request);
+    Recording webhook = new Recording();
+    approvals.add(webhook);
+    Thread.sleep(50);
+    assertThat(webhook.offered).as("not offered before the page listens").isEmpty();
+    assertThat(settled).isNotDone();
+
+    approvals.servedOnWeb();
+    while (webhook.offered.isEmpty()) {
+      Thread.sleep(1);
+    }
+    assertThat(approvals.decide(request.id(), by(Answer.Choice.APPROVE), request.callHash(), null))
+        .isEqualTo(Approvals.Result.DECIDED);
+    assertThat(settled.get(5, TimeUnit.SECONDS).answer().choice()).isEqualTo(Answer.Choice.APPROVE);
+  }
+
+  @Test
+  void aPageThatDoesNotListenBeforeTheDeadlineTimesTheCallOut() throws Exception {
+    approvals.webStarting();
+    ApprovalRequest request =
+        request("transfer", Risk.HIGH, Optional.of("1"), Duration.ofMillis(100));
+    Resolution resolution = approvals.await(request);
+    assertThat(resolution.answer().choice()).isEqualTo(Answer.Choice.TIMED_OUT);
+    assertThat(approvals.pending()).isEmpty();
+  }
+
+  @Test
+  void aPageThatFailedDeniesWhatOnlyItCouldAskSayingWhy() throws Exception {
+    approvals.webStarting();
+    ApprovalRequest request = request("transfer", "1");
+    CompletableFuture<Resolution> settled = waitFor(request);
+    approvals.webFailed("the approval web page cannot start on 127.0.0.1:1 (denied)");
+
+    Answer answer = settled.get(5, TimeUnit.SECONDS).answer();
+    assertThat(answer)
+        .isEqualTo(
+            new Answer(
+                Answer.Choice.DENY,
+                "nobody could be asked: the approval web page cannot start on 127.0.0.1:1"
+                    + " (denied)",
+                "toolguard (the approval web page did not start)",
+                "web"));
+    assertThat(approvals.canAsk()).as("the caller still asks, and is told why not").isTrue();
+  }
+
+  @Test
+  void aPageThatFailedLeavesTheTerminalToAsk() throws Exception {
+    Recording terminal = new Recording();
+    approvals.add(terminal);
+    approvals.webStarting();
+    approvals.webFailed("it could not bind");
+    ApprovalRequest request = request("transfer", "1");
+    CompletableFuture<Resolution> settled = waitFor(request);
+    while (terminal.offered.isEmpty()) {
+      Thread.sleep(1);
+    }
+    approvals.decide(request.id(), by(Answer.Choice.DENY), request.callHash(), null);
+    assertThat(settled.get(5, TimeUnit.SECONDS).answer()).isEqualTo(by(Answer.Choice.DENY));
+  }
 }

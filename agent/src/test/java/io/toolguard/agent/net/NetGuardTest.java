@@ -60,7 +60,7 @@ class NetGuardTest {
             null);
     AuditLog audit = AuditLog.open(dir.resolve("audit.jsonl"));
     guard =
-        new NetGuard(new AccessGate(audit, new Approver(new Approvals(), audit)), Optional.empty());
+        new NetGuard(new AccessGate(audit, new Approver(new Approvals(), audit)), Optional::empty);
   }
 
   @Test
