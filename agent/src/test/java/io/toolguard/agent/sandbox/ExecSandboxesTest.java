@@ -51,15 +51,18 @@ class ExecSandboxesTest {
                 exec_sandbox: "off"
                 exec: [cat]
             """);
-    sandboxes =
-        new ExecSandboxes(
-            ProtectedFiles.of(
-                List.of(),
-                dir.resolve("audit.jsonl"),
-                Optional.empty(),
-                false,
-                Optional.empty(),
-                Optional.empty()));
+    sandboxes = new ExecSandboxes(auditLogOnly());
+  }
+
+  /** {@return toolguard's own files when the audit log is the only one} */
+  private ProtectedFiles auditLogOnly() {
+    return ProtectedFiles.of(
+        List.of(),
+        dir.resolve("audit.jsonl"),
+        Optional.empty(),
+        false,
+        Optional.empty(),
+        Optional.empty());
   }
 
   private ToolContext context(String tool, Mode mode, ToolContext outer) {
@@ -89,16 +92,7 @@ class ExecSandboxesTest {
   }
 
   private ExecSandboxes asking(Runnable ask) {
-    return new ExecSandboxes(
-        ProtectedFiles.of(
-            List.of(),
-            dir.resolve("audit.jsonl"),
-            Optional.empty(),
-            false,
-            Optional.empty(),
-            Optional.empty()),
-        ask,
-        System.err);
+    return new ExecSandboxes(auditLogOnly(), ask, System.err);
   }
 
   @Test
