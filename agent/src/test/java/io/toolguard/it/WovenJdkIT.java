@@ -36,6 +36,11 @@ class WovenJdkIT {
           risk: LOW
           files:
             write: ["**"]
+        sizer:
+          decision: allow
+          risk: LOW
+          files:
+            read: ["agent/**"]
       """;
 
   private static final String SECRET = "the secret outside the tool's grants";
@@ -92,6 +97,14 @@ class WovenJdkIT {
     assertThat(first.lines("write " + otherJdks.getFileName()).get(0))
         .contains("woven JDK classes kept for the next start");
     assertThat(first.lines("write toolguard-agent.jar:").get(0)).contains("toolguard's agent jar");
+    ChildJvm.Result reading =
+        ChildJvm.in(box)
+            .jvmArg("-Dwoven.it.jar=" + jar)
+            .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+            .app(WovenJdkApp.class, secret.toString());
+    assertThat(reading.lines("size: "))
+        .as("reading the agent jar, as its grants say: " + reading)
+        .containsExactly("size: " + Files.size(jar));
     assertThat(otherJdks).doesNotExist();
     assertThat(jar).hasSameBinaryContentAs(copy);
     assertThat(WovenJdkFiles.classes(jar)).contains("java/io/FileInputStream");

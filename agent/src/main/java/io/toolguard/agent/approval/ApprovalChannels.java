@@ -252,8 +252,16 @@ public final class ApprovalChannels {
                 + " restarted");
         err.flush();
         approvals.webFailed(why);
+      } catch (Error other) {
+        // Out of memory or stack, say: the calls waiting for the page are denied now rather than
+        // at their timeouts, by a word made ahead.
+        approvals.webFailed(FAILED);
+        throw other;
       }
     }
+
+    /** Why calls that need a person are denied after an {@link Error} on the page's thread. */
+    private static final String FAILED = "the approval web page failed to start";
 
     /**
      * Binds, starts and announces the page; the webhook starts with it.

@@ -181,7 +181,8 @@ public final class FileGuard {
       }
       if (unresolved == null) {
         Optional<ProtectedFiles.Entry> touched = own.touched(real, operation == DELETE, inode);
-        if (touched.isPresent()) {
+        if (touched.isPresent()
+            && !(touched.get().kind().readable() && (operation == READ || operation == PROBE))) {
           gate.refuse(context, file, touched.get().reason());
         }
       }

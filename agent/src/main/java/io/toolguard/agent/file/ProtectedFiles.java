@@ -33,22 +33,33 @@ public final class ProtectedFiles {
 
   /** What a protected file is to toolguard, as a denial names it. */
   public enum Kind {
-    POLICY("policy file"),
-    AUDIT_LOG("audit log"),
-    APPROVAL_TOKEN("approval token file"),
-    TERMINAL("approval terminal"),
-    AGENT_JAR("agent jar"),
-    WOVEN_JDK("woven JDK classes kept for the next start");
+    POLICY("policy file", false),
+    AUDIT_LOG("audit log", false),
+    APPROVAL_TOKEN("approval token file", false),
+    TERMINAL("approval terminal", false),
+    /** Its content is public code, which libraries read (every jar's manifest, resources). */
+    AGENT_JAR("agent jar", true),
+    WOVEN_JDK("woven JDK classes kept for the next start", false);
 
     private final String label;
+    private final boolean readable;
 
-    Kind(String label) {
+    Kind(String label, boolean readable) {
       this.label = label;
+      this.readable = readable;
     }
 
     /** {@return the words for it, "policy file"} */
     public String label() {
       return label;
+    }
+
+    /**
+     * {@return whether a tool may read or look it up as its grants say}: only changing it (writing,
+     * deleting, moving, linking, its permissions) is refused whatever the grants
+     */
+    public boolean readable() {
+      return readable;
     }
   }
 

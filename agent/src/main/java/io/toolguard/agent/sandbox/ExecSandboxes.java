@@ -168,7 +168,8 @@ public final class ExecSandboxes {
         continue;
       }
       RulesetPlanner.Plan plan =
-          new RulesetPlanner(policy.sandbox(), policy.execSandbox(), javaHome, ownFiles())
+          new RulesetPlanner(
+                  policy.sandbox(), policy.execSandbox(), javaHome, ownFiles(false), ownFiles(true))
               .plan(
                   level.decision().grants().files(),
                   level.decision().grants().net(),
@@ -432,11 +433,14 @@ public final class ExecSandboxes {
     return known;
   }
 
-  private List<Path> ownFiles() {
+  /** {@return toolguard's own files, or how those known by a prefix are named, both ways} */
+  private List<Path> ownFiles(boolean prefixes) {
     List<Path> paths = new ArrayList<>();
     for (ProtectedFiles.Entry entry : own.all()) {
-      paths.add(entry.named());
-      paths.add(entry.real());
+      if (entry.prefix() == prefixes) {
+        paths.add(entry.named());
+        paths.add(entry.real());
+      }
     }
     return paths;
   }

@@ -134,16 +134,28 @@ public final class RulesetPlanner {
   private final ExecSandbox settings;
   private final Path javaHome;
   private final List<Path> ownFiles;
+  private final List<Path> ownPrefixes;
 
   /**
    * @param root the sandbox root, real path
    * @param ownFiles toolguard's own files (the policy, the audit log...): no rule may reach them
    */
   public RulesetPlanner(Path root, ExecSandbox settings, Path javaHome, List<Path> ownFiles) {
+    this(root, settings, javaHome, ownFiles, List.of());
+  }
+
+  /**
+   * @param ownPrefixes how toolguard's own files that are known by how their names begin are named
+   *     (the woven JDK classes beside the agent jar, one file per JDK): no rule may reach their
+   *     folder, nor any file of it whose name begins so
+   */
+  public RulesetPlanner(
+      Path root, ExecSandbox settings, Path javaHome, List<Path> ownFiles, List<Path> ownPrefixes) {
     this.root = root;
     this.settings = settings;
     this.javaHome = javaHome;
     this.ownFiles = List.copyOf(ownFiles);
+    this.ownPrefixes = List.copyOf(ownPrefixes);
   }
 
   /**
@@ -342,6 +354,17 @@ public final class RulesetPlanner {
       if (own.startsWith(base)) {
         notHanded.add(
             what + ": it holds toolguard's own file " + own + ", which no tool may touch");
+        return Optional.empty();
+      }
+    }
+    for (Path prefix : ownPrefixes) {
+      Path name = base.getFileName();
+      if (prefix.startsWith(base)
+          || (name != null
+              && prefix.getParent().equals(base.getParent())
+              && name.toString().startsWith(prefix.getFileName().toString()))) {
+        notHanded.add(
+            what + ": it holds toolguard's own files " + prefix + "*, which no tool may touch");
         return Optional.empty();
       }
     }

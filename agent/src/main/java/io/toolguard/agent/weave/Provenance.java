@@ -224,6 +224,38 @@ public final class Provenance {
   private static final Map<Purpose, Row[]> BY_PURPOSE = byPurpose();
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
+  /**
+   * The JDK's modules that its application class loader defines (JDK 17 to 25: the JDK's own map of
+   * modules to loaders, read with {@code --add-modules ALL-SYSTEM}). Their location in the run-time
+   * image does not tell them alone: an application linked into a run-time image with {@code jlink}
+   * has its own modules there too, defined by the same loader.
+   */
+  private static final Set<String> APPLICATION_LOADERS_JDK_MODULES =
+      Set.of(
+          "jdk.attach",
+          "jdk.compiler",
+          "jdk.crypto.ec",
+          "jdk.editpad",
+          "jdk.hotspot.agent",
+          "jdk.internal.ed",
+          "jdk.internal.jvmstat",
+          "jdk.internal.le",
+          "jdk.internal.md",
+          "jdk.internal.opt",
+          "jdk.jartool",
+          "jdk.javadoc",
+          "jdk.jcmd",
+          "jdk.jconsole",
+          "jdk.jdeps",
+          "jdk.jdi",
+          "jdk.jdwp.agent",
+          "jdk.jlink",
+          "jdk.jpackage",
+          "jdk.jshell",
+          "jdk.jstatd",
+          "jdk.random",
+          "jdk.unsupported.desktop");
+
   private Provenance() {}
 
   /**
@@ -252,10 +284,13 @@ public final class Provenance {
    * {@return whether the module is one of the JDK's from its run-time image}: how the JDK's few
    * modules the application class loader defines ({@code jdk.attach}, whose initialiser loads its
    * native library) are told from an application's own named module on the module path, which the
-   * same loader defines in the same boot layer.
+   * same loader defines in the same boot layer, or linked into the run-time image with {@code
+   * jlink}: one of {@link #APPLICATION_LOADERS_JDK_MODULES}, from the run-time image.
    */
   public static boolean isRuntimeImageModule(Module module) {
-    if (!module.isNamed() || module.getLayer() != ModuleLayer.boot()) {
+    if (!module.isNamed()
+        || module.getLayer() != ModuleLayer.boot()
+        || !APPLICATION_LOADERS_JDK_MODULES.contains(module.getName())) {
       return false;
     }
     // Without Optional's lambdas: this runs while the JDK is woven at start-up.

@@ -162,6 +162,37 @@ class RulesetPlannerTest {
   }
 
   @Test
+  void noRuleReachesTheWovenJdkFilesBesideTheAgentJar() throws Exception {
+    Path agent = java.nio.file.Files.createDirectories(box.resolve("agent"));
+    java.nio.file.Files.writeString(agent.resolve("toolguard-agent.jar.woven-jdk-70414422"), "k");
+    java.nio.file.Files.writeString(agent.resolve("other.jar"), "o");
+    ToolRule rule =
+        policy(
+                """
+                    files:
+                      write: ["agent/toolguard-agent.jar.woven-jdk-70414422", "agent/other.jar"]
+                      read: ["agent/**"]
+                """)
+            .tools()
+            .get(0);
+    RulesetPlanner.Plan plan =
+        new RulesetPlanner(
+                box,
+                ExecSandbox.DEFAULT,
+                Path.of("/opt/jdk"),
+                List.of(),
+                List.of(agent.resolve("toolguard-agent.jar.woven-jdk-")))
+            .plan(rule.files(), rule.net(), Optional.empty(), 7);
+
+    assertThat(plan.notHanded())
+        .hasSize(2)
+        .allSatisfy(why -> assertThat(why).contains("toolguard's own files"));
+    assertThat(rules(plan).keySet())
+        .filteredOn(path -> path.startsWith(box.toString()))
+        .containsExactly(agent.resolve("other.jar").toString());
+  }
+
+  @Test
   void portsBecomeTcpRulesAndAnyPortLeavesTheNetworkOpen() throws Exception {
     RulesetPlanner.Plan plan =
         plan(

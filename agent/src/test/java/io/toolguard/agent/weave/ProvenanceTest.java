@@ -17,6 +17,31 @@ import org.junit.jupiter.api.Test;
 class ProvenanceTest {
 
   @Test
+  void everyModuleOfTheJdksApplicationLoaderIsTheJdks() {
+    int seen = 0;
+    for (Module module : ModuleLayer.boot().modules()) {
+      java.util.Optional<java.net.URI> location =
+          ModuleLayer.boot()
+              .configuration()
+              .findModule(module.getName())
+              .get()
+              .reference()
+              .location();
+      if (module.getClassLoader() == ClassLoader.getSystemClassLoader()
+          && location.isPresent()
+          && "jrt".equals(location.get().getScheme())) {
+        assertThat(Provenance.isRuntimeImageModule(module)).as(module.getName()).isTrue();
+        seen++;
+      }
+    }
+    assertThat(seen).as("jdk.attach at least").isPositive();
+    assertThat(Provenance.isRuntimeImageModule(Object.class.getModule()))
+        .as("not the application loader's")
+        .isFalse();
+    assertThat(Provenance.isRuntimeImageModule(ProvenanceTest.class.getModule())).isFalse();
+  }
+
+  @Test
   void everyPurposeHasRows() {
     for (Purpose purpose : Purpose.values()) {
       assertThat(Provenance.rows())
