@@ -277,20 +277,30 @@ public final class Provenance {
     return isJdk(type)
         ? type.getModule().getLayer() == ModuleLayer.boot()
         : type.getClassLoader() == ClassLoader.getSystemClassLoader()
-            && isRuntimeImageModule(type.getModule());
+            && isApplicationLoadersJdkModule(type.getModule());
+  }
+
+  /**
+   * {@return whether the module is one of the JDK's that its application class loader defines}: one
+   * of {@link #APPLICATION_LOADERS_JDK_MODULES}, from the run-time image. Its location alone does
+   * not tell: an application linked into a run-time image with {@code jlink} has its own modules
+   * there too, defined by the same loader.
+   */
+  static boolean isApplicationLoadersJdkModule(Module module) {
+    // Named first: Set.of answers no question about null.
+    return isRuntimeImageModule(module)
+        && APPLICATION_LOADERS_JDK_MODULES.contains(module.getName());
   }
 
   /**
    * {@return whether the module is one of the JDK's from its run-time image}: how the JDK's few
    * modules the application class loader defines ({@code jdk.attach}, whose initialiser loads its
    * native library) are told from an application's own named module on the module path, which the
-   * same loader defines in the same boot layer, or linked into the run-time image with {@code
-   * jlink}: one of {@link #APPLICATION_LOADERS_JDK_MODULES}, from the run-time image.
+   * same loader defines in the same boot layer (but not from an application's own module linked
+   * into the run-time image with {@code jlink}: see {@link #isApplicationLoadersJdkModule}).
    */
   public static boolean isRuntimeImageModule(Module module) {
-    if (!module.isNamed()
-        || module.getLayer() != ModuleLayer.boot()
-        || !APPLICATION_LOADERS_JDK_MODULES.contains(module.getName())) {
+    if (!module.isNamed() || module.getLayer() != ModuleLayer.boot()) {
       return false;
     }
     // Without Optional's lambdas: this runs while the JDK is woven at start-up.

@@ -30,15 +30,16 @@ class ProvenanceTest {
       if (module.getClassLoader() == ClassLoader.getSystemClassLoader()
           && location.isPresent()
           && "jrt".equals(location.get().getScheme())) {
-        assertThat(Provenance.isRuntimeImageModule(module)).as(module.getName()).isTrue();
+        assertThat(Provenance.isApplicationLoadersJdkModule(module)).as(module.getName()).isTrue();
         seen++;
       }
     }
     assertThat(seen).as("jdk.attach at least").isPositive();
-    assertThat(Provenance.isRuntimeImageModule(Object.class.getModule()))
+    assertThat(Provenance.isApplicationLoadersJdkModule(Object.class.getModule()))
         .as("not the application loader's")
         .isFalse();
-    assertThat(Provenance.isRuntimeImageModule(ProvenanceTest.class.getModule())).isFalse();
+    assertThat(Provenance.isApplicationLoadersJdkModule(ProvenanceTest.class.getModule()))
+        .isFalse();
   }
 
   @Test
