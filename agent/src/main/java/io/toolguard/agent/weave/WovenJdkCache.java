@@ -203,11 +203,8 @@ public final class WovenJdkCache {
     return false;
   }
 
-  /**
-   * {@return the file that keeps the woven JDK classes for this JDK beside {@code agentJar}}, for
-   * the files no tool may touch
-   */
-  public static Optional<Path> fileFor(Path agentJar) {
+  /** {@return the file that keeps the woven JDK classes for this JDK beside {@code agentJar}} */
+  static Optional<Path> fileFor(Path agentJar) {
     try {
       return Optional.of(fileFor(agentJar.toRealPath(), thisJdk()));
     } catch (IOException | RuntimeException unknown) {

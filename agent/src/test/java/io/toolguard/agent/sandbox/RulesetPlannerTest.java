@@ -57,6 +57,17 @@ class RulesetPlannerTest {
         .plan(rule.files(), rule.net(), Optional.of(Path.of("/usr/bin/cat")), abi);
   }
 
+  /**
+   * {@return the plan of the first rule of {@code rules}, for a process whose program is not known,
+   * with toolguard's own files and those it knows by how their names begin}
+   */
+  private RulesetPlanner.Plan planOwning(String rules, List<Path> ownFiles, List<Path> ownPrefixes)
+      throws Exception {
+    ToolRule rule = policy(rules).tools().get(0);
+    return new RulesetPlanner(box, ExecSandbox.DEFAULT, Path.of("/opt/jdk"), ownFiles, ownPrefixes)
+        .plan(rule.files(), rule.net(), Optional.empty(), 7);
+  }
+
   private static Map<String, Long> rules(RulesetPlanner.Plan plan) {
     return plan.layer().paths().stream()
         .collect(Collectors.toMap(KernelSandbox.PathRule::path, KernelSandbox.PathRule::access));
@@ -121,22 +132,15 @@ class RulesetPlannerTest {
 
   @Test
   void folderRulesNeverReachPastAsksLinksOrToolguardsOwnFiles() throws Exception {
-    ToolRule rule =
-        policy(
-                """
-                    files:
-                      read: ["data/**", "linked/**", "out/**", "docs", "missing/**"]
-                      ask: {read: ["data/secret/**"]}
-                """)
-            .tools()
-            .get(0);
     RulesetPlanner.Plan plan =
-        new RulesetPlanner(
-                box,
-                ExecSandbox.DEFAULT,
-                Path.of("/opt/jdk"),
-                List.of(box.resolve("out/audit.log")))
-            .plan(rule.files(), rule.net(), Optional.empty(), 7);
+        planOwning(
+            """
+                files:
+                  read: ["data/**", "linked/**", "out/**", "docs", "missing/**"]
+                  ask: {read: ["data/secret/**"]}
+            """,
+            List.of(box.resolve("out/audit.log")),
+            List.of());
 
     assertThat(plan.notHanded())
         .containsExactly(
@@ -166,23 +170,15 @@ class RulesetPlannerTest {
     Path agent = java.nio.file.Files.createDirectories(box.resolve("agent"));
     java.nio.file.Files.writeString(agent.resolve("toolguard-agent.jar.woven-jdk-70414422"), "k");
     java.nio.file.Files.writeString(agent.resolve("other.jar"), "o");
-    ToolRule rule =
-        policy(
-                """
-                    files:
-                      write: ["agent/toolguard-agent.jar.woven-jdk-70414422", "agent/other.jar"]
-                      read: ["agent/**"]
-                """)
-            .tools()
-            .get(0);
     RulesetPlanner.Plan plan =
-        new RulesetPlanner(
-                box,
-                ExecSandbox.DEFAULT,
-                Path.of("/opt/jdk"),
-                List.of(),
-                List.of(agent.resolve("toolguard-agent.jar.woven-jdk-")))
-            .plan(rule.files(), rule.net(), Optional.empty(), 7);
+        planOwning(
+            """
+                files:
+                  write: ["agent/toolguard-agent.jar.woven-jdk-70414422", "agent/other.jar"]
+                  read: ["agent/**"]
+            """,
+            List.of(),
+            List.of(agent.resolve("toolguard-agent.jar.woven-jdk-")));
 
     assertThat(plan.notHanded())
         .hasSize(2)
