@@ -106,7 +106,9 @@ final class Guards implements Dispatcher.Hooks {
       // Attached, answered before any hook is in place, as tools may be running already; at JVM
       // start on JDK 22+, asked once premain is done, and waited for by the first tool call.
       sandboxes.askKernel(bootstrap.forkHere(), attached);
-      refused = sandboxes.answers();
+      // At JVM start, the JDK classes no code loaded yet are woven once premain is done: every
+      // tool call waits for that first.
+      refused = jdk.refusedUntilWoven(sandboxes.answers());
     }
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools =

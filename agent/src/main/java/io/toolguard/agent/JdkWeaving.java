@@ -4,6 +4,7 @@ import io.toolguard.agent.born.BornClasses;
 import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.jvm.JvmHooks;
 import io.toolguard.agent.net.NetHooks;
@@ -21,8 +22,12 @@ import java.nio.file.Path;
  * fork readied, the hook tables built and the JDK woven. At JVM start it runs on a thread of its
  * own ({@link #beside}), started before anything else, while {@code premain} reads the policy,
  * opens the audit log, starts the approval channels and builds the guards: on a machine with a
- * second core the two halves overlap. Attached to a running JVM it runs in turn, on the attaching
- * thread ({@link #inTurn}), as an attach that fails must leave the JVM as it was.
+ * second core the two halves overlap. What the weaving leaves for later (the hooked classes not
+ * loaded yet, see {@link JdkWeaver.Rest}) the same thread weaves once the application loads its
+ * first class with tools, or a tool call comes; every tool call waits for it ({@link
+ * #refusedUntilWoven}), and an application that never loads a tool never pays for it. Attached to a
+ * running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an attach that fails
+ * must leave the JVM as it was.
  *
  * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
  * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
@@ -47,8 +52,13 @@ final class JdkWeaving {
      */
     Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException;
 
-    /** Builds the hook tables and weaves the JDK. */
-    void weave(Instrumentation instrumentation, boolean forkHere);
+    /**
+     * Builds the hook tables and weaves the JDK.
+     *
+     * @return what is left to weave once {@code main} may run, and before any tool may (null for
+     *     nothing)
+     */
+    Runnable weave(Instrumentation instrumentation, boolean forkHere);
   }
 
   /**
@@ -79,19 +89,34 @@ final class JdkWeaving {
   /** Guarded by {@link #lock}: what the first step met, or null. */
   private Throwable defineFailure;
 
-  /** What the second step met, or null; read after the thread ended. */
-  private volatile Throwable weaveFailure;
+  /** Guarded by {@link #lock}: what the second step met, or null. */
+  private Throwable weaveFailure;
+
+  /** What the second step left, or null; set before it settles. */
+  private volatile Runnable rest;
+
+  /** Guarded by {@link #lock}: whether the second step is over, and if so how. */
+  private boolean wovenSettled;
 
   /**
-   * Whether the thread went through both steps; read after it ended. A thread that ended without
-   * finishing or saying why (an error thrown into it from outside, as {@code Thread.stop} or a
-   * debugger can) has not woven the JDK.
+   * Guarded by {@link #lock}: whether what the second step left is to be woven now: a class with
+   * tools was woven, or a tool call came.
    */
-  private volatile boolean finished;
+  private boolean restWanted;
+
+  /** Guarded by {@link #lock}: whether what the second step left is woven, or could not be. */
+  private boolean restSettled;
+
+  /** Guarded by {@link #lock}: why what the second step left could not be woven, or null. */
+  private Throwable restFailure;
 
   private static final String ENDED =
       "toolguard's thread that weaves the JDK ended before it was done (stopped from outside?),"
           + " so the JVM is not started";
+
+  private static final String REST_ENDED =
+      "toolguard's thread that weaves the JDK ended before it was done (stopped from outside?),"
+          + " so every tool call is refused";
 
   /** Whether the steps of {@link #inTurn} ran. */
   private boolean definedInTurn;
@@ -178,18 +203,121 @@ final class JdkWeaving {
     Bootstrap found = bootstrap();
     if (thread == null) {
       if (!wovenInTurn && !found.trainingRun()) {
-        steps.weave(instrumentation, found.forkHere());
+        Runnable rest = steps.weave(instrumentation, found.forkHere());
+        if (rest != null) {
+          rest.run();
+        }
         wovenInTurn = true;
       }
       return;
     }
-    OwnThreads.awaitEnd(thread);
-    Throwable failed = weaveFailure;
+    Throwable failed;
+    boolean done;
+    boolean interrupted = false;
+    synchronized (lock) {
+      while (!wovenSettled && thread.isAlive()) {
+        try {
+          lock.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      failed = weaveFailure;
+      done = wovenSettled && failed == null;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     if (failed != null) {
       throw carried(failed);
     }
-    if (!finished) {
+    if (!done) {
       throw new IllegalStateException(ENDED);
+    }
+  }
+
+  /**
+   * {@code premain} is over: keeps what was woven afresh for the next start (at JVM start, where
+   * the weaving left classes for later).
+   */
+  void premainDone() {
+    if (rest instanceof JdkWeaver.Rest left) {
+      try {
+        left.premainDone();
+      } catch (RuntimeException | VirtualMachineError notKept) {
+        // The next start weaves those classes again.
+      }
+    }
+  }
+
+  /**
+   * {@return why no tool may run, or null}: waits until what the weaving left for after {@code
+   * premain} is woven (at once in turn, where nothing is left), and names what could not be
+   */
+  String restRefusal() {
+    if (thread == null) {
+      return null;
+    }
+    Throwable failed;
+    boolean done;
+    boolean interrupted = false;
+    synchronized (lock) {
+      restWanted = true;
+      lock.notifyAll();
+      while (!restSettled && thread.isAlive()) {
+        try {
+          lock.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      done = restSettled;
+      failed = restFailure;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (!done) {
+      return REST_ENDED;
+    }
+    if (failed == null) {
+      return null;
+    }
+    return failed instanceof IllegalStateException notWoven && notWoven.getMessage() != null
+        ? notWoven.getMessage()
+        : "toolguard failed while it wove its checks into the JDK ("
+            + failed
+            + "); tools would go unchecked, so every tool call is refused";
+  }
+
+  /**
+   * {@return {@code then}, asked once what the weaving left is woven}: every tool call waits for
+   * that first, and is refused if it could not be
+   */
+  CallsRefused refusedUntilWoven(CallsRefused then) {
+    return thread == null ? then : new UntilWoven(this, then);
+  }
+
+  /** Not a lambda: made at start-up, where a lambda costs its own classes. */
+  private static final class UntilWoven implements CallsRefused {
+    private final JdkWeaving weaving;
+    private final CallsRefused then;
+
+    UntilWoven(JdkWeaving weaving, CallsRefused then) {
+      this.weaving = weaving;
+      this.then = then;
+    }
+
+    @Override
+    public String why() {
+      String notWoven = weaving.restRefusal();
+      return notWoven != null ? notWoven : then.why();
+    }
+
+    @Override
+    public void toolsAhead() {
+      weaving.restWanted();
+      then.toolsAhead();
     }
   }
 
@@ -203,15 +331,67 @@ final class JdkWeaving {
       return;
     }
     settle(found, null);
+    Runnable rest = null;
     if (!found.trainingRun()) {
       try {
-        steps.weave(instrumentation, found.forkHere());
+        rest = steps.weave(instrumentation, found.forkHere());
       } catch (Throwable failed) {
-        weaveFailure = failed;
+        settleWoven(failed);
         return;
       }
     }
-    finished = true;
+    this.rest = rest;
+    settleWoven(null);
+    Throwable restFailed = null;
+    if (rest != null) {
+      try {
+        awaitRestWanted();
+        rest.run();
+      } catch (Throwable failed) {
+        restFailed = failed;
+      }
+    }
+    synchronized (lock) {
+      restFailure = restFailed;
+      restSettled = true;
+      lock.notifyAll();
+    }
+    if (restFailed != null) {
+      // Said at once, not only to the first tool call refused.
+      System.err.println("toolguard: " + restRefusal());
+    }
+  }
+
+  /** A class with tools was woven: what the second step left is woven now, without waiting. */
+  private void restWanted() {
+    synchronized (lock) {
+      restWanted = true;
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until what the second step left is wanted: an application that never loads a class with
+   * tools never pays for it.
+   */
+  private void awaitRestWanted() {
+    synchronized (lock) {
+      while (!restWanted) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          // Only a tool's class or call ends the wait; toolguard's thread is no one else's.
+        }
+      }
+    }
+  }
+
+  private void settleWoven(Throwable failed) {
+    synchronized (lock) {
+      weaveFailure = failed;
+      wovenSettled = true;
+      lock.notifyAll();
+    }
   }
 
   private void settle(Bootstrap found, Throwable failed) {
@@ -281,18 +461,20 @@ final class JdkWeaving {
     }
 
     @Override
-    public void weave(Instrumentation instrumentation, boolean forkHere) {
-      JdkWeaver.install(
-          instrumentation,
-          keep ? WovenJdkCache.open(agentJar()) : WovenJdkCache.NONE,
-          FileHooks.forThisJvm(),
-          HandOffHooks.forThisJvm(),
-          JvmHooks.forThisJvm(),
-          ExecHooks.forThisJvm(forkHere),
-          NetHooks.forThisJvm(),
-          PoolHooks.forThisJvm(),
-          EnvHooks.forThisJvm(),
-          BornClasses.forThisJvm());
+    public Runnable weave(Instrumentation instrumentation, boolean forkHere) {
+      JdkWeaver.Rest rest =
+          JdkWeaver.install(
+              instrumentation,
+              keep ? WovenJdkCache.open(agentJar()) : WovenJdkCache.NONE,
+              FileHooks.forThisJvm(),
+              HandOffHooks.forThisJvm(),
+              JvmHooks.forThisJvm(),
+              ExecHooks.forThisJvm(forkHere),
+              NetHooks.forThisJvm(),
+              PoolHooks.forThisJvm(),
+              EnvHooks.forThisJvm(),
+              BornClasses.forThisJvm());
+      return rest.classes().isEmpty() ? null : rest;
     }
 
     /** {@return the agent jar, or a path that is none if it cannot tell (nothing is kept then)} */

@@ -154,6 +154,7 @@ final class Startup {
       if (!attached) {
         // The approval page listens on a thread of its own; only a call that needs it waits.
         approvals.startLater();
+        jdk.premainDone();
       }
     } catch (PolicyException invalid) {
       throw refusal(

@@ -3,6 +3,7 @@ package io.toolguard.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.threads.OwnThreads;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -26,6 +27,13 @@ class JdkWeavingTest {
     volatile Throwable weaveFails;
     volatile boolean trainingRun;
 
+    /** Whether the weaving leaves a rest for after premain, released by the test. */
+    volatile boolean leavesRest;
+
+    final CountDownLatch restMay = new CountDownLatch(1);
+    volatile RuntimeException restFails;
+    volatile Error restErrs;
+
     @Override
     public JdkWeaving.Bootstrap defineBootstrap(Instrumentation instrumentation)
         throws IOException {
@@ -36,7 +44,7 @@ class JdkWeavingTest {
     }
 
     @Override
-    public void weave(Instrumentation instrumentation, boolean forkHere) {
+    public Runnable weave(Instrumentation instrumentation, boolean forkHere) {
       calls.add("weave on " + Thread.currentThread().getName() + ", fork " + forkHere);
       try {
         await(weaveMay);
@@ -48,6 +56,19 @@ class JdkWeavingTest {
       } finally {
         weaveEnded.countDown();
       }
+      if (!leavesRest) {
+        return null;
+      }
+      return () -> {
+        calls.add("rest on " + Thread.currentThread().getName());
+        await(restMay);
+        if (restFails != null) {
+          throw restFails;
+        }
+        if (restErrs != null) {
+          throw restErrs;
+        }
+      };
     }
 
     private static void throwIfTold(Throwable failure) throws IOException {
@@ -157,6 +178,90 @@ class JdkWeavingTest {
     JdkWeaving weaving = JdkWeaving.beside(null, steps);
 
     assertThatThrownBy(weaving::bootstrap).isSameAs(missing);
+  }
+
+  @Test
+  void whatTheWeavingLeavesIsWovenAfterPremainOnTheThreadAndToolCallsWaitForIt() throws Exception {
+    Recording steps = new Recording();
+    steps.leavesRest = true;
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    AtomicReference<String> answered = new AtomicReference<>("not asked");
+    CallsRefused refused = weaving.refusedUntilWoven(CallsRefused.always("the kernel's answer"));
+
+    weaving.woven();
+    Thread toolCall = startThread(() -> answered.set(refused.why()));
+    toolCall.join(200);
+    assertThat(toolCall.isAlive()).as("a tool call waits for the rest").isTrue();
+    assertThat(answered.get()).isEqualTo("not asked");
+    steps.restMay.countDown();
+    toolCall.join(10_000);
+
+    assertThat(answered.get())
+        .as("then asks what it asked before")
+        .isEqualTo("the kernel's answer");
+    assertThat(weaving.restRefusal()).isNull();
+    assertThat(steps.calls)
+        .containsExactly(
+            "define on " + JdkWeaving.THREAD,
+            "weave on " + JdkWeaving.THREAD + ", fork true",
+            "rest on " + JdkWeaving.THREAD);
+  }
+
+  @Test
+  void aRestThatCannotBeWovenRefusesEveryToolCallNamingWhyButLetsMainRun() throws Exception {
+    Recording steps = new Recording();
+    steps.leavesRest = true;
+    steps.restFails =
+        new IllegalStateException(
+            "toolguard could not weave its checks into this JDK (17): java/net/ServerSocket:"
+                + " java.lang.ClassFormatError; not woven: . Tools would go unchecked, so every"
+                + " tool call is refused");
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    steps.restMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    weaving.woven();
+    CallsRefused refused = weaving.refusedUntilWoven(CallsRefused.NEVER);
+    assertThat(refused.why()).isEqualTo(steps.restFails.getMessage());
+    assertThat(refused.why()).as("for good").isEqualTo(steps.restFails.getMessage());
+  }
+
+  @Test
+  void anErrorWhileTheRestIsWovenRefusesEveryToolCallNamingIt() throws Exception {
+    Recording steps = new Recording();
+    steps.leavesRest = true;
+    steps.restErrs = new OutOfMemoryError("Java heap space");
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    steps.restMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+
+    weaving.woven();
+    assertThat(weaving.refusedUntilWoven(CallsRefused.NEVER).why())
+        .isEqualTo(
+            "toolguard failed while it wove its checks into the JDK (java.lang.OutOfMemoryError:"
+                + " Java heap space); tools would go unchecked, so every tool call is refused");
+  }
+
+  @Test
+  void inTurnTheRestIsWovenBeforeTheWeavingReturnsAndToolCallsDoNotWait() throws Exception {
+    Recording steps = new Recording();
+    steps.leavesRest = true;
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    steps.restMay.countDown();
+    JdkWeaving weaving = JdkWeaving.inTurn(null, steps);
+    String me = Thread.currentThread().getName();
+
+    weaving.woven();
+
+    assertThat(steps.calls)
+        .containsExactly("define on " + me, "weave on " + me + ", fork true", "rest on " + me);
+    CallsRefused kernel = CallsRefused.always("the kernel's answer");
+    assertThat(weaving.refusedUntilWoven(kernel)).isSameAs(kernel);
   }
 
   @Test

@@ -2,6 +2,9 @@ package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.weave.WovenJdkCache;
+import io.toolguard.agent.weave.WovenJdkFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -187,16 +190,7 @@ class StartupIT {
   @Test
   void aJdkClassThatCannotBeWovenStopsTheJvmWithOneMessage() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
-    Path breaking = dir.resolve("breaking-agent.jar");
-    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest
-        .getMainAttributes()
-        .putValue("Premain-Class", io.toolguard.it.app.ClassBreakingAgent.class.getName());
-    try (java.util.jar.JarOutputStream jar =
-        new java.util.jar.JarOutputStream(Files.newOutputStream(breaking), manifest)) {
-      jar.flush();
-    }
+    Path breaking = classBreakingAgent();
 
     // Without toolguard, the broken class is never loaded and the application runs.
     ChildJvm.Result alone =
@@ -205,10 +199,13 @@ class StartupIT {
     assertThat(dir.resolve("markers")).exists();
     deleteRecursively(dir.resolve("markers"));
 
-    // With it, the weaving (on a thread of its own) meets the class and the start is refused.
+    // With it, the weaving (on a thread of its own) meets the class and the start is refused: at
+    // a first start, where no file beside the jar holds the JDK as woven, every hooked class is
+    // loaded before main.
     ChildJvm.Result result =
         ChildJvm.in(dir)
             .jvmArg("-javaagent:" + breaking)
+            .jvmArg("-D" + WovenJdkCache.SWITCH + "=off")
             .agent("policy=policy.yaml")
             .toolApp("markers", "all");
 
@@ -227,6 +224,61 @@ class StartupIT {
         .hasSize(1);
     assertThat(result.stdout()).isEmpty();
     assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  @Test
+  void aJdkClassLeftForLaterThatCannotBeWovenRefusesEveryToolCallAndSaysSo() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    Path breaking = classBreakingAgent();
+    // A jar of its own, whose first start keeps the JDK as woven beside it: at the next start,
+    // ServerSocket (which nothing loads before main) is left for later.
+    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    ChildJvm.Result first =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(WovenJdkFiles.classes(jar)).contains("java/net/ServerSocket");
+    deleteRecursively(dir.resolve("markers"));
+
+    // Given the broken class then, the start goes on, as it cannot tell before main; every tool
+    // call is refused, naming why, and stderr says so.
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + breaking)
+            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+
+    assertThat(result.stderr())
+        .as(result.toString())
+        .contains(
+            "toolguard: toolguard could not weave its checks into this JDK",
+            "java/net/ServerSocket: java.lang.ClassFormatError",
+            "Tools would go unchecked, so every tool call is refused");
+    assertThat(result.stdout())
+        .contains(
+            "lookup: denied: Tool 'lookup' was denied by toolguard: toolguard could not weave its"
+                + " checks into this JDK",
+            "wipe: denied: Tool 'wipe' was denied by toolguard: toolguard could not weave its checks"
+                + " into this JDK")
+        .doesNotContain(": ran");
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  private Path classBreakingAgent() throws IOException {
+    Path breaking = dir.resolve("breaking-agent.jar");
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest
+        .getMainAttributes()
+        .putValue("Premain-Class", io.toolguard.it.app.ClassBreakingAgent.class.getName());
+    try (java.util.jar.JarOutputStream jar =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(breaking), manifest)) {
+      jar.flush();
+    }
+    return breaking;
   }
 
   @Test

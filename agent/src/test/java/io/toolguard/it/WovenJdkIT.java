@@ -3,11 +3,13 @@ package io.toolguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.weave.WovenJdkFiles;
+import io.toolguard.it.app.LateWovenApp;
 import io.toolguard.it.app.WovenJdkApp;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,9 @@ class WovenJdkIT {
           risk: LOW
           files:
             read: ["agent/**"]
+        listener:
+          decision: allow
+          risk: LOW
       """;
 
   private static final String SECRET = "the secret outside the tool's grants";
@@ -135,6 +140,68 @@ class WovenJdkIT {
           dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
       assertDenied(run(jar, secret, kept));
     }
+  }
+
+  @Test
+  void jdkClassesNothingLoadedBeforeMainAreWovenAfterItAndBeforeAnyTool() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+
+    // Without toolguard the tool listens: the harm.
+    ChildJvm.Result free = ChildJvm.in(box).app(LateWovenApp.class);
+    assertThat(free.lines("listen: ")).as(free.toString()).containsExactly("listen: listening");
+
+    // A first start loads ServerSocket before main, and keeps it as woven beside the jar.
+    ChildJvm.Result first = lateWoven(jar);
+    assertThat(WovenJdkFiles.classes(jar)).contains("java/net/ServerSocket");
+    assertThat(loadedBeforeMain(first)).as(first.toString()).isTrue();
+    assertDeniedListening(first);
+
+    // The next start leaves it for after main, where a class with tools is first loaded; the
+    // tool still finds it woven.
+    for (int run = 0; run < 2; run++) {
+      ChildJvm.Result later = lateWoven(jar);
+      assertThat(loadedBeforeMain(later)).as(later.toString()).isFalse();
+      assertDeniedListening(later);
+    }
+
+    // The application loads it first, at the edge of an exhausted stack, where the JVM defines it
+    // without handing it to toolguard: retransformed before the tool runs.
+    for (int run = 0; run < 3; run++) {
+      ChildJvm.Result edge = lateWoven(jar, "edge");
+      assertThat(edge.lines("edge: ")).as(edge.toString()).containsExactly("edge: loaded");
+      assertDeniedListening(edge);
+    }
+  }
+
+  private static ChildJvm.Result lateWoven(Path jar, String... args) throws Exception {
+    return ChildJvm.in(jar.getParent().getParent())
+        .jvmArg("-Xlog:class+load=info:stdout:level")
+        .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+        .app(LateWovenApp.class, args);
+  }
+
+  /** {@return whether the JVM loaded {@code ServerSocket} before {@code main} began} */
+  private static boolean loadedBeforeMain(ChildJvm.Result result) {
+    List<String> lines = result.stdout().lines().toList();
+    int loaded = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(" java.net.ServerSocket source:")) {
+        loaded = i;
+      }
+    }
+    assertThat(loaded).as("ServerSocket loaded: %s", result).isNotNegative();
+    return loaded < lines.indexOf("main: started");
+  }
+
+  private static void assertDeniedListening(ChildJvm.Result result) {
+    assertThat(result.lines("listen: "))
+        .as(result.toString())
+        .singleElement()
+        .asString()
+        .startsWith("listen: failed: java.lang.SecurityException: Tool 'listener' may not listen");
   }
 
   @Test

@@ -18,6 +18,13 @@ public interface CallsRefused {
    */
   String why();
 
+  /**
+   * A class with tools was just woven, so a call may come: starts settling what {@link #why} waits
+   * for, and returns at once. Called inside a class transformer, so it loads no class and blocks on
+   * nothing a class load could hold.
+   */
+  default void toolsAhead() {}
+
   /** {@return a refusal of every call for {@code reason}} */
   static CallsRefused always(String reason) {
     return new Always(reason);

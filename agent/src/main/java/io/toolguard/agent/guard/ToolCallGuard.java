@@ -81,6 +81,11 @@ public final class ToolCallGuard {
     this.realPath = realPath;
   }
 
+  /** A class with tools was just woven: see {@link CallsRefused#toolsAhead}. */
+  public void toolsAhead() {
+    refused.toolsAhead();
+  }
+
   public ToolRegistry registry() {
     return registry;
   }

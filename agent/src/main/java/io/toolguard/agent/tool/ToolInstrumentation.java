@@ -38,10 +38,20 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private static final int NO_BODY = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE;
 
   private final ToolRegistry registry;
+
+  /** Told when a class with tools is woven, or null (a test's). */
+  private final ToolCallGuard guard;
+
   private final ToolAnnotations annotations;
   private final ToolClassFilter filter;
 
   private ToolInstrumentation(ToolRegistry registry, List<String> listedAnnotations) {
+    this(registry, listedAnnotations, null);
+  }
+
+  private ToolInstrumentation(
+      ToolRegistry registry, List<String> listedAnnotations, ToolCallGuard guard) {
+    this.guard = guard;
     this.registry = registry;
     this.annotations = new ToolAnnotations(listedAnnotations);
     this.filter = new ToolClassFilter(annotations, listedAnnotations);
@@ -82,7 +92,8 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       ToolCallGuard guard,
       List<String> listedAnnotations,
       boolean attached) {
-    ToolInstrumentation transformer = new ToolInstrumentation(guard.registry(), listedAnnotations);
+    ToolInstrumentation transformer =
+        new ToolInstrumentation(guard.registry(), listedAnnotations, guard);
     boolean loadedBefore = attached || applicationClassesLoaded(instrumentation);
     instrumentation.addTransformer(transformer, loadedBefore);
     if (loadedBefore) {
@@ -219,7 +230,11 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       toolIds.put(
           tool.method().name() + tool.method().descriptor(), registry.register(tool.tool()));
     }
-    return ToolWeaver.weave(classFile, toolIds);
+    byte[] woven = ToolWeaver.weave(classFile, toolIds);
+    if (guard != null) {
+      guard.toolsAhead();
+    }
+    return woven;
   }
 
   /**

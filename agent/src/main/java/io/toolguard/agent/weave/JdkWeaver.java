@@ -28,19 +28,28 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
  * application's {@code main}): classes of the bootstrap and platform loaders only. Every class it
- * weaves is loaded and woven at start-up (by this transformer as it loads), retransformed if it was
- * loaded already, and the start fails if any class or required method could not be woven, so the
- * JVM never runs with its checks half in place.
+ * weaves is loaded and woven before any tool runs (by this transformer as it loads), retransformed
+ * if it was loaded already, and the start fails, or every tool call is refused, if any class or
+ * required method could not be woven, so no tool ever runs with the checks half in place.
  *
- * <p>Why load them all, when weaving each as the JDK first loads it would save about a third of the
- * agent's start-up: the JVM does not hand a class to an agent's transformers while one of that
- * agent's transformers is running on the same thread. A hooked class first loaded while toolguard
- * weaves a tool class (Byte Buddy, reading a super class's class file) would be defined unwoven,
- * and stay so; measured: {@code URLClassLoader}, in {@code FileConfinementIT}. Nor does the JVM
- * hand it over when the stack runs out on the way: a tool that exhausts its stack on purpose, then
- * makes the JDK load a hooked class, got {@code LogManager} defined unwoven, when it was the one
- * class woven as it loaded. Loading a class does not initialise it, so loading {@code LogManager}
- * early changes nothing for servers that install their own log manager in {@code main}.
+ * <p>Why load them all, when weaving each as the JDK first loads it would be cheaper: the JVM does
+ * not hand a class to an agent's transformers while one of that agent's transformers is running on
+ * the same thread. A hooked class first loaded while toolguard weaves a tool class (reading a super
+ * class's class file) would be defined unwoven, and stay so; measured: {@code URLClassLoader}, in
+ * {@code FileConfinementIT}. Nor does the JVM hand it over when the stack runs out on the way: a
+ * tool that exhausts its stack on purpose, then makes the JDK load a hooked class, got {@code
+ * LogManager} defined unwoven, when it was the one class woven as it loaded. Loading a class does
+ * not initialise it, so loading {@code LogManager} early changes nothing for servers that install
+ * their own log manager in {@code main}.
+ *
+ * <p>When they are loaded. The classes loaded before {@code premain} are retransformed before
+ * {@code main}. The rest are loaded before {@code main} at a first start; at a later start, where
+ * the file beside the jar holds them as woven from this JDK ({@link WovenJdkCache}), they are left
+ * for {@link Rest}, loaded on toolguard's thread once the application loads its first class with
+ * tools, and every tool call waits for that. A class of them the JVM defined unwoven meanwhile (see
+ * above) is retransformed then; until it is, only the application's own code runs, which nothing
+ * checks. A class with a hook inside a loop that may never return ({@code TimerThread}) is always
+ * loaded before {@code main}: a frame of it running unwoven would stay so.
  *
  * <p>Should a class fail to weave after the start (another agent retransforms it with bytes the
  * hooks no longer fit), it is refused instead: the JVM then cannot define it, and what needs it
@@ -63,6 +72,12 @@ public final class JdkWeaver implements ClassFileTransformer {
    * that it never runs unchecked.
    */
   private static final byte[] REFUSED = new byte[] {0};
+
+  /** What a failure before {@code main} leads to. */
+  private static final String NOT_STARTED = "so the JVM is not started";
+
+  /** What a failure of the {@link Rest} leads to. */
+  private static final String NO_TOOL_RUNS = "so every tool call is refused";
 
   private final Map<String, List<Hook>> hooks;
 
@@ -88,25 +103,98 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * Weaves the hooks of each part (hooks by internal class name; parts may hook the same class).
+   * Weaves the hooks of each part (hooks by internal class name; parts may hook the same class):
+   * every hooked class loaded so far, and every one the JVM loads from now on. Of the hooked
+   * classes not loaded yet, those {@code cache} holds as woven at an earlier start from this JDK
+   * are left for {@link Rest#weave}; all others are loaded now.
    *
    * @param cache the classes as woven at an earlier start, used where nothing they depend on
    *     changed, and kept for the next start ({@link WovenJdkCache#NONE} for none)
+   * @return what is left to load and weave, which no tool may run before ({@link Rest#NONE} for
+   *     nothing)
    * @throws IllegalStateException naming what could not be woven
    */
   @SafeVarargs
-  public static void install(
+  public static Rest install(
       Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
     Map<String, List<Hook>> hooks = merged(parts);
     JdkWeaver transformer = new JdkWeaver(hooks, cache);
+    Rest rest = Rest.NONE;
     try {
-      transformer.install(instrumentation);
+      rest = transformer.install(instrumentation);
+      return rest;
     } finally {
-      cache.release();
+      if (rest == Rest.NONE) {
+        cache.release();
+      }
     }
   }
 
-  private void install(Instrumentation instrumentation) {
+  /**
+   * The hooked classes no code had loaded when {@code main} was let run, and that an earlier start
+   * wove from this JDK: loaded and woven by {@link #weave} on toolguard's thread while {@code main}
+   * runs, and no tool runs before that is done.
+   *
+   * <p>Why that is as safe as loading them before {@code main}: none of them is loaded yet, so no
+   * code of theirs is running anywhere, and each one the JVM loads from now on is handed to this
+   * transformer and woven as it is defined. The JVM skips the transformer for a class it loads
+   * while one of toolguard's transformers runs on the same thread (a tool class being woven), or
+   * with the stack exhausted; such a class is defined unwoven, and {@link #weave} retransforms it,
+   * before any tool runs. Until then only the application's own code runs, which nothing checks.
+   */
+  public static final class Rest implements Runnable {
+
+    /** Nothing left. */
+    public static final Rest NONE = new Rest(null, null, Map.of());
+
+    private final JdkWeaver weaver;
+    private final Instrumentation instrumentation;
+
+    /** The classes left, by internal name, with their modules. */
+    private final Map<String, Module> classes;
+
+    private Rest(JdkWeaver weaver, Instrumentation instrumentation, Map<String, Module> classes) {
+      this.weaver = weaver;
+      this.instrumentation = instrumentation;
+      this.classes = classes;
+    }
+
+    /** {@return the internal names of the classes left} */
+    public Set<String> classes() {
+      return classes.keySet();
+    }
+
+    /**
+     * Loads and weaves the classes left, retransforms any hooked class the JVM defined unwoven, and
+     * keeps the woven classes for the next start.
+     *
+     * @throws IllegalStateException naming what could not be woven: no tool may run then
+     */
+    public void weave() {
+      if (weaver != null) {
+        weaver.weaveRest(instrumentation, classes);
+      }
+    }
+
+    /** {@link #weave}. */
+    @Override
+    public void run() {
+      weave();
+    }
+
+    /**
+     * {@code premain} is over: keeps the classes woven afresh so far for the next start (a hooked
+     * class {@code premain} loads itself may come in another form than at the start that kept it),
+     * with those left as the file held them, since the application may never get to them.
+     */
+    public void premainDone() {
+      if (weaver != null) {
+        weaver.cache.premainDone();
+      }
+    }
+  }
+
+  private Rest install(Instrumentation instrumentation) {
     Module bridge;
     try {
       bridge = Class.forName(BRIDGE, false, null).getModule();
@@ -122,15 +210,17 @@ public final class JdkWeaver implements ClassFileTransformer {
     // Taken after the transformer is in place: a class missing here is woven as it is loaded.
     Map<String, Class<?>> loaded = jdkClassesLoaded(instrumentation, hooks.keySet());
     List<Class<?>> loadedBefore = new ArrayList<>();
+    Map<String, Module> later = new LinkedHashMap<>();
     for (String name : hooks.keySet()) {
       Class<?> type = loaded.get(name);
       Module module = modules.get(name);
       if (type == null && module != null) {
-        try {
-          type = Class.forName(module, name.replace('/', '.'));
-        } catch (LinkageError unloadable) {
-          // Another agent's transformer, say, handed the JVM bytes it cannot define: named below.
-          failures.add(name + ": " + unloadable);
+        if (cache.holds(name) && !insideLoop(hooks.get(name))) {
+          later.put(name, module);
+          continue;
+        }
+        type = load(name, module);
+        if (type == null) {
           continue;
         }
       }
@@ -142,9 +232,54 @@ public final class JdkWeaver implements ClassFileTransformer {
         loadedBefore.add(type);
       }
     }
+    retransform(instrumentation, loadedBefore, NOT_STARTED);
+    if (later.isEmpty()) {
+      finish(NOT_STARTED);
+      return Rest.NONE;
+    }
+    requireAllWoven(later.keySet(), NOT_STARTED);
+    return new Rest(this, instrumentation, later);
+  }
+
+  /**
+   * {@return whether a hook sits inside a loop that may never return ({@code TimerThread}'s): a
+   * class with one is loaded at start-up, as a frame of it the JVM ran unwoven would stay so, past
+   * any retransform (see {@link Rest})}
+   */
+  private static boolean insideLoop(List<Hook> classHooks) {
+    for (Hook hook : classHooks) {
+      for (Insertion insertion : hook.insertions()) {
+        if (insertion instanceof Insertion.AroundCall) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@return the class, loaded by its name in its module (and so woven as it is defined), or null
+   * after noting why not}
+   */
+  private Class<?> load(String name, Module module) {
     try {
-      if (!loadedBefore.isEmpty()) {
-        instrumentation.retransformClasses(loadedBefore.toArray(Class<?>[]::new));
+      Class<?> type = Class.forName(module, name.replace('/', '.'));
+      if (type == null) {
+        failures.add(name + ": this JDK has no such class");
+      }
+      return type;
+    } catch (LinkageError unloadable) {
+      // Another agent's transformer, say, handed the JVM bytes it cannot define: named below.
+      failures.add(name + ": " + unloadable);
+      return null;
+    }
+  }
+
+  private static void retransform(
+      Instrumentation instrumentation, List<Class<?>> classes, String consequence) {
+    try {
+      if (!classes.isEmpty()) {
+        instrumentation.retransformClasses(classes.toArray(Class<?>[]::new));
       }
     } catch (UnmodifiableClassException unsupported) {
       throw new IllegalStateException(
@@ -152,13 +287,44 @@ public final class JdkWeaver implements ClassFileTransformer {
               + System.getProperty("java.version")
               + "): "
               + unsupported.getMessage()
-              + ". Tools would go unchecked, so the JVM is not started");
+              + ". Tools would go unchecked, "
+              + consequence);
     }
+  }
+
+  /** What {@link Rest#weave} does. */
+  private void weaveRest(Instrumentation instrumentation, Map<String, Module> later) {
+    try {
+      for (Map.Entry<String, Module> entry : later.entrySet()) {
+        load(entry.getKey(), entry.getValue());
+      }
+      // Every hooked class is loaded by now. One the JVM defined without handing it over (see
+      // Rest) is retransformed: the JVM hands it over then.
+      List<Class<?>> unwoven = new ArrayList<>();
+      for (Map.Entry<String, Class<?>> entry :
+          jdkClassesLoaded(instrumentation, hooks.keySet()).entrySet()) {
+        if (!woven.contains(entry.getKey())) {
+          unwoven.add(entry.getValue());
+        }
+      }
+      retransform(instrumentation, unwoven, NO_TOOL_RUNS);
+      finish(NO_TOOL_RUNS);
+    } finally {
+      cache.release();
+    }
+  }
+
+  /**
+   * Ends the start-up's weaving, from when on a hooked class that cannot be woven is refused; then
+   * fails if any hooked class is not woven, or could not be, and keeps the woven classes for the
+   * next start.
+   */
+  private void finish(String consequence) {
     // Started first, then the failures read: a hooked class another thread loads meanwhile (the
     // weaving may run beside the rest of the start-up) either has its failure read here or,
     // reading started again after recording it, is refused (see failed).
     started = true;
-    requireAllWoven();
+    requireAllWoven(Set.of(), consequence);
     cache.startWoven();
   }
 
@@ -467,9 +633,15 @@ public final class JdkWeaver implements ClassFileTransformer {
     return writer.toByteArray();
   }
 
-  private void requireAllWoven() {
+  /**
+   * Fails if a hooked class but {@code notYet} is not woven, or if any could not be.
+   *
+   * @throws IllegalStateException naming them
+   */
+  private void requireAllWoven(Set<String> notYet, String consequence) {
     Set<String> missing = new TreeSet<>(hooks.keySet());
     missing.removeAll(woven);
+    missing.removeAll(notYet);
     if (!missing.isEmpty() || !failures.isEmpty()) {
       throw new IllegalStateException(
           "toolguard could not weave its checks into this JDK ("
@@ -478,7 +650,8 @@ public final class JdkWeaver implements ClassFileTransformer {
               + (failures.isEmpty() ? "" : String.join("; ", failures) + "; ")
               + "not woven: "
               + String.join(", ", missing)
-              + ". Tools would go unchecked, so the JVM is not started");
+              + ". Tools would go unchecked, "
+              + consequence);
     }
   }
 }

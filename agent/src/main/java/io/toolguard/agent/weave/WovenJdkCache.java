@@ -244,6 +244,12 @@ public final class WovenJdkCache {
         + System.getProperty("java.vm.vendor");
   }
 
+  /** {@return whether an earlier start from this JDK kept {@code internalName} as woven} */
+  boolean holds(String internalName) {
+    Map<String, List<Woven>> held = kept;
+    return held != null && held.containsKey(internalName);
+  }
+
   /**
    * {@return the class {@code internalName} as woven at an earlier start from the same class file
    * with the same hooks, or null}
@@ -292,16 +298,31 @@ public final class WovenJdkCache {
   void startWoven() {
     Map<String, List<Woven>> held = kept;
     kept = null;
-    if (held == null || !fresh || file == null) {
+    try {
+      writeIfFresh(held);
+    } finally {
       now.clear();
+    }
+  }
+
+  /**
+   * {@code premain} is over, and the hooked classes not loaded yet are woven later: if any class
+   * was woven afresh, writes the file now, holding those later ones as the file held them (an
+   * application may never get to them), and keeps what it held for them.
+   */
+  void premainDone() {
+    writeIfFresh(kept);
+  }
+
+  private void writeIfFresh(Map<String, List<Woven>> held) {
+    if (held == null || !fresh || file == null) {
       return;
     }
+    fresh = false;
     try {
       write(held);
     } catch (IOException | RuntimeException | VirtualMachineError notWritten) {
       // A folder this JVM may not write to: the next start weaves again.
-    } finally {
-      now.clear();
     }
   }
 
@@ -340,10 +361,16 @@ public final class WovenJdkCache {
 
   /**
    * {@return the classes a file written now holds}: each class as woven at this start, then as
-   * woven from other class files of it at earlier starts ({@link #VARIANTS} at most)
+   * woven from other class files of it at earlier starts ({@link #VARIANTS} at most); a class not
+   * woven yet at this start as the file held it
    */
   private Map<String, List<Woven>> toKeep(Map<String, List<Woven>> held) {
     Map<String, List<Woven>> classes = new TreeMap<>();
+    for (Map.Entry<String, List<Woven>> entry : held.entrySet()) {
+      if (!now.containsKey(entry.getKey())) {
+        classes.put(entry.getKey(), entry.getValue());
+      }
+    }
     for (Map.Entry<String, Woven> entry : now.entrySet()) {
       List<Woven> variants = new ArrayList<>();
       variants.add(entry.getValue());
