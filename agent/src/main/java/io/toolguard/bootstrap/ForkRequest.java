@@ -111,6 +111,8 @@ public final class ForkRequest {
     if (landlock == null) {
       throw new IllegalStateException(Landlock.why());
     }
+    // Made here: the thread below, once restricted, may no longer read the JDK's classes.
+    Forks.ready();
     int[] pid = new int[1];
     Throwable[] failure = new Throwable[1];
     Thread starter =

@@ -7,16 +7,21 @@ import java.lang.invoke.MethodType;
 
 /**
  * The JDK's own fork: {@code ProcessImpl.forkAndExec}, the private native method whose call in
- * {@code ProcessImpl}'s constructor is woven to go through {@link Dispatcher#forkAndExec}. A
- * constant handle, so that outside tools the woven call costs what the direct call did.
+ * {@code ProcessImpl}'s constructor is woven to go through {@link Dispatcher#forkAndExec}.
  *
- * <p>It needs {@code java.lang} open to the bootstrap class path's unnamed module, which the agent
- * arranges before it weaves the call ({@link KernelSandbox#prepare}); the agent loads this class
- * right then, so that a JDK where it cannot be had stops the start instead of a process start.
+ * <p>The handle to it is made at the first fork, not at start-up (where its method handles cost
+ * about 10 ms of the weaving thread): the weaving of {@code ProcessImpl} fails unless its
+ * constructor calls exactly that method, and {@code java.lang} is opened to the bootstrap class
+ * path's unnamed module before the JDK is woven ({@code ExecSandboxes.prepare}), so making it can
+ * fail only for want of stack or memory; then that fork fails, and the next one tries again. It is
+ * made outside every check: outside tools, or inside one where toolguard's own work is not checked
+ * ({@link Dispatcher#forkAndExec}), and before a confined start restricts its thread ({@link
+ * ForkRequest#forkConfined}), which may then no longer read the JDK's classes.
  */
 final class Forks {
 
-  private static final MethodHandle FORK;
+  /** The handle, once made. */
+  private static volatile MethodHandle fork;
 
   /** How the JDK writes paths and arguments for the system, as it started. */
   static final java.nio.charset.Charset JNU =
@@ -26,45 +31,6 @@ final class Forks {
   /** The JDK's spawn helper, which its fork runs first (the posix_spawn launch mechanism). */
   static final byte[] HELPER = cString(System.getProperty("java.home") + "/lib/jspawnhelper");
 
-  static {
-    try {
-      Class<?> impl = Class.forName("java.lang.ProcessImpl");
-      FORK =
-          MethodHandles.privateLookupIn(impl, MethodHandles.lookup())
-              .findVirtual(
-                  impl,
-                  "forkAndExec",
-                  MethodType.methodType(
-                      int.class,
-                      int.class,
-                      byte[].class,
-                      byte[].class,
-                      byte[].class,
-                      int.class,
-                      byte[].class,
-                      int.class,
-                      byte[].class,
-                      int[].class,
-                      boolean.class))
-              .asType(
-                  MethodType.methodType(
-                      int.class,
-                      Object.class,
-                      int.class,
-                      byte[].class,
-                      byte[].class,
-                      byte[].class,
-                      int.class,
-                      byte[].class,
-                      int.class,
-                      byte[].class,
-                      int[].class,
-                      boolean.class));
-    } catch (ReflectiveOperationException | RuntimeException notHere) {
-      throw new ExceptionInInitializerError(notHere);
-    }
-  }
-
   private Forks() {}
 
   /** {@return the text as the JDK hands it to the system: in its encoding, with a closing NUL} */
@@ -73,9 +39,61 @@ final class Forks {
     return java.util.Arrays.copyOf(bytes, bytes.length + 1);
   }
 
-  /** Loads this class, or fails saying why. */
-  static void load() {
-    // the static initialiser has run
+  /**
+   * {@return the handle to the JDK's fork}, made at the first call
+   *
+   * @throws IllegalStateException if it could not be made (tried again at the next call)
+   */
+  static MethodHandle ready() {
+    MethodHandle made = fork;
+    if (made != null) {
+      return made;
+    }
+    synchronized (Forks.class) {
+      if (fork == null) {
+        fork = make();
+      }
+      return fork;
+    }
+  }
+
+  private static MethodHandle make() {
+    try {
+      Class<?> impl = Class.forName("java.lang.ProcessImpl");
+      return MethodHandles.privateLookupIn(impl, MethodHandles.lookup())
+          .findVirtual(
+              impl,
+              "forkAndExec",
+              MethodType.methodType(
+                  int.class,
+                  int.class,
+                  byte[].class,
+                  byte[].class,
+                  byte[].class,
+                  int.class,
+                  byte[].class,
+                  int.class,
+                  byte[].class,
+                  int[].class,
+                  boolean.class))
+          .asType(
+              MethodType.methodType(
+                  int.class,
+                  Object.class,
+                  int.class,
+                  byte[].class,
+                  byte[].class,
+                  byte[].class,
+                  int.class,
+                  byte[].class,
+                  int.class,
+                  byte[].class,
+                  int[].class,
+                  boolean.class));
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError notHere) {
+      throw new IllegalStateException(
+          "toolguard cannot reach this JDK's process fork (" + notHere + ")", notHere);
+    }
   }
 
   static int fork(
@@ -91,9 +109,15 @@ final class Forks {
       int[] descriptors,
       boolean redirectErrorStream)
       throws IOException {
+    MethodHandle handle;
+    try {
+      handle = ready();
+    } catch (IllegalStateException unreachable) {
+      throw new IOException(unreachable.getMessage(), unreachable);
+    }
     try {
       return (int)
-          FORK.invokeExact(
+          handle.invokeExact(
               process,
               mode,
               helper,

@@ -135,13 +135,4 @@ public final class KernelSandbox {
     PinnedOpens.release(); // initialises the class here, outside tools
     return PinnedOpens.Availability.UNAVAILABLE;
   }
-
-  /**
-   * Loads the handle to the JDK's fork, once {@code java.lang} is open to this class's module.
-   *
-   * @throws ExceptionInInitializerError if it cannot be had
-   */
-  public static void loadFork() {
-    Forks.load();
-  }
 }

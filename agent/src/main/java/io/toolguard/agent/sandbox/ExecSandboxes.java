@@ -103,10 +103,10 @@ public final class ExecSandboxes {
    * Weaves nothing itself, but readies what the woven fork needs on Linux: {@code java.lang} open
    * to the bootstrap class path's module, where the handle to the JDK's fork is made (and native
    * access turned on), and {@code jdk.internal.module} exported to it, where it reads what {@code
-   * --illegal-native-access} says. Only toolguard's bridge and the JDK are in that module.
+   * --illegal-native-access} says. Only toolguard's bridge and the JDK are in that module. The
+   * handle is made at the first fork.
    *
    * @return whether the fork can be woven (Linux)
-   * @throws IllegalStateException if the handle cannot be had
    */
   public static boolean prepare(Instrumentation instrumentation) {
     if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
@@ -120,15 +120,6 @@ public final class ExecSandboxes {
         Map.of("java.lang", Set.of(bridge)),
         Set.of(),
         Map.of());
-    try {
-      KernelSandbox.loadFork();
-    } catch (LinkageError failure) {
-      throw new IllegalStateException(
-          "toolguard cannot reach this JDK's process fork ("
-              + (failure.getCause() == null ? failure : failure.getCause())
-              + ")",
-          failure);
-    }
     return true;
   }
 
