@@ -16,6 +16,7 @@ import static io.toolguard.bootstrap.Dispatcher.UNRESOLVABLE;
 import static io.toolguard.bootstrap.Dispatcher.VIEW;
 import static io.toolguard.bootstrap.Dispatcher.WRITE;
 
+import io.toolguard.agent.tool.ConstantPool;
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.ArgumentField;
@@ -26,8 +27,6 @@ import io.toolguard.agent.weave.Insertion.Nothing;
 import io.toolguard.agent.weave.Insertion.Receiver;
 import io.toolguard.agent.weave.Insertion.Returned;
 import io.toolguard.agent.weave.Insertion.Source;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.jar.asm.Type;
 
 /**
  * Where the JDK touches the disk, and what to check there: for each JDK class, the methods that get
@@ -53,6 +51,7 @@ public final class FileHooks {
   private static final String USER_VIEW = "sun/nio/fs/UnixUserDefinedFileAttributeView";
   private static final String BYTE_CHANNEL = "newByteChannel";
   private static final String FILE_CHANNEL = "newFileChannel";
+  private static final int ABSTRACT = 0x0400;
 
   private FileHooks() {}
 
@@ -60,7 +59,7 @@ public final class FileHooks {
   public static Map<String, List<Hook>> forThisJvm() {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
     addProvider(hooks);
-    String pathClass = Type.getInternalName(FileSystems.getDefault().getPath("").getClass());
+    String pathClass = FileSystems.getDefault().getPath("").getClass().getName().replace('.', '/');
     hooks.put(
         pathClass,
         List.of(
@@ -248,10 +247,17 @@ public final class FileHooks {
     for (Class<?> type = FileSystems.getDefault().provider().getClass();
         type.getName().startsWith("sun.nio.fs.");
         type = type.getSuperclass()) {
+      // Read from the class file, not by reflection, which loads every type its methods name.
+      byte[] classFile = Forwarding.classFile(type);
+      ConstantPool pool = classFile == null ? null : ConstantPool.read(classFile);
+      if (pool == null) {
+        throw new IllegalStateException(
+            "cannot read the class file of the default file system provider's " + type.getName());
+      }
       Set<String> declared = new HashSet<>();
-      for (Method method : type.getDeclaredMethods()) {
-        if (!Modifier.isAbstract(method.getModifiers())) {
-          declared.add(method.getName() + Type.getMethodDescriptor(method));
+      for (ConstantPool.Method method : pool.methods()) {
+        if ((method.access() & ABSTRACT) == 0 && !method.name().startsWith("<")) {
+          declared.add(method.name() + method.descriptor());
         }
       }
       List<Hook> here = new ArrayList<>();
@@ -259,11 +265,11 @@ public final class FileHooks {
         String signature = hook.signature();
         if (declared.contains(signature)
             && declaredBelow.add(signature)
-            && !forwardsToChecked(type, hook)) {
+            && !forwardsToChecked(classFile, hook)) {
           here.add(hook);
         }
       }
-      hooks.put(Type.getInternalName(type), here);
+      hooks.put(type.getName().replace('.', '/'), here);
     }
     Set<String> missing = new HashSet<>();
     for (Hook hook : all) {
@@ -286,9 +292,9 @@ public final class FileHooks {
    * pinned) once. On JDK 25 {@code newByteChannel} does only that; on JDK 17 it opens the file
    * itself and keeps its hook. Decided on the class file this JDK runs ({@link Forwarding}).
    */
-  private static boolean forwardsToChecked(Class<?> type, Hook hook) {
+  private static boolean forwardsToChecked(byte[] classFile, Hook hook) {
     return hook.name().equals(BYTE_CHANNEL)
-        && Forwarding.onlyCalls(type, hook.name(), hook.descriptor(), FILE_CHANNEL);
+        && Forwarding.onlyCalls(classFile, hook.name(), hook.descriptor(), FILE_CHANNEL);
   }
 
   /** The views' own system calls: every attribute read and write goes through one of these. */

@@ -1,15 +1,8 @@
 package io.toolguard.agent.file;
 
+import io.toolguard.agent.tool.ConstantPool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 
 /**
  * Whether a JDK method does nothing but call another method of the same object with the same
@@ -18,9 +11,19 @@ import net.bytebuddy.jar.asm.Type;
  * JDK 25 only calls {@code newFileChannel}, where JDK 17 opens the file itself). Read from the
  * class file this JDK runs, so the answer is what the code does, not what a JDK version suggests;
  * anything else (a class file that cannot be read, one more instruction, a handler) answers no, and
- * the method keeps its own check.
+ * the method keeps its own check. Read by hand ({@link ConstantPool}), as ASM's reader alone took
+ * about 10 ms of the start-up's weaving thread.
  */
 final class Forwarding {
+
+  private static final int ALOAD = 0x19;
+  private static final int ILOAD = 0x15;
+  private static final int ILOAD_0 = 0x1a;
+  private static final int ALOAD_3 = 0x2d;
+  private static final int WIDE = 0xc4;
+  private static final int INVOKEVIRTUAL = 0xb6;
+  private static final int ARETURN = 0xb0;
+  private static final int STATIC_OR_ABSTRACT = 0x0008 | 0x0400;
 
   private Forwarding() {}
 
@@ -29,141 +32,108 @@ final class Forwarding {
    * this.target(arguments…)}, an instance call with the same descriptor}
    */
   static boolean onlyCalls(Class<?> type, String name, String descriptor, String target) {
+    byte[] classFile = classFile(type);
+    return classFile != null && onlyCalls(classFile, name, descriptor, target);
+  }
+
+  /** {@return the class file of {@code type} as its module holds it, or null} */
+  static byte[] classFile(Class<?> type) {
     String internal = type.getName().replace('.', '/');
     try (InputStream in = type.getModule().getResourceAsStream(internal + ".class")) {
-      return in != null && onlyCalls(in.readAllBytes(), name, descriptor, target);
+      return in == null ? null : in.readAllBytes();
     } catch (IOException | RuntimeException unreadable) {
-      return false;
+      return null;
     }
   }
 
   /** {@return as above, for the method in this class file} */
   static boolean onlyCalls(byte[] classFile, String name, String descriptor, String target) {
-    List<String> shape = new ArrayList<>();
-    boolean[] found = new boolean[1];
-    ClassReader reader;
+    ConstantPool pool = ConstantPool.read(classFile);
+    if (pool == null) {
+      return false;
+    }
     try {
-      reader = new ClassReader(classFile);
-    } catch (RuntimeException notAClassFile) {
+      for (ConstantPool.Method method : pool.methods()) {
+        if (method.name().equals(name) && method.descriptor().equals(descriptor)) {
+          return forwards(pool, method, target);
+        }
+      }
+    } catch (IllegalArgumentException | IndexOutOfBoundsException unreadable) {
       return false;
     }
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9) {
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String method, String desc, String signature, String[] thrown) {
-            if (!method.equals(name) || !desc.equals(descriptor)) {
-              return null;
-            }
-            found[0] = (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) == 0;
-            return new Recorder(shape);
-          }
-        },
-        ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    if (!found[0]) {
-      return false;
-    }
-    List<String> forward = new ArrayList<>();
-    forward.add("load 0");
-    int slot = 1;
-    for (Type argument : Type.getArgumentTypes(descriptor)) {
-      forward.add("load " + slot);
-      slot += argument.getSize();
-    }
-    forward.add("call " + target + descriptor.substring(0, descriptor.indexOf(')') + 1));
-    forward.add("areturn");
-    return shape.equals(forward);
+    return false;
   }
 
   /**
-   * Writes each instruction as a word: a load of an argument by its slot, a virtual call by its
-   * name and parameters, and anything else so as never to match a forward.
+   * {@return whether the code is: a load of {@code this}, a load of each argument by its slot, an
+   * {@code invokevirtual} of {@code target} with the same parameters, {@code areturn}}
    */
-  private static final class Recorder extends MethodVisitor {
-    private final List<String> shape;
-
-    Recorder(List<String> shape) {
-      super(Opcodes.ASM9);
-      this.shape = shape;
+  private static boolean forwards(ConstantPool pool, ConstantPool.Method method, String target) {
+    byte[] code = method.code();
+    if ((method.access() & STATIC_OR_ABSTRACT) != 0 || code == null || method.handlers()) {
+      return false;
     }
-
-    @Override
-    public void visitVarInsn(int opcode, int slot) {
-      boolean load = opcode >= Opcodes.ILOAD && opcode <= Opcodes.ALOAD;
-      shape.add(load ? "load " + slot : "var " + opcode);
+    int at = 0;
+    int slot = 0;
+    for (int size : slotSizes(method.descriptor())) {
+      int next = load(code, at, slot);
+      if (next < 0) {
+        return false;
+      }
+      at = next;
+      slot += size;
     }
-
-    @Override
-    public void visitMethodInsn(
-        int opcode, String owner, String method, String descriptor, boolean isInterface) {
-      shape.add(
-          opcode == Opcodes.INVOKEVIRTUAL
-              ? "call " + method + descriptor.substring(0, descriptor.indexOf(')') + 1)
-              : "invoke " + opcode);
+    if (at + 4 != code.length
+        || (code[at] & 0xff) != INVOKEVIRTUAL
+        || (code[at + 3] & 0xff) != ARETURN) {
+      return false;
     }
+    String[] called = pool.methodRef(ConstantPool.u2(code, at + 1));
+    String parameters = method.descriptor().substring(0, method.descriptor().indexOf(')') + 1);
+    return called != null && called[0].equals(target) && called[1].startsWith(parameters);
+  }
 
-    @Override
-    public void visitInsn(int opcode) {
-      shape.add(opcode == Opcodes.ARETURN ? "areturn" : "insn " + opcode);
+  /**
+   * {@return where the instruction after a load of local {@code slot} at {@code at} starts, or -1
+   * if there is no such load there}
+   */
+  private static int load(byte[] code, int at, int slot) {
+    if (at >= code.length) {
+      return -1;
     }
+    int opcode = code[at] & 0xff;
+    if (opcode >= ILOAD_0 && opcode <= ALOAD_3) {
+      return (opcode - ILOAD_0) % 4 == slot ? at + 1 : -1;
+    }
+    if (opcode >= ILOAD && opcode <= ALOAD && at + 1 < code.length) {
+      return (code[at + 1] & 0xff) == slot ? at + 2 : -1;
+    }
+    if (opcode == WIDE && at + 3 < code.length) {
+      int wideOpcode = code[at + 1] & 0xff;
+      return wideOpcode >= ILOAD && wideOpcode <= ALOAD && ConstantPool.u2(code, at + 2) == slot
+          ? at + 4
+          : -1;
+    }
+    return -1;
+  }
 
-    @Override
-    public void visitIntInsn(int opcode, int operand) {
-      shape.add("other");
+  /** {@return the local slots of {@code this} and each parameter: 2 for long and double} */
+  private static int[] slotSizes(String descriptor) {
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    sizes.add(1);
+    int at = 1;
+    while (descriptor.charAt(at) != ')') {
+      char kind = descriptor.charAt(at);
+      sizes.add(kind == 'J' || kind == 'D' ? 2 : 1);
+      while (descriptor.charAt(at) == '[') {
+        at++;
+      }
+      at = descriptor.charAt(at) == 'L' ? descriptor.indexOf(';', at) + 1 : at + 1;
     }
-
-    @Override
-    public void visitTypeInsn(int opcode, String type) {
-      shape.add("other");
+    int[] slots = new int[sizes.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = sizes.get(i);
     }
-
-    @Override
-    public void visitFieldInsn(int opcode, String owner, String field, String descriptor) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitJumpInsn(int opcode, Label label) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitLdcInsn(Object value) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitIincInsn(int slot, int increment) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitInvokeDynamicInsn(
-        String method,
-        String descriptor,
-        net.bytebuddy.jar.asm.Handle bootstrap,
-        Object... arguments) {
-      shape.add("other");
-    }
-
-    @Override
-    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-      shape.add("handler");
-    }
+    return slots;
   }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinTask;
-import net.bytebuddy.jar.asm.Type;
 
 /**
  * Where a tool hands work to another thread, and how its context follows: a thread the tool starts
@@ -149,7 +148,9 @@ public final class HandOffHooks {
   /** {@code ()I} on JDK 17, {@code ()V} on JDK 25: every fork/join task runs through it. */
   private static String doExecDescriptor() {
     try {
-      return Type.getMethodDescriptor(ForkJoinTask.class.getDeclaredMethod("doExec"));
+      return java.lang.invoke.MethodType.methodType(
+              ForkJoinTask.class.getDeclaredMethod("doExec").getReturnType())
+          .toMethodDescriptorString();
     } catch (NoSuchMethodException absent) {
       throw new IllegalStateException(
           "java.util.concurrent.ForkJoinTask has no doExec on this JDK ("

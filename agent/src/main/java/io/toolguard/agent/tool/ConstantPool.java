@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Whatever this cannot read ({@link #read} answers {@code null}: not a class file, a constant
  * kind it does not know) is left to the caller's slower way, which still answers.
  */
-final class ConstantPool {
+public final class ConstantPool {
 
   private final byte[] classFile;
 
@@ -38,7 +38,7 @@ final class ConstantPool {
    * {@return the class file's constant pool, or {@code null} if it is not a class file whose pool
    * this can walk}
    */
-  static ConstantPool read(byte[] classFile) {
+  public static ConstantPool read(byte[] classFile) {
     if (classFile.length < 10 || u4(classFile, 0) != 0xCAFEBABE) {
       return null;
     }
@@ -163,6 +163,112 @@ final class ConstantPool {
     return supertypes;
   }
 
+  /**
+   * A method a class file declares.
+   *
+   * @param code its bytecode, or {@code null} if it has none (abstract, native)
+   * @param handlers whether its code has exception handlers
+   */
+  public record Method(String name, String descriptor, int access, byte[] code, boolean handlers) {}
+
+  /**
+   * {@return the methods the class file declares, in its order}, read once through a table of where
+   * each constant starts (this serves the JDK's few file-system classes at start-up, not every
+   * class the application loads)
+   *
+   * @throws IllegalArgumentException if they are not where a class file has them
+   */
+  public List<Method> methods() {
+    try {
+      int[] starts = starts();
+      int at = end + 8 + 2 * u2(classFile, end + 6);
+      // the fields: access, name, descriptor, then their attributes
+      int fields = u2(classFile, at);
+      at += 2;
+      for (int i = 0; i < fields; i++) {
+        at = skipAttributes(at + 6);
+      }
+      int count = u2(classFile, at);
+      at += 2;
+      List<Method> methods = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        int access = u2(classFile, at);
+        String name = utf8(starts, u2(classFile, at + 2));
+        String descriptor = utf8(starts, u2(classFile, at + 4));
+        int attributes = u2(classFile, at + 6);
+        at += 8;
+        byte[] code = null;
+        boolean handlers = false;
+        for (int a = 0; a < attributes; a++) {
+          int length = u4(classFile, at + 2);
+          if (utf8(starts, u2(classFile, at)).equals("Code")) {
+            int codeLength = u4(classFile, at + 10);
+            code = java.util.Arrays.copyOfRange(classFile, at + 14, at + 14 + codeLength);
+            handlers = u2(classFile, at + 14 + codeLength) != 0;
+          }
+          at += 6 + length;
+        }
+        methods.add(new Method(name, descriptor, access, code, handlers));
+      }
+      return methods;
+    } catch (ArrayIndexOutOfBoundsException truncated) {
+      throw new IllegalArgumentException("truncated class file", truncated);
+    }
+  }
+
+  /**
+   * {@return the name and descriptor of the method constant {@code index} refers to ({@code
+   * Methodref} or {@code InterfaceMethodref}), or {@code null} if it refers to none}
+   */
+  public String[] methodRef(int index) {
+    int[] starts = starts();
+    if (index <= 0 || index >= count || starts[index] == 0) {
+      return null;
+    }
+    int ref = starts[index];
+    if (classFile[ref] != 10 && classFile[ref] != 11) {
+      return null;
+    }
+    int nameAndType = starts[u2(classFile, ref + 3)];
+    if (nameAndType == 0 || classFile[nameAndType] != 12) {
+      return null;
+    }
+    return new String[] {
+      utf8(starts, u2(classFile, nameAndType + 1)), utf8(starts, u2(classFile, nameAndType + 3))
+    };
+  }
+
+  /** {@return where each constant starts (its tag), by index; 0 for none} */
+  private int[] starts() {
+    int[] starts = new int[count];
+    int at = 10;
+    for (int index = 1; index < count; index++) {
+      starts[index] = at;
+      if (isWide(classFile, at)) {
+        index++;
+      }
+      at += size(classFile, at);
+    }
+    return starts;
+  }
+
+  private int skipAttributes(int at) {
+    int attributes = u2(classFile, at);
+    at += 2;
+    for (int a = 0; a < attributes; a++) {
+      at += 6 + u4(classFile, at + 2);
+    }
+    return at;
+  }
+
+  private String utf8(int[] starts, int index) {
+    int entry = index > 0 && index < count ? starts[index] : 0;
+    if (entry == 0 || classFile[entry] != 1) {
+      throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
+    }
+    return text(entry);
+  }
+
   private String className(int index) {
     int entry = entry(index);
     if (entry == 0 || classFile[entry] != 7) {
@@ -172,6 +278,11 @@ final class ConstantPool {
     if (name == 0 || classFile[name] != 1) {
       throw new IllegalArgumentException("constant " + index + " names no UTF-8 entry");
     }
+    return text(name);
+  }
+
+  /** {@return the text of the UTF-8 entry at {@code name}} */
+  private String text(int name) {
     int length = u2(classFile, name + 1);
     if (name + 3 + length > classFile.length) {
       throw new IllegalArgumentException("truncated class file");
@@ -195,7 +306,8 @@ final class ConstantPool {
     }
   }
 
-  private static int u2(byte[] bytes, int at) {
+  /** {@return the unsigned 16-bit number at {@code at}} */
+  public static int u2(byte[] bytes, int at) {
     return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
   }
 

@@ -115,7 +115,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           && loader != platform
           && !type.isArray()
           && !type.isHidden()
-          && !Provenance.matchesInternalName(NOT_WOVEN, type.getName().replace('.', '/'))
+          && !Provenance.matches(NOT_WOVEN, type.getName())
           && !Provenance.isJdkCode(type)) {
         return true;
       }

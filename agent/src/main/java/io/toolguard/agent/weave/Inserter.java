@@ -4,6 +4,9 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -253,5 +256,42 @@ final class Inserter extends MethodVisitor {
       slot += parameters[i].getSize();
     }
     return slot;
+  }
+
+  /**
+   * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
+   * hooks that matched a method to {@code found}. Here, not in {@link JdkWeaver}, so that ASM's
+   * reader and writer load only when a class is woven afresh, not at a start that finds the JDK
+   * woven beside the jar.
+   */
+  static byte[] weave(
+      String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
+    ClassReader reader = new ClassReader(classFile);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor method =
+                super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!weavable(access)) {
+              return method;
+            }
+            for (Hook hook : classHooks) {
+              if (hook.matches(name, descriptor)) {
+                found.add(hook);
+                method = new Inserter(method, internalName, access, descriptor, hook);
+              }
+            }
+            return method;
+          }
+        },
+        0);
+    return writer.toByteArray();
+  }
+
+  private static boolean weavable(int access) {
+    return (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) == 0;
   }
 }

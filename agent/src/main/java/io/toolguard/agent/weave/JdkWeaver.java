@@ -19,11 +19,6 @@ import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * Weaves {@link Hook}s into the JDK with plain ASM (start-up matters: this runs before the
@@ -434,10 +429,6 @@ public final class JdkWeaver implements ClassFileTransformer {
     return failures;
   }
 
-  private static boolean weavable(int access) {
-    return (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE)) == 0;
-  }
-
   /** {@return the signatures of the required hooks not in {@code found}, or ""} */
   private static String missing(List<Hook> classHooks, Set<Hook> found) {
     StringJoiner missing = new StringJoiner(", ");
@@ -549,7 +540,7 @@ public final class JdkWeaver implements ClassFileTransformer {
       }
       // By identity: a record's equals and hashCode would spin method handles at start-up.
       Set<Hook> found = Collections.newSetFromMap(new IdentityHashMap<>());
-      byte[] result = weave(internalName, classFile, classHooks, found);
+      byte[] result = Inserter.weave(internalName, classFile, classHooks, found);
       String missing = missing(classHooks, found);
       if (!missing.isEmpty()) {
         return failed(internalName + " has no " + missing);
@@ -600,37 +591,6 @@ public final class JdkWeaver implements ClassFileTransformer {
             + why
             + "; the JVM is refused this class rather than run it unchecked");
     return REFUSED.clone();
-  }
-
-  /**
-   * {@return the class file with the hooks' calls inserted into the methods they match}, adding the
-   * hooks that matched a method to {@code found}
-   */
-  static byte[] weave(
-      String internalName, byte[] classFile, List<Hook> classHooks, Set<Hook> found) {
-    ClassReader reader = new ClassReader(classFile);
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor method =
-                super.visitMethod(access, name, descriptor, signature, exceptions);
-            if (!weavable(access)) {
-              return method;
-            }
-            for (Hook hook : classHooks) {
-              if (hook.matches(name, descriptor)) {
-                found.add(hook);
-                method = new Inserter(method, internalName, access, descriptor, hook);
-              }
-            }
-            return method;
-          }
-        },
-        0);
-    return writer.toByteArray();
   }
 
   /**

@@ -49,6 +49,7 @@ class ConstantPoolTest {
       }
       supertypes.addAll(List.of(asm.getInterfaces()));
       assertThat(pool.supertypes()).as(asm.getClassName()).isEqualTo(supertypes);
+      assertThat(methods(pool)).as(asm.getClassName()).isEqualTo(asmMethods(asm));
       boolean names = utf8Naming(asm, classFile);
       assertThat(pool.hasUtf8Naming(TOOL_NAMES)).as(asm.getClassName()).isEqualTo(names);
       naming += names ? 1 : 0;
@@ -127,6 +128,72 @@ class ConstantPoolTest {
       }
     }
     return false;
+  }
+
+  /** Each method as {@code name descriptor access code? handlers?}. */
+  private static List<String> methods(ConstantPool pool) {
+    List<String> methods = new ArrayList<>();
+    for (ConstantPool.Method method : pool.methods()) {
+      methods.add(
+          method.name()
+              + " "
+              + method.descriptor()
+              + " "
+              + method.access()
+              + " "
+              + (method.code() != null)
+              + " "
+              + method.handlers());
+    }
+    return methods;
+  }
+
+  private static List<String> asmMethods(ClassReader asm) {
+    List<String> methods = new ArrayList<>();
+    asm.accept(
+        new net.bytebuddy.jar.asm.ClassVisitor(Opcodes.ASM9) {
+          @Override
+          public net.bytebuddy.jar.asm.MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] thrown) {
+            boolean[] code = new boolean[1];
+            boolean[] handlers = new boolean[1];
+            int index = methods.size();
+            methods.add(null);
+            return new net.bytebuddy.jar.asm.MethodVisitor(Opcodes.ASM9) {
+              @Override
+              public void visitCode() {
+                code[0] = true;
+              }
+
+              @Override
+              public void visitTryCatchBlock(
+                  net.bytebuddy.jar.asm.Label start,
+                  net.bytebuddy.jar.asm.Label end,
+                  net.bytebuddy.jar.asm.Label handler,
+                  String type) {
+                handlers[0] = true;
+              }
+
+              @Override
+              public void visitEnd() {
+                // ASM keeps only the access flags a method may have (it drops none here).
+                methods.set(
+                    index,
+                    name
+                        + " "
+                        + descriptor
+                        + " "
+                        + (access & 0xffff)
+                        + " "
+                        + code[0]
+                        + " "
+                        + handlers[0]);
+              }
+            };
+          }
+        },
+        ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    return methods;
   }
 
   private static void addClassFiles(Path root, List<byte[]> classFiles) throws IOException {

@@ -130,7 +130,7 @@ class InserterTest {
     try (InputStream in = Fixture.class.getResourceAsStream("Fixture.class")) {
       classFile = in.readAllBytes();
     }
-    byte[] wovenFile = JdkWeaver.weave(FIXTURE, classFile, HOOKS, FOUND);
+    byte[] wovenFile = Inserter.weave(FIXTURE, classFile, HOOKS, FOUND);
     Class<?> type =
         Class.forName(
             Fixture.class.getName(), true, new WeavingLoader(Fixture.class.getName(), wovenFile));
