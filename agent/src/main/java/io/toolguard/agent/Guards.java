@@ -124,15 +124,17 @@ final class Guards implements Dispatcher.Hooks {
             new NetGuard(gate, new ApprovalServerAddress(approvals)),
             env,
             new JvmGuard(gate));
+    ToolInstrumentation toolWeaving =
+        ToolInstrumentation.prepare(tools, active.current().policy().toolAnnotations());
     // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
-    // JDK is woven whole before the guards are in place, and no tool runs before both are.
+    // JDK classes loaded so far are woven before the guards are in place, every one loaded from
+    // now on as it loads, and no tool runs before the rest are woven too.
     jdk.woven();
     Dispatcher.install(guards);
     if (!bootstrap.trainingRun()) {
       BornClasses.install(instrumentation);
     }
-    ToolInstrumentation.install(
-        instrumentation, tools, active.current().policy().toolAnnotations(), attached);
+    toolWeaving.install(instrumentation, attached);
   }
 
   /**

@@ -32,9 +32,16 @@ import java.util.function.Supplier;
  */
 public final class NetGuard {
 
+  /**
+   * The wildcard address, made at its first use: making it at start-up initialised {@code
+   * InetAddress} before {@code main}, which a hello world never needs.
+   */
+  private static final class Wildcard {
+    static final InetAddress ANY = new InetSocketAddress(0).getAddress();
+  }
+
   static final String SELF_APPROVAL =
       "a tool may not reach the approval server, where calls are approved";
-  private static final InetAddress ANY = new InetSocketAddress(0).getAddress();
 
   /** What a name lookup is called in denials, approvals and the audit log. */
   static final String RESOLVE = "resolve";
@@ -74,7 +81,7 @@ public final class NetGuard {
       address = socket.getAddress();
       port = socket.getPort();
     } else if (target == null && operation == NetOperation.LISTEN) {
-      address = ANY;
+      address = Wildcard.ANY;
       port = 0;
     } else if (target instanceof Path socket) {
       checkSocket(context, operation, socket);
@@ -173,7 +180,7 @@ public final class NetGuard {
         local = bind;
       } else if (RECEIVE.equals(address) && !channel.isConnected()) {
         InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
-        local = bound != null ? bound : new InetSocketAddress(ANY, 0);
+        local = bound != null ? bound : new InetSocketAddress(Wildcard.ANY, 0);
       } else {
         // An ephemeral bind (decided when the channel receives), a connected channel's receive,
         // or an address the JDK refuses itself.

@@ -75,8 +75,18 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   }
 
   /**
+   * {@return the tool weaving for {@code guard}, ready to {@link #install}}: made while the JDK is
+   * still being woven, as its tables take a few milliseconds
+   *
+   * @param listedAnnotations further tool annotations, by name, from the policy
+   */
+  public static ToolInstrumentation prepare(ToolCallGuard guard, List<String> listedAnnotations) {
+    return new ToolInstrumentation(guard.registry(), listedAnnotations, guard);
+  }
+
+  /**
    * Weaves the tool methods of classes loaded from now on, and, when the agent is attached to a
-   * running JVM, of those loaded already; their calls go to {@code guard}.
+   * running JVM, of those loaded already; their calls go to the guard it was prepared for.
    *
    * <p>At JVM start there is usually nothing to retransform, so the transformer is registered as
    * one that cannot retransform: the JVM then keeps its output when another agent retransforms a
@@ -84,20 +94,12 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * retransform; and so it must at a start from an AOT cache or CDS archive that holds the
    * application's classes (JDK 24 and later): the JVM loads them before {@code premain}, without
    * asking any transformer, and their tool methods would run unchecked.
-   *
-   * @param listedAnnotations further tool annotations, by name, from the policy
    */
-  public static void install(
-      Instrumentation instrumentation,
-      ToolCallGuard guard,
-      List<String> listedAnnotations,
-      boolean attached) {
-    ToolInstrumentation transformer =
-        new ToolInstrumentation(guard.registry(), listedAnnotations, guard);
+  public void install(Instrumentation instrumentation, boolean attached) {
     boolean loadedBefore = attached || applicationClassesLoaded(instrumentation);
-    instrumentation.addTransformer(transformer, loadedBefore);
+    instrumentation.addTransformer(this, loadedBefore);
     if (loadedBefore) {
-      transformer.retransformLoaded(instrumentation);
+      retransformLoaded(instrumentation);
     }
   }
 
