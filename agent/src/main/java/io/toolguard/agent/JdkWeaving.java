@@ -166,24 +166,12 @@ final class JdkWeaving {
       }
       return bootstrap;
     }
-    boolean interrupted = false;
+    awaitSettled(DEFINED);
     Throwable failed;
     Bootstrap found;
     synchronized (lock) {
-      while (!defined && thread.isAlive()) {
-        try {
-          // Woken when the step ends; and looks again now and then, should the thread have died
-          // without a word (an error thrown into it from outside, by another agent).
-          lock.wait(100);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
       failed = defined ? defineFailure : new IllegalStateException(ENDED);
       found = bootstrap;
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
     if (failed != null) {
       throw carried(failed);
@@ -211,22 +199,12 @@ final class JdkWeaving {
       }
       return;
     }
+    awaitSettled(WOVEN);
     Throwable failed;
     boolean done;
-    boolean interrupted = false;
     synchronized (lock) {
-      while (!wovenSettled && thread.isAlive()) {
-        try {
-          lock.wait(100);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
       failed = weaveFailure;
       done = wovenSettled && failed == null;
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
     if (failed != null) {
       throw carried(failed);
@@ -258,24 +236,13 @@ final class JdkWeaving {
     if (thread == null) {
       return null;
     }
+    restWanted();
+    awaitSettled(REST);
     Throwable failed;
     boolean done;
-    boolean interrupted = false;
     synchronized (lock) {
-      restWanted = true;
-      lock.notifyAll();
-      while (!restSettled && thread.isAlive()) {
-        try {
-          lock.wait(100);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
       done = restSettled;
       failed = restFailure;
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
     if (!done) {
       return REST_ENDED;
@@ -319,6 +286,37 @@ final class JdkWeaving {
       weaving.restWanted();
       then.toolsAhead();
     }
+  }
+
+  private static final int DEFINED = 0;
+  private static final int WOVEN = 1;
+  private static final int REST = 2;
+
+  /**
+   * Waits until step {@code which} ({@link #DEFINED}, {@link #WOVEN}, {@link #REST}) is over, or
+   * the thread died; an interrupt meanwhile is kept for later.
+   */
+  private void awaitSettled(int which) {
+    boolean interrupted = false;
+    synchronized (lock) {
+      while (!settled(which) && thread.isAlive()) {
+        try {
+          // Woken when the step ends; and looks again now and then, should the thread have died
+          // without a word (an error thrown into it from outside, by another agent).
+          lock.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Guarded by {@link #lock}. */
+  private boolean settled(int which) {
+    return which == DEFINED ? defined : which == WOVEN ? wovenSettled : restSettled;
   }
 
   /** The thread's work: both steps, each failure kept for {@code premain}. */
