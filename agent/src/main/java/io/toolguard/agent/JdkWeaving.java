@@ -31,14 +31,16 @@ import java.nio.file.Path;
  *
  * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
  * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
- * package in through the application's loader), and for the whole weaving ({@link #woven}) before
- * it installs the guards in {@code Dispatcher}, so {@code main} never runs with the hooks half in
- * place. JDK code woven before the guards are installed finds no tool frame on any thread (only a
- * tool call, which needs the guards, makes one) and so never asks for them. Whatever goes wrong on
- * the thread, an {@link Error} too, is kept and thrown again in {@code premain}, which refuses the
- * start with its one message; the thread itself prints nothing. A refusal of {@code premain}'s own
- * (an invalid policy) does not wait for the thread: the JVM exits, and the thread, a daemon, with
- * it.
+ * package in through the application's loader), and for the weaving ({@link #woven}) before it
+ * installs the guards in {@code Dispatcher}: every hooked class loaded by then is woven, and every
+ * one loaded from then on is woven as it loads; no tool runs before what was left is woven too
+ * ({@link #refusedUntilWoven}). JDK code woven before the guards are installed finds no tool frame
+ * on any thread (only a tool call, which needs the guards, makes one) and so never asks for them.
+ * Whatever goes wrong on the thread before {@code main}, an {@link Error} too, is kept and thrown
+ * again in {@code premain}, which refuses the start with its one message; what goes wrong weaving
+ * what was left refuses every tool call, and the thread says so once on stderr. A refusal of {@code
+ * premain}'s own (an invalid policy) does not wait for the thread: the JVM exits, and the thread, a
+ * daemon, with it.
  */
 final class JdkWeaving {
 
@@ -236,6 +238,11 @@ final class JdkWeaving {
     if (thread == null) {
       return null;
     }
+    if (Thread.currentThread() == thread) {
+      // A tool called from the weaving itself (by another agent's transformer, say) would wait
+      // for its own thread for ever.
+      return "a tool was called while toolguard wove its checks into the JDK, so it was refused";
+    }
     restWanted();
     awaitSettled(REST);
     Throwable failed;
@@ -247,9 +254,11 @@ final class JdkWeaving {
     if (!done) {
       return REST_ENDED;
     }
-    if (failed == null) {
-      return null;
-    }
+    return failed == null ? null : refusal(failed);
+  }
+
+  /** {@return why no tool may run, as {@code failed} weaving what was left says it} */
+  private static String refusal(Throwable failed) {
     return failed instanceof IllegalStateException notWoven && notWoven.getMessage() != null
         ? notWoven.getMessage()
         : "toolguard failed while it wove its checks into the JDK ("
@@ -356,7 +365,7 @@ final class JdkWeaving {
     }
     if (restFailed != null) {
       // Said at once, not only to the first tool call refused.
-      System.err.println("toolguard: " + restRefusal());
+      System.err.println("toolguard: " + refusal(restFailed));
     }
   }
 
@@ -378,7 +387,7 @@ final class JdkWeaving {
         try {
           lock.wait();
         } catch (InterruptedException e) {
-          // Only a tool's class or call ends the wait; toolguard's thread is no one else's.
+          // Only a tool's class or call ends the wait; an interrupt from elsewhere does not.
         }
       }
     }

@@ -1,9 +1,11 @@
 package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.toolguard.agent.weave.WovenJdkFiles;
 import io.toolguard.it.app.LateWovenApp;
+import io.toolguard.it.app.SecurityManagerApp;
 import io.toolguard.it.app.WovenJdkApp;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,6 +46,9 @@ class WovenJdkIT {
           files:
             read: ["agent/**"]
         listener:
+          decision: allow
+          risk: LOW
+        guarded:
           decision: allow
           risk: LOW
       """;
@@ -153,9 +158,13 @@ class WovenJdkIT {
     ChildJvm.Result free = ChildJvm.in(box).app(LateWovenApp.class);
     assertThat(free.lines("listen: ")).as(free.toString()).containsExactly("listen: listening");
 
-    // A first start loads ServerSocket before main, and keeps it as woven beside the jar.
+    // A first start loads ServerSocket before main, and keeps it as woven beside the jar; a new
+    // file a JVM that ended mid-write left beside it is deleted as it writes.
+    Path leftBehind = jar.resolveSibling(WovenJdkFiles.of(jar).getFileName() + ".1234.new");
+    Files.writeString(leftBehind, "cut short");
     ChildJvm.Result first = lateWoven(jar);
     assertThat(WovenJdkFiles.classes(jar)).contains("java/net/ServerSocket");
+    assertThat(leftBehind).doesNotExist();
     assertThat(loadedBeforeMain(first)).as(first.toString()).isTrue();
     assertDeniedListening(first);
 
@@ -202,6 +211,48 @@ class WovenJdkIT {
         .singleElement()
         .asString()
         .startsWith("listen: failed: java.lang.SecurityException: Tool 'listener' may not listen");
+  }
+
+  @Test
+  void aSecurityManagerTheApplicationInstallsRefusesToolsOnlyWhereItForbidsTheRest()
+      throws Exception {
+    assumeTrue(Runtime.version().feature() < 18, "JDK 17 lets an application install one");
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    // A start that writes the file.
+    assertThat(securityManaged(jar).lines("tool: ")).containsExactly("tool: ran");
+    assertThat(WovenJdkFiles.classes(jar)).contains("java/net/ServerSocket");
+
+    // Installed in main with no word beforehand: what was left cannot be loaded, and every tool
+    // call is refused, saying what to do.
+    ChildJvm.Result refused = securityManaged(jar);
+    assertThat(refused.lines("tool: "))
+        .as(refused.toString())
+        .singleElement()
+        .asString()
+        .contains(
+            "Tool 'guarded' was denied by toolguard: toolguard could not weave its checks into the"
+                + " rest of this JDK: a security manager the application installed forbade it",
+            "-Dtoolguard.woven_jdk=off");
+    assertThat(refused.stderr()).contains("a security manager the application installed");
+
+    // Announced (java.security.manager), or with the file turned off: all is woven before main.
+    assertThat(securityManaged(jar, "-Djava.security.manager=allow").lines("tool: "))
+        .containsExactly("tool: ran");
+    assertThat(securityManaged(jar, "-Dtoolguard.woven_jdk=off").lines("tool: "))
+        .containsExactly("tool: ran");
+  }
+
+  private static ChildJvm.Result securityManaged(Path jar, String... jvmArgs) throws Exception {
+    ChildJvm child = ChildJvm.in(jar.getParent().getParent());
+    for (String arg : jvmArgs) {
+      child.jvmArg(arg);
+    }
+    return child
+        .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+        .app(SecurityManagerApp.class);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.toolguard.agent.weave;
 
+import io.toolguard.agent.annotation.SuppressForbidden;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -190,6 +191,7 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   private Rest install(Instrumentation instrumentation) {
+    boolean mayLeave = noSecurityManagerAhead();
     Module bridge;
     try {
       bridge = Class.forName(BRIDGE, false, null).getModule();
@@ -210,7 +212,7 @@ public final class JdkWeaver implements ClassFileTransformer {
       Class<?> type = loaded.get(name);
       Module module = modules.get(name);
       if (type == null && module != null) {
-        if (cache.holds(name) && !insideLoop(hooks.get(name))) {
+        if (mayLeave && cache.holds(name) && !insideLoop(hooks.get(name))) {
           later.put(name, module);
           continue;
         }
@@ -234,6 +236,21 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
     requireAllWoven(later.keySet(), NOT_STARTED);
     return new Rest(this, instrumentation, later);
+  }
+
+  /**
+   * {@return whether no security manager is in force or asked for}: one the application installs
+   * would keep toolguard's thread from loading what was left ({@code getClassLoader}), so with one
+   * in force, or {@code java.security.manager} set to anything but {@code disallow}, nothing is
+   * left. (JDK 17 lets an application install one without that setting; then every tool call is
+   * refused, saying so, and {@code -Dtoolguard.woven_jdk=off} weaves all before {@code main}.)
+   */
+  @SuppressWarnings("removal")
+  @SuppressForbidden(
+      reason = "whether the application installed a security manager, which JDK 17 allows")
+  private static boolean noSecurityManagerAhead() {
+    String setting = System.getProperty("java.security.manager");
+    return System.getSecurityManager() == null && (setting == null || setting.equals("disallow"));
   }
 
   /**
@@ -289,6 +306,23 @@ public final class JdkWeaver implements ClassFileTransformer {
 
   /** What {@link Rest#weave} does. */
   private void weaveRest(Instrumentation instrumentation, Map<String, Module> later) {
+    try {
+      weaveRestOf(instrumentation, later);
+    } catch (SecurityException forbidden) {
+      throw new IllegalStateException(
+          "toolguard could not weave its checks into the rest of this JDK: a security manager the"
+              + " application installed forbade it ("
+              + forbidden
+              + "). Tools would go unchecked, "
+              + NO_TOOL_RUNS
+              + "; start the JVM with -D"
+              + WovenJdkCache.SWITCH
+              + "=off to weave them all before main",
+          forbidden);
+    }
+  }
+
+  private void weaveRestOf(Instrumentation instrumentation, Map<String, Module> later) {
     try {
       for (Map.Entry<String, Module> entry : later.entrySet()) {
         load(entry.getKey(), entry.getValue());
@@ -478,7 +512,8 @@ public final class JdkWeaver implements ClassFileTransformer {
    * retransform a hooked class then): the JDK would define it as it is, unchecked. After start-up a
    * hooked class is refused, and so is one that cannot even be looked up now, without a word, which
    * could fail the same way. At start-up nothing is refused: a hooked class is then missing from
-   * {@link #woven}, and the start fails.
+   * {@link #woven}, and the start fails, or, while a {@link Rest} is left, the rest retransforms it
+   * before any tool runs (or every tool call is refused).
    */
   private byte[] exhausted(String internalName) {
     if (!started) {
@@ -574,10 +609,11 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * At start-up, records why a class could not be woven (the start then fails); afterwards, refuses
-   * the class being loaded, which must not run unchecked, and says so. A class loaded by another
-   * thread while {@link #install} ends is one or the other: {@code started} is read again after the
-   * failure is recorded, and {@code install} reads the failures after setting it.
+   * At start-up, records why a class could not be woven (the start then fails, or, while a {@link
+   * Rest} is left, every tool call is refused); afterwards, refuses the class being loaded, which
+   * must not run unchecked, and says so. A class loaded by another thread while {@link #install}
+   * ends is one or the other: {@code started} is read again after the failure is recorded, and
+   * {@code install} reads the failures after setting it.
    */
   private byte[] failed(String why) {
     if (!started) {

@@ -52,14 +52,17 @@ import java.util.zip.CheckedOutputStream;
  * entry's CRC-32 and size), the JDK (its home, name, version and vendor: in the file's name and in
  * it), the class's hooks as they describe themselves, and the class file the JVM hands over now
  * (its length, CRC-32 and Adler-32). Anything else is woven as if there were no file. A whole
- * file's CRC-32 finds one cut short or damaged. Only the start uses it: a class another agent
- * retransforms later is always woven afresh.
+ * file's CRC-32 finds one cut short or damaged. Only the start, and the classes it leaves for later
+ * ({@code JdkWeaver.Rest}), use it: a class another agent retransforms later is always woven
+ * afresh.
  *
- * <p>When it is written: at the end of a start that wove any class afresh and found every hook, on
- * the thread that weaves, so before {@code main} and before any tool can run; into a new file in
- * the same folder, renamed over the old one, so that a reader sees one whole file or the other. A
- * folder this JVM may not write to, or a file that would not be the jar's owner's, is no error:
- * each start then weaves, as without the file.
+ * <p>When it is written: where a start wove any class afresh and found every hook, at its end, on
+ * the thread that weaves, before {@code main}; where it left classes for later, at the end of
+ * {@code premain}, and again once those are woven, before any tool runs. Into a new file in the
+ * same folder, renamed over the old one, so that a reader sees one whole file or the other; such a
+ * new file a JVM left behind as it ended mid-write is deleted by the next write. A folder this JVM
+ * may not write to, or a file that would not be the jar's owner's, is no error: each start then
+ * weaves, as without the file.
  */
 public final class WovenJdkCache {
 
@@ -333,6 +336,7 @@ public final class WovenJdkCache {
   }
 
   private void write(Map<String, List<Woven>> held) throws IOException {
+    deleteLeftBehind();
     Path temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".new");
     try {
       if (!attributes(temporary).get("uid").equals(owner)) {
@@ -356,6 +360,33 @@ public final class WovenJdkCache {
           temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
+    }
+  }
+
+  /**
+   * Deletes the new files a JVM that ended mid-write left beside the file (the write may run on a
+   * daemon thread after {@code main}): regular files of the jar's owner named as {@link #write}
+   * names them. One another JVM is writing right now is deleted too; that JVM's rename then fails,
+   * and this one's file is written.
+   */
+  private void deleteLeftBehind() throws IOException {
+    String prefix = file.getFileName() + ".";
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent())) {
+      for (Path sibling : siblings) {
+        String name = sibling.getFileName().toString();
+        if (!name.startsWith(prefix) || !name.endsWith(".new")) {
+          continue;
+        }
+        Map<String, Object> attributes;
+        try {
+          attributes = attributes(sibling);
+        } catch (IOException gone) {
+          continue;
+        }
+        if (isRegular(attributes) && attributes.get("uid").equals(owner)) {
+          Files.deleteIfExists(sibling);
+        }
+      }
     }
   }
 
