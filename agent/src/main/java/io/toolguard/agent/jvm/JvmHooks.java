@@ -467,7 +467,13 @@ public final class JvmHooks {
                 "run a diagnostic command")));
   }
 
-  /** A flight recording records the whole JVM and writes where it is told. */
+  /**
+   * A flight recording records the whole JVM and writes where it is told. Every recording starts in
+   * {@code PlatformRecording}, a {@code RecordingStream}'s too (which does not go through {@code
+   * Recording.start}): decided there before anything of the recorder changes, as a denial halfway
+   * through its start-up makes the recorder stop the JVM. A running recording's repository holds
+   * what the JVM recorded, its environment and properties among them.
+   */
   private static void flightRecorder(Map<String, List<Hook>> hooks) {
     hooks.put(
         "jdk/jfr/Recording",
@@ -475,6 +481,22 @@ public final class JvmHooks {
             action("start", "()V", "start a flight recording"),
             action("scheduleStart", "(Ljava/time/Duration;)V", "start a flight recording"),
             action("dump", "(Ljava/nio/file/Path;)V", "write a flight recording")));
+    hooks.put(
+        "jdk/jfr/internal/PlatformRecording",
+        List.of(
+            action("start", "()J", "start a flight recording"),
+            action("scheduleStart", "(Ljava/time/Duration;)V", "start a flight recording")));
+    hooks.put(
+        "jdk/jfr/consumer/EventStream",
+        List.of(
+            action(
+                "openRepository",
+                "()Ljdk/jfr/consumer/EventStream;",
+                "read the flight recorder's repository"),
+            action(
+                "openRepository",
+                "(Ljava/nio/file/Path;)Ljdk/jfr/consumer/EventStream;",
+                "read a flight recorder's repository")));
   }
 
   private static void naming(Map<String, List<Hook>> hooks) {
