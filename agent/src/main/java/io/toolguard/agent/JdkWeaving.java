@@ -261,9 +261,15 @@ final class JdkWeaving {
   private static String refusal(Throwable failed) {
     return failed instanceof IllegalStateException notWoven && notWoven.getMessage() != null
         ? notWoven.getMessage()
-        : "toolguard failed while it wove its checks into the JDK ("
-            + failed
-            + "); tools would go unchecked, so every tool call is refused";
+        : failedWhileWeaving(failed, "so every tool call is refused");
+  }
+
+  /** {@return that {@code failed} met the weaving, and what follows} */
+  private static String failedWhileWeaving(Throwable failed, String consequence) {
+    return "toolguard failed while it wove its checks into the JDK ("
+        + failed
+        + "); tools would go unchecked, "
+        + consequence;
   }
 
   /**
@@ -425,10 +431,7 @@ final class JdkWeaving {
       throw linkage;
     }
     return new IllegalStateException(
-        "toolguard failed while it wove its checks into the JDK ("
-            + failed
-            + "); tools would go unchecked, so the JVM is not started",
-        failed);
+        failedWhileWeaving(failed, "so the JVM is not started"), failed);
   }
 
   /** Not a lambda: the thread starts before anything else, and a lambda costs its own classes. */
@@ -481,7 +484,7 @@ final class JdkWeaving {
               PoolHooks.forThisJvm(),
               EnvHooks.forThisJvm(),
               BornClasses.forThisJvm());
-      return rest.classes().isEmpty() ? null : rest;
+      return rest == JdkWeaver.Rest.NONE ? null : rest;
     }
 
     /** {@return the agent jar, or a path that is none if it cannot tell (nothing is kept then)} */

@@ -60,36 +60,23 @@ final class Forks {
   private static MethodHandle make() {
     try {
       Class<?> impl = Class.forName("java.lang.ProcessImpl");
+      MethodType exact =
+          MethodType.methodType(
+              int.class,
+              int.class,
+              byte[].class,
+              byte[].class,
+              byte[].class,
+              int.class,
+              byte[].class,
+              int.class,
+              byte[].class,
+              int[].class,
+              boolean.class);
+      // Called with the ProcessImpl as an Object, the bootstrap classes' view of it.
       return MethodHandles.privateLookupIn(impl, MethodHandles.lookup())
-          .findVirtual(
-              impl,
-              "forkAndExec",
-              MethodType.methodType(
-                  int.class,
-                  int.class,
-                  byte[].class,
-                  byte[].class,
-                  byte[].class,
-                  int.class,
-                  byte[].class,
-                  int.class,
-                  byte[].class,
-                  int[].class,
-                  boolean.class))
-          .asType(
-              MethodType.methodType(
-                  int.class,
-                  Object.class,
-                  int.class,
-                  byte[].class,
-                  byte[].class,
-                  byte[].class,
-                  int.class,
-                  byte[].class,
-                  int.class,
-                  byte[].class,
-                  int[].class,
-                  boolean.class));
+          .findVirtual(impl, "forkAndExec", exact)
+          .asType(exact.insertParameterTypes(0, Object.class));
     } catch (ReflectiveOperationException | RuntimeException | LinkageError notHere) {
       throw new IllegalStateException(
           "toolguard cannot reach this JDK's process fork (" + notHere + ")", notHere);

@@ -30,6 +30,9 @@ public final class ConstantPool {
   /** Where the pool ends: the class's access flags. */
   private final int end;
 
+  /** Where each constant starts, once {@link #starts} made it. */
+  private int[] starts;
+
   private ConstantPool(byte[] classFile, int count, int end) {
     this.classFile = classFile;
     this.count = count;
@@ -240,8 +243,14 @@ public final class ConstantPool {
     };
   }
 
-  /** {@return where each constant starts (its tag), by index; 0 for none} */
+  /**
+   * {@return where each constant starts (its tag), by index; 0 for none}: made at the first call,
+   * never for the prefilter
+   */
   private int[] starts() {
+    if (starts != null) {
+      return starts;
+    }
     int[] starts = new int[count];
     int at = 10;
     for (int index = 1; index < count; index++) {
@@ -251,6 +260,7 @@ public final class ConstantPool {
       }
       at += size(classFile, at);
     }
+    this.starts = starts;
     return starts;
   }
 

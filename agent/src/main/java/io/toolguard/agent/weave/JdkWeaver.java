@@ -155,11 +155,6 @@ public final class JdkWeaver implements ClassFileTransformer {
       this.classes = classes;
     }
 
-    /** {@return the internal names of the classes left} */
-    public Set<String> classes() {
-      return classes.keySet();
-    }
-
     /**
      * Loads and weaves the classes left, retransforms any hooked class the JVM defined unwoven, and
      * keeps the woven classes for the next start.
