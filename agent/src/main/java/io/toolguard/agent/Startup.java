@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Startup {
 
   /** The exit status when toolguard refuses to start the JVM. */
-  static final int REFUSED = 78;
+  static final int REFUSED = ToolGuardAgent.REFUSED;
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 

@@ -38,7 +38,7 @@ class AgentJarIT {
       Attributes manifest = jar.getManifest().getMainAttributes();
       assertThat(manifest.getValue("Premain-Class")).isEqualTo("io.toolguard.agent.ToolGuardAgent");
       assertThat(manifest.getValue("Agent-Class")).isEqualTo("io.toolguard.agent.ToolGuardAgent");
-      assertThat(manifest.getValue("Main-Class")).isEqualTo("io.toolguard.agent.cli.Cli");
+      assertThat(manifest.getValue("Main-Class")).isEqualTo("io.toolguard.agent.ToolGuardAgent");
       assertThat(manifest.getValue("Can-Retransform-Classes")).isEqualTo("true");
       assertThat(manifest.getValue("Can-Redefine-Classes")).isEqualTo("true");
     }
@@ -155,6 +155,72 @@ class AgentJarIT {
                     bootstrap.stream().map(name -> name + ": boot"),
                     others.stream().map(name -> name + ": not on the boot path"))
                 .toList());
+  }
+
+  @Test
+  void theAgentsOwnClassesAreItsLoadersFromThePackedEntryAsTheJarHoldsThem() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\n");
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-Xlog:class+load=debug")
+            .agent("policy=policy.yaml")
+            .app(io.toolguard.it.app.BootPathApp.class, "io.toolguard.agent.ToolGuardAgent");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    // Each class's line, then the line of its loader, length and CRC-32 (JDK 17 and 25 alike); the
+    // classes from the agent jar (not the lambdas and other hidden classes their loaders define).
+    Map<String, String[]> loaded = new TreeMap<>();
+    List<String> lines = result.stdout().lines().toList();
+    java.util.regex.Pattern named =
+        java.util.regex.Pattern.compile(
+            ".*\\[class,load\\] (io\\.toolguard\\.\\S+) source: \\S*toolguard-agent\\.jar$");
+    java.util.regex.Pattern loader =
+        java.util.regex.Pattern.compile(
+            ".*loader: \\[loader data: \\S+ for instance a '([^']+)'.*checksum: *([0-9a-f]+).*");
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      java.util.regex.Matcher name = named.matcher(lines.get(i));
+      java.util.regex.Matcher by = loader.matcher(lines.get(i + 1));
+      if (name.matches() && by.matches()) {
+        loaded.put(name.group(1), new String[] {by.group(1), by.group(2)});
+      }
+    }
+    String application = "jdk/internal/loader/ClassLoaders$AppClassLoader";
+    String own = "io/toolguard/agent/AgentClassLoader";
+    assertThat(loaded.get("io.toolguard.agent.ToolGuardAgent"))
+        .as(result.toString())
+        .contains(application);
+    assertThat(loaded.get("io.toolguard.agent.AgentClassLoader")).contains(application);
+    Map<String, String[]> agents = new TreeMap<>(loaded);
+    agents.keySet().removeIf(name -> name.startsWith("io.toolguard.bootstrap."));
+    agents.remove("io.toolguard.agent.ToolGuardAgent");
+    agents.remove("io.toolguard.agent.AgentClassLoader");
+    assertThat(agents)
+        .containsKeys(
+            "io.toolguard.agent.Startup",
+            "io.toolguard.agent.policy.read.PolicyParser",
+            "io.toolguard.shaded.snakeyaml.parser.ParserImpl");
+    int feature = Runtime.version().feature();
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      for (Map.Entry<String, String[]> type : agents.entrySet()) {
+        assertThat(type.getValue()[0]).as(type.getKey()).isEqualTo(own);
+        String path = type.getKey().replace('.', '/') + ".class";
+        JarEntry entry = jar.getJarEntry(path);
+        for (int version = feature; version >= 9; version--) {
+          JarEntry versioned = jar.getJarEntry("META-INF/versions/" + version + "/" + path);
+          if (versioned != null) {
+            entry = versioned;
+            break;
+          }
+        }
+        assertThat(entry).as(type.getKey()).isNotNull();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(jar.getInputStream(entry).readAllBytes());
+        assertThat(Long.parseLong(type.getValue()[1], 16))
+            .as(type.getKey() + " as defined, against the jar's " + entry.getName())
+            .isEqualTo(crc.getValue());
+      }
+    }
   }
 
   /**

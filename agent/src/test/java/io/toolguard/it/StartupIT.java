@@ -287,28 +287,19 @@ class StartupIT {
     // The same jar, but one byte of the packed Dispatcher changed, as a bad download might: the
     // bootstrap loader does not verify the classes it defines, so the agent must catch it first.
     Path damaged = dir.resolve("damaged-agent.jar");
+    byte[] dispatcher;
     try (java.util.zip.ZipFile from = new java.util.zip.ZipFile(ChildJvm.AGENT_JAR.toFile());
-        java.util.zip.ZipOutputStream to =
-            new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
-      byte[] dispatcher;
-      try (java.io.InputStream in =
-          from.getInputStream(from.getEntry("io/toolguard/bootstrap/Dispatcher.class"))) {
-        dispatcher = in.readAllBytes();
-      }
-      for (java.util.zip.ZipEntry entry : java.util.Collections.list(from.entries())) {
-        byte[] content;
-        try (java.io.InputStream in = from.getInputStream(entry)) {
-          content = in.readAllBytes();
-        }
-        if (entry.getName().equals("META-INF/toolguard/bootstrap.packed")) {
+        java.io.InputStream in =
+            from.getInputStream(from.getEntry("io/toolguard/bootstrap/Dispatcher.class"))) {
+      dispatcher = in.readAllBytes();
+    }
+    copyDamaging(
+        damaged,
+        "META-INF/toolguard/bootstrap.packed",
+        content -> {
           int at = indexOf(content, dispatcher) + dispatcher.length / 2;
           content[at] = (byte) (content[at] ^ 0x20);
-        }
-        to.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
-        to.write(content);
-        to.closeEntry();
-      }
-    }
+        });
 
     // The copy as it was made, before the damage, starts: only the byte makes the difference.
     Path intact = dir.resolve("intact-agent.jar");
@@ -334,6 +325,63 @@ class StartupIT {
                 + " the agent jar is damaged, download it again");
     assertThat(result.stdout()).isEmpty();
     assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  @Test
+  void anAgentJarWhosePackedAgentClassesAreDamagedStopsTheJvm() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    Path damaged = dir.resolve("damaged-agent.jar");
+    copyDamaging(damaged, "META-INF/toolguard/agent.packed", content -> content[0] ^= 1);
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + damaged + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isEqualTo(REFUSED);
+    assertThat(result.stderr())
+        .isEqualTo(
+            "toolguard: "
+                + damaged
+                + ": toolguard's own classes cannot be loaded from it, META-INF/toolguard/"
+                + "agent.packed is not toolguard's; the agent jar is damaged, download it again,"
+                + " so the JVM is not started\n");
+    assertThat(result.stdout()).isEmpty();
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  /**
+   * Copies the agent jar to {@code damaged}, every entry as it was (stored ones stored), but the
+   * one named {@code entryName}, changed by {@code damage}.
+   */
+  private static void copyDamaging(
+      Path damaged, String entryName, java.util.function.Consumer<byte[]> damage)
+      throws IOException {
+    try (java.util.zip.ZipFile from = new java.util.zip.ZipFile(ChildJvm.AGENT_JAR.toFile());
+        java.util.zip.ZipOutputStream to =
+            new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+      for (java.util.zip.ZipEntry entry : java.util.Collections.list(from.entries())) {
+        byte[] content;
+        try (java.io.InputStream in = from.getInputStream(entry)) {
+          content = in.readAllBytes();
+        }
+        if (entry.getName().equals(entryName)) {
+          damage.accept(content);
+        }
+        java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(entry.getName());
+        if (entry.getMethod() == java.util.zip.ZipEntry.STORED) {
+          java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+          crc.update(content);
+          copy.setMethod(java.util.zip.ZipEntry.STORED);
+          copy.setSize(content.length);
+          copy.setCompressedSize(content.length);
+          copy.setCrc(crc.getValue());
+        }
+        to.putNextEntry(copy);
+        to.write(content);
+        to.closeEntry();
+      }
+    }
   }
 
   private static int indexOf(byte[] in, byte[] part) {

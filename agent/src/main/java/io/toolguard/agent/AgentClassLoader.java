@@ -1,0 +1,365 @@
+package io.toolguard.agent;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.SecureClassLoader;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The class loader of the agent's own classes ({@code io.toolguard.agent} and the libraries it
+ * carries, relocated under {@code io.toolguard.shaded}): it defines them from one entry of the
+ * agent jar, {@link #PACKED}, that the build packed ({@link AgentPacker}), and asks its parent, the
+ * application class loader, for everything else. Only {@link ToolGuardAgent} and this class are the
+ * application class loader's, loaded as the JVM loads any agent's entry point.
+ *
+ * <p>Why. The application class loader looks a class up along the whole class path, the
+ * application's entries first and the agent jar last, and for each class it finds in a jar it reads
+ * and inflates one entry, makes its code source and checks its package against the manifest. For
+ * the ~200 classes a start of the agent needs, that took about 110 ms of {@code premain}'s thread
+ * on the CI machine, half of it outside the JVM's own parsing of the classes. Here a class is one
+ * binary search in an index read once, one read at a known offset of an entry the jar stores
+ * uncompressed, and one inflation of that class alone.
+ *
+ * <p>It also keeps the agent's classes out of the application's reach by name: a tool that asks the
+ * application class loader for {@code io.toolguard.agent.…} gets a copy of its own, from the jar's
+ * ordinary entries (kept for the command line's jar, the benchmarks and Byte Buddy's reading of its
+ * advice classes as resources), with none of the running agent's state; the running agent's classes
+ * have this loader, which only the agent's own objects lead to.
+ *
+ * <p>The packed entry's format, written by {@link AgentPacker}: the int {@link #MAGIC}; the int
+ * count of records; the int length of the names; the records, {@link #RECORD_INTS} ints each: where
+ * the binary name starts among the names and its length in bytes (UTF-8), the Java feature version
+ * the class file is for (0 for all, else that of a multi-release jar's {@code
+ * META-INF/versions/N/}), where its data starts after the names and how many bytes they are
+ * (deflated), the class file's length and the CRC-32 of its bytes; then the names; then the data.
+ * The records are sorted by name (unsigned bytes), and by version from the highest for one name.
+ */
+final class AgentClassLoader extends SecureClassLoader {
+
+  /**
+   * The agent's classes, packed by the build ({@link AgentPacker}): an entry stored, not deflated.
+   */
+  static final String PACKED = "META-INF/toolguard/agent.packed";
+
+  /** The first int of {@link #PACKED}: "TGA" and the format's number. */
+  static final int MAGIC = 0x54474101;
+
+  /** The ints of one record of the index. */
+  static final int RECORD_INTS = 7;
+
+  /** The agent's entry point, which stays the application class loader's (internal name). */
+  static final String ENTRY_POINT = "io/toolguard/agent/ToolGuardAgent";
+
+  /** This class, which stays the application class loader's, nested classes and all. */
+  static final String SELF = "io/toolguard/agent/AgentClassLoader";
+
+  private static final int MOST_RECORDS = 100_000;
+
+  private static final int LONGEST_NAMES = 1 << 24;
+
+  private static final int LONGEST_CLASS_FILE = 1 << 24;
+
+  private static final int NAME = 0;
+
+  private static final int NAME_LENGTH = 1;
+
+  private static final int VERSION = 2;
+
+  private static final int DATA = 3;
+
+  private static final int STORED_LENGTH = 4;
+
+  private static final int LENGTH = 5;
+
+  private static final int CRC = 6;
+
+  static {
+    registerAsParallelCapable();
+  }
+
+  /** The one loader of this JVM, made by the first entry to the agent. */
+  private static AgentClassLoader instance;
+
+  private final Path location;
+
+  private final ZipFile jar;
+
+  private final ZipEntry packed;
+
+  private final CodeSource source;
+
+  private final int[] records;
+
+  private final byte[] names;
+
+  /** Where the data starts in {@link #PACKED}. */
+  private final long data;
+
+  private final int feature = Runtime.version().feature();
+
+  private final String title;
+
+  private final String version;
+
+  private AgentClassLoader(Path location, CodeSource source, ZipFile jar, Attributes manifest)
+      throws IOException {
+    super("toolguard", ClassLoader.getSystemClassLoader());
+    this.location = location;
+    this.source = source;
+    this.jar = jar;
+    this.title = manifest.getValue(Attributes.Name.IMPLEMENTATION_TITLE);
+    this.version = manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+    ZipEntry entry = jar.getEntry(PACKED);
+    if (entry == null) {
+      throw damaged(location, "it lacks " + PACKED);
+    }
+    if (entry.getMethod() != ZipEntry.STORED) {
+      throw damaged(location, PACKED + " is compressed");
+    }
+    this.packed = entry;
+    try (DataInputStream in = new DataInputStream(jar.getInputStream(entry))) {
+      if (in.readInt() != MAGIC) {
+        throw damaged(location, PACKED + " is not toolguard's");
+      }
+      int count = in.readInt();
+      int namesLength = in.readInt();
+      if (count < 1 || count > MOST_RECORDS || namesLength < 1 || namesLength > LONGEST_NAMES) {
+        throw damaged(location, PACKED + " says it holds " + count + " classes");
+      }
+      this.records = new int[count * RECORD_INTS];
+      byte[] index = in.readNBytes(count * RECORD_INTS * Integer.BYTES);
+      if (index.length != count * RECORD_INTS * Integer.BYTES) {
+        throw new EOFException();
+      }
+      for (int i = 0; i < records.length; i++) {
+        int at = i * Integer.BYTES;
+        records[i] =
+            (index[at] & 0xff) << 24
+                | (index[at + 1] & 0xff) << 16
+                | (index[at + 2] & 0xff) << 8
+                | index[at + 3] & 0xff;
+      }
+      this.names = in.readNBytes(namesLength);
+      if (names.length != namesLength) {
+        throw new EOFException();
+      }
+      this.data = 3L * Integer.BYTES + index.length + names.length;
+    } catch (EOFException cut) {
+      throw damaged(location, PACKED + " is cut short");
+    }
+  }
+
+  /**
+   * {@return the agent's loader, made at the first call from the jar {@code ToolGuardAgent} came
+   * from}
+   *
+   * @throws IOException if the jar cannot be found or read, or its packed classes are damaged
+   */
+  static synchronized AgentClassLoader get() throws IOException {
+    if (instance == null) {
+      instance = open(ToolGuardAgent.class.getProtectionDomain().getCodeSource());
+    }
+    return instance;
+  }
+
+  /**
+   * {@return a loader of the classes packed in the jar at {@code source}}
+   *
+   * @throws IOException if the jar cannot be found or read, or its packed classes are damaged
+   */
+  static AgentClassLoader open(CodeSource source) throws IOException {
+    Path location = location(source);
+    ZipFile jar = new ZipFile(location.toFile());
+    try {
+      return new AgentClassLoader(location, source, jar, manifest(location, jar));
+    } catch (IOException | RuntimeException failed) {
+      jar.close();
+      throw failed;
+    }
+  }
+
+  /**
+   * {@return a new instance of the agent's class {@code name}, by its public constructor}
+   *
+   * @throws IllegalStateException if it cannot be made
+   */
+  Object instance(String name) {
+    try {
+      return Class.forName(name, true, this).getConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError failed) {
+      throw new IllegalStateException(
+          location + ": toolguard cannot start its " + name + " (" + failed + ")", failed);
+    }
+  }
+
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    int record = find(name);
+    if (record < 0) {
+      return super.loadClass(name, resolve);
+    }
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> type = findLoadedClass(name);
+      if (type == null) {
+        type = define(name, record);
+      }
+      if (resolve) {
+        resolveClass(type);
+      }
+      return type;
+    }
+  }
+
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    // Every packed class is defined in loadClass, before the parent is asked.
+    throw new ClassNotFoundException(name);
+  }
+
+  private Class<?> define(String name, int record) throws ClassNotFoundException {
+    byte[] classFile;
+    try {
+      classFile = classFile(name, record);
+    } catch (IOException damaged) {
+      throw new ClassNotFoundException(damaged.getMessage(), damaged);
+    }
+    int dot = name.lastIndexOf('.');
+    if (dot > 0) {
+      String packageName = name.substring(0, dot);
+      if (getDefinedPackage(packageName) == null) {
+        try {
+          definePackage(packageName, null, null, null, title, version, null, null);
+        } catch (IllegalArgumentException definedMeanwhile) {
+          // Another thread defined it first, for another class of the package.
+        }
+      }
+    }
+    return defineClass(name, classFile, 0, classFile.length, source);
+  }
+
+  /** {@return the record of the class file for this JVM of the class named so, or -1} */
+  private int find(String name) {
+    byte[] key = name.getBytes(StandardCharsets.UTF_8);
+    int low = 0;
+    int high = records.length / RECORD_INTS - 1;
+    int first = -1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int order = compare(middle, key);
+      if (order < 0) {
+        low = middle + 1;
+      } else {
+        if (order == 0) {
+          first = middle;
+        }
+        high = middle - 1;
+      }
+    }
+    for (int at = first; at >= 0 && at < records.length / RECORD_INTS; at++) {
+      if (compare(at, key) != 0) {
+        break;
+      }
+      if (records[at * RECORD_INTS + VERSION] <= feature) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /** Compares a record's name with {@code key}, as unsigned bytes. */
+  private int compare(int record, byte[] key) {
+    int start = records[record * RECORD_INTS + NAME];
+    int length = records[record * RECORD_INTS + NAME_LENGTH];
+    return java.util.Arrays.compareUnsigned(names, start, start + length, key, 0, key.length);
+  }
+
+  private byte[] classFile(String name, int record) throws IOException {
+    int base = record * RECORD_INTS;
+    int stored = records[base + STORED_LENGTH];
+    int length = records[base + LENGTH];
+    long from = data + Integer.toUnsignedLong(records[base + DATA]);
+    if (stored < 0
+        || length < 0
+        || length > LONGEST_CLASS_FILE
+        || from + stored > packed.getSize()) {
+      throw damaged(location, PACKED + " gives " + name + " bytes it does not hold");
+    }
+    byte[] deflated;
+    try (InputStream in = jar.getInputStream(packed)) {
+      in.skipNBytes(from);
+      deflated = in.readNBytes(stored);
+    } catch (EOFException cut) {
+      throw damaged(location, PACKED + " is cut short");
+    }
+    byte[] classFile = new byte[length];
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(deflated);
+      int inflated = inflater.inflate(classFile);
+      if (inflated == length && !inflater.finished()) {
+        // The stream's end may be read only once its last byte is out.
+        inflated += inflater.inflate(new byte[1]);
+      }
+      if (deflated.length != stored || inflated != length || !inflater.finished()) {
+        throw damaged(location, name + " is not as it was packed");
+      }
+    } catch (DataFormatException garbled) {
+      throw damaged(location, name + " is not as it was packed");
+    } finally {
+      inflater.end();
+    }
+    CRC32 check = new CRC32();
+    check.update(classFile);
+    if ((int) check.getValue() != records[base + CRC]) {
+      throw damaged(location, name + " is not as it was packed");
+    }
+    return classFile;
+  }
+
+  private static Attributes manifest(Path location, ZipFile jar) throws IOException {
+    ZipEntry entry = jar.getEntry("META-INF/MANIFEST.MF");
+    if (entry == null) {
+      throw damaged(location, "it has no manifest");
+    }
+    try (InputStream in = jar.getInputStream(entry)) {
+      return new Manifest(in).getMainAttributes();
+    }
+  }
+
+  private static Path location(CodeSource source) throws IOException {
+    if (source == null || source.getLocation() == null) {
+      throw new IOException(
+          "toolguard cannot tell which jar it was loaded from; "
+              + "give it as -javaagent:toolguard-agent.jar");
+    }
+    try {
+      return Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | IllegalArgumentException notAFile) {
+      throw new IOException(
+          "toolguard was loaded from "
+              + source.getLocation()
+              + ", which is not a local file; give it as -javaagent:toolguard-agent.jar",
+          notAFile);
+    }
+  }
+
+  private static IOException damaged(Path location, String why) {
+    return new IOException(
+        location
+            + ": toolguard's own classes cannot be loaded from it, "
+            + why
+            + "; the agent jar is damaged, download it again");
+  }
+}

@@ -1,0 +1,230 @@
+package io.toolguard.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSigner;
+import java.security.CodeSource;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentClassLoaderTest {
+
+  private static final String ANSWER = "io/toolguard/agent/fixture/Answer";
+
+  @TempDir Path dir;
+
+  @Test
+  void definesThePackedClassesItselfAndAsksItsParentForTheRest() throws Exception {
+    Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
+    AgentClassLoader loader = open(jar);
+
+    Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
+
+    assertThat(answer.getClassLoader()).isSameAs(loader);
+    assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("packed");
+    assertThat(answer.getPackage().getImplementationVersion()).isEqualTo("9.9");
+    assertThat(answer.getPackage().getImplementationTitle()).isEqualTo("toolguard");
+    assertThat(answer.getProtectionDomain().getCodeSource().getLocation())
+        .isEqualTo(jar.toUri().toURL());
+    assertThat(loader.loadClass(ANSWER.replace('/', '.'))).isSameAs(answer);
+    assertThat(loader.loadClass("java.lang.String")).isSameAs(String.class);
+    // Not packed: the application class loader's, as the agent's parent.
+    assertThat(loader.loadClass(AgentClassLoaderTest.class.getName()))
+        .isSameAs(AgentClassLoaderTest.class);
+    assertThatThrownBy(() -> loader.loadClass("io.toolguard.agent.fixture.Missing"))
+        .isInstanceOf(ClassNotFoundException.class);
+  }
+
+  @Test
+  void takesTheMultiReleaseVersionForThisJvm() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(ANSWER + ".class", answering(ANSWER, "base"));
+    entries.put("META-INF/versions/9/" + ANSWER + ".class", answering(ANSWER, "nine"));
+    entries.put("META-INF/versions/1000/" + ANSWER + ".class", answering(ANSWER, "future"));
+    AgentClassLoader loader = open(packedJar(entries));
+
+    Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
+
+    assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("nine");
+  }
+
+  @Test
+  void packsTheAgentsClassesAndTheLibrariesButNotWhatTheApplicationLoaderLoads() {
+    byte[] bytes = {1};
+    assertThat(AgentPacker.packed("io/toolguard/agent/Startup.class", bytes))
+        .isEqualTo(new AgentPacker.Packed("io.toolguard.agent.Startup", 0, bytes));
+    assertThat(AgentPacker.packed("io/toolguard/shaded/snakeyaml/Yaml.class", bytes).binaryName())
+        .isEqualTo("io.toolguard.shaded.snakeyaml.Yaml");
+    assertThat(
+            AgentPacker.packed(
+                "META-INF/versions/24/io/toolguard/shaded/bytebuddy/X$Y.class", bytes))
+        .isEqualTo(new AgentPacker.Packed("io.toolguard.shaded.bytebuddy.X$Y", 24, bytes));
+    assertThat(AgentPacker.packed("io/toolguard/agent/ToolGuardAgent.class", bytes)).isNull();
+    assertThat(AgentPacker.packed("io/toolguard/agent/AgentClassLoader.class", bytes)).isNull();
+    assertThat(AgentPacker.packed("io/toolguard/agent/AgentClassLoader$1.class", bytes)).isNull();
+    assertThat(AgentPacker.packed("io/toolguard/bootstrap/Dispatcher.class", bytes)).isNull();
+    assertThat(AgentPacker.packed("io/toolguard/agent/schema.json", bytes)).isNull();
+    assertThat(AgentPacker.packed("META-INF/versions/x/io/toolguard/agent/A.class", bytes))
+        .isNull();
+    assertThat(AgentPacker.packed("org/example/A.class", bytes)).isNull();
+  }
+
+  @Test
+  void refusesAClassWhoseBytesChangedAfterPacking() throws Exception {
+    Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
+    Path damaged = dir.resolve("damaged.jar");
+    try (ZipFile in = new ZipFile(jar.toFile());
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(damaged))) {
+      for (Enumeration<? extends ZipEntry> entries = in.entries(); entries.hasMoreElements(); ) {
+        ZipEntry entry = entries.nextElement();
+        byte[] bytes;
+        try (InputStream read = in.getInputStream(entry)) {
+          bytes = read.readAllBytes();
+        }
+        if (entry.getName().equals(AgentClassLoader.PACKED)) {
+          // The last byte is the last of the class's deflated data (its Adler-32).
+          bytes[bytes.length - 1] ^= 1;
+          put(out, entry.getName(), bytes, true);
+        } else {
+          put(out, entry.getName(), bytes, false);
+        }
+      }
+    }
+    AgentClassLoader loader = open(damaged);
+
+    assertThatThrownBy(() -> loader.loadClass(ANSWER.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("damaged.jar")
+        .hasMessageContaining("io.toolguard.agent.fixture.Answer is not as it was packed")
+        .hasMessageContaining("download it again");
+  }
+
+  @Test
+  void refusesAJarWithoutPackedClassesOrWithThemCompressed() throws Exception {
+    Path bare = jar("bare.jar", Map.of(ANSWER + ".class", answering(ANSWER, "x")));
+    assertThatThrownBy(() -> open(bare))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("lacks " + AgentClassLoader.PACKED)
+        .hasMessageContaining("download it again");
+
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(AgentClassLoader.PACKED, new byte[] {0x54, 0x47, 0x41, 0x01});
+    Path compressed = jar("compressed.jar", entries);
+    assertThatThrownBy(() -> open(compressed))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(AgentClassLoader.PACKED + " is compressed");
+  }
+
+  @Test
+  void refusesAPackedEntryCutShortOrNotToolguards() throws Exception {
+    Path other = storedPacked("other.jar", new byte[] {1, 2, 3, 4, 0, 0, 0, 1, 0, 0, 0, 1});
+    assertThatThrownBy(() -> open(other))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is not toolguard's");
+    Path cut = storedPacked("cut.jar", new byte[] {0x54, 0x47, 0x41, 0x01, 0, 0, 0, 2, 0, 0, 0, 9});
+    assertThatThrownBy(() -> open(cut))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is cut short");
+  }
+
+  private Path storedPacked(String name, byte[] packed) throws IOException {
+    Path jar = dir.resolve(name);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest())) {
+      put(out, AgentClassLoader.PACKED, packed, true);
+    }
+    return jar;
+  }
+
+  private Path packedJar(Map<String, byte[]> entries) throws IOException {
+    Path jar = jar("agent.jar", entries);
+    AgentPacker.main(new String[] {jar.toString()});
+    return jar;
+  }
+
+  private Path jar(String name, Map<String, byte[]> entries) throws IOException {
+    Path jar = dir.resolve(name);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest())) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+        put(out, entry.getKey(), entry.getValue(), false);
+      }
+    }
+    return jar;
+  }
+
+  private static Manifest manifest() {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_TITLE, "toolguard");
+    manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "9.9");
+    return manifest;
+  }
+
+  private static void put(ZipOutputStream out, String name, byte[] bytes, boolean stored)
+      throws IOException {
+    ZipEntry entry = new ZipEntry(name);
+    if (stored) {
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(bytes.length);
+      entry.setCompressedSize(bytes.length);
+      CRC32 crc = new CRC32();
+      crc.update(bytes);
+      entry.setCrc(crc.getValue());
+    }
+    out.putNextEntry(entry);
+    out.write(bytes);
+    out.closeEntry();
+  }
+
+  private static AgentClassLoader open(Path jar) throws IOException {
+    URL location = jar.toUri().toURL();
+    return AgentClassLoader.open(new CodeSource(location, (CodeSigner[]) null));
+  }
+
+  /** {@return a public class {@code internalName}, a {@code Supplier} of {@code answer}} */
+  private static byte[] answering(String internalName, String answer) {
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER,
+        internalName,
+        null,
+        "java/lang/Object",
+        new String[] {"java/util/function/Supplier"});
+    MethodVisitor constructor = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    constructor.visitCode();
+    constructor.visitVarInsn(Opcodes.ALOAD, 0);
+    constructor.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    constructor.visitInsn(Opcodes.RETURN);
+    constructor.visitMaxs(0, 0);
+    constructor.visitEnd();
+    MethodVisitor get =
+        writer.visitMethod(Opcodes.ACC_PUBLIC, "get", "()Ljava/lang/Object;", null, null);
+    get.visitCode();
+    get.visitLdcInsn(answer);
+    get.visitInsn(Opcodes.ARETURN);
+    get.visitMaxs(0, 0);
+    get.visitEnd();
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+}
