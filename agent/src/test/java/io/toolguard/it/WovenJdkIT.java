@@ -185,6 +185,47 @@ class WovenJdkIT {
     }
   }
 
+  @Test
+  void jdkClassesLoadedBeforePremainAreRetransformedAfterMainAndBeforeAnyTool() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+
+    // Without toolguard the tool reads the secret with a FileInputStream: the harm.
+    ChildJvm.Result free = ChildJvm.in(box).app(LateWovenApp.class, "read", secret.toString());
+    assertThat(free.lines("read: ")).as(free.toString()).containsExactly("read: " + SECRET);
+
+    // The JVM loads FileInputStream before any agent's premain. A first start retransforms it
+    // before main; later starts after it, once a class with tools loads; the tool is denied
+    // either way.
+    for (int run = 0; run < 3; run++) {
+      ChildJvm.Result result =
+          ChildJvm.in(box)
+              .jvmArg("-Xlog:redefine+class+load=debug:stdout:level")
+              .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+              .app(LateWovenApp.class, "read", secret.toString());
+      List<String> lines = result.stdout().lines().toList();
+      int retransformed = -1;
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains("loading name=java.io.FileInputStream ")) {
+          retransformed = i;
+        }
+      }
+      assertThat(retransformed).as("FileInputStream retransformed: %s", result).isNotNegative();
+      assertThat(retransformed < lines.indexOf("main: started"))
+          .as("retransformed before main, run %d: %s", run, result)
+          .isEqualTo(run == 0);
+      assertThat(result.lines("read: "))
+          .as(result.toString())
+          .singleElement()
+          .asString()
+          .startsWith("read: failed: java.lang.SecurityException: Tool 'reader' may not read")
+          .doesNotContain(SECRET);
+    }
+  }
+
   private static ChildJvm.Result lateWoven(Path jar, String... args) throws Exception {
     return ChildJvm.in(jar.getParent().getParent())
         .jvmArg("-Xlog:class+load=info:stdout:level")

@@ -38,14 +38,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * not initialise it, so loading {@code LogManager} early changes nothing for servers that install
  * their own log manager in {@code main}.
  *
- * <p>When they are loaded. The classes loaded before {@code premain} are retransformed before
- * {@code main}. The rest are loaded before {@code main} at a first start; at a later start, where
- * the file beside the jar holds them as woven from this JDK ({@link WovenJdkCache}), they are left
- * for {@link Rest}, loaded on toolguard's thread once the application loads its first class with
- * tools, and every tool call waits for that. A class of them the JVM defined unwoven meanwhile (see
- * above) is retransformed then; until it is, only the application's own code runs, which nothing
- * checks. A class with a hook inside a loop that may never return ({@code TimerThread}) is always
- * loaded before {@code main}: a frame of it running unwoven would stay so.
+ * <p>When they are woven. At a first start, the classes loaded before {@code premain} are
+ * retransformed, and the rest loaded, before {@code main}. At a later start, where the file beside
+ * the jar holds them as woven from this JDK ({@link WovenJdkCache}), both are left for {@link
+ * Rest}: those not loaded yet are loaded, and every hooked class the JVM defined unwoven (those
+ * loaded before {@code premain} among them) retransformed, on toolguard's thread once the
+ * application loads its first class with tools, and every tool call waits for that. Until then only
+ * the application's own code runs, which nothing checks. A class with a hook inside a loop that may
+ * never return ({@code TimerThread}) is always woven before {@code main}: a frame of it running
+ * unwoven would stay so.
  *
  * <p>Should a class fail to weave after the start (another agent retransforms it with bytes the
  * hooks no longer fit), it is refused instead: the JVM then cannot define it, and what needs it
@@ -127,16 +128,22 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * The hooked classes no code had loaded when {@code main} was let run, and that an earlier start
-   * wove from this JDK: loaded and woven by {@link #weave} on toolguard's thread while {@code main}
-   * runs, and no tool runs before that is done.
+   * The hooked classes left when {@code main} was let run, which an earlier start wove from this
+   * JDK: those no code had loaded, loaded, and those loaded before {@code premain}, retransformed,
+   * by {@link #weave} on toolguard's thread while {@code main} runs; no tool runs before that is
+   * done.
    *
-   * <p>Why that is as safe as loading them before {@code main}: none of them is loaded yet, so no
-   * code of theirs is running anywhere, and each one the JVM loads from now on is handed to this
-   * transformer and woven as it is defined. The JVM skips the transformer for a class it loads
-   * while one of toolguard's transformers runs on the same thread (a tool class being woven), or
-   * with the stack exhausted; such a class is defined unwoven, and {@link #weave} retransforms it,
-   * before any tool runs. Until then only the application's own code runs, which nothing checks.
+   * <p>Why that is as safe as weaving them before {@code main}. Each one the JVM loads from now on
+   * is handed to this transformer and woven as it is defined. The JVM skips the transformer for a
+   * class it loads while one of toolguard's transformers runs on the same thread (a tool class
+   * being woven), or with the stack exhausted; such a class is defined unwoven, and {@link #weave}
+   * retransforms it, with those loaded before {@code premain}, before any tool runs. Until then
+   * only the application's own code runs, which nothing checks: every hook checks or hands on what
+   * a call made inside a tool does, and none is made before. A frame that entered a method unwoven
+   * runs on unwoven after the retransform until it returns; each hook at a method's start or end
+   * covers only that call, made outside any tool, and a class with a hook around calls inside a
+   * loop that may never return, which would cover the tools' work that loop runs later ({@code
+   * TimerThread}), is never left.
    */
   public static final class Rest implements Runnable {
 
@@ -206,8 +213,10 @@ public final class JdkWeaver implements ClassFileTransformer {
     for (String name : hooks.keySet()) {
       Class<?> type = loaded.get(name);
       Module module = modules.get(name);
+      boolean leave =
+          mayLeave && module != null && cache.holds(name) && !insideLoop(hooks.get(name));
       if (type == null && module != null) {
-        if (mayLeave && cache.holds(name) && !insideLoop(hooks.get(name))) {
+        if (leave) {
           later.put(name, module);
           continue;
         }
@@ -220,8 +229,13 @@ public final class JdkWeaver implements ClassFileTransformer {
         failures.add(name + ": this JDK has no such class");
       } else if (!asked.contains(name)) {
         // Loaded before the transformer was in place; by another thread, possibly, that began
-        // loading it then and finished after the list above was taken.
-        loadedBefore.add(type);
+        // loading it then and finished after the list above was taken. Retransformed with the
+        // rest where that may wait (Rest finds it unwoven), else now.
+        if (leave) {
+          later.put(name, module);
+        } else {
+          loadedBefore.add(type);
+        }
       }
     }
     retransform(instrumentation, loadedBefore, NOT_STARTED);
