@@ -135,7 +135,12 @@ final class AgentClassLoader extends SecureClassLoader {
       }
       int count = in.readInt();
       int namesLength = in.readInt();
-      if (count < 1 || count > MOST_RECORDS || namesLength < 1 || namesLength > LONGEST_NAMES) {
+      if (count < 1
+          || count > MOST_RECORDS
+          || namesLength < 1
+          || namesLength > LONGEST_NAMES
+          || 3L * Integer.BYTES + (long) count * RECORD_INTS * Integer.BYTES + namesLength
+              > entry.getSize()) {
         throw damaged(location, PACKED + " says it holds " + count + " classes");
       }
       this.records = new int[count * RECORD_INTS];
@@ -158,6 +163,51 @@ final class AgentClassLoader extends SecureClassLoader {
       this.data = 3L * Integer.BYTES + index.length + names.length;
     } catch (EOFException cut) {
       throw damaged(location, PACKED + " is cut short");
+    }
+    checkIndex();
+  }
+
+  /**
+   * Checks every record against the entry, once, so that a damaged index stops the start naming the
+   * jar: its name within the names, its data within the entry, its lengths within bounds, and the
+   * records in the order {@link #find} searches them.
+   */
+  private void checkIndex() throws IOException {
+    long dataLength = packed.getSize() - data;
+    int count = records.length / RECORD_INTS;
+    for (int record = 0; record < count; record++) {
+      int base = record * RECORD_INTS;
+      int name = records[base + NAME];
+      int nameLength = records[base + NAME_LENGTH];
+      long from = Integer.toUnsignedLong(records[base + DATA]);
+      int stored = records[base + STORED_LENGTH];
+      int length = records[base + LENGTH];
+      boolean whole =
+          name >= 0
+              && nameLength > 0
+              && nameLength <= names.length - name
+              && records[base + VERSION] >= 0
+              && stored >= 0
+              && length >= 0
+              && length <= LONGEST_CLASS_FILE
+              && from + stored <= dataLength;
+      if (!whole) {
+        throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");
+      }
+      if (record > 0) {
+        int previous = base - RECORD_INTS;
+        int order =
+            java.util.Arrays.compareUnsigned(
+                names,
+                records[previous + NAME],
+                records[previous + NAME] + records[previous + NAME_LENGTH],
+                names,
+                name,
+                name + nameLength);
+        if (order > 0 || order == 0 && records[previous + VERSION] <= records[base + VERSION]) {
+          throw damaged(location, PACKED + " is out of order at record " + record);
+        }
+      }
     }
   }
 
@@ -289,13 +339,8 @@ final class AgentClassLoader extends SecureClassLoader {
     int base = record * RECORD_INTS;
     int stored = records[base + STORED_LENGTH];
     int length = records[base + LENGTH];
+    // Within the entry and bounds: checked at open (checkIndex).
     long from = data + Integer.toUnsignedLong(records[base + DATA]);
-    if (stored < 0
-        || length < 0
-        || length > LONGEST_CLASS_FILE
-        || from + stored > packed.getSize()) {
-      throw damaged(location, PACKED + " gives " + name + " bytes it does not hold");
-    }
     byte[] deflated;
     try (InputStream in = jar.getInputStream(packed)) {
       in.skipNBytes(from);

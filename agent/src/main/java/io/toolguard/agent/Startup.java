@@ -43,6 +43,12 @@ final class Startup {
 
   private static final AtomicBoolean STARTED = new AtomicBoolean();
 
+  /**
+   * The start-up line of the agent running in this JVM, or null: kept here, not read back from the
+   * system property it also goes to, which a tool that calls {@code premain} is not shown.
+   */
+  private static volatile String runningLine;
+
   private Startup() {}
 
   /** At JVM start: starts the agent or stops the JVM. */
@@ -74,11 +80,12 @@ final class Startup {
   private static void start(
       String optionText, Instrumentation instrumentation, boolean attached, String consequence) {
     if (!STARTED.compareAndSet(false, true)) {
+      String running = runningLine;
       throw new Refusal(
           "toolguard is already running in this JVM ("
-              + System.getProperty(
-                  AgentProperties.RUNNING,
-                  "an earlier attach failed part-way; restart the JVM to use toolguard")
+              + (running != null
+                  ? running
+                  : "an earlier attach failed part-way; restart the JVM to use toolguard")
               + "); give -javaagent:toolguard-agent.jar only once, and do not attach it where it already runs");
     }
     // At JVM start, the half that needs no policy starts first, on a thread of its own.
@@ -143,6 +150,7 @@ final class Startup {
               + audit.file();
       System.setProperty(AgentProperties.APPROVALS, approvals.whereToApprove());
       System.setProperty(AgentProperties.RUNNING, status);
+      runningLine = status;
       System.err.println(status);
       if (trainingRun) {
         System.err.println("toolguard: " + Guards.TRAINING_RUN);

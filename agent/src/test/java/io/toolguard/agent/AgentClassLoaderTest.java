@@ -136,7 +136,7 @@ class AgentClassLoaderTest {
   }
 
   @Test
-  void refusesAPackedEntryCutShortOrNotToolguards() throws Exception {
+  void refusesAPackedEntryTooShortForItsIndexOrNotToolguards() throws Exception {
     Path other = storedPacked("other.jar", new byte[] {1, 2, 3, 4, 0, 0, 0, 1, 0, 0, 0, 1});
     assertThatThrownBy(() -> open(other))
         .isInstanceOf(IOException.class)
@@ -144,7 +144,57 @@ class AgentClassLoaderTest {
     Path cut = storedPacked("cut.jar", new byte[] {0x54, 0x47, 0x41, 0x01, 0, 0, 0, 2, 0, 0, 0, 9});
     assertThatThrownBy(() -> open(cut))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("is cut short");
+        .hasMessageContaining("says it holds 2 classes");
+  }
+
+  @Test
+  void refusesAnIndexWhoseRecordsPointOutsideTheEntryOrAreOutOfOrder() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(ANSWER + ".class", answering(ANSWER, "a"));
+    entries.put(
+        "io/toolguard/agent/fixture/Other.class",
+        answering("io/toolguard/agent/fixture/Other", "b"));
+    byte[] packed;
+    try (ZipFile jar = new ZipFile(packedJar(entries).toFile());
+        InputStream in = jar.getInputStream(jar.getEntry(AgentClassLoader.PACKED))) {
+      packed = in.readAllBytes();
+    }
+    int records = 12;
+    int recordBytes = AgentClassLoader.RECORD_INTS * Integer.BYTES;
+
+    byte[] nameOutside = packed.clone();
+    putInt(nameOutside, records, 0x7fff0000);
+    assertThatThrownBy(() -> open(storedPacked("name.jar", nameOutside)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("name.jar")
+        .hasMessageContaining("has a record it does not hold (0)");
+
+    byte[] dataOutside = packed.clone();
+    putInt(dataOutside, records + recordBytes + 3 * Integer.BYTES, 0x10000000);
+    assertThatThrownBy(() -> open(storedPacked("data.jar", dataOutside)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("has a record it does not hold (1)");
+
+    // The two records' name offsets and lengths swapped: both in the entry, out of order.
+    byte[] swapped = packed.clone();
+    System.arraycopy(packed, records, swapped, records + recordBytes, 2 * Integer.BYTES);
+    System.arraycopy(packed, records + recordBytes, swapped, records, 2 * Integer.BYTES);
+    assertThatThrownBy(() -> open(storedPacked("order.jar", swapped)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is out of order at record 1");
+
+    byte[] tooMany = packed.clone();
+    putInt(tooMany, Integer.BYTES, 99_999);
+    assertThatThrownBy(() -> open(storedPacked("count.jar", tooMany)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("says it holds 99999 classes");
+  }
+
+  private static void putInt(byte[] bytes, int at, int value) {
+    bytes[at] = (byte) (value >>> 24);
+    bytes[at + 1] = (byte) (value >>> 16);
+    bytes[at + 2] = (byte) (value >>> 8);
+    bytes[at + 3] = (byte) value;
   }
 
   private Path storedPacked(String name, byte[] packed) throws IOException {

@@ -115,7 +115,8 @@ public final class JdkInitialisation {
       Frame frame = frames.next();
       String className = frame.type().getName();
       if (!pastToolguard
-          && (Provenance.matches(DECIDES_ACCESS, className) || frame.type().isHidden())) {
+          && ((Provenance.matches(DECIDES_ACCESS, className) && isToolguards(frame.type()))
+              || frame.type().isHidden())) {
         continue;
       }
       pastToolguard = true;
@@ -128,6 +129,16 @@ public final class JdkInitialisation {
       }
     }
     return false;
+  }
+
+  /**
+   * {@return whether a class of toolguard's name is toolguard's}: defined by its own loader, or by
+   * the bootstrap loader (its bridge), not a copy the application class loader (or a tool's) made
+   * of it
+   */
+  private static boolean isToolguards(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    return loader == null || loader == JdkInitialisation.class.getClassLoader();
   }
 
   /**

@@ -68,6 +68,20 @@ class JdkInitialisationTest {
   }
 
   @Test
+  void aCopyOfToolguardsClassInAnotherLoaderIsNotLookedPast() throws Exception {
+    java.net.URL classes =
+        JdkInitialisation.class.getProtectionDomain().getCodeSource().getLocation();
+    try (java.net.URLClassLoader other =
+        new java.net.URLClassLoader(new java.net.URL[] {classes}, null)) {
+      Class<?> copy = Class.forName(JdkInitialisation.class.getName(), false, other);
+      assertThat(copy).isNotSameAs(JdkInitialisation.class);
+
+      assertThat(initialises(new Frame(copy, "underway"), OPEN, JDK_INITIALISER)).isFalse();
+      assertThat(initialises(CHECK, OPEN, JDK_INITIALISER)).isTrue();
+    }
+  }
+
+  @Test
   void proxiesTheJdkSpinsForAToolAreNotJdkCode() throws Exception {
     Callable<?> bound =
         MethodHandleProxies.asInterfaceInstance(
