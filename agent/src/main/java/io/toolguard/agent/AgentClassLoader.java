@@ -100,7 +100,10 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private final CodeSource source;
 
-  private final int[] records;
+  /** The records, as read: each int decoded when used ({@link #field}). */
+  private final byte[] index;
+
+  private final int count;
 
   private final byte[] names;
 
@@ -108,6 +111,9 @@ final class AgentClassLoader extends SecureClassLoader {
   private final long data;
 
   private final int feature = Runtime.version().feature();
+
+  /** Inflates each class, one at a time; never ended, as the loader lives as long as the JVM. */
+  private final Inflater inflater = new Inflater();
 
   private final String title;
 
@@ -143,18 +149,10 @@ final class AgentClassLoader extends SecureClassLoader {
               > entry.getSize()) {
         throw damaged(location, PACKED + " says it holds " + count + " classes");
       }
-      this.records = new int[count * RECORD_INTS];
-      byte[] index = in.readNBytes(count * RECORD_INTS * Integer.BYTES);
+      this.count = count;
+      this.index = in.readNBytes(count * RECORD_INTS * Integer.BYTES);
       if (index.length != count * RECORD_INTS * Integer.BYTES) {
         throw new EOFException();
-      }
-      for (int i = 0; i < records.length; i++) {
-        int at = i * Integer.BYTES;
-        records[i] =
-            (index[at] & 0xff) << 24
-                | (index[at + 1] & 0xff) << 16
-                | (index[at + 2] & 0xff) << 8
-                | index[at + 3] & 0xff;
       }
       this.names = in.readNBytes(namesLength);
       if (names.length != namesLength) {
@@ -163,51 +161,6 @@ final class AgentClassLoader extends SecureClassLoader {
       this.data = 3L * Integer.BYTES + index.length + names.length;
     } catch (EOFException cut) {
       throw damaged(location, PACKED + " is cut short");
-    }
-    checkIndex();
-  }
-
-  /**
-   * Checks every record against the entry, once, so that a damaged index stops the start naming the
-   * jar: its name within the names, its data within the entry, its lengths within bounds, and the
-   * records in the order {@link #find} searches them.
-   */
-  private void checkIndex() throws IOException {
-    long dataLength = packed.getSize() - data;
-    int count = records.length / RECORD_INTS;
-    for (int record = 0; record < count; record++) {
-      int base = record * RECORD_INTS;
-      int name = records[base + NAME];
-      int nameLength = records[base + NAME_LENGTH];
-      long from = Integer.toUnsignedLong(records[base + DATA]);
-      int stored = records[base + STORED_LENGTH];
-      int length = records[base + LENGTH];
-      boolean whole =
-          name >= 0
-              && nameLength > 0
-              && nameLength <= names.length - name
-              && records[base + VERSION] >= 0
-              && stored >= 0
-              && length >= 0
-              && length <= LONGEST_CLASS_FILE
-              && from + stored <= dataLength;
-      if (!whole) {
-        throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");
-      }
-      if (record > 0) {
-        int previous = base - RECORD_INTS;
-        int order =
-            java.util.Arrays.compareUnsigned(
-                names,
-                records[previous + NAME],
-                records[previous + NAME] + records[previous + NAME_LENGTH],
-                names,
-                name,
-                name + nameLength);
-        if (order > 0 || order == 0 && records[previous + VERSION] <= records[base + VERSION]) {
-          throw damaged(location, PACKED + " is out of order at record " + record);
-        }
-      }
     }
   }
 
@@ -256,7 +209,12 @@ final class AgentClassLoader extends SecureClassLoader {
 
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-    int record = find(name);
+    int record;
+    try {
+      record = find(name);
+    } catch (IOException damaged) {
+      throw new ClassNotFoundException(damaged.getMessage(), damaged);
+    }
     if (record < 0) {
       return super.loadClass(name, resolve);
     }
@@ -299,11 +257,15 @@ final class AgentClassLoader extends SecureClassLoader {
     return defineClass(name, classFile, 0, classFile.length, source);
   }
 
-  /** {@return the record of the class file for this JVM of the class named so, or -1} */
-  private int find(String name) {
+  /**
+   * {@return the record of the class file for this JVM of the class named so, or -1}
+   *
+   * @throws IOException if a record it meets is not within the entry
+   */
+  private int find(String name) throws IOException {
     byte[] key = name.getBytes(StandardCharsets.UTF_8);
     int low = 0;
-    int high = records.length / RECORD_INTS - 1;
+    int high = count - 1;
     int first = -1;
     while (low <= high) {
       int middle = (low + high) >>> 1;
@@ -317,11 +279,8 @@ final class AgentClassLoader extends SecureClassLoader {
         high = middle - 1;
       }
     }
-    for (int at = first; at >= 0 && at < records.length / RECORD_INTS; at++) {
-      if (compare(at, key) != 0) {
-        break;
-      }
-      if (records[at * RECORD_INTS + VERSION] <= feature) {
+    for (int at = first; at >= 0 && at < count && compare(at, key) == 0; at++) {
+      if (field(at, VERSION) <= feature) {
         return at;
       }
     }
@@ -329,18 +288,34 @@ final class AgentClassLoader extends SecureClassLoader {
   }
 
   /** Compares a record's name with {@code key}, as unsigned bytes. */
-  private int compare(int record, byte[] key) {
-    int start = records[record * RECORD_INTS + NAME];
-    int length = records[record * RECORD_INTS + NAME_LENGTH];
+  private int compare(int record, byte[] key) throws IOException {
+    int start = field(record, NAME);
+    int length = field(record, NAME_LENGTH);
+    if (start < 0 || length <= 0 || length > names.length - start) {
+      throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");
+    }
     return java.util.Arrays.compareUnsigned(names, start, start + length, key, 0, key.length);
   }
 
+  /** {@return one int of a record, decoded from the index as read} */
+  private int field(int record, int field) {
+    int at = (record * RECORD_INTS + field) * Integer.BYTES;
+    return (index[at] & 0xff) << 24
+        | (index[at + 1] & 0xff) << 16
+        | (index[at + 2] & 0xff) << 8
+        | index[at + 3] & 0xff;
+  }
+
   private byte[] classFile(String name, int record) throws IOException {
-    int base = record * RECORD_INTS;
-    int stored = records[base + STORED_LENGTH];
-    int length = records[base + LENGTH];
-    // Within the entry and bounds: checked at open (checkIndex).
-    long from = data + Integer.toUnsignedLong(records[base + DATA]);
+    int stored = field(record, STORED_LENGTH);
+    int length = field(record, LENGTH);
+    long from = data + Integer.toUnsignedLong(field(record, DATA));
+    if (stored < 0
+        || length < 0
+        || length > LONGEST_CLASS_FILE
+        || from + stored > packed.getSize()) {
+      throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");
+    }
     byte[] deflated;
     try (InputStream in = jar.getInputStream(packed)) {
       in.skipNBytes(from);
@@ -349,25 +324,28 @@ final class AgentClassLoader extends SecureClassLoader {
       throw damaged(location, PACKED + " is cut short");
     }
     byte[] classFile = new byte[length];
-    Inflater inflater = new Inflater();
-    try {
+    int inflated;
+    // One inflater for every class: making one (its native state, its cleaner) cost more than
+    // inflating a class.
+    synchronized (inflater) {
+      inflater.reset();
       inflater.setInput(deflated);
-      int inflated = inflater.inflate(classFile);
-      if (inflated == length && !inflater.finished()) {
-        // The stream's end may be read only once its last byte is out.
-        inflated += inflater.inflate(new byte[1]);
+      try {
+        inflated = inflater.inflate(classFile);
+        if (inflated == length && !inflater.finished()) {
+          // The stream's end may be read only once its last byte is out.
+          inflated += inflater.inflate(new byte[1]);
+        }
+      } catch (DataFormatException garbled) {
+        throw damaged(location, name + " is not as it was packed");
       }
       if (deflated.length != stored || inflated != length || !inflater.finished()) {
         throw damaged(location, name + " is not as it was packed");
       }
-    } catch (DataFormatException garbled) {
-      throw damaged(location, name + " is not as it was packed");
-    } finally {
-      inflater.end();
     }
     CRC32 check = new CRC32();
     check.update(classFile);
-    if ((int) check.getValue() != records[base + CRC]) {
+    if ((int) check.getValue() != field(record, CRC)) {
       throw damaged(location, name + " is not as it was packed");
     }
     return classFile;

@@ -148,12 +148,11 @@ class AgentClassLoaderTest {
   }
 
   @Test
-  void refusesAnIndexWhoseRecordsPointOutsideTheEntryOrAreOutOfOrder() throws Exception {
+  void refusesARecordThatPointsOutsideTheEntryOrAnIndexOutOfOrder() throws Exception {
+    String other = "io/toolguard/agent/fixture/Other";
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put(ANSWER + ".class", answering(ANSWER, "a"));
-    entries.put(
-        "io/toolguard/agent/fixture/Other.class",
-        answering("io/toolguard/agent/fixture/Other", "b"));
+    entries.put(other + ".class", answering(other, "b"));
     byte[] packed;
     try (ZipFile jar = new ZipFile(packedJar(entries).toFile());
         InputStream in = jar.getInputStream(jar.getEntry(AgentClassLoader.PACKED))) {
@@ -164,24 +163,31 @@ class AgentClassLoaderTest {
 
     byte[] nameOutside = packed.clone();
     putInt(nameOutside, records, 0x7fff0000);
-    assertThatThrownBy(() -> open(storedPacked("name.jar", nameOutside)))
-        .isInstanceOf(IOException.class)
+    AgentClassLoader badName = open(storedPacked("name.jar", nameOutside));
+    assertThatThrownBy(() -> badName.loadClass(ANSWER.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
         .hasMessageContaining("name.jar")
-        .hasMessageContaining("has a record it does not hold (0)");
+        .hasMessageContaining("has a record it does not hold (0)")
+        .hasMessageContaining("download it again");
 
     byte[] dataOutside = packed.clone();
     putInt(dataOutside, records + recordBytes + 3 * Integer.BYTES, 0x10000000);
-    assertThatThrownBy(() -> open(storedPacked("data.jar", dataOutside)))
-        .isInstanceOf(IOException.class)
+    AgentClassLoader badData = open(storedPacked("data.jar", dataOutside));
+    assertThat(badData.loadClass(ANSWER.replace('/', '.'))).isNotNull();
+    assertThatThrownBy(() -> badData.loadClass(other.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
         .hasMessageContaining("has a record it does not hold (1)");
 
-    // The two records' name offsets and lengths swapped: both in the entry, out of order.
+    // The two records' names swapped: out of order, a class is not found, never another's bytes.
     byte[] swapped = packed.clone();
     System.arraycopy(packed, records, swapped, records + recordBytes, 2 * Integer.BYTES);
     System.arraycopy(packed, records + recordBytes, swapped, records, 2 * Integer.BYTES);
-    assertThatThrownBy(() -> open(storedPacked("order.jar", swapped)))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("is out of order at record 1");
+    AgentClassLoader unordered = open(storedPacked("order.jar", swapped));
+    assertThatThrownBy(() -> unordered.loadClass(ANSWER.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class);
+    assertThatThrownBy(() -> unordered.loadClass(other.replace('/', '.')))
+        .isInstanceOf(NoClassDefFoundError.class)
+        .hasMessageContaining("wrong name");
 
     byte[] tooMany = packed.clone();
     putInt(tooMany, Integer.BYTES, 99_999);
