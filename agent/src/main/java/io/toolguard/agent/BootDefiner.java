@@ -15,16 +15,17 @@ import java.util.function.BooleanSupplier;
  * cache ({@code jdk.internal.misc.CDS.isDumpingArchive()}, which the JVM sets from its command
  * line), which only {@code jdk.internal.misc} tells.
  *
- * <p>Why so. Exporting that package to the agent's module would export it to the application's too
- * (both are the unnamed module of the system class loader), and every tool would hold {@code
- * Unsafe}; a loader no one else can reach, dropped once the bootstrap classes are defined, gives
- * that power to the generated class alone. It is generated, not compiled, because javac does not
- * let code for {@code --release 17} name {@code jdk.internal.misc}; it calls {@code Unsafe}
- * directly, not by reflection, because the first reflective call of a JDK 25 JVM spins method
- * handles for 50 to 150 ms; and it is generated at build time, not here, because its bytes depend
- * on nothing of the JVM that runs it, and making them took ASM's class writer, interpreted, on the
- * start-up's critical path. Its class file is bytes only: the power is the export of {@code
- * jdk.internal.misc}, which is made here, to its loader's module alone.
+ * <p>Why so. Exporting that package to the agent's module (the unnamed module of its own loader,
+ * {@link AgentClassLoader}) would hand {@code Unsafe} to every class of it, the libraries the agent
+ * carries among them, for the life of the JVM, and to any tool that got hold of a lookup there; a
+ * loader no one else can reach, dropped once the bootstrap classes are defined, gives that power to
+ * the generated class alone. It is generated, not compiled, because javac does not let code for
+ * {@code --release 17} name {@code jdk.internal.misc}; it calls {@code Unsafe} directly, not by
+ * reflection, because the first reflective call of a JDK 25 JVM spins method handles for 50 to 150
+ * ms; and it is generated at build time, not here, because its bytes depend on nothing of the JVM
+ * that runs it, and making them took ASM's class writer, interpreted, on the start-up's critical
+ * path. Its class file is bytes only: the power is the export of {@code jdk.internal.misc}, which
+ * is made here, to its loader's module alone.
  */
 final class BootDefiner {
 

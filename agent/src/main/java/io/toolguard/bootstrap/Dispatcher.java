@@ -17,12 +17,12 @@ import java.net.InetSocketAddress;
  * application's, a Spring Boot launcher's, an isolated plugin loader with no parent) and into JDK
  * classes themselves ({@code java.io}, {@code sun.nio.fs}). The only class loader every one of them
  * can see is the bootstrap loader, so the woven code calls this package and nothing else. The agent
- * (loaded by the system class loader, with its shaded Byte Buddy, YAML parser and Logback)
- * registers its {@link Hooks} here once at start-up. The agent defines every class of this package
- * into the bootstrap loader (not by appending to its search path, which costs the application its
- * class-data sharing; see {@code BootstrapJar}) before any class that refers to it is loaded;
- * parent-first delegation then makes this copy the only one in use, even though the same class
- * files also sit in the agent jar.
+ * (loaded by a class loader of its own, with its shaded Byte Buddy and YAML parser) registers its
+ * {@link Hooks} here once at start-up. The agent defines every class of this package into the
+ * bootstrap loader (not by appending to its search path, which costs the application its class-data
+ * sharing; see {@code BootstrapJar}) before any class that refers to it is loaded; parent-first
+ * delegation then makes this copy the only one in use, even though the same class files also sit in
+ * the agent jar.
  *
  * <p>Why it checks its own class loader. Had another loader defined a second copy of this class
  * first (the agent jar on an application's class path, and something there loading this class
