@@ -209,24 +209,23 @@ final class AgentClassLoader extends SecureClassLoader {
 
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-    int record;
     try {
-      record = find(name);
+      int record = find(name);
+      if (record < 0) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> type = findLoadedClass(name);
+        if (type == null) {
+          type = define(name, record);
+        }
+        if (resolve) {
+          resolveClass(type);
+        }
+        return type;
+      }
     } catch (IOException damaged) {
       throw new ClassNotFoundException(damaged.getMessage(), damaged);
-    }
-    if (record < 0) {
-      return super.loadClass(name, resolve);
-    }
-    synchronized (getClassLoadingLock(name)) {
-      Class<?> type = findLoadedClass(name);
-      if (type == null) {
-        type = define(name, record);
-      }
-      if (resolve) {
-        resolveClass(type);
-      }
-      return type;
     }
   }
 
@@ -236,13 +235,8 @@ final class AgentClassLoader extends SecureClassLoader {
     throw new ClassNotFoundException(name);
   }
 
-  private Class<?> define(String name, int record) throws ClassNotFoundException {
-    byte[] classFile;
-    try {
-      classFile = classFile(name, record);
-    } catch (IOException damaged) {
-      throw new ClassNotFoundException(damaged.getMessage(), damaged);
-    }
+  private Class<?> define(String name, int record) throws IOException {
+    byte[] classFile = classFile(name, record);
     int dot = name.lastIndexOf('.');
     if (dot > 0) {
       String packageName = name.substring(0, dot);

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,9 +160,9 @@ public final class AgentPacker {
     out.writeInt(AgentClassLoader.MAGIC);
     out.writeInt(sorted.size());
     out.writeInt(names.size());
-    write(out, index);
-    write(out, names);
-    write(out, data);
+    index.writeTo(out);
+    names.writeTo(out);
+    data.writeTo(out);
     out.flush();
     return file.toByteArray();
   }
@@ -178,9 +177,5 @@ public final class AgentPacker {
       out.write(buffer, 0, deflater.deflate(buffer));
     }
     return out.toByteArray();
-  }
-
-  private static void write(OutputStream out, ByteArrayOutputStream bytes) throws IOException {
-    bytes.writeTo(out);
   }
 }
