@@ -1,5 +1,6 @@
 package io.toolguard.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -71,6 +72,9 @@ final class BootstrapJar {
   private static final int MOST_CLASSES = 10_000;
 
   private static final int LONGEST_CLASS_FILE = 1 << 24;
+
+  /** The longest packed file read: far beyond the package's 130 kB. */
+  private static final int MOST_BYTES = 1 << 26;
 
   private BootstrapJar() {}
 
@@ -152,7 +156,12 @@ final class BootstrapJar {
    * {@return the packed file {@code in} reads, each class file straight into an array of its size}
    */
   static Packed read(Path agent, InputStream in) throws IOException {
-    DataInputStream data = new DataInputStream(in);
+    // Read whole first: the many small reads below would each inflate afresh from the jar.
+    byte[] whole = in.readNBytes(MOST_BYTES + 1);
+    if (whole.length > MOST_BYTES) {
+      throw damaged(agent, "it is longer than " + MOST_BYTES + " bytes");
+    }
+    DataInputStream data = new DataInputStream(new ByteArrayInputStream(whole));
     try {
       if (data.readInt() != MAGIC) {
         throw damaged(agent, "it is not toolguard's");
