@@ -156,8 +156,29 @@ class AgentJarIT {
   }
 
   @Test
+  void aPolicyInPlainYamlIsReadWithoutLoadingSnakeYaml() throws Exception {
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        "version: 1\nsandbox: .\ntools:\n  t:\n    decision: allow\n    files:\n"
+            + "      read: [\"data/**\", 'x']\n    when:\n      to: {glob: \"*@x.com\"}\n");
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-Xlog:class+load=info:stdout")
+            .agent("policy=policy.yaml")
+            .app(io.toolguard.it.app.BootPathApp.class, "io.toolguard.agent.ToolGuardAgent");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout()).contains("io.toolguard.agent.policy.read.PlainYaml ");
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .noneMatch(line -> line.contains("io.toolguard.shaded.snakeyaml."));
+  }
+
+  @Test
   void theAgentsOwnClassesAreItsLoadersFromThePackedEntryAsTheJarHoldsThem() throws Exception {
-    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\n");
+    // The anchor makes SnakeYAML read the policy, so that classes the jar shades load too.
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: &here .\n");
 
     ChildJvm.Result result =
         ChildJvm.in(dir)

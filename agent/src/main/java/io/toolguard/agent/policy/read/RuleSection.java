@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.yaml.snakeyaml.DumperOptions;
 
 /**
  * The {@code tools} section of a policy: one rule per tool name or glob, with its decision, risk
@@ -95,9 +94,7 @@ final class RuleSection {
       Optional<ToolNames.Hidden> hidden = ToolNames.hidden(name);
       if (hidden.isPresent()) {
         Location key = yaml.at(tuple.key());
-        boolean plain =
-            tuple.key() instanceof YamlScalar scalar
-                && scalar.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+        boolean plain = tuple.key() instanceof YamlScalar scalar && scalar.isPlain();
         yaml.problem(
             new Location(key.file(), key.line(), key.column() + (plain ? hidden.get().index() : 0)),
             "tool name '"

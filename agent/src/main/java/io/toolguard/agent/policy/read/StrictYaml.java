@@ -14,12 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Reads one YAML file strictly, collecting every problem with file, line and column: the shared
@@ -93,7 +87,7 @@ final class StrictYaml {
     }
   }
 
-  private static PolicyException single(Location location, String message) {
+  static PolicyException single(Location location, String message) {
     return new PolicyException(List.of(new PolicyProblem(location, message)));
   }
 
@@ -113,33 +107,14 @@ final class StrictYaml {
     return "";
   }
 
-  /** {@return the limits SnakeYAML's parser and {@link YamlTree} read a policy file with} */
-  static LoaderOptions loaderOptions() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(20);
-    options.setCodePointLimit(MAX_BYTES);
-    return options;
-  }
-
-  /** {@return the single document's root node, or {@code null} for an empty one} */
+  /**
+   * {@return the single document's root node, or {@code null} for an empty one}: read by {@link
+   * PlainYaml} where the text keeps to the plain YAML it reads, else by SnakeYAML's parser ({@link
+   * YamlTree}), which then loads only here
+   */
   YamlNode compose(String text) throws PolicyException {
-    LoaderOptions options = loaderOptions();
-    // SnakeYAML's parser alone: its constructors would initialise java.util.logging in premain,
-    // and its composer costs a Resolver's regular expressions (see YamlTree).
-    try {
-      return YamlTree.single(new ParserImpl(new StreamReader(text), options), options);
-    } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem =
-          e.getContext() == null
-              ? e.getProblem()
-              : e.getProblem() == null ? e.getContext() : e.getContext() + ", " + e.getProblem();
-      throw single(at(mark), "not valid YAML: " + problem + hint(problem));
-    } catch (YAMLException e) {
-      throw single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());
-    }
+    YamlNode plain = PlainYaml.read(text);
+    return plain != null ? plain : YamlTree.compose(source, text);
   }
 
   /** Throws every problem found so far, if there is any. */
@@ -345,13 +320,7 @@ final class StrictYaml {
   }
 
   Location at(YamlNode node) {
-    return at(node.getStartMark());
-  }
-
-  private Location at(Mark mark) {
-    return mark == null
-        ? new Location(source, 1, 1)
-        : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+    return new Location(source, node.line() + 1, node.column() + 1);
   }
 
   /**

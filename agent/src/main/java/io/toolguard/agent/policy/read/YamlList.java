@@ -1,7 +1,6 @@
 package io.toolguard.agent.policy.read;
 
 import java.util.List;
-import org.yaml.snakeyaml.error.Mark;
 
 /**
  * A list in a policy file. Its items are added while the file is read (an alias inside the list may
@@ -11,8 +10,8 @@ final class YamlList extends YamlNode {
 
   private final List<YamlNode> items;
 
-  YamlList(String tag, List<YamlNode> items, Mark start) {
-    super(tag, start);
+  YamlList(String tag, List<YamlNode> items, int line, int column) {
+    super(tag, line, column);
     this.items = items;
   }
 

@@ -1,7 +1,6 @@
 package io.toolguard.agent.policy.read;
 
 import java.util.List;
-import org.yaml.snakeyaml.error.Mark;
 
 /**
  * A mapping in a policy file: its entries in the file's order, duplicates included (the sections
@@ -11,8 +10,8 @@ final class YamlMap extends YamlNode {
 
   private final List<YamlEntry> entries;
 
-  YamlMap(String tag, List<YamlEntry> entries, Mark start) {
-    super(tag, start);
+  YamlMap(String tag, List<YamlEntry> entries, int line, int column) {
+    super(tag, line, column);
     this.entries = entries;
   }
 

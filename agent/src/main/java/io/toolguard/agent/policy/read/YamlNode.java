@@ -1,13 +1,12 @@
 package io.toolguard.agent.policy.read;
 
-import org.yaml.snakeyaml.error.Mark;
-
 /**
- * A node of a policy file's YAML tree, as {@link YamlTree} builds it from SnakeYAML's parser
- * events. toolguard's own instead of SnakeYAML's {@code nodes} package: SnakeYAML's {@code Tag}
- * loads {@code java.sql} and a URI escaper in its static initialiser, and its composer needs a
- * {@code Resolver} that compiles ten regular expressions in its own, all on every JVM's start-up
- * path. The accessors keep SnakeYAML's names, so that the sections read as they did.
+ * A node of a policy file's YAML tree, as {@link PlainYaml} reads it or {@link YamlTree} builds it
+ * from SnakeYAML's parser events. toolguard's own instead of SnakeYAML's {@code nodes} package:
+ * SnakeYAML's {@code Tag} loads {@code java.sql} and a URI escaper in its static initialiser, and
+ * its composer needs a {@code Resolver} that compiles ten regular expressions in its own, all on
+ * every JVM's start-up path. The accessors keep SnakeYAML's names, so that the sections read as
+ * they did.
  */
 abstract sealed class YamlNode permits YamlScalar, YamlList, YamlMap {
 
@@ -26,11 +25,17 @@ abstract sealed class YamlNode permits YamlScalar, YamlList, YamlMap {
   static final String MAP = PREFIX + "map";
 
   private final String tag;
-  private final Mark start;
+  private final int line;
+  private final int column;
 
-  YamlNode(String tag, Mark start) {
+  /**
+   * @param line the line the node starts on, counted from 0 (as SnakeYAML's marks count)
+   * @param column the column it starts at, in code points, counted from 0
+   */
+  YamlNode(String tag, int line, int column) {
     this.tag = tag;
-    this.start = start;
+    this.line = line;
+    this.column = column;
   }
 
   /**
@@ -41,8 +46,13 @@ abstract sealed class YamlNode permits YamlScalar, YamlList, YamlMap {
     return tag;
   }
 
-  /** {@return where the node starts in the file} */
-  final Mark getStartMark() {
-    return start;
+  /** {@return the line the node starts on, counted from 0} */
+  final int line() {
+    return line;
+  }
+
+  /** {@return the column the node starts at, counted from 0} */
+  final int column() {
+    return column;
   }
 }

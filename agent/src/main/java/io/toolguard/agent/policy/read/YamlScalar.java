@@ -1,16 +1,20 @@
 package io.toolguard.agent.policy.read;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.error.Mark;
-
 /** A text in a policy file: its characters as written, with how it was written (quoted or not). */
 final class YamlScalar extends YamlNode {
 
-  private final String value;
-  private final DumperOptions.ScalarStyle style;
+  /** The style of a value written without quotes. */
+  static final char PLAIN = 0;
 
-  YamlScalar(String tag, String value, Mark start, DumperOptions.ScalarStyle style) {
-    super(tag, start);
+  private final String value;
+  private final char style;
+
+  /**
+   * @param style {@link #PLAIN}, or the character that marks the style: {@code '} or {@code "} for
+   *     a quoted value, {@code |} or {@code >} for a block of text
+   */
+  YamlScalar(String tag, String value, int line, int column, char style) {
+    super(tag, line, column);
     this.value = value;
     this.style = style;
   }
@@ -19,7 +23,12 @@ final class YamlScalar extends YamlNode {
     return value;
   }
 
-  DumperOptions.ScalarStyle getScalarStyle() {
+  /** {@return how the value was written: {@link #PLAIN}, or the character marking its style} */
+  char style() {
     return style;
+  }
+
+  boolean isPlain() {
+    return style == PLAIN;
   }
 }

@@ -1,5 +1,6 @@
 package io.toolguard.agent.policy.read;
 
+import io.toolguard.agent.policy.Location;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Builds the tree of one YAML document from SnakeYAML's parser events, doing what SnakeYAML's
@@ -84,11 +86,52 @@ final class YamlTree {
     return new YamlTree(parser, options).single();
   }
 
+  /** {@return the limits SnakeYAML's parser and this class read a policy file with} */
+  static LoaderOptions options() {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setAllowRecursiveKeys(false);
+    options.setNestingDepthLimit(20);
+    options.setCodePointLimit(StrictYaml.MAX_BYTES);
+    return options;
+  }
+
+  /**
+   * {@return the root of the only document in {@code text}, or {@code null} if there is none}
+   *
+   * @param source the file's name, for problems
+   * @throws PolicyException for text that is not YAML, or YAML that toolguard does not read, with
+   *     the place where it is known
+   */
+  static YamlNode compose(String source, String text) throws PolicyException {
+    LoaderOptions options = options();
+    // SnakeYAML's parser alone: its constructors would initialise java.util.logging in premain,
+    // and its composer costs a Resolver's regular expressions.
+    try {
+      return single(new ParserImpl(new StreamReader(text), options), options);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem =
+          e.getContext() == null
+              ? e.getProblem()
+              : e.getProblem() == null ? e.getContext() : e.getContext() + ", " + e.getProblem();
+      Location at =
+          mark == null
+              ? new Location(source, 1, 1)
+              : new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+      throw StrictYaml.single(at, "not valid YAML: " + problem + StrictYaml.hint(problem));
+    } catch (YAMLException e) {
+      throw StrictYaml.single(new Location(source, 1, 1), "not valid YAML: " + e.getMessage());
+    }
+  }
+
   private YamlNode single() {
     parser.getEvent(); // the stream's start
     YamlNode document = null;
+    Mark documentStart = null;
     if (!parser.checkEvent(Event.ID.StreamEnd)) {
       parser.getEvent(); // the document's start
+      documentStart = parser.peekEvent().getStartMark();
       document = node();
       parser.getEvent(); // the document's end
       anchors.clear();
@@ -97,7 +140,7 @@ final class YamlTree {
       Event event = parser.getEvent();
       throw new Refused(
           "expected a single document in the stream",
-          document != null ? document.getStartMark() : null,
+          documentStart,
           "but found another document",
           event.getStartMark());
     }
@@ -170,7 +213,12 @@ final class YamlTree {
       tag = explicit(written, event);
     }
     YamlScalar scalar =
-        new YamlScalar(tag, event.getValue(), event.getStartMark(), event.getScalarStyle());
+        new YamlScalar(
+            tag,
+            event.getValue(),
+            event.getStartMark().getLine(),
+            event.getStartMark().getColumn(),
+            style(event));
     name(event, scalar);
     return scalar;
   }
@@ -178,7 +226,12 @@ final class YamlTree {
   private YamlNode list() {
     CollectionStartEvent start = (CollectionStartEvent) parser.getEvent();
     List<YamlNode> items = new ArrayList<>();
-    YamlList list = new YamlList(collectionTag(start, YamlNode.SEQ), items, start.getStartMark());
+    YamlList list =
+        new YamlList(
+            collectionTag(start, YamlNode.SEQ),
+            items,
+            start.getStartMark().getLine(),
+            start.getStartMark().getColumn());
     name(start, list);
     open.add(list);
     long size = 1;
@@ -197,7 +250,12 @@ final class YamlTree {
   private YamlNode map() {
     CollectionStartEvent start = (CollectionStartEvent) parser.getEvent();
     List<YamlEntry> entries = new ArrayList<>();
-    YamlMap map = new YamlMap(collectionTag(start, YamlNode.MAP), entries, start.getStartMark());
+    YamlMap map =
+        new YamlMap(
+            collectionTag(start, YamlNode.MAP),
+            entries,
+            start.getStartMark().getLine(),
+            start.getStartMark().getColumn());
     name(start, map);
     open.add(map);
     long size = 1;
@@ -243,6 +301,11 @@ final class YamlTree {
     if (event.getAnchor() != null) {
       anchors.put(event.getAnchor(), node);
     }
+  }
+
+  private static char style(ScalarEvent event) {
+    Character written = event.getScalarStyle().getChar();
+    return written == null ? YamlScalar.PLAIN : written;
   }
 
   private static String collectionTag(CollectionStartEvent start, String implicit) {
