@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,11 +33,11 @@ import java.util.zip.ZipFile;
  * binary search in an index read once, one read at a known offset of an entry the jar stores
  * uncompressed, and one inflation of that class alone.
  *
- * <p>It also keeps the agent's classes out of the application's reach by name: a tool that asks the
- * application class loader for {@code io.toolguard.agent.…} gets a copy of its own, from the jar's
- * ordinary entries (kept for the command line's jar, the benchmarks and Byte Buddy's reading of its
- * advice classes as resources), with none of the running agent's state; the running agent's classes
- * have this loader, which only the agent's own objects lead to.
+ * <p>It also keeps the agent's classes out of the application's reach by name: the jar holds them
+ * in the packed entry only, so a tool that asks the application class loader for {@code
+ * io.toolguard.agent.…} finds no such class; the running agent's classes have this loader, which
+ * only the agent's own objects lead to. Its class files are resources of this loader alone ({@link
+ * #getResourceAsStream}), where Byte Buddy reads the advice classes the agent weaves in.
  *
  * <p>The packed entry's format, written by {@link AgentPacker}: the int {@link #MAGIC}; the int
  * count of records; the int length of the names; the records, {@link #RECORD_INTS} ints each: where
@@ -85,6 +86,21 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private static final int CRC = 6;
 
+  private static final String CLASS = ".class";
+
+  /** The ints {@link #PACKED} starts with: {@link #MAGIC}, the count, the names' length. */
+  private static final int HEADER_INTS = 3;
+
+  /** A zip file's end record, without a comment, and its signature. */
+  private static final int END_RECORD = 22;
+
+  private static final long END_SIGNATURE = 0x06054b50L;
+
+  /** A zip entry's local header, before its name, and its signature. */
+  private static final int LOCAL_HEADER = 30;
+
+  private static final long LOCAL_SIGNATURE = 0x04034b50L;
+
   static {
     registerAsParallelCapable();
   }
@@ -97,6 +113,15 @@ final class AgentClassLoader extends SecureClassLoader {
   private final ZipFile jar;
 
   private final ZipEntry packed;
+
+  /**
+   * The jar, for reading a class at its offset; {@code null} where {@link #start} could not be
+   * found (then each class is read through {@link #jar}'s stream of the entry).
+   */
+  private final RandomAccessFile file;
+
+  /** Where {@link #PACKED}'s bytes start in the jar file ({@link #start(RandomAccessFile)}). */
+  private final long start;
 
   private final CodeSource source;
 
@@ -119,7 +144,8 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private final String version;
 
-  private AgentClassLoader(Path location, CodeSource source, ZipFile jar, Attributes manifest)
+  private AgentClassLoader(
+      Path location, CodeSource source, ZipFile jar, RandomAccessFile file, Attributes manifest)
       throws IOException {
     super("toolguard", ClassLoader.getSystemClassLoader());
     this.location = location;
@@ -162,6 +188,63 @@ final class AgentClassLoader extends SecureClassLoader {
     } catch (EOFException cut) {
       throw damaged(location, PACKED + " is cut short");
     }
+    long found = start(file);
+    this.start = found;
+    this.file = found < 0 ? null : file;
+  }
+
+  /**
+   * {@return where {@link #PACKED}'s bytes start in the jar file, or -1 if they are not where the
+   * build put them}: the build writes it last, stored, so its bytes end where the central directory
+   * starts, which the end record at the file's end gives. Its local header, just before them, must
+   * name it and be followed by its first bytes as the jar's own reading gave them.
+   */
+  private long start(RandomAccessFile file) throws IOException {
+    long length = file.length();
+    if (length < END_RECORD) {
+      return -1;
+    }
+    byte[] end = new byte[END_RECORD];
+    file.seek(length - END_RECORD);
+    file.readFully(end);
+    if (littleEndian(end, 0, 4) != END_SIGNATURE) {
+      // a comment after the end record, or a ZIP64 jar: not the build's
+      return -1;
+    }
+    long start = littleEndian(end, 16, 4) - packed.getCompressedSize();
+    byte[] name = PACKED.getBytes(StandardCharsets.UTF_8);
+    byte[] header = new byte[LOCAL_HEADER + name.length + HEADER_INTS * Integer.BYTES];
+    long local = start - LOCAL_HEADER - name.length;
+    if (local < 0 || start + header.length > length) {
+      return -1;
+    }
+    file.seek(local);
+    file.readFully(header);
+    int at = LOCAL_HEADER + name.length;
+    boolean ours =
+        littleEndian(header, 0, 4) == LOCAL_SIGNATURE
+            && littleEndian(header, 26, 2) == name.length
+            && littleEndian(header, 28, 2) == 0
+            && java.util.Arrays.equals(header, LOCAL_HEADER, at, name, 0, name.length)
+            && bigEndian(header, at) == MAGIC
+            && bigEndian(header, at + Integer.BYTES) == count
+            && bigEndian(header, at + 2 * Integer.BYTES) == names.length;
+    return ours ? start : -1;
+  }
+
+  private static long littleEndian(byte[] bytes, int at, int length) {
+    long value = 0;
+    for (int i = length - 1; i >= 0; i--) {
+      value = value << 8 | bytes[at + i] & 0xff;
+    }
+    return value;
+  }
+
+  private static int bigEndian(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) << 24
+        | (bytes[at + 1] & 0xff) << 16
+        | (bytes[at + 2] & 0xff) << 8
+        | bytes[at + 3] & 0xff;
   }
 
   /**
@@ -185,12 +268,27 @@ final class AgentClassLoader extends SecureClassLoader {
   static AgentClassLoader open(CodeSource source) throws IOException {
     Path location = location(source);
     ZipFile jar = new ZipFile(location.toFile());
+    RandomAccessFile file = null;
     try {
-      return new AgentClassLoader(location, source, jar, manifest(location, jar));
+      file = new RandomAccessFile(location.toFile(), "r");
+      AgentClassLoader loader =
+          new AgentClassLoader(location, source, jar, file, manifest(location, jar));
+      if (loader.file == null) {
+        file.close();
+      }
+      return loader;
     } catch (IOException | RuntimeException failed) {
       jar.close();
+      if (file != null) {
+        file.close();
+      }
       throw failed;
     }
+  }
+
+  /** {@return whether classes are read at their offset in the jar, not through its stream} */
+  boolean readsAtOffset() {
+    return file != null;
   }
 
   /**
@@ -227,6 +325,27 @@ final class AgentClassLoader extends SecureClassLoader {
     } catch (IOException damaged) {
       throw new ClassNotFoundException(damaged.getMessage(), damaged);
     }
+  }
+
+  /**
+   * {@return the class file of a packed class, for this JVM's version, as the jar's own entry would
+   * have given it, or any other resource as the parent finds it}: Byte Buddy reads the advice
+   * classes it weaves in so. {@code null} for a packed class whose record is damaged.
+   */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    if (name.endsWith(CLASS)) {
+      String binaryName = name.substring(0, name.length() - CLASS.length()).replace('/', '.');
+      try {
+        int record = find(binaryName);
+        if (record >= 0) {
+          return new java.io.ByteArrayInputStream(classFile(binaryName, record));
+        }
+      } catch (IOException damaged) {
+        return null;
+      }
+    }
+    return super.getResourceAsStream(name);
   }
 
   @Override
@@ -293,11 +412,7 @@ final class AgentClassLoader extends SecureClassLoader {
 
   /** {@return one int of a record, decoded from the index as read} */
   private int field(int record, int field) {
-    int at = (record * RECORD_INTS + field) * Integer.BYTES;
-    return (index[at] & 0xff) << 24
-        | (index[at + 1] & 0xff) << 16
-        | (index[at + 2] & 0xff) << 8
-        | index[at + 3] & 0xff;
+    return bigEndian(index, (record * RECORD_INTS + field) * Integer.BYTES);
   }
 
   private byte[] classFile(String name, int record) throws IOException {
@@ -311,17 +426,25 @@ final class AgentClassLoader extends SecureClassLoader {
       throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");
     }
     byte[] deflated;
-    try (InputStream in = jar.getInputStream(packed)) {
-      in.skipNBytes(from);
-      deflated = in.readNBytes(stored);
-    } catch (EOFException cut) {
-      throw damaged(location, PACKED + " is cut short");
-    }
     byte[] classFile = new byte[length];
     int inflated;
     // One inflater for every class: making one (its native state, its cleaner) cost more than
-    // inflating a class.
+    // inflating a class. The lock is the file's too.
     synchronized (inflater) {
+      try {
+        if (file != null) {
+          deflated = new byte[stored];
+          file.seek(start + from);
+          file.readFully(deflated);
+        } else {
+          try (InputStream in = jar.getInputStream(packed)) {
+            in.skipNBytes(from);
+            deflated = in.readNBytes(stored);
+          }
+        }
+      } catch (EOFException cut) {
+        throw damaged(location, PACKED + " is cut short");
+      }
       inflater.reset();
       inflater.setInput(deflated);
       try {

@@ -25,8 +25,10 @@ import java.util.zip.ZipOutputStream;
  * (its javadoc gives the format and why). Every class file under {@code io/toolguard/agent/} and
  * {@code io/toolguard/shaded/}, and each of their multi-release versions, is packed, each deflated
  * alone, but {@code ToolGuardAgent} and {@code AgentClassLoader}, which the application class
- * loader loads. The jar's other entries are copied as they are, in their order, the ordinary
- * entries of the packed classes with them. The build leaves this class out of the agent jar.
+ * loader loads. The packed classes' own entries are left out: the application class loader, which
+ * has the jar on its class path, then finds no copy of them. The jar's other entries are copied as
+ * they are, in their order, and the packed entry written last, where the loader finds its bytes
+ * without the jar's stream. The build leaves this class out of the agent jar.
  */
 public final class AgentPacker {
 
@@ -65,15 +67,16 @@ public final class AgentPacker {
         try (InputStream read = in.getInputStream(entry)) {
           bytes = read.readAllBytes();
         }
+        Packed packed = packed(entry.getName(), bytes);
+        if (packed != null) {
+          classes.add(packed);
+          continue;
+        }
         ZipEntry copy = new ZipEntry(entry.getName());
         copy.setTime(entry.getTime());
         out.putNextEntry(copy);
         out.write(bytes);
         out.closeEntry();
-        Packed packed = packed(entry.getName(), bytes);
-        if (packed != null) {
-          classes.add(packed);
-        }
       }
       byte[] pack = pack(classes);
       ZipEntry entry = new ZipEntry(AgentClassLoader.PACKED);

@@ -31,6 +31,9 @@ class AgentClassLoaderTest {
 
   private static final String ANSWER = "io/toolguard/agent/fixture/Answer";
 
+  private static final byte[] PAGE =
+      "<p>page</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   @TempDir Path dir;
 
   @Test
@@ -40,6 +43,7 @@ class AgentClassLoaderTest {
 
     Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
 
+    assertThat(loader.readsAtOffset()).isTrue();
     assertThat(answer.getClassLoader()).isSameAs(loader);
     assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("packed");
     assertThat(answer.getPackage().getImplementationVersion()).isEqualTo("9.9");
@@ -53,6 +57,73 @@ class AgentClassLoaderTest {
         .isSameAs(AgentClassLoaderTest.class);
     assertThatThrownBy(() -> loader.loadClass("io.toolguard.agent.fixture.Missing"))
         .isInstanceOf(ClassNotFoundException.class);
+  }
+
+  @Test
+  void keepsThePackedClassesOutOfTheJarsOwnEntriesAndServesTheirFilesItself() throws Exception {
+    byte[] classFile = answering(ANSWER, "packed");
+    Path jar =
+        packedJar(Map.of(ANSWER + ".class", classFile, "io/toolguard/agent/web/page.html", PAGE));
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      assertThat(zip.getEntry(ANSWER + ".class")).as("the packed class's own entry").isNull();
+      assertThat(zip.getEntry("io/toolguard/agent/web/page.html")).isNotNull();
+    }
+    AgentClassLoader loader = open(jar);
+    try (java.net.URLClassLoader application =
+        new java.net.URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+      assertThatThrownBy(() -> application.loadClass(ANSWER.replace('/', '.')))
+          .as("the jar's copy, for a loader with the jar on its class path")
+          .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    try (InputStream in = loader.getResourceAsStream(ANSWER + ".class")) {
+      assertThat(in.readAllBytes()).isEqualTo(classFile);
+    }
+    assertThat(loader.getResourceAsStream("io/toolguard/agent/fixture/Missing.class")).isNull();
+  }
+
+  /**
+   * A jar whose packed entry is not last (written again by another tool, or given a comment) is
+   * read through the jar's stream of the entry: the same classes, the same checks.
+   */
+  @Test
+  void readsThroughTheJarWhereThePackedEntryIsNotWhereTheBuildPutIt() throws Exception {
+    Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
+    for (boolean comment : new boolean[] {false, true}) {
+      Path moved = dir.resolve("moved-" + comment + ".jar");
+      try (ZipFile in = new ZipFile(jar.toFile());
+          ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(moved))) {
+        for (Enumeration<? extends ZipEntry> entries = in.entries(); entries.hasMoreElements(); ) {
+          ZipEntry entry = entries.nextElement();
+          byte[] bytes;
+          try (InputStream read = in.getInputStream(entry)) {
+            bytes = read.readAllBytes();
+          }
+          boolean packed = entry.getName().equals(AgentClassLoader.PACKED);
+          if (packed && comment) {
+            // the packed entry is last, but the end record is not at the end
+            bytes[bytes.length - 1] ^= 1;
+          }
+          put(out, entry.getName(), bytes, packed);
+        }
+        if (comment) {
+          out.setComment("a comment");
+        } else {
+          put(out, "after.txt", new byte[] {1}, false);
+        }
+      }
+      AgentClassLoader loader = open(moved);
+
+      assertThat(loader.readsAtOffset()).as("comment: " + comment).isFalse();
+      if (comment) {
+        assertThatThrownBy(() -> loader.loadClass(ANSWER.replace('/', '.')))
+            .isInstanceOf(ClassNotFoundException.class)
+            .hasMessageContaining("io.toolguard.agent.fixture.Answer is not as it was packed");
+      } else {
+        Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
+        assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("packed");
+      }
+    }
   }
 
   @Test
@@ -112,6 +183,7 @@ class AgentClassLoaderTest {
     }
     AgentClassLoader loader = open(damaged);
 
+    assertThat(loader.readsAtOffset()).isTrue();
     assertThatThrownBy(() -> loader.loadClass(ANSWER.replace('/', '.')))
         .isInstanceOf(ClassNotFoundException.class)
         .hasMessageContaining("damaged.jar")

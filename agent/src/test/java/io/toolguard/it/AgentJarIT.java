@@ -3,6 +3,7 @@ package io.toolguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.toolguard.agent.BootstrapPacker;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,9 +55,22 @@ class AgentJarIT {
           .allMatch(
               name ->
                   name.replaceFirst("^META-INF/versions/\\d+/", "").startsWith("io/toolguard/"));
+      // The agent's own classes and the libraries it carries are in the packed entry only: the
+      // application class loader, which has the jar on its class path, finds no copy of them.
       assertThat(entries)
-          .anyMatch(name -> name.startsWith("io/toolguard/shaded/bytebuddy/"))
-          .anyMatch(name -> name.startsWith("io/toolguard/shaded/snakeyaml/"))
+          .filteredOn(name -> name.endsWith(".class"))
+          .allMatch(
+              name ->
+                  name.startsWith("io/toolguard/bootstrap/")
+                      || name.startsWith("io/toolguard/agent/ToolGuardAgent")
+                      || name.startsWith("io/toolguard/agent/AgentClassLoader"),
+              "the bootstrap package, or the application class loader's two classes");
+      assertThat(packed(jar).keySet())
+          .allMatch(name -> name.startsWith("io.toolguard."))
+          .anyMatch(name -> name.startsWith("io.toolguard.agent.policy."))
+          .anyMatch(name -> name.startsWith("io.toolguard.shaded.bytebuddy."))
+          .anyMatch(name -> name.startsWith("io.toolguard.shaded.snakeyaml."));
+      assertThat(entries)
           .noneMatch(name -> name.startsWith("META-INF/services/"))
           .noneMatch(name -> name.matches(".*logback(-test)?\\.xml"))
           .noneMatch(name -> name.startsWith("io/toolguard/api/"));
@@ -155,6 +169,34 @@ class AgentJarIT {
                 .toList());
   }
 
+  /**
+   * The application class loader has the agent jar on its class path (the JVM put it there), and
+   * finds none of the agent's classes but its entry point: no copy a tool could load by name.
+   */
+  @Test
+  void theApplicationClassLoaderFindsNoneOfTheAgentsClassesButItsEntryPoint() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), "version: 1\nsandbox: .\n");
+
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .agent("policy=policy.yaml")
+            .app(
+                io.toolguard.it.app.SystemLoaderApp.class,
+                "io.toolguard.agent.Startup",
+                "io.toolguard.agent.policy.read.PolicyParser",
+                "io.toolguard.shaded.bytebuddy.ByteBuddy",
+                "io.toolguard.agent.ToolGuardAgent");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.stdout().lines())
+        .as(result.toString())
+        .contains(
+            "io.toolguard.agent.Startup: absent",
+            "io.toolguard.agent.policy.read.PolicyParser: absent",
+            "io.toolguard.shaded.bytebuddy.ByteBuddy: absent",
+            "io.toolguard.agent.ToolGuardAgent: app");
+  }
+
   @Test
   void aPolicyInPlainYamlIsReadWithoutLoadingSnakeYaml() throws Exception {
     Files.writeString(
@@ -219,27 +261,49 @@ class AgentJarIT {
             "io.toolguard.agent.Startup",
             "io.toolguard.agent.policy.read.PolicyParser",
             "io.toolguard.shaded.snakeyaml.parser.ParserImpl");
-    int feature = Runtime.version().feature();
+    Map<String, TreeMap<Integer, Long>> packed;
     try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
-      for (Map.Entry<String, String[]> type : agents.entrySet()) {
-        assertThat(type.getValue()[0]).as(type.getKey()).isEqualTo(own);
-        String path = type.getKey().replace('.', '/') + ".class";
-        JarEntry entry = jar.getJarEntry(path);
-        for (int version = feature; version >= 9; version--) {
-          JarEntry versioned = jar.getJarEntry("META-INF/versions/" + version + "/" + path);
-          if (versioned != null) {
-            entry = versioned;
-            break;
-          }
-        }
-        assertThat(entry).as(type.getKey()).isNotNull();
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(jar.getInputStream(entry).readAllBytes());
-        assertThat(Long.parseLong(type.getValue()[1], 16))
-            .as(type.getKey() + " as defined, against the jar's " + entry.getName())
-            .isEqualTo(crc.getValue());
-      }
+      packed = packed(jar);
     }
+    int feature = Runtime.version().feature();
+    for (Map.Entry<String, String[]> type : agents.entrySet()) {
+      assertThat(type.getValue()[0]).as(type.getKey()).isEqualTo(own);
+      TreeMap<Integer, Long> versions = packed.get(type.getKey());
+      assertThat(versions).as(type.getKey() + " in the packed entry").isNotNull();
+      Map.Entry<Integer, Long> forThisJvm = versions.floorEntry(feature);
+      assertThat(Long.parseLong(type.getValue()[1], 16))
+          .as(type.getKey() + " as defined, against the packed record for version " + forThisJvm)
+          .isEqualTo(forThisJvm.getValue());
+    }
+  }
+
+  /**
+   * {@return the classes of the jar's packed entry, read as its javadoc in {@code AgentClassLoader}
+   * gives the format: for each binary name, the CRC-32 of its class file by the Java version it is
+   * for (0: any)}
+   */
+  private static Map<String, TreeMap<Integer, Long>> packed(JarFile jar) throws IOException {
+    JarEntry entry = jar.getJarEntry("META-INF/toolguard/agent.packed");
+    assertThat(entry).as("the packed classes").isNotNull();
+    assertThat(entry.getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(jar.getInputStream(entry).readAllBytes());
+    assertThat(bytes.getInt()).isEqualTo(0x54474101);
+    int count = bytes.getInt();
+    int namesLength = bytes.getInt();
+    int names = 12 + count * 7 * 4;
+    Map<String, TreeMap<Integer, Long>> classes = new TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      int record = 12 + i * 7 * 4;
+      int start = bytes.getInt(record);
+      int length = bytes.getInt(record + 4);
+      assertThat(start + length).isLessThanOrEqualTo(namesLength);
+      String name =
+          new String(bytes.array(), names + start, length, java.nio.charset.StandardCharsets.UTF_8);
+      classes
+          .computeIfAbsent(name, any -> new TreeMap<>())
+          .put(bytes.getInt(record + 8), Integer.toUnsignedLong(bytes.getInt(record + 24)));
+    }
+    return classes;
   }
 
   /**

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The two parts of a file check inside a tool, apart: finding where the path really leads (system
  * calls: the JDK's {@code realpath}), and deciding it against the tool's grants (no system call).
- * Needs the agent jar on the class path, which attaching it does ({@code benchmarks/run.sh}).
+ * Calls the agent's classes in-process, from the benchmarks jar, which carries them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

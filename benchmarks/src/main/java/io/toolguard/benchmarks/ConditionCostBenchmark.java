@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What conditions on arguments add to deciding a tool call: the same decision for a tool whose rule
  * has none, and for one whose rule has four (a glob, a value list, a range and a length) that all
- * hold, so the call is allowed. Needs the agent jar on the class path, which attaching it does
- * ({@code benchmarks/run.sh}).
+ * hold, so the call is allowed. Calls the agent's classes in-process, from the benchmarks jar,
+ * which carries them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
