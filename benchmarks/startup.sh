@@ -136,31 +136,28 @@ for jdk in $JDKS; do
   pair "hello, agent on both; A: default CDS, B: + app CDS archive" "$java $with $app" \
     "$java -XX:SharedArchiveFile=$work/instrument.jsa $with $app"
   if [ "$feature" -ge 24 ]; then
-    # aot NAME "APP ARGS" "AGENT OPTION" "APP ARGS WITH THE AGENT JAR ON THE CLASS PATH": the
-    # cache's gain without the agent (trained without it), then with the agent on both sides
-    # (trained with it; the agent jar on -cp as well, as the README advises, so that the cache
-    # holds toolguard's own classes), and how much of the gain is kept
+    # aot NAME "APP ARGS" "AGENT OPTION": the cache's gain without the agent (trained without it),
+    # then with the agent on both sides (trained with it), and how much of the gain is kept
     aot() {
-      local name=$1 args=$2 agent_option=$3 agent_args=$4 plain_gain
+      local name=$1 args=$2 agent_option=$3 plain_gain
       "$java" -XX:AOTCacheOutput="$work/$name-plain.aot" $args > /dev/null 2>&1 || {
         echo "AOT training run of $name failed" >&2; exit 1; }
-      "$java" -XX:AOTCacheOutput="$work/$name-agent.aot" $agent_option $agent_args > /dev/null 2>&1 || {
+      "$java" -XX:AOTCacheOutput="$work/$name-agent.aot" $agent_option $args > /dev/null 2>&1 || {
         echo "AOT training run of $name with the agent failed" >&2; exit 1; }
       pair "$name, no agent; A: no AOT cache, B: AOT cache" "$java $args" \
         "$java -XX:AOTCache=$work/$name-plain.aot $args"
       plain_gain=$last_gain
-      pair "$name, agent on both (its jar on -cp too); A: no AOT cache, B: AOT cache trained with the agent" \
-        "$java $agent_option $agent_args" \
-        "$java -XX:AOTCache=$work/$name-agent.aot $agent_option $agent_args"
+      pair "$name, agent on both; A: no AOT cache, B: AOT cache trained with the agent" \
+        "$java $agent_option $args" \
+        "$java -XX:AOTCache=$work/$name-agent.aot $agent_option $args"
       kept="$kept $name: $(awk -v p="$plain_gain" -v g="$last_gain" \
         'BEGIN { if (p > 0) printf "%d%%", 100 * g / p; else printf "n/a (no gain without the agent)" }')"
     }
     kept=""
-    aot hello "$app" "$with" "-cp $work/hello-$feature.jar:$agent Hello"
+    aot hello "$app" "$with"
     if [ -f "$example" ]; then
       aot example "-jar $example $work/example/workspace" \
-        "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl" \
-        "-cp $example:$agent io.toolguard.examples.langchain4j.LangChain4jExample $work/example/workspace"
+        "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
     fi
     notes="$notes
 JDK $version, AOT cache's wall-time gain (median) kept with the agent:$kept"

@@ -82,10 +82,6 @@ class AotCacheIT {
    * @return the run's class-loading log
    */
   private String guardedRunFrom(String cache) throws Exception {
-    return guardedRunFrom(cache, classPath);
-  }
-
-  private String guardedRunFrom(String cache, String classPath) throws Exception {
     ChildJvm.Result guarded =
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCache=" + cache)
@@ -152,19 +148,18 @@ class AotCacheIT {
   }
 
   @Test
-  void withTheAgentJarOnTheClassPathTooTheCacheHoldsToolguardsOwnClasses() throws Exception {
-    // -javaagent appends its jar to the class path while the JVM runs, and the JVM caches no class
-    // from there; named on -cp as well, the same jar's classes are cached like the application's.
-    String withAgent = classPath + java.io.File.pathSeparator + ChildJvm.AGENT_JAR;
+  void theCacheHoldsToolguardsOwnClasses() throws Exception {
+    // The agent's classes are its own class loader's, read from its jar (the JVM caches classes of
+    // such a loader that come from a jar file): nothing more on the command line than -javaagent.
     ChildJvm.Result training =
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCacheOutput=own.aot")
             .agent("policy=policy.yaml,audit=training.jsonl")
-            .main(withAgent, ToolApp.class.getName(), "markers", "all");
+            .main(classPath, ToolApp.class.getName(), "markers", "all");
     assertThat(training.exitCode()).as(training.toString()).isZero();
     assertThat(training.stdout().lines()).noneMatch(line -> line.endsWith(": ran"));
 
-    String classes = guardedRunFrom("own.aot", withAgent);
+    String classes = guardedRunFrom("own.aot");
     assertThat(classes)
         .contains("io.toolguard.agent.Startup source: shared objects file")
         .contains("io.toolguard.agent.policy.read.PolicyParser source: shared objects file");
