@@ -176,14 +176,11 @@ final class AgentClassLoader extends SecureClassLoader {
         throw damaged(location, PACKED + " says it holds " + count + " classes");
       }
       this.count = count;
-      this.index = in.readNBytes(count * RECORD_INTS * Integer.BYTES);
-      if (index.length != count * RECORD_INTS * Integer.BYTES) {
-        throw new EOFException();
-      }
-      this.names = in.readNBytes(namesLength);
-      if (names.length != namesLength) {
-        throw new EOFException();
-      }
+      // Straight into arrays of their size: readNBytes would gather them in buffers first.
+      this.index = new byte[count * RECORD_INTS * Integer.BYTES];
+      in.readFully(index);
+      this.names = new byte[namesLength];
+      in.readFully(names);
       this.data = 3L * Integer.BYTES + index.length + names.length;
     } catch (EOFException cut) {
       throw damaged(location, PACKED + " is cut short");
