@@ -90,28 +90,19 @@ class AgentClassLoaderTest {
   void readsThroughTheJarWhereThePackedEntryIsNotWhereTheBuildPutIt() throws Exception {
     Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
     for (boolean comment : new boolean[] {false, true}) {
-      Path moved = dir.resolve("moved-" + comment + ".jar");
-      try (ZipFile in = new ZipFile(jar.toFile());
-          ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(moved))) {
-        for (Enumeration<? extends ZipEntry> entries = in.entries(); entries.hasMoreElements(); ) {
-          ZipEntry entry = entries.nextElement();
-          byte[] bytes;
-          try (InputStream read = in.getInputStream(entry)) {
-            bytes = read.readAllBytes();
-          }
-          boolean packed = entry.getName().equals(AgentClassLoader.PACKED);
-          if (packed && comment) {
-            // the packed entry is last, but the end record is not at the end
-            bytes[bytes.length - 1] ^= 1;
-          }
-          put(out, entry.getName(), bytes, packed);
-        }
-        if (comment) {
-          out.setComment("a comment");
-        } else {
-          put(out, "after.txt", new byte[] {1}, false);
-        }
-      }
+      // with a comment, the packed entry is last but the end record is not at the end
+      Path moved =
+          copy(
+              jar,
+              "moved-" + comment + ".jar",
+              comment,
+              out -> {
+                if (comment) {
+                  out.setComment("a comment");
+                } else {
+                  put(out, "after.txt", new byte[] {1}, false);
+                }
+              });
       AgentClassLoader loader = open(moved);
 
       assertThat(loader.readsAtOffset()).as("comment: " + comment).isFalse();
@@ -163,24 +154,7 @@ class AgentClassLoaderTest {
   @Test
   void refusesAClassWhoseBytesChangedAfterPacking() throws Exception {
     Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
-    Path damaged = dir.resolve("damaged.jar");
-    try (ZipFile in = new ZipFile(jar.toFile());
-        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(damaged))) {
-      for (Enumeration<? extends ZipEntry> entries = in.entries(); entries.hasMoreElements(); ) {
-        ZipEntry entry = entries.nextElement();
-        byte[] bytes;
-        try (InputStream read = in.getInputStream(entry)) {
-          bytes = read.readAllBytes();
-        }
-        if (entry.getName().equals(AgentClassLoader.PACKED)) {
-          // The last byte is the last of the class's deflated data (its Adler-32).
-          bytes[bytes.length - 1] ^= 1;
-          put(out, entry.getName(), bytes, true);
-        } else {
-          put(out, entry.getName(), bytes, false);
-        }
-      }
-    }
+    Path damaged = copy(jar, "damaged.jar", true, out -> {});
     AgentClassLoader loader = open(damaged);
 
     assertThat(loader.readsAtOffset()).isTrue();
@@ -273,6 +247,37 @@ class AgentClassLoaderTest {
     bytes[at + 1] = (byte) (value >>> 16);
     bytes[at + 2] = (byte) (value >>> 8);
     bytes[at + 3] = (byte) value;
+  }
+
+  /** What {@link #copy} writes after the copied entries. */
+  private interface After {
+    void write(ZipOutputStream out) throws IOException;
+  }
+
+  /**
+   * {@return a copy of {@code jar}, its packed entry stored and, if {@code damage}, its last byte
+   * (the last of the last class's deflated data, its Adler-32) changed, then what {@code after}
+   * writes}
+   */
+  private Path copy(Path jar, String name, boolean damage, After after) throws IOException {
+    Path copy = dir.resolve(name);
+    try (ZipFile in = new ZipFile(jar.toFile());
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
+      for (Enumeration<? extends ZipEntry> entries = in.entries(); entries.hasMoreElements(); ) {
+        ZipEntry entry = entries.nextElement();
+        byte[] bytes;
+        try (InputStream read = in.getInputStream(entry)) {
+          bytes = read.readAllBytes();
+        }
+        boolean packed = entry.getName().equals(AgentClassLoader.PACKED);
+        if (packed && damage) {
+          bytes[bytes.length - 1] ^= 1;
+        }
+        put(out, entry.getName(), bytes, packed);
+      }
+      after.write(out);
+    }
+    return copy;
   }
 
   private Path storedPacked(String name, byte[] packed) throws IOException {
