@@ -18,9 +18,11 @@ import java.util.List;
  * line; values on one line: plain, {@code 'single'}-quoted, {@code "double"}-quoted without
  * escapes, and {@code [lists]} and {@code {mappings}} of such values. What it declines: everything
  * else, among it every mistake (SnakeYAML words the problem), tabs, text other than printable
- * ASCII, documents markers and directives, anchors, aliases and tags, values over several lines,
- * block text ({@code |}, {@code >}), escapes, {@code ?} keys, a list written at its key's own
- * indentation, and nesting deeper than {@link #MAX_DEPTH}.
+ * ASCII, document markers and directives, anchors, aliases and tags, values over several lines,
+ * block text ({@code |}, {@code >}), escapes, {@code ?} keys, a list or mapping as a key, a list
+ * written at its key's own indentation, nesting deeper than {@link #MAX_DEPTH}, and the sizes near
+ * SnakeYAML's limits: a key of more than {@link #MAX_KEY} characters, more than {@link #MAX_NODES}
+ * values, text of more than {@link StrictYaml#MAX_BYTES} characters.
  */
 final class PlainYaml {
 
@@ -31,6 +33,15 @@ final class PlainYaml {
   private static final int MAX_KEY = 512;
 
   private final String text;
+
+  /**
+   * Past this many values (keys, lists and mappings counted) the text goes to SnakeYAML, whose
+   * reading refuses a document of more than {@link YamlTree#MAX_VALUES}.
+   */
+  private static final int MAX_NODES = (int) (YamlTree.MAX_VALUES / 2);
+
+  /** The values read so far. */
+  private int nodes;
 
   /** Each line's first character and the end of its text (before its {@code \n}). */
   private final int[] starts;
@@ -51,6 +62,10 @@ final class PlainYaml {
    * it (text beyond the plain YAML it reads, a mistake, or no document at all)}
    */
   static YamlNode read(String text) {
+    if (text.length() > StrictYaml.MAX_BYTES) {
+      // SnakeYAML's reader refuses text past this many code points
+      return null;
+    }
     int count = 1;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -114,7 +129,7 @@ final class PlainYaml {
   private YamlNode mapping(int column, int depth) {
     int first = line;
     List<YamlEntry> entries = new ArrayList<>();
-    YamlMap mapping = new YamlMap(YamlNode.MAP, entries, first, column);
+    YamlMap mapping = counted(new YamlMap(YamlNode.MAP, entries, first, column));
     int at = column;
     do {
       int colon = keyEnd(at);
@@ -134,7 +149,7 @@ final class PlainYaml {
           // a list at its key's own indentation: SnakeYAML reads it
           throw Declined.INSTANCE;
         } else {
-          value = new YamlScalar(YamlNode.NULL, "", keyLine, colon + 1, YamlScalar.PLAIN);
+          value = counted(new YamlScalar(YamlNode.NULL, "", keyLine, colon + 1, YamlScalar.PLAIN));
         }
       } else {
         value = value(rest, depth + 1);
@@ -152,7 +167,7 @@ final class PlainYaml {
   /** A block list whose first {@code -} is at {@code column} of the current line. */
   private YamlNode list(int column, int depth) {
     List<YamlNode> items = new ArrayList<>();
-    YamlList list = new YamlList(YamlNode.SEQ, items, line, column);
+    YamlList list = counted(new YamlList(YamlNode.SEQ, items, line, column));
     int at = column;
     do {
       if (!isEntry(at)) {
@@ -229,18 +244,24 @@ final class PlainYaml {
     List<YamlEntry> entries = new ArrayList<>();
     YamlNode collection =
         isList
-            ? new YamlList(YamlNode.SEQ, items, line, at - starts[line])
-            : new YamlMap(YamlNode.MAP, entries, line, at - starts[line]);
+            ? counted(new YamlList(YamlNode.SEQ, items, line, at - starts[line]))
+            : counted(new YamlMap(YamlNode.MAP, entries, line, at - starts[line]));
     int i = spaces(at + 1, end);
     if (i < end && text.charAt(i) == close) {
       valueEnd = i + 1;
       return collection;
     }
     while (true) {
+      int itemStart = i;
       YamlNode item = flowItem(i, end, depth);
       i = spaces(valueEnd, end);
       if (!isList) {
-        if (i + 1 >= end || text.charAt(i) != ':' || text.charAt(i + 1) != ' ') {
+        if (i + 1 >= end
+            || text.charAt(i) != ':'
+            || text.charAt(i + 1) != ' '
+            || !(item instanceof YamlScalar)
+            || i - itemStart > MAX_KEY) {
+          // SnakeYAML drops a key whose ':' is past 1,024 characters from its start
           throw Declined.INSTANCE;
         }
         YamlNode value = flowItem(spaces(i + 1, end), end, depth);
@@ -291,7 +312,7 @@ final class PlainYaml {
     if (quote == '\'') {
       value = value.replace("''", "'");
     }
-    return new YamlScalar(YamlNode.STR, value, line, at - starts[line], quote);
+    return counted(new YamlScalar(YamlNode.STR, value, line, at - starts[line], quote));
   }
 
   /**
@@ -333,7 +354,8 @@ final class PlainYaml {
     }
     valueEnd = last;
     String value = text.substring(at, last);
-    return new YamlScalar(ImplicitTags.of(value), value, line, at - starts[line], YamlScalar.PLAIN);
+    return counted(
+        new YamlScalar(ImplicitTags.of(value), value, line, at - starts[line], YamlScalar.PLAIN));
   }
 
   /**
@@ -473,6 +495,14 @@ final class PlainYaml {
       }
       line++;
     }
+  }
+
+  /** {@return {@code node}, counted} */
+  private <T extends YamlNode> T counted(T node) {
+    if (++nodes > MAX_NODES) {
+      throw Declined.INSTANCE;
+    }
+    return node;
   }
 
   /** The reader's answer that the text is not the plain YAML it reads. */

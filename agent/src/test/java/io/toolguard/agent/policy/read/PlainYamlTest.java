@@ -167,6 +167,33 @@ class PlainYamlTest {
     assertAgrees(text);
   }
 
+  /**
+   * Near SnakeYAML's limits, which it refuses past (found by a red-team fuzzer): a key whose ':' is
+   * more than 1,024 characters from its start, in brackets too (SnakeYAML then drops the key and
+   * refuses the ':'), more than 100,000 values, more code points than it reads.
+   */
+  @Test
+  void declinesWhatComesNearSnakeYamlsLimits() {
+    String x1025 = "x".repeat(1025);
+    for (String text :
+        List.of(
+            "{" + x1025 + ": b}\n",
+            "a: {'" + "x".repeat(1100) + "': b}\n",
+            "a: {" + "x".repeat(1020) + "      : c}\n",
+            "a: {[a, b]: c}\n",
+            x1025 + ": b\n",
+            "a: [" + "1,".repeat(99_998) + "1]\n",
+            "- 1\n".repeat(100_001),
+            "a: " + "x".repeat(StrictYaml.MAX_BYTES) + "\n")) {
+      assertThat(PlainYaml.read(text)).as(text.substring(0, Math.min(40, text.length()))).isNull();
+      assertAgrees(text);
+    }
+    // below them, as SnakeYAML reads them
+    assertThat(PlainYaml.read("a: {" + "x".repeat(500) + ": b}\n")).isNotNull();
+    assertAgrees("a: {" + "x".repeat(500) + ": b}\n");
+    assertThat(PlainYaml.read("a: [" + "1,".repeat(999) + "1]\n")).isNotNull();
+  }
+
   @Test
   void readsEveryPlainFormItClaims() {
     String text =
