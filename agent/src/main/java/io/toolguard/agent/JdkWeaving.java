@@ -16,18 +16,22 @@ import io.toolguard.agent.weave.WovenJdkCache;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The half of the start-up that needs no policy: the bootstrap package defined, the JDK's process
  * fork readied, the hook tables built and the JDK woven. At JVM start it runs on a thread of its
  * own ({@link #beside}), started before anything else, while {@code premain} reads the policy,
  * opens the audit log, starts the approval channels and builds the guards: on a machine with a
- * second core the two halves overlap. What the weaving leaves for later (the hooked classes not
- * loaded yet, see {@link JdkWeaver.Rest}) the same thread weaves once the application loads its
- * first class with tools, or a tool call comes; every tool call waits for it ({@link
- * #refusedUntilWoven}), and an application that never loads a tool never pays for it. Attached to a
- * running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an attach that fails
- * must leave the JVM as it was.
+ * second core the two halves overlap. The woven JDK file is read meanwhile on a third, short-lived
+ * thread ({@link #READER}), beside the bootstrap package's definition. What the weaving leaves for
+ * later (the hooked classes not loaded yet, see {@link JdkWeaver.Rest}) the same thread weaves once
+ * the application loads its first class with tools, or a tool call comes; every tool call waits for
+ * it ({@link #refusedUntilWoven}), and an application that never loads a tool never pays for it.
+ * Attached to a running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an
+ * attach that fails must leave the JVM as it was.
  *
  * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
  * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
@@ -74,6 +78,9 @@ final class JdkWeaving {
 
   /** The name of the thread, as {@code jstack} shows it. */
   static final String THREAD = "toolguard-jdk-weaver";
+
+  /** The name of the thread that reads the woven JDK file meanwhile. */
+  static final String READER = "toolguard-woven-jdk-reader";
 
   private final Instrumentation instrumentation;
   private final Steps steps;
@@ -458,12 +465,22 @@ final class JdkWeaving {
      */
     private final boolean keep;
 
+    /**
+     * The woven JDK file, opened on a thread of its own while this one defines the bootstrap
+     * package: the file refers to nothing of that package, and reading and checking its 1.3 MB was
+     * 14 ms of this thread, for which {@code main} waited.
+     */
+    private final FutureTask<WovenJdkCache> cache = new FutureTask<>(new OpenCache());
+
     JdkSteps(boolean keep) {
       this.keep = keep;
     }
 
     @Override
     public Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException {
+      if (keep) {
+        OwnThreads.daemon(cache, READER).start();
+      }
       if (BootstrapJar.define(instrumentation)) {
         return new Bootstrap(false, true);
       }
@@ -475,7 +492,7 @@ final class JdkWeaving {
       JdkWeaver.Rest rest =
           JdkWeaver.install(
               instrumentation,
-              keep ? WovenJdkCache.open(agentJar()) : WovenJdkCache.NONE,
+              keep ? opened() : WovenJdkCache.NONE,
               FileHooks.forThisJvm(),
               HandOffHooks.forThisJvm(),
               JvmHooks.forThisJvm(),
@@ -485,6 +502,38 @@ final class JdkWeaving {
               EnvHooks.forThisJvm(),
               BornClasses.forThisJvm());
       return rest == JdkWeaver.Rest.NONE ? null : rest;
+    }
+
+    /**
+     * {@return the woven JDK file as its thread opened it}, waited for however often this thread is
+     * interrupted meanwhile (interrupted again afterwards); no file if opening it failed, as {@link
+     * WovenJdkCache#open} itself answers for any file it cannot use
+     */
+    private WovenJdkCache opened() {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return cache.get();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException failed) {
+            return WovenJdkCache.NONE;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Opens the file; not a lambda, which would be spun at start-up. */
+    private static final class OpenCache implements Callable<WovenJdkCache> {
+      @Override
+      public WovenJdkCache call() {
+        return WovenJdkCache.open(agentJar());
+      }
     }
 
     /** {@return the agent jar, or a path that is none if it cannot tell (nothing is kept then)} */
