@@ -479,7 +479,11 @@ final class JdkWeaving {
     @Override
     public Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException {
       if (keep) {
-        OwnThreads.daemon(cache, READER).start();
+        try {
+          OwnThreads.daemon(cache, READER).start();
+        } catch (OutOfMemoryError noThread) {
+          // No thread to be had: this one reads the file in turn (opened()).
+        }
       }
       if (BootstrapJar.define(instrumentation)) {
         return new Bootstrap(false, true);
@@ -505,11 +509,14 @@ final class JdkWeaving {
     }
 
     /**
-     * {@return the woven JDK file as its thread opened it}, waited for however often this thread is
-     * interrupted meanwhile (interrupted again afterwards); no file if opening it failed, as {@link
-     * WovenJdkCache#open} itself answers for any file it cannot use
+     * {@return the woven JDK file as its thread opened it, or as this one did if that thread had
+     * not begun}, waited for however often this thread is interrupted meanwhile (interrupted again
+     * afterwards); no file if opening it failed, as {@link WovenJdkCache#open} itself answers for
+     * any file it cannot use
      */
     private WovenJdkCache opened() {
+      // Reads it here if its thread has not begun (or could not be started); else does nothing.
+      cache.run();
       boolean interrupted = false;
       try {
         while (true) {
