@@ -207,12 +207,7 @@ class WovenJdkIT {
               .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
               .app(LateWovenApp.class, "read", secret.toString());
       List<String> lines = result.stdout().lines().toList();
-      int retransformed = -1;
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).contains("loading name=java.io.FileInputStream ")) {
-          retransformed = i;
-        }
-      }
+      int retransformed = lastLineWith(lines, "loading name=java.io.FileInputStream ");
       assertThat(retransformed).as("FileInputStream retransformed: %s", result).isNotNegative();
       assertThat(retransformed < lines.indexOf("main: started"))
           .as("retransformed before main, run %d: %s", run, result)
@@ -233,15 +228,21 @@ class WovenJdkIT {
         .app(LateWovenApp.class, args);
   }
 
+  /** {@return the index of the last line holding {@code text}, or -1} */
+  private static int lastLineWith(List<String> lines, String text) {
+    int found = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        found = i;
+      }
+    }
+    return found;
+  }
+
   /** {@return whether the JVM loaded {@code ServerSocket} before {@code main} began} */
   private static boolean loadedBeforeMain(ChildJvm.Result result) {
     List<String> lines = result.stdout().lines().toList();
-    int loaded = -1;
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains(" java.net.ServerSocket source:")) {
-        loaded = i;
-      }
-    }
+    int loaded = lastLineWith(lines, " java.net.ServerSocket source:");
     assertThat(loaded).as("ServerSocket loaded: %s", result).isNotNegative();
     return loaded < lines.indexOf("main: started");
   }
