@@ -1,7 +1,9 @@
 package io.toolguard.agent.policy.read;
 
 import io.toolguard.agent.policy.Location;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -61,13 +63,24 @@ final class StrictYaml {
               + Path.of("").toAbsolutePath()
               + ")");
     }
-    try {
-      long size = Files.size(file);
-      if (size > MAX_BYTES) {
+    // Through java.io, which the JVM has loaded before any agent, not a file channel: at
+    // start-up the policy is the first file read, and the channel's classes and native library
+    // cost about 6 ms on premain's thread. One read, bounded, so a file that grows meanwhile
+    // cannot be read past the limit.
+    try (InputStream in = new FileInputStream(file.toFile())) {
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
         throw single(
-            start, "the " + noun + " is " + size + " bytes; the limit is " + MAX_BYTES + " bytes");
+            start,
+            "the "
+                + noun
+                + " is "
+                + Math.max(Files.size(file), bytes.length)
+                + " bytes; the limit is "
+                + MAX_BYTES
+                + " bytes");
       }
-      return Files.readAllBytes(file);
+      return bytes;
     } catch (IOException e) {
       throw single(start, "cannot read the " + noun + ": " + e.getMessage());
     }
