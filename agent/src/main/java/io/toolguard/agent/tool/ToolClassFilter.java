@@ -197,17 +197,27 @@ final class ToolClassFilter {
   /**
    * {@return whether the loader has this class file}: where {@link #definedClassFile} reads it,
    * else through {@code getResource}
+   *
+   * <p>For the JDK's application class loader, a class outside the packages of the boot layer's
+   * modules can only be on the boot class path or the class path, both read here: {@code
+   * getResource} would then search every module of the JDK for the file in vain, about 1 ms for
+   * each annotation an application does not have (most have only their framework's).
    */
   private boolean sees(ClassLoader loader, String resource) {
     if (bootClassPath != null && isJdkApplicationLoader(loader)) {
+      boolean unread = false;
       for (Module unnamed : new Module[] {bootClassPath, loader.getUnnamedModule()}) {
         try (InputStream in = unnamed.getResourceAsStream(resource)) {
           if (in != null) {
             return true;
           }
         } catch (IOException unreadable) {
-          // asked below
+          unread = true;
         }
+      }
+      if (!unread
+          && !inModulePackage(resource.substring(0, resource.length() - ".class".length()))) {
+        return false;
       }
     }
     return loader.getResource(resource) != null;
