@@ -4,6 +4,7 @@ import io.toolguard.agent.born.BornClasses;
 import io.toolguard.agent.env.EnvHooks;
 import io.toolguard.agent.exec.ExecHooks;
 import io.toolguard.agent.file.FileHooks;
+import io.toolguard.agent.file.ProviderClassFiles;
 import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.handoff.HandOffHooks;
 import io.toolguard.agent.jvm.JvmHooks;
@@ -25,13 +26,14 @@ import java.util.concurrent.FutureTask;
  * fork readied, the hook tables built and the JDK woven. At JVM start it runs on a thread of its
  * own ({@link #beside}), started before anything else, while {@code premain} reads the policy,
  * opens the audit log, starts the approval channels and builds the guards: on a machine with a
- * second core the two halves overlap. The woven JDK file is read meanwhile on a third, short-lived
- * thread ({@link #READER}), beside the bootstrap package's definition. What the weaving leaves for
- * later (the hooked classes not loaded yet, see {@link JdkWeaver.Rest}) the same thread weaves once
- * the application loads its first class with tools, or a tool call comes; every tool call waits for
- * it ({@link #refusedUntilWoven}), and an application that never loads a tool never pays for it.
- * Attached to a running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an
- * attach that fails must leave the JVM as it was.
+ * second core the two halves overlap. The woven JDK file, and the class files of the file system
+ * provider, are read meanwhile on a third, short-lived thread ({@link #READER}), beside the
+ * bootstrap package's definition. What the weaving leaves for later (the hooked classes not loaded
+ * yet, see {@link JdkWeaver.Rest}) the same thread weaves once the application loads its first
+ * class with tools, or a tool call comes; every tool call waits for it ({@link
+ * #refusedUntilWoven}), and an application that never loads a tool never pays for it. Attached to a
+ * running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an attach that fails
+ * must leave the JVM as it was.
  *
  * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
  * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
@@ -472,6 +474,13 @@ final class JdkWeaving {
      */
     private final FutureTask<WovenJdkCache> cache = new FutureTask<>(new OpenCache());
 
+    /**
+     * The file system provider's class files, read on the same thread after the woven JDK file: the
+     * first read from the JDK's image was 6 ms of this thread ({@link ProviderClassFiles}).
+     */
+    private final FutureTask<ProviderClassFiles> provider =
+        new FutureTask<>(new ReadProviderClassFiles());
+
     JdkSteps(boolean keep) {
       this.keep = keep;
     }
@@ -480,9 +489,9 @@ final class JdkWeaving {
     public Bootstrap defineBootstrap(Instrumentation instrumentation) throws IOException {
       if (keep) {
         try {
-          OwnThreads.daemon(cache, READER).start();
+          OwnThreads.daemon(new ReadAhead(cache, provider), READER).start();
         } catch (OutOfMemoryError noThread) {
-          // No thread to be had: this one reads the file in turn (opened()).
+          // No thread to be had: this one reads them in turn (awaited()).
         }
       }
       if (BootstrapJar.define(instrumentation)) {
@@ -496,8 +505,8 @@ final class JdkWeaving {
       JdkWeaver.Rest rest =
           JdkWeaver.install(
               instrumentation,
-              keep ? opened() : WovenJdkCache.NONE,
-              FileHooks.forThisJvm(),
+              keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE,
+              FileHooks.forThisJvm(providerClassFiles()),
               HandOffHooks.forThisJvm(),
               JvmHooks.forThisJvm(),
               ExecHooks.forThisJvm(forkHere),
@@ -508,30 +517,61 @@ final class JdkWeaving {
       return rest == JdkWeaver.Rest.NONE ? null : rest;
     }
 
+    /** {@return the provider's class files as the reading thread read them, else read here} */
+    private ProviderClassFiles providerClassFiles() {
+      ProviderClassFiles read = keep ? awaited(provider, null) : null;
+      return read != null ? read : ProviderClassFiles.read();
+    }
+
     /**
-     * {@return the woven JDK file as its thread opened it, or as this one did if that thread had
-     * not begun}, waited for however often this thread is interrupted meanwhile (interrupted again
-     * afterwards); no file if opening it failed, as {@link WovenJdkCache#open} itself answers for
-     * any file it cannot use
+     * {@return what {@code task} came to on the reading thread, or on this one if that thread had
+     * not begun it}, waited for however often this thread is interrupted meanwhile (interrupted
+     * again afterwards); {@code failed} if it threw (the woven JDK file: {@link WovenJdkCache#open}
+     * itself answers for any file it cannot use)
      */
-    private WovenJdkCache opened() {
-      // Reads it here if its thread has not begun (or could not be started); else does nothing.
-      cache.run();
+    private static <T> T awaited(FutureTask<T> task, T failed) {
+      // Runs it here if its thread has not begun it (or could not be started); else does nothing.
+      task.run();
       boolean interrupted = false;
       try {
         while (true) {
           try {
-            return cache.get();
+            return task.get();
           } catch (InterruptedException e) {
             interrupted = true;
-          } catch (ExecutionException failed) {
-            return WovenJdkCache.NONE;
+          } catch (ExecutionException threw) {
+            return failed;
           }
         }
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
+      }
+    }
+
+    /** The reading thread's work, in the order the weaving needs it. */
+    private static final class ReadAhead implements Runnable {
+      private final FutureTask<WovenJdkCache> cache;
+      private final FutureTask<ProviderClassFiles> provider;
+
+      ReadAhead(FutureTask<WovenJdkCache> cache, FutureTask<ProviderClassFiles> provider) {
+        this.cache = cache;
+        this.provider = provider;
+      }
+
+      @Override
+      public void run() {
+        cache.run();
+        provider.run();
+      }
+    }
+
+    /** Reads them; not a lambda, which would be spun at start-up. */
+    private static final class ReadProviderClassFiles implements Callable<ProviderClassFiles> {
+      @Override
+      public ProviderClassFiles call() {
+        return ProviderClassFiles.read();
       }
     }
 

@@ -57,8 +57,16 @@ public final class FileHooks {
 
   /** {@return the hooks by internal class name, for this JVM's default file system} */
   public static Map<String, List<Hook>> forThisJvm() {
+    return forThisJvm(ProviderClassFiles.read());
+  }
+
+  /**
+   * {@return the hooks by internal class name, for this JVM's default file system, whose provider's
+   * class files were read already}
+   */
+  public static Map<String, List<Hook>> forThisJvm(ProviderClassFiles provider) {
     Map<String, List<Hook>> hooks = new LinkedHashMap<>();
-    addProvider(hooks);
+    addProvider(hooks, provider);
     String pathClass = FileSystems.getDefault().getPath("").getClass().getName().replace('.', '/');
     hooks.put(
         pathClass,
@@ -143,7 +151,7 @@ public final class FileHooks {
    * since calls reach that one first and it often calls {@code super}. Reading and writing
    * attributes is left to the views, which every such route goes through.
    */
-  private static void addProvider(Map<String, List<Hook>> hooks) {
+  private static void addProvider(Map<String, List<Hook>> hooks, ProviderClassFiles provider) {
     List<Hook> all =
         List.of(
             opening(
@@ -244,11 +252,9 @@ public final class FileHooks {
                 checkFile(new Argument(1), READ | WRITE | NO_FOLLOW),
                 rewrite(0, WRITE | NO_FOLLOW | RESOLVED, new Nothing())));
     Set<String> declaredBelow = new HashSet<>();
-    for (Class<?> type = FileSystems.getDefault().provider().getClass();
-        type.getName().startsWith("sun.nio.fs.");
-        type = type.getSuperclass()) {
-      // Read from the class file, not by reflection, which loads every type its methods name.
-      byte[] classFile = Forwarding.classFile(type);
+    for (int index = 0; index < provider.types().size(); index++) {
+      Class<?> type = provider.types().get(index);
+      byte[] classFile = provider.classFile(index);
       ConstantPool pool = classFile == null ? null : ConstantPool.read(classFile);
       if (pool == null) {
         throw new IllegalStateException(
