@@ -142,7 +142,8 @@ final class AnnotationNames {
     return letters.toString();
   }
 
-  private static boolean endsAt(byte[] bytes, int end, byte[] simpleName) {
+  /** {@return whether {@code simpleName} ends just before {@code bytes[end]}} */
+  static boolean endsAt(byte[] bytes, int end, byte[] simpleName) {
     for (int j = 1; j <= simpleName.length; j++) {
       if (bytes[end - j] != simpleName[simpleName.length - j]) {
         return false;

@@ -132,17 +132,42 @@ public final class ConstantPool {
     for (int index = 1; index < count; index++) {
       int size = size(classFile, at);
       if (classFile[at] == 1) {
-        int start = at + 3;
-        int stop = at + size;
-        for (byte[] simpleName : simpleNames) {
-          if (AnnotationNames.mayNameDecoded(classFile, start, stop, simpleName)) {
-            return true;
-          }
+        if (utf8Names(at + 3, at + size, simpleNames)) {
+          return true;
         }
       } else if (isWide(classFile, at)) {
         index++;
       }
       at += size;
+    }
+    return false;
+  }
+
+  /**
+   * {@return whether the UTF-8 constant {@code classFile[start, stop)} names one of these simple
+   * names}: {@link AnnotationNames#mayNameDecoded} for each, in one pass over its bytes (every
+   * class the application loads comes through here, in the interpreter at first). Up to its first
+   * byte past ASCII the bytes are the letters, so a name found there is one the decoding finds too;
+   * a constant with such a byte is decoded.
+   */
+  private boolean utf8Names(int start, int stop, byte[][] simpleNames) {
+    for (int i = start; i < stop; i++) {
+      byte next = classFile[i];
+      if (next < 0) {
+        for (byte[] simpleName : simpleNames) {
+          if (AnnotationNames.mayNameDecoded(classFile, start, stop, simpleName)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (next == ';' || next == '<') {
+        for (byte[] simpleName : simpleNames) {
+          if (i - start >= simpleName.length && AnnotationNames.endsAt(classFile, i, simpleName)) {
+            return true;
+          }
+        }
+      }
     }
     return false;
   }

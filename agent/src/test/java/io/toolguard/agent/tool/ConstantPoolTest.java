@@ -58,6 +58,57 @@ class ConstantPoolTest {
   }
 
   @Test
+  void theOnePassScanAgreesWithTheLetterByLetterOneOnEveryConstant() {
+    // ASCII letters of the names and around them, the two ends, overlong spellings of 'T' and
+    // 'o', a two-byte letter, stray continuation and lead bytes
+    byte[][] pieces = {
+      {'T'},
+      {'o'},
+      {'l'},
+      {';'},
+      {'<'},
+      {'A'},
+      {'n'},
+      {'x'},
+      {'/'},
+      {'L'},
+      "Tool".getBytes(StandardCharsets.UTF_8),
+      "AgentAction".getBytes(StandardCharsets.UTF_8),
+      {(byte) 0xC1, (byte) 0x94},
+      {(byte) 0xE0, (byte) 0x81, (byte) 0xAF},
+      {(byte) 0xC3, (byte) 0xA9},
+      {(byte) 0x80},
+      {(byte) 0xC1},
+      {(byte) 0xFF}
+    };
+    java.util.Random random = new java.util.Random(17);
+    int found = 0;
+    for (int round = 0; round < 50_000; round++) {
+      java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+      int parts = random.nextInt(9);
+      for (int i = 0; i < parts; i++) {
+        text.writeBytes(pieces[random.nextInt(pieces.length)]);
+      }
+      byte[] constant = text.toByteArray();
+      java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+      file.writeBytes(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61});
+      file.writeBytes(new byte[] {0, 2, 1, 0, (byte) constant.length});
+      file.writeBytes(constant);
+      file.writeBytes(new byte[8]);
+      byte[] classFile = file.toByteArray();
+      boolean expected = false;
+      for (byte[] name : TOOL_NAMES) {
+        expected |= AnnotationNames.mayNameDecoded(classFile, 13, 13 + constant.length, name);
+      }
+      assertThat(ConstantPool.read(classFile).hasUtf8Naming(TOOL_NAMES))
+          .as(java.util.HexFormat.of().formatHex(constant))
+          .isEqualTo(expected);
+      found += expected ? 1 : 0;
+    }
+    assertThat(found).as("constants that name one").isBetween(1_000, 49_000);
+  }
+
+  @Test
   void aToolClassAndOneOnlyInheritingToolsAreToldApart() {
     ToolAnnotations annotations = new ToolAnnotations(List.of());
 
