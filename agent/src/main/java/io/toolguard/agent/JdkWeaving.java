@@ -12,11 +12,14 @@ import io.toolguard.agent.net.NetHooks;
 import io.toolguard.agent.net.PoolHooks;
 import io.toolguard.agent.sandbox.ExecSandboxes;
 import io.toolguard.agent.threads.OwnThreads;
+import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.JdkWeaver;
 import io.toolguard.agent.weave.WovenJdkCache;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -475,8 +478,8 @@ final class JdkWeaving {
     private final FutureTask<WovenJdkCache> cache = new FutureTask<>(new OpenCache());
 
     /**
-     * The file system provider's class files, read on the same thread after the woven JDK file: the
-     * first read from the JDK's image was 6 ms of this thread ({@link ProviderClassFiles}).
+     * The file system provider's class files, read on the same thread before the woven JDK file:
+     * the first read from the JDK's image was 6 ms of this thread ({@link ProviderClassFiles}).
      */
     private final FutureTask<ProviderClassFiles> provider =
         new FutureTask<>(new ReadProviderClassFiles());
@@ -502,18 +505,25 @@ final class JdkWeaving {
 
     @Override
     public Runnable weave(Instrumentation instrumentation, boolean forkHere) {
+      // The hook tables first, the file last: the reading thread reads the provider's class files
+      // first, and the file meanwhile.
+      @SuppressWarnings("unchecked")
+      Map<String, List<Hook>>[] hooks =
+          new Map[] {
+            FileHooks.forThisJvm(providerClassFiles()),
+            HandOffHooks.forThisJvm(),
+            JvmHooks.forThisJvm(),
+            ExecHooks.forThisJvm(forkHere),
+            NetHooks.forThisJvm(),
+            PoolHooks.forThisJvm(),
+            EnvHooks.forThisJvm(),
+            BornClasses.forThisJvm()
+          };
       JdkWeaver.Rest rest =
           JdkWeaver.install(
               instrumentation,
               keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE,
-              FileHooks.forThisJvm(providerClassFiles()),
-              HandOffHooks.forThisJvm(),
-              JvmHooks.forThisJvm(),
-              ExecHooks.forThisJvm(forkHere),
-              NetHooks.forThisJvm(),
-              PoolHooks.forThisJvm(),
-              EnvHooks.forThisJvm(),
-              BornClasses.forThisJvm());
+              hooks);
       return rest == JdkWeaver.Rest.NONE ? null : rest;
     }
 
@@ -562,8 +572,8 @@ final class JdkWeaving {
 
       @Override
       public void run() {
-        cache.run();
         provider.run();
+        cache.run();
       }
     }
 
