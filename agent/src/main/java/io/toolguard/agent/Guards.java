@@ -112,7 +112,7 @@ final class Guards implements Dispatcher.Hooks {
     }
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools =
-        ToolInstrumentation.guard(active, audit, approver, FileGuard::whereLeads, refused);
+        ToolInstrumentation.guard(active, audit, approver, FileGuard.WHERE_LEADS, refused);
     AccessGate gate = new AccessGate(audit, approver);
     FileGuard files = FileGuard.create(gate, own);
     EnvGuard env = new EnvGuard(gate);

@@ -20,6 +20,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Starts the agent, or refuses to: at JVM start a missing or invalid policy, or an audit log that
@@ -123,14 +124,7 @@ final class Startup {
       Guards.install(instrumentation, active, audit, approvals, own, sandboxes, jdk, attached);
       if (!options.reload().isZero()) {
         new PolicyReloader(
-                path(policyFile, "policy"),
-                options.mode(),
-                active,
-                audit,
-                reloaded -> {
-                  own.policyChanged(reloaded.files());
-                  warnAboutOwnFilesIn(reloaded.sandbox(), own);
-                })
+                path(policyFile, "policy"), options.mode(), active, audit, new OwnFilesFollow(own))
             .start(options.reload());
       }
       String status =
@@ -191,6 +185,24 @@ final class Startup {
    * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
    * but a tool that walks the sandbox trips over them, and they are safer outside.
    */
+  /**
+   * Before a reloaded policy is in force: its files become toolguard's own, and a sandbox that
+   * holds toolguard's files is warned about. A class, not a lambda, which start-up would spin.
+   */
+  private static final class OwnFilesFollow implements Consumer<Policy> {
+    private final ProtectedFiles own;
+
+    OwnFilesFollow(ProtectedFiles own) {
+      this.own = own;
+    }
+
+    @Override
+    public void accept(Policy reloaded) {
+      own.policyChanged(reloaded.files());
+      warnAboutOwnFilesIn(reloaded.sandbox(), own);
+    }
+  }
+
   private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
     for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
       System.err.println(

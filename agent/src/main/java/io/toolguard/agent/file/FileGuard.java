@@ -36,6 +36,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides each file access a tool makes: resolves where the path really leads, asks the policy of
@@ -56,6 +57,18 @@ public final class FileGuard {
     this.gate = gate;
     this.shared = shared;
     this.own = own;
+  }
+
+  /**
+   * {@link #whereLeads} as a function: a class, not a method reference, which start-up would spin.
+   */
+  public static final UnaryOperator<Path> WHERE_LEADS = new WhereLeads();
+
+  private static final class WhereLeads implements UnaryOperator<Path> {
+    @Override
+    public Path apply(Path path) {
+      return whereLeads(path);
+    }
   }
 
   /**

@@ -300,7 +300,8 @@ public final class JdkWeaver implements ClassFileTransformer {
       Instrumentation instrumentation, List<Class<?>> classes, String consequence) {
     try {
       if (!classes.isEmpty()) {
-        instrumentation.retransformClasses(classes.toArray(Class<?>[]::new));
+        // An array, not an array constructor reference, which the weaving thread would spin.
+        instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
       }
     } catch (UnmodifiableClassException unsupported) {
       throw new IllegalStateException(
