@@ -1,8 +1,6 @@
 package io.toolguard.agent.file;
 
 import io.toolguard.agent.tool.ConstantPool;
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Whether a JDK method does nothing but call another method of the same object with the same
@@ -38,12 +36,7 @@ final class Forwarding {
 
   /** {@return the class file of {@code type} as its module holds it, or null} */
   static byte[] classFile(Class<?> type) {
-    String internal = type.getName().replace('.', '/');
-    try (InputStream in = type.getModule().getResourceAsStream(internal + ".class")) {
-      return in == null ? null : in.readAllBytes();
-    } catch (IOException | RuntimeException unreadable) {
-      return null;
-    }
+    return ConstantPool.classFile(type);
   }
 
   /** {@return as above, for the method in this class file} */

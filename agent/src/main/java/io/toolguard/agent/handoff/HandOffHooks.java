@@ -1,5 +1,6 @@
 package io.toolguard.agent.handoff;
 
+import io.toolguard.agent.tool.ConstantPool;
 import io.toolguard.agent.weave.Hook;
 import io.toolguard.agent.weave.Insertion.Argument;
 import io.toolguard.agent.weave.Insertion.AroundCall;
@@ -145,18 +146,29 @@ public final class HandOffHooks {
     return hooks;
   }
 
-  /** {@code ()I} on JDK 17, {@code ()V} on JDK 25: every fork/join task runs through it. */
+  /**
+   * {@code ()I} on JDK 17, {@code ()V} on JDK 25: every fork/join task runs through it. Read from
+   * the class file: reflection on the class loaded every type its methods name, and the method
+   * handle machinery, about 3 ms of the weaving thread.
+   */
   private static String doExecDescriptor() {
-    try {
-      return java.lang.invoke.MethodType.methodType(
-              ForkJoinTask.class.getDeclaredMethod("doExec").getReturnType())
-          .toMethodDescriptorString();
-    } catch (NoSuchMethodException absent) {
-      throw new IllegalStateException(
-          "java.util.concurrent.ForkJoinTask has no doExec on this JDK ("
-              + System.getProperty("java.version")
-              + "); work a tool forks would go unchecked, so the JVM is not started");
+    ConstantPool pool = ConstantPool.of(ForkJoinTask.class);
+    if (pool != null) {
+      try {
+        for (ConstantPool.Method method : pool.methods()) {
+          if (method.name().equals("doExec") && method.descriptor().startsWith("()")) {
+            return method.descriptor();
+          }
+        }
+      } catch (IllegalArgumentException unreadable) {
+        // said below
+      }
     }
+    throw new IllegalStateException(
+        "java.util.concurrent.ForkJoinTask has no doExec on this JDK ("
+            + System.getProperty("java.version")
+            + ") that toolguard can read; work a tool forks would go unchecked, so the JVM is not"
+            + " started");
   }
 
   private static void ifPresent(

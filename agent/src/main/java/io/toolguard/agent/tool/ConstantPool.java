@@ -3,6 +3,7 @@ package io.toolguard.agent.tool;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,26 @@ public final class ConstantPool {
     try {
       return walk(classFile);
     } catch (ArrayIndexOutOfBoundsException truncated) {
+      return null;
+    }
+  }
+
+  /**
+   * {@return the constant pool of {@code type}'s class file as its module holds it (a JDK class: as
+   * the JDK's image holds it), or {@code null} if that cannot be read}: read by hand, not by
+   * reflection, which loads every type the class's methods name
+   */
+  public static ConstantPool of(Class<?> type) {
+    byte[] classFile = classFile(type);
+    return classFile == null ? null : read(classFile);
+  }
+
+  /** {@return the class file of {@code type} as its module holds it, or null} */
+  public static byte[] classFile(Class<?> type) {
+    String internal = type.getName().replace('.', '/');
+    try (InputStream in = type.getModule().getResourceAsStream(internal + ".class")) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException | RuntimeException unreadable) {
       return null;
     }
   }
