@@ -54,7 +54,7 @@ public final class PathGlob {
       throw new IllegalArgumentException(
           "a file glob cannot be empty; use \"**\" for the whole sandbox");
     }
-    if (text.startsWith("~") || text.matches("^[A-Za-z]:.*")) {
+    if (text.startsWith("~") || startsWithDriveLetter(text)) {
       throw new IllegalArgumentException(
           "file glob '"
               + text
@@ -73,6 +73,18 @@ public final class PathGlob {
       }
     }
     return new PathGlob(text, absolute, Pattern.compile(regex.toString()), List.copyOf(base));
+  }
+
+  /**
+   * {@return whether {@code text} starts like a Windows path, {@code C:}}: by hand, as a regular
+   * expression compiled for it was 6 ms of a start-up's policy reading
+   */
+  private static boolean startsWithDriveLetter(String text) {
+    if (text.length() < 2 || text.charAt(1) != ':') {
+      return false;
+    }
+    char drive = text.charAt(0);
+    return (drive >= 'A' && drive <= 'Z') || (drive >= 'a' && drive <= 'z');
   }
 
   private static String segmentRegex(String glob, String segment) {

@@ -1,6 +1,7 @@
 package io.toolguard.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -73,5 +74,19 @@ class PathGlobTest {
   })
   void knowsTheFoldersOnTheWayToWhatItCovers(String glob, String path, boolean expected) {
     assertThat(PathGlob.of(glob).leadsTo(path)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"C:/x", "z:", "c:data/**", "~/x", "~"})
+  void globsOfAnotherSystemOrAHomeFolderAreRefused(String glob) {
+    assertThatThrownBy(() -> PathGlob.of(glob))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be relative to the sandbox root");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"1:/x", "ab:c/**", "data/C:", ":x", "Ä:/x"})
+  void aColonElsewhereIsPartOfAName(String glob) {
+    assertThat(PathGlob.of(glob)).isNotNull();
   }
 }
