@@ -25,58 +25,34 @@ public final class KernelSandbox {
     static final String OS_ARCH = System.getProperty("os.arch", "");
     static final String PINNED_OPENS = System.getProperty(PinnedOpens.SWITCH);
     static final String FILE_NAMES = System.getProperty("sun.jnu.encoding", "UTF-8");
-    static final String FOREIGN_ABI = System.getProperty(FOREIGN_ABI_PROPERTY);
 
     private AsStarted() {}
 
-    /** Initialises this class: reads the properties, once. */
+    /**
+     * Initialises this class: reads the properties, once; on JDK 22 and later also the JDK's own
+     * choice of the foreign function API's calling convention, which its {@code CABI} class takes
+     * from a system property ({@code jdk.internal.foreign.CABI}) the first time it is used: after
+     * this, a value the application sets cannot make the kernel's answers "unsupported".
+     */
     static void read() {
-      // the class's initialiser does it
+      if (Runtime.version().feature() >= 22) {
+        try {
+          Class.forName("jdk.internal.foreign.CABI", true, null);
+        } catch (ClassNotFoundException | LinkageError | RuntimeException unknown) {
+          // the probe meets the same, and fails closed
+        }
+      }
     }
   }
-
-  /**
-   * The JDK's own system property for its foreign function API's calling convention, which its
-   * {@code jdk.internal.foreign.CABI} reads the first time the API is used (JDK 22+): a value such
-   * as {@code UNSUPPORTED} makes the API answer "platform not supported", and Landlock with it.
-   */
-  static final String FOREIGN_ABI_PROPERTY = "jdk.internal.foreign.CABI";
 
   /**
    * Reads, once, the system properties this JVM's kernel sandbox and pinned opens depend on (the
-   * operating system and architecture, {@code toolguard.pinned_opens}, the file-name encoding, the
-   * foreign function API's calling convention); what is asked of the kernel later uses these
-   * values, whatever is set since, or fails ({@link #requireForeignAbiAsStarted}). The agent calls
-   * it in {@code premain}, before the application's {@code main}; a later call changes nothing.
+   * operating system and architecture, {@code toolguard.pinned_opens}, the file-name encoding);
+   * what is asked of the kernel later uses these values, whatever is set since. The agent calls it
+   * in {@code premain}, before the application's {@code main}; a later call changes nothing.
    */
   public static void readSwitches() {
     AsStarted.read();
-  }
-
-  /**
-   * Throws unless the foreign function API's calling-convention property ({@link
-   * #FOREIGN_ABI_PROPERTY}) is as it was when {@link #readSwitches} read it: the kernel probe asks
-   * first, before the API's first use reads it. Set since, it would have the kernel sandbox answer
-   * "unavailable"; the probe fails instead, and every tool call is refused. (Reading the JDK's
-   * choice itself at start-up, by initialising the JDK's class, cost 14 ms of {@code premain} on
-   * JDK 25, for every application, against the one that sets this internal property.)
-   *
-   * @throws IllegalStateException if it was changed
-   */
-  public static void requireForeignAbiAsStarted() {
-    String now = System.getProperty(FOREIGN_ABI_PROPERTY);
-    String then = AsStarted.FOREIGN_ABI;
-    if (now == null ? then != null : !now.equals(then)) {
-      throw new IllegalStateException(
-          "the system property "
-              + FOREIGN_ABI_PROPERTY
-              + " was set to "
-              + now
-              + " after the JVM started (it was "
-              + then
-              + "), which would turn the kernel sandbox off; leave it as the command line sets"
-              + " it");
-    }
   }
 
   /**

@@ -265,8 +265,8 @@ final class Landlock {
       if (failure instanceof java.lang.reflect.InvocationTargetException invoked
           && invoked.getCause() != null
           && invoked.getCause().getClass() == UnsupportedOperationException.class) {
-        // The JDK's own answer: no foreign linker for this platform (its ABI property is as the
-        // command line set it: KernelSandbox.requireForeignAbiAsStarted).
+        // The JDK's own answer: no foreign linker for this platform (its ABI was fixed in
+        // premain, KernelSandbox.readSwitches).
         return "the JDK has no foreign linker here (" + invoked.getCause().getMessage() + ")";
       }
       return null;

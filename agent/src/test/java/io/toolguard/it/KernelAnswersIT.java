@@ -127,19 +127,9 @@ class KernelAnswersIT {
 
     assertThat(guarded.lines("run: ")).as(guarded.toString()).hasSize(1);
     assertThat(guarded.stdout()).as(guarded.toString()).doesNotContain("TOP SECRET");
-    assertThat(guarded.stderr()).as(guarded.toString()).doesNotContain("unavailable");
-    // The kernel probe runs beside main: it either asked before main set the property (Landlock
-    // confines cat), or found it set and refuses every tool call; it never answers "unavailable".
     assertThat(guarded.stderr())
         .as(guarded.toString())
-        .satisfiesAnyOf(
-            err -> assertThat(err).contains("toolguard: exec sandbox: Landlock ABI"),
-            err ->
-                assertThat(err)
-                    .contains("jdk.internal.foreign.CABI was set to UNSUPPORTED after the JVM")
-                    .contains("every tool call is denied"));
-    assertThat(guarded.lines("run: ").get(0))
-        .as(guarded.toString())
-        .matches("run: (exit [1-9].*|denied: .*)");
+        .contains("toolguard: exec sandbox: Landlock ABI")
+        .doesNotContain("unavailable");
   }
 }

@@ -94,12 +94,8 @@ public final class ExecSandboxes {
   private static final class AskKernel implements Runnable {
     @Override
     public void run() {
-      // Before the foreign function API's first use reads the property, and after, should it
-      // have been set meanwhile.
-      KernelSandbox.requireForeignAbiAsStarted();
       KernelSandbox.abi();
       KernelSandbox.pinnedOpens();
-      KernelSandbox.requireForeignAbiAsStarted();
     }
   }
 
