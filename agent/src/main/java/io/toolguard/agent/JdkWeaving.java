@@ -574,6 +574,25 @@ final class JdkWeaving {
       public void run() {
         provider.run();
         cache.run();
+        settleForeignAbi();
+      }
+
+      /**
+       * Sets up the JDK's class that fixes the foreign function API's calling convention (JDK 22+)
+       * from its system property, before {@code premain}'s own thread asks for it ({@code
+       * KernelSandbox.readSwitches}, which does it itself if this has not): fixed before {@code
+       * main}, the property cannot be set to make the kernel sandbox answer "unavailable". The
+       * class's set-up was 14 ms of {@code premain}'s thread on JDK 25. It names nothing of the
+       * bootstrap package, which is not defined yet here.
+       */
+      private static void settleForeignAbi() {
+        if (Runtime.version().feature() >= 22) {
+          try {
+            Class.forName("jdk.internal.foreign.CABI", true, null);
+          } catch (ClassNotFoundException | LinkageError | RuntimeException unknown) {
+            // readSwitches meets the same, and the probe fails closed
+          }
+        }
       }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.toolguard.it.app.AbiSwitchApp;
+import io.toolguard.it.app.AbiTrickApp;
 import io.toolguard.it.app.PinningSwitchApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,43 @@ class KernelAnswersIT {
         ChildJvm.in(dir.resolve("box"))
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
             .app(AbiSwitchApp.class, "../secret.txt");
+
+    assertThat(guarded.lines("run: ")).as(guarded.toString()).hasSize(1);
+    assertThat(guarded.stdout()).as(guarded.toString()).doesNotContain("TOP SECRET");
+    assertThat(guarded.stderr())
+        .as(guarded.toString())
+        .contains("toolguard: exec sandbox: Landlock ABI")
+        .doesNotContain("unavailable");
+  }
+
+  @Test
+  void evenByTrickeryTheApplicationCannotMakeTheForeignApiAnswerUnsupported() throws Exception {
+    assumeTrue(Runtime.version().feature() >= 22, "JDK 22+ has the kernel sandbox");
+    Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("secret.txt"), "TOP SECRET");
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
+        version: 1
+        sandbox: box
+        tools:
+          run:
+            decision: allow
+            exec: [cat]
+            files:
+              read: ["data/**"]
+        """);
+
+    // Without toolguard, the granted program reads what it likes.
+    ChildJvm.Result plain = ChildJvm.in(dir.resolve("box")).app(AbiTrickApp.class, "../secret.txt");
+    assertThat(plain.lines("run: "))
+        .as(plain.toString())
+        .containsExactly("run: exit 0: TOP SECRET");
+
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir.resolve("box"))
+            .agent("policy=../policy.yaml,audit=../audit.jsonl")
+            .app(AbiTrickApp.class, "../secret.txt");
 
     assertThat(guarded.lines("run: ")).as(guarded.toString()).hasSize(1);
     assertThat(guarded.stdout()).as(guarded.toString()).doesNotContain("TOP SECRET");

@@ -25,6 +25,11 @@ public final class AbiSwitchApp {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("jdk.internal.foreign.CABI", "UNSUPPORTED");
+    callRun(args);
+  }
+
+  /** Calls the tool on the file {@code args[0]} names, and prints what came of it. */
+  static void callRun(String[] args) throws Exception {
     String file = Path.of(args[0]).toAbsolutePath().normalize().toString();
     try {
       System.out.println("run: " + run(file));
