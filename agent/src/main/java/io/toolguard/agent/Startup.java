@@ -182,10 +182,6 @@ final class Startup {
   }
 
   /**
-   * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
-   * but a tool that walks the sandbox trips over them, and they are safer outside.
-   */
-  /**
    * Before a reloaded policy is in force: its files become toolguard's own, and a sandbox that
    * holds toolguard's files is warned about. A class, not a lambda, which start-up would spin.
    */
@@ -203,6 +199,10 @@ final class Startup {
     }
   }
 
+  /**
+   * Says on stderr which of toolguard's own files lie inside the sandbox: no tool may touch them,
+   * but a tool that walks the sandbox trips over them, and they are safer outside.
+   */
   private static void warnAboutOwnFilesIn(Path sandbox, ProtectedFiles own) {
     for (ProtectedFiles.Entry entry : own.inside(sandbox)) {
       System.err.println(

@@ -459,15 +459,15 @@ public final class WovenJdkCache {
     out.write(woven.bytes(), woven.offset(), woven.size());
   }
 
+  /** How much of the file one read asks for. */
+  private static final int READ_SLICE = 1 << 16;
+
   /**
    * {@return the classes of the file, or none if it is missing, not to be trusted, or not for this
    * agent jar and JDK}
    *
    * @param owner the agent jar's attributes
    */
-  /** How much of the file one read asks for. */
-  private static final int READ_SLICE = 1 << 16;
-
   private static Map<String, List<Woven>> read(
       Path file, Map<String, Object> owner, long jar, String jdk) throws IOException {
     Map<String, Object> before;
