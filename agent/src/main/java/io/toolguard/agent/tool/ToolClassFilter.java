@@ -19,8 +19,9 @@ import net.bytebuddy.jar.asm.ClassReader;
  * name a tool annotation, or a super class or interface's do. A subclass loads before its super
  * types, so their class files are read where the class loader will find them ({@link
  * #definedClassFile}); what is learnt is kept per loader, for the classes that extend the same
- * types. Loaders that cannot see any tool annotation cost nothing beyond the scan of each class's
- * bytes.
+ * types. Loaders of the application's own that cannot see any tool annotation cost nothing beyond
+ * the scan of each class's bytes; the JDK's application class loader is always taken to see them
+ * ({@link #knownTypes}).
  */
 final class ToolClassFilter {
 
@@ -105,11 +106,15 @@ final class ToolClassFilter {
   private Map<String, Boolean> knownTypes(ClassLoader loader) {
     Map<String, Boolean> known = toolTypes.get(loader);
     if (known == null) {
-      known = NO_TOOLS;
-      for (String resource : annotationResources) {
-        if (sees(loader, resource)) {
+      // The JDK's application class loader is never taken for one that sees no tool annotation:
+      // the JDK lets any agent add to its class path later (appendToSystemClassLoaderSearch), and
+      // to the boot class path, which its resource look-ups do not see; a tool class would then
+      // inherit its tools unseen. An application under toolguard has tools there, so the answer
+      // would be "sees them" all the same.
+      known = isJdkApplicationLoader(loader) ? new ConcurrentHashMap<>() : NO_TOOLS;
+      for (int i = 0; known == NO_TOOLS && i < annotationResources.size(); i++) {
+        if (sees(loader, annotationResources.get(i))) {
           known = new ConcurrentHashMap<>();
-          break;
         }
       }
       toolTypes.put(loader, known);
@@ -195,31 +200,10 @@ final class ToolClassFilter {
   }
 
   /**
-   * {@return whether the loader has this class file}: where {@link #definedClassFile} reads it,
-   * else through {@code getResource}
-   *
-   * <p>For the JDK's application class loader, a class outside the packages of the boot layer's
-   * modules can only be on the boot class path or the class path, both read here: {@code
-   * getResource} would then search every module of the JDK for the file in vain, about 1 ms for
-   * each annotation an application does not have (most have only their framework's).
+   * {@return whether the loader has this class file}, as its {@code getResource} finds it (a loader
+   * of the application's own, never the JDK's application class loader)
    */
-  private boolean sees(ClassLoader loader, String resource) {
-    if (bootClassPath != null && isJdkApplicationLoader(loader)) {
-      boolean unread = false;
-      for (Module unnamed : new Module[] {bootClassPath, loader.getUnnamedModule()}) {
-        try (InputStream in = unnamed.getResourceAsStream(resource)) {
-          if (in != null) {
-            return true;
-          }
-        } catch (IOException unreadable) {
-          unread = true;
-        }
-      }
-      if (!unread
-          && !inModulePackage(resource.substring(0, resource.length() - ".class".length()))) {
-        return false;
-      }
-    }
+  private static boolean sees(ClassLoader loader, String resource) {
     return loader.getResource(resource) != null;
   }
 
