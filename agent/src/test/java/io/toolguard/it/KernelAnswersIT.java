@@ -98,44 +98,20 @@ class KernelAnswersIT {
 
   @Test
   void theApplicationCannotMakeTheForeignApiAnswerUnsupported() throws Exception {
-    assumeTrue(Runtime.version().feature() >= 22, "JDK 22+ has the kernel sandbox");
-    Files.createDirectories(dir.resolve("box"));
-    Files.writeString(dir.resolve("secret.txt"), "TOP SECRET");
-    Files.writeString(
-        dir.resolve("policy.yaml"),
-        """
-        version: 1
-        sandbox: box
-        tools:
-          run:
-            decision: allow
-            exec: [cat]
-            files:
-              read: ["data/**"]
-        """);
-
-    // Without toolguard, the granted program reads what it likes.
-    ChildJvm.Result plain =
-        ChildJvm.in(dir.resolve("box")).app(AbiSwitchApp.class, "../secret.txt");
-    assertThat(plain.lines("run: "))
-        .as(plain.toString())
-        .containsExactly("run: exit 0: TOP SECRET");
-
-    ChildJvm.Result guarded =
-        ChildJvm.in(dir.resolve("box"))
-            .agent("policy=../policy.yaml,audit=../audit.jsonl")
-            .app(AbiSwitchApp.class, "../secret.txt");
-
-    assertThat(guarded.lines("run: ")).as(guarded.toString()).hasSize(1);
-    assertThat(guarded.stdout()).as(guarded.toString()).doesNotContain("TOP SECRET");
-    assertThat(guarded.stderr())
-        .as(guarded.toString())
-        .contains("toolguard: exec sandbox: Landlock ABI")
-        .doesNotContain("unavailable");
+    assertTheApplicationCannotSwitchLandlockOff(AbiSwitchApp.class);
   }
 
   @Test
   void evenByTrickeryTheApplicationCannotMakeTheForeignApiAnswerUnsupported() throws Exception {
+    assertTheApplicationCannotSwitchLandlockOff(AbiTrickApp.class);
+  }
+
+  /**
+   * Runs {@code app}, which tries to switch Landlock off from its {@code main}, then has its tool
+   * {@code run} start {@code cat} on a file outside the tool's grants: without toolguard {@code
+   * cat} reads it; with it, Landlock is there and refuses.
+   */
+  private void assertTheApplicationCannotSwitchLandlockOff(Class<?> app) throws Exception {
     assumeTrue(Runtime.version().feature() >= 22, "JDK 22+ has the kernel sandbox");
     Files.createDirectories(dir.resolve("box"));
     Files.writeString(dir.resolve("secret.txt"), "TOP SECRET");
@@ -153,7 +129,7 @@ class KernelAnswersIT {
         """);
 
     // Without toolguard, the granted program reads what it likes.
-    ChildJvm.Result plain = ChildJvm.in(dir.resolve("box")).app(AbiTrickApp.class, "../secret.txt");
+    ChildJvm.Result plain = ChildJvm.in(dir.resolve("box")).app(app, "../secret.txt");
     assertThat(plain.lines("run: "))
         .as(plain.toString())
         .containsExactly("run: exit 0: TOP SECRET");
@@ -161,7 +137,7 @@ class KernelAnswersIT {
     ChildJvm.Result guarded =
         ChildJvm.in(dir.resolve("box"))
             .agent("policy=../policy.yaml,audit=../audit.jsonl")
-            .app(AbiTrickApp.class, "../secret.txt");
+            .app(app, "../secret.txt");
 
     assertThat(guarded.lines("run: ")).as(guarded.toString()).hasSize(1);
     assertThat(guarded.stdout()).as(guarded.toString()).doesNotContain("TOP SECRET");
