@@ -30,13 +30,8 @@ final class Forwarding {
    * this.target(arguments…)}, an instance call with the same descriptor}
    */
   static boolean onlyCalls(Class<?> type, String name, String descriptor, String target) {
-    byte[] classFile = classFile(type);
+    byte[] classFile = ConstantPool.classFile(type);
     return classFile != null && onlyCalls(classFile, name, descriptor, target);
-  }
-
-  /** {@return the class file of {@code type} as its module holds it, or null} */
-  static byte[] classFile(Class<?> type) {
-    return ConstantPool.classFile(type);
   }
 
   /** {@return as above, for the method in this class file} */

@@ -1,5 +1,6 @@
 package io.toolguard.agent.file;
 
+import io.toolguard.agent.tool.ConstantPool;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class ProviderClassFiles {
         type = type.getSuperclass()) {
       types.add(type);
       // Read from the class file, not by reflection, which loads every type its methods name.
-      files.add(Forwarding.classFile(type));
+      files.add(ConstantPool.classFile(type));
     }
     return new ProviderClassFiles(List.copyOf(types), files);
   }
