@@ -392,10 +392,20 @@ public final class JdkWeaver implements ClassFileTransformer {
    * the boot layer, and a hooked class whose package no module holds has none (and fails).
    */
   private Map<String, Module> modulesOfHookedClasses() {
+    // Only the hooked classes' packages are kept: a map of every package of the boot layer (about
+    // 900) cost a put each, on the weaving thread.
     Map<String, Module> byPackage = new HashMap<>();
+    for (String name : hooks.keySet()) {
+      int slash = name.lastIndexOf('/');
+      if (slash >= 0) {
+        byPackage.put(name.substring(0, slash).replace('/', '.'), null);
+      }
+    }
     for (Module module : ModuleLayer.boot().modules()) {
       for (String name : module.getPackages()) {
-        byPackage.put(name, module);
+        if (byPackage.containsKey(name)) {
+          byPackage.put(name, module);
+        }
       }
     }
     Map<String, Module> modules = new HashMap<>();
