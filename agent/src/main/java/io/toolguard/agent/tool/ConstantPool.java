@@ -31,13 +31,22 @@ public final class ConstantPool {
   /** Where the pool ends: the class's access flags. */
   private final int end;
 
+  /**
+   * Whether a UTF-8 entry names one of the simple names the pool was read for ({@link #read(byte[],
+   * byte[][])}).
+   */
+  private final boolean naming;
+
   /** Where each constant starts, once {@link #starts} made it. */
   private int[] starts;
 
-  private ConstantPool(byte[] classFile, int count, int end) {
+  private static final byte[][] NO_NAMES = new byte[0][];
+
+  private ConstantPool(byte[] classFile, int count, int end, boolean naming) {
     this.classFile = classFile;
     this.count = count;
     this.end = end;
+    this.naming = naming;
   }
 
   /**
@@ -45,11 +54,20 @@ public final class ConstantPool {
    * this can walk}
    */
   public static ConstantPool read(byte[] classFile) {
+    return read(classFile, NO_NAMES);
+  }
+
+  /**
+   * {@return the class file's constant pool, as {@link #read(byte[])} reads it, knowing whether a
+   * UTF-8 entry of it contains one of these simple names followed by {@code ;} or {@code <}} (see
+   * {@link #naming}): found in the same pass over the pool, for the prefilter
+   */
+  static ConstantPool read(byte[] classFile, byte[][] simpleNames) {
     if (classFile.length < 10 || u4(classFile, 0) != 0xCAFEBABE) {
       return null;
     }
     try {
-      return walk(classFile);
+      return walk(classFile, simpleNames);
     } catch (ArrayIndexOutOfBoundsException truncated) {
       return null;
     }
@@ -76,15 +94,17 @@ public final class ConstantPool {
   }
 
   /**
-   * Walks the pool once, to find where it ends and that every entry is of a kind this knows. It
-   * keeps no table of where each entry starts: every class the application loads comes through
-   * here, and such a table (an int per constant) was a fifth of what the prefilter allocated, about
-   * 1 MB of 5.5 in the LangChain4j example; the few entries the super types need are found by
-   * walking the pool again ({@link #entry}).
+   * Walks the pool once, to find where it ends and that every entry is of a kind this knows, and
+   * whether a UTF-8 entry names one of {@code simpleNames}. It keeps no table of where each entry
+   * starts: every class the application loads comes through here, and such a table (an int per
+   * constant) was a fifth of what the prefilter allocated, about 1 MB of 5.5 in the LangChain4j
+   * example; the few entries the super types need are found by walking the pool again ({@link
+   * #entry}). The names were looked for in a second pass, which cost as much again.
    */
-  private static ConstantPool walk(byte[] classFile) {
+  private static ConstantPool walk(byte[] classFile, byte[][] simpleNames) {
     int count = u2(classFile, 8);
     int at = 10;
+    boolean naming = false;
     for (int index = 1; index < count; index++) {
       if (at >= classFile.length) {
         return null;
@@ -94,7 +114,12 @@ public final class ConstantPool {
         // a constant kind of a class-file version after this code
         return null;
       }
-      if (isWide(classFile, at)) {
+      if (classFile[at] == 1) {
+        if (!naming && simpleNames.length > 0) {
+          // an entry that runs past the file's end throws here, and the pool is not read
+          naming = utf8Names(classFile, at + 3, at + size, simpleNames);
+        }
+      } else if (isWide(classFile, at)) {
         // Long and Double take two indexes
         index++;
       }
@@ -104,7 +129,7 @@ public final class ConstantPool {
     if (at + 8 > classFile.length) {
       return null;
     }
-    return new ConstantPool(classFile, count, at);
+    return new ConstantPool(classFile, count, at, naming);
   }
 
   /** {@return the length of the entry whose tag is at {@code at}, or 0 for a kind not known} */
@@ -145,23 +170,12 @@ public final class ConstantPool {
   }
 
   /**
-   * {@return whether a UTF-8 entry of the pool contains one of these simple names followed by
-   * {@code ;} or {@code <}} (see {@link AnnotationNames#mayName})
+   * {@return whether a UTF-8 entry of the pool contains one of the simple names it was {@linkplain
+   * #read(byte[], byte[][]) read for} followed by {@code ;} or {@code <}} (see {@link
+   * AnnotationNames#mayName})
    */
-  boolean hasUtf8Naming(byte[][] simpleNames) {
-    int at = 10;
-    for (int index = 1; index < count; index++) {
-      int size = size(classFile, at);
-      if (classFile[at] == 1) {
-        if (utf8Names(at + 3, at + size, simpleNames)) {
-          return true;
-        }
-      } else if (isWide(classFile, at)) {
-        index++;
-      }
-      at += size;
-    }
-    return false;
+  boolean naming() {
+    return naming;
   }
 
   /**
@@ -171,7 +185,7 @@ public final class ConstantPool {
    * byte past ASCII the bytes are the letters, so a name found there is one the decoding finds too;
    * a constant with such a byte is decoded.
    */
-  private boolean utf8Names(int start, int stop, byte[][] simpleNames) {
+  private static boolean utf8Names(byte[] classFile, int start, int stop, byte[][] simpleNames) {
     for (int i = start; i < stop; i++) {
       byte next = classFile[i];
       if (next < 0) {

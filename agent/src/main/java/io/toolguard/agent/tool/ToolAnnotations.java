@@ -74,7 +74,16 @@ final class ToolAnnotations {
    * names}
    */
   boolean mayBeNamedIn(byte[] classFile) {
-    return mayBeNamedIn(ConstantPool.read(classFile), classFile);
+    return mayBeNamedIn(read(classFile), classFile);
+  }
+
+  /**
+   * {@return the class file's constant pool, read knowing whether it names one of the annotations
+   * (for {@link #mayBeNamedIn(ConstantPool, byte[])}), or {@code null} if {@link ConstantPool}
+   * cannot read it}
+   */
+  ConstantPool read(byte[] classFile) {
+    return ConstantPool.read(classFile, simpleNames);
   }
 
   /**
@@ -83,12 +92,12 @@ final class ToolAnnotations {
    * descriptor that reflection (and {@link AnnotationNames#className}) reads as its name does, with
    * whatever before or after; the whole file is scanned for them when its pool could not be read
    *
-   * @param pool the class file's constant pool, {@code null} when {@link ConstantPool#read} could
-   *     not read it
+   * @param pool the class file's constant pool as {@link #read} read it, {@code null} when it could
+   *     not
    */
   boolean mayBeNamedIn(ConstantPool pool, byte[] classFile) {
     if (pool != null) {
-      return pool.hasUtf8Naming(simpleNames);
+      return pool.naming();
     }
     for (byte[] simpleName : simpleNames) {
       if (AnnotationNames.mayName(classFile, 0, classFile.length, simpleName)) {

@@ -48,7 +48,8 @@ final class ToolClassFilter {
   /**
    * The packages of the boot layer's modules (the JDK's, and the application's own on a module
    * path), which the JDK's class loaders define from those modules, never from a class path; once
-   * asked for.
+   * asked for, and without the JDK's own packages ({@link #definedClassFile} never asks about
+   * them).
    */
   private volatile Set<String> modulePackages;
 
@@ -78,7 +79,7 @@ final class ToolClassFilter {
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
     Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
-    ConstantPool pool = ConstantPool.read(classFile);
+    ConstantPool pool = annotations.read(classFile);
     if (annotations.mayBeNamedIn(pool, classFile)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
@@ -140,7 +141,7 @@ final class ToolClassFilter {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = definedClassFile(loader, supertype);
-          ConstantPool superPool = superFile == null ? null : ConstantPool.read(superFile);
+          ConstantPool superPool = superFile == null ? null : annotations.read(superFile);
           tools =
               superFile != null
                   && (annotations.mayBeNamedIn(superPool, superFile)
@@ -180,12 +181,15 @@ final class ToolClassFilter {
    * the file (a class file outside a module's packages is never defined from it): half the cost of
    * a read, about 0.3 ms each before the JIT compiles it, and the LangChain4j example reads about a
    * hundred super types ahead. A class in a module's package, or one neither path has, is left to
-   * {@link #classFile}.
+   * {@link #classFile}; and so is one in a package of the JDK's ({@link
+   * Provenance.Purpose#DECLARES_NO_TOOLS}), which the prefilter never reads and the weaving seldom
+   * does.
    */
   byte[] definedClassFile(ClassLoader loader, String internalName) {
     if (bootClassPath != null
         && loader != null
         && isJdkApplicationLoader(loader)
+        && !Provenance.matchesInternalName(DECLARES_NO_TOOLS, internalName)
         && !inModulePackage(internalName)) {
       String resource = internalName + ".class";
       byte[] found = read(bootClassPath, resource);
@@ -222,7 +226,13 @@ final class ToolClassFilter {
     if (packages == null) {
       packages = new HashSet<>();
       for (Module module : ModuleLayer.boot().modules()) {
-        packages.addAll(module.getPackages());
+        for (String name : module.getPackages()) {
+          // Only what can be asked (see definedClassFile): the JDK's packages are most of the 900
+          // or so, and cost a put each.
+          if (!Provenance.matches(DECLARES_NO_TOOLS, name)) {
+            packages.add(name);
+          }
+        }
       }
       modulePackages = packages;
     }

@@ -40,7 +40,7 @@ class ConstantPoolTest {
 
     int naming = 0;
     for (byte[] classFile : classFiles) {
-      ConstantPool pool = ConstantPool.read(classFile);
+      ConstantPool pool = ConstantPool.read(classFile, TOOL_NAMES);
       ClassReader asm = new ClassReader(classFile);
       assertThat(pool).as(asm.getClassName()).isNotNull();
       List<String> supertypes = new ArrayList<>();
@@ -51,7 +51,8 @@ class ConstantPoolTest {
       assertThat(pool.supertypes()).as(asm.getClassName()).isEqualTo(supertypes);
       assertThat(methods(pool)).as(asm.getClassName()).isEqualTo(asmMethods(asm));
       boolean names = utf8Naming(asm, classFile);
-      assertThat(pool.hasUtf8Naming(TOOL_NAMES)).as(asm.getClassName()).isEqualTo(names);
+      assertThat(pool.naming()).as(asm.getClassName()).isEqualTo(names);
+      assertThat(ConstantPool.read(classFile).naming()).as("read for no names").isFalse();
       naming += names ? 1 : 0;
     }
     assertThat(naming).as("classes naming a tool annotation, this test's among them").isPositive();
@@ -100,7 +101,7 @@ class ConstantPoolTest {
       for (byte[] name : TOOL_NAMES) {
         expected |= AnnotationNames.mayNameDecoded(classFile, 13, 13 + constant.length, name);
       }
-      assertThat(ConstantPool.read(classFile).hasUtf8Naming(TOOL_NAMES))
+      assertThat(ConstantPool.read(classFile, TOOL_NAMES).naming())
           .as(java.util.HexFormat.of().formatHex(constant))
           .isEqualTo(expected);
       found += expected ? 1 : 0;
@@ -143,10 +144,10 @@ class ConstantPoolTest {
     byte[] classFile = bytes(ToolAnnotationsTest.Direct.class);
     for (int length = 0; length < classFile.length; length += 7) {
       byte[] truncated = java.util.Arrays.copyOf(classFile, length);
-      ConstantPool pool = ConstantPool.read(truncated);
+      ConstantPool pool = ConstantPool.read(truncated, TOOL_NAMES);
       if (pool != null) {
         // truncated past the pool: the names in it are all there
-        assertThat(pool.hasUtf8Naming(TOOL_NAMES)).isTrue();
+        assertThat(pool.naming()).isTrue();
       }
     }
     assertThat(ConstantPool.read("not a class file".getBytes(StandardCharsets.UTF_8))).isNull();
