@@ -3,6 +3,7 @@ package io.toolguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.toolguard.it.app.InheritedToolApp;
 import io.toolguard.it.app.ToolApp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -163,6 +164,56 @@ class AotCacheIT {
     assertThat(classes)
         .contains("io.toolguard.agent.Startup source: shared objects file")
         .contains("io.toolguard.agent.policy.read.PolicyParser source: shared objects file");
+  }
+
+  @Test
+  void aToolInheritedByClassesFromTheCacheIsDecided() throws Exception {
+    Files.writeString(
+        dir.resolve("inherited.yaml"),
+        """
+        version: 1
+        sandbox: .
+        tools:
+          burn:
+            decision: deny
+        """);
+    String app = InheritedToolApp.class.getName();
+    ChildJvm.Result training =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCacheOutput=inherited.aot")
+            .jvmArg("--add-modules=java.instrument")
+            .main(classPath, app);
+    assertThat(training.exitCode()).as(training.toString()).isZero();
+    Files.deleteIfExists(dir.resolve("burned.txt"));
+
+    // Without the agent, the cached run does the harm.
+    ChildJvm.Result unguarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=inherited.aot")
+            .jvmArg("-XX:AOTMode=on")
+            .jvmArg("--add-modules=java.instrument")
+            .main(classPath, app);
+    assertThat(unguarded.stdout()).as(unguarded.toString()).contains("burn: ran");
+    assertThat(dir.resolve("burned.txt")).exists();
+    Files.delete(dir.resolve("burned.txt"));
+
+    // With it, the class that only inherits the tool (its interface's @Tool), both from the cache,
+    // is found and its call decided.
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir)
+            .jvmArg("-XX:AOTCache=inherited.aot")
+            .jvmArg("-XX:AOTMode=on")
+            .jvmArg("-Xlog:class+load:file=inherited.log")
+            .agent("policy=inherited.yaml,audit=audit.jsonl")
+            .main(classPath, app);
+    assertThat(guarded.stdout())
+        .as(guarded.toString())
+        .contains("burn: denied: Tool 'burn' was denied by toolguard")
+        .doesNotContain("burn: ran");
+    assertThat(dir.resolve("burned.txt")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("inherited.log")))
+        .contains(InheritedToolApp.Impl.class.getName() + " source: shared objects file")
+        .contains(InheritedToolApp.Tools.class.getName() + " source: shared objects file");
   }
 
   /** What the agent says of a training run, at start-up and as each call's reason. */
