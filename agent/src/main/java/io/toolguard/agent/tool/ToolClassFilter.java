@@ -215,7 +215,7 @@ final class ToolClassFilter {
    * {@return whether the loader is the JDK's application class loader}: a class of that name the
    * bootstrap loader defined (no other loader's class can pass for it)
    */
-  private static boolean isJdkApplicationLoader(ClassLoader loader) {
+  static boolean isJdkApplicationLoader(ClassLoader loader) {
     Class<?> type = loader.getClass();
     return type.getClassLoader() == null
         && type.getName().equals("jdk.internal.loader.ClassLoaders$AppClassLoader");

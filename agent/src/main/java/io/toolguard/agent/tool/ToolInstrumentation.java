@@ -128,10 +128,10 @@ public final class ToolInstrumentation implements ClassFileTransformer {
 
   /**
    * Retransforms the loaded classes that may declare tools. From an AOT cache these are most of the
-   * application's (about 1,600 in the LangChain4j example), so each class file is read as the
-   * prefilter reads a super type's ({@link ToolClassFilter#definedClassFile}, without searching the
-   * JDK's modules first), and super classes and interfaces are looked at before the classes below
-   * them: the filter then knows them already, and does not read their class files a second time.
+   * application's (about 1,600 in the LangChain4j example), so each class file is read from the jar
+   * it came from ({@link LoadedClassFiles}), and super classes and interfaces are looked at before
+   * the classes below them: the filter then knows them already, and does not read their class files
+   * a second time.
    */
   private void retransformLoaded(Instrumentation instrumentation) {
     List<List<Class<?>>> byDepth = new ArrayList<>();
@@ -154,14 +154,16 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       }
     }
     List<Class<?>> candidates = new ArrayList<>();
-    for (List<Class<?>> types : byDepth) {
-      for (Class<?> type : types) {
-        ClassLoader loader = type.getClassLoader();
-        String internalName = type.getName().replace('.', '/');
-        byte[] classFile = filter.definedClassFile(loader, internalName);
-        // A class with no class file to read (a generated one) is looked at when retransformed.
-        if (classFile == null || filter.mayDeclareTools(loader, internalName, classFile)) {
-          candidates.add(type);
+    try (LoadedClassFiles classFiles = new LoadedClassFiles(filter)) {
+      for (List<Class<?>> types : byDepth) {
+        for (Class<?> type : types) {
+          ClassLoader loader = type.getClassLoader();
+          String internalName = type.getName().replace('.', '/');
+          byte[] classFile = classFiles.read(type, internalName);
+          // A class with no class file to read (a generated one) is looked at when retransformed.
+          if (classFile == null || filter.mayDeclareTools(loader, internalName, classFile)) {
+            candidates.add(type);
+          }
         }
       }
     }
