@@ -45,8 +45,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private final ToolAnnotations annotations;
   private final ToolClassFilter filter;
 
-  /** A test's: no guard told of classes woven. */
-  ToolInstrumentation(ToolRegistry registry, List<String> listedAnnotations) {
+  private ToolInstrumentation(ToolRegistry registry, List<String> listedAnnotations) {
     this(registry, listedAnnotations, null);
   }
 
@@ -182,25 +181,6 @@ public final class ToolInstrumentation implements ClassFileTransformer {
         }
       }
     }
-  }
-
-  /**
-   * The JDK's own code declares no tools ({@link Provenance#isJdkCode(ClassLoader, Module)}, as for
-   * the classes loaded before an attach), so its classes are not read: about 600 of the LangChain4j
-   * example's load after {@code premain}.
-   */
-  @Override
-  public byte[] transform(
-      Module module,
-      ClassLoader loader,
-      String internalName,
-      Class<?> redefined,
-      ProtectionDomain domain,
-      byte[] classFile) {
-    if (module != null && Provenance.isJdkCode(loader, module)) {
-      return null;
-    }
-    return transform(loader, internalName, redefined, domain, classFile);
   }
 
   @Override

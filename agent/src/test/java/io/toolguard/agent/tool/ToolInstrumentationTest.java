@@ -2,11 +2,8 @@ package io.toolguard.agent.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.toolguard.agent.guard.ToolRegistry;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,38 +30,6 @@ class ToolInstrumentationTest {
                 loaded(attach, org.assertj.core.api.Assertions.class)))
         .as("an application class")
         .isTrue();
-  }
-
-  @Test
-  void theJdksOwnClassesAreNotReadForTools() {
-    ToolInstrumentation tools = new ToolInstrumentation(new ToolRegistry(), List.of());
-    // no class file: read, it is one that names a tool annotation and cannot be woven
-    byte[] namesATool = "Lio/toolguard/api/Tool;".getBytes(StandardCharsets.UTF_8);
-    ClassLoader platform = ClassLoader.getPlatformClassLoader();
-    Module attach = ModuleLayer.boot().findModule("jdk.attach").orElseThrow();
-
-    assertThat(transform(tools, Object.class.getModule(), null, namesATool))
-        .as("java.base, the bootstrap loader's")
-        .isNull();
-    assertThat(transform(tools, attach, ClassLoader.getSystemClassLoader(), namesATool))
-        .as("a JDK module the application loader defines")
-        .isNull();
-    assertThat(transform(tools, platform.getUnnamedModule(), platform, namesATool))
-        .as("a class path of the platform loader's")
-        .containsExactly(0);
-    assertThat(
-            transform(
-                tools,
-                ClassLoader.getSystemClassLoader().getUnnamedModule(),
-                ClassLoader.getSystemClassLoader(),
-                namesATool))
-        .as("the class path")
-        .containsExactly(0);
-  }
-
-  private static byte[] transform(
-      ToolInstrumentation tools, Module module, ClassLoader loader, byte[] classFile) {
-    return tools.transform(module, loader, "probe/Probe", null, null, classFile);
   }
 
   private static Instrumentation loaded(Class<?>... classes) {
