@@ -7,10 +7,9 @@ import io.toolguard.bootstrap.WeakIdentityMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.jar.asm.ClassReader;
 
@@ -47,11 +46,10 @@ final class ToolClassFilter {
 
   /**
    * The packages of the boot layer's modules (the JDK's, and the application's own on a module
-   * path), which the JDK's class loaders define from those modules, never from a class path; once
-   * asked for, and without the JDK's own packages ({@link #definedClassFile} never asks about
-   * them).
+   * path), which the JDK's class loaders define from those modules, never from a class path, with
+   * their modules; once asked for.
    */
-  private volatile Set<String> modulePackages;
+  private volatile Map<String, Module> modulePackages;
 
   ToolClassFilter(ToolAnnotations annotations, List<String> listedAnnotations) {
     this(annotations, listedAnnotations, bootClassPath());
@@ -137,7 +135,7 @@ final class ToolClassFilter {
       return false;
     }
     for (String supertype : supertypes) {
-      if (!Provenance.matchesInternalName(DECLARES_NO_TOOLS, supertype)) {
+      if (!isJdks(loader, supertype)) {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = definedClassFile(loader, supertype);
@@ -181,16 +179,13 @@ final class ToolClassFilter {
    * the file (a class file outside a module's packages is never defined from it): half the cost of
    * a read, about 0.3 ms each before the JIT compiles it, and the LangChain4j example reads about a
    * hundred super types ahead. A class in a module's package, or one neither path has, is left to
-   * {@link #classFile}; and so is one in a package of the JDK's ({@link
-   * Provenance.Purpose#DECLARES_NO_TOOLS}), which the prefilter never reads and the weaving seldom
-   * does.
+   * {@link #classFile}.
    */
   byte[] definedClassFile(ClassLoader loader, String internalName) {
     if (bootClassPath != null
         && loader != null
         && isJdkApplicationLoader(loader)
-        && !Provenance.matchesInternalName(DECLARES_NO_TOOLS, internalName)
-        && !inModulePackage(internalName)) {
+        && moduleOfPackage(internalName) == null) {
       String resource = internalName + ".class";
       byte[] found = read(bootClassPath, resource);
       if (found == null) {
@@ -221,23 +216,41 @@ final class ToolClassFilter {
         && type.getName().equals("jdk.internal.loader.ClassLoaders$AppClassLoader");
   }
 
-  private boolean inModulePackage(String internalName) {
-    Set<String> packages = modulePackages;
+  /**
+   * {@return whether the loader defines the super type from the JDK's own code, which declares no
+   * tools}: a class in one of the JDK's packages ({@link Provenance.Purpose#DECLARES_NO_TOOLS})
+   * that is {@code java.*} (which only the JDK's own loaders may define), or, for the JDK's
+   * application class loader, in a package of one of the JDK's modules, which that loader defines
+   * from the module and never from its class path. The package's name alone does not tell: a
+   * library on the class path may have classes in {@code com.sun.} or {@code javax.} packages of
+   * its own, with tools (and a loader of the application's own may define such a class itself), so
+   * those are read.
+   */
+  private boolean isJdks(ClassLoader loader, String supertype) {
+    if (!Provenance.matchesInternalName(DECLARES_NO_TOOLS, supertype)) {
+      return false;
+    }
+    if (supertype.startsWith("java/")) {
+      return true;
+    }
+    Module module = isJdkApplicationLoader(loader) ? moduleOfPackage(supertype) : null;
+    return module != null && Provenance.isJdkCode(module.getClassLoader(), module);
+  }
+
+  /** {@return the boot layer's module that holds the class's package, or {@code null}} */
+  private Module moduleOfPackage(String internalName) {
+    Map<String, Module> packages = modulePackages;
     if (packages == null) {
-      packages = new HashSet<>();
+      packages = new HashMap<>();
       for (Module module : ModuleLayer.boot().modules()) {
         for (String name : module.getPackages()) {
-          // Only what can be asked (see definedClassFile): the JDK's packages are most of the 900
-          // or so, and cost a put each.
-          if (!Provenance.matches(DECLARES_NO_TOOLS, name)) {
-            packages.add(name);
-          }
+          packages.put(name, module);
         }
       }
       modulePackages = packages;
     }
     int end = internalName.lastIndexOf('/');
-    return end < 0 || packages.contains(internalName.substring(0, end).replace('/', '.'));
+    return end < 0 ? null : packages.get(internalName.substring(0, end).replace('/', '.'));
   }
 
   /**

@@ -274,10 +274,20 @@ public final class Provenance {
    * agent appends to the boot class path (unnamed).
    */
   public static boolean isJdkCode(Class<?> type) {
-    return isJdk(type)
-        ? type.getModule().getLayer() == ModuleLayer.boot()
-        : type.getClassLoader() == ClassLoader.getSystemClassLoader()
-            && isApplicationLoadersJdkModule(type.getModule());
+    return isJdkCode(type.getClassLoader(), type.getModule());
+  }
+
+  /**
+   * {@return whether a class of this loader and module is the JDK's own code}, as {@link
+   * #isJdkCode(Class)} tells it: for a module a class not loaded yet would be defined in
+   */
+  public static boolean isJdkCode(ClassLoader loader, Module module) {
+    if (!module.isNamed()) {
+      return false;
+    }
+    return loader == null || loader == PLATFORM
+        ? module.getLayer() == ModuleLayer.boot()
+        : loader == ClassLoader.getSystemClassLoader() && isApplicationLoadersJdkModule(module);
   }
 
   /**
