@@ -560,7 +560,11 @@ final class JdkWeaving {
       }
     }
 
-    /** The reading thread's work, in the order the weaving needs it. */
+    /**
+     * The reading thread's work: the foreign-ABI class first, which {@code premain}'s own thread
+     * needs later and would otherwise wait for, then the rest in the order the weaving needs it
+     * (the weaving reads what this has not begun yet itself, {@link #awaited}).
+     */
     private static final class ReadAhead implements Runnable {
       private final FutureTask<WovenJdkCache> cache;
       private final FutureTask<ProviderClassFiles> provider;
@@ -572,9 +576,9 @@ final class JdkWeaving {
 
       @Override
       public void run() {
+        settleForeignAbi();
         provider.run();
         cache.run();
-        settleForeignAbi();
       }
 
       /**
