@@ -168,15 +168,7 @@ class AotCacheIT {
 
   @Test
   void aToolInheritedByClassesFromTheCacheIsDecided() throws Exception {
-    Files.writeString(
-        dir.resolve("inherited.yaml"),
-        """
-        version: 1
-        sandbox: .
-        tools:
-          burn:
-            decision: deny
-        """);
+    Files.writeString(dir.resolve("inherited.yaml"), InheritedBurns.POLICY);
     String app = InheritedToolApp.class.getName();
     ChildJvm.Result training =
         ChildJvm.in(dir)
@@ -187,30 +179,24 @@ class AotCacheIT {
     Files.deleteIfExists(dir.resolve("burned.txt"));
 
     // Without the agent, the cached run does the harm.
-    ChildJvm.Result unguarded =
+    InheritedBurns.assertBurned(
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCache=inherited.aot")
             .jvmArg("-XX:AOTMode=on")
             .jvmArg("--add-modules=java.instrument")
-            .main(classPath, app);
-    assertThat(unguarded.stdout()).as(unguarded.toString()).contains("burn: ran");
-    assertThat(dir.resolve("burned.txt")).exists();
-    Files.delete(dir.resolve("burned.txt"));
+            .main(classPath, app),
+        dir);
 
     // With it, the class that only inherits the tool (its interface's @Tool), both from the cache,
     // is found and its call decided.
-    ChildJvm.Result guarded =
+    InheritedBurns.assertDenied(
         ChildJvm.in(dir)
             .jvmArg("-XX:AOTCache=inherited.aot")
             .jvmArg("-XX:AOTMode=on")
             .jvmArg("-Xlog:class+load:file=inherited.log")
             .agent("policy=inherited.yaml,audit=audit.jsonl")
-            .main(classPath, app);
-    assertThat(guarded.stdout())
-        .as(guarded.toString())
-        .contains("burn: denied: Tool 'burn' was denied by toolguard")
-        .doesNotContain("burn: ran");
-    assertThat(dir.resolve("burned.txt")).doesNotExist();
+            .main(classPath, app),
+        dir);
     assertThat(Files.readString(dir.resolve("inherited.log")))
         .contains(InheritedToolApp.Impl.class.getName() + " source: shared objects file")
         .contains(InheritedToolApp.Tools.class.getName() + " source: shared objects file");

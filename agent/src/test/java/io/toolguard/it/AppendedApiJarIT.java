@@ -1,7 +1,5 @@
 package io.toolguard.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.toolguard.it.app.ClassPathAppendingAgent;
 import io.toolguard.it.app.InheritedToolApp;
 import java.io.IOException;
@@ -27,15 +25,7 @@ class AppendedApiJarIT {
 
   @Test
   void aToolInheritedFromAnAnnotationJarAnotherAgentAppendedIsStillDecided() throws Exception {
-    Files.writeString(
-        dir.resolve("policy.yaml"),
-        """
-        version: 1
-        sandbox: .
-        tools:
-          burn:
-            decision: deny
-        """);
+    Files.writeString(dir.resolve("policy.yaml"), InheritedBurns.POLICY);
     Path app = dir.resolve("app.jar");
     jar(
         app,
@@ -51,23 +41,17 @@ class AppendedApiJarIT {
     String second = "-javaagent:" + appending + "=" + api;
 
     // Without toolguard, the tool runs.
-    ChildJvm.Result plain =
-        ChildJvm.in(dir).jvmArg(second).main(app.toString(), InheritedToolApp.class.getName());
-    assertThat(plain.stdout()).as(plain.toString()).contains("burn: ran");
-    assertThat(dir.resolve("burned.txt")).exists();
-    Files.delete(dir.resolve("burned.txt"));
+    InheritedBurns.assertBurned(
+        ChildJvm.in(dir).jvmArg(second).main(app.toString(), InheritedToolApp.class.getName()),
+        dir);
 
     // With toolguard first, the other agent's class loads before the jar is on the class path.
-    ChildJvm.Result guarded =
+    InheritedBurns.assertDenied(
         ChildJvm.in(dir)
             .agent("policy=policy.yaml,audit=audit.jsonl")
             .jvmArg(second)
-            .main(app.toString(), InheritedToolApp.class.getName());
-    assertThat(guarded.stdout())
-        .as(guarded.toString())
-        .contains("burn: denied: Tool 'burn' was denied by toolguard")
-        .doesNotContain("burn: ran");
-    assertThat(dir.resolve("burned.txt")).doesNotExist();
+            .main(app.toString(), InheritedToolApp.class.getName()),
+        dir);
   }
 
   /** {@return the tool annotations' classes in a jar of their own} */

@@ -2,7 +2,7 @@ package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.toolguard.it.app.ShredderApp;
+import io.toolguard.it.app.InheritedToolApp;
 import io.toolguard.it.app.bootpath.LocalVault;
 import io.toolguard.it.app.bootpath.Vault;
 import io.toolguard.it.app.bootpath.VaultApp;
@@ -70,32 +70,18 @@ class SuperTypeReadsIT {
 
   @Test
   void aToolOfALibrarysInterfaceInAPackageNamedLikeTheJdksIsFound() throws Exception {
-    // com.sun.toolguard.probe.Shredder is the class path's, not the JDK's: its name does not make
-    // it one that declares no tools.
-    Files.writeString(
-        dir.resolve("shred.yaml"),
-        """
-        version: 1
-        sandbox: .
-        tools:
-          shred:
-            decision: deny
-        """);
+    // com.sun.toolguard.probe.Burner is the class path's, not the JDK's: its name does not make it
+    // one that declares no tools.
+    Files.writeString(dir.resolve("burn.yaml"), InheritedBurns.POLICY);
     String classPath = ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.apiJar());
-    ChildJvm.Result plain = ChildJvm.in(dir).main(classPath, ShredderApp.class.getName());
-    assertThat(plain.stdout()).as(plain.toString()).contains("shred: ran");
-    assertThat(dir.resolve("shredded.txt")).exists();
-    Files.delete(dir.resolve("shredded.txt"));
+    String app = InheritedToolApp.class.getName();
 
-    ChildJvm.Result guarded =
+    InheritedBurns.assertBurned(ChildJvm.in(dir).main(classPath, app, "FromJdkNamedPackage"), dir);
+    InheritedBurns.assertDenied(
         ChildJvm.in(dir)
-            .agent("policy=shred.yaml,audit=audit.jsonl")
-            .main(classPath, ShredderApp.class.getName());
-    assertThat(guarded.stdout())
-        .as(guarded.toString())
-        .contains("shred: denied: Tool 'shred' was denied by toolguard")
-        .doesNotContain("shred: ran");
-    assertThat(dir.resolve("shredded.txt")).doesNotExist();
+            .agent("policy=burn.yaml,audit=audit.jsonl")
+            .main(classPath, app, "FromJdkNamedPackage"),
+        dir);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.toolguard.it.app;
 
+import com.sun.toolguard.probe.Burner;
 import io.toolguard.api.Risk;
 import io.toolguard.api.Tool;
 import java.nio.file.Files;
@@ -7,9 +8,11 @@ import java.nio.file.Path;
 
 /**
  * A tool method a class inherits without naming the annotation: {@link Impl#burn} implements {@link
- * Tools#burn}, which carries {@code @Tool}. {@code main} loads {@code Impl} first (so the JVM
- * defines it before its interface) and calls {@code burn} by reflection, which writes {@code
- * burned.txt} in the working folder. Prints {@code burn: ran} or {@code burn: denied: …}.
+ * Tools#burn}, which carries {@code @Tool}; {@link FromJdkNamedPackage#burn} implements {@link
+ * Burner#burn}, from a package named like the JDK's. {@code main} loads the class its argument
+ * names ({@code Impl} without one) first (so the JVM defines it before its interface) and calls
+ * {@code burn} by reflection, which writes {@code burned.txt} in the working folder. Prints {@code
+ * burn: ran} or {@code burn: denied: …}.
  */
 public final class InheritedToolApp {
 
@@ -30,9 +33,18 @@ public final class InheritedToolApp {
     }
   }
 
+  /** Inherits it from a class path interface in a package named like the JDK's. */
+  public static final class FromJdkNamedPackage implements Burner {
+    @Override
+    public String burn(String what) throws Exception {
+      return new Impl().burn(what);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
+    String nested = args.length > 0 ? args[0] : "Impl";
     Object impl =
-        Class.forName(InheritedToolApp.class.getName() + "$Impl")
+        Class.forName(InheritedToolApp.class.getName() + "$" + nested)
             .getDeclaredConstructor()
             .newInstance();
     try {
