@@ -226,7 +226,7 @@ final class ToolClassFilter {
    * its own, with tools (and a loader of the application's own may define such a class itself), so
    * those are read.
    */
-  private boolean isJdks(ClassLoader loader, String supertype) {
+  boolean isJdks(ClassLoader loader, String supertype) {
     if (!Provenance.matchesInternalName(DECLARES_NO_TOOLS, supertype)) {
       return false;
     }

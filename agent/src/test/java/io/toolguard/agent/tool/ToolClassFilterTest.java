@@ -12,6 +12,33 @@ class ToolClassFilterTest {
   private final ClassLoader loader = getClass().getClassLoader();
 
   @Test
+  void theJdksApplicationLoaderTakesOnlyTheJdksModulesPackagesForTheJdks() {
+    ClassLoader application = ClassLoader.getSystemClassLoader();
+    for (String jdk :
+        List.of(
+            "java/util/AbstractList",
+            "javax/swing/AbstractAction",
+            "jdk/internal/misc/Unsafe",
+            "sun/misc/Unsafe",
+            "com/sun/net/httpserver/Filter")) {
+      assertThat(filter.isJdks(application, jdk)).as(jdk).isTrue();
+    }
+    for (String theirs :
+        List.of(
+            "com/sun/toolguard/probe/Burner",
+            "javax/toolguardprobe/Base",
+            "jdk/toolguardprobe/Base",
+            "com/example/Base")) {
+      assertThat(filter.isJdks(application, theirs)).as(theirs).isFalse();
+    }
+    ClassLoader own = new ClassLoader(application) {};
+    assertThat(filter.isJdks(own, "javax/swing/AbstractAction"))
+        .as("a loader of the application's own may define it itself")
+        .isFalse();
+    assertThat(filter.isJdks(own, "java/util/AbstractList")).isTrue();
+  }
+
+  @Test
   void aClassNamingAToolAnnotationMayDeclareTools() {
     assertThat(mayDeclareTools(ToolAnnotationsTest.Direct.class)).isTrue();
   }
