@@ -43,18 +43,18 @@ final class LoadedClassFiles implements AutoCloseable {
   byte[] read(Class<?> type, String internalName) {
     // Only the JDK's application class loader's code sources are taken to tell where its classes
     // came from; a loader of the application's own is asked for its class file, as before.
-    JarFile jar =
-        ToolClassFilter.isJdkApplicationLoader(type.getClassLoader()) ? jarOf(type) : null;
-    if (jar != null) {
+    if (ToolClassFilter.isJdkApplicationLoader(type.getClassLoader())) {
       try {
-        JarEntry entry = jar.getJarEntry(internalName + ".class");
+        JarFile jar = jarOf(type);
+        JarEntry entry = jar == null ? null : jar.getJarEntry(internalName + ".class");
         if (entry != null) {
           try (InputStream in = jar.getInputStream(entry)) {
             return ClassFileReads.whole(in);
           }
         }
       } catch (IOException | RuntimeException unreadable) {
-        // read as a class not loaded yet, below
+        // (a security manager that refuses toolguard the code source, say) read as a class not
+        // loaded yet, below
       }
     }
     return filter.definedClassFile(type.getClassLoader(), internalName);
