@@ -37,7 +37,9 @@ public final class InheritedToolApp {
   public static final class FromJdkNamedPackage implements Burner {
     @Override
     public String burn(String what) throws Exception {
-      return new Impl().burn(what);
+      // its own write: a call of Impl's tool would be decided there, whatever this class is
+      Files.writeString(Path.of("burned.txt"), what);
+      return "ran";
     }
   }
 
