@@ -259,14 +259,6 @@ public final class Provenance {
   private Provenance() {}
 
   /**
-   * {@return whether the class belongs to the JDK}: defined by the bootstrap or platform loader in
-   * a named module, which application code cannot do (toolguard's own bootstrap class is unnamed).
-   */
-  public static boolean isJdk(Class<?> type) {
-    return isBootOrPlatformLoaded(type) && type.getModule().isNamed();
-  }
-
-  /**
    * {@return whether the class is the JDK's own code}: defined by the boot or platform loader in a
    * named module of the boot layer, or by the application loader in one of the JDK's modules of its
    * run-time image. Leaves out what the JDK defines for others at run time in dynamic modules
@@ -283,8 +275,11 @@ public final class Provenance {
    */
   public static boolean isJdkCode(ClassLoader loader, Module module) {
     if (!module.isNamed()) {
+      // what no JDK loader defines in a module: toolguard's own bootstrap classes among it
       return false;
     }
+    // The bootstrap and platform loaders' named modules are the JDK's, which application code
+    // cannot define, but for the dynamic modules the JDK spins outside the boot layer.
     return loader == null || loader == PLATFORM
         ? module.getLayer() == ModuleLayer.boot()
         : loader == ClassLoader.getSystemClassLoader() && isApplicationLoadersJdkModule(module);
@@ -331,12 +326,6 @@ public final class Provenance {
    */
   public static boolean forwardsCalls(Class<?> type) {
     return isJdkCode(type) && (type.isHidden() || matches(Purpose.FORWARDS_CALLS, type.getName()));
-  }
-
-  /** {@return whether the bootstrap or platform loader defined the class}, in any module */
-  private static boolean isBootOrPlatformLoaded(Class<?> type) {
-    ClassLoader loader = type.getClassLoader();
-    return loader == null || loader == PLATFORM;
   }
 
   /**

@@ -122,9 +122,11 @@ class ProvenanceTest {
 
   @Test
   void theJdkIsWhatTheBootOrPlatformLoaderDefinedInANamedModule() {
-    assertThat(Provenance.isJdk(String.class)).isTrue();
-    assertThat(Provenance.isJdk(java.sql.Timestamp.class)).as("platform loader").isTrue();
-    assertThat(Provenance.isJdk(ProvenanceTest.class)).isFalse();
+    assertThat(Provenance.isJdkCode(String.class)).isTrue();
+    assertThat(Provenance.isJdkCode(java.sql.Timestamp.class)).as("platform loader").isTrue();
+    assertThat(Provenance.isJdkCode(null, ProvenanceTest.class.getModule()))
+        .as("an unnamed module, whatever the loader")
+        .isFalse();
   }
 
   @Test
@@ -135,7 +137,8 @@ class ProvenanceTest {
         java.lang.reflect.Proxy.newProxyInstance(
                 null, new Class<?>[] {Runnable.class}, (p, m, a) -> null)
             .getClass();
-    assertThat(Provenance.isJdk(proxy)).as("boot loader, named module").isTrue();
+    assertThat(proxy.getClassLoader()).as("the boot loader's").isNull();
+    assertThat(proxy.getModule().isNamed()).isTrue();
     assertThat(Provenance.isJdkCode(proxy)).as("a dynamic module").isFalse();
   }
 
