@@ -1055,6 +1055,16 @@ public final class Dispatcher {
     return number < 0 ? classFile : weave(CURRENT.get(), classFile, number);
   }
 
+  /**
+   * {@return {@code classFile} woven again for the call the loaded class {@code type} was born in,
+   * or {@code null} if it was not born in a tool}: for the class file transformer, which the JVM
+   * hands a born class without its weaving when another agent retransforms or redefines it
+   */
+  public static Object weaveBornAgain(Object type, Object classFile) {
+    int number = type instanceof Class<?> loaded ? Born.number(loaded) : -1;
+    return number < 0 ? null : weave(CURRENT.get(), classFile, number);
+  }
+
   /** {@return whether the class file transformer has a class to weave on this thread} */
   public static boolean bornClassDefining(Object loader) {
     return Born.loaderNumber(loader) >= 0 || Born.expecting();

@@ -43,9 +43,14 @@ public final class BornClasses implements ClassFileTransformer {
 
   private BornClasses() {}
 
-  /** Registers the transformer that weaves born loaders' classes. */
+  /**
+   * Registers the transformer that weaves born classes, as one that can retransform (one JVMTI
+   * environment for all of the agent's transformers: see {@code ToolInstrumentation.install}). When
+   * another agent retransforms or redefines a born class, the JVM hands it the class file without
+   * the weaving, and it weaves it again for the call the class was born in.
+   */
   public static void install(Instrumentation instrumentation) {
-    instrumentation.addTransformer(new BornClasses(), false);
+    instrumentation.addTransformer(new BornClasses(), true);
   }
 
   /** {@return the hooks by internal class name, for this JDK} */
@@ -176,10 +181,13 @@ public final class BornClasses implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    if (loader == null || redefined != null) {
+    if (loader == null) {
       return null;
     }
     try {
+      if (redefined != null) {
+        return (byte[]) Dispatcher.weaveBornAgain(redefined, classFile);
+      }
       if (!Dispatcher.bornClassDefining(loader)) {
         return null;
       }
@@ -190,7 +198,8 @@ public final class BornClasses implements ClassFileTransformer {
       System.err.println(
           "toolguard: ERROR: could not weave "
               + internalName
-              + ", which a class loader created inside a tool defines, so the class is refused: "
+              + ", which a class loader created inside a tool defines, so the class is refused"
+              + " (a loaded class keeps the code it has): "
               + failure);
       return REFUSED.clone();
     } catch (Throwable exhausted) {

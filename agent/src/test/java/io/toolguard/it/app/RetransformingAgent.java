@@ -1,0 +1,52 @@
+package io.toolguard.it.app;
+
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+
+/**
+ * Another agent, as a profiler or a tracing agent is: it registers a transformer that can
+ * retransform (and changes nothing), and retransforms or redefines classes when the application
+ * asks ({@link RetransformedApp}).
+ */
+public final class RetransformingAgent {
+
+  private static volatile Instrumentation instrumentation;
+
+  private RetransformingAgent() {}
+
+  public static void premain(String options, Instrumentation given) {
+    given.addTransformer(
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(
+              ClassLoader loader,
+              String name,
+              Class<?> redefined,
+              ProtectionDomain domain,
+              byte[] classFile) {
+            return null;
+          }
+        },
+        true);
+    instrumentation = given;
+  }
+
+  /** Retransforms these classes: the JVM runs every retransforming agent's transformers again. */
+  public static void retransform(Class<?>... types) throws Exception {
+    loaded().retransformClasses(types);
+  }
+
+  /** Redefines {@code type} from {@code classFile}. */
+  public static void redefine(Class<?> type, byte[] classFile) throws Exception {
+    loaded().redefineClasses(new ClassDefinition(type, classFile));
+  }
+
+  private static Instrumentation loaded() {
+    if (instrumentation == null) {
+      throw new IllegalStateException("run with -javaagent: on a jar whose Premain-Class is this");
+    }
+    return instrumentation;
+  }
+}
