@@ -60,6 +60,29 @@ class AgentClassLoaderTest {
   }
 
   @Test
+  void definesClassesOfEveryLengthOneAfterAnotherFromTheBufferItReuses() throws Exception {
+    String small = "io/toolguard/agent/fixture/Small";
+    String large = "io/toolguard/agent/fixture/Large";
+    String long_ = "long ".repeat(6_000);
+    Path jar =
+        packedJar(
+            Map.of(
+                ANSWER + ".class", answering(ANSWER, "first"),
+                large + ".class", answering(large, long_),
+                small + ".class", answering(small, "small")));
+    AgentClassLoader loader = open(jar);
+
+    // Each class is inflated into the buffer the one before it left, longer or shorter than it.
+    for (String[] expected : new String[][] {{ANSWER, "first"}, {large, long_}, {small, "small"}}) {
+      Class<?> type = loader.loadClass(expected[0].replace('/', '.'));
+      assertThat(((Supplier<?>) type.getConstructor().newInstance()).get()).isEqualTo(expected[1]);
+      try (var in = loader.getResourceAsStream(expected[0] + ".class")) {
+        assertThat(in.readAllBytes()).isEqualTo(answering(expected[0], expected[1]));
+      }
+    }
+  }
+
+  @Test
   void keepsThePackedClassesOutOfTheJarsOwnEntriesAndServesTheirFilesItself() throws Exception {
     byte[] classFile = answering(ANSWER, "packed");
     Path jar =
