@@ -36,16 +36,66 @@ final class ApprovalApi {
     }
   }
 
-  /** Waits for the child JVM to write its token file. */
+  /**
+   * Waits for the child JVM to write its token file. If the child says its page cannot start, or
+   * nothing comes within 30 s, fails with what the child printed on its standard error (the files
+   * {@link ChildJvm} writes it to, in the token file's folder or the one above it).
+   */
   static ApprovalApi await(Path tokenFile, int port) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.exists(tokenFile) && Files.size(tokenFile) > 0) {
         return new ApprovalApi(port, Files.readString(tokenFile).strip());
       }
+      String printed = childErrors(tokenFile);
+      if (printed.contains("the approval web page cannot start")
+          || printed.contains("the approval web page failed to start")) {
+        throw new AssertionError("the child's approval page did not start:\n" + printed);
+      }
       Thread.sleep(50);
     }
-    throw new AssertionError("no token file " + tokenFile + " within 30 s");
+    throw new AssertionError(
+        "no token file "
+            + tokenFile
+            + " within 30 s; the child printed:\n"
+            + childErrors(tokenFile));
+  }
+
+  /**
+   * For a page on port 0: waits for its token file and for the address it prints once it listens
+   * ({@code toolguard: approve calls at http://HOST:PORT/…}), and takes the port from it.
+   */
+  static ApprovalApi awaitAnyPort(Path tokenFile) throws Exception {
+    ApprovalApi found = await(tokenFile, 0);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    java.util.regex.Pattern address =
+        java.util.regex.Pattern.compile("toolguard: approve calls at http://[^ /]+:(\\d+)/");
+    while (System.nanoTime() < deadline) {
+      java.util.regex.Matcher printed = address.matcher(childErrors(tokenFile));
+      if (printed.find()) {
+        return new ApprovalApi(Integer.parseInt(printed.group(1)), found.token);
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "the child printed no page address within 30 s:\n" + childErrors(tokenFile));
+  }
+
+  /** {@return what the child JVMs writing beside {@code tokenFile} printed on standard error} */
+  private static String childErrors(Path tokenFile) throws IOException {
+    StringBuilder printed = new StringBuilder();
+    Path folder = tokenFile.toAbsolutePath().getParent();
+    for (Path searched : List.of(folder, folder.getParent())) {
+      try (var files = Files.list(searched)) {
+        for (Path file : files.sorted().toList()) {
+          String name = file.getFileName().toString();
+          if (name.startsWith("stderr") && name.endsWith(".txt")) {
+            printed.append(Files.readString(file));
+          }
+        }
+      }
+    }
+    return printed.toString();
   }
 
   String url(String path) {

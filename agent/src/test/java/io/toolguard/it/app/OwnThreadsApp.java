@@ -50,6 +50,11 @@ public final class OwnThreadsApp {
               }
             });
     sleeper.start();
+    // The approval page starts its threads after premain, beside main: the token file is written
+    // once it serves.
+    for (int i = 0; i < 600 && !Files.exists(Path.of("approval.token")); i++) {
+      Thread.sleep(50);
+    }
     meddle(sleeper).forEach(System.out::println);
     sleeper.join(5_000);
     System.out.println("APPLICATION THREAD " + (sleeper.isAlive() ? "still asleep" : "woken"));
