@@ -1,9 +1,13 @@
 package io.toolguard.agent.weave;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -31,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -109,8 +114,14 @@ public final class WovenJdkCache {
    */
   record Woven(int length, int crc, int adler, long hooks, byte[] bytes, int offset, int size) {
 
+    /**
+     * {@return the woven class file}: the array it was read or woven into, which nothing writes to
+     * (the JVM copies what a transformer hands it), unless it is part of a larger one
+     */
     byte[] classFile() {
-      return Arrays.copyOfRange(bytes, offset, offset + size);
+      return offset == 0 && size == bytes.length
+          ? bytes
+          : Arrays.copyOfRange(bytes, offset, offset + size);
     }
 
     /** {@return whether this was woven from {@code other}'s class file with its hooks} */
@@ -479,32 +490,28 @@ public final class WovenJdkCache {
     if (!trusted(before, owner) || ((Long) before.get("size")) > LARGEST) {
       return Map.of();
     }
-    byte[] content;
+    Map<String, List<Woven>> classes;
     // A link put in its place since is not followed.
-    try (SeekableByteChannel in =
+    try (SeekableByteChannel channel =
         Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      long length = in.size();
+      long length = channel.size();
       if (length > LARGEST) {
         return Map.of();
       }
-      content = new byte[(int) length];
-      ByteBuffer into = ByteBuffer.wrap(content);
-      boolean ended = false;
-      while (into.hasRemaining() && !ended) {
-        // In slices: the JDK reads into a direct buffer of the size asked for, then copies; the
-        // whole file at once took 1.3 MB of native memory beside the array, at start-up's peak.
-        into.limit(Math.min(content.length, into.position() + READ_SLICE));
-        ended = in.read(into) < 0;
-        into.limit(content.length);
-      }
-      if (into.hasRemaining()) {
-        return Map.of();
-      }
+      // Each class read into an array of its own, with no copy of the whole file beside them; in
+      // slices of the buffer's size, as the JDK reads a channel into a direct buffer of the size
+      // asked for.
+      classes =
+          parse(
+              new BufferedInputStream(Channels.newInputStream(channel), READ_SLICE),
+              length,
+              jar,
+              jdk);
     }
     if (!sameFile(before, attributes(file))) {
       return Map.of();
     }
-    return parse(content, jar, jdk);
+    return classes;
   }
 
   /**
@@ -541,59 +548,59 @@ public final class WovenJdkCache {
    * {@return the classes in {@code content}, or none if it is damaged or for another jar or JDK}
    */
   static Map<String, List<Woven>> parse(byte[] content, long jar, String jdk) {
+    return parse(new ByteArrayInputStream(content), content.length, jar, jdk);
+  }
+
+  /**
+   * {@return the classes in a file's content of {@code length} bytes read from {@code source}, or
+   * none if it is damaged or for another jar or JDK}: every byte but the last four is checked
+   * against the CRC-32 those hold, and nothing may follow them
+   */
+  static Map<String, List<Woven>> parse(InputStream source, long length, long jar, String jdk) {
     try {
-      int body = content.length - Integer.BYTES;
+      long body = length - Integer.BYTES;
+      if (body < MAGIC.length) {
+        return Map.of();
+      }
       CRC32 crc = new CRC32();
-      crc.update(content, 0, body);
-      ByteBuffer in = ByteBuffer.wrap(content);
-      if (in.getInt(body) != (int) crc.getValue()) {
+      // DataInputStream buffers nothing: the checksum covers exactly the bytes read through it.
+      DataInputStream in = new DataInputStream(new CheckedInputStream(source, crc));
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC) || in.readLong() != jar || !in.readUTF().equals(jdk)) {
         return Map.of();
       }
-      in.limit(body);
-      for (byte expected : MAGIC) {
-        if (in.get() != expected) {
-          return Map.of();
-        }
-      }
-      if (in.getLong() != jar || !utf(in).equals(jdk)) {
-        return Map.of();
-      }
-      int count = in.getInt();
+      int count = in.readInt();
       if (count < 0 || count > MOST_CLASSES) {
         return Map.of();
       }
       Map<String, List<Woven>> classes = new HashMap<>();
       for (int i = 0; i < count; i++) {
-        String name = utf(in);
-        int length = in.getInt();
-        int classCrc = in.getInt();
-        int adler = in.getInt();
-        long hooks = in.getLong();
-        int size = in.getInt();
-        if (size < 0 || size > in.remaining()) {
+        String name = in.readUTF();
+        int classLength = in.readInt();
+        int classCrc = in.readInt();
+        int adler = in.readInt();
+        long hooks = in.readLong();
+        int size = in.readInt();
+        if (size < 0 || size > body) {
           return Map.of();
         }
+        byte[] bytes = new byte[size];
+        in.readFully(bytes);
         // Not computeIfAbsent: a lambda is a class spun at start-up.
         List<Woven> variants = classes.get(name);
         if (variants == null) {
           variants = new ArrayList<>();
           classes.put(name, variants);
         }
-        variants.add(new Woven(length, classCrc, adler, hooks, content, in.position(), size));
-        in.position(in.position() + size);
+        variants.add(new Woven(classLength, classCrc, adler, hooks, bytes, 0, size));
       }
-      return in.hasRemaining() ? Map.of() : classes;
-    } catch (RuntimeException damaged) {
+      // The sum, read past the checked stream; then the end: the sum is the content's last bytes.
+      int sum = new DataInputStream(source).readInt();
+      return sum == (int) crc.getValue() && source.read() < 0 ? classes : Map.of();
+    } catch (IOException | RuntimeException damaged) {
       return Map.of();
     }
-  }
-
-  /** Reads what {@link DataOutputStream#writeUTF} wrote (toolguard writes ASCII only). */
-  private static String utf(ByteBuffer in) {
-    int length = Short.toUnsignedInt(in.getShort());
-    byte[] bytes = new byte[length];
-    in.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /**

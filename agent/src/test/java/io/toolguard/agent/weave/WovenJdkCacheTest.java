@@ -210,7 +210,7 @@ class WovenJdkCacheTest {
   }
 
   @Test
-  void aDamagedOrShortenedFileIsNotUsed() throws IOException {
+  void aDamagedShortenedOrLengthenedFileIsNotUsed() throws IOException {
     keep(CLASS_FILE, WOVEN);
     Path file = WovenJdkCache.fileFor(jar).orElseThrow();
     byte[] whole = Files.readAllBytes(file);
@@ -221,7 +221,7 @@ class WovenJdkCacheTest {
       Files.write(file, damaged);
       assertThat(WovenJdkCache.open(jar).woven(NAME, CLASS_FILE, HOOKS)).as("byte %d", at).isNull();
     }
-    for (int length : new int[] {0, 3, whole.length - 4, whole.length - 1}) {
+    for (int length : new int[] {0, 3, whole.length - 4, whole.length - 1, whole.length + 1}) {
       Files.write(file, java.util.Arrays.copyOf(whole, length));
       assertThat(WovenJdkCache.open(jar).woven(NAME, CLASS_FILE, HOOKS))
           .as("%d bytes", length)
