@@ -140,8 +140,13 @@ final class AgentClassLoader extends SecureClassLoader {
   /** Inflates each class, one at a time; never ended, as the loader lives as long as the JVM. */
   private final Inflater inflater = new Inflater();
 
-  /** A class's deflated bytes as read, reused for the next class; guarded by {@link #inflater}. */
-  private byte[] deflated = new byte[0];
+  /**
+   * A class's deflated bytes as read, reused for the next class; guarded by {@link #inflater}, and
+   * empty while a class is read into it.
+   */
+  private byte[] deflated = NONE;
+
+  private static final byte[] NONE = new byte[0];
 
   /**
    * A buffer a class was inflated into and defined from, for the next class to reuse: the JVM
@@ -469,6 +474,9 @@ final class AgentClassLoader extends SecureClassLoader {
     // One inflater for every class: making one (its native state, its cleaner) cost more than
     // inflating a class. The lock is the file's, and the deflated bytes' buffer's, too.
     synchronized (inflater) {
+      // Taken out while in use: a read that came back here on this thread would make its own.
+      byte[] deflated = this.deflated;
+      this.deflated = NONE;
       if (deflated.length < stored) {
         deflated = new byte[stored];
       }
@@ -500,6 +508,7 @@ final class AgentClassLoader extends SecureClassLoader {
       if (read != stored || inflated != length || !inflater.finished()) {
         throw damaged(location, name + " is not as it was packed");
       }
+      this.deflated = deflated;
     }
     CRC32 check = new CRC32();
     check.update(into, 0, length);

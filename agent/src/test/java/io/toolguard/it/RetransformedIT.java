@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Another agent (a profiler, a tracer) retransforms a tool class and classes born in a tool, then
- * redefines them from their class files. The JVM hands toolguard's transformers each class as it
- * was before their weaving, and they weave it again: the tool is still decided and confined, and
- * born code still carries its tool's confinement. Without toolguard every write outside the grants
- * happens; with it each is denied, in every phase, while the tool's work inside its grants goes on.
+ * Another agent (a profiler, a tracer) retransforms a tool class, a plug-in's class that inherits a
+ * tool (its loader closed first, so its interface can no longer be read) and classes born in a
+ * tool, then redefines them from their class files. The JVM hands toolguard's transformers each
+ * class as it was before their weaving, and they weave it again, a tool class with the tools it was
+ * woven with when it loaded: the tools are still decided and confined, and born code still carries
+ * its tool's confinement. Without toolguard every write outside the grants happens; with it each is
+ * denied, in every phase, while the tool's work inside its grants goes on.
  */
 class RetransformedIT {
 
@@ -41,21 +43,33 @@ class RetransformedIT {
           write_note: {decision: allow, files: {write: ["**"]}}
           load_script: {decision: allow}
           shared_script: {decision: allow}
+          plugin_write: {decision: allow}
         """);
+    // The plug-in's classes, where only its own loader finds them.
+    Path plugins = base.resolve("plugins");
+    Path pluginPackage =
+        Files.createDirectories(plugins.resolve("io/toolguard/it/app/retransformed"));
+    for (String name : List.of("PluginApi.class", "PluginImpl.class")) {
+      Files.copy(
+          ChildJvm.testClasses().resolve("io/toolguard/it/app/retransformed").resolve(name),
+          pluginPackage.resolve(name));
+    }
     String other = "-javaagent:" + retransformingAgent();
 
     ChildJvm.Result without =
-        ChildJvm.in(box).jvmArg(other).app(RetransformedApp.class, outside.toString());
+        ChildJvm.in(box)
+            .jvmArg(other)
+            .app(RetransformedApp.class, outside.toString(), plugins.toString());
     assertThat(without.exitCode()).as(without.toString()).isZero();
     assertThat(without.lines("RETRANSFORMED "))
         .as(without.toString())
-        .hasSize(9)
+        .hasSize(12)
         .allMatch(line -> line.endsWith(" harm"));
     assertThat(without.lines("LEGIT "))
         .as(without.toString())
         .allMatch(line -> line.endsWith(" ok"));
     try (var written = Files.list(outside)) {
-      assertThat(written).hasSize(9);
+      assertThat(written).hasSize(12);
     }
     try (var written = Files.list(outside)) {
       written.forEach(RetransformedIT::delete);
@@ -65,13 +79,14 @@ class RetransformedIT {
         ChildJvm.in(box)
             .agent("policy=../policy.yaml")
             .jvmArg(other)
-            .app(RetransformedApp.class, outside.toString());
+            .app(RetransformedApp.class, outside.toString(), plugins.toString());
     assertThat(with.exitCode()).as(with.toString()).isZero();
     for (String phase : PHASES) {
       assertThat(with.lines("RETRANSFORMED "))
           .as(with.toString())
           .contains(
               "RETRANSFORMED tool-" + phase + " denied",
+              "RETRANSFORMED plugin-tool-" + phase + " denied",
               "RETRANSFORMED loader-born-" + phase + " denied",
               "RETRANSFORMED class-born-" + phase + " denied");
       assertThat(with.lines("LEGIT "))
@@ -79,7 +94,7 @@ class RetransformedIT {
           .contains("LEGIT tool-in-its-box-" + phase + " ok");
       assertThat(box.resolve("note-" + phase)).exists();
     }
-    assertThat(with.lines("RETRANSFORMED ")).as(with.toString()).hasSize(9);
+    assertThat(with.lines("RETRANSFORMED ")).as(with.toString()).hasSize(12);
     try (var written = Files.list(outside)) {
       assertThat(written).isEmpty();
     }

@@ -45,6 +45,20 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private final ToolAnnotations annotations;
   private final ToolClassFilter filter;
 
+  /**
+   * The tool methods of each class woven so far, by loader (identity) and internal name: the
+   * class's method name and descriptor, with the tool's number. A class retransformed later (by
+   * another agent, or by the JVM for method tracing) is woven again from these, not from its
+   * hierarchy read afresh, which its loader may no longer serve (a closed {@code URLClassLoader}):
+   * it could then come back with fewer tools, and run them unchecked.
+   */
+  private final io.toolguard.bootstrap.WeakIdentityMap<Map<String, Map<String, Integer>>> woven =
+      new io.toolguard.bootstrap.WeakIdentityMap<>();
+
+  /** Likewise for the bootstrap class loader's classes, which no key can stand for. */
+  private final Map<String, Map<String, Integer>> wovenByBoot =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private ToolInstrumentation(ToolRegistry registry, List<String> listedAnnotations) {
     this(registry, listedAnnotations, null);
   }
@@ -197,12 +211,17 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
       return null;
     }
+    Map<String, Integer> toolIds = redefined == null ? null : wovenBefore(loader, internalName);
     try {
+      if (toolIds != null) {
+        // Woven when it loaded: its tools again, whatever its loader serves now.
+        return ToolWeaver.weave(classFile, toolIds);
+      }
       return filter.mayDeclareTools(loader, internalName, classFile)
-          ? weave(loader, classFile)
+          ? weave(loader, internalName, classFile)
           : null;
     } catch (RuntimeException | LinkageError failure) {
-      return refused(internalName, redefined, failure);
+      return refused(internalName, toolIds != null, redefined, failure);
     } catch (Throwable exhausted) {
       // The stack or memory ran out (a tool can exhaust its stack on purpose first): the JDK would
       // define the class as it is, its tools unchecked. Whether it has tools is not known, so it is
@@ -212,24 +231,55 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     }
   }
 
+  /** {@return the tool methods woven into the class when it loaded, or {@code null}} */
+  private Map<String, Integer> wovenBefore(ClassLoader loader, String internalName) {
+    Map<String, Map<String, Integer>> classes = loader == null ? wovenByBoot : woven.get(loader);
+    return classes == null ? null : classes.get(internalName);
+  }
+
+  private void remember(ClassLoader loader, String internalName, Map<String, Integer> toolIds) {
+    Map<String, Map<String, Integer>> classes;
+    if (loader == null) {
+      classes = wovenByBoot;
+    } else {
+      synchronized (woven) {
+        classes = woven.get(loader);
+        if (classes == null) {
+          classes = new java.util.concurrent.ConcurrentHashMap<>();
+          woven.put(loader, classes);
+        }
+      }
+    }
+    classes.put(internalName, Map.copyOf(toolIds));
+  }
+
   /**
    * A class that may declare tools but could not be read or woven is not defined (fail closed): its
    * tool methods would otherwise run undecided and unconfined. The JVM refuses {@link #REFUSED}, so
    * loading the class fails with a {@code ClassFormatError}, named on stderr with the cause. A
-   * class being retransformed is already defined: the retransformation is refused the same way, and
-   * the class keeps the code it has, woven if it was loaded after the agent started (another agent
-   * retransforming it), else not (attached to a running JVM; the README lists it among the
-   * limitations).
+   * class being retransformed is already defined. One woven when it loaded cannot be woven again
+   * only if its own bytes cannot be: the retransformation is refused the same way, and the class
+   * keeps its woven code. One not woven yet (attached to a running JVM; the README lists it among
+   * the limitations) keeps the code it has, which is reported.
    */
-  private static byte[] refused(String internalName, Class<?> redefined, Throwable failure) {
+  private static byte[] refused(
+      String internalName, boolean wovenBefore, Class<?> redefined, Throwable failure) {
     String name = internalName.replace('/', '.');
+    if (wovenBefore) {
+      System.err.println(
+          "toolguard: ERROR: could not weave the loaded class "
+              + name
+              + " again, so its retransformation is refused and it keeps its woven code: "
+              + failure);
+      return REFUSED.clone();
+    }
     if (redefined != null) {
       System.err.println(
           "toolguard: ERROR: could not instrument the loaded class "
               + name
-              + " again, so its retransformation is refused and it keeps the code it has: "
+              + "; its tool methods run unchecked: "
               + failure);
-      return REFUSED.clone();
+      return null;
     }
     System.err.println(
         "toolguard: ERROR: the class "
@@ -245,7 +295,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * tool annotation; a class with tools is read again with its code, for parameter names and what
    * its bridge methods call (see {@link ToolAnnotations#toolsOf}), and woven.
    */
-  private byte[] weave(ClassLoader loader, byte[] classFile) {
+  private byte[] weave(ClassLoader loader, String internalName, byte[] classFile) {
     ClassModels types = new ClassModels(new LoaderFiles(filter, loader));
     ClassModel declared = ClassModel.read(classFile, false);
     if (!annotations.mayHaveTools(declared, weavable(declared), types)) {
@@ -262,6 +312,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           tool.method().name() + tool.method().descriptor(), registry.register(tool.tool()));
     }
     byte[] woven = ToolWeaver.weave(classFile, toolIds);
+    remember(loader, internalName, toolIds);
     if (guard != null) {
       guard.toolsAhead();
     }

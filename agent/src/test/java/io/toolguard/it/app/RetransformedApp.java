@@ -10,11 +10,14 @@ import java.util.function.Consumer;
 
 /**
  * Tool classes and code born in tools that another agent retransforms, then redefines from their
- * class files: {@code RetransformedApp OUTSIDE}, run with {@link RetransformingAgent} as a second
- * agent. In each phase (before, retransformed, redefined) a tool and two born scripts (one defined
- * by a loader the tool created, one by a loader the application shares, in the tool) each try to
- * write {@code OUTSIDE/name-phase}; the application prints {@code RETRANSFORMED name-phase
- * harm|denied|…}. The tool's own work inside its grants prints {@code LEGIT name-phase ok|…}.
+ * class files: {@code RetransformedApp OUTSIDE PLUGINS}, run with {@link RetransformingAgent} as a
+ * second agent. In each phase (before, retransformed, redefined) a tool, a plug-in's tool (a class
+ * of a plug-in loader over {@code PLUGINS} that inherits the tool from its interface; the loader is
+ * closed before the retransformation, so the interface's class file can no longer be read) and two
+ * born scripts (one defined by a loader the tool created, one by a loader the application shares,
+ * in the tool) each try to write {@code OUTSIDE/name-phase}; the application prints {@code
+ * RETRANSFORMED name-phase harm|denied|…}. The tool's own work inside its grants prints {@code
+ * LEGIT name-phase ok|…}.
  */
 public final class RetransformedApp {
 
@@ -57,25 +60,90 @@ public final class RetransformedApp {
     }
   }
 
+  /**
+   * A plug-in loader: defines the plug-in's classes, and serves their class files, itself (child
+   * first); the rest its parent does.
+   */
+  static final class PluginLoader extends java.net.URLClassLoader {
+    PluginLoader(Path plugins) throws java.net.MalformedURLException {
+      super("plugins", new java.net.URL[] {plugins.toUri().toURL()}, Engine.class.getClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.startsWith(PLUGIN)) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> known = findLoadedClass(name);
+        return known != null ? known : findClass(name);
+      }
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      return name.startsWith(PLUGIN.replace('.', '/'))
+          ? findResource(name)
+          : super.getResource(name);
+    }
+  }
+
+  private static final String PLUGIN = "io.toolguard.it.app.retransformed.Plugin";
+
   public static void main(String[] args) throws Exception {
     Path outside = Path.of(args[0]).toAbsolutePath();
     byte[] script = classFile(SCRIPT);
     byte[] tools = classFile(Tools.class.getName().replace('.', '/') + ".class");
     Consumer<String> loaderBorn = Tools.loadScript(script);
     Consumer<String> classBorn = Tools.sharedScript(new Engine(), script);
+    PluginLoader plugins = new PluginLoader(Path.of(args[1]));
+    Class<?> pluginType = plugins.loadClass(PLUGIN + "Impl");
+    Object plugin = pluginType.getConstructor().newInstance();
+    java.lang.reflect.Method pluginWrite = pluginType.getMethod("write", String.class);
+    byte[] pluginFile =
+        Files.readAllBytes(Path.of(args[1], PLUGIN.replace('.', '/') + "Impl.class"));
+    Attempt[] pluginWrites = new Attempt[3];
+    for (int i = 0; i < PHASES.length; i++) {
+      String target = at(outside, "plugin-tool-" + PHASES[i]);
+      pluginWrites[i] = () -> invoke(pluginWrite, plugin, target);
+    }
 
-    attempts("before", outside, loaderBorn, classBorn);
-    RetransformingAgent.retransform(Tools.class, loaderBorn.getClass(), classBorn.getClass());
-    attempts("retransformed", outside, loaderBorn, classBorn);
+    attempts(0, outside, loaderBorn, classBorn, pluginWrites);
+    // The plug-in's loader closed: its interface's class file can no longer be read through it.
+    plugins.close();
+    RetransformingAgent.retransform(
+        Tools.class, loaderBorn.getClass(), classBorn.getClass(), pluginType);
+    attempts(1, outside, loaderBorn, classBorn, pluginWrites);
     RetransformingAgent.redefine(Tools.class, tools);
     RetransformingAgent.redefine(loaderBorn.getClass(), script);
     RetransformingAgent.redefine(classBorn.getClass(), script);
-    attempts("redefined", outside, loaderBorn, classBorn);
+    RetransformingAgent.redefine(pluginType, pluginFile);
+    attempts(2, outside, loaderBorn, classBorn, pluginWrites);
+  }
+
+  private static final String[] PHASES = {"before", "retransformed", "redefined"};
+
+  private static void invoke(java.lang.reflect.Method method, Object target, String argument)
+      throws Exception {
+    try {
+      method.invoke(target, argument);
+    } catch (java.lang.reflect.InvocationTargetException thrown) {
+      if (thrown.getCause() instanceof Exception failure) {
+        throw failure;
+      }
+      throw thrown;
+    }
   }
 
   private static void attempts(
-      String phase, Path outside, Consumer<String> loaderBorn, Consumer<String> classBorn) {
+      int index,
+      Path outside,
+      Consumer<String> loaderBorn,
+      Consumer<String> classBorn,
+      Attempt[] pluginWrites) {
+    String phase = PHASES[index];
     attempt("RETRANSFORMED tool-" + phase, () -> Tools.writeNote(at(outside, "tool-" + phase)));
+    attempt("RETRANSFORMED plugin-tool-" + phase, pluginWrites[index]);
     attempt(
         "RETRANSFORMED loader-born-" + phase,
         () -> loaderBorn.accept(at(outside, "loader-born-" + phase)));
