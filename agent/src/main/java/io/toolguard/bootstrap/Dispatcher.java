@@ -1001,7 +1001,9 @@ public final class Dispatcher {
    * born there too, and is woven as such ({@link Born}): the lambdas of a script carry its
    * confinement, whoever defines it. A class defined by code born in a tool through the lookup of a
    * class that was not (an application class's private lookup) is refused: born code defines
-   * classes only in its own loader, where they carry its confinement. Outside tools, one look-up of
+   * classes only in its own loader, where they carry its confinement. So is a class that is not
+   * hidden, defined with the lookup of a born class whose loader the tool did not create (a script
+   * the application's shared engine defined): nothing would weave it. Outside tools, one look-up of
    * the lookup class's loader among those created in tools (with none, one emptiness test).
    *
    * @param classFile the class file ({@code byte[]})
@@ -1033,6 +1035,17 @@ public final class Dispatcher {
       return classFile;
     }
     if (!(flags instanceof Integer bits) || (bits & HIDDEN_CLASS) == 0) {
+      if (Born.loaderNumber(type.getClassLoader()) < 0) {
+        // The class file transformer weaves what a loader born in a tool defines, and what a
+        // loader expected to define a born class does; this one is neither, so the class would
+        // run unconfined wherever it is handed.
+        throw new SecurityException(
+            "toolguard stopped code a tool created from defining a class with the lookup of "
+                + type.getName()
+                + ", in a class loader the tool did not create, where it would not carry the"
+                + " tool's confinement: define it as a hidden class, or in a loader the tool"
+                + " creates");
+      }
       return classFile;
     }
     return weave(frame, classFile, number);
