@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * class as it was before their weaving, and they weave it again, a tool class with the tools it was
  * woven with when it loaded: the tools are still decided and confined, and born code still carries
  * its tool's confinement. Without toolguard every write outside the grants happens; with it each is
- * denied, in every phase, while the tool's work inside its grants goes on.
+ * denied, in every phase, while the tool's work inside its grants goes on. A tool that reaches the
+ * other agent's instrumentation (handed out as the OpenTelemetry agent's is) may not add a
+ * transformer, retransform or redefine with it.
  */
 class RetransformedIT {
 
@@ -44,6 +46,7 @@ class RetransformedIT {
           load_script: {decision: allow}
           shared_script: {decision: allow}
           plugin_write: {decision: allow}
+          instrument: {decision: allow}
         """);
     // The plug-in's classes, where only its own loader finds them.
     Path plugins = base.resolve("plugins");
@@ -68,6 +71,12 @@ class RetransformedIT {
     assertThat(without.lines("LEGIT "))
         .as(without.toString())
         .allMatch(line -> line.endsWith(" ok"));
+    assertThat(without.lines("INSTRUMENT "))
+        .as(without.toString())
+        .containsExactly(
+            "INSTRUMENT add-transformer done",
+            "INSTRUMENT retransform done",
+            "INSTRUMENT redefine done");
     try (var written = Files.list(outside)) {
       assertThat(written).hasSize(12);
     }
@@ -81,6 +90,13 @@ class RetransformedIT {
             .jvmArg(other)
             .app(RetransformedApp.class, outside.toString(), plugins.toString());
     assertThat(with.exitCode()).as(with.toString()).isZero();
+    // A tool handed another agent's instrumentation changes no class with it.
+    assertThat(with.lines("INSTRUMENT "))
+        .as(with.toString())
+        .containsExactly(
+            "INSTRUMENT add-transformer denied",
+            "INSTRUMENT retransform denied",
+            "INSTRUMENT redefine denied");
     for (String phase : PHASES) {
       assertThat(with.lines("RETRANSFORMED "))
           .as(with.toString())

@@ -269,6 +269,9 @@ public final class JvmHooks {
     if (hasModule("jdk.attach")) {
       attach(hooks);
     }
+    if (hasModule("java.instrument")) {
+      instrumentation(hooks);
+    }
     nativeCode(hooks);
     // Decided on the field, method or constructor being opened: toolguard's own, and whatever
     // hands out sun.misc.Unsafe, stay closed.
@@ -436,6 +439,43 @@ public final class JvmHooks {
                 "<init>",
                 "(Lcom/sun/tools/attach/spi/AttachProvider;Ljava/lang/String;)V",
                 "attach to a JVM")));
+  }
+
+  /**
+   * An agent's {@code Instrumentation} changes the JVM's classes: a library that hands it out (the
+   * OpenTelemetry agent's {@code InstrumentationHolder}, Byte Buddy's {@code ByteBuddyAgent}) would
+   * let a tool rewrite any class, toolguard's own among them.
+   */
+  private static void instrumentation(Map<String, List<Hook>> hooks) {
+    String transformer = "Ljava/lang/instrument/ClassFileTransformer;";
+    hooks.put(
+        "sun/instrument/InstrumentationImpl",
+        List.of(
+            action("addTransformer", "(" + transformer + "Z)V", "add a class file transformer"),
+            action(
+                "removeTransformer", "(" + transformer + ")Z", "remove a class file transformer"),
+            action("retransformClasses", "([Ljava/lang/Class;)V", "retransform classes"),
+            action(
+                "redefineClasses",
+                "([Ljava/lang/instrument/ClassDefinition;)V",
+                "redefine classes"),
+            action(
+                "redefineModule",
+                "(Ljava/lang/Module;Ljava/util/Set;Ljava/util/Map;Ljava/util/Map;Ljava/util/Set;"
+                    + "Ljava/util/Map;)V",
+                "change what a module reads, exports or opens"),
+            action(
+                "appendToBootstrapClassLoaderSearch",
+                "(Ljava/util/jar/JarFile;)V",
+                "add a jar to the bootstrap class path"),
+            action(
+                "appendToSystemClassLoaderSearch",
+                "(Ljava/util/jar/JarFile;)V",
+                "add a jar to the system class path"),
+            action(
+                "setNativeMethodPrefix",
+                "(" + transformer + "Ljava/lang/String;)V",
+                "set a native method prefix")));
   }
 
   /** What the runtime bean tells of the JVM's launch: its command line and every property. */

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * born scripts (one defined by a loader the tool created, one by a loader the application shares,
  * in the tool) each try to write {@code OUTSIDE/name-phase}; the application prints {@code
  * RETRANSFORMED name-phase harm|denied|…}. The tool's own work inside its grants prints {@code
- * LEGIT name-phase ok|…}.
+ * LEGIT name-phase ok|…}. First a tool uses the other agent's instrumentation, which that agent
+ * hands to any code: {@code INSTRUMENT add-transformer|retransform|redefine done|denied|…}.
  */
 public final class RetransformedApp {
 
@@ -39,6 +40,20 @@ public final class RetransformedApp {
     @SuppressWarnings("unchecked")
     public static Consumer<String> loadScript(byte[] classFile) throws Exception {
       return (Consumer<String>) new Engine().define(classFile).getConstructor().newInstance();
+    }
+
+    /**
+     * Uses the instrumentation another agent hands out: adds a transformer, retransforms or
+     * redefines this class.
+     */
+    @Tool(name = "instrument", risk = Risk.LOW)
+    public static void instrument(String what, byte[] toolsFile) throws Exception {
+      switch (what) {
+        case "add-transformer" -> RetransformingAgent.addTransformer();
+        case "retransform" -> RetransformingAgent.retransform(Tools.class);
+        case "redefine" -> RetransformingAgent.redefine(Tools.class, toolsFile);
+        default -> throw new IllegalArgumentException(what);
+      }
     }
 
     /** Has the application's shared engine define the script. */
@@ -108,6 +123,9 @@ public final class RetransformedApp {
       pluginWrites[i] = () -> invoke(pluginWrite, plugin, target);
     }
 
+    for (String what : new String[] {"add-transformer", "retransform", "redefine"}) {
+      attempt("INSTRUMENT " + what, () -> Tools.instrument(what, tools));
+    }
     attempts(0, outside, loaderBorn, classBorn, pluginWrites);
     // The plug-in's loader closed: its interface's class file can no longer be read through it.
     plugins.close();
@@ -167,7 +185,7 @@ public final class RetransformedApp {
     String outcome;
     try {
       attempt.run();
-      outcome = name.startsWith("LEGIT") ? "ok" : "harm";
+      outcome = name.startsWith("LEGIT") ? "ok" : name.startsWith("INSTRUMENT") ? "done" : "harm";
     } catch (SecurityException denied) {
       outcome = "denied";
     } catch (Exception | Error failed) {

@@ -8,7 +8,8 @@ import java.security.ProtectionDomain;
 /**
  * Another agent, as a profiler or a tracing agent is: it registers a transformer that can
  * retransform (and changes nothing), and retransforms or redefines classes when the application
- * asks ({@link RetransformedApp}).
+ * asks ({@link RetransformedApp}). Its methods are public, as a library that hands its {@code
+ * Instrumentation} out to any code (the OpenTelemetry agent's {@code InstrumentationHolder}) is.
  */
 public final class RetransformingAgent {
 
@@ -31,6 +32,24 @@ public final class RetransformingAgent {
         },
         true);
     instrumentation = given;
+  }
+
+  /** Adds a transformer that changes nothing, as code handed this agent's instrumentation may. */
+  public static void addTransformer() {
+    loaded()
+        .addTransformer(
+            new ClassFileTransformer() {
+              @Override
+              public byte[] transform(
+                  ClassLoader loader,
+                  String name,
+                  Class<?> redefined,
+                  ProtectionDomain domain,
+                  byte[] classFile) {
+                return null;
+              }
+            },
+            true);
   }
 
   /** Retransforms these classes: the JVM runs every retransforming agent's transformers again. */
