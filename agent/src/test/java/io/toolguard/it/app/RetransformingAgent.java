@@ -17,39 +17,27 @@ public final class RetransformingAgent {
 
   private RetransformingAgent() {}
 
+  /** A transformer that can retransform and changes nothing, as a profiler's may. */
+  private static final class Unchanging implements ClassFileTransformer {
+    @Override
+    public byte[] transform(
+        ClassLoader loader,
+        String name,
+        Class<?> redefined,
+        ProtectionDomain domain,
+        byte[] classFile) {
+      return null;
+    }
+  }
+
   public static void premain(String options, Instrumentation given) {
-    given.addTransformer(
-        new ClassFileTransformer() {
-          @Override
-          public byte[] transform(
-              ClassLoader loader,
-              String name,
-              Class<?> redefined,
-              ProtectionDomain domain,
-              byte[] classFile) {
-            return null;
-          }
-        },
-        true);
+    given.addTransformer(new Unchanging(), true);
     instrumentation = given;
   }
 
   /** Adds a transformer that changes nothing, as code handed this agent's instrumentation may. */
   public static void addTransformer() {
-    loaded()
-        .addTransformer(
-            new ClassFileTransformer() {
-              @Override
-              public byte[] transform(
-                  ClassLoader loader,
-                  String name,
-                  Class<?> redefined,
-                  ProtectionDomain domain,
-                  byte[] classFile) {
-                return null;
-              }
-            },
-            true);
+    loaded().addTransformer(new Unchanging(), true);
   }
 
   /** Retransforms these classes: the JVM runs every retransforming agent's transformers again. */
