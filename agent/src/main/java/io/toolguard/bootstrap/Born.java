@@ -165,6 +165,15 @@ public final class Born {
     EXPECTED.set(new Expected(loader, internalName, numberOf(context), outer));
   }
 
+  /**
+   * {@code type}, a hidden class, was defined with the lookup of a class born in the call numbered
+   * {@code number}, and woven for it: it is born there too, so that what it defines with its own
+   * lookup, and what it hands out, are known as born code's.
+   */
+  static void hiddenDefined(Class<?> type, int number) {
+    CLASSES.put(type, number);
+  }
+
   /** {@code type} was defined on this thread: if it was expected, it is born. */
   static void defined(Class<?> type) {
     Expected first = EXPECTED.get();

@@ -1052,6 +1052,35 @@ public final class Dispatcher {
   }
 
   /**
+   * Called by the woven JDK method every class a lookup defines goes through, with the class it
+   * defined: a hidden class defined with the lookup of a class born in a tool in a loader that was
+   * not ({@link #defineClass} wove it) is recorded as born, as the classes of a born loader are by
+   * their loader. Only that JDK method's call counts (called directly, this would let code mark a
+   * hidden class of the application's as born and confine it). Outside born code, a hidden-class
+   * test and two emptiness tests.
+   */
+  public static void lookupDefined(Object type, Object lookup) {
+    if (type instanceof Class<?> defined
+        && defined.isHidden()
+        && lookup instanceof Class<?> host
+        && Born.loaderNumber(defined.getClassLoader()) < 0) {
+      int number = Born.number(host);
+      if (number >= 0 && isLangAccess(FirstCaller.WALKER.getCallerClass())) {
+        Born.hiddenDefined(defined, number);
+      }
+    }
+  }
+
+  /**
+   * {@return whether {@code caller} is the JDK's implementation of its shared secrets in java.lang}
+   */
+  private static boolean isLangAccess(Class<?> caller) {
+    return caller != null
+        && caller.getClassLoader() == null
+        && caller.getName().startsWith("java.lang.System$");
+  }
+
+  /**
    * Called by the agent's class file transformer for each class a loader defines: {@code classFile}
    * woven for the tool call {@code loader} was created in, if it was created inside one, else
    * {@code classFile} itself. The weaving is toolguard's own work, so it is not checked as the

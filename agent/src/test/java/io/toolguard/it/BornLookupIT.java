@@ -12,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Promise two: code born in a tool, in a loader the tool did not create (the application's shared
  * engine), defines a class with its own lookup ({@code Lookup.defineClass}, not hidden) into that
  * loader. No class file transformer knows that class as born, so it would run unconfined when the
- * application runs it later, outside tools; toolguard refuses the definition instead. Without
- * toolguard the class writes outside; with it the definition is denied and nothing is written.
+ * application runs it later, outside tools; toolguard refuses the definition instead. Likewise
+ * through a hidden class the born code defines first: it is born too, and its lookup is refused the
+ * same. Without toolguard the class writes outside; with it the definition is denied and nothing is
+ * written.
  */
 class BornLookupIT {
 
@@ -31,14 +33,17 @@ class BornLookupIT {
         tools:
           shared_script: {decision: allow}
           run_script: {decision: allow}
+          shared_hidden_script: {decision: allow}
         """);
 
     ChildJvm.Result without = ChildJvm.in(box).app(BornLookupApp.class, outside.toString());
     assertThat(without.lines("LOOKUP "))
         .as(without.toString())
-        .containsExactly("LOOKUP defined-by-born-lookup harm");
+        .containsExactly(
+            "LOOKUP defined-by-born-lookup harm", "LOOKUP defined-by-born-hidden-lookup harm");
     assertThat(outside.resolve("defined-by-born-lookup")).exists();
     Files.delete(outside.resolve("defined-by-born-lookup"));
+    Files.delete(outside.resolve("defined-by-born-hidden-lookup"));
 
     ChildJvm.Result with =
         ChildJvm.in(box)
@@ -47,7 +52,10 @@ class BornLookupIT {
     assertThat(with.exitCode()).as(with.toString()).isZero();
     assertThat(with.lines("LOOKUP "))
         .as(with.toString())
-        .containsExactly("LOOKUP defined-by-born-lookup denied");
-    assertThat(outside.resolve("defined-by-born-lookup")).doesNotExist();
+        .containsExactly(
+            "LOOKUP defined-by-born-lookup denied", "LOOKUP defined-by-born-hidden-lookup denied");
+    try (var written = Files.list(outside)) {
+      assertThat(written).isEmpty();
+    }
   }
 }

@@ -115,13 +115,17 @@ public final class BornClasses implements ClassFileTransformer {
                 "<init>",
                 "(Ljava/lang/ClassLoader;)V",
                 new Notify("loaderCreated", new Argument(0)))),
-        // a lookup defines a class: its class file, lookup class and flags
+        // a lookup defines a class: its class file, lookup class and flags; then the class
         langAccess(),
         List.of(
             Hook.at(
                 "defineClass",
                 DEFINE_CLASS_DESCRIPTOR,
-                Check.defineClass(new Argument(3), new Argument(1), new BoxedArgument(6)))));
+                Check.defineClass(new Argument(3), new Argument(1), new BoxedArgument(6))),
+            Hook.onReturn(
+                "defineClass",
+                DEFINE_CLASS_DESCRIPTOR,
+                Check.lookupDefined(new Returned(), new Argument(1)))));
   }
 
   private static final String CLASS_LOADER = "java/lang/ClassLoader";

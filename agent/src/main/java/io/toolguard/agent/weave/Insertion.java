@@ -314,6 +314,11 @@ public sealed interface Insertion {
       return new Check("classDefined", ONE + "V", List.of(type), false);
     }
 
+    /** {@return {@code Dispatcher.lookupDefined(type, lookup)}} */
+    public static Check lookupDefined(Source type, Source lookup) {
+      return new Check("lookupDefined", "(" + OBJECT + OBJECT + ")V", List.of(type, lookup), false);
+    }
+
     /** {@return {@code Dispatcher.jvmAction(action)}} */
     public static Check jvmAction(Source action) {
       return new Check("jvmAction", ONE + "V", List.of(action), false);

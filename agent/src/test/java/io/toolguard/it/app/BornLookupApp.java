@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * loader the tool did not create), which defines a class that is not hidden with its own lookup,
  * into that loader; the application runs what it handed back later, outside tools, and it tries to
  * write {@code OUTSIDE/defined-by-born-lookup}. The application prints {@code LOOKUP
- * defined-by-born-lookup harm|denied|…}; then {@code LOOKUP script-itself harm|denied|…} for the
- * script's own code, run the same way.
+ * defined-by-born-lookup harm|denied|…}. Then the same through a hidden class the script defines
+ * with its own lookup, whose lookup defines the class: {@code LOOKUP defined-by-born-hidden-lookup
+ * …}.
  */
 public final class BornLookupApp {
 
@@ -48,27 +49,49 @@ public final class BornLookupApp {
     return script.get();
   }
 
+  @Tool(name = "shared_hidden_script", risk = Risk.LOW)
+  @SuppressWarnings("unchecked")
+  static Supplier<Consumer<String>> sharedHiddenScript(
+      Engine engine, byte[] script, byte[] payload, byte[] hidden)
+      throws ReflectiveOperationException {
+    // Payload is defined in the script's package of the same engine, by the hidden class.
+    engine.define(script).getField("payload").set(null, payload);
+    Class<?> type = engine.define(classFile(PACKAGE + "HiddenScript.class"));
+    type.getField("hidden").set(null, hidden);
+    return (Supplier<Consumer<String>>) type.getConstructor().newInstance();
+  }
+
   public static void main(String[] args) throws Exception {
     Path outside = Path.of(args[0]).toAbsolutePath();
     byte[] script = classFile(PACKAGE + "Script.class");
     byte[] payload = classFile(PACKAGE + "Payload.class");
-    Supplier<Consumer<String>> born = sharedScript(new Engine(), script, payload);
+    byte[] hidden = classFile(PACKAGE + "Hidden.class");
+    attempt("defined-by-born-lookup", outside, sharedScript(new Engine(), script, payload));
+    attempt(
+        "defined-by-born-hidden-lookup",
+        outside,
+        sharedHiddenScript(new Engine(), script, payload, hidden));
+  }
+
+  private static void attempt(String name, Path outside, Supplier<Consumer<String>> born) {
     String outcome;
     try {
       Consumer<String> defined = runScript(born);
-      defined.accept(outside.resolve("defined-by-born-lookup").toString());
+      defined.accept(outside.resolve(name).toString());
       outcome = "harm";
     } catch (SecurityException denied) {
       outcome = "denied";
     } catch (RuntimeException failed) {
       outcome = "failed " + failed;
     }
-    System.out.println("LOOKUP defined-by-born-lookup " + outcome);
+    System.out.println("LOOKUP " + name + " " + outcome);
   }
 
-  private static byte[] classFile(String resource) throws IOException {
+  private static byte[] classFile(String resource) {
     try (InputStream in = BornLookupApp.class.getClassLoader().getResourceAsStream(resource)) {
       return in.readAllBytes();
+    } catch (IOException unreadable) {
+      throw new java.io.UncheckedIOException(unreadable);
     }
   }
 }
