@@ -47,6 +47,7 @@ class RetransformedIT {
           shared_script: {decision: allow}
           plugin_write: {decision: allow}
           instrument: {decision: allow}
+          nameless_write: {decision: allow}
         """);
     // The plug-in's classes, where only its own loader finds them.
     Path plugins = base.resolve("plugins");
@@ -66,7 +67,7 @@ class RetransformedIT {
     assertThat(without.exitCode()).as(without.toString()).isZero();
     assertThat(without.lines("RETRANSFORMED "))
         .as(without.toString())
-        .hasSize(12)
+        .hasSize(13)
         .allMatch(line -> line.endsWith(" harm"));
     assertThat(without.lines("LEGIT "))
         .as(without.toString())
@@ -78,7 +79,7 @@ class RetransformedIT {
             "INSTRUMENT retransform done",
             "INSTRUMENT redefine done");
     try (var written = Files.list(outside)) {
-      assertThat(written).hasSize(12);
+      assertThat(written).hasSize(13);
     }
     try (var written = Files.list(outside)) {
       written.forEach(RetransformedIT::delete);
@@ -110,7 +111,10 @@ class RetransformedIT {
           .contains("LEGIT tool-in-its-box-" + phase + " ok");
       assertThat(box.resolve("note-" + phase)).exists();
     }
-    assertThat(with.lines("RETRANSFORMED ")).as(with.toString()).hasSize(12);
+    assertThat(with.lines("RETRANSFORMED "))
+        .as(with.toString())
+        .hasSize(13)
+        .contains("RETRANSFORMED nameless-tool denied");
     try (var written = Files.list(outside)) {
       assertThat(written).isEmpty();
     }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /**
@@ -46,18 +47,27 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private final ToolClassFilter filter;
 
   /**
-   * The tool methods of each class woven so far, by loader (identity) and internal name: the
-   * class's method name and descriptor, with the tool's number. A class retransformed later (by
-   * another agent, or by the JVM for method tracing) is woven again from these, not from its
-   * hierarchy read afresh, which its loader may no longer serve (a closed {@code URLClassLoader}):
-   * it could then come back with fewer tools, and run them unchecked.
+   * The classes woven so far, by loader (identity) and internal name: each class file woven, with
+   * its tool methods (name and descriptor, with the tool's number). A class retransformed later (by
+   * another agent, or by the JVM for method tracing) from the class file it was woven from is woven
+   * again from these, not from its hierarchy read afresh, which its loader may no longer serve (a
+   * closed {@code URLClassLoader}): it could then come back with fewer tools, and run them
+   * unchecked. Matched on the whole class file, not the name alone: a tool may hand a shared loader
+   * other bytes under a loaded class's name, which the transformer sees before the JVM refuses the
+   * duplicate.
    */
-  private final io.toolguard.bootstrap.WeakIdentityMap<Map<String, Map<String, Integer>>> woven =
+  private final io.toolguard.bootstrap.WeakIdentityMap<Map<String, List<Woven>>> woven =
       new io.toolguard.bootstrap.WeakIdentityMap<>();
 
   /** Likewise for the bootstrap class loader's classes, which no key can stand for. */
-  private final Map<String, Map<String, Integer>> wovenByBoot =
+  private final Map<String, List<Woven>> wovenByBoot =
       new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The most class files kept for one name and loader; the oldest goes first. */
+  private static final int KEPT_PER_CLASS = 4;
+
+  /** A class file woven, and the tool numbers it was woven with. */
+  private record Woven(byte[] classFile, Map<String, Integer> toolIds) {}
 
   private ToolInstrumentation(ToolRegistry registry, List<String> listedAnnotations) {
     this(registry, listedAnnotations, null);
@@ -208,11 +218,16 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       Class<?> redefined,
       ProtectionDomain domain,
       byte[] classFile) {
-    if (internalName == null || Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
-      return null;
-    }
-    Map<String, Integer> toolIds = redefined == null ? null : wovenBefore(loader, internalName);
+    Map<String, Integer> toolIds = null;
     try {
+      if (internalName == null) {
+        // Defined without a name (ClassLoader.defineClass(null, …)): named by its file.
+        internalName = new ClassReader(classFile).getClassName();
+      }
+      if (Provenance.matchesInternalName(NOT_WOVEN, internalName)) {
+        return null;
+      }
+      toolIds = redefined == null ? null : wovenBefore(loader, internalName, classFile);
       if (toolIds != null) {
         // Woven when it loaded: its tools again, whatever its loader serves now.
         return ToolWeaver.weave(classFile, toolIds);
@@ -231,14 +246,29 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     }
   }
 
-  /** {@return the tool methods woven into the class when it loaded, or {@code null}} */
-  private Map<String, Integer> wovenBefore(ClassLoader loader, String internalName) {
-    Map<String, Map<String, Integer>> classes = loader == null ? wovenByBoot : woven.get(loader);
-    return classes == null ? null : classes.get(internalName);
+  /**
+   * {@return the tool methods the class was woven with from exactly this class file, or {@code
+   * null}}
+   */
+  private Map<String, Integer> wovenBefore(
+      ClassLoader loader, String internalName, byte[] classFile) {
+    Map<String, List<Woven>> classes = loader == null ? wovenByBoot : woven.get(loader);
+    List<Woven> files = classes == null ? null : classes.get(internalName);
+    if (files != null) {
+      synchronized (files) {
+        for (Woven kept : files) {
+          if (java.util.Arrays.equals(kept.classFile(), classFile)) {
+            return kept.toolIds();
+          }
+        }
+      }
+    }
+    return null;
   }
 
-  private void remember(ClassLoader loader, String internalName, Map<String, Integer> toolIds) {
-    Map<String, Map<String, Integer>> classes;
+  private void remember(
+      ClassLoader loader, String internalName, byte[] classFile, Map<String, Integer> toolIds) {
+    Map<String, List<Woven>> classes;
     if (loader == null) {
       classes = wovenByBoot;
     } else {
@@ -250,7 +280,21 @@ public final class ToolInstrumentation implements ClassFileTransformer {
         }
       }
     }
-    classes.put(internalName, Map.copyOf(toolIds));
+    // Not computeIfAbsent: a lambda is a class spun where the first tool class loads.
+    List<Woven> files = classes.get(internalName);
+    if (files == null) {
+      files = new ArrayList<>();
+      List<Woven> raced = classes.putIfAbsent(internalName, files);
+      if (raced != null) {
+        files = raced;
+      }
+    }
+    synchronized (files) {
+      if (files.size() == KEPT_PER_CLASS) {
+        files.remove(0);
+      }
+      files.add(new Woven(classFile, Map.copyOf(toolIds)));
+    }
   }
 
   /**
@@ -264,7 +308,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    */
   private static byte[] refused(
       String internalName, boolean wovenBefore, Class<?> redefined, Throwable failure) {
-    String name = internalName.replace('/', '.');
+    String name = internalName == null ? "defined without a name" : internalName.replace('/', '.');
     if (wovenBefore) {
       System.err.println(
           "toolguard: ERROR: could not weave the loaded class "
@@ -312,7 +356,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
           tool.method().name() + tool.method().descriptor(), registry.register(tool.tool()));
     }
     byte[] woven = ToolWeaver.weave(classFile, toolIds);
-    remember(loader, internalName, toolIds);
+    remember(loader, internalName, classFile, toolIds);
     if (guard != null) {
       guard.toolsAhead();
     }

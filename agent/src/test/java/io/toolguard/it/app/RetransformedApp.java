@@ -67,7 +67,11 @@ public final class RetransformedApp {
   /** A class loader that defines whatever class file it is handed. */
   public static final class Engine extends ClassLoader {
     Engine() {
-      super("engine", ClassLoader.getPlatformClassLoader());
+      this(ClassLoader.getPlatformClassLoader());
+    }
+
+    Engine(ClassLoader parent) {
+      super("engine", parent);
     }
 
     Class<?> define(byte[] classFile) {
@@ -123,6 +127,13 @@ public final class RetransformedApp {
       pluginWrites[i] = () -> invoke(pluginWrite, plugin, target);
     }
 
+    // A tool class defined without a name, by a loader that sees the application's classes.
+    java.lang.reflect.Method nameless =
+        new Engine(RetransformedApp.class.getClassLoader())
+            .define(classFile("io/toolguard/it/app/retransformed/Nameless.class"))
+            .getMethod("write", String.class);
+    attempt(
+        "RETRANSFORMED nameless-tool", () -> invoke(nameless, null, at(outside, "nameless-tool")));
     for (String what : new String[] {"add-transformer", "retransform", "redefine"}) {
       attempt("INSTRUMENT " + what, () -> Tools.instrument(what, tools));
     }
