@@ -63,7 +63,11 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private final Map<String, List<Woven>> wovenByBoot =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** The most class files kept for one name and loader; the oldest goes first. */
+  /**
+   * The most class files kept for one name and loader: the first ones (the class as it loaded comes
+   * first), so that a tool handing a loader bytes under the name again and again neither grows the
+   * memory nor pushes the class's own out.
+   */
   private static final int KEPT_PER_CLASS = 4;
 
   /** A class file woven, and the tool numbers it was woven with. */
@@ -290,10 +294,9 @@ public final class ToolInstrumentation implements ClassFileTransformer {
       }
     }
     synchronized (files) {
-      if (files.size() == KEPT_PER_CLASS) {
-        files.remove(0);
+      if (files.size() < KEPT_PER_CLASS) {
+        files.add(new Woven(classFile, Map.copyOf(toolIds)));
       }
-      files.add(new Woven(classFile, Map.copyOf(toolIds)));
     }
   }
 
