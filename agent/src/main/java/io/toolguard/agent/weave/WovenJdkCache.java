@@ -110,19 +110,10 @@ public final class WovenJdkCache {
    * @param crc that class file's CRC-32
    * @param adler that class file's Adler-32
    * @param hooks the CRC-32 and length of the description of the hooks it was woven with
-   * @param bytes holds the woven class file from {@code offset}, {@code size} bytes
+   * @param classFile the woven class file: the array it was read or woven into, handed to the JVM
+   *     as it is (the JVM copies what a transformer hands it; nothing writes to it)
    */
-  record Woven(int length, int crc, int adler, long hooks, byte[] bytes, int offset, int size) {
-
-    /**
-     * {@return the woven class file}: the array it was read or woven into, which nothing writes to
-     * (the JVM copies what a transformer hands it), unless it is part of a larger one
-     */
-    byte[] classFile() {
-      return offset == 0 && size == bytes.length
-          ? bytes
-          : Arrays.copyOfRange(bytes, offset, offset + size);
-    }
+  record Woven(int length, int crc, int adler, long hooks, byte[] classFile) {
 
     /** {@return whether this was woven from {@code other}'s class file with its hooks} */
     boolean sameSource(Woven other) {
@@ -276,7 +267,7 @@ public final class WovenJdkCache {
       return null;
     }
     Woven source =
-        new Woven(classFile.length, crc(classFile), adler(classFile), describe(hooks), null, 0, 0);
+        new Woven(classFile.length, crc(classFile), adler(classFile), describe(hooks), null);
     for (Woven woven : variants) {
       if (woven.sameSource(source)) {
         now.put(internalName, woven);
@@ -295,14 +286,7 @@ public final class WovenJdkCache {
     fresh = true;
     now.put(
         internalName,
-        new Woven(
-            classFile.length,
-            crc(classFile),
-            adler(classFile),
-            describe(hooks),
-            woven,
-            0,
-            woven.length));
+        new Woven(classFile.length, crc(classFile), adler(classFile), describe(hooks), woven));
   }
 
   /**
@@ -466,8 +450,8 @@ public final class WovenJdkCache {
     out.writeInt(woven.crc());
     out.writeInt(woven.adler());
     out.writeLong(woven.hooks());
-    out.writeInt(woven.size());
-    out.write(woven.bytes(), woven.offset(), woven.size());
+    out.writeInt(woven.classFile().length);
+    out.write(woven.classFile());
   }
 
   /** How much of the file one read asks for. */
@@ -593,7 +577,7 @@ public final class WovenJdkCache {
           variants = new ArrayList<>();
           classes.put(name, variants);
         }
-        variants.add(new Woven(classLength, classCrc, adler, hooks, bytes, 0, size));
+        variants.add(new Woven(classLength, classCrc, adler, hooks, bytes));
       }
       // The sum, read past the checked stream; then the end: the sum is the content's last bytes.
       int sum = new DataInputStream(source).readInt();

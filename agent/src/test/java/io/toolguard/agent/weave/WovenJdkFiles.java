@@ -38,13 +38,7 @@ public final class WovenJdkFiles {
     for (WovenJdkCache.Woven kept : classes.getOrDefault(internalName, List.of())) {
       replaced.add(
           new WovenJdkCache.Woven(
-              kept.length(),
-              kept.crc(),
-              kept.adler(),
-              kept.hooks(),
-              classFile,
-              0,
-              classFile.length));
+              kept.length(), kept.crc(), kept.adler(), kept.hooks(), classFile));
     }
     classes.put(internalName, replaced);
     Files.write(file, WovenJdkCache.content(jar, jdk, classes));
