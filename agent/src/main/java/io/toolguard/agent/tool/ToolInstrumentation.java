@@ -59,9 +59,8 @@ public final class ToolInstrumentation implements ClassFileTransformer {
   private final io.toolguard.bootstrap.WeakIdentityMap<Map<String, List<Woven>>> woven =
       new io.toolguard.bootstrap.WeakIdentityMap<>();
 
-  /** Likewise for the bootstrap class loader's classes, which no key can stand for. */
-  private final Map<String, List<Woven>> wovenByBoot =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The key {@link #woven} keeps the bootstrap class loader's classes under. */
+  private static final Object BOOTSTRAP_LOADER = new Object();
 
   /**
    * The most class files kept for one name and loader: the first ones (the class as it loaded comes
@@ -254,49 +253,34 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * {@return the tool methods the class was woven with from exactly this class file, or {@code
    * null}}
    */
-  private Map<String, Integer> wovenBefore(
+  private synchronized Map<String, Integer> wovenBefore(
       ClassLoader loader, String internalName, byte[] classFile) {
-    Map<String, List<Woven>> classes = loader == null ? wovenByBoot : woven.get(loader);
+    Map<String, List<Woven>> classes = woven.get(loader == null ? BOOTSTRAP_LOADER : loader);
     List<Woven> files = classes == null ? null : classes.get(internalName);
-    if (files != null) {
-      synchronized (files) {
-        for (Woven kept : files) {
-          if (java.util.Arrays.equals(kept.classFile(), classFile)) {
-            return kept.toolIds();
-          }
-        }
+    for (Woven kept : files == null ? List.<Woven>of() : files) {
+      if (java.util.Arrays.equals(kept.classFile(), classFile)) {
+        return kept.toolIds();
       }
     }
     return null;
   }
 
-  private void remember(
+  private synchronized void remember(
       ClassLoader loader, String internalName, byte[] classFile, Map<String, Integer> toolIds) {
-    Map<String, List<Woven>> classes;
-    if (loader == null) {
-      classes = wovenByBoot;
-    } else {
-      synchronized (woven) {
-        classes = woven.get(loader);
-        if (classes == null) {
-          classes = new java.util.concurrent.ConcurrentHashMap<>();
-          woven.put(loader, classes);
-        }
-      }
+    Object key = loader == null ? BOOTSTRAP_LOADER : loader;
+    Map<String, List<Woven>> classes = woven.get(key);
+    if (classes == null) {
+      classes = new HashMap<>();
+      woven.put(key, classes);
     }
     // Not computeIfAbsent: a lambda is a class spun where the first tool class loads.
     List<Woven> files = classes.get(internalName);
     if (files == null) {
       files = new ArrayList<>();
-      List<Woven> raced = classes.putIfAbsent(internalName, files);
-      if (raced != null) {
-        files = raced;
-      }
+      classes.put(internalName, files);
     }
-    synchronized (files) {
-      if (files.size() < KEPT_PER_CLASS) {
-        files.add(new Woven(classFile, Map.copyOf(toolIds)));
-      }
+    if (files.size() < KEPT_PER_CLASS) {
+      files.add(new Woven(classFile, Map.copyOf(toolIds)));
     }
   }
 
