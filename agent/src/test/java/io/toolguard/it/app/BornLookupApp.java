@@ -24,20 +24,10 @@ public final class BornLookupApp {
 
   private BornLookupApp() {}
 
-  /** An engine the application shares: defines whatever class file it is handed. */
-  public static final class Engine extends ClassLoader {
-    Engine() {
-      super("shared engine", ClassLoader.getPlatformClassLoader());
-    }
-
-    Class<?> define(byte[] classFile) {
-      return defineClass(null, classFile, 0, classFile.length);
-    }
-  }
-
   @Tool(name = "shared_script", risk = Risk.LOW)
   @SuppressWarnings("unchecked")
-  static Supplier<Consumer<String>> sharedScript(Engine engine, byte[] script, byte[] payload)
+  static Supplier<Consumer<String>> sharedScript(
+      PlantedApp.SharedEngine engine, byte[] script, byte[] payload)
       throws ReflectiveOperationException {
     Class<?> type = engine.define(script);
     type.getField("payload").set(null, payload);
@@ -52,7 +42,7 @@ public final class BornLookupApp {
   @Tool(name = "shared_hidden_script", risk = Risk.LOW)
   @SuppressWarnings("unchecked")
   static Supplier<Consumer<String>> sharedHiddenScript(
-      Engine engine, byte[] script, byte[] payload, byte[] hidden)
+      PlantedApp.SharedEngine engine, byte[] script, byte[] payload, byte[] hidden)
       throws ReflectiveOperationException {
     // Payload is defined in the script's package of the same engine, by the hidden class.
     engine.define(script).getField("payload").set(null, payload);
@@ -66,11 +56,14 @@ public final class BornLookupApp {
     byte[] script = classFile(PACKAGE + "Script.class");
     byte[] payload = classFile(PACKAGE + "Payload.class");
     byte[] hidden = classFile(PACKAGE + "Hidden.class");
-    attempt("defined-by-born-lookup", outside, sharedScript(new Engine(), script, payload));
+    attempt(
+        "defined-by-born-lookup",
+        outside,
+        sharedScript(new PlantedApp.SharedEngine(), script, payload));
     attempt(
         "defined-by-born-hidden-lookup",
         outside,
-        sharedHiddenScript(new Engine(), script, payload, hidden));
+        sharedHiddenScript(new PlantedApp.SharedEngine(), script, payload, hidden));
   }
 
   private static void attempt(String name, Path outside, Supplier<Consumer<String>> born) {
