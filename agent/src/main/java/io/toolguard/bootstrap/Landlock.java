@@ -3,20 +3,19 @@ package io.toolguard.bootstrap;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Array;
-import java.lang.reflect.Method;
 import java.util.Locale;
 
 /**
- * Linux Landlock through the JDK's foreign function API, reached by reflection so that the agent
- * keeps one build for Java 17 (where none of this is loaded): the system calls that build a ruleset
- * and restrict the calling thread. Each rule's path is opened with {@code openat2} and {@code
- * RESOLVE_NO_SYMLINKS}, so that a link swapped in after the planner looked cannot widen a rule.
+ * Linux Landlock through the JDK's foreign function API, called through {@link Foreign} so that the
+ * agent keeps one build for Java 17 (where none of this runs): the system calls that build a
+ * ruleset and restrict the calling thread. Each rule's path is opened with {@code openat2} and
+ * {@code RESOLVE_NO_SYMLINKS}, so that a link swapped in after the planner looked cannot widen a
+ * rule.
  *
  * <p>Why here, on the bootstrap path, package-private. Whoever holds a downcall handle to {@code
- * syscall} can do anything native code can; tool code must never get one. So the handles never
- * leave this class, and what the package offers outside ({@link KernelSandbox}, {@link
- * ForkRequest}) can only restrict a thread.
+ * syscall} can do anything native code can; tool code must never get one. So the handle is linked
+ * for this class alone ({@link Foreign} makes it and keeps none) and never leaves it, and what the
+ * package offers outside ({@link KernelSandbox}, {@link ForkRequest}) can only restrict a thread.
  *
  * <p>Native access. From JDK 22 a restricted method warns unless the caller's module has native
  * access, and for class-path code that is one switch for every unnamed module. Unless the JVM was
@@ -68,29 +67,9 @@ final class Landlock {
   private final long sysReadlinkat;
   private final long sysStatx;
 
+  /** libc's {@code syscall}, as {@link Foreign#syscall} links it. */
   private final MethodHandle syscall;
 
-  /*
-   * The foreign memory API's methods, as handles typed with Object for its types (which this class
-   * cannot name on JDK 17): invoked exactly, so a call costs what a direct one does, not a
-   * reflective invocation.
-   */
-  private final MethodHandle ofConfined;
-  private final MethodHandle allocate;
-  private final MethodHandle allocateFrom;
-  private final MethodHandle close;
-  private final MethodHandle setLong;
-  private final MethodHandle setInt;
-  private final MethodHandle getInt;
-  private final MethodHandle getLong;
-  private final MethodHandle slice;
-  private final MethodHandle toBytes;
-  private final MethodHandle copyIn;
-  private final MethodHandle ofAuto;
-  private final MethodHandle address;
-  private final Object javaLong;
-  private final Object javaInt;
-  private final Object javaByte;
   private final long stateSize;
 
   /** The Landlock ABI version of the kernel, or a negative errno. */
@@ -110,83 +89,17 @@ final class Landlock {
     } else {
       throw new Unavailable("no system call table for " + arch);
     }
-    Class<?> linkerType = Class.forName("java.lang.foreign.Linker");
-    Class<?> optionType = Class.forName("java.lang.foreign.Linker$Option");
-    Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
-    Class<?> descriptorType = Class.forName("java.lang.foreign.FunctionDescriptor");
-    Class<?> layoutType = Class.forName("java.lang.foreign.MemoryLayout");
-    Class<?> valueLayouts = Class.forName("java.lang.foreign.ValueLayout");
-    Class<?> ofLong = Class.forName("java.lang.foreign.ValueLayout$OfLong");
-    Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
-    Class<?> ofByte = Class.forName("java.lang.foreign.ValueLayout$OfByte");
-    Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
-    Class<?> allocatorType = Class.forName("java.lang.foreign.SegmentAllocator");
-    javaLong = valueLayouts.getField("JAVA_LONG").get(null);
-    javaInt = valueLayouts.getField("JAVA_INT").get(null);
-    javaByte = valueLayouts.getField("JAVA_BYTE").get(null);
     enableNativeAccess();
-    Object linker = linkerType.getMethod("nativeLinker").invoke(null);
-    Object lookup = linkerType.getMethod("defaultLookup").invoke(linker);
-    Object symbol =
-        ((java.util.Optional<?>)
-                Class.forName("java.lang.foreign.SymbolLookup")
-                    .getMethod("find", String.class)
-                    .invoke(lookup, "syscall"))
-            .orElseThrow(
-                () ->
-                    // Every Linux libc has it: the JDK's lookup of libc failed (it keeps an
-                    // empty one after any error, out of descriptors say), which is no answer.
-                    new IllegalStateException("the JDK found no syscall() in libc"));
-    Object layouts = Array.newInstance(layoutType, 6);
-    for (int i = 0; i < 6; i++) {
-      Array.set(layouts, i, javaLong);
+    Object linker;
+    try {
+      linker = Foreign.nativeLinker();
+    } catch (UnsupportedOperationException none) {
+      // The JDK's own answer: no foreign linker for this platform (its ABI was fixed in premain,
+      // KernelSandbox.readSwitches).
+      throw new Unavailable("the JDK has no foreign linker here (" + none.getMessage() + ")");
     }
-    Object descriptor =
-        descriptorType
-            .getMethod("of", layoutType, layouts.getClass())
-            .invoke(null, javaLong, layouts);
-    Object options = Array.newInstance(optionType, 2);
-    Array.set(options, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 1));
-    Array.set(
-        options,
-        1,
-        optionType
-            .getMethod("captureCallState", String[].class)
-            .invoke(null, (Object) new String[] {"errno"}));
-    Object state = optionType.getMethod("captureStateLayout").invoke(null);
-    stateSize = (long) layoutType.getMethod("byteSize").invoke(state);
-    MethodHandle handle =
-        (MethodHandle)
-            linkerType
-                .getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
-                .invoke(linker, symbol, descriptor, options);
-    syscall =
-        handle.asType(
-            MethodType.methodType(
-                long.class,
-                Object.class,
-                long.class,
-                long.class,
-                long.class,
-                long.class,
-                long.class,
-                long.class));
-    ofConfined = generic(arenaType.getMethod("ofConfined"));
-    allocate = generic(arenaType.getMethod("allocate", long.class, long.class));
-    allocateFrom = generic(allocatorType.getMethod("allocateFrom", String.class));
-    close = generic(arenaType.getMethod("close"));
-    setLong = generic(segmentType.getMethod("set", ofLong, long.class, long.class));
-    setInt = generic(segmentType.getMethod("set", ofInt, long.class, int.class));
-    getInt = generic(segmentType.getMethod("get", ofInt, long.class));
-    getLong = generic(segmentType.getMethod("get", ofLong, long.class));
-    slice = generic(segmentType.getMethod("asSlice", long.class, long.class));
-    toBytes = generic(segmentType.getMethod("toArray", ofByte));
-    copyIn =
-        generic(
-            segmentType.getMethod(
-                "copy", Object.class, int.class, segmentType, valueLayouts, long.class, int.class));
-    ofAuto = generic(arenaType.getMethod("ofAuto"));
-    address = generic(segmentType.getMethod("address"));
+    syscall = Foreign.syscall(linker);
+    stateSize = Foreign.stateSize();
     abi = probeAbi();
     if (abi < 0 && !noLandlock(abi)) {
       throw new IllegalStateException(
@@ -202,23 +115,6 @@ final class Landlock {
    */
   static boolean noLandlock(int errno) {
     return errno == -38 || errno == -95 || errno == -1;
-  }
-
-  /**
-   * {@return a handle to {@code method} with each reference type (the receiver's too) as Object}
-   */
-  private static MethodHandle generic(Method method) throws IllegalAccessException {
-    MethodHandle handle = MethodHandles.publicLookup().unreflect(method);
-    MethodType type = handle.type();
-    for (int i = 0; i < type.parameterCount(); i++) {
-      if (!type.parameterType(i).isPrimitive() && type.parameterType(i) != String.class) {
-        type = type.changeParameterType(i, Object.class);
-      }
-    }
-    if (!type.returnType().isPrimitive()) {
-      type = type.changeReturnType(Object.class);
-    }
-    return handle.asType(type);
   }
 
   /** Says that this JVM or kernel has no Landlock, for good: an answer, not a failure. */
@@ -261,13 +157,6 @@ final class Landlock {
     private static String unavailable(Throwable failure) {
       if (failure instanceof Unavailable) {
         return failure.getMessage();
-      }
-      if (failure instanceof java.lang.reflect.InvocationTargetException invoked
-          && invoked.getCause() != null
-          && invoked.getCause().getClass() == UnsupportedOperationException.class) {
-        // The JDK's own answer: no foreign linker for this platform (its ABI was fixed in
-        // premain, KernelSandbox.readSwitches).
-        return "the JDK has no foreign linker here (" + invoked.getCause().getMessage() + ")";
       }
       return null;
     }
@@ -348,43 +237,43 @@ final class Landlock {
     final Object state;
 
     Call() throws Throwable {
-      arena = (Object) ofConfined.invokeExact();
-      state = (Object) allocate.invokeExact(arena, stateSize, 8L);
+      arena = Foreign.ofConfined();
+      state = Foreign.allocate(arena, stateSize);
     }
 
     Object allocate(long size) throws Throwable {
-      return (Object) Landlock.this.allocate.invokeExact(arena, size, 8L);
+      return Foreign.allocate(arena, size);
     }
 
     long addressOf(Object segment) throws Throwable {
-      return (long) address.invokeExact(segment);
+      return Foreign.address(segment);
     }
 
     long string(String text) throws Throwable {
-      return addressOf((Object) allocateFrom.invokeExact(arena, text));
+      return addressOf(Foreign.allocateFrom(arena, text));
     }
 
     /** {@return the system call's answer, or a negative errno} */
     long sys(long number, long a, long b, long c, long d, long e) throws Throwable {
-      long answer = (long) syscall.invokeExact(state, number, a, b, c, d, e);
+      long answer = Foreign.call(syscall, state, number, a, b, c, d, e);
       if (answer == -1) {
-        return -(int) getInt.invokeExact(state, javaInt, 0L);
+        return -Foreign.getInt(state, 0);
       }
       return answer;
     }
 
     void put(Object segment, long offset, long value) throws Throwable {
-      setLong.invokeExact(segment, javaLong, offset, value);
+      Foreign.putLong(segment, offset, value);
     }
 
     void putInt(Object segment, long offset, int value) throws Throwable {
-      setInt.invokeExact(segment, javaInt, offset, value);
+      Foreign.putInt(segment, offset, value);
     }
 
     @Override
     public void close() {
       try {
-        Landlock.this.close.invokeExact(arena);
+        Foreign.close(arena);
       } catch (Throwable failure) {
         throw new IllegalStateException("could not free native memory: " + failure, failure);
       }
@@ -505,7 +394,7 @@ final class Landlock {
       if (stateSize > SCRATCH_HOW) {
         throw new IllegalStateException("the captured call state needs " + stateSize + " bytes");
       }
-      memory = (Object) allocate.invokeExact((Object) ofAuto.invokeExact(), SCRATCH_SIZE, 8L);
+      memory = Foreign.allocate(Foreign.ofAuto(), SCRATCH_SIZE);
       scratch.set(memory);
     }
     return memory;
@@ -514,9 +403,9 @@ final class Landlock {
   /** {@return the system call's answer, or a negative errno}, on this thread's scratch memory */
   private long sys(Object memory, long number, long a, long b, long c, long d, long e)
       throws Throwable {
-    long answer = (long) syscall.invokeExact(memory, number, a, b, c, d, e);
+    long answer = Foreign.call(syscall, memory, number, a, b, c, d, e);
     if (answer == -1) {
-      return -(int) getInt.invokeExact(memory, javaInt, 0L);
+      return -Foreign.getInt(memory, 0);
     }
     return answer;
   }
@@ -527,7 +416,7 @@ final class Landlock {
       return false;
     }
     byte[] terminated = java.util.Arrays.copyOf(text, text.length + 1);
-    copyIn.invokeExact((Object) terminated, 0, memory, javaByte, offset, terminated.length);
+    Foreign.copyIn(terminated, memory, offset);
     return true;
   }
 
@@ -543,14 +432,14 @@ final class Landlock {
   Resolved resolve(byte[] path, long resolve, int[] errno) {
     try {
       Object memory = scratch();
-      long addressOf = (long) address.invokeExact(memory);
+      long addressOf = Foreign.address(memory);
       if (!putString(memory, SCRATCH_PATH, path)) {
         errno[0] = ENAMETOOLONG;
         return null;
       }
-      setLong.invokeExact(memory, javaLong, SCRATCH_HOW, O_PATH | O_CLOEXEC);
-      setLong.invokeExact(memory, javaLong, SCRATCH_HOW + 8, 0L);
-      setLong.invokeExact(memory, javaLong, SCRATCH_HOW + 16, resolve);
+      Foreign.putLong(memory, SCRATCH_HOW, O_PATH | O_CLOEXEC);
+      Foreign.putLong(memory, SCRATCH_HOW + 8, 0L);
+      Foreign.putLong(memory, SCRATCH_HOW + 16, resolve);
       long fd =
           sys(
               memory,
@@ -598,14 +487,13 @@ final class Landlock {
         }
         int mode = intAt(memory, SCRATCH_STATX + 28) & 0xffff;
         int links = intAt(memory, SCRATCH_STATX + 16);
-        long inode = (long) getLong.invokeExact(memory, javaLong, SCRATCH_STATX + 32);
+        long inode = Foreign.getLong(memory, SCRATCH_STATX + 32);
         long special =
             device(intAt(memory, SCRATCH_STATX + 128), intAt(memory, SCRATCH_STATX + 132));
         long device =
             device(intAt(memory, SCRATCH_STATX + 136), intAt(memory, SCRATCH_STATX + 140));
-        Object name = (Object) slice.invokeExact(memory, SCRATCH_LINK, length);
-        Object bytes = (Object) toBytes.invokeExact(name, javaByte);
-        Resolved resolved = new Resolved(fd, (byte[]) bytes, mode, links, device, inode, special);
+        byte[] name = Foreign.bytes(memory, SCRATCH_LINK, length);
+        Resolved resolved = new Resolved(fd, name, mode, links, device, inode, special);
         kept = true;
         return resolved;
       } finally {
@@ -619,7 +507,7 @@ final class Landlock {
   }
 
   private int intAt(Object memory, long offset) throws Throwable {
-    return (int) getInt.invokeExact(memory, javaInt, offset);
+    return Foreign.getInt(memory, offset);
   }
 
   /** {@return a device number made of its parts, as glibc's {@code makedev} and the JDK do} */

@@ -1,0 +1,21 @@
+// A signature of the JDK 22+ foreign function API, for compiling toolguard's Foreign class with a
+// JDK 17
+// compiler (agent/pom.xml, compile-foreign): never packaged, never run; the JDK's own class is used
+// at run time.
+package java.lang.foreign;
+
+public interface Arena extends SegmentAllocator, AutoCloseable {
+  static Arena ofAuto() {
+    throw new UnsupportedOperationException();
+  }
+
+  static Arena ofConfined() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  MemorySegment allocate(long byteSize, long byteAlignment);
+
+  @Override
+  void close();
+}
