@@ -157,6 +157,13 @@ final class AgentClassLoader extends SecureClassLoader {
   private final java.util.concurrent.atomic.AtomicReference<byte[]> spare =
       new java.util.concurrent.atomic.AtomicReference<>();
 
+  /**
+   * The lock of each packed class, made when the class is first asked for: a parallel-capable
+   * loader's own locks are an entry per name in a concurrent map, which the JDK's loaders fill too,
+   * and the agent's few hundred classes pushed that map's methods to the JIT's compilers.
+   */
+  private final Object[] locks;
+
   private final String title;
 
   private final String version;
@@ -193,6 +200,7 @@ final class AgentClassLoader extends SecureClassLoader {
         throw damaged(location, PACKED + " says it holds " + count + " classes");
       }
       this.count = count;
+      this.locks = new Object[count];
       // Straight into arrays of their size: readNBytes would gather them in buffers first.
       this.index = new byte[count * RECORD_INTS * Integer.BYTES];
       in.readFully(index);
@@ -324,9 +332,11 @@ final class AgentClassLoader extends SecureClassLoader {
     try {
       int record = find(name);
       if (record < 0) {
-        return super.loadClass(name, resolve);
+        // Not the agent's: the parent's, without a lock of this loader's, which defines no such
+        // class (ClassLoader's would put an entry for the name in a map of locks).
+        return getParent().loadClass(name);
       }
-      synchronized (getClassLoadingLock(name)) {
+      synchronized (lock(record)) {
         Class<?> type = findLoadedClass(name);
         if (type == null) {
           type = define(name, record);
@@ -362,6 +372,18 @@ final class AgentClassLoader extends SecureClassLoader {
       }
     }
     return super.getResourceAsStream(name);
+  }
+
+  /** {@return the lock of a packed class, made the first time} */
+  private Object lock(int record) {
+    synchronized (locks) {
+      Object lock = locks[record];
+      if (lock == null) {
+        lock = new Object();
+        locks[record] = lock;
+      }
+      return lock;
+    }
   }
 
   @Override
