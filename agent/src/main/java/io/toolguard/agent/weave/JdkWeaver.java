@@ -148,7 +148,7 @@ public final class JdkWeaver implements ClassFileTransformer {
   public static final class Rest implements Runnable {
 
     /** Nothing left. */
-    public static final Rest NONE = new Rest(null, null, Map.of());
+    public static final Rest NONE = new Rest(null, null, Map.of(), Map.of());
 
     private final JdkWeaver weaver;
     private final Instrumentation instrumentation;
@@ -156,10 +156,18 @@ public final class JdkWeaver implements ClassFileTransformer {
     /** The classes left, by internal name, with their modules. */
     private final Map<String, Module> classes;
 
-    private Rest(JdkWeaver weaver, Instrumentation instrumentation, Map<String, Module> classes) {
+    /** The module of every hooked class, by internal name. */
+    private final Map<String, Module> modules;
+
+    private Rest(
+        JdkWeaver weaver,
+        Instrumentation instrumentation,
+        Map<String, Module> classes,
+        Map<String, Module> modules) {
       this.weaver = weaver;
       this.instrumentation = instrumentation;
       this.classes = classes;
+      this.modules = modules;
     }
 
     /**
@@ -170,7 +178,7 @@ public final class JdkWeaver implements ClassFileTransformer {
      */
     public void weave() {
       if (weaver != null) {
-        weaver.weaveRest(instrumentation, classes);
+        weaver.weaveRest(instrumentation, classes, modules);
       }
     }
 
@@ -244,7 +252,7 @@ public final class JdkWeaver implements ClassFileTransformer {
       return Rest.NONE;
     }
     requireAllWoven(later.keySet(), NOT_STARTED);
-    return new Rest(this, instrumentation, later);
+    return new Rest(this, instrumentation, later, modules);
   }
 
   /**
@@ -315,9 +323,10 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /** What {@link Rest#weave} does. */
-  private void weaveRest(Instrumentation instrumentation, Map<String, Module> later) {
+  private void weaveRest(
+      Instrumentation instrumentation, Map<String, Module> later, Map<String, Module> modules) {
     try {
-      weaveRestOf(instrumentation, later);
+      weaveRestOf(instrumentation, later, modules);
     } catch (SecurityException forbidden) {
       throw new IllegalStateException(
           "toolguard could not weave its checks into the rest of this JDK: a security manager the"
@@ -332,18 +341,23 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
   }
 
-  private void weaveRestOf(Instrumentation instrumentation, Map<String, Module> later) {
+  private void weaveRestOf(
+      Instrumentation instrumentation, Map<String, Module> later, Map<String, Module> modules) {
     try {
       for (Map.Entry<String, Module> entry : later.entrySet()) {
         load(entry.getKey(), entry.getValue());
       }
       // Every hooked class is loaded by now. One the JVM defined without handing it over (see
-      // Rest) is retransformed: the JVM hands it over then.
+      // Rest) is retransformed: the JVM hands it over then. Each is found in its module by name,
+      // not among every class loaded (2,000 and more in an application by now).
       List<Class<?>> unwoven = new ArrayList<>();
-      for (Map.Entry<String, Class<?>> entry :
-          jdkClassesLoaded(instrumentation, hooks.keySet()).entrySet()) {
-        if (!woven.contains(entry.getKey())) {
-          unwoven.add(entry.getValue());
+      for (String name : hooks.keySet()) {
+        Module module = modules.get(name);
+        if (!woven.contains(name) && module != null) {
+          Class<?> type = Class.forName(module, name.replace('/', '.'));
+          if (type != null && isJdks(type.getClassLoader(), type.getModule(), true)) {
+            unwoven.add(type);
+          }
         }
       }
       retransform(instrumentation, unwoven, NO_TOOL_RUNS);
