@@ -63,6 +63,13 @@ final class AgentClassLoader extends SecureClassLoader {
   /** The agent's entry point, which stays the application class loader's (internal name). */
   static final String ENTRY_POINT = "io/toolguard/agent/ToolGuardAgent";
 
+  /**
+   * What the name of every packed class starts with ({@link AgentPacker} packs nothing else): a
+   * name that does not is the parent's, without a search of the index (the JDK's classes the
+   * agent's code names, about half of what the agent asks this loader for).
+   */
+  static final String PACKED_PACKAGES = "io.toolguard.";
+
   /** This class, which stays the application class loader's, nested classes and all. */
   static final String SELF = "io/toolguard/agent/AgentClassLoader";
 
@@ -330,7 +337,7 @@ final class AgentClassLoader extends SecureClassLoader {
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
     try {
-      int record = find(name);
+      int record = name.startsWith(PACKED_PACKAGES) ? find(name) : -1;
       if (record < 0) {
         // Not the agent's: the parent's, without a lock of this loader's, which defines no such
         // class (ClassLoader's would put an entry for the name in a map of locks).

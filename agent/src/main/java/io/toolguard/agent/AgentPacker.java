@@ -36,8 +36,11 @@ public final class AgentPacker {
 
   private static final String VERSIONS = "META-INF/versions/";
 
+  /** The folders whose classes are packed: all inside {@link AgentClassLoader#PACKED_PACKAGES}. */
   private static final List<String> PACKED_FOLDERS =
-      List.of("io/toolguard/agent/", "io/toolguard/shaded/");
+      List.of(
+          AgentClassLoader.PACKED_PACKAGES.replace('.', '/') + "agent/",
+          AgentClassLoader.PACKED_PACKAGES.replace('.', '/') + "shaded/");
 
   private AgentPacker() {}
 
