@@ -10,10 +10,12 @@ import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.weave.Provenance;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -193,12 +195,29 @@ public final class EnvGuard {
    * the JDK's own (fail closed: such a read is decided as the tool's).
    */
   private static boolean readByTheJdk() {
-    return STACK.walk(EnvGuard::askedByTheJdk);
+    return STACK.walk(ASKED_BY_THE_JDK);
   }
 
-  private static boolean askedByTheJdk(Stream<StackWalker.StackFrame> frames) {
+  /**
+   * {@link #askedByTheJdk} as the walk's function: a named class, as a method reference or lambda
+   * is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later through the
+   * class-file API).
+   */
+  private static final Function<Stream<StackWalker.StackFrame>, Boolean> ASKED_BY_THE_JDK =
+      new AskedByTheJdk();
+
+  private static final class AskedByTheJdk
+      implements Function<Stream<StackWalker.StackFrame>, Boolean> {
+    @Override
+    public Boolean apply(Stream<StackWalker.StackFrame> stack) {
+      return askedByTheJdk(stack.iterator());
+    }
+  }
+
+  private static boolean askedByTheJdk(Iterator<StackWalker.StackFrame> frames) {
     boolean forwarded = false;
-    for (StackWalker.StackFrame frame : (Iterable<StackWalker.StackFrame>) frames::iterator) {
+    while (frames.hasNext()) {
+      StackWalker.StackFrame frame = frames.next();
       Class<?> type = frame.getDeclaringClass();
       if (onlyPassesTheReadOn(type)) {
         continue;

@@ -6,7 +6,9 @@ import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.Born;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.StackWalker.StackFrame;
+import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -35,14 +37,29 @@ final class OwnBehalfCallers {
    * {@return whether the access being checked on this thread is done by code of one of the rows}
    */
   static boolean onStack() {
-    return WALKER.walk(OwnBehalfCallers::onBehalf);
+    return WALKER.walk(ON_BEHALF);
   }
 
-  private static boolean onBehalf(Stream<StackFrame> stack) {
+  /**
+   * {@link #onBehalf} as the walk's function: a named class, as a method reference or lambda is a
+   * class the JVM spins at its first use (in a tool's call, on JDK 24 and later through the
+   * class-file API).
+   */
+  private static final Function<Stream<StackFrame>, Boolean> ON_BEHALF = new OnBehalf();
+
+  private static final class OnBehalf implements Function<Stream<StackFrame>, Boolean> {
+    @Override
+    public Boolean apply(Stream<StackFrame> stack) {
+      return onBehalf(stack.iterator());
+    }
+  }
+
+  private static boolean onBehalf(Iterator<StackFrame> frames) {
     boolean pastDispatcher = false;
     Class<?> checked = null;
     String library = null;
-    for (StackFrame frame : (Iterable<StackFrame>) stack::iterator) {
+    while (frames.hasNext()) {
+      StackFrame frame = frames.next();
       if (!pastDispatcher) {
         pastDispatcher = frame.getDeclaringClass() == Dispatcher.class;
         continue;

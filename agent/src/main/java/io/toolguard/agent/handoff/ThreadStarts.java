@@ -7,7 +7,9 @@ import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.StackWalker.StackFrame;
+import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -34,12 +36,28 @@ public final class ThreadStarts {
    * {@return whether the thread being started on this thread inherits the running tool's context}
    */
   public static boolean inheritContext() {
-    return WALKER.walk(ThreadStarts::startedByToolCode) && !JdkInitialisation.underway();
+    return WALKER.walk(STARTED_BY_TOOL_CODE) && !JdkInitialisation.underway();
   }
 
-  private static boolean startedByToolCode(Stream<StackFrame> stack) {
+  /**
+   * {@link #startedByToolCode} as the walk's function: a named class, as a method reference or
+   * lambda is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later through
+   * the class-file API).
+   */
+  private static final Function<Stream<StackFrame>, Boolean> STARTED_BY_TOOL_CODE =
+      new StartedByToolCode();
+
+  private static final class StartedByToolCode implements Function<Stream<StackFrame>, Boolean> {
+    @Override
+    public Boolean apply(Stream<StackFrame> stack) {
+      return startedByToolCode(stack.iterator());
+    }
+  }
+
+  private static boolean startedByToolCode(Iterator<StackFrame> frames) {
     boolean pastStart = false;
-    for (StackFrame frame : (Iterable<StackFrame>) stack::iterator) {
+    while (frames.hasNext()) {
+      StackFrame frame = frames.next();
       String name = frame.getClassName();
       if (!pastStart) {
         pastStart = Provenance.matches(STARTS_A_THREAD, name);

@@ -153,14 +153,32 @@ public final class JvmGuard {
 
   /** {@return the name of the {@code java.lang.Thread} method nearest on the stack} */
   private static String calledThreadMethod() {
-    return WALKER.walk(
-        frames ->
-            frames
-                .limit(16)
-                .filter(frame -> frame.getClassName().equals("java.lang.Thread"))
-                .map(StackWalker.StackFrame::getMethodName)
-                .findFirst()
-                .orElse(""));
+    return WALKER.walk(CALLED_THREAD_METHOD);
+  }
+
+  /**
+   * {@link #calledThreadMethod}'s walk: a named class, as a lambda or method reference is a class
+   * the JVM spins at its first use (in a tool's call, on JDK 24 and later through the class-file
+   * API).
+   */
+  private static final java.util.function.Function<
+          java.util.stream.Stream<StackWalker.StackFrame>, String>
+      CALLED_THREAD_METHOD = new CalledThreadMethod();
+
+  private static final class CalledThreadMethod
+      implements java.util.function.Function<
+          java.util.stream.Stream<StackWalker.StackFrame>, String> {
+    @Override
+    public String apply(java.util.stream.Stream<StackWalker.StackFrame> stack) {
+      java.util.Iterator<StackWalker.StackFrame> frames = stack.iterator();
+      for (int i = 0; i < 16 && frames.hasNext(); i++) {
+        StackWalker.StackFrame frame = frames.next();
+        if (frame.getClassName().equals("java.lang.Thread")) {
+          return frame.getMethodName();
+        }
+      }
+      return "";
+    }
   }
 
   /**

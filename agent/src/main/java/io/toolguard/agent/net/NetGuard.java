@@ -148,12 +148,36 @@ public final class NetGuard {
    * Asked only when the lookup would otherwise be denied.
    */
   private static boolean looksUpThisMachine() {
-    return STACK.walk(
-        frames ->
-            frames
-                .dropWhile(frame -> !frame.getClassName().startsWith(INET_ADDRESS))
-                .takeWhile(frame -> frame.getClassName().startsWith(INET_ADDRESS))
-                .anyMatch(frame -> frame.getMethodName().equals("getLocalHost")));
+    return STACK.walk(LOOKS_UP_THIS_MACHINE);
+  }
+
+  /**
+   * {@link #looksUpThisMachine}'s walk: whether, in the first run of {@code InetAddress} frames on
+   * the stack, one is {@code getLocalHost}. A named class, as a lambda is a class the JVM spins at
+   * its first use (in a tool's call, on JDK 24 and later through the class-file API).
+   */
+  private static final Function<java.util.stream.Stream<StackWalker.StackFrame>, Boolean>
+      LOOKS_UP_THIS_MACHINE = new LooksUpThisMachine();
+
+  private static final class LooksUpThisMachine
+      implements Function<java.util.stream.Stream<StackWalker.StackFrame>, Boolean> {
+    @Override
+    public Boolean apply(java.util.stream.Stream<StackWalker.StackFrame> stack) {
+      java.util.Iterator<StackWalker.StackFrame> frames = stack.iterator();
+      boolean inside = false;
+      while (frames.hasNext()) {
+        StackWalker.StackFrame frame = frames.next();
+        if (frame.getClassName().startsWith(INET_ADDRESS)) {
+          inside = true;
+          if (frame.getMethodName().equals("getLocalHost")) {
+            return true;
+          }
+        } else if (inside) {
+          return false;
+        }
+      }
+      return false;
+    }
   }
 
   /**

@@ -49,12 +49,15 @@ public record DeclaredRisk(Optional<Risk> stated, Hint hint) {
   @SuppressWarnings(
       "EnumOrdinal") // Risk's constants are declared from lowest to highest: one step down
   public Risk under(Risk defaultRisk) {
-    return stated.orElseGet(
-        () ->
-            switch (hint) {
-              case NONE, ADDITIVE -> defaultRisk;
-              case READ_ONLY -> Risk.values()[Math.max(0, defaultRisk.ordinal() - 1)];
-              case DESTRUCTIVE -> defaultRisk.compareTo(Risk.HIGH) < 0 ? Risk.HIGH : defaultRisk;
-            });
+    // Not orElseGet with a lambda: every tool call decides its risk here, and the first would spin
+    // the lambda's class.
+    if (stated.isPresent()) {
+      return stated.get();
+    }
+    return switch (hint) {
+      case NONE, ADDITIVE -> defaultRisk;
+      case READ_ONLY -> Risk.values()[Math.max(0, defaultRisk.ordinal() - 1)];
+      case DESTRUCTIVE -> defaultRisk.compareTo(Risk.HIGH) < 0 ? Risk.HIGH : defaultRisk;
+    };
   }
 }

@@ -314,7 +314,8 @@ public record Policy(
     ToolRule rule = deciding.get();
     return new ToolDecision(
         rule.verdict(),
-        rule.risk().orElseGet(() -> declaredRisk.under(defaultRisk)),
+        // Not orElseGet with a lambda, which the first tool call would spin.
+        rule.risk().isPresent() ? rule.risk().get() : declaredRisk.under(defaultRisk),
         rule.location().rule(),
         (rule.verdict() == Verdict.ASK
                 ? "policy rule '" + rule.pattern() + "' asks a person first"

@@ -6,6 +6,7 @@ import static io.toolguard.agent.weave.Provenance.Purpose.INITIALISES_THE_JVM;
 import java.lang.StackWalker.StackFrame;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -67,7 +68,7 @@ public final class JdkInitialisation {
    * the stack: call it only on the path where the access would otherwise be denied.
    */
   public static boolean underway() {
-    return WALKER.walk(stack -> initialises(stack.map(Frame::of)));
+    return WALKER.walk(UNDERWAY);
   }
 
   /**
@@ -76,16 +77,60 @@ public final class JdkInitialisation {
    * the stack: call it only when an access is being denied.
    */
   public static Class<?> classBeingInitialised() {
-    return WALKER.walk(stack -> jdkClassInitialiserIn(stack.map(Frame::of)));
+    return WALKER.walk(INITIALISER);
+  }
+
+  /*
+   * The two walks' functions, and the frames they read: named classes, as a lambda or method
+   * reference is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later
+   * through the class-file API), and a stream's map and filter take one each.
+   */
+  private static final Function<Stream<StackFrame>, Boolean> UNDERWAY = new Underway();
+
+  private static final Function<Stream<StackFrame>, Class<?>> INITIALISER = new Initialiser();
+
+  private static final class Underway implements Function<Stream<StackFrame>, Boolean> {
+    @Override
+    public Boolean apply(Stream<StackFrame> stack) {
+      return initialises(new Frames(stack.iterator()));
+    }
+  }
+
+  private static final class Initialiser implements Function<Stream<StackFrame>, Class<?>> {
+    @Override
+    public Class<?> apply(Stream<StackFrame> stack) {
+      return jdkClassInitialiserIn(new Frames(stack.iterator()));
+    }
+  }
+
+  /** The frames of a walk, each read as a {@link Frame} when it is reached. */
+  private static final class Frames implements Iterator<Frame> {
+    private final Iterator<StackFrame> stack;
+
+    Frames(Iterator<StackFrame> stack) {
+      this.stack = stack;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return stack.hasNext();
+    }
+
+    @Override
+    public Frame next() {
+      return Frame.of(stack.next());
+    }
   }
 
   /** {@return the class of the first static initialiser of JDK code among the frames, or null} */
-  static Class<?> jdkClassInitialiserIn(Stream<Frame> stack) {
-    return stack
-        .filter(JdkInitialisation::isJdkClassInitialiser)
-        .map(Frame::type)
-        .findFirst()
-        .orElse(null);
+  static Class<?> jdkClassInitialiserIn(Iterator<Frame> frames) {
+    while (frames.hasNext()) {
+      Frame frame = frames.next();
+      if (isJdkClassInitialiser(frame)) {
+        return frame.type();
+      }
+    }
+    return null;
   }
 
   private static boolean isJdkClassInitialiser(Frame frame) {
@@ -106,10 +151,9 @@ public final class JdkInitialisation {
    * {@return whether, past toolguard's frames, the stack reaches a JDK initialiser through JDK
    * frames only}
    *
-   * @param stack the frames from the access outward
+   * @param frames the frames from the access outward
    */
-  static boolean initialises(Stream<Frame> stack) {
-    Iterator<Frame> frames = stack.iterator();
+  static boolean initialises(Iterator<Frame> frames) {
     boolean pastToolguard = false;
     while (frames.hasNext()) {
       Frame frame = frames.next();

@@ -8,9 +8,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ class JdkInitialisationTest {
   private static final Frame TOOL = new Frame(JdkInitialisationTest.class, "tool");
 
   private static boolean initialises(Frame... frames) {
-    return JdkInitialisation.initialises(Stream.of(frames));
+    return JdkInitialisation.initialises(List.of(frames).iterator());
   }
 
   @Test
@@ -128,11 +128,11 @@ class JdkInitialisationTest {
   void aDenialFindsTheJdkClassBeingInitialisedFurtherOutPastToolCode() {
     assertThat(
             JdkInitialisation.jdkClassInitialiserIn(
-                Stream.of(CHECK, OPEN, TOOL, JDK_CODE, JDK_INITIALISER, TOOL)))
+                List.of(CHECK, OPEN, TOOL, JDK_CODE, JDK_INITIALISER, TOOL).iterator()))
         .isEqualTo(java.util.logging.LogManager.class);
     assertThat(
             JdkInitialisation.jdkClassInitialiserIn(
-                Stream.of(OPEN, new Frame(JdkInitialisationTest.class, "<clinit>"), TOOL)))
+                List.of(OPEN, new Frame(JdkInitialisationTest.class, "<clinit>"), TOOL).iterator()))
         .as("a tool class's initialiser")
         .isNull();
   }

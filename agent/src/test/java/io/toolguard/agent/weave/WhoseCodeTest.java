@@ -577,7 +577,10 @@ class WhoseCodeTest {
         Stream.concat(
             Stream.of(EnvGuard.class, Dispatcher.class, System.class), Arrays.stream(callers));
     return (boolean)
-        call("io.toolguard.agent.env.EnvGuard", "askedByTheJdk", stack.map(WhoseCodeTest::frame));
+        call(
+            "io.toolguard.agent.env.EnvGuard",
+            "askedByTheJdk",
+            stack.map(WhoseCodeTest::frame).iterator());
   }
 
   /** Frames from the decision outwards: toolguard's, then the ones given, the start among them. */
@@ -587,7 +590,9 @@ class WhoseCodeTest {
             "io.toolguard.agent.handoff.ThreadStarts",
             "startedByToolCode",
             Stream.concat(
-                Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)), Arrays.stream(frames)));
+                    Stream.of(frame(EnvGuard.class), frame(Dispatcher.class)),
+                    Arrays.stream(frames))
+                .iterator());
   }
 
   /**
@@ -603,7 +608,7 @@ class WhoseCodeTest {
 
   private static boolean onBehalfFromTheTop(StackWalker.StackFrame... frames) {
     return (boolean)
-        call("io.toolguard.agent.file.OwnBehalfCallers", "onBehalf", Arrays.stream(frames));
+        call("io.toolguard.agent.file.OwnBehalfCallers", "onBehalf", List.of(frames).iterator());
   }
 
   private static Object call(String owner, String name, Object argument) {
