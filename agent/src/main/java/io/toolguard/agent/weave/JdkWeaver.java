@@ -354,7 +354,13 @@ public final class JdkWeaver implements ClassFileTransformer {
       for (String name : hooks.keySet()) {
         Module module = modules.get(name);
         if (!woven.contains(name) && module != null) {
-          Class<?> type = Class.forName(module, name.replace('/', '.'));
+          Class<?> type;
+          try {
+            type = Class.forName(module, name.replace('/', '.'));
+          } catch (LinkageError unloadable) {
+            // It could not be loaded, which install or load() noted: finish() names it.
+            continue;
+          }
           if (type != null && isJdks(type.getClassLoader(), type.getModule(), true)) {
             unwoven.add(type);
           }
