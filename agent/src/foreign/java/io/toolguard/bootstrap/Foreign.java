@@ -23,9 +23,10 @@ import java.util.Optional;
  * <p>How it is compiled. The build compiles this one file with {@code -source 17 -target 17}
  * against the signatures of the API's types in {@code src/foreign-api}, patched into {@code
  * java.base} for the compiler alone (agent/pom.xml, {@code compile-foreign}), so that the build
- * still runs on JDK 17. A signature there that differed from the JDK's would fail here with a
- * {@link LinkageError} at the first call, which the kernel probe reports and fails closed on; the
- * integration tests on JDK 25 make every call.
+ * still runs on JDK 17. A signature there that differed from the JDK's would fail with a {@link
+ * LinkageError} at its first call: the kernel probe makes every call once (Landlock's {@code
+ * everyCallOnce}), and a failure there refuses every tool call; {@code ForeignTest} resolves every
+ * reference to the API in this class on JDK 22 and later.
  */
 final class Foreign {
 

@@ -100,6 +100,7 @@ final class Landlock {
     }
     syscall = Foreign.syscall(linker);
     stateSize = Foreign.stateSize();
+    everyCallOnce();
     abi = probeAbi();
     if (abi < 0 && !noLandlock(abi)) {
       throw new IllegalStateException(
@@ -277,6 +278,36 @@ final class Landlock {
       } catch (Throwable failure) {
         throw new IllegalStateException("could not free native memory: " + failure, failure);
       }
+    }
+  }
+
+  /**
+   * Makes each of {@link Foreign}'s calls once, on memory of its own (the system call in {@link
+   * #probeAbi}): a signature the build compiled against that this JDK does not have fails here, in
+   * the probe, with a {@link LinkageError}, and every tool call is refused, rather than at a tool's
+   * first open or first process.
+   *
+   * @throws IllegalStateException if memory does not read back what was written
+   */
+  private static void everyCallOnce() {
+    Object arena = Foreign.ofConfined();
+    try {
+      Object memory = Foreign.allocate(arena, 16);
+      Foreign.putInt(memory, 0, 7);
+      Foreign.putLong(memory, 8, 8L);
+      Foreign.copyIn(new byte[] {9}, memory, 4);
+      byte[] copied = Foreign.bytes(memory, 4, 1);
+      Object text = Foreign.allocateFrom(arena, "");
+      if (Foreign.getInt(memory, 0) != 7
+          || Foreign.getLong(memory, 8) != 8L
+          || copied.length != 1
+          || copied[0] != 9
+          || Foreign.address(text) == 0
+          || Foreign.address(Foreign.allocate(Foreign.ofAuto(), 8)) == 0) {
+        throw new IllegalStateException("native memory does not read back what was written");
+      }
+    } finally {
+      Foreign.close(arena);
     }
   }
 
