@@ -30,8 +30,9 @@ import java.util.zip.ZipFile;
  * and inflates one entry, makes its code source and checks its package against the manifest. For
  * the ~200 classes a start of the agent needs, that took about 110 ms of {@code premain}'s thread
  * on the CI machine, half of it outside the JVM's own parsing of the classes. Here a class is one
- * binary search in an index read once, one read at a known offset of an entry the jar stores
- * uncompressed, and one inflation of that class alone.
+ * binary search in an index read once and one read at a known offset of an entry the jar stores
+ * uncompressed: the agent's own classes are stored there as they are, a library's deflated alone
+ * ({@link AgentPacker#AS_THEY_ARE}).
  *
  * <p>It also keeps the agent's classes out of the application's reach by name: the jar holds them
  * in the packed entry only, so a tool that asks the application class loader for {@code
@@ -43,9 +44,10 @@ import java.util.zip.ZipFile;
  * count of records; the int length of the names; the records, {@link #RECORD_INTS} ints each: where
  * the binary name starts among the names and its length in bytes (UTF-8), the Java feature version
  * the class file is for (0 for all, else that of a multi-release jar's {@code
- * META-INF/versions/N/}), where its data starts after the names and how many bytes they are
- * (deflated), the class file's length and the CRC-32 of its bytes; then the names; then the data.
- * The records are sorted by name (unsigned bytes), and by version from the highest for one name.
+ * META-INF/versions/N/}), where its data starts after the names and how many bytes they are, the
+ * class file's length and the CRC-32 of its bytes; then the names; then the data. A class's data is
+ * its class file as it is where the two lengths are equal, else the class file deflated. The
+ * records are sorted by name (unsigned bytes), and by version from the highest for one name.
  */
 final class AgentClassLoader extends SecureClassLoader {
 
@@ -55,7 +57,7 @@ final class AgentClassLoader extends SecureClassLoader {
   static final String PACKED = "META-INF/toolguard/agent.packed";
 
   /** The first int of {@link #PACKED}: "TGA" and the format's number. */
-  static final int MAGIC = 0x54474101;
+  static final int MAGIC = 0x54474102;
 
   /** The ints of one record of the index. */
   static final int RECORD_INTS = 7;
@@ -144,7 +146,10 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private final int feature = Runtime.version().feature();
 
-  /** Inflates each class, one at a time; never ended, as the loader lives as long as the JVM. */
+  /**
+   * Inflates each deflated class, one at a time; never ended, as the loader lives as long as the
+   * JVM.
+   */
   private final Inflater inflater = new Inflater();
 
   /**
@@ -371,7 +376,7 @@ final class AgentClassLoader extends SecureClassLoader {
         int record = find(binaryName);
         if (record >= 0) {
           byte[] classFile = new byte[length(record)];
-          inflate(binaryName, record, classFile);
+          read(binaryName, record, classFile);
           return new java.io.ByteArrayInputStream(classFile);
         }
       } catch (IOException damaged) {
@@ -406,7 +411,7 @@ final class AgentClassLoader extends SecureClassLoader {
       buffer = new byte[Math.max(length, buffer == null ? 0 : buffer.length)];
     }
     try {
-      inflate(name, record, buffer);
+      read(name, record, buffer);
       definePackageOf(name);
       return defineClass(name, buffer, 0, length, source);
     } finally {
@@ -491,13 +496,54 @@ final class AgentClassLoader extends SecureClassLoader {
   }
 
   /**
-   * Inflates a packed class's class file into the start of {@code into}, at least {@link
-   * #length(int)} long, and checks it against the CRC it was packed with.
+   * Reads a packed class's class file into the start of {@code into}, at least {@link #length(int)}
+   * long, inflating it if it was deflated, and checks it against the CRC it was packed with.
    */
-  private void inflate(String name, int record, byte[] into) throws IOException {
+  private void read(String name, int record, byte[] into) throws IOException {
     int length = length(record);
     int stored = field(record, STORED_LENGTH);
     long from = data + Integer.toUnsignedLong(field(record, DATA));
+    if (stored == length) {
+      int read;
+      synchronized (inflater) {
+        read = readStored(from, into, length);
+      }
+      if (read != length) {
+        throw damaged(location, PACKED + " is cut short");
+      }
+    } else {
+      inflate(name, from, stored, into, length);
+    }
+    CRC32 check = new CRC32();
+    check.update(into, 0, length);
+    if ((int) check.getValue() != field(record, CRC)) {
+      throw damaged(location, name + " is not as it was packed");
+    }
+  }
+
+  /**
+   * Reads {@code length} bytes of {@link #PACKED} at {@code from} into the start of {@code into};
+   * guarded by {@link #inflater}, which is the file's lock too.
+   */
+  private int readStored(long from, byte[] into, int length) throws IOException {
+    try {
+      if (file != null) {
+        file.seek(start + from);
+        file.readFully(into, 0, length);
+        return length;
+      }
+      try (InputStream in = jar.getInputStream(packed)) {
+        in.skipNBytes(from);
+        return in.readNBytes(into, 0, length);
+      }
+    } catch (EOFException cut) {
+      throw damaged(location, PACKED + " is cut short");
+    }
+  }
+
+  /** Inflates a deflated class file, {@code stored} bytes at {@code from}, into {@code into}. */
+  private void inflate(String name, long from, int stored, byte[] into, int length)
+      throws IOException {
     int read;
     int inflated;
     // One inflater for every class: making one (its native state, its cleaner) cost more than
@@ -509,20 +555,7 @@ final class AgentClassLoader extends SecureClassLoader {
       if (deflated.length < stored) {
         deflated = new byte[stored];
       }
-      try {
-        if (file != null) {
-          file.seek(start + from);
-          file.readFully(deflated, 0, stored);
-          read = stored;
-        } else {
-          try (InputStream in = jar.getInputStream(packed)) {
-            in.skipNBytes(from);
-            read = in.readNBytes(deflated, 0, stored);
-          }
-        }
-      } catch (EOFException cut) {
-        throw damaged(location, PACKED + " is cut short");
-      }
+      read = readStored(from, deflated, stored);
       inflater.reset();
       inflater.setInput(deflated, 0, read);
       try {
@@ -538,11 +571,6 @@ final class AgentClassLoader extends SecureClassLoader {
         throw damaged(location, name + " is not as it was packed");
       }
       this.deflated = deflated;
-    }
-    CRC32 check = new CRC32();
-    check.update(into, 0, length);
-    if ((int) check.getValue() != field(record, CRC)) {
-      throw damaged(location, name + " is not as it was packed");
     }
   }
 

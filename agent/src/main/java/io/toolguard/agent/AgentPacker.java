@@ -23,12 +23,12 @@ import java.util.zip.ZipOutputStream;
  * Run by the build on the shaded agent jar, never by the agent: adds to the jar the entry {@link
  * AgentClassLoader#PACKED}, stored, in which {@link AgentClassLoader} finds the agent's classes
  * (its javadoc gives the format and why). Every class file under {@code io/toolguard/agent/} and
- * {@code io/toolguard/shaded/}, and each of their multi-release versions, is packed, each deflated
- * alone, but {@code ToolGuardAgent} and {@code AgentClassLoader}, which the application class
- * loader loads. The packed classes' own entries are left out: the application class loader, which
- * has the jar on its class path, then finds no copy of them. The jar's other entries are copied as
- * they are, in their order, and the packed entry written last, where the loader finds its bytes
- * without the jar's stream. The build leaves this class out of the agent jar.
+ * {@code io/toolguard/shaded/}, and each of their multi-release versions, is packed, but {@code
+ * ToolGuardAgent} and {@code AgentClassLoader}, which the application class loader loads. The
+ * packed classes' own entries are left out: the application class loader, which has the jar on its
+ * class path, then finds no copy of them. The jar's other entries are copied as they are, in their
+ * order, and the packed entry written last, where the loader finds its bytes without the jar's
+ * stream. The build leaves this class out of the agent jar.
  */
 public final class AgentPacker {
 
@@ -41,6 +41,14 @@ public final class AgentPacker {
       List.of(
           AgentClassLoader.PACKED_PACKAGES.replace('.', '/') + "agent/",
           AgentClassLoader.PACKED_PACKAGES.replace('.', '/') + "shaded/");
+
+  /**
+   * The classes stored as they are, the agent's own (binary names): a start loads a few hundred of
+   * them, and inflating each cost about 10 ms of {@code premain}'s thread and the weaving's, which
+   * share two cores on the CI machine; the jar is about 0.8 MB larger for it. The libraries'
+   * classes, of which a start loads few, are deflated each alone.
+   */
+  static final String AS_THEY_ARE = AgentClassLoader.PACKED_PACKAGES + "agent.";
 
   private AgentPacker() {}
 
@@ -145,18 +153,24 @@ public final class AgentPacker {
     try {
       for (Packed packed : sorted) {
         byte[] name = packed.binaryName().getBytes(StandardCharsets.UTF_8);
-        byte[] deflated = deflate(deflater, packed.classFile());
+        byte[] classFile = packed.classFile();
+        byte[] stored = classFile;
+        if (!packed.binaryName().startsWith(AS_THEY_ARE)) {
+          byte[] deflated = deflate(deflater, classFile);
+          // One no shorter is stored as it is: equal lengths tell the loader so.
+          stored = deflated.length < classFile.length ? deflated : classFile;
+        }
         CRC32 crc = new CRC32();
-        crc.update(packed.classFile());
+        crc.update(classFile);
         records.writeInt(names.size());
         records.writeInt(name.length);
         records.writeInt(packed.version());
         records.writeInt(data.size());
-        records.writeInt(deflated.length);
-        records.writeInt(packed.classFile().length);
+        records.writeInt(stored.length);
+        records.writeInt(classFile.length);
         records.writeInt((int) crc.getValue());
         names.write(name);
-        data.write(deflated);
+        data.write(stored);
       }
     } finally {
       deflater.end();

@@ -174,6 +174,73 @@ class AgentClassLoaderTest {
     assertThat(AgentPacker.packed("org/example/A.class", bytes)).isNull();
   }
 
+  /**
+   * The agent's own classes are stored as they are, a library's deflated: each is read back as it
+   * was packed, and a change to either kind's bytes is caught.
+   */
+  @Test
+  void storesTheAgentsOwnClassesAsTheyAreAndDeflatesTheLibraries() throws Exception {
+    String library = "io/toolguard/shaded/fixture/Library";
+    String text = "compressible ".repeat(200);
+    byte[] own = answering(ANSWER, "own");
+    byte[] deflatable = answering(library, text);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(ANSWER + ".class", own);
+    entries.put(library + ".class", deflatable);
+    Path jar = packedJar(entries);
+
+    byte[] packed;
+    try (ZipFile zip = new ZipFile(jar.toFile());
+        InputStream in = zip.getInputStream(zip.getEntry(AgentClassLoader.PACKED))) {
+      packed = in.readAllBytes();
+    }
+    // records sorted by name: the agent's class first, the library's second
+    int records = 3 * Integer.BYTES;
+    int recordBytes = AgentClassLoader.RECORD_INTS * Integer.BYTES;
+    assertThat(intAt(packed, records + 4 * Integer.BYTES))
+        .as("the agent's class, stored as it is")
+        .isEqualTo(own.length)
+        .isEqualTo(intAt(packed, records + 5 * Integer.BYTES));
+    assertThat(intAt(packed, records + recordBytes + 4 * Integer.BYTES))
+        .as("the library's, deflated")
+        .isLessThan(deflatable.length);
+    assertThat(intAt(packed, records + recordBytes + 5 * Integer.BYTES))
+        .isEqualTo(deflatable.length);
+
+    AgentClassLoader loader = open(jar);
+    for (String[] expected : new String[][] {{ANSWER, "own"}, {library, text}}) {
+      Class<?> type = loader.loadClass(expected[0].replace('/', '.'));
+      assertThat(((Supplier<?>) type.getConstructor().newInstance()).get()).isEqualTo(expected[1]);
+      try (InputStream in = loader.getResourceAsStream(expected[0] + ".class")) {
+        assertThat(in.readAllBytes()).isEqualTo(answering(expected[0], expected[1]));
+      }
+    }
+
+    // The library's deflated bytes changed (its stream's last byte, the last of the entry).
+    AgentClassLoader damagedLibrary = open(copy(jar, "library.jar", true, out -> {}));
+    assertThat(damagedLibrary.loadClass(ANSWER.replace('/', '.'))).isNotNull();
+    assertThatThrownBy(() -> damagedLibrary.loadClass(library.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("io.toolguard.shaded.fixture.Library is not as it was packed");
+    // The agent's class's bytes changed where they are stored, first of the data: its last byte.
+    assertThat(intAt(packed, records + 3 * Integer.BYTES)).as("where its data starts").isZero();
+    int namesLength = intAt(packed, 2 * Integer.BYTES);
+    byte[] changed = packed.clone();
+    changed[records + 2 * recordBytes + namesLength + own.length - 1] ^= 1;
+    AgentClassLoader damagedOwn = open(storedPacked("own.jar", changed));
+    assertThatThrownBy(() -> damagedOwn.loadClass(ANSWER.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("io.toolguard.agent.fixture.Answer is not as it was packed");
+    assertThat(damagedOwn.loadClass(library.replace('/', '.'))).isNotNull();
+  }
+
+  private static int intAt(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) << 24
+        | (bytes[at + 1] & 0xff) << 16
+        | (bytes[at + 2] & 0xff) << 8
+        | bytes[at + 3] & 0xff;
+  }
+
   @Test
   void refusesAClassWhoseBytesChangedAfterPacking() throws Exception {
     Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
@@ -197,7 +264,7 @@ class AgentClassLoaderTest {
         .hasMessageContaining("download it again");
 
     Map<String, byte[]> entries = new LinkedHashMap<>();
-    entries.put(AgentClassLoader.PACKED, new byte[] {0x54, 0x47, 0x41, 0x01});
+    entries.put(AgentClassLoader.PACKED, new byte[] {0x54, 0x47, 0x41, 0x02});
     Path compressed = jar("compressed.jar", entries);
     assertThatThrownBy(() -> open(compressed))
         .isInstanceOf(IOException.class)
@@ -210,7 +277,7 @@ class AgentClassLoaderTest {
     assertThatThrownBy(() -> open(other))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("is not toolguard's");
-    Path cut = storedPacked("cut.jar", new byte[] {0x54, 0x47, 0x41, 0x01, 0, 0, 0, 2, 0, 0, 0, 9});
+    Path cut = storedPacked("cut.jar", new byte[] {0x54, 0x47, 0x41, 0x02, 0, 0, 0, 2, 0, 0, 0, 9});
     assertThatThrownBy(() -> open(cut))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("says it holds 2 classes");
@@ -279,8 +346,8 @@ class AgentClassLoaderTest {
 
   /**
    * {@return a copy of {@code jar}, its packed entry stored and, if {@code damage}, its last byte
-   * (the last of the last class's deflated data, its Adler-32) changed, then what {@code after}
-   * writes}
+   * (the last of the last class's data: its Adler-32 where deflated) changed, then what {@code
+   * after} writes}
    */
   private Path copy(Path jar, String name, boolean damage, After after) throws IOException {
     Path copy = dir.resolve(name);
