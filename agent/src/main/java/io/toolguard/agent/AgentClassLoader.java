@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.security.ProtectionDomain;
 import java.security.SecureClassLoader;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
@@ -132,7 +133,12 @@ final class AgentClassLoader extends SecureClassLoader {
   /** Where {@link #PACKED}'s bytes start in the jar file ({@link #start(RandomAccessFile)}). */
   private final long start;
 
-  private final CodeSource source;
+  /**
+   * The protection domain of every class of this loader, made once: {@code SecureClassLoader} makes
+   * the same one, but finds it in a map for each class it defines, by a key whose hash is the
+   * location's text, built again each time.
+   */
+  private final ProtectionDomain domain;
 
   /** The records, as read: each int decoded when used ({@link #field}). */
   private final byte[] index;
@@ -148,7 +154,7 @@ final class AgentClassLoader extends SecureClassLoader {
 
   /**
    * Inflates each deflated class, one at a time; never ended, as the loader lives as long as the
-   * JVM.
+   * JVM. Its monitor guards the jar file's reads and the buffers reused from class to class.
    */
   private final Inflater inflater = new Inflater();
 
@@ -164,10 +170,11 @@ final class AgentClassLoader extends SecureClassLoader {
    * A buffer a class was inflated into and defined from, for the next class to reuse: the JVM
    * copies the bytes a class is defined from before it looks at them, so no class file of the
    * agent's needs an array of its own (about 1.5 MB fewer allocated at start-up). A thread that
-   * finds none, because another thread holds it, makes its own.
+   * finds none, because another thread holds it, makes its own. Guarded by {@link #inflater}: an
+   * {@code AtomicReference} linked the JDK's method handles for its variable handle at the first
+   * class, about 2 ms of {@code premain}'s thread.
    */
-  private final java.util.concurrent.atomic.AtomicReference<byte[]> spare =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private byte[] spare;
 
   /**
    * The lock of each packed class, made when the class is first asked for: a parallel-capable
@@ -185,7 +192,7 @@ final class AgentClassLoader extends SecureClassLoader {
       throws IOException {
     super("toolguard", ClassLoader.getSystemClassLoader());
     this.location = location;
-    this.source = source;
+    this.domain = new ProtectionDomain(source, getPermissions(source), this, null);
     this.jar = jar;
     this.title = manifest.getValue(Attributes.Name.IMPLEMENTATION_TITLE);
     this.version = manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
@@ -406,16 +413,22 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private Class<?> define(String name, int record) throws IOException {
     int length = length(record);
-    byte[] buffer = spare.getAndSet(null);
+    byte[] buffer;
+    synchronized (inflater) {
+      buffer = spare;
+      spare = null;
+    }
     if (buffer == null || buffer.length < length) {
       buffer = new byte[Math.max(length, buffer == null ? 0 : buffer.length)];
     }
     try {
       read(name, record, buffer);
       definePackageOf(name);
-      return defineClass(name, buffer, 0, length, source);
+      return defineClass(name, buffer, 0, length, domain);
     } finally {
-      spare.set(buffer);
+      synchronized (inflater) {
+        spare = buffer;
+      }
     }
   }
 

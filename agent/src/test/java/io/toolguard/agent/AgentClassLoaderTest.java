@@ -73,9 +73,16 @@ class AgentClassLoaderTest {
     AgentClassLoader loader = open(jar);
 
     // Each class is inflated into the buffer the one before it left, longer or shorter than it.
+    java.security.ProtectionDomain domain = null;
     for (String[] expected : new String[][] {{ANSWER, "first"}, {large, long_}, {small, "small"}}) {
       Class<?> type = loader.loadClass(expected[0].replace('/', '.'));
       assertThat(((Supplier<?>) type.getConstructor().newInstance()).get()).isEqualTo(expected[1]);
+      // one protection domain for all, the jar's
+      assertThat(type.getProtectionDomain().getClassLoader()).isSameAs(loader);
+      assertThat(type.getProtectionDomain().getCodeSource().getLocation())
+          .isEqualTo(jar.toUri().toURL());
+      domain = domain == null ? type.getProtectionDomain() : domain;
+      assertThat(type.getProtectionDomain()).isSameAs(domain);
       try (var in = loader.getResourceAsStream(expected[0] + ".class")) {
         assertThat(in.readAllBytes()).isEqualTo(answering(expected[0], expected[1]));
       }
