@@ -82,6 +82,9 @@ final class AgentClassLoader extends SecureClassLoader {
 
   private static final int LONGEST_CLASS_FILE = 1 << 24;
 
+  /** A class file's magic, version and constant-pool count: no class file is shorter. */
+  private static final int SHORTEST_CLASS_FILE = 10;
+
   private static final int NAME = 0;
 
   private static final int NAME_LENGTH = 1;
@@ -167,12 +170,12 @@ final class AgentClassLoader extends SecureClassLoader {
   private static final byte[] NONE = new byte[0];
 
   /**
-   * A buffer a class was inflated into and defined from, for the next class to reuse: the JVM
-   * copies the bytes a class is defined from before it looks at them, so no class file of the
-   * agent's needs an array of its own (about 1.5 MB fewer allocated at start-up). A thread that
-   * finds none, because another thread holds it, makes its own. Guarded by {@link #inflater}: an
-   * {@code AtomicReference} linked the JDK's method handles for its variable handle at the first
-   * class, about 2 ms of {@code premain}'s thread.
+   * A buffer a class was read into and defined from, for the next class to reuse: the JVM copies
+   * the bytes a class is defined from before it looks at them, so no class file of the agent's
+   * needs an array of its own (about 1.5 MB fewer allocated at start-up). A thread that finds none,
+   * because another thread holds it, makes its own. Guarded by {@link #inflater}: an {@code
+   * AtomicReference} linked the JDK's method handles for its variable handle at the first class,
+   * about 2 ms of {@code premain}'s thread.
    */
   private byte[] spare;
 
@@ -494,13 +497,16 @@ final class AgentClassLoader extends SecureClassLoader {
   /**
    * {@return the length of a packed class's class file}
    *
-   * @throws IOException if its record does not say where in the entry it is
+   * @throws IOException if its record does not say where in the entry it is, or says lengths the
+   *     build never writes: a class file shorter than any, or data longer than the class file (the
+   *     build stores a class as it is where deflating does not make it shorter)
    */
   private int length(int record) throws IOException {
     int stored = field(record, STORED_LENGTH);
     int length = field(record, LENGTH);
     if (stored < 0
-        || length < 0
+        || length < SHORTEST_CLASS_FILE
+        || stored > length
         || length > LONGEST_CLASS_FILE
         || data + Integer.toUnsignedLong(field(record, DATA)) + stored > packed.getSize()) {
       throw damaged(location, PACKED + " has a record it does not hold (" + record + ")");

@@ -114,13 +114,22 @@ class AgentClassLoaderTest {
 
   /**
    * A jar whose packed entry is not last (written again by another tool, or given a comment) is
-   * read through the jar's stream of the entry: the same classes, the same checks.
+   * read through the jar's stream of the entry: the same classes, stored as they are or deflated,
+   * each at its own offset, and the same checks.
    */
   @Test
   void readsThroughTheJarWhereThePackedEntryIsNotWhereTheBuildPutIt() throws Exception {
-    Path jar = packedJar(Map.of(ANSWER + ".class", answering(ANSWER, "packed")));
+    String library = "io/toolguard/shaded/fixture/Library";
+    String text = "compressible ".repeat(200);
+    byte[] noise = noise();
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put(ANSWER + ".class", answering(ANSWER, "packed"));
+    entries.put(library + ".class", answering(library, text));
+    entries.put(NOISE + ".class", noise);
+    Path jar = packedJar(entries);
     for (boolean comment : new boolean[] {false, true}) {
-      // with a comment, the packed entry is last but the end record is not at the end
+      // with a comment, the packed entry is last but the end record is not at the end; the
+      // copy's last byte, the last of the last class's data (NOISE's), is changed then too
       Path moved =
           copy(
               jar,
@@ -136,15 +145,50 @@ class AgentClassLoaderTest {
       AgentClassLoader loader = open(moved);
 
       assertThat(loader.readsAtOffset()).as("comment: " + comment).isFalse();
+      Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
+      assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("packed");
+      Class<?> deflated = loader.loadClass(library.replace('/', '.'));
+      assertThat(((Supplier<?>) deflated.getConstructor().newInstance()).get()).isEqualTo(text);
       if (comment) {
-        assertThatThrownBy(() -> loader.loadClass(ANSWER.replace('/', '.')))
-            .isInstanceOf(ClassNotFoundException.class)
-            .hasMessageContaining("io.toolguard.agent.fixture.Answer is not as it was packed");
+        assertThat(loader.getResourceAsStream(NOISE + ".class")).as("damaged").isNull();
       } else {
-        Class<?> answer = loader.loadClass(ANSWER.replace('/', '.'));
-        assertThat(((Supplier<?>) answer.getConstructor().newInstance()).get()).isEqualTo("packed");
+        try (InputStream in = loader.getResourceAsStream(NOISE + ".class")) {
+          assertThat(in.readAllBytes()).isEqualTo(noise);
+        }
       }
     }
+  }
+
+  /**
+   * A library class that deflating does not make shorter is stored as it is, and read back so, at
+   * the jar's offset.
+   */
+  @Test
+  void storesAsItIsALibraryClassThatDeflatingDoesNotShorten() throws Exception {
+    byte[] noise = noise();
+    Path jar = packedJar(Map.of(NOISE + ".class", noise));
+    byte[] packed;
+    try (ZipFile zip = new ZipFile(jar.toFile());
+        InputStream in = zip.getInputStream(zip.getEntry(AgentClassLoader.PACKED))) {
+      packed = in.readAllBytes();
+    }
+    int record = 3 * Integer.BYTES;
+    assertThat(intAt(packed, record + 4 * Integer.BYTES)).isEqualTo(noise.length);
+    assertThat(intAt(packed, record + 5 * Integer.BYTES)).isEqualTo(noise.length);
+    AgentClassLoader loader = open(jar);
+    assertThat(loader.readsAtOffset()).isTrue();
+    try (InputStream in = loader.getResourceAsStream(NOISE + ".class")) {
+      assertThat(in.readAllBytes()).isEqualTo(noise);
+    }
+  }
+
+  /** A library's "class file" of bytes no deflater shortens (the packer reads none of it). */
+  private static final String NOISE = "io/toolguard/shaded/fixture/Noise";
+
+  private static byte[] noise() {
+    byte[] noise = new byte[4096];
+    new java.util.Random(16).nextBytes(noise);
+    return noise;
   }
 
   @Test
@@ -318,6 +362,29 @@ class AgentClassLoaderTest {
     AgentClassLoader badData = open(storedPacked("data.jar", dataOutside));
     assertThat(badData.loadClass(ANSWER.replace('/', '.'))).isNotNull();
     assertThatThrownBy(() -> badData.loadClass(other.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("has a record it does not hold (1)");
+
+    // A record whose data, lengths and CRC are zero (a zeroed page): no class file is empty.
+    byte[] zeroed = packed.clone();
+    for (int field = 3; field < AgentClassLoader.RECORD_INTS; field++) {
+      putInt(zeroed, records + recordBytes + field * Integer.BYTES, 0);
+    }
+    AgentClassLoader zeroes = open(storedPacked("zeroed.jar", zeroed));
+    assertThatThrownBy(() -> zeroes.loadClass(other.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining("zeroed.jar")
+        .hasMessageContaining("has a record it does not hold (1)")
+        .hasMessageContaining("download it again");
+    assertThat(zeroes.getResourceAsStream(other + ".class")).isNull();
+    // Data longer than its class file: the build stores such a class as it is.
+    byte[] longer = packed.clone();
+    putInt(
+        longer,
+        records + recordBytes + 4 * Integer.BYTES,
+        intAt(packed, records + recordBytes + 5 * Integer.BYTES) + 1);
+    AgentClassLoader tooLong = open(storedPacked("longer.jar", longer));
+    assertThatThrownBy(() -> tooLong.loadClass(other.replace('/', '.')))
         .isInstanceOf(ClassNotFoundException.class)
         .hasMessageContaining("has a record it does not hold (1)");
 
