@@ -350,20 +350,13 @@ class AgentClassLoaderTest {
 
     byte[] nameOutside = packed.clone();
     putInt(nameOutside, records, 0x7fff0000);
-    AgentClassLoader badName = open(storedPacked("name.jar", nameOutside));
-    assertThatThrownBy(() -> badName.loadClass(ANSWER.replace('/', '.')))
-        .isInstanceOf(ClassNotFoundException.class)
-        .hasMessageContaining("name.jar")
-        .hasMessageContaining("has a record it does not hold (0)")
-        .hasMessageContaining("download it again");
+    assertRecordNotHeld(open(storedPacked("name.jar", nameOutside)), ANSWER, "name.jar", 0);
 
     byte[] dataOutside = packed.clone();
     putInt(dataOutside, records + recordBytes + 3 * Integer.BYTES, 0x10000000);
     AgentClassLoader badData = open(storedPacked("data.jar", dataOutside));
     assertThat(badData.loadClass(ANSWER.replace('/', '.'))).isNotNull();
-    assertThatThrownBy(() -> badData.loadClass(other.replace('/', '.')))
-        .isInstanceOf(ClassNotFoundException.class)
-        .hasMessageContaining("has a record it does not hold (1)");
+    assertRecordNotHeld(badData, other, "data.jar", 1);
 
     // A record whose data, lengths and CRC are zero (a zeroed page): no class file is empty.
     byte[] zeroed = packed.clone();
@@ -371,11 +364,7 @@ class AgentClassLoaderTest {
       putInt(zeroed, records + recordBytes + field * Integer.BYTES, 0);
     }
     AgentClassLoader zeroes = open(storedPacked("zeroed.jar", zeroed));
-    assertThatThrownBy(() -> zeroes.loadClass(other.replace('/', '.')))
-        .isInstanceOf(ClassNotFoundException.class)
-        .hasMessageContaining("zeroed.jar")
-        .hasMessageContaining("has a record it does not hold (1)")
-        .hasMessageContaining("download it again");
+    assertRecordNotHeld(zeroes, other, "zeroed.jar", 1);
     assertThat(zeroes.getResourceAsStream(other + ".class")).isNull();
     // Data longer than its class file: the build stores such a class as it is.
     byte[] longer = packed.clone();
@@ -383,10 +372,7 @@ class AgentClassLoaderTest {
         longer,
         records + recordBytes + 4 * Integer.BYTES,
         intAt(packed, records + recordBytes + 5 * Integer.BYTES) + 1);
-    AgentClassLoader tooLong = open(storedPacked("longer.jar", longer));
-    assertThatThrownBy(() -> tooLong.loadClass(other.replace('/', '.')))
-        .isInstanceOf(ClassNotFoundException.class)
-        .hasMessageContaining("has a record it does not hold (1)");
+    assertRecordNotHeld(open(storedPacked("longer.jar", longer)), other, "longer.jar", 1);
 
     // The two records' names swapped: out of order, a class is not found, never another's bytes.
     byte[] swapped = packed.clone();
@@ -404,6 +390,16 @@ class AgentClassLoaderTest {
     assertThatThrownBy(() -> open(storedPacked("count.jar", tooMany)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("says it holds 99999 classes");
+  }
+
+  /** Loading the class fails, naming the jar, the damaged record and what to do. */
+  private static void assertRecordNotHeld(
+      AgentClassLoader loader, String internalName, String jar, int record) {
+    assertThatThrownBy(() -> loader.loadClass(internalName.replace('/', '.')))
+        .isInstanceOf(ClassNotFoundException.class)
+        .hasMessageContaining(jar)
+        .hasMessageContaining("has a record it does not hold (" + record + ")")
+        .hasMessageContaining("download it again");
   }
 
   private static void putInt(byte[] bytes, int at, int value) {
