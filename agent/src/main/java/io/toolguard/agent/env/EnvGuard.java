@@ -7,6 +7,7 @@ import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.EnvKind;
+import io.toolguard.agent.weave.FrameWalk;
 import io.toolguard.agent.weave.Provenance;
 import java.time.Instant;
 import java.util.Collections;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Keeps a tool from reading environment variables and system properties its rule's {@code env}
@@ -198,19 +197,12 @@ public final class EnvGuard {
     return STACK.walk(ASKED_BY_THE_JDK);
   }
 
-  /**
-   * {@link #askedByTheJdk} as the walk's function: a named class, as a method reference or lambda
-   * is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later through the
-   * class-file API).
-   */
-  private static final Function<Stream<StackWalker.StackFrame>, Boolean> ASKED_BY_THE_JDK =
-      new AskedByTheJdk();
+  private static final FrameWalk<Boolean> ASKED_BY_THE_JDK = new AskedByTheJdk();
 
-  private static final class AskedByTheJdk
-      implements Function<Stream<StackWalker.StackFrame>, Boolean> {
+  private static final class AskedByTheJdk extends FrameWalk<Boolean> {
     @Override
-    public Boolean apply(Stream<StackWalker.StackFrame> stack) {
-      return askedByTheJdk(stack.iterator());
+    protected Boolean walk(Iterator<StackWalker.StackFrame> frames) {
+      return askedByTheJdk(frames);
     }
   }
 

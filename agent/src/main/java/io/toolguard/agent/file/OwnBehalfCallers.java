@@ -2,14 +2,13 @@ package io.toolguard.agent.file;
 
 import static io.toolguard.agent.weave.Provenance.Purpose.FILES_ON_ITS_OWN_BEHALF;
 
+import io.toolguard.agent.weave.FrameWalk;
 import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.Born;
 import io.toolguard.bootstrap.Dispatcher;
 import java.lang.StackWalker.StackFrame;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Recognises file access that the JDK or a logging library does on its own behalf while a tool
@@ -40,17 +39,12 @@ final class OwnBehalfCallers {
     return WALKER.walk(ON_BEHALF);
   }
 
-  /**
-   * {@link #onBehalf} as the walk's function: a named class, as a method reference or lambda is a
-   * class the JVM spins at its first use (in a tool's call, on JDK 24 and later through the
-   * class-file API).
-   */
-  private static final Function<Stream<StackFrame>, Boolean> ON_BEHALF = new OnBehalf();
+  private static final FrameWalk<Boolean> ON_BEHALF = new OnBehalf();
 
-  private static final class OnBehalf implements Function<Stream<StackFrame>, Boolean> {
+  private static final class OnBehalf extends FrameWalk<Boolean> {
     @Override
-    public Boolean apply(Stream<StackFrame> stack) {
-      return onBehalf(stack.iterator());
+    protected Boolean walk(Iterator<StackFrame> frames) {
+      return onBehalf(frames);
     }
   }
 

@@ -4,13 +4,12 @@ import static io.toolguard.agent.weave.Provenance.Purpose.FORWARDS_THREAD_STARTS
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_A_THREAD;
 import static io.toolguard.agent.weave.Provenance.Purpose.STARTS_THREADS_FOR_ITS_CREATOR;
 
+import io.toolguard.agent.weave.FrameWalk;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.StackWalker.StackFrame;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Decides whether a thread started inside a tool runs in the tool's context for its whole life: yes
@@ -39,18 +38,12 @@ public final class ThreadStarts {
     return WALKER.walk(STARTED_BY_TOOL_CODE) && !JdkInitialisation.underway();
   }
 
-  /**
-   * {@link #startedByToolCode} as the walk's function: a named class, as a method reference or
-   * lambda is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later through
-   * the class-file API).
-   */
-  private static final Function<Stream<StackFrame>, Boolean> STARTED_BY_TOOL_CODE =
-      new StartedByToolCode();
+  private static final FrameWalk<Boolean> STARTED_BY_TOOL_CODE = new StartedByToolCode();
 
-  private static final class StartedByToolCode implements Function<Stream<StackFrame>, Boolean> {
+  private static final class StartedByToolCode extends FrameWalk<Boolean> {
     @Override
-    public Boolean apply(Stream<StackFrame> stack) {
-      return startedByToolCode(stack.iterator());
+    protected Boolean walk(Iterator<StackFrame> frames) {
+      return startedByToolCode(frames);
     }
   }
 

@@ -7,6 +7,7 @@ import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.threads.OwnThreads;
+import io.toolguard.agent.weave.FrameWalk;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.invoke.MethodType;
@@ -14,6 +15,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -156,21 +158,12 @@ public final class JvmGuard {
     return WALKER.walk(CALLED_THREAD_METHOD);
   }
 
-  /**
-   * {@link #calledThreadMethod}'s walk: a named class, as a lambda or method reference is a class
-   * the JVM spins at its first use (in a tool's call, on JDK 24 and later through the class-file
-   * API).
-   */
-  private static final java.util.function.Function<
-          java.util.stream.Stream<StackWalker.StackFrame>, String>
-      CALLED_THREAD_METHOD = new CalledThreadMethod();
+  /** {@link #calledThreadMethod}'s walk. */
+  private static final FrameWalk<String> CALLED_THREAD_METHOD = new CalledThreadMethod();
 
-  private static final class CalledThreadMethod
-      implements java.util.function.Function<
-          java.util.stream.Stream<StackWalker.StackFrame>, String> {
+  private static final class CalledThreadMethod extends FrameWalk<String> {
     @Override
-    public String apply(java.util.stream.Stream<StackWalker.StackFrame> stack) {
-      java.util.Iterator<StackWalker.StackFrame> frames = stack.iterator();
+    protected String walk(Iterator<StackWalker.StackFrame> frames) {
       for (int i = 0; i < 16 && frames.hasNext(); i++) {
         StackWalker.StackFrame frame = frames.next();
         if (frame.getClassName().equals("java.lang.Thread")) {

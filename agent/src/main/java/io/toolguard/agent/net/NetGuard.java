@@ -7,6 +7,7 @@ import io.toolguard.agent.guard.AccessGate;
 import io.toolguard.agent.guard.ToolContext;
 import io.toolguard.agent.policy.AccessDecision;
 import io.toolguard.agent.policy.NetOperation;
+import io.toolguard.agent.weave.FrameWalk;
 import io.toolguard.bootstrap.Dispatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
@@ -153,17 +155,13 @@ public final class NetGuard {
 
   /**
    * {@link #looksUpThisMachine}'s walk: whether, in the first run of {@code InetAddress} frames on
-   * the stack, one is {@code getLocalHost}. A named class, as a lambda is a class the JVM spins at
-   * its first use (in a tool's call, on JDK 24 and later through the class-file API).
+   * the stack, one is {@code getLocalHost}.
    */
-  private static final Function<java.util.stream.Stream<StackWalker.StackFrame>, Boolean>
-      LOOKS_UP_THIS_MACHINE = new LooksUpThisMachine();
+  private static final FrameWalk<Boolean> LOOKS_UP_THIS_MACHINE = new LooksUpThisMachine();
 
-  private static final class LooksUpThisMachine
-      implements Function<java.util.stream.Stream<StackWalker.StackFrame>, Boolean> {
+  private static final class LooksUpThisMachine extends FrameWalk<Boolean> {
     @Override
-    public Boolean apply(java.util.stream.Stream<StackWalker.StackFrame> stack) {
-      java.util.Iterator<StackWalker.StackFrame> frames = stack.iterator();
+    protected Boolean walk(Iterator<StackWalker.StackFrame> frames) {
       boolean inside = false;
       while (frames.hasNext()) {
         StackWalker.StackFrame frame = frames.next();

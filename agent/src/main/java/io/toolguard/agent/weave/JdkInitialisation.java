@@ -6,8 +6,6 @@ import static io.toolguard.agent.weave.Provenance.Purpose.INITIALISES_THE_JVM;
 import java.lang.StackWalker.StackFrame;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Recognises the JVM initialising itself while a tool runs: the general rule that <em>the JDK's own
@@ -80,26 +78,22 @@ public final class JdkInitialisation {
     return WALKER.walk(INITIALISER);
   }
 
-  /*
-   * The two walks' functions, and the frames they read: named classes, as a lambda or method
-   * reference is a class the JVM spins at its first use (in a tool's call, on JDK 24 and later
-   * through the class-file API), and a stream's map and filter take one each.
-   */
-  private static final Function<Stream<StackFrame>, Boolean> UNDERWAY = new Underway();
+  /* The two walks' functions, and the frames they read, each made a Frame when it is reached. */
+  private static final FrameWalk<Boolean> UNDERWAY = new Underway();
 
-  private static final Function<Stream<StackFrame>, Class<?>> INITIALISER = new Initialiser();
+  private static final FrameWalk<Class<?>> INITIALISER = new Initialiser();
 
-  private static final class Underway implements Function<Stream<StackFrame>, Boolean> {
+  private static final class Underway extends FrameWalk<Boolean> {
     @Override
-    public Boolean apply(Stream<StackFrame> stack) {
-      return initialises(new Frames(stack.iterator()));
+    protected Boolean walk(Iterator<StackFrame> frames) {
+      return initialises(new Frames(frames));
     }
   }
 
-  private static final class Initialiser implements Function<Stream<StackFrame>, Class<?>> {
+  private static final class Initialiser extends FrameWalk<Class<?>> {
     @Override
-    public Class<?> apply(Stream<StackFrame> stack) {
-      return jdkClassInitialiserIn(new Frames(stack.iterator()));
+    protected Class<?> walk(Iterator<StackFrame> frames) {
+      return jdkClassInitialiserIn(new Frames(frames));
     }
   }
 
