@@ -164,6 +164,39 @@ class ToolCallsIT {
   }
 
   @Test
+  void anAnnotationStandingForSpringAisToolMarksToolsWhateverItsNameAndHowDeep() throws Exception {
+    // The class and the interface it implements name no tool annotation in their bytes: only
+    // the annotation types, read for their own annotations, tell that their methods are tools.
+    Files.writeString(
+        dir.resolve("policy.yaml"),
+        """
+        version: 1
+        sandbox: .
+        tools:
+          brief:
+            decision: deny
+          digest:
+            decision: deny
+          recap:
+            decision: deny
+        """);
+
+    ChildJvm.Result plain = ChildJvm.in(dir).toolApp("markers", "briefings");
+    ChildJvm.Result guarded =
+        ChildJvm.in(dir).agent("policy=policy.yaml").toolApp("markers", "briefings");
+
+    assertThat(plain.stdout().lines())
+        .as("without the agent every one runs: " + plain)
+        .containsExactly("brief: ran", "digest: ran", "recap: ran");
+    assertThat(guarded.stdout().lines())
+        .as(guarded.toString())
+        .containsExactly(
+            "brief: denied: Tool 'brief' was denied by toolguard: denied by policy rule 'brief' [rule policy.yaml:4]",
+            "digest: denied: Tool 'digest' was denied by toolguard: denied by policy rule 'digest' [rule policy.yaml:6]",
+            "recap: denied: Tool 'recap' was denied by toolguard: denied by policy rule 'recap' [rule policy.yaml:8]");
+  }
+
+  @Test
   void everyDecisionIsOneAuditLine() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
 

@@ -37,16 +37,46 @@ public final class ConstantPool {
    */
   private final boolean naming;
 
+  /**
+   * The indexes of the UTF-8 entries {@code RuntimeVisibleAnnotations} and {@code
+   * RuntimeInvisibleAnnotations}, the names of the attributes that hold annotations; 0 where the
+   * pool has none, and then the class file holds no annotations.
+   */
+  private final int visibleAnnotations;
+
+  private final int invisibleAnnotations;
+
   /** Where each constant starts, once {@link #starts} made it. */
   private int[] starts;
 
   private static final byte[][] NO_NAMES = new byte[0][];
 
-  private ConstantPool(byte[] classFile, int count, int end, boolean naming) {
+  private static final byte[] VISIBLE_ANNOTATIONS =
+      "RuntimeVisibleAnnotations".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] INVISIBLE_ANNOTATIONS =
+      "RuntimeInvisibleAnnotations".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * How deep annotations may nest in an annotation's values (an annotation as a value, an array of
+   * them) before the class file is taken as one this cannot read: no framework's annotations come
+   * near it, and a class file crafted deeper would otherwise run the reading out of stack.
+   */
+  private static final int NESTING = 32;
+
+  private ConstantPool(
+      byte[] classFile,
+      int count,
+      int end,
+      boolean naming,
+      int visibleAnnotations,
+      int invisibleAnnotations) {
     this.classFile = classFile;
     this.count = count;
     this.end = end;
     this.naming = naming;
+    this.visibleAnnotations = visibleAnnotations;
+    this.invisibleAnnotations = invisibleAnnotations;
   }
 
   /**
@@ -105,6 +135,8 @@ public final class ConstantPool {
     int count = u2(classFile, 8);
     int at = 10;
     boolean naming = false;
+    int visible = 0;
+    int invisible = 0;
     for (int index = 1; index < count; index++) {
       if (at >= classFile.length) {
         return null;
@@ -119,6 +151,12 @@ public final class ConstantPool {
           // an entry that runs past the file's end throws here, and the pool is not read
           naming = utf8Names(classFile, at + 3, at + size, simpleNames);
         }
+        if (size == 3 + VISIBLE_ANNOTATIONS.length && spells(classFile, at, VISIBLE_ANNOTATIONS)) {
+          visible = index;
+        } else if (size == 3 + INVISIBLE_ANNOTATIONS.length
+            && spells(classFile, at, INVISIBLE_ANNOTATIONS)) {
+          invisible = index;
+        }
       } else if (isWide(classFile, at)) {
         // Long and Double take two indexes
         index++;
@@ -129,7 +167,17 @@ public final class ConstantPool {
     if (at + 8 > classFile.length) {
       return null;
     }
-    return new ConstantPool(classFile, count, at, naming);
+    return new ConstantPool(classFile, count, at, naming, visible, invisible);
+  }
+
+  /** {@return whether the UTF-8 entry at {@code at} (its tag) holds exactly these bytes} */
+  private static boolean spells(byte[] classFile, int at, byte[] text) {
+    for (int i = 0; i < text.length; i++) {
+      if (classFile[at + 3 + i] != text[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@return the length of the entry whose tag is at {@code at}, or 0 for a kind not known} */
@@ -226,6 +274,103 @@ public final class ConstantPool {
       supertypes.add(className(u2(classFile, end + 8 + 2 * i)));
     }
     return supertypes;
+  }
+
+  /**
+   * {@return the descriptors of the annotations the class file puts on the class and on its
+   * methods, visible to reflection or not, with the annotations nested in their values}: what a
+   * method's tool annotation may be meta-annotated through (an annotation type's own annotations
+   * are the class's). Each is as the class file spells it ({@link AnnotationNames#className} reads
+   * it as reflection does). Read through a table of where each constant starts, made only for a
+   * class file that has annotations.
+   *
+   * @throws IllegalArgumentException if they are not where a class file has them, or nest deeper
+   *     than {@link #NESTING}
+   */
+  List<String> annotationTypes() {
+    if (visibleAnnotations == 0 && invisibleAnnotations == 0) {
+      return List.of();
+    }
+    try {
+      int[] starts = starts();
+      List<String> types = new ArrayList<>();
+      int at = end + 8 + 2 * u2(classFile, end + 6);
+      int fields = u2(classFile, at);
+      at += 2;
+      for (int i = 0; i < fields; i++) {
+        at = skipAttributes(at + 6);
+      }
+      int methods = u2(classFile, at);
+      at += 2;
+      for (int i = 0; i < methods; i++) {
+        at = annotationsIn(at + 6, starts, types);
+      }
+      // the class's own attributes
+      annotationsIn(at, starts, types);
+      return types;
+    } catch (ArrayIndexOutOfBoundsException truncated) {
+      throw new IllegalArgumentException("truncated class file", truncated);
+    }
+  }
+
+  /**
+   * Adds the annotation types of the attributes at {@code at} (their count first) to {@code types};
+   * {@return where the attributes end}
+   */
+  private int annotationsIn(int at, int[] starts, List<String> types) {
+    int attributes = u2(classFile, at);
+    at += 2;
+    for (int a = 0; a < attributes; a++) {
+      int name = u2(classFile, at);
+      int next = at + 6 + u4(classFile, at + 2);
+      if (name != 0 && (name == visibleAnnotations || name == invisibleAnnotations)) {
+        int value = at + 8;
+        for (int i = u2(classFile, at + 6); i > 0; i--) {
+          value = annotation(value, starts, types, 0);
+        }
+        if (value > next) {
+          throw new IllegalArgumentException("annotations run past their attribute");
+        }
+      }
+      at = next;
+    }
+    return at;
+  }
+
+  /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
+  private int annotation(int at, int[] starts, List<String> types, int depth) {
+    if (depth > NESTING) {
+      throw new IllegalArgumentException("annotations nested deeper than " + NESTING);
+    }
+    types.add(utf8(starts, u2(classFile, at)));
+    int pairs = u2(classFile, at + 2);
+    at += 4;
+    for (int i = 0; i < pairs; i++) {
+      // the attribute's name, then its value
+      at = elementValue(at + 2, starts, types, depth);
+    }
+    return at;
+  }
+
+  /** Adds the annotations in the value at {@code at}; {@return where it ends} */
+  private int elementValue(int at, int[] starts, List<String> types, int depth) {
+    switch (classFile[at]) {
+      case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 's', 'c':
+        return at + 3;
+      case 'e':
+        return at + 5;
+      case '@':
+        return annotation(at + 1, starts, types, depth + 1);
+      case '[':
+        int values = u2(classFile, at + 1);
+        at += 3;
+        for (int i = 0; i < values; i++) {
+          at = elementValue(at, starts, types, depth + 1);
+        }
+        return at;
+      default:
+        throw new IllegalArgumentException("an annotation value of unknown kind " + classFile[at]);
+    }
   }
 
   /**

@@ -6,21 +6,26 @@ import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.WeakIdentityMap;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.jar.asm.ClassReader;
 
 /**
  * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: its bytes
- * name a tool annotation, or a super class or interface's do. A subclass loads before its super
- * types, so their class files are read where the class loader will find them ({@link
- * #definedClassFile}); what is learnt is kept per loader, for the classes that extend the same
- * types. Loaders of the application's own that cannot see any tool annotation cost nothing beyond
- * the scan of each class's bytes; the JDK's application class loader is always taken to see them
- * ({@link #knownTypes}).
+ * name a tool annotation, or an annotation it uses is of a type that stands for one ({@link
+ * #markingTypes}), or a super class or interface's bytes do either. A subclass loads before its
+ * super types, and a class before the annotation types it uses, so their class files are read where
+ * the class loader will find them ({@link #definedClassFile}); what is learnt is kept per loader,
+ * for the classes that extend the same types or use the same annotations. Loaders of the
+ * application's own that cannot see any tool annotation cost nothing beyond the scan of each
+ * class's bytes; the JDK's application class loader is always taken to see them ({@link
+ * #knownTypes}).
  */
 final class ToolClassFilter {
 
@@ -36,6 +41,19 @@ final class ToolClassFilter {
    * application's, and would have its answers taken for that loader's classes.
    */
   private final WeakIdentityMap<Map<String, Boolean>> toolTypes = new WeakIdentityMap<>();
+
+  /**
+   * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (internal
+   * name) may mark tools: it names a tool annotation, or is annotated, at any depth, with one that
+   * does (Spring finds Spring AI's {@code @Tool} through an application's own annotations so).
+   */
+  private final WeakIdentityMap<Map<String, Boolean>> markingTypes = new WeakIdentityMap<>();
+
+  /**
+   * The most annotation types one look for a marking annotation reads; past it, the annotation is
+   * taken to mark tools (the weaving then reads the class and decides).
+   */
+  private static final int MOST_ANNOTATION_TYPES = 64;
 
   /**
    * The bootstrap loader's unnamed module, whose resources are the boot class path's; {@code null}
@@ -93,9 +111,118 @@ final class ToolClassFilter {
       // A subclass loaded first and read this class's file already.
       return readAhead;
     }
-    boolean inherits = inheritsTools(loader, known, pool, classFile, 0);
-    known.put(internalName, inherits);
-    return inherits;
+    boolean tools = marked(loader, pool) || inheritsTools(loader, known, pool, classFile, 0);
+    known.put(internalName, tools);
+    return tools;
+  }
+
+  /**
+   * {@return whether an annotation the class file puts on the class or on a method is of a type
+   * that may mark tools ({@link #markingTypes})}: a method so annotated is a tool to Spring AI (see
+   * {@link ToolAnnotations}), though its class file names no tool annotation. A class file whose
+   * annotations this cannot read may declare tools: the weaving reads it with ASM, and refuses it
+   * if that cannot either.
+   *
+   * @param pool the class file's constant pool, {@code null} when it could not be read
+   */
+  private boolean marked(ClassLoader loader, ConstantPool pool) {
+    if (pool == null) {
+      return true;
+    }
+    List<String> descriptors;
+    try {
+      descriptors = pool.annotationTypes();
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
+      return true;
+    }
+    if (descriptors.isEmpty()) {
+      return false;
+    }
+    Map<String, Boolean> marking = markingTypes(loader);
+    for (String descriptor : descriptors) {
+      if (marks(loader, marking, internalName(descriptor))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@return whether the annotation type may mark tools ({@link #markingTypes})}: a search through
+   * the class files of the annotation types it leads to, each read where the loader finds it, as a
+   * super type's is. A search that finds none leaves every type it read known to mark none (it read
+   * all they lead to); one that finds one leaves the type it started from known to. Types of the
+   * JDK's, and types the loader has no class file for (reflection cannot read such an annotation),
+   * lead nowhere.
+   */
+  private boolean marks(ClassLoader loader, Map<String, Boolean> marking, String start) {
+    Boolean known = marking.get(start);
+    if (known != null) {
+      return known;
+    }
+    // Plain collections and loops: this runs as classes load, where a lambda costs a spun class.
+    Set<String> seen = new HashSet<>();
+    ArrayDeque<String> ahead = new ArrayDeque<>();
+    seen.add(start);
+    ahead.push(start);
+    boolean marks = false;
+    while (!marks && !ahead.isEmpty()) {
+      String type = ahead.pop();
+      Boolean answer = marking.get(type);
+      if (answer != null) {
+        marks = answer;
+        continue;
+      }
+      if (isJdks(loader, type)) {
+        continue;
+      }
+      byte[] classFile = definedClassFile(loader, type);
+      if (classFile == null) {
+        continue;
+      }
+      ConstantPool pool = annotations.read(classFile);
+      if (pool == null
+          || annotations.mayBeNamedIn(pool, classFile)
+          || seen.size() > MOST_ANNOTATION_TYPES) {
+        marks = true;
+        continue;
+      }
+      try {
+        for (String descriptor : pool.annotationTypes()) {
+          String next = internalName(descriptor);
+          if (seen.add(next)) {
+            ahead.push(next);
+          }
+        }
+      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
+        marks = true;
+      }
+    }
+    if (marks) {
+      marking.put(start, true);
+    } else {
+      for (String type : seen) {
+        marking.put(type, false);
+      }
+    }
+    return marks;
+  }
+
+  /**
+   * {@return the internal name of the class an annotation's descriptor names, as reflection reads
+   * it}
+   */
+  private static String internalName(String descriptor) {
+    return AnnotationNames.className(descriptor).replace('.', '/');
+  }
+
+  private Map<String, Boolean> markingTypes(ClassLoader loader) {
+    Map<String, Boolean> marking = markingTypes.get(loader);
+    if (marking == null) {
+      marking = new ConcurrentHashMap<>();
+      markingTypes.put(loader, marking);
+    }
+    return marking;
   }
 
   /**
@@ -143,6 +270,7 @@ final class ToolClassFilter {
           tools =
               superFile != null
                   && (annotations.mayBeNamedIn(superPool, superFile)
+                      || marked(loader, superPool)
                       || (depth < 64
                           && inheritsTools(loader, known, superPool, superFile, depth + 1)));
           known.put(supertype, tools);

@@ -1,6 +1,7 @@
 package io.toolguard.agent.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +40,8 @@ class ConstantPoolTest {
     assertThat(classFiles).hasSizeGreaterThan(3000);
 
     int naming = 0;
+    int annotated = 0;
+    int nested = 0;
     for (byte[] classFile : classFiles) {
       ConstantPool pool = ConstantPool.read(classFile, TOOL_NAMES);
       ClassReader asm = new ClassReader(classFile);
@@ -54,8 +57,147 @@ class ConstantPoolTest {
       assertThat(pool.naming()).as(asm.getClassName()).isEqualTo(names);
       assertThat(ConstantPool.read(classFile).naming()).as("read for no names").isFalse();
       naming += names ? 1 : 0;
+      List<String> annotationTypes = asmAnnotationTypes(asm);
+      assertThat(pool.annotationTypes())
+          .as(asm.getClassName())
+          .containsExactlyInAnyOrderElementsOf(annotationTypes);
+      annotated += annotationTypes.isEmpty() ? 0 : 1;
+      nested += annotationTypes.size() > new java.util.HashSet<>(annotationTypes).size() ? 1 : 0;
     }
     assertThat(naming).as("classes naming a tool annotation, this test's among them").isPositive();
+    assertThat(annotated).as("classes with annotations").isGreaterThan(500);
+    assertThat(nested).as("classes with an annotation type twice, or nested").isPositive();
+  }
+
+  @Test
+  void annotationTypesAreReadFromTheClassAndItsMethodsAndNestedValuesOnly() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Annotated", null, "java/lang/Object", null);
+    writer.visitAnnotation("Lx/OnClass;", true).visitEnd();
+    writer.visitAnnotation("Lx/Invisible;", false).visitEnd();
+    net.bytebuddy.jar.asm.FieldVisitor field =
+        writer.visitField(Opcodes.ACC_PUBLIC, "field", "I", null, null);
+    field.visitAnnotation("Lx/OnField;", true).visitEnd();
+    field.visitEnd();
+    net.bytebuddy.jar.asm.MethodVisitor method =
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "run", "(I)V", null, null);
+    net.bytebuddy.jar.asm.AnnotationVisitor marked = method.visitAnnotation("Lx/OnMethod;", true);
+    marked.visit("number", 3);
+    marked.visitEnum("kind", "Lx/Kind;", "A");
+    marked.visit("type", net.bytebuddy.jar.asm.Type.getType("Lx/Literal;"));
+    marked.visitAnnotation("inner", "Lx/Nested;").visitEnd();
+    net.bytebuddy.jar.asm.AnnotationVisitor array = marked.visitArray("many");
+    array.visitAnnotation(null, "Lx/InArray;").visitEnd();
+    array.visit(null, "text");
+    array.visitEnd();
+    marked.visitEnd();
+    method.visitParameterAnnotation(0, "Lx/OnParameter;", true).visitEnd();
+    method.visitEnd();
+    writer.visitEnd();
+
+    assertThat(ConstantPool.read(writer.toByteArray()).annotationTypes())
+        .containsExactlyInAnyOrder(
+            "Lx/OnClass;", "Lx/Invisible;", "Lx/OnMethod;", "Lx/Nested;", "Lx/InArray;");
+    assertThat(ConstantPool.read(bytes(ConstantPoolTest.class)).annotationTypes())
+        .as("JUnit's @Test on its methods")
+        .contains("Lorg/junit/jupiter/api/Test;");
+  }
+
+  @Test
+  void annotationsItCannotReadAreSaidSo() {
+    byte[] classFile = nestedAnnotations(40);
+    assertThat(ConstantPool.read(nestedAnnotations(30)).annotationTypes()).hasSize(31);
+    assertThatThrownBy(() -> ConstantPool.read(classFile).annotationTypes())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper");
+
+    // a value of a kind no class file has: the innermost annotation's tag, the last '@' of the
+    // file (the class's attributes come last, and this one's indexes are all below '@')
+    byte[] annotated = nestedAnnotations(3);
+    byte[] unknownTag = annotated.clone();
+    int tag = unknownTag.length - 1;
+    while (unknownTag[tag] != '@') {
+      tag--;
+    }
+    unknownTag[tag] = '?';
+    assertThat(ConstantPool.read(annotated).annotationTypes()).hasSize(4);
+    assertThatThrownBy(() -> ConstantPool.read(unknownTag).annotationTypes())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown kind");
+    // cut short anywhere: said so, or read as far as the cut allows
+    for (int length = 0; length < annotated.length; length++) {
+      ConstantPool pool = ConstantPool.read(java.util.Arrays.copyOf(annotated, length));
+      if (pool != null) {
+        try {
+          pool.annotationTypes();
+        } catch (IllegalArgumentException cutShort) {
+          // said so; anything else would fail the test
+        }
+      }
+    }
+  }
+
+  /** {@return a class whose one annotation holds another, {@code depth} deep} */
+  private static byte[] nestedAnnotations(int depth) {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Deep", null, "java/lang/Object", null);
+    net.bytebuddy.jar.asm.AnnotationVisitor[] open =
+        new net.bytebuddy.jar.asm.AnnotationVisitor[depth + 1];
+    open[0] = writer.visitAnnotation("Lx/Nested0;", true);
+    for (int i = 1; i <= depth; i++) {
+      open[i] = open[i - 1].visitAnnotation("value", "Lx/Nested" + i + ";");
+    }
+    for (int i = depth; i >= 0; i--) {
+      open[i].visitEnd();
+    }
+    writer.visitEnd();
+    return writer.toByteArray();
+  }
+
+  /**
+   * The reference: the descriptor of every annotation ASM visits on the class and its methods, with
+   * the annotations in their values.
+   */
+  private static List<String> asmAnnotationTypes(ClassReader asm) {
+    List<String> types = new ArrayList<>();
+    net.bytebuddy.jar.asm.AnnotationVisitor values =
+        new net.bytebuddy.jar.asm.AnnotationVisitor(Opcodes.ASM9) {
+          @Override
+          public net.bytebuddy.jar.asm.AnnotationVisitor visitAnnotation(
+              String name, String descriptor) {
+            types.add(descriptor);
+            return this;
+          }
+
+          @Override
+          public net.bytebuddy.jar.asm.AnnotationVisitor visitArray(String name) {
+            return this;
+          }
+        };
+    asm.accept(
+        new net.bytebuddy.jar.asm.ClassVisitor(Opcodes.ASM9) {
+          @Override
+          public net.bytebuddy.jar.asm.AnnotationVisitor visitAnnotation(
+              String descriptor, boolean visible) {
+            types.add(descriptor);
+            return values;
+          }
+
+          @Override
+          public net.bytebuddy.jar.asm.MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] thrown) {
+            return new net.bytebuddy.jar.asm.MethodVisitor(Opcodes.ASM9) {
+              @Override
+              public net.bytebuddy.jar.asm.AnnotationVisitor visitAnnotation(
+                  String annotation, boolean visible) {
+                types.add(annotation);
+                return values;
+              }
+            };
+          }
+        },
+        ClassReader.SKIP_CODE);
+    return types;
   }
 
   @Test

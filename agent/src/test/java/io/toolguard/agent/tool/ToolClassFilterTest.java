@@ -2,6 +2,10 @@ package io.toolguard.agent.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -173,6 +177,107 @@ class ToolClassFilterTest {
     assertThat(fromClassPaths.definedClassFile(loader, "x/Nowhere")).isNull();
   }
 
+  @Test
+  void aClassMarkedOnlyThroughAnAnnotationStandingForSpringAisToolMayDeclareTools() {
+    for (Class<?> type : List.of(Briefings.class, Digests.class, QuietBriefer.class)) {
+      assertThat(new String(bytes(type), java.nio.charset.StandardCharsets.ISO_8859_1))
+          .as(type + " names no tool annotation itself")
+          .doesNotContain("Tool;")
+          .doesNotContain("Tool<");
+    }
+
+    assertThat(mayDeclareTools(Briefings.class)).isTrue();
+    assertThat(mayDeclareTools(Digests.class)).as("two levels of annotations").isTrue();
+    assertThat(mayDeclareTools(QuietBriefer.class))
+        .as("implementing a method its interface marks so")
+        .isTrue();
+    assertThat(mayDeclareTools(Coiled.class))
+        .as("through annotations that mark each other")
+        .isTrue();
+    assertThat(mayDeclareTools(Spiralled.class)).isTrue();
+  }
+
+  @Test
+  void annotationsThatLeadToNoToolAnnotationMarkNothing() {
+    assertThat(mayDeclareTools(Looping.class))
+        .as("annotations that only mark each other")
+        .isFalse();
+    assertThat(mayDeclareTools(Unmarked.class)).isFalse();
+    assertThat(mayDeclareTools(AnnotatedByTheJdk.class)).isFalse();
+  }
+
+  @Test
+  void anAnnotationTypeIsReadOncePerLoader() {
+    java.util.List<String> read = new java.util.ArrayList<>();
+    ClassLoader counting =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            read.add(name);
+            return super.getResourceAsStream(name);
+          }
+        };
+    String briefing = name(Briefing.class) + ".class";
+
+    assertThat(filter.mayDeclareTools(counting, name(Briefings.class), bytes(Briefings.class)))
+        .isTrue();
+    assertThat(filter.mayDeclareTools(counting, "x/Again", bytes(Briefings.class))).isTrue();
+    assertThat(filter.mayDeclareTools(counting, "x/Unmarked", bytes(Unmarked.class))).isFalse();
+    assertThat(filter.mayDeclareTools(counting, "x/Unmarked2", bytes(Unmarked.class))).isFalse();
+
+    assertThat(read).filteredOn(briefing::equals).hasSize(1);
+    assertThat(read).filteredOn((name(Unrelated.class) + ".class")::equals).hasSize(1);
+  }
+
+  @Test
+  void anAnnotationTheLoaderHasNoClassFileForMarksNothing() {
+    ClassLoader noFiles =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return name.contains("Briefing") ? null : super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(noFiles, "x/Briefings", bytes(Briefings.class))).isFalse();
+  }
+
+  @Test
+  void aClassWhoseAnnotationsCannotBeReadMayDeclareTools() {
+    byte[] classFile = bytes(Unmarked.class);
+    // the last '@' of the class file: a value tag or an index, either way unreadable as it stands
+    byte[] broken = classFile.clone();
+    String text = new String(broken, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int descriptor = text.lastIndexOf("L" + name(Unrelated.class) + ";");
+    assertThat(descriptor).isPositive();
+    // the annotation's type index, pointed at a constant that is no UTF-8 entry (index 1, a
+    // method reference in javac's output)
+    int typeIndex = text.length() - 1;
+    while (typeIndex > 0
+        && !(broken[typeIndex] == 0 && (broken[typeIndex + 1] & 0xff) == utf8Index(classFile))) {
+      typeIndex--;
+    }
+    assertThat(typeIndex).isPositive();
+    broken[typeIndex + 1] = 1;
+
+    assertThat(filter.mayDeclareTools(loader, "x/Broken", broken)).isTrue();
+  }
+
+  /** {@return the index of the UTF-8 entry holding {@link Unrelated}'s descriptor} */
+  private int utf8Index(byte[] classFile) {
+    net.bytebuddy.jar.asm.ClassReader asm = new net.bytebuddy.jar.asm.ClassReader(classFile);
+    String wanted = "L" + name(Unrelated.class) + ";";
+    for (int index = 1; index < asm.getItemCount(); index++) {
+      int offset = asm.getItem(index);
+      if (offset != 0
+          && classFile[offset - 1] == 1
+          && wanted.equals(asm.readUTF8(offset, new char[wanted.length() * 2]))) {
+        return index;
+      }
+    }
+    throw new AssertionError("no UTF-8 entry " + wanted);
+  }
+
   private static String name(Class<?> type) {
     return type.getName().replace('.', '/');
   }
@@ -193,4 +298,92 @@ class ToolClassFilterTest {
   }
 
   static class PlainChild extends Plain {}
+
+  /** Stands for Spring AI's {@code @Tool}; nothing in its name says so. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+  @org.springframework.ai.tool.annotation.Tool
+  @interface Briefing {}
+
+  /** Stands for {@link Briefing}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @Briefing
+  @interface Digest {}
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @interface Unrelated {}
+
+  /** {@link Loop} and {@link Looped} mark each other, and nothing else. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Looped
+  @interface Loop {}
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Loop
+  @interface Looped {}
+
+  /**
+   * {@link Coil} and {@link Spiral} mark each other, and Spiral stands for Spring AI's tool too.
+   */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Spiral
+  @interface Coil {}
+
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+  @Coil
+  @Briefing
+  @interface Spiral {}
+
+  static class Briefings {
+    @Briefing
+    public String brief() {
+      return "brief";
+    }
+  }
+
+  static class Digests {
+    @Digest
+    public String digest() {
+      return "digest";
+    }
+  }
+
+  interface Briefer {
+    @Briefing
+    String recap();
+  }
+
+  static class QuietBriefer implements Briefer {
+    @Override
+    public String recap() {
+      return "recap";
+    }
+  }
+
+  static class Coiled {
+    @Coil
+    public void run() {}
+  }
+
+  static class Spiralled {
+    @Spiral
+    public void run() {}
+  }
+
+  static class Looping {
+    @Loop
+    public void run() {}
+  }
+
+  static class Unmarked {
+    @Unrelated
+    public void run() {}
+  }
+
+  static class AnnotatedByTheJdk {
+    @Deprecated
+    public void run() {}
+  }
 }

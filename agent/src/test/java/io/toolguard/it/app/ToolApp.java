@@ -47,6 +47,12 @@ public final class ToolApp {
         call("archive", custom::archive);
         call("summarise", custom::summarise);
       }
+      case "briefings" -> {
+        Briefings briefings = new Briefings();
+        call("brief", briefings::brief);
+        call("digest", briefings::digest);
+        call("recap", briefings::recap);
+      }
       case "shapes" -> {
         call("countdown", () -> tools.countdown(2, 7L, 0.5), true);
         call("swallow", () -> tools.swallow(args[2]), true);
