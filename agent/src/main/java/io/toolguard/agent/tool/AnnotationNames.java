@@ -30,8 +30,6 @@ final class AnnotationNames {
    * type-argument list not followed by {@code .}. An identifier ends, as in the JDK, at any of
    * {@code ; . / [ : < >} or a white space; one ended otherwise than by {@code ;}, {@code <} or a
    * separator, or by the end of the text, makes the descriptor name no class (the JDK fails on it).
-   * So the last identifier of a name is always followed by {@code ;} or {@code <}, which is what
-   * {@link #simpleName} and the prefilter rely on.
    */
   static String className(String descriptor) {
     int at = descriptor.indexOf('L');
@@ -71,50 +69,6 @@ final class AnnotationNames {
   }
 
   /**
-   * {@return the last identifier of a class name, after its last {@code .} or {@code $}}: every
-   * descriptor {@link #className} reads as this name contains it followed by {@code ;} or {@code <}
-   */
-  static String simpleName(String className) {
-    return className.substring(
-        Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
-  }
-
-  /**
-   * {@return whether {@code bytes[from, to)} contains {@code simpleName} followed by {@code ;} or
-   * {@code <}}, as every descriptor naming a class of that simple name does (see {@link
-   * #className}). Bytes are compared: for a constant with a byte past ASCII, see {@link
-   * #mayNameDecoded}.
-   */
-  static boolean mayName(byte[] bytes, int from, int to, byte[] simpleName) {
-    int length = simpleName.length;
-    for (int i = from + length; i < to; i++) {
-      byte next = bytes[i];
-      if ((next == ';' || next == '<') && endsAt(bytes, i, simpleName)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * {@return {@link #mayName} for one UTF-8 constant of a class file, {@code bytes[from, to)},
-   * compared letter by letter as the JVM decodes it where it holds a byte past ASCII} The JVM
-   * refuses a class file that spells an ASCII letter in two or three bytes (overlong) only where it
-   * checks the file's format: not for the boot class path's classes or with {@code -Xverify:none},
-   * and reflection, decoding as the JVM does, still reads {@code Tool} in it.
-   */
-  static boolean mayNameDecoded(byte[] bytes, int from, int to, byte[] simpleName) {
-    for (int i = from; i < to; i++) {
-      if (bytes[i] < 0) {
-        String letters = decoded(bytes, from, to);
-        String name = new String(simpleName, java.nio.charset.StandardCharsets.UTF_8);
-        return letters.contains(name + ";") || letters.contains(name + "<");
-      }
-    }
-    return mayName(bytes, from, to, simpleName);
-  }
-
-  /**
    * {@return {@code bytes[from, to)} decoded as the JVM decodes a class file's UTF-8 constant}: a
    * lead byte and its continuation bytes, however many bytes the letter needed; a byte that leads
    * nothing it can complete stands for itself (never an ASCII letter).
@@ -140,16 +94,6 @@ final class AnnotationNames {
       }
     }
     return letters.toString();
-  }
-
-  /** {@return whether {@code simpleName} ends just before {@code bytes[end]}} */
-  static boolean endsAt(byte[] bytes, int end, byte[] simpleName) {
-    for (int j = 1; j <= simpleName.length; j++) {
-      if (bytes[end - j] != simpleName[simpleName.length - j]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The characters the JDK's {@code SignatureParser} ends an identifier at. */

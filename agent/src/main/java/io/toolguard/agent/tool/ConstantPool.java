@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The constant pool, header and methods of a class file, read by hand for the tool-class prefilter
- * and, at start-up, for the JDK's file system provider ({@code FileHooks}, {@code Forwarding}),
- * where ASM's reader cost about 10 ms of the weaving thread. For the prefilter: every name a class
- * file uses (an annotation's type among them) is a UTF-8 entry of its constant pool, and its super
- * class and interfaces follow the pool. The prefilter runs on every class the application loads,
- * and on the class files of the super types not loaded yet; finding the entries costs one pass over
- * the pool, where a scan of the whole file also read every method's code, and ASM's {@code
- * ClassReader} (which the prefilter used for the header) builds more than it needs.
+ * The constant pool, header, methods and annotations of a class file, read by hand for the
+ * tool-class prefilter and, at start-up, for the JDK's file system provider ({@code FileHooks},
+ * {@code Forwarding}), where ASM's reader cost about 10 ms of the weaving thread. For the
+ * prefilter: the class's super class and interfaces follow the pool, and the annotations on the
+ * class and its methods are in the attributes named {@code RuntimeVisibleAnnotations} and {@code
+ * RuntimeInvisibleAnnotations}, which one pass over the pool finds. The prefilter runs on every
+ * class the application loads, and on the class files of the super types and annotation types not
+ * loaded yet; ASM's {@code ClassReader} builds more than it needs.
  *
  * <p>Whatever this cannot read ({@link #read} answers {@code null}: not a class file, a constant
- * kind it does not know) is left to the caller's slower way, which still answers.
+ * kind it does not know; {@link #annotationTypes} throws) the caller takes for a class that may
+ * declare tools, and reads with ASM.
  */
 public final class ConstantPool {
 
@@ -32,12 +33,6 @@ public final class ConstantPool {
   private final int end;
 
   /**
-   * Whether a UTF-8 entry names one of the simple names the pool was read for ({@link #read(byte[],
-   * byte[][])}).
-   */
-  private final boolean naming;
-
-  /**
    * The indexes of the UTF-8 entries {@code RuntimeVisibleAnnotations} and {@code
    * RuntimeInvisibleAnnotations}, the names of the attributes that hold annotations; 0 where the
    * pool has none, and then the class file holds no annotations.
@@ -46,10 +41,15 @@ public final class ConstantPool {
 
   private final int invisibleAnnotations;
 
+  /**
+   * Whether the pool spells one of those names in more than one entry, as a class file may (the JVM
+   * takes an attribute named by either for the same): attribute names are then compared by their
+   * text.
+   */
+  private final boolean namesRepeated;
+
   /** Where each constant starts, once {@link #starts} made it. */
   private int[] starts;
-
-  private static final byte[][] NO_NAMES = new byte[0][];
 
   private static final byte[] VISIBLE_ANNOTATIONS =
       "RuntimeVisibleAnnotations".getBytes(StandardCharsets.US_ASCII);
@@ -68,15 +68,15 @@ public final class ConstantPool {
       byte[] classFile,
       int count,
       int end,
-      boolean naming,
       int visibleAnnotations,
-      int invisibleAnnotations) {
+      int invisibleAnnotations,
+      boolean namesRepeated) {
     this.classFile = classFile;
     this.count = count;
     this.end = end;
-    this.naming = naming;
     this.visibleAnnotations = visibleAnnotations;
     this.invisibleAnnotations = invisibleAnnotations;
+    this.namesRepeated = namesRepeated;
   }
 
   /**
@@ -84,20 +84,11 @@ public final class ConstantPool {
    * this can walk}
    */
   public static ConstantPool read(byte[] classFile) {
-    return read(classFile, NO_NAMES);
-  }
-
-  /**
-   * {@return the class file's constant pool, as {@link #read(byte[])} reads it, knowing whether a
-   * UTF-8 entry of it contains one of these simple names followed by {@code ;} or {@code <}} (see
-   * {@link #naming}): found in the same pass over the pool, for the prefilter
-   */
-  static ConstantPool read(byte[] classFile, byte[][] simpleNames) {
     if (classFile.length < 10 || u4(classFile, 0) != 0xCAFEBABE) {
       return null;
     }
     try {
-      return walk(classFile, simpleNames);
+      return walk(classFile);
     } catch (ArrayIndexOutOfBoundsException truncated) {
       return null;
     }
@@ -124,19 +115,20 @@ public final class ConstantPool {
   }
 
   /**
-   * Walks the pool once, to find where it ends and that every entry is of a kind this knows, and
-   * whether a UTF-8 entry names one of {@code simpleNames}. It keeps no table of where each entry
+   * Walks the pool once, to find where it ends, that every entry is of a kind this knows, and which
+   * entries name the attributes that hold annotations. It keeps no table of where each entry
    * starts: every class the application loads comes through here, and such a table (an int per
    * constant) was a fifth of what the prefilter allocated, about 1 MB of 5.5 in the LangChain4j
    * example; the few entries the super types need are found by walking the pool again ({@link
-   * #entry}). The names were looked for in a second pass, which cost as much again.
+   * #entry}), and the table is made for a class with annotations only ({@link #annotationTypes}).
+   * It reads no name's bytes but those of a name as long as those attributes'.
    */
-  private static ConstantPool walk(byte[] classFile, byte[][] simpleNames) {
+  private static ConstantPool walk(byte[] classFile) {
     int count = u2(classFile, 8);
     int at = 10;
-    boolean naming = false;
     int visible = 0;
     int invisible = 0;
+    boolean repeated = false;
     for (int index = 1; index < count; index++) {
       if (at >= classFile.length) {
         return null;
@@ -147,14 +139,13 @@ public final class ConstantPool {
         return null;
       }
       if (classFile[at] == 1) {
-        if (!naming && simpleNames.length > 0) {
-          // an entry that runs past the file's end throws here, and the pool is not read
-          naming = utf8Names(classFile, at + 3, at + size, simpleNames);
-        }
+        // an entry that runs past the file's end throws here, or ends the pool past it
         if (size == 3 + VISIBLE_ANNOTATIONS.length && spells(classFile, at, VISIBLE_ANNOTATIONS)) {
+          repeated |= visible != 0;
           visible = index;
         } else if (size == 3 + INVISIBLE_ANNOTATIONS.length
             && spells(classFile, at, INVISIBLE_ANNOTATIONS)) {
+          repeated |= invisible != 0;
           invisible = index;
         }
       } else if (isWide(classFile, at)) {
@@ -167,7 +158,7 @@ public final class ConstantPool {
     if (at + 8 > classFile.length) {
       return null;
     }
-    return new ConstantPool(classFile, count, at, naming, visible, invisible);
+    return new ConstantPool(classFile, count, at, visible, invisible, repeated);
   }
 
   /** {@return whether the UTF-8 entry at {@code at} (its tag) holds exactly these bytes} */
@@ -218,44 +209,6 @@ public final class ConstantPool {
   }
 
   /**
-   * {@return whether a UTF-8 entry of the pool contains one of the simple names it was {@linkplain
-   * #read(byte[], byte[][]) read for} followed by {@code ;} or {@code <}} (see {@link
-   * AnnotationNames#mayName})
-   */
-  boolean naming() {
-    return naming;
-  }
-
-  /**
-   * {@return whether the UTF-8 constant {@code classFile[start, stop)} names one of these simple
-   * names}: {@link AnnotationNames#mayNameDecoded} for each, in one pass over its bytes (every
-   * class the application loads comes through here, in the interpreter at first). Up to its first
-   * byte past ASCII the bytes are the letters, so a name found there is one the decoding finds too;
-   * a constant with such a byte is decoded.
-   */
-  private static boolean utf8Names(byte[] classFile, int start, int stop, byte[][] simpleNames) {
-    for (int i = start; i < stop; i++) {
-      byte next = classFile[i];
-      if (next < 0) {
-        for (byte[] simpleName : simpleNames) {
-          if (AnnotationNames.mayNameDecoded(classFile, start, stop, simpleName)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      if (next == ';' || next == '<') {
-        for (byte[] simpleName : simpleNames) {
-          if (i - start >= simpleName.length && AnnotationNames.endsAt(classFile, i, simpleName)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
    * {@return the internal names of the class's super class (if any) and interfaces}
    *
    * @throws IllegalArgumentException if they are not where a class file has them
@@ -278,11 +231,11 @@ public final class ConstantPool {
 
   /**
    * {@return the descriptors of the annotations the class file puts on the class and on its
-   * methods, visible to reflection or not, with the annotations nested in their values}: what a
-   * method's tool annotation may be meta-annotated through (an annotation type's own annotations
-   * are the class's). Each is as the class file spells it ({@link AnnotationNames#className} reads
-   * it as reflection does). Read through a table of where each constant starts, made only for a
-   * class file that has annotations.
+   * methods, visible to reflection or not, with the annotations nested in their values}: a tool
+   * annotation is one of these, or one it stands for (an annotation type's own annotations are the
+   * class's). Each is the text of its constant, decoded as the JVM decodes it ({@link
+   * AnnotationNames#decoded}); {@link AnnotationNames#className} reads it as reflection does. Read
+   * through a table of where each constant starts, made only for a class file that has annotations.
    *
    * @throws IllegalArgumentException if they are not where a class file has them, or nest deeper
    *     than {@link #NESTING}
@@ -323,7 +276,7 @@ public final class ConstantPool {
     for (int a = 0; a < attributes; a++) {
       int name = u2(classFile, at);
       int next = at + 6 + u4(classFile, at + 2);
-      if (name != 0 && (name == visibleAnnotations || name == invisibleAnnotations)) {
+      if (holdsAnnotations(starts, name)) {
         int value = at + 8;
         for (int i = u2(classFile, at + 6); i > 0; i--) {
           value = annotation(value, starts, types, 0);
@@ -337,12 +290,33 @@ public final class ConstantPool {
     return at;
   }
 
+  /** {@return whether an attribute of this name (its index) holds annotations} */
+  private boolean holdsAnnotations(int[] starts, int name) {
+    if (name == 0) {
+      return false;
+    }
+    if (name == visibleAnnotations || name == invisibleAnnotations) {
+      return true;
+    }
+    if (!namesRepeated || name >= count || starts[name] == 0) {
+      return false;
+    }
+    int entry = starts[name];
+    return classFile[entry] == 1
+        && (isName(entry, VISIBLE_ANNOTATIONS) || isName(entry, INVISIBLE_ANNOTATIONS));
+  }
+
+  /** {@return whether the UTF-8 entry at {@code entry} holds exactly {@code name}} */
+  private boolean isName(int entry, byte[] name) {
+    return u2(classFile, entry + 1) == name.length && spells(classFile, entry, name);
+  }
+
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
   private int annotation(int at, int[] starts, List<String> types, int depth) {
     if (depth > NESTING) {
       throw new IllegalArgumentException("annotations nested deeper than " + NESTING);
     }
-    types.add(utf8(starts, u2(classFile, at)));
+    types.add(decoded(starts, u2(classFile, at)));
     int pairs = u2(classFile, at + 2);
     at += 4;
     for (int i = 0; i < pairs; i++) {
@@ -476,6 +450,19 @@ public final class ConstantPool {
       at += 6 + u4(classFile, at + 2);
     }
     return at;
+  }
+
+  /** {@return the text of UTF-8 entry {@code index}, decoded as the JVM decodes a name} */
+  private String decoded(int[] starts, int index) {
+    int entry = index > 0 && index < count ? starts[index] : 0;
+    if (entry == 0 || classFile[entry] != 1) {
+      throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
+    }
+    int length = u2(classFile, entry + 1);
+    if (entry + 3 + length > classFile.length) {
+      throw new IllegalArgumentException("truncated class file");
+    }
+    return AnnotationNames.decoded(classFile, entry + 3, entry + 3 + length);
   }
 
   private String utf8(int[] starts, int index) {

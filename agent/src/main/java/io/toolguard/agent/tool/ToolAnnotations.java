@@ -6,11 +6,9 @@ import io.toolguard.agent.policy.Risk;
 import io.toolguard.agent.tool.ClassModel.AnnotationValue;
 import io.toolguard.agent.tool.ClassModel.EnumValue;
 import io.toolguard.agent.tool.ClassModel.MethodModel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -41,70 +39,21 @@ final class ToolAnnotations {
           "org.springaicommunity.mcp.annotation.McpTool");
 
   private final Set<String> listed;
-  private final byte[][] simpleNames;
 
   ToolAnnotations(List<String> listedByPolicy) {
     listed = Set.copyOf(listedByPolicy);
-    Set<String> names = new LinkedHashSet<>(listedByPolicy);
-    names.add(OURS);
-    names.addAll(FRAMEWORKS);
-    // A class that uses one of these names has its simple name followed by ';' or '<' in its bytes
-    // (see AnnotationNames); a simple name ending with another one ("McpTool", "Tool") is covered
-    // by it. Plain loops: this runs at start-up, where each lambda would cost the spinning of a
-    // class.
-    Set<String> simple = new LinkedHashSet<>();
-    for (String name : names) {
-      simple.add(AnnotationNames.simpleName(name));
-    }
-    List<byte[]> kept = new ArrayList<>();
-    for (String candidate : simple) {
-      boolean covered = false;
-      for (String shorter : simple) {
-        covered |= shorter.length() < candidate.length() && candidate.endsWith(shorter);
-      }
-      if (!covered) {
-        kept.add(candidate.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    simpleNames = kept.toArray(new byte[0][]);
   }
 
   /**
-   * {@return whether a class file may name one of the annotations: a fast scan for their simple
-   * names}
+   * {@return whether an annotation of this type (its binary name, as {@link
+   * AnnotationNames#className} reads a descriptor) makes a method a tool by itself: toolguard's, a
+   * framework's, or one the policy lists} An annotation may also stand for Spring AI's ({@link
+   * #springToolName}).
    */
-  boolean mayBeNamedIn(byte[] classFile) {
-    return mayBeNamedIn(read(classFile), classFile);
-  }
-
-  /**
-   * {@return the class file's constant pool, read knowing whether it names one of the annotations
-   * (for {@link #mayBeNamedIn(ConstantPool, byte[])}), or {@code null} if {@link ConstantPool}
-   * cannot read it}
-   */
-  ConstantPool read(byte[] classFile) {
-    return ConstantPool.read(classFile, simpleNames);
-  }
-
-  /**
-   * {@return whether a class file may name one of the annotations}: whether a UTF-8 entry of its
-   * constant pool contains one's simple name followed by {@code ;} or {@code <}, as every
-   * descriptor that reflection (and {@link AnnotationNames#className}) reads as its name does, with
-   * whatever before or after; the whole file is scanned for them when its pool could not be read
-   *
-   * @param pool the class file's constant pool as {@link #read} read it, {@code null} when it could
-   *     not
-   */
-  boolean mayBeNamedIn(ConstantPool pool, byte[] classFile) {
-    if (pool != null) {
-      return pool.naming();
-    }
-    for (byte[] simpleName : simpleNames) {
-      if (AnnotationNames.mayName(classFile, 0, classFile.length, simpleName)) {
-        return true;
-      }
-    }
-    return false;
+  boolean marksTools(String annotationType) {
+    return annotationType.equals(OURS)
+        || FRAMEWORKS.contains(annotationType)
+        || listed.contains(annotationType);
   }
 
   /**

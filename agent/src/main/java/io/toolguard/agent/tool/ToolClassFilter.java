@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.jar.asm.ClassReader;
 
 /**
- * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: its bytes
- * name a tool annotation, or an annotation it uses is of a type that stands for one ({@link
- * #markingTypes}), or a super class or interface's bytes do either. A subclass loads before its
- * super types, and a class before the annotation types it uses, so their class files are read where
- * the class loader will find them ({@link #definedClassFile}); what is learnt is kept per loader,
- * for the classes that extend the same types or use the same annotations. Loaders of the
- * application's own that cannot see any tool annotation cost nothing beyond the scan of each
- * class's bytes; the JDK's application class loader is always taken to see them ({@link
+ * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: an
+ * annotation on the class or one of its methods is a tool annotation, or of a type that stands for
+ * one ({@link #markingTypes}), or a super class or interface's is. The annotations are read from
+ * the class file's attributes ({@link ConstantPool#annotationTypes}) and named as reflection names
+ * them ({@link AnnotationNames#className}), as the weaving names them afterwards ({@link
+ * ToolAnnotations}), so a class this passes by has no tool the weaving would find. A subclass loads
+ * before its super types, and a class before the annotation types it uses, so their class files are
+ * read where the class loader will find them ({@link #definedClassFile}); what is learnt is kept
+ * per loader, for the classes that extend the same types or use the same annotations. Loaders of
+ * the application's own that cannot see any tool annotation cost nothing beyond the reading of each
+ * class's own annotations; the JDK's application class loader is always taken to see them ({@link
  * #knownTypes}).
  */
 final class ToolClassFilter {
@@ -43,15 +45,16 @@ final class ToolClassFilter {
   private final WeakIdentityMap<Map<String, Boolean>> toolTypes = new WeakIdentityMap<>();
 
   /**
-   * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (internal
-   * name) may mark tools: it names a tool annotation, or is annotated, at any depth, with one that
-   * does (Spring finds Spring AI's {@code @Tool} through an application's own annotations so).
+   * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (binary name)
+   * stands for a tool annotation: it is annotated, at any depth, with one (Spring finds Spring AI's
+   * {@code @Tool} through an application's own annotations so; this takes every tool annotation so,
+   * more than the weaving does).
    */
   private final WeakIdentityMap<Map<String, Boolean>> markingTypes = new WeakIdentityMap<>();
 
   /**
-   * The most annotation types one look for a marking annotation reads; past it, the annotation is
-   * taken to mark tools (the weaving then reads the class and decides).
+   * The most annotation types one look for a tool annotation reads; past it, the annotation is
+   * taken to stand for one (the weaving then reads the class and decides).
    */
   private static final int MOST_ANNOTATION_TYPES = 64;
 
@@ -90,13 +93,17 @@ final class ToolClassFilter {
   }
 
   /**
-   * {@return whether a class may declare tool methods: its bytes name a tool annotation, or a super
-   * class or interface's do}; remembered for the classes that extend it
+   * {@return whether a class may declare tool methods}: an annotation on it or on one of its
+   * methods is a tool annotation ({@link ToolAnnotations#marksTools}) or of a type that stands for
+   * one ({@link #markingTypes}), or a super class or interface's is; remembered for the classes
+   * that extend it. A class file whose constant pool or annotations this cannot read may declare
+   * tools: the weaving reads it with ASM, and refuses it if that cannot either.
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
     Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
-    ConstantPool pool = annotations.read(classFile);
-    if (annotations.mayBeNamedIn(pool, classFile)) {
+    ConstantPool pool = ConstantPool.read(classFile);
+    List<String> types = annotationTypes(pool);
+    if (types == null || namesToolAnnotation(types)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
         known.put(internalName, true);
@@ -111,36 +118,52 @@ final class ToolClassFilter {
       // A subclass loaded first and read this class's file already.
       return readAhead;
     }
-    boolean tools = marked(loader, pool) || inheritsTools(loader, known, pool, classFile, 0);
+    boolean tools = standsForOne(loader, types) || inheritsTools(loader, known, pool, 0);
     known.put(internalName, tools);
     return tools;
   }
 
   /**
-   * {@return whether an annotation the class file puts on the class or on a method is of a type
-   * that may mark tools ({@link #markingTypes})}: a method so annotated is a tool to Spring AI (see
-   * {@link ToolAnnotations}), though its class file names no tool annotation. A class file whose
-   * annotations this cannot read may declare tools: the weaving reads it with ASM, and refuses it
-   * if that cannot either.
+   * {@return the binary names of the annotations the class file puts on the class and its methods
+   * (and in their values), as reflection reads their descriptors ({@link
+   * AnnotationNames#className}); {@code null} if the class file cannot be read}
    *
-   * @param pool the class file's constant pool, {@code null} when it could not be read
+   * @param pool its constant pool, {@code null} when it could not be read
    */
-  private boolean marked(ClassLoader loader, ConstantPool pool) {
+  private static List<String> annotationTypes(ConstantPool pool) {
     if (pool == null) {
-      return true;
+      return null;
     }
     List<String> descriptors;
     try {
       descriptors = pool.annotationTypes();
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
-      return true;
+      return null;
     }
-    if (descriptors.isEmpty()) {
+    List<String> types = new ArrayList<>(descriptors.size());
+    for (String descriptor : descriptors) {
+      types.add(AnnotationNames.className(descriptor));
+    }
+    return types;
+  }
+
+  private boolean namesToolAnnotation(List<String> types) {
+    for (String type : types) {
+      if (annotations.marksTools(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@return whether one of these annotation types stands for a tool annotation} */
+  private boolean standsForOne(ClassLoader loader, List<String> types) {
+    if (types.isEmpty()) {
       return false;
     }
     Map<String, Boolean> marking = markingTypes(loader);
-    for (String descriptor : descriptors) {
-      if (marks(loader, marking, internalName(descriptor))) {
+    for (String type : types) {
+      if (marks(loader, marking, type)) {
         return true;
       }
     }
@@ -148,12 +171,14 @@ final class ToolClassFilter {
   }
 
   /**
-   * {@return whether the annotation type may mark tools ({@link #markingTypes})}: a search through
-   * the class files of the annotation types it leads to, each read where the loader finds it, as a
-   * super type's is. A search that finds none leaves every type it read known to mark none (it read
-   * all they lead to); one that finds one leaves the type it started from known to. Types of the
-   * JDK's, and types the loader has no class file for (reflection cannot read such an annotation),
-   * lead nowhere.
+   * {@return whether the annotation type (binary name) is a tool annotation or stands for one
+   * ({@link #markingTypes})}: a search through the class files of the annotation types it leads to,
+   * each read where the loader finds it, as a super type's is. A search that finds none leaves
+   * every type it read known to stand for none (it read all they lead to); one that finds one
+   * leaves the type it started from known to. Types of the JDK's, and types the loader has no class
+   * file for (reflection cannot read such an annotation), lead nowhere. A search that would read
+   * more than {@link #MOST_ANNOTATION_TYPES}, or meets a class file it cannot read, takes the type
+   * for one that may.
    */
   private boolean marks(ClassLoader loader, Map<String, Boolean> marking, String start) {
     Boolean known = marking.get(start);
@@ -168,34 +193,32 @@ final class ToolClassFilter {
     boolean marks = false;
     while (!marks && !ahead.isEmpty()) {
       String type = ahead.pop();
+      if (annotations.marksTools(type)) {
+        marks = true;
+        continue;
+      }
       Boolean answer = marking.get(type);
       if (answer != null) {
         marks = answer;
         continue;
       }
-      if (isJdks(loader, type)) {
+      String internalName = type.replace('.', '/');
+      if (isJdks(loader, internalName)) {
         continue;
       }
-      byte[] classFile = definedClassFile(loader, type);
+      byte[] classFile = definedClassFile(loader, internalName);
       if (classFile == null) {
         continue;
       }
-      ConstantPool pool = annotations.read(classFile);
-      if (pool == null
-          || annotations.mayBeNamedIn(pool, classFile)
-          || seen.size() > MOST_ANNOTATION_TYPES) {
+      List<String> further = annotationTypes(ConstantPool.read(classFile));
+      if (further == null || seen.size() > MOST_ANNOTATION_TYPES) {
         marks = true;
         continue;
       }
-      try {
-        for (String descriptor : pool.annotationTypes()) {
-          String next = internalName(descriptor);
-          if (seen.add(next)) {
-            ahead.push(next);
-          }
+      for (String next : further) {
+        if (seen.add(next)) {
+          ahead.push(next);
         }
-      } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
-        marks = true;
       }
     }
     if (marks) {
@@ -206,14 +229,6 @@ final class ToolClassFilter {
       }
     }
     return marks;
-  }
-
-  /**
-   * {@return the internal name of the class an annotation's descriptor names, as reflection reads
-   * it}
-   */
-  private static String internalName(String descriptor) {
-    return AnnotationNames.className(descriptor).replace('.', '/');
   }
 
   private Map<String, Boolean> markingTypes(ClassLoader loader) {
@@ -249,14 +264,10 @@ final class ToolClassFilter {
   }
 
   private boolean inheritsTools(
-      ClassLoader loader,
-      Map<String, Boolean> known,
-      ConstantPool pool,
-      byte[] classFile,
-      int depth) {
+      ClassLoader loader, Map<String, Boolean> known, ConstantPool pool, int depth) {
     List<String> supertypes;
     try {
-      supertypes = pool != null ? pool.supertypes() : supertypes(classFile);
+      supertypes = pool.supertypes();
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
       // no JVM defines it
       return false;
@@ -266,13 +277,7 @@ final class ToolClassFilter {
         Boolean tools = known.get(supertype);
         if (tools == null) {
           byte[] superFile = definedClassFile(loader, supertype);
-          ConstantPool superPool = superFile == null ? null : annotations.read(superFile);
-          tools =
-              superFile != null
-                  && (annotations.mayBeNamedIn(superPool, superFile)
-                      || marked(loader, superPool)
-                      || (depth < 64
-                          && inheritsTools(loader, known, superPool, superFile, depth + 1)));
+          tools = superFile != null && declaresTools(loader, known, superFile, depth);
           known.put(supertype, tools);
         }
         if (tools) {
@@ -284,17 +289,17 @@ final class ToolClassFilter {
   }
 
   /**
-   * {@return the super class and interfaces of a class file whose constant pool {@link
-   * ConstantPool} could not read}, as ASM reads them
+   * {@return whether a super type's class file declares tools, as {@link #mayDeclareTools} tells
+   * (what it learns of the types above kept in {@code known})}
    */
-  private static List<String> supertypes(byte[] classFile) {
-    ClassReader header = new ClassReader(classFile);
-    List<String> supertypes = new ArrayList<>();
-    if (header.getSuperName() != null) {
-      supertypes.add(header.getSuperName());
-    }
-    supertypes.addAll(List.of(header.getInterfaces()));
-    return supertypes;
+  private boolean declaresTools(
+      ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
+    ConstantPool pool = ConstantPool.read(classFile);
+    List<String> types = annotationTypes(pool);
+    return types == null
+        || namesToolAnnotation(types)
+        || standsForOne(loader, types)
+        || (depth < 64 && inheritsTools(loader, known, pool, depth + 1));
   }
 
   /**

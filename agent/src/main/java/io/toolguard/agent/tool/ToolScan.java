@@ -120,6 +120,22 @@ public final class ToolScan {
     }
   }
 
+  /**
+   * {@return whether the class file may put annotations on the class or its methods}: one that puts
+   * none declares no tool, and is not read with ASM; one this cannot tell of is
+   */
+  private static boolean annotated(byte[] classFile) {
+    ConstantPool pool = ConstantPool.read(classFile);
+    if (pool == null) {
+      return true;
+    }
+    try {
+      return !pool.annotationTypes().isEmpty();
+    } catch (IllegalArgumentException unreadable) {
+      return true;
+    }
+  }
+
   private static void scan(
       ClassModels pool,
       ToolAnnotations annotations,
@@ -127,9 +143,7 @@ public final class ToolScan {
       byte[] classFile,
       List<ToolMethod> tools) {
     String name = fileName.substring(0, fileName.length() - ".class".length());
-    if (name.endsWith("module-info")
-        || name.endsWith("package-info")
-        || !annotations.mayBeNamedIn(classFile)) {
+    if (name.endsWith("module-info") || name.endsWith("package-info") || !annotated(classFile)) {
       return;
     }
     try {

@@ -20,10 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class ConstantPoolTest {
 
-  private static final byte[][] TOOL_NAMES = {
-    "Tool".getBytes(StandardCharsets.UTF_8), "AgentAction".getBytes(StandardCharsets.UTF_8)
-  };
-
   @Test
   void readsWhatAsmReadsInEveryClassOfTheJdksBaseModuleAndOfToolguard() throws IOException {
     List<byte[]> classFiles = new ArrayList<>();
@@ -39,11 +35,10 @@ class ConstantPoolTest {
         classFiles);
     assertThat(classFiles).hasSizeGreaterThan(3000);
 
-    int naming = 0;
     int annotated = 0;
     int nested = 0;
     for (byte[] classFile : classFiles) {
-      ConstantPool pool = ConstantPool.read(classFile, TOOL_NAMES);
+      ConstantPool pool = ConstantPool.read(classFile);
       ClassReader asm = new ClassReader(classFile);
       assertThat(pool).as(asm.getClassName()).isNotNull();
       List<String> supertypes = new ArrayList<>();
@@ -53,10 +48,6 @@ class ConstantPoolTest {
       supertypes.addAll(List.of(asm.getInterfaces()));
       assertThat(pool.supertypes()).as(asm.getClassName()).isEqualTo(supertypes);
       assertThat(methods(pool)).as(asm.getClassName()).isEqualTo(asmMethods(asm));
-      boolean names = utf8Naming(asm, classFile);
-      assertThat(pool.naming()).as(asm.getClassName()).isEqualTo(names);
-      assertThat(ConstantPool.read(classFile).naming()).as("read for no names").isFalse();
-      naming += names ? 1 : 0;
       List<String> annotationTypes = asmAnnotationTypes(asm);
       assertThat(pool.annotationTypes())
           .as(asm.getClassName())
@@ -64,7 +55,6 @@ class ConstantPoolTest {
       annotated += annotationTypes.isEmpty() ? 0 : 1;
       nested += annotationTypes.size() > new java.util.HashSet<>(annotationTypes).size() ? 1 : 0;
     }
-    assertThat(naming).as("classes naming a tool annotation, this test's among them").isPositive();
     assertThat(annotated).as("classes with annotations").isGreaterThan(500);
     assertThat(nested).as("classes with an annotation type twice, or nested").isPositive();
   }
@@ -201,63 +191,15 @@ class ConstantPoolTest {
   }
 
   @Test
-  void theOnePassScanAgreesWithTheLetterByLetterOneOnEveryConstant() {
-    // ASCII letters of the names and around them, the two ends, overlong spellings of 'T' and
-    // 'o', a two-byte letter, stray continuation and lead bytes
-    byte[][] pieces = {
-      {'T'},
-      {'o'},
-      {'l'},
-      {';'},
-      {'<'},
-      {'A'},
-      {'n'},
-      {'x'},
-      {'/'},
-      {'L'},
-      "Tool".getBytes(StandardCharsets.UTF_8),
-      "AgentAction".getBytes(StandardCharsets.UTF_8),
-      {(byte) 0xC1, (byte) 0x94},
-      {(byte) 0xE0, (byte) 0x81, (byte) 0xAF},
-      {(byte) 0xC3, (byte) 0xA9},
-      {(byte) 0x80},
-      {(byte) 0xC1},
-      {(byte) 0xFF}
-    };
-    java.util.Random random = new java.util.Random(17);
-    int found = 0;
-    for (int round = 0; round < 50_000; round++) {
-      java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-      int parts = random.nextInt(9);
-      for (int i = 0; i < parts; i++) {
-        text.writeBytes(pieces[random.nextInt(pieces.length)]);
-      }
-      byte[] constant = text.toByteArray();
-      java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-      file.writeBytes(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61});
-      file.writeBytes(new byte[] {0, 2, 1, 0, (byte) constant.length});
-      file.writeBytes(constant);
-      file.writeBytes(new byte[8]);
-      byte[] classFile = file.toByteArray();
-      boolean expected = false;
-      for (byte[] name : TOOL_NAMES) {
-        expected |= AnnotationNames.mayNameDecoded(classFile, 13, 13 + constant.length, name);
-      }
-      assertThat(ConstantPool.read(classFile, TOOL_NAMES).naming())
-          .as(java.util.HexFormat.of().formatHex(constant))
-          .isEqualTo(expected);
-      found += expected ? 1 : 0;
-    }
-    assertThat(found).as("constants that name one").isBetween(1_000, 49_000);
-  }
-
-  @Test
   void aToolClassAndOneOnlyInheritingToolsAreToldApart() {
-    ToolAnnotations annotations = new ToolAnnotations(List.of());
-
-    assertThat(annotations.mayBeNamedIn(bytes(ToolAnnotationsTest.Direct.class))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes(ToolAnnotationsTest.SmtpMailer.class))).isFalse();
-    assertThat(ConstantPool.read(bytes(ToolAnnotationsTest.SmtpMailer.class)).supertypes())
+    assertThat(ConstantPool.read(bytes(ToolAnnotationsTest.Direct.class)).annotationTypes())
+        .contains(
+            "Lio/toolguard/api/Tool;",
+            "Lorg/springframework/ai/tool/annotation/Tool;",
+            "Lorg/springaicommunity/mcp/annotation/McpTool$McpAnnotations;");
+    ConstantPool inheriting = ConstantPool.read(bytes(ToolAnnotationsTest.SmtpMailer.class));
+    assertThat(inheriting.annotationTypes()).isEmpty();
+    assertThat(inheriting.supertypes())
         .contains(ToolAnnotationsTest.Mailer.class.getName().replace('.', '/'));
   }
 
@@ -278,50 +220,71 @@ class ConstantPoolTest {
   }
 
   @Test
-  void whatItCannotReadIsLeftToTheScanOfTheWholeFile() {
+  void whatItCannotReadItSaysSo() {
     byte[] unknownConstant = {
       (byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 99, 0, 2, 99, 0, 0, 0, 0
     };
     assertThat(ConstantPool.read(unknownConstant)).isNull();
-    byte[] classFile = bytes(ToolAnnotationsTest.Direct.class);
-    for (int length = 0; length < classFile.length; length += 7) {
-      byte[] truncated = java.util.Arrays.copyOf(classFile, length);
-      ConstantPool pool = ConstantPool.read(truncated, TOOL_NAMES);
-      if (pool != null) {
-        // truncated past the pool: the names in it are all there
-        assertThat(pool.naming()).isTrue();
-      }
-    }
     assertThat(ConstantPool.read("not a class file".getBytes(StandardCharsets.UTF_8))).isNull();
-
-    ToolAnnotations annotations = new ToolAnnotations(List.of());
-    byte[] withUnknownConstant = java.util.Arrays.copyOf(unknownConstant, 60);
-    System.arraycopy(
-        "Lx/Tool;".getBytes(StandardCharsets.UTF_8),
-        0,
-        withUnknownConstant,
-        30,
-        "Lx/Tool;".length());
-    assertThat(annotations.mayBeNamedIn(withUnknownConstant)).isTrue();
-  }
-
-  /** The reference: every UTF-8 entry ASM finds in the pool, checked for the names. */
-  private static boolean utf8Naming(ClassReader asm, byte[] classFile) {
-    for (int index = 1; index < asm.getItemCount(); index++) {
-      int offset = asm.getItem(index);
-      if (offset != 0 && classFile[offset - 1] == 1) {
-        String value =
-            new String(
-                classFile, offset + 2, asm.readUnsignedShort(offset), StandardCharsets.ISO_8859_1);
-        if (value.contains("Tool;")
-            || value.contains("Tool<")
-            || value.contains("AgentAction;")
-            || value.contains("AgentAction<")) {
-          return true;
+    byte[] classFile = bytes(ToolAnnotationsTest.Direct.class);
+    List<String> whole = ConstantPool.read(classFile).annotationTypes();
+    int cutShort = 0;
+    for (int length = 0; length < classFile.length; length++) {
+      ConstantPool pool = ConstantPool.read(java.util.Arrays.copyOf(classFile, length));
+      if (pool != null) {
+        // truncated past the pool: the annotations are all there (only an attribute of another
+        // kind at the end was cut), or it says they are cut short
+        try {
+          assertThat(pool.annotationTypes()).as("cut at %d", length).isEqualTo(whole);
+        } catch (IllegalArgumentException said) {
+          cutShort++;
         }
       }
     }
-    return false;
+    assertThat(cutShort).as("cuts that reach into the annotations").isGreaterThan(100);
+  }
+
+  @Test
+  void anAttributeNamedByASecondConstantOfTheSameTextHoldsAnnotationsToo() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_INTERFACE,
+        "x/Twice",
+        null,
+        "java/lang/Object",
+        null);
+    net.bytebuddy.jar.asm.MethodVisitor method =
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "run", "()V", null, null);
+    method.visitAnnotation("Lx/Marked;", true).visitEnd();
+    method.visitEnd();
+    writer.visitEnd();
+    byte[] plain = writer.toByteArray();
+    ClassReader reader = new ClassReader(plain);
+    int poolEnd = reader.header;
+    int count = reader.getItemCount();
+    // The method's one attribute: after access, this, super, no interfaces, no fields, one method,
+    // and the method's access, name, descriptor and attribute count.
+    int attributeName = poolEnd + 20;
+    byte[] name = "RuntimeVisibleAnnotations".getBytes(StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream twice = new java.io.ByteArrayOutputStream();
+    twice.write(plain, 0, 8);
+    twice.write(new byte[] {(byte) ((count + 1) >> 8), (byte) (count + 1)}, 0, 2);
+    twice.write(plain, 10, poolEnd - 10);
+    twice.write(new byte[] {1, 0, (byte) name.length}, 0, 3);
+    twice.write(name, 0, name.length);
+    twice.write(plain, poolEnd, plain.length - poolEnd);
+    byte[] classFile = twice.toByteArray();
+    int shifted = attributeName + 3 + name.length;
+    assertThat(ConstantPool.u2(classFile, shifted))
+        .as("the attribute's name, the pool's first entry of that text")
+        .isLessThan(count);
+    classFile[shifted] = (byte) (count >> 8);
+    classFile[shifted + 1] = (byte) count;
+
+    assertThat(asmAnnotationTypes(new ClassReader(classFile))).containsExactly("Lx/Marked;");
+    assertThat(ConstantPool.read(classFile).annotationTypes()).containsExactly("Lx/Marked;");
+    assertThat(ConstantPool.read(plain).annotationTypes()).containsExactly("Lx/Marked;");
   }
 
   /** Each method as {@code name descriptor access code? handlers?}. */

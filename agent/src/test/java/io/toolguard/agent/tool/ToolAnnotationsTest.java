@@ -21,37 +21,24 @@ import org.springframework.core.annotation.AliasFor;
 class ToolAnnotationsTest {
 
   @Test
-  void theByteScanFindsTheSimpleNameBeforeASemicolonOrTypeArgumentsAnywhere() {
-    assertThat(scan("Lio/toolguard/api/Tool;")).isTrue();
-    assertThat(scan("\u0000\u0001xxLio/toolguard/api/Tool;")).isTrue();
-    assertThat(scan("LLio/toolguard/api/Tool;yy")).isTrue();
-    assertThat(scan("Lio/toolguard/api/Tool<TT;>;")).isTrue();
-    assertThat(scan("Tool;")).isTrue();
-    assertThat(scan("Lio/toolguard/api/Tool")).isFalse();
-    assertThat(scan("Lio/toolguard/api/Tools;")).isFalse();
-    assertThat(scan("Lio/toolguard/api/ToolX;Lio/toolguard/api/Too;")).isFalse();
-    assertThat(scan("Tool.java")).isFalse();
-    assertThat(scan("")).isFalse();
-  }
+  void toolguardsTheFrameworksAndTheListedAnnotationsMarkToolsByThemselves() {
+    ToolAnnotations annotations = new ToolAnnotations(List.of("com.example.AgentAction"));
 
-  private static boolean scan(String text) {
-    byte[] bytes = bytes(text);
-    return AnnotationNames.mayName(bytes, 0, bytes.length, bytes("Tool"));
-  }
-
-  @Test
-  void theScanLooksForEverySimpleNameOnce() {
-    ToolAnnotations annotations =
-        new ToolAnnotations(List.of("com.example.AgentAction", "com.example.MyTool"));
-
-    assertThat(annotations.mayBeNamedIn(bytes("xLdev/langchain4j/agent/tool/Tool;x"))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("xLorg/springaicommunity/mcp/annotation/McpTool;")))
-        .isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;"))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentActions;Lcom/example/Tools;")))
-        .isFalse();
-    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction;x"))).isTrue();
-    assertThat(annotations.mayBeNamedIn(bytes("Lcom/example/AgentAction<TT;>;"))).isTrue();
+    for (String marking :
+        List.of(
+            "io.toolguard.api.Tool",
+            "dev.langchain4j.agent.tool.Tool",
+            "org.springframework.ai.tool.annotation.Tool",
+            "org.springframework.ai.mcp.annotation.McpTool",
+            "org.springaicommunity.mcp.annotation.McpTool",
+            "com.example.AgentAction")) {
+      assertThat(annotations.marksTools(marking)).as(marking).isTrue();
+    }
+    for (String other :
+        List.of("io.toolguard.api.Tools", "com.example.AgentActions", "Tool", "x.Tool", "")) {
+      assertThat(annotations.marksTools(other)).as(other).isFalse();
+    }
+    assertThat(new ToolAnnotations(List.of()).marksTools("com.example.AgentAction")).isFalse();
   }
 
   @Test

@@ -198,6 +198,14 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aClassThatOnlyMentionsAToolAnnotationMayNot() {
+    assertThat(new String(bytes(Mentions.class), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains("Lio/toolguard/api/Tool;");
+
+    assertThat(mayDeclareTools(Mentions.class)).isFalse();
+  }
+
+  @Test
   void annotationsThatLeadToNoToolAnnotationMarkNothing() {
     assertThat(mayDeclareTools(Looping.class))
         .as("annotations that only mark each other")
@@ -380,6 +388,13 @@ class ToolClassFilterTest {
   static class Unmarked {
     @Unrelated
     public void run() {}
+  }
+
+  /** Takes a tool annotation as a value, and uses its type: no annotation of it is on a method. */
+  static class Mentions {
+    String nameOf(io.toolguard.api.Tool tool) {
+      return tool.name() + io.toolguard.api.Tool.class;
+    }
   }
 
   static class AnnotatedByTheJdk {
