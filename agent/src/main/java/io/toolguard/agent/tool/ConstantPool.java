@@ -246,7 +246,8 @@ public final class ConstantPool {
     }
     try {
       int[] starts = starts();
-      List<String> types = new ArrayList<>();
+      // each type's constant, marked once however often it is used: read once below
+      boolean[] types = new boolean[count];
       int at = end + 8 + 2 * u2(classFile, end + 6);
       int fields = u2(classFile, at);
       at += 2;
@@ -260,7 +261,13 @@ public final class ConstantPool {
       }
       // the class's own attributes
       annotationsIn(at, starts, types);
-      return types;
+      List<String> descriptors = new ArrayList<>();
+      for (int index = 1; index < count; index++) {
+        if (types[index]) {
+          descriptors.add(decoded(starts, index));
+        }
+      }
+      return descriptors;
     } catch (ArrayIndexOutOfBoundsException truncated) {
       throw new IllegalArgumentException("truncated class file", truncated);
     }
@@ -270,7 +277,7 @@ public final class ConstantPool {
    * Adds the annotation types of the attributes at {@code at} (their count first) to {@code types};
    * {@return where the attributes end}
    */
-  private int annotationsIn(int at, int[] starts, List<String> types) {
+  private int annotationsIn(int at, int[] starts, boolean[] types) {
     int attributes = u2(classFile, at);
     at += 2;
     for (int a = 0; a < attributes; a++) {
@@ -312,11 +319,15 @@ public final class ConstantPool {
   }
 
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
-  private int annotation(int at, int[] starts, List<String> types, int depth) {
+  private int annotation(int at, int[] starts, boolean[] types, int depth) {
     if (depth > NESTING) {
       throw new IllegalArgumentException("annotations nested deeper than " + NESTING);
     }
-    types.add(decoded(starts, u2(classFile, at)));
+    int type = u2(classFile, at);
+    if (type == 0 || type >= count) {
+      throw new IllegalArgumentException("an annotation's type is no constant: " + type);
+    }
+    types[type] = true;
     int pairs = u2(classFile, at + 2);
     at += 4;
     for (int i = 0; i < pairs; i++) {
@@ -327,7 +338,7 @@ public final class ConstantPool {
   }
 
   /** Adds the annotations in the value at {@code at}; {@return where it ends} */
-  private int elementValue(int at, int[] starts, List<String> types, int depth) {
+  private int elementValue(int at, int[] starts, boolean[] types, int depth) {
     switch (classFile[at]) {
       case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 's', 'c':
         return at + 3;

@@ -6,6 +6,7 @@ import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.WeakIdentityMap;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,12 @@ final class ToolClassFilter {
    * taken to stand for one (the weaving then reads the class and decides).
    */
   private static final int MOST_ANNOTATION_TYPES = 64;
+
+  /**
+   * The most answers {@link #markingTypes} keeps per loader: past it, an annotation type not known
+   * yet is looked at again for each class (a tool can make up names without end).
+   */
+  private static final int MOST_REMEMBERED = 4096;
 
   /**
    * The bootstrap loader's unnamed module, whose resources are the boot class path's; {@code null}
@@ -118,7 +125,14 @@ final class ToolClassFilter {
       // A subclass loaded first and read this class's file already.
       return readAhead;
     }
-    boolean tools = standsForOne(loader, types) || inheritsTools(loader, known, pool, 0);
+    boolean tools;
+    try {
+      tools = standsForOne(loader, types) || inheritsTools(loader, known, pool, 0);
+    } catch (UncheckedIOException unreadable) {
+      // A class file the answer needs is there but could not be read now (too many files open,
+      // say): the class may declare tools, and nothing is learnt for the next one.
+      return true;
+    }
     known.put(internalName, tools);
     return tools;
   }
@@ -156,10 +170,16 @@ final class ToolClassFilter {
     return false;
   }
 
-  /** {@return whether one of these annotation types stands for a tool annotation} */
+  /**
+   * {@return whether one of these annotation types stands for a tool annotation}; more than {@link
+   * #MOST_ANNOTATION_TYPES} of them may (the weaving then reads the class and decides)
+   */
   private boolean standsForOne(ClassLoader loader, List<String> types) {
     if (types.isEmpty()) {
       return false;
+    }
+    if (types.size() > MOST_ANNOTATION_TYPES) {
+      return true;
     }
     Map<String, Boolean> marking = markingTypes(loader);
     for (String type : types) {
@@ -176,9 +196,12 @@ final class ToolClassFilter {
    * each read where the loader finds it, as a super type's is. A search that finds none leaves
    * every type it read known to stand for none (it read all they lead to); one that finds one
    * leaves the type it started from known to. Types of the JDK's, and types the loader has no class
-   * file for (reflection cannot read such an annotation), lead nowhere. A search that would read
+   * file for (reflection cannot read such an annotation), lead nowhere. A search that would look at
    * more than {@link #MOST_ANNOTATION_TYPES}, or meets a class file it cannot read, takes the type
-   * for one that may.
+   * for one that may; one whose loader's map holds {@link #MOST_REMEMBERED} answers keeps no more.
+   *
+   * @throws UncheckedIOException if a class file the loader has cannot be read now (nothing is kept
+   *     then)
    */
   private boolean marks(ClassLoader loader, Map<String, Boolean> marking, String start) {
     Boolean known = marking.get(start);
@@ -193,7 +216,7 @@ final class ToolClassFilter {
     boolean marks = false;
     while (!marks && !ahead.isEmpty()) {
       String type = ahead.pop();
-      if (annotations.marksTools(type)) {
+      if (annotations.marksTools(type) || seen.size() > MOST_ANNOTATION_TYPES) {
         marks = true;
         continue;
       }
@@ -206,12 +229,12 @@ final class ToolClassFilter {
       if (isJdks(loader, internalName)) {
         continue;
       }
-      byte[] classFile = definedClassFile(loader, internalName);
+      byte[] classFile = readAhead(loader, internalName);
       if (classFile == null) {
         continue;
       }
       List<String> further = annotationTypes(ConstantPool.read(classFile));
-      if (further == null || seen.size() > MOST_ANNOTATION_TYPES) {
+      if (further == null) {
         marks = true;
         continue;
       }
@@ -221,11 +244,13 @@ final class ToolClassFilter {
         }
       }
     }
-    if (marks) {
-      marking.put(start, true);
-    } else {
-      for (String type : seen) {
-        marking.put(type, false);
+    if (marking.size() + seen.size() <= MOST_REMEMBERED) {
+      if (marks) {
+        marking.put(start, true);
+      } else {
+        for (String type : seen) {
+          marking.put(type, false);
+        }
       }
     }
     return marks;
@@ -276,7 +301,7 @@ final class ToolClassFilter {
       if (!isJdks(loader, supertype)) {
         Boolean tools = known.get(supertype);
         if (tools == null) {
-          byte[] superFile = definedClassFile(loader, supertype);
+          byte[] superFile = readAhead(loader, supertype);
           tools = superFile != null && declaresTools(loader, known, superFile, depth);
           known.put(supertype, tools);
         }
@@ -315,20 +340,44 @@ final class ToolClassFilter {
    * {@link #classFile}.
    */
   byte[] definedClassFile(ClassLoader loader, String internalName) {
+    try {
+      return find(loader, internalName, false);
+    } catch (UncheckedIOException unreadable) {
+      return null;
+    }
+  }
+
+  /**
+   * {@return {@link #definedClassFile}'s answer, for the prefilter's reading ahead}: a class file
+   * the loader has but that cannot be read now is not taken for one it does not have
+   *
+   * @throws UncheckedIOException then
+   */
+  private byte[] readAhead(ClassLoader loader, String internalName) {
+    return find(loader, internalName, true);
+  }
+
+  private byte[] find(ClassLoader loader, String internalName, boolean strict) {
+    String resource = internalName + ".class";
     if (bootClassPath != null
         && loader != null
         && isJdkApplicationLoader(loader)
         && moduleOfPackage(internalName) == null) {
-      String resource = internalName + ".class";
-      byte[] found = read(bootClassPath, resource);
+      byte[] found = read(bootClassPath, resource, strict);
       if (found == null) {
-        found = read(loader.getUnnamedModule(), resource);
+        found = read(loader.getUnnamedModule(), resource, strict);
       }
       if (found != null) {
         return found;
       }
     }
-    return classFile(loader, internalName);
+    byte[] found = classFile(loader, internalName);
+    if (found == null && strict && loader.getResource(resource) != null) {
+      // getResourceAsStream answers null for a file it finds but cannot read
+      throw new UncheckedIOException(
+          new IOException(loader + " has " + resource + " but it could not be read"));
+    }
+    return found;
   }
 
   /**
@@ -388,12 +437,18 @@ final class ToolClassFilter {
 
   /**
    * {@return a resource of an unnamed module: the class path of its loader alone, without asking
-   * the loader's parents; {@code null} if it has none or it cannot be read}
+   * the loader's parents; {@code null} if it has none, or (unless {@code strict}) it cannot be
+   * read}
+   *
+   * @throws UncheckedIOException if {@code strict} and it cannot be read
    */
-  private static byte[] read(Module unnamed, String resource) {
+  private static byte[] read(Module unnamed, String resource, boolean strict) {
     try (InputStream in = unnamed.getResourceAsStream(resource)) {
       return in == null ? null : ClassFileReads.whole(in);
     } catch (IOException unreadable) {
+      if (strict) {
+        throw new UncheckedIOException(unreadable);
+      }
       return null;
     }
   }

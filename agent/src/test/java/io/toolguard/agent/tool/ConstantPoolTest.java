@@ -50,8 +50,8 @@ class ConstantPoolTest {
       assertThat(methods(pool)).as(asm.getClassName()).isEqualTo(asmMethods(asm));
       List<String> annotationTypes = asmAnnotationTypes(asm);
       assertThat(pool.annotationTypes())
-          .as(asm.getClassName())
-          .containsExactlyInAnyOrderElementsOf(annotationTypes);
+          .as(asm.getClassName() + ", each type once")
+          .containsExactlyInAnyOrderElementsOf(new java.util.LinkedHashSet<>(annotationTypes));
       annotated += annotationTypes.isEmpty() ? 0 : 1;
       nested += annotationTypes.size() > new java.util.HashSet<>(annotationTypes).size() ? 1 : 0;
     }
@@ -91,6 +91,30 @@ class ConstantPoolTest {
     assertThat(ConstantPool.read(bytes(ConstantPoolTest.class)).annotationTypes())
         .as("JUnit's @Test on its methods")
         .contains("Lorg/junit/jupiter/api/Test;");
+  }
+
+  @Test
+  void aTypeUsedOverAndOverIsReadOnce() {
+    String descriptor = "L" + "a".repeat(60_000) + ";";
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Big", null, "java/lang/Object", null);
+    net.bytebuddy.jar.asm.AnnotationVisitor top = writer.visitAnnotation(descriptor, true);
+    net.bytebuddy.jar.asm.AnnotationVisitor array = top.visitArray("value");
+    for (int i = 0; i < 3000; i++) {
+      array.visitAnnotation(null, descriptor).visitEnd();
+    }
+    array.visitEnd();
+    top.visitEnd();
+    writer.visitEnd();
+    byte[] classFile = writer.toByteArray();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+
+    assertThat(ConstantPool.read(classFile).annotationTypes()).containsExactly(descriptor);
+    assertThat(threads.getCurrentThreadAllocatedBytes() - before)
+        .as("allocated reading a %d-byte class file", classFile.length)
+        .isLessThan(20L * classFile.length);
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 class ToolClassFilterTest {
@@ -245,9 +247,81 @@ class ToolClassFilterTest {
           public java.io.InputStream getResourceAsStream(String name) {
             return name.contains("Briefing") ? null : super.getResourceAsStream(name);
           }
+
+          @Override
+          public java.net.URL getResource(String name) {
+            return name.contains("Briefing") ? null : super.getResource(name);
+          }
         };
 
     assertThat(filter.mayDeclareTools(noFiles, "x/Briefings", bytes(Briefings.class))).isFalse();
+  }
+
+  @Test
+  void aClassFileThereButUnreadableForAMomentIsNotTakenForOneThatIsNot() {
+    java.util.concurrent.atomic.AtomicBoolean unreadable =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    // getResourceAsStream answers null for a file it finds but cannot read (too many files open)
+    ClassLoader flaky =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return unreadable.get() && (name.contains("Briefing") || name.contains("Unrelated"))
+                ? null
+                : super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(flaky, "x/First", bytes(Briefings.class)))
+        .as("the annotation type cannot be read")
+        .isTrue();
+    assertThat(filter.mayDeclareTools(flaky, "x/Unmarked", bytes(Unmarked.class))).isTrue();
+    unreadable.set(false);
+    assertThat(filter.mayDeclareTools(flaky, "x/Later", bytes(Briefings.class))).isTrue();
+    assertThat(filter.mayDeclareTools(flaky, "x/Unmarked2", bytes(Unmarked.class)))
+        .as("nothing was learnt while it could not be read")
+        .isFalse();
+  }
+
+  @Test
+  void aSuperTypeThereButUnreadableForAMomentIsNotTakenForOneThatIsNot() {
+    java.util.concurrent.atomic.AtomicBoolean unreadable =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    ClassLoader flaky =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return unreadable.get() && name.contains("Briefer")
+                ? null
+                : super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(flaky, "x/First", bytes(QuietBriefer.class))).isTrue();
+    unreadable.set(false);
+    assertThat(filter.mayDeclareTools(flaky, "x/Later", bytes(QuietBriefer.class))).isTrue();
+  }
+
+  @Test
+  void aClassWithMoreAnnotationTypesThanAreLookedAtMayDeclareToolsUnread() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Many", null, "java/lang/Object", null);
+    for (int i = 0; i < 100; i++) {
+      writer.visitAnnotation("Lx/Absent" + i + ";", true).visitEnd();
+    }
+    writer.visitEnd();
+    java.util.List<String> read = new java.util.ArrayList<>();
+    ClassLoader counting =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            read.add(name);
+            return super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(counting, "x/Many", writer.toByteArray())).isTrue();
+    assertThat(read).filteredOn(name -> name.startsWith("x/Absent")).isEmpty();
   }
 
   @Test
