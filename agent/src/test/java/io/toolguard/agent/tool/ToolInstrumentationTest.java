@@ -44,4 +44,46 @@ class ToolInstrumentationTest {
               throw new UnsupportedOperationException(method.getName());
             });
   }
+
+  @Test
+  void theJdksOwnClassesArePassedOverUnread() throws Exception {
+    java.lang.reflect.Constructor<ToolInstrumentation> constructor =
+        ToolInstrumentation.class.getDeclaredConstructor(
+            io.toolguard.agent.guard.ToolRegistry.class, java.util.List.class);
+    constructor.setAccessible(true);
+    ToolInstrumentation tools =
+        constructor.newInstance(new io.toolguard.agent.guard.ToolRegistry(), java.util.List.of());
+    byte[] notAClassFile = {0, 1, 2};
+    byte[] toolClass =
+        ToolClassFilter.classFile(
+            getClass().getClassLoader(),
+            ToolAnnotationsTest.Direct.class.getName().replace('.', '/'));
+
+    assertThat(
+            tools.transform(
+                String.class.getModule(), null, "java/lang/Probe", null, null, notAClassFile))
+        .as("a class of java.base, not read")
+        .isNull();
+    assertThat(
+            tools.transform(
+                getClass().getClassLoader().getUnnamedModule(),
+                getClass().getClassLoader(),
+                "x/Direct",
+                null,
+                null,
+                toolClass))
+        .as("an application's class with tools, woven")
+        .isNotNull()
+        .isNotEqualTo(toolClass);
+    assertThat(
+            tools.transform(
+                getClass().getClassLoader().getUnnamedModule(),
+                getClass().getClassLoader(),
+                "x/Unreadable",
+                null,
+                null,
+                notAClassFile))
+        .as("an application's class it cannot read, refused")
+        .isNotNull();
+  }
 }
