@@ -248,12 +248,7 @@ public final class ConstantPool {
       int[] starts = starts();
       // each type's constant, marked once however often it is used: read once below
       boolean[] types = new boolean[count];
-      int at = end + 8 + 2 * u2(classFile, end + 6);
-      int fields = u2(classFile, at);
-      at += 2;
-      for (int i = 0; i < fields; i++) {
-        at = skipAttributes(at + 6);
-      }
+      int at = methodsAt();
       int methods = u2(classFile, at);
       at += 2;
       for (int i = 0; i < methods; i++) {
@@ -376,13 +371,7 @@ public final class ConstantPool {
   public List<Method> methods() {
     try {
       int[] starts = starts();
-      int at = end + 8 + 2 * u2(classFile, end + 6);
-      // the fields: access, name, descriptor, then their attributes
-      int fields = u2(classFile, at);
-      at += 2;
-      for (int i = 0; i < fields; i++) {
-        at = skipAttributes(at + 6);
-      }
+      int at = methodsAt();
       int count = u2(classFile, at);
       at += 2;
       List<Method> methods = new ArrayList<>(count);
@@ -452,6 +441,21 @@ public final class ConstantPool {
     }
     this.starts = starts;
     return starts;
+  }
+
+  /**
+   * {@return where the methods' count is: past the interfaces, and the fields with their
+   * attributes}
+   */
+  private int methodsAt() {
+    int at = end + 8 + 2 * u2(classFile, end + 6);
+    // the fields: access, name, descriptor, then their attributes
+    int fields = u2(classFile, at);
+    at += 2;
+    for (int i = 0; i < fields; i++) {
+      at = skipAttributes(at + 6);
+    }
+    return at;
   }
 
   private int skipAttributes(int at) {

@@ -261,16 +261,7 @@ class ToolClassFilterTest {
   void aClassFileThereButUnreadableForAMomentIsNotTakenForOneThatIsNot() {
     java.util.concurrent.atomic.AtomicBoolean unreadable =
         new java.util.concurrent.atomic.AtomicBoolean(true);
-    // getResourceAsStream answers null for a file it finds but cannot read (too many files open)
-    ClassLoader flaky =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            return unreadable.get() && (name.contains("Briefing") || name.contains("Unrelated"))
-                ? null
-                : super.getResourceAsStream(name);
-          }
-        };
+    ClassLoader flaky = flaky(unreadable, "Briefing", "Unrelated");
 
     assertThat(filter.mayDeclareTools(flaky, "x/First", bytes(Briefings.class)))
         .as("the annotation type cannot be read")
@@ -287,19 +278,30 @@ class ToolClassFilterTest {
   void aSuperTypeThereButUnreadableForAMomentIsNotTakenForOneThatIsNot() {
     java.util.concurrent.atomic.AtomicBoolean unreadable =
         new java.util.concurrent.atomic.AtomicBoolean(true);
-    ClassLoader flaky =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            return unreadable.get() && name.contains("Briefer")
-                ? null
-                : super.getResourceAsStream(name);
-          }
-        };
+    ClassLoader flaky = flaky(unreadable, "Briefer");
 
     assertThat(filter.mayDeclareTools(flaky, "x/First", bytes(QuietBriefer.class))).isTrue();
     unreadable.set(false);
     assertThat(filter.mayDeclareTools(flaky, "x/Later", bytes(QuietBriefer.class))).isTrue();
+  }
+
+  /**
+   * {@return a loader that has the class files whose names contain one of {@code parts}, but cannot
+   * read them while {@code unreadable} is set}: its {@code getResourceAsStream} answers null then,
+   * as the JDK's loaders do for a file they find but cannot read (too many files open)
+   */
+  private ClassLoader flaky(java.util.concurrent.atomic.AtomicBoolean unreadable, String... parts) {
+    return new ClassLoader(loader) {
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        for (String part : parts) {
+          if (unreadable.get() && name.contains(part)) {
+            return null;
+          }
+        }
+        return super.getResourceAsStream(name);
+      }
+    };
   }
 
   @Test
