@@ -219,14 +219,7 @@ class ToolClassFilterTest {
   @Test
   void anAnnotationTypeIsReadOncePerLoader() {
     java.util.List<String> read = new java.util.ArrayList<>();
-    ClassLoader counting =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            read.add(name);
-            return super.getResourceAsStream(name);
-          }
-        };
+    ClassLoader counting = recording(read);
     String briefing = name(Briefing.class) + ".class";
 
     assertThat(filter.mayDeclareTools(counting, name(Briefings.class), bytes(Briefings.class)))
@@ -285,6 +278,17 @@ class ToolClassFilterTest {
     assertThat(filter.mayDeclareTools(flaky, "x/Later", bytes(QuietBriefer.class))).isTrue();
   }
 
+  /** {@return a loader like the test's, that notes each resource read from it in {@code read}} */
+  private ClassLoader recording(java.util.List<String> read) {
+    return new ClassLoader(loader) {
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        read.add(name);
+        return super.getResourceAsStream(name);
+      }
+    };
+  }
+
   /**
    * {@return a loader that has the class files whose names contain one of {@code parts}, but cannot
    * read them while {@code unreadable} is set}: its {@code getResourceAsStream} answers null then,
@@ -313,14 +317,7 @@ class ToolClassFilterTest {
     }
     writer.visitEnd();
     java.util.List<String> read = new java.util.ArrayList<>();
-    ClassLoader counting =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            read.add(name);
-            return super.getResourceAsStream(name);
-          }
-        };
+    ClassLoader counting = recording(read);
 
     assertThat(filter.mayDeclareTools(counting, "x/Many", writer.toByteArray())).isTrue();
     assertThat(read).filteredOn(name -> name.startsWith("x/Absent")).isEmpty();
