@@ -348,12 +348,13 @@ final class ToolClassFilter {
   }
 
   /**
-   * {@return {@link #definedClassFile}'s answer, for the prefilter's reading ahead}: a class file
-   * the loader has but that cannot be read now is not taken for one it does not have
+   * {@return {@link #definedClassFile}'s answer, for the prefilter's reading ahead and the
+   * weaving's reading of super types and annotation types}: a class file the loader has but that
+   * cannot be read now is not taken for one it does not have
    *
    * @throws UncheckedIOException then
    */
-  private byte[] readAhead(ClassLoader loader, String internalName) {
+  byte[] readAhead(ClassLoader loader, String internalName) {
     return find(loader, internalName, true);
   }
 

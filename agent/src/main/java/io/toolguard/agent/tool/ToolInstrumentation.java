@@ -371,7 +371,10 @@ public final class ToolInstrumentation implements ClassFileTransformer {
 
   /**
    * The class files a class loader defines (the platform loader's for the boot loader), found as
-   * the prefilter finds them ({@link ToolClassFilter#definedClassFile}).
+   * the prefilter finds them ({@link ToolClassFilter#readAhead}). One the loader has but that
+   * cannot be read now (too many files open, which a tool can cause on purpose before it has a tool
+   * class loaded) throws, and the class is refused: read as absent, its tools would be missed for
+   * good.
    */
   private static final class LoaderFiles implements ClassModels.ClassFiles {
     private final ToolClassFilter filter;
@@ -384,7 +387,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
 
     @Override
     public byte[] find(String internalName) {
-      return filter.definedClassFile(loader, internalName);
+      return filter.readAhead(loader, internalName);
     }
   }
 

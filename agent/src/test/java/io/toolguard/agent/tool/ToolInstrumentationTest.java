@@ -86,4 +86,41 @@ class ToolInstrumentationTest {
         .as("an application's class it cannot read, refused")
         .isNotNull();
   }
+
+  @Test
+  void aToolClassWhoseAnnotationTypeCannotBeReadNowIsRefusedNotLoadedUnwoven() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean unreadable =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    ClassLoader application = getClass().getClassLoader();
+    // as the JDK's loaders answer for a file they find but cannot read (too many files open)
+    ClassLoader flaky =
+        new ClassLoader(application) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return unreadable.get() && name.contains("Briefing")
+                ? null
+                : super.getResourceAsStream(name);
+          }
+        };
+    java.lang.reflect.Constructor<ToolInstrumentation> constructor =
+        ToolInstrumentation.class.getDeclaredConstructor(
+            io.toolguard.agent.guard.ToolRegistry.class, java.util.List.class);
+    constructor.setAccessible(true);
+    ToolInstrumentation tools =
+        constructor.newInstance(new io.toolguard.agent.guard.ToolRegistry(), java.util.List.of());
+    byte[] classFile =
+        ToolClassFilter.classFile(
+            application, ToolClassFilterTest.Briefings.class.getName().replace('.', '/'));
+    // under a name of the application's: toolguard's own classes are never woven
+    String name = "x/Briefings";
+
+    assertThat(tools.transform(flaky.getUnnamedModule(), flaky, name, null, null, classFile))
+        .as("refused while its annotation type cannot be read")
+        .containsExactly(0);
+    unreadable.set(false);
+    assertThat(tools.transform(flaky.getUnnamedModule(), flaky, name, null, null, classFile))
+        .as("woven once it can")
+        .isNotNull()
+        .hasSizeGreaterThan(classFile.length);
+  }
 }
