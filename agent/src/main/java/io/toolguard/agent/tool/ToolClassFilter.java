@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 /**
  * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: an
@@ -33,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ToolClassFilter {
 
   /** What {@link #toolTypes} holds for a loader that cannot see any tool annotation. */
-  private static final Map<String, Boolean> NO_TOOLS = Map.of();
+  private static final Map<String, Known> NO_TOOLS = Map.of();
 
   private final ToolAnnotations annotations;
   private final List<String> annotationResources;
@@ -43,7 +44,19 @@ final class ToolClassFilter {
    * seen. Keyed by identity: a loader a tool creates can override {@code equals} to pass for the
    * application's, and would have its answers taken for that loader's classes.
    */
-  private final WeakIdentityMap<Map<String, Boolean>> toolTypes = new WeakIdentityMap<>();
+  private final WeakIdentityMap<Map<String, Known>> toolTypes = new WeakIdentityMap<>();
+
+  /**
+   * What is known of a class (by name, for a loader): whether it may declare tools, and from which
+   * class file ({@link #fingerprint}; {@link #NO_FILE} for none). The class loading under that name
+   * later, with other bytes than those its answer came from, is read afresh: bytes handed to a
+   * loader under its name and refused by the JVM (which the transformer sees first) do not answer
+   * for the class itself.
+   */
+  private record Known(boolean tools, long classFile) {}
+
+  /** {@link Known#classFile} for a class the loader had no class file for. */
+  private static final long NO_FILE = -1;
 
   /**
    * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (binary name)
@@ -107,23 +120,24 @@ final class ToolClassFilter {
    * tools: the weaving reads it with ASM, and refuses it if that cannot either.
    */
   boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
-    Map<String, Boolean> known = loader == null ? null : knownTypes(loader);
+    Map<String, Known> known = loader == null ? null : knownTypes(loader);
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
     if (types == null || namesToolAnnotation(types)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
-        known.put(internalName, true);
+        known.put(internalName, new Known(true, fingerprint(classFile)));
       }
       return true;
     }
     if (known == null) {
       return false;
     }
-    Boolean readAhead = known.get(internalName);
-    if (readAhead != null) {
-      // A subclass loaded first and read this class's file already.
-      return readAhead;
+    long file = fingerprint(classFile);
+    Known readAhead = known.get(internalName);
+    if (readAhead != null && (readAhead.tools() || readAhead.classFile() == file)) {
+      // A subclass loaded first and read this very class file already; a "may" holds for any.
+      return readAhead.tools();
     }
     boolean tools;
     try {
@@ -133,8 +147,15 @@ final class ToolClassFilter {
       // say): the class may declare tools, and nothing is learnt for the next one.
       return true;
     }
-    known.put(internalName, tools);
+    known.put(internalName, new Known(tools, file));
     return tools;
+  }
+
+  /** {@return the class file's length and CRC-32, in one number} */
+  private static long fingerprint(byte[] classFile) {
+    CRC32 crc = new CRC32();
+    crc.update(classFile);
+    return ((long) classFile.length << 32) | crc.getValue();
   }
 
   /**
@@ -269,8 +290,8 @@ final class ToolClassFilter {
    * {@return what is known about the classes of a loader that can see a tool annotation; {@code
    * null} if it cannot}
    */
-  private Map<String, Boolean> knownTypes(ClassLoader loader) {
-    Map<String, Boolean> known = toolTypes.get(loader);
+  private Map<String, Known> knownTypes(ClassLoader loader) {
+    Map<String, Known> known = toolTypes.get(loader);
     if (known == null) {
       // The JDK's application class loader is never taken for one that sees no tool annotation:
       // the JDK lets any agent add to its class path later (appendToSystemClassLoaderSearch), and
@@ -289,7 +310,7 @@ final class ToolClassFilter {
   }
 
   private boolean inheritsTools(
-      ClassLoader loader, Map<String, Boolean> known, ConstantPool pool, int depth) {
+      ClassLoader loader, Map<String, Known> known, ConstantPool pool, int depth) {
     List<String> supertypes;
     try {
       supertypes = pool.supertypes();
@@ -299,11 +320,15 @@ final class ToolClassFilter {
     }
     for (String supertype : supertypes) {
       if (!isJdks(loader, supertype)) {
-        Boolean tools = known.get(supertype);
-        if (tools == null) {
+        Known stored = known.get(supertype);
+        boolean tools;
+        if (stored != null) {
+          tools = stored.tools();
+        } else {
           byte[] superFile = readAhead(loader, supertype);
           tools = superFile != null && declaresTools(loader, known, superFile, depth);
-          known.put(supertype, tools);
+          known.put(
+              supertype, new Known(tools, superFile == null ? NO_FILE : fingerprint(superFile)));
         }
         if (tools) {
           return true;
@@ -318,13 +343,15 @@ final class ToolClassFilter {
    * (what it learns of the types above kept in {@code known})}
    */
   private boolean declaresTools(
-      ClassLoader loader, Map<String, Boolean> known, byte[] classFile, int depth) {
+      ClassLoader loader, Map<String, Known> known, byte[] classFile, int depth) {
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
+    // a hierarchy deeper than looked into may
     return types == null
         || namesToolAnnotation(types)
         || standsForOne(loader, types)
-        || (depth < 64 && inheritsTools(loader, known, pool, depth + 1));
+        || depth >= 64
+        || inheritsTools(loader, known, pool, depth + 1);
   }
 
   /**

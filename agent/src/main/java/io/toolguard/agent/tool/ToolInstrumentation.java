@@ -214,25 +214,6 @@ public final class ToolInstrumentation implements ClassFileTransformer {
     }
   }
 
-  /**
-   * The JDK's own classes (its modules' in the boot layer, which application code cannot define)
-   * declare no tools: they are passed over unread, as about half the classes an application loads
-   * are.
-   */
-  @Override
-  public byte[] transform(
-      Module module,
-      ClassLoader loader,
-      String internalName,
-      Class<?> redefined,
-      ProtectionDomain domain,
-      byte[] classFile) {
-    if (module != null && Provenance.isJdkCode(loader, module)) {
-      return null;
-    }
-    return transform(loader, internalName, redefined, domain, classFile);
-  }
-
   @Override
   public byte[] transform(
       ClassLoader loader,

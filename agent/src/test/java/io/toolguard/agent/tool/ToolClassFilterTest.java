@@ -200,6 +200,59 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void bytesRefusedUnderAToolClassNameDoNotAnswerForTheClass() {
+    // Handed to the loader under QuietBriefer's name before it loads, and refused by the JVM
+    // (another class's bytes: the name in them is not the one asked for), they answer "no tools"
+    // for those bytes alone.
+    String quiet = name(QuietBriefer.class);
+    byte[] real = bytes(QuietBriefer.class);
+    byte[] refused = bytes(Plain.class);
+
+    assertThat(filter.mayDeclareTools(loader, quiet, refused)).isFalse();
+    assertThat(filter.mayDeclareTools(loader, quiet, real))
+        .as("the class itself, loading later")
+        .isTrue();
+  }
+
+  @Test
+  void aHierarchyDeeperThanIsLookedIntoMayDeclareTools() {
+    // x/H0 extends x/H1 … extends x/H64 extends Overriding, which inherits a tool from Base: the
+    // search stops at Overriding, 64 super types up, which must not be taken for one without tools.
+    java.util.Map<String, byte[]> chain = new java.util.HashMap<>();
+    for (int i = 0; i <= 64; i++) {
+      ClassWriter writer = new ClassWriter(0);
+      writer.visit(
+          Opcodes.V17,
+          Opcodes.ACC_PUBLIC,
+          "x/H" + i,
+          null,
+          i == 64 ? name(ToolAnnotationsTest.Overriding.class) : "x/H" + (i + 1),
+          null);
+      writer.visitEnd();
+      chain.put("x/H" + i + ".class", writer.toByteArray());
+    }
+    ClassLoader deep =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            byte[] file = chain.get(name);
+            return file != null
+                ? new java.io.ByteArrayInputStream(file)
+                : super.getResourceAsStream(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(deep, "x/H0", chain.get("x/H0.class"))).isTrue();
+    assertThat(
+            filter.mayDeclareTools(
+                deep,
+                name(ToolAnnotationsTest.Overriding.class),
+                bytes(ToolAnnotationsTest.Overriding.class)))
+        .as("the class the search stopped at, loading later")
+        .isTrue();
+  }
+
+  @Test
   void aClassThatOnlyMentionsAToolAnnotationMayNot() {
     assertThat(new String(bytes(Mentions.class), java.nio.charset.StandardCharsets.ISO_8859_1))
         .contains("Lio/toolguard/api/Tool;");
