@@ -49,12 +49,7 @@ class ToolInstrumentationTest {
   void aClassDefinedIntoAModuleOfTheJdksIsReadToo() throws Exception {
     // Application code can define classes there (a lookup in java.lang, opened to it by
     // --add-opens): they are read as any other, for the tool annotations they name.
-    java.lang.reflect.Constructor<ToolInstrumentation> constructor =
-        ToolInstrumentation.class.getDeclaredConstructor(
-            io.toolguard.agent.guard.ToolRegistry.class, java.util.List.class);
-    constructor.setAccessible(true);
-    ToolInstrumentation tools =
-        constructor.newInstance(new io.toolguard.agent.guard.ToolRegistry(), java.util.List.of());
+    ToolInstrumentation tools = withoutAGuard();
     byte[] toolClass =
         ToolClassFilter.classFile(
             getClass().getClassLoader(),
@@ -88,12 +83,7 @@ class ToolInstrumentationTest {
                 : super.getResourceAsStream(name);
           }
         };
-    java.lang.reflect.Constructor<ToolInstrumentation> constructor =
-        ToolInstrumentation.class.getDeclaredConstructor(
-            io.toolguard.agent.guard.ToolRegistry.class, java.util.List.class);
-    constructor.setAccessible(true);
-    ToolInstrumentation tools =
-        constructor.newInstance(new io.toolguard.agent.guard.ToolRegistry(), java.util.List.of());
+    ToolInstrumentation tools = withoutAGuard();
     byte[] classFile =
         ToolClassFilter.classFile(
             application, ToolClassFilterTest.Briefings.class.getName().replace('.', '/'));
@@ -108,5 +98,15 @@ class ToolInstrumentationTest {
         .as("woven once it can")
         .isNotNull()
         .hasSizeGreaterThan(classFile.length);
+  }
+
+  /** {@return the tool weaving as a test makes it: no guard to tell of the classes woven} */
+  private static ToolInstrumentation withoutAGuard() throws ReflectiveOperationException {
+    java.lang.reflect.Constructor<ToolInstrumentation> constructor =
+        ToolInstrumentation.class.getDeclaredConstructor(
+            io.toolguard.agent.guard.ToolRegistry.class, java.util.List.class);
+    constructor.setAccessible(true);
+    return constructor.newInstance(
+        new io.toolguard.agent.guard.ToolRegistry(), java.util.List.of());
   }
 }
