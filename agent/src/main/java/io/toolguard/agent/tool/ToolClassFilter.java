@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32;
 
 /**
  * Tells, as a class loads and from its bytes alone, whether it may declare tool methods: an
@@ -47,16 +46,15 @@ final class ToolClassFilter {
   private final WeakIdentityMap<Map<String, Known>> toolTypes = new WeakIdentityMap<>();
 
   /**
-   * What is known of a class (by name, for a loader): whether it may declare tools, and from which
-   * class file ({@link #fingerprint}; {@link #NO_FILE} for none). The class loading under that name
-   * later, with other bytes than those its answer came from, is read afresh: bytes handed to a
-   * loader under its name and refused by the JVM (which the transformer sees first) do not answer
-   * for the class itself.
+   * What is known of a class (by name, for a loader): whether it may declare tools, and whether
+   * that was read from the class file the loader has for it (read ahead for a subclass), which is
+   * what the loader defines under that name. An answer from bytes handed to the transformer, which
+   * the JVM may still refuse (another class's bytes under the name, say, or a forged file), serves
+   * the subclasses loading meanwhile but never the class itself: the class loading under that name
+   * later is read afresh, unless the answer was "may", which holds for any bytes. Compared by
+   * origin, not by a checksum of the bytes, which whoever forges them can match.
    */
-  private record Known(boolean tools, long classFile) {}
-
-  /** {@link Known#classFile} for a class the loader had no class file for. */
-  private static final long NO_FILE = -1;
+  private record Known(boolean tools, boolean fromItsFile) {}
 
   /**
    * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (binary name)
@@ -126,17 +124,16 @@ final class ToolClassFilter {
     if (types == null || namesToolAnnotation(types)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
-        known.put(internalName, new Known(true, fingerprint(classFile)));
+        known.put(internalName, new Known(true, false));
       }
       return true;
     }
     if (known == null) {
       return false;
     }
-    long file = fingerprint(classFile);
     Known readAhead = known.get(internalName);
-    if (readAhead != null && (readAhead.tools() || readAhead.classFile() == file)) {
-      // A subclass loaded first and read this very class file already; a "may" holds for any.
+    if (readAhead != null && (readAhead.tools() || readAhead.fromItsFile())) {
+      // A subclass loaded first and read this class's file already; a "may" holds for any bytes.
       return readAhead.tools();
     }
     boolean tools;
@@ -147,15 +144,8 @@ final class ToolClassFilter {
       // say): the class may declare tools, and nothing is learnt for the next one.
       return true;
     }
-    known.put(internalName, new Known(tools, file));
+    known.put(internalName, new Known(tools, false));
     return tools;
-  }
-
-  /** {@return the class file's length and CRC-32, in one number} */
-  private static long fingerprint(byte[] classFile) {
-    CRC32 crc = new CRC32();
-    crc.update(classFile);
-    return ((long) classFile.length << 32) | crc.getValue();
   }
 
   /**
@@ -327,8 +317,8 @@ final class ToolClassFilter {
         } else {
           byte[] superFile = readAhead(loader, supertype);
           tools = superFile != null && declaresTools(loader, known, superFile, depth);
-          known.put(
-              supertype, new Known(tools, superFile == null ? NO_FILE : fingerprint(superFile)));
+          // No file: the class may yet be defined from bytes held in memory, and is read then.
+          known.put(supertype, new Known(tools, superFile != null));
         }
         if (tools) {
           return true;

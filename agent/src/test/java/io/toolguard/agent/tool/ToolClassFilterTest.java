@@ -215,6 +215,29 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aSuperTypeWithoutAFileWhenReadAheadIsReadForItselfWhenItIsDefined() {
+    // x/Base has no class file (a loader that makes it in memory): read ahead for x/Child it
+    // answers nothing; defined later, its own annotations are read.
+    ClassLoader inMemory =
+        new ClassLoader(loader) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return name.startsWith("x/") ? null : super.getResourceAsStream(name);
+          }
+
+          @Override
+          public java.net.URL getResource(String name) {
+            return name.startsWith("x/") ? null : super.getResource(name);
+          }
+        };
+
+    assertThat(filter.mayDeclareTools(inMemory, "x/Child", childOfBase("x/Child"))).isFalse();
+    assertThat(filter.mayDeclareTools(inMemory, "x/Base", bytes(Briefings.class)))
+        .as("marked through an annotation that stands for Spring AI's tool")
+        .isTrue();
+  }
+
+  @Test
   void aHierarchyDeeperThanIsLookedIntoMayDeclareTools() {
     // x/H0 extends x/H1 … extends x/H64 extends Overriding, which inherits a tool from Base: the
     // search stops at Overriding, 64 super types up, which must not be taken for one without tools.
