@@ -48,11 +48,11 @@ final class ToolClassFilter {
   /**
    * What is known of a class (by name, for a loader): whether it may declare tools, and whether
    * that was read from the class file the loader has for it (read ahead for a subclass), which is
-   * what the loader defines under that name. An answer from bytes handed to the transformer, which
-   * the JVM may still refuse (another class's bytes under the name, say, or a forged file), serves
-   * the subclasses loading meanwhile but never the class itself: the class loading under that name
-   * later is read afresh, unless the answer was "may", which holds for any bytes. Compared by
-   * origin, not by a checksum of the bytes, which whoever forges them can match.
+   * what the loader defines under that name. From bytes handed to the transformer, which the JVM
+   * may still refuse (another class's bytes under the name, or a forged file), only a "may" is
+   * kept: it holds for any bytes. A "no" is kept only as read from the loader's own file, so bytes
+   * forged under the name of a class not loaded yet answer neither for it nor for its subclasses.
+   * Compared by origin, not by a checksum of the bytes, which whoever forges them can match.
    */
   private record Known(boolean tools, boolean fromItsFile) {}
 
@@ -144,7 +144,11 @@ final class ToolClassFilter {
       // say): the class may declare tools, and nothing is learnt for the next one.
       return true;
     }
-    known.put(internalName, new Known(tools, false));
+    if (tools) {
+      // Only a "may" is kept from these bytes: a "no" from bytes the JVM may refuse (forged under
+      // the name of a class not loaded yet) would answer for the class's subclasses.
+      known.put(internalName, new Known(true, false));
+    }
     return tools;
   }
 

@@ -215,6 +215,18 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void bytesRefusedUnderASuperTypesNameDoNotAnswerForItsSubclasses() {
+    // Forged under Mailer's name before it loads, refused by the JVM: SmtpMailer, which
+    // implements Mailer's tool, loads next (the JVM hands a subclass over before its super types).
+    assertThat(
+            filter.mayDeclareTools(
+                loader, name(ToolAnnotationsTest.Mailer.class), bytes(Plain.class)))
+        .isFalse();
+
+    assertThat(mayDeclareTools(ToolAnnotationsTest.SmtpMailer.class)).isTrue();
+  }
+
+  @Test
   void aSuperTypeWithoutAFileWhenReadAheadIsReadForItselfWhenItIsDefined() {
     // x/Base has no class file (a loader that makes it in memory): read ahead for x/Child it
     // answers nothing; defined later, its own annotations are read.
