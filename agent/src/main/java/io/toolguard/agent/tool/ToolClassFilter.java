@@ -210,10 +210,11 @@ final class ToolClassFilter {
    * ({@link #markingTypes})}: a search through the class files of the annotation types it leads to,
    * each read where the loader finds it, as a super type's is. A search that finds none leaves
    * every type it read known to stand for none (it read all they lead to); one that finds one
-   * leaves the type it started from known to. Types of the JDK's, and types the loader has no class
-   * file for (reflection cannot read such an annotation), lead nowhere. A search that would look at
-   * more than {@link #MOST_ANNOTATION_TYPES}, or meets a class file it cannot read, takes the type
-   * for one that may; one whose loader's map holds {@link #MOST_REMEMBERED} answers keeps no more.
+   * leaves the type it started from known to. Types of the JDK's lead nowhere, and so do types the
+   * loader has no class file for (one it makes in memory: a limitation the README names). A search
+   * that would look at more than {@link #MOST_ANNOTATION_TYPES}, or meets a class file it cannot
+   * read, takes the type for one that may; one whose loader's map holds {@link #MOST_REMEMBERED}
+   * answers keeps no more.
    *
    * @throws UncheckedIOException if a class file the loader has cannot be read now (nothing is kept
    *     then)
