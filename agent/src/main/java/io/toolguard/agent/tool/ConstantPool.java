@@ -334,6 +334,10 @@ public final class ConstantPool {
 
   /** Adds the annotations in the value at {@code at}; {@return where it ends} */
   private int elementValue(int at, int[] starts, boolean[] types, int depth) {
+    if (depth > NESTING) {
+      // arrays in arrays count too
+      throw new IllegalArgumentException("annotation values nested deeper than " + NESTING);
+    }
     switch (classFile[at]) {
       case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 's', 'c':
         return at + 3;

@@ -151,6 +151,27 @@ class ConstantPoolTest {
     }
   }
 
+  @Test
+  void arraysNestedInArraysAreBoundedToo() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Arrays", null, "java/lang/Object", null);
+    net.bytebuddy.jar.asm.AnnotationVisitor[] open =
+        new net.bytebuddy.jar.asm.AnnotationVisitor[41];
+    open[0] = writer.visitAnnotation("Lx/Outer;", true);
+    open[1] = open[0].visitArray("value");
+    for (int i = 2; i < open.length; i++) {
+      open[i] = open[i - 1].visitArray(null);
+    }
+    for (int i = open.length - 1; i >= 0; i--) {
+      open[i].visitEnd();
+    }
+    writer.visitEnd();
+
+    assertThatThrownBy(() -> ConstantPool.read(writer.toByteArray()).annotationTypes())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper");
+  }
+
   /** {@return a class whose one annotation holds another, {@code depth} deep} */
   private static byte[] nestedAnnotations(int depth) {
     ClassWriter writer = new ClassWriter(0);
