@@ -140,11 +140,10 @@ public final class ConstantPool {
       }
       if (classFile[at] == 1) {
         // an entry that runs past the file's end throws here, or ends the pool past it
-        if (size == 3 + VISIBLE_ANNOTATIONS.length && spells(classFile, at, VISIBLE_ANNOTATIONS)) {
+        if (isName(classFile, at, VISIBLE_ANNOTATIONS)) {
           repeated |= visible != 0;
           visible = index;
-        } else if (size == 3 + INVISIBLE_ANNOTATIONS.length
-            && spells(classFile, at, INVISIBLE_ANNOTATIONS)) {
+        } else if (isName(classFile, at, INVISIBLE_ANNOTATIONS)) {
           repeated |= invisible != 0;
           invisible = index;
         }
@@ -161,10 +160,16 @@ public final class ConstantPool {
     return new ConstantPool(classFile, count, at, visible, invisible, repeated);
   }
 
-  /** {@return whether the UTF-8 entry at {@code at} (its tag) holds exactly these bytes} */
-  private static boolean spells(byte[] classFile, int at, byte[] text) {
-    for (int i = 0; i < text.length; i++) {
-      if (classFile[at + 3 + i] != text[i]) {
+  /**
+   * {@return whether the UTF-8 entry at {@code at} (its tag) holds exactly {@code name}}: its
+   * length first, so that only an entry as long as the name has its bytes read
+   */
+  private static boolean isName(byte[] classFile, int at, byte[] name) {
+    if (u2(classFile, at + 1) != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (classFile[at + 3 + i] != name[i]) {
         return false;
       }
     }
@@ -305,12 +310,8 @@ public final class ConstantPool {
     }
     int entry = starts[name];
     return classFile[entry] == 1
-        && (isName(entry, VISIBLE_ANNOTATIONS) || isName(entry, INVISIBLE_ANNOTATIONS));
-  }
-
-  /** {@return whether the UTF-8 entry at {@code entry} holds exactly {@code name}} */
-  private boolean isName(int entry, byte[] name) {
-    return u2(classFile, entry + 1) == name.length && spells(classFile, entry, name);
+        && (isName(classFile, entry, VISIBLE_ANNOTATIONS)
+            || isName(classFile, entry, INVISIBLE_ANNOTATIONS));
   }
 
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
@@ -473,23 +474,30 @@ public final class ConstantPool {
 
   /** {@return the text of UTF-8 entry {@code index}, decoded as the JVM decodes a name} */
   private String decoded(int[] starts, int index) {
-    int entry = index > 0 && index < count ? starts[index] : 0;
-    if (entry == 0 || classFile[entry] != 1) {
-      throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
-    }
-    int length = u2(classFile, entry + 1);
-    if (entry + 3 + length > classFile.length) {
-      throw new IllegalArgumentException("truncated class file");
-    }
-    return AnnotationNames.decoded(classFile, entry + 3, entry + 3 + length);
+    int entry = utf8Entry(starts, index);
+    return AnnotationNames.decoded(classFile, entry + 3, entry + 3 + length(entry));
   }
 
   private String utf8(int[] starts, int index) {
+    return text(utf8Entry(starts, index));
+  }
+
+  /** {@return where UTF-8 entry {@code index} starts (its tag)} */
+  private int utf8Entry(int[] starts, int index) {
     int entry = index > 0 && index < count ? starts[index] : 0;
     if (entry == 0 || classFile[entry] != 1) {
       throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
     }
-    return text(entry);
+    return entry;
+  }
+
+  /** {@return the length of the UTF-8 entry at {@code name}, which the file holds whole} */
+  private int length(int name) {
+    int length = u2(classFile, name + 1);
+    if (name + 3 + length > classFile.length) {
+      throw new IllegalArgumentException("truncated class file");
+    }
+    return length;
   }
 
   private String className(int index) {
@@ -506,10 +514,7 @@ public final class ConstantPool {
 
   /** {@return the text of the UTF-8 entry at {@code name}} */
   private String text(int name) {
-    int length = u2(classFile, name + 1);
-    if (name + 3 + length > classFile.length) {
-      throw new IllegalArgumentException("truncated class file");
-    }
+    int length = length(name);
     for (int i = name + 3; i < name + 3 + length; i++) {
       if (classFile[i] < 0) {
         return modifiedUtf8(name);

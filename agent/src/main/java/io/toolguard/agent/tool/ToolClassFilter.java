@@ -138,7 +138,7 @@ final class ToolClassFilter {
     }
     boolean tools;
     try {
-      tools = standsForOne(loader, types) || inheritsTools(loader, known, pool, 0);
+      tools = markedOrInherits(loader, known, pool, types, 0);
     } catch (UncheckedIOException unreadable) {
       // A class file the answer needs is there but could not be read now (too many files open,
       // say): the class may declare tools, and nothing is learnt for the next one.
@@ -159,7 +159,7 @@ final class ToolClassFilter {
    *
    * @param pool its constant pool, {@code null} when it could not be read
    */
-  private static List<String> annotationTypes(ConstantPool pool) {
+  static List<String> annotationTypes(ConstantPool pool) {
     if (pool == null) {
       return null;
     }
@@ -341,12 +341,25 @@ final class ToolClassFilter {
       ClassLoader loader, Map<String, Known> known, byte[] classFile, int depth) {
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
-    // a hierarchy deeper than looked into may
     return types == null
         || namesToolAnnotation(types)
-        || standsForOne(loader, types)
-        || depth >= 64
-        || inheritsTools(loader, known, pool, depth + 1);
+        || markedOrInherits(loader, known, pool, types, depth + 1);
+  }
+
+  /**
+   * {@return whether a class that names no tool annotation itself may declare tools all the same}:
+   * an annotation of it stands for one, or a super type declares tools; a hierarchy deeper than is
+   * looked into may
+   *
+   * @param depth how many super types up from the class loading the class is
+   */
+  private boolean markedOrInherits(
+      ClassLoader loader,
+      Map<String, Known> known,
+      ConstantPool pool,
+      List<String> types,
+      int depth) {
+    return standsForOne(loader, types) || depth > 64 || inheritsTools(loader, known, pool, depth);
   }
 
   /**
@@ -362,11 +375,7 @@ final class ToolClassFilter {
    * {@link #classFile}.
    */
   byte[] definedClassFile(ClassLoader loader, String internalName) {
-    try {
-      return find(loader, internalName, false);
-    } catch (UncheckedIOException unreadable) {
-      return null;
-    }
+    return find(loader, internalName, false);
   }
 
   /**

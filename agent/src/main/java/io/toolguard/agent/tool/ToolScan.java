@@ -125,15 +125,8 @@ public final class ToolScan {
    * none declares no tool, and is not read with ASM; one this cannot tell of is
    */
   private static boolean annotated(byte[] classFile) {
-    ConstantPool pool = ConstantPool.read(classFile);
-    if (pool == null) {
-      return true;
-    }
-    try {
-      return !pool.annotationTypes().isEmpty();
-    } catch (IllegalArgumentException unreadable) {
-      return true;
-    }
+    List<String> types = ToolClassFilter.annotationTypes(ConstantPool.read(classFile));
+    return types == null || !types.isEmpty();
   }
 
   private static void scan(

@@ -230,18 +230,7 @@ class ToolClassFilterTest {
   void aSuperTypeWithoutAFileWhenReadAheadIsReadForItselfWhenItIsDefined() {
     // x/Base has no class file (a loader that makes it in memory): read ahead for x/Child it
     // answers nothing; defined later, its own annotations are read.
-    ClassLoader inMemory =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            return name.startsWith("x/") ? null : super.getResourceAsStream(name);
-          }
-
-          @Override
-          public java.net.URL getResource(String name) {
-            return name.startsWith("x/") ? null : super.getResource(name);
-          }
-        };
+    ClassLoader inMemory = withoutFiles(name -> name.startsWith("x/"));
 
     assertThat(filter.mayDeclareTools(inMemory, "x/Child", childOfBase("x/Child"))).isFalse();
     assertThat(filter.mayDeclareTools(inMemory, "x/Base", bytes(Briefings.class)))
@@ -322,18 +311,7 @@ class ToolClassFilterTest {
 
   @Test
   void anAnnotationTheLoaderHasNoClassFileForMarksNothing() {
-    ClassLoader noFiles =
-        new ClassLoader(loader) {
-          @Override
-          public java.io.InputStream getResourceAsStream(String name) {
-            return name.contains("Briefing") ? null : super.getResourceAsStream(name);
-          }
-
-          @Override
-          public java.net.URL getResource(String name) {
-            return name.contains("Briefing") ? null : super.getResource(name);
-          }
-        };
+    ClassLoader noFiles = withoutFiles(name -> name.contains("Briefing"));
 
     assertThat(filter.mayDeclareTools(noFiles, "x/Briefings", bytes(Briefings.class))).isFalse();
   }
@@ -364,6 +342,21 @@ class ToolClassFilterTest {
     assertThat(filter.mayDeclareTools(flaky, "x/First", bytes(QuietBriefer.class))).isTrue();
     unreadable.set(false);
     assertThat(filter.mayDeclareTools(flaky, "x/Later", bytes(QuietBriefer.class))).isTrue();
+  }
+
+  /** {@return a loader like the test's, with no class file of a name {@code absent} accepts} */
+  private ClassLoader withoutFiles(java.util.function.Predicate<String> absent) {
+    return new ClassLoader(loader) {
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        return absent.test(name) ? null : super.getResourceAsStream(name);
+      }
+
+      @Override
+      public java.net.URL getResource(String name) {
+        return absent.test(name) ? null : super.getResource(name);
+      }
+    };
   }
 
   /** {@return a loader like the test's, that notes each resource read from it in {@code read}} */
