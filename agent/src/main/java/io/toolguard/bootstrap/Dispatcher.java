@@ -416,6 +416,15 @@ public final class Dispatcher {
   }
 
   /**
+   * {@return whether a tool, or work one handed over, runs on this thread}: for the tool-class
+   * prefilter, which keeps what it learns from a class's bytes only where no tool can have forged
+   * them. Outside tools, one thread-local read.
+   */
+  public static boolean toolRuns() {
+    return CURRENT.get() != null;
+  }
+
+  /**
    * Called by woven code before a tool body runs.
    *
    * @return an opaque frame to pass to {@link #exitTool} when the body ends

@@ -26,6 +26,11 @@ public final class BootstrapTesting {
     Dispatcher.jdkClassesForTests(java.util.Set.of(classes));
   }
 
+  /** Runs what follows on this thread as inside a tool of {@code context}, until {@link #reset}. */
+  public static void enterTool(Object context) {
+    ToolFrames.enter(context, null);
+  }
+
   /** Removes the hooks and the test runners, and whatever frames a test left on this thread. */
   public static void reset() {
     Dispatcher.installForTests(null);

@@ -3,6 +3,7 @@ package io.toolguard.agent.tool;
 import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
 
 import io.toolguard.agent.weave.Provenance;
+import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.WeakIdentityMap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,14 +48,16 @@ final class ToolClassFilter {
 
   /**
    * What is known of a class (by name, for a loader): whether it may declare tools, and whether
-   * that was read from the class file the loader has for it (read ahead for a subclass), which is
-   * what the loader defines under that name. From bytes handed to the transformer, which the JVM
-   * may still refuse (another class's bytes under the name, or a forged file), only a "may" is
-   * kept: it holds for any bytes. A "no" is kept only as read from the loader's own file, so bytes
-   * forged under the name of a class not loaded yet answer neither for it nor for its subclasses.
-   * Compared by origin, not by a checksum of the bytes, which whoever forges them can match.
+   * that answer is settled: read from the class file the loader has for it (read ahead for a
+   * subclass), which is what the loader defines under that name, or from bytes the JVM was handed
+   * on a thread where no tool runs (the application's own loading, which forges nothing). From
+   * bytes handed over inside a tool, which the JVM may still refuse (another class's bytes under
+   * the name, or a forged file), only a "may" is kept: it holds for any bytes. A "no" is kept only
+   * when settled, so bytes a tool forges under the name of a class not loaded yet answer neither
+   * for it nor for its subclasses. Compared by origin, not by a checksum of the bytes, which
+   * whoever forges them can match.
    */
-  private record Known(boolean tools, boolean fromItsFile) {}
+  private record Known(boolean tools, boolean settled) {}
 
   /**
    * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (binary name)
@@ -132,7 +135,7 @@ final class ToolClassFilter {
       return false;
     }
     Known readAhead = known.get(internalName);
-    if (readAhead != null && (readAhead.tools() || readAhead.fromItsFile())) {
+    if (readAhead != null && (readAhead.tools() || readAhead.settled())) {
       // A subclass loaded first and read this class's file already; a "may" holds for any bytes.
       return readAhead.tools();
     }
@@ -145,9 +148,12 @@ final class ToolClassFilter {
       return true;
     }
     if (tools) {
-      // Only a "may" is kept from these bytes: a "no" from bytes the JVM may refuse (forged under
-      // the name of a class not loaded yet) would answer for the class's subclasses.
       known.put(internalName, new Known(true, false));
+    } else if (!Dispatcher.toolRuns()) {
+      // Outside tools the bytes are the application's own: its subclasses need not read this
+      // class's file. Inside one, a "no" from bytes the JVM may refuse (forged under the name of a
+      // class not loaded yet) would answer for the class's subclasses, and is not kept.
+      known.put(internalName, new Known(false, true));
     }
     return tools;
   }

@@ -2,6 +2,7 @@ package io.toolguard.agent.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.bootstrap.BootstrapTesting;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -9,6 +10,7 @@ import java.lang.annotation.Target;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Opcodes;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ToolClassFilterTest {
@@ -16,6 +18,11 @@ class ToolClassFilterTest {
   private final ToolClassFilter filter =
       new ToolClassFilter(new ToolAnnotations(List.of()), List.of());
   private final ClassLoader loader = getClass().getClassLoader();
+
+  @AfterEach
+  void leaveTools() {
+    BootstrapTesting.reset();
+  }
 
   @Test
   void theJdksApplicationLoaderTakesOnlyTheJdksModulesPackagesForTheJdks() {
@@ -98,14 +105,13 @@ class ToolClassFilterTest {
 
   /** {@return the class file of an empty class of this name extending x/Base} */
   private static byte[] childOfBase(String name) {
-    net.bytebuddy.jar.asm.ClassWriter child = new net.bytebuddy.jar.asm.ClassWriter(0);
-    child.visit(
-        net.bytebuddy.jar.asm.Opcodes.V17,
-        net.bytebuddy.jar.asm.Opcodes.ACC_PUBLIC,
-        name,
-        null,
-        "x/Base",
-        null);
+    return childOf(name, "x/Base");
+  }
+
+  /** {@return the class file of an empty class of this name extending {@code superName}} */
+  private static byte[] childOf(String name, String superName) {
+    ClassWriter child = new ClassWriter(0);
+    child.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, name, null, superName, null);
     child.visitEnd();
     return child.toByteArray();
   }
@@ -201,9 +207,10 @@ class ToolClassFilterTest {
 
   @Test
   void bytesRefusedUnderAToolClassNameDoNotAnswerForTheClass() {
-    // Handed to the loader under QuietBriefer's name before it loads, and refused by the JVM
-    // (another class's bytes: the name in them is not the one asked for), they answer "no tools"
-    // for those bytes alone.
+    // Handed to the loader under QuietBriefer's name by code in a tool before it loads, and refused
+    // by the JVM (another class's bytes: the name in them is not the one asked for), they answer
+    // "no tools" for those bytes alone.
+    BootstrapTesting.enterTool("tool");
     String quiet = name(QuietBriefer.class);
     byte[] real = bytes(QuietBriefer.class);
     byte[] refused = bytes(Plain.class);
@@ -216,14 +223,39 @@ class ToolClassFilterTest {
 
   @Test
   void bytesRefusedUnderASuperTypesNameDoNotAnswerForItsSubclasses() {
-    // Forged under Mailer's name before it loads, refused by the JVM: SmtpMailer, which
-    // implements Mailer's tool, loads next (the JVM hands a subclass over before its super types).
+    // Forged under Mailer's name by code in a tool before it loads, refused by the JVM:
+    // SmtpMailer, which implements Mailer's tool, loads next (the JVM hands a subclass over before
+    // its super types).
+    BootstrapTesting.enterTool("tool");
     assertThat(
             filter.mayDeclareTools(
                 loader, name(ToolAnnotationsTest.Mailer.class), bytes(Plain.class)))
         .isFalse();
 
     assertThat(mayDeclareTools(ToolAnnotationsTest.SmtpMailer.class)).isTrue();
+  }
+
+  @Test
+  void outsideToolsAClassLoadedWithoutToolsAnswersForItsSubclassesUnread() {
+    java.util.List<String> read = new java.util.ArrayList<>();
+    ClassLoader recording = recording(read);
+    String plain = name(Plain.class);
+
+    assertThat(filter.mayDeclareTools(recording, plain, bytes(Plain.class))).isFalse();
+    assertThat(filter.mayDeclareTools(recording, "x/Child", childOf("x/Child", plain))).isFalse();
+    assertThat(read).doesNotContain(plain + ".class");
+  }
+
+  @Test
+  void insideAToolAClassLoadedWithoutToolsIsReadAgainForItsSubclasses() {
+    java.util.List<String> read = new java.util.ArrayList<>();
+    ClassLoader recording = recording(read);
+    String plain = name(Plain.class);
+    BootstrapTesting.enterTool("tool");
+
+    assertThat(filter.mayDeclareTools(recording, plain, bytes(Plain.class))).isFalse();
+    assertThat(filter.mayDeclareTools(recording, "x/Child", childOf("x/Child", plain))).isFalse();
+    assertThat(read).containsOnlyOnce(plain + ".class");
   }
 
   @Test
