@@ -47,17 +47,44 @@ final class ToolClassFilter {
   private final WeakIdentityMap<Map<String, Known>> toolTypes = new WeakIdentityMap<>();
 
   /**
-   * What is known of a class (by name, for a loader): whether it may declare tools, and whether
-   * that answer is settled: read from the class file the loader has for it (read ahead for a
-   * subclass), which is what the loader defines under that name, or from bytes the JVM was handed
-   * on a thread where no tool runs (the application's own loading, which forges nothing). From
-   * bytes handed over inside a tool, which the JVM may still refuse (another class's bytes under
-   * the name, or a forged file), only a "may" is kept: it holds for any bytes. A "no" is kept only
-   * when settled, so bytes a tool forges under the name of a class not loaded yet answer neither
-   * for it nor for its subclasses. Compared by origin, not by a checksum of the bytes, which
-   * whoever forges them can match.
+   * What is known of a class (by name, for a loader). A "may" holds for any bytes under the name. A
+   * "no" is kept only where it is settled: learnt from the class file the loader has for the class
+   * (read ahead for a subclass: what the loader defines under that name), or from the bytes the JVM
+   * was handed on a thread where no tool runs (the application's own loading, which forges
+   * nothing), and in either case leaning on no super type the loader had no class file for, which
+   * may yet be made in memory with tools. From bytes handed over inside a tool, which the JVM may
+   * still refuse (another class's bytes under the name, or a forged file), no "no" is kept, so
+   * bytes a tool forges under the name of a class not loaded yet answer neither for it nor for its
+   * subclasses. Compared by origin, not by a checksum of the bytes, which whoever forges them can
+   * match.
    */
-  private record Known(boolean tools, boolean settled) {}
+  private enum Known {
+    /** It may declare tools. */
+    MAY,
+    /**
+     * It declares none, as its class file tells: answers for its subclasses, and for the class
+     * itself when it loads outside tools.
+     */
+    NONE_IN_ITS_FILE,
+    /**
+     * It declares none, as the bytes the JVM was handed for it outside tools tell: answers for its
+     * subclasses only, not for other bytes under its name (after a definition that failed, or in a
+     * redefinition).
+     */
+    NONE_AS_LOADED,
+    /** Nothing settled: it has no class file, or its answer leaned on a super type without one. */
+    UNSETTLED
+  }
+
+  /**
+   * What a look at a class found: tools it may declare, none, or none so far, as a super type it
+   * leans on had no class file to read.
+   */
+  private enum Finding {
+    TOOLS,
+    NONE,
+    NONE_YET
+  }
 
   /**
    * Per class loader (by identity, as {@link #toolTypes}): whether an annotation type (binary name)
@@ -114,48 +141,61 @@ final class ToolClassFilter {
   }
 
   /**
+   * {@return {@link #mayDeclareTools(ClassLoader, String, byte[], boolean)} for a class loading}
+   */
+  boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
+    return mayDeclareTools(loader, internalName, classFile, false);
+  }
+
+  /**
    * {@return whether a class may declare tool methods}: an annotation on it or on one of its
    * methods is a tool annotation ({@link ToolAnnotations#marksTools}) or of a type that stands for
    * one ({@link #markingTypes}), or a super class or interface's is; remembered for the classes
    * that extend it. A class file whose constant pool or annotations this cannot read may declare
    * tools: the weaving reads it with ASM, and refuses it if that cannot either.
+   *
+   * @param redefined whether the class is loaded already and {@code classFile} redefines it (what
+   *     was learnt of it before then answers nothing for these bytes)
    */
-  boolean mayDeclareTools(ClassLoader loader, String internalName, byte[] classFile) {
+  boolean mayDeclareTools(
+      ClassLoader loader, String internalName, byte[] classFile, boolean redefined) {
     Map<String, Known> known = loader == null ? null : knownTypes(loader);
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
     if (types == null || namesToolAnnotation(types)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
-        known.put(internalName, new Known(true, false));
+        known.put(internalName, Known.MAY);
       }
       return true;
     }
     if (known == null) {
       return false;
     }
-    Known readAhead = known.get(internalName);
-    if (readAhead != null && (readAhead.tools() || readAhead.settled())) {
+    Known before = known.get(internalName);
+    boolean inTool = Dispatcher.toolRuns();
+    if (!redefined && (before == Known.MAY || before == Known.NONE_IN_ITS_FILE && !inTool)) {
       // A subclass loaded first and read this class's file already; a "may" holds for any bytes.
-      return readAhead.tools();
+      // Inside a tool the bytes are looked at whatever the file said: they may be forged.
+      return before == Known.MAY;
     }
-    boolean tools;
+    Finding found;
     try {
-      tools = markedOrInherits(loader, known, pool, types, 0);
+      found = markedOrInherits(loader, known, pool, types, 0);
     } catch (UncheckedIOException unreadable) {
       // A class file the answer needs is there but could not be read now (too many files open,
       // say): the class may declare tools, and nothing is learnt for the next one.
       return true;
     }
-    if (tools) {
-      known.put(internalName, new Known(true, false));
-    } else if (!Dispatcher.toolRuns()) {
+    if (found == Finding.TOOLS) {
+      known.put(internalName, Known.MAY);
+    } else if (!inTool && before != Known.MAY) {
       // Outside tools the bytes are the application's own: its subclasses need not read this
       // class's file. Inside one, a "no" from bytes the JVM may refuse (forged under the name of a
       // class not loaded yet) would answer for the class's subclasses, and is not kept.
-      known.put(internalName, new Known(false, true));
+      known.put(internalName, found == Finding.NONE ? Known.NONE_AS_LOADED : Known.UNSETTLED);
     }
-    return tools;
+    return found == Finding.TOOLS;
   }
 
   /**
@@ -310,62 +350,82 @@ final class ToolClassFilter {
     return known == NO_TOOLS ? null : known;
   }
 
-  private boolean inheritsTools(
+  /**
+   * {@return what the class's super types declare}: each as kept in {@code known} where that is
+   * settled, else as its class file tells (and then kept); none yet where one has no class file
+   */
+  private Finding inheritsTools(
       ClassLoader loader, Map<String, Known> known, ConstantPool pool, int depth) {
     List<String> supertypes;
     try {
       supertypes = pool.supertypes();
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException unreadable) {
       // no JVM defines it
-      return false;
+      return Finding.NONE;
     }
+    Finding found = Finding.NONE;
     for (String supertype : supertypes) {
-      if (!isJdks(loader, supertype)) {
-        Known stored = known.get(supertype);
-        boolean tools;
-        if (stored != null) {
-          tools = stored.tools();
-        } else {
-          byte[] superFile = readAhead(loader, supertype);
-          tools = superFile != null && declaresTools(loader, known, superFile, depth);
-          // No file: the class may yet be defined from bytes held in memory, and is read then.
-          known.put(supertype, new Known(tools, superFile != null));
-        }
-        if (tools) {
-          return true;
-        }
+      if (isJdks(loader, supertype)) {
+        continue;
+      }
+      Known stored = known.get(supertype);
+      Finding above;
+      if (stored == Known.MAY) {
+        above = Finding.TOOLS;
+      } else if (stored == Known.NONE_IN_ITS_FILE || stored == Known.NONE_AS_LOADED) {
+        above = Finding.NONE;
+      } else {
+        // Not seen yet, or unsettled: a super type made in memory since may have been seen now.
+        byte[] superFile = readAhead(loader, supertype);
+        above =
+            superFile == null ? Finding.NONE_YET : declaresTools(loader, known, superFile, depth);
+        // No file: the class may yet be defined from bytes held in memory, and is read then.
+        known.put(
+            supertype,
+            above == Finding.TOOLS
+                ? Known.MAY
+                : above == Finding.NONE ? Known.NONE_IN_ITS_FILE : Known.UNSETTLED);
+      }
+      if (above == Finding.TOOLS) {
+        return Finding.TOOLS;
+      }
+      if (above == Finding.NONE_YET) {
+        found = Finding.NONE_YET;
       }
     }
-    return false;
+    return found;
   }
 
   /**
-   * {@return whether a super type's class file declares tools, as {@link #mayDeclareTools} tells
-   * (what it learns of the types above kept in {@code known})}
+   * {@return what a super type's class file declares, as {@link #mayDeclareTools} tells (what it
+   * learns of the types above kept in {@code known})}
    */
-  private boolean declaresTools(
+  private Finding declaresTools(
       ClassLoader loader, Map<String, Known> known, byte[] classFile, int depth) {
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
-    return types == null
-        || namesToolAnnotation(types)
-        || markedOrInherits(loader, known, pool, types, depth + 1);
+    return types == null || namesToolAnnotation(types)
+        ? Finding.TOOLS
+        : markedOrInherits(loader, known, pool, types, depth + 1);
   }
 
   /**
    * {@return whether a class that names no tool annotation itself may declare tools all the same}:
-   * an annotation of it stands for one, or a super type declares tools; a hierarchy deeper than is
-   * looked into may
+   * it may where an annotation of it stands for one, or a super type declares tools, or the
+   * hierarchy is deeper than is looked into; it declares none yet where a super type leaned on has
+   * no class file
    *
    * @param depth how many super types up from the class loading the class is
    */
-  private boolean markedOrInherits(
+  private Finding markedOrInherits(
       ClassLoader loader,
       Map<String, Known> known,
       ConstantPool pool,
       List<String> types,
       int depth) {
-    return standsForOne(loader, types) || depth > 64 || inheritsTools(loader, known, pool, depth);
+    return standsForOne(loader, types) || depth > 64
+        ? Finding.TOOLS
+        : inheritsTools(loader, known, pool, depth);
   }
 
   /**

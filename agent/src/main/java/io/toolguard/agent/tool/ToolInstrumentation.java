@@ -235,7 +235,7 @@ public final class ToolInstrumentation implements ClassFileTransformer {
         // Woven when it loaded: its tools again, whatever its loader serves now.
         return ToolWeaver.weave(classFile, toolIds);
       }
-      return filter.mayDeclareTools(loader, internalName, classFile)
+      return filter.mayDeclareTools(loader, internalName, classFile, redefined != null)
           ? weave(loader, internalName, classFile)
           : null;
     } catch (RuntimeException | LinkageError failure) {

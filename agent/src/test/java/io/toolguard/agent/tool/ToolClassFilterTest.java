@@ -259,6 +259,76 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aNoThatLeantOnASuperTypeMadeInMemoryLaterDoesNotAnswerForTheClassesBelow() {
+    // x/Base is made in memory (no class file) with tools; x/Mid and x/Leaf have files. The JVM's
+    // order, outside tools: x/Mid handed over, then its super class x/Base defined (its tools seen
+    // then), then, later, x/Leaf, which inherits x/Base's tools through x/Mid.
+    java.util.Map<String, byte[]> files =
+        java.util.Map.of(
+            "x/Mid.class", childOf("x/Mid", "x/Base"), "x/Leaf.class", childOf("x/Leaf", "x/Mid"));
+    ClassLoader mixed = serving(files, name -> name.startsWith("x/"));
+
+    assertThat(filter.mayDeclareTools(mixed, "x/Mid", files.get("x/Mid.class"))).isFalse();
+    assertThat(filter.mayDeclareTools(mixed, "x/Base", bytes(ToolAnnotationsTest.Direct.class)))
+        .isTrue();
+    assertThat(filter.mayDeclareTools(mixed, "x/Leaf", files.get("x/Leaf.class"))).isTrue();
+  }
+
+  @Test
+  void aNoFromBytesThatFailedToLoadDoesNotAnswerForOtherBytesUnderTheName() {
+    // Outside tools the application tries x/Gone, which the JVM refuses after the transformer saw
+    // it (its super class missing, say); later other bytes are defined under the name that
+    // implement Mailer's tool.
+    assertThat(filter.mayDeclareTools(loader, "x/Gone", childOf("x/Gone", name(Plain.class))))
+        .isFalse();
+    BootstrapTesting.enterTool("tool");
+
+    assertThat(
+            filter.mayDeclareTools(
+                loader, "x/Gone", childOf("x/Gone", name(ToolAnnotationsTest.Mailer.class))))
+        .isTrue();
+  }
+
+  @Test
+  void aRedefinitionIsLookedAtWhateverWasLearntOfTheClass() {
+    // x/Quiet's class file declares no tools, as read ahead for a subclass and as it loaded; an
+    // agent's redefinition (a hot swap) then marks a method through an annotation that stands for
+    // Spring AI's tool.
+    java.util.Map<String, byte[]> files =
+        java.util.Map.of(
+            "x/Quiet.class",
+            childOf("x/Quiet", name(Plain.class)),
+            "x/Below.class",
+            childOf("x/Below", "x/Quiet"));
+    ClassLoader serving = serving(files, name -> false);
+    assertThat(filter.mayDeclareTools(serving, "x/Below", files.get("x/Below.class"))).isFalse();
+    assertThat(filter.mayDeclareTools(serving, "x/Quiet", files.get("x/Quiet.class"))).isFalse();
+
+    assertThat(filter.mayDeclareTools(serving, "x/Quiet", bytes(Briefings.class), true)).isTrue();
+    assertThat(filter.mayDeclareTools(serving, "x/Later", childOf("x/Later", "x/Quiet")))
+        .as("a subclass loaded after the redefinition")
+        .isTrue();
+  }
+
+  @Test
+  void insideAToolTheBytesAreLookedAtWhateverTheClassFileSaid() {
+    // x/Quiet's class file, read ahead for a subclass, declares no tools; code in a tool then
+    // hands the loader other bytes under its name, marked through an annotation that stands for
+    // Spring AI's tool.
+    java.util.Map<String, byte[]> files =
+        java.util.Map.of(
+            "x/Quiet.class",
+            childOf("x/Quiet", name(Plain.class)),
+            "x/Below.class",
+            childOf("x/Below", "x/Quiet"));
+    ClassLoader serving = serving(files, name -> false);
+    assertThat(filter.mayDeclareTools(serving, "x/Below", files.get("x/Below.class"))).isFalse();
+    BootstrapTesting.enterTool("tool");
+
+    assertThat(filter.mayDeclareTools(serving, "x/Quiet", bytes(Briefings.class))).isTrue();
+  }
+
+  @Test
   void aSuperTypeWithoutAFileWhenReadAheadIsReadForItselfWhenItIsDefined() {
     // x/Base has no class file (a loader that makes it in memory): read ahead for x/Child it
     // answers nothing; defined later, its own annotations are read.
@@ -387,6 +457,29 @@ class ToolClassFilterTest {
       @Override
       public java.net.URL getResource(String name) {
         return absent.test(name) ? null : super.getResource(name);
+      }
+    };
+  }
+
+  /**
+   * {@return a loader like the test's that serves {@code files} as its class files, and has none of
+   * a name {@code absent} accepts}
+   */
+  private ClassLoader serving(
+      java.util.Map<String, byte[]> files, java.util.function.Predicate<String> absent) {
+    return new ClassLoader(loader) {
+      @Override
+      public java.io.InputStream getResourceAsStream(String name) {
+        byte[] file = files.get(name);
+        if (file != null) {
+          return new java.io.ByteArrayInputStream(file);
+        }
+        return absent.test(name) ? null : super.getResourceAsStream(name);
+      }
+
+      @Override
+      public java.net.URL getResource(String name) {
+        return files.containsKey(name) || absent.test(name) ? null : super.getResource(name);
       }
     };
   }
