@@ -181,7 +181,7 @@ final class ToolClassFilter {
     }
     Finding found;
     try {
-      found = markedOrInherits(loader, known, pool, types, 0);
+      found = markedOrInherits(loader, known, pool, types, 0, new Look());
     } catch (UncheckedIOException unreadable) {
       // A class file the answer needs is there but could not be read now (too many files open,
       // say): the class may declare tools, and nothing is learnt for the next one.
@@ -189,11 +189,11 @@ final class ToolClassFilter {
     }
     if (found == Finding.TOOLS) {
       known.put(internalName, Known.MAY);
-    } else if (!inTool && before != Known.MAY) {
+    } else if (!inTool) {
       // Outside tools the bytes are the application's own: its subclasses need not read this
       // class's file. Inside one, a "no" from bytes the JVM may refuse (forged under the name of a
       // class not loaded yet) would answer for the class's subclasses, and is not kept.
-      known.put(internalName, found == Finding.NONE ? Known.NONE_AS_LOADED : Known.UNSETTLED);
+      learn(known, internalName, found == Finding.NONE ? Known.NONE_AS_LOADED : Known.UNSETTLED);
     }
     return found == Finding.TOOLS;
   }
@@ -339,12 +339,10 @@ final class ToolClassFilter {
       // to the boot class path, which its resource look-ups do not see; a tool class would then
       // inherit its tools unseen. An application under toolguard has tools there, so the answer
       // would be "sees them" all the same.
-      known = isJdkApplicationLoader(loader) ? new ConcurrentHashMap<>() : NO_TOOLS;
-      for (int i = 0; known == NO_TOOLS && i < annotationResources.size(); i++) {
-        if (sees(loader, annotationResources.get(i))) {
-          known = new ConcurrentHashMap<>();
-        }
-      }
+      known =
+          isJdkApplicationLoader(loader) || seesToolAnnotations(loader)
+              ? new ConcurrentHashMap<>()
+              : NO_TOOLS;
       toolTypes.put(loader, known);
     }
     return known == NO_TOOLS ? null : known;
@@ -355,7 +353,7 @@ final class ToolClassFilter {
    * settled, else as its class file tells (and then kept); none yet where one has no class file
    */
   private Finding inheritsTools(
-      ClassLoader loader, Map<String, Known> known, ConstantPool pool, int depth) {
+      ClassLoader loader, Map<String, Known> known, ConstantPool pool, int depth, Look look) {
     List<String> supertypes;
     try {
       supertypes = pool.supertypes();
@@ -374,17 +372,28 @@ final class ToolClassFilter {
         above = Finding.TOOLS;
       } else if (stored == Known.NONE_IN_ITS_FILE || stored == Known.NONE_AS_LOADED) {
         above = Finding.NONE;
+      } else if (look.unsettled(supertype)) {
+        // reached again by another path of this look
+        above = Finding.NONE_YET;
+      } else if (look.readsUsedUp()) {
+        // a hierarchy wider than is looked into may declare tools (ASM then reads the class)
+        return Finding.TOOLS;
       } else {
         // Not seen yet, or unsettled: a super type made in memory since may have been seen now.
         byte[] superFile = readAhead(loader, supertype);
         above =
-            superFile == null ? Finding.NONE_YET : declaresTools(loader, known, superFile, depth);
+            superFile == null
+                ? Finding.NONE_YET
+                : declaresTools(loader, known, superFile, depth, look);
         // No file: the class may yet be defined from bytes held in memory, and is read then.
-        known.put(
-            supertype,
-            above == Finding.TOOLS
-                ? Known.MAY
-                : above == Finding.NONE ? Known.NONE_IN_ITS_FILE : Known.UNSETTLED);
+        if (above == Finding.TOOLS) {
+          known.put(supertype, Known.MAY);
+        } else if (above == Finding.NONE) {
+          learn(known, supertype, Known.NONE_IN_ITS_FILE);
+        } else {
+          learn(known, supertype, Known.UNSETTLED);
+          look.unsettle(supertype);
+        }
       }
       if (above == Finding.TOOLS) {
         return Finding.TOOLS;
@@ -401,12 +410,12 @@ final class ToolClassFilter {
    * learns of the types above kept in {@code known})}
    */
   private Finding declaresTools(
-      ClassLoader loader, Map<String, Known> known, byte[] classFile, int depth) {
+      ClassLoader loader, Map<String, Known> known, byte[] classFile, int depth, Look look) {
     ConstantPool pool = ConstantPool.read(classFile);
     List<String> types = annotationTypes(pool);
     return types == null || namesToolAnnotation(types)
         ? Finding.TOOLS
-        : markedOrInherits(loader, known, pool, types, depth + 1);
+        : markedOrInherits(loader, known, pool, types, depth + 1, look);
   }
 
   /**
@@ -422,10 +431,56 @@ final class ToolClassFilter {
       Map<String, Known> known,
       ConstantPool pool,
       List<String> types,
-      int depth) {
+      int depth,
+      Look look) {
     return standsForOne(loader, types) || depth > 64
         ? Finding.TOOLS
-        : inheritsTools(loader, known, pool, depth);
+        : inheritsTools(loader, known, pool, depth, look);
+  }
+
+  /**
+   * Keeps a "no" (or an unsettled answer) for a class, never over a "may" another thread or another
+   * path kept meanwhile: a "may" holds for any bytes under the name.
+   */
+  private static void learn(Map<String, Known> known, String internalName, Known learnt) {
+    while (true) {
+      Known kept = known.putIfAbsent(internalName, learnt);
+      if (kept == null
+          || kept == learnt
+          || kept == Known.MAY
+          || known.replace(internalName, kept, learnt)) {
+        return;
+      }
+    }
+  }
+
+  /** One look at a class: its super types found unsettled so far, and the class files read. */
+  private static final class Look {
+
+    /**
+     * The most super types' class files one look reads: past it the class may declare tools (a tool
+     * can serve a hierarchy of made-up types without end).
+     */
+    private static final int MOST_READS = 256;
+
+    private Set<String> unsettled;
+    private int reads;
+
+    boolean unsettled(String internalName) {
+      return unsettled != null && unsettled.contains(internalName);
+    }
+
+    void unsettle(String internalName) {
+      if (unsettled == null) {
+        unsettled = new HashSet<>();
+      }
+      unsettled.add(internalName);
+    }
+
+    /** Counts a read to come; {@return whether the look has read as many as it may} */
+    boolean readsUsedUp() {
+      return ++reads > MOST_READS;
+    }
   }
 
   /**
@@ -476,6 +531,19 @@ final class ToolClassFilter {
           new IOException(loader + " has " + resource + " but it could not be read"));
     }
     return found;
+  }
+
+  /**
+   * {@return whether the loader has the class file of a tool annotation: toolguard's, a
+   * framework's, or one the policy lists}
+   */
+  boolean seesToolAnnotations(ClassLoader loader) {
+    for (String resource : annotationResources) {
+      if (sees(loader, resource)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.toolguard.agent.guard.CallsRefused;
 import io.toolguard.agent.guard.ToolCallGuard;
 import io.toolguard.agent.guard.ToolRegistry;
 import io.toolguard.agent.policy.ActivePolicy;
+import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.tool.ClassModel.MethodModel;
 import io.toolguard.agent.weave.Provenance;
 import java.lang.instrument.ClassFileTransformer;
@@ -124,13 +125,24 @@ public final class ToolInstrumentation implements ClassFileTransformer {
    * Only attached, or at a start from an AOT cache or CDS archive that holds the application's
    * classes (JDK 24 and later), are the loaded classes retransformed here: the JVM loads those
    * before {@code premain}, without asking any transformer, and their tool methods would run
-   * unchecked.
+   * unchecked. Otherwise the weaving is warmed up on a thread of its own ({@link WeavingWarmUp}),
+   * so that the first tool class the application loads is not woven by code running for the first
+   * time.
    */
   public void install(Instrumentation instrumentation, boolean attached) {
     boolean loadedBefore = attached || applicationClassesLoaded(instrumentation);
     instrumentation.addTransformer(this, true);
     if (loadedBefore) {
       retransformLoaded(instrumentation);
+      return;
+    }
+    try {
+      OwnThreads.daemon(
+              new WeavingWarmUp(filter, ClassLoader.getSystemClassLoader()),
+              "toolguard-weaving-warm-up")
+          .start();
+    } catch (OutOfMemoryError noThread) {
+      // Only the head start is lost: the first tool class is woven as it loads.
     }
   }
 

@@ -329,6 +329,82 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void superTypesReachedByManyPathsAreReadOncePerLook() {
+    // x/A{k} and x/B{k} each extend x/A{k+1} and x/B{k+1}; the last two extend x/Top, which has
+    // no class file, so none of them is settled: walked path by path, a class below them would
+    // read 2^16 files.
+    int depth = 16;
+    java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+    for (int k = 0; k <= depth; k++) {
+      for (String side : List.of("A", "B")) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(
+            Opcodes.V17,
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT,
+            "x/" + side + k,
+            null,
+            "java/lang/Object",
+            k == depth ? new String[] {"x/Top"} : new String[] {"x/A" + (k + 1), "x/B" + (k + 1)});
+        writer.visitEnd();
+        files.put("x/" + side + k + ".class", writer.toByteArray());
+      }
+    }
+    java.util.List<String> read = new java.util.ArrayList<>();
+    ClassLoader lattice = serving(files, name -> name.startsWith("x/"));
+    ClassLoader counting =
+        new ClassLoader(lattice) {
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            if (name.startsWith("x/")) {
+              read.add(name);
+            }
+            return super.getResourceAsStream(name);
+          }
+        };
+    ClassWriter below = new ClassWriter(0);
+    below.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC,
+        "x/C",
+        null,
+        "java/lang/Object",
+        new String[] {"x/A0", "x/B0"});
+    below.visitEnd();
+
+    assertThat(filter.mayDeclareTools(counting, "x/C", below.toByteArray())).isFalse();
+    assertThat(read).hasSizeLessThanOrEqualTo(2 * (depth + 1) + 1);
+  }
+
+  @Test
+  void aHierarchyWiderThanIsReadMayDeclareTools() {
+    // x/Wide implements 300 interfaces, each with a class file of its own and nothing settled
+    // above it (x/Top has none): past 256 reads the class may declare tools, unread.
+    java.util.Map<String, byte[]> files = new java.util.HashMap<>();
+    String[] interfaces = new String[300];
+    for (int i = 0; i < interfaces.length; i++) {
+      interfaces[i] = "x/I" + i;
+      ClassWriter writer = new ClassWriter(0);
+      writer.visit(
+          Opcodes.V17,
+          Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT,
+          interfaces[i],
+          null,
+          "java/lang/Object",
+          new String[] {"x/Top"});
+      writer.visitEnd();
+      files.put(interfaces[i] + ".class", writer.toByteArray());
+    }
+    ClassWriter wide = new ClassWriter(0);
+    wide.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Wide", null, "java/lang/Object", interfaces);
+    wide.visitEnd();
+
+    assertThat(
+            filter.mayDeclareTools(
+                serving(files, name -> name.startsWith("x/")), "x/Wide", wide.toByteArray()))
+        .isTrue();
+  }
+
+  @Test
   void aSuperTypeWithoutAFileWhenReadAheadIsReadForItselfWhenItIsDefined() {
     // x/Base has no class file (a loader that makes it in memory): read ahead for x/Child it
     // answers nothing; defined later, its own annotations are read.
