@@ -294,15 +294,8 @@ class ToolClassFilterTest {
     // x/Quiet's class file declares no tools, as read ahead for a subclass and as it loaded; an
     // agent's redefinition (a hot swap) then marks a method through an annotation that stands for
     // Spring AI's tool.
-    java.util.Map<String, byte[]> files =
-        java.util.Map.of(
-            "x/Quiet.class",
-            childOf("x/Quiet", name(Plain.class)),
-            "x/Below.class",
-            childOf("x/Below", "x/Quiet"));
-    ClassLoader serving = serving(files, name -> false);
-    assertThat(filter.mayDeclareTools(serving, "x/Below", files.get("x/Below.class"))).isFalse();
-    assertThat(filter.mayDeclareTools(serving, "x/Quiet", files.get("x/Quiet.class"))).isFalse();
+    ClassLoader serving = quietReadAhead();
+    assertThat(filter.mayDeclareTools(serving, "x/Quiet", quiet())).isFalse();
 
     assertThat(filter.mayDeclareTools(serving, "x/Quiet", bytes(Briefings.class), true)).isTrue();
     assertThat(filter.mayDeclareTools(serving, "x/Later", childOf("x/Later", "x/Quiet")))
@@ -315,17 +308,26 @@ class ToolClassFilterTest {
     // x/Quiet's class file, read ahead for a subclass, declares no tools; code in a tool then
     // hands the loader other bytes under its name, marked through an annotation that stands for
     // Spring AI's tool.
-    java.util.Map<String, byte[]> files =
-        java.util.Map.of(
-            "x/Quiet.class",
-            childOf("x/Quiet", name(Plain.class)),
-            "x/Below.class",
-            childOf("x/Below", "x/Quiet"));
-    ClassLoader serving = serving(files, name -> false);
-    assertThat(filter.mayDeclareTools(serving, "x/Below", files.get("x/Below.class"))).isFalse();
+    ClassLoader serving = quietReadAhead();
     BootstrapTesting.enterTool("tool");
 
     assertThat(filter.mayDeclareTools(serving, "x/Quiet", bytes(Briefings.class))).isTrue();
+  }
+
+  /**
+   * {@return a loader serving x/Quiet, which declares no tools, and x/Below, which extends it;
+   * x/Below looked at, so x/Quiet's file is read ahead}
+   */
+  private ClassLoader quietReadAhead() {
+    byte[] below = childOf("x/Below", "x/Quiet");
+    ClassLoader serving =
+        serving(java.util.Map.of("x/Quiet.class", quiet(), "x/Below.class", below), name -> false);
+    assertThat(filter.mayDeclareTools(serving, "x/Below", below)).isFalse();
+    return serving;
+  }
+
+  private static byte[] quiet() {
+    return childOf("x/Quiet", name(Plain.class));
   }
 
   @Test
