@@ -187,13 +187,11 @@ final class ToolClassFilter {
       // say): the class may declare tools, and nothing is learnt for the next one.
       return true;
     }
-    if (found == Finding.TOOLS) {
-      known.put(internalName, Known.MAY);
-    } else if (!inTool) {
+    if (found == Finding.TOOLS || !inTool) {
       // Outside tools the bytes are the application's own: its subclasses need not read this
       // class's file. Inside one, a "no" from bytes the JVM may refuse (forged under the name of a
       // class not loaded yet) would answer for the class's subclasses, and is not kept.
-      learn(known, internalName, found == Finding.NONE ? Known.NONE_AS_LOADED : Known.UNSETTLED);
+      keep(known, internalName, found, Known.NONE_AS_LOADED);
     }
     return found == Finding.TOOLS;
   }
@@ -386,12 +384,8 @@ final class ToolClassFilter {
                 ? Finding.NONE_YET
                 : declaresTools(loader, known, superFile, depth, look);
         // No file: the class may yet be defined from bytes held in memory, and is read then.
-        if (above == Finding.TOOLS) {
-          known.put(supertype, Known.MAY);
-        } else if (above == Finding.NONE) {
-          learn(known, supertype, Known.NONE_IN_ITS_FILE);
-        } else {
-          learn(known, supertype, Known.UNSETTLED);
+        keep(known, supertype, above, Known.NONE_IN_ITS_FILE);
+        if (above == Finding.NONE_YET) {
           look.unsettle(supertype);
         }
       }
@@ -439,10 +433,14 @@ final class ToolClassFilter {
   }
 
   /**
-   * Keeps a "no" (or an unsettled answer) for a class, never over a "may" another thread or another
-   * path kept meanwhile: a "may" holds for any bytes under the name.
+   * Keeps what a look found for a class: tools as a "may", none as {@code none} (which says how it
+   * was learnt), none yet as unsettled; never a "no" or an unsettled answer over a "may" another
+   * thread or another path kept meanwhile: a "may" holds for any bytes under the name.
    */
-  private static void learn(Map<String, Known> known, String internalName, Known learnt) {
+  private static void keep(
+      Map<String, Known> known, String internalName, Finding found, Known none) {
+    Known learnt =
+        found == Finding.TOOLS ? Known.MAY : found == Finding.NONE ? none : Known.UNSETTLED;
     while (true) {
       Known kept = known.putIfAbsent(internalName, learnt);
       if (kept == null
