@@ -107,6 +107,18 @@ final class ToolClassFilter {
   private static final int MOST_REMEMBERED = 4096;
 
   /**
+   * The most classes {@link #toolTypes} keeps an answer for per loader (about 100 bytes each): a
+   * tool can hand its loader bytes under names without end ({@code Lookup.defineClass}), and each
+   * would otherwise stay known for the life of the loader. Past it nothing more is kept, and a
+   * class whose super type is not known yet may declare tools (the weaving then reads it with ASM
+   * and decides): a large application's loader defines some 20,000 classes.
+   */
+  static final int MOST_KNOWN = 1 << 16;
+
+  /** {@link #MOST_KNOWN}, or fewer for tests. */
+  private final int mostKnown;
+
+  /**
    * The bootstrap loader's unnamed module, whose resources are the boot class path's; {@code null}
    * when toolguard's bootstrap package is not defined there (unit tests): then every class file is
    * read with the loader's {@code getResourceAsStream}.
@@ -126,8 +138,17 @@ final class ToolClassFilter {
 
   ToolClassFilter(
       ToolAnnotations annotations, List<String> listedAnnotations, Module bootClassPath) {
+    this(annotations, listedAnnotations, bootClassPath, MOST_KNOWN);
+  }
+
+  ToolClassFilter(
+      ToolAnnotations annotations,
+      List<String> listedAnnotations,
+      Module bootClassPath,
+      int mostKnown) {
     this.annotations = annotations;
     this.bootClassPath = bootClassPath;
+    this.mostKnown = mostKnown;
     // Plain loops here and below: this runs at start-up, where a lambda costs a spun class.
     List<String> names = new ArrayList<>();
     names.add(ToolAnnotations.OURS);
@@ -165,7 +186,7 @@ final class ToolClassFilter {
     if (types == null || namesToolAnnotation(types)) {
       if (known != null) {
         // its subclasses, loaded later, need not read its class file again
-        known.put(internalName, Known.MAY);
+        keep(known, internalName, Finding.TOOLS, Known.MAY);
       }
       return true;
     }
@@ -325,6 +346,12 @@ final class ToolClassFilter {
     return marking;
   }
 
+  /** {@return how many classes of the loader an answer is kept for} */
+  int knownClasses(ClassLoader loader) {
+    Map<String, Known> known = toolTypes.get(loader);
+    return known == null ? 0 : known.size();
+  }
+
   /**
    * {@return what is known about the classes of a loader that can see a tool annotation; {@code
    * null} if it cannot}
@@ -373,8 +400,10 @@ final class ToolClassFilter {
       } else if (look.unsettled(supertype)) {
         // reached again by another path of this look
         above = Finding.NONE_YET;
-      } else if (look.readsUsedUp()) {
-        // a hierarchy wider than is looked into may declare tools (ASM then reads the class)
+      } else if (look.readsUsedUp() || known.size() >= mostKnown) {
+        // A hierarchy wider than is looked into may declare tools (ASM then reads the class); so
+        // may one above which nothing more can be kept: a "may" not kept for a super type defined
+        // in memory with tools would leave its subclasses unwoven.
         return Finding.TOOLS;
       } else {
         // Not seen yet, or unsettled: a super type made in memory since may have been seen now.
@@ -435,14 +464,20 @@ final class ToolClassFilter {
   /**
    * Keeps what a look found for a class: tools as a "may", none as {@code none} (which says how it
    * was learnt), none yet as unsettled; never a "no" or an unsettled answer over a "may" another
-   * thread or another path kept meanwhile: a "may" holds for any bytes under the name.
+   * thread or another path kept meanwhile: a "may" holds for any bytes under the name. Nothing is
+   * added for a class not known yet once the loader's map is full ({@link #MOST_KNOWN}).
    */
-  private static void keep(
-      Map<String, Known> known, String internalName, Finding found, Known none) {
+  private void keep(Map<String, Known> known, String internalName, Finding found, Known none) {
     Known learnt =
         found == Finding.TOOLS ? Known.MAY : found == Finding.NONE ? none : Known.UNSETTLED;
     while (true) {
-      Known kept = known.putIfAbsent(internalName, learnt);
+      Known kept = known.get(internalName);
+      if (kept == null && known.size() >= mostKnown) {
+        // Full: the class is looked at afresh when it loads again, and a class below it may
+        // declare tools (inheritsTools).
+        return;
+      }
+      kept = kept == null ? known.putIfAbsent(internalName, learnt) : kept;
       if (kept == null
           || kept == learnt
           || kept == Known.MAY

@@ -593,6 +593,63 @@ class ToolClassFilterTest {
   }
 
   @Test
+  void aLoaderKeepsAnswersForNoMoreClassesThanItMayKnow() {
+    // A tool hands its loader bytes under made-up names, without end (Lookup.defineClass): with
+    // tools and without, over a super type not loaded and one that has no class file.
+    ToolClassFilter bounded = smallFilter();
+    for (int i = 0; i < 500; i++) {
+      bounded.mayDeclareTools(loader, "x/Forged" + i, childOf("x/Forged" + i, name(Plain.class)));
+      bounded.mayDeclareTools(loader, "x/Marked" + i, bytes(ToolAnnotationsTest.Direct.class));
+      bounded.mayDeclareTools(loader, "x/Orphan" + i, childOf("x/Orphan" + i, "x/Missing" + i));
+    }
+
+    assertThat(bounded.knownClasses(loader)).isLessThanOrEqualTo(SMALL);
+  }
+
+  @Test
+  void pastTheMostKnownAClassBelowATypeNotKnownMayDeclareTools() {
+    ToolClassFilter bounded = smallFilter();
+    assertThat(bounded.mayDeclareTools(loader, name(Plain.class), bytes(Plain.class))).isFalse();
+    fill(bounded, loader);
+
+    assertThat(bounded.mayDeclareTools(loader, "x/Kid", childOf("x/Kid", name(Plain.class))))
+        .as("its super class known before the loader's answers were full")
+        .isFalse();
+    assertThat(bounded.mayDeclareTools(loader, "x/Grandkid", childOf("x/Grandkid", "x/NotKnown")))
+        .isTrue();
+    assertThat(bounded.mayDeclareTools(loader, name(PlainChild.class), bytes(PlainChild.class)))
+        .as("its super class known, its own bytes read")
+        .isFalse();
+  }
+
+  @Test
+  void aToolClassNotKeptPastTheMostKnownStillAnswersForItsSubclasses() {
+    // x/Base is made in memory with tools once nothing more can be kept: its class below, which
+    // has no file to read for it either, must not be taken for one that inherits none.
+    ClassLoader inMemory = withoutFiles(name -> name.startsWith("x/"));
+    ToolClassFilter bounded = smallFilter();
+    fill(bounded, inMemory);
+
+    assertThat(bounded.mayDeclareTools(inMemory, "x/Base", bytes(ToolAnnotationsTest.Direct.class)))
+        .isTrue();
+    assertThat(bounded.mayDeclareTools(inMemory, "x/Child", childOfBase("x/Child"))).isTrue();
+  }
+
+  /** How many classes {@link #smallFilter} keeps answers for, per loader. */
+  private static final int SMALL = 16;
+
+  private static ToolClassFilter smallFilter() {
+    return new ToolClassFilter(new ToolAnnotations(List.of()), List.of(), null, SMALL);
+  }
+
+  /** Fills the filter's answers for the loader with classes that declare no tools. */
+  private void fill(ToolClassFilter bounded, ClassLoader of) {
+    for (int i = 0; bounded.knownClasses(of) < SMALL; i++) {
+      bounded.mayDeclareTools(of, "y/Filler" + i, childOf("y/Filler" + i, name(Plain.class)));
+    }
+  }
+
+  @Test
   void aClassWithMoreAnnotationTypesThanAreLookedAtMayDeclareToolsUnread() {
     ClassWriter writer = new ClassWriter(0);
     writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Many", null, "java/lang/Object", null);
