@@ -37,9 +37,11 @@ final class WeavingWarmUp implements Runnable {
   public void run() {
     try {
       warm();
-    } catch (RuntimeException | LinkageError failure) {
+    } catch (RuntimeException | LinkageError | VirtualMachineError failure) {
       // Only a head start is lost: the first tool class is read and woven as it loads, and a
-      // failure there is reported and refuses the class.
+      // failure there is reported and refuses the class. Memory or stack run out here is not
+      // toolguard's to print (the thread's default handler would, with a stack trace): what
+      // needs it next meets it again.
     }
   }
 

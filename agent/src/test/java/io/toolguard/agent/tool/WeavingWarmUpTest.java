@@ -24,6 +24,26 @@ class WeavingWarmUpTest {
   }
 
   @Test
+  void memoryOrStackRunOutEndsItQuietly() {
+    // An application's own system class loader runs on the warm-up's thread; its stack or the
+    // heap can run out there.
+    for (VirtualMachineError exhausted :
+        List.of(new StackOverflowError(), new OutOfMemoryError("Java heap space"))) {
+      ClassLoader exhausting =
+          new ClassLoader(null) {
+            @Override
+            public java.net.URL getResource(String name) {
+              throw exhausted;
+            }
+          };
+
+      org.assertj.core.api.Assertions.assertThatCode(new WeavingWarmUp(filter, exhausting)::run)
+          .as(exhausted.toString())
+          .doesNotThrowAnyException();
+    }
+  }
+
+  @Test
   void itsMadeUpClassIsOneTheWeavingTakesForAToolClass() {
     byte[] sample = WeavingWarmUp.sample();
 
