@@ -239,8 +239,9 @@ public final class ConstantPool {
    * methods, visible to reflection or not, with the annotations nested in their values}: a tool
    * annotation is one of these, or one it stands for (an annotation type's own annotations are the
    * class's). Each is the text of its constant, decoded as the JVM decodes it ({@link
-   * AnnotationNames#decoded}); {@link AnnotationNames#className} reads it as reflection does. Read
-   * through a table of where each constant starts, made only for a class file that has annotations.
+   * AnnotationNames#decoded}); {@link AnnotationNames#className} reads it as reflection does. The
+   * types' constants are found by walking the pool once more, without a table of where each
+   * constant starts (an int per constant, for every class with annotations the application loads).
    *
    * @throws IllegalArgumentException if they are not where a class file has them, or nest deeper
    *     than {@link #NESTING}
@@ -250,22 +251,30 @@ public final class ConstantPool {
       return List.of();
     }
     try {
-      int[] starts = starts();
       // each type's constant, marked once however often it is used: read once below
       boolean[] types = new boolean[count];
       int at = methodsAt();
       int methods = u2(classFile, at);
       at += 2;
       for (int i = 0; i < methods; i++) {
-        at = annotationsIn(at + 6, starts, types);
+        at = annotationsIn(at + 6, types);
       }
       // the class's own attributes
-      annotationsIn(at, starts, types);
+      annotationsIn(at, types);
       List<String> descriptors = new ArrayList<>();
+      int entry = 10;
       for (int index = 1; index < count; index++) {
         if (types[index]) {
-          descriptors.add(decoded(starts, index));
+          descriptors.add(decoded(entry, index));
         }
+        if (isWide(classFile, entry)) {
+          // the second index of a Long or Double names no constant
+          index++;
+          if (index < count && types[index]) {
+            throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
+          }
+        }
+        entry += size(classFile, entry);
       }
       return descriptors;
     } catch (ArrayIndexOutOfBoundsException truncated) {
@@ -277,16 +286,16 @@ public final class ConstantPool {
    * Adds the annotation types of the attributes at {@code at} (their count first) to {@code types};
    * {@return where the attributes end}
    */
-  private int annotationsIn(int at, int[] starts, boolean[] types) {
+  private int annotationsIn(int at, boolean[] types) {
     int attributes = u2(classFile, at);
     at += 2;
     for (int a = 0; a < attributes; a++) {
       int name = u2(classFile, at);
       int next = at + 6 + u4(classFile, at + 2);
-      if (holdsAnnotations(starts, name)) {
+      if (holdsAnnotations(name)) {
         int value = at + 8;
         for (int i = u2(classFile, at + 6); i > 0; i--) {
-          value = annotation(value, starts, types, 0);
+          value = annotation(value, types, 0);
         }
         if (value > next) {
           throw new IllegalArgumentException("annotations run past their attribute");
@@ -298,24 +307,23 @@ public final class ConstantPool {
   }
 
   /** {@return whether an attribute of this name (its index) holds annotations} */
-  private boolean holdsAnnotations(int[] starts, int name) {
+  private boolean holdsAnnotations(int name) {
     if (name == 0) {
       return false;
     }
     if (name == visibleAnnotations || name == invisibleAnnotations) {
       return true;
     }
-    if (!namesRepeated || name >= count || starts[name] == 0) {
-      return false;
-    }
-    int entry = starts[name];
-    return classFile[entry] == 1
+    // a class file that spells those names more than once (never javac's): the pool walked again
+    int entry = namesRepeated ? entry(name) : 0;
+    return entry != 0
+        && classFile[entry] == 1
         && (isName(classFile, entry, VISIBLE_ANNOTATIONS)
             || isName(classFile, entry, INVISIBLE_ANNOTATIONS));
   }
 
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
-  private int annotation(int at, int[] starts, boolean[] types, int depth) {
+  private int annotation(int at, boolean[] types, int depth) {
     if (depth > NESTING) {
       throw new IllegalArgumentException("annotations nested deeper than " + NESTING);
     }
@@ -328,13 +336,13 @@ public final class ConstantPool {
     at += 4;
     for (int i = 0; i < pairs; i++) {
       // the attribute's name, then its value
-      at = elementValue(at + 2, starts, types, depth);
+      at = elementValue(at + 2, types, depth);
     }
     return at;
   }
 
   /** Adds the annotations in the value at {@code at}; {@return where it ends} */
-  private int elementValue(int at, int[] starts, boolean[] types, int depth) {
+  private int elementValue(int at, boolean[] types, int depth) {
     if (depth > NESTING) {
       // arrays in arrays count too
       throw new IllegalArgumentException("annotation values nested deeper than " + NESTING);
@@ -345,12 +353,12 @@ public final class ConstantPool {
       case 'e':
         return at + 5;
       case '@':
-        return annotation(at + 1, starts, types, depth + 1);
+        return annotation(at + 1, types, depth + 1);
       case '[':
         int values = u2(classFile, at + 1);
         at += 3;
         for (int i = 0; i < values; i++) {
-          at = elementValue(at, starts, types, depth + 1);
+          at = elementValue(at, types, depth + 1);
         }
         return at;
       default:
@@ -472,9 +480,14 @@ public final class ConstantPool {
     return at;
   }
 
-  /** {@return the text of UTF-8 entry {@code index}, decoded as the JVM decodes a name} */
-  private String decoded(int[] starts, int index) {
-    int entry = utf8Entry(starts, index);
+  /**
+   * {@return the text of the UTF-8 entry {@code index}, which starts at {@code entry}, decoded as
+   * the JVM decodes a name}
+   */
+  private String decoded(int entry, int index) {
+    if (classFile[entry] != 1) {
+      throw new IllegalArgumentException("constant " + index + " is no UTF-8 entry");
+    }
     return AnnotationNames.decoded(classFile, entry + 3, entry + 3 + length(entry));
   }
 

@@ -290,6 +290,58 @@ class ConstantPoolTest {
   }
 
   @Test
+  void anAnnotationWhoseTypeIsNoTextIsSaidSo() {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Typed", null, "java/lang/Object", null);
+    writer.visitAnnotation("Lx/A;", true).visitEnd();
+    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "WIDE", "J", null, 7L).visitEnd();
+    writer.visitEnd();
+    byte[] classFile = writer.toByteArray();
+    ClassReader asm = new ClassReader(classFile);
+    int text = 0;
+    int wide = 0;
+    int klass = 0;
+    for (int index = 1; index < asm.getItemCount(); index++) {
+      int offset = asm.getItem(index);
+      if (offset == 0) {
+        continue;
+      }
+      switch (classFile[offset - 1]) {
+        case 1 ->
+            text =
+                "Lx/A;"
+                        .equals(
+                            new String(
+                                classFile,
+                                offset + 2,
+                                ConstantPool.u2(classFile, offset),
+                                StandardCharsets.ISO_8859_1))
+                    ? index
+                    : text;
+        case 5 -> wide = index;
+        case 7 -> klass = index;
+        default -> {}
+      }
+    }
+    // the annotation's type index: the only place past the pool with it and no element pairs
+    int at = asm.header;
+    while (!(ConstantPool.u2(classFile, at) == text && ConstantPool.u2(classFile, at + 2) == 0)) {
+      at++;
+    }
+    assertThat(ConstantPool.read(classFile).annotationTypes()).containsExactly("Lx/A;");
+
+    for (int notText : new int[] {wide + 1, wide, klass}) {
+      byte[] patched = classFile.clone();
+      patched[at] = (byte) (notText >> 8);
+      patched[at + 1] = (byte) notText;
+      assertThatThrownBy(() -> ConstantPool.read(patched).annotationTypes())
+          .as("constant %d", notText)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no UTF-8 entry");
+    }
+  }
+
+  @Test
   void anAttributeNamedByASecondConstantOfTheSameTextHoldsAnnotationsToo() {
     ClassWriter writer = new ClassWriter(0);
     writer.visit(
