@@ -149,8 +149,9 @@ final class Startup {
       if (trainingRun) {
         System.err.println("toolguard: " + Guards.TRAINING_RUN);
       } else {
-        // Last: on JDK 22+ at JVM start, asks the kernel on a thread of its own, which prints the
-        // exec sandbox's line; main does not wait for it, the first tool call does.
+        // Last: on JDK 22+ at JVM start, a thread of its own asks the kernel once a class with
+        // tools loads or a tool call comes, and prints the exec sandbox's line; main does not wait
+        // for it, the first tool call does.
         sandboxes.announce(policy);
       }
       if (!attached) {

@@ -29,9 +29,10 @@ import java.util.concurrent.CountDownLatch;
  * RulesetPlanner}).
  *
  * <p>What the kernel and JDK offer is asked once: at JVM start on JDK 22 and later on a thread of
- * its own once {@code premain} is done ({@link #announce}), which the first tool call waits for
- * ({@link #answers}); attached, or on JDK 17 to 21 (where nothing of the foreign function API is
- * loaded), at once ({@link #askKernel}).
+ * its own, started once {@code premain} is done ({@link #announce}), when the application loads its
+ * first class with tools or a tool call comes, which waits for it ({@link #answers}); attached, or
+ * on JDK 17 to 21 (where nothing of the foreign function API is loaded), at once ({@link
+ * #askKernel}).
  */
 public final class ExecSandboxes {
 
@@ -220,12 +221,14 @@ public final class ExecSandboxes {
    * Says on stderr what toolguard does with the processes tools start, in one line, and asks the
    * kernel if {@link #askKernel} left that for now: the last step of {@code premain}. The first use
    * of the foreign function API spins its method handles in the JVM's interpreter (about 0.3 s of
-   * CPU on JDK 25), so it runs on a daemon thread of its own once {@code premain} is done: {@code
-   * main} does not wait for it, and an application that calls no tool never does; the first tool
-   * call waits for it ({@link #answers}). The line is printed at once where it needs no answer (the
-   * policy turns the sandbox off everywhere, or the answers are in already), else by that thread
-   * when it has them, before any tool runs. If asking fails, that thread says so once and every
-   * tool call is refused.
+   * CPU on JDK 25), so it runs on a daemon thread of its own, started now, that asks once a tool
+   * call may come: the application loads its first class with tools ({@link
+   * CallsRefused#toolsAhead}, as the JDK's classes left unwoven are woven then), or a call comes.
+   * {@code main} does not wait for it, an application that loads no class with tools never pays for
+   * it, and the first tool call waits for it ({@link #answers}). The line is printed at once where
+   * it needs no answer (the policy turns the sandbox off everywhere, or the answers are in
+   * already), else by that thread when it has them, before any tool runs. If asking fails, that
+   * thread says so once and every tool call is refused.
    */
   public void announce(Policy policy) {
     if (answers.settled != null) {
@@ -272,6 +275,9 @@ public final class ExecSandboxes {
     @Override
     public void run() {
       try {
+        // Nothing asked until a tool call may come: an application that loads no class with
+        // tools never pays for the foreign function API's first use.
+        answers.awaitWanted();
         String failure = asked();
         String refusal = null;
         String line = null;
@@ -312,6 +318,12 @@ public final class ExecSandboxes {
 
     private final CountDownLatch ended = new CountDownLatch(1);
 
+    /**
+     * Counted down once a tool call may come (a class with tools was woven, or a call came): the
+     * probe's thread asks the kernel only then.
+     */
+    private final CountDownLatch wanted = new CountDownLatch(1);
+
     /** Why every tool call is refused, or null if none is: a value, set once. */
     private record Settled(String refusal) {}
 
@@ -329,10 +341,22 @@ public final class ExecSandboxes {
     }
 
     @Override
+    public void toolsAhead() {
+      // Allocates and loads nothing (see CallsRefused): the latch's classes are loaded already.
+      wanted.countDown();
+    }
+
+    /** Waits until a tool call may come ({@link #toolsAhead}, {@link #why}). */
+    void awaitWanted() {
+      awaitUninterrupted(wanted);
+    }
+
+    @Override
     public String why() {
       Settled known = settled;
       if (known == null) {
-        awaitEnded();
+        wanted.countDown();
+        awaitUninterrupted(ended);
         known = settled;
         if (known == null) {
           return UNANSWERED;
@@ -342,15 +366,15 @@ public final class ExecSandboxes {
     }
 
     /**
-     * Waits until the answers are settled, however often the waiting thread is interrupted
-     * meanwhile (a tool must not run on an interrupt), and interrupts it again afterwards if it
-     * was.
+     * Waits until {@code latch} is counted down, however often the waiting thread is interrupted
+     * meanwhile (a tool must not run on an interrupt before the answers are settled), and
+     * interrupts it again afterwards if it was.
      */
-    private void awaitEnded() {
+    private static void awaitUninterrupted(CountDownLatch latch) {
       boolean interrupted = false;
       while (true) {
         try {
-          ended.await();
+          latch.await();
           break;
         } catch (InterruptedException e) {
           interrupted = true;

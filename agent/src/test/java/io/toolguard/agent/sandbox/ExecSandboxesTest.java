@@ -161,6 +161,42 @@ class ExecSandboxesTest {
   }
 
   @Test
+  void theKernelIsAskedOnlyOnceAClassWithToolsLoads() throws Exception {
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    String printed =
+        stderrOf(
+            () -> {
+              ExecSandboxes lazy = asking(asked::countDown);
+              lazy.announce(policy);
+              // An application that loads no class with tools: nothing is asked.
+              assertThat(asked.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+
+              lazy.answers().toolsAhead();
+              assertThat(asked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+              assertThat(lazy.answers().why()).isNull();
+            });
+
+    assertThat(printed).startsWith("toolguard: exec sandbox: ");
+  }
+
+  @Test
+  void aToolCallAloneHasTheKernelAsked() throws Exception {
+    // No class with tools was seen woven (a tool class defined before the weaving, say): the call
+    // itself starts the asking, and waits for it.
+    String[] why = {"not asked"};
+    stderrOf(
+        () -> {
+          ExecSandboxes lazy = asking(() -> {});
+          lazy.announce(policy);
+          why[0] =
+              java.util.concurrent.CompletableFuture.supplyAsync(() -> lazy.answers().why())
+                  .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        });
+
+    assertThat(why[0]).isNull();
+  }
+
+  @Test
   void withTheSandboxOffEverywhereTheLineIsPrintedAtOnce() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     ExecSandboxes[] slow = new ExecSandboxes[1];
