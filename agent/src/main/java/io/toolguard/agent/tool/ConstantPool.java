@@ -213,6 +213,15 @@ public final class ConstantPool {
     return 0;
   }
 
+  /** {@return {@link #entry}'s answer, from the table of where each constant starts if made} */
+  private int where(int index) {
+    int[] table = starts;
+    if (table == null) {
+      return entry(index);
+    }
+    return index > 0 && index < count ? table[index] : 0;
+  }
+
   /**
    * {@return the internal names of the class's super class (if any) and interfaces}
    *
@@ -227,6 +236,11 @@ public final class ConstantPool {
     int interfaces = u2(classFile, end + 6);
     if (end + 8 + 2 * interfaces > classFile.length) {
       throw new IllegalArgumentException("truncated class file");
+    }
+    if (interfaces > 8) {
+      // Each name found by walking the pool would cost a walk per interface (a class file may list
+      // 65,535 over as many constants): the table of where each constant starts, made once.
+      starts();
     }
     for (int i = 0; i < interfaces; i++) {
       supertypes.add(className(u2(classFile, end + 8 + 2 * i)));
@@ -253,14 +267,15 @@ public final class ConstantPool {
     try {
       // each type's constant, marked once however often it is used: read once below
       boolean[] types = new boolean[count];
+      boolean[] names = namesRepeated ? annotationAttributeNames() : null;
       int at = methodsAt();
       int methods = u2(classFile, at);
       at += 2;
       for (int i = 0; i < methods; i++) {
-        at = annotationsIn(at + 6, types);
+        at = annotationsIn(at + 6, types, names);
       }
       // the class's own attributes
-      annotationsIn(at, types);
+      annotationsIn(at, types, names);
       List<String> descriptors = new ArrayList<>();
       int entry = 10;
       for (int index = 1; index < count; index++) {
@@ -286,13 +301,13 @@ public final class ConstantPool {
    * Adds the annotation types of the attributes at {@code at} (their count first) to {@code types};
    * {@return where the attributes end}
    */
-  private int annotationsIn(int at, boolean[] types) {
+  private int annotationsIn(int at, boolean[] types, boolean[] names) {
     int attributes = u2(classFile, at);
     at += 2;
     for (int a = 0; a < attributes; a++) {
       int name = u2(classFile, at);
       int next = at + 6 + u4(classFile, at + 2);
-      if (holdsAnnotations(name)) {
+      if (holdsAnnotations(name, names)) {
         int value = at + 8;
         for (int i = u2(classFile, at + 6); i > 0; i--) {
           value = annotation(value, types, 0);
@@ -306,20 +321,41 @@ public final class ConstantPool {
     return at;
   }
 
-  /** {@return whether an attribute of this name (its index) holds annotations} */
-  private boolean holdsAnnotations(int name) {
+  /**
+   * {@return whether an attribute of this name (its index) holds annotations}
+   *
+   * @param names where the pool spells those names more than once, the entries that spell either
+   *     ({@link #annotationAttributeNames}); else {@code null}
+   */
+  private boolean holdsAnnotations(int name, boolean[] names) {
     if (name == 0) {
       return false;
     }
     if (name == visibleAnnotations || name == invisibleAnnotations) {
       return true;
     }
-    // a class file that spells those names more than once (never javac's): the pool walked again
-    int entry = namesRepeated ? entry(name) : 0;
-    return entry != 0
-        && classFile[entry] == 1
-        && (isName(classFile, entry, VISIBLE_ANNOTATIONS)
-            || isName(classFile, entry, INVISIBLE_ANNOTATIONS));
+    return names != null && name < count && names[name];
+  }
+
+  /**
+   * {@return the UTF-8 entries that spell the name of an attribute holding annotations, by index},
+   * for a class file that spells one of them more than once (never javac's): one more walk of the
+   * pool, rather than one per attribute
+   */
+  private boolean[] annotationAttributeNames() {
+    boolean[] names = new boolean[count];
+    int at = 10;
+    for (int index = 1; index < count; index++) {
+      names[index] =
+          classFile[at] == 1
+              && (isName(classFile, at, VISIBLE_ANNOTATIONS)
+                  || isName(classFile, at, INVISIBLE_ANNOTATIONS));
+      if (isWide(classFile, at)) {
+        index++;
+      }
+      at += size(classFile, at);
+    }
+    return names;
   }
 
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
@@ -514,11 +550,11 @@ public final class ConstantPool {
   }
 
   private String className(int index) {
-    int entry = entry(index);
+    int entry = where(index);
     if (entry == 0 || classFile[entry] != 7) {
       throw new IllegalArgumentException("constant " + index + " is not a class");
     }
-    int name = entry(u2(classFile, entry + 1));
+    int name = where(u2(classFile, entry + 1));
     if (name == 0 || classFile[name] != 1) {
       throw new IllegalArgumentException("constant " + index + " names no UTF-8 entry");
     }

@@ -290,6 +290,39 @@ class ConstantPoolTest {
   }
 
   @Test
+  void manyInterfacesAreReadAsAsmReadsThem() {
+    String[] interfaces = new String[40];
+    for (int i = 0; i < interfaces.length; i++) {
+      interfaces[i] = "x/I" + i;
+    }
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Wide", null, "x/Base", interfaces);
+    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "WIDE", "J", null, 7L).visitEnd();
+    writer.visitEnd();
+    byte[] classFile = writer.toByteArray();
+    List<String> expected = new ArrayList<>(List.of("x/Base"));
+    expected.addAll(List.of(interfaces));
+
+    assertThat(ConstantPool.read(classFile).supertypes()).isEqualTo(expected);
+
+    // the last interface pointed at the second index of the Long: no class constant
+    ClassReader asm = new ClassReader(classFile);
+    int wide = 0;
+    for (int index = 1; index < asm.getItemCount(); index++) {
+      if (asm.getItem(index) != 0 && classFile[asm.getItem(index) - 1] == 5) {
+        wide = index;
+      }
+    }
+    int last = asm.header + 8 + 2 * (interfaces.length - 1);
+    byte[] patched = classFile.clone();
+    patched[last] = (byte) ((wide + 1) >> 8);
+    patched[last + 1] = (byte) (wide + 1);
+    assertThatThrownBy(() -> ConstantPool.read(patched).supertypes())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a class");
+  }
+
+  @Test
   void anAnnotationWhoseTypeIsNoTextIsSaidSo() {
     ClassWriter writer = new ClassWriter(0);
     writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Typed", null, "java/lang/Object", null);
