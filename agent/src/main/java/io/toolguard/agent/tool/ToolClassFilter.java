@@ -72,7 +72,11 @@ final class ToolClassFilter {
      * redefinition).
      */
     NONE_AS_LOADED,
-    /** Nothing settled: it has no class file, or its answer leaned on a super type without one. */
+    /**
+     * Nothing settled: it has no class file, or its answer leaned on a super type without one. Kept
+     * only in place of a "no" learnt before; for a class not known it is not kept at all, which
+     * answers the same.
+     */
     UNSETTLED
   }
 
@@ -339,11 +343,24 @@ final class ToolClassFilter {
 
   private Map<String, Boolean> markingTypes(ClassLoader loader) {
     Map<String, Boolean> marking = markingTypes.get(loader);
-    if (marking == null) {
-      marking = new ConcurrentHashMap<>();
-      markingTypes.put(loader, marking);
+    return marking != null ? marking : first(markingTypes, loader, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * {@return the loader's map in {@code maps}: {@code made}, unless another thread put one in
+   * first}: two threads loading a loader's first classes must not each keep answers in a map of
+   * their own, one of which is lost (a "may" with it, for a super type made in memory). The map's
+   * lock is taken only here, never around the loader's own code.
+   */
+  private static <V> V first(WeakIdentityMap<V> maps, ClassLoader loader, V made) {
+    synchronized (maps) {
+      V there = maps.get(loader);
+      if (there != null) {
+        return there;
+      }
+      maps.put(loader, made);
+      return made;
     }
-    return marking;
   }
 
   /** {@return how many classes of the loader an answer is kept for} */
@@ -365,10 +382,12 @@ final class ToolClassFilter {
       // inherit its tools unseen. An application under toolguard has tools there, so the answer
       // would be "sees them" all the same.
       known =
-          isJdkApplicationLoader(loader) || seesToolAnnotations(loader)
-              ? new ConcurrentHashMap<>()
-              : NO_TOOLS;
-      toolTypes.put(loader, known);
+          first(
+              toolTypes,
+              loader,
+              isJdkApplicationLoader(loader) || seesToolAnnotations(loader)
+                  ? new ConcurrentHashMap<>()
+                  : NO_TOOLS);
     }
     return known == NO_TOOLS ? null : known;
   }
@@ -472,9 +491,15 @@ final class ToolClassFilter {
         found == Finding.TOOLS ? Known.MAY : found == Finding.NONE ? none : Known.UNSETTLED;
     while (true) {
       Known kept = known.get(internalName);
+      if (kept == null && learnt == Known.UNSETTLED) {
+        // Nothing settled, as nothing kept: it is looked at afresh either way, and a tool handing
+        // over classes above made-up names does not fill the map with them.
+        return;
+      }
       if (kept == null && known.size() >= mostKnown) {
         // Full: the class is looked at afresh when it loads again, and a class below it may
         // declare tools (inheritsTools).
+        full(internalName);
         return;
       }
       kept = kept == null ? known.putIfAbsent(internalName, learnt) : kept;
@@ -484,6 +509,23 @@ final class ToolClassFilter {
           || known.replace(internalName, kept, learnt)) {
         return;
       }
+    }
+  }
+
+  /** Whether a loader's answers filled up ({@link #MOST_KNOWN}): said once. */
+  private volatile boolean saidFull;
+
+  private void full(String internalName) {
+    if (!saidFull) {
+      saidFull = true;
+      System.err.println(
+          "toolguard: WARNING: a class loader's classes filled the "
+              + mostKnown
+              + " answers toolguard keeps per loader on which may declare tools (at "
+              + internalName.replace('/', '.')
+              + "); from now on, a class below a type not known yet is read whole as it loads,"
+              + " which slows loading. An application this large, or a tool defining classes"
+              + " without end, does this.");
     }
   }
 

@@ -635,6 +635,63 @@ class ToolClassFilterTest {
     assertThat(bounded.mayDeclareTools(inMemory, "x/Child", childOfBase("x/Child"))).isTrue();
   }
 
+  @Test
+  void classesAboveMadeUpNamesKeepNothing() {
+    // A tool hands its loader classes whose super types have no class file, without end: each
+    // answers "none yet", which is not kept.
+    ClassLoader fresh = new ClassLoader(loader) {};
+    for (int i = 0; i < 200; i++) {
+      assertThat(
+              filter.mayDeclareTools(
+                  fresh, "x/Orphan" + i, childOf("x/Orphan" + i, "x/Missing" + i)))
+          .isFalse();
+    }
+
+    assertThat(filter.knownClasses(fresh)).isZero();
+  }
+
+  @Test
+  void twoThreadsAtALoadersFirstClassesKeepTheirAnswersInOneMap() throws Exception {
+    // Thread A asks first and is held inside the loader's resource look-up (whether it sees a tool
+    // annotation); meanwhile thread B loads x/Base, made in memory with tools; then A goes on.
+    java.util.concurrent.CountDownLatch inLookUp = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean held =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    ClassLoader racing =
+        new ClassLoader(loader) {
+          @Override
+          public java.net.URL getResource(String name) {
+            if (held.compareAndSet(false, true)) {
+              inLookUp.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.getResource(name);
+          }
+
+          @Override
+          public java.io.InputStream getResourceAsStream(String name) {
+            return name.startsWith("x/") ? null : super.getResourceAsStream(name);
+          }
+        };
+    Thread first =
+        new Thread(() -> filter.mayDeclareTools(racing, name(Plain.class), bytes(Plain.class)));
+    first.start();
+    inLookUp.await();
+    assertThat(filter.mayDeclareTools(racing, "x/Base", bytes(ToolAnnotationsTest.Direct.class)))
+        .isTrue();
+    release.countDown();
+    first.join();
+
+    assertThat(filter.mayDeclareTools(racing, "x/Child", childOfBase("x/Child")))
+        .as("x/Base's tools, learnt on the second thread, answer for the class below it")
+        .isTrue();
+  }
+
   /** How many classes {@link #smallFilter} keeps answers for, per loader. */
   private static final int SMALL = 16;
 
