@@ -519,12 +519,12 @@ final class ToolClassFilter {
     if (!saidFull) {
       saidFull = true;
       System.err.println(
-          "toolguard: WARNING: a class loader's classes filled the "
+          "toolguard: WARNING: toolguard keeps what it learns of at most "
               + mostKnown
-              + " answers toolguard keeps per loader on which may declare tools (at "
+              + " classes per class loader, and a loader has reached that (at "
               + internalName.replace('/', '.')
-              + "); from now on, a class below a type not known yet is read whole as it loads,"
-              + " which slows loading. An application this large, or a tool defining classes"
+              + "): from now on, its classes below a type not known yet are read whole as they"
+              + " load, which is slower. A very large application, or a tool that defines classes"
               + " without end, does this.");
     }
   }
