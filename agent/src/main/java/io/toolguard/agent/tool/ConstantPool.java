@@ -306,7 +306,7 @@ public final class ConstantPool {
     at += 2;
     for (int a = 0; a < attributes; a++) {
       int name = u2(classFile, at);
-      int next = at + 6 + u4(classFile, at + 2);
+      int next = attributeEnd(at);
       if (holdsAnnotations(name, names)) {
         int value = at + 8;
         for (int i = u2(classFile, at + 6); i > 0; i--) {
@@ -433,13 +433,16 @@ public final class ConstantPool {
         byte[] code = null;
         boolean handlers = false;
         for (int a = 0; a < attributes; a++) {
-          int length = u4(classFile, at + 2);
+          int next = attributeEnd(at);
           if (utf8(starts, u2(classFile, at)).equals("Code")) {
             int codeLength = u4(classFile, at + 10);
+            if (codeLength < 0 || at + 14L + codeLength > next) {
+              throw new IllegalArgumentException("a method's code runs past its attribute");
+            }
             code = java.util.Arrays.copyOfRange(classFile, at + 14, at + 14 + codeLength);
             handlers = u2(classFile, at + 14 + codeLength) != 0;
           }
-          at += 6 + length;
+          at = next;
         }
         methods.add(new Method(name, descriptor, access, code, handlers));
       }
@@ -511,9 +514,24 @@ public final class ConstantPool {
     int attributes = u2(classFile, at);
     at += 2;
     for (int a = 0; a < attributes; a++) {
-      at += 6 + u4(classFile, at + 2);
+      at = attributeEnd(at);
     }
     return at;
+  }
+
+  /**
+   * {@return where the attribute at {@code at} ends}: its length read unsigned, as the JVM reads
+   * it, so that a walk only ever moves forward (a length read as a negative int would send it back
+   * over the same bytes, without end)
+   *
+   * @throws IllegalArgumentException if it ends past the class file
+   */
+  private int attributeEnd(int at) {
+    long end = at + 6L + Integer.toUnsignedLong(u4(classFile, at + 2));
+    if (end > classFile.length) {
+      throw new IllegalArgumentException("an attribute runs past the class file");
+    }
+    return (int) end;
   }
 
   /**

@@ -290,6 +290,57 @@ class ConstantPoolTest {
   }
 
   @Test
+  void anAttributeWhoseLengthReachesBackIsSaidSo() {
+    // A length of 2^32 - 16, read as an int, would send the walk 10 bytes back over the same
+    // bytes; the JVM reads it unsigned, past the file's end.
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Back", null, "java/lang/Object", null);
+    writer.visitAnnotation("Lx/A;", true).visitEnd();
+    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "F", "J", null, 7L).visitEnd();
+    writer
+        .visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "m", "()V", null, null)
+        .visitEnd();
+    writer.visitEnd();
+    byte[] classFile = writer.toByteArray();
+    ClassReader asm = new ClassReader(classFile);
+    int name = 0;
+    for (int index = 1; index < asm.getItemCount(); index++) {
+      int offset = asm.getItem(index);
+      if (offset != 0
+          && classFile[offset - 1] == 1
+          && "ConstantValue"
+              .equals(
+                  new String(
+                      classFile,
+                      offset + 2,
+                      ConstantPool.u2(classFile, offset),
+                      StandardCharsets.ISO_8859_1))) {
+        name = index;
+      }
+    }
+    int at = asm.header;
+    while (!(ConstantPool.u2(classFile, at) == name
+        && ConstantPool.u2(classFile, at + 2) == 0
+        && ConstantPool.u2(classFile, at + 4) == 2)) {
+      at++;
+    }
+    assertThat(ConstantPool.read(classFile).annotationTypes()).containsExactly("Lx/A;");
+    assertThat(ConstantPool.read(classFile).methods()).hasSize(1);
+
+    byte[] back = classFile.clone();
+    back[at + 2] = (byte) 0xFF;
+    back[at + 3] = (byte) 0xFF;
+    back[at + 4] = (byte) 0xFF;
+    back[at + 5] = (byte) 0xF0;
+    assertThatThrownBy(() -> ConstantPool.read(back).annotationTypes())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runs past the class file");
+    assertThatThrownBy(() -> ConstantPool.read(back).methods())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("runs past the class file");
+  }
+
+  @Test
   void manyInterfacesAreReadAsAsmReadsThem() {
     String[] interfaces = new String[40];
     for (int i = 0; i < interfaces.length; i++) {
