@@ -5,9 +5,12 @@ import static io.toolguard.agent.weave.Provenance.Purpose.DECLARES_NO_TOOLS;
 import io.toolguard.agent.weave.Provenance;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.WeakIdentityMap;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -515,10 +518,18 @@ final class ToolClassFilter {
   /** Whether a loader's answers filled up ({@link #MOST_KNOWN}): said once. */
   private volatile boolean saidFull;
 
+  /**
+   * Where that is said: the process's standard error through a stream of toolguard's own, made
+   * before any tool runs. Not {@code System.err}, whose lock a tool can hold on a thread of its own
+   * while it fills a loader's answers: the warning is written inside a class transformer, and the
+   * application thread loading the class would wait for that lock for good.
+   */
+  private final FileOutputStream warnings = new FileOutputStream(FileDescriptor.err);
+
   private void full(String internalName) {
     if (!saidFull) {
       saidFull = true;
-      System.err.println(
+      say(
           "toolguard: WARNING: toolguard keeps what it learns of at most "
               + mostKnown
               + " classes per class loader, and a loader has reached that (at "
@@ -526,6 +537,14 @@ final class ToolClassFilter {
               + "): from now on, its classes below a type not known yet are read whole as they"
               + " load, which is slower. A very large application, or a tool that defines classes"
               + " without end, does this.");
+    }
+  }
+
+  private void say(String line) {
+    try {
+      warnings.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException notWritten) {
+      // standard error closed: nothing to tell it on
     }
   }
 

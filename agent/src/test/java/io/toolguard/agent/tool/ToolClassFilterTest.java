@@ -692,6 +692,54 @@ class ToolClassFilterTest {
         .isTrue();
   }
 
+  @Test
+  void theWarningThatALoadersAnswersAreFullWaitsForNoLockOfSystemErr() throws Exception {
+    // A tool holds System.err's lock on a thread of its own (printf holds it while an argument
+    // formats itself) and fills the loader's answers; an application thread then loads a class.
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.io.PrintStream runners = System.err;
+    // the JVM's kind of System.err (a test runner's may print without the lock)
+    System.setErr(
+        new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true));
+    Thread tool =
+        new Thread(
+            () ->
+                System.err.printf(
+                    "%s%n",
+                    new java.util.Formattable() {
+                      @Override
+                      public void formatTo(
+                          java.util.Formatter formatter, int flags, int width, int precision) {
+                        holding.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        formatter.format("released");
+                      }
+                    }));
+    tool.setDaemon(true);
+    tool.start();
+    try {
+      holding.await();
+      ToolClassFilter bounded = smallFilter();
+      fill(bounded, loader);
+
+      assertThat(
+              java.util.concurrent.CompletableFuture.supplyAsync(
+                      () ->
+                          bounded.mayDeclareTools(
+                              loader, "y/Next", childOf("y/Next", name(PlainChild.class))))
+                  .get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .isTrue();
+    } finally {
+      release.countDown();
+      System.setErr(runners);
+    }
+  }
+
   /** How many classes {@link #smallFilter} keeps answers for, per loader. */
   private static final int SMALL = 16;
 
