@@ -293,10 +293,7 @@ class ConstantPoolTest {
   void anAttributeWhoseLengthReachesBackIsSaidSo() {
     // A length of 2^32 - 16, read as an int, would send the walk 10 bytes back over the same
     // bytes; the JVM reads it unsigned, past the file's end.
-    ClassWriter writer = new ClassWriter(0);
-    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Back", null, "java/lang/Object", null);
-    writer.visitAnnotation("Lx/A;", true).visitEnd();
-    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "F", "J", null, 7L).visitEnd();
+    ClassWriter writer = annotatedWithALong("x/Back");
     writer
         .visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "m", "()V", null, null)
         .visitEnd();
@@ -373,12 +370,21 @@ class ConstantPoolTest {
         .hasMessageContaining("is not a class");
   }
 
+  /**
+   * {@return a class of this name, annotated with {@code x/A}, with a long constant (a pool entry
+   * that takes two indexes), still open for more}
+   */
+  private static ClassWriter annotatedWithALong(String name) {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, name, null, "java/lang/Object", null);
+    writer.visitAnnotation("Lx/A;", true).visitEnd();
+    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "F", "J", null, 7L).visitEnd();
+    return writer;
+  }
+
   @Test
   void anAnnotationWhoseTypeIsNoTextIsSaidSo() {
-    ClassWriter writer = new ClassWriter(0);
-    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "x/Typed", null, "java/lang/Object", null);
-    writer.visitAnnotation("Lx/A;", true).visitEnd();
-    writer.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "WIDE", "J", null, 7L).visitEnd();
+    ClassWriter writer = annotatedWithALong("x/Typed");
     writer.visitEnd();
     byte[] classFile = writer.toByteArray();
     ClassReader asm = new ClassReader(classFile);
