@@ -267,7 +267,8 @@ public final class ConstantPool {
     try {
       // each type's constant, marked once however often it is used: read once below
       boolean[] types = new boolean[count];
-      boolean[] names = namesRepeated ? annotationAttributeNames() : null;
+      // a pool that spells those names more than once (never javac's): looked up in the table
+      int[] names = namesRepeated ? starts() : null;
       int at = methodsAt();
       int methods = u2(classFile, at);
       at += 2;
@@ -301,7 +302,7 @@ public final class ConstantPool {
    * Adds the annotation types of the attributes at {@code at} (their count first) to {@code types};
    * {@return where the attributes end}
    */
-  private int annotationsIn(int at, boolean[] types, boolean[] names) {
+  private int annotationsIn(int at, boolean[] types, int[] names) {
     int attributes = u2(classFile, at);
     at += 2;
     for (int a = 0; a < attributes; a++) {
@@ -324,38 +325,23 @@ public final class ConstantPool {
   /**
    * {@return whether an attribute of this name (its index) holds annotations}
    *
-   * @param names where the pool spells those names more than once, the entries that spell either
-   *     ({@link #annotationAttributeNames}); else {@code null}
+   * @param starts where the pool spells those names more than once, where each constant starts
+   *     ({@link #starts}, made once, not a walk of the pool per attribute); else {@code null}
    */
-  private boolean holdsAnnotations(int name, boolean[] names) {
+  private boolean holdsAnnotations(int name, int[] starts) {
     if (name == 0) {
       return false;
     }
     if (name == visibleAnnotations || name == invisibleAnnotations) {
       return true;
     }
-    return names != null && name < count && names[name];
-  }
-
-  /**
-   * {@return the UTF-8 entries that spell the name of an attribute holding annotations, by index},
-   * for a class file that spells one of them more than once (never javac's): one more walk of the
-   * pool, rather than one per attribute
-   */
-  private boolean[] annotationAttributeNames() {
-    boolean[] names = new boolean[count];
-    int at = 10;
-    for (int index = 1; index < count; index++) {
-      names[index] =
-          classFile[at] == 1
-              && (isName(classFile, at, VISIBLE_ANNOTATIONS)
-                  || isName(classFile, at, INVISIBLE_ANNOTATIONS));
-      if (isWide(classFile, at)) {
-        index++;
-      }
-      at += size(classFile, at);
+    if (starts == null || name >= count || starts[name] == 0) {
+      return false;
     }
-    return names;
+    int entry = starts[name];
+    return classFile[entry] == 1
+        && (isName(classFile, entry, VISIBLE_ANNOTATIONS)
+            || isName(classFile, entry, INVISIBLE_ANNOTATIONS));
   }
 
   /** Adds the annotation at {@code at} and those in its values; {@return where it ends} */
