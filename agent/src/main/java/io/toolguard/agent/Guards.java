@@ -78,8 +78,12 @@ final class Guards implements Dispatcher.Hooks {
   /**
    * Builds the guards, waits for the JDK's weaving and registers the guards with the dispatcher,
    * then weaves the tool methods; in a training run, the JDK is not woven and every tool call is
-   * denied. Every tool call first waits for the kernel's answers ({@link ExecSandboxes#answers}):
-   * asked here when attached or where they cost little, else at the end of {@code premain}.
+   * denied. At JVM start where {@link JdkWeaving#besideMain}, only the tool-call guard is made here
+   * and the tool methods woven from now on: the other guards are made, and registered, on the JDK
+   * weaving's thread once it is done ({@link JdkWeaving#besideMainThen}) while {@code main} runs,
+   * and a tool call waits in the dispatcher until they are. Every tool call first waits for the
+   * kernel's answers ({@link ExecSandboxes#answers}): asked here when attached or where they cost
+   * little, else at the end of {@code premain}.
    *
    * @param own toolguard's own files, which no tool may touch
    * @param sandboxes the kernel sandboxes of the processes tools start
@@ -113,28 +117,128 @@ final class Guards implements Dispatcher.Hooks {
     Approver approver = new Approver(approvals.approvals(), audit);
     ToolCallGuard tools =
         ToolInstrumentation.guard(active, audit, approver, FileGuard.WHERE_LEADS, refused);
-    AccessGate gate = new AccessGate(audit, approver);
-    FileGuard files = FileGuard.create(gate, own);
-    EnvGuard env = new EnvGuard(gate);
-    Guards guards =
-        new Guards(
-            tools,
-            files,
-            new ExecGuard(gate, files, env, sandboxes),
-            new NetGuard(gate, new ApprovalServerAddress(approvals)),
-            env,
-            new JvmGuard(gate));
     ToolInstrumentation toolWeaving =
         ToolInstrumentation.prepare(tools, active.current().policy().toolAnnotations());
+    Rest rest = new Rest(tools, audit, approver, approvals, own, sandboxes, jdk);
+    if (!attached && jdk.besideMain()) {
+      // The rest beside main, on the JDK weaving's thread once it is done: the tool methods are
+      // woven from now on, and a tool call waits in the dispatcher for the guards, and then for
+      // what the weaving left (the tool-call guard's refusal) before anything of the tool runs.
+      Dispatcher.hooksAhead(jdk.thread());
+      BornClasses.install(instrumentation);
+      toolWeaving.install(instrumentation, false);
+      jdk.besideMainThen(rest);
+      return;
+    }
     // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
     // JDK classes loaded so far are woven before the guards are in place, every one loaded from
     // now on as it loads, and no tool runs before the rest are woven too.
+    Guards guards = rest.guards();
     jdk.woven();
     Dispatcher.install(guards);
     if (!bootstrap.trainingRun()) {
       BornClasses.install(instrumentation);
     }
     toolWeaving.install(instrumentation, attached);
+  }
+
+  /**
+   * The guards but the tool-call guard, made and installed in the dispatcher once the JDK is woven:
+   * in turn, or beside {@code main} on the weaving's thread ({@link #run}). Not a lambda, which
+   * start-up would spin.
+   */
+  private static final class Rest implements Runnable {
+    private final ToolCallGuard tools;
+    private final AuditLog audit;
+    private final Approver approver;
+    private final ApprovalChannels approvals;
+    private final ProtectedFiles own;
+    private final ExecSandboxes sandboxes;
+    private final JdkWeaving jdk;
+
+    Rest(
+        ToolCallGuard tools,
+        AuditLog audit,
+        Approver approver,
+        ApprovalChannels approvals,
+        ProtectedFiles own,
+        ExecSandboxes sandboxes,
+        JdkWeaving jdk) {
+      this.tools = tools;
+      this.audit = audit;
+      this.approver = approver;
+      this.approvals = approvals;
+      this.own = own;
+      this.sandboxes = sandboxes;
+      this.jdk = jdk;
+    }
+
+    Guards guards() {
+      AccessGate gate = new AccessGate(audit, approver);
+      FileGuard files = FileGuard.create(gate, own);
+      EnvGuard env = new EnvGuard(gate);
+      return new Guards(
+          tools,
+          files,
+          new ExecGuard(gate, files, env, sandboxes),
+          new NetGuard(gate, new ApprovalServerAddress(approvals)),
+          env,
+          new JvmGuard(gate));
+    }
+
+    /**
+     * Beside {@code main}: makes the guards and installs them once the JDK is woven. A weaving that
+     * failed is said here once and refuses every tool call (the tool-call guard asks {@link
+     * JdkWeaving#wovenRefusal}); guards that could not be made leave the dispatcher without hooks,
+     * which then denies every tool call.
+     */
+    @Override
+    public void run() {
+      boolean installed = false;
+      try {
+        installed = install();
+      } finally {
+        if (!installed) {
+          // A tool call waiting in the dispatcher is denied now, not left waiting for hooks
+          // that will not come from a thread that goes on.
+          Dispatcher.hooksAhead(null);
+        }
+      }
+      jdk.premainDone();
+    }
+
+    /** {@return whether the guards were installed}, after saying why not */
+    private boolean install() {
+      Guards guards;
+      try {
+        guards = guards();
+      } catch (Throwable failed) {
+        say("toolguard failed to make its guards (" + failed + "), so every tool call is refused");
+        return false;
+      }
+      String notWoven = jdk.wovenRefusal();
+      if (notWoven != null) {
+        say(notWoven);
+      }
+      try {
+        Dispatcher.install(guards);
+        return true;
+      } catch (Throwable failed) {
+        say(
+            "toolguard failed to install its guards ("
+                + failed
+                + "), so every tool call is refused");
+        return false;
+      }
+    }
+
+    private static void say(String problem) {
+      try {
+        System.err.println("toolguard: " + problem);
+      } catch (Throwable unsaid) {
+        // Every tool call is refused all the same.
+      }
+    }
   }
 
   /**

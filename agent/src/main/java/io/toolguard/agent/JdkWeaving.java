@@ -29,27 +29,38 @@ import java.util.concurrent.FutureTask;
  * fork readied, the hook tables built and the JDK woven. At JVM start it runs on a thread of its
  * own ({@link #beside}), started before anything else, while {@code premain} reads the policy,
  * opens the audit log, starts the approval channels and builds the guards: on a machine with a
- * second core the two halves overlap. The woven JDK file, and the class files of the file system
- * provider, are read meanwhile on a third, short-lived thread ({@link #READER}), beside the
- * bootstrap package's definition. What the weaving leaves for later (the hooked classes not loaded
- * yet, see {@link JdkWeaver.Rest}) the same thread weaves once the application loads its first
- * class with tools, or a tool call comes; every tool call waits for it ({@link
- * #refusedUntilWoven}), and an application that never loads a tool never pays for it. Attached to a
- * running JVM it runs in turn, on the attaching thread ({@link #inTurn}), as an attach that fails
- * must leave the JVM as it was.
+ * second core the two halves overlap, and beside {@code main} the weaving goes on after {@code
+ * premain}. The woven JDK file, and the class files of the file system provider, are read meanwhile
+ * on a third, short-lived thread ({@link #READER}), beside the bootstrap package's definition. What
+ * the weaving leaves for later (the hooked classes not loaded yet, see {@link JdkWeaver.Rest}) the
+ * same thread weaves once the application loads its first class with tools, or a tool call comes;
+ * every tool call waits for it ({@link #refusedUntilWoven}), and an application that never loads a
+ * tool never pays for it. Attached to a running JVM it runs in turn, on the attaching thread
+ * ({@link #inTurn}), as an attach that fails must leave the JVM as it was.
+ *
+ * <p>Beside {@code main} ({@link #besideMain}: at a JVM start where an earlier one kept the JDK as
+ * woven, without a security manager), the hook tables and the weaving wait until {@code premain} is
+ * about to return, so as not to take the processor from it, and then run while {@code main} does,
+ * followed on the same thread by the guards {@code premain} left ({@link #besideMainThen}); a tool
+ * call waits in the dispatcher for those. The JDK's transformer is installed right after the
+ * bootstrap package ({@link JdkWeaver#early}): a class of {@link JdkWeaver#LOOP_CLASSES} that
+ * {@code main} loads before the hook tables are built waits for them, and every other hooked class
+ * it loads meanwhile is defined unwoven and retransformed before any tool runs, as those loaded
+ * before {@code premain} are. A weaving that fails then refuses every tool call, and says so once,
+ * rather than the start, as {@code main} runs already.
  *
  * <p>What keeps it safe. {@code premain} waits for the bootstrap package ({@link #bootstrap})
  * before it loads anything that refers to it (a guard loaded first would bring a second copy of the
- * package in through the application's loader), and for the weaving ({@link #woven}) before it
- * installs the guards in {@code Dispatcher}: every hooked class loaded by then is woven, and every
- * one loaded from then on is woven as it loads; no tool runs before what was left is woven too
- * ({@link #refusedUntilWoven}). JDK code woven before the guards are installed finds no tool frame
- * on any thread (only a tool call, which needs the guards, makes one) and so never asks for them.
- * Whatever goes wrong on the thread before {@code main}, an {@link Error} too, is kept and thrown
- * again in {@code premain}, which refuses the start with its one message; what goes wrong weaving
- * what was left refuses every tool call, and the thread says so once on stderr. A refusal of {@code
- * premain}'s own (an invalid policy) does not wait for the thread: the JVM exits, and the thread, a
- * daemon, with it.
+ * package in through the application's loader), and, unless beside {@code main}, for the weaving
+ * ({@link #woven}) before it installs the guards in {@code Dispatcher}: every hooked class loaded
+ * by then is woven, and every one loaded from then on is woven as it loads; no tool runs before the
+ * guards are installed, nor before what was left is woven too ({@link #refusedUntilWoven}). JDK
+ * code woven before the guards are installed finds no tool frame on any thread (only a tool call,
+ * which needs the guards, makes one) and so never asks for them. Whatever goes wrong on the thread
+ * before {@code main}, an {@link Error} too, is kept and thrown again in {@code premain}, which
+ * refuses the start with its one message; what goes wrong weaving what was left refuses every tool
+ * call, and the thread says so once on stderr. A refusal of {@code premain}'s own (an invalid
+ * policy) does not wait for the thread: the JVM exits, and the thread, a daemon, with it.
  */
 final class JdkWeaving {
 
@@ -70,6 +81,17 @@ final class JdkWeaving {
      *     nothing)
      */
     Runnable weave(Instrumentation instrumentation, boolean forkHere);
+
+    /**
+     * {@return whether, once the bootstrap package is defined, the guards may be installed beside
+     * {@code main} ({@link JdkWeaving#besideMain})}
+     */
+    default boolean besideMain() {
+      return false;
+    }
+
+    /** {@code premain} is about to return, where {@link #besideMain}. */
+    default void mainMayRun() {}
   }
 
   /**
@@ -117,6 +139,9 @@ final class JdkWeaving {
    * tools was woven, or a tool call came.
    */
   private boolean restWanted;
+
+  /** Guarded by {@link #lock}: what runs once the second step is over, beside {@code main}. */
+  private Runnable then;
 
   /** Guarded by {@link #lock}: whether what the second step left is woven, or could not be. */
   private boolean restSettled;
@@ -229,6 +254,43 @@ final class JdkWeaving {
   }
 
   /**
+   * {@return whether {@code premain} may leave the JDK's weaving and the guards to be installed
+   * beside {@code main}}, asked after {@link #bootstrap}: at JVM start, unless {@code
+   * -Dtoolguard.woven_jdk=off} or a security manager is asked for. Then the JDK's transformer is in
+   * place already, and holds back any class that must not be defined unwoven until it can weave it;
+   * every other hooked class {@code main} loads meanwhile is retransformed before any tool runs,
+   * and every tool call waits for the guards. A weaving that fails then refuses every tool call
+   * ({@link #wovenRefusal}) rather than the start.
+   */
+  boolean besideMain() {
+    return thread != null && steps.besideMain();
+  }
+
+  /**
+   * {@return why no tool may run as the weaving went, or null once it is done}: waits for it, and
+   * names what could not be woven (where the guards are installed {@link #besideMain})
+   */
+  String wovenRefusal() {
+    if (thread == null) {
+      return null;
+    }
+    awaitSettled(WOVEN);
+    Throwable failed;
+    boolean done;
+    synchronized (lock) {
+      failed = defined ? defineFailure : null;
+      if (failed == null) {
+        failed = weaveFailure;
+      }
+      done = wovenSettled;
+    }
+    if (failed != null) {
+      return refusal(failed);
+    }
+    return done ? null : REST_ENDED;
+  }
+
+  /**
    * {@code premain} is over: keeps what was woven afresh for the next start (at JVM start, where
    * the weaving left classes for later).
    */
@@ -254,6 +316,10 @@ final class JdkWeaving {
       // A tool called from the weaving itself (by another agent's transformer, say) would wait
       // for its own thread for ever.
       return "a tool was called while toolguard wove its checks into the JDK, so it was refused";
+    }
+    String notWoven = wovenRefusal();
+    if (notWoven != null) {
+      return notWoven;
     }
     restWanted();
     awaitSettled(REST);
@@ -357,16 +423,27 @@ final class JdkWeaving {
     }
     settle(found, null);
     Runnable rest = null;
+    Throwable weaveFailed = null;
+    Runnable then = steps.besideMain() ? awaitThen() : null;
     if (!found.trainingRun()) {
       try {
         rest = steps.weave(instrumentation, found.forkHere());
       } catch (Throwable failed) {
-        settleWoven(failed);
-        return;
+        weaveFailed = failed;
       }
     }
     this.rest = rest;
-    settleWoven(null);
+    settleWoven(weaveFailed);
+    if (then != null) {
+      try {
+        then.run();
+      } catch (Throwable failed) {
+        // The guards' own: they say what failed, and a tool call meets the dispatcher without them.
+      }
+    }
+    if (weaveFailed != null) {
+      return;
+    }
     Throwable restFailed = null;
     if (rest != null) {
       try {
@@ -384,6 +461,64 @@ final class JdkWeaving {
     if (restFailed != null) {
       // Said at once, not only to the first tool call refused.
       System.err.println("toolguard: " + refusal(restFailed));
+    }
+  }
+
+  /**
+   * Beside {@code main} ({@link #besideMain}): {@code guards} is to run on the weaving's thread
+   * once the JDK is woven, or its weaving failed, and before what it left is woven. The weaving
+   * waits for {@link #mainMayRun} first, so as not to take the processor from {@code premain}.
+   */
+  void besideMainThen(Runnable guards) {
+    synchronized (lock) {
+      pendingThen = guards;
+    }
+  }
+
+  /** Guarded by {@link #lock}: what {@link #besideMainThen} was given. */
+  private Runnable pendingThen;
+
+  /**
+   * {@code premain} is about to return. Beside {@code main}: the weaving goes on, then what {@link
+   * #besideMainThen} gave, and from now on a thread that loads a class that must not be defined
+   * unwoven waits for the hooks (before, only {@code premain}'s thread ran, and such a class it
+   * loaded is retransformed before any tool runs). Else: keeps what was woven afresh for the next
+   * start ({@link #premainDone}).
+   */
+  void mainMayRun() {
+    if (!besideMain()) {
+      premainDone();
+      return;
+    }
+    steps.mainMayRun();
+    synchronized (lock) {
+      then = pendingThen != null ? pendingThen : new NothingMore();
+      lock.notifyAll();
+    }
+  }
+
+  /** What runs after the weaving when nothing was given; a class, as a lambda is spun. */
+  private static final class NothingMore implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  /** {@return the thread the steps run on, or null when they run in turn} */
+  Thread thread() {
+    return thread;
+  }
+
+  /** Waits until {@code premain} is about to return ({@link #mainMayRun}). */
+  private Runnable awaitThen() {
+    synchronized (lock) {
+      while (then == null) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          // Only premain ends the wait: it gets to mainMayRun, or stops the JVM.
+        }
+      }
+      return then;
     }
   }
 
@@ -484,8 +619,24 @@ final class JdkWeaving {
     private final FutureTask<ProviderClassFiles> provider =
         new FutureTask<>(new ReadProviderClassFiles());
 
+    /**
+     * The JDK's transformer, installed once the bootstrap package is defined where the guards are
+     * installed beside {@code main}, else null; set before that step settles.
+     */
+    private JdkWeaver early;
+
     JdkSteps(boolean keep) {
       this.keep = keep;
+    }
+
+    @Override
+    public boolean besideMain() {
+      return early != null;
+    }
+
+    @Override
+    public void mainMayRun() {
+      early.holdLoopClasses();
     }
 
     @Override
@@ -500,31 +651,49 @@ final class JdkWeaving {
       if (BootstrapJar.define(instrumentation)) {
         return new Bootstrap(false, true);
       }
-      return new Bootstrap(ExecSandboxes.prepare(instrumentation), false);
+      Bootstrap found = new Bootstrap(ExecSandboxes.prepare(instrumentation), false);
+      // Beside main only where an earlier start kept the JDK as woven: a first start weaves and
+      // keeps it before main, or an application that ends at once would never have it kept.
+      if (keep
+          && JdkWeaver.noSecurityManagerAhead()
+          && awaited(cache, WovenJdkCache.NONE).holdsAny()) {
+        early = JdkWeaver.early(instrumentation);
+      }
+      return found;
     }
 
     @Override
     public Runnable weave(Instrumentation instrumentation, boolean forkHere) {
-      // The hook tables first, the file last: the reading thread reads the provider's class files
-      // first, and the file meanwhile.
-      @SuppressWarnings("unchecked")
-      Map<String, List<Hook>>[] hooks =
-          new Map[] {
-            FileHooks.forThisJvm(providerClassFiles()),
-            HandOffHooks.forThisJvm(),
-            JvmHooks.forThisJvm(),
-            ExecHooks.forThisJvm(forkHere),
-            NetHooks.forThisJvm(),
-            PoolHooks.forThisJvm(),
-            EnvHooks.forThisJvm(),
-            BornClasses.forThisJvm()
-          };
+      Map<String, List<Hook>>[] hooks;
+      WovenJdkCache kept;
+      try {
+        hooks = hookTables(forkHere);
+        kept = keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE;
+      } catch (Throwable failed) {
+        if (early != null) {
+          early.releaseLoopClasses();
+        }
+        throw failed;
+      }
       JdkWeaver.Rest rest =
-          JdkWeaver.install(
-              instrumentation,
-              keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE,
-              hooks);
+          early != null
+              ? early.installEarly(instrumentation, kept, hooks)
+              : JdkWeaver.install(instrumentation, kept, hooks);
       return rest == JdkWeaver.Rest.NONE ? null : rest;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, List<Hook>>[] hookTables(boolean forkHere) {
+      return new Map[] {
+        FileHooks.forThisJvm(providerClassFiles()),
+        HandOffHooks.forThisJvm(),
+        JvmHooks.forThisJvm(),
+        ExecHooks.forThisJvm(forkHere),
+        NetHooks.forThisJvm(),
+        PoolHooks.forThisJvm(),
+        EnvHooks.forThisJvm(),
+        BornClasses.forThisJvm()
+      };
     }
 
     /** {@return the provider's class files as the reading thread read them, else read here} */
@@ -562,8 +731,10 @@ final class JdkWeaving {
 
     /**
      * The reading thread's work: the foreign-ABI class first, which {@code premain}'s own thread
-     * needs later and would otherwise wait for, then the rest in the order the weaving needs it
-     * (the weaving reads what this has not begun yet itself, {@link #awaited}).
+     * needs later and would otherwise wait for, then the rest in the order the weaving needs it:
+     * the file, whether the weaving may run beside {@code main}, once the bootstrap package is
+     * defined; the provider's class files, for the hook tables (the weaving reads what this has not
+     * begun yet itself, {@link #awaited}).
      */
     private static final class ReadAhead implements Runnable {
       private final FutureTask<WovenJdkCache> cache;
@@ -576,9 +747,9 @@ final class JdkWeaving {
 
       @Override
       public void run() {
+        cache.run();
         settleForeignAbi();
         provider.run();
-        cache.run();
       }
 
       /**

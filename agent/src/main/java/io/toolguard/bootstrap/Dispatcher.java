@@ -337,6 +337,15 @@ public final class Dispatcher {
 
   private static volatile Hooks hooks;
 
+  /**
+   * At JVM start, the agent's thread that installs the hooks while {@code main} runs, or null: a
+   * tool call before them waits for it ({@link #hooksAhead}).
+   */
+  private static volatile Thread installer;
+
+  /** What a tool call waiting for the hooks waits on. */
+  private static final Object INSTALLED = new Object();
+
   /** Classes a unit test lets stand in for the JDK's; always empty in the bootstrap copy. */
   private static volatile java.util.Set<Class<?>> jdkClassesForTests = java.util.Set.of();
 
@@ -367,6 +376,49 @@ public final class Dispatcher {
           "toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
     hooks = agentHooks;
+    synchronized (INSTALLED) {
+      INSTALLED.notifyAll();
+    }
+  }
+
+  /**
+   * At JVM start: the agent's hooks are to be installed by {@code thread} while {@code main} runs,
+   * so a tool call made before waits for them (and is denied if the thread ends without installing
+   * them); {@code null}: they will not come, and a tool call waiting for them is denied now.
+   * Changes nothing once they are installed: a tool that calls this gains nothing.
+   */
+  public static void hooksAhead(Thread thread) {
+    if (hooks == null) {
+      installer = thread;
+      synchronized (INSTALLED) {
+        INSTALLED.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * {@return the hooks, once the thread {@link #hooksAhead} named has installed them, or null if it
+   * ended without}: for a tool call that came first; an interrupt meanwhile is kept for later
+   */
+  private static Hooks awaitHooks() {
+    Thread coming = installer;
+    if (coming == null || coming == Thread.currentThread()) {
+      return hooks;
+    }
+    boolean interrupted = false;
+    synchronized (INSTALLED) {
+      while (hooks == null && installer == coming && coming.isAlive()) {
+        try {
+          INSTALLED.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return hooks;
   }
 
   /**
@@ -432,6 +484,9 @@ public final class Dispatcher {
    */
   public static Object enterTool(int toolId, Object[] arguments) {
     Hooks current = hooks;
+    if (current == null) {
+      current = awaitHooks();
+    }
     if (current == null) {
       throw new SecurityException("toolguard is not initialised, so this tool call was denied");
     }

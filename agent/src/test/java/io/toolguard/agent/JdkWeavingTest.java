@@ -34,6 +34,19 @@ class JdkWeavingTest {
     volatile RuntimeException restFails;
     volatile Error restErrs;
 
+    /** Whether the guards are installed beside main ({@link JdkWeaving#besideMain}). */
+    volatile boolean besideMain;
+
+    @Override
+    public boolean besideMain() {
+      return besideMain;
+    }
+
+    @Override
+    public void mainMayRun() {
+      calls.add("main may run");
+    }
+
     @Override
     public JdkWeaving.Bootstrap defineBootstrap(Instrumentation instrumentation)
         throws IOException {
@@ -244,6 +257,75 @@ class JdkWeavingTest {
         .isEqualTo(
             "toolguard failed while it wove its checks into the JDK (java.lang.OutOfMemoryError:"
                 + " Java heap space); tools would go unchecked, so every tool call is refused");
+  }
+
+  @Test
+  void besideMainTheWeavingWaitsForPremainThenRunsWhatItWasGivenThenTheRest() throws Exception {
+    Recording steps = new Recording();
+    steps.besideMain = true;
+    steps.leavesRest = true;
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    steps.restMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    weaving.bootstrap();
+    assertThat(weaving.besideMain()).isTrue();
+    weaving.besideMainThen(() -> steps.calls.add("guards on " + Thread.currentThread().getName()));
+
+    Thread.sleep(200);
+    assertThat(steps.calls)
+        .as("the weaving leaves the processor to premain until it is about to return")
+        .containsExactly("define on " + JdkWeaving.THREAD);
+    weaving.mainMayRun();
+    assertThat(weaving.wovenRefusal()).isNull();
+    CallsRefused refused = weaving.refusedUntilWoven(CallsRefused.NEVER);
+    assertThat(refused.why()).isNull();
+
+    assertThat(steps.calls)
+        .containsExactly(
+            "define on " + JdkWeaving.THREAD,
+            "main may run",
+            "weave on " + JdkWeaving.THREAD + ", fork true",
+            "guards on " + JdkWeaving.THREAD,
+            "rest on " + JdkWeaving.THREAD);
+  }
+
+  @Test
+  void besideMainAWeavingThatFailsStillInstallsTheGuardsAndRefusesEveryToolCall() throws Exception {
+    Recording steps = new Recording();
+    steps.besideMain = true;
+    steps.leavesRest = true;
+    steps.weaveFails =
+        new IllegalStateException(
+            "toolguard could not weave its checks into this JDK (17): java/util/TimerThread:"
+                + " java.lang.ClassFormatError; not woven: . Tools would go unchecked, so every"
+                + " tool call is refused");
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    weaving.bootstrap();
+    weaving.besideMainThen(() -> steps.calls.add("guards"));
+    weaving.mainMayRun();
+
+    assertThat(weaving.wovenRefusal()).isEqualTo(steps.weaveFails.getMessage());
+    CallsRefused refused = weaving.refusedUntilWoven(CallsRefused.NEVER);
+    assertThat(refused.why()).isEqualTo(steps.weaveFails.getMessage());
+    assertThat(refused.why()).as("for good").isEqualTo(steps.weaveFails.getMessage());
+    assertThat(steps.calls).contains("guards").noneMatch(call -> call.startsWith("rest"));
+  }
+
+  @Test
+  void notBesideMainPremainWaitsForTheWeavingAsBefore() throws Exception {
+    Recording steps = new Recording();
+    steps.defineMay.countDown();
+    steps.weaveMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    weaving.bootstrap();
+    assertThat(weaving.besideMain()).isFalse();
+
+    weaving.woven();
+    weaving.mainMayRun();
+    assertThat(steps.calls).doesNotContain("main may run");
   }
 
   @Test

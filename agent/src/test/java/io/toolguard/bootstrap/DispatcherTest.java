@@ -29,6 +29,7 @@ class DispatcherTest {
   @AfterEach
   void reset() {
     Dispatcher.installForTests(null);
+    Dispatcher.hooksAhead(null);
     ToolFrames.CURRENT.remove();
   }
 
@@ -346,6 +347,72 @@ class DispatcherTest {
     assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
         .isExactlyInstanceOf(SecurityException.class)
         .hasMessage("toolguard is not initialised, so this tool call was denied");
+  }
+
+  @Test
+  void aToolCallBeforeTheHooksWaitsForTheThreadThatInstallsThem() throws Exception {
+    // At JVM start the hooks are installed beside main, and a tool may be called first.
+    Dispatcher.installForTests(null);
+    Thread installer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                return;
+              }
+              Dispatcher.installForTests(hooks);
+            });
+    Dispatcher.hooksAhead(installer);
+    installer.start();
+
+    Object frame = Dispatcher.enterTool(7, new Object[] {"argument"});
+
+    assertThat(frame).isNotNull();
+    assertThat(hooks.calls).anyMatch(call -> call.startsWith("enterTool"));
+    Dispatcher.exitTool(frame);
+    installer.join();
+  }
+
+  @Test
+  void aToolCallBeforeTheHooksIsDeniedWhenTheirThreadEndsWithoutThem() throws Exception {
+    Dispatcher.installForTests(null);
+    Thread installer = new Thread(() -> {});
+    Dispatcher.hooksAhead(installer);
+    installer.start();
+
+    assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
+        .isExactlyInstanceOf(SecurityException.class)
+        .hasMessage("toolguard is not initialised, so this tool call was denied");
+    assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
+  void namingAThreadOnceTheHooksAreInstalledChangesNothing() throws Exception {
+    // A tool that names a thread of its own gains nothing: the hooks are in place already.
+    Thread sleeper =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(10_000);
+              } catch (InterruptedException e) {
+                // ended by the test
+              }
+            });
+    sleeper.start();
+    try {
+      Dispatcher.hooksAhead(sleeper);
+      Dispatcher.installForTests(null);
+      long started = System.nanoTime();
+
+      assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
+          .isExactlyInstanceOf(SecurityException.class)
+          .hasMessage("toolguard is not initialised, so this tool call was denied");
+      assertThat(System.nanoTime() - started).isLessThan(2_000_000_000L);
+    } finally {
+      sleeper.interrupt();
+      sleeper.join();
+    }
   }
 
   @Test

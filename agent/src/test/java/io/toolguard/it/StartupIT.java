@@ -267,6 +267,53 @@ class StartupIT {
     assertThat(dir.resolve("markers")).doesNotExist();
   }
 
+  @Test
+  void aJdkClassThatCannotBeWovenBesideMainRefusesEveryToolCallAndSaysSoOnce() throws Exception {
+    Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
+    Path breaking = classBreakingAgent();
+    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    // The first start weaves the JDK before main and keeps it beside the jar.
+    ChildJvm.Result first =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(WovenJdkFiles.classes(jar)).contains("java/util/TimerThread");
+    deleteRecursively(dir.resolve("markers"));
+
+    // The next start weaves it beside main, where TimerThread, which is always loaded and woven
+    // then, cannot be: main runs on, every tool call is refused naming why, and stderr says it
+    // once (the guards' thread), not as a refused start.
+    ChildJvm.Result result =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + breaking + "=java/util/TimerThread")
+            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(
+            result
+                .stderr()
+                .lines()
+                .filter(line -> line.startsWith("toolguard: toolguard could not weave")))
+        .as(result.toString())
+        .singleElement()
+        .asString()
+        .contains(
+            "java/util/TimerThread: java.lang.ClassFormatError",
+            "Tools would go unchecked, so every tool call is refused");
+    assertThat(result.stdout())
+        .contains(
+            "lookup: denied: Tool 'lookup' was denied by toolguard: toolguard could not weave its"
+                + " checks into this JDK",
+            "wipe: denied: Tool 'wipe' was denied by toolguard: toolguard could not weave its checks"
+                + " into this JDK")
+        .doesNotContain(": ran");
+    assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
   private Path classBreakingAgent() throws IOException {
     Path breaking = dir.resolve("breaking-agent.jar");
     java.util.jar.Manifest manifest = new java.util.jar.Manifest();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.toolguard.agent.weave.WovenJdkFiles;
+import io.toolguard.it.app.EarlyTimerApp;
 import io.toolguard.it.app.LateWovenApp;
 import io.toolguard.it.app.SecurityManagerApp;
 import io.toolguard.it.app.WovenJdkApp;
@@ -217,6 +218,46 @@ class WovenJdkIT {
           .singleElement()
           .asString()
           .startsWith("read: failed: java.lang.SecurityException: Tool 'reader' may not read")
+          .doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void aTimerTheApplicationStartsWhileTheJdkIsWovenBesideMainRunsTheToolsTasksConfined()
+      throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+
+    // Without toolguard the tool's timer task reads the secret: the harm.
+    ChildJvm.Result free = ChildJvm.in(box).app(EarlyTimerApp.class, secret.toString());
+    assertThat(free.lines("timer: ")).as(free.toString()).containsExactly("timer: " + SECRET);
+
+    // The first start weaves the JDK before main and keeps it; the later ones weave it beside
+    // main, where the application starts its timer before the hooks are ready: the timer's class
+    // waits for them, so its loop carries the tool's confinement into the task.
+    for (int run = 0; run < 4; run++) {
+      ChildJvm.Result result =
+          ChildJvm.in(box)
+              .jvmArg("-Xlog:class+load=info:stdout:level")
+              .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+              .app(EarlyTimerApp.class, secret.toString());
+      List<String> lines = result.stdout().lines().toList();
+      int timerLoaded = lastLineWith(lines, " java.util.TimerThread source:");
+      assertThat(timerLoaded).as("TimerThread loaded: %s", result).isNotNegative();
+      assertThat(timerLoaded > lastLineWith(lines, "sun.launcher.LauncherHelper "))
+          .as(
+              "TimerThread loaded by main (not before it at a first start), run %d: %s",
+              run, result)
+          .isEqualTo(run > 0);
+      assertThat(result.lines("timer: "))
+          .as("run %d: %s", run, result)
+          .singleElement()
+          .asString()
+          .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
+          .contains("Tool 'reader' may not read")
           .doesNotContain(SECRET);
     }
   }

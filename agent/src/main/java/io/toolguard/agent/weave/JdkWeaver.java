@@ -44,9 +44,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Rest}: those not loaded yet are loaded, and every hooked class the JVM defined unwoven (those
  * loaded before {@code premain} among them) retransformed, on toolguard's thread once the
  * application loads its first class with tools, and every tool call waits for that. Until then only
- * the application's own code runs, which nothing checks. A class with a hook inside a loop that may
- * never return ({@code TimerThread}) is always woven before {@code main}: a frame of it running
- * unwoven would stay so.
+ * the application's own code runs, which nothing checks. Where the guards are installed beside
+ * {@code main}, the transformer is in place before {@code main} ({@link #early}) but weaves nothing
+ * until its hook tables are built after it: what {@code main} loads meanwhile is retransformed with
+ * the rest. A class with a hook inside a loop that may never return ({@link #LOOP_CLASSES}: {@code
+ * TimerThread}) is never defined unwoven once {@code main} may run: a frame of it running unwoven
+ * would stay so. It is woven before {@code main}, or, beside {@code main}, a thread that loads it
+ * waits for the hook tables.
  *
  * <p>Should a class fail to weave after the start (another agent retransforms it with bytes the
  * hooks no longer fit), it is refused instead: the JVM then cannot define it, and what needs it
@@ -76,10 +80,40 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** What a failure of the {@link Rest} leads to. */
   private static final String NO_TOOL_RUNS = "so every tool call is refused";
 
-  private final Map<String, List<Hook>> hooks;
+  /**
+   * Classes with a hook around calls inside a loop that may never return ({@link #insideLoop}): a
+   * frame of one the JVM ran unwoven would stay so past any retransform. Named here, before the
+   * hook tables are built, because a transformer installed {@link #early} makes a thread that loads
+   * one wait for them; {@link #install} fails if a hook table has such a hook in another class.
+   */
+  static final Set<String> LOOP_CLASSES = Set.of("java/util/TimerThread");
 
-  /** The classes as woven at an earlier start, used at start-up only. */
-  private final WovenJdkCache cache;
+  /**
+   * The hooks by internal class name: null, for a transformer installed {@link #early}, until
+   * {@link #installEarly} has the modules read the bridge and publishes them.
+   */
+  private volatile Map<String, List<Hook>> hooks;
+
+  /** The classes as woven at an earlier start, used at start-up only; set before {@link #hooks}. */
+  private volatile WovenJdkCache cache;
+
+  /**
+   * For a transformer installed {@link #early}, the thread that will publish the hooks, else null.
+   */
+  private final Thread publisher;
+
+  /** What a thread that waits for the hooks waits on. */
+  private final Object published = new Object();
+
+  /** Guarded by {@link #published}: whether no thread waits for the hooks any longer. */
+  private boolean released;
+
+  /**
+   * Whether a thread that loads a class of {@link #LOOP_CLASSES} waits for the hooks: from when
+   * {@code premain} is about to return; before, only its own thread runs, and such a class it loads
+   * is retransformed by {@link #installEarly}, which then finds it loaded unwoven.
+   */
+  private volatile boolean holding;
 
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
 
@@ -94,9 +128,93 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
   private volatile boolean started;
 
-  private JdkWeaver(Map<String, List<Hook>> hooks, WovenJdkCache cache) {
+  private JdkWeaver(Map<String, List<Hook>> hooks, WovenJdkCache cache, Thread publisher) {
     this.hooks = hooks;
     this.cache = cache;
+    this.publisher = publisher;
+  }
+
+  /**
+   * At JVM start, where the guards are installed beside {@code main}: installs the transformer now,
+   * before its hook tables are built, so that no class of {@link #LOOP_CLASSES} can be defined
+   * unwoven. Until this thread calls {@link #installEarly}, every other class is left as it is (the
+   * JVM defines it unwoven, and {@code installEarly} or the {@link Rest} retransforms it before any
+   * tool runs), and a thread that loads one of those waits for the hooks.
+   */
+  public static JdkWeaver early(Instrumentation instrumentation) {
+    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, Thread.currentThread());
+    instrumentation.addTransformer(transformer, true);
+    return transformer;
+  }
+
+  /**
+   * {@link #install} for a transformer installed {@link #early}, on the thread that installed it; a
+   * failure refuses every tool call rather than the start, as {@code main} may be running.
+   */
+  @SafeVarargs
+  public final Rest installEarly(
+      Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
+    Rest rest = Rest.NONE;
+    try {
+      rest = complete(instrumentation, cache, merged(parts));
+      return rest;
+    } finally {
+      releaseLoopClasses();
+      if (rest == Rest.NONE) {
+        cache.release();
+      }
+    }
+  }
+
+  /** From now on, a thread that loads a class of {@link #LOOP_CLASSES} waits for the hooks. */
+  public void holdLoopClasses() {
+    holding = true;
+  }
+
+  /**
+   * The hook tables could not be built, or {@link #installEarly} is over: a thread waiting for the
+   * hooks stops waiting (and, if they never came, its class is defined unwoven; every tool call is
+   * refused then, as the weaving failed).
+   */
+  public void releaseLoopClasses() {
+    synchronized (published) {
+      released = true;
+      published.notifyAll();
+    }
+  }
+
+  /**
+   * {@return the hooks, or null if not published yet}: a class of {@link #LOOP_CLASSES} the
+   * bootstrap loader defines waits for them meanwhile (unless its thread is the one to publish
+   * them, or that thread is gone); any other class does not
+   */
+  private Map<String, List<Hook>> hooksFor(ClassLoader loader, String internalName) {
+    Map<String, List<Hook>> known = hooks;
+    if (known != null
+        || !holding
+        || loader != null
+        || internalName == null
+        || !LOOP_CLASSES.contains(internalName)) {
+      return known;
+    }
+    Thread coming = publisher;
+    if (coming == null || coming == Thread.currentThread()) {
+      return hooks;
+    }
+    boolean interrupted = false;
+    synchronized (published) {
+      while (hooks == null && !released && coming.isAlive()) {
+        try {
+          published.wait(100);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return hooks;
   }
 
   /**
@@ -114,11 +232,10 @@ public final class JdkWeaver implements ClassFileTransformer {
   @SafeVarargs
   public static Rest install(
       Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
-    Map<String, List<Hook>> hooks = merged(parts);
-    JdkWeaver transformer = new JdkWeaver(hooks, cache);
+    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, null);
     Rest rest = Rest.NONE;
     try {
-      rest = transformer.install(instrumentation);
+      rest = transformer.complete(instrumentation, cache, merged(parts));
       return rest;
     } finally {
       if (rest == Rest.NONE) {
@@ -200,7 +317,13 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
   }
 
-  private Rest install(Instrumentation instrumentation) {
+  /**
+   * Has the modules read the bridge, publishes {@code merged} and, unless installed {@link #early},
+   * installs the transformer; then weaves what must be woven now, and returns what is left.
+   */
+  private Rest complete(
+      Instrumentation instrumentation, WovenJdkCache kept, Map<String, List<Hook>> merged) {
+    String consequence = publisher != null ? NO_TOOL_RUNS : NOT_STARTED;
     boolean mayLeave = noSecurityManagerAhead();
     Module bridge;
     try {
@@ -208,12 +331,28 @@ public final class JdkWeaver implements ClassFileTransformer {
     } catch (ClassNotFoundException missing) {
       throw new IllegalStateException("toolguard's bridge is not in the bootstrap class loader");
     }
+    for (Map.Entry<String, List<Hook>> entry : merged.entrySet()) {
+      if (insideLoop(entry.getValue()) && !LOOP_CLASSES.contains(entry.getKey())) {
+        throw new IllegalStateException(
+            entry.getKey()
+                + " has a hook inside a loop but is not among JdkWeaver.LOOP_CLASSES, which"
+                + " are woven before any code can run them. Tools would go unchecked, "
+                + consequence);
+      }
+    }
     // Every module with a hooked class reads the bridge before the transformer can weave it.
-    Map<String, Module> modules = modulesOfHookedClasses();
+    Map<String, Module> modules = modulesOfHookedClasses(merged.keySet());
     for (Module module : new HashSet<>(modules.values())) {
       readBridge(instrumentation, module, bridge);
     }
-    instrumentation.addTransformer(this, true);
+    this.cache = kept;
+    this.hooks = merged;
+    if (publisher == null) {
+      instrumentation.addTransformer(this, true);
+    } else {
+      // A class of LOOP_CLASSES another thread is loading is woven now, and defined so.
+      releaseLoopClasses();
+    }
     // Taken after the transformer is in place: a class missing here is woven as it is loaded.
     Map<String, Class<?>> loaded = jdkClassesLoaded(instrumentation, hooks.keySet());
     List<Class<?>> loadedBefore = new ArrayList<>();
@@ -246,12 +385,12 @@ public final class JdkWeaver implements ClassFileTransformer {
         }
       }
     }
-    retransform(instrumentation, loadedBefore, NOT_STARTED);
+    retransform(instrumentation, loadedBefore, consequence);
     if (later.isEmpty()) {
-      finish(NOT_STARTED);
+      finish(consequence);
       return Rest.NONE;
     }
-    requireAllWoven(later.keySet(), NOT_STARTED);
+    requireAllWoven(later.keySet(), consequence);
     return new Rest(this, instrumentation, later, modules);
   }
 
@@ -265,7 +404,7 @@ public final class JdkWeaver implements ClassFileTransformer {
   @SuppressWarnings("removal")
   @SuppressForbidden(
       reason = "whether the application installed a security manager, which JDK 17 allows")
-  private static boolean noSecurityManagerAhead() {
+  public static boolean noSecurityManagerAhead() {
     String setting = System.getProperty("java.security.manager");
     return System.getSecurityManager() == null && (setting == null || setting.equals("disallow"));
   }
@@ -411,11 +550,11 @@ public final class JdkWeaver implements ClassFileTransformer {
    * {@return the module of each hooked class, by the class's package}: the JDK's modules are all in
    * the boot layer, and a hooked class whose package no module holds has none (and fails).
    */
-  private Map<String, Module> modulesOfHookedClasses() {
+  private static Map<String, Module> modulesOfHookedClasses(Set<String> hooked) {
     // Only the hooked classes' packages are kept: a map of every package of the boot layer (about
     // 900) cost a put each, on the weaving thread.
     Map<String, Module> byPackage = new HashMap<>();
-    for (String name : hooks.keySet()) {
+    for (String name : hooked) {
       int slash = name.lastIndexOf('/');
       if (slash >= 0) {
         byPackage.put(name.substring(0, slash).replace('/', '.'), null);
@@ -429,7 +568,7 @@ public final class JdkWeaver implements ClassFileTransformer {
       }
     }
     Map<String, Module> modules = new HashMap<>();
-    for (String name : hooks.keySet()) {
+    for (String name : hooked) {
       int slash = name.lastIndexOf('/');
       Module module = slash < 0 ? null : byPackage.get(name.substring(0, slash).replace('/', '.'));
       if (module != null) {
@@ -486,12 +625,12 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   @SafeVarargs
   public static List<String> dryRun(Map<String, List<Hook>>... parts) {
-    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE);
-    Map<String, Module> modules = weaver.modulesOfHookedClasses();
+    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE, null);
+    Map<String, Module> modules = modulesOfHookedClasses(weaver.hooks.keySet());
     for (String name : weaver.hooks.keySet()) {
       byte[] classFile = weaver.classFile(name, modules.get(name));
       if (classFile != null) {
-        weaver.weaveHooked(name, classFile);
+        weaver.weaveHooked(weaver.hooks, name, classFile);
       }
     }
     Set<String> missing = new TreeSet<>(weaver.hooks.keySet());
@@ -538,8 +677,10 @@ public final class JdkWeaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] classFile) {
     try {
-      return isJdks(loader, module, internalName != null && hooks.containsKey(internalName))
-          ? weaveHooked(internalName, classFile)
+      Map<String, List<Hook>> known = hooksFor(loader, internalName);
+      return known != null
+              && isJdks(loader, module, internalName != null && known.containsKey(internalName))
+          ? weaveHooked(known, internalName, classFile)
           : null;
     } catch (Throwable exhausted) {
       return exhausted(internalName);
@@ -560,7 +701,8 @@ public final class JdkWeaver implements ClassFileTransformer {
       return null;
     }
     try {
-      if (internalName != null && !hooks.containsKey(internalName)) {
+      Map<String, List<Hook>> known = hooks;
+      if (internalName != null && known != null && !known.containsKey(internalName)) {
         return null;
       }
     } catch (Throwable still) {
@@ -578,7 +720,10 @@ public final class JdkWeaver implements ClassFileTransformer {
       ProtectionDomain domain,
       byte[] classFile) {
     try {
-      return loader == null || loader == PLATFORM ? weaveHooked(internalName, classFile) : null;
+      Map<String, List<Hook>> known = hooksFor(loader, internalName);
+      return known != null && (loader == null || loader == PLATFORM)
+          ? weaveHooked(known, internalName, classFile)
+          : null;
     } catch (Throwable exhausted) {
       return exhausted(internalName);
     }
@@ -599,8 +744,8 @@ public final class JdkWeaver implements ClassFileTransformer {
             && JdkInitialisation.isRuntimeImageModule(module));
   }
 
-  private byte[] weaveHooked(String internalName, byte[] classFile) {
-    List<Hook> classHooks = internalName != null ? hooks.get(internalName) : null;
+  private byte[] weaveHooked(Map<String, List<Hook>> known, String internalName, byte[] classFile) {
+    List<Hook> classHooks = internalName != null ? known.get(internalName) : null;
     if (classHooks == null) {
       return null;
     }

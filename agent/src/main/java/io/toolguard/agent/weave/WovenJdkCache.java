@@ -249,6 +249,16 @@ public final class WovenJdkCache {
         + System.getProperty("java.vm.vendor");
   }
 
+  /**
+   * {@return whether an earlier start from this JDK kept any class as woven}: where it did, the
+   * hooked classes not loaded yet are left for later, and the JDK's weaving may run beside {@code
+   * main}; where not, this start weaves them all, and keeps them, before {@code main}
+   */
+  public boolean holdsAny() {
+    Map<String, List<Woven>> held = kept;
+    return held != null && !held.isEmpty();
+  }
+
   /** {@return whether an earlier start from this JDK kept {@code internalName} as woven} */
   boolean holds(String internalName) {
     Map<String, List<Woven>> held = kept;

@@ -7,13 +7,15 @@ import java.security.ProtectionDomain;
 /**
  * Another agent, given before toolguard, that hands the JVM (and the agents after it) a class file
  * no one can read for {@code java.net.ServerSocket}, a class toolguard weaves and a hello world
- * never loads: toolguard then cannot weave it at start-up.
+ * never loads, or for the class its options name (internal name): toolguard then cannot weave it at
+ * start-up.
  */
 public final class ClassBreakingAgent {
 
   private ClassBreakingAgent() {}
 
   public static void premain(String options, Instrumentation instrumentation) {
+    String broken = options == null || options.isEmpty() ? "java/net/ServerSocket" : options;
     instrumentation.addTransformer(
         new ClassFileTransformer() {
           @Override
@@ -23,7 +25,7 @@ public final class ClassBreakingAgent {
               Class<?> redefined,
               ProtectionDomain domain,
               byte[] classFile) {
-            return "java/net/ServerSocket".equals(name) ? new byte[] {1, 2, 3, 4} : null;
+            return broken.equals(name) ? new byte[] {1, 2, 3, 4} : null;
           }
         });
   }
