@@ -119,7 +119,7 @@ final class Guards implements Dispatcher.Hooks {
         ToolInstrumentation.guard(active, audit, approver, FileGuard.WHERE_LEADS, refused);
     ToolInstrumentation toolWeaving =
         ToolInstrumentation.prepare(tools, active.current().policy().toolAnnotations());
-    Rest rest = new Rest(tools, audit, approver, approvals, own, sandboxes, jdk);
+    OtherGuards others = new OtherGuards(tools, audit, approver, approvals, own, sandboxes, jdk);
     if (!attached && jdk.besideMain()) {
       // The rest beside main, on the JDK weaving's thread once it is done: the tool methods are
       // woven from now on, and a tool call waits in the dispatcher for the guards, and then for
@@ -127,13 +127,13 @@ final class Guards implements Dispatcher.Hooks {
       Dispatcher.hooksAhead(jdk.thread());
       BornClasses.install(instrumentation);
       toolWeaving.install(instrumentation, false);
-      jdk.besideMainThen(rest);
+      jdk.besideMainThen(others);
       return;
     }
     // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
     // JDK classes loaded so far are woven before the guards are in place, every one loaded from
     // now on as it loads, and no tool runs before the rest are woven too.
-    Guards guards = rest.guards();
+    Guards guards = others.guards();
     jdk.woven();
     Dispatcher.install(guards);
     if (!bootstrap.trainingRun()) {
@@ -147,7 +147,7 @@ final class Guards implements Dispatcher.Hooks {
    * in turn, or beside {@code main} on the weaving's thread ({@link #run}). Not a lambda, which
    * start-up would spin.
    */
-  private static final class Rest implements Runnable {
+  private static final class OtherGuards implements Runnable {
     private final ToolCallGuard tools;
     private final AuditLog audit;
     private final Approver approver;
@@ -156,7 +156,7 @@ final class Guards implements Dispatcher.Hooks {
     private final ExecSandboxes sandboxes;
     private final JdkWeaving jdk;
 
-    Rest(
+    OtherGuards(
         ToolCallGuard tools,
         AuditLog audit,
         Approver approver,
@@ -217,11 +217,12 @@ final class Guards implements Dispatcher.Hooks {
         return false;
       }
       String notWoven = jdk.wovenRefusal();
-      if (notWoven != null) {
-        say(notWoven);
-      }
       try {
         Dispatcher.install(guards);
+        if (notWoven != null) {
+          // Said once the guards refuse every call: a tool call does not wait for stderr.
+          say(notWoven);
+        }
         return true;
       } catch (Throwable failed) {
         say(

@@ -90,8 +90,15 @@ final class JdkWeaving {
       return false;
     }
 
-    /** {@code premain} is about to return, where {@link #besideMain}. */
-    default void mainMayRun() {}
+    /**
+     * {@code premain} is about to return, where {@link #besideMain}.
+     *
+     * @return whether {@code main} must wait for the weaving all the same (a class that must not
+     *     run unwoven was defined so)
+     */
+    default boolean mainMayRun() {
+      return false;
+    }
   }
 
   /**
@@ -171,7 +178,9 @@ final class JdkWeaving {
   /** At JVM start: starts both steps on a thread of their own. */
   static JdkWeaving beside(Instrumentation instrumentation) {
     return beside(
-        instrumentation, new JdkSteps(!"off".equals(System.getProperty(WovenJdkCache.SWITCH))));
+        instrumentation,
+        new JdkSteps(
+            !"off".equals(System.getProperty(WovenJdkCache.SWITCH)), Thread.currentThread()));
   }
 
   static JdkWeaving beside(Instrumentation instrumentation, Steps steps) {
@@ -182,7 +191,7 @@ final class JdkWeaving {
 
   /** Attached: each step runs when it is asked for, on the asking thread. */
   static JdkWeaving inTurn(Instrumentation instrumentation) {
-    return inTurn(instrumentation, new JdkSteps(false));
+    return inTurn(instrumentation, new JdkSteps(false, null));
   }
 
   static JdkWeaving inTurn(Instrumentation instrumentation, Steps steps) {
@@ -490,10 +499,14 @@ final class JdkWeaving {
       premainDone();
       return;
     }
-    steps.mainMayRun();
+    boolean weaveFirst = steps.mainMayRun();
     synchronized (lock) {
       then = pendingThen != null ? pendingThen : new NothingMore();
       lock.notifyAll();
+    }
+    if (weaveFirst) {
+      // A failure refuses every tool call, as beside main.
+      awaitSettled(WOVEN);
     }
   }
 
@@ -625,8 +638,12 @@ final class JdkWeaving {
      */
     private JdkWeaver early;
 
-    JdkSteps(boolean keep) {
+    /** The thread running {@code premain}, which starts this, or null in turn. */
+    private final Thread premain;
+
+    JdkSteps(boolean keep, Thread premain) {
       this.keep = keep;
+      this.premain = premain;
     }
 
     @Override
@@ -635,8 +652,8 @@ final class JdkWeaving {
     }
 
     @Override
-    public void mainMayRun() {
-      early.holdLoopClasses();
+    public boolean mainMayRun() {
+      return early.premainOver();
     }
 
     @Override
@@ -657,7 +674,7 @@ final class JdkWeaving {
       if (keep
           && JdkWeaver.noSecurityManagerAhead()
           && awaited(cache, WovenJdkCache.NONE).holdsAny()) {
-        early = JdkWeaver.early(instrumentation);
+        early = JdkWeaver.early(instrumentation, premain);
       }
       return found;
     }

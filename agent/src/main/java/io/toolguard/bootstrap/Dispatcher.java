@@ -339,9 +339,12 @@ public final class Dispatcher {
 
   /**
    * At JVM start, the agent's thread that installs the hooks while {@code main} runs, or null: a
-   * tool call before them waits for it ({@link #hooksAhead}).
+   * tool call before them waits for it, and only it may install them ({@link #hooksAhead}).
    */
   private static volatile Thread installer;
+
+  /** Whether {@link #installer} said it will not install the hooks. */
+  private static volatile boolean hooksWillNotCome;
 
   /** What a tool call waiting for the hooks waits on. */
   private static final Object INSTALLED = new Object();
@@ -375,6 +378,13 @@ public final class Dispatcher {
       throw new IllegalStateException(
           "toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
     }
+    Thread named = installer;
+    if (named != null && named != Thread.currentThread()) {
+      // Code that runs in main before toolguard's thread installs its hooks must not put its own
+      // in their place.
+      throw new IllegalStateException(
+          "toolguard's hooks are installed by its own thread " + named.getName());
+    }
     hooks = agentHooks;
     synchronized (INSTALLED) {
       INSTALLED.notifyAll();
@@ -384,15 +394,26 @@ public final class Dispatcher {
   /**
    * At JVM start: the agent's hooks are to be installed by {@code thread} while {@code main} runs,
    * so a tool call made before waits for them (and is denied if the thread ends without installing
-   * them); {@code null}: they will not come, and a tool call waiting for them is denied now.
-   * Changes nothing once they are installed: a tool that calls this gains nothing.
+   * them), and only that thread may install them. Named once: later calls change nothing, but that
+   * thread's own with {@code null}, which says they will not come, and a tool call waiting for them
+   * is denied now. Changes nothing once they are installed: a tool that calls this gains nothing.
    */
   public static void hooksAhead(Thread thread) {
-    if (hooks == null) {
-      installer = thread;
-      synchronized (INSTALLED) {
-        INSTALLED.notifyAll();
+    synchronized (Dispatcher.class) {
+      if (hooks != null) {
+        return;
       }
+      Thread named = installer;
+      if (named == null && thread != null) {
+        installer = thread;
+      } else if (named != null && thread == null && named == Thread.currentThread()) {
+        hooksWillNotCome = true;
+      } else {
+        return;
+      }
+    }
+    synchronized (INSTALLED) {
+      INSTALLED.notifyAll();
     }
   }
 
@@ -407,7 +428,7 @@ public final class Dispatcher {
     }
     boolean interrupted = false;
     synchronized (INSTALLED) {
-      while (hooks == null && installer == coming && coming.isAlive()) {
+      while (hooks == null && !hooksWillNotCome && coming.isAlive()) {
         try {
           INSTALLED.wait(100);
         } catch (InterruptedException e) {
@@ -431,6 +452,10 @@ public final class Dispatcher {
       throw new IllegalStateException("toolguard's hooks are installed once, by the agent");
     }
     hooks = testHooks;
+    if (testHooks == null) {
+      installer = null;
+      hooksWillNotCome = false;
+    }
   }
 
   /**

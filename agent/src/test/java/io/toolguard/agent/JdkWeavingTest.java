@@ -42,9 +42,13 @@ class JdkWeavingTest {
       return besideMain;
     }
 
+    /** Whether a class that must not run unwoven was defined so before main. */
+    volatile boolean loopClassUnwoven;
+
     @Override
-    public void mainMayRun() {
+    public boolean mainMayRun() {
       calls.add("main may run");
+      return loopClassUnwoven;
     }
 
     @Override
@@ -312,6 +316,25 @@ class JdkWeavingTest {
     assertThat(refused.why()).isEqualTo(steps.weaveFails.getMessage());
     assertThat(refused.why()).as("for good").isEqualTo(steps.weaveFails.getMessage());
     assertThat(steps.calls).contains("guards").noneMatch(call -> call.startsWith("rest"));
+  }
+
+  @Test
+  void besideMainPremainStillWaitsForTheWeavingWhereALoopClassWasDefinedUnwoven() throws Exception {
+    Recording steps = new Recording();
+    steps.besideMain = true;
+    steps.loopClassUnwoven = true;
+    steps.defineMay.countDown();
+    JdkWeaving weaving = JdkWeaving.beside(null, steps);
+    weaving.bootstrap();
+    weaving.besideMainThen(() -> steps.calls.add("guards"));
+
+    Thread premainEnd = startThread(weaving::mainMayRun);
+    premainEnd.join(300);
+    assertThat(premainEnd.isAlive()).as("premain waits for the weaving").isTrue();
+    steps.weaveMay.countDown();
+    premainEnd.join(10_000);
+    assertThat(premainEnd.isAlive()).isFalse();
+    assertThat(steps.calls).contains("weave on " + JdkWeaving.THREAD + ", fork true");
   }
 
   @Test

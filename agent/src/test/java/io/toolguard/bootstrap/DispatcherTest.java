@@ -29,7 +29,6 @@ class DispatcherTest {
   @AfterEach
   void reset() {
     Dispatcher.installForTests(null);
-    Dispatcher.hooksAhead(null);
     ToolFrames.CURRENT.remove();
   }
 

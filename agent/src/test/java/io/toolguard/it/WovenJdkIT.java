@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.toolguard.agent.weave.WovenJdkFiles;
+import io.toolguard.it.app.EarlyHooksApp;
 import io.toolguard.it.app.EarlyTimerApp;
 import io.toolguard.it.app.LateWovenApp;
 import io.toolguard.it.app.SecurityManagerApp;
+import io.toolguard.it.app.TimerStartingAgent;
 import io.toolguard.it.app.WovenJdkApp;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -258,6 +260,87 @@ class WovenJdkIT {
           .asString()
           .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
           .contains("Tool 'reader' may not read")
+          .doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void aTimerClassLoadedBeforeToolguardIsWovenBeforeMainAllTheSame() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    Path timerAgent = dir.resolve("timer-agent.jar");
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Premain-Class", TimerStartingAgent.class.getName());
+    try (java.util.jar.JarOutputStream out =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(timerAgent), manifest)) {
+      out.flush();
+    }
+
+    // Another agent before toolguard loads TimerThread, as an AOT cache's classes may be: a
+    // later start, which would weave the JDK beside main, weaves it before main all the same, so
+    // that the application's timer runs the tool's task confined.
+    for (int run = 0; run < 3; run++) {
+      ChildJvm.Result result =
+          ChildJvm.in(box)
+              .jvmArg("-javaagent:" + timerAgent)
+              .jvmArg("-Xlog:redefine+class+load=debug:stdout:level")
+              .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+              .app(EarlyTimerApp.class, secret.toString());
+      List<String> lines = result.stdout().lines().toList();
+      int retransformed = lastLineWith(lines, "loading name=java.util.TimerThread ");
+      assertThat(retransformed).as("TimerThread retransformed: %s", result).isNotNegative();
+      assertThat(retransformed < lines.indexOf("main: started"))
+          .as("retransformed before main, run %d: %s", run, result)
+          .isTrue();
+      assertThat(result.lines("timer: "))
+          .as("run %d: %s", run, result)
+          .singleElement()
+          .asString()
+          .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
+          .contains("Tool 'reader' may not read")
+          .doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void codeThatRunsFirstInMainCannotPutHooksOfItsOwnInPlaceOfToolguards() throws Exception {
+    Path box = Files.createDirectories(dir.resolve("box"));
+    Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
+    Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+
+    // Without toolguard (no dispatcher to intrude on) the tool reads the secret: the harm.
+    ChildJvm.Result free = ChildJvm.in(box).app(EarlyHooksApp.class, secret.toString());
+    assertThat(free.lines("tool: ")).as(free.toString()).containsExactly("tool: " + SECRET);
+    assertThat(free.lines("init: "))
+        .as(free.toString())
+        .singleElement()
+        .asString()
+        .contains("no dispatcher");
+
+    // At a first start the hooks are in place before main; at later ones toolguard's thread
+    // installs them beside main, and only it may: the main class's static initialiser, which runs
+    // before that, can neither install its own nor call toolguard's off.
+    for (int run = 0; run < 3; run++) {
+      ChildJvm.Result result =
+          ChildJvm.in(box)
+              .jvmArg("-javaagent:" + jar + "=policy=../policy.yaml,audit=../audit.jsonl")
+              .app(EarlyHooksApp.class, secret.toString());
+      assertThat(result.lines("init: "))
+          .as("run %d: %s", run, result)
+          .singleElement()
+          .asString()
+          .startsWith("init: refused: toolguard");
+      assertThat(result.lines("tool: "))
+          .as("run %d: %s", run, result)
+          .singleElement()
+          .asString()
+          .startsWith("tool: failed: java.lang.SecurityException: Tool 'reader' may not read")
           .doesNotContain(SECRET);
     }
   }

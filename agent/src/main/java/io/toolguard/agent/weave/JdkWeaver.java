@@ -109,11 +109,21 @@ public final class JdkWeaver implements ClassFileTransformer {
   private boolean released;
 
   /**
-   * Whether a thread that loads a class of {@link #LOOP_CLASSES} waits for the hooks: from when
-   * {@code premain} is about to return; before, only its own thread runs, and such a class it loads
-   * is retransformed by {@link #installEarly}, which then finds it loaded unwoven.
+   * For a transformer installed {@link #early}, the thread running {@code premain}: until {@link
+   * #premainOver}, a class of {@link #LOOP_CLASSES} it loads is not held back (the weaving thread
+   * waits for {@code premain}, and only toolguard's code runs there), but noted.
    */
-  private volatile boolean holding;
+  private final Thread premain;
+
+  /** Whether {@code premain} is over ({@link #premainOver}). */
+  private volatile boolean premainOver;
+
+  /**
+   * Whether a class of {@link #LOOP_CLASSES} was defined unwoven before {@code main} may run:
+   * before the transformer was in place (an AOT cache's class, another agent's timer), or by {@code
+   * premain}'s thread. {@code main} then waits for the weaving, which retransforms it.
+   */
+  private volatile boolean loopClassUnwoven;
 
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
 
@@ -128,10 +138,12 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
   private volatile boolean started;
 
-  private JdkWeaver(Map<String, List<Hook>> hooks, WovenJdkCache cache, Thread publisher) {
+  private JdkWeaver(
+      Map<String, List<Hook>> hooks, WovenJdkCache cache, Thread publisher, Thread premain) {
     this.hooks = hooks;
     this.cache = cache;
     this.publisher = publisher;
+    this.premain = premain;
   }
 
   /**
@@ -141,9 +153,18 @@ public final class JdkWeaver implements ClassFileTransformer {
    * JVM defines it unwoven, and {@code installEarly} or the {@link Rest} retransforms it before any
    * tool runs), and a thread that loads one of those waits for the hooks.
    */
-  public static JdkWeaver early(Instrumentation instrumentation) {
-    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, Thread.currentThread());
+  public static JdkWeaver early(Instrumentation instrumentation, Thread premain) {
+    JdkWeaver transformer =
+        new JdkWeaver(null, WovenJdkCache.NONE, Thread.currentThread(), premain);
     instrumentation.addTransformer(transformer, true);
+    // Taken after the transformer is in place: one loaded later is held back or noted.
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getClassLoader() == null
+          && type.getName().startsWith("java.util.")
+          && LOOP_CLASSES.contains(type.getName().replace('.', '/'))) {
+        transformer.loopClassUnwoven = true;
+      }
+    }
     return transformer;
   }
 
@@ -166,9 +187,17 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
   }
 
-  /** From now on, a thread that loads a class of {@link #LOOP_CLASSES} waits for the hooks. */
-  public void holdLoopClasses() {
-    holding = true;
+  /**
+   * {@code premain} is about to return: from now on its thread too waits for the hooks when it
+   * loads a class of {@link #LOOP_CLASSES}.
+   *
+   * @return whether such a class was defined unwoven before, so that {@code main} must wait for the
+   *     weaving, which retransforms it: a timer started before that would run its tasks in a loop
+   *     no retransform reaches
+   */
+  public boolean premainOver() {
+    premainOver = true;
+    return loopClassUnwoven;
   }
 
   /**
@@ -191,7 +220,6 @@ public final class JdkWeaver implements ClassFileTransformer {
   private Map<String, List<Hook>> hooksFor(ClassLoader loader, String internalName) {
     Map<String, List<Hook>> known = hooks;
     if (known != null
-        || !holding
         || loader != null
         || internalName == null
         || !LOOP_CLASSES.contains(internalName)) {
@@ -199,6 +227,10 @@ public final class JdkWeaver implements ClassFileTransformer {
     }
     Thread coming = publisher;
     if (coming == null || coming == Thread.currentThread()) {
+      return hooks;
+    }
+    if (!premainOver && Thread.currentThread() == premain) {
+      loopClassUnwoven = true;
       return hooks;
     }
     boolean interrupted = false;
@@ -232,7 +264,7 @@ public final class JdkWeaver implements ClassFileTransformer {
   @SafeVarargs
   public static Rest install(
       Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
-    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, null);
+    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, null, null);
     Rest rest = Rest.NONE;
     try {
       rest = transformer.complete(instrumentation, cache, merged(parts));
@@ -625,7 +657,7 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   @SafeVarargs
   public static List<String> dryRun(Map<String, List<Hook>>... parts) {
-    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE, null);
+    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE, null, null);
     Map<String, Module> modules = modulesOfHookedClasses(weaver.hooks.keySet());
     for (String name : weaver.hooks.keySet()) {
       byte[] classFile = weaver.classFile(name, modules.get(name));
