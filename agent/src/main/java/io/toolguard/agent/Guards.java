@@ -1,5 +1,7 @@
 package io.toolguard.agent;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
@@ -24,6 +26,8 @@ import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
@@ -194,48 +198,40 @@ final class Guards implements Dispatcher.Hooks {
      */
     @Override
     public void run() {
-      boolean installed = false;
+      String problem = "toolguard's guards were not installed, so every tool call is refused";
+      String notWoven = null;
       try {
-        installed = install();
+        Guards guards = guards();
+        notWoven = jdk.wovenRefusal();
+        Dispatcher.install(guards);
+        problem = null;
+      } catch (Throwable failed) {
+        problem =
+            "toolguard failed to install its guards ("
+                + failed
+                + "), so every tool call is refused";
       } finally {
-        if (!installed) {
-          // A tool call waiting in the dispatcher is denied now, not left waiting for hooks
-          // that will not come from a thread that goes on.
+        if (problem != null) {
+          // First of all: a tool call waiting in the dispatcher is denied now, and nothing that
+          // runs on this thread later may install hooks in their place.
           Dispatcher.hooksAhead(null);
         }
       }
+      say(problem != null ? problem : notWoven);
       jdk.premainDone();
     }
 
-    /** {@return whether the guards were installed}, after saying why not */
-    private boolean install() {
-      Guards guards;
-      try {
-        guards = guards();
-      } catch (Throwable failed) {
-        say("toolguard failed to make its guards (" + failed + "), so every tool call is refused");
-        return false;
-      }
-      String notWoven = jdk.wovenRefusal();
-      try {
-        Dispatcher.install(guards);
-        if (notWoven != null) {
-          // Said once the guards refuse every call: a tool call does not wait for stderr.
-          say(notWoven);
-        }
-        return true;
-      } catch (Throwable failed) {
-        say(
-            "toolguard failed to install its guards ("
-                + failed
-                + "), so every tool call is refused");
-        return false;
-      }
-    }
-
+    /**
+     * Says {@code problem} (if any) on the process's standard error itself, not through {@code
+     * System.err}, which the application may have replaced: none of its code runs on this thread.
+     */
     private static void say(String problem) {
+      if (problem == null) {
+        return;
+      }
       try {
-        System.err.println("toolguard: " + problem);
+        new FileOutputStream(FileDescriptor.err)
+            .write(("toolguard: " + problem + System.lineSeparator()).getBytes(UTF_8));
       } catch (Throwable unsaid) {
         // Every tool call is refused all the same.
       }

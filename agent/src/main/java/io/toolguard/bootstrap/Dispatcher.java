@@ -361,6 +361,18 @@ public final class Dispatcher {
    *     not the bootstrap loader's
    */
   public static synchronized void install(Hooks agentHooks) {
+    if (hooksWillNotCome) {
+      // Said by toolguard's own thread when it failed: nothing that runs on it later (code of the
+      // application's it calls, as its stderr) may install hooks in their place.
+      throw new IllegalStateException("toolguard's hooks will not be installed in this JVM");
+    }
+    Thread named = installer;
+    if (named != null && named != Thread.currentThread()) {
+      // Code that runs in main before toolguard's thread installs its hooks must not put its own
+      // in their place.
+      throw new IllegalStateException(
+          "toolguard's hooks are installed by its own thread " + named.getName());
+    }
     ClassLoader loader = Dispatcher.class.getClassLoader();
     if (loader != null) {
       throw new IllegalStateException(
@@ -377,13 +389,6 @@ public final class Dispatcher {
     if (hooks != null) {
       throw new IllegalStateException(
           "toolguard is already installed in this JVM; give -javaagent:toolguard-agent.jar only once");
-    }
-    Thread named = installer;
-    if (named != null && named != Thread.currentThread()) {
-      // Code that runs in main before toolguard's thread installs its hooks must not put its own
-      // in their place.
-      throw new IllegalStateException(
-          "toolguard's hooks are installed by its own thread " + named.getName());
     }
     hooks = agentHooks;
     synchronized (INSTALLED) {

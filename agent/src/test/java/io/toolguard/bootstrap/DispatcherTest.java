@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -384,6 +385,45 @@ class DispatcherTest {
         .isExactlyInstanceOf(SecurityException.class)
         .hasMessage("toolguard is not initialised, so this tool call was denied");
     assertThat(ToolFrames.CURRENT.get()).isNull();
+  }
+
+  @Test
+  void onlyTheNamedThreadMayInstallTheHooksAndNotOnceItSaidTheyWillNotCome() throws Exception {
+    Dispatcher.installForTests(null);
+    AtomicReference<Throwable> byInstaller = new AtomicReference<>();
+    CountDownLatch named = new CountDownLatch(1);
+    CountDownLatch tried = new CountDownLatch(1);
+    Thread installer =
+        new Thread(
+            () -> {
+              try {
+                named.await();
+                Dispatcher.hooksAhead(null);
+                Dispatcher.install(hooks);
+              } catch (Throwable refused) {
+                byInstaller.set(refused);
+              } finally {
+                tried.countDown();
+              }
+            });
+    installer.start();
+    Dispatcher.hooksAhead(installer);
+
+    // Code on another thread (the application's main) may neither install nor call them off.
+    assertThatThrownBy(() -> Dispatcher.install(hooks))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("toolguard's hooks are installed by its own thread");
+    named.countDown();
+    tried.await();
+    installer.join();
+
+    // The named thread said they will not come; what runs on it later may not install them.
+    assertThat(byInstaller.get())
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("toolguard's hooks will not be installed in this JVM");
+    assertThatThrownBy(() -> Dispatcher.enterTool(1, new Object[0]))
+        .isExactlyInstanceOf(SecurityException.class)
+        .hasMessage("toolguard is not initialised, so this tool call was denied");
   }
 
   @Test

@@ -232,16 +232,7 @@ class StartupIT {
     Path breaking = classBreakingAgent();
     // A jar of its own, whose first start keeps the JDK as woven beside it: at the next start,
     // ServerSocket (which nothing loads before main) is left for later.
-    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
-    Files.createDirectories(jar.getParent());
-    Files.copy(ChildJvm.AGENT_JAR, jar);
-    ChildJvm.Result first =
-        ChildJvm.in(dir)
-            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
-            .toolApp("markers", "all");
-    assertThat(first.exitCode()).as(first.toString()).isZero();
-    assertThat(WovenJdkFiles.classes(jar)).contains("java/net/ServerSocket");
-    deleteRecursively(dir.resolve("markers"));
+    Path jar = jarKeepingTheJdk("java/net/ServerSocket");
 
     // Given the broken class then, the start goes on, as it cannot tell before main; every tool
     // call is refused, naming why, and stderr says so.
@@ -271,17 +262,8 @@ class StartupIT {
   void aJdkClassThatCannotBeWovenBesideMainRefusesEveryToolCallAndSaysSoOnce() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), ToolCallsIT.POLICY);
     Path breaking = classBreakingAgent();
-    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
-    Files.createDirectories(jar.getParent());
-    Files.copy(ChildJvm.AGENT_JAR, jar);
     // The first start weaves the JDK before main and keeps it beside the jar.
-    ChildJvm.Result first =
-        ChildJvm.in(dir)
-            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
-            .toolApp("markers", "all");
-    assertThat(first.exitCode()).as(first.toString()).isZero();
-    assertThat(WovenJdkFiles.classes(jar)).contains("java/util/TimerThread");
-    deleteRecursively(dir.resolve("markers"));
+    Path jar = jarKeepingTheJdk("java/util/TimerThread");
 
     // The next start weaves it beside main, where TimerThread, which is always loaded and woven
     // then, cannot be: main runs on, every tool call is refused naming why, and stderr says it
@@ -312,6 +294,24 @@ class StartupIT {
                 + " into this JDK")
         .doesNotContain(": ran");
     assertThat(dir.resolve("markers")).doesNotExist();
+  }
+
+  /**
+   * {@return a copy of the agent jar whose first start (a tool application's, checked) kept the JDK
+   * as woven beside it, {@code held} among its classes}
+   */
+  private Path jarKeepingTheJdk(String held) throws IOException, InterruptedException {
+    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(ChildJvm.AGENT_JAR, jar);
+    ChildJvm.Result first =
+        ChildJvm.in(dir)
+            .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
+            .toolApp("markers", "all");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(WovenJdkFiles.classes(jar)).contains(held);
+    deleteRecursively(dir.resolve("markers"));
+    return jar;
   }
 
   private Path classBreakingAgent() throws IOException {

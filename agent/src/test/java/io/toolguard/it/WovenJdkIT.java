@@ -254,13 +254,7 @@ class WovenJdkIT {
               "TimerThread loaded by main (not before it at a first start), run %d: %s",
               run, result)
           .isEqualTo(run > 0);
-      assertThat(result.lines("timer: "))
-          .as("run %d: %s", run, result)
-          .singleElement()
-          .asString()
-          .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
-          .contains("Tool 'reader' may not read")
-          .doesNotContain(SECRET);
+      assertTimerTaskDenied(result, run);
     }
   }
 
@@ -280,6 +274,13 @@ class WovenJdkIT {
       out.flush();
     }
 
+    // Without toolguard the tool's timer task reads the secret: the harm.
+    ChildJvm.Result free =
+        ChildJvm.in(box)
+            .jvmArg("-javaagent:" + timerAgent)
+            .app(EarlyTimerApp.class, secret.toString());
+    assertThat(free.lines("timer: ")).as(free.toString()).containsExactly("timer: " + SECRET);
+
     // Another agent before toolguard loads TimerThread, as an AOT cache's classes may be: a
     // later start, which would weave the JDK beside main, weaves it before main all the same, so
     // that the application's timer runs the tool's task confined.
@@ -296,14 +297,19 @@ class WovenJdkIT {
       assertThat(retransformed < lines.indexOf("main: started"))
           .as("retransformed before main, run %d: %s", run, result)
           .isTrue();
-      assertThat(result.lines("timer: "))
-          .as("run %d: %s", run, result)
-          .singleElement()
-          .asString()
-          .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
-          .contains("Tool 'reader' may not read")
-          .doesNotContain(SECRET);
+      assertTimerTaskDenied(result, run);
     }
+  }
+
+  /** The tool's timer task was denied its read of the secret. */
+  private static void assertTimerTaskDenied(ChildJvm.Result result, int run) {
+    assertThat(result.lines("timer: "))
+        .as("run %d: %s", run, result)
+        .singleElement()
+        .asString()
+        .startsWith("timer: failed: java.util.concurrent.ExecutionException:")
+        .contains("Tool 'reader' may not read")
+        .doesNotContain(SECRET);
   }
 
   @Test

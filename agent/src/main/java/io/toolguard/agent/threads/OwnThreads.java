@@ -9,7 +9,34 @@ package io.toolguard.agent.threads;
  */
 public final class OwnThreads {
 
-  private static final ThreadGroup GROUP = new ThreadGroup("toolguard");
+  private static final ThreadGroup GROUP = new Group();
+
+  /**
+   * The group: an exception that ends one of toolguard's threads is said on the process's standard
+   * error itself, never handed to the application's default handler, whose code would then run on
+   * toolguard's thread (the one that installs its hooks, say).
+   */
+  private static final class Group extends ThreadGroup {
+    Group() {
+      super("toolguard");
+    }
+
+    @Override
+    public void uncaughtException(Thread thread, Throwable failure) {
+      try {
+        new java.io.FileOutputStream(java.io.FileDescriptor.err)
+            .write(
+                ("toolguard: its thread "
+                        + thread.getName()
+                        + " ended: "
+                        + failure
+                        + System.lineSeparator())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (Throwable unsaid) {
+        // nothing more to do: the thread has ended
+      }
+    }
+  }
 
   private OwnThreads() {}
 
