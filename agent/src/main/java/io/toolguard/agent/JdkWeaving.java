@@ -178,9 +178,7 @@ final class JdkWeaving {
   /** At JVM start: starts both steps on a thread of their own. */
   static JdkWeaving beside(Instrumentation instrumentation) {
     return beside(
-        instrumentation,
-        new JdkSteps(
-            !"off".equals(System.getProperty(WovenJdkCache.SWITCH)), Thread.currentThread()));
+        instrumentation, new JdkSteps(!"off".equals(System.getProperty(WovenJdkCache.SWITCH))));
   }
 
   static JdkWeaving beside(Instrumentation instrumentation, Steps steps) {
@@ -191,7 +189,7 @@ final class JdkWeaving {
 
   /** Attached: each step runs when it is asked for, on the asking thread. */
   static JdkWeaving inTurn(Instrumentation instrumentation) {
-    return inTurn(instrumentation, new JdkSteps(false, null));
+    return inTurn(instrumentation, new JdkSteps(false));
   }
 
   static JdkWeaving inTurn(Instrumentation instrumentation, Steps steps) {
@@ -638,12 +636,8 @@ final class JdkWeaving {
      */
     private JdkWeaver early;
 
-    /** The thread running {@code premain}, which starts this, or null in turn. */
-    private final Thread premain;
-
-    JdkSteps(boolean keep, Thread premain) {
+    JdkSteps(boolean keep) {
       this.keep = keep;
-      this.premain = premain;
     }
 
     @Override
@@ -674,7 +668,7 @@ final class JdkWeaving {
       if (keep
           && JdkWeaver.noSecurityManagerAhead()
           && awaited(cache, WovenJdkCache.NONE).holdsAny()) {
-        early = JdkWeaver.early(instrumentation, premain);
+        early = JdkWeaver.early(instrumentation);
       }
       return found;
     }

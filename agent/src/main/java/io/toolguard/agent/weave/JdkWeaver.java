@@ -109,21 +109,17 @@ public final class JdkWeaver implements ClassFileTransformer {
   private boolean released;
 
   /**
-   * For a transformer installed {@link #early}, the thread running {@code premain}: until {@link
-   * #premainOver}, a class of {@link #LOOP_CLASSES} it loads is not held back (the weaving thread
-   * waits for {@code premain}, and only toolguard's code runs there), but noted.
+   * Guarded by {@link #published}: whether {@code premain} is over ({@link #premainOver}). Until
+   * then a class of {@link #LOOP_CLASSES} is not held back, but noted.
    */
-  private final Thread premain;
-
-  /** Whether {@code premain} is over ({@link #premainOver}). */
-  private volatile boolean premainOver;
+  private boolean premainOver;
 
   /**
-   * Whether a class of {@link #LOOP_CLASSES} was defined unwoven before {@code main} may run:
-   * before the transformer was in place (an AOT cache's class, another agent's timer), or by {@code
-   * premain}'s thread. {@code main} then waits for the weaving, which retransforms it.
+   * Guarded by {@link #published}: whether a class of {@link #LOOP_CLASSES} was defined unwoven
+   * before {@code main} may run, before the transformer was in place (an AOT cache's class, another
+   * agent's timer) or after. {@code main} then waits for the weaving, which retransforms it.
    */
-  private volatile boolean loopClassUnwoven;
+  private boolean loopClassUnwoven;
 
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
 
@@ -138,31 +134,32 @@ public final class JdkWeaver implements ClassFileTransformer {
   /** Whether start-up is over: a failure then refuses the class instead of stopping the start. */
   private volatile boolean started;
 
-  private JdkWeaver(
-      Map<String, List<Hook>> hooks, WovenJdkCache cache, Thread publisher, Thread premain) {
+  private JdkWeaver(Map<String, List<Hook>> hooks, WovenJdkCache cache, Thread publisher) {
     this.hooks = hooks;
     this.cache = cache;
     this.publisher = publisher;
-    this.premain = premain;
   }
 
   /**
    * At JVM start, where the guards are installed beside {@code main}: installs the transformer now,
-   * before its hook tables are built, so that no class of {@link #LOOP_CLASSES} can be defined
-   * unwoven. Until this thread calls {@link #installEarly}, every other class is left as it is (the
-   * JVM defines it unwoven, and {@code installEarly} or the {@link Rest} retransforms it before any
-   * tool runs), and a thread that loads one of those waits for the hooks.
+   * before its hook tables are built, so that no class of {@link #LOOP_CLASSES} runs unwoven in
+   * {@code main}. Until this thread calls {@link #installEarly}, every other class is left as it is
+   * (the JVM defines it unwoven, and {@code installEarly} or the {@link Rest} retransforms it
+   * before any tool runs). A class of {@code LOOP_CLASSES} loaded before {@link #premainOver}, or
+   * before this, is noted, and {@code premain} then waits for the weaving; one loaded after waits
+   * for the hooks.
    */
-  public static JdkWeaver early(Instrumentation instrumentation, Thread premain) {
-    JdkWeaver transformer =
-        new JdkWeaver(null, WovenJdkCache.NONE, Thread.currentThread(), premain);
+  public static JdkWeaver early(Instrumentation instrumentation) {
+    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, Thread.currentThread());
     instrumentation.addTransformer(transformer, true);
     // Taken after the transformer is in place: one loaded later is held back or noted.
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       if (type.getClassLoader() == null
           && type.getName().startsWith("java.util.")
           && LOOP_CLASSES.contains(type.getName().replace('.', '/'))) {
-        transformer.loopClassUnwoven = true;
+        synchronized (transformer.published) {
+          transformer.loopClassUnwoven = true;
+        }
       }
     }
     return transformer;
@@ -188,16 +185,18 @@ public final class JdkWeaver implements ClassFileTransformer {
   }
 
   /**
-   * {@code premain} is about to return: from now on its thread too waits for the hooks when it
-   * loads a class of {@link #LOOP_CLASSES}.
+   * {@code premain} is about to return: from now on a thread that loads a class of {@link
+   * #LOOP_CLASSES} waits for the hooks.
    *
    * @return whether such a class was defined unwoven before, so that {@code main} must wait for the
    *     weaving, which retransforms it: a timer started before that would run its tasks in a loop
    *     no retransform reaches
    */
   public boolean premainOver() {
-    premainOver = true;
-    return loopClassUnwoven;
+    synchronized (published) {
+      premainOver = true;
+      return loopClassUnwoven;
+    }
   }
 
   /**
@@ -229,9 +228,14 @@ public final class JdkWeaver implements ClassFileTransformer {
     if (coming == null || coming == Thread.currentThread()) {
       return hooks;
     }
-    if (!premainOver && Thread.currentThread() == premain) {
-      loopClassUnwoven = true;
-      return hooks;
+    synchronized (published) {
+      if (!premainOver) {
+        // Before main may run, nothing waits (premain's own thread, or another agent's, could then
+        // wait for a weaving that waits for premain): the class is defined unwoven, and premain
+        // waits for the weaving, which retransforms it, before main runs.
+        loopClassUnwoven = true;
+        return hooks;
+      }
     }
     boolean interrupted = false;
     synchronized (published) {
@@ -264,7 +268,7 @@ public final class JdkWeaver implements ClassFileTransformer {
   @SafeVarargs
   public static Rest install(
       Instrumentation instrumentation, WovenJdkCache cache, Map<String, List<Hook>>... parts) {
-    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, null, null);
+    JdkWeaver transformer = new JdkWeaver(null, WovenJdkCache.NONE, null);
     Rest rest = Rest.NONE;
     try {
       rest = transformer.complete(instrumentation, cache, merged(parts));
@@ -657,7 +661,7 @@ public final class JdkWeaver implements ClassFileTransformer {
    */
   @SafeVarargs
   public static List<String> dryRun(Map<String, List<Hook>>... parts) {
-    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE, null, null);
+    JdkWeaver weaver = new JdkWeaver(merged(parts), WovenJdkCache.NONE, null);
     Map<String, Module> modules = modulesOfHookedClasses(weaver.hooks.keySet());
     for (String name : weaver.hooks.keySet()) {
       byte[] classFile = weaver.classFile(name, modules.get(name));
