@@ -488,9 +488,10 @@ final class JdkWeaving {
   /**
    * {@code premain} is about to return. Beside {@code main}: the weaving goes on, then what {@link
    * #besideMainThen} gave, and from now on a thread that loads a class that must not be defined
-   * unwoven waits for the hooks (before, only {@code premain}'s thread ran, and such a class it
-   * loaded is retransformed before any tool runs). Else: keeps what was woven afresh for the next
-   * start ({@link #premainDone}).
+   * unwoven waits for the hooks; where one was defined unwoven before (an AOT cache's, another
+   * agent's timer), this waits for the weaving, which retransforms it, so that {@code main} starts
+   * no timer whose loop stays unwoven. Else: keeps what was woven afresh for the next start ({@link
+   * #premainDone}).
    */
   void mainMayRun() {
     if (!besideMain()) {
