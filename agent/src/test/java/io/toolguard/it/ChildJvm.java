@@ -151,6 +151,21 @@ final class ChildJvm {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
+  /**
+   * Writes {@code jar}, an agent jar of nothing but a manifest naming {@code premainClass}, which
+   * the child JVM finds on its class path (the test classes); {@return the jar}
+   */
+  static Path premainJar(Path jar, Class<?> premainClass) throws IOException {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Premain-Class", premainClass.getName());
+    try (java.util.jar.JarOutputStream out =
+        new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      out.flush();
+    }
+    return jar;
+  }
+
   static Path testClasses() {
     return codeSource(ToolApp.class);
   }

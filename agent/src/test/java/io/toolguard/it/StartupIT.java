@@ -314,17 +314,8 @@ class StartupIT {
   }
 
   private Path classBreakingAgent() throws IOException {
-    Path breaking = dir.resolve("breaking-agent.jar");
-    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest
-        .getMainAttributes()
-        .putValue("Premain-Class", io.toolguard.it.app.ClassBreakingAgent.class.getName());
-    try (java.util.jar.JarOutputStream jar =
-        new java.util.jar.JarOutputStream(Files.newOutputStream(breaking), manifest)) {
-      jar.flush();
-    }
-    return breaking;
+    return ChildJvm.premainJar(
+        dir.resolve("breaking-agent.jar"), io.toolguard.it.app.ClassBreakingAgent.class);
   }
 
   @Test

@@ -265,14 +265,7 @@ class WovenJdkIT {
     Path secret = Files.writeString(dir.resolve("secret.txt"), SECRET);
     Path jar = Files.createDirectories(box.resolve("agent")).resolve("toolguard-agent.jar");
     Files.copy(ChildJvm.AGENT_JAR, jar);
-    Path timerAgent = dir.resolve("timer-agent.jar");
-    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().putValue("Premain-Class", TimerStartingAgent.class.getName());
-    try (java.util.jar.JarOutputStream out =
-        new java.util.jar.JarOutputStream(Files.newOutputStream(timerAgent), manifest)) {
-      out.flush();
-    }
+    Path timerAgent = ChildJvm.premainJar(dir.resolve("timer-agent.jar"), TimerStartingAgent.class);
 
     // Without toolguard the tool's timer task reads the secret: the harm.
     ChildJvm.Result free =
