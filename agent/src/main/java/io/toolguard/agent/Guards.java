@@ -1,7 +1,5 @@
 package io.toolguard.agent;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.toolguard.agent.approval.ApprovalChannels;
 import io.toolguard.agent.approval.Approver;
 import io.toolguard.agent.audit.AuditLog;
@@ -22,12 +20,11 @@ import io.toolguard.agent.policy.ActivePolicy;
 import io.toolguard.agent.policy.EnvKind;
 import io.toolguard.agent.policy.NetOperation;
 import io.toolguard.agent.sandbox.ExecSandboxes;
+import io.toolguard.agent.threads.OwnThreads;
 import io.toolguard.agent.tool.ToolInstrumentation;
 import io.toolguard.agent.weave.JdkInitialisation;
 import io.toolguard.bootstrap.Dispatcher;
 import io.toolguard.bootstrap.ForkRequest;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
@@ -123,7 +120,9 @@ final class Guards implements Dispatcher.Hooks {
         ToolInstrumentation.guard(active, audit, approver, FileGuard.WHERE_LEADS, refused);
     ToolInstrumentation toolWeaving =
         ToolInstrumentation.prepare(tools, active.current().policy().toolAnnotations());
-    OtherGuards others = new OtherGuards(tools, audit, approver, approvals, own, sandboxes, jdk);
+    // Made here, before main, in every case: beside main, an application on JDK 17 may have
+    // installed a security manager meanwhile that forbids what making them reads.
+    Guards guards = make(tools, audit, approver, approvals, own, sandboxes);
     if (!attached && jdk.besideMain()) {
       // The rest beside main, on the JDK weaving's thread once it is done: the tool methods are
       // woven from now on, and a tool call waits in the dispatcher for the guards, and then for
@@ -131,13 +130,12 @@ final class Guards implements Dispatcher.Hooks {
       Dispatcher.hooksAhead(jdk.thread());
       BornClasses.install(instrumentation);
       toolWeaving.install(instrumentation, false);
-      jdk.besideMainThen(others);
+      jdk.besideMainThen(new Installation(guards, jdk));
       return;
     }
     // At JVM start the weaving ran beside all of the above; attached, it runs now. Either way the
     // JDK classes loaded so far are woven before the guards are in place, every one loaded from
     // now on as it loads, and no tool runs before the rest are woven too.
-    Guards guards = others.guards();
     jdk.woven();
     Dispatcher.install(guards);
     if (!bootstrap.trainingRun()) {
@@ -146,62 +144,50 @@ final class Guards implements Dispatcher.Hooks {
     toolWeaving.install(instrumentation, attached);
   }
 
+  /** {@return the guards around {@code tools}, the tool-call guard} */
+  private static Guards make(
+      ToolCallGuard tools,
+      AuditLog audit,
+      Approver approver,
+      ApprovalChannels approvals,
+      ProtectedFiles own,
+      ExecSandboxes sandboxes) {
+    AccessGate gate = new AccessGate(audit, approver);
+    FileGuard files = FileGuard.create(gate, own);
+    EnvGuard env = new EnvGuard(gate);
+    return new Guards(
+        tools,
+        files,
+        new ExecGuard(gate, files, env, sandboxes),
+        new NetGuard(gate, new ApprovalServerAddress(approvals)),
+        env,
+        new JvmGuard(gate));
+  }
+
   /**
-   * The guards but the tool-call guard, made and installed in the dispatcher once the JDK is woven:
-   * in turn, or beside {@code main} on the weaving's thread ({@link #run}). Not a lambda, which
-   * start-up would spin.
+   * Beside {@code main}, on the weaving's thread once the JDK is woven: installs the guards in the
+   * dispatcher ({@link #run}). Not a lambda, which start-up would spin.
    */
-  private static final class OtherGuards implements Runnable {
-    private final ToolCallGuard tools;
-    private final AuditLog audit;
-    private final Approver approver;
-    private final ApprovalChannels approvals;
-    private final ProtectedFiles own;
-    private final ExecSandboxes sandboxes;
+  private static final class Installation implements Runnable {
+    private final Guards guards;
     private final JdkWeaving jdk;
 
-    OtherGuards(
-        ToolCallGuard tools,
-        AuditLog audit,
-        Approver approver,
-        ApprovalChannels approvals,
-        ProtectedFiles own,
-        ExecSandboxes sandboxes,
-        JdkWeaving jdk) {
-      this.tools = tools;
-      this.audit = audit;
-      this.approver = approver;
-      this.approvals = approvals;
-      this.own = own;
-      this.sandboxes = sandboxes;
+    Installation(Guards guards, JdkWeaving jdk) {
+      this.guards = guards;
       this.jdk = jdk;
     }
 
-    Guards guards() {
-      AccessGate gate = new AccessGate(audit, approver);
-      FileGuard files = FileGuard.create(gate, own);
-      EnvGuard env = new EnvGuard(gate);
-      return new Guards(
-          tools,
-          files,
-          new ExecGuard(gate, files, env, sandboxes),
-          new NetGuard(gate, new ApprovalServerAddress(approvals)),
-          env,
-          new JvmGuard(gate));
-    }
-
     /**
-     * Beside {@code main}: makes the guards and installs them once the JDK is woven. A weaving that
-     * failed is said here once and refuses every tool call (the tool-call guard asks {@link
-     * JdkWeaving#wovenRefusal}); guards that could not be made leave the dispatcher without hooks,
-     * which then denies every tool call.
+     * Installs the guards once the JDK is woven. A weaving that failed is said here once and
+     * refuses every tool call (the tool-call guard asks {@link JdkWeaving#wovenRefusal}); guards
+     * that could not be installed leave the dispatcher without hooks, which then denies every tool
+     * call.
      */
     @Override
     public void run() {
       String problem = "toolguard's guards were not installed, so every tool call is refused";
       String notWoven = null;
       try {
-        Guards guards = guards();
         notWoven = jdk.wovenRefusal();
         Dispatcher.install(guards);
         problem = null;
@@ -221,19 +207,10 @@ final class Guards implements Dispatcher.Hooks {
       jdk.premainDone();
     }
 
-    /**
-     * Says {@code problem} (if any) on the process's standard error itself, not through {@code
-     * System.err}, which the application may have replaced: none of its code runs on this thread.
-     */
+    /** Says {@code problem} (if any) on the process's standard error ({@link OwnThreads#say}). */
     private static void say(String problem) {
-      if (problem == null) {
-        return;
-      }
-      try {
-        new FileOutputStream(FileDescriptor.err)
-            .write(("toolguard: " + problem + System.lineSeparator()).getBytes(UTF_8));
-      } catch (Throwable unsaid) {
-        // Every tool call is refused all the same.
+      if (problem != null) {
+        OwnThreads.say("toolguard: " + problem);
       }
     }
   }

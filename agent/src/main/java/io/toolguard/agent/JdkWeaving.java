@@ -684,13 +684,22 @@ final class JdkWeaving {
       } catch (Throwable failed) {
         if (early != null) {
           early.releaseLoopClasses();
+          if (failed instanceof SecurityException forbidden) {
+            throw JdkWeaver.forbiddenAfterMain(forbidden);
+          }
         }
         throw failed;
       }
-      JdkWeaver.Rest rest =
-          early != null
-              ? early.installEarly(instrumentation, kept, hooks)
-              : JdkWeaver.install(instrumentation, kept, hooks);
+      JdkWeaver.Rest rest;
+      if (early == null) {
+        rest = JdkWeaver.install(instrumentation, kept, hooks);
+      } else {
+        try {
+          rest = early.installEarly(instrumentation, kept, hooks);
+        } catch (SecurityException forbidden) {
+          throw JdkWeaver.forbiddenAfterMain(forbidden);
+        }
+      }
       return rest == JdkWeaver.Rest.NONE ? null : rest;
     }
 

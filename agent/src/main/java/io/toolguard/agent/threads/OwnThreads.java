@@ -23,22 +23,25 @@ public final class OwnThreads {
 
     @Override
     public void uncaughtException(Thread thread, Throwable failure) {
-      try {
-        new java.io.FileOutputStream(java.io.FileDescriptor.err)
-            .write(
-                ("toolguard: its thread "
-                        + thread.getName()
-                        + " ended: "
-                        + failure
-                        + System.lineSeparator())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      } catch (Throwable unsaid) {
-        // nothing more to do: the thread has ended
-      }
+      say("toolguard: its thread " + thread.getName() + " ended: " + failure);
     }
   }
 
   private OwnThreads() {}
+
+  /**
+   * Says {@code line} on the process's standard error itself, from one of toolguard's threads: not
+   * through {@code System.err}, which the application may have replaced or locked, so that none of
+   * its code runs on toolguard's thread. A line that cannot be written is lost.
+   */
+  public static void say(String line) {
+    try {
+      new java.io.FileOutputStream(java.io.FileDescriptor.err)
+          .write((line + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (Throwable unsaid) {
+      // nothing more to do: what needed saying refuses or has ended all the same
+    }
+  }
 
   /** {@return a daemon thread of toolguard's, not started} */
   public static Thread daemon(Runnable work, String name) {

@@ -503,17 +503,25 @@ public final class JdkWeaver implements ClassFileTransformer {
     try {
       weaveRestOf(instrumentation, later, modules);
     } catch (SecurityException forbidden) {
-      throw new IllegalStateException(
-          "toolguard could not weave its checks into the rest of this JDK: a security manager the"
-              + " application installed forbade it ("
-              + forbidden
-              + "). Tools would go unchecked, "
-              + NO_TOOL_RUNS
-              + "; start the JVM with -D"
-              + WovenJdkCache.SWITCH
-              + "=off to weave them all before main",
-          forbidden);
+      throw forbiddenAfterMain(forbidden);
     }
+  }
+
+  /**
+   * {@return why no tool may run when a security manager the application installed in {@code main}
+   * (JDK 17 lets it, unannounced) forbade the weaving that runs after {@code main} began}
+   */
+  public static IllegalStateException forbiddenAfterMain(SecurityException forbidden) {
+    return new IllegalStateException(
+        "toolguard could not weave its checks into the rest of this JDK: a security manager the"
+            + " application installed forbade it ("
+            + forbidden
+            + "). Tools would go unchecked, "
+            + NO_TOOL_RUNS
+            + "; start the JVM with -D"
+            + WovenJdkCache.SWITCH
+            + "=off to weave them all before main",
+        forbidden);
   }
 
   private void weaveRestOf(
