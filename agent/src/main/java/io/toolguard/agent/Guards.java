@@ -79,12 +79,12 @@ final class Guards implements Dispatcher.Hooks {
   /**
    * Builds the guards, waits for the JDK's weaving and registers the guards with the dispatcher,
    * then weaves the tool methods; in a training run, the JDK is not woven and every tool call is
-   * denied. At JVM start where {@link JdkWeaving#besideMain}, only the tool-call guard is made here
-   * and the tool methods woven from now on: the other guards are made, and registered, on the JDK
-   * weaving's thread once it is done ({@link JdkWeaving#besideMainThen}) while {@code main} runs,
-   * and a tool call waits in the dispatcher until they are. Every tool call first waits for the
-   * kernel's answers ({@link ExecSandboxes#answers}): asked here when attached or where they cost
-   * little, else at the end of {@code premain}.
+   * denied. At JVM start where {@link JdkWeaving#besideMain}, the guards are made here and the tool
+   * methods woven from now on, but the guards are registered on the JDK weaving's thread once it is
+   * done ({@link JdkWeaving#besideMainThen}) while {@code main} runs, and a tool call waits in the
+   * dispatcher until they are. Every tool call first waits for the kernel's answers ({@link
+   * ExecSandboxes#answers}): asked here when attached or where they cost little, else at the end of
+   * {@code premain}.
    *
    * @param own toolguard's own files, which no tool may touch
    * @param sandboxes the kernel sandboxes of the processes tools start

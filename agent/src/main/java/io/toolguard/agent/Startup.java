@@ -30,16 +30,16 @@ import java.util.function.Consumer;
  * <p>At JVM start the work is split over two threads: {@link JdkWeaving} defines the bootstrap
  * package and weaves the JDK on a thread of its own, started first, while {@code premain} reads the
  * policy, opens the audit log and readies the approval channels, all before {@code main}. It then
- * waits for the bootstrap package, makes the tool-call guard and weaves tool methods from then on;
- * the other guards are made, and installed in the dispatcher once the JDK is woven, on a thread of
- * their own beside {@code main} ({@link Guards#install}), and a tool call waits for them. (With
- * {@code -Dtoolguard.woven_jdk=off}, or a security manager asked for, {@code premain} does that
- * too, and a weaving that fails stops the JVM rather than refuses every tool call.) The approval
- * web page listens on a thread of its own started last ({@link ApprovalChannels#startLater}), which
- * a call that needs a person waits for and {@code main} does not. On JDK 22 and later, what the
- * kernel offers the exec sandbox and pinned opens (the foreign function API's first use) is asked
- * on a third thread once {@code premain} is done ({@link ExecSandboxes#announce}), which the first
- * tool call waits for and {@code main} does not. Attached, everything runs in turn on the attaching
+ * waits for the bootstrap package, makes the guards and weaves tool methods from then on; the
+ * guards are installed in the dispatcher once the JDK is woven, on the weaving's thread beside
+ * {@code main} ({@link Guards#install}), and a tool call waits for them. (With {@code
+ * -Dtoolguard.woven_jdk=off}, or a security manager asked for, {@code premain} does that too, and a
+ * weaving that fails stops the JVM rather than refuses every tool call.) The approval web page
+ * listens on a thread of its own started last ({@link ApprovalChannels#startLater}), which a call
+ * that needs a person waits for and {@code main} does not. On JDK 22 and later, what the kernel
+ * offers the exec sandbox and pinned opens (the foreign function API's first use) is asked on a
+ * third thread once {@code premain} is done ({@link ExecSandboxes#announce}), which the first tool
+ * call waits for and {@code main} does not. Attached, everything runs in turn on the attaching
  * thread.
  */
 final class Startup {
