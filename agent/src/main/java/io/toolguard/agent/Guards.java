@@ -178,10 +178,10 @@ final class Guards implements Dispatcher.Hooks {
     }
 
     /**
-     * Installs the guards once the JDK is woven. A weaving that failed is said here once and
-     * refuses every tool call (the tool-call guard asks {@link JdkWeaving#wovenRefusal}); guards
-     * that could not be installed leave the dispatcher without hooks, which then denies every tool
-     * call.
+     * Installs the guards once the JDK is woven. A weaving that failed is said once (here, or by
+     * the first tool call refused, {@link JdkWeaving#sayNotWoven}) and refuses every tool call (the
+     * tool-call guard asks {@link JdkWeaving#wovenRefusal}); guards that could not be installed
+     * leave the dispatcher without hooks, which then denies every tool call.
      */
     @Override
     public void run() {
@@ -203,15 +203,12 @@ final class Guards implements Dispatcher.Hooks {
           Dispatcher.hooksAhead(null);
         }
       }
-      say(problem != null ? problem : notWoven);
-      jdk.premainDone();
-    }
-
-    /** Says {@code problem} (if any) on the process's standard error ({@link OwnThreads#say}). */
-    private static void say(String problem) {
       if (problem != null) {
         OwnThreads.say("toolguard: " + problem);
+      } else {
+        jdk.sayNotWoven(notWoven);
       }
+      jdk.premainDone();
     }
   }
 

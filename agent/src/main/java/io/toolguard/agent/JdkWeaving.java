@@ -124,6 +124,11 @@ final class JdkWeaving {
 
   private final Object lock = new Object();
 
+  /** Held while why no tool may run is said ({@link #sayNotWoven}); true once it was. */
+  private final Object saying = new Object();
+
+  private boolean notWovenSaid;
+
   /** Guarded by {@link #lock}: whether the first step is over, and if so how. */
   private boolean defined;
 
@@ -298,6 +303,24 @@ final class JdkWeaving {
   }
 
   /**
+   * Says {@code why} no tool may run as the weaving went ({@link #wovenRefusal}), once, on the
+   * process's standard error: by the thread that installs the guards beside {@code main}, or by the
+   * first tool call refused, whichever comes first. A refused call returns only once it is said, so
+   * that an application that ends right after does not end before the word.
+   */
+  void sayNotWoven(String why) {
+    if (why == null) {
+      return;
+    }
+    synchronized (saying) {
+      if (!notWovenSaid) {
+        notWovenSaid = true;
+        OwnThreads.say("toolguard: " + why);
+      }
+    }
+  }
+
+  /**
    * {@code premain} is over: keeps what was woven afresh for the next start (at JVM start, where
    * the weaving left classes for later).
    */
@@ -326,6 +349,7 @@ final class JdkWeaving {
     }
     String notWoven = wovenRefusal();
     if (notWoven != null) {
+      sayNotWoven(notWoven);
       return notWoven;
     }
     restWanted();

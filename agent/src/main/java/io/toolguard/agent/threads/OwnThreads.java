@@ -30,9 +30,9 @@ public final class OwnThreads {
   private OwnThreads() {}
 
   /**
-   * Says {@code line} on the process's standard error itself, from one of toolguard's threads: not
-   * through {@code System.err}, which the application may have replaced or locked, so that none of
-   * its code runs on toolguard's thread. A line that cannot be written is lost.
+   * Says {@code line} on the process's standard error itself: not through {@code System.err}, which
+   * the application may have replaced or locked, so that none of its code runs on toolguard's
+   * thread (or in a check). A line that cannot be written is lost.
    */
   public static void say(String line) {
     try {
