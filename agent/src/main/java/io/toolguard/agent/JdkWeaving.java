@@ -303,10 +303,11 @@ final class JdkWeaving {
   }
 
   /**
-   * Says {@code why} no tool may run as the weaving went ({@link #wovenRefusal}), once, on the
-   * process's standard error: by the thread that installs the guards beside {@code main}, or by the
-   * first tool call refused, whichever comes first. A refused call returns only once it is said, so
-   * that an application that ends right after does not end before the word.
+   * Says {@code why} no tool may run as the weaving went ({@link #wovenRefusal}, {@link
+   * #restRefusal}), once, on the process's standard error: by toolguard's thread (that installs the
+   * guards beside {@code main}, or wove what was left), or by the first tool call refused,
+   * whichever comes first. A refused call returns only once it is said, so that an application that
+   * ends right after does not end before the word.
    */
   void sayNotWoven(String why) {
     if (why == null) {
@@ -363,7 +364,12 @@ final class JdkWeaving {
     if (!done) {
       return REST_ENDED;
     }
-    return failed == null ? null : refusal(failed);
+    if (failed == null) {
+      return null;
+    }
+    String why = refusal(failed);
+    sayNotWoven(why);
+    return why;
   }
 
   /** {@return why no tool may run, as {@code failed} weaving what was left says it} */
@@ -490,8 +496,8 @@ final class JdkWeaving {
       lock.notifyAll();
     }
     if (restFailed != null) {
-      // Said at once, not only to the first tool call refused.
-      System.err.println("toolguard: " + refusal(restFailed));
+      // Said at once, not only to the first tool call refused (which says it if it comes first).
+      sayNotWoven(refusal(restFailed));
     }
   }
 

@@ -308,13 +308,20 @@ class JdkWeavingTest {
     steps.weaveMay.countDown();
     JdkWeaving weaving = JdkWeaving.beside(null, steps);
     weaving.bootstrap();
-    weaving.besideMainThen(() -> steps.calls.add("guards"));
+    CountDownLatch guarded = new CountDownLatch(1);
+    weaving.besideMainThen(
+        () -> {
+          steps.calls.add("guards");
+          guarded.countDown();
+        });
     weaving.mainMayRun();
 
     assertThat(weaving.wovenRefusal()).isEqualTo(steps.weaveFails.getMessage());
     CallsRefused refused = weaving.refusedUntilWoven(CallsRefused.NEVER);
     assertThat(refused.why()).isEqualTo(steps.weaveFails.getMessage());
     assertThat(refused.why()).as("for good").isEqualTo(steps.weaveFails.getMessage());
+    // The guards are installed after the weaving settles, on its thread.
+    assertThat(guarded.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(steps.calls).contains("guards").noneMatch(call -> call.startsWith("rest"));
   }
 

@@ -12,6 +12,13 @@ public final class OwnThreads {
   private static final ThreadGroup GROUP = new Group();
 
   /**
+   * The process's standard error, opened as this class loads in {@code premain}: a security manager
+   * the application installs later (JDK 17) would forbid opening it then, not writing.
+   */
+  private static final java.io.FileOutputStream ERR =
+      new java.io.FileOutputStream(java.io.FileDescriptor.err);
+
+  /**
    * The group: an exception that ends one of toolguard's threads is said on the process's standard
    * error itself, never handed to the application's default handler, whose code would then run on
    * toolguard's thread (the one that installs its hooks, say).
@@ -36,8 +43,7 @@ public final class OwnThreads {
    */
   public static void say(String line) {
     try {
-      new java.io.FileOutputStream(java.io.FileDescriptor.err)
-          .write((line + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      ERR.write((line + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (Throwable unsaid) {
       // nothing more to do: what needed saying refuses or has ended all the same
     }
