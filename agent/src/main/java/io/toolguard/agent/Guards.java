@@ -185,29 +185,22 @@ final class Guards implements Dispatcher.Hooks {
      */
     @Override
     public void run() {
-      String problem = "toolguard's guards were not installed, so every tool call is refused";
-      String notWoven = null;
+      String notWoven;
       try {
         notWoven = jdk.wovenRefusal();
         Dispatcher.install(guards);
-        problem = null;
       } catch (Throwable failed) {
-        problem =
-            "toolguard failed to install its guards ("
+        // First of all: a tool call waiting in the dispatcher is denied now, and nothing that runs
+        // on this thread later may install hooks in their place.
+        Dispatcher.hooksAhead(null);
+        OwnThreads.say(
+            "toolguard: toolguard failed to install its guards ("
                 + failed
-                + "), so every tool call is refused";
-      } finally {
-        if (problem != null) {
-          // First of all: a tool call waiting in the dispatcher is denied now, and nothing that
-          // runs on this thread later may install hooks in their place.
-          Dispatcher.hooksAhead(null);
-        }
+                + "), so every tool call is refused");
+        jdk.premainDone();
+        return;
       }
-      if (problem != null) {
-        OwnThreads.say("toolguard: " + problem);
-      } else {
-        jdk.sayNotWoven(notWoven);
-      }
+      jdk.sayNotWoven(notWoven);
       jdk.premainDone();
     }
   }

@@ -706,29 +706,29 @@ final class JdkWeaving {
 
     @Override
     public Runnable weave(Instrumentation instrumentation, boolean forkHere) {
-      Map<String, List<Hook>>[] hooks;
-      WovenJdkCache kept;
-      try {
-        hooks = hookTables(forkHere);
-        kept = keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE;
-      } catch (Throwable failed) {
-        if (early != null) {
-          early.releaseLoopClasses();
-          if (failed instanceof SecurityException forbidden) {
-            throw JdkWeaver.forbiddenAfterMain(forbidden);
-          }
-        }
-        throw failed;
-      }
       JdkWeaver.Rest rest;
-      if (early == null) {
-        rest = JdkWeaver.install(instrumentation, kept, hooks);
-      } else {
+      try {
+        Map<String, List<Hook>>[] hooks;
+        WovenJdkCache kept;
         try {
-          rest = early.installEarly(instrumentation, kept, hooks);
-        } catch (SecurityException forbidden) {
-          throw JdkWeaver.forbiddenAfterMain(forbidden);
+          hooks = hookTables(forkHere);
+          kept = keep ? awaited(cache, WovenJdkCache.NONE) : WovenJdkCache.NONE;
+        } catch (Throwable failed) {
+          if (early != null) {
+            early.releaseLoopClasses();
+          }
+          throw failed;
         }
+        rest =
+            early == null
+                ? JdkWeaver.install(instrumentation, kept, hooks)
+                : early.installEarly(instrumentation, kept, hooks);
+      } catch (SecurityException forbidden) {
+        // Beside main, a security manager the application installed there forbade it.
+        if (early == null) {
+          throw forbidden;
+        }
+        throw JdkWeaver.forbiddenAfterMain(forbidden);
       }
       return rest == JdkWeaver.Rest.NONE ? null : rest;
     }

@@ -228,6 +228,7 @@ public final class JdkWeaver implements ClassFileTransformer {
     if (coming == null || coming == Thread.currentThread()) {
       return hooks;
     }
+    boolean interrupted = false;
     synchronized (published) {
       if (!premainOver) {
         // Before main may run, nothing waits (premain's own thread, or another agent's, could then
@@ -236,9 +237,6 @@ public final class JdkWeaver implements ClassFileTransformer {
         loopClassUnwoven = true;
         return hooks;
       }
-    }
-    boolean interrupted = false;
-    synchronized (published) {
       while (hooks == null && !released && coming.isAlive()) {
         try {
           published.wait(100);
