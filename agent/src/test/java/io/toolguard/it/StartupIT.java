@@ -300,15 +300,23 @@ class StartupIT {
    * as woven beside it, {@code held} among its classes}
    */
   private Path jarKeepingTheJdk(String held) throws IOException, InterruptedException {
-    Path jar = dir.resolve("own").resolve("toolguard-agent.jar");
-    Files.createDirectories(jar.getParent());
+    Path jar =
+        startedCopy(Files.createDirectories(dir.resolve("own")).resolve("toolguard-agent.jar"));
+    assertThat(WovenJdkFiles.classes(jar)).contains(held);
+    return jar;
+  }
+
+  /**
+   * {@return {@code jar}, a copy of the agent jar made there, once a tool application's start with
+   * it has ended well}
+   */
+  private Path startedCopy(Path jar) throws IOException, InterruptedException {
     Files.copy(ChildJvm.AGENT_JAR, jar);
-    ChildJvm.Result first =
+    ChildJvm.Result started =
         ChildJvm.in(dir)
             .jvmArg("-javaagent:" + jar + "=policy=policy.yaml")
             .toolApp("markers", "all");
-    assertThat(first.exitCode()).as(first.toString()).isZero();
-    assertThat(WovenJdkFiles.classes(jar)).contains(held);
+    assertThat(started.exitCode()).as(started.toString()).isZero();
     deleteRecursively(dir.resolve("markers"));
     return jar;
   }
@@ -339,14 +347,7 @@ class StartupIT {
         });
 
     // The copy as it was made, before the damage, starts: only the byte makes the difference.
-    Path intact = dir.resolve("intact-agent.jar");
-    Files.copy(ChildJvm.AGENT_JAR, intact);
-    ChildJvm.Result started =
-        ChildJvm.in(dir)
-            .jvmArg("-javaagent:" + intact + "=policy=policy.yaml")
-            .toolApp("markers", "all");
-    assertThat(started.exitCode()).as(started.toString()).isZero();
-    deleteRecursively(dir.resolve("markers"));
+    startedCopy(dir.resolve("intact-agent.jar"));
 
     ChildJvm.Result result =
         ChildJvm.in(dir)
