@@ -42,14 +42,17 @@ import java.util.zip.ZipFile;
  * definer's class, since none of it depends on the JVM that runs ({@link BootstrapPacker}): the
  * start-up reads one entry, each class file straight into an array of its size, and runs no ASM.
  * Finding the classes among the agent jar's thousands of entries cost 30 to 60 ms of every start;
- * generating the definer and ordering the classes with ASM about 20 ms of CPU more. The bootstrap
- * classes stay ordinary {@code .class} entries of the agent jar as well: the benchmarks and the
- * unit tests compile against them and load them from the class path, and the mistake that guards
- * against elsewhere (Mockito ships its dispatcher as {@code .raw}), another loader defining a
- * second copy first, is caught where it would do harm instead: {@code Dispatcher.install} refuses
- * any copy but the bootstrap loader's, so the agent does not start. Nothing else may be loaded from
- * this package before it is defined, which is why only {@code Guards.install}, afterwards, refers
- * to it.
+ * generating the definer and ordering the classes with ASM about 20 ms of CPU more. The agent jar
+ * holds the package in that entry only, not as ordinary {@code .class} entries (as Mockito ships
+ * its dispatcher as {@code .raw}): {@code -javaagent} puts the jar on the class path, and code that
+ * names the package before toolguard defines it (the jar given on the application's class path as
+ * well; an attach, which puts the jar on the class path first) would otherwise have the application
+ * class loader define a second copy, which the loader's own classes, woven tool classes among them,
+ * would then bind to. The benchmarks and unit tests compile against the build's classes and load
+ * them from the class path. A second copy from elsewhere (the classes jar on an application's class
+ * path) is caught where it would do harm: {@code Dispatcher.install} refuses any copy but the
+ * bootstrap loader's, so the agent does not start. Nothing of the agent's may be loaded from this
+ * package before it is defined, which is why only {@code Guards}, afterwards, refers to it.
  */
 final class BootstrapJar {
 

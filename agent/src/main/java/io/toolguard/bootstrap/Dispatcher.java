@@ -380,8 +380,9 @@ public final class Dispatcher {
               + " is loaded by "
               + loader
               + ", not the bootstrap class loader: the JDK's woven checks would reach another copy of it and never see a"
-              + " tool running. Something loaded toolguard's classes before the agent defined them in the bootstrap class"
-              + " loader; give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+              + " tool running. A copy of toolguard's classes on the application's class path (its classes jar, or one"
+              + " bundled into the application) was loaded before the agent defined them in the bootstrap class loader;"
+              + " take it off the class path and give toolguard only as -javaagent:toolguard-agent.jar (or attach it)");
     }
     if (agentHooks == null) {
       throw new NullPointerException("hooks");

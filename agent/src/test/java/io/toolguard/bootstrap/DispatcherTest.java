@@ -494,7 +494,7 @@ class DispatcherTest {
             "io.toolguard.bootstrap.Dispatcher is loaded by "
                 + loader
                 + ", not the bootstrap class loader: ")
-        .hasMessageContaining("give toolguard-agent.jar only as -javaagent:");
+        .hasMessageContaining("give toolguard only as -javaagent:toolguard-agent.jar");
     Object frame = Dispatcher.enterTool(1, new Object[0]);
     Dispatcher.exitTool(frame);
     assertThat(hooks.calls)

@@ -127,11 +127,21 @@ class AttachIT {
   @Test
   void aJvmThatLoadedToolguardsBridgeItselfIsToldWhyToolguardCannotStartThere() throws Exception {
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    // The agent jar holds the bootstrap package only packed; here the application bundles a copy
+    // of the build's class files of it.
+    Path bundled = dir.resolve("bundled");
+    Path bootstrap = ChildJvm.agentClasses().resolve("io/toolguard/bootstrap");
+    try (java.util.stream.Stream<Path> files = Files.walk(bootstrap)) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Path copy = bundled.resolve("io/toolguard/bootstrap").resolve(bootstrap.relativize(file));
+        Files.createDirectories(copy.getParent());
+        Files.copy(file, copy);
+      }
+    }
     CompletableFuture<ChildJvm.Result> app =
         ChildJvm.in(dir)
             .inBackground(
-                ChildJvm.classPath(ChildJvm.testClasses(), ChildJvm.AGENT_JAR),
-                EarlyBridgeApp.class);
+                ChildJvm.classPath(ChildJvm.testClasses(), bundled), EarlyBridgeApp.class);
     String pid = awaitPid(app);
 
     ChildJvm.Result attached =
@@ -151,7 +161,7 @@ class AttachIT {
                 + ", which runs on unguarded: io.toolguard.bootstrap.Dispatcher is loaded by "
                 + "jdk.internal.loader.ClassLoaders$AppClassLoader",
             ", not the bootstrap class loader: ",
-            "give toolguard-agent.jar only as -javaagent: (or attach it), never on the application's class path");
+            "take it off the class path and give toolguard only as -javaagent:toolguard-agent.jar (or attach it)");
   }
 
   private String awaitPid(CompletableFuture<ChildJvm.Result> app) throws Exception {

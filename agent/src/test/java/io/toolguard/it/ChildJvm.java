@@ -174,6 +174,14 @@ final class ChildJvm {
     return codeSource(io.toolguard.api.Tool.class);
   }
 
+  /**
+   * {@return the build's folder of the agent's classes as compiled, unshaded: the bootstrap package
+   * among them as ordinary class files, which the agent jar holds only packed}
+   */
+  static Path agentClasses() {
+    return codeSource(io.toolguard.bootstrap.Dispatcher.class);
+  }
+
   private static Path codeSource(Class<?> type) {
     try {
       return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -332,12 +332,10 @@ class StartupIT {
     // The same jar, but one byte of the packed Dispatcher changed, as a bad download might: the
     // bootstrap loader does not verify the classes it defines, so the agent must catch it first.
     Path damaged = dir.resolve("damaged-agent.jar");
-    byte[] dispatcher;
-    try (java.util.zip.ZipFile from = new java.util.zip.ZipFile(ChildJvm.AGENT_JAR.toFile());
-        java.io.InputStream in =
-            from.getInputStream(from.getEntry("io/toolguard/bootstrap/Dispatcher.class"))) {
-      dispatcher = in.readAllBytes();
-    }
+    // The jar holds the package packed only; the build's classes are what was packed (AgentJarIT).
+    byte[] dispatcher =
+        Files.readAllBytes(
+            ChildJvm.agentClasses().resolve("io/toolguard/bootstrap/Dispatcher.class"));
     copyDamaging(
         damaged,
         "META-INF/toolguard/bootstrap.packed",

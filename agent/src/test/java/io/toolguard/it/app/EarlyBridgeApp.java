@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A JVM with toolguard's jar on its class path that loads toolguard's bridge itself before the
- * agent is attached: prints which loader loaded it, writes its process id to {@code pid} and waits
- * for a file {@code go}.
+ * A JVM with a copy of toolguard's classes on its class path that loads toolguard's bridge itself
+ * before the agent is attached: prints which loader loaded it, writes its process id to {@code pid}
+ * and waits for a file {@code go}.
  */
 public final class EarlyBridgeApp {
 
