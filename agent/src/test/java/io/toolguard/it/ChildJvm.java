@@ -30,9 +30,30 @@ final class ChildJvm {
   private final Map<String, String> environment = new java.util.HashMap<>();
   private final Path workDir;
 
+  /**
+   * Where a child JVM that crashes writes its error report: beside the agent jar, not in the test's
+   * folder, which is deleted with the test, so that CI can show it ({@code .ci/run}).
+   */
+  static final Path CRASHES = AGENT_JAR.toAbsolutePath().getParent().resolve("it-crashes");
+
+  static {
+    try {
+      // The JVM writes its report only into a folder that is there.
+      Files.createDirectories(CRASHES);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private ChildJvm(Path workDir) {
     this.workDir = workDir;
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(errorFile());
+  }
+
+  /** {@return the option that has a crashing child JVM write its report into {@link #CRASHES}} */
+  private static String errorFile() {
+    return "-XX:ErrorFile=" + CRASHES.resolve("hs_err_pid%p.log");
   }
 
   static ChildJvm in(Path workDir) {
@@ -139,6 +160,7 @@ final class ChildJvm {
   static List<String> javaCommand(List<String> jvmArgs, Class<?> mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(errorFile());
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", classPath(testClasses(), apiJar()), mainClass.getName()));
     command.addAll(Arrays.asList(args));
