@@ -2,10 +2,12 @@ package io.toolguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.toolguard.agent.BootstrapPacker;
 import io.toolguard.it.app.AttachApp;
 import io.toolguard.it.app.EarlyBridgeApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -130,13 +132,11 @@ class AttachIT {
     // The agent jar holds the bootstrap package only packed; here the application bundles a copy
     // of the build's class files of it.
     Path bundled = dir.resolve("bundled");
-    Path bootstrap = ChildJvm.agentClasses().resolve("io/toolguard/bootstrap");
-    try (java.util.stream.Stream<Path> files = Files.walk(bootstrap)) {
-      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        Path copy = bundled.resolve("io/toolguard/bootstrap").resolve(bootstrap.relativize(file));
-        Files.createDirectories(copy.getParent());
-        Files.copy(file, copy);
-      }
+    for (Map.Entry<String, byte[]> entry :
+        BootstrapPacker.classFiles(ChildJvm.agentClasses()).entrySet()) {
+      Path copy = bundled.resolve(entry.getKey());
+      Files.createDirectories(copy.getParent());
+      Files.write(copy, entry.getValue());
     }
     CompletableFuture<ChildJvm.Result> app =
         ChildJvm.in(dir)
