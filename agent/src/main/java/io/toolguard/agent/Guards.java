@@ -185,10 +185,12 @@ final class Guards implements Dispatcher.Hooks {
      */
     @Override
     public void run() {
-      String notWoven;
+      // Said only once the guards are in: a failure to install them is said instead.
+      String notWoven = null;
       try {
-        notWoven = jdk.wovenRefusal();
+        String refusal = jdk.wovenRefusal();
         Dispatcher.install(guards);
+        notWoven = refusal;
       } catch (Throwable failed) {
         // First of all: a tool call waiting in the dispatcher is denied now, and nothing that runs
         // on this thread later may install hooks in their place.
@@ -197,8 +199,6 @@ final class Guards implements Dispatcher.Hooks {
             "toolguard: toolguard failed to install its guards ("
                 + failed
                 + "), so every tool call is refused");
-        jdk.premainDone();
-        return;
       }
       jdk.sayNotWoven(notWoven);
       jdk.premainDone();
