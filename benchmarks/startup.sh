@@ -9,8 +9,9 @@
 #   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
 #   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
 #              (mvn -B package -DskipTests in examples/langchain4j)
-#   cds        hello world with a dynamic CDS archive of the application (-XX:ArchiveClassesAtExit, made
-#              without the agent) on the B side, without the agent on both sides, then with it on both
+#   cds        hello world and the example with a dynamic CDS archive of the application
+#              (-XX:ArchiveClassesAtExit, made without the agent) on the B side, without the agent on both
+#              sides, then with it on both; then the share of the archive's gain kept with the agent
 #   aot        JDK 24+: hello world and the example with an AOT cache (JEP 483) on the B side, each
 #              trained as it runs (without the agent; with it, in which run toolguard refuses every
 #              tool); then the share of the cache's gain kept with the agent
@@ -95,6 +96,13 @@ pair() {
         (rb - ra) / 1024 }'
 }
 
+# kept_share PLAIN_GAIN GAIN: GAIN as a share of PLAIN_GAIN (ms), for the rows' "gain kept"; none
+# where the gain without the agent is under 10 ms, within the noise of a start
+kept_share() {
+  awk -v p="$1" -v g="$2" 'BEGIN {
+    if (p >= 10) printf "%d%%", 100 * g / p; else printf "n/a (%d ms without the agent)", p }'
+}
+
 echo "$runs paired runs each; wall ms min / median / max; peak RSS MiB, medians"
 echo
 echo "| JDK | run | A: without agent (ms) | B: with agent (ms) | added | B/A | RSS A | RSS B | added RSS |"
@@ -123,18 +131,35 @@ for jdk in $JDKS; do
     pair example "$java -jar $example $work/example/workspace" \
       "$java -javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl -jar $example $work/example/workspace"
   fi
-  # A dynamic CDS archive of the application (JDK 13+), made without the agent; on JDK 24 and later
-  # with java.instrument, which -javaagent adds and an archive must have been made with.
+  # cds NAME "APP ARGS" "AGENT OPTION": a dynamic CDS archive of the application (JDK 13+), made
+  # without the agent, on the B side: its gain without the agent, then with the agent on both sides,
+  # and how much of the gain is kept. On JDK 24 and later the archive used with the agent is made
+  # with java.instrument, which -javaagent adds and an archive must have been made with. (JDK 17
+  # dumps an archive with an agent in the JVM only with -XX:+AllowArchivingWithJavaAgent, a flag
+  # for testing: see the README.)
   modules=""
   [ "$feature" -ge 24 ] && modules="--add-modules java.instrument"
-  "$java" -XX:ArchiveClassesAtExit="$work/plain.jsa" $app > /dev/null 2>&1 || {
-    echo "CDS dump failed" >&2; exit 1; }
-  "$java" -XX:ArchiveClassesAtExit="$work/instrument.jsa" $modules $app > /dev/null 2>&1 || {
-    echo "CDS dump for the agent failed" >&2; exit 1; }
-  pair "hello, no agent; A: default CDS, B: + app CDS archive" "$hello" \
-    "$java -XX:SharedArchiveFile=$work/plain.jsa $app"
-  pair "hello, agent on both; A: default CDS, B: + app CDS archive" "$java $with $app" \
-    "$java -XX:SharedArchiveFile=$work/instrument.jsa $with $app"
+  cds() {
+    local name=$1 args=$2 agent_option=$3 plain_gain
+    "$java" -XX:ArchiveClassesAtExit="$work/$name-plain.jsa" $args > /dev/null 2>&1 || {
+      echo "CDS dump of $name failed" >&2; exit 1; }
+    "$java" -XX:ArchiveClassesAtExit="$work/$name-instrument.jsa" $modules $args > /dev/null 2>&1 || {
+      echo "CDS dump of $name for the agent failed" >&2; exit 1; }
+    pair "$name, no agent; A: default CDS, B: + app CDS archive" "$java $args" \
+      "$java -XX:SharedArchiveFile=$work/$name-plain.jsa $args"
+    plain_gain=$last_gain
+    pair "$name, agent on both; A: default CDS, B: + app CDS archive" "$java $agent_option $args" \
+      "$java -XX:SharedArchiveFile=$work/$name-instrument.jsa $agent_option $args"
+    cds_kept="$cds_kept $name: $(kept_share "$plain_gain" "$last_gain")"
+  }
+  cds_kept=""
+  cds hello "$app" "$with"
+  if [ -f "$example" ]; then
+    cds example "-jar $example $work/example/workspace" \
+      "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
+  fi
+  notes="$notes
+JDK $version, app CDS archive's wall-time gain (median) kept with the agent:$cds_kept"
   if [ "$feature" -ge 24 ]; then
     # aot NAME "APP ARGS" "AGENT OPTION": the cache's gain without the agent (trained without it),
     # then with the agent on both sides (trained with it), and how much of the gain is kept
@@ -150,8 +175,7 @@ for jdk in $JDKS; do
       pair "$name, agent on both; A: no AOT cache, B: AOT cache trained with the agent" \
         "$java $agent_option $args" \
         "$java -XX:AOTCache=$work/$name-agent.aot $agent_option $args"
-      kept="$kept $name: $(awk -v p="$plain_gain" -v g="$last_gain" \
-        'BEGIN { if (p > 0) printf "%d%%", 100 * g / p; else printf "n/a (no gain without the agent)" }')"
+      kept="$kept $name: $(kept_share "$plain_gain" "$last_gain")"
     }
     kept=""
     aot hello "$app" "$with"
