@@ -103,6 +103,49 @@ kept_share() {
     if (p >= 10) printf "%d%%", 100 * g / p; else printf "n/a (%d ms without the agent)", p }'
 }
 
+# archive_gain KIND NAME "APP ARGS" "AGENT OPTION": two rows, the gain of what KIND names on the B
+# side without the agent, then with the agent on both sides, and the share kept, added to $cds_kept
+# or $aot_kept. KIND cds: a dynamic CDS archive of the application (JDK 13+) made without the agent
+# (on JDK 24 and later the one used with the agent is made with java.instrument, which -javaagent
+# adds and an archive must have been made with; JDK 17 dumps one with an agent in the JVM only with
+# -XX:+AllowArchivingWithJavaAgent, a flag for testing: see the README). KIND aot (JDK 24+): an AOT
+# cache (JEP 483), trained without the agent for the runs without it and with the agent (in which
+# run toolguard refuses every tool) for the runs with it.
+archive_gain() {
+  local kind=$1 name=$2 args=$3 agent_option=$4 plain_gain
+  local make_plain make_agent use_plain use_agent a_side b_plain b_agent
+  if [ "$kind" = cds ]; then
+    make_plain="-XX:ArchiveClassesAtExit=$work/$name-plain.jsa"
+    make_agent="-XX:ArchiveClassesAtExit=$work/$name-agent.jsa $modules"
+    use_plain="-XX:SharedArchiveFile=$work/$name-plain.jsa"
+    use_agent="-XX:SharedArchiveFile=$work/$name-agent.jsa"
+    a_side="default CDS"
+    b_plain="+ app CDS archive"
+    b_agent="+ app CDS archive"
+  else
+    make_plain="-XX:AOTCacheOutput=$work/$name-plain.aot"
+    make_agent="-XX:AOTCacheOutput=$work/$name-agent.aot $agent_option"
+    use_plain="-XX:AOTCache=$work/$name-plain.aot"
+    use_agent="-XX:AOTCache=$work/$name-agent.aot"
+    a_side="no AOT cache"
+    b_plain="AOT cache"
+    b_agent="AOT cache trained with the agent"
+  fi
+  "$java" $make_plain $args > /dev/null 2>&1 || {
+    echo "$kind: making $name's archive without the agent failed" >&2; exit 1; }
+  "$java" $make_agent $args > /dev/null 2>&1 || {
+    echo "$kind: making $name's archive for the agent's runs failed" >&2; exit 1; }
+  pair "$name, no agent; A: $a_side, B: $b_plain" "$java $args" "$java $use_plain $args"
+  plain_gain=$last_gain
+  pair "$name, agent on both; A: $a_side, B: $b_agent" "$java $agent_option $args" \
+    "$java $use_agent $agent_option $args"
+  if [ "$kind" = cds ]; then
+    cds_kept="$cds_kept $name: $(kept_share "$plain_gain" "$last_gain")"
+  else
+    aot_kept="$aot_kept $name: $(kept_share "$plain_gain" "$last_gain")"
+  fi
+}
+
 echo "$runs paired runs each; wall ms min / median / max; peak RSS MiB, medians"
 echo
 echo "| JDK | run | A: without agent (ms) | B: with agent (ms) | added | B/A | RSS A | RSS B | added RSS |"
@@ -126,65 +169,33 @@ for jdk in $JDKS; do
     "$java -Dtoolguard.woven_jdk=off $with $app"
   pair approvals "$hello" \
     "$java -javaagent:$agent=policy=$work/approvals.yaml,audit=$work/audit.jsonl $app"
+  example_args="-jar $example $work/example/workspace"
+  example_agent="-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
   if [ -f "$example" ]; then
     mkdir -p "$work/example/workspace"
-    pair example "$java -jar $example $work/example/workspace" \
-      "$java -javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl -jar $example $work/example/workspace"
+    pair example "$java $example_args" "$java $example_agent $example_args"
   fi
-  # cds NAME "APP ARGS" "AGENT OPTION": a dynamic CDS archive of the application (JDK 13+), made
-  # without the agent, on the B side: its gain without the agent, then with the agent on both sides,
-  # and how much of the gain is kept. On JDK 24 and later the archive used with the agent is made
-  # with java.instrument, which -javaagent adds and an archive must have been made with. (JDK 17
-  # dumps an archive with an agent in the JVM only with -XX:+AllowArchivingWithJavaAgent, a flag
-  # for testing: see the README.)
+  # The app CDS archive's and (JDK 24+) the AOT cache's gain, without the agent and with it, for
+  # hello world and the example; the share of each gain the agent's runs keep goes under the table.
   modules=""
   [ "$feature" -ge 24 ] && modules="--add-modules java.instrument"
-  cds() {
-    local name=$1 args=$2 agent_option=$3 plain_gain
-    "$java" -XX:ArchiveClassesAtExit="$work/$name-plain.jsa" $args > /dev/null 2>&1 || {
-      echo "CDS dump of $name failed" >&2; exit 1; }
-    "$java" -XX:ArchiveClassesAtExit="$work/$name-instrument.jsa" $modules $args > /dev/null 2>&1 || {
-      echo "CDS dump of $name for the agent failed" >&2; exit 1; }
-    pair "$name, no agent; A: default CDS, B: + app CDS archive" "$java $args" \
-      "$java -XX:SharedArchiveFile=$work/$name-plain.jsa $args"
-    plain_gain=$last_gain
-    pair "$name, agent on both; A: default CDS, B: + app CDS archive" "$java $agent_option $args" \
-      "$java -XX:SharedArchiveFile=$work/$name-instrument.jsa $agent_option $args"
-    cds_kept="$cds_kept $name: $(kept_share "$plain_gain" "$last_gain")"
-  }
   cds_kept=""
-  cds hello "$app" "$with"
-  if [ -f "$example" ]; then
-    cds example "-jar $example $work/example/workspace" \
-      "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
+  aot_kept=""
+  kinds=cds
+  if [ "$feature" -ge 24 ]; then
+    kinds="cds aot"
   fi
+  for kind in $kinds; do
+    archive_gain "$kind" hello "$app" "$with"
+    if [ -f "$example" ]; then
+      archive_gain "$kind" example "$example_args" "$example_agent"
+    fi
+  done
   notes="$notes
 JDK $version, app CDS archive's wall-time gain (median) kept with the agent:$cds_kept"
   if [ "$feature" -ge 24 ]; then
-    # aot NAME "APP ARGS" "AGENT OPTION": the cache's gain without the agent (trained without it),
-    # then with the agent on both sides (trained with it), and how much of the gain is kept
-    aot() {
-      local name=$1 args=$2 agent_option=$3 plain_gain
-      "$java" -XX:AOTCacheOutput="$work/$name-plain.aot" $args > /dev/null 2>&1 || {
-        echo "AOT training run of $name failed" >&2; exit 1; }
-      "$java" -XX:AOTCacheOutput="$work/$name-agent.aot" $agent_option $args > /dev/null 2>&1 || {
-        echo "AOT training run of $name with the agent failed" >&2; exit 1; }
-      pair "$name, no agent; A: no AOT cache, B: AOT cache" "$java $args" \
-        "$java -XX:AOTCache=$work/$name-plain.aot $args"
-      plain_gain=$last_gain
-      pair "$name, agent on both; A: no AOT cache, B: AOT cache trained with the agent" \
-        "$java $agent_option $args" \
-        "$java -XX:AOTCache=$work/$name-agent.aot $agent_option $args"
-      kept="$kept $name: $(kept_share "$plain_gain" "$last_gain")"
-    }
-    kept=""
-    aot hello "$app" "$with"
-    if [ -f "$example" ]; then
-      aot example "-jar $example $work/example/workspace" \
-        "-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
-    fi
     notes="$notes
-JDK $version, AOT cache's wall-time gain (median) kept with the agent:$kept"
+JDK $version, AOT cache's wall-time gain (median) kept with the agent:$aot_kept"
   fi
 done
 [ -z "$notes" ] || echo "$notes"
