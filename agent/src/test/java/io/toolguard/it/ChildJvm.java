@@ -47,13 +47,17 @@ final class ChildJvm {
 
   private ChildJvm(Path workDir) {
     this.workDir = workDir;
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(errorFile());
+    command.addAll(launcher());
   }
 
-  /** {@return the option that has a crashing child JVM write its report into {@link #CRASHES}} */
-  private static String errorFile() {
-    return "-XX:ErrorFile=" + CRASHES.resolve("hs_err_pid%p.log");
+  /**
+   * {@return how every child JVM starts: this JVM's {@code java}, with the option that has it write
+   * a crash report into {@link #CRASHES}}
+   */
+  private static List<String> launcher() {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:ErrorFile=" + CRASHES.resolve("hs_err_pid%p.log"));
   }
 
   static ChildJvm in(Path workDir) {
@@ -158,9 +162,7 @@ final class ChildJvm {
    * themselves}
    */
   static List<String> javaCommand(List<String> jvmArgs, Class<?> mainClass, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(errorFile());
+    List<String> command = new ArrayList<>(launcher());
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", classPath(testClasses(), apiJar()), mainClass.getName()));
     command.addAll(Arrays.asList(args));
