@@ -7,6 +7,8 @@
 #              by the warm-up run, as by any earlier start: see the README's "The woven JDK kept beside the jar")
 #   hello, woven_jdk=off   the same with -Dtoolguard.woven_jdk=off: every JDK class woven, as at a first start
 #   approvals  the same; the agent's policy also turns on the approval web page and a webhook (both idle)
+#   example floor   the LangChain4j example; B: the -javaagent that does nothing (what the JVM itself
+#              charges this application for -javaagent); only when the example is built
 #   example    the LangChain4j example (scripted model, 3 tool calls), its own policy; only when built
 #              (mvn -B package -DskipTests in examples/langchain4j)
 #   cds        hello world and the example with a dynamic CDS archive of the application
@@ -173,6 +175,8 @@ for jdk in $JDKS; do
   example_agent="-javaagent:$agent=policy=$work/example/policy.yaml,audit=$work/audit.jsonl"
   if [ -f "$example" ]; then
     mkdir -p "$work/example/workspace"
+    pair "example floor: B: a -javaagent that does nothing" "$java $example_args" \
+      "$java -javaagent:$work/noop-$feature.jar $example_args"
     pair example "$java $example_args" "$java $example_agent $example_args"
   fi
   # The app CDS archive's and (JDK 24+) the AOT cache's gain, without the agent and with it, for
