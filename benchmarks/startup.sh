@@ -165,7 +165,8 @@ for jdk in $JDKS; do
   with="-javaagent:$agent=policy=$work/policy.yaml,audit=$work/audit.jsonl"
   "$jdk/bin/javac" -d "$work/noop/classes-$feature" "$work/noop/NoopAgent.java"
   "$jdk/bin/jar" cfm "$work/noop-$feature.jar" "$work/noop/manifest.txt" -C "$work/noop/classes-$feature" .
-  pair "floor: B: a -javaagent that does nothing" "$hello" "$java -javaagent:$work/noop-$feature.jar $app"
+  noop="-javaagent:$work/noop-$feature.jar"
+  pair "floor: B: a -javaagent that does nothing" "$hello" "$java $noop $app"
   pair hello "$hello" "$java $with $app"
   pair "hello, woven_jdk=off: B weaves the JDK at every start" "$hello" \
     "$java -Dtoolguard.woven_jdk=off $with $app"
@@ -176,7 +177,7 @@ for jdk in $JDKS; do
   if [ -f "$example" ]; then
     mkdir -p "$work/example/workspace"
     pair "example floor: B: a -javaagent that does nothing" "$java $example_args" \
-      "$java -javaagent:$work/noop-$feature.jar $example_args"
+      "$java $noop $example_args"
     pair example "$java $example_args" "$java $example_agent $example_args"
   fi
   # The app CDS archive's and (JDK 24+) the AOT cache's gain, without the agent and with it, for
